@@ -1,0 +1,385 @@
+/*
+ * storcat.h: the public API of libstorcat.
+ *
+ * storcat manages storage pools and volumes for virtualization hosts, with
+ * the shape and the names of libvirt's storage API: every public name is
+ * libvirt's with "vir" replaced by "sc", so a management tool ports by
+ * renaming (virStoragePoolLookupByName -> scStoragePoolLookupByName,
+ * VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE -> SC_CONNECT_LIST_STORAGE_POOLS_ACTIVE).
+ *
+ * Definitions and everything known about real storage live in one SQLite
+ * catalog file; a connection is an open catalog, not a daemon.
+ *
+ * Conventions, for every call below:
+ *  - Failure is -1 (or NULL); the reason is in the thread-local last error
+ *    (scGetLastError()). Each call clears the last error when it starts, so a
+ *    success leaves none set.
+ *  - Lookup*, Define*, ListAll* return new references, released with the
+ *    matching *Free. A "const char *" result is borrowed from its handle and
+ *    lives as long as the handle; a "char *" result is the caller's to free().
+ *  - Unknown flag bits are an error (SC_ERR_INVALID_ARG), never ignored.
+ *  - The library never prints and never exits.
+ *
+ * This header is plain C99 and needs nothing but the C library.
+ */
+#ifndef STORCAT_H
+#define STORCAT_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SC_VERSION_MAJOR 0
+#define SC_VERSION_MINOR 1
+#define SC_VERSION_MICRO 0
+/* The version as one number: major * 1,000,000 + minor * 1,000 + micro. */
+#define SC_VERSION_NUMBER                                                    \
+    (SC_VERSION_MAJOR * 1000000 + SC_VERSION_MINOR * 1000 + SC_VERSION_MICRO)
+
+#define SC_UUID_BUFLEN        16 /* raw UUID bytes */
+#define SC_UUID_STRING_BUFLEN 37 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" + NUL */
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                             */
+/* ------------------------------------------------------------------ */
+
+/* What went wrong. The names follow libvirt's virErrorNumber. */
+typedef enum {
+    SC_ERR_OK = 0,
+    SC_ERR_INTERNAL_ERROR,       /* a broken invariant inside storcat */
+    SC_ERR_NO_MEMORY,            /* allocation failed */
+    SC_ERR_INVALID_ARG,          /* a bad argument: NULL, unknown flag, bad name */
+    SC_ERR_INVALID_CONN,         /* not a valid connection handle */
+    SC_ERR_INVALID_STORAGE_POOL, /* not a valid pool handle */
+    SC_ERR_INVALID_STORAGE_VOL,  /* not a valid volume handle */
+    SC_ERR_NO_STORAGE_POOL,      /* no pool by that name, UUID or path */
+    SC_ERR_NO_STORAGE_VOL,       /* no volume by that name, key, path or UUID */
+    SC_ERR_XML_ERROR,            /* XML that does not parse or breaks the schema */
+    SC_ERR_CONFIG_UNSUPPORTED,   /* valid configuration that storcat does not do */
+    SC_ERR_OPERATION_INVALID,    /* not valid in the object's state (e.g. active) */
+    SC_ERR_OPERATION_FAILED,     /* the operation was tried and failed */
+    SC_ERR_OPERATION_DENIED,     /* a read-only connection asked to change something */
+    SC_ERR_OPERATION_UNSUPPORTED, /* the pool's backend cannot do this */
+    SC_ERR_SYSTEM_ERROR,         /* a system call failed; see scError.sys_errno */
+    SC_ERR_CATALOG,              /* the catalog file: SQLite said no; see scError.sqlite_code */
+    SC_ERR_CATALOG_VERSION,      /* the catalog was written by a newer storcat */
+    SC_ERR_STORAGE_POOL_EXISTS,  /* a pool with that name, UUID or source exists */
+    SC_ERR_STORAGE_VOL_EXISTS,   /* a volume with that name exists */
+    SC_ERR_NUMBER_OF_ERRORS      /* keep last */
+} scErrorNumber;
+
+/* Which part of storcat reported the error (libvirt's virErrorDomain). */
+typedef enum {
+    SC_FROM_NONE = 0,
+    SC_FROM_CONNECT, /* connection and arguments */
+    SC_FROM_CATALOG, /* the SQLite catalog */
+    SC_FROM_XML,     /* pool/volume XML */
+    SC_FROM_STORAGE, /* pools, volumes and their backends */
+    SC_FROM_NUMBER_OF_DOMAINS /* keep last */
+} scErrorDomain;
+
+/* The last error of the calling thread. All strings belong to the library
+ * and stay valid until the thread's next storcat call. */
+typedef struct scError {
+    int code;          /* an scErrorNumber */
+    int domain;        /* an scErrorDomain */
+    const char *message; /* one line naming the object and the cause */
+    int sys_errno;     /* the errno behind it, or 0 */
+    int sqlite_code;   /* SQLite's extended result code behind it, or 0 */
+    const char *file;  /* where in storcat it was reported */
+    const char *func;
+    int line;
+} scError;
+typedef scError *scErrorPtr;
+
+/*
+ * scGetLastError:
+ * Returns the calling thread's last error, or NULL if the last call
+ * succeeded. Borrowed: valid until the thread's next storcat call.
+ */
+const scError *scGetLastError(void);
+
+/*
+ * scGetLastErrorMessage:
+ * Returns the last error's message, or "no error". Never NULL. Borrowed as
+ * with scGetLastError.
+ */
+const char *scGetLastErrorMessage(void);
+
+/*
+ * scResetLastError:
+ * Forgets the calling thread's last error.
+ */
+void scResetLastError(void);
+
+/*
+ * scGetVersion:
+ * Stores the library's version (SC_VERSION_NUMBER form) in *libVer.
+ * Returns 0, or -1 if libVer is NULL.
+ */
+int scGetVersion(unsigned long *libVer);
+
+/* ------------------------------------------------------------------ */
+/* Connections                                                        */
+/* ------------------------------------------------------------------ */
+
+typedef struct scConnect scConnect;
+typedef scConnect *scConnectPtr;
+
+typedef enum {
+    SC_CONNECT_RO = 1 << 0, /* read-only: every change is refused */
+} scConnectFlags;
+
+/*
+ * scConnectOpen:
+ * @catalog: path of the catalog file, or NULL for the default:
+ *           $STORCAT_CATALOG if set and not empty, else
+ *           /var/lib/storcat/catalog.db for root, else
+ *           $XDG_DATA_HOME/storcat/catalog.db ($HOME/.local/share if unset).
+ * @flags: 0 or SC_CONNECT_RO.
+ *
+ * Opens (and, read-write, creates) a catalog. A new catalog file is created
+ * with mode 0600, its directory (for the default path) with 0700. An older
+ * catalog is migrated to the current schema in one transaction; a catalog
+ * made by a newer storcat is refused (SC_ERR_CATALOG_VERSION); a file that is
+ * not a storcat catalog is refused (SC_ERR_CATALOG). Several processes may
+ * open one catalog at once. A connection may be shared between threads:
+ * calls on it are serialized.
+ *
+ * Returns a new connection, to be closed with scConnectClose, or NULL.
+ */
+scConnectPtr scConnectOpen(const char *catalog, unsigned int flags);
+
+/*
+ * scConnectRef:
+ * Adds a reference to @conn. Returns 0, or -1 on a bad handle.
+ */
+int scConnectRef(scConnectPtr conn);
+
+/*
+ * scConnectClose:
+ * Drops one reference to @conn; the last one closes the catalog. Pools still
+ * referenced keep the connection alive. Returns the number of references
+ * left (0 when closed), or -1 on a bad handle.
+ */
+int scConnectClose(scConnectPtr conn);
+
+/*
+ * scConnectGetCatalogPath:
+ * Returns the absolute path of @conn's catalog file (borrowed), or NULL.
+ */
+const char *scConnectGetCatalogPath(scConnectPtr conn);
+
+/*
+ * scConnectIsReadOnly:
+ * Returns 1 if @conn was opened with SC_CONNECT_RO, 0 if not, -1 on error.
+ */
+int scConnectIsReadOnly(scConnectPtr conn);
+
+/* ------------------------------------------------------------------ */
+/* Storage pools                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct scStoragePool scStoragePool;
+typedef scStoragePool *scStoragePoolPtr;
+
+/* Pool states, as libvirt's virStoragePoolState. */
+typedef enum {
+    SC_STORAGE_POOL_INACTIVE = 0,     /* not running */
+    SC_STORAGE_POOL_BUILDING = 1,     /* being built */
+    SC_STORAGE_POOL_RUNNING = 2,      /* running normally */
+    SC_STORAGE_POOL_DEGRADED = 3,     /* running, degraded */
+    SC_STORAGE_POOL_INACCESSIBLE = 4, /* running, but not accessible */
+    SC_STORAGE_POOL_STATE_LAST
+} scStoragePoolState;
+
+typedef struct scStoragePoolInfo {
+    int state;                     /* an scStoragePoolState */
+    unsigned long long capacity;   /* logical size, bytes */
+    unsigned long long allocation; /* current allocation, bytes */
+    unsigned long long available;  /* remaining free space, bytes */
+} scStoragePoolInfo;
+typedef scStoragePoolInfo *scStoragePoolInfoPtr;
+
+/* Filters of scConnectListAllStoragePools, with libvirt's values. Within
+ * each group (active/inactive, persistent/transient, autostart/not, type)
+ * bits are ORed; the groups are ANDed; an empty group does not filter. */
+typedef enum {
+    SC_CONNECT_LIST_STORAGE_POOLS_INACTIVE = 1 << 0,
+    SC_CONNECT_LIST_STORAGE_POOLS_ACTIVE = 1 << 1,
+    SC_CONNECT_LIST_STORAGE_POOLS_PERSISTENT = 1 << 2,
+    SC_CONNECT_LIST_STORAGE_POOLS_TRANSIENT = 1 << 3,
+    SC_CONNECT_LIST_STORAGE_POOLS_AUTOSTART = 1 << 4,
+    SC_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART = 1 << 5,
+    SC_CONNECT_LIST_STORAGE_POOLS_DIR = 1 << 6,
+    SC_CONNECT_LIST_STORAGE_POOLS_FS = 1 << 7,
+    SC_CONNECT_LIST_STORAGE_POOLS_NETFS = 1 << 8,
+    SC_CONNECT_LIST_STORAGE_POOLS_LOGICAL = 1 << 9,
+    SC_CONNECT_LIST_STORAGE_POOLS_DISK = 1 << 10,
+    SC_CONNECT_LIST_STORAGE_POOLS_ISCSI = 1 << 11,
+    SC_CONNECT_LIST_STORAGE_POOLS_SCSI = 1 << 12,
+    SC_CONNECT_LIST_STORAGE_POOLS_MPATH = 1 << 13,
+    SC_CONNECT_LIST_STORAGE_POOLS_RBD = 1 << 14,
+    SC_CONNECT_LIST_STORAGE_POOLS_SHEEPDOG = 1 << 15,
+    SC_CONNECT_LIST_STORAGE_POOLS_GLUSTER = 1 << 16,
+    SC_CONNECT_LIST_STORAGE_POOLS_ZFS = 1 << 17,
+    SC_CONNECT_LIST_STORAGE_POOLS_VSTORAGE = 1 << 18,
+    SC_CONNECT_LIST_STORAGE_POOLS_ISCSI_DIRECT = 1 << 19,
+} scConnectListAllStoragePoolsFlags;
+
+/* Flags of scStoragePoolDefineXML. storcat always validates; the flag is
+ * accepted so ported callers need no change. */
+typedef enum {
+    SC_STORAGE_POOL_DEFINE_VALIDATE = 1 << 0,
+} scStoragePoolDefineFlags;
+
+/* Flags of scStoragePoolGetXMLDesc. */
+typedef enum {
+    SC_STORAGE_XML_INACTIVE = 1 << 0, /* the persistent definition only */
+} scStorageXMLFlags;
+
+/*
+ * scConnectListAllStoragePools:
+ * @pools: where to store a new NULL-terminated array of new pool references,
+ *         sorted by name; the caller frees each with scStoragePoolFree and
+ *         the array with free(). May be NULL to only count.
+ * @flags: SC_CONNECT_LIST_STORAGE_POOLS_* filters, or 0 for all pools.
+ *
+ * Returns the number of pools (not counting the NULL), or -1; on failure
+ * *pools is left untouched.
+ */
+int scConnectListAllStoragePools(scConnectPtr conn, scStoragePoolPtr **pools,
+                                 unsigned int flags);
+
+/*
+ * scConnectNumOfStoragePools / scConnectNumOfDefinedStoragePools:
+ * Return the number of active / inactive pools, or -1.
+ */
+int scConnectNumOfStoragePools(scConnectPtr conn);
+int scConnectNumOfDefinedStoragePools(scConnectPtr conn);
+
+/*
+ * scStoragePoolLookupByName / ByUUID / ByUUIDString / ByTargetPath:
+ * Find a defined pool by its name, raw UUID (SC_UUID_BUFLEN bytes), UUID
+ * string (with or without dashes), or target path (any spelling: "//" and
+ * a trailing "/" do not matter). Each is one indexed catalog query.
+ *
+ * Returns a new reference, or NULL: SC_ERR_NO_STORAGE_POOL if there is no
+ * such pool, SC_ERR_INVALID_ARG for a malformed argument.
+ */
+scStoragePoolPtr scStoragePoolLookupByName(scConnectPtr conn, const char *name);
+scStoragePoolPtr scStoragePoolLookupByUUID(scConnectPtr conn, const unsigned char *uuid);
+scStoragePoolPtr scStoragePoolLookupByUUIDString(scConnectPtr conn, const char *uuidstr);
+scStoragePoolPtr scStoragePoolLookupByTargetPath(scConnectPtr conn, const char *path);
+
+/*
+ * scStoragePoolDefineXML:
+ * @xml: a pool definition in libvirt's pool XML (formatstorage).
+ * @flags: 0 or SC_STORAGE_POOL_DEFINE_VALIDATE.
+ *
+ * Defines a new pool, or replaces the definition of an inactive pool with
+ * the same name and UUID. A UUID is generated when the XML has none. All
+ * pool types of libvirt's schema parse; the ones storcat manages (dir, fs,
+ * netfs, logical, disk, iscsi, iscsi-direct) can be defined, any other type
+ * is refused with SC_ERR_CONFIG_UNSUPPORTED naming it.
+ *
+ * Errors, each leaving the catalog unchanged: SC_ERR_XML_ERROR (malformed
+ * XML, a DTD or entity, a bad element, naming the element),
+ * SC_ERR_STORAGE_POOL_EXISTS (the name is taken by another UUID, the UUID by
+ * another name, or another pool has the same target directory or source),
+ * SC_ERR_OPERATION_INVALID (the pool is active), SC_ERR_OPERATION_DENIED
+ * (read-only connection).
+ *
+ * Returns a new reference to the pool, or NULL.
+ */
+scStoragePoolPtr scStoragePoolDefineXML(scConnectPtr conn, const char *xml, unsigned int flags);
+
+/*
+ * scStoragePoolUndefine:
+ * Removes an inactive pool's definition (and its volumes' catalog rows;
+ * storage is not touched). Refused for an active pool
+ * (SC_ERR_OPERATION_INVALID). The handle stays valid and must still be
+ * freed. Returns 0 or -1.
+ */
+int scStoragePoolUndefine(scStoragePoolPtr pool);
+
+/*
+ * scStoragePoolCreate:
+ * Starts (activates) an inactive pool through its backend. @flags must be
+ * 0. Fails with SC_ERR_OPERATION_UNSUPPORTED while the pool type's backend
+ * is not in this version of storcat, SC_ERR_OPERATION_INVALID if the pool is
+ * already active. Returns 0 or -1.
+ */
+int scStoragePoolCreate(scStoragePoolPtr pool, unsigned int flags);
+
+/*
+ * scStoragePoolDestroy:
+ * Stops an active pool; its definition and volume inventory stay. Fails
+ * with SC_ERR_OPERATION_INVALID if the pool is not active. Returns 0 or -1.
+ */
+int scStoragePoolDestroy(scStoragePoolPtr pool);
+
+/*
+ * scStoragePoolIsActive / scStoragePoolIsPersistent:
+ * Return 1 or 0, or -1 on error. A pool is active from a successful start
+ * until it is stopped or the host reboots. Every storcat pool is persistent.
+ */
+int scStoragePoolIsActive(scStoragePoolPtr pool);
+int scStoragePoolIsPersistent(scStoragePoolPtr pool);
+
+/*
+ * scStoragePoolGetXMLDesc:
+ * Returns the pool's definition as libvirt pool XML, with its current
+ * capacity, allocation and available sizes (zero unless the pool is active,
+ * or with SC_STORAGE_XML_INACTIVE). The caller frees it. NULL on error.
+ */
+char *scStoragePoolGetXMLDesc(scStoragePoolPtr pool, unsigned int flags);
+
+/*
+ * scStoragePoolGetInfo:
+ * Fills @info with the pool's state and sizes (bytes). Returns 0 or -1.
+ */
+int scStoragePoolGetInfo(scStoragePoolPtr pool, scStoragePoolInfoPtr info);
+
+/*
+ * scStoragePoolGetAutostart / scStoragePoolSetAutostart:
+ * Read or set whether the pool is started by `storcat pool-autostart-all`
+ * (run at boot). *autostart / @autostart: 1 or 0. Return 0 or -1.
+ */
+int scStoragePoolGetAutostart(scStoragePoolPtr pool, int *autostart);
+int scStoragePoolSetAutostart(scStoragePoolPtr pool, int autostart);
+
+/*
+ * scStoragePoolGetName:
+ * Returns the pool's name, borrowed from the handle, or NULL.
+ */
+const char *scStoragePoolGetName(scStoragePoolPtr pool);
+
+/*
+ * scStoragePoolGetUUID / scStoragePoolGetUUIDString:
+ * Copy the pool's UUID into @uuid (SC_UUID_BUFLEN bytes) or, as text, into
+ * @buf (SC_UUID_STRING_BUFLEN bytes). Return 0 or -1.
+ */
+int scStoragePoolGetUUID(scStoragePoolPtr pool, unsigned char *uuid);
+int scStoragePoolGetUUIDString(scStoragePoolPtr pool, char *buf);
+
+/*
+ * scStoragePoolGetConnect:
+ * Returns the pool's connection, borrowed (no reference added), or NULL.
+ */
+scConnectPtr scStoragePoolGetConnect(scStoragePoolPtr pool);
+
+/*
+ * scStoragePoolRef / scStoragePoolFree:
+ * Add / drop one reference to the handle. Return 0, or -1 on a bad handle.
+ */
+int scStoragePoolRef(scStoragePoolPtr pool);
+int scStoragePoolFree(scStoragePoolPtr pool);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STORCAT_H */

@@ -1,0 +1,54 @@
+/*
+ * connect.h: connection and pool handles, shared by the public entry
+ * points of connect.c and pool.c.
+ *
+ * Handles are refcounted identities, not copies of state: a pool handle
+ * holds its connection, UUID and name; every getter asks the catalog.
+ * Each handle carries a magic number, checked at every public entry, so a
+ * stale or foreign pointer is an error rather than a crash.
+ */
+#ifndef SC_CONNECT_H
+#define SC_CONNECT_H
+
+#include <pthread.h>
+
+#include "catalog.h"
+
+#define SC_CONNECT_MAGIC 0x5343434eu /* "SCCN" */
+#define SC_POOL_MAGIC    0x5343504fu /* "SCPO" */
+#define SC_DEAD_MAGIC    0xdeadbeefu
+
+struct scConnect {
+    unsigned int magic;
+    int refs;                 /* guarded by the global handle lock */
+    pthread_mutex_t lock;     /* serializes calls on this connection */
+    scCatalog *catalog;
+    char *path;               /* absolute catalog path */
+    char *actor;              /* who we are, for the audit trail */
+    bool readonly;
+};
+
+struct scStoragePool {
+    unsigned int magic;
+    int refs;
+    scConnect *conn;          /* holds a reference */
+    unsigned char uuid[SC_UUID_BUFLEN];
+    char uuidstr[SC_UUID_STRING_BUFLEN];
+    char *name;
+};
+
+/* True if @conn is a live connection; reports SC_ERR_INVALID_CONN if not. */
+bool scConnectCheck(scConnect *conn, const char *func);
+/* Same, and refuses a read-only connection (SC_ERR_OPERATION_DENIED). */
+bool scConnectCheckWritable(scConnect *conn, const char *func);
+
+void scConnectLock(scConnect *conn);
+void scConnectUnlock(scConnect *conn);
+
+/* Take / drop a handle reference (thread-safe). */
+void scHandleRef(int *refs);
+/* Drop a reference to @conn, closing it with the last one. */
+void scConnectRelease(scConnect *conn);
+int scHandleUnref(int *refs);
+
+#endif /* SC_CONNECT_H */

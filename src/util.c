@@ -1,0 +1,134 @@
+/*
+ * util.c: names, paths and UUIDs, checked and canonicalized once on the
+ * way in so that the catalog only ever holds one spelling.
+ */
+#include <config.h>
+
+#include <ctype.h>
+#include <uuid/uuid.h>
+
+#include "util.h"
+
+int
+scCheckName(const char *kind, const char *name)
+{
+    size_t len;
+    bool blank = true;
+
+    if (!name) {
+        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "%s name is missing", kind);
+        return -1;
+    }
+    len = strlen(name);
+    if (len == 0) {
+        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "%s name is empty", kind);
+        return -1;
+    }
+    if (len > SC_NAME_MAX) {
+        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG,
+                      "%s name is %zu bytes long; at most %d are allowed", kind, len,
+                      SC_NAME_MAX);
+        return -1;
+    }
+    for (const unsigned char *p = (const unsigned char *) name; *p; p++) {
+        if (*p == '/') {
+            scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG,
+                          "%s name '%s' contains '/'", kind, name);
+            return -1;
+        }
+        if (*p < 0x20 || *p == 0x7f) {
+            /* Do not echo the control character itself into a one-line message. */
+            scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG,
+                          "%s name contains the control character 0x%02x at byte %zu", kind,
+                          *p, (size_t) (p - (const unsigned char *) name));
+            return -1;
+        }
+        if (*p != ' ')
+            blank = false;
+    }
+    if (blank) {
+        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "%s name '%s' is only blanks",
+                      kind, name);
+        return -1;
+    }
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "%s name '%s' is not allowed",
+                      kind, name);
+        return -1;
+    }
+    return 0;
+}
+
+char *
+scPathSanitize(const char *path)
+{
+    char *out = scStrdup(path);
+    char *w, *start;
+    const char *r;
+
+    if (!out)
+        return NULL;
+    r = w = out;
+    /* Exactly two leading slashes have an implementation-defined meaning. */
+    if (r[0] == '/' && r[1] == '/' && r[2] != '/') {
+        w += 2;
+        r += 2;
+    }
+    start = w;
+    for (; *r; r++) {
+        if (*r == '/' && w > start && w[-1] == '/')
+            continue;
+        *w++ = *r;
+    }
+    if (w > start + 1 && w[-1] == '/')
+        w--;
+    *w = '\0';
+    return out;
+}
+
+static int
+hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = tolower(c);
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+int
+scUUIDParse(const char *str, unsigned char *uuid)
+{
+    const char *p = str;
+    size_t i;
+
+    if (!str)
+        return -1;
+    while (*p == ' ')
+        p++;
+    for (i = 0; i < SC_UUID_BUFLEN; i++) {
+        int hi, lo;
+        if (*p == '-')
+            p++;
+        if ((hi = hexval((unsigned char) p[0])) < 0 || (lo = hexval((unsigned char) p[1])) < 0)
+            return -1;
+        uuid[i] = (unsigned char) (hi << 4 | lo);
+        p += 2;
+    }
+    while (*p == ' ')
+        p++;
+    return *p == '\0' ? 0 : -1;
+}
+
+void
+scUUIDFormat(const unsigned char *uuid, char *buf)
+{
+    uuid_unparse_lower(uuid, buf);
+}
+
+void
+scUUIDGenerate(unsigned char *uuid)
+{
+    uuid_generate_random(uuid);
+}

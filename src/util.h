@@ -1,0 +1,44 @@
+/*
+ * util.h: small helpers shared by the modules: names, paths, UUIDs.
+ */
+#ifndef SC_UTIL_H
+#define SC_UTIL_H
+
+#include "internal.h"
+
+/* Longest pool or volume name accepted, in bytes (a file name's limit). */
+#define SC_NAME_MAX 255
+
+/*
+ * scCheckName:
+ * Checks a pool or volume name from a caller: not empty nor only blanks,
+ * at most SC_NAME_MAX bytes, no '/', no control character (NUL cannot be
+ * in a C string; the XML parser rejects it), not "." or "..".
+ * @kind names the object in the message ("pool", "volume").
+ * Returns 0, or -1 with SC_ERR_INVALID_ARG saying what is wrong.
+ */
+int scCheckName(const char *kind, const char *name);
+
+/*
+ * scPathSanitize:
+ * Returns a copy of @path with every run of '/' made one and a trailing
+ * '/' removed (a leading "//" is kept, as POSIX allows it a meaning), as
+ * libvirt's virFileSanitizePath. "/" stays "/". NULL on OOM.
+ */
+char *scPathSanitize(const char *path);
+
+/*
+ * scUUIDParse:
+ * Parses a UUID string with or without dashes (32 hex digits, dashes
+ * anywhere between pairs, surrounding blanks ignored, as libvirt).
+ * Returns 0, or -1 (no error reported: the caller knows the context).
+ */
+int scUUIDParse(const char *str, unsigned char *uuid);
+
+/* Writes the canonical dashed lowercase form into @buf (SC_UUID_STRING_BUFLEN). */
+void scUUIDFormat(const unsigned char *uuid, char *buf);
+
+/* Fills @uuid with a new random UUID. */
+void scUUIDGenerate(unsigned char *uuid);
+
+#endif /* SC_UTIL_H */

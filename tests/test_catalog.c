@@ -1,0 +1,320 @@
+/*
+ * test_catalog.c: opening, creating, migrating and refusing catalogs; the
+ * schema's CHECK lists against the C enums; read-only connections; the
+ * active state belonging to one boot.
+ */
+#include <config.h>
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "catalog.h"
+#include "pool_conf.h"
+
+extern int scCatalogFailCountdown;
+
+typedef struct {
+    char *dir;
+    char *path;
+} Fixture;
+
+static int
+setup(void **state)
+{
+    Fixture *f = calloc(1, sizeof(*f));
+    f->dir = testTmpDirMake("catalog");
+    if (!f->dir || asprintf(&f->path, "%s/catalog.db", f->dir) < 0)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    Fixture *f = *state;
+    testTmpDirRemove(f->dir);
+    free(f->path);
+    free(f);
+    return 0;
+}
+
+/* Run one SQL statement on the file directly; returns SQLite's code. */
+static int
+raw_exec(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    int rc = sqlite3_open(path, &db);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc;
+}
+
+static int
+raw_int(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int v = -1;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static void
+test_create(void **state)
+{
+    Fixture *f = *state;
+    struct stat st;
+    scConnectPtr conn;
+    mode_t old = umask(022);
+
+    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    umask(old);
+    assert_null(scGetLastError());
+    assert_string_equal(scConnectGetCatalogPath(conn), f->path);
+    assert_int_equal(scConnectIsReadOnly(conn), 0);
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(scConnectClose(conn), 0);
+
+    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
+    assert_int_equal(raw_int(f->path, "PRAGMA application_id"), SC_CATALOG_APPLICATION_ID);
+    assert_int_equal(raw_int(f->path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    /* Reopening a current catalog changes nothing. */
+    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    assert_int_equal(scConnectClose(conn), 0);
+    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
+}
+
+static void
+test_relative_and_default_path(void **state)
+{
+    Fixture *f = *state;
+    char cwd[4096];
+    scConnectPtr conn;
+
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    assert_int_equal(chdir(f->dir), 0);
+    assert_sc_ok(conn = scConnectOpen("rel.db", 0));
+    assert_int_equal(chdir(cwd), 0);
+    assert_non_null(strstr(scConnectGetCatalogPath(conn), "/rel.db"));
+    assert_true(scConnectGetCatalogPath(conn)[0] == '/');
+    scConnectClose(conn);
+
+    /* NULL means $STORCAT_CATALOG. */
+    setenv("STORCAT_CATALOG", f->path, 1);
+    assert_sc_ok(conn = scConnectOpen(NULL, 0));
+    assert_string_equal(scConnectGetCatalogPath(conn), f->path);
+    scConnectClose(conn);
+    unsetenv("STORCAT_CATALOG");
+
+    assert_sc_err(scConnectOpen("", 0), SC_ERR_INVALID_ARG);
+    assert_sc_err(scConnectOpen(f->path, 0x100), SC_ERR_INVALID_ARG);
+}
+
+static void
+test_migrate_from_empty_file(void **state)
+{
+    Fixture *f = *state;
+    scConnectPtr conn;
+    FILE *fp = fopen(f->path, "w");
+
+    /* A zero-length file is a version-0 database: it is migrated. */
+    assert_non_null(fp);
+    fclose(fp);
+    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    scConnectClose(conn);
+    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE name = 'pools'"),
+                     1);
+}
+
+static void
+test_migration_is_atomic(void **state)
+{
+    Fixture *f = *state;
+
+    /* Fail each step of opening in turn: the file is either untouched
+     * (version 0, no table) or fully migrated, never half. */
+    for (int n = 1; n <= 8; n++) {
+        scConnectPtr conn;
+        unlink(f->path);
+        scCatalogFailCountdown = n;
+        conn = scConnectOpen(f->path, 0);
+        scCatalogFailCountdown = 0;
+        int version = raw_int(f->path, "PRAGMA user_version");
+        int tables = raw_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
+        if (conn) {
+            assert_int_equal(version, scCatalogSchemaVersion());
+            scConnectClose(conn);
+        } else {
+            assert_int_equal(scGetLastError()->code, SC_ERR_CATALOG);
+            assert_non_null(strstr(scGetLastErrorMessage(), "injected"));
+            assert_int_equal(version, 0);
+            assert_int_equal(tables, 0);
+        }
+    }
+}
+
+static void
+test_refuse_newer(void **state)
+{
+    Fixture *f = *state;
+    scConnectPtr conn;
+
+    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    scConnectClose(conn);
+    assert_int_equal(raw_exec(f->path, "PRAGMA user_version = 99"), SQLITE_OK);
+    assert_sc_err(scConnectOpen(f->path, 0), SC_ERR_CATALOG_VERSION);
+    assert_non_null(strstr(scGetLastErrorMessage(), "schema version 99"));
+    assert_non_null(strstr(scGetLastErrorMessage(), f->path));
+    assert_sc_err(scConnectOpen(f->path, SC_CONNECT_RO), SC_ERR_CATALOG_VERSION);
+    /* Refusing did not touch it. */
+    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 99);
+}
+
+static void
+test_refuse_foreign(void **state)
+{
+    Fixture *f = *state;
+    FILE *fp;
+
+    assert_int_equal(raw_exec(f->path, "CREATE TABLE t (x)"), SQLITE_OK);
+    assert_sc_err(scConnectOpen(f->path, 0), SC_ERR_CATALOG);
+    assert_non_null(strstr(scGetLastErrorMessage(), "not a storcat catalog"));
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM sqlite_schema"), 1);
+
+    unlink(f->path);
+    fp = fopen(f->path, "w");
+    fputs("this is not a database, it is text, long enough to hold a header of 100 bytes......"
+          "...............................................................................",
+          fp);
+    fclose(fp);
+    assert_sc_err(scConnectOpen(f->path, 0), SC_ERR_CATALOG);
+    assert_non_null(strstr(scGetLastErrorMessage(), "not an SQLite database"));
+
+    assert_sc_err(scConnectOpen(f->dir, 0), SC_ERR_SYSTEM_ERROR);
+}
+
+static void
+test_readonly(void **state)
+{
+    Fixture *f = *state;
+    scConnectPtr conn;
+    char *missing;
+
+    assert_int_equal(asprintf(&missing, "%s/missing.db", f->dir) > 0, 1);
+    assert_sc_err(scConnectOpen(missing, SC_CONNECT_RO), SC_ERR_SYSTEM_ERROR);
+    assert_int_equal(access(missing, F_OK), -1);
+    free(missing);
+
+    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    scConnectClose(conn);
+    assert_sc_ok(conn = scConnectOpen(f->path, SC_CONNECT_RO));
+    assert_int_equal(scConnectIsReadOnly(conn), 1);
+    assert_int_equal(scConnectListAllStoragePools(conn, NULL, 0), 0);
+    assert_sc_err(scStoragePoolDefineXML(conn, "<pool type='dir'><name>p</name><target>"
+                                               "<path>/tmp/p</path></target></pool>", 0),
+                  SC_ERR_OPERATION_DENIED);
+    scConnectClose(conn);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pools"), 0);
+}
+
+/* The CHECK lists of the schema and the C enum tables must agree. */
+static void
+test_enums_agree(void **state)
+{
+    Fixture *f = *state;
+    scConnectPtr conn;
+    char sql[512];
+
+    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    scConnectClose(conn);
+    for (int t = 0; t < SC_POOL_TYPE_LAST; t++) {
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO pools (uuid, name, type, xml, defined_at, updated_at)"
+                 " VALUES ('u%d', 'n%d', '%s', '', 0, 0)", t, t, scPoolTypeToString(t));
+        assert_int_equal(raw_exec(f->path, sql), SQLITE_OK);
+    }
+    for (int s = 0; s < SC_STORAGE_POOL_STATE_LAST; s++) {
+        snprintf(sql, sizeof(sql), "UPDATE pools SET state = '%s'", scPoolStateToString(s));
+        assert_int_equal(raw_exec(f->path, sql), SQLITE_OK);
+    }
+    assert_int_equal(raw_exec(f->path, "INSERT INTO pools (uuid, name, type, xml, defined_at,"
+                                       " updated_at) VALUES ('x', 'x', 'bogus', '', 0, 0)"),
+                     SQLITE_CONSTRAINT);
+    assert_int_equal(raw_exec(f->path, "UPDATE pools SET state = 'bogus'"), SQLITE_CONSTRAINT);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pools"), SC_POOL_TYPE_LAST);
+}
+
+/* A pool's active state belongs to the boot that started it. */
+static void
+test_state_per_boot(void **state)
+{
+    Fixture *f = *state;
+    scConnectPtr conn;
+    scStoragePoolPtr pool;
+    scStoragePoolInfo info;
+
+    setenv("STORCAT_BOOT_ID", "boot-A", 1);
+    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    assert_sc_ok(pool = scStoragePoolDefineXML(conn, "<pool type='dir'><name>p</name><target>"
+                                                     "<path>/tmp/p</path></target></pool>", 0));
+    scStoragePoolFree(pool);
+    scConnectClose(conn);
+    assert_int_equal(raw_exec(f->path, "UPDATE pools SET state = 'running', boot_id = 'boot-A',"
+                                       " capacity = 100, allocation = 40, available = 60"),
+                     SQLITE_OK);
+
+    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    assert_sc_ok(pool = scStoragePoolLookupByName(conn, "p"));
+    assert_int_equal(scStoragePoolIsActive(pool), 1);
+    assert_sc_ok(scStoragePoolGetInfo(pool, &info) == 0);
+    assert_int_equal(info.state, SC_STORAGE_POOL_RUNNING);
+    assert_int_equal(info.capacity, 100);
+    assert_int_equal(info.available, 60);
+    assert_int_equal(scConnectNumOfStoragePools(conn), 1);
+    /* An active pool cannot be undefined or redefined. */
+    assert_sc_err(scStoragePoolUndefine(pool) == 0, SC_ERR_OPERATION_INVALID);
+    scStoragePoolFree(pool);
+    scConnectClose(conn);
+
+    /* After a reboot it reads inactive, with no sizes. */
+    setenv("STORCAT_BOOT_ID", "boot-B", 1);
+    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    assert_sc_ok(pool = scStoragePoolLookupByName(conn, "p"));
+    assert_int_equal(scStoragePoolIsActive(pool), 0);
+    assert_sc_ok(scStoragePoolGetInfo(pool, &info) == 0);
+    assert_int_equal(info.state, SC_STORAGE_POOL_INACTIVE);
+    assert_int_equal(info.capacity, 0);
+    assert_int_equal(scConnectNumOfStoragePools(conn), 0);
+    assert_int_equal(scConnectNumOfDefinedStoragePools(conn), 1);
+    scStoragePoolFree(pool);
+    scConnectClose(conn);
+    unsetenv("STORCAT_BOOT_ID");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_create, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_relative_and_default_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_from_empty_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_is_atomic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refuse_newer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refuse_foreign, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_enums_agree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state_per_boot, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("catalog", tests, NULL, NULL);
+}

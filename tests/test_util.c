@@ -1,0 +1,108 @@
+/*
+ * test_util.c: names, paths, UUIDs and the last-error machinery.
+ */
+#include <config.h>
+
+#include "testutil.h"
+#include "util.h"
+
+static void
+test_names(void **state)
+{
+    static const char *const good[] = { "a", "vm-1.img", "with space", "ünïcode", "a..b" };
+    static const char *const bad[] = { "", " ", "   ", ".", "..", "a/b", "/", "../x",
+                                       "a\nb", "a\tb", "\x7f" };
+    char *longname = malloc(10001);
+
+    (void) state;
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        assert_sc_ok(scCheckName("pool", good[i]) == 0);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_sc_err(scCheckName("pool", bad[i]) == 0, SC_ERR_INVALID_ARG);
+        assert_non_null(strstr(scGetLastErrorMessage(), "pool name"));
+    }
+    memset(longname, 'x', 10000);
+    longname[10000] = '\0';
+    assert_sc_err(scCheckName("volume", longname) == 0, SC_ERR_INVALID_ARG);
+    assert_non_null(strstr(scGetLastErrorMessage(), "10000 bytes"));
+    longname[SC_NAME_MAX] = '\0';
+    assert_sc_ok(scCheckName("volume", longname) == 0);
+    free(longname);
+}
+
+static void
+test_path_sanitize(void **state)
+{
+    static const char *const cases[][2] = {
+        { "///var/////lib/libvirt/images//", "/var/lib/libvirt/images" },
+        { "/", "/" },
+        { "//", "//" },
+        { "///", "/" },
+        { "//host/share/", "//host/share" },
+        { "a//b/", "a/b" },
+        { "/already/clean", "/already/clean" },
+    };
+
+    (void) state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *s = scPathSanitize(cases[i][0]);
+        assert_non_null(s);
+        assert_string_equal(s, cases[i][1]);
+        free(s);
+    }
+}
+
+static void
+test_uuid(void **state)
+{
+    unsigned char u[SC_UUID_BUFLEN], v[SC_UUID_BUFLEN];
+    char buf[SC_UUID_STRING_BUFLEN];
+
+    (void) state;
+    assert_int_equal(scUUIDParse("70a7eb15-6c34-ee9c-bf57-69e8e5ff3fb2", u), 0);
+    scUUIDFormat(u, buf);
+    assert_string_equal(buf, "70a7eb15-6c34-ee9c-bf57-69e8e5ff3fb2");
+    assert_int_equal(scUUIDParse("70A7EB156C34EE9CBF5769E8E5FF3FB2", v), 0);
+    assert_memory_equal(u, v, SC_UUID_BUFLEN);
+    assert_int_equal(scUUIDParse(" 70a7eb15-6c34-ee9c-bf57-69e8e5ff3fb2 ", v), 0);
+    assert_int_equal(scUUIDParse("70a7eb15-6c34-ee9c-bf57-69e8e5ff3fb", v), -1);
+    assert_int_equal(scUUIDParse("70a7eb15-6c34-ee9c-bf57-69e8e5ff3fb2x", v), -1);
+    assert_int_equal(scUUIDParse("zz", v), -1);
+    assert_int_equal(scUUIDParse("", v), -1);
+    scUUIDGenerate(u);
+    scUUIDGenerate(v);
+    assert_memory_not_equal(u, v, SC_UUID_BUFLEN);
+}
+
+static void
+test_errors(void **state)
+{
+    unsigned long ver = 0;
+
+    (void) state;
+    scResetLastError();
+    assert_null(scGetLastError());
+    assert_string_equal(scGetLastErrorMessage(), "no error");
+    scReportSystemError(SC_FROM_CONNECT, ENOENT, "cannot open '%s'", "x");
+    assert_non_null(scGetLastError());
+    assert_int_equal(scGetLastError()->code, SC_ERR_SYSTEM_ERROR);
+    assert_int_equal(scGetLastError()->sys_errno, ENOENT);
+    assert_string_equal(scGetLastError()->message, "cannot open 'x': No such file or directory");
+    /* A successful public call clears the error. */
+    assert_sc_ok(scGetVersion(&ver) == 0);
+    assert_null(scGetLastError());
+    assert_int_equal(ver, SC_VERSION_NUMBER);
+    assert_sc_err(scGetVersion(NULL) == 0, SC_ERR_INVALID_ARG);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_path_sanitize),
+        cmocka_unit_test(test_uuid),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}

@@ -1,0 +1,616 @@
+/*
+ * cli-pool.c: the pool verbs of the storcat tool (pool-define, pool-list,
+ * pool-info, ...), with virsh's names, options and output, so that an
+ * operator's habits and scripts carry over.
+ *
+ * Each verb is one function over its parsed arguments; the table at the end
+ * describes the verbs' arguments and options, from which the parser, the
+ * usage errors and the help are derived (cli-util.c).
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "cli.h"
+
+/* Pool argument shared by most verbs. */
+static const cliOption poolParam[] = {
+    { "POOL", NULL, "pool name or UUID" },
+    { NULL, NULL, NULL },
+};
+
+/* Pool states as virsh names them (virshStoragePoolState). */
+static const char *
+poolStateName(int state)
+{
+    static const char *const names[] = { "inactive", "building", "running", "degraded",
+                                         "inaccessible" };
+    _Static_assert(sizeof(names) / sizeof(names[0]) == SC_STORAGE_POOL_STATE_LAST,
+                   "pool state names do not match scStoragePoolState");
+
+    if (state < 0 || state >= SC_STORAGE_POOL_STATE_LAST)
+        return "unknown";
+    return names[state];
+}
+
+/* Whether a pool in @state has sizes worth showing (virsh's rule). */
+static bool
+poolStateHasSizes(int state)
+{
+    return state == SC_STORAGE_POOL_RUNNING || state == SC_STORAGE_POOL_DEGRADED;
+}
+
+/* ---- pool-define, pool-define-as ------------------------------------ */
+
+static int
+cmdPoolDefine(cliContext *ctx, const cliArgs *args)
+{
+    const char *file = args->params[0];
+    _cleanup_free_ char *xml = NULL;
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    scConnect *conn;
+
+    if (!(xml = cliReadFile(file)) || !(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    if (!(pool = scStoragePoolDefineXML(conn, xml, 0))) {
+        cliError("failed to define pool from '%s': %s", file, scGetLastErrorMessage());
+        return CLI_EXIT_FAILED;
+    }
+    printf("Pool %s defined from %s\n", scStoragePoolGetName(pool), file);
+    return CLI_EXIT_OK;
+}
+
+/* Writes @before, @value escaped, then @after; nothing if @value is NULL. */
+static void
+xmlLine(FILE *out, const char *before, const char *value, const char *after)
+{
+    if (!value)
+        return;
+    fputs(before, out);
+    cliXmlPutEscaped(out, value);
+    fputs(after, out);
+}
+
+/* Builds the pool XML of pool-define-as as virsh's virshBuildPoolXML does:
+ * --source-path is <dir path>, --source-dev <device path> (for iscsi, the
+ * target IQN). Returns a new string, or NULL after printing why. */
+static char *
+buildPoolXML(const cliArgs *args)
+{
+    const char *host = cliOptValue(args, "source-host");
+    const char *path = cliOptValue(args, "source-path");
+    const char *dev = cliOptValue(args, "source-dev");
+    const char *format = cliOptValue(args, "source-format");
+    const char *srcname = cliOptValue(args, "source-name");
+    const char *target = cliOptValue(args, "target");
+    char *xml = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&xml, &len);
+
+    if (!out) {
+        cliError("out of memory");
+        return NULL;
+    }
+    xmlLine(out, "<pool type='", args->params[1], "'>\n");
+    xmlLine(out, "  <name>", args->params[0], "</name>\n");
+    if (host || path || dev || format || srcname) {
+        fputs("  <source>\n", out);
+        xmlLine(out, "    <host name='", host, "'/>\n");
+        xmlLine(out, "    <dir path='", path, "'/>\n");
+        xmlLine(out, "    <device path='", dev, "'/>\n");
+        xmlLine(out, "    <format type='", format, "'/>\n");
+        xmlLine(out, "    <name>", srcname, "</name>\n");
+        fputs("  </source>\n", out);
+    }
+    if (target) {
+        fputs("  <target>\n", out);
+        xmlLine(out, "    <path>", target, "</path>\n");
+        fputs("  </target>\n", out);
+    }
+    fputs("</pool>\n", out);
+    if (ferror(out) | fclose(out)) {
+        free(xml);
+        cliError("out of memory");
+        return NULL;
+    }
+    return xml;
+}
+
+static int
+cmdPoolDefineAs(cliContext *ctx, const cliArgs *args)
+{
+    const char *name = args->params[0];
+    _cleanup_free_ char *xml = NULL;
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    scConnect *conn;
+
+    if (!(xml = buildPoolXML(args)))
+        return CLI_EXIT_FAILED;
+    if (cliOptFlag(args, "print-xml")) {
+        fputs(xml, stdout);
+        return CLI_EXIT_OK;
+    }
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    if (!(pool = scStoragePoolDefineXML(conn, xml, 0))) {
+        cliError("failed to define pool '%s': %s", name, scGetLastErrorMessage());
+        return CLI_EXIT_FAILED;
+    }
+    printf("Pool %s defined\n", scStoragePoolGetName(pool));
+    return CLI_EXIT_OK;
+}
+
+/* ---- pool-undefine, pool-start, pool-destroy ------------------------ */
+
+/* A verb that does one thing to one pool and says so. */
+typedef struct poolAction {
+    int (*act)(scStoragePool *pool); /* the library call */
+    const char *infinitive;          /* "start": "failed to start pool 'NAME'" */
+    const char *done;                /* "started": "Pool NAME started" */
+} poolAction;
+
+static int
+runPoolAction(cliContext *ctx, const cliArgs *args, const poolAction *action)
+{
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    const char *name;
+
+    if (!(pool = cliLookupPool(ctx, args->params[0])))
+        return CLI_EXIT_FAILED;
+    name = scStoragePoolGetName(pool);
+    if (action->act(pool) < 0) {
+        cliError("failed to %s pool '%s': %s", action->infinitive, name,
+                 scGetLastErrorMessage());
+        return CLI_EXIT_FAILED;
+    }
+    printf("Pool %s %s\n", name, action->done);
+    return CLI_EXIT_OK;
+}
+
+static int
+startPool(scStoragePool *pool)
+{
+    return scStoragePoolCreate(pool, 0);
+}
+
+static int
+cmdPoolUndefine(cliContext *ctx, const cliArgs *args)
+{
+    static const poolAction undefine = { scStoragePoolUndefine, "undefine",
+                                         "has been undefined" };
+
+    return runPoolAction(ctx, args, &undefine);
+}
+
+static int
+cmdPoolStart(cliContext *ctx, const cliArgs *args)
+{
+    static const poolAction start = { startPool, "start", "started" };
+
+    return runPoolAction(ctx, args, &start);
+}
+
+static int
+cmdPoolDestroy(cliContext *ctx, const cliArgs *args)
+{
+    static const poolAction destroy = { scStoragePoolDestroy, "destroy", "destroyed" };
+
+    return runPoolAction(ctx, args, &destroy);
+}
+
+/* ---- pool-list ------------------------------------------------------ */
+
+/* --type names, as virsh's, and their list filters. */
+static const struct {
+    const char *name;
+    unsigned int flag;
+} poolTypeFilters[] = {
+    { "dir", SC_CONNECT_LIST_STORAGE_POOLS_DIR },
+    { "fs", SC_CONNECT_LIST_STORAGE_POOLS_FS },
+    { "netfs", SC_CONNECT_LIST_STORAGE_POOLS_NETFS },
+    { "logical", SC_CONNECT_LIST_STORAGE_POOLS_LOGICAL },
+    { "disk", SC_CONNECT_LIST_STORAGE_POOLS_DISK },
+    { "iscsi", SC_CONNECT_LIST_STORAGE_POOLS_ISCSI },
+    { "scsi", SC_CONNECT_LIST_STORAGE_POOLS_SCSI },
+    { "mpath", SC_CONNECT_LIST_STORAGE_POOLS_MPATH },
+    { "rbd", SC_CONNECT_LIST_STORAGE_POOLS_RBD },
+    { "sheepdog", SC_CONNECT_LIST_STORAGE_POOLS_SHEEPDOG },
+    { "gluster", SC_CONNECT_LIST_STORAGE_POOLS_GLUSTER },
+    { "zfs", SC_CONNECT_LIST_STORAGE_POOLS_ZFS },
+    { "vstorage", SC_CONNECT_LIST_STORAGE_POOLS_VSTORAGE },
+    { "iscsi-direct", SC_CONNECT_LIST_STORAGE_POOLS_ISCSI_DIRECT },
+};
+
+/* Adds the filter bits of --type's comma-separated list to *flags. */
+static int
+parseTypeFilter(const cliArgs *args, unsigned int *flags)
+{
+    const char *list = cliOptValue(args, "type");
+    _cleanup_free_ char *copy = NULL;
+    char *rest, *type;
+
+    if (!list)
+        return CLI_CONTINUE;
+    if (!(copy = strdup(list))) {
+        cliError("out of memory");
+        return CLI_EXIT_FAILED;
+    }
+    rest = copy;
+    while ((type = strsep(&rest, ","))) {
+        size_t i = 0;
+
+        while (i < sizeof(poolTypeFilters) / sizeof(poolTypeFilters[0]) &&
+               strcmp(poolTypeFilters[i].name, type) != 0)
+            i++;
+        if (i == sizeof(poolTypeFilters) / sizeof(poolTypeFilters[0]))
+            return cliUsageError(args->verb, "unknown pool type '%s'", type);
+        *flags |= poolTypeFilters[i].flag;
+    }
+    return CLI_CONTINUE;
+}
+
+/* pool-list's filters from its options; as virsh, active pools only unless
+ * --inactive or --all. Returns CLI_CONTINUE or an exit status. */
+static int
+poolListFlags(const cliArgs *args, unsigned int *flags)
+{
+    *flags = SC_CONNECT_LIST_STORAGE_POOLS_ACTIVE;
+    if (cliOptFlag(args, "inactive"))
+        *flags = SC_CONNECT_LIST_STORAGE_POOLS_INACTIVE;
+    if (cliOptFlag(args, "all"))
+        *flags = SC_CONNECT_LIST_STORAGE_POOLS_ACTIVE | SC_CONNECT_LIST_STORAGE_POOLS_INACTIVE;
+    if (cliOptFlag(args, "autostart"))
+        *flags |= SC_CONNECT_LIST_STORAGE_POOLS_AUTOSTART;
+    if (cliOptFlag(args, "no-autostart"))
+        *flags |= SC_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART;
+    if (cliOptFlag(args, "persistent"))
+        *flags |= SC_CONNECT_LIST_STORAGE_POOLS_PERSISTENT;
+    if (cliOptFlag(args, "transient"))
+        *flags |= SC_CONNECT_LIST_STORAGE_POOLS_TRANSIENT;
+    return parseTypeFilter(args, flags);
+}
+
+/* Columns of pool-list (the first three) and pool-list --details. */
+enum { LIST_NAME, LIST_STATE, LIST_AUTOSTART, LIST_PERSISTENT, LIST_CAPACITY, LIST_ALLOCATION,
+       LIST_AVAILABLE, LIST_NCOLS };
+#define LIST_NCOLS_BRIEF 3
+
+/* What one pool's row needs to know, in text form. */
+typedef struct poolFacts {
+    scStoragePoolInfo info;
+    int autostart;
+    int persistent;
+    char uuid[SC_UUID_STRING_BUFLEN];
+    char sizes[3][CLI_SIZE_BUFLEN]; /* capacity, allocation, available */
+    bool has_sizes;                 /* active: the sizes mean something */
+} poolFacts;
+
+/* Gathers what pool-list and pool-info show. Returns 1, 0 if the pool was
+ * undefined meanwhile (by another process: not an error), or -1 after
+ * printing why. */
+static int
+getPoolFacts(scStoragePool *pool, bool bytes, poolFacts *facts)
+{
+    const char *name = scStoragePoolGetName(pool); /* before a failure: it resets the error */
+    const scError *err;
+
+    if (scStoragePoolGetInfo(pool, &facts->info) < 0 ||
+        scStoragePoolGetAutostart(pool, &facts->autostart) < 0 ||
+        (facts->persistent = scStoragePoolIsPersistent(pool)) < 0 ||
+        scStoragePoolGetUUIDString(pool, facts->uuid) < 0) {
+        err = scGetLastError();
+        if (err && err->code == SC_ERR_NO_STORAGE_POOL)
+            return 0;
+        cliError("failed to get information on pool '%s': %s", name, scGetLastErrorMessage());
+        return -1;
+    }
+    facts->has_sizes = poolStateHasSizes(facts->info.state);
+    cliFormatSize(facts->info.capacity, bytes, facts->sizes[0]);
+    cliFormatSize(facts->info.allocation, bytes, facts->sizes[1]);
+    cliFormatSize(facts->info.available, bytes, facts->sizes[2]);
+    return 1;
+}
+
+/* Appends one pool's row to pool-list's table. Returns 0 or -1. */
+static int
+addPoolListRow(struct libscols_table *tb, scStoragePool *pool, bool details, bool bytes,
+               bool json)
+{
+    poolFacts facts;
+    const char *cells[LIST_NCOLS];
+    int rc;
+
+    if ((rc = getPoolFacts(pool, bytes, &facts)) <= 0)
+        return rc;
+    cells[LIST_NAME] = scStoragePoolGetName(pool);
+    if (details)
+        cells[LIST_STATE] = poolStateName(facts.info.state);
+    else
+        cells[LIST_STATE] = facts.info.state == SC_STORAGE_POOL_INACTIVE ? "inactive" : "active";
+    cells[LIST_AUTOSTART] = facts.autostart ? "yes" : "no";
+    cells[LIST_PERSISTENT] = facts.persistent ? "yes" : "no";
+    for (int i = 0; i < 3; i++)
+        cells[LIST_CAPACITY + i] = facts.has_sizes ? facts.sizes[i] : json ? NULL : "-";
+    return cliTableAddRow(tb, cells);
+}
+
+static int
+cmdPoolList(cliContext *ctx, const cliArgs *args)
+{
+    bool details = cliOptFlag(args, "details");
+    bool bytes = cliOptFlag(args, "bytes");
+    bool json = cliOptFlag(args, "json");
+    int size_type = bytes ? SCOLS_JSON_NUMBER : SCOLS_JSON_STRING;
+    const cliColumn cols[LIST_NCOLS] = {
+        { "Name", 0, SCOLS_JSON_STRING },
+        { "State", 0, SCOLS_JSON_STRING },
+        { "Autostart", 0, SCOLS_JSON_BOOLEAN },
+        { "Persistent", 0, SCOLS_JSON_BOOLEAN },
+        { "Capacity", SCOLS_FL_RIGHT, size_type },
+        { "Allocation", SCOLS_FL_RIGHT, size_type },
+        { "Available", SCOLS_FL_RIGHT, size_type },
+    };
+    _cleanup_table_ struct libscols_table *tb = NULL;
+    scStoragePool **pools = NULL;
+    unsigned int flags;
+    scConnect *conn;
+    int status, n;
+
+    if ((status = poolListFlags(args, &flags)) != CLI_CONTINUE)
+        return status;
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    if ((n = scConnectListAllStoragePools(conn, &pools, flags)) < 0) {
+        cliError("failed to list pools: %s", scGetLastErrorMessage());
+        return CLI_EXIT_FAILED;
+    }
+    status = CLI_EXIT_FAILED;
+    if (!(tb = cliTableNew("pools", json, cols, details ? LIST_NCOLS : LIST_NCOLS_BRIEF)))
+        goto cleanup;
+    for (int i = 0; i < n; i++) {
+        if (addPoolListRow(tb, pools[i], details, bytes, json) < 0)
+            goto cleanup;
+    }
+    status = cliTablePrint(tb);
+
+cleanup:
+    for (int i = 0; i < n; i++)
+        scStoragePoolFree(pools[i]);
+    free(pools);
+    return status;
+}
+
+/* ---- pool-info ------------------------------------------------------ */
+
+/* pool-info --json: one row with every field; sizes are null while the
+ * pool is inactive. */
+static int
+printPoolInfoJSON(scStoragePool *pool, const poolFacts *facts, bool bytes)
+{
+    int size_type = bytes ? SCOLS_JSON_NUMBER : SCOLS_JSON_STRING;
+    const cliColumn cols[] = {
+        { "Name", 0, SCOLS_JSON_STRING },        { "UUID", 0, SCOLS_JSON_STRING },
+        { "State", 0, SCOLS_JSON_STRING },       { "Persistent", 0, SCOLS_JSON_BOOLEAN },
+        { "Autostart", 0, SCOLS_JSON_BOOLEAN },  { "Capacity", 0, size_type },
+        { "Allocation", 0, size_type },          { "Available", 0, size_type },
+    };
+    const char *cells[] = {
+        scStoragePoolGetName(pool),
+        facts->uuid,
+        poolStateName(facts->info.state),
+        facts->persistent ? "yes" : "no",
+        facts->autostart ? "yes" : "no",
+        facts->has_sizes ? facts->sizes[0] : NULL,
+        facts->has_sizes ? facts->sizes[1] : NULL,
+        facts->has_sizes ? facts->sizes[2] : NULL,
+    };
+    _cleanup_table_ struct libscols_table *tb = NULL;
+
+    _Static_assert(sizeof(cols) / sizeof(cols[0]) == sizeof(cells) / sizeof(cells[0]),
+                   "pool-info: a cell per column");
+    if (!(tb = cliTableNew("pools", true, cols, sizeof(cols) / sizeof(cols[0]))) ||
+        cliTableAddRow(tb, cells) < 0)
+        return CLI_EXIT_FAILED;
+    return cliTablePrint(tb);
+}
+
+static int
+cmdPoolInfo(cliContext *ctx, const cliArgs *args)
+{
+    bool bytes = cliOptFlag(args, "bytes");
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    poolFacts facts;
+    int rc;
+
+    if (!(pool = cliLookupPool(ctx, args->params[0])))
+        return CLI_EXIT_FAILED;
+    if ((rc = getPoolFacts(pool, bytes, &facts)) <= 0) {
+        if (rc == 0) /* undefined since the lookup: an error here */
+            cliError("failed to get information on pool '%s': %s", args->params[0],
+                     scGetLastErrorMessage());
+        return CLI_EXIT_FAILED;
+    }
+    if (cliOptFlag(args, "json"))
+        return printPoolInfoJSON(pool, &facts, bytes);
+
+    printf("%-15s %s\n", "Name:", scStoragePoolGetName(pool));
+    printf("%-15s %s\n", "UUID:", facts.uuid);
+    printf("%-15s %s\n", "State:", poolStateName(facts.info.state));
+    printf("%-15s %s\n", "Persistent:", facts.persistent ? "yes" : "no");
+    printf("%-15s %s\n", "Autostart:", facts.autostart ? "yes" : "no");
+    if (facts.has_sizes) {
+        printf("%-15s %s\n", "Capacity:", facts.sizes[0]);
+        printf("%-15s %s\n", "Allocation:", facts.sizes[1]);
+        printf("%-15s %s\n", "Available:", facts.sizes[2]);
+    }
+    return CLI_EXIT_OK;
+}
+
+/* ---- pool-dumpxml, pool-autostart, pool-name, pool-uuid ------------- */
+
+static int
+cmdPoolDumpXML(cliContext *ctx, const cliArgs *args)
+{
+    unsigned int flags = cliOptFlag(args, "inactive") ? SC_STORAGE_XML_INACTIVE : 0;
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    _cleanup_free_ char *xml = NULL;
+    const char *name;
+    size_t len;
+
+    if (!(pool = cliLookupPool(ctx, args->params[0])))
+        return CLI_EXIT_FAILED;
+    name = scStoragePoolGetName(pool); /* before a failure: it resets the error */
+    if (!(xml = scStoragePoolGetXMLDesc(pool, flags))) {
+        cliError("failed to get the XML of pool '%s': %s", name, scGetLastErrorMessage());
+        return CLI_EXIT_FAILED;
+    }
+    len = strlen(xml);
+    fputs(xml, stdout);
+    if (len == 0 || xml[len - 1] != '\n')
+        putchar('\n');
+    return CLI_EXIT_OK;
+}
+
+static int
+cmdPoolAutostart(cliContext *ctx, const cliArgs *args)
+{
+    int autostart = !cliOptFlag(args, "disable");
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    const char *name;
+
+    if (!(pool = cliLookupPool(ctx, args->params[0])))
+        return CLI_EXIT_FAILED;
+    name = scStoragePoolGetName(pool);
+    if (scStoragePoolSetAutostart(pool, autostart) < 0) {
+        cliError("failed to %s pool '%s' as autostarted: %s", autostart ? "mark" : "unmark",
+                 name, scGetLastErrorMessage());
+        return CLI_EXIT_FAILED;
+    }
+    printf("Pool %s %s as autostarted\n", name, autostart ? "marked" : "unmarked");
+    return CLI_EXIT_OK;
+}
+
+static int
+cmdPoolName(cliContext *ctx, const cliArgs *args)
+{
+    const char *uuid = args->params[0];
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    scConnect *conn;
+
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    /* By UUID only, as virsh's pool-name. */
+    if (!(pool = scStoragePoolLookupByUUIDString(conn, uuid))) {
+        cliError("failed to get pool '%s': %s", uuid, scGetLastErrorMessage());
+        return CLI_EXIT_FAILED;
+    }
+    printf("%s\n", scStoragePoolGetName(pool));
+    return CLI_EXIT_OK;
+}
+
+static int
+cmdPoolUUID(cliContext *ctx, const cliArgs *args)
+{
+    const char *name = args->params[0];
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    char uuid[SC_UUID_STRING_BUFLEN];
+    scConnect *conn;
+
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    /* By name only, as virsh's pool-uuid. */
+    if (!(pool = scStoragePoolLookupByName(conn, name))) {
+        cliError("failed to get pool '%s': %s", name, scGetLastErrorMessage());
+        return CLI_EXIT_FAILED;
+    }
+    if (scStoragePoolGetUUIDString(pool, uuid) < 0) {
+        cliError("failed to get the UUID of pool '%s': %s", name, scGetLastErrorMessage());
+        return CLI_EXIT_FAILED;
+    }
+    printf("%s\n", uuid);
+    return CLI_EXIT_OK;
+}
+
+/* ---- the table ------------------------------------------------------ */
+
+static const cliOption defineParams[] = {
+    { "FILE", NULL, "file with the pool's XML definition ('-': standard input)" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption defineAsParams[] = {
+    { "NAME", NULL, "name of the pool" },
+    { "TYPE", NULL, "type of the pool (dir, fs, netfs, logical, disk, iscsi, ...)" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption defineAsOptions[] = {
+    { "source-host", "HOST", "host of the source storage (netfs, iscsi)" },
+    { "source-path", "PATH", "source directory (netfs: the export)" },
+    { "source-dev", "DEVICE", "source device (fs, logical, disk; iscsi: the target IQN)" },
+    { "source-name", "NAME", "source name (logical: the volume group)" },
+    { "source-format", "FORMAT", "format of the source (ext4, nfs, gpt, lvm2, ...)" },
+    { "target", "PATH", "target directory of the pool" },
+    { "print-xml", NULL, "print the XML document, do not define the pool" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption uuidParam[] = {
+    { "UUID", NULL, "UUID of the pool" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption nameParam[] = {
+    { "NAME", NULL, "name of the pool" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption listOptions[] = {
+    { "inactive", NULL, "list inactive pools" },
+    { "all", NULL, "list inactive & active pools" },
+    { "persistent", NULL, "list persistent pools" },
+    { "transient", NULL, "list transient pools" },
+    { "autostart", NULL, "list pools with autostart enabled" },
+    { "no-autostart", NULL, "list pools with autostart disabled" },
+    { "type", "TYPE,...", "list pools of these types only" },
+    { "details", NULL, "show persistence, capacity, allocation and available space" },
+    { "bytes", NULL, "sizes in bytes, not in KiB, MiB, ..." },
+    { "json", NULL, "print JSON" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption infoOptions[] = {
+    { "bytes", NULL, "sizes in bytes, not in KiB, MiB, ..." },
+    { "json", NULL, "print JSON" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption dumpxmlOptions[] = {
+    { "inactive", NULL, "the persistent definition only, without current sizes" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption autostartOptions[] = {
+    { "disable", NULL, "disable autostarting" },
+    { NULL, NULL, NULL },
+};
+
+const cliVerb cliPoolVerbs[] = {
+    { "pool-define", cmdPoolDefine, "define (but don't start) a pool from an XML file",
+      defineParams, NULL },
+    { "pool-define-as", cmdPoolDefineAs, "define a pool from a set of arguments",
+      defineAsParams, defineAsOptions },
+    { "pool-undefine", cmdPoolUndefine, "undefine an inactive pool", poolParam, NULL },
+    { "pool-start", cmdPoolStart, "start a previously defined inactive pool", poolParam,
+      NULL },
+    { "pool-destroy", cmdPoolDestroy, "destroy (stop) a pool", poolParam, NULL },
+    { "pool-list", cmdPoolList, "list pools", NULL, listOptions },
+    { "pool-info", cmdPoolInfo, "show information on a pool", poolParam, infoOptions },
+    { "pool-dumpxml", cmdPoolDumpXML, "print a pool's XML definition", poolParam,
+      dumpxmlOptions },
+    { "pool-autostart", cmdPoolAutostart, "mark or unmark a pool to be started at boot",
+      poolParam, autostartOptions },
+    { "pool-name", cmdPoolName, "convert a pool UUID to a pool name", uuidParam, NULL },
+    { "pool-uuid", cmdPoolUUID, "convert a pool name to a pool UUID", nameParam, NULL },
+    { NULL, NULL, NULL, NULL, NULL },
+};
