@@ -17,7 +17,7 @@ static const bool managed[SC_POOL_TYPE_LAST] = {
 
 /* Backends as they land (backends/dir.c, ...). */
 static const scBackend *const backends[SC_POOL_TYPE_LAST] = {
-    NULL,
+    [SC_POOL_DIR] = &scBackendDir,
 };
 
 const scBackend *
@@ -32,4 +32,29 @@ bool
 scBackendTypeIsManaged(scPoolType type)
 {
     return (int) type >= 0 && type < SC_POOL_TYPE_LAST && managed[type];
+}
+
+int
+scProgressReport(const scProgress *p, unsigned long long done, unsigned long long total)
+{
+    if (!p || !p->report)
+        return 0;
+    return p->report(p->opaque, done, total);
+}
+
+void
+scVolRecordClear(scVolRecord *rec)
+{
+    if (!rec)
+        return;
+    free(rec->name);
+    free(rec->key);
+    free(rec->path);
+    free(rec->format);
+    free(rec->backing_path);
+    free(rec->backing_format);
+    free(rec->compat);
+    free(rec->encryption);
+    memset(rec, 0, sizeof(*rec));
+    rec->mode = rec->uid = rec->gid = -1;
 }

@@ -18,17 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "catalog.h"
+#include "catalog_priv.h"
 
 #define BUSY_TIMEOUT_MS 30000
 
 SC_ENUM_IMPL(scPoolState, SC_STORAGE_POOL_STATE_LAST, "inactive", "building", "running",
              "degraded", "inaccessible")
-
-/* Parameter ?9 of any statement is the current boot id, bound by stmt_get.
- * (A named parameter would take the number of its first appearance and
- * could collide with an explicit ?1.) */
-#define BOOT_PARAM 9
 
 /* Every statement storcat runs, prepared once per connection. */
 typedef enum {
@@ -44,6 +39,10 @@ typedef enum {
     STMT_POOL_SET_AUTOSTART,
     STMT_POOL_SET_STATE,
     STMT_EVENT_ADD,
+    STMT_POOL_SET_RUNTIME,
+    STMT_POOL_SET_SIZES,
+    STMT_POOL_BY_TARGET_REAL,
+    STMT_POOL_TARGET_REAL,
     STMT_LAST
 } StmtId;
 
@@ -75,26 +74,22 @@ static const char *const stmt_sql[STMT_LAST] = {
                                 " WHERE uuid = ?1",
     [STMT_POOL_SET_STATE] = "UPDATE pools SET state = ?2, boot_id = ?9, updated_at = ?3"
                             " WHERE uuid = ?1",
+    [STMT_POOL_SET_RUNTIME] = "UPDATE pools SET target_real = ?2 WHERE uuid = ?1",
+    [STMT_POOL_SET_SIZES] = "UPDATE pools SET capacity = ?2, allocation = ?3, available = ?4,"
+                            " refreshed_at = ?5 WHERE uuid = ?1",
+    [STMT_POOL_BY_TARGET_REAL] = "SELECT uuid FROM pools WHERE target_real = ?1 AND boot_id IS ?9"
+                                 " AND state != 'inactive' LIMIT 1",
+    [STMT_POOL_TARGET_REAL] = "SELECT target_real FROM pools WHERE uuid = ?1",
     [STMT_EVENT_ADD] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, action, detail)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
-struct scCatalog {
-    sqlite3 *db;
-    char *path;                    /* for messages */
-    char *boot_id;                 /* bound as ?9 */
-    bool readonly;
-    int depth;                     /* transaction nesting */
-    bool rollback;                 /* an inner level failed */
-    sqlite3_stmt *stmt[STMT_LAST]; /* prepared on first use */
-};
 
-/* Failure injection for tests: when > 0, the Nth statement step from now
- * fails as if SQLite had. Not exported from the shared library. */
+
 int scCatalogFailCountdown;
 
-static void
-report_sqlite(scCatalog *cat, int rc, const char *what)
+void
+scCatalogReport(scCatalog *cat, int rc, const char *what)
 {
     const char *msg = cat->db ? sqlite3_errmsg(cat->db) : sqlite3_errstr(rc);
 
@@ -107,26 +102,25 @@ report_sqlite(scCatalog *cat, int rc, const char *what)
                           "catalog '%s': %s failed: %s", cat->path, what, msg);
 }
 
-static int64_t
-now_seconds(void)
+int64_t
+scCatalogNow(void)
 {
     return (int64_t) time(NULL);
 }
 
-/* The statement @id, prepared if needed, reset and with ?9 bound. */
-static sqlite3_stmt *
-stmt_get(scCatalog *cat, StmtId id)
+sqlite3_stmt *
+scCatalogStmt(scCatalog *cat, int slot, const char *sql)
 {
-    sqlite3_stmt *st = cat->stmt[id];
+    sqlite3_stmt *st;
 
-    if (!st) {
-        int rc = sqlite3_prepare_v3(cat->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st,
-                                    NULL);
+    assert(slot >= 0 && slot < SC_STMT_MAX);
+    if (!(st = cat->stmt[slot])) {
+        int rc = sqlite3_prepare_v3(cat->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
         if (rc != SQLITE_OK) {
-            report_sqlite(cat, rc, "preparing a statement");
+            scCatalogReport(cat, rc, "preparing a statement");
             return NULL;
         }
-        cat->stmt[id] = st;
+        cat->stmt[slot] = st;
     }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
@@ -135,10 +129,16 @@ stmt_get(scCatalog *cat, StmtId id)
     return st;
 }
 
+static sqlite3_stmt *
+stmt_get(scCatalog *cat, StmtId id)
+{
+    return scCatalogStmt(cat, SC_STMT_POOL_BASE + (int) id, stmt_sql[id]);
+}
+
 /* Step @st; returns SQLITE_ROW or SQLITE_DONE, or -1 with the error
  * reported (and the statement reset). */
-static int
-step(scCatalog *cat, sqlite3_stmt *st, const char *what)
+int
+scCatalogStep(scCatalog *cat, sqlite3_stmt *st, const char *what)
 {
     int rc;
 
@@ -151,13 +151,13 @@ step(scCatalog *cat, sqlite3_stmt *st, const char *what)
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW || rc == SQLITE_DONE)
         return rc;
-    report_sqlite(cat, rc, what);
+    scCatalogReport(cat, rc, what);
     sqlite3_reset(st);
     return -1;
 }
 
-static int
-exec(scCatalog *cat, const char *sql, const char *what)
+int
+scCatalogExec(scCatalog *cat, const char *sql, const char *what)
 {
     int rc;
 
@@ -168,7 +168,7 @@ exec(scCatalog *cat, const char *sql, const char *what)
     }
     rc = sqlite3_exec(cat->db, sql, NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        report_sqlite(cat, rc, what);
+        scCatalogReport(cat, rc, what);
         return -1;
     }
     return 0;
@@ -191,7 +191,7 @@ pragma_int(scCatalog *cat, const char *sql, int *out)
             scReportErrorFull(SC_FROM_CATALOG, SC_ERR_CATALOG, 0, rc, __FILE__, __func__,
                               __LINE__, "catalog '%s' is not an SQLite database", cat->path);
         else
-            report_sqlite(cat, rc, "reading the catalog header");
+            scCatalogReport(cat, rc, "reading the catalog header");
         return -1;
     }
     return 0;
@@ -239,19 +239,19 @@ migrate(scCatalog *cat)
     int version;
     char *sql = NULL;
 
-    if (exec(cat, "BEGIN EXCLUSIVE", "locking the catalog to migrate it") < 0)
+    if (scCatalogExec(cat, "BEGIN EXCLUSIVE", "locking the catalog to migrate it") < 0)
         return -1;
     if (check_identity(cat, &version) < 0)
         goto rollback;
     for (int v = version; v < scCatalogSchemaVersion(); v++) {
-        if (exec(cat, scCatalogMigrations[v].sql, scCatalogMigrations[v].name) < 0)
+        if (scCatalogExec(cat, scCatalogMigrations[v].sql, scCatalogMigrations[v].name) < 0)
             goto rollback;
     }
     if (!(sql = scAsprintf("PRAGMA user_version = %d; PRAGMA application_id = %d",
                            scCatalogSchemaVersion(), SC_CATALOG_APPLICATION_ID)))
         goto rollback;
-    if (exec(cat, sql, "recording the schema version") < 0 ||
-        exec(cat, "COMMIT", "committing the migration") < 0)
+    if (scCatalogExec(cat, sql, "recording the schema version") < 0 ||
+        scCatalogExec(cat, "COMMIT", "committing the migration") < 0)
         goto rollback;
     free(sql);
     return 0;
@@ -293,10 +293,10 @@ setup(scCatalog *cat)
                           scCatalogSchemaVersion());
             return -1;
         }
-        return exec(cat, "PRAGMA query_only = 1; PRAGMA foreign_keys = ON",
+        return scCatalogExec(cat, "PRAGMA query_only = 1; PRAGMA foreign_keys = ON",
                     "setting up a read-only connection");
     }
-    if (exec(cat, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+    if (scCatalogExec(cat, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
                   "PRAGMA foreign_keys = ON", "setting up the connection") < 0)
         return -1;
     if (version < scCatalogSchemaVersion() && migrate(cat) < 0)
@@ -336,7 +336,7 @@ scCatalogOpen(const char *path, bool readonly, const char *boot_id)
 
     rc = sqlite3_open_v2(path, &cat->db, flags, NULL);
     if (rc != SQLITE_OK) {
-        report_sqlite(cat, rc, "opening");
+        scCatalogReport(cat, rc, "opening");
         return NULL;
     }
     if (setup(cat) < 0)
@@ -349,7 +349,7 @@ scCatalogClose(scCatalog *cat)
 {
     if (!cat)
         return;
-    for (size_t i = 0; i < STMT_LAST; i++)
+    for (size_t i = 0; i < SC_STMT_MAX; i++)
         sqlite3_finalize(cat->stmt[i]);
     if (cat->db)
         sqlite3_close_v2(cat->db);
@@ -364,7 +364,7 @@ scCatalogBegin(scCatalog *cat)
     if (cat->depth++ > 0)
         return 0;
     cat->rollback = false;
-    if (exec(cat, "BEGIN IMMEDIATE", "starting a transaction") < 0) {
+    if (scCatalogExec(cat, "BEGIN IMMEDIATE", "starting a transaction") < 0) {
         cat->depth = 0;
         return -1;
     }
@@ -380,7 +380,7 @@ scCatalogEnd(scCatalog *cat, bool ok)
     if (--cat->depth > 0)
         return 0;
     if (!cat->rollback) {
-        if (exec(cat, "COMMIT", "committing") == 0)
+        if (scCatalogExec(cat, "COMMIT", "committing") == 0)
             return 0;
     }
     /* Roll back without losing the error that brought us here. */
@@ -402,8 +402,8 @@ scCatalogPoolClear(scCatalogPool *row)
     memset(row, 0, sizeof(*row));
 }
 
-static int
-col_strdup(sqlite3_stmt *st, int col, char **out)
+int
+scCatalogColumnDup(sqlite3_stmt *st, int col, char **out)
 {
     const char *s = (const char *) sqlite3_column_text(st, col);
 
@@ -428,8 +428,8 @@ read_pool_row(sqlite3_stmt *st, scCatalogPool *row)
     memset(row, 0, sizeof(*row));
     row->id = sqlite3_column_int64(st, 0);
     snprintf(row->uuid, sizeof(row->uuid), "%s", uuid ? uuid : "");
-    if (col_strdup(st, 2, &row->name) < 0 || col_strdup(st, 3, &row->type) < 0 ||
-        col_strdup(st, 4, &row->target_path) < 0 || col_strdup(st, 5, &row->xml) < 0) {
+    if (scCatalogColumnDup(st, 2, &row->name) < 0 || scCatalogColumnDup(st, 3, &row->type) < 0 ||
+        scCatalogColumnDup(st, 4, &row->target_path) < 0 || scCatalogColumnDup(st, 5, &row->xml) < 0) {
         scCatalogPoolClear(row);
         return -1;
     }
@@ -459,7 +459,7 @@ scCatalogPoolGet(scCatalog *cat, scCatalogPoolKey by, const char *value, scCatal
     if (!(st = stmt_get(cat, ids[by])))
         return -1;
     sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-    if ((rc = step(cat, st, "looking up a pool")) < 0)
+    if ((rc = scCatalogStep(cat, st, "looking up a pool")) < 0)
         return -1;
     ret = rc == SQLITE_ROW ? (read_pool_row(st, row) < 0 ? -1 : 1) : 0;
     sqlite3_reset(st);
@@ -474,7 +474,7 @@ scCatalogPoolForEach(scCatalog *cat, scCatalogPoolCb cb, void *opaque)
 
     if (!st)
         return -1;
-    while ((rc = step(cat, st, "listing pools")) == SQLITE_ROW) {
+    while ((rc = scCatalogStep(cat, st, "listing pools")) == SQLITE_ROW) {
         scCatalogPool row;
         int r;
         if (read_pool_row(st, &row) < 0) {
@@ -508,16 +508,16 @@ scCatalogPoolFindClash(scCatalog *cat, const char *uuid, const char *column, con
         return -1;
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-    if ((rc = step(cat, st, "checking pool sources")) < 0)
+    if ((rc = scCatalogStep(cat, st, "checking pool sources")) < 0)
         return -1;
     if (rc == SQLITE_ROW)
-        ret = col_strdup(st, 0, other) < 0 ? -1 : 1;
+        ret = scCatalogColumnDup(st, 0, other) < 0 ? -1 : 1;
     sqlite3_reset(st);
     return ret;
 }
 
-static void
-bind_opt_text(sqlite3_stmt *st, int idx, const char *s)
+void
+scCatalogBindText(sqlite3_stmt *st, int idx, const char *s)
 {
     if (s)
         sqlite3_bind_text(st, idx, s, -1, SQLITE_STATIC);
@@ -540,12 +540,12 @@ scCatalogPoolPut(scCatalog *cat, const scCatalogPoolDef *def)
     sqlite3_bind_text(st, 1, def->uuid, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, def->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, def->type, -1, SQLITE_STATIC);
-    bind_opt_text(st, 4, def->target_path);
-    bind_opt_text(st, 5, def->target_key);
-    bind_opt_text(st, 6, def->source_key);
+    scCatalogBindText(st, 4, def->target_path);
+    scCatalogBindText(st, 5, def->target_key);
+    scCatalogBindText(st, 6, def->source_key);
     sqlite3_bind_text(st, 7, def->xml, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 8, now_seconds());
-    if (step(cat, st, found ? "updating a pool" : "inserting a pool") < 0)
+    sqlite3_bind_int64(st, 8, scCatalogNow());
+    if (scCatalogStep(cat, st, found ? "updating a pool" : "inserting a pool") < 0)
         return -1;
     sqlite3_reset(st);
     return 0;
@@ -555,7 +555,7 @@ scCatalogPoolPut(scCatalog *cat, const scCatalogPoolDef *def)
 static int
 run_pool_write(scCatalog *cat, sqlite3_stmt *st, const char *uuid, const char *what)
 {
-    if (step(cat, st, what) < 0)
+    if (scCatalogStep(cat, st, what) < 0)
         return -1;
     sqlite3_reset(st);
     if (sqlite3_changes(cat->db) == 0) {
@@ -587,7 +587,7 @@ scCatalogPoolSetAutostart(scCatalog *cat, const char *uuid, bool autostart)
         return -1;
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, autostart ? 1 : 0);
-    sqlite3_bind_int64(st, 3, now_seconds());
+    sqlite3_bind_int64(st, 3, scCatalogNow());
     return run_pool_write(cat, st, uuid, "setting autostart");
 }
 
@@ -602,7 +602,7 @@ scCatalogPoolSetState(scCatalog *cat, const char *uuid, int state)
     assert(s);
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, s, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, now_seconds());
+    sqlite3_bind_int64(st, 3, scCatalogNow());
     return run_pool_write(cat, st, uuid, "recording the pool state");
 }
 
@@ -614,14 +614,76 @@ scCatalogEventAdd(scCatalog *cat, const char *actor, const char *pool_uuid,
 
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, now_seconds());
+    sqlite3_bind_int64(st, 1, scCatalogNow());
     sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
-    bind_opt_text(st, 3, pool_uuid);
-    bind_opt_text(st, 4, pool_name);
+    scCatalogBindText(st, 3, pool_uuid);
+    scCatalogBindText(st, 4, pool_name);
     sqlite3_bind_text(st, 5, action, -1, SQLITE_STATIC);
-    bind_opt_text(st, 6, detail);
-    if (step(cat, st, "recording an event") < 0)
+    scCatalogBindText(st, 6, detail);
+    if (scCatalogStep(cat, st, "recording an event") < 0)
         return -1;
     sqlite3_reset(st);
     return 0;
+}
+
+int
+scCatalogPoolSetRuntime(scCatalog *cat, const char *uuid, const char *target_real)
+{
+    sqlite3_stmt *st = stmt_get(cat, STMT_POOL_SET_RUNTIME);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    scCatalogBindText(st, 2, target_real);
+    return run_pool_write(cat, st, uuid, "recording the pool's directory");
+}
+
+int
+scCatalogPoolSetSizes(scCatalog *cat, const char *uuid, const scStoragePoolInfo *info)
+{
+    sqlite3_stmt *st = stmt_get(cat, STMT_POOL_SET_SIZES);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64) info->capacity);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64) info->allocation);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64) info->available);
+    sqlite3_bind_int64(st, 5, scCatalogNow());
+    return run_pool_write(cat, st, uuid, "recording the pool's sizes");
+}
+
+int
+scCatalogPoolByTargetReal(scCatalog *cat, const char *dir, char *uuid)
+{
+    sqlite3_stmt *st = stmt_get(cat, STMT_POOL_BY_TARGET_REAL);
+    int rc;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, dir, -1, SQLITE_STATIC);
+    if ((rc = scCatalogStep(cat, st, "looking up a pool by directory")) < 0)
+        return -1;
+    if (rc == SQLITE_ROW)
+        snprintf(uuid, SC_UUID_STRING_BUFLEN, "%s", (const char *) sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW;
+}
+
+int
+scCatalogPoolGetTargetReal(scCatalog *cat, const char *uuid, char **target_real)
+{
+    sqlite3_stmt *st = stmt_get(cat, STMT_POOL_TARGET_REAL);
+    int rc, ret = 0;
+
+    *target_real = NULL;
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    if ((rc = scCatalogStep(cat, st, "reading the pool's directory")) < 0)
+        return -1;
+    if (rc == SQLITE_ROW)
+        ret = scCatalogColumnDup(st, 0, target_real);
+    sqlite3_reset(st);
+    return ret;
 }

@@ -113,6 +113,127 @@ int scCatalogPoolSetState(scCatalog *cat, const char *uuid, int state);
 int scCatalogEventAdd(scCatalog *cat, const char *actor, const char *pool_uuid,
                       const char *pool_name, const char *action, const char *detail);
 
+/* The resolved target directory of a started pool, and its sizes. */
+int scCatalogPoolSetRuntime(scCatalog *cat, const char *uuid, const char *target_real);
+int scCatalogPoolSetSizes(scCatalog *cat, const char *uuid, const scStoragePoolInfo *info);
+/* The active pool whose resolved target directory is @dir: its uuid into
+ * @uuid (SC_UUID_STRING_BUFLEN). 1 found, 0 none, -1 error. */
+int scCatalogPoolByTargetReal(scCatalog *cat, const char *dir, char *uuid);
+/* The resolved target directory of a pool (caller frees; NULL if unset). */
+int scCatalogPoolGetTargetReal(scCatalog *cat, const char *uuid, char **target_real);
+
+/* ---- volumes (catalog_vol.c) ---------------------------------------- */
+
+/* One row of the volumes table, with its pool's uuid and name. */
+typedef struct {
+    int64_t id;
+    int64_t pool_id;
+    char uuid[SC_UUID_STRING_BUFLEN];
+    char pool_uuid[SC_UUID_STRING_BUFLEN];
+    char *pool_name;
+    char *name;
+    char *key;
+    char *path;
+    int type;                      /* scStorageVolType */
+    char *format;
+    unsigned long long capacity;
+    unsigned long long allocation;
+    char *backing_path;
+    char *backing_format;
+    long long mode, uid, gid;      /* -1 when unknown */
+    int state;                     /* scStorageVolState */
+    long long dev, ino, size, mtime_ns, ctime_ns;
+} scCatalogVol;
+
+void scCatalogVolClear(scCatalogVol *row);
+
+typedef enum {
+    SC_VOL_BY_UUID,
+    SC_VOL_BY_KEY,
+    SC_VOL_BY_PATH, /* the canonical path or any recorded alias */
+} scCatalogVolKey;
+
+/* Fills @row (always safe to clear). 1 found, 0 not, -1 error. */
+int scCatalogVolGet(scCatalog *cat, scCatalogVolKey by, const char *value, scCatalogVol *row);
+int scCatalogVolGetByName(scCatalog *cat, const char *pool_uuid, const char *name,
+                          scCatalogVol *row);
+
+/* Calls @cb for each volume of the pool, ordered by name; missing ones too
+ * when @missing. A negative return of @cb stops the walk and is returned. */
+typedef int (*scCatalogVolCb)(const scCatalogVol *row, void *opaque);
+int scCatalogVolForEach(scCatalog *cat, const char *pool_uuid, bool missing,
+                        scCatalogVolCb cb, void *opaque);
+int scCatalogVolCount(scCatalog *cat, const char *pool_uuid, bool missing);
+
+/* The columns a volume row takes from storage. */
+typedef struct {
+    const char *name;
+    const char *key;
+    const char *path;
+    int type;
+    const char *format;
+    unsigned long long capacity, allocation;
+    const char *backing_path, *backing_format;
+    long long mode, uid, gid;
+    long long dev, ino, size, mtime_ns, ctime_ns;
+    /* details kept as volume_attrs */
+    const char *compat;
+    bool lazy_refcounts;
+    unsigned long long cluster_size;
+    const char *encryption;
+} scCatalogVolData;
+
+/* Insert a new volume of pool @pool_uuid with a new @uuid in @state (for
+ * creating/deleting, the journal of this process). Returns 0 or -1; a
+ * clash of name, key or path is SC_ERR_STORAGE_VOL_EXISTS. */
+int scCatalogVolInsert(scCatalog *cat, const char *pool_uuid, const char *uuid, int state,
+                       const scCatalogVolData *data);
+/* Replace what storage says of volume @uuid and set it present. */
+int scCatalogVolUpdate(scCatalog *cat, const char *uuid, const scCatalogVolData *data);
+/* Set the state; creating/deleting record this process as the operator. */
+int scCatalogVolSetState(scCatalog *cat, const char *uuid, int state);
+int scCatalogVolDelete(scCatalog *cat, const char *uuid);
+/* Record @alias as another path to volume @uuid. */
+int scCatalogVolAddPath(scCatalog *cat, const char *uuid, const char *alias);
+
+/* Detail attributes of a volume ("compat", "lazy_refcounts", ...): calls
+ * @cb(name, value) for each. */
+int scCatalogVolAttrs(scCatalog *cat, const char *uuid,
+                      int (*cb)(const char *name, const char *value, void *opaque),
+                      void *opaque);
+
+/* Append a volume event (inside the caller's transaction). */
+int scCatalogVolEventAdd(scCatalog *cat, const char *actor, const char *pool_uuid,
+                         const char *pool_name, const char *vol_uuid, const char *vol_name,
+                         const char *action, const char *detail);
+
+/* ---- reconcile (catalog_vol.c) -------------------------------------- */
+
+/* Phase 1, outside any write transaction: the scan of a pool goes into a
+ * per-connection temporary table. */
+int scCatalogScanBegin(scCatalog *cat);
+int scCatalogScanAdd(scCatalog *cat, const char *name, long long dev, long long ino,
+                     long long size, long long mtime_ns, long long ctime_ns);
+
+/* Phase 2: names scanned that the catalog does not know with the same
+ * stat signature (new, changed, reappeared, or whose create/delete
+ * journal is stale); @cb is called for each (it probes and calls
+ * scCatalogScanProbed). Journals of live operations are left alone. */
+int scCatalogScanChanged(scCatalog *cat, const char *pool_uuid,
+                         int (*cb)(const char *name, void *opaque), void *opaque);
+int scCatalogScanProbed(scCatalog *cat, const scCatalogVolData *data);
+
+/* Phase 3, inside one write transaction: apply the difference. Counts of
+ * what changed are returned in @stats. */
+typedef struct {
+    unsigned long long scanned, added, changed, renamed, missing, reappeared, purged;
+} scReconcileStats;
+int scCatalogScanApply(scCatalog *cat, const char *pool_uuid, const char *pool_name,
+                       const char *actor, scReconcileStats *stats);
+
+/* Volume states as stored in the schema (types: scStorageVolType, vol_conf.h). */
+SC_ENUM_DECL(scVolState); /* indexed by scStorageVolState */
+
 /* Pool states as stored in the schema, indexed by scStoragePoolState. */
 SC_ENUM_DECL(scPoolState);
 

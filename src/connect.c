@@ -191,6 +191,8 @@ connect_free(scConnect *conn)
 {
     if (!conn)
         return;
+    if (conn->progress_free)
+        conn->progress_free(conn->progress_opaque);
     scCatalogClose(conn->catalog);
     pthread_mutex_destroy(&conn->lock);
     free(conn->path);
@@ -276,4 +278,36 @@ scConnectIsReadOnly(scConnectPtr conn)
     if (!scConnectCheck(conn, __func__))
         return -1;
     return conn->readonly ? 1 : 0;
+}
+
+int
+scConnectSetProgressCallback(scConnectPtr conn, scProgressCallback cb, void *opaque,
+                             void (*freecb)(void *opaque))
+{
+    scResetLastError();
+    if (!scConnectCheck(conn, __func__))
+        return -1;
+    scConnectLock(conn);
+    if (conn->progress_free)
+        conn->progress_free(conn->progress_opaque);
+    conn->progress = cb;
+    conn->progress_opaque = cb ? opaque : NULL;
+    conn->progress_free = cb ? freecb : NULL;
+    scConnectUnlock(conn);
+    return 0;
+}
+
+int
+scConnectProgressReport(void *opaque, unsigned long long done, unsigned long long total)
+{
+    scConnectProgress *p = opaque;
+
+    if (!p->conn->progress)
+        return 0;
+    if (p->conn->progress(p->conn, p->op, done, total, p->conn->progress_opaque) != 0) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_ABORTED, "%s aborted by the caller",
+                      p->op);
+        return -1;
+    }
+    return 0;
 }

@@ -16,6 +16,7 @@
 
 #define SC_CONNECT_MAGIC 0x5343434eu /* "SCCN" */
 #define SC_POOL_MAGIC    0x5343504fu /* "SCPO" */
+#define SC_VOL_MAGIC     0x5343564fu /* "SCVO" */
 #define SC_DEAD_MAGIC    0xdeadbeefu
 
 struct scConnect {
@@ -26,6 +27,9 @@ struct scConnect {
     char *path;               /* absolute catalog path */
     char *actor;              /* who we are, for the audit trail */
     bool readonly;
+    scProgressCallback progress;        /* scConnectSetProgressCallback */
+    void *progress_opaque;
+    void (*progress_free)(void *opaque);
 };
 
 struct scStoragePool {
@@ -35,6 +39,16 @@ struct scStoragePool {
     unsigned char uuid[SC_UUID_BUFLEN];
     char uuidstr[SC_UUID_STRING_BUFLEN];
     char *name;
+};
+
+struct scStorageVol {
+    unsigned int magic;
+    int refs;
+    scConnect *conn;          /* holds a reference */
+    unsigned char uuid[SC_UUID_BUFLEN];
+    char uuidstr[SC_UUID_STRING_BUFLEN];
+    char *name;               /* as of the lookup */
+    char *key;
 };
 
 /* True if @conn is a live connection; reports SC_ERR_INVALID_CONN if not. */
@@ -50,5 +64,13 @@ void scHandleRef(int *refs);
 /* Drop a reference to @conn, closing it with the last one. */
 void scConnectRelease(scConnect *conn);
 int scHandleUnref(int *refs);
+
+/* A progress reporter for a long operation named @op on @conn, for the
+ * backends (backends/backend.h); reports nothing without a callback. */
+typedef struct {
+    scConnect *conn;
+    const char *op;
+} scConnectProgress;
+int scConnectProgressReport(void *opaque, unsigned long long done, unsigned long long total);
 
 #endif /* SC_CONNECT_H */

@@ -14,7 +14,7 @@
 #include "connect.h"
 #include "pool_conf.h"
 #include "util.h"
-#include "../backends/backend.h"
+#include "reconcile.h"
 
 /* ---- handles ---------------------------------------------------------- */
 
@@ -545,10 +545,18 @@ row_def(const scCatalogPool *row)
     return def;
 }
 
+typedef struct {
+    unsigned int build_flags; /* build first, with these flags (start) */
+    bool build;
+} StartArgs;
+
 static int
 change_start(scStoragePool *pool, scCatalogPool *row, void *opaque)
 {
+    const StartArgs *args = opaque;
     _cleanup_(scPoolDefFreep) scPoolDef *def = NULL;
+    _cleanup_free_ char *target_real = NULL;
+    scCatalog *cat = pool->conn->catalog;
     const scBackend *be;
 
     if (row_is_active(row)) {
@@ -556,9 +564,14 @@ change_start(scStoragePool *pool, scCatalogPool *row, void *opaque)
                       pool->name);
         return -1;
     }
-    if (!(be = row_backend(row, "start")) || !(def = row_def(row)) || be->start(def) < 0)
+    if (!(be = row_backend(row, "start")) || !(def = row_def(row)))
         return -1;
-    if (scCatalogPoolSetState(pool->conn->catalog, pool->uuidstr, SC_STORAGE_POOL_RUNNING) < 0) {
+    if (args->build && (!be->build ? 0 : be->build(def, args->build_flags)) < 0)
+        return -1;
+    if (be->start(def, &target_real) < 0)
+        return -1;
+    if (scCatalogPoolSetState(cat, pool->uuidstr, SC_STORAGE_POOL_RUNNING) < 0 ||
+        scCatalogPoolSetRuntime(cat, pool->uuidstr, target_real) < 0) {
         /* Undo the start so that storage matches the rolled-back catalog. */
         scErrorSaved *saved = scErrorSave();
         if (be->stop)
@@ -567,19 +580,6 @@ change_start(scStoragePool *pool, scCatalogPool *row, void *opaque)
         return -1;
     }
     return 0;
-}
-
-int
-scStoragePoolCreate(scStoragePoolPtr pool, unsigned int flags)
-{
-    int ret;
-
-    scResetLastError();
-    if (scCheckFlags(flags, 0) < 0 || !pool_enter(pool, __func__, true))
-        return -1;
-    ret = pool_transact(pool, "pool-start", change_start, NULL, NULL);
-    scConnectUnlock(pool->conn);
-    return ret;
 }
 
 static int
@@ -600,6 +600,58 @@ change_stop(scStoragePool *pool, scCatalogPool *row, void *opaque)
     return scCatalogPoolSetState(pool->conn->catalog, pool->uuidstr, SC_STORAGE_POOL_INACTIVE);
 }
 
+/* Refresh an active pool (the connection is locked, no transaction). */
+static int
+pool_refresh(scStoragePool *pool)
+{
+    scActivePool ap;
+    scReconcileStats stats;
+    int r;
+
+    if (scActivePoolLoad(pool->conn, pool->uuidstr, "refresh it", &ap) < 0)
+        return -1;
+    r = scReconcilePool(pool->conn, &ap, &stats);
+    scActivePoolClear(&ap);
+    return r;
+}
+
+#define START_BUILD_FLAGS                                                    \
+    (SC_STORAGE_POOL_CREATE_WITH_BUILD | SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE |  \
+     SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE)
+
+int
+scStoragePoolCreate(scStoragePoolPtr pool, unsigned int flags)
+{
+    StartArgs args = { 0 };
+    int ret;
+
+    scResetLastError();
+    if (scCheckFlags(flags, START_BUILD_FLAGS) < 0 || !pool_enter(pool, __func__, true))
+        return -1;
+    if ((flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE) &&
+        (flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                      "pool '%s': build with overwrite and without overwrite are exclusive",
+                      pool->name);
+        scConnectUnlock(pool->conn);
+        return -1;
+    }
+    args.build = flags != 0;
+    args.build_flags = (flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE ? SC_STORAGE_POOL_BUILD_OVERWRITE : 0) |
+                       (flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE ? SC_STORAGE_POOL_BUILD_NO_OVERWRITE : 0);
+    ret = pool_transact(pool, "pool-start", change_start, &args, NULL);
+    /* A started pool is refreshed, as libvirt does; if that fails, it is
+     * stopped again and the start fails. */
+    if (ret == 0 && pool_refresh(pool) < 0) {
+        scErrorSaved *saved = scErrorSave();
+        pool_transact(pool, "pool-destroy", change_stop, NULL, "refresh after start failed");
+        scErrorRestore(&saved);
+        ret = -1;
+    }
+    scConnectUnlock(pool->conn);
+    return ret;
+}
+
 int
 scStoragePoolDestroy(scStoragePoolPtr pool)
 {
@@ -609,6 +661,88 @@ scStoragePoolDestroy(scStoragePoolPtr pool)
     if (!pool_enter(pool, __func__, true))
         return -1;
     ret = pool_transact(pool, "pool-destroy", change_stop, NULL, NULL);
+    scConnectUnlock(pool->conn);
+    return ret;
+}
+
+int
+scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags)
+{
+    int ret;
+
+    scResetLastError();
+    if (scCheckFlags(flags, 0) < 0 || !pool_enter(pool, __func__, true))
+        return -1;
+    ret = pool_refresh(pool);
+    scConnectUnlock(pool->conn);
+    return ret;
+}
+
+typedef struct {
+    bool build;         /* build, else delete */
+    unsigned int flags;
+} StorageArgs;
+
+/* Build or delete the storage of an inactive pool. */
+static int
+change_storage(scStoragePool *pool, scCatalogPool *row, void *opaque)
+{
+    const StorageArgs *args = opaque;
+    _cleanup_(scPoolDefFreep) scPoolDef *def = NULL;
+    const scBackend *be;
+
+    if (row_is_active(row)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "pool '%s' is active: stop it first", pool->name);
+        return -1;
+    }
+    if (!(be = row_backend(row, args->build ? "build" : "delete")) || !(def = row_def(row)))
+        return -1;
+    if (args->build)
+        return be->build ? be->build(def, args->flags) : 0;
+    if (!be->delete_pool) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
+                      "pool '%s': '%s' pools cannot be deleted", pool->name, row->type);
+        return -1;
+    }
+    return be->delete_pool(def, args->flags);
+}
+
+int
+scStoragePoolBuild(scStoragePoolPtr pool, unsigned int flags)
+{
+    StorageArgs args = { true, flags };
+    int ret;
+
+    scResetLastError();
+    if (scCheckFlags(flags, SC_STORAGE_POOL_BUILD_REPAIR | SC_STORAGE_POOL_BUILD_RESIZE |
+                                SC_STORAGE_POOL_BUILD_NO_OVERWRITE |
+                                SC_STORAGE_POOL_BUILD_OVERWRITE) < 0 ||
+        !pool_enter(pool, __func__, true))
+        return -1;
+    if ((flags & SC_STORAGE_POOL_BUILD_OVERWRITE) && (flags & SC_STORAGE_POOL_BUILD_NO_OVERWRITE)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                      "pool '%s': build with overwrite and without overwrite are exclusive",
+                      pool->name);
+        ret = -1;
+    } else {
+        ret = pool_transact(pool, "pool-build", change_storage, &args, NULL);
+    }
+    scConnectUnlock(pool->conn);
+    return ret;
+}
+
+int
+scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags)
+{
+    StorageArgs args = { false, flags };
+    int ret;
+
+    scResetLastError();
+    if (scCheckFlags(flags, SC_STORAGE_POOL_DELETE_ZEROED) < 0 ||
+        !pool_enter(pool, __func__, true))
+        return -1;
+    ret = pool_transact(pool, "pool-delete", change_storage, &args, NULL);
     scConnectUnlock(pool->conn);
     return ret;
 }

@@ -5,6 +5,8 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
 #include <uuid/uuid.h>
 
 #include "util.h"
@@ -131,4 +133,78 @@ void
 scUUIDGenerate(unsigned char *uuid)
 {
     uuid_generate_random(uuid);
+}
+
+/* Fold "//", "/./" and "/../" of absolute @path in place, as the kernel
+ * would if no component were a symlink. */
+static void
+fold_lexically(char *path)
+{
+    char *w = path;
+
+    for (const char *r = path; *r;) {
+        while (*r == '/')
+            r++;
+        const char *end = strchrnul(r, '/');
+        size_t n = (size_t) (end - r);
+        if (n == 0 || (n == 1 && r[0] == '.')) {
+            /* nothing */
+        } else if (n == 2 && r[0] == '.' && r[1] == '.') {
+            while (w > path && *--w != '/')
+                ;
+        } else {
+            *w++ = '/';
+            memmove(w, r, n);
+            w += n;
+        }
+        r = end;
+    }
+    if (w == path)
+        *w++ = '/';
+    *w = '\0';
+}
+
+char *
+scPathCanonical(const char *path)
+{
+    char buf[PATH_MAX];
+    _cleanup_free_ char *copy = NULL;
+    _cleanup_free_ char *dir = NULL;
+    const char *base;
+
+    if (!path || path[0] != '/') {
+        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "path '%s' is not absolute",
+                      path ? path : "(null)");
+        return NULL;
+    }
+    if (strlen(path) >= PATH_MAX) {
+        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "path of %zu bytes is too long",
+                      strlen(path));
+        return NULL;
+    }
+    if (realpath(path, buf))
+        return scStrdup(buf);
+    if (!(copy = scStrdup(path)))
+        return NULL;
+    fold_lexically(copy);
+    if (!(dir = scPathDirname(copy, &base)))
+        return NULL;
+    if (*base && realpath(dir, buf))
+        return scAsprintf("%s%s%s", buf, strcmp(buf, "/") == 0 ? "" : "/", base);
+    return TAKE_PTR(copy);
+}
+
+char *
+scPathDirname(const char *path, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (!slash) {
+        *base = path;
+        return scStrdup(".");
+    }
+    *base = slash + 1;
+    if (slash == path)
+        return scStrdup("/");
+    return strndup(path, (size_t) (slash - path)) ?: (scReportOOM(), NULL);
 }

@@ -28,6 +28,20 @@ int scCheckName(const char *kind, const char *name);
 char *scPathSanitize(const char *path);
 
 /*
+ * scPathCanonical:
+ * The one spelling of absolute @path that the catalog stores: symlinks
+ * resolved (realpath) where the path exists, else its existing directory
+ * resolved and the last name appended, else "." / ".." / "//" folded
+ * lexically. A relative path is SC_ERR_INVALID_ARG. Returns a new string
+ * or NULL.
+ */
+char *scPathCanonical(const char *path);
+
+/* The directory part of canonical @path (a new string) and a pointer to
+ * its last name within @path. */
+char *scPathDirname(const char *path, const char **base);
+
+/*
  * scUUIDParse:
  * Parses a UUID string with or without dashes (32 hex digits, dashes
  * anywhere between pairs, surrounding blanks ignored, as libvirt).

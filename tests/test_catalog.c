@@ -12,6 +12,7 @@
 #include "testutil.h"
 #include "catalog.h"
 #include "pool_conf.h"
+#include "vol_conf.h"
 
 extern int scCatalogFailCountdown;
 
@@ -253,6 +254,20 @@ test_enums_agree(void **state)
                      SQLITE_CONSTRAINT);
     assert_int_equal(raw_exec(f->path, "UPDATE pools SET state = 'bogus'"), SQLITE_CONSTRAINT);
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pools"), SC_POOL_TYPE_LAST);
+
+    for (int t = 0; t < SC_STORAGE_VOL_TYPE_LAST; t++) {
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO volumes (pool_id, uuid, name, key, path, type, first_seen, last_seen)"
+                 " VALUES (1, 'v%d', 'n%d', 'k%d', 'p%d', '%s', 0, 0)", t, t, t, t,
+                 scStorageVolTypeToString(t));
+        assert_int_equal(raw_exec(f->path, sql), SQLITE_OK);
+    }
+    for (int s = 0; s < SC_STORAGE_VOL_STATE_LAST; s++) {
+        snprintf(sql, sizeof(sql), "UPDATE volumes SET state = '%s'", scVolStateToString(s));
+        assert_int_equal(raw_exec(f->path, sql), SQLITE_OK);
+    }
+    assert_int_equal(raw_exec(f->path, "UPDATE volumes SET type = 'bogus'"), SQLITE_CONSTRAINT);
+    assert_int_equal(raw_exec(f->path, "UPDATE volumes SET state = 'bogus'"), SQLITE_CONSTRAINT);
 }
 
 /* A pool's active state belongs to the boot that started it. */

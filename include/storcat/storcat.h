@@ -67,6 +67,7 @@ typedef enum {
     SC_ERR_CATALOG_VERSION,      /* the catalog was written by a newer storcat */
     SC_ERR_STORAGE_POOL_EXISTS,  /* a pool with that name, UUID or source exists */
     SC_ERR_STORAGE_VOL_EXISTS,   /* a volume with that name exists */
+    SC_ERR_OPERATION_ABORTED,    /* the progress callback asked to stop */
     SC_ERR_NUMBER_OF_ERRORS      /* keep last */
 } scErrorNumber;
 
@@ -377,6 +378,326 @@ scConnectPtr scStoragePoolGetConnect(scStoragePoolPtr pool);
  */
 int scStoragePoolRef(scStoragePoolPtr pool);
 int scStoragePoolFree(scStoragePoolPtr pool);
+
+/* Flags of scStoragePoolBuild (libvirt's values). */
+typedef enum {
+    SC_STORAGE_POOL_BUILD_NEW = 0,               /* a regular build from scratch */
+    SC_STORAGE_POOL_BUILD_REPAIR = 1 << 0,       /* repair (not supported by dir) */
+    SC_STORAGE_POOL_BUILD_RESIZE = 1 << 1,       /* extend (not supported by dir) */
+    SC_STORAGE_POOL_BUILD_NO_OVERWRITE = 1 << 2, /* refuse to overwrite existing storage */
+    SC_STORAGE_POOL_BUILD_OVERWRITE = 1 << 3,    /* overwrite existing storage */
+} scStoragePoolBuildFlags;
+
+/* Flags of scStoragePoolCreate (libvirt's values). */
+typedef enum {
+    SC_STORAGE_POOL_CREATE_NORMAL = 0,
+    SC_STORAGE_POOL_CREATE_WITH_BUILD = 1 << 0,              /* build first */
+    SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE = 1 << 1,    /* build with OVERWRITE */
+    SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE = 1 << 2, /* build with NO_OVERWRITE */
+} scStoragePoolCreateFlags;
+
+/* Flags of scStoragePoolDelete. */
+typedef enum {
+    SC_STORAGE_POOL_DELETE_NORMAL = 0,
+    SC_STORAGE_POOL_DELETE_ZEROED = 1 << 0, /* not supported by dir */
+} scStoragePoolDeleteFlags;
+
+/*
+ * scStoragePoolBuild:
+ * Makes the pool's storage (dir: creates the target directory with the
+ * XML's permissions). With NO_OVERWRITE an existing directory is an error;
+ * OVERWRITE and NO_OVERWRITE are exclusive. The pool must be inactive.
+ * Returns 0 or -1.
+ */
+int scStoragePoolBuild(scStoragePoolPtr pool, unsigned int flags);
+
+/*
+ * scStoragePoolDelete:
+ * Destroys the pool's storage (dir: removes the empty target directory;
+ * refused when it is not empty). The pool must be inactive; its definition
+ * stays. Returns 0 or -1.
+ */
+int scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags);
+
+/*
+ * scStoragePoolRefresh:
+ * Reconciles the catalog with the pool's storage in one transaction: new
+ * volumes are recorded, changed ones updated, renamed ones (same device and
+ * inode) keep their UUID, vanished ones are marked missing (never deleted),
+ * and each change is an event. Files whose size, times and inode did not
+ * change are not opened. @flags must be 0. The pool must be active.
+ * Returns 0 or -1.
+ */
+int scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags);
+
+/*
+ * scConnectSetProgressCallback:
+ * Long operations on @conn (refresh, wipe, clone, upload, download) call
+ * @cb from time to time with the operation's name ("refresh", "wipe", ...)
+ * and the work done and to do, in bytes or volumes. @cb returns 0 to go on
+ * or -1 to stop: the operation then fails with SC_ERR_OPERATION_ABORTED and
+ * undoes what it did. NULL removes the callback. @freecb, if not NULL, is
+ * called on @opaque when the callback is replaced or the connection closes.
+ * Returns 0 or -1.
+ */
+typedef int (*scProgressCallback)(scConnectPtr conn, const char *operation,
+                                  unsigned long long done, unsigned long long total,
+                                  void *opaque);
+int scConnectSetProgressCallback(scConnectPtr conn, scProgressCallback cb, void *opaque,
+                                 void (*freecb)(void *opaque));
+
+/* ------------------------------------------------------------------ */
+/* Storage volumes                                                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct scStorageVol scStorageVol;
+typedef scStorageVol *scStorageVolPtr;
+
+/* Volume types, as libvirt's virStorageVolType. */
+typedef enum {
+    SC_STORAGE_VOL_FILE = 0,    /* a regular file */
+    SC_STORAGE_VOL_BLOCK = 1,   /* a block device */
+    SC_STORAGE_VOL_DIR = 2,     /* a directory */
+    SC_STORAGE_VOL_NETWORK = 3, /* a network volume */
+    SC_STORAGE_VOL_NETDIR = 4,  /* a network directory */
+    SC_STORAGE_VOL_PLOOP = 5,   /* a ploop directory */
+    SC_STORAGE_VOL_TYPE_LAST
+} scStorageVolType;
+
+/* What the catalog knows of a volume's presence (storcat's own). */
+typedef enum {
+    SC_STORAGE_VOL_STATE_PRESENT = 0,  /* found by the last refresh or created by storcat */
+    SC_STORAGE_VOL_STATE_MISSING = 1,  /* gone from storage; kept for its history */
+    SC_STORAGE_VOL_STATE_CREATING = 2, /* a create is in progress (or crashed) */
+    SC_STORAGE_VOL_STATE_DELETING = 3, /* a delete is in progress (or crashed) */
+    SC_STORAGE_VOL_STATE_LAST
+} scStorageVolState;
+
+typedef struct scStorageVolInfo {
+    int type;                      /* an scStorageVolType */
+    unsigned long long capacity;   /* logical size, bytes */
+    unsigned long long allocation; /* current allocation, bytes */
+} scStorageVolInfo;
+typedef scStorageVolInfo *scStorageVolInfoPtr;
+
+/* Flags of scStorageVolCreateXML / CreateXMLFrom (libvirt's values). */
+typedef enum {
+    SC_STORAGE_VOL_CREATE_PREALLOC_METADATA = 1 << 0, /* qcow2: preallocate metadata */
+    SC_STORAGE_VOL_CREATE_REFLINK = 1 << 1,           /* clone with a reflink, or fail */
+    SC_STORAGE_VOL_CREATE_VALIDATE = 1 << 2,          /* accepted; storcat always validates */
+} scStorageVolCreateFlags;
+
+typedef enum {
+    SC_STORAGE_VOL_DELETE_NORMAL = 0,
+    SC_STORAGE_VOL_DELETE_ZEROED = 1 << 0,         /* zero the data first */
+    SC_STORAGE_VOL_DELETE_WITH_SNAPSHOTS = 1 << 1, /* not supported */
+} scStorageVolDeleteFlags;
+
+/* Wipe algorithms, as libvirt's virStorageVolWipeAlgorithm. */
+typedef enum {
+    SC_STORAGE_VOL_WIPE_ALG_ZERO = 0,        /* one pass of zeroes */
+    SC_STORAGE_VOL_WIPE_ALG_NNSA = 1,        /* 4 passes: random, random, 0x00, verify */
+    SC_STORAGE_VOL_WIPE_ALG_DOD = 2,         /* 4 passes: 0x00, 0xff, random, verify */
+    SC_STORAGE_VOL_WIPE_ALG_BSI = 3,         /* 9 passes: 0xff 0xfe 0xfd 0xfb 0xf7 0xef 0xdf 0xbf 0x7f */
+    SC_STORAGE_VOL_WIPE_ALG_GUTMANN = 4,     /* Gutmann's 35 passes */
+    SC_STORAGE_VOL_WIPE_ALG_SCHNEIER = 5,    /* 7 passes: 0x00, 0xff, 5 random */
+    SC_STORAGE_VOL_WIPE_ALG_PFITZNER7 = 6,   /* 7 random passes */
+    SC_STORAGE_VOL_WIPE_ALG_PFITZNER33 = 7,  /* 33 random passes */
+    SC_STORAGE_VOL_WIPE_ALG_RANDOM = 8,      /* one random pass */
+    SC_STORAGE_VOL_WIPE_ALG_TRIM = 9,        /* discard (punch holes in a file) */
+    SC_STORAGE_VOL_WIPE_ALG_LAST
+} scStorageVolWipeAlgorithm;
+
+/* Flags of scStorageVolResize (libvirt's values). */
+typedef enum {
+    SC_STORAGE_VOL_RESIZE_ALLOCATE = 1 << 0, /* allocate the new space */
+    SC_STORAGE_VOL_RESIZE_DELTA = 1 << 1,    /* capacity is a change, not a size */
+    SC_STORAGE_VOL_RESIZE_SHRINK = 1 << 2,   /* allow shrinking */
+} scStorageVolResizeFlags;
+
+/* Flags of scStorageVolUpload / scStorageVolDownload. */
+typedef enum {
+    SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM = 1 << 0, /* keep holes: zero blocks are not written */
+} scStorageVolUploadFlags;
+typedef enum {
+    SC_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM = 1 << 0, /* keep holes in the output file */
+} scStorageVolDownloadFlags;
+
+/* Flags of scStoragePoolListAllVolumes (storcat's own). */
+typedef enum {
+    SC_STORAGE_POOL_LIST_VOLUMES_MISSING = 1 << 0, /* also volumes in state missing */
+} scStoragePoolListAllVolumesFlags;
+
+/*
+ * scStoragePoolNumOfVolumes:
+ * Returns the number of present volumes of an active pool, or -1.
+ */
+int scStoragePoolNumOfVolumes(scStoragePoolPtr pool);
+
+/*
+ * scStoragePoolListAllVolumes:
+ * @vols: where to store a new NULL-terminated array of new volume
+ *        references, sorted by name (each freed with scStorageVolFree, the
+ *        array with free()), or NULL to count only.
+ * @flags: 0 (present volumes) or SC_STORAGE_POOL_LIST_VOLUMES_MISSING.
+ * Reads the catalog only: no storage is scanned (see scStoragePoolRefresh).
+ * Returns the number of volumes, or -1.
+ */
+int scStoragePoolListAllVolumes(scStoragePoolPtr pool, scStorageVolPtr **vols,
+                                unsigned int flags);
+
+/*
+ * scStoragePoolLookupByVolume:
+ * Returns a new reference to the pool holding @vol, or NULL.
+ */
+scStoragePoolPtr scStoragePoolLookupByVolume(scStorageVolPtr vol);
+
+/*
+ * scStorageVolLookupByName / ByKey / ByPath / ByUUID / ByUUIDString:
+ * Find a volume by its name in @pool, its key (dir: the canonical path),
+ * any path to it ("/a/../a//x.img", a symlinked directory: the path is
+ * canonicalized first), or its UUID (storcat gives every volume a stable
+ * UUID). Each is one indexed catalog query. A path lookup that misses, but
+ * whose file lies in an active pool's directory, checks that one file and,
+ * if it is there, records it and returns it: no pool is rescanned.
+ * Returns a new reference, or NULL (SC_ERR_NO_STORAGE_VOL if none).
+ */
+scStorageVolPtr scStorageVolLookupByName(scStoragePoolPtr pool, const char *name);
+scStorageVolPtr scStorageVolLookupByKey(scConnectPtr conn, const char *key);
+scStorageVolPtr scStorageVolLookupByPath(scConnectPtr conn, const char *path);
+scStorageVolPtr scStorageVolLookupByUUID(scConnectPtr conn, const unsigned char *uuid);
+scStorageVolPtr scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uuidstr);
+
+/*
+ * scStorageVolCreateXML:
+ * Creates a volume in an active pool from libvirt volume XML: dir pools
+ * make raw files (sparse, or allocated up to <allocation>) and qcow2, qed,
+ * vmdk, vdi and vpc images (through qemu-img), with an optional backing
+ * store. The name may not contain '/', control characters, or be "." or
+ * "..". An existing file of that name is never overwritten
+ * (SC_ERR_STORAGE_VOL_EXISTS). On failure nothing is left behind.
+ * Returns a new reference, or NULL.
+ */
+scStorageVolPtr scStorageVolCreateXML(scStoragePoolPtr pool, const char *xml,
+                                      unsigned int flags);
+
+/*
+ * scStorageVolCreateXMLFrom:
+ * As scStorageVolCreateXML, with the data of @clonevol (which may be in
+ * another pool): raw copies keep holes; a different <format> converts
+ * through qemu-img. Returns a new reference, or NULL.
+ */
+scStorageVolPtr scStorageVolCreateXMLFrom(scStoragePoolPtr pool, const char *xml,
+                                          scStorageVolPtr clonevol, unsigned int flags);
+
+/*
+ * scStorageVolDelete:
+ * Deletes the volume's storage and its catalog row (the events remain).
+ * Returns 0 or -1.
+ */
+int scStorageVolDelete(scStorageVolPtr vol, unsigned int flags);
+
+/*
+ * scStorageVolWipe / scStorageVolWipePattern:
+ * Overwrite the volume's data (its whole capacity for raw files, the image
+ * file for other formats, which keep their header: storcat recreates it).
+ * Wipe is WipePattern with SC_STORAGE_VOL_WIPE_ALG_ZERO. @flags must be 0.
+ * Returns 0 or -1.
+ */
+int scStorageVolWipe(scStorageVolPtr vol, unsigned int flags);
+int scStorageVolWipePattern(scStorageVolPtr vol, unsigned int algorithm, unsigned int flags);
+
+/*
+ * scStorageVolResize:
+ * Changes the capacity: grow freely; shrinking needs
+ * SC_STORAGE_VOL_RESIZE_SHRINK; with DELTA @capacity is added (or, with
+ * SHRINK, subtracted); with ALLOCATE the new space is allocated.
+ * Returns 0 or -1.
+ */
+int scStorageVolResize(scStorageVolPtr vol, unsigned long long capacity, unsigned int flags);
+
+/*
+ * scStorageVolUpload / scStorageVolDownload:
+ * Copy @length bytes (0: to the end) from @fd into the volume at @offset,
+ * or from the volume at @offset into @fd, as libvirt's stream calls do.
+ * @fd is read or written sequentially and not closed. With SPARSE_STREAM
+ * zero blocks become holes. Returns 0 or -1.
+ */
+int scStorageVolUpload(scStorageVolPtr vol, int fd, unsigned long long offset,
+                       unsigned long long length, unsigned int flags);
+int scStorageVolDownload(scStorageVolPtr vol, int fd, unsigned long long offset,
+                         unsigned long long length, unsigned int flags);
+
+/*
+ * scStorageVolGetInfo:
+ * Fills @info from the catalog (type, capacity, allocation).
+ * Returns 0 or -1.
+ */
+int scStorageVolGetInfo(scStorageVolPtr vol, scStorageVolInfoPtr info);
+
+/*
+ * scStorageVolGetXMLDesc:
+ * Returns the volume as libvirt volume XML (name, key, capacity,
+ * allocation, target path, format, permissions, timestamps, backing store),
+ * to be freed by the caller, or NULL. @flags must be 0.
+ */
+char *scStorageVolGetXMLDesc(scStorageVolPtr vol, unsigned int flags);
+
+/*
+ * scStorageVolGetName / scStorageVolGetKey:
+ * Return the volume's name or key, borrowed from the handle, or NULL.
+ */
+const char *scStorageVolGetName(scStorageVolPtr vol);
+const char *scStorageVolGetKey(scStorageVolPtr vol);
+
+/*
+ * scStorageVolGetPath:
+ * Returns the volume's path, to be freed by the caller, or NULL.
+ */
+char *scStorageVolGetPath(scStorageVolPtr vol);
+
+/*
+ * scStorageVolGetUUID / scStorageVolGetUUIDString (storcat's own):
+ * Copy the volume's stable UUID (SC_UUID_BUFLEN bytes / a string of
+ * SC_UUID_STRING_BUFLEN). Return 0 or -1.
+ */
+int scStorageVolGetUUID(scStorageVolPtr vol, unsigned char *uuid);
+int scStorageVolGetUUIDString(scStorageVolPtr vol, char *buf);
+
+/*
+ * scStorageVolGetState (storcat's own):
+ * Returns the volume's scStorageVolState in the catalog, or -1.
+ */
+int scStorageVolGetState(scStorageVolPtr vol);
+
+/*
+ * scStorageVolGetFormat (storcat's own):
+ * Returns the volume's format ("raw", "qcow2", ...), to be freed by the
+ * caller, or NULL.
+ */
+char *scStorageVolGetFormat(scStorageVolPtr vol);
+
+/*
+ * scStorageVolGetBackingStore (storcat's own):
+ * Stores the backing file's path and format (new strings, for the caller
+ * to free; the format may be NULL if unknown). Returns 1 if the volume has
+ * a backing file, 0 if not (both set to NULL), -1 on error.
+ */
+int scStorageVolGetBackingStore(scStorageVolPtr vol, char **path, char **format);
+
+/*
+ * scStorageVolGetConnect:
+ * Returns the volume's connection, borrowed, or NULL.
+ */
+scConnectPtr scStorageVolGetConnect(scStorageVolPtr vol);
+
+/*
+ * scStorageVolRef / scStorageVolFree:
+ * Add / drop one reference. Return 0, or -1 on a bad handle.
+ */
+int scStorageVolRef(scStorageVolPtr vol);
+int scStorageVolFree(scStorageVolPtr vol);
+
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,231 @@
+/*
+ * dir.c: the "dir" backend: a pool is a directory, its volumes are the
+ * files (and subdirectories) in it.
+ */
+#include <config.h>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "fileops.h"
+#include "util.h"
+
+/* libvirt's default mode for a pool directory it builds. */
+#define DEFAULT_POOL_MODE 0711
+
+/* mkdir -p the parents of @path (mode 0755), not @path itself. */
+static int
+make_parents(const char *path)
+{
+    _cleanup_free_ char *copy = scStrdup(path);
+
+    if (!copy)
+        return -1;
+    for (char *p = copy + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
+            scReportSystemError(SC_FROM_STORAGE, errno, "cannot create directory '%s'", copy);
+            return -1;
+        }
+        *p = '/';
+    }
+    return 0;
+}
+
+static int
+dir_build(const scPoolDef *def, unsigned int flags)
+{
+    const char *path = def->target_path;
+    mode_t mode = def->perms.mode >= 0 ? (mode_t) def->perms.mode : DEFAULT_POOL_MODE;
+    struct stat st;
+    bool created = true;
+
+    if (flags & (SC_STORAGE_POOL_BUILD_REPAIR | SC_STORAGE_POOL_BUILD_RESIZE)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
+                      "pool '%s': a dir pool cannot be repaired or resized", def->name);
+        return -1;
+    }
+    if (make_parents(path) < 0)
+        return -1;
+    if (mkdir(path, mode) < 0) {
+        if (errno != EEXIST || (flags & SC_STORAGE_POOL_BUILD_NO_OVERWRITE)) {
+            scReportSystemError(SC_FROM_STORAGE, errno, "pool '%s': cannot create directory '%s'",
+                                def->name, path);
+            return -1;
+        }
+        if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                          "pool '%s': '%s' exists and is not a directory", def->name, path);
+            return -1;
+        }
+        created = false;
+    }
+    /* The umask cut the mode of a new directory; owner and group as asked. */
+    if (chmod(path, mode) < 0 ||
+        ((def->perms.uid >= 0 || def->perms.gid >= 0) &&
+         chown(path, def->perms.uid >= 0 ? (uid_t) def->perms.uid : (uid_t) -1,
+               def->perms.gid >= 0 ? (gid_t) def->perms.gid : (gid_t) -1) < 0)) {
+        scReportSystemError(SC_FROM_STORAGE, errno,
+                            "pool '%s': cannot set the permissions of '%s'", def->name, path);
+        if (created)
+            rmdir(path);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+dir_start(const scPoolDef *def, char **target_real)
+{
+    char buf[PATH_MAX];
+    struct stat st;
+
+    if (!realpath(def->target_path, buf) || stat(buf, &st) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno,
+                            "pool '%s': cannot use target directory '%s' (build the pool first?)",
+                            def->name, def->target_path);
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                      "pool '%s': target '%s' is not a directory", def->name, def->target_path);
+        return -1;
+    }
+    return (*target_real = scStrdup(buf)) ? 0 : -1;
+}
+
+static int
+dir_delete(const scPoolDef *def, unsigned int flags)
+{
+    if (flags & SC_STORAGE_POOL_DELETE_ZEROED) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
+                      "pool '%s': a dir pool cannot be deleted zeroed", def->name);
+        return -1;
+    }
+    if (rmdir(def->target_path) < 0) {
+        if (errno == ENOTEMPTY || errno == EEXIST)
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                          "pool '%s': directory '%s' is not empty: delete its volumes first",
+                          def->name, def->target_path);
+        else
+            scReportSystemError(SC_FROM_STORAGE, errno, "pool '%s': cannot remove '%s'",
+                                def->name, def->target_path);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+dir_pool_info(const scPoolCtx *pool, scStoragePoolInfo *info)
+{
+    struct statvfs vfs;
+
+    if (statvfs(pool->target_real, &vfs) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "pool '%s': cannot statvfs '%s'",
+                            pool->def->name, pool->target_real);
+        return -1;
+    }
+    info->capacity = (unsigned long long) vfs.f_frsize * vfs.f_blocks;
+    info->available = (unsigned long long) vfs.f_bsize * vfs.f_bavail;
+    info->allocation = (unsigned long long) vfs.f_frsize * (vfs.f_blocks - vfs.f_bfree);
+    return 0;
+}
+
+/* Open the pool directory, run @op, close: the wrappers below. */
+#define WITH_DIR(pool, expr)                                                 \
+    do {                                                                     \
+        scDir dir_;                                                          \
+        int r_;                                                              \
+        if (scDirOpen((pool)->target_real, &dir_) < 0)                       \
+            return -1;                                                       \
+        scDir *dir = &dir_;                                                  \
+        r_ = (expr);                                                         \
+        scDirClose(&dir_);                                                   \
+        return r_;                                                           \
+    } while (0)
+
+static int
+dir_scan(const scPoolCtx *pool, scScanCallback cb, void *opaque)
+{
+    WITH_DIR(pool, scFileScan(dir, cb, opaque));
+}
+
+static int
+dir_probe(const scPoolCtx *pool, const char *name, scVolRecord *rec)
+{
+    WITH_DIR(pool, scFileProbe(dir, name, rec));
+}
+
+static int
+dir_vol_create(const scPoolCtx *pool, const scVolDef *vol, unsigned int flags, scVolRecord *rec)
+{
+    WITH_DIR(pool, scFileCreate(dir, vol, flags) < 0 ? -1 : scFileProbe(dir, vol->name, rec) > 0 ? 0 : -1);
+}
+
+static int
+dir_vol_create_from(const scPoolCtx *pool, const scVolDef *vol, const scPoolCtx *src_pool,
+                    const scVolRecord *src, unsigned int flags, const scProgress *progress,
+                    scVolRecord *rec)
+{
+    (void) src_pool;
+    WITH_DIR(pool, scFileCreateFrom(dir, vol, src, flags, progress) < 0 ? -1
+                   : scFileProbe(dir, vol->name, rec) > 0 ? 0 : -1);
+}
+
+static int
+dir_vol_delete(const scPoolCtx *pool, const scVolRecord *vol, unsigned int flags)
+{
+    WITH_DIR(pool, scFileDelete(dir, vol, flags));
+}
+
+static int
+dir_vol_resize(const scPoolCtx *pool, const scVolRecord *vol, unsigned long long capacity,
+               unsigned int flags)
+{
+    WITH_DIR(pool, scFileResize(dir, vol, capacity, flags));
+}
+
+static int
+dir_vol_wipe(const scPoolCtx *pool, const scVolRecord *vol, unsigned int algorithm,
+             const scProgress *progress)
+{
+    WITH_DIR(pool, scFileWipe(dir, vol, algorithm, progress));
+}
+
+static int
+dir_vol_upload(const scPoolCtx *pool, const scVolRecord *vol, int fd, unsigned long long offset,
+               unsigned long long length, unsigned int flags, const scProgress *progress)
+{
+    WITH_DIR(pool, scFileUpload(dir, vol, fd, offset, length, flags, progress));
+}
+
+static int
+dir_vol_download(const scPoolCtx *pool, const scVolRecord *vol, int fd,
+                 unsigned long long offset, unsigned long long length, unsigned int flags,
+                 const scProgress *progress)
+{
+    WITH_DIR(pool, scFileDownload(dir, vol, fd, offset, length, flags, progress));
+}
+
+const scBackend scBackendDir = {
+    .version = SC_BACKEND_VERSION,
+    .type = SC_POOL_DIR,
+    .build = dir_build,
+    .start = dir_start,
+    .delete_pool = dir_delete,
+    .pool_info = dir_pool_info,
+    .scan = dir_scan,
+    .probe = dir_probe,
+    .vol_create = dir_vol_create,
+    .vol_create_from = dir_vol_create_from,
+    .vol_delete = dir_vol_delete,
+    .vol_resize = dir_vol_resize,
+    .vol_wipe = dir_vol_wipe,
+    .vol_upload = dir_vol_upload,
+    .vol_download = dir_vol_download,
+};

@@ -1,0 +1,914 @@
+/*
+ * fileops.c: creating, probing, copying, resizing and deleting file
+ * volumes inside a pool directory.
+ *
+ * The directory is held open and every entry is reached with *at() calls
+ * and O_NOFOLLOW; a new volume is created with O_EXCL, so an existing
+ * entry (a planted symlink included) is never overwritten. What a failed
+ * operation created is removed before it returns.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "fileops.h"
+#include "probe.h"
+#include "util.h"
+
+#define QEMU_IMG_TIMEOUT 3600 /* seconds; converting a large image takes long */
+
+int
+scDirOpen(const char *path, scDir *dir)
+{
+    dir->path = path;
+    dir->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir->fd < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot open pool directory '%s'", path);
+        return -1;
+    }
+    return 0;
+}
+
+void
+scDirClose(scDir *dir)
+{
+    if (dir->fd >= 0)
+        close(dir->fd);
+    dir->fd = -1;
+}
+
+static bool
+is_candidate(const struct stat *st)
+{
+    return S_ISREG(st->st_mode) || S_ISDIR(st->st_mode);
+}
+
+int
+scFileScan(const scDir *dir, scScanCallback cb, void *opaque)
+{
+    int fd = openat(dir->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d;
+    struct dirent *ent;
+    int ret = 0;
+
+    if (fd < 0 || !(d = fdopendir(fd))) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot read pool directory '%s'",
+                            dir->path);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    while ((errno = 0, ent = readdir(d))) {
+        struct stat st;
+        if (ent->d_name[0] == '.' &&
+            (ent->d_name[1] == '\0' || (ent->d_name[1] == '.' && ent->d_name[2] == '\0')))
+            continue;
+        /* d_type saves nothing here: the stat signature is needed anyway. */
+        if (fstatat(dir->fd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !is_candidate(&st))
+            continue; /* vanished meanwhile, or not a volume */
+        if ((ret = cb(ent->d_name, &st, opaque)) < 0)
+            break;
+    }
+    if (ret == 0 && errno != 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot read pool directory '%s'",
+                            dir->path);
+        ret = -1;
+    }
+    closedir(d);
+    return ret;
+}
+
+/* "@dir/@name" */
+static char *
+join(const char *dir, const char *name)
+{
+    return scAsprintf("%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", name);
+}
+
+/* An absolute, lexically clean form of a backing path found in an image
+ * header: relative names are relative to the image's directory. Symlinks
+ * are resolved when the file exists, as lookups by path do. */
+static char *
+backing_absolute(const char *dir, const char *backing)
+{
+    _cleanup_free_ char *joined = NULL;
+    char buf[PATH_MAX];
+
+    if (strstr(backing, "://") || strncmp(backing, "json:", 5) == 0)
+        return scStrdup(backing); /* a network or JSON backing: keep as written */
+    if (!(joined = backing[0] == '/' ? scStrdup(backing) : join(dir, backing)))
+        return NULL;
+    if (realpath(joined, buf))
+        return scStrdup(buf);
+    return scPathSanitize(joined);
+}
+
+static void
+record_stat(scVolRecord *rec, const struct stat *st)
+{
+    rec->st = *st;
+    rec->mode = st->st_mode & 07777;
+    rec->uid = st->st_uid;
+    rec->gid = st->st_gid;
+    rec->allocation = (unsigned long long) st->st_blocks * 512;
+}
+
+static int
+probe_regular(const scDir *dir, int fd, const char *name, const struct stat *st,
+              scVolRecord *rec)
+{
+    scProbeResult res = { 0 };
+
+    if (scProbeFile(fd, st, name, &res) < 0)
+        return -1;
+    rec->type = SC_STORAGE_VOL_FILE;
+    rec->format = res.format;
+    res.format = NULL;
+    rec->capacity = res.capacity;
+    if (res.backing_path && !(rec->backing_path = backing_absolute(dir->path, res.backing_path))) {
+        scProbeResultClear(&res);
+        return -1;
+    }
+    rec->backing_format = res.backing_format;
+    rec->compat = res.compat;
+    rec->encryption = res.encryption;
+    rec->lazy_refcounts = res.lazy_refcounts;
+    rec->cluster_size = res.cluster_size;
+    res.backing_format = res.compat = res.encryption = NULL;
+    scProbeResultClear(&res);
+    return 0;
+}
+
+int
+scFileProbe(const scDir *dir, const char *name, scVolRecord *rec)
+{
+    struct stat st;
+    int fd;
+
+    scVolRecordClear(rec);
+    if (fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot stat '%s' in pool directory '%s'",
+                            name, dir->path);
+        return -1;
+    }
+    if (!is_candidate(&st))
+        return 0;
+    /* O_NONBLOCK: should the entry be swapped for a FIFO, open must not hang. */
+    fd = openat(dir->fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT || errno == ELOOP)
+            return 0;
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot open '%s' in pool directory '%s'",
+                            name, dir->path);
+        return -1;
+    }
+    if (fstat(fd, &st) < 0 || !is_candidate(&st)) {
+        close(fd);
+        return 0;
+    }
+    if (!(rec->name = scStrdup(name)) || !(rec->path = join(dir->path, name)) ||
+        !(rec->key = scStrdup(rec->path)))
+        goto error;
+    record_stat(rec, &st);
+    if (S_ISDIR(st.st_mode)) {
+        rec->type = SC_STORAGE_VOL_DIR;
+        rec->capacity = (unsigned long long) st.st_size;
+        if (!(rec->format = scStrdup("dir")))
+            goto error;
+    } else if (probe_regular(dir, fd, name, &st, rec) < 0) {
+        goto error;
+    }
+    close(fd);
+    return 1;
+
+error:
+    close(fd);
+    scVolRecordClear(rec);
+    return -1;
+}
+
+/* ---- creating ----------------------------------------------------------- */
+
+/* Create entry @name exclusively; an existing entry of any kind (a planted
+ * symlink included) is SC_ERR_STORAGE_VOL_EXISTS. */
+static int
+create_exclusive(const scDir *dir, const char *name, const scPoolPerms *perms)
+{
+    mode_t mode = perms->mode >= 0 ? (mode_t) perms->mode : 0600;
+    int fd = openat(dir->fd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+
+    if (fd < 0) {
+        if (errno == EEXIST)
+            scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_VOL_EXISTS,
+                          "volume '%s': an entry of that name already exists in '%s'", name,
+                          dir->path);
+        else
+            scReportSystemError(SC_FROM_STORAGE, errno, "cannot create volume '%s' in '%s'",
+                                name, dir->path);
+        return -1;
+    }
+    /* The umask may have cut the mode; owner and group as asked. */
+    if ((perms->mode >= 0 && fchmod(fd, mode) < 0) ||
+        ((perms->uid >= 0 || perms->gid >= 0) &&
+         fchown(fd, perms->uid >= 0 ? (uid_t) perms->uid : (uid_t) -1,
+                perms->gid >= 0 ? (gid_t) perms->gid : (gid_t) -1) < 0)) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot set the permissions of volume '%s'",
+                            name);
+        close(fd);
+        unlinkat(dir->fd, name, 0);
+        return -1;
+    }
+    return fd;
+}
+
+/* Allocate [0, @len) of @fd, by fallocate or, where the filesystem cannot,
+ * by writing zeroes. */
+static int
+allocate(int fd, const char *name, unsigned long long off, unsigned long long len)
+{
+    static const char zero[64 * 1024];
+    int r;
+
+    if (len == 0)
+        return 0;
+    if ((r = posix_fallocate(fd, (off_t) off, (off_t) len)) == 0)
+        return 0;
+    if (r != EOPNOTSUPP && r != EINVAL) {
+        scReportSystemError(SC_FROM_STORAGE, r, "cannot allocate %llu bytes for volume '%s'",
+                            len, name);
+        return -1;
+    }
+    for (unsigned long long done = 0; done < len;) {
+        size_t n = len - done < sizeof(zero) ? (size_t) (len - done) : sizeof(zero);
+        ssize_t w = pwrite(fd, zero, n, (off_t) (off + done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            scReportSystemError(SC_FROM_STORAGE, errno, "cannot allocate volume '%s'", name);
+            return -1;
+        }
+        done += (unsigned long long) w;
+    }
+    return 0;
+}
+
+static bool
+is_raw(const char *format)
+{
+    return !format || strcmp(format, "raw") == 0 || strcmp(format, "iso") == 0;
+}
+
+/* The -o options of qemu-img create for @vol (NULL if none). */
+static char *
+qemu_options(const scVolDef *vol, unsigned int flags)
+{
+    char buf[512] = "";
+    size_t n = 0;
+    bool qcow2 = vol->format && strcmp(vol->format, "qcow2") == 0;
+
+#define ADD(...) n += (size_t) snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, __VA_ARGS__)
+    if (qcow2)
+        ADD("compat=%s,", vol->compat ? vol->compat : "1.1");
+    if (qcow2 && vol->lazy_refcounts)
+        ADD("lazy_refcounts=on,");
+    if (qcow2 && vol->cluster_size)
+        ADD("cluster_size=%llu,", vol->cluster_size);
+    if (qcow2 && (flags & SC_STORAGE_VOL_CREATE_PREALLOC_METADATA))
+        ADD("preallocation=metadata,");
+    if (vol->nocow && qcow2)
+        ADD("nocow=on,");
+#undef ADD
+    if (n == 0)
+        return NULL;
+    buf[n - 1] = '\0';
+    return scStrdup(buf);
+}
+
+/* The format of backing file @path, probed when the XML did not say. */
+static char *
+backing_format(const scVolDef *vol)
+{
+    scProbeResult res = { 0 };
+    struct stat st;
+    char *fmt;
+    int fd;
+
+    if (vol->backing_format)
+        return scStrdup(vol->backing_format);
+    if ((fd = open(vol->backing_path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "volume '%s': cannot open backing store '%s'",
+                            vol->name, vol->backing_path);
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    if (scProbeFile(fd, &st, vol->backing_path, &res) < 0) {
+        close(fd);
+        return NULL;
+    }
+    close(fd);
+    fmt = res.format;
+    res.format = NULL;
+    scProbeResultClear(&res);
+    return fmt;
+}
+
+/* qemu-img create -f FMT [-o OPTS] [-b BACKING -F BFMT] /proc/self/fd/3 SIZE */
+static int
+qemu_create(int fd, const scVolDef *vol, unsigned int flags)
+{
+    _cleanup_free_ char *opts = qemu_options(vol, flags);
+    _cleanup_free_ char *bfmt = NULL;
+    char size[32];
+    const char *argv[16];
+    size_t n = 0;
+
+    if (vol->backing_path && !(bfmt = backing_format(vol)))
+        return -1;
+    snprintf(size, sizeof(size), "%llu", vol->capacity);
+    argv[n++] = QEMU_IMG;
+    argv[n++] = "create";
+    argv[n++] = "-q";
+    argv[n++] = "-f";
+    argv[n++] = vol->format;
+    if (opts) {
+        argv[n++] = "-o";
+        argv[n++] = opts;
+    }
+    if (vol->backing_path) {
+        argv[n++] = "-b";
+        argv[n++] = vol->backing_path;
+        argv[n++] = "-F";
+        argv[n++] = bfmt;
+    }
+    argv[n++] = "/proc/self/fd/3";
+    argv[n++] = size;
+    argv[n] = NULL;
+    return scCommandRun(argv, &fd, 1, QEMU_IMG_TIMEOUT, NULL);
+}
+
+static int
+check_format(const scVolDef *vol)
+{
+    static const char *const formats[] = { "raw", "iso", "qcow2", "qed", "vmdk", "vdi", "vpc",
+                                           "qcow", "vhdx" };
+
+    if (vol->encryption) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
+                      "volume '%s': encrypted volumes need a secret store, which storcat does not have",
+                      vol->name);
+        return -1;
+    }
+    for (size_t i = 0; i < SC_N_ELEMENTS(formats); i++)
+        if (strcmp(vol->format ? vol->format : "raw", formats[i]) == 0) {
+            if (vol->backing_path && is_raw(vol->format)) {
+                scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
+                              "volume '%s': a '%s' volume cannot have a backing store",
+                              vol->name, vol->format ? vol->format : "raw");
+                return -1;
+            }
+            return 0;
+        }
+    scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
+                  "volume '%s': storcat cannot create volumes of format '%s' in a directory",
+                  vol->name, vol->format);
+    return -1;
+}
+
+int
+scFileCreate(const scDir *dir, const scVolDef *vol, unsigned int flags)
+{
+    int fd, r;
+
+    if (check_format(vol) < 0)
+        return -1;
+    if ((fd = create_exclusive(dir, vol->name, &vol->perms)) < 0)
+        return -1;
+    if (is_raw(vol->format)) {
+        unsigned long long alloc = vol->allocation < vol->capacity ? vol->allocation
+                                                                   : vol->capacity;
+        r = ftruncate(fd, (off_t) vol->capacity);
+        if (r < 0)
+            scReportSystemError(SC_FROM_STORAGE, errno, "cannot size volume '%s' to %llu bytes",
+                                vol->name, vol->capacity);
+        else
+            r = allocate(fd, vol->name, 0, alloc);
+    } else {
+        r = qemu_create(fd, vol, flags);
+    }
+    if (r == 0 && fsync(fd) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot sync volume '%s'", vol->name);
+        r = -1;
+    }
+    close(fd);
+    if (r < 0)
+        unlinkat(dir->fd, vol->name, 0);
+    return r;
+}
+
+/* ---- copying ------------------------------------------------------------ */
+
+#define CHUNK (1024 * 1024)
+
+static bool
+all_zero(const unsigned char *buf, size_t n)
+{
+    /* Compare in words; chunks are large and usually mostly zero or not. */
+    size_t i = 0;
+    for (; i + sizeof(unsigned long) <= n; i += sizeof(unsigned long)) {
+        unsigned long w;
+        memcpy(&w, buf + i, sizeof(w));
+        if (w)
+            return false;
+    }
+    for (; i < n; i++)
+        if (buf[i])
+            return false;
+    return true;
+}
+
+/* Where the next data starts at or after @off in @fd (SEEK_DATA), or @end
+ * if none; files whose filesystem cannot tell are all data. */
+static off_t
+next_data(int fd, off_t off, off_t end)
+{
+    off_t d = lseek(fd, off, SEEK_DATA);
+    if (d < 0)
+        return errno == ENXIO ? end : off;
+    return d < end ? d : end;
+}
+
+static off_t
+next_hole(int fd, off_t off, off_t end)
+{
+    off_t h = lseek(fd, off, SEEK_HOLE);
+    if (h < 0)
+        return end;
+    return h < end ? h : end;
+}
+
+/*
+ * Copy [@src_off, @src_off + @len) of @in to @out at @dst_off. Holes of @in
+ * are skipped when @in is seekable; with @sparse, all-zero chunks are not
+ * written either (the caller makes the file long enough: they read as
+ * zeroes). @in may be a pipe (@in_seekable false): read sequentially until
+ * @len or EOF (when @len is 0). Returns the bytes copied, or -1.
+ */
+static long long
+copy_range(int in, bool in_seekable, unsigned long long src_off, int out, bool out_seekable,
+           unsigned long long dst_off, unsigned long long len, bool sparse, const char *what,
+           const scProgress *progress)
+{
+    _cleanup_free_ unsigned char *buf = malloc(CHUNK);
+    unsigned long long done = 0;
+    bool to_eof = len == 0;
+
+    if (!buf) {
+        scReportOOM();
+        return -1;
+    }
+    while (to_eof || done < len) {
+        size_t want = CHUNK;
+        if (!to_eof && len - done < want)
+            want = (size_t) (len - done);
+        if (in_seekable && sparse) {
+            off_t pos = (off_t) (src_off + done), end = (off_t) (src_off + len);
+            off_t data = next_data(in, pos, end);
+            if (data > pos) { /* a hole: nothing to write */
+                done += (unsigned long long) (data - pos);
+                continue;
+            }
+            off_t hole = next_hole(in, pos, end);
+            if (hole > pos && (unsigned long long) (hole - pos) < want)
+                want = (size_t) (hole - pos);
+        }
+        ssize_t n = in_seekable ? pread(in, buf, want, (off_t) (src_off + done))
+                                : read(in, buf, want);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            scReportSystemError(SC_FROM_STORAGE, errno, "%s: read failed", what);
+            return -1;
+        }
+        if (n == 0)
+            break;
+        if (!(sparse && out_seekable && all_zero(buf, (size_t) n))) {
+            for (ssize_t w = 0; w < n;) {
+                ssize_t r = out_seekable ? pwrite(out, buf + w, (size_t) (n - w),
+                                                  (off_t) (dst_off + done + (unsigned long long) w))
+                                         : write(out, buf + w, (size_t) (n - w));
+                if (r < 0 && errno == EINTR)
+                    continue;
+                if (r <= 0) {
+                    scReportSystemError(SC_FROM_STORAGE, errno, "%s: write failed", what);
+                    return -1;
+                }
+                w += r;
+            }
+        }
+        done += (unsigned long long) n;
+        if (scProgressReport(progress, done, to_eof ? 0 : len) < 0)
+            return -1;
+    }
+    return (long long) done;
+}
+
+static int
+open_volume(const scDir *dir, const scVolRecord *vol, int flags)
+{
+    int fd = openat(dir->fd, vol->name, flags | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+
+    if (fd < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot open volume '%s' in '%s'", vol->name,
+                            dir->path);
+        return -1;
+    }
+    /* The entry must still be the volume the catalog knows, a regular file. */
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "volume '%s' in '%s' is not a regular file", vol->name, dir->path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* The source of a clone, opened read-only without following a symlink. */
+static int
+open_source(const scVolRecord *src)
+{
+    int fd = open(src->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+    if (fd < 0)
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot open source volume '%s'", src->path);
+    return fd;
+}
+
+int
+scFileCreateFrom(const scDir *dir, const scVolDef *vol, const scVolRecord *src,
+                 unsigned int flags, const scProgress *progress)
+{
+    unsigned long long capacity = vol->capacity > src->capacity ? vol->capacity : src->capacity;
+    int in = -1, out = -1, r = -1;
+
+    if (check_format(vol) < 0 || (in = open_source(src)) < 0)
+        return -1;
+    if ((out = create_exclusive(dir, vol->name, &vol->perms)) < 0)
+        goto cleanup;
+    if (is_raw(vol->format) && is_raw(src->format)) {
+        struct stat st;
+        if (fstat(in, &st) < 0 || ftruncate(out, (off_t) capacity) < 0) {
+            scReportSystemError(SC_FROM_STORAGE, errno, "cannot size volume '%s'", vol->name);
+            goto cleanup;
+        }
+        if (copy_range(in, true, 0, out, true, 0, (unsigned long long) st.st_size, true,
+                       vol->name, progress) < 0)
+            goto cleanup;
+    } else {
+        int fds[2] = { in, out };
+        char size[32];
+        snprintf(size, sizeof(size), "%llu", capacity);
+        const char *argv[] = { QEMU_IMG, "convert", "-q", "-f", src->format, "-O",
+                               vol->format ? vol->format : "raw", "/proc/self/fd/3",
+                               "/proc/self/fd/4", NULL };
+        if (scCommandRun(argv, fds, 2, QEMU_IMG_TIMEOUT, NULL) < 0)
+            goto cleanup;
+        if (capacity > src->capacity) {
+            const char *rs[] = { QEMU_IMG, "resize", "-q", "-f", vol->format ? vol->format : "raw",
+                                 "/proc/self/fd/3", size, NULL };
+            if (scCommandRun(rs, &out, 1, QEMU_IMG_TIMEOUT, NULL) < 0)
+                goto cleanup;
+        }
+    }
+    if (fsync(out) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot sync volume '%s'", vol->name);
+        goto cleanup;
+    }
+    r = 0;
+
+cleanup:
+    if (in >= 0)
+        close(in);
+    if (out >= 0) {
+        close(out);
+        if (r < 0)
+            unlinkat(dir->fd, vol->name, 0);
+    }
+    return r;
+}
+
+int
+scFileDelete(const scDir *dir, const scVolRecord *vol, unsigned int flags)
+{
+    if (flags & SC_STORAGE_VOL_DELETE_ZEROED &&
+        scFileWipe(dir, vol, SC_STORAGE_VOL_WIPE_ALG_ZERO, NULL) < 0)
+        return -1;
+    if (unlinkat(dir->fd, vol->name, vol->type == SC_STORAGE_VOL_DIR ? AT_REMOVEDIR : 0) < 0 &&
+        errno != ENOENT) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot delete volume '%s' in '%s'",
+                            vol->name, dir->path);
+        return -1;
+    }
+    return 0;
+}
+
+int
+scFileResize(const scDir *dir, const scVolRecord *vol, unsigned long long capacity,
+             unsigned int flags)
+{
+    int fd, r = 0;
+
+    if ((fd = open_volume(dir, vol, O_RDWR)) < 0)
+        return -1;
+    if (is_raw(vol->format)) {
+        if (ftruncate(fd, (off_t) capacity) < 0) {
+            scReportSystemError(SC_FROM_STORAGE, errno, "cannot resize volume '%s' to %llu bytes",
+                                vol->name, capacity);
+            r = -1;
+        } else if (flags & SC_STORAGE_VOL_RESIZE_ALLOCATE && capacity > vol->capacity) {
+            r = allocate(fd, vol->name, vol->capacity, capacity - vol->capacity);
+        }
+    } else {
+        char size[32];
+        snprintf(size, sizeof(size), "%llu", capacity);
+        const char *argv[] = { QEMU_IMG, "resize", "-q", "-f", vol->format,
+                               capacity < vol->capacity ? "--shrink" : "/proc/self/fd/3",
+                               capacity < vol->capacity ? "/proc/self/fd/3" : size,
+                               capacity < vol->capacity ? size : NULL, NULL };
+        r = scCommandRun(argv, &fd, 1, QEMU_IMG_TIMEOUT, NULL);
+    }
+    if (r == 0 && fsync(fd) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot sync volume '%s'", vol->name);
+        r = -1;
+    }
+    close(fd);
+    return r;
+}
+
+/* ---- wiping ------------------------------------------------------------- */
+
+/* One pass of a wipe: a repeated 1-3 byte pattern, random data, or a read
+ * back of the previous pass. */
+typedef struct {
+    unsigned char len; /* pattern length 1..3; RANDOM or VERIFY */
+    unsigned char pat[3];
+} WipePass;
+#define RANDOM 0
+#define VERIFY 4
+#define P1(a) { 1, { a } }
+#define P3(a, b, c) { 3, { a, b, c } }
+#define RND { RANDOM, { 0 } }
+#define VFY { VERIFY, { 0 } }
+
+static const WipePass pass_zero[] = { P1(0x00) };
+static const WipePass pass_nnsa[] = { RND, RND, P1(0x00), VFY };
+static const WipePass pass_dod[] = { P1(0x00), P1(0xff), RND, VFY };
+static const WipePass pass_bsi[] = { P1(0xff), P1(0xfe), P1(0xfd), P1(0xfb), P1(0xf7),
+                                     P1(0xef), P1(0xdf), P1(0xbf), P1(0x7f) };
+static const WipePass pass_gutmann[] = {
+    RND, RND, RND, RND,
+    P1(0x55), P1(0xaa), P3(0x92, 0x49, 0x24), P3(0x49, 0x24, 0x92), P3(0x24, 0x92, 0x49),
+    P1(0x00), P1(0x11), P1(0x22), P1(0x33), P1(0x44), P1(0x55), P1(0x66), P1(0x77), P1(0x88),
+    P1(0x99), P1(0xaa), P1(0xbb), P1(0xcc), P1(0xdd), P1(0xee), P1(0xff),
+    P3(0x92, 0x49, 0x24), P3(0x49, 0x24, 0x92), P3(0x24, 0x92, 0x49), P3(0x6d, 0xb6, 0xdb),
+    P3(0xb6, 0xdb, 0x6d), P3(0xdb, 0x6d, 0xb6),
+    RND, RND, RND, RND,
+};
+static const WipePass pass_schneier[] = { P1(0x00), P1(0xff), RND, RND, RND, RND, RND };
+static const WipePass pass_random[] = { RND };
+static const WipePass pass_pfitzner7[] = { RND, RND, RND, RND, RND, RND, RND };
+static const WipePass pass_pfitzner33[] = { RND, RND, RND, RND, RND, RND, RND, RND, RND, RND, RND,
+                                            RND, RND, RND, RND, RND, RND, RND, RND, RND, RND, RND,
+                                            RND, RND, RND, RND, RND, RND, RND, RND, RND, RND, RND };
+
+static const struct {
+    const WipePass *passes;
+    size_t n;
+} wipe_algorithms[SC_STORAGE_VOL_WIPE_ALG_LAST] = {
+#define ALG(id, p) [id] = { p, SC_N_ELEMENTS(p) }
+    ALG(SC_STORAGE_VOL_WIPE_ALG_ZERO, pass_zero),
+    ALG(SC_STORAGE_VOL_WIPE_ALG_NNSA, pass_nnsa),
+    ALG(SC_STORAGE_VOL_WIPE_ALG_DOD, pass_dod),
+    ALG(SC_STORAGE_VOL_WIPE_ALG_BSI, pass_bsi),
+    ALG(SC_STORAGE_VOL_WIPE_ALG_GUTMANN, pass_gutmann),
+    ALG(SC_STORAGE_VOL_WIPE_ALG_SCHNEIER, pass_schneier),
+    ALG(SC_STORAGE_VOL_WIPE_ALG_PFITZNER7, pass_pfitzner7),
+    ALG(SC_STORAGE_VOL_WIPE_ALG_PFITZNER33, pass_pfitzner33),
+    ALG(SC_STORAGE_VOL_WIPE_ALG_RANDOM, pass_random),
+    /* TRIM punches holes instead (no passes). */
+#undef ALG
+};
+
+/* xoshiro256**: random passes come from a generator seeded by the kernel,
+ * so that a verify pass can regenerate what was written. */
+typedef struct {
+    uint64_t s[4];
+} Rng;
+
+static uint64_t
+rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t
+rng_next(Rng *r)
+{
+    uint64_t result = rotl(r->s[1] * 5, 7) * 9, t = r->s[1] << 17;
+    r->s[2] ^= r->s[0];
+    r->s[3] ^= r->s[1];
+    r->s[1] ^= r->s[2];
+    r->s[0] ^= r->s[3];
+    r->s[2] ^= t;
+    r->s[3] = rotl(r->s[3], 45);
+    return result;
+}
+
+static void
+fill(unsigned char *buf, size_t n, const WipePass *p, unsigned long long off, Rng *rng)
+{
+    if (p->len == RANDOM) {
+        for (size_t i = 0; i < n; i += 8) {
+            uint64_t v = rng_next(rng);
+            memcpy(buf + i, &v, n - i < 8 ? n - i : 8);
+        }
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        buf[i] = p->pat[(off + i) % p->len];
+}
+
+/* Write (or, for VERIFY, check) one pass over [0, @size). */
+static int
+wipe_pass(int fd, const char *name, unsigned long long size, const WipePass *p,
+          const WipePass *prev, const uint64_t seed[4], unsigned char *buf, unsigned char *chk,
+          const scProgress *progress, unsigned long long *done, unsigned long long total)
+{
+    bool verify = p->len == VERIFY;
+    const WipePass *pat = verify ? prev : p;
+    Rng rng;
+
+    memcpy(rng.s, seed, sizeof(rng.s));
+    for (unsigned long long off = 0; off < size;) {
+        size_t n = size - off < CHUNK ? (size_t) (size - off) : CHUNK;
+        fill(buf, n, pat, off, &rng);
+        ssize_t r = verify ? pread(fd, chk, n, (off_t) off) : pwrite(fd, buf, n, (off_t) off);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            scReportSystemError(SC_FROM_STORAGE, errno, "cannot wipe volume '%s'", name);
+            return -1;
+        }
+        if (verify && memcmp(buf, chk, (size_t) r) != 0) {
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                          "wiping volume '%s': verify pass found other data at offset %llu",
+                          name, off);
+            return -1;
+        }
+        off += (unsigned long long) r;
+        *done += (unsigned long long) r;
+        if (scProgressReport(progress, *done, total) < 0)
+            return -1;
+    }
+    if (!verify && fdatasync(fd) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot wipe volume '%s'", name);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+wipe_fd(int fd, const char *name, unsigned long long size, unsigned int algorithm,
+        const scProgress *progress)
+{
+    _cleanup_free_ unsigned char *buf = malloc(CHUNK);
+    _cleanup_free_ unsigned char *chk = malloc(CHUNK);
+    const WipePass *passes = wipe_algorithms[algorithm].passes;
+    size_t n = wipe_algorithms[algorithm].n;
+    unsigned long long done = 0;
+    uint64_t seed[4] = { 0 };
+
+    if (!buf || !chk) {
+        scReportOOM();
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (passes[i].len == RANDOM && getrandom(seed, sizeof(seed), 0) != sizeof(seed)) {
+            scReportSystemError(SC_FROM_STORAGE, errno, "cannot wipe volume '%s'", name);
+            return -1;
+        }
+        seed[0] |= 1; /* xoshiro's state must not be all zero */
+        if (wipe_pass(fd, name, size, &passes[i], i ? &passes[i - 1] : NULL, seed, buf, chk,
+                      progress, &done, size * n) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int
+scFileWipe(const scDir *dir, const scVolRecord *vol, unsigned int algorithm,
+           const scProgress *progress)
+{
+    struct stat st;
+    int fd, r;
+
+    if ((fd = open_volume(dir, vol, O_RDWR)) < 0)
+        return -1;
+    if (fstat(fd, &st) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot wipe volume '%s'", vol->name);
+        close(fd);
+        return -1;
+    }
+    if (algorithm == SC_STORAGE_VOL_WIPE_ALG_TRIM) {
+        r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, st.st_size);
+        if (r < 0)
+            scReportSystemError(SC_FROM_STORAGE, errno, "cannot trim volume '%s'", vol->name);
+    } else {
+        r = wipe_fd(fd, vol->name, (unsigned long long) st.st_size, algorithm, progress);
+    }
+    /* An image format's header went with the data: make an empty image of
+     * the same format, size and backing again. */
+    if (r == 0 && !is_raw(vol->format)) {
+        scVolDef def = { .name = vol->name, .format = vol->format, .capacity = vol->capacity,
+                         .backing_path = vol->backing_path, .backing_format = vol->backing_format,
+                         .compat = vol->compat, .lazy_refcounts = vol->lazy_refcounts,
+                         .cluster_size = vol->cluster_size };
+        r = ftruncate(fd, 0) < 0 ? -1 : qemu_create(fd, &def, 0);
+    }
+    close(fd);
+    return r;
+}
+
+/* ---- upload and download ------------------------------------------------ */
+
+int
+scFileUpload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long long offset,
+             unsigned long long length, unsigned int flags, const scProgress *progress)
+{
+    bool sparse = flags & SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM;
+    struct stat st;
+    long long n;
+    int out;
+
+    if ((out = open_volume(dir, vol, O_RDWR)) < 0)
+        return -1;
+    n = copy_range(fd, false, 0, out, true, offset, length, sparse, vol->name, progress);
+    /* Zero blocks skipped at the end must still count in the size. */
+    if (n >= 0 && fstat(out, &st) == 0 && (unsigned long long) st.st_size < offset + (unsigned long long) n &&
+        ftruncate(out, (off_t) (offset + (unsigned long long) n)) < 0)
+        n = -1;
+    if (n >= 0 && fsync(out) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot sync volume '%s'", vol->name);
+        n = -1;
+    }
+    close(out);
+    return n < 0 ? -1 : 0;
+}
+
+int
+scFileDownload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long long offset,
+               unsigned long long length, unsigned int flags, const scProgress *progress)
+{
+    bool sparse = flags & SC_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM;
+    struct stat st, out_st;
+    off_t out_pos = -1;
+    long long n;
+    int in;
+
+    if ((in = open_volume(dir, vol, O_RDONLY)) < 0)
+        return -1;
+    if (fstat(in, &st) < 0) {
+        close(in);
+        return -1;
+    }
+    if (offset > (unsigned long long) st.st_size)
+        offset = (unsigned long long) st.st_size;
+    if (length == 0 || length > (unsigned long long) st.st_size - offset)
+        length = (unsigned long long) st.st_size - offset;
+    /* Holes in the output need a regular file to seek in. */
+    if (sparse && fstat(fd, &out_st) == 0 && S_ISREG(out_st.st_mode))
+        out_pos = lseek(fd, 0, SEEK_CUR);
+    n = length == 0 ? 0
+                    : copy_range(in, true, offset, fd, out_pos >= 0, (unsigned long long) (out_pos >= 0 ? out_pos : 0),
+                                 length, sparse, vol->name, progress);
+    if (n >= 0 && out_pos >= 0) {
+        off_t end = out_pos + (off_t) n;
+        if (fstat(fd, &out_st) == 0 && out_st.st_size < end && ftruncate(fd, end) < 0)
+            n = -1;
+        else
+            lseek(fd, end, SEEK_SET);
+    }
+    close(in);
+    return n < 0 ? -1 : 0;
+}

@@ -1,0 +1,44 @@
+/*
+ * fileops.h: file volumes in a directory, shared by the backends whose
+ * volumes are files (dir today; fs and netfs once they mount).
+ *
+ * Every operation works relative to the pool directory's descriptor with
+ * O_NOFOLLOW, so a symlink planted in a pool cannot redirect a create,
+ * wipe, upload or delete; external tools (qemu-img) are handed the opened
+ * file as /proc/self/fd/N, never a path that could be swapped.
+ */
+#ifndef SC_FILEOPS_H
+#define SC_FILEOPS_H
+
+#include "backend.h"
+
+/* A pool directory: its descriptor and its resolved path. */
+typedef struct {
+    int fd;
+    const char *path;
+} scDir;
+
+int scDirOpen(const char *path, scDir *dir);
+void scDirClose(scDir *dir);
+
+/* Entries that are volume candidates (regular files and directories, not
+ * symlinks or device nodes), each with its lstat. */
+int scFileScan(const scDir *dir, scScanCallback cb, void *opaque);
+
+/* The record of entry @name: 1 found, 0 not a volume, -1 error. */
+int scFileProbe(const scDir *dir, const char *name, scVolRecord *rec);
+
+int scFileCreate(const scDir *dir, const scVolDef *vol, unsigned int flags);
+int scFileCreateFrom(const scDir *dir, const scVolDef *vol, const scVolRecord *src,
+                     unsigned int flags, const scProgress *progress);
+int scFileDelete(const scDir *dir, const scVolRecord *vol, unsigned int flags);
+int scFileResize(const scDir *dir, const scVolRecord *vol, unsigned long long capacity,
+                 unsigned int flags);
+int scFileWipe(const scDir *dir, const scVolRecord *vol, unsigned int algorithm,
+               const scProgress *progress);
+int scFileUpload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long long offset,
+                 unsigned long long length, unsigned int flags, const scProgress *progress);
+int scFileDownload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long long offset,
+                   unsigned long long length, unsigned int flags, const scProgress *progress);
+
+#endif /* SC_FILEOPS_H */

@@ -1,0 +1,1111 @@
+/*
+ * volume.c: the public storage volume calls.
+ *
+ * Lookups are single indexed catalog queries. Changes go to storage through
+ * the pool's backend and are recorded with an event; creation and deletion
+ * are journaled (a 'creating'/'deleting' row is committed before storage is
+ * touched), so a crash between the two is repaired by the next refresh.
+ */
+#include <config.h>
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "reconcile.h"
+#include "util.h"
+#include "vol_conf.h"
+
+/* ---- handles ------------------------------------------------------------ */
+
+static scStorageVol *
+vol_new(scConnect *conn, const scCatalogVol *row)
+{
+    scStorageVol *vol = scAlloc(sizeof(*vol));
+
+    if (!vol)
+        return NULL;
+    if (!(vol->name = scStrdup(row->name)) || !(vol->key = scStrdup(row->key)) ||
+        scUUIDParse(row->uuid, vol->uuid) < 0) {
+        if (scGetLastError() == NULL)
+            scReportError(SC_FROM_CATALOG, SC_ERR_INTERNAL_ERROR,
+                          "volume '%s' has a malformed UUID '%s' in the catalog", row->name,
+                          row->uuid);
+        free(vol->name);
+        free(vol->key);
+        free(vol);
+        return NULL;
+    }
+    scUUIDFormat(vol->uuid, vol->uuidstr);
+    vol->refs = 1;
+    vol->conn = conn;
+    scHandleRef(&conn->refs);
+    vol->magic = SC_VOL_MAGIC;
+    return vol;
+}
+
+static void
+vol_free(scStorageVol *vol)
+{
+    scConnect *conn = vol->conn;
+
+    vol->magic = SC_DEAD_MAGIC;
+    free(vol->name);
+    free(vol->key);
+    free(vol);
+    scConnectRelease(conn);
+}
+
+static bool
+vol_valid(scStorageVol *vol, const char *func)
+{
+    if (!vol || vol->magic != SC_VOL_MAGIC) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_STORAGE_VOL, "%s: invalid storage volume",
+                      func);
+        return false;
+    }
+    return true;
+}
+
+/* Checks @vol and its connection; on success the connection is locked. */
+static bool
+vol_enter(scStorageVol *vol, const char *func, bool write)
+{
+    if (!vol_valid(vol, func))
+        return false;
+    if (!(write ? scConnectCheckWritable(vol->conn, func) : scConnectCheck(vol->conn, func)))
+        return false;
+    scConnectLock(vol->conn);
+    return true;
+}
+
+/* The volume's row; deleted behind the handle's back is an error. 0 or -1. */
+static int
+vol_row(scStorageVol *vol, scCatalogVol *row)
+{
+    int r = scCatalogVolGet(vol->conn->catalog, SC_VOL_BY_UUID, vol->uuidstr, row);
+
+    if (r == 0)
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
+                      "volume '%s' (uuid '%s') no longer exists", vol->name, vol->uuidstr);
+    return r > 0 ? 0 : -1;
+}
+
+/* Read @vol's row under the connection lock. 0 or -1. */
+static int
+vol_read(scStorageVol *vol, const char *func, scCatalogVol *row)
+{
+    int r;
+
+    if (!vol_enter(vol, func, false))
+        return -1;
+    r = vol_row(vol, row);
+    scConnectUnlock(vol->conn);
+    return r;
+}
+
+static bool
+check_arg(const void *arg, const char *name, const char *func)
+{
+    if (!arg) {
+        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "%s: %s must not be NULL", func, name);
+        return false;
+    }
+    return true;
+}
+
+static bool
+pool_handle_valid(scStoragePool *pool, const char *func, bool write)
+{
+    if (!pool || pool->magic != SC_POOL_MAGIC) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_STORAGE_POOL, "%s: invalid storage pool",
+                      func);
+        return false;
+    }
+    return write ? scConnectCheckWritable(pool->conn, func) : scConnectCheck(pool->conn, func);
+}
+
+static int
+attr_to_record(const char *name, const char *value, void *opaque)
+{
+    scVolRecord *rec = opaque;
+
+    if (strcmp(name, "compat") == 0)
+        return (rec->compat = scStrdup(value)) ? 0 : -1;
+    if (strcmp(name, "encryption") == 0)
+        return (rec->encryption = scStrdup(value)) ? 0 : -1;
+    if (strcmp(name, "lazy_refcounts") == 0)
+        rec->lazy_refcounts = true;
+    else if (strcmp(name, "cluster_size") == 0)
+        rec->cluster_size = strtoull(value, NULL, 10);
+    return 0;
+}
+
+/* What the backend needs to act on the volume of @row. 0 or -1. */
+static int
+row_record(scConnect *conn, const scCatalogVol *row, scVolRecord *rec)
+{
+    scVolRecordClear(rec);
+    rec->type = row->type;
+    rec->capacity = row->capacity;
+    rec->allocation = row->allocation;
+    if (!(rec->name = scStrdup(row->name)) || !(rec->key = scStrdup(row->key)) ||
+        !(rec->path = scStrdup(row->path)) || !(rec->format = scStrdup(row->format ? row->format : "raw")) ||
+        (row->backing_path && !(rec->backing_path = scStrdup(row->backing_path))) ||
+        (row->backing_format && !(rec->backing_format = scStrdup(row->backing_format))) ||
+        scCatalogVolAttrs(conn->catalog, row->uuid, attr_to_record, rec) < 0) {
+        scVolRecordClear(rec);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- lookups ------------------------------------------------------------ */
+
+/* A handle for @row if the volume is one a lookup may return (present or
+ * missing: not a journal of a create or delete in progress). */
+static scStorageVol *
+row_handle(scConnect *conn, const scCatalogVol *row, const char *what, const char *value)
+{
+    if (row->state == SC_STORAGE_VOL_STATE_CREATING ||
+        row->state == SC_STORAGE_VOL_STATE_DELETING) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
+                      "no storage volume with %s '%s' (it is being %s)", what, value,
+                      row->state == SC_STORAGE_VOL_STATE_CREATING ? "created" : "deleted");
+        return NULL;
+    }
+    return vol_new(conn, row);
+}
+
+static scStorageVol *
+lookup(scConnect *conn, scCatalogVolKey by, const char *value, const char *what)
+{
+    scCatalogVol row;
+    scStorageVol *vol = NULL;
+    int r;
+
+    scConnectLock(conn);
+    r = scCatalogVolGet(conn->catalog, by, value, &row);
+    if (r == 0)
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL, "no storage volume with %s '%s'",
+                      what, value);
+    else if (r > 0)
+        vol = row_handle(conn, &row, what, value);
+    scCatalogVolClear(&row);
+    scConnectUnlock(conn);
+    return vol;
+}
+
+scStorageVolPtr
+scStorageVolLookupByName(scStoragePoolPtr pool, const char *name)
+{
+    scCatalogVol row;
+    scStorageVol *vol = NULL;
+    int r;
+
+    scResetLastError();
+    if (!pool_handle_valid(pool, __func__, false) || !check_arg(name, "name", __func__))
+        return NULL;
+    scConnectLock(pool->conn);
+    r = scCatalogVolGetByName(pool->conn->catalog, pool->uuidstr, name, &row);
+    if (r == 0)
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
+                      "no storage volume with name '%s' in pool '%s'", name, pool->name);
+    else if (r > 0)
+        vol = row_handle(pool->conn, &row, "name", name);
+    scCatalogVolClear(&row);
+    scConnectUnlock(pool->conn);
+    return vol;
+}
+
+scStorageVolPtr
+scStorageVolLookupByKey(scConnectPtr conn, const char *key)
+{
+    scResetLastError();
+    if (!scConnectCheck(conn, __func__) || !check_arg(key, "key", __func__))
+        return NULL;
+    return lookup(conn, SC_VOL_BY_KEY, key, "key");
+}
+
+scStorageVolPtr
+scStorageVolLookupByUUID(scConnectPtr conn, const unsigned char *uuid)
+{
+    char buf[SC_UUID_STRING_BUFLEN];
+
+    scResetLastError();
+    if (!scConnectCheck(conn, __func__) || !check_arg(uuid, "uuid", __func__))
+        return NULL;
+    scUUIDFormat(uuid, buf);
+    return lookup(conn, SC_VOL_BY_UUID, buf, "uuid");
+}
+
+scStorageVolPtr
+scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uuidstr)
+{
+    unsigned char uuid[SC_UUID_BUFLEN];
+    char buf[SC_UUID_STRING_BUFLEN];
+
+    scResetLastError();
+    if (!scConnectCheck(conn, __func__) || !check_arg(uuidstr, "uuidstr", __func__))
+        return NULL;
+    if (scUUIDParse(uuidstr, uuid) < 0) {
+        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "'%s' is not a valid UUID", uuidstr);
+        return NULL;
+    }
+    scUUIDFormat(uuid, buf);
+    return lookup(conn, SC_VOL_BY_UUID, buf, "uuid");
+}
+
+/*
+ * Check one path against storage: if its directory is an active pool's,
+ * probe that one entry and record what is there (a new volume, a changed
+ * one, a missing one back, or one gone). 1 recorded (the row in @row), 0
+ * nothing there, -1 error.
+ */
+static int
+check_path(scConnect *conn, const char *canon, scCatalogVol *row)
+{
+    _cleanup_free_ char *dir = NULL;
+    char pool_uuid[SC_UUID_STRING_BUFLEN];
+    char uuid[SC_UUID_STRING_BUFLEN];
+    scActivePool ap;
+    const char *base;
+    bool ok = false;
+    int r;
+
+    if (!(dir = scPathDirname(canon, &base)))
+        return -1;
+    if ((r = scCatalogPoolByTargetReal(conn->catalog, dir, pool_uuid)) <= 0 || !*base)
+        return r < 0 ? -1 : 0;
+    if (scActivePoolLoad(conn, pool_uuid, "look up its volumes", &ap) < 0)
+        return -1;
+    if (!ap.be->probe) {
+        scActivePoolClear(&ap);
+        return 0;
+    }
+    if (scCatalogBegin(conn->catalog) < 0) {
+        scActivePoolClear(&ap);
+        return -1;
+    }
+    r = scReconcileVolume(conn, &ap, base, "vol-discovered", "found by a lookup by path", uuid);
+    if (r > 0)
+        r = scCatalogVolGet(conn->catalog, SC_VOL_BY_UUID, uuid, row);
+    ok = r >= 0;
+    if (scCatalogEnd(conn->catalog, ok) < 0)
+        r = -1;
+    scActivePoolClear(&ap);
+    return r;
+}
+
+scStorageVolPtr
+scStorageVolLookupByPath(scConnectPtr conn, const char *path)
+{
+    _cleanup_free_ char *canon = NULL;
+    scCatalogVol row = { 0 };
+    scStorageVol *vol = NULL;
+    int r;
+
+    scResetLastError();
+    if (!scConnectCheck(conn, __func__) || !check_arg(path, "path", __func__) ||
+        !(canon = scPathCanonical(path)))
+        return NULL;
+    scConnectLock(conn);
+    r = scCatalogVolGet(conn->catalog, SC_VOL_BY_PATH, canon, &row);
+    /* Never stale for one volume: a miss, or a volume believed missing,
+     * is checked against storage (that one path, no pool rescan). */
+    if (r == 0 || (r > 0 && row.state == SC_STORAGE_VOL_STATE_MISSING)) {
+        scCatalogVol fresh;
+        int c = !conn->readonly ? check_path(conn, canon, &fresh) : 0;
+        if (c < 0)
+            r = -1;
+        else if (c > 0) {
+            scCatalogVolClear(&row);
+            row = fresh;
+            r = 1;
+        }
+    }
+    if (r == 0)
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL, "no storage volume with path '%s'",
+                      path);
+    else if (r > 0)
+        vol = row_handle(conn, &row, "path", path);
+    scCatalogVolClear(&row);
+    scConnectUnlock(conn);
+    return vol;
+}
+
+/* ---- listing ------------------------------------------------------------ */
+
+typedef struct {
+    scConnect *conn;
+    scStorageVol **vols;
+    size_t n;
+    size_t alloc;
+} VolList;
+
+static int
+list_add(const scCatalogVol *row, void *opaque)
+{
+    VolList *l = opaque;
+
+    if (l->n + 1 >= l->alloc) {
+        size_t alloc = l->alloc ? l->alloc * 2 : 64;
+        scStorageVol **v = realloc(l->vols, alloc * sizeof(*v));
+        if (!v) {
+            scReportOOM();
+            return -1;
+        }
+        l->vols = v;
+        l->alloc = alloc;
+    }
+    if (!(l->vols[l->n] = vol_new(l->conn, row)))
+        return -1;
+    l->vols[++l->n] = NULL;
+    return 0;
+}
+
+int
+scStoragePoolListAllVolumes(scStoragePoolPtr pool, scStorageVolPtr **vols, unsigned int flags)
+{
+    VolList l = { 0 };
+    bool missing = flags & SC_STORAGE_POOL_LIST_VOLUMES_MISSING;
+    int r;
+
+    scResetLastError();
+    if (scCheckFlags(flags, SC_STORAGE_POOL_LIST_VOLUMES_MISSING) < 0 ||
+        !pool_handle_valid(pool, __func__, false))
+        return -1;
+    l.conn = pool->conn;
+    scConnectLock(pool->conn);
+    if (!vols)
+        r = scCatalogVolCount(pool->conn->catalog, pool->uuidstr, missing);
+    else if ((r = scCatalogVolForEach(pool->conn->catalog, pool->uuidstr, missing, list_add,
+                                      &l)) == 0)
+        r = (int) l.n;
+    scConnectUnlock(pool->conn);
+    if (r < 0) {
+        for (size_t i = 0; i < l.n; i++)
+            vol_free(l.vols[i]);
+        free(l.vols);
+        return -1;
+    }
+    if (vols) {
+        if (!l.vols && !(l.vols = scAlloc(sizeof(*l.vols))))
+            return -1;
+        *vols = l.vols;
+    }
+    return r;
+}
+
+int
+scStoragePoolNumOfVolumes(scStoragePoolPtr pool)
+{
+    return scStoragePoolListAllVolumes(pool, NULL, 0);
+}
+
+scStoragePoolPtr
+scStoragePoolLookupByVolume(scStorageVolPtr vol)
+{
+    scCatalogVol row;
+    char pool_uuid[SC_UUID_STRING_BUFLEN];
+
+    scResetLastError();
+    if (vol_read(vol, __func__, &row) < 0)
+        return NULL;
+    memcpy(pool_uuid, row.pool_uuid, sizeof(pool_uuid));
+    scCatalogVolClear(&row);
+    return scStoragePoolLookupByUUIDString(vol->conn, pool_uuid);
+}
+
+/* ---- creating ----------------------------------------------------------- */
+
+#define CREATE_FLAGS                                                          \
+    (SC_STORAGE_VOL_CREATE_PREALLOC_METADATA | SC_STORAGE_VOL_CREATE_REFLINK |   \
+     SC_STORAGE_VOL_CREATE_VALIDATE)
+
+/* Journal the new volume as 'creating' (its own committed transaction),
+ * replacing a missing volume of the same name. Returns 0 or -1. */
+static int
+journal_create(scConnect *conn, scActivePool *ap, const scVolDef *def, char *uuid)
+{
+    scCatalog *cat = conn->catalog;
+    _cleanup_free_ char *path = NULL;
+    unsigned char raw[SC_UUID_BUFLEN];
+    scCatalogVol old;
+    bool ok = false;
+    int r;
+
+    if (!ap->target_real || !(path = scAsprintf("%s/%s", ap->target_real, def->name)))
+        return -1;
+    scCatalogVolData d = { .name = def->name, .key = path, .path = path,
+                           .type = SC_STORAGE_VOL_FILE, .format = def->format,
+                           .capacity = def->capacity, .allocation = def->allocation,
+                           .mode = -1, .uid = -1, .gid = -1, .dev = -1, .ino = -1, .size = -1 };
+    scUUIDGenerate(raw);
+    scUUIDFormat(raw, uuid);
+    if (scCatalogBegin(cat) < 0)
+        return -1;
+    if ((r = scCatalogVolGetByName(cat, ap->row.uuid, def->name, &old)) < 0)
+        goto end;
+    if (r > 0 && old.state != SC_STORAGE_VOL_STATE_MISSING) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_VOL_EXISTS,
+                      "volume '%s' already exists in pool '%s'", def->name, ap->row.name);
+        goto end;
+    }
+    if ((r > 0 && scCatalogVolDelete(cat, old.uuid) < 0) ||
+        scCatalogVolInsert(cat, ap->row.uuid, uuid, SC_STORAGE_VOL_STATE_CREATING, &d) < 0)
+        goto end;
+    ok = true;
+end:
+    scCatalogVolClear(&old);
+    if (scCatalogEnd(cat, ok) < 0)
+        ok = false;
+    return ok ? 0 : -1;
+}
+
+/* After the backend ran: record the volume (present), or drop the journal
+ * when the backend failed. Returns 0 or -1. */
+static int
+journal_finish(scConnect *conn, scActivePool *ap, const char *uuid, const scVolRecord *rec,
+               const char *action, const char *detail)
+{
+    scCatalog *cat = conn->catalog;
+    scCatalogVolData d;
+    bool ok = false;
+
+    if (scCatalogBegin(cat) < 0)
+        return -1;
+    if (!rec) {
+        ok = scCatalogVolDelete(cat, uuid) == 0;
+    } else {
+        scVolRecordToData(rec, &d);
+        ok = scCatalogVolUpdate(cat, uuid, &d) == 0 &&
+             scCatalogVolEventAdd(cat, conn->actor, ap->row.uuid, ap->row.name, uuid, rec->name,
+                                  action, detail) == 0;
+    }
+    if (scCatalogEnd(cat, ok) < 0)
+        ok = false;
+    return ok ? 0 : -1;
+}
+
+static scVolDef *
+parse_vol(scActivePool *ap, const char *xml, unsigned int parse_flags)
+{
+    scVolDef *def = scVolDefParseString(ap->def, xml, parse_flags);
+
+    if (def && scCheckName("volume", def->name) < 0) {
+        scVolDefFree(def);
+        return NULL;
+    }
+    return def;
+}
+
+/* The common path of CreateXML and CreateXMLFrom. */
+static scStorageVol *
+create_volume(scStoragePool *pool, const char *xml, scStorageVol *src, unsigned int flags)
+{
+    _cleanup_(scVolDefFreep) scVolDef *def = NULL;
+    scActivePool ap, src_ap = { 0 };
+    scConnectProgress prog = { pool->conn, "clone" };
+    scProgress progress = { scConnectProgressReport, &prog };
+    scVolRecord rec = { 0 }, src_rec = { 0 };
+    scCatalogVol src_row = { 0 };
+    char uuid[SC_UUID_STRING_BUFLEN];
+    scStorageVol *vol = NULL;
+    _cleanup_free_ char *detail = NULL;
+    int r;
+
+    if (scActivePoolLoad(pool->conn, pool->uuidstr, "create volumes in it", &ap) < 0)
+        return NULL;
+    if (!(def = parse_vol(&ap, xml, src ? SC_VOL_XML_PARSE_NO_CAPACITY : 0)))
+        goto out;
+    if (src) {
+        if (vol_row(src, &src_row) < 0 ||
+            scActivePoolLoad(pool->conn, src_row.pool_uuid, "clone its volumes", &src_ap) < 0 ||
+            row_record(pool->conn, &src_row, &src_rec) < 0)
+            goto out;
+        if (!(detail = scAsprintf("cloned from '%s'", src_row.path)))
+            goto out;
+    }
+    if (src ? !ap.be->vol_create_from : !ap.be->vol_create) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
+                      "pool '%s': '%s' pools cannot create volumes", ap.row.name, ap.row.type);
+        goto out;
+    }
+    if (journal_create(pool->conn, &ap, def, uuid) < 0)
+        goto out;
+    r = src ? ap.be->vol_create_from(&ap.ctx, def, &src_ap.ctx, &src_rec, flags, &progress, &rec)
+            : ap.be->vol_create(&ap.ctx, def, flags, &rec);
+    if (r < 0) {
+        scErrorSaved *saved = scErrorSave();
+        journal_finish(pool->conn, &ap, uuid, NULL, NULL, NULL);
+        scErrorRestore(&saved);
+        goto out;
+    }
+    if (journal_finish(pool->conn, &ap, uuid, &rec, src ? "vol-clone" : "vol-create", detail) < 0)
+        goto out;
+    {
+        scCatalogVol row;
+        if (scCatalogVolGet(pool->conn->catalog, SC_VOL_BY_UUID, uuid, &row) > 0)
+            vol = vol_new(pool->conn, &row);
+        scCatalogVolClear(&row);
+    }
+out:
+    scVolRecordClear(&rec);
+    scVolRecordClear(&src_rec);
+    scCatalogVolClear(&src_row);
+    scActivePoolClear(&src_ap);
+    scActivePoolClear(&ap);
+    return vol;
+}
+
+scStorageVolPtr
+scStorageVolCreateXML(scStoragePoolPtr pool, const char *xml, unsigned int flags)
+{
+    scStorageVol *vol;
+
+    scResetLastError();
+    if (scCheckFlags(flags, CREATE_FLAGS) < 0 || !pool_handle_valid(pool, __func__, true) ||
+        !check_arg(xml, "xml", __func__))
+        return NULL;
+    scConnectLock(pool->conn);
+    vol = create_volume(pool, xml, NULL, flags);
+    scConnectUnlock(pool->conn);
+    return vol;
+}
+
+scStorageVolPtr
+scStorageVolCreateXMLFrom(scStoragePoolPtr pool, const char *xml, scStorageVolPtr clonevol,
+                          unsigned int flags)
+{
+    scStorageVol *vol;
+
+    scResetLastError();
+    if (scCheckFlags(flags, CREATE_FLAGS) < 0 || !pool_handle_valid(pool, __func__, true) ||
+        !check_arg(xml, "xml", __func__) || !vol_valid(clonevol, __func__))
+        return NULL;
+    if (clonevol->conn != pool->conn) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                      "%s: the volume to clone belongs to another connection", __func__);
+        return NULL;
+    }
+    if (flags & SC_STORAGE_VOL_CREATE_REFLINK) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
+                      "volume '%s': reflink clones are not supported yet", clonevol->name);
+        return NULL;
+    }
+    scConnectLock(pool->conn);
+    vol = create_volume(pool, xml, clonevol, flags);
+    scConnectUnlock(pool->conn);
+    return vol;
+}
+
+/* ---- changing ----------------------------------------------------------- */
+
+/* What a volume operation gets: its pool (active), row and record. */
+typedef struct {
+    scActivePool ap;
+    scCatalogVol row;
+    scVolRecord rec;
+} VolOp;
+
+static void
+vol_op_clear(VolOp *op)
+{
+    scActivePoolClear(&op->ap);
+    scCatalogVolClear(&op->row);
+    scVolRecordClear(&op->rec);
+}
+
+/* Load what operation @verb on @vol needs; the slot @slot of the backend
+ * must exist. The volume must be present. Returns 0 or -1. */
+static int
+vol_op_load(scStorageVol *vol, const char *verb, VolOp *op, size_t slot_offset)
+{
+    memset(op, 0, sizeof(*op));
+    if (vol_row(vol, &op->row) < 0 ||
+        scActivePoolLoad(vol->conn, op->row.pool_uuid, verb, &op->ap) < 0)
+        goto error;
+    if (!*(void *const *) ((const char *) op->ap.be + slot_offset)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
+                      "volume '%s': '%s' pools cannot %s volumes", vol->name, op->ap.row.type,
+                      verb);
+        goto error;
+    }
+    if (op->row.state != SC_STORAGE_VOL_STATE_PRESENT) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "volume '%s' is %s: refresh pool '%s' first", vol->name,
+                      scVolStateToString(op->row.state), op->ap.row.name);
+        goto error;
+    }
+    if (row_record(vol->conn, &op->row, &op->rec) < 0)
+        goto error;
+    return 0;
+error:
+    vol_op_clear(op);
+    return -1;
+}
+#define VOL_OP_LOAD(vol, verb, op, slot)                                     \
+    vol_op_load(vol, verb, op, offsetof(scBackend, slot))
+
+/* Record what storage says of the volume after an operation, with its
+ * event; the operation's own error (if any) wins over this one's. */
+static int
+vol_op_record(scStorageVol *vol, VolOp *op, const char *action, const char *detail, int result)
+{
+    scCatalog *cat = vol->conn->catalog;
+    scErrorSaved *saved = result < 0 ? scErrorSave() : NULL;
+    char uuid[SC_UUID_STRING_BUFLEN];
+    bool ok = false;
+
+    if (scCatalogBegin(cat) == 0) {
+        ok = scReconcileVolume(vol->conn, &op->ap, op->row.name,
+                               result < 0 ? "vol-changed" : action,
+                               result < 0 ? "after a failed operation" : detail, uuid) >= 0;
+        if (scCatalogEnd(cat, ok) < 0)
+            ok = false;
+    }
+    if (saved)
+        scErrorRestore(&saved);
+    return result < 0 || !ok ? -1 : 0;
+}
+
+int
+scStorageVolDelete(scStorageVolPtr vol, unsigned int flags)
+{
+    scCatalog *cat;
+    VolOp op;
+    bool ok = false;
+    int r;
+
+    scResetLastError();
+    if (scCheckFlags(flags, SC_STORAGE_VOL_DELETE_ZEROED | SC_STORAGE_VOL_DELETE_WITH_SNAPSHOTS) < 0 ||
+        !vol_enter(vol, __func__, true))
+        return -1;
+    cat = vol->conn->catalog;
+    if (flags & SC_STORAGE_VOL_DELETE_WITH_SNAPSHOTS) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
+                      "volume '%s': deleting with snapshots is not supported", vol->name);
+        goto unlock;
+    }
+    if (VOL_OP_LOAD(vol, "delete", &op, vol_delete) < 0)
+        goto unlock;
+    /* Journal, act, record: a crash in between is finished by a refresh. */
+    if (scCatalogBegin(cat) < 0)
+        goto done;
+    r = scCatalogVolSetState(cat, op.row.uuid, SC_STORAGE_VOL_STATE_DELETING);
+    if (scCatalogEnd(cat, r == 0) < 0 || r < 0)
+        goto done;
+    r = op.ap.be->vol_delete(&op.ap.ctx, &op.rec, flags);
+    if (scCatalogBegin(cat) < 0)
+        goto done;
+    if (r < 0) {
+        scErrorSaved *saved = scErrorSave();
+        scCatalogVolSetState(cat, op.row.uuid, SC_STORAGE_VOL_STATE_PRESENT);
+        scCatalogEnd(cat, true);
+        scErrorRestore(&saved);
+        goto done;
+    }
+    ok = scCatalogVolDelete(cat, op.row.uuid) == 0 &&
+         scCatalogVolEventAdd(cat, vol->conn->actor, op.ap.row.uuid, op.ap.row.name,
+                              op.row.uuid, op.row.name, "vol-delete",
+                              flags & SC_STORAGE_VOL_DELETE_ZEROED ? "zeroed first" : NULL) == 0;
+    if (scCatalogEnd(cat, ok) < 0)
+        ok = false;
+done:
+    vol_op_clear(&op);
+unlock:
+    scConnectUnlock(vol->conn);
+    return ok ? 0 : -1;
+}
+
+int
+scStorageVolWipePattern(scStorageVolPtr vol, unsigned int algorithm, unsigned int flags)
+{
+    static const char *const names[SC_STORAGE_VOL_WIPE_ALG_LAST] = {
+        "zero", "nnsa", "dod", "bsi", "gutmann", "schneier", "pfitzner7", "pfitzner33", "random",
+        "trim",
+    };
+    scConnectProgress prog = { NULL, "wipe" };
+    scProgress progress = { scConnectProgressReport, &prog };
+    char detail[64];
+    VolOp op;
+    int r = -1;
+
+    scResetLastError();
+    if (scCheckFlags(flags, 0) < 0 || !vol_enter(vol, __func__, true))
+        return -1;
+    prog.conn = vol->conn;
+    if (algorithm >= SC_STORAGE_VOL_WIPE_ALG_LAST) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                      "volume '%s': unknown wipe algorithm %u", vol->name, algorithm);
+    } else if (VOL_OP_LOAD(vol, "wipe", &op, vol_wipe) == 0) {
+        snprintf(detail, sizeof(detail), "algorithm %s", names[algorithm]);
+        r = op.ap.be->vol_wipe(&op.ap.ctx, &op.rec, algorithm, &progress);
+        r = vol_op_record(vol, &op, "vol-wipe", detail, r);
+        vol_op_clear(&op);
+    }
+    scConnectUnlock(vol->conn);
+    return r;
+}
+
+int
+scStorageVolWipe(scStorageVolPtr vol, unsigned int flags)
+{
+    return scStorageVolWipePattern(vol, SC_STORAGE_VOL_WIPE_ALG_ZERO, flags);
+}
+
+/* The new capacity of a resize, checked. 0 or -1. */
+static int
+resize_target(scStorageVol *vol, const VolOp *op, unsigned long long capacity,
+              unsigned int flags, unsigned long long *target)
+{
+    unsigned long long cur = op->row.capacity;
+
+    if (flags & SC_STORAGE_VOL_RESIZE_DELTA) {
+        if (flags & SC_STORAGE_VOL_RESIZE_SHRINK) {
+            if (capacity > cur) {
+                scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                              "volume '%s': cannot shrink by %llu bytes below zero (capacity %llu)",
+                              vol->name, capacity, cur);
+                return -1;
+            }
+            *target = cur - capacity;
+        } else {
+            if (capacity > (unsigned long long) LLONG_MAX - cur) {
+                scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                              "volume '%s': growing by %llu bytes overflows", vol->name, capacity);
+                return -1;
+            }
+            *target = cur + capacity;
+        }
+    } else {
+        *target = capacity;
+    }
+    if (*target > (unsigned long long) LLONG_MAX) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                      "volume '%s': capacity %llu is too large", vol->name, *target);
+        return -1;
+    }
+    if (*target < cur && !(flags & SC_STORAGE_VOL_RESIZE_SHRINK)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                      "volume '%s': new capacity %llu is below the current %llu: pass the shrink flag to shrink",
+                      vol->name, *target, cur);
+        return -1;
+    }
+    if (*target < cur && op->row.format && strcmp(op->row.format, "raw") != 0 &&
+        strcmp(op->row.format, "qcow2") != 0) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
+                      "volume '%s': '%s' images cannot be shrunk", vol->name, op->row.format);
+        return -1;
+    }
+    return 0;
+}
+
+int
+scStorageVolResize(scStorageVolPtr vol, unsigned long long capacity, unsigned int flags)
+{
+    unsigned long long target;
+    char detail[96];
+    VolOp op;
+    int r = -1;
+
+    scResetLastError();
+    if (scCheckFlags(flags, SC_STORAGE_VOL_RESIZE_ALLOCATE | SC_STORAGE_VOL_RESIZE_DELTA |
+                                SC_STORAGE_VOL_RESIZE_SHRINK) < 0 ||
+        !vol_enter(vol, __func__, true))
+        return -1;
+    if (VOL_OP_LOAD(vol, "resize", &op, vol_resize) == 0) {
+        if (resize_target(vol, &op, capacity, flags, &target) == 0) {
+            snprintf(detail, sizeof(detail), "capacity %llu -> %llu", op.row.capacity, target);
+            r = op.ap.be->vol_resize(&op.ap.ctx, &op.rec, target, flags);
+            r = vol_op_record(vol, &op, "vol-resize", detail, r);
+        }
+        vol_op_clear(&op);
+    }
+    scConnectUnlock(vol->conn);
+    return r;
+}
+
+/* Upload and download share their checks. */
+static int
+transfer(scStorageVol *vol, bool upload, int fd, unsigned long long offset,
+         unsigned long long length, unsigned int flags, const char *func)
+{
+    scConnectProgress prog = { vol->conn, upload ? "upload" : "download" };
+    scProgress progress = { scConnectProgressReport, &prog };
+    char detail[96];
+    VolOp op;
+    int r = -1;
+
+    if (fd < 0) {
+        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "%s: bad file descriptor %d", func, fd);
+        return -1;
+    }
+    if (offset > (unsigned long long) LLONG_MAX || length > (unsigned long long) LLONG_MAX ||
+        offset + length > (unsigned long long) LLONG_MAX) {
+        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG,
+                      "%s: offset %llu and length %llu are out of range", func, offset, length);
+        return -1;
+    }
+    if (vol_op_load(vol, upload ? "upload to" : "download from", &op,
+                    upload ? offsetof(scBackend, vol_upload) : offsetof(scBackend, vol_download)) < 0)
+        return -1;
+    if (upload) {
+        if (offset > op.row.capacity) {
+            scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                          "volume '%s': upload offset %llu is past its capacity %llu", vol->name,
+                          offset, op.row.capacity);
+        } else {
+            snprintf(detail, sizeof(detail), "offset %llu length %llu", offset, length);
+            r = op.ap.be->vol_upload(&op.ap.ctx, &op.rec, fd, offset, length, flags, &progress);
+            r = vol_op_record(vol, &op, "vol-upload", detail, r);
+        }
+    } else {
+        r = op.ap.be->vol_download(&op.ap.ctx, &op.rec, fd, offset, length, flags, &progress);
+    }
+    vol_op_clear(&op);
+    return r;
+}
+
+int
+scStorageVolUpload(scStorageVolPtr vol, int fd, unsigned long long offset,
+                   unsigned long long length, unsigned int flags)
+{
+    int r;
+
+    scResetLastError();
+    if (scCheckFlags(flags, SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM) < 0 ||
+        !vol_enter(vol, __func__, true))
+        return -1;
+    r = transfer(vol, true, fd, offset, length, flags, __func__);
+    scConnectUnlock(vol->conn);
+    return r;
+}
+
+int
+scStorageVolDownload(scStorageVolPtr vol, int fd, unsigned long long offset,
+                     unsigned long long length, unsigned int flags)
+{
+    int r;
+
+    scResetLastError();
+    if (scCheckFlags(flags, SC_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM) < 0 ||
+        !vol_enter(vol, __func__, false))
+        return -1;
+    r = transfer(vol, false, fd, offset, length, flags, __func__);
+    scConnectUnlock(vol->conn);
+    return r;
+}
+
+/* ---- getters ------------------------------------------------------------ */
+
+int
+scStorageVolGetInfo(scStorageVolPtr vol, scStorageVolInfoPtr info)
+{
+    scCatalogVol row;
+
+    scResetLastError();
+    if (!check_arg(info, "info", __func__) || vol_read(vol, __func__, &row) < 0)
+        return -1;
+    info->type = row.type;
+    info->capacity = row.capacity;
+    info->allocation = row.allocation;
+    scCatalogVolClear(&row);
+    return 0;
+}
+
+static int
+attr_to_def(const char *name, const char *value, void *opaque)
+{
+    scVolDef *def = opaque;
+
+    if (strcmp(name, "compat") == 0)
+        return (def->compat = scStrdup(value)) ? 0 : -1;
+    if (strcmp(name, "lazy_refcounts") == 0)
+        def->lazy_refcounts = true;
+    else if (strcmp(name, "cluster_size") == 0)
+        def->cluster_size = strtoull(value, NULL, 10);
+    return 0;
+}
+
+/* The definition of @row's volume, as the XML shows it. */
+static char *
+format_row(scConnect *conn, const scCatalogVol *row)
+{
+    _cleanup_(scPoolDefFreep) scPoolDef *pooldef = NULL;
+    scCatalogPool prow;
+    scVolDef def = { 0 };
+    char *xml = NULL;
+    int r;
+
+    if ((r = scCatalogPoolGet(conn->catalog, SC_POOL_BY_UUID, row->pool_uuid, &prow)) <= 0) {
+        if (r == 0)
+            scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_POOL,
+                          "volume '%s': its pool is no longer defined", row->name);
+        return NULL;
+    }
+    pooldef = scPoolDefParseString(prow.xml);
+    scCatalogPoolClear(&prow);
+    if (!pooldef)
+        return NULL;
+    def.name = row->name;
+    def.key = row->key;
+    def.type = row->type;
+    def.capacity = row->capacity;
+    def.has_capacity = true;
+    def.allocation = row->allocation;
+    def.has_allocation = true;
+    def.target_path = row->path;
+    def.format = row->format;
+    def.perms.mode = row->mode;
+    def.perms.uid = row->uid;
+    def.perms.gid = row->gid;
+    def.backing_path = row->backing_path;
+    def.backing_format = row->backing_format;
+    def.backing_perms.mode = def.backing_perms.uid = def.backing_perms.gid = -1;
+    if (scCatalogVolAttrs(conn->catalog, row->uuid, attr_to_def, &def) == 0)
+        xml = scVolDefFormat(pooldef, &def);
+    free(def.compat);
+    return xml;
+}
+
+char *
+scStorageVolGetXMLDesc(scStorageVolPtr vol, unsigned int flags)
+{
+    scCatalogVol row;
+    char *xml = NULL;
+
+    scResetLastError();
+    if (scCheckFlags(flags, 0) < 0 || !vol_enter(vol, __func__, false))
+        return NULL;
+    if (vol_row(vol, &row) == 0)
+        xml = format_row(vol->conn, &row);
+    scCatalogVolClear(&row);
+    scConnectUnlock(vol->conn);
+    return xml;
+}
+
+const char *
+scStorageVolGetName(scStorageVolPtr vol)
+{
+    scResetLastError();
+    return vol_valid(vol, __func__) ? vol->name : NULL;
+}
+
+const char *
+scStorageVolGetKey(scStorageVolPtr vol)
+{
+    scResetLastError();
+    return vol_valid(vol, __func__) ? vol->key : NULL;
+}
+
+char *
+scStorageVolGetPath(scStorageVolPtr vol)
+{
+    scCatalogVol row;
+    char *path;
+
+    scResetLastError();
+    if (vol_read(vol, __func__, &row) < 0)
+        return NULL;
+    path = row.path;
+    row.path = NULL;
+    scCatalogVolClear(&row);
+    return path;
+}
+
+int
+scStorageVolGetUUID(scStorageVolPtr vol, unsigned char *uuid)
+{
+    scResetLastError();
+    if (!vol_valid(vol, __func__) || !check_arg(uuid, "uuid", __func__))
+        return -1;
+    memcpy(uuid, vol->uuid, SC_UUID_BUFLEN);
+    return 0;
+}
+
+int
+scStorageVolGetUUIDString(scStorageVolPtr vol, char *buf)
+{
+    scResetLastError();
+    if (!vol_valid(vol, __func__) || !check_arg(buf, "buf", __func__))
+        return -1;
+    memcpy(buf, vol->uuidstr, SC_UUID_STRING_BUFLEN);
+    return 0;
+}
+
+int
+scStorageVolGetState(scStorageVolPtr vol)
+{
+    scCatalogVol row;
+    int state;
+
+    scResetLastError();
+    if (vol_read(vol, __func__, &row) < 0)
+        return -1;
+    state = row.state;
+    scCatalogVolClear(&row);
+    return state;
+}
+
+char *
+scStorageVolGetFormat(scStorageVolPtr vol)
+{
+    scCatalogVol row;
+    char *format;
+
+    scResetLastError();
+    if (vol_read(vol, __func__, &row) < 0)
+        return NULL;
+    format = row.format ? row.format : scStrdup("raw");
+    row.format = NULL;
+    scCatalogVolClear(&row);
+    return format;
+}
+
+int
+scStorageVolGetBackingStore(scStorageVolPtr vol, char **path, char **format)
+{
+    scCatalogVol row;
+    int has;
+
+    scResetLastError();
+    if (!check_arg(path, "path", __func__) || !check_arg(format, "format", __func__) ||
+        vol_read(vol, __func__, &row) < 0)
+        return -1;
+    has = row.backing_path != NULL;
+    *path = row.backing_path;
+    *format = row.backing_format;
+    row.backing_path = row.backing_format = NULL;
+    scCatalogVolClear(&row);
+    return has;
+}
+
+scConnectPtr
+scStorageVolGetConnect(scStorageVolPtr vol)
+{
+    scResetLastError();
+    return vol_valid(vol, __func__) ? vol->conn : NULL;
+}
+
+int
+scStorageVolRef(scStorageVolPtr vol)
+{
+    scResetLastError();
+    if (!vol_valid(vol, __func__))
+        return -1;
+    scHandleRef(&vol->refs);
+    return 0;
+}
+
+int
+scStorageVolFree(scStorageVolPtr vol)
+{
+    scResetLastError();
+    if (!vol_valid(vol, __func__))
+        return -1;
+    if (scHandleUnref(&vol->refs) == 0)
+        vol_free(vol);
+    return 0;
+}

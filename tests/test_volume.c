@@ -1,0 +1,865 @@
+/*
+ * test_volume.c: dir pools and file volumes end to end, on real files in a
+ * fresh temporary directory per test: every volume operation with its
+ * result checked on disk, reconcile against changes made behind storcat's
+ * back, lookups by any spelling of a path, hostile names and planted
+ * symlinks, crashes (SIGKILL) in the middle of a refresh and of a create,
+ * and two processes creating volumes at once.
+ */
+#include <config.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+typedef struct {
+    char *dir;      /* the test's temporary directory */
+    char *images;   /* the pool's directory */
+    char *catalog;
+    scConnectPtr conn;
+    scStoragePoolPtr pool;
+} Fixture;
+
+static char *
+cat2(const char *a, const char *b)
+{
+    char *s;
+    assert_true(asprintf(&s, "%s/%s", a, b) > 0);
+    return s;
+}
+
+static int
+setup(void **state)
+{
+    Fixture *f = calloc(1, sizeof(*f));
+    char *xml;
+
+    if (!(f->dir = testTmpDirMake("volume")))
+        return -1;
+    f->images = cat2(f->dir, "images");
+    f->catalog = cat2(f->dir, "catalog.db");
+    if (!(f->conn = scConnectOpen(f->catalog, 0)))
+        return -1;
+    if (asprintf(&xml, "<pool type='dir'><name>images</name><target><path>%s</path></target>"
+                       "</pool>", f->images) < 0)
+        return -1;
+    f->pool = scStoragePoolDefineXML(f->conn, xml, 0);
+    free(xml);
+    if (!f->pool || scStoragePoolCreate(f->pool, SC_STORAGE_POOL_CREATE_WITH_BUILD) < 0) {
+        fprintf(stderr, "# setup: %s\n", scGetLastErrorMessage());
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    Fixture *f = *state;
+    scStoragePoolFree(f->pool);
+    assert_int_equal(scConnectClose(f->conn), 0);
+    testTmpDirRemove(f->dir);
+    free(f->images);
+    free(f->catalog);
+    free(f);
+    return 0;
+}
+
+static scStorageVolPtr
+create_raw(Fixture *f, const char *name, unsigned long long capacity, unsigned long long alloc)
+{
+    char *xml;
+    scStorageVolPtr vol;
+    assert_true(asprintf(&xml, "<volume><name>%s</name><capacity>%llu</capacity>"
+                               "<allocation>%llu</allocation></volume>", name, capacity, alloc) > 0);
+    vol = scStorageVolCreateXML(f->pool, xml, 0);
+    free(xml);
+    return vol;
+}
+
+static struct stat
+stat_in(Fixture *f, const char *name)
+{
+    struct stat st;
+    char *p = cat2(f->images, name);
+    memset(&st, 0, sizeof(st));
+    if (lstat(p, &st) < 0)
+        st.st_nlink = 0;
+    free(p);
+    return st;
+}
+
+static bool
+exists_in(Fixture *f, const char *name)
+{
+    return stat_in(f, name).st_nlink > 0;
+}
+
+/* Write @len bytes of @byte at @off of file @name in the pool. */
+static void
+write_at(Fixture *f, const char *name, off_t off, int byte, size_t len)
+{
+    char *p = cat2(f->images, name);
+    int fd = open(p, O_WRONLY | O_CREAT, 0644);
+    char *buf = malloc(len);
+    assert_true(fd >= 0);
+    memset(buf, byte, len);
+    assert_int_equal(pwrite(fd, buf, len, off), (ssize_t) len);
+    close(fd);
+    free(buf);
+    free(p);
+}
+
+/* Does the file hold @byte everywhere in [0, size)? */
+static bool
+file_is_all(Fixture *f, const char *name, int byte)
+{
+    char *p = cat2(f->images, name);
+    FILE *fp = fopen(p, "rb");
+    int c;
+    bool all = fp != NULL;
+    while (fp && (c = getc(fp)) != EOF)
+        if (c != byte) {
+            all = false;
+            break;
+        }
+    if (fp)
+        fclose(fp);
+    free(p);
+    return all;
+}
+
+static int
+sql_int(Fixture *f, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int v = -1;
+    assert_int_equal(sqlite3_open_v2(f->catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static bool
+have_qemu_img(void)
+{
+    return access(QEMU_IMG, X_OK) == 0;
+}
+
+static void
+test_pool_lifecycle(void **state)
+{
+    Fixture *f = *state;
+    scStoragePoolInfo info;
+    scStorageVolPtr vol;
+    struct stat st;
+
+    /* Started: real sizes from the filesystem. */
+    assert_sc_ok(scStoragePoolGetInfo(f->pool, &info) == 0);
+    assert_int_equal(info.state, SC_STORAGE_POOL_RUNNING);
+    assert_true(info.capacity > 0 && info.available > 0 && info.available <= info.capacity);
+    assert_int_equal(stat(f->images, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0711);
+
+    /* Delete is refused while active, and while not empty. */
+    assert_sc_err(scStoragePoolDelete(f->pool, 0) == 0, SC_ERR_OPERATION_INVALID);
+    assert_sc_ok(vol = create_raw(f, "a.img", 1 << 20, 0));
+    scStorageVolFree(vol);
+    assert_sc_ok(scStoragePoolDestroy(f->pool) == 0);
+    assert_sc_err(scStoragePoolCreate(f->pool, SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE) == 0,
+                  SC_ERR_SYSTEM_ERROR);
+    assert_sc_err(scStoragePoolDelete(f->pool, 0) == 0, SC_ERR_OPERATION_INVALID);
+    assert_non_null(strstr(scGetLastErrorMessage(), "not empty"));
+    assert_true(exists_in(f, "a.img"));
+    /* The inventory survives a stop; the volume is still known. */
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 1);
+    char *p = cat2(f->images, "a.img");
+    unlink(p);
+    free(p);
+    assert_sc_ok(scStoragePoolDelete(f->pool, 0) == 0);
+    assert_int_equal(access(f->images, F_OK), -1);
+    assert_sc_err(scStoragePoolCreate(f->pool, 0) == 0, SC_ERR_SYSTEM_ERROR);
+    assert_int_equal(scStoragePoolIsActive(f->pool), 0);
+    assert_sc_ok(scStoragePoolBuild(f->pool, SC_STORAGE_POOL_BUILD_NO_OVERWRITE) == 0);
+    assert_sc_err(scStoragePoolBuild(f->pool, SC_STORAGE_POOL_BUILD_NO_OVERWRITE) == 0,
+                  SC_ERR_SYSTEM_ERROR);
+    assert_sc_ok(scStoragePoolCreate(f->pool, 0) == 0);
+    /* The start refreshed: the vanished volume is missing. */
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 0);
+    assert_int_equal(scStoragePoolListAllVolumes(f->pool, NULL,
+                                                 SC_STORAGE_POOL_LIST_VOLUMES_MISSING), 1);
+}
+
+static void
+test_create_raw(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr sparse, full, again;
+    scStorageVolInfo info;
+    char *path, *xml;
+    struct stat st;
+    char uuid[SC_UUID_STRING_BUFLEN];
+
+    assert_sc_ok(sparse = create_raw(f, "sparse.img", 64 << 20, 0));
+    assert_null(scGetLastError());
+    st = stat_in(f, "sparse.img");
+    assert_int_equal(st.st_size, 64 << 20);
+    assert_true(st.st_blocks * 512 < 1 << 20);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_sc_ok(scStorageVolGetInfo(sparse, &info) == 0);
+    assert_int_equal(info.type, SC_STORAGE_VOL_FILE);
+    assert_int_equal(info.capacity, 64 << 20);
+    assert_true(info.allocation < 1 << 20);
+
+    assert_sc_ok(full = create_raw(f, "full.img", 8 << 20, 8 << 20));
+    st = stat_in(f, "full.img");
+    assert_true(st.st_blocks * 512 >= 8 << 20);
+
+    /* Path, key, name, UUID, XML. */
+    assert_sc_ok(path = scStorageVolGetPath(sparse));
+    char *want = cat2(f->images, "sparse.img");
+    assert_string_equal(path, want);
+    assert_string_equal(scStorageVolGetKey(sparse), want);
+    assert_string_equal(scStorageVolGetName(sparse), "sparse.img");
+    free(path);
+    assert_sc_ok(scStorageVolGetUUIDString(sparse, uuid) == 0);
+    assert_sc_ok(again = scStorageVolLookupByUUIDString(f->conn, uuid));
+    assert_string_equal(scStorageVolGetName(again), "sparse.img");
+    scStorageVolFree(again);
+    assert_sc_ok(again = scStorageVolLookupByKey(f->conn, want));
+    scStorageVolFree(again);
+    assert_sc_ok(again = scStorageVolLookupByName(f->pool, "full.img"));
+    scStorageVolFree(again);
+    assert_sc_ok(xml = scStorageVolGetXMLDesc(sparse, 0));
+    assert_non_null(strstr(xml, "<name>sparse.img</name>"));
+    assert_non_null(strstr(xml, "<capacity unit='bytes'>67108864</capacity>"));
+    assert_non_null(strstr(xml, "<format type='raw'/>"));
+    free(xml);
+    free(want);
+
+    /* An existing name is refused, and the file is not touched. */
+    assert_sc_err(create_raw(f, "full.img", 1, 0), SC_ERR_STORAGE_VOL_EXISTS);
+    assert_int_equal(stat_in(f, "full.img").st_size, 8 << 20);
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 2);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-create'"), 2);
+    scStorageVolFree(sparse);
+    scStorageVolFree(full);
+}
+
+static void
+test_create_formats(void **state)
+{
+    Fixture *f = *state;
+    static const char *const formats[] = { "qcow2", "qed", "vmdk", "vdi", "vpc" };
+    scStorageVolPtr base, top, vol;
+    char *xml, *bpath = NULL, *bformat = NULL, *fmt;
+    scStorageVolInfo info;
+
+    if (!have_qemu_img())
+        skip();
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "v.%s", formats[i]);
+        assert_true(asprintf(&xml, "<volume><name>%s</name><capacity unit='M'>64</capacity>"
+                                   "<target><format type='%s'/></target></volume>",
+                             name, formats[i]) > 0);
+        vol = scStorageVolCreateXML(f->pool, xml, 0);
+        free(xml);
+        assert_sc_ok(vol);
+        assert_sc_ok(fmt = scStorageVolGetFormat(vol));
+        assert_string_equal(fmt, formats[i]);
+        free(fmt);
+        assert_sc_ok(scStorageVolGetInfo(vol, &info) == 0);
+        /* vpc rounds the size to its disk geometry. */
+        assert_true(info.capacity >= 64 << 20 && info.capacity < (64 << 20) + (1 << 20));
+        scStorageVolFree(vol);
+    }
+
+    /* A backing chain: raw base, qcow2 on top. */
+    assert_sc_ok(base = create_raw(f, "base.img", 32 << 20, 0));
+    char *basepath = scStorageVolGetPath(base);
+    assert_true(asprintf(&xml, "<volume><name>top.qcow2</name><capacity unit='M'>32</capacity>"
+                               "<target><format type='qcow2'/><compat>1.1</compat>"
+                               "<features><lazy_refcounts/></features></target>"
+                               "<backingStore><path>%s</path></backingStore></volume>",
+                         basepath) > 0);
+    assert_sc_ok(top = scStorageVolCreateXML(f->pool, xml, 0));
+    free(xml);
+    assert_int_equal(scStorageVolGetBackingStore(top, &bpath, &bformat), 1);
+    assert_string_equal(bpath, basepath);
+    assert_string_equal(bformat, "raw");
+    free(bpath);
+    free(bformat);
+    assert_sc_ok(xml = scStorageVolGetXMLDesc(top, 0));
+    assert_non_null(strstr(xml, "<backingStore>"));
+    assert_non_null(strstr(xml, "<lazy_refcounts/>"));
+    free(xml);
+    assert_int_equal(scStorageVolGetBackingStore(base, &bpath, &bformat), 0);
+    assert_null(bpath);
+    free(basepath);
+    scStorageVolFree(base);
+    scStorageVolFree(top);
+
+    /* A raw volume cannot have a backing store; an unknown format is refused. */
+    assert_sc_err(scStorageVolCreateXML(f->pool,
+                                        "<volume><name>x</name><capacity>1</capacity>"
+                                        "<backingStore><path>/etc/hostname</path>"
+                                        "</backingStore></volume>", 0),
+                  SC_ERR_CONFIG_UNSUPPORTED);
+    assert_false(exists_in(f, "x"));
+}
+
+static void
+test_clone_resize_wipe(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr src, clone, q;
+    scStorageVolInfo info;
+    struct stat st;
+
+    /* A sparse source with data at 0 and at 40 MiB. */
+    assert_sc_ok(src = create_raw(f, "src.img", 64 << 20, 0));
+    write_at(f, "src.img", 0, 0xab, 4096);
+    write_at(f, "src.img", 40 << 20, 0xcd, 4096);
+    assert_sc_ok(clone = scStorageVolCreateXMLFrom(f->pool, "<volume><name>clone.img</name>"
+                                                            "</volume>", src, 0));
+    st = stat_in(f, "clone.img");
+    assert_int_equal(st.st_size, 64 << 20);
+    assert_true(st.st_blocks * 512 <= 1 << 20); /* holes kept */
+    char *a = cat2(f->images, "src.img"), *b = cat2(f->images, "clone.img");
+    char *cmd;
+    assert_true(asprintf(&cmd, "cmp -s '%s' '%s'", a, b) > 0);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+
+    /* Resize: grow, refuse a shrink without the flag, shrink, delta. */
+    assert_sc_ok(scStorageVolResize(clone, 128 << 20, 0) == 0);
+    assert_int_equal(stat_in(f, "clone.img").st_size, 128 << 20);
+    assert_sc_err(scStorageVolResize(clone, 1 << 20, 0) == 0, SC_ERR_INVALID_ARG);
+    assert_non_null(strstr(scGetLastErrorMessage(), "shrink"));
+    assert_int_equal(stat_in(f, "clone.img").st_size, 128 << 20);
+    assert_sc_ok(scStorageVolResize(clone, 1 << 20, SC_STORAGE_VOL_RESIZE_DELTA) == 0);
+    assert_int_equal(stat_in(f, "clone.img").st_size, 129 << 20);
+    assert_sc_ok(scStorageVolResize(clone, 65 << 20, SC_STORAGE_VOL_RESIZE_DELTA |
+                                                        SC_STORAGE_VOL_RESIZE_SHRINK) == 0);
+    assert_int_equal(stat_in(f, "clone.img").st_size, 64 << 20);
+    assert_sc_err(scStorageVolResize(clone, 1ULL << 62, SC_STORAGE_VOL_RESIZE_DELTA |
+                                                         SC_STORAGE_VOL_RESIZE_SHRINK) == 0,
+                  SC_ERR_INVALID_ARG);
+    assert_sc_err(scStorageVolResize(clone, ~0ULL, 0) == 0, SC_ERR_INVALID_ARG);
+    assert_sc_ok(scStorageVolResize(clone, 80 << 20, SC_STORAGE_VOL_RESIZE_ALLOCATE) == 0);
+    st = stat_in(f, "clone.img");
+    assert_true(st.st_blocks * 512 >= 16 << 20);
+    assert_sc_ok(scStorageVolGetInfo(clone, &info) == 0);
+    assert_int_equal(info.capacity, 80 << 20);
+
+    /* Wipe: zero, then each algorithm really writes its pattern. */
+    assert_sc_ok(scStorageVolResize(src, 1 << 20, SC_STORAGE_VOL_RESIZE_SHRINK) == 0);
+    write_at(f, "src.img", 0, 0x5a, 1 << 20);
+    assert_sc_ok(scStorageVolWipe(src, 0) == 0);
+    assert_true(file_is_all(f, "src.img", 0x00));
+    assert_sc_ok(scStorageVolWipePattern(src, SC_STORAGE_VOL_WIPE_ALG_BSI, 0) == 0);
+    assert_true(file_is_all(f, "src.img", 0x7f)); /* BSI's last pass */
+    assert_sc_ok(scStorageVolWipePattern(src, SC_STORAGE_VOL_WIPE_ALG_NNSA, 0) == 0);
+    assert_true(file_is_all(f, "src.img", 0x00));
+    assert_sc_ok(scStorageVolWipePattern(src, SC_STORAGE_VOL_WIPE_ALG_RANDOM, 0) == 0);
+    assert_false(file_is_all(f, "src.img", 0x00));
+    assert_sc_ok(scStorageVolWipePattern(src, SC_STORAGE_VOL_WIPE_ALG_DOD, 0) == 0);
+    assert_sc_ok(scStorageVolWipePattern(src, SC_STORAGE_VOL_WIPE_ALG_SCHNEIER, 0) == 0);
+    assert_sc_ok(scStorageVolWipePattern(src, SC_STORAGE_VOL_WIPE_ALG_TRIM, 0) == 0);
+    assert_true(file_is_all(f, "src.img", 0x00));
+    assert_true(stat_in(f, "src.img").st_blocks == 0);
+    assert_sc_err(scStorageVolWipePattern(src, 99, 0) == 0, SC_ERR_INVALID_ARG);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-wipe'"), 7);
+
+    /* qcow2: resized through qemu-img, wiped into an empty image again. */
+    if (have_qemu_img()) {
+        assert_sc_ok(q = scStorageVolCreateXML(f->pool, "<volume><name>q.qcow2</name><capacity"
+                                                        " unit='M'>16</capacity><target><format"
+                                                        " type='qcow2'/></target></volume>", 0));
+        assert_sc_ok(scStorageVolResize(q, 32 << 20, 0) == 0);
+        assert_sc_ok(scStorageVolGetInfo(q, &info) == 0);
+        assert_int_equal(info.capacity, 32 << 20);
+        assert_sc_ok(scStorageVolWipe(q, 0) == 0);
+        char *fmt = scStorageVolGetFormat(q);
+        assert_string_equal(fmt, "qcow2");
+        free(fmt);
+        assert_sc_ok(scStorageVolGetInfo(q, &info) == 0);
+        assert_int_equal(info.capacity, 32 << 20);
+        /* Clone converting qcow2 to raw. */
+        scStorageVolFree(clone);
+        clone = NULL;
+        assert_sc_ok(clone = scStorageVolCreateXMLFrom(f->pool, "<volume><name>q.raw</name>"
+                                                                "<target><format type='raw'/>"
+                                                                "</target></volume>", q, 0));
+        assert_int_equal(stat_in(f, "q.raw").st_size, 32 << 20);
+        scStorageVolFree(q);
+    }
+    free(a);
+    free(b);
+    scStorageVolFree(clone);
+    scStorageVolFree(src);
+}
+
+static void
+test_upload_download(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr vol;
+    char *in = cat2(f->dir, "in.bin"), *out = cat2(f->dir, "out.bin");
+    int fd;
+
+    assert_sc_ok(vol = create_raw(f, "u.img", 8 << 20, 0));
+    /* in.bin: 4 MiB: data, 2 MiB of zeroes, data. */
+    fd = open(in, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    char *buf = malloc(4 << 20);
+    memset(buf, 0x11, 1 << 20);
+    memset(buf + (1 << 20), 0, 2 << 20);
+    memset(buf + (3 << 20), 0x22, 1 << 20);
+    assert_int_equal(write(fd, buf, 4 << 20), 4 << 20);
+    lseek(fd, 0, SEEK_SET);
+    assert_sc_ok(scStorageVolUpload(vol, fd, 1 << 20, 0, SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM) == 0);
+    close(fd);
+    /* The zeroes were not written: the volume has holes there. */
+    assert_true(stat_in(f, "u.img").st_blocks * 512 <= 2 << 20);
+    fd = open(out, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    assert_sc_ok(scStorageVolDownload(vol, fd, 1 << 20, 4 << 20,
+                                      SC_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM) == 0);
+    close(fd);
+    struct stat st;
+    assert_int_equal(stat(out, &st), 0);
+    assert_int_equal(st.st_size, 4 << 20);
+    assert_true(st.st_blocks * 512 <= 2 << 20);
+    char *cmd;
+    assert_true(asprintf(&cmd, "cmp -s '%s' '%s'", in, out) > 0);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    /* Out of range. */
+    assert_sc_err(scStorageVolUpload(vol, 0, 9 << 20, 0, 0) == 0, SC_ERR_INVALID_ARG);
+    assert_sc_err(scStorageVolUpload(vol, -1, 0, 0, 0) == 0, SC_ERR_INVALID_ARG);
+    assert_sc_err(scStorageVolDownload(vol, 1, ~0ULL, 1, 0) == 0, SC_ERR_INVALID_ARG);
+    free(buf);
+    free(in);
+    free(out);
+    scStorageVolFree(vol);
+}
+
+static char *
+vol_uuid(scStorageVolPtr vol)
+{
+    char *u = malloc(SC_UUID_STRING_BUFLEN);
+    assert_int_equal(scStorageVolGetUUIDString(vol, u), 0);
+    return u;
+}
+
+/* Files added, changed, renamed and removed behind storcat's back. */
+static void
+test_reconcile(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr a, b, vol;
+    scStorageVolInfo info;
+    char *ua, *ub, *u;
+
+    assert_sc_ok(a = create_raw(f, "a.img", 1 << 20, 0));
+    assert_sc_ok(b = create_raw(f, "b.img", 1 << 20, 0));
+    ua = vol_uuid(a);
+    ub = vol_uuid(b);
+    write_at(f, "new.img", 0, 1, 4096);                 /* added */
+    write_at(f, "b.img", 3 << 20, 2, 4096);             /* changed: grows to 3 MiB + 4 KiB */
+    char *from = cat2(f->images, "a.img"), *to = cat2(f->images, "renamed.img");
+    assert_int_equal(rename(from, to), 0);              /* renamed */
+    free(from);
+    free(to);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 3);
+    assert_sc_ok(vol = scStorageVolLookupByName(f->pool, "renamed.img"));
+    u = vol_uuid(vol);
+    assert_string_equal(u, ua);                         /* kept its UUID */
+    free(u);
+    scStorageVolFree(vol);
+    assert_sc_ok(scStorageVolGetInfo(b, &info) == 0);
+    assert_int_equal(info.capacity, (3 << 20) + 4096);
+    assert_sc_ok(vol = scStorageVolLookupByName(f->pool, "new.img"));
+    scStorageVolFree(vol);
+
+    /* Removed: missing, not deleted; back again: reappeared, same UUID. */
+    char *pb = cat2(f->images, "b.img"), *saved = cat2(f->dir, "b.saved");
+    assert_int_equal(rename(pb, saved), 0);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 2);
+    assert_int_equal(scStorageVolGetState(b), SC_STORAGE_VOL_STATE_MISSING);
+    assert_int_equal(scStoragePoolListAllVolumes(f->pool, NULL,
+                                                 SC_STORAGE_POOL_LIST_VOLUMES_MISSING), 3);
+    assert_sc_err(scStorageVolWipe(b, 0) == 0, SC_ERR_OPERATION_INVALID);
+    assert_int_equal(rename(saved, pb), 0);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(scStorageVolGetState(b), SC_STORAGE_VOL_STATE_PRESENT);
+    assert_sc_ok(vol = scStorageVolLookupByName(f->pool, "b.img"));
+    u = vol_uuid(vol);
+    assert_string_equal(u, ub);
+    free(u);
+    scStorageVolFree(vol);
+
+    /* The audit trail says all of it. */
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"), 1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-discovered'"), 1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-changed'"), 1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-missing'"), 1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-reappeared'"), 1);
+
+    /* Nothing changed: nothing recorded. */
+    int before = sql_int(f, "SELECT count(*) FROM events");
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events"), before);
+    free(pb);
+    free(saved);
+    free(ua);
+    free(ub);
+    scStorageVolFree(a);
+    scStorageVolFree(b);
+}
+
+/* Any spelling of a path finds the volume; a miss checks that one file. */
+static void
+test_lookup_by_path(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr vol, found;
+    char *spellings[4], *link = cat2(f->dir, "link");
+
+    assert_sc_ok(vol = create_raw(f, "disk.img", 1 << 20, 0));
+    assert_int_equal(symlink(f->images, link), 0);
+    assert_true(asprintf(&spellings[0], "%s/../images//disk.img", f->images) > 0);
+    assert_true(asprintf(&spellings[1], "%s/./disk.img", f->images) > 0);
+    assert_true(asprintf(&spellings[2], "%s/disk.img", link) > 0);        /* symlinked dir */
+    assert_true(asprintf(&spellings[3], "%s//images/disk.img", f->dir) > 0);
+    for (int i = 0; i < 4; i++) {
+        assert_sc_ok(found = scStorageVolLookupByPath(f->conn, spellings[i]));
+        assert_string_equal(scStorageVolGetName(found), "disk.img");
+        scStorageVolFree(found);
+        free(spellings[i]);
+    }
+    assert_sc_err(scStorageVolLookupByPath(f->conn, "relative/disk.img"), SC_ERR_INVALID_ARG);
+
+    /* A file storcat has never seen, in an active pool's directory. */
+    write_at(f, "fresh.img", 0, 7, 512);
+    char *p;
+    assert_true(asprintf(&p, "%s/fresh.img", link) > 0);
+    assert_sc_ok(found = scStorageVolLookupByPath(f->conn, p));
+    assert_string_equal(scStorageVolGetName(found), "fresh.img");
+    assert_int_equal(scStorageVolGetState(found), SC_STORAGE_VOL_STATE_PRESENT);
+    scStorageVolFree(found);
+    free(p);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 2);
+    /* A path nowhere near a pool is a clean miss. */
+    assert_sc_err(scStorageVolLookupByPath(f->conn, "/nonexistent/x.img"), SC_ERR_NO_STORAGE_VOL);
+    p = cat2(f->images, "nothing-here.img");
+    assert_sc_err(scStorageVolLookupByPath(f->conn, p), SC_ERR_NO_STORAGE_VOL);
+    free(p);
+    free(link);
+    scStorageVolFree(vol);
+}
+
+/* Count the entries of the pool directory (to see that nothing appeared). */
+static int
+count_entries(Fixture *f)
+{
+    char *cmd;
+    int n;
+    FILE *p;
+    assert_true(asprintf(&cmd, "ls -A '%s' | wc -l", f->images) > 0);
+    p = popen(cmd, "r");
+    assert_int_equal(fscanf(p, "%d", &n), 1);
+    pclose(p);
+    free(cmd);
+    return n;
+}
+
+static void
+test_hostile_names(void **state)
+{
+    Fixture *f = *state;
+    static const char *const names[] = { "../x", "a/b", "..", ".", "/", "a&#10;b", "a&#9;b",
+                                         "" };
+    char *xml, *longname = malloc(10001);
+    int before = count_entries(f);
+    int events = sql_int(f, "SELECT count(*) FROM events");
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        assert_true(asprintf(&xml, "<volume><name>%s</name><capacity>1024</capacity></volume>",
+                             names[i]) > 0);
+        scStorageVolPtr vol = scStorageVolCreateXML(f->pool, xml, 0);
+        if (vol)
+            fail_msg("name '%s' was accepted", names[i]);
+        assert_non_null(strstr(scGetLastErrorMessage(), "name"));
+        free(xml);
+    }
+    /* NUL cannot be written in XML at all. */
+    assert_null(scStorageVolCreateXML(f->pool, "<volume><name>a&#0;b</name><capacity>1</capacity>"
+                                               "</volume>", 0));
+    memset(longname, 'n', 10000);
+    longname[10000] = '\0';
+    assert_null(create_raw(f, longname, 1024, 0));
+    assert_non_null(strstr(scGetLastErrorMessage(), "10000 bytes"));
+    /* Sizes that overflow. */
+    assert_null(scStorageVolCreateXML(f->pool, "<volume><name>big</name><capacity unit='EiB'>"
+                                               "100</capacity></volume>", 0));
+    assert_null(scStorageVolCreateXML(f->pool, "<volume><name>neg</name><capacity>-1"
+                                               "</capacity></volume>", 0));
+    free(longname);
+    assert_int_equal(count_entries(f), before);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events"), events);
+}
+
+/* A symlink planted in the pool, pointing outside, is never followed. */
+static void
+test_planted_symlink(void **state)
+{
+    Fixture *f = *state;
+    char *outside = cat2(f->dir, "outside.bin"), *link = cat2(f->images, "evil.img");
+    scStorageVolPtr vol;
+    struct stat st;
+    int fd;
+
+    write_at(f, "../outside.bin", 0, 0x42, 4096);
+    assert_int_equal(symlink(outside, link), 0);
+
+    /* Create over it: refused, the target untouched. */
+    assert_sc_err(create_raw(f, "evil.img", 1 << 20, 0), SC_ERR_STORAGE_VOL_EXISTS);
+    assert_int_equal(stat(outside, &st), 0);
+    assert_int_equal(st.st_size, 4096);
+    /* A refresh does not take it for a volume; a lookup neither. */
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 0);
+    assert_sc_err(scStorageVolLookupByPath(f->conn, link), SC_ERR_NO_STORAGE_VOL);
+
+    /* A real volume swapped for a symlink behind storcat's back: wipe,
+     * upload and delete do not follow it. */
+    assert_sc_ok(vol = create_raw(f, "victim.img", 4096, 0));
+    char *victim = cat2(f->images, "victim.img");
+    assert_int_equal(unlink(victim), 0);
+    assert_int_equal(symlink(outside, victim), 0);
+    assert_sc_err(scStorageVolWipe(vol, 0) == 0, SC_ERR_SYSTEM_ERROR);
+    fd = open("/dev/zero", O_RDONLY);
+    assert_int_equal(scStorageVolUpload(vol, fd, 0, 4096, 0), -1);
+    close(fd);
+    assert_int_equal(stat(outside, &st), 0);
+    assert_int_equal(st.st_size, 4096);
+    assert_true(file_is_all(f, "../outside.bin", 0x42));
+    /* Delete removes the link itself, never its target. */
+    scStorageVolFree(vol);
+    assert_sc_ok(vol = scStorageVolLookupByName(f->pool, "victim.img"));
+    assert_int_equal(scStorageVolGetState(vol), SC_STORAGE_VOL_STATE_MISSING);
+    assert_int_equal(access(outside, F_OK), 0);
+    scStorageVolFree(vol);
+    free(victim);
+    free(outside);
+    free(link);
+}
+
+static int
+integrity_ok(Fixture *f)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int ok;
+    assert_int_equal(sqlite3_open_v2(f->catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+    ok = sqlite3_step(st) == SQLITE_ROW &&
+         strcmp((const char *) sqlite3_column_text(st, 0), "ok") == 0;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return ok;
+}
+
+#define MANY 50000
+
+/* SIGKILL in the middle of refreshes of 50,000 files: the catalog stays
+ * sound and the next refresh gives the whole inventory. */
+static void
+test_kill_during_refresh(void **state)
+{
+    Fixture *f = *state;
+    static const int delays_ms[] = { 30, 150, 400 };
+
+    for (int i = 0; i < MANY; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "f%05d.img", i);
+        char *p = cat2(f->images, name);
+        int fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        assert_true(fd >= 0);
+        close(fd);
+        free(p);
+    }
+    for (size_t k = 0; k < sizeof(delays_ms) / sizeof(delays_ms[0]); k++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            scConnectPtr c = scConnectOpen(f->catalog, 0);
+            scStoragePoolPtr p = c ? scStoragePoolLookupByName(c, "images") : NULL;
+            _exit(p && scStoragePoolRefresh(p, 0) == 0 ? 0 : 1);
+        }
+        usleep((useconds_t) delays_ms[k] * 1000);
+        kill(pid, SIGKILL);
+        int status;
+        waitpid(pid, &status, 0);
+        assert_true(integrity_ok(f));
+        /* Each refresh is all or nothing. */
+        int n = sql_int(f, "SELECT count(*) FROM volumes");
+        assert_true(n == 0 || n == MANY);
+    }
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), MANY);
+    assert_true(integrity_ok(f));
+}
+
+static int
+kill_me(scConnectPtr conn, const char *op, unsigned long long done, unsigned long long total,
+        void *opaque)
+{
+    if (done >= 4 << 20)
+        raise(SIGKILL);
+    return 0;
+}
+
+static int
+abort_op(scConnectPtr conn, const char *op, unsigned long long done, unsigned long long total,
+         void *opaque)
+{
+    (*(int *) opaque)++;
+    return done >= 2 << 20 ? -1 : 0;
+}
+
+/* SIGKILL in the middle of a create (a clone, killed from its progress
+ * callback): the catalog is sound, the journal says 'creating', and the
+ * next refresh settles it. An abort through the callback undoes all. */
+static void
+test_kill_during_create(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr src, vol;
+    int calls = 0, status;
+    pid_t pid;
+
+    assert_sc_ok(src = create_raw(f, "src.img", 64 << 20, 64 << 20));
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        scConnectPtr c = scConnectOpen(f->catalog, 0);
+        scStoragePoolPtr p = scStoragePoolLookupByName(c, "images");
+        scStorageVolPtr s = scStorageVolLookupByName(p, "src.img");
+        scConnectSetProgressCallback(c, kill_me, NULL, NULL);
+        scStorageVolCreateXMLFrom(p, "<volume><name>half.img</name></volume>", s, 0);
+        _exit(3); /* not reached */
+    }
+    waitpid(pid, &status, 0);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    assert_true(integrity_ok(f));
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE state = 'creating'"), 1);
+    assert_sc_err(scStorageVolLookupByName(f->pool, "half.img"), SC_ERR_NO_STORAGE_VOL);
+    /* The journal's process is dead: the refresh finishes it. */
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE state != 'present'"), 0);
+    assert_sc_ok(vol = scStorageVolLookupByName(f->pool, "half.img"));
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-create-recovered'"), 1);
+    scStorageVolFree(vol);
+
+    /* The same crash, and the partial file removed before the refresh. */
+    pid = fork();
+    if (pid == 0) {
+        scConnectPtr c = scConnectOpen(f->catalog, 0);
+        scStoragePoolPtr p = scStoragePoolLookupByName(c, "images");
+        scStorageVolPtr s = scStorageVolLookupByName(p, "src.img");
+        scConnectSetProgressCallback(c, kill_me, NULL, NULL);
+        scStorageVolCreateXMLFrom(p, "<volume><name>gone.img</name></volume>", s, 0);
+        _exit(3);
+    }
+    waitpid(pid, &status, 0);
+    char *p = cat2(f->images, "gone.img");
+    unlink(p);
+    free(p);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'gone.img'"), 0);
+
+    /* Abort through the callback: an error, and nothing left. */
+    assert_sc_ok(scConnectSetProgressCallback(f->conn, abort_op, &calls, NULL) == 0);
+    assert_sc_err(scStorageVolCreateXMLFrom(f->pool, "<volume><name>aborted.img</name></volume>",
+                                            src, 0),
+                  SC_ERR_OPERATION_ABORTED);
+    assert_true(calls > 0);
+    assert_false(exists_in(f, "aborted.img"));
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'aborted.img'"), 0);
+    assert_sc_ok(scConnectSetProgressCallback(f->conn, NULL, NULL, NULL) == 0);
+    scStorageVolFree(src);
+}
+
+#define PER_PROC 500
+
+static void
+test_two_processes_create(void **state)
+{
+    Fixture *f = *state;
+    pid_t pids[2];
+
+    for (int w = 0; w < 2; w++) {
+        if ((pids[w] = fork()) == 0) {
+            scConnectPtr c = scConnectOpen(f->catalog, 0);
+            scStoragePoolPtr p = c ? scStoragePoolLookupByName(c, "images") : NULL;
+            int bad = p ? 0 : 1;
+            for (int i = 0; p && i < PER_PROC; i++) {
+                char xml[160];
+                snprintf(xml, sizeof(xml), "<volume><name>w%d-%03d.img</name><capacity>1048576"
+                                           "</capacity><allocation>0</allocation></volume>", w, i);
+                scStorageVolPtr v = scStorageVolCreateXML(p, xml, 0);
+                if (!v && bad++ < 3)
+                    fprintf(stderr, "# %s\n", scGetLastErrorMessage());
+                scStorageVolFree(v);
+            }
+            _exit(bad ? 1 : 0);
+        }
+    }
+    for (int w = 0; w < 2; w++) {
+        int status;
+        assert_int_equal(waitpid(pids[w], &status, 0), pids[w]);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE state = 'present'"),
+                     2 * PER_PROC);
+    assert_int_equal(count_entries(f), 2 * PER_PROC);
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 2 * PER_PROC);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_pool_lifecycle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_raw, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_formats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clone_resize_wipe, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_upload_download, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reconcile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookup_by_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_planted_symlink, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kill_during_refresh, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kill_during_create, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_processes_create, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("volume", tests, NULL, NULL);
+}
