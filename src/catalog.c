@@ -43,6 +43,8 @@ typedef enum {
     STMT_POOL_SET_SIZES,
     STMT_POOL_BY_TARGET_REAL,
     STMT_POOL_TARGET_REAL,
+    STMT_POOL_GET_DIGEST,
+    STMT_POOL_SET_DIGEST,
     STMT_LAST
 } StmtId;
 
@@ -80,6 +82,8 @@ static const char *const stmt_sql[STMT_LAST] = {
     [STMT_POOL_BY_TARGET_REAL] = "SELECT uuid FROM pools WHERE target_real = ?1 AND boot_id IS ?9"
                                  " AND state != 'inactive' LIMIT 1",
     [STMT_POOL_TARGET_REAL] = "SELECT target_real FROM pools WHERE uuid = ?1",
+    [STMT_POOL_GET_DIGEST] = "SELECT scan_digest FROM pools WHERE uuid = ?1",
+    [STMT_POOL_SET_DIGEST] = "UPDATE pools SET scan_digest = ?2 WHERE uuid = ?1",
     [STMT_EVENT_ADD] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, action, detail)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
@@ -686,4 +690,34 @@ scCatalogPoolGetTargetReal(scCatalog *cat, const char *uuid, char **target_real)
         ret = scCatalogColumnDup(st, 0, target_real);
     sqlite3_reset(st);
     return ret;
+}
+
+int
+scCatalogPoolGetDigest(scCatalog *cat, const char *uuid, char **digest)
+{
+    sqlite3_stmt *st = stmt_get(cat, STMT_POOL_GET_DIGEST);
+    int rc, ret = 0;
+
+    *digest = NULL;
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    if ((rc = scCatalogStep(cat, st, "reading the pool's scan digest")) < 0)
+        return -1;
+    if (rc == SQLITE_ROW)
+        ret = scCatalogColumnDup(st, 0, digest);
+    sqlite3_reset(st);
+    return ret;
+}
+
+int
+scCatalogPoolSetDigest(scCatalog *cat, const char *uuid, const char *digest)
+{
+    sqlite3_stmt *st = stmt_get(cat, STMT_POOL_SET_DIGEST);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    scCatalogBindText(st, 2, digest);
+    return run_pool_write(cat, st, uuid, "recording the pool's scan digest");
 }

@@ -122,6 +122,11 @@ int scCatalogPoolByTargetReal(scCatalog *cat, const char *dir, char *uuid);
 /* The resolved target directory of a pool (caller frees; NULL if unset). */
 int scCatalogPoolGetTargetReal(scCatalog *cat, const char *uuid, char **target_real);
 
+/* The digest of the last refresh's scan (NULL if a volume changed since);
+ * see sql/002-volumes.sql. */
+int scCatalogPoolGetDigest(scCatalog *cat, const char *uuid, char **digest);
+int scCatalogPoolSetDigest(scCatalog *cat, const char *uuid, const char *digest);
+
 /* ---- volumes (catalog_vol.c) ---------------------------------------- */
 
 /* One row of the volumes table, with its pool's uuid and name. */
@@ -152,6 +157,19 @@ typedef enum {
     SC_VOL_BY_KEY,
     SC_VOL_BY_PATH, /* the canonical path or any recorded alias */
 } scCatalogVolKey;
+
+/* A volume's identity, for a handle: the fast lookup. */
+typedef struct {
+    char uuid[SC_UUID_STRING_BUFLEN];
+    char name[256];   /* SC_NAME_MAX + 1 */
+    char key[4096];   /* PATH_MAX */
+    int state;
+} scCatalogVolIdentity;
+
+/* Find a volume's identity by uuid, key or path or, when @pool_uuid is
+ * not NULL, by name in that pool (@by is then ignored). 1/0/-1. */
+int scCatalogVolFind(scCatalog *cat, scCatalogVolKey by, const char *value,
+                     const char *pool_uuid, scCatalogVolIdentity *id);
 
 /* Fills @row (always safe to clear). 1 found, 0 not, -1 error. */
 int scCatalogVolGet(scCatalog *cat, scCatalogVolKey by, const char *value, scCatalogVol *row);
@@ -209,19 +227,32 @@ int scCatalogVolEventAdd(scCatalog *cat, const char *actor, const char *pool_uui
 
 /* ---- reconcile (catalog_vol.c) -------------------------------------- */
 
-/* Phase 1, outside any write transaction: the scan of a pool goes into a
- * per-connection temporary table. */
+/* Reconcile, phase 2 (no write lock): compare the catalog's rows of the
+ * pool with the scan, and record only the differences in temporary
+ * tables: probed records, names gone, interrupted journals to finish. */
 int scCatalogScanBegin(scCatalog *cat);
-int scCatalogScanAdd(scCatalog *cat, const char *name, long long dev, long long ino,
-                     long long size, long long mtime_ns, long long ctime_ns);
+/* A read transaction (one snapshot of the catalog; only temporary tables
+ * are written in it). Not nested in a write transaction. */
+int scCatalogReadBegin(scCatalog *cat);
+int scCatalogReadEnd(scCatalog *cat, bool ok);
 
-/* Phase 2: names scanned that the catalog does not know with the same
- * stat signature (new, changed, reappeared, or whose create/delete
- * journal is stale); @cb is called for each (it probes and calls
- * scCatalogScanProbed). Journals of live operations are left alone. */
-int scCatalogScanChanged(scCatalog *cat, const char *pool_uuid,
-                         int (*cb)(const char *name, void *opaque), void *opaque);
+typedef struct {
+    const char *name;
+    int state; /* scStorageVolState */
+    long long dev, ino, size, mtime_ns, ctime_ns;
+} scCatalogVolSig;
+/* Calls @cb with the name, state and stat signature of every volume of the
+ * pool, in no particular order (read from a covering index). */
+int scCatalogVolSigForEach(scCatalog *cat, const char *pool_uuid,
+                           int (*cb)(const scCatalogVolSig *sig, void *opaque), void *opaque);
+/* Calls @cb for each creating/deleting journal of the pool; @live is true
+ * while the process that wrote it runs (in this boot). */
+int scCatalogVolJournals(scCatalog *cat, const char *pool_uuid,
+                         int (*cb)(int64_t id, const char *name, bool live, void *opaque),
+                         void *opaque);
 int scCatalogScanProbed(scCatalog *cat, const scCatalogVolData *data);
+int scCatalogScanGone(scCatalog *cat, const char *name);
+int scCatalogScanStaleGone(scCatalog *cat, int64_t id);
 
 /* Phase 3, inside one write transaction: apply the difference. Counts of
  * what changed are returned in @stats. */

@@ -30,6 +30,10 @@ typedef enum {
     VS_BY_KEY,
     VS_BY_PATH,
     VS_BY_NAME,
+    VS_FIND_UUID,
+    VS_FIND_KEY,
+    VS_FIND_PATH,
+    VS_FIND_NAME,
     VS_LIST,
     VS_LIST_ALL,
     VS_COUNT,
@@ -43,10 +47,10 @@ typedef enum {
     VS_ATTR_SET,
     VS_ATTRS,
     VS_EVENT,
-    VS_SCAN_ADD,
+    VS_SIGS,
     VS_JOURNALS,
-    VS_STALE_ADD,
-    VS_CHANGED,
+    VS_GONE_ADD,
+    VS_STALE_GONE_ADD,
     VS_PROBED_ADD,
     VS_PROBED_ALL,
     VS_RENAME_CANDIDATE,
@@ -77,6 +81,14 @@ static const char *const vol_sql[VS_LAST] = {
                    " UNION ALL SELECT " VOL_COLUMNS VOL_FROM
                    " JOIN volume_paths a ON a.volume_id = v.id WHERE a.path = ?1 LIMIT 1",
     [VS_BY_NAME] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE p.uuid = ?1 AND v.name = ?2",
+    /* Lookups for a handle: identity only, one index probe, no join. */
+    [VS_FIND_UUID] = "SELECT uuid, name, key, state FROM volumes WHERE uuid = ?1",
+    [VS_FIND_KEY] = "SELECT uuid, name, key, state FROM volumes WHERE key = ?1",
+    [VS_FIND_PATH] = "SELECT uuid, name, key, state FROM volumes WHERE path = ?1 UNION ALL"
+                     " SELECT v.uuid, v.name, v.key, v.state FROM volume_paths a"
+                     " JOIN volumes v ON v.id = a.volume_id WHERE a.path = ?1 LIMIT 1",
+    [VS_FIND_NAME] = "SELECT uuid, name, key, state FROM volumes"
+                     " WHERE pool_id = " POOL_ID " AND name = ?2",
     [VS_LIST] = "SELECT " VOL_COLUMNS VOL_FROM
                 "WHERE v.pool_id = " POOL_ID " AND v.state = 'present' ORDER BY v.name",
     [VS_LIST_ALL] = "SELECT " VOL_COLUMNS VOL_FROM
@@ -103,18 +115,13 @@ static const char *const vol_sql[VS_LAST] = {
                  " ON v.id = a.volume_id WHERE v.uuid = ?1 ORDER BY a.name",
     [VS_EVENT] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid, volume_name,"
                  " action, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    [VS_SCAN_ADD] = "INSERT OR REPLACE INTO temp.scan (name, dev, ino, size, mtime_ns, ctime_ns)"
-                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [VS_JOURNALS] = "SELECT id, op_pid, op_boot IS ?9 FROM volumes WHERE pool_id = " POOL_ID
+    /* Covered by the index volumes_pool_sig: no table access. */
+    [VS_SIGS] = "SELECT name, state, dev, ino, size, mtime_ns, ctime_ns FROM volumes"
+                " WHERE pool_id = " POOL_ID,
+    [VS_JOURNALS] = "SELECT id, name, op_pid, op_boot IS ?9 FROM volumes WHERE pool_id = " POOL_ID
                     " AND state IN ('creating', 'deleting')",
-    [VS_STALE_ADD] = "INSERT OR IGNORE INTO temp.stale (id) VALUES (?1)",
-    [VS_CHANGED] = "SELECT s.name FROM temp.scan s LEFT JOIN volumes v"
-                   " ON v.pool_id = " POOL_ID " AND v.name = s.name"
-                   " WHERE v.id IS NULL OR v.state = 'missing'"
-                   " OR (v.state = 'present' AND (v.dev IS NOT s.dev OR v.ino IS NOT s.ino"
-                   " OR v.size IS NOT s.size OR v.mtime_ns IS NOT s.mtime_ns"
-                   " OR v.ctime_ns IS NOT s.ctime_ns))"
-                   " OR v.id IN (SELECT id FROM temp.stale)",
+    [VS_GONE_ADD] = "INSERT OR IGNORE INTO temp.gone (name) VALUES (?1)",
+    [VS_STALE_GONE_ADD] = "INSERT OR IGNORE INTO temp.stale_gone (id) VALUES (?1)",
     [VS_PROBED_ADD] = "INSERT OR REPLACE INTO temp.probed (" DATA_COLUMNS ", compat,"
                       " lazy_refcounts, cluster_size, encryption) VALUES (?3, ?4, ?5, ?6, ?7, ?8,"
                       " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?24, ?25, ?26, ?27)",
@@ -123,22 +130,22 @@ static const char *const vol_sql[VS_LAST] = {
     /* A volume of this pool with the same inode whose old name is gone. */
     [VS_RENAME_CANDIDATE] = "SELECT uuid, name FROM volumes WHERE pool_id = " POOL_ID
                             " AND dev = ?2 AND ino = ?3 AND state IN ('present', 'missing')"
-                            " AND name NOT IN (SELECT name FROM temp.scan) LIMIT 1",
+                            " AND name IN (SELECT name FROM temp.gone) LIMIT 1",
     [VS_MISSING_EVENTS] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid,"
                           " volume_name, action, detail) SELECT ?2, ?3, ?1, ?4, uuid, name,"
                           " 'vol-missing', 'gone from storage' FROM volumes WHERE pool_id = "
-                          POOL_ID " AND state = 'present' AND name NOT IN"
-                          " (SELECT name FROM temp.scan)",
+                          POOL_ID " AND state = 'present' AND name IN"
+                          " (SELECT name FROM temp.gone)",
     [VS_MARK_MISSING] = "UPDATE volumes SET state = 'missing' WHERE pool_id = " POOL_ID
-                        " AND state = 'present' AND name NOT IN (SELECT name FROM temp.scan)",
+                        " AND state = 'present' AND name IN (SELECT name FROM temp.gone)",
     [VS_STALE_GONE_EVENTS] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid,"
                              " volume_name, action, detail) SELECT ?2, ?3, ?1, ?4, uuid, name,"
                              " CASE state WHEN 'creating' THEN 'vol-create-abandoned'"
                              " ELSE 'vol-delete' END, 'interrupted operation completed by refresh'"
-                             " FROM volumes WHERE id IN (SELECT id FROM temp.stale)"
-                             " AND name NOT IN (SELECT name FROM temp.scan)",
-    [VS_STALE_GONE_DELETE] = "DELETE FROM volumes WHERE id IN (SELECT id FROM temp.stale)"
-                             " AND name NOT IN (SELECT name FROM temp.scan)",
+                             " FROM volumes WHERE id IN (SELECT id FROM temp.stale_gone)"
+                             " AND state IN ('creating', 'deleting')",
+    [VS_STALE_GONE_DELETE] = "DELETE FROM volumes WHERE id IN (SELECT id FROM temp.stale_gone)"
+                             " AND state IN ('creating', 'deleting')",
 };
 
 static sqlite3_stmt *
@@ -241,6 +248,38 @@ scCatalogVolGet(scCatalog *cat, scCatalogVolKey by, const char *value, scCatalog
         return -1;
     sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
     return get_one(cat, st, row);
+}
+
+int
+scCatalogVolFind(scCatalog *cat, scCatalogVolKey by, const char *value, const char *pool_uuid,
+                 scCatalogVolIdentity *id)
+{
+    static const VolStmt ids[] = {
+        [SC_VOL_BY_UUID] = VS_FIND_UUID,
+        [SC_VOL_BY_KEY] = VS_FIND_KEY,
+        [SC_VOL_BY_PATH] = VS_FIND_PATH,
+    };
+    sqlite3_stmt *st = vstmt(cat, pool_uuid ? VS_FIND_NAME : ids[by]);
+    int rc;
+
+    if (!st)
+        return -1;
+    if (pool_uuid) {
+        sqlite3_bind_text(st, 1, pool_uuid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+    }
+    if ((rc = scCatalogStep(cat, st, "looking up a volume")) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc < 0 ? -1 : 0;
+    }
+    snprintf(id->uuid, sizeof(id->uuid), "%s", (const char *) sqlite3_column_text(st, 0));
+    snprintf(id->name, sizeof(id->name), "%s", (const char *) sqlite3_column_text(st, 1));
+    snprintf(id->key, sizeof(id->key), "%s", (const char *) sqlite3_column_text(st, 2));
+    id->state = scVolStateFromString((const char *) sqlite3_column_text(st, 3));
+    sqlite3_reset(st);
+    return 1;
 }
 
 int
@@ -537,84 +576,58 @@ int
 scCatalogScanBegin(scCatalog *cat)
 {
     /* Temporary tables live in the connection's temp store: writing them
-     * takes no lock on the catalog. */
+     * takes no lock on the catalog. Only differences are written there. */
     return scCatalogExec(
         cat,
-        "CREATE TEMP TABLE IF NOT EXISTS scan (name TEXT PRIMARY KEY, dev INTEGER,"
-        " ino INTEGER, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER) WITHOUT ROWID;"
-        "CREATE TEMP TABLE IF NOT EXISTS stale (id INTEGER PRIMARY KEY);"
+        "CREATE TEMP TABLE IF NOT EXISTS gone (name TEXT PRIMARY KEY) WITHOUT ROWID;"
+        "CREATE TEMP TABLE IF NOT EXISTS stale_gone (id INTEGER PRIMARY KEY);"
         "CREATE TEMP TABLE IF NOT EXISTS probed (name TEXT PRIMARY KEY, key TEXT, path TEXT,"
         " type TEXT, format TEXT, capacity INTEGER, allocation INTEGER, backing_path TEXT,"
         " backing_format TEXT, mode INTEGER, uid INTEGER, gid INTEGER, dev INTEGER,"
         " ino INTEGER, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, compat TEXT,"
         " lazy_refcounts INTEGER, cluster_size INTEGER, encryption TEXT) WITHOUT ROWID;"
-        "DELETE FROM temp.scan; DELETE FROM temp.stale; DELETE FROM temp.probed;",
+        "DELETE FROM temp.gone; DELETE FROM temp.stale_gone; DELETE FROM temp.probed;",
         "preparing a refresh");
 }
 
 int
-scCatalogScanAdd(scCatalog *cat, const char *name, long long dev, long long ino, long long size,
-                 long long mtime_ns, long long ctime_ns)
+scCatalogReadBegin(scCatalog *cat)
 {
-    sqlite3_stmt *st = vstmt(cat, VS_SCAN_ADD);
-
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, dev);
-    sqlite3_bind_int64(st, 3, ino);
-    sqlite3_bind_int64(st, 4, size);
-    sqlite3_bind_int64(st, 5, mtime_ns);
-    sqlite3_bind_int64(st, 6, ctime_ns);
-    return run(cat, st, "recording a scanned file");
-}
-
-/* Journals (creating/deleting rows) whose process is gone, or which were
- * written in another boot, are stale: the refresh finishes them. */
-static int
-find_stale(scCatalog *cat, const char *pool_uuid)
-{
-    sqlite3_stmt *st = vstmt(cat, VS_JOURNALS);
-    int64_t stale[64];
-    size_t n = 0;
-    int rc;
-
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, pool_uuid, -1, SQLITE_STATIC);
-    while ((rc = scCatalogStep(cat, st, "reading volume journals")) == SQLITE_ROW) {
-        pid_t pid = (pid_t) sqlite3_column_int64(st, 1);
-        bool same_boot = sqlite3_column_int(st, 2) != 0;
-        bool alive = same_boot && pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
-        if (!alive && n < SC_N_ELEMENTS(stale))
-            stale[n++] = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_reset(st);
-    if (rc < 0)
-        return -1;
-    /* More than 64 stale journals at once: the next refresh takes the rest. */
-    for (size_t i = 0; i < n; i++) {
-        if (!(st = vstmt(cat, VS_STALE_ADD)))
-            return -1;
-        sqlite3_bind_int64(st, 1, stale[i]);
-        if (run(cat, st, "recording a stale journal") < 0)
-            return -1;
-    }
-    return 0;
+    assert(cat->depth == 0);
+    return scCatalogExec(cat, "BEGIN DEFERRED", "starting a refresh");
 }
 
 int
-scCatalogScanChanged(scCatalog *cat, const char *pool_uuid,
-                     int (*cb)(const char *name, void *opaque), void *opaque)
+scCatalogReadEnd(scCatalog *cat, bool ok)
 {
-    sqlite3_stmt *st;
+    if (!ok) {
+        sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
+        return 0;
+    }
+    return scCatalogExec(cat, "COMMIT", "finishing a refresh scan");
+}
+
+int
+scCatalogVolSigForEach(scCatalog *cat, const char *pool_uuid,
+                       int (*cb)(const scCatalogVolSig *sig, void *opaque), void *opaque)
+{
+    sqlite3_stmt *st = vstmt(cat, VS_SIGS);
     int rc;
 
-    if (find_stale(cat, pool_uuid) < 0 || !(st = vstmt(cat, VS_CHANGED)))
+    if (!st)
         return -1;
     sqlite3_bind_text(st, 1, pool_uuid, -1, SQLITE_STATIC);
-    while ((rc = scCatalogStep(cat, st, "comparing a scan")) == SQLITE_ROW) {
-        int r = cb((const char *) sqlite3_column_text(st, 0), opaque);
+    while ((rc = scCatalogStep(cat, st, "reading the pool's volumes")) == SQLITE_ROW) {
+        scCatalogVolSig sig = {
+            .name = (const char *) sqlite3_column_text(st, 0),
+            .state = scVolStateFromString((const char *) sqlite3_column_text(st, 1)),
+            .dev = col_ll(st, 2, -1),
+            .ino = col_ll(st, 3, -1),
+            .size = col_ll(st, 4, -1),
+            .mtime_ns = col_ll(st, 5, -1),
+            .ctime_ns = col_ll(st, 6, -1),
+        };
+        int r = cb(&sig, opaque);
         if (r < 0) {
             sqlite3_reset(st);
             return r;
@@ -622,6 +635,55 @@ scCatalogScanChanged(scCatalog *cat, const char *pool_uuid,
     }
     sqlite3_reset(st);
     return rc < 0 ? -1 : 0;
+}
+
+int
+scCatalogVolJournals(scCatalog *cat, const char *pool_uuid,
+                     int (*cb)(int64_t id, const char *name, bool live, void *opaque),
+                     void *opaque)
+{
+    sqlite3_stmt *st = vstmt(cat, VS_JOURNALS);
+    int rc;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, pool_uuid, -1, SQLITE_STATIC);
+    while ((rc = scCatalogStep(cat, st, "reading volume journals")) == SQLITE_ROW) {
+        pid_t pid = (pid_t) sqlite3_column_int64(st, 2);
+        bool same_boot = sqlite3_column_int(st, 3) != 0;
+        /* A journal is live while its process runs, in this boot. */
+        bool live = same_boot && pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+        int r = cb(sqlite3_column_int64(st, 0), (const char *) sqlite3_column_text(st, 1), live,
+                   opaque);
+        if (r < 0) {
+            sqlite3_reset(st);
+            return r;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int
+scCatalogScanGone(scCatalog *cat, const char *name)
+{
+    sqlite3_stmt *st = vstmt(cat, VS_GONE_ADD);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    return run(cat, st, "recording a vanished volume");
+}
+
+int
+scCatalogScanStaleGone(scCatalog *cat, int64_t id)
+{
+    sqlite3_stmt *st = vstmt(cat, VS_STALE_GONE_ADD);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    return run(cat, st, "recording an interrupted operation");
 }
 
 int

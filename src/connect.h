@@ -47,8 +47,8 @@ struct scStorageVol {
     scConnect *conn;          /* holds a reference */
     unsigned char uuid[SC_UUID_BUFLEN];
     char uuidstr[SC_UUID_STRING_BUFLEN];
-    char *name;               /* as of the lookup */
-    char *key;
+    char *name;               /* as of the lookup; both point into the */
+    char *key;                /* same allocation as the handle */
 };
 
 /* True if @conn is a live connection; reports SC_ERR_INVALID_CONN if not. */

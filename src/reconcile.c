@@ -10,6 +10,7 @@
  */
 #include <config.h>
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "reconcile.h"
@@ -86,58 +87,286 @@ scVolRecordToData(const scVolRecord *rec, scCatalogVolData *d)
     d->encryption = rec->encryption;
 }
 
+/*
+ * The scan of a pool: its directory's entries (name and stat signature) in
+ * one array with the names in one arena, plus an order-independent digest
+ * of them all. When the digest equals the one stored by the last refresh
+ * (which any write to the pool's volumes clears), nothing changed and the
+ * refresh stops there. Otherwise a hash index over the array is compared
+ * with the catalog's rows streamed from a covering index. Memory is the
+ * listing of the directory, never a copy of the catalog; only differences
+ * are written to SQLite.
+ */
+typedef struct {
+    size_t name;  /* offset in ScanTable.names */
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    long long mtime_ns, ctime_ns;
+    bool matched; /* the catalog knows this name */
+    bool probe;   /* new, changed, reappeared, or an interrupted journal */
+} ScanEntry;
+
+typedef struct {
+    ScanEntry *v;
+    size_t n, alloc;
+    char *names;        /* NUL-terminated names, back to back */
+    size_t names_len, names_alloc;
+    uint32_t *index;    /* open addressing over v: i + 1, 0 = empty */
+    size_t cap;         /* power of two */
+    uint64_t digest[2]; /* sums of two keyed hashes of every entry */
+} ScanTable;
+
+static uint64_t
+mix64(uint64_t x)
+{
+    x ^= x >> 30; /* splitmix64's finalizer */
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+static uint64_t
+hash_name(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char) *s) * 1099511628211ull;
+    return h;
+}
+
+static const char *
+entry_name(const ScanTable *t, const ScanEntry *e)
+{
+    return t->names + e->name;
+}
+
+static int
+scan_index(ScanTable *t)
+{
+    size_t cap = 1024;
+
+    while (cap < t->n * 2)
+        cap *= 2;
+    if (!(t->index = calloc(cap, sizeof(*t->index)))) {
+        scReportOOM();
+        return -1;
+    }
+    t->cap = cap;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t j = hash_name(entry_name(t, &t->v[i])) & (cap - 1);
+        while (t->index[j])
+            j = (j + 1) & (cap - 1);
+        t->index[j] = (uint32_t) (i + 1);
+    }
+    return 0;
+}
+
+static ScanEntry *
+scan_find(const ScanTable *t, const char *name)
+{
+    for (size_t j = hash_name(name) & (t->cap - 1); t->index[j]; j = (j + 1) & (t->cap - 1)) {
+        ScanEntry *e = &t->v[t->index[j] - 1];
+        if (strcmp(entry_name(t, e), name) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+static void
+scan_clear(ScanTable *t)
+{
+    free(t->v);
+    free(t->names);
+    free(t->index);
+    memset(t, 0, sizeof(*t));
+}
+
+static long long
+ns(struct timespec ts)
+{
+    return (long long) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Grow @p (of @alloc elements of @size) to hold @need. */
+static int
+grow(void **p, size_t *alloc, size_t need, size_t size)
+{
+    size_t a = *alloc ? *alloc : 1024;
+    void *q;
+
+    if (need <= *alloc)
+        return 0;
+    while (a < need)
+        a *= 2;
+    if (!(q = realloc(*p, a * size))) {
+        scReportOOM();
+        return -1;
+    }
+    *p = q;
+    *alloc = a;
+    return 0;
+}
+
+static int
+scan_add(ScanTable *t, const char *name, const struct stat *st)
+{
+    size_t len = strlen(name) + 1;
+    ScanEntry *e;
+    uint64_t h;
+
+    if (t->n >= UINT32_MAX - 1) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED, "more than %u entries in one pool",
+                      UINT32_MAX - 1);
+        return -1;
+    }
+    if (grow((void **) &t->v, &t->alloc, t->n + 1, sizeof(*t->v)) < 0 ||
+        grow((void **) &t->names, &t->names_alloc, t->names_len + len, 1) < 0)
+        return -1;
+    e = &t->v[t->n++];
+    memset(e, 0, sizeof(*e));
+    e->name = t->names_len;
+    memcpy(t->names + t->names_len, name, len);
+    t->names_len += len;
+    e->dev = st->st_dev;
+    e->ino = st->st_ino;
+    e->size = st->st_size;
+    e->mtime_ns = ns(st->st_mtim);
+    e->ctime_ns = ns(st->st_ctim);
+    h = hash_name(name) ^ mix64((uint64_t) e->dev) ^ mix64((uint64_t) e->ino * 3) ^
+        mix64((uint64_t) e->size * 5) ^ mix64((uint64_t) e->mtime_ns * 7) ^
+        mix64((uint64_t) e->ctime_ns * 11);
+    t->digest[0] += mix64(h);
+    t->digest[1] += mix64(h ^ 0x9e3779b97f4a7c15ull);
+    return 0;
+}
+
 typedef struct {
     scConnect *conn;
     scActivePool *ap;
     scReconcileStats *stats;
     scConnectProgress progress;
+    ScanTable table;
 } RefreshCtx;
 
 /* Every so many entries, tell the progress callback. */
-#define PROGRESS_EVERY 1024
+#define PROGRESS_EVERY 4096
 
 static int
 scan_one(const char *name, const struct stat *st, void *opaque)
 {
     RefreshCtx *c = opaque;
 
-    if (scCatalogScanAdd(c->conn->catalog, name, (long long) st->st_dev, (long long) st->st_ino,
-                         (long long) st->st_size,
-                         (long long) st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec,
-                         (long long) st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec) < 0)
+    if (scan_add(&c->table, name, st) < 0)
         return -1;
     if (++c->stats->scanned % PROGRESS_EVERY == 0)
         return scConnectProgressReport(&c->progress, c->stats->scanned, 0);
     return 0;
 }
 
+/* One catalog row against the scan. */
 static int
-probe_one(const char *name, void *opaque)
+compare_row(const scCatalogVolSig *sig, void *opaque)
 {
     RefreshCtx *c = opaque;
-    scVolRecord rec = { 0 };
-    scCatalogVolData data;
-    int r = c->ap->be->probe(&c->ap->ctx, name, &rec);
+    ScanEntry *e = scan_find(&c->table, sig->name);
 
-    /* Gone between the scan and now: the next refresh sees it. */
-    if (r <= 0) {
-        scVolRecordClear(&rec);
-        return r;
+    if (sig->state == SC_STORAGE_VOL_STATE_CREATING || sig->state == SC_STORAGE_VOL_STATE_DELETING) {
+        if (e)
+            e->matched = true; /* journals: scCatalogVolJournals decides */
+        return 0;
     }
-    scVolRecordToData(&rec, &data);
-    r = scCatalogScanProbed(c->conn->catalog, &data);
-    scVolRecordClear(&rec);
-    return r;
+    if (!e) {
+        /* Gone from storage; already missing stays missing. */
+        return sig->state == SC_STORAGE_VOL_STATE_PRESENT
+                   ? scCatalogScanGone(c->conn->catalog, sig->name)
+                   : 0;
+    }
+    e->matched = true;
+    e->probe = sig->state != SC_STORAGE_VOL_STATE_PRESENT || sig->dev != (long long) e->dev ||
+               sig->ino != (long long) e->ino || sig->size != (long long) e->size ||
+               sig->mtime_ns != e->mtime_ns || sig->ctime_ns != e->ctime_ns;
+    return 0;
+}
+
+/* A create or delete whose process is gone is finished by the refresh:
+ * probed if its file is there, dropped if not. Live ones are left alone. */
+static int
+compare_journal(int64_t id, const char *name, bool live, void *opaque)
+{
+    RefreshCtx *c = opaque;
+    ScanEntry *e = scan_find(&c->table, name);
+
+    if (live)
+        return 0;
+    if (e) {
+        e->probe = true;
+        return 0;
+    }
+    return scCatalogScanStaleGone(c->conn->catalog, id);
+}
+
+/* Probe every entry that is new or differs, into temp.probed. */
+static int
+probe_changed(RefreshCtx *c)
+{
+    unsigned long long done = 0, total = 0;
+
+    for (size_t i = 0; i < c->table.n; i++)
+        total += c->table.v[i].probe || !c->table.v[i].matched;
+    for (size_t i = 0; i < c->table.n; i++) {
+        ScanEntry *e = &c->table.v[i];
+        scVolRecord rec = { 0 };
+        scCatalogVolData data;
+        int r;
+
+        if (e->matched && !e->probe)
+            continue;
+        /* Gone between the scan and now: the next refresh sees it. */
+        if ((r = c->ap->be->probe(&c->ap->ctx, entry_name(&c->table, e), &rec)) > 0) {
+            scVolRecordToData(&rec, &data);
+            r = scCatalogScanProbed(c->conn->catalog, &data);
+        }
+        scVolRecordClear(&rec);
+        if (r < 0)
+            return -1;
+        if (++done % PROGRESS_EVERY == 0 &&
+            scConnectProgressReport(&c->progress, c->stats->scanned + done,
+                                    c->stats->scanned + total) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Phase 2: compare, probe; only temporary tables are written, inside one
+ * read transaction (no write lock on the catalog). */
+static int
+collect(RefreshCtx *c)
+{
+    scCatalog *cat = c->conn->catalog;
+    bool ok;
+
+    if (scan_index(&c->table) < 0 || scCatalogScanBegin(cat) < 0)
+        return -1;
+    if (scCatalogReadBegin(cat) < 0)
+        return -1;
+    ok = scCatalogVolSigForEach(cat, c->ap->row.uuid, compare_row, c) == 0 &&
+         scCatalogVolJournals(cat, c->ap->row.uuid, compare_journal, c) == 0 &&
+         probe_changed(c) == 0;
+    return scCatalogReadEnd(cat, ok) < 0 || !ok ? -1 : 0;
 }
 
 int
 scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
 {
-    RefreshCtx c = { conn, ap, stats, { conn, "refresh" } };
+    RefreshCtx c = { conn, ap, stats, { conn, "refresh" }, { 0 } };
     scCatalog *cat = conn->catalog;
     scStoragePoolInfo info = { 0 };
     _cleanup_free_ char *detail = NULL;
-    bool ok = false;
+    _cleanup_free_ char *digest = NULL;
+    _cleanup_free_ char *old_digest = NULL;
+    bool ok = false, unchanged;
 
     memset(stats, 0, sizeof(*stats));
     if (!ap->be->scan || !ap->be->probe) {
@@ -146,17 +375,27 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
                       ap->row.type);
         return -1;
     }
-    /* Phases 1 and 2 take no lock on the catalog. */
-    if (scCatalogScanBegin(cat) < 0 || ap->be->scan(&ap->ctx, scan_one, &c) < 0 ||
-        scCatalogScanChanged(cat, ap->row.uuid, probe_one, &c) < 0)
-        return -1;
-    if (ap->be->pool_info && ap->be->pool_info(&ap->ctx, &info) < 0)
-        return -1;
+    /* Phase 1: the scan, and its digest against the last refresh's. */
+    if (ap->be->scan(&ap->ctx, scan_one, &c) < 0 ||
+        scCatalogPoolGetDigest(cat, ap->row.uuid, &old_digest) < 0 ||
+        !(digest = scAsprintf("%zu:%016llx%016llx", c.table.n,
+                              (unsigned long long) c.table.digest[0],
+                              (unsigned long long) c.table.digest[1])))
+        goto fail;
+    unchanged = old_digest && strcmp(old_digest, digest) == 0;
+    if ((!unchanged && collect(&c) < 0) ||
+        (ap->be->pool_info && ap->be->pool_info(&ap->ctx, &info) < 0))
+        goto fail;
+    scan_clear(&c.table);
 
+    /* Phase 3: apply the difference in one write transaction; the digest
+     * is stored last (the triggers cleared it on every volume write). */
     if (scCatalogBegin(cat) < 0)
         return -1;
-    if (scCatalogScanApply(cat, ap->row.uuid, ap->row.name, conn->actor, stats) < 0 ||
-        scCatalogPoolSetSizes(cat, ap->row.uuid, &info) < 0)
+    if ((!unchanged &&
+         scCatalogScanApply(cat, ap->row.uuid, ap->row.name, conn->actor, stats) < 0) ||
+        scCatalogPoolSetSizes(cat, ap->row.uuid, &info) < 0 ||
+        scCatalogPoolSetDigest(cat, ap->row.uuid, digest) < 0)
         goto end;
     if (stats->added || stats->changed || stats->renamed || stats->missing ||
         stats->reappeared || stats->purged) {
@@ -175,6 +414,10 @@ end:
     if (ok)
         scConnectProgressReport(&c.progress, stats->scanned, stats->scanned);
     return ok ? 0 : -1;
+
+fail:
+    scan_clear(&c.table);
+    return -1;
 }
 
 int

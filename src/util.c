@@ -208,3 +208,16 @@ scPathDirname(const char *path, const char **base)
         return scStrdup("/");
     return strndup(path, (size_t) (slash - path)) ?: (scReportOOM(), NULL);
 }
+
+char *
+scPathFold(const char *path)
+{
+    char *copy;
+
+    if (strstr(path, "/../") || (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0))
+        return scStrdup(""); /* never a catalog path: the caller resolves it */
+    if (!(copy = scStrdup(path)))
+        return NULL;
+    fold_lexically(copy);
+    return copy;
+}

@@ -37,6 +37,11 @@ char *scPathSanitize(const char *path);
  */
 char *scPathCanonical(const char *path);
 
+/* @path with "//", "/./" and a trailing "/" folded, without a system
+ * call; "" when it has a ".." component (only the kernel may resolve it).
+ * A new string, or NULL on OOM. */
+char *scPathFold(const char *path);
+
 /* The directory part of canonical @path (a new string) and a pointer to
  * its last name within @path. */
 char *scPathDirname(const char *path, const char **base);

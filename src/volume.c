@@ -18,24 +18,25 @@
 
 /* ---- handles ------------------------------------------------------------ */
 
+/* A new handle for the volume (uuid, name, key): one allocation. */
 static scStorageVol *
-vol_new(scConnect *conn, const scCatalogVol *row)
+vol_new_id(scConnect *conn, const char *uuid, const char *name, const char *key)
 {
-    scStorageVol *vol = scAlloc(sizeof(*vol));
+    size_t nlen = strlen(name) + 1, klen = strlen(key) + 1;
+    scStorageVol *vol = scAlloc(sizeof(*vol) + nlen + klen);
 
     if (!vol)
         return NULL;
-    if (!(vol->name = scStrdup(row->name)) || !(vol->key = scStrdup(row->key)) ||
-        scUUIDParse(row->uuid, vol->uuid) < 0) {
-        if (scGetLastError() == NULL)
-            scReportError(SC_FROM_CATALOG, SC_ERR_INTERNAL_ERROR,
-                          "volume '%s' has a malformed UUID '%s' in the catalog", row->name,
-                          row->uuid);
-        free(vol->name);
-        free(vol->key);
+    if (scUUIDParse(uuid, vol->uuid) < 0) {
+        scReportError(SC_FROM_CATALOG, SC_ERR_INTERNAL_ERROR,
+                      "volume '%s' has a malformed UUID '%s' in the catalog", name, uuid);
         free(vol);
         return NULL;
     }
+    vol->name = (char *) (vol + 1);
+    vol->key = vol->name + nlen;
+    memcpy(vol->name, name, nlen);
+    memcpy(vol->key, key, klen);
     scUUIDFormat(vol->uuid, vol->uuidstr);
     vol->refs = 1;
     vol->conn = conn;
@@ -44,14 +45,18 @@ vol_new(scConnect *conn, const scCatalogVol *row)
     return vol;
 }
 
+static scStorageVol *
+vol_new(scConnect *conn, const scCatalogVol *row)
+{
+    return vol_new_id(conn, row->uuid, row->name, row->key);
+}
+
 static void
 vol_free(scStorageVol *vol)
 {
     scConnect *conn = vol->conn;
 
     vol->magic = SC_DEAD_MAGIC;
-    free(vol->name);
-    free(vol->key);
     free(vol);
     scConnectRelease(conn);
 }
@@ -162,36 +167,36 @@ row_record(scConnect *conn, const scCatalogVol *row, scVolRecord *rec)
 
 /* ---- lookups ------------------------------------------------------------ */
 
-/* A handle for @row if the volume is one a lookup may return (present or
- * missing: not a journal of a create or delete in progress). */
+/* A handle for a volume a lookup may return (present or missing: not the
+ * journal of a create or delete in progress). */
 static scStorageVol *
-row_handle(scConnect *conn, const scCatalogVol *row, const char *what, const char *value)
+id_handle(scConnect *conn, const scCatalogVolIdentity *id, const char *what, const char *value)
 {
-    if (row->state == SC_STORAGE_VOL_STATE_CREATING ||
-        row->state == SC_STORAGE_VOL_STATE_DELETING) {
+    if (id->state == SC_STORAGE_VOL_STATE_CREATING || id->state == SC_STORAGE_VOL_STATE_DELETING) {
         scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
                       "no storage volume with %s '%s' (it is being %s)", what, value,
-                      row->state == SC_STORAGE_VOL_STATE_CREATING ? "created" : "deleted");
+                      id->state == SC_STORAGE_VOL_STATE_CREATING ? "created" : "deleted");
         return NULL;
     }
-    return vol_new(conn, row);
+    return vol_new_id(conn, id->uuid, id->name, id->key);
 }
 
+/* One indexed query and a handle; @pool_uuid for a lookup by name. */
 static scStorageVol *
-lookup(scConnect *conn, scCatalogVolKey by, const char *value, const char *what)
+lookup(scConnect *conn, scCatalogVolKey by, const char *value, const char *pool_uuid,
+       const char *what, const char *where)
 {
-    scCatalogVol row;
+    scCatalogVolIdentity id;
     scStorageVol *vol = NULL;
     int r;
 
     scConnectLock(conn);
-    r = scCatalogVolGet(conn->catalog, by, value, &row);
+    r = scCatalogVolFind(conn->catalog, by, value, pool_uuid, &id);
     if (r == 0)
-        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL, "no storage volume with %s '%s'",
-                      what, value);
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL, "no storage volume with %s '%s'%s",
+                      what, value, where ? where : "");
     else if (r > 0)
-        vol = row_handle(conn, &row, what, value);
-    scCatalogVolClear(&row);
+        vol = id_handle(conn, &id, what, value);
     scConnectUnlock(conn);
     return vol;
 }
@@ -199,23 +204,13 @@ lookup(scConnect *conn, scCatalogVolKey by, const char *value, const char *what)
 scStorageVolPtr
 scStorageVolLookupByName(scStoragePoolPtr pool, const char *name)
 {
-    scCatalogVol row;
-    scStorageVol *vol = NULL;
-    int r;
+    _cleanup_free_ char *where = NULL;
 
     scResetLastError();
-    if (!pool_handle_valid(pool, __func__, false) || !check_arg(name, "name", __func__))
+    if (!pool_handle_valid(pool, __func__, false) || !check_arg(name, "name", __func__) ||
+        !(where = scAsprintf(" in pool '%s'", pool->name)))
         return NULL;
-    scConnectLock(pool->conn);
-    r = scCatalogVolGetByName(pool->conn->catalog, pool->uuidstr, name, &row);
-    if (r == 0)
-        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
-                      "no storage volume with name '%s' in pool '%s'", name, pool->name);
-    else if (r > 0)
-        vol = row_handle(pool->conn, &row, "name", name);
-    scCatalogVolClear(&row);
-    scConnectUnlock(pool->conn);
-    return vol;
+    return lookup(pool->conn, SC_VOL_BY_UUID, name, pool->uuidstr, "name", where);
 }
 
 scStorageVolPtr
@@ -224,7 +219,7 @@ scStorageVolLookupByKey(scConnectPtr conn, const char *key)
     scResetLastError();
     if (!scConnectCheck(conn, __func__) || !check_arg(key, "key", __func__))
         return NULL;
-    return lookup(conn, SC_VOL_BY_KEY, key, "key");
+    return lookup(conn, SC_VOL_BY_KEY, key, NULL, "key", NULL);
 }
 
 scStorageVolPtr
@@ -236,7 +231,7 @@ scStorageVolLookupByUUID(scConnectPtr conn, const unsigned char *uuid)
     if (!scConnectCheck(conn, __func__) || !check_arg(uuid, "uuid", __func__))
         return NULL;
     scUUIDFormat(uuid, buf);
-    return lookup(conn, SC_VOL_BY_UUID, buf, "uuid");
+    return lookup(conn, SC_VOL_BY_UUID, buf, NULL, "uuid", NULL);
 }
 
 scStorageVolPtr
@@ -253,7 +248,7 @@ scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uuidstr)
         return NULL;
     }
     scUUIDFormat(uuid, buf);
-    return lookup(conn, SC_VOL_BY_UUID, buf, "uuid");
+    return lookup(conn, SC_VOL_BY_UUID, buf, NULL, "uuid", NULL);
 }
 
 /*
@@ -263,7 +258,7 @@ scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uuidstr)
  * nothing there, -1 error.
  */
 static int
-check_path(scConnect *conn, const char *canon, scCatalogVol *row)
+check_path(scConnect *conn, const char *canon, scCatalogVolIdentity *id)
 {
     _cleanup_free_ char *dir = NULL;
     char pool_uuid[SC_UUID_STRING_BUFLEN];
@@ -289,7 +284,7 @@ check_path(scConnect *conn, const char *canon, scCatalogVol *row)
     }
     r = scReconcileVolume(conn, &ap, base, "vol-discovered", "found by a lookup by path", uuid);
     if (r > 0)
-        r = scCatalogVolGet(conn->catalog, SC_VOL_BY_UUID, uuid, row);
+        r = scCatalogVolFind(conn->catalog, SC_VOL_BY_UUID, uuid, NULL, id);
     ok = r >= 0;
     if (scCatalogEnd(conn->catalog, ok) < 0)
         r = -1;
@@ -301,35 +296,46 @@ scStorageVolPtr
 scStorageVolLookupByPath(scConnectPtr conn, const char *path)
 {
     _cleanup_free_ char *canon = NULL;
-    scCatalogVol row = { 0 };
+    _cleanup_free_ char *folded = NULL;
+    scCatalogVolIdentity id;
     scStorageVol *vol = NULL;
-    int r;
+    int r = 0;
 
     scResetLastError();
-    if (!scConnectCheck(conn, __func__) || !check_arg(path, "path", __func__) ||
-        !(canon = scPathCanonical(path)))
+    if (!scConnectCheck(conn, __func__) || !check_arg(path, "path", __func__))
         return NULL;
+    if (path[0] != '/') {
+        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "path '%s' is not absolute", path);
+        return NULL;
+    }
     scConnectLock(conn);
-    r = scCatalogVolGet(conn->catalog, SC_VOL_BY_PATH, canon, &row);
+    /* Most lookups use the spelling the catalog holds: try it without a
+     * system call first ("//" and "/./" folded; a path with ".." must be
+     * resolved by the kernel, as a symlink may come before it). */
+    if ((folded = scPathFold(path)) && (r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH,
+                                                             folded, NULL, &id)) == 0) {
+        if ((canon = scPathCanonical(path)) && strcmp(canon, folded) != 0)
+            r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH, canon, NULL, &id);
+        else if (!canon)
+            r = -1;
+    }
+    if (!folded)
+        r = -1;
     /* Never stale for one volume: a miss, or a volume believed missing,
      * is checked against storage (that one path, no pool rescan). */
-    if (r == 0 || (r > 0 && row.state == SC_STORAGE_VOL_STATE_MISSING)) {
-        scCatalogVol fresh;
-        int c = !conn->readonly ? check_path(conn, canon, &fresh) : 0;
-        if (c < 0)
+    if (r == 0 || (r > 0 && id.state == SC_STORAGE_VOL_STATE_MISSING)) {
+        if (!canon && !(canon = scPathCanonical(path)))
             r = -1;
-        else if (c > 0) {
-            scCatalogVolClear(&row);
-            row = fresh;
-            r = 1;
+        else if (!conn->readonly) {
+            int c = check_path(conn, canon, &id);
+            r = c < 0 ? -1 : c > 0 ? 1 : r;
         }
     }
     if (r == 0)
         scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL, "no storage volume with path '%s'",
                       path);
     else if (r > 0)
-        vol = row_handle(conn, &row, "path", path);
-    scCatalogVolClear(&row);
+        vol = id_handle(conn, &id, "path", path);
     scConnectUnlock(conn);
     return vol;
 }
