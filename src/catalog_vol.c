@@ -435,7 +435,15 @@ report_clash(scCatalog *cat, const scCatalogVolData *d)
 static int
 write_record(scCatalog *cat, sqlite3_stmt *st, const scCatalogVolData *d, const char *what)
 {
-    int rc = sqlite3_step(st);
+    int rc;
+
+    if (scCatalogFailCountdown > 0 && --scCatalogFailCountdown == 0) {
+        sqlite3_reset(st);
+        scReportError(SC_FROM_CATALOG, SC_ERR_CATALOG, "catalog '%s': %s failed: injected failure",
+                      cat->path, what);
+        return -1;
+    }
+    rc = sqlite3_step(st);
 
     if (rc == SQLITE_DONE) {
         sqlite3_reset(st);
@@ -465,11 +473,6 @@ scCatalogVolInsert(scCatalog *cat, const char *pool_uuid, const char *uuid, int 
     sqlite3_bind_text(st, 21, scVolStateToString(state), -1, SQLITE_STATIC);
     bind_ll(st, 22, (long long) getpid(), journal);
     sqlite3_bind_int64(st, 23, scCatalogNow());
-    if (scCatalogFailCountdown > 0 && --scCatalogFailCountdown == 0) {
-        sqlite3_reset(st);
-        scReportError(SC_FROM_CATALOG, SC_ERR_CATALOG, "catalog: inserting a volume failed: injected failure");
-        return -1;
-    }
     if (write_record(cat, st, data, "inserting a volume") < 0)
         return -1;
     return set_attrs(cat, uuid, data);

@@ -548,14 +548,17 @@ create_volume(scStoragePool *pool, const char *xml, scStorageVol *src, unsigned 
         scErrorRestore(&saved);
         goto out;
     }
-    if (journal_finish(pool->conn, &ap, uuid, &rec, src ? "vol-clone" : "vol-create", detail) < 0)
+    if (journal_finish(pool->conn, &ap, uuid, &rec, src ? "vol-clone" : "vol-create", detail) < 0) {
+        /* The volume exists but could not be recorded: remove it, so
+         * that a failed call leaves storage as it was. */
+        scErrorSaved *saved = scErrorSave();
+        if (ap.be->vol_delete)
+            ap.be->vol_delete(&ap.ctx, &rec, 0);
+        journal_finish(pool->conn, &ap, uuid, NULL, NULL, NULL);
+        scErrorRestore(&saved);
         goto out;
-    {
-        scCatalogVol row;
-        if (scCatalogVolGet(pool->conn->catalog, SC_VOL_BY_UUID, uuid, &row) > 0)
-            vol = vol_new(pool->conn, &row);
-        scCatalogVolClear(&row);
     }
+    vol = vol_new_id(pool->conn, uuid, rec.name, rec.key);
 out:
     scVolRecordClear(&rec);
     scVolRecordClear(&src_rec);

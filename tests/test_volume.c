@@ -18,6 +18,8 @@
 
 #include "testutil.h"
 
+extern int scCatalogFailCountdown;
+
 typedef struct {
     char *dir;      /* the test's temporary directory */
     char *images;   /* the pool's directory */
@@ -844,6 +846,35 @@ test_two_processes_create(void **state)
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 2 * PER_PROC);
 }
 
+/* Make the Nth catalog step fail, for every N a create takes: each failed
+ * create leaves no file and the catalog as it was. */
+static void
+test_create_failure_injection(void **state)
+{
+    Fixture *f = *state;
+    int failures = 0;
+
+    for (int n = 1; n < 60; n++) {
+        int rows = sql_int(f, "SELECT count(*) FROM volumes");
+        int events = sql_int(f, "SELECT count(*) FROM events");
+        scCatalogFailCountdown = n;
+        scStorageVolPtr vol = create_raw(f, "inj.img", 1 << 20, 0);
+        scCatalogFailCountdown = 0;
+        if (vol) {
+            scStorageVolFree(vol);
+            break;
+        }
+        failures++;
+        assert_int_equal(scGetLastError()->code, SC_ERR_CATALOG);
+        assert_false(exists_in(f, "inj.img"));
+        assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), rows);
+        assert_int_equal(sql_int(f, "SELECT count(*) FROM events"), events);
+    }
+    assert_true(failures >= 3);
+    assert_true(exists_in(f, "inj.img"));
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 1);
+}
+
 int
 main(void)
 {
@@ -860,6 +891,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kill_during_refresh, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_during_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_processes_create, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_failure_injection, setup, teardown),
     };
     return cmocka_run_group_tests_name("volume", tests, NULL, NULL);
 }

@@ -308,10 +308,14 @@ int scStoragePoolUndefine(scStoragePoolPtr pool);
 
 /*
  * scStoragePoolCreate:
- * Starts (activates) an inactive pool through its backend. @flags must be
- * 0. Fails with SC_ERR_OPERATION_UNSUPPORTED while the pool type's backend
- * is not in this version of storcat, SC_ERR_OPERATION_INVALID if the pool is
- * already active. Returns 0 or -1.
+ * Starts (activates) an inactive pool through its backend, then refreshes
+ * it (scStoragePoolRefresh); if the refresh fails the pool is stopped
+ * again. @flags: 0, or SC_STORAGE_POOL_CREATE_WITH_BUILD[_OVERWRITE |
+ * _NO_OVERWRITE] to build it first (see scStoragePoolBuild). Fails with
+ * SC_ERR_OPERATION_UNSUPPORTED while the pool type's backend is not in
+ * this version of storcat (only dir pools have one today),
+ * SC_ERR_OPERATION_INVALID if the pool is already active. An active pool
+ * stays active until it is stopped or the host reboots. Returns 0 or -1.
  */
 int scStoragePoolCreate(scStoragePoolPtr pool, unsigned int flags);
 
