@@ -457,6 +457,36 @@ next_hole(int fd, off_t off, off_t end)
     return h < end ? h : end;
 }
 
+/* Write all of @buf; with @sparse (and a seekable @out), blocks of
+ * SPARSE_BLOCK zero bytes are skipped, leaving holes. */
+#define SPARSE_BLOCK (64 * 1024)
+
+static int
+write_chunk(int out, bool seekable, bool sparse, const unsigned char *buf, size_t n,
+            unsigned long long off, const char *what)
+{
+    for (size_t w = 0; w < n;) {
+        size_t len = n - w;
+        if (sparse && seekable) {
+            len = len < SPARSE_BLOCK ? len : SPARSE_BLOCK;
+            if (all_zero(buf + w, len)) {
+                w += len;
+                continue;
+            }
+        }
+        ssize_t r = seekable ? pwrite(out, buf + w, len, (off_t) (off + w))
+                             : write(out, buf + w, len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            scReportSystemError(SC_FROM_STORAGE, errno, "%s: write failed", what);
+            return -1;
+        }
+        w += (size_t) r;
+    }
+    return 0;
+}
+
 /*
  * Copy [@src_off, @src_off + @len) of @in to @out at @dst_off. Holes of @in
  * are skipped when @in is seekable; with @sparse, all-zero chunks are not
@@ -502,20 +532,8 @@ copy_range(int in, bool in_seekable, unsigned long long src_off, int out, bool o
         }
         if (n == 0)
             break;
-        if (!(sparse && out_seekable && all_zero(buf, (size_t) n))) {
-            for (ssize_t w = 0; w < n;) {
-                ssize_t r = out_seekable ? pwrite(out, buf + w, (size_t) (n - w),
-                                                  (off_t) (dst_off + done + (unsigned long long) w))
-                                         : write(out, buf + w, (size_t) (n - w));
-                if (r < 0 && errno == EINTR)
-                    continue;
-                if (r <= 0) {
-                    scReportSystemError(SC_FROM_STORAGE, errno, "%s: write failed", what);
-                    return -1;
-                }
-                w += r;
-            }
-        }
+        if (write_chunk(out, out_seekable, sparse, buf, (size_t) n, dst_off + done, what) < 0)
+            return -1;
         done += (unsigned long long) n;
         if (scProgressReport(progress, done, to_eof ? 0 : len) < 0)
             return -1;

@@ -1,6 +1,9 @@
 /*
- * bench_common.c: clock, statistics and the dataset of the benchmarks.
+ * bench_common.c: clock, statistics, output lines, the dataset, the order
+ * of the random lookups, the readdir+fstatat limit and memory figures of
+ * the benchmark drivers (see bench_common.h).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,6 +22,12 @@ benchNow(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t) ts.tv_sec * 1000000000ull + (uint64_t) ts.tv_nsec;
+}
+
+double
+benchMsSince(uint64_t t0)
+{
+    return (double) (benchNow() - t0) / 1e6;
 }
 
 static int
@@ -47,6 +56,25 @@ benchReport(const char *name, BenchStats s, const char *unit, size_t reps)
 {
     printf("%-28s %12.3f %12.3f %12.3f %12.3f %-4s %zu\n", name, s.median, s.min, s.max, s.p99,
            unit, reps);
+    fflush(stdout);
+}
+
+void
+benchReportOne(const char *name, double value, const char *unit)
+{
+    BenchStats s = { value, value, value, value };
+    benchReport(name, s, unit, 1);
+}
+
+void
+benchReportRefused(const char *name, const char *why)
+{
+    printf("%-28s %12s %12s %12s %12s %-4s %d\n", name, "-", "-", "-", "-", "refused", 0);
+    /* One line, so that the table can quote it. */
+    printf("# %s: ", name);
+    for (const char *p = why; *p; p++)
+        putchar(*p == '\n' ? ' ' : *p);
+    putchar('\n');
     fflush(stdout);
 }
 
@@ -97,28 +125,31 @@ int
 benchPopulate(const char *dir, size_t n)
 {
     char base[4096], path[4200], name[64];
-    size_t qlen = 0;
-    char *qcow2;
+    size_t qlen = 0, made = 0;
+    char *qcow2 = NULL;
+    int ret = -1;
 
     if (mkdir(dir, 0755) < 0 && errno != EEXIST)
         return -1;
     snprintf(base, sizeof(base), "%s.base.img", dir);
     if (access(base, F_OK) < 0 && write_file(base, NULL, 0, 1 << 30) < 0)
         return -1;
-    if (!(qcow2 = qcow2_template(dir, base, &qlen)))
-        return -1;
     for (size_t i = 0; i < n; i++) {
         benchFileName(i, name, sizeof(name));
         snprintf(path, sizeof(path), "%s/%s", dir, name);
         if (access(path, F_OK) == 0)
             continue;
-        if (i % 10 == 9 ? write_file(path, qcow2, qlen, 0) : write_file(path, NULL, 0, 1 << 30)) {
-            free(qcow2);
-            return -1;
-        }
+        /* qemu-img runs once per directory, and only if a file is missing. */
+        if (i % 10 == 9 && !qcow2 && !(qcow2 = qcow2_template(dir, base, &qlen)))
+            goto cleanup;
+        if (i % 10 == 9 ? write_file(path, qcow2, qlen, 0) : write_file(path, NULL, 0, 1 << 30))
+            goto cleanup;
+        made++;
     }
+    ret = made > 0;
+cleanup:
     free(qcow2);
-    return 0;
+    return ret;
 }
 
 int
@@ -128,14 +159,18 @@ benchTouch(const char *dir, size_t n, double pct)
     char path[4200], name[64];
 
     for (size_t i = 0; i < n; i += step) {
+        struct stat st;
+        int fd;
+
         benchFileName(i, name, sizeof(name));
         snprintf(path, sizeof(path), "%s/%s", dir, name);
-        int fd = open(path, O_WRONLY);
-        /* Grow raw files by a byte; rewrite the first byte of an image. */
-        if (fd < 0)
+        /* Grow raw files by 512 bytes; rewrite the first byte of an image. */
+        if ((fd = open(path, O_RDWR)) < 0)
             return -1;
-        struct stat st;
-        fstat(fd, &st);
+        if (fstat(fd, &st) < 0) {
+            close(fd);
+            return -1;
+        }
         if (i % 10 == 9) {
             char c;
             if (pread(fd, &c, 1, 0) != 1 || pwrite(fd, &c, 1, 0) != 1) {
@@ -151,10 +186,153 @@ benchTouch(const char *dir, size_t n, double pct)
     return 0;
 }
 
+size_t
+benchSetPools(const BenchSet *s)
+{
+    return s->npools ? s->npools : 1;
+}
+
+size_t
+benchSetTotal(const BenchSet *s)
+{
+    return benchSetPools(s) * s->per;
+}
+
+void
+benchSetPoolDir(const BenchSet *s, size_t pool, char *buf, size_t len)
+{
+    if (s->npools)
+        snprintf(buf, len, "%s/p%03zu", s->dir, pool);
+    else
+        snprintf(buf, len, "%s", s->dir);
+}
+
+void
+benchSetVolPath(const BenchSet *s, size_t idx, char *buf, size_t len)
+{
+    char name[64];
+
+    benchFileName(idx % s->per, name, sizeof(name));
+    if (s->npools)
+        snprintf(buf, len, "%s/p%03zu/%s", s->dir, idx / s->per, name);
+    else
+        snprintf(buf, len, "%s/%s", s->dir, name);
+}
+
+int
+benchSetPopulate(const BenchSet *s)
+{
+    char dir[4096];
+    int made = 0, r;
+
+    if (s->npools && mkdir(s->dir, 0755) < 0 && errno != EEXIST)
+        return -1;
+    for (size_t p = 0; p < benchSetPools(s); p++) {
+        benchSetPoolDir(s, p, dir, sizeof(dir));
+        if ((r = benchPopulate(dir, s->per)) < 0)
+            return -1;
+        made |= r;
+    }
+    /* New files leave dirty inodes behind: without this, the first catalog
+     * commit (an fdatasync) would pay for writing them all back. */
+    if (made)
+        sync();
+    return 0;
+}
+
+size_t
+benchReaddirStat(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    struct stat st;
+    size_t n = 0;
+
+    if (!d)
+        return 0;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.' && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+size_t
+benchSetReaddirStat(const BenchSet *s)
+{
+    char dir[4096];
+    size_t n = 0;
+
+    for (size_t p = 0; p < benchSetPools(s); p++) {
+        benchSetPoolDir(s, p, dir, sizeof(dir));
+        n += benchReaddirStat(dir);
+    }
+    return n;
+}
+
+size_t *
+benchLookupOrder(size_t total, size_t n, uint64_t seed)
+{
+    size_t *v = malloc((n ? n : 1) * sizeof(*v));
+    uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+
+    if (!v)
+        return NULL;
+    /* xorshift64*: the same sequence whatever the C library's rand(). */
+    for (size_t i = 0; i < n; i++) {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        v[i] = (size_t) ((x * 0x2545F4914F6CDD1Dull) >> 11) % total;
+    }
+    return v;
+}
+
+long
+benchProcStatusKiB(pid_t pid, const char *field)
+{
+    char path[64], line[256];
+    size_t flen = strlen(field);
+    long kib = -1;
+    FILE *f;
+
+    if (pid)
+        snprintf(path, sizeof(path), "/proc/%ld/status", (long) pid);
+    else
+        snprintf(path, sizeof(path), "/proc/self/status");
+    if (!(f = fopen(path, "r")))
+        return -1;
+    while (fgets(line, sizeof(line), f))
+        if (strncmp(line, field, flen) == 0 && line[flen] == ':') {
+            kib = strtol(line + flen + 1, NULL, 10);
+            break;
+        }
+    fclose(f);
+    return kib;
+}
+
 long
 benchPeakRssKiB(void)
 {
     struct rusage ru;
+    long hwm = benchProcStatusKiB(0, "VmHWM");
+
+    /* VmHWM follows benchPeakReset; ru_maxrss never goes down. */
+    if (hwm >= 0)
+        return hwm;
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_maxrss;
+}
+
+int
+benchPeakReset(void)
+{
+    int fd = open("/proc/self/clear_refs", O_WRONLY);
+    int ok;
+
+    if (fd < 0)
+        return -1;
+    ok = write(fd, "5", 1) == 1;
+    close(fd);
+    return ok ? 0 : -1;
 }

@@ -1,27 +1,52 @@
 /*
- * bench_storcat.c: storcat's side of the dir-pool benchmarks, and the
- * limits it is measured against.
+ * bench_storcat.c: storcat's side of the benchmarks, and the limits it is
+ * measured against. bench_libvirt.c is the other side; bench/run runs both
+ * on the same data and makes the table.
  *
  *   bench_storcat DIR N [REPS [LOOKUPS]]
- *
- * builds the dataset of N files in DIR (bench_common.c), then prints one
- * line per figure: name, median, min, max, p99, unit, repetitions.
+ *       one dir pool of N files in DIR (made if missing):
  *   limit_readdir_fstatat   one readdir + fstatat pass over DIR (the limit of a refresh)
  *   refresh_first           start of a new pool on a new catalog (scan, probe all, insert)
  *   refresh_unchanged       scStoragePoolRefresh, nothing changed
  *   refresh_1pct            scStoragePoolRefresh after 1% of the files changed
- *   lookup_path/key/uuid/name   one lookup call, per call, over LOOKUPS random volumes
+ *   rss_refresh             peak resident memory during the refreshes above
+ *   lookup_path/key/name/uuid   one lookup call, per call, over LOOKUPS random volumes
+ *   rss_lookup              peak resident memory during the path/key/name lookups
  *   limit_sqlite_lookup     a bare prepared, indexed SQLite lookup by path on the same catalog
  *   list_all_info           scStoragePoolListAllVolumes + scStorageVolGetInfo of every volume
- *   peak_rss                peak resident memory of this process
+ *   rss_list                peak resident memory during the listing
+ *
+ *   bench_storcat --pools ROOT NPOOLS PER [LOOKUPS]
+ *       NPOOLS pools of PER files (ROOT/p000 ...): start_all (once), the
+ *       same lookups over all volumes of all pools, and limit_sqlite_lookup.
+ *
+ *   bench_storcat --inventory ROOT NPOOLS PER [REPS]
+ *       the large inventory (100 pools of 10,000 = 1,000,000 volumes):
+ *   create_files            making the files that were missing (once)
+ *   limit_readdir_fstatat   readdir + fstatat over all the pools' directories
+ *   start_all               starting every pool on a new catalog (once)
+ *   refresh_all_unchanged   scStoragePoolRefresh of every pool, nothing changed
+ *   list_all_info, rss_list listing every volume of every pool with its info
+ *   cold_start              a new process (posix_spawn + exec of this program):
+ *                           scConnectOpen of the catalog + one scStorageVolLookupByPath,
+ *                           from just before the spawn to the answer
+ *   cold_inproc             the same, from the new process's main() to the answer
+ *   cold_rss                peak resident memory of that process
+ *
+ *   bench_storcat --cold CATALOG PATH     (the process started by cold_start)
+ *
+ * Every line: name, median, min, max, p99, unit, repetitions (or lookups).
+ * Lines starting with '#' are comments (versions, counts).
  */
-#include <dirent.h>
-#include <fcntl.h>
+#include <errno.h>
+#include <spawn.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench_common.h"
@@ -34,196 +59,311 @@
         exit(1);                                                             \
     } while (0)
 
-static double
-ms_since(uint64_t t0)
-{
-    return (double) (benchNow() - t0) / 1e6;
-}
+extern char **environ;
 
-/* The limit: what any refresh must at least do. */
-static size_t
-readdir_fstatat(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    struct stat st;
-    size_t n = 0;
+typedef enum {
+    BY_PATH,
+    BY_KEY,
+    BY_NAME,
+    BY_UUID,
+} LookupKind;
 
-    if (!d)
-        return 0;
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.' && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-            n++;
-    closedir(d);
-    return n;
+/* What the lookups of one run work on. */
+typedef struct {
+    scConnectPtr conn;      /* the connection */
+    scStoragePoolPtr *pools; /* one handle per pool of the set */
+    const BenchSet *set;    /* the pools' files */
+    char **uuids;           /* volume i's UUID string (BY_UUID only) */
+} Lookups;
+
+/* Remove the catalog file (and its WAL) and open a new one. */
+static scConnectPtr
+open_fresh(const char *catalog)
+{
+    char path[4200];
+    scConnectPtr conn;
+
+    unlink(catalog);
+    snprintf(path, sizeof(path), "%s-wal", catalog);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s-shm", catalog);
+    unlink(path);
+    if (!(conn = scConnectOpen(catalog, 0)))
+        DIE("open %s", catalog);
+    return conn;
 }
 
 static scStoragePoolPtr
-fresh_pool(const char *catalog, const char *dir, scConnectPtr *conn)
+define_pool(scConnectPtr conn, const char *name, const char *dir)
 {
-    char xml[8192], rm[3 * 4096 + 64];
+    char xml[8192];
     scStoragePoolPtr pool;
 
-    snprintf(rm, sizeof(rm), "rm -f '%s' '%s-wal' '%s-shm'", catalog, catalog, catalog);
-    if (system(rm) != 0)
-        DIE("cannot remove %s", catalog);
-    if (!(*conn = scConnectOpen(catalog, 0)))
-        DIE("open %s", catalog);
     snprintf(xml, sizeof(xml),
-             "<pool type='dir'><name>bench</name><target><path>%s</path></target></pool>", dir);
-    if (!(pool = scStoragePoolDefineXML(*conn, xml, 0)))
-        DIE("define");
+             "<pool type='dir'><name>%s</name><target><path>%s</path></target></pool>", name,
+             dir);
+    if (!(pool = scStoragePoolDefineXML(conn, xml, 0)))
+        DIE("define %s", name);
     return pool;
 }
 
-typedef scStorageVolPtr (*LookupFn)(scConnectPtr conn, scStoragePoolPtr pool, const char *s);
+/* Define and start every pool of @s on @conn; returns the handles. */
+static scStoragePoolPtr *
+start_pools(scConnectPtr conn, const BenchSet *s, const char *prefix)
+{
+    size_t np = benchSetPools(s);
+    scStoragePoolPtr *pools = calloc(np, sizeof(*pools));
+    char name[64], dir[4096];
 
-static scStorageVolPtr
-by_path(scConnectPtr c, scStoragePoolPtr p, const char *s)
-{
-    (void) p;
-    return scStorageVolLookupByPath(c, s);
-}
-static scStorageVolPtr
-by_key(scConnectPtr c, scStoragePoolPtr p, const char *s)
-{
-    (void) p;
-    return scStorageVolLookupByKey(c, s);
-}
-static scStorageVolPtr
-by_uuid(scConnectPtr c, scStoragePoolPtr p, const char *s)
-{
-    (void) p;
-    return scStorageVolLookupByUUIDString(c, s);
-}
-static scStorageVolPtr
-by_name(scConnectPtr c, scStoragePoolPtr p, const char *s)
-{
-    (void) c;
-    return scStorageVolLookupByName(p, s);
+    for (size_t p = 0; p < np; p++) {
+        snprintf(name, sizeof(name), "%s%03zu", prefix, p);
+        benchSetPoolDir(s, p, dir, sizeof(dir));
+        pools[p] = define_pool(conn, name, dir);
+    }
+    for (size_t p = 0; p < np; p++)
+        if (scStoragePoolCreate(pools[p], 0) < 0)
+            DIE("start pool %zu", p);
+    return pools;
 }
 
 static void
-bench_lookups(scConnectPtr conn, scStoragePoolPtr pool, const char *name, LookupFn fn,
-              char **keys, size_t nkeys, size_t lookups)
+free_pools(scStoragePoolPtr *pools, size_t np)
 {
-    double *t = malloc(lookups * sizeof(*t));
+    for (size_t p = 0; p < np; p++)
+        scStoragePoolFree(pools[p]);
+    free(pools);
+}
 
-    srand(42);
-    for (size_t i = 0; i < lookups; i++) {
-        const char *k = keys[(size_t) rand() % nkeys];
-        uint64_t t0 = benchNow();
-        scStorageVolPtr v = fn(conn, pool, k);
-        t[i] = (double) (benchNow() - t0) / 1e3;
-        if (!v)
-            DIE("lookup of %s", k);
-        scStorageVolFree(v);
+/* One lookup of volume @idx; the key is made before the clock starts. */
+static scStorageVolPtr
+lookup_one(const Lookups *l, LookupKind kind, size_t idx, double *us)
+{
+    char key[4200];
+    scStoragePoolPtr pool = l->pools[idx / l->set->per];
+    scStorageVolPtr vol = NULL;
+    uint64_t t0;
+
+    if (kind == BY_NAME)
+        benchFileName(idx % l->set->per, key, sizeof(key));
+    else if (kind == BY_UUID)
+        snprintf(key, sizeof(key), "%s", l->uuids[idx]);
+    else
+        benchSetVolPath(l->set, idx, key, sizeof(key));
+    t0 = benchNow();
+    switch (kind) {
+    case BY_PATH:
+        vol = scStorageVolLookupByPath(l->conn, key);
+        break;
+    case BY_KEY:
+        vol = scStorageVolLookupByKey(l->conn, key);
+        break;
+    case BY_NAME:
+        vol = scStorageVolLookupByName(pool, key);
+        break;
+    case BY_UUID:
+        vol = scStorageVolLookupByUUIDString(l->conn, key);
+        break;
     }
+    *us = (double) (benchNow() - t0) / 1e3;
+    if (!vol)
+        DIE("lookup of '%s'", key);
+    return vol;
+}
+
+/* @lookups random lookups of one kind, after 1,000 warm-up lookups drawn
+ * from another seed (bench_libvirt.c does the same). */
+static void
+bench_lookups(const Lookups *l, LookupKind kind, const char *name, size_t lookups)
+{
+    size_t total = benchSetTotal(l->set), nwarm = lookups < 1000 ? lookups : 1000;
+    size_t *warm = benchLookupOrder(total, nwarm, BENCH_WARM_SEED);
+    size_t *order = benchLookupOrder(total, lookups, BENCH_SEED);
+    double *t = malloc(lookups * sizeof(*t)), dummy;
+
+    if (!warm || !order || !t)
+        DIE("out of memory");
+    for (size_t i = 0; i < nwarm; i++)
+        scStorageVolFree(lookup_one(l, kind, warm[i], &dummy));
+    for (size_t i = 0; i < lookups; i++)
+        scStorageVolFree(lookup_one(l, kind, order[i], &t[i]));
     benchReport(name, benchStats(t, lookups), "us", lookups);
     free(t);
+    free(order);
+    free(warm);
 }
 
+/* The limit of a lookup: a bare prepared statement on the volumes' path
+ * index of the same catalog, the same random paths. */
 static void
-bench_sqlite(const char *catalog, char **paths, size_t n, size_t lookups)
+bench_sqlite(const char *catalog, const BenchSet *s, size_t lookups)
 {
+    size_t total = benchSetTotal(s), nwarm = lookups < 1000 ? lookups : 1000;
+    size_t *warm = benchLookupOrder(total, nwarm, BENCH_WARM_SEED);
+    size_t *order = benchLookupOrder(total, lookups, BENCH_SEED);
+    double *t = malloc(lookups * sizeof(*t));
+    char path[4200];
     sqlite3 *db;
     sqlite3_stmt *st;
-    double *t = malloc(lookups * sizeof(*t));
 
     if (sqlite3_open_v2(catalog, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
         sqlite3_prepare_v3(db, "SELECT id, uuid, name, key FROM volumes WHERE path = ?1", -1,
                            SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
-        DIE("sqlite");
-    srand(42);
-    for (size_t i = 0; i < lookups; i++) {
-        const char *k = paths[(size_t) rand() % n];
+        DIE("sqlite: %s", sqlite3_errmsg(db));
+    for (size_t i = 0; i < nwarm + lookups; i++) {
+        size_t idx = i < nwarm ? warm[i] : order[i - nwarm];
+        benchSetVolPath(s, idx, path, sizeof(path));
         uint64_t t0 = benchNow();
-        sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_ROW)
-            DIE("sqlite lookup");
+            DIE("sqlite lookup of '%s'", path);
         sqlite3_reset(st);
-        t[i] = (double) (benchNow() - t0) / 1e3;
+        if (i >= nwarm)
+            t[i - nwarm] = (double) (benchNow() - t0) / 1e3;
     }
     benchReport("limit_sqlite_lookup", benchStats(t, lookups), "us", lookups);
     sqlite3_finalize(st);
     sqlite3_close(db);
     free(t);
+    free(order);
+    free(warm);
 }
 
-static void
-collect_keys(scStoragePoolPtr pool, char ***paths, char ***uuids, char ***names, size_t *n)
+/* The UUID of every volume, by volume number (listings are sorted by name,
+ * which is the files' order). */
+static char **
+collect_uuids(scStoragePoolPtr *pools, const BenchSet *s)
 {
-    scStorageVolPtr *vols;
-    int cnt = scStoragePoolListAllVolumes(pool, &vols, 0);
+    char **uuids = calloc(benchSetTotal(s), sizeof(char *));
 
-    if (cnt <= 0)
-        DIE("list");
-    *paths = calloc((size_t) cnt, sizeof(char *));
-    *uuids = calloc((size_t) cnt, sizeof(char *));
-    *names = calloc((size_t) cnt, sizeof(char *));
-    for (int i = 0; i < cnt; i++) {
-        char u[SC_UUID_STRING_BUFLEN];
-        (*paths)[i] = scStorageVolGetPath(vols[i]);
-        scStorageVolGetUUIDString(vols[i], u);
-        (*uuids)[i] = strdup(u);
-        (*names)[i] = strdup(scStorageVolGetName(vols[i]));
-        scStorageVolFree(vols[i]);
+    for (size_t p = 0; p < benchSetPools(s); p++) {
+        scStorageVolPtr *vols;
+        int cnt = scStoragePoolListAllVolumes(pools[p], &vols, 0);
+
+        if (cnt != (int) s->per)
+            DIE("pool %zu lists %d volumes, not %zu", p, cnt, s->per);
+        for (int i = 0; i < cnt; i++) {
+            char u[SC_UUID_STRING_BUFLEN];
+            if (scStorageVolGetUUIDString(vols[i], u) < 0)
+                DIE("uuid");
+            uuids[p * s->per + (size_t) i] = strdup(u);
+            scStorageVolFree(vols[i]);
+        }
+        free(vols);
     }
-    free(vols);
-    *n = (size_t) cnt;
+    return uuids;
 }
 
 static void
-free_keys(char **v, size_t n)
+free_uuids(char **uuids, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
+        free(uuids[i]);
+    free(uuids);
 }
 
-int
-main(int argc, char **argv)
+/* All lookups of a set, storcat's and the SQLite limit. */
+static void
+bench_all_lookups(scConnectPtr conn, scStoragePoolPtr *pools, const BenchSet *s,
+                  const char *catalog, size_t lookups)
 {
-    const char *dir;
-    size_t n, reps, lookups, nkeys;
-    char catalog[4096];
-    double *t;
-    scConnectPtr conn = NULL;
-    scStoragePoolPtr pool = NULL;
-    char **paths, **uuids, **names;
+    Lookups l = { conn, pools, s, NULL };
 
-    if (argc < 3) {
-        fprintf(stderr, "usage: bench_storcat DIR N [REPS [LOOKUPS]]\n");
-        return 2;
+    benchPeakReset();
+    bench_lookups(&l, BY_PATH, "lookup_path", lookups);
+    bench_lookups(&l, BY_KEY, "lookup_key", lookups);
+    bench_lookups(&l, BY_NAME, "lookup_name", lookups);
+    benchReportOne("rss_lookup", (double) benchPeakRssKiB() / 1024.0, "MiB");
+    bench_sqlite(catalog, s, lookups);
+    l.uuids = collect_uuids(pools, s);
+    bench_lookups(&l, BY_UUID, "lookup_uuid", lookups);
+    free_uuids(l.uuids, benchSetTotal(s));
+}
+
+/* List every volume of every pool with its info; time and peak memory. */
+static void
+bench_list(scStoragePoolPtr *pools, const BenchSet *s, size_t reps)
+{
+    double *t = calloc(reps, sizeof(*t));
+
+    benchPeakReset();
+    for (size_t r = 0; r < reps; r++) {
+        size_t seen = 0;
+        uint64_t t0 = benchNow();
+        for (size_t p = 0; p < benchSetPools(s); p++) {
+            scStorageVolPtr *vols;
+            int cnt = scStoragePoolListAllVolumes(pools[p], &vols, 0);
+            if (cnt < 0)
+                DIE("list");
+            for (int i = 0; i < cnt; i++) {
+                scStorageVolInfo info;
+                if (scStorageVolGetInfo(vols[i], &info) < 0)
+                    DIE("info");
+                scStorageVolFree(vols[i]);
+            }
+            free(vols);
+            seen += (size_t) cnt;
+        }
+        t[r] = benchMsSince(t0);
+        if (seen != benchSetTotal(s))
+            DIE("listed %zu volumes, not %zu", seen, benchSetTotal(s));
     }
-    dir = argv[1];
-    n = strtoul(argv[2], NULL, 10);
-    reps = argc > 3 ? strtoul(argv[3], NULL, 10) : 5;
-    lookups = argc > 4 ? strtoul(argv[4], NULL, 10) : 100000;
-    t = calloc(reps, sizeof(*t));
-    snprintf(catalog, sizeof(catalog), "%s.catalog.db", dir);
-    if (benchPopulate(dir, n) < 0)
-        DIE("cannot make the dataset in %s", dir);
+    benchReport("list_all_info", benchStats(t, reps), "ms", reps);
+    benchReportOne("rss_list", (double) benchPeakRssKiB() / 1024.0, "MiB");
+    free(t);
+}
 
-    readdir_fstatat(dir); /* warm the caches, as for every figure below */
+static void
+bench_limit(const BenchSet *s, size_t reps)
+{
+    double *t = calloc(reps, sizeof(*t));
+
+    benchSetReaddirStat(s); /* warm the caches, as for every figure below */
     for (size_t r = 0; r < reps; r++) {
         uint64_t t0 = benchNow();
-        if (readdir_fstatat(dir) != n + 0)
-            fprintf(stderr, "bench_storcat: %s holds more than the dataset\n", dir);
-        t[r] = ms_since(t0);
+        if (benchSetReaddirStat(s) != benchSetTotal(s))
+            fprintf(stderr, "bench_storcat: %s holds more than the dataset\n", s->dir);
+        t[r] = benchMsSince(t0);
     }
     benchReport("limit_readdir_fstatat", benchStats(t, reps), "ms", reps);
+    free(t);
+}
 
+static void
+print_versions(void)
+{
+    unsigned long v = 0;
+
+    scGetVersion(&v);
+    printf("# storcat %lu.%lu.%lu, sqlite %s\n", v / 1000000, v / 1000 % 1000, v % 1000,
+           sqlite3_libversion());
+}
+
+static int
+mode_single(const char *dir, size_t n, size_t reps, size_t lookups)
+{
+    BenchSet s = { dir, 0, n };
+    char catalog[4200];
+    double *t = calloc(reps, sizeof(*t));
+    scConnectPtr conn = NULL;
+    scStoragePoolPtr pool = NULL;
+
+    snprintf(catalog, sizeof(catalog), "%s.catalog.db", dir);
+    if (benchSetPopulate(&s) < 0)
+        DIE("cannot make the dataset in %s", dir);
+    bench_limit(&s, reps);
+
+    benchPeakReset();
     for (size_t r = 0; r < reps; r++) {
         if (pool) {
             scStoragePoolFree(pool);
             scConnectClose(conn);
         }
-        pool = fresh_pool(catalog, dir, &conn);
+        conn = open_fresh(catalog);
+        pool = define_pool(conn, "bench", dir);
         uint64_t t0 = benchNow();
         if (scStoragePoolCreate(pool, 0) < 0)
             DIE("start");
-        t[r] = ms_since(t0);
+        t[r] = benchMsSince(t0);
     }
     benchReport("refresh_first", benchStats(t, reps), "ms", reps);
     if (scStoragePoolNumOfVolumes(pool) != (int) n)
@@ -233,7 +373,7 @@ main(int argc, char **argv)
         uint64_t t0 = benchNow();
         if (scStoragePoolRefresh(pool, 0) < 0)
             DIE("refresh");
-        t[r] = ms_since(t0);
+        t[r] = benchMsSince(t0);
     }
     benchReport("refresh_unchanged", benchStats(t, reps), "ms", reps);
 
@@ -243,39 +383,168 @@ main(int argc, char **argv)
         uint64_t t0 = benchNow();
         if (scStoragePoolRefresh(pool, 0) < 0)
             DIE("refresh");
-        t[r] = ms_since(t0);
+        t[r] = benchMsSince(t0);
     }
     benchReport("refresh_1pct", benchStats(t, reps), "ms", reps);
+    benchReportOne("rss_refresh", (double) benchPeakRssKiB() / 1024.0, "MiB");
 
-    collect_keys(pool, &paths, &uuids, &names, &nkeys);
-    bench_lookups(conn, pool, "lookup_path", by_path, paths, nkeys, lookups);
-    bench_lookups(conn, pool, "lookup_key", by_key, paths, nkeys, lookups);
-    bench_lookups(conn, pool, "lookup_uuid", by_uuid, uuids, nkeys, lookups);
-    bench_lookups(conn, pool, "lookup_name", by_name, names, nkeys, lookups);
-    bench_sqlite(catalog, paths, nkeys, lookups);
-
-    for (size_t r = 0; r < reps; r++) {
-        scStorageVolPtr *vols;
-        uint64_t t0 = benchNow();
-        int cnt = scStoragePoolListAllVolumes(pool, &vols, 0);
-        for (int i = 0; i < cnt; i++) {
-            scStorageVolInfo info;
-            if (scStorageVolGetInfo(vols[i], &info) < 0)
-                DIE("info");
-            scStorageVolFree(vols[i]);
-        }
-        free(vols);
-        t[r] = ms_since(t0);
-    }
-    benchReport("list_all_info", benchStats(t, reps), "ms", reps);
-
-    double rss = (double) benchPeakRssKiB() / 1024.0;
-    benchReport("peak_rss", benchStats(&rss, 1), "MiB", 1);
-    free_keys(paths, nkeys);
-    free_keys(uuids, nkeys);
-    free_keys(names, nkeys);
+    bench_all_lookups(conn, &pool, &s, catalog, lookups);
+    bench_list(&pool, &s, reps);
     scStoragePoolFree(pool);
     scConnectClose(conn);
     free(t);
     return 0;
+}
+
+static int
+mode_pools(const char *root, size_t npools, size_t per, size_t lookups)
+{
+    BenchSet s = { root, npools, per };
+    char catalog[4200];
+    scConnectPtr conn;
+    scStoragePoolPtr *pools;
+
+    snprintf(catalog, sizeof(catalog), "%s.catalog.db", root);
+    if (benchSetPopulate(&s) < 0)
+        DIE("cannot make the dataset in %s", root);
+    benchSetReaddirStat(&s);
+    conn = open_fresh(catalog);
+    uint64_t t0 = benchNow();
+    pools = start_pools(conn, &s, "p");
+    benchReportOne("start_all", benchMsSince(t0), "ms");
+    bench_all_lookups(conn, pools, &s, catalog, lookups);
+    free_pools(pools, npools);
+    scConnectClose(conn);
+    return 0;
+}
+
+/* Start this program as "--cold CATALOG PATH" and time it to its answer. */
+static void
+cold_once(const char *catalog, const char *path, double *ms, double *inproc, double *rss)
+{
+    char *argv[] = { "bench_storcat", "--cold", (char *) catalog, (char *) path, NULL };
+    posix_spawn_file_actions_t fa;
+    unsigned long long end = 0, start = 0;
+    struct rusage ru;
+    int fds[2], status;
+    pid_t pid;
+    FILE *f;
+
+    if (pipe(fds) < 0 || posix_spawn_file_actions_init(&fa) != 0 ||
+        posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO) != 0 ||
+        posix_spawn_file_actions_addclose(&fa, fds[0]) != 0)
+        DIE("pipe");
+    uint64_t t0 = benchNow();
+    if ((errno = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ)) != 0)
+        DIE("spawn: %s", strerror(errno));
+    close(fds[1]);
+    f = fdopen(fds[0], "r");
+    if (!f || fscanf(f, "%llu %llu", &end, &start) != 2)
+        DIE("no answer from the cold process");
+    fclose(f);
+    if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        DIE("cold process failed");
+    posix_spawn_file_actions_destroy(&fa);
+    *ms = (double) (end - t0) / 1e6;
+    *inproc = (double) (end - start) / 1e6;
+    *rss = (double) ru.ru_maxrss / 1024.0;
+}
+
+static int
+mode_inventory(const char *root, size_t npools, size_t per, size_t reps)
+{
+    BenchSet s = { root, npools, per };
+    char catalog[4200], path[4200];
+    double *t = calloc(reps, sizeof(*t)), *in = calloc(reps, sizeof(*in));
+    double *rss = calloc(reps, sizeof(*rss));
+    size_t *first = benchLookupOrder(benchSetTotal(&s), 1, BENCH_SEED);
+    scConnectPtr conn;
+    scStoragePoolPtr *pools;
+
+    snprintf(catalog, sizeof(catalog), "%s.catalog.db", root);
+    uint64_t t0 = benchNow();
+    if (benchSetPopulate(&s) < 0)
+        DIE("cannot make the dataset in %s", root);
+    benchReportOne("create_files", benchMsSince(t0), "ms");
+    bench_limit(&s, reps);
+
+    conn = open_fresh(catalog);
+    benchPeakReset();
+    t0 = benchNow();
+    pools = start_pools(conn, &s, "m");
+    benchReportOne("start_all", benchMsSince(t0), "ms");
+    benchReportOne("rss_start", (double) benchPeakRssKiB() / 1024.0, "MiB");
+    for (size_t r = 0; r < reps; r++) {
+        t0 = benchNow();
+        for (size_t p = 0; p < npools; p++)
+            if (scStoragePoolRefresh(pools[p], 0) < 0)
+                DIE("refresh");
+        t[r] = benchMsSince(t0);
+    }
+    benchReport("refresh_all_unchanged", benchStats(t, reps), "ms", reps);
+    bench_list(pools, &s, reps);
+    free_pools(pools, npools);
+    scConnectClose(conn);
+
+    /* The volume looked up is the first of the lookup order, as for libvirt. */
+    benchSetVolPath(&s, first[0], path, sizeof(path));
+    for (size_t r = 0; r < reps; r++)
+        cold_once(catalog, path, &t[r], &in[r], &rss[r]);
+    benchReport("cold_start", benchStats(t, reps), "ms", reps);
+    benchReport("cold_inproc", benchStats(in, reps), "ms", reps);
+    benchReport("cold_rss", benchStats(rss, reps), "MiB", reps);
+    free(first);
+    free(rss);
+    free(in);
+    free(t);
+    return 0;
+}
+
+/* The process that cold_start times: open, one lookup, print the clock. */
+static int
+mode_cold(const char *catalog, const char *path)
+{
+    uint64_t start = benchNow();
+    scConnectPtr conn = scConnectOpen(catalog, 0);
+    scStorageVolPtr vol;
+
+    if (!conn || !(vol = scStorageVolLookupByPath(conn, path)))
+        DIE("cold lookup of '%s'", path);
+    printf("%llu %llu\n", (unsigned long long) benchNow(), (unsigned long long) start);
+    fflush(stdout);
+    scStorageVolFree(vol);
+    scConnectClose(conn);
+    return 0;
+}
+
+static size_t
+arg(int argc, char **argv, int i, size_t dflt)
+{
+    return argc > i ? strtoul(argv[i], NULL, 10) : dflt;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc == 4 && strcmp(argv[1], "--cold") == 0)
+        return mode_cold(argv[2], argv[3]);
+    if (argc >= 5 && strcmp(argv[1], "--pools") == 0) {
+        print_versions();
+        return mode_pools(argv[2], arg(argc, argv, 3, 100), arg(argc, argv, 4, 1000),
+                          arg(argc, argv, 5, 100000));
+    }
+    if (argc >= 5 && strcmp(argv[1], "--inventory") == 0) {
+        print_versions();
+        return mode_inventory(argv[2], arg(argc, argv, 3, 100), arg(argc, argv, 4, 10000),
+                              arg(argc, argv, 5, 5));
+    }
+    if (argc < 3 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: bench_storcat DIR N [REPS [LOOKUPS]]\n"
+                        "       bench_storcat --pools ROOT NPOOLS PER [LOOKUPS]\n"
+                        "       bench_storcat --inventory ROOT NPOOLS PER [REPS]\n");
+        return 2;
+    }
+    print_versions();
+    return mode_single(argv[1], arg(argc, argv, 2, 0), arg(argc, argv, 3, 5),
+                       arg(argc, argv, 4, 100000));
 }

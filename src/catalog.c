@@ -300,8 +300,12 @@ setup(scCatalog *cat)
         return scCatalogExec(cat, "PRAGMA query_only = 1; PRAGMA foreign_keys = ON",
                     "setting up a read-only connection");
     }
+    /* A 32 MiB page cache: a refresh that records 100,000 new volumes
+     * updates six indexes; with SQLite's default 2 MiB their pages would
+     * be spilled to the WAL and read back over and over. */
     if (scCatalogExec(cat, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                  "PRAGMA foreign_keys = ON", "setting up the connection") < 0)
+                  "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768",
+                  "setting up the connection") < 0)
         return -1;
     if (version < scCatalogSchemaVersion() && migrate(cat) < 0)
         return -1;

@@ -54,6 +54,7 @@ typedef enum {
     VS_PROBED_ADD,
     VS_PROBED_ALL,
     VS_RENAME_CANDIDATE,
+    VS_ANY_GONE,
     VS_MISSING_EVENTS,
     VS_MARK_MISSING,
     VS_STALE_GONE_EVENTS,
@@ -131,6 +132,7 @@ static const char *const vol_sql[VS_LAST] = {
     [VS_RENAME_CANDIDATE] = "SELECT uuid, name FROM volumes WHERE pool_id = " POOL_ID
                             " AND dev = ?2 AND ino = ?3 AND state IN ('present', 'missing')"
                             " AND name IN (SELECT name FROM temp.gone) LIMIT 1",
+    [VS_ANY_GONE] = "SELECT 1 FROM temp.gone LIMIT 1",
     [VS_MISSING_EVENTS] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid,"
                           " volume_name, action, detail) SELECT ?2, ?3, ?1, ?4, uuid, name,"
                           " 'vol-missing', 'gone from storage' FROM volumes WHERE pool_id = "
@@ -378,9 +380,9 @@ bind_data(sqlite3_stmt *st, const scCatalogVolData *d, bool details)
     }
 }
 
-/* Replace the detail attributes of volume @uuid. */
+/* Replace the detail attributes of volume @uuid (@fresh: it has none). */
 static int
-set_attrs(scCatalog *cat, const char *uuid, const scCatalogVolData *d)
+set_attrs(scCatalog *cat, const char *uuid, const scCatalogVolData *d, bool fresh)
 {
     char cluster[32];
     const char *attrs[][2] = {
@@ -392,11 +394,13 @@ set_attrs(scCatalog *cat, const char *uuid, const scCatalogVolData *d)
     sqlite3_stmt *st;
 
     snprintf(cluster, sizeof(cluster), "%llu", d->cluster_size);
-    if (!(st = vstmt(cat, VS_ATTRS_CLEAR)))
-        return -1;
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    if (run(cat, st, "clearing volume attributes") < 0)
-        return -1;
+    if (!fresh) {
+        if (!(st = vstmt(cat, VS_ATTRS_CLEAR)))
+            return -1;
+        sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+        if (run(cat, st, "clearing volume attributes") < 0)
+            return -1;
+    }
     for (size_t i = 0; i < SC_N_ELEMENTS(attrs); i++) {
         if (!attrs[i][1])
             continue;
@@ -475,7 +479,7 @@ scCatalogVolInsert(scCatalog *cat, const char *pool_uuid, const char *uuid, int 
     sqlite3_bind_int64(st, 23, scCatalogNow());
     if (write_record(cat, st, data, "inserting a volume") < 0)
         return -1;
-    return set_attrs(cat, uuid, data);
+    return set_attrs(cat, uuid, data, true);
 }
 
 int
@@ -490,7 +494,7 @@ scCatalogVolUpdate(scCatalog *cat, const char *uuid, const scCatalogVolData *dat
     sqlite3_bind_int64(st, 23, scCatalogNow());
     if (write_record(cat, st, data, "updating a volume") < 0)
         return -1;
-    return set_attrs(cat, uuid, data);
+    return set_attrs(cat, uuid, data, false);
 }
 
 int
@@ -735,7 +739,33 @@ typedef struct {
     const char *pool_name;
     const char *actor;
     scReconcileStats *stats;
+    bool any_gone;      /* temp.gone is not empty: renames are possible */
 } ApplyCtx;
+
+/* A volume of the pool with the inode of @d under a name that is gone:
+ * its uuid into @uuid and a detail for the event. 1 found, 0 not, -1. */
+static int
+find_renamed(ApplyCtx *a, const scCatalogVolData *d, char *uuid, char **detail)
+{
+    sqlite3_stmt *st = vstmt(a->cat, VS_RENAME_CANDIDATE);
+    int r;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, a->pool_uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, d->dev);
+    sqlite3_bind_int64(st, 3, d->ino);
+    if ((r = scCatalogStep(a->cat, st, "looking for a renamed volume")) < 0)
+        return -1;
+    if (r == SQLITE_ROW) {
+        snprintf(uuid, SC_UUID_STRING_BUFLEN, "%s", (const char *) sqlite3_column_text(st, 0));
+        *detail = scAsprintf("renamed from '%s'", (const char *) sqlite3_column_text(st, 1));
+    }
+    sqlite3_reset(st);
+    if (r == SQLITE_ROW && !*detail)
+        return -1;
+    return r == SQLITE_ROW;
+}
 
 /* Apply one probed record: an update of the same name, a rename of the
  * same inode, or a new volume. */
@@ -764,33 +794,19 @@ apply_one(ApplyCtx *a, const scCatalogVolData *d)
         scCatalogVolClear(&row);
         if (scCatalogVolUpdate(cat, uuid, d) < 0)
             return -1;
+    } else if (a->any_gone && (r = find_renamed(a, d, uuid, &detail)) != 0) {
+        if (r < 0 || scCatalogVolUpdate(cat, uuid, d) < 0)
+            return -1;
+        action = "vol-renamed";
+        a->stats->renamed++;
     } else {
-        sqlite3_stmt *st = vstmt(cat, VS_RENAME_CANDIDATE);
-        if (!st)
+        unsigned char raw[SC_UUID_BUFLEN];
+        scUUIDGenerate(raw);
+        scUUIDFormat(raw, uuid);
+        if (scCatalogVolInsert(cat, a->pool_uuid, uuid, SC_STORAGE_VOL_STATE_PRESENT, d) < 0)
             return -1;
-        sqlite3_bind_text(st, 1, a->pool_uuid, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, d->dev);
-        sqlite3_bind_int64(st, 3, d->ino);
-        if ((r = scCatalogStep(cat, st, "looking for a renamed volume")) < 0)
-            return -1;
-        if (r == SQLITE_ROW) {
-            snprintf(uuid, sizeof(uuid), "%s", (const char *) sqlite3_column_text(st, 0));
-            detail = scAsprintf("renamed from '%s'", (const char *) sqlite3_column_text(st, 1));
-            sqlite3_reset(st);
-            if (!detail || scCatalogVolUpdate(cat, uuid, d) < 0)
-                return -1;
-            action = "vol-renamed";
-            a->stats->renamed++;
-        } else {
-            unsigned char raw[SC_UUID_BUFLEN];
-            sqlite3_reset(st);
-            scUUIDGenerate(raw);
-            scUUIDFormat(raw, uuid);
-            if (scCatalogVolInsert(cat, a->pool_uuid, uuid, SC_STORAGE_VOL_STATE_PRESENT, d) < 0)
-                return -1;
-            action = "vol-discovered";
-            a->stats->added++;
-        }
+        action = "vol-discovered";
+        a->stats->added++;
     }
     return scCatalogVolEventAdd(cat, a->actor, a->pool_uuid, a->pool_name, uuid, d->name,
                                 action, detail);
@@ -821,11 +837,17 @@ int
 scCatalogScanApply(scCatalog *cat, const char *pool_uuid, const char *pool_name,
                    const char *actor, scReconcileStats *stats)
 {
-    ApplyCtx a = { cat, pool_uuid, pool_name, actor, stats };
-    sqlite3_stmt *st = vstmt(cat, VS_PROBED_ALL);
+    ApplyCtx a = { cat, pool_uuid, pool_name, actor, stats, false };
+    sqlite3_stmt *st;
     int rc;
 
-    if (!st)
+    if (!(st = vstmt(cat, VS_ANY_GONE)))
+        return -1;
+    if ((rc = scCatalogStep(cat, st, "applying a refresh")) < 0)
+        return -1;
+    a.any_gone = rc == SQLITE_ROW;
+    sqlite3_reset(st);
+    if (!(st = vstmt(cat, VS_PROBED_ALL)))
         return -1;
     while ((rc = scCatalogStep(cat, st, "applying a refresh")) == SQLITE_ROW) {
         scCatalogVolData d;

@@ -138,6 +138,40 @@ test_migrate_from_empty_file(void **state)
                      1);
 }
 
+/* A catalog of schema version 1 (as storcat 0.1's first commit made it),
+ * with a pool in it, is migrated to the current version; the pool stays. */
+static void
+test_migrate_from_v1(void **state)
+{
+    Fixture *f = *state;
+    scConnectPtr conn;
+    scStoragePoolPtr pool;
+    char *sql;
+
+    assert_int_equal(raw_exec(f->path, scCatalogMigrations[0].sql), SQLITE_OK);
+    assert_true(asprintf(&sql, "PRAGMA user_version = 1; PRAGMA application_id = %d;"
+                               " INSERT INTO pools (uuid, name, type, target_path, xml,"
+                               " defined_at, updated_at) VALUES"
+                               " ('70a7eb15-6c34-ee9c-bf57-69e8e5ff3fb2', 'old', 'dir', '/srv/old',"
+                               " '<pool type=''dir''><name>old</name><uuid>70a7eb15-6c34-ee9c-"
+                               "bf57-69e8e5ff3fb2</uuid><target><path>/srv/old</path></target>"
+                               "</pool>', 0, 0)", SC_CATALOG_APPLICATION_ID) > 0);
+    assert_int_equal(raw_exec(f->path, sql), SQLITE_OK);
+    free(sql);
+    assert_true(scCatalogSchemaVersion() > 1);
+
+    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_table_info('pools')"
+                                      " WHERE name IN ('target_real', 'scan_digest')"), 2);
+    assert_sc_ok(pool = scStoragePoolLookupByName(conn, "old"));
+    char *xml = scStoragePoolGetXMLDesc(pool, 0);
+    assert_non_null(strstr(xml, "<path>/srv/old</path>"));
+    free(xml);
+    scStoragePoolFree(pool);
+    scConnectClose(conn);
+}
+
 static void
 test_migration_is_atomic(void **state)
 {
@@ -324,6 +358,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_relative_and_default_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_from_empty_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_is_atomic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuse_newer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuse_foreign, setup, teardown),

@@ -1,7 +1,7 @@
 /*
- * cli-pool.c: the pool verbs of the storcat tool (pool-define, pool-list,
- * pool-info, ...), with virsh's names, options and output, so that an
- * operator's habits and scripts carry over.
+ * cli-pool.c: the pool verbs of the storcat tool (pool-define, pool-start,
+ * pool-build, pool-refresh, pool-list, pool-info, ...), with virsh's names,
+ * options and output, so that an operator's habits and scripts carry over.
  *
  * Each verb is one function over its parsed arguments; the table at the end
  * describes the verbs' arguments and options, from which the parser, the
@@ -52,23 +52,13 @@ cmdPoolDefine(cliContext *ctx, const cliArgs *args)
 
     if (!(xml = cliReadFile(file)) || !(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
+    /* The library's message names the pool, not the file it came from. */
     if (!(pool = scStoragePoolDefineXML(conn, xml, 0))) {
-        cliError("failed to define pool from '%s': %s", file, scGetLastErrorMessage());
+        cliLibError(NULL, "failed to define pool from '%s'", cliSafe(file));
         return CLI_EXIT_FAILED;
     }
     printf("Pool %s defined from %s\n", scStoragePoolGetName(pool), file);
     return CLI_EXIT_OK;
-}
-
-/* Writes @before, @value escaped, then @after; nothing if @value is NULL. */
-static void
-xmlLine(FILE *out, const char *before, const char *value, const char *after)
-{
-    if (!value)
-        return;
-    fputs(before, out);
-    cliXmlPutEscaped(out, value);
-    fputs(after, out);
 }
 
 /* Builds the pool XML of pool-define-as as virsh's virshBuildPoolXML does:
@@ -91,29 +81,24 @@ buildPoolXML(const cliArgs *args)
         cliError("out of memory");
         return NULL;
     }
-    xmlLine(out, "<pool type='", args->params[1], "'>\n");
-    xmlLine(out, "  <name>", args->params[0], "</name>\n");
+    cliXmlLine(out, "<pool type='", args->params[1], "'>\n");
+    cliXmlLine(out, "  <name>", args->params[0], "</name>\n");
     if (host || path || dev || format || srcname) {
         fputs("  <source>\n", out);
-        xmlLine(out, "    <host name='", host, "'/>\n");
-        xmlLine(out, "    <dir path='", path, "'/>\n");
-        xmlLine(out, "    <device path='", dev, "'/>\n");
-        xmlLine(out, "    <format type='", format, "'/>\n");
-        xmlLine(out, "    <name>", srcname, "</name>\n");
+        cliXmlLine(out, "    <host name='", host, "'/>\n");
+        cliXmlLine(out, "    <dir path='", path, "'/>\n");
+        cliXmlLine(out, "    <device path='", dev, "'/>\n");
+        cliXmlLine(out, "    <format type='", format, "'/>\n");
+        cliXmlLine(out, "    <name>", srcname, "</name>\n");
         fputs("  </source>\n", out);
     }
     if (target) {
         fputs("  <target>\n", out);
-        xmlLine(out, "    <path>", target, "</path>\n");
+        cliXmlLine(out, "    <path>", target, "</path>\n");
         fputs("  </target>\n", out);
     }
     fputs("</pool>\n", out);
-    if (ferror(out) | fclose(out)) {
-        free(xml);
-        cliError("out of memory");
-        return NULL;
-    }
-    return xml;
+    return cliMemstreamClose(out, &xml);
 }
 
 static int
@@ -133,69 +118,133 @@ cmdPoolDefineAs(cliContext *ctx, const cliArgs *args)
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
     if (!(pool = scStoragePoolDefineXML(conn, xml, 0))) {
-        cliError("failed to define pool '%s': %s", name, scGetLastErrorMessage());
+        cliLibError(name, "failed to define pool '%s'", cliSafe(name));
         return CLI_EXIT_FAILED;
     }
     printf("Pool %s defined\n", scStoragePoolGetName(pool));
     return CLI_EXIT_OK;
 }
 
-/* ---- pool-undefine, pool-start, pool-destroy ------------------------ */
+/* ---- pool-undefine, -start, -destroy, -build, -delete, -refresh ----- */
 
 /* A verb that does one thing to one pool and says so. */
 typedef struct poolAction {
-    int (*act)(scStoragePool *pool); /* the library call */
-    const char *infinitive;          /* "start": "failed to start pool 'NAME'" */
-    const char *done;                /* "started": "Pool NAME started" */
+    int (*act)(scStoragePool *pool, unsigned int flags); /* the library call */
+    const char *infinitive; /* "start": "failed to start pool 'NAME'" */
+    const char *done;       /* "started": "Pool NAME started" */
+    bool long_running;      /* may take a while: show a progress bar */
 } poolAction;
 
 static int
-runPoolAction(cliContext *ctx, const cliArgs *args, const poolAction *action)
+runPoolAction(cliContext *ctx, const cliArgs *args, const poolAction *action, unsigned int flags)
 {
     _cleanup_pool_ scStoragePool *pool = NULL;
     const char *name;
+    int rc;
 
     if (!(pool = cliLookupPool(ctx, args->params[0])))
         return CLI_EXIT_FAILED;
     name = scStoragePoolGetName(pool);
-    if (action->act(pool) < 0) {
-        cliError("failed to %s pool '%s': %s", action->infinitive, name,
-                 scGetLastErrorMessage());
+    if (action->long_running)
+        cliProgressBegin(ctx);
+    rc = action->act(pool, flags);
+    if (action->long_running)
+        cliProgressEnd();
+    if (rc < 0) {
+        cliLibError(name, "failed to %s pool '%s'", action->infinitive, cliSafe(name));
         return CLI_EXIT_FAILED;
     }
     printf("Pool %s %s\n", name, action->done);
     return CLI_EXIT_OK;
 }
 
+/* The library calls without flags, in poolAction's shape. */
 static int
-startPool(scStoragePool *pool)
+undefinePool(scStoragePool *pool, unsigned int flags)
 {
-    return scStoragePoolCreate(pool, 0);
+    return scStoragePoolUndefine(pool);
+}
+
+static int
+destroyPool(scStoragePool *pool, unsigned int flags)
+{
+    return scStoragePoolDestroy(pool);
+}
+
+/* --overwrite and --no-overwrite of pool-build and pool-start, which
+ * exclude each other (as virsh's VSH_EXCLUSIVE_OPTIONS). */
+static int
+checkOverwrite(const cliArgs *args)
+{
+    if (cliOptFlag(args, "overwrite") && cliOptFlag(args, "no-overwrite"))
+        return cliUsageError(args->verb, "--overwrite and --no-overwrite exclude each other");
+    return CLI_CONTINUE;
 }
 
 static int
 cmdPoolUndefine(cliContext *ctx, const cliArgs *args)
 {
-    static const poolAction undefine = { scStoragePoolUndefine, "undefine",
-                                         "has been undefined" };
+    static const poolAction undefine = { undefinePool, "undefine", "has been undefined", false };
 
-    return runPoolAction(ctx, args, &undefine);
+    return runPoolAction(ctx, args, &undefine, 0);
 }
 
 static int
 cmdPoolStart(cliContext *ctx, const cliArgs *args)
 {
-    static const poolAction start = { startPool, "start", "started" };
+    static const poolAction start = { scStoragePoolCreate, "start", "started", true };
+    unsigned int flags = 0;
+    int status;
 
-    return runPoolAction(ctx, args, &start);
+    if ((status = checkOverwrite(args)) != CLI_CONTINUE)
+        return status;
+    if (cliOptFlag(args, "build"))
+        flags |= SC_STORAGE_POOL_CREATE_WITH_BUILD;
+    if (cliOptFlag(args, "overwrite"))
+        flags |= SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE;
+    if (cliOptFlag(args, "no-overwrite"))
+        flags |= SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE;
+    return runPoolAction(ctx, args, &start, flags);
 }
 
 static int
 cmdPoolDestroy(cliContext *ctx, const cliArgs *args)
 {
-    static const poolAction destroy = { scStoragePoolDestroy, "destroy", "destroyed" };
+    static const poolAction destroy = { destroyPool, "destroy", "destroyed", false };
 
-    return runPoolAction(ctx, args, &destroy);
+    return runPoolAction(ctx, args, &destroy, 0);
+}
+
+static int
+cmdPoolBuild(cliContext *ctx, const cliArgs *args)
+{
+    static const poolAction build = { scStoragePoolBuild, "build", "built", false };
+    unsigned int flags = 0;
+    int status;
+
+    if ((status = checkOverwrite(args)) != CLI_CONTINUE)
+        return status;
+    if (cliOptFlag(args, "overwrite"))
+        flags |= SC_STORAGE_POOL_BUILD_OVERWRITE;
+    if (cliOptFlag(args, "no-overwrite"))
+        flags |= SC_STORAGE_POOL_BUILD_NO_OVERWRITE;
+    return runPoolAction(ctx, args, &build, flags);
+}
+
+static int
+cmdPoolDelete(cliContext *ctx, const cliArgs *args)
+{
+    static const poolAction delete = { scStoragePoolDelete, "delete", "deleted", false };
+
+    return runPoolAction(ctx, args, &delete, 0);
+}
+
+static int
+cmdPoolRefresh(cliContext *ctx, const cliArgs *args)
+{
+    static const poolAction refresh = { scStoragePoolRefresh, "refresh", "refreshed", true };
+
+    return runPoolAction(ctx, args, &refresh, 0);
 }
 
 /* ---- pool-list ------------------------------------------------------ */
@@ -271,8 +320,16 @@ poolListFlags(const cliArgs *args, unsigned int *flags)
 }
 
 /* Columns of pool-list (the first three) and pool-list --details. */
-enum { LIST_NAME, LIST_STATE, LIST_AUTOSTART, LIST_PERSISTENT, LIST_CAPACITY, LIST_ALLOCATION,
-       LIST_AVAILABLE, LIST_NCOLS };
+enum {
+    LIST_NAME,
+    LIST_STATE,
+    LIST_AUTOSTART,
+    LIST_PERSISTENT,
+    LIST_CAPACITY,
+    LIST_ALLOCATION,
+    LIST_AVAILABLE,
+    LIST_NCOLS
+};
 #define LIST_NCOLS_BRIEF 3
 
 /* What one pool's row needs to know, in text form. */
@@ -301,7 +358,7 @@ getPoolFacts(scStoragePool *pool, bool bytes, poolFacts *facts)
         err = scGetLastError();
         if (err && err->code == SC_ERR_NO_STORAGE_POOL)
             return 0;
-        cliError("failed to get information on pool '%s': %s", name, scGetLastErrorMessage());
+        cliLibError(name, "failed to get information on pool '%s'", cliSafe(name));
         return -1;
     }
     facts->has_sizes = poolStateHasSizes(facts->info.state);
@@ -313,8 +370,7 @@ getPoolFacts(scStoragePool *pool, bool bytes, poolFacts *facts)
 
 /* Appends one pool's row to pool-list's table. Returns 0 or -1. */
 static int
-addPoolListRow(struct libscols_table *tb, scStoragePool *pool, bool details, bool bytes,
-               bool json)
+addPoolListRow(struct libscols_table *tb, scStoragePool *pool, bool details, bool bytes, bool json)
 {
     poolFacts facts;
     const char *cells[LIST_NCOLS];
@@ -342,12 +398,9 @@ cmdPoolList(cliContext *ctx, const cliArgs *args)
     bool json = cliOptFlag(args, "json");
     int size_type = bytes ? SCOLS_JSON_NUMBER : SCOLS_JSON_STRING;
     const cliColumn cols[LIST_NCOLS] = {
-        { "Name", 0, SCOLS_JSON_STRING },
-        { "State", 0, SCOLS_JSON_STRING },
-        { "Autostart", 0, SCOLS_JSON_BOOLEAN },
-        { "Persistent", 0, SCOLS_JSON_BOOLEAN },
-        { "Capacity", SCOLS_FL_RIGHT, size_type },
-        { "Allocation", SCOLS_FL_RIGHT, size_type },
+        { "Name", 0, SCOLS_JSON_STRING },           { "State", 0, SCOLS_JSON_STRING },
+        { "Autostart", 0, SCOLS_JSON_BOOLEAN },     { "Persistent", 0, SCOLS_JSON_BOOLEAN },
+        { "Capacity", SCOLS_FL_RIGHT, size_type },  { "Allocation", SCOLS_FL_RIGHT, size_type },
         { "Available", SCOLS_FL_RIGHT, size_type },
     };
     _cleanup_table_ struct libscols_table *tb = NULL;
@@ -361,7 +414,7 @@ cmdPoolList(cliContext *ctx, const cliArgs *args)
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
     if ((n = scConnectListAllStoragePools(conn, &pools, flags)) < 0) {
-        cliError("failed to list pools: %s", scGetLastErrorMessage());
+        cliLibError(NULL, "failed to list pools");
         return CLI_EXIT_FAILED;
     }
     status = CLI_EXIT_FAILED;
@@ -389,10 +442,10 @@ printPoolInfoJSON(scStoragePool *pool, const poolFacts *facts, bool bytes)
 {
     int size_type = bytes ? SCOLS_JSON_NUMBER : SCOLS_JSON_STRING;
     const cliColumn cols[] = {
-        { "Name", 0, SCOLS_JSON_STRING },        { "UUID", 0, SCOLS_JSON_STRING },
-        { "State", 0, SCOLS_JSON_STRING },       { "Persistent", 0, SCOLS_JSON_BOOLEAN },
-        { "Autostart", 0, SCOLS_JSON_BOOLEAN },  { "Capacity", 0, size_type },
-        { "Allocation", 0, size_type },          { "Available", 0, size_type },
+        { "Name", 0, SCOLS_JSON_STRING },       { "UUID", 0, SCOLS_JSON_STRING },
+        { "State", 0, SCOLS_JSON_STRING },      { "Persistent", 0, SCOLS_JSON_BOOLEAN },
+        { "Autostart", 0, SCOLS_JSON_BOOLEAN }, { "Capacity", 0, size_type },
+        { "Allocation", 0, size_type },         { "Available", 0, size_type },
     };
     const char *cells[] = {
         scStoragePoolGetName(pool),
@@ -426,8 +479,8 @@ cmdPoolInfo(cliContext *ctx, const cliArgs *args)
         return CLI_EXIT_FAILED;
     if ((rc = getPoolFacts(pool, bytes, &facts)) <= 0) {
         if (rc == 0) /* undefined since the lookup: an error here */
-            cliError("failed to get information on pool '%s': %s", args->params[0],
-                     scGetLastErrorMessage());
+            cliLibError(args->params[0], "failed to get information on pool '%s'",
+                        cliSafe(args->params[0]));
         return CLI_EXIT_FAILED;
     }
     if (cliOptFlag(args, "json"))
@@ -461,7 +514,7 @@ cmdPoolDumpXML(cliContext *ctx, const cliArgs *args)
         return CLI_EXIT_FAILED;
     name = scStoragePoolGetName(pool); /* before a failure: it resets the error */
     if (!(xml = scStoragePoolGetXMLDesc(pool, flags))) {
-        cliError("failed to get the XML of pool '%s': %s", name, scGetLastErrorMessage());
+        cliLibError(name, "failed to get the XML of pool '%s'", cliSafe(name));
         return CLI_EXIT_FAILED;
     }
     len = strlen(xml);
@@ -482,8 +535,8 @@ cmdPoolAutostart(cliContext *ctx, const cliArgs *args)
         return CLI_EXIT_FAILED;
     name = scStoragePoolGetName(pool);
     if (scStoragePoolSetAutostart(pool, autostart) < 0) {
-        cliError("failed to %s pool '%s' as autostarted: %s", autostart ? "mark" : "unmark",
-                 name, scGetLastErrorMessage());
+        cliLibError(name, "failed to %s pool '%s' as autostarted", autostart ? "mark" : "unmark",
+                    cliSafe(name));
         return CLI_EXIT_FAILED;
     }
     printf("Pool %s %s as autostarted\n", name, autostart ? "marked" : "unmarked");
@@ -501,7 +554,7 @@ cmdPoolName(cliContext *ctx, const cliArgs *args)
         return CLI_EXIT_FAILED;
     /* By UUID only, as virsh's pool-name. */
     if (!(pool = scStoragePoolLookupByUUIDString(conn, uuid))) {
-        cliError("failed to get pool '%s': %s", uuid, scGetLastErrorMessage());
+        cliLibError(uuid, "failed to get pool '%s'", cliSafe(uuid));
         return CLI_EXIT_FAILED;
     }
     printf("%s\n", scStoragePoolGetName(pool));
@@ -520,11 +573,11 @@ cmdPoolUUID(cliContext *ctx, const cliArgs *args)
         return CLI_EXIT_FAILED;
     /* By name only, as virsh's pool-uuid. */
     if (!(pool = scStoragePoolLookupByName(conn, name))) {
-        cliError("failed to get pool '%s': %s", name, scGetLastErrorMessage());
+        cliLibError(name, "failed to get pool '%s'", cliSafe(name));
         return CLI_EXIT_FAILED;
     }
     if (scStoragePoolGetUUIDString(pool, uuid) < 0) {
-        cliError("failed to get the UUID of pool '%s': %s", name, scGetLastErrorMessage());
+        cliLibError(name, "failed to get the UUID of pool '%s'", cliSafe(name));
         return CLI_EXIT_FAILED;
     }
     printf("%s\n", uuid);
@@ -590,6 +643,19 @@ static const cliOption dumpxmlOptions[] = {
     { NULL, NULL, NULL },
 };
 
+static const cliOption startOptions[] = {
+    { "build", NULL, "build the pool first" },
+    { "overwrite", NULL, "build, overwriting existing storage" },
+    { "no-overwrite", NULL, "build, but refuse to overwrite existing storage" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption buildOptions[] = {
+    { "overwrite", NULL, "overwrite existing storage" },
+    { "no-overwrite", NULL, "refuse to overwrite existing storage" },
+    { NULL, NULL, NULL },
+};
+
 static const cliOption autostartOptions[] = {
     { "disable", NULL, "disable autostarting" },
     { NULL, NULL, NULL },
@@ -598,18 +664,21 @@ static const cliOption autostartOptions[] = {
 const cliVerb cliPoolVerbs[] = {
     { "pool-define", cmdPoolDefine, "define (but don't start) a pool from an XML file",
       defineParams, NULL },
-    { "pool-define-as", cmdPoolDefineAs, "define a pool from a set of arguments",
-      defineAsParams, defineAsOptions },
+    { "pool-define-as", cmdPoolDefineAs, "define a pool from a set of arguments", defineAsParams,
+      defineAsOptions },
     { "pool-undefine", cmdPoolUndefine, "undefine an inactive pool", poolParam, NULL },
+    { "pool-build", cmdPoolBuild, "build a pool's storage", poolParam, buildOptions },
     { "pool-start", cmdPoolStart, "start a previously defined inactive pool", poolParam,
-      NULL },
+      startOptions },
     { "pool-destroy", cmdPoolDestroy, "destroy (stop) a pool", poolParam, NULL },
+    { "pool-delete", cmdPoolDelete, "delete a pool's storage", poolParam, NULL },
+    { "pool-refresh", cmdPoolRefresh, "refresh a pool's volumes from its storage", poolParam,
+      NULL },
     { "pool-list", cmdPoolList, "list pools", NULL, listOptions },
     { "pool-info", cmdPoolInfo, "show information on a pool", poolParam, infoOptions },
-    { "pool-dumpxml", cmdPoolDumpXML, "print a pool's XML definition", poolParam,
-      dumpxmlOptions },
-    { "pool-autostart", cmdPoolAutostart, "mark or unmark a pool to be started at boot",
-      poolParam, autostartOptions },
+    { "pool-dumpxml", cmdPoolDumpXML, "print a pool's XML definition", poolParam, dumpxmlOptions },
+    { "pool-autostart", cmdPoolAutostart, "mark or unmark a pool to be started at boot", poolParam,
+      autostartOptions },
     { "pool-name", cmdPoolName, "convert a pool UUID to a pool name", uuidParam, NULL },
     { "pool-uuid", cmdPoolUUID, "convert a pool name to a pool UUID", nameParam, NULL },
     { NULL, NULL, NULL, NULL, NULL },

@@ -7,15 +7,24 @@
  * Verbs only describe their options (cliVerb, cliOption); the parser, the
  * usage errors and the help are all derived from that one description, so
  * they cannot disagree.
+ *
+ * Errors: the library's messages already name their object ("pool 'p1' is
+ * not active"), so the tool prints them as they are and adds its own
+ * "failed to ... 'X'" only when the message does not say which object it
+ * is about (cliLibError).
  */
 #include <config.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -25,6 +34,10 @@
 
 /* Larger XML files are refused, as virsh's VSH_MAX_XML_FILE. */
 #define CLI_MAX_XML_FILE (10 * 1024 * 1024)
+
+/* cliSafe: how many results live at once, and how long each may be. */
+#define CLI_SAFE_SLOTS  4
+#define CLI_SAFE_BUFLEN 256
 
 /* ---- messages ------------------------------------------------------- */
 
@@ -57,6 +70,85 @@ cliUsageError(const cliVerb *verb, const char *fmt, ...)
     else
         fputs(" (see '" CLI_PROGRAM " --help')\n", stderr);
     return CLI_EXIT_USAGE;
+}
+
+/* Copies @s into @buf (of @size bytes) with control characters escaped;
+ * what does not fit is cut, at a character's boundary, and ends in "...". */
+static void
+escapeInto(char *buf, size_t size, const char *s)
+{
+    size_t len = 0, room = size - 4; /* keep room for "..." and the NUL */
+
+    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+        char esc[5] = { (char) *p, '\0' };
+        size_t n;
+
+        if (*p == '\n')
+            memcpy(esc, "\\n", 3);
+        else if (*p == '\t')
+            memcpy(esc, "\\t", 3);
+        else if (*p < 0x20 || *p == 0x7f)
+            snprintf(esc, sizeof(esc), "\\x%02x", *p);
+        n = strlen(esc);
+        if (len + n > room) {
+            /* Drop the last UTF-8 sequence, which may be cut short. */
+            while (len > 0 && ((unsigned char) buf[len - 1] & 0xc0) == 0x80)
+                len--;
+            if (len > 0 && (unsigned char) buf[len - 1] >= 0xc0)
+                len--;
+            memcpy(buf + len, "...", 4);
+            return;
+        }
+        memcpy(buf + len, esc, n);
+        len += n;
+    }
+    buf[len] = '\0';
+}
+
+const char *
+cliSafe(const char *s)
+{
+    static char slots[CLI_SAFE_SLOTS][CLI_SAFE_BUFLEN];
+    static unsigned int next;
+    char *buf = slots[next++ % CLI_SAFE_SLOTS];
+
+    escapeInto(buf, CLI_SAFE_BUFLEN, s);
+    return buf;
+}
+
+/* Whether @msg names @object as '@object'. */
+static bool
+messageNames(const char *msg, const char *object)
+{
+    size_t len = strlen(object);
+
+    if (len == 0)
+        return false;
+    for (const char *p = msg; (p = strstr(p, object)); p++) {
+        if (p > msg && p[-1] == '\'' && p[len] == '\'')
+            return true;
+    }
+    return false;
+}
+
+void
+cliLibError(const char *object, const char *fmt, ...)
+{
+    const char *msg = scGetLastErrorMessage();
+    char buf[1024];
+    va_list ap;
+
+    fflush(stdout); /* keep the order of what was printed before */
+    fputs(CLI_PROGRAM ": error: ", stderr);
+    if (!object || !messageNames(msg, object)) {
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputs(": ", stderr);
+    }
+    /* One line whatever the message holds; a very long one is cut. */
+    escapeInto(buf, sizeof(buf), msg);
+    fprintf(stderr, "%s\n", buf);
 }
 
 /* ---- parsing a verb's command line ---------------------------------- */
@@ -150,8 +242,7 @@ addParam(const cliVerb *verb, cliArgs *args, const char *value)
 /* Runs getopt_long over @argv; options go to args->values, positional
  * arguments (in order, wherever they are) to args->params. */
 static int
-scanArgs(const cliVerb *verb, int argc, char **argv, const struct option *longopts,
-         cliArgs *args)
+scanArgs(const cliVerb *verb, int argc, char **argv, const struct option *longopts, cliArgs *args)
 {
     size_t nopts = countOptions(verb->options);
     int status = CLI_CONTINUE;
@@ -160,8 +251,20 @@ scanArgs(const cliVerb *verb, int argc, char **argv, const struct option *longop
     optind = 0; /* glibc: start afresh, as for a new argv */
     opterr = 0;
     /* "-": positional arguments come back in order as 1, whatever
-     * POSIXLY_CORRECT says; ":": a missing argument is ':', not '?'. */
-    while (status == CLI_CONTINUE && (c = getopt_long(argc, argv, "-:h", longopts, NULL)) != -1) {
+     * POSIXLY_CORRECT says; ":": a missing argument is ':', not '?'. This
+     * first call (argc 1) only sets getopt up for that, reading nothing, so
+     * that the loop can look at each element before getopt does. */
+    getopt_long(1, argv, "-:h", longopts, NULL);
+    while (status == CLI_CONTINUE) {
+        /* A negative number ("vol-resize VOL -1G") is an argument, as in
+         * virsh: no verb has a digit for an option. In this mode getopt
+         * does not permute, so stepping over it here is safe. */
+        if (optind < argc && argv[optind][0] == '-' && isdigit((unsigned char) argv[optind][1])) {
+            status = addParam(verb, args, argv[optind++]);
+            continue;
+        }
+        if ((c = getopt_long(argc, argv, "-:h", longopts, NULL)) == -1)
+            break;
         if (c == 'h') {
             cliVerbHelp(verb, stdout);
             return CLI_EXIT_OK;
@@ -298,9 +401,8 @@ cliConnect(cliContext *ctx)
     return ctx->conn;
 }
 
-/* Whether @s can be a UUID string: 32 hex digits, dashes anywhere between. */
-static bool
-looksLikeUUID(const char *s)
+bool
+cliLooksLikeUUID(const char *s)
 {
     int digits = 0;
 
@@ -326,11 +428,131 @@ cliLookupPool(cliContext *ctx, const char *spec)
     /* A miss by name is worth a try by UUID; a catalog error is not, and a
      * name that cannot be a UUID keeps the name's "no such pool" message. */
     err = scGetLastError();
-    if (!pool && err && err->code == SC_ERR_NO_STORAGE_POOL && looksLikeUUID(spec))
+    if (!pool && err && err->code == SC_ERR_NO_STORAGE_POOL && cliLooksLikeUUID(spec))
         pool = scStoragePoolLookupByUUIDString(conn, spec);
     if (!pool)
-        cliError("failed to get pool '%s': %s", spec, scGetLastErrorMessage());
+        cliLibError(spec, "failed to get pool '%s'", cliSafe(spec));
     return pool;
+}
+
+/* Whether the last lookup missed (so the next kind of lookup is worth a
+ * try) rather than failed: no such volume, or @spec cannot be that kind of
+ * identifier (a name with a '/', a path that is not absolute, ...). */
+static bool
+volLookupMissed(void)
+{
+    const scError *err = scGetLastError();
+
+    return err && (err->code == SC_ERR_NO_STORAGE_VOL || err->code == SC_ERR_INVALID_ARG);
+}
+
+scStorageVol *
+cliLookupVol(cliContext *ctx, const char *spec, scStoragePool *pool)
+{
+    scConnect *conn = cliConnect(ctx);
+    scStorageVol *vol = NULL;
+
+    if (!conn)
+        return NULL;
+    if (pool)
+        vol = scStorageVolLookupByName(pool, spec);
+    if (!vol && (!pool || volLookupMissed()))
+        vol = scStorageVolLookupByKey(conn, spec);
+    if (!vol && volLookupMissed())
+        vol = scStorageVolLookupByPath(conn, spec);
+    if (!vol && volLookupMissed() && cliLooksLikeUUID(spec))
+        vol = scStorageVolLookupByUUIDString(conn, spec);
+    if (vol)
+        return vol;
+    if (!volLookupMissed())
+        cliLibError(spec, "failed to get volume '%s'", cliSafe(spec));
+    else if (pool)
+        cliError("no volume '%s' (not a name in pool '%s', a key, a path or a UUID)", cliSafe(spec),
+                 cliSafe(scStoragePoolGetName(pool)));
+    else
+        cliError("no volume '%s' (not a key, a path or a UUID)", cliSafe(spec));
+    return NULL;
+}
+
+scStorageVol *
+cliVolFromArgs(cliContext *ctx, const cliArgs *args)
+{
+    const char *poolspec = cliOptValue(args, "pool");
+    _cleanup_pool_ scStoragePool *pool = NULL;
+
+    if (poolspec && !(pool = cliLookupPool(ctx, poolspec)))
+        return NULL;
+    return cliLookupVol(ctx, args->params[0], pool);
+}
+
+/* ---- progress ------------------------------------------------------- */
+
+/* Width of the bar between the brackets; redraws at most this often. */
+#define CLI_PROGRESS_BAR      30
+#define CLI_PROGRESS_INTERVAL 100000000LL /* ns */
+
+/* The bar on stderr: one operation at a time in this tool. */
+static struct {
+    bool drawn;           /* a line is on the terminal */
+    int width;            /* its length, to clear it */
+    struct timespec last; /* when it was drawn */
+} progress;
+
+static long long
+nsSince(const struct timespec *then, const struct timespec *now)
+{
+    return (now->tv_sec - then->tv_sec) * 1000000000LL + (now->tv_nsec - then->tv_nsec);
+}
+
+static int
+progressDraw(scConnect *conn, const char *operation, unsigned long long done,
+             unsigned long long total, void *opaque)
+{
+    static const char hashes[] = "##############################";
+    struct timespec now;
+    unsigned int percent;
+    int fill, width;
+
+    _Static_assert(sizeof(hashes) == CLI_PROGRESS_BAR + 1, "a '#' per column of the bar");
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (progress.drawn && nsSince(&progress.last, &now) < CLI_PROGRESS_INTERVAL)
+        return 0;
+    /* In floating point: done * 100 may not fit in 64 bits. */
+    if (total == 0)
+        percent = 0;
+    else if (done >= total)
+        percent = 100;
+    else
+        percent = (unsigned int) ((double) done * 100 / (double) total);
+    fill = (int) (percent * CLI_PROGRESS_BAR / 100);
+    width = fprintf(stderr, "\r%s [%.*s%*s] %3u%%", operation ? operation : "", fill, hashes,
+                    CLI_PROGRESS_BAR - fill, "", percent);
+    if (width > progress.width)
+        progress.width = width;
+    progress.drawn = true;
+    progress.last = now;
+    return 0;
+}
+
+void
+cliProgressBegin(cliContext *ctx)
+{
+    /* Only the terminal's user watches; a log gets no control characters. */
+    if (!ctx->conn || !isatty(STDERR_FILENO))
+        return;
+    progress.drawn = false;
+    progress.width = 0;
+    scConnectSetProgressCallback(ctx->conn, progressDraw, NULL, NULL);
+}
+
+void
+cliProgressEnd(void)
+{
+    /* The callback stays set (unsetting it would clear the library's last
+     * error, which the caller is about to report): the line is cleared. */
+    if (progress.drawn)
+        fprintf(stderr, "\r%*s\r", progress.width, "");
+    progress.drawn = false;
 }
 
 /* ---- input and output ----------------------------------------------- */
@@ -411,6 +633,94 @@ cliXmlPutEscaped(FILE *out, const char *s)
             fputc(*s, out);
         }
     }
+}
+
+void
+cliXmlLine(FILE *out, const char *before, const char *value, const char *after)
+{
+    if (!value)
+        return;
+    fputs(before, out);
+    cliXmlPutEscaped(out, value);
+    fputs(after, out);
+}
+
+void
+cliJsonPutString(FILE *out, const char *s)
+{
+    if (!s) {
+        fputs("null", out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char) *s;
+
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+char *
+cliMemstreamClose(FILE *out, char **buf)
+{
+    if (ferror(out) | fclose(out)) {
+        free(*buf);
+        *buf = NULL;
+        cliError("out of memory");
+    }
+    return *buf;
+}
+
+/* The scale of a size's unit @unit, as virsh's virScaleInteger: "K", "KiB"
+ * are binary, "KB" decimal, "B" is one. 0 for an unknown unit. */
+static unsigned long long
+unitScale(const char *unit)
+{
+    static const char letters[] = "bkmgtpe"; /* each a power of the base more */
+    const char *letter = strchr(letters, tolower((unsigned char) unit[0]));
+    unsigned long long base, scale = 1;
+
+    if (!letter || !unit[0])
+        return 0;
+    if (!unit[1])
+        base = 1024;
+    else if (letter == letters) /* "B" takes nothing after it */
+        return 0;
+    else if (strcasecmp(unit + 1, "iB") == 0)
+        base = 1024;
+    else if (tolower((unsigned char) unit[1]) == 'b' && !unit[2])
+        base = 1000;
+    else
+        return 0;
+    for (; letter > letters; letter--)
+        scale *= base;
+    return scale;
+}
+
+int
+cliParseSize(const cliVerb *verb, const char *what, const char *text, unsigned long long *bytes)
+{
+    unsigned long long value, scale = 1;
+    char *end;
+
+    /* Digits first: no sign, no blanks (strtoull would take both). */
+    if (!isdigit((unsigned char) text[0]))
+        return cliUsageError(verb, "%s '%s' is not a size", what, cliSafe(text));
+    errno = 0;
+    value = strtoull(text, &end, 10);
+    if (*end && !(scale = unitScale(end)))
+        return cliUsageError(verb, "%s '%s' has an unknown unit '%s'", what, cliSafe(text),
+                             cliSafe(end));
+    if (errno == ERANGE || value > ULLONG_MAX / scale)
+        return cliUsageError(verb, "%s '%s' is too large", what, cliSafe(text));
+    *bytes = value * scale;
+    return CLI_CONTINUE;
 }
 
 char *

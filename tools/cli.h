@@ -23,10 +23,10 @@
 
 /* Exit statuses (DESIGN.md section 7). */
 enum {
-    CLI_EXIT_OK = 0,      /* it worked */
-    CLI_EXIT_FAILED = 1,  /* the operation was tried and failed */
-    CLI_EXIT_USAGE = 2,   /* the command line was wrong; nothing was tried */
-    CLI_CONTINUE = -1,    /* internal: parsing went well, run the verb */
+    CLI_EXIT_OK = 0,     /* it worked */
+    CLI_EXIT_FAILED = 1, /* the operation was tried and failed */
+    CLI_EXIT_USAGE = 2,  /* the command line was wrong; nothing was tried */
+    CLI_CONTINUE = -1,   /* internal: parsing went well, run the verb */
 };
 
 /* Room for one size as text: "18446744073709551615" or "1023.99 EiB". */
@@ -50,6 +50,14 @@ cliPoolFreep(scStoragePool **pool)
         scStoragePoolFree(*pool);
 }
 #define _cleanup_pool_ _cleanup_(cliPoolFreep)
+
+static inline void
+cliVolFreep(scStorageVol **vol)
+{
+    if (*vol)
+        scStorageVolFree(*vol);
+}
+#define _cleanup_vol_ _cleanup_(cliVolFreep)
 
 static inline void
 cliTableUnrefp(struct libscols_table **tb)
@@ -101,8 +109,12 @@ struct cliContext {
     scConnect *conn;     /* opened on first use by cliConnect(), closed by main */
 };
 
-/* The pool verbs (cli-pool.c), ended by an entry with a NULL name. */
+/* The verb tables, each ended by an entry with a NULL name: pools
+ * (cli-pool.c), creating and changing volumes (cli-vol.c), listing and
+ * showing volumes (cli-vol-info.c). */
 extern const cliVerb cliPoolVerbs[];
+extern const cliVerb cliVolVerbs[];
+extern const cliVerb cliVolInfoVerbs[];
 
 /*
  * cliParseArgs:
@@ -130,8 +142,28 @@ void cliError(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints a usage error about @verb (NULL: the global command line) and
  * where to find help; returns CLI_EXIT_USAGE. */
-int cliUsageError(const cliVerb *verb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int cliUsageError(const cliVerb *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * cliLibError:
+ * Reports the library's last error, after a failed call about @object (a
+ * pool or volume name, a path, ... as the user or the library spells it):
+ * "storcat: error: MESSAGE" when MESSAGE already names @object as
+ * '@object', else "storcat: error: PREFIX: MESSAGE" with PREFIX formatted
+ * from @fmt ("failed to start pool '%s'"). Either way one line: control
+ * characters in MESSAGE are escaped. Get the names @fmt needs before the
+ * failing call: a library getter resets the last error.
+ */
+void cliLibError(const char *object, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * cliSafe:
+ * Returns @s fit for a one-line message: control characters escaped ("\n",
+ * "\x01") and cut, with "...", past about 200 bytes. The result is in one
+ * of a few static buffers, reused by later calls: use it at once (up to
+ * four in one message).
+ */
+const char *cliSafe(const char *s);
 
 /* ---- the library ---------------------------------------------------- */
 
@@ -143,9 +175,37 @@ scConnect *cliConnect(cliContext *ctx);
  * cliLookupPool:
  * Finds the pool @spec names as virsh does: by name first, then, if @spec
  * looks like a UUID, by UUID. Returns a new reference, or NULL after printing
- * "failed to get pool '@spec': <the library's reason>".
+ * the library's reason (which names @spec).
  */
 scStoragePool *cliLookupPool(cliContext *ctx, const char *spec);
+
+/* Whether @s can be a UUID string: 32 hex digits, dashes anywhere between. */
+bool cliLooksLikeUUID(const char *s);
+
+/*
+ * cliLookupVol:
+ * Finds the volume @spec names as virsh does: with @pool (from --pool, may
+ * be NULL), by name in that pool first; then by key, by path, and
+ * (storcat's own) by UUID. Returns a new reference, or NULL after printing
+ * why: "no volume '@spec' (not a name in pool 'P', a key, a path or a
+ * UUID)" when every lookup missed, else the library's error.
+ */
+scStorageVol *cliLookupVol(cliContext *ctx, const char *spec, scStoragePool *pool);
+
+/* The volume a verb's first argument (VOL) and its option --pool name, as
+ * cliLookupVol finds it. */
+scStorageVol *cliVolFromArgs(cliContext *ctx, const cliArgs *args);
+
+/*
+ * cliProgressBegin / cliProgressEnd:
+ * Around a long operation on the connection: while stderr is a terminal,
+ * draw "\r<operation> [#####     ]  42%" there, at most ten times a
+ * second, from the library's progress callback; End clears the line, so
+ * that what follows (an error message) starts clean. Nothing at all when
+ * stderr is not a terminal.
+ */
+void cliProgressBegin(cliContext *ctx);
+void cliProgressEnd(void);
 
 /* ---- input and output ----------------------------------------------- */
 
@@ -155,6 +215,30 @@ char *cliReadFile(const char *path);
 
 /* Writes @s with XML's five special characters escaped. */
 void cliXmlPutEscaped(FILE *out, const char *s);
+
+/* Writes @before, @value escaped, then @after; nothing if @value is NULL. */
+void cliXmlLine(FILE *out, const char *before, const char *value, const char *after);
+
+/* Writes @s as a JSON string (quoted and escaped), or null if @s is NULL. */
+void cliJsonPutString(FILE *out, const char *s);
+
+/*
+ * cliMemstreamClose:
+ * Closes @out, an open_memstream() on *@buf; returns *@buf, or NULL after
+ * freeing it and printing "out of memory" if a write or the close failed.
+ */
+char *cliMemstreamClose(FILE *out, char **buf);
+
+/*
+ * cliParseSize:
+ * Parses @text, a size as virsh's vshCommandOptScaledInt reads it: a
+ * decimal number of bytes with an optional suffix: B; K, k, KiB, M, MiB,
+ * G, GiB, T, P, E (powers of 1024); KB, MB, GB, TB, PB, EB (powers of
+ * 1000). Returns CLI_CONTINUE with *@bytes set, or CLI_EXIT_USAGE after a
+ * usage error about @verb naming @what ("capacity") for junk or overflow.
+ */
+int cliParseSize(const cliVerb *verb, const char *what, const char *text,
+                 unsigned long long *bytes);
 
 /* Formats @bytes into @buf (CLI_SIZE_BUFLEN): exact ("1610612736") when
  * @exact, else as virsh does ("1.50 GiB", "0.00 B"). Returns @buf. */

@@ -4,8 +4,8 @@
  *
  *     storcat [-c CATALOG] [-r] VERB [ARGS]
  *
- * Verbs are virsh's (pool-define, pool-list, ...) and live in one table per
- * object (cli-pool.c); the catalog is opened only once a verb needs it, so a
+ * Verbs are virsh's (pool-define, pool-list, vol-create-as, ...) and live in
+ * tables by object (cli-pool.c, cli-vol.c, cli-vol-info.c); the catalog is opened only once a verb needs it, so a
  * usage error or --help never creates a catalog file.
  */
 #include <config.h>
@@ -19,6 +19,8 @@
 /* The verb tables, in the order of `storcat --help`. */
 static const cliVerb *const verbTables[] = {
     cliPoolVerbs,
+    cliVolVerbs,
+    cliVolInfoVerbs,
 };
 
 static const cliVerb *

@@ -575,7 +575,9 @@ scStorageVolPtr scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uu
 /*
  * scStorageVolCreateXML:
  * Creates a volume in an active pool from libvirt volume XML: dir pools
- * make raw files (sparse, or allocated up to <allocation>) and qcow2, qed,
+ * make raw files allocated up to <allocation> (as libvirt, a missing
+ * <allocation> means the whole capacity; <allocation>0</allocation> makes
+ * a sparse file) and qcow2, qed,
  * vmdk, vdi and vpc images (through qemu-img), with an optional backing
  * store. The name may not contain '/', control characters, or be "." or
  * "..". An existing file of that name is never overwritten

@@ -1,0 +1,578 @@
+/*
+ * cli-vol-info.c: the storcat tool's verbs that list and show volumes
+ * (vol-list, vol-info, vol-dumpxml, vol-path, vol-key, vol-name, vol-pool,
+ * and storcat's own vol-lookup), with virsh's names, options and output.
+ * They only read the catalog.
+ *
+ * Every volume field has one column description (volFields); the text
+ * tables show a few of them, --json all of them, so vol-list --json,
+ * vol-info --json and vol-lookup --json print the same object per volume.
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "cli.h"
+
+/* Volume types and states as virsh (virshVolumeTypeToString) and storcat
+ * name them. */
+static const char *
+volTypeName(int type)
+{
+    static const char *const names[] = { "file", "block", "dir", "network", "netdir", "ploop" };
+    _Static_assert(sizeof(names) / sizeof(names[0]) == SC_STORAGE_VOL_TYPE_LAST,
+                   "volume type names do not match scStorageVolType");
+
+    return type >= 0 && type < SC_STORAGE_VOL_TYPE_LAST ? names[type] : "unknown";
+}
+
+static const char *
+volStateName(int state)
+{
+    static const char *const names[] = { "present", "missing", "creating", "deleting" };
+    _Static_assert(sizeof(names) / sizeof(names[0]) == SC_STORAGE_VOL_STATE_LAST,
+                   "volume state names do not match scStorageVolState");
+
+    return state >= 0 && state < SC_STORAGE_VOL_STATE_LAST ? names[state] : "unknown";
+}
+
+/* ---- what is known of a volume -------------------------------------- */
+
+/* What vol-list, vol-info and vol-lookup show of one volume, as text. */
+typedef struct volFacts {
+    const char *name;     /* borrowed from the handle */
+    const char *key;      /* borrowed from the handle */
+    char *path;           /* the volume's path */
+    char *format;         /* "raw", "qcow2", ...; NULL if unknown */
+    char *backing_path;   /* NULL: no backing store */
+    char *backing_format; /* NULL if unknown */
+    char *backing_json;   /* {"path": ..., "format": ...}, or NULL */
+    char uuid[SC_UUID_STRING_BUFLEN];
+    scStorageVolInfo info;
+    int state;                      /* an scStorageVolState */
+    char sizes[2][CLI_SIZE_BUFLEN]; /* capacity, allocation */
+} volFacts;
+
+static void
+volFactsClear(volFacts *facts)
+{
+    free(facts->path);
+    free(facts->format);
+    free(facts->backing_path);
+    free(facts->backing_format);
+    free(facts->backing_json);
+}
+
+/* The backing store as a JSON object, for the --json "backing" cell. */
+static char *
+backingJSON(const volFacts *facts)
+{
+    char *json = NULL;
+    size_t len = 0;
+    FILE *out;
+
+    if (!facts->backing_path)
+        return NULL;
+    if (!(out = open_memstream(&json, &len))) {
+        cliError("out of memory");
+        return NULL;
+    }
+    fputs("{\"path\": ", out);
+    cliJsonPutString(out, facts->backing_path);
+    fputs(", \"format\": ", out);
+    cliJsonPutString(out, facts->backing_format);
+    fputc('}', out);
+    return cliMemstreamClose(out, &json);
+}
+
+/* Gathers what is shown of @vol into @facts (to be cleared by the caller
+ * whatever the result). Returns 1, 0 if the volume was deleted meanwhile
+ * (by another process: not an error while listing), or -1 after printing
+ * why. */
+static int
+getVolFacts(scStorageVol *vol, bool bytes, volFacts *facts)
+{
+    const scError *err;
+
+    memset(facts, 0, sizeof(*facts));
+    facts->name = scStorageVolGetName(vol);
+    if (!facts->name || !(facts->key = scStorageVolGetKey(vol)) ||
+        !(facts->path = scStorageVolGetPath(vol)) ||
+        scStorageVolGetUUIDString(vol, facts->uuid) < 0 ||
+        scStorageVolGetInfo(vol, &facts->info) < 0 ||
+        (facts->state = scStorageVolGetState(vol)) < 0 ||
+        /* NULL without an error: a format storcat does not know */
+        (!(facts->format = scStorageVolGetFormat(vol)) && scGetLastError()) ||
+        scStorageVolGetBackingStore(vol, &facts->backing_path, &facts->backing_format) < 0) {
+        err = scGetLastError();
+        if (err && err->code == SC_ERR_NO_STORAGE_VOL)
+            return 0;
+        cliLibError(facts->name, "failed to get information on volume '%s'",
+                    cliSafe(facts->name ? facts->name : "?"));
+        return -1;
+    }
+    if (facts->backing_path && !(facts->backing_json = backingJSON(facts)))
+        return -1;
+    cliFormatSize(facts->info.capacity, bytes, facts->sizes[0]);
+    cliFormatSize(facts->info.allocation, bytes, facts->sizes[1]);
+    return 1;
+}
+
+/* ---- tables --------------------------------------------------------- */
+
+/* A volume's fields, in --json's order. */
+enum {
+    VOL_NAME,
+    VOL_UUID,
+    VOL_KEY,
+    VOL_PATH,
+    VOL_POOL,
+    VOL_TYPE,
+    VOL_FORMAT,
+    VOL_CAPACITY,
+    VOL_ALLOCATION,
+    VOL_BACKING,
+    VOL_STATE,
+    VOL_NFIELDS
+};
+
+/* A table of volumes: which fields it shows, in which form. */
+typedef struct volTable {
+    struct libscols_table *tb;
+    const int *fields; /* VOL_* */
+    size_t nfields;
+} volTable;
+
+static void
+volTableClear(volTable *vt)
+{
+    scols_unref_table(vt->tb);
+}
+
+/* Every field's column; sizes are JSON numbers with --bytes. The backing
+ * store is an object: its cell holds ready JSON, which libsmartcols
+ * prints as it is for a "number" column (only --json shows it). */
+static int
+volTableNew(volTable *vt, bool json, bool bytes, const int *fields, size_t nfields)
+{
+    int size_type = bytes ? SCOLS_JSON_NUMBER : SCOLS_JSON_STRING;
+    const cliColumn all[VOL_NFIELDS] = {
+        [VOL_NAME] = { "Name", 0, SCOLS_JSON_STRING },
+        [VOL_UUID] = { "UUID", 0, SCOLS_JSON_STRING },
+        [VOL_KEY] = { "Key", 0, SCOLS_JSON_STRING },
+        [VOL_PATH] = { "Path", 0, SCOLS_JSON_STRING },
+        [VOL_POOL] = { "Pool", 0, SCOLS_JSON_STRING },
+        [VOL_TYPE] = { "Type", 0, SCOLS_JSON_STRING },
+        [VOL_FORMAT] = { "Format", 0, SCOLS_JSON_STRING },
+        [VOL_CAPACITY] = { "Capacity", SCOLS_FL_RIGHT, size_type },
+        [VOL_ALLOCATION] = { "Allocation", SCOLS_FL_RIGHT, size_type },
+        [VOL_BACKING] = { "Backing", 0, SCOLS_JSON_NUMBER },
+        [VOL_STATE] = { "State", 0, SCOLS_JSON_STRING },
+    };
+    cliColumn cols[VOL_NFIELDS];
+
+    for (size_t i = 0; i < nfields; i++)
+        cols[i] = all[fields[i]];
+    vt->fields = fields;
+    vt->nfields = nfields;
+    return (vt->tb = cliTableNew("volumes", json, cols, nfields)) ? 0 : -1;
+}
+
+/* Appends @facts' row (of a volume of pool @poolname). Returns 0 or -1. */
+static int
+volTableAdd(volTable *vt, const volFacts *facts, const char *poolname)
+{
+    const char *all[VOL_NFIELDS] = {
+        [VOL_NAME] = facts->name,
+        [VOL_UUID] = facts->uuid,
+        [VOL_KEY] = facts->key,
+        [VOL_PATH] = facts->path,
+        [VOL_POOL] = poolname,
+        [VOL_TYPE] = volTypeName(facts->info.type),
+        [VOL_FORMAT] = facts->format,
+        [VOL_CAPACITY] = facts->sizes[0],
+        [VOL_ALLOCATION] = facts->sizes[1],
+        [VOL_BACKING] = facts->backing_json,
+        [VOL_STATE] = volStateName(facts->state),
+    };
+    const char *cells[VOL_NFIELDS];
+
+    for (size_t i = 0; i < vt->nfields; i++)
+        cells[i] = all[vt->fields[i]];
+    return cliTableAddRow(vt->tb, cells);
+}
+
+#define NFIELDS(fields) (sizeof(fields) / sizeof((fields)[0]))
+
+/* vol-list --json and vol-info --json: every field. */
+static const int jsonFields[] = {
+    VOL_NAME,   VOL_UUID,     VOL_KEY,        VOL_PATH,    VOL_POOL,  VOL_TYPE,
+    VOL_FORMAT, VOL_CAPACITY, VOL_ALLOCATION, VOL_BACKING, VOL_STATE,
+};
+_Static_assert(NFIELDS(jsonFields) == VOL_NFIELDS, "--json shows every field");
+
+/* vol-lookup: which volume a path is. */
+static const int lookupFields[] = { VOL_POOL, VOL_NAME, VOL_KEY, VOL_UUID };
+
+/* Prints one volume as a JSON table of @fields. */
+static int
+printVolJSON(const volFacts *facts, const char *poolname, bool bytes, const int *fields,
+             size_t nfields)
+{
+    volTable vt = { NULL, NULL, 0 };
+    int status = CLI_EXIT_FAILED;
+
+    if (volTableNew(&vt, true, bytes, fields, nfields) == 0 &&
+        volTableAdd(&vt, facts, poolname) == 0)
+        status = cliTablePrint(vt.tb);
+    volTableClear(&vt);
+    return status;
+}
+
+/* ---- vol-list ------------------------------------------------------- */
+
+/* The columns of vol-list, as virsh's (Name, Path; --details adds Type,
+ * Capacity, Allocation); --all adds State. */
+static size_t
+listFields(bool details, bool all, int *fields)
+{
+    size_t n = 0;
+
+    fields[n++] = VOL_NAME;
+    fields[n++] = VOL_PATH;
+    if (details) {
+        fields[n++] = VOL_TYPE;
+        fields[n++] = VOL_CAPACITY;
+        fields[n++] = VOL_ALLOCATION;
+    }
+    if (all)
+        fields[n++] = VOL_STATE;
+    return n;
+}
+
+/* Fills @vt with a row per volume of @vols. Returns 0 or -1. */
+static int
+listVols(volTable *vt, scStorageVol **vols, int n, const char *poolname, bool bytes)
+{
+    for (int i = 0; i < n; i++) {
+        volFacts facts;
+        int rc = getVolFacts(vols[i], bytes, &facts);
+
+        if (rc > 0)
+            rc = volTableAdd(vt, &facts, poolname);
+        volFactsClear(&facts);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+cmdVolList(cliContext *ctx, const cliArgs *args)
+{
+    bool json = cliOptFlag(args, "json");
+    bool bytes = cliOptFlag(args, "bytes");
+    bool all = cliOptFlag(args, "all");
+    unsigned int flags = all ? SC_STORAGE_POOL_LIST_VOLUMES_MISSING : 0;
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    volTable vt = { NULL, NULL, 0 };
+    scStorageVol **vols = NULL;
+    int fields[VOL_NFIELDS];
+    const char *poolname;
+    int status = CLI_EXIT_FAILED;
+    int n;
+
+    if (!(pool = cliLookupPool(ctx, args->params[0])))
+        return CLI_EXIT_FAILED;
+    poolname = scStoragePoolGetName(pool);
+    if ((n = scStoragePoolListAllVolumes(pool, &vols, flags)) < 0) {
+        cliLibError(poolname, "failed to list the volumes of pool '%s'", cliSafe(poolname));
+        return CLI_EXIT_FAILED;
+    }
+    if (json ? volTableNew(&vt, true, bytes, jsonFields, NFIELDS(jsonFields)) == 0
+             : volTableNew(&vt, false, bytes, fields,
+                           listFields(cliOptFlag(args, "details"), all, fields)) == 0) {
+        if (listVols(&vt, vols, n, poolname, bytes) == 0)
+            status = cliTablePrint(vt.tb);
+    }
+    volTableClear(&vt);
+    for (int i = 0; i < n; i++)
+        scStorageVolFree(vols[i]);
+    free(vols);
+    return status;
+}
+
+/* ---- vol-info, vol-lookup ------------------------------------------- */
+
+/* Gathers @vol's facts and its pool's name (*@pool: a new reference).
+ * Returns 0, or -1 after printing why. */
+static int
+getVolAndPool(scStorageVol *vol, bool bytes, volFacts *facts, scStoragePool **pool)
+{
+    const char *name = scStorageVolGetName(vol);
+    int rc = getVolFacts(vol, bytes, facts);
+
+    if (rc == 0) /* deleted since the lookup: an error here */
+        cliLibError(name, "failed to get information on volume '%s'", cliSafe(name));
+    if (rc <= 0)
+        return -1;
+    if (!(*pool = scStoragePoolLookupByVolume(vol))) {
+        cliLibError(name, "failed to get the pool of volume '%s'", cliSafe(name));
+        return -1;
+    }
+    return 0;
+}
+
+/* Prints "Label:          value" as virsh's vol-info. */
+static void
+infoLine(const char *label, const char *value)
+{
+    printf("%-15s %s\n", label, value);
+}
+
+static int
+cmdVolInfo(cliContext *ctx, const cliArgs *args)
+{
+    bool bytes = cliOptFlag(args, "bytes");
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    _cleanup_vol_ scStorageVol *vol = NULL;
+    const char *poolname;
+    volFacts facts = { 0 };
+    int status = CLI_EXIT_FAILED;
+
+    if (!(vol = cliVolFromArgs(ctx, args)) || getVolAndPool(vol, bytes, &facts, &pool) < 0)
+        goto cleanup;
+    poolname = scStoragePoolGetName(pool);
+    if (cliOptFlag(args, "json")) {
+        status = printVolJSON(&facts, poolname, bytes, jsonFields, NFIELDS(jsonFields));
+        goto cleanup;
+    }
+    /* virsh's four first, in virsh's order; then storcat's. */
+    infoLine("Name:", facts.name);
+    infoLine("Type:", volTypeName(facts.info.type));
+    infoLine("Capacity:", facts.sizes[0]);
+    infoLine("Allocation:", facts.sizes[1]);
+    infoLine("UUID:", facts.uuid);
+    infoLine("Key:", facts.key);
+    infoLine("Path:", facts.path);
+    infoLine("Pool:", poolname);
+    infoLine("Format:", facts.format ? facts.format : "-");
+    if (!facts.backing_path)
+        infoLine("Backing store:", "-");
+    else if (!facts.backing_format)
+        infoLine("Backing store:", facts.backing_path);
+    else
+        printf("%-15s %s (%s)\n", "Backing store:", facts.backing_path, facts.backing_format);
+    infoLine("State:", volStateName(facts.state));
+    status = CLI_EXIT_OK;
+
+cleanup:
+    volFactsClear(&facts);
+    return status;
+}
+
+static int
+cmdVolLookup(cliContext *ctx, const cliArgs *args)
+{
+    const char *path = args->params[0];
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    _cleanup_vol_ scStorageVol *vol = NULL;
+    const char *poolname;
+    volFacts facts = { 0 };
+    int status = CLI_EXIT_FAILED;
+    scConnect *conn;
+
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    if (!(vol = scStorageVolLookupByPath(conn, path))) {
+        cliLibError(path, "no volume at '%s'", cliSafe(path));
+        return CLI_EXIT_FAILED;
+    }
+    if (getVolAndPool(vol, false, &facts, &pool) < 0)
+        goto cleanup;
+    poolname = scStoragePoolGetName(pool);
+    if (cliOptFlag(args, "json")) {
+        status = printVolJSON(&facts, poolname, false, lookupFields, NFIELDS(lookupFields));
+        goto cleanup;
+    }
+    infoLine("Pool:", poolname);
+    infoLine("Name:", facts.name);
+    infoLine("Key:", facts.key);
+    infoLine("UUID:", facts.uuid);
+    status = CLI_EXIT_OK;
+
+cleanup:
+    volFactsClear(&facts);
+    return status;
+}
+
+/* ---- vol-dumpxml, vol-path, vol-key, vol-name, vol-pool ------------- */
+
+static int
+cmdVolDumpXML(cliContext *ctx, const cliArgs *args)
+{
+    _cleanup_vol_ scStorageVol *vol = NULL;
+    _cleanup_free_ char *xml = NULL;
+    const char *name;
+    size_t len;
+
+    if (!(vol = cliVolFromArgs(ctx, args)))
+        return CLI_EXIT_FAILED;
+    name = scStorageVolGetName(vol);
+    if (!(xml = scStorageVolGetXMLDesc(vol, 0))) {
+        cliLibError(name, "failed to get the XML of volume '%s'", cliSafe(name));
+        return CLI_EXIT_FAILED;
+    }
+    len = strlen(xml);
+    fputs(xml, stdout);
+    if (len == 0 || xml[len - 1] != '\n')
+        putchar('\n');
+    return CLI_EXIT_OK;
+}
+
+static int
+cmdVolPath(cliContext *ctx, const cliArgs *args)
+{
+    _cleanup_vol_ scStorageVol *vol = NULL;
+    _cleanup_free_ char *path = NULL;
+    const char *name;
+
+    if (!(vol = cliVolFromArgs(ctx, args)))
+        return CLI_EXIT_FAILED;
+    name = scStorageVolGetName(vol);
+    if (!(path = scStorageVolGetPath(vol))) {
+        cliLibError(name, "failed to get the path of volume '%s'", cliSafe(name));
+        return CLI_EXIT_FAILED;
+    }
+    printf("%s\n", path);
+    return CLI_EXIT_OK;
+}
+
+/* Prints @vol's name or key, the string @get returns (borrowed). */
+static int
+printVolString(scStorageVol *vol, const char *(*get)(scStorageVolPtr), const char *what,
+               const char *spec)
+{
+    const char *value;
+
+    if (!vol)
+        return CLI_EXIT_FAILED;
+    if (!(value = get(vol))) {
+        cliLibError(spec, "failed to get the %s of volume '%s'", what, cliSafe(spec));
+        return CLI_EXIT_FAILED;
+    }
+    printf("%s\n", value);
+    return CLI_EXIT_OK;
+}
+
+static int
+cmdVolKey(cliContext *ctx, const cliArgs *args)
+{
+    _cleanup_vol_ scStorageVol *vol = cliVolFromArgs(ctx, args);
+
+    return printVolString(vol, scStorageVolGetKey, "key", args->params[0]);
+}
+
+static int
+cmdVolName(cliContext *ctx, const cliArgs *args)
+{
+    /* As virsh: by key or path (or UUID), there is no --pool. */
+    _cleanup_vol_ scStorageVol *vol = cliLookupVol(ctx, args->params[0], NULL);
+
+    return printVolString(vol, scStorageVolGetName, "name", args->params[0]);
+}
+
+static int
+cmdVolPool(cliContext *ctx, const cliArgs *args)
+{
+    const char *spec = args->params[0];
+    _cleanup_vol_ scStorageVol *vol = NULL;
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    char uuid[SC_UUID_STRING_BUFLEN];
+    const char *name;
+
+    if (!(vol = cliLookupVol(ctx, spec, NULL)))
+        return CLI_EXIT_FAILED;
+    name = scStorageVolGetName(vol);
+    if (!(pool = scStoragePoolLookupByVolume(vol))) {
+        cliLibError(name, "failed to get the pool of volume '%s'", cliSafe(name));
+        return CLI_EXIT_FAILED;
+    }
+    if (!cliOptFlag(args, "uuid")) {
+        printf("%s\n", scStoragePoolGetName(pool));
+        return CLI_EXIT_OK;
+    }
+    if (scStoragePoolGetUUIDString(pool, uuid) < 0) {
+        cliLibError(NULL, "failed to get the UUID of the pool of volume '%s'", cliSafe(name));
+        return CLI_EXIT_FAILED;
+    }
+    printf("%s\n", uuid);
+    return CLI_EXIT_OK;
+}
+
+/* ---- the table ------------------------------------------------------ */
+
+static const cliOption poolParam[] = {
+    { "POOL", NULL, "pool name or UUID" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption volParam[] = {
+    { "VOL", NULL, "volume: a name (with --pool), a key, a path or a UUID" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption volKeyParam[] = {
+    { "VOL", NULL, "volume: a key, a path or a UUID" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption pathParam[] = {
+    { "PATH", NULL, "a path to the volume, in any spelling" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption poolOption[] = {
+    { "pool", "POOL", "pool of the volume, to find VOL by name" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption listOptions[] = {
+    { "details", NULL, "show the type, capacity and allocation" },
+    { "all", NULL, "also list the volumes missing from storage, with their state" },
+    { "bytes", NULL, "sizes in bytes, not in KiB, MiB, ..." },
+    { "json", NULL, "print JSON, with every field" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption infoOptions[] = {
+    { "pool", "POOL", "pool of the volume, to find VOL by name" },
+    { "bytes", NULL, "sizes in bytes, not in KiB, MiB, ..." },
+    { "json", NULL, "print JSON" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption lookupOptions[] = {
+    { "json", NULL, "print JSON" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption volPoolOptions[] = {
+    { "uuid", NULL, "print the pool's UUID, not its name" },
+    { NULL, NULL, NULL },
+};
+
+const cliVerb cliVolInfoVerbs[] = {
+    { "vol-list", cmdVolList, "list the volumes of a pool", poolParam, listOptions },
+    { "vol-info", cmdVolInfo, "show information on a volume", volParam, infoOptions },
+    { "vol-dumpxml", cmdVolDumpXML, "print a volume's XML description", volParam, poolOption },
+    { "vol-path", cmdVolPath, "print a volume's path", volParam, poolOption },
+    { "vol-key", cmdVolKey, "print a volume's key", volParam, poolOption },
+    { "vol-name", cmdVolName, "print the name of a volume given by key or path", volKeyParam,
+      NULL },
+    { "vol-pool", cmdVolPool, "print the pool of a volume given by key or path", volKeyParam,
+      volPoolOptions },
+    { "vol-lookup", cmdVolLookup, "show which volume a path is: pool, name, key and UUID",
+      pathParam, lookupOptions },
+    { NULL, NULL, NULL, NULL, NULL },
+};
