@@ -23,34 +23,45 @@ sc() {
 }
 
 echo "demo catalog: $demo/catalog.db"
-mkdir -p "$demo/images"
+echo "# the main job: a dir pool of guest images, kept in an SQLite catalog"
 cat > "$demo/images.xml" <<XML
 <pool type='dir'>
   <name>images</name>
   <target>
-    <path>$demo//images/</path>
+    <path>$demo/images</path>
     <permissions><mode>0755</mode></permissions>
   </target>
 </pool>
 XML
 sc pool-define "$demo/images.xml"
-sc pool-define-as backup fs --source-dev /dev/vdb1 --source-format ext4 --target "$demo/backup"
-sc pool-define-as vg0 logical --source-dev /dev/vdc
-sc pool-define-as san iscsi-direct --source-host 127.0.0.1 --source-dev iqn.2026-01.org.example:san
-sc pool-autostart images
-sc pool-list --all --details
+sc pool-build images
+sc pool-start images
+sc vol-create-as images base.img 1G --allocation 0
+sc vol-create-as images web.qcow2 10G --format qcow2 --backing-vol base.img --backing-vol-format raw
+sc vol-create-as images db.qcow2 20G --format qcow2
+sc vol-clone --pool images base.img base-copy.img
+sc vol-resize --pool images base-copy.img 2G
+echo
+echo "# a file appears behind storcat's back; a refresh records it"
+truncate -s 512M "$demo/images/added-by-hand.img"
+sc pool-refresh images
+echo
+echo "# any spelling of a path finds the volume (one indexed query)"
+sc vol-lookup "$demo//images/../images/./web.qcow2"
+sc vol-list images --details
 sc pool-info images
-sc pool-dumpxml vg0
-uuid=$("$top/_build-demo/tools/storcat" -c "$demo/catalog.db" pool-uuid images)
-sc pool-name "$uuid"
-sc pool-list --all --type dir,logical --json
 echo
-echo "# a duplicate is refused, and the catalog is unchanged:"
+echo "# bad input changes nothing"
+sc vol-create-as images ../escape.img 1M || true
 sc pool-define-as images2 dir --target "$demo/images" || true
-echo
-echo "# rbd is libvirt XML storcat can read but does not manage:"
 sc pool-define-as ceph rbd --source-host mon1 --source-name rbd || true
 echo
-echo "# the audit trail is SQL:"
+echo "# the report is SQL over the catalog"
 sqlite3 -header -column "$demo/catalog.db" \
-    "SELECT datetime(ts, 'unixepoch') AS time, action, pool_name, detail FROM events ORDER BY id"
+    "SELECT v.name, v.format, v.capacity / 1048576 AS capacity_mib,
+            v.allocation / 1048576 AS allocation_mib, ifnull(v.backing_path, '') AS backing
+       FROM volumes v JOIN pools p ON p.id = v.pool_id WHERE p.name = 'images' ORDER BY v.name"
+echo
+sqlite3 -header -column "$demo/catalog.db" \
+    "SELECT datetime(ts, 'unixepoch') AS time, action, ifnull(volume_name, pool_name) AS object,
+            ifnull(detail, '') AS detail FROM events ORDER BY id"
