@@ -69,7 +69,7 @@ static const imageCase images[] = {
     { "v2back.qcow2",  "-f qcow2 -o compat=0.10 -b base.img -F raw", NULL, "qcow2", 2 * MiB,   "base.img",           "raw",   "0.10", false, 64 * KiB,    NULL },
     { "chain.qcow2",   "-f qcow2 -b v3.qcow2 -F qcow2",           NULL,  "qcow2", 3 * GiB,     "v3.qcow2",           "qcow2", "1.1",  false, 64 * KiB,    NULL },
     { "big.qcow2",     "-f qcow2 -b base.img -F raw",             "1T",  "qcow2", 1024 * GiB,  "base.img",           "raw",   "1.1",  false, 64 * KiB,    NULL },
-    { "luks.qcow2",    SECRET "-f qcow2 -o encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=10", "1M", "qcow2", 1 * MiB, NULL, NULL, "1.1", false, 64 * KiB, "luks" },
+    { "luks.qcow2",    SECRET "-f qcow2 -o encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=200", "1M", "qcow2", 1 * MiB, NULL, NULL, "1.1", false, 64 * KiB, "luks" },
     { "aes.qcow2",     SECRET "-f qcow2 -o encrypt.format=aes,encrypt.key-secret=sec0", "1M", "qcow2", 1 * MiB, NULL,             NULL,    "1.1",  false, 64 * KiB,    "aes" },
     { "v1.qcow",       "-f qcow",                                 "1M",  "qcow",  1 * MiB,     NULL,                 NULL,    NULL,   false, 4 * KiB,     NULL },
     { "v1back.qcow",   "-f qcow -b base.img -F raw",              NULL,  "qcow",  2 * MiB,     "base.img",           NULL,    NULL,   false, 512,         NULL },
@@ -88,7 +88,7 @@ static const imageCase images[] = {
     { "forced.vhd",    "-f vpc -o force_size=on",                 "16M", "vpc",   16 * MiB,    NULL,                 NULL,    NULL,   false, 0,           NULL },
     { "disk.vhdx",     "-f vhdx",                                 "16M", "vhdx",  16 * MiB,    NULL,                 NULL,    NULL,   false, 0,           NULL },
     { "big.vhdx",      "-f vhdx",                                 "64G", "vhdx",  64 * GiB,    NULL,                 NULL,    NULL,   false, 0,           NULL },
-    { "disk.luks",     SECRET "-f luks -o key-secret=sec0,iter-time=10", "1M", "luks", 1 * MiB, NULL,                NULL,    NULL,   false, 0,           "luks" },
+    { "disk.luks",     SECRET "-f luks -o key-secret=sec0,iter-time=200", "1M", "luks", 1 * MiB, NULL,                NULL,    NULL,   false, 0,           "luks" },
     /* Made by makeIso(): a primary volume descriptor at 32 KiB. */
     { "disc.iso",      NULL,                                      NULL,  "iso",   48 * KiB,    NULL,                 NULL,    NULL,   false, 0,           NULL },
 };

@@ -247,6 +247,41 @@ cmdPoolRefresh(cliContext *ctx, const cliArgs *args)
     return runPoolAction(ctx, args, &refresh, 0);
 }
 
+/* ---- autostart -------------------------------------------------------- */
+
+/* Start every inactive pool marked autostart: what a host runs at boot,
+ * since a pool's active state does not survive a reboot. Each pool is
+ * tried; the status is 1 if any failed. */
+static int
+cmdAutostart(cliContext *ctx, const cliArgs *args)
+{
+    scStoragePool **pools = NULL;
+    int status = CLI_EXIT_OK, n;
+    scConnect *conn;
+
+    (void) args;
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    n = scConnectListAllStoragePools(conn, &pools, SC_CONNECT_LIST_STORAGE_POOLS_AUTOSTART |
+                                                       SC_CONNECT_LIST_STORAGE_POOLS_INACTIVE);
+    if (n < 0) {
+        cliLibError(NULL, "failed to list pools");
+        return CLI_EXIT_FAILED;
+    }
+    for (int i = 0; i < n; i++) {
+        _cleanup_free_ char *name = strdup(scStoragePoolGetName(pools[i]));
+        if (scStoragePoolCreate(pools[i], 0) < 0) {
+            cliLibError(name, "failed to start pool '%s'", name ? cliSafe(name) : "?");
+            status = CLI_EXIT_FAILED;
+        } else {
+            printf("Pool %s started\n", name ? name : "?");
+        }
+        scStoragePoolFree(pools[i]);
+    }
+    free(pools);
+    return status;
+}
+
 /* ---- pool-list ------------------------------------------------------ */
 
 /* --type names, as virsh's, and their list filters. */
@@ -680,6 +715,8 @@ const cliVerb cliPoolVerbs[] = {
     { "pool-autostart", cmdPoolAutostart, "mark or unmark a pool to be started at boot", poolParam,
       autostartOptions },
     { "pool-name", cmdPoolName, "convert a pool UUID to a pool name", uuidParam, NULL },
+    { "autostart", cmdAutostart, "start every inactive pool marked autostart (run it at boot)",
+      NULL, NULL },
     { "pool-uuid", cmdPoolUUID, "convert a pool name to a pool UUID", nameParam, NULL },
     { NULL, NULL, NULL, NULL, NULL },
 };

@@ -350,8 +350,10 @@ int scStoragePoolGetInfo(scStoragePoolPtr pool, scStoragePoolInfoPtr info);
 
 /*
  * scStoragePoolGetAutostart / scStoragePoolSetAutostart:
- * Read or set whether the pool is started by `storcat pool-autostart-all`
- * (run at boot). *autostart / @autostart: 1 or 0. Return 0 or -1.
+ * Read or set whether the pool is to be started at boot: an active state
+ * does not survive a reboot, and `storcat autostart` (run at boot) starts
+ * every inactive pool so marked. *autostart / @autostart: 1 or 0.
+ * Return 0 or -1.
  */
 int scStoragePoolGetAutostart(scStoragePoolPtr pool, int *autostart);
 int scStoragePoolSetAutostart(scStoragePoolPtr pool, int autostart);
