@@ -295,8 +295,11 @@ scProbeFile(int fd, const struct stat *st, const char *name, scProbeResult *res)
     if (probeFileSize(fd, st, name, &src.file_size) < 0)
         return -1;
     want = src.file_size < PROBE_HEAD_SIZE ? (size_t) src.file_size : PROBE_HEAD_SIZE;
-    if (!(head = scAlloc(want)))
+    /* Not zeroed: only the bytes read are looked at. */
+    if (!(head = malloc(want ? want : 1))) {
+        scReportOOM();
         return -1;
+    }
     while ((size_t) got < want) {
         ssize_t r = pread(fd, head + got, want - (size_t) got, got);
 

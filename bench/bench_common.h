@@ -74,6 +74,21 @@ int benchSetPopulate(const BenchSet *s);
  * each pool's directory. Returns the number of entries seen. */
 size_t benchSetReaddirStat(const BenchSet *s);
 
+/*
+ * The warm-up of the files' headers: read the first BENCH_WARM_HEAD and
+ * the last BENCH_WARM_TAIL bytes of every file of @s (every byte storcat's
+ * probe and libvirt's read), without readahead. Both drivers do it before
+ * their first timed operation, so that neither pays for a cache the other
+ * filled (a first read of a sparse file zero-fills its readahead window:
+ * that made whichever side ran first up to 4 times slower). Only for sets
+ * of at most BENCH_WARM_MAX files: larger ones do not stay in the cache.
+ * Returns 0 or -1.
+ */
+#define BENCH_WARM_HEAD (64 * 1024)
+#define BENCH_WARM_TAIL 4096
+#define BENCH_WARM_MAX 200000
+int benchSetWarm(const BenchSet *s);
+
 /* One readdir + fstatat pass over @dir (dot files skipped). */
 size_t benchReaddirStat(const char *dir);
 

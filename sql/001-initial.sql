@@ -3,21 +3,26 @@
 -- Pools and volumes as libvirt knows them, plus what storcat learns about
 -- real storage, and the audit trail. Sizes are bytes, times are Unix
 -- seconds (UTC). Enumerated TEXT columns are checked against the lists that
--- the C code also uses (tests/test_catalog.c checks that they agree).
+-- the C code also uses (tests/test_catalog.c checks that they agree). The
+-- checks are written as OR chains: SQLite codes an IN list of more than two
+-- values as a temporary index built at every insert.
 
 CREATE TABLE pools (
     id           INTEGER PRIMARY KEY,
     uuid         TEXT NOT NULL UNIQUE,      -- lowercase, dashed
     name         TEXT NOT NULL UNIQUE,
-    type         TEXT NOT NULL CHECK (type IN ('dir', 'fs', 'netfs', 'logical', 'disk',
-                     'iscsi', 'scsi', 'mpath', 'rbd', 'sheepdog', 'gluster', 'zfs',
-                     'vstorage', 'iscsi-direct')),
+    type         TEXT NOT NULL CHECK (
+                     type = 'dir' OR type = 'fs' OR type = 'netfs' OR type = 'logical' OR
+                     type = 'disk' OR type = 'iscsi' OR type = 'scsi' OR type = 'mpath' OR
+                     type = 'rbd' OR type = 'sheepdog' OR type = 'gluster' OR type = 'zfs' OR
+                     type = 'vstorage' OR type = 'iscsi-direct'),
     target_path  TEXT,                      -- sanitized <target><path>, if any
     target_key   TEXT UNIQUE,               -- a local directory no two pools may share
     source_key   TEXT UNIQUE,               -- a source no two pools may share
     xml          TEXT NOT NULL,             -- the definition, as formatted by storcat
-    state        TEXT NOT NULL DEFAULT 'inactive' CHECK (state IN ('inactive', 'building',
-                     'running', 'degraded', 'inaccessible')),
+    state        TEXT NOT NULL DEFAULT 'inactive' CHECK (
+                     state = 'inactive' OR state = 'building' OR state = 'running' OR
+                     state = 'degraded' OR state = 'inaccessible'),
     boot_id      TEXT,                      -- the host boot that `state` belongs to
     autostart    INTEGER NOT NULL DEFAULT 0 CHECK (autostart IN (0, 1)),
     capacity     INTEGER NOT NULL DEFAULT 0 CHECK (capacity >= 0),
@@ -36,8 +41,9 @@ CREATE TABLE volumes (
     name           TEXT NOT NULL,
     key            TEXT NOT NULL UNIQUE,
     path           TEXT NOT NULL UNIQUE,
-    type           TEXT NOT NULL CHECK (type IN ('file', 'block', 'dir', 'network',
-                       'netdir', 'ploop')),
+    type           TEXT NOT NULL CHECK (
+                       type = 'file' OR type = 'block' OR type = 'dir' OR type = 'network' OR
+                       type = 'netdir' OR type = 'ploop'),
     format         TEXT,
     capacity       INTEGER NOT NULL DEFAULT 0 CHECK (capacity >= 0),
     allocation     INTEGER NOT NULL DEFAULT 0 CHECK (allocation >= 0),
@@ -51,8 +57,9 @@ CREATE TABLE volumes (
     size           INTEGER,
     mtime_ns       INTEGER,
     ctime_ns       INTEGER,
-    state          TEXT NOT NULL DEFAULT 'present' CHECK (state IN ('present', 'missing',
-                       'creating', 'deleting')),
+    state          TEXT NOT NULL DEFAULT 'present' CHECK (
+                       state = 'present' OR state = 'missing' OR state = 'creating' OR
+                       state = 'deleting'),
     first_seen     INTEGER NOT NULL,
     last_seen      INTEGER NOT NULL,
     UNIQUE (pool_id, name)
