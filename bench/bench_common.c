@@ -289,6 +289,13 @@ benchSetWarm(const BenchSet *s)
     return 0;
 }
 
+int
+benchSetWarmUp(const BenchSet *s)
+{
+    benchSetReaddirStat(s);
+    return benchSetTotal(s) <= BENCH_WARM_MAX ? benchSetWarm(s) : 0;
+}
+
 size_t
 benchReaddirStat(const char *dir)
 {

@@ -89,6 +89,11 @@ size_t benchSetReaddirStat(const BenchSet *s);
 #define BENCH_WARM_MAX 200000
 int benchSetWarm(const BenchSet *s);
 
+/* What every driver does before its first timed operation on @s: one
+ * readdir + fstatat pass (directories and inodes), then benchSetWarm if
+ * @s has at most BENCH_WARM_MAX files. Returns 0 or -1. */
+int benchSetWarmUp(const BenchSet *s);
+
 /* One readdir + fstatat pass over @dir (dot files skipped). */
 size_t benchReaddirStat(const char *dir);
 

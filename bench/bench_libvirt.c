@@ -35,6 +35,7 @@
  * so that libvirt's client never starts a daemon behind bench/run's back.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,7 +285,8 @@ mode_single(const char *dir, size_t n, size_t reps, size_t lookups)
 
     if (benchSetPopulate(&s) < 0)
         DIE("cannot make the dataset in %s", dir);
-    benchSetReaddirStat(&s); /* warm the caches, as bench_storcat does */
+    if (benchSetWarmUp(&s) < 0) /* the same warm-up as bench_storcat's */
+        DIE("warm-up of %s", dir);
     snprintf(name, sizeof(name), "n%zu", n);
     pool = define_pool(conn, name, dir);
 
@@ -338,7 +340,8 @@ mode_pools(const char *root, size_t npools, size_t per, size_t lookups)
 
     if (benchSetPopulate(&s) < 0)
         DIE("cannot make the dataset in %s", root);
-    benchSetReaddirStat(&s);
+    if (benchSetWarmUp(&s) < 0)
+        DIE("warm-up of %s", root);
     uint64_t t0 = benchNow();
     pools = start_pools(conn, &s, "p", 0);
     benchReportOne("start_all", benchMsSince(t0), "ms");
@@ -359,7 +362,8 @@ mode_inventory(const char *root, size_t npools, size_t per, size_t reps)
 
     if (benchSetPopulate(&s) < 0)
         DIE("cannot make the dataset in %s", root);
-    benchSetReaddirStat(&s);
+    if (benchSetWarmUp(&s) < 0)
+        DIE("warm-up of %s", root);
     uint64_t t0 = benchNow();
     pools = start_pools(conn, &s, "m", 1);
     benchReportOne("start_all", benchMsSince(t0), "ms");
@@ -403,6 +407,16 @@ cold_once(const char *path, double *ms, double *hwm)
     if ((pid = fork()) < 0)
         DIE("fork: %s", strerror(errno));
     if (pid == 0) {
+        const char *home = getenv("HOME");
+        char log[4096];
+        int fd;
+
+        snprintf(log, sizeof(log), "%s/libvirtd.log", home ? home : "/tmp");
+        if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644)) >= 0) {
+            dup2(fd, STDOUT_FILENO);
+            dup2(fd, STDERR_FILENO);
+            close(fd);
+        }
         execlp("libvirtd", "libvirtd", "--timeout", "600", (char *) NULL);
         _exit(127);
     }

@@ -44,7 +44,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -317,7 +316,8 @@ bench_limit(const BenchSet *s, size_t reps)
 {
     double *t = calloc(reps, sizeof(*t));
 
-    benchSetReaddirStat(s); /* warm the caches, as for every figure below */
+    if (benchSetWarmUp(s) < 0) /* the same warm-up as bench_libvirt's */
+        DIE("warm-up of %s", s->dir);
     for (size_t r = 0; r < reps; r++) {
         uint64_t t0 = benchNow();
         if (benchSetReaddirStat(s) != benchSetTotal(s))
@@ -407,7 +407,8 @@ mode_pools(const char *root, size_t npools, size_t per, size_t lookups)
     snprintf(catalog, sizeof(catalog), "%s.catalog.db", root);
     if (benchSetPopulate(&s) < 0)
         DIE("cannot make the dataset in %s", root);
-    benchSetReaddirStat(&s);
+    if (benchSetWarmUp(&s) < 0)
+        DIE("warm-up of %s", root);
     conn = open_fresh(catalog);
     uint64_t t0 = benchNow();
     pools = start_pools(conn, &s, "p");
@@ -425,7 +426,7 @@ cold_once(const char *catalog, const char *path, double *ms, double *inproc, dou
     char *argv[] = { "bench_storcat", "--cold", (char *) catalog, (char *) path, NULL };
     posix_spawn_file_actions_t fa;
     unsigned long long end = 0, start = 0;
-    struct rusage ru;
+    long hwm = 0;
     int fds[2], status;
     pid_t pid;
     FILE *f;
@@ -439,15 +440,15 @@ cold_once(const char *catalog, const char *path, double *ms, double *inproc, dou
         DIE("spawn: %s", strerror(errno));
     close(fds[1]);
     f = fdopen(fds[0], "r");
-    if (!f || fscanf(f, "%llu %llu", &end, &start) != 2)
+    if (!f || fscanf(f, "%llu %llu %ld", &end, &start, &hwm) != 3)
         DIE("no answer from the cold process");
     fclose(f);
-    if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         DIE("cold process failed");
     posix_spawn_file_actions_destroy(&fa);
     *ms = (double) (end - t0) / 1e6;
     *inproc = (double) (end - start) / 1e6;
-    *rss = (double) ru.ru_maxrss / 1024.0;
+    *rss = (double) hwm / 1024.0;
 }
 
 static int
@@ -500,7 +501,10 @@ mode_inventory(const char *root, size_t npools, size_t per, size_t reps)
     return 0;
 }
 
-/* The process that cold_start times: open, one lookup, print the clock. */
+/* The process that cold_start times: open, one lookup, print the clock,
+ * the clock at main() and the peak resident memory (VmHWM: its own since
+ * exec; getrusage's ru_maxrss of a spawned child would count the parent's,
+ * whose memory it shared until exec). */
 static int
 mode_cold(const char *catalog, const char *path)
 {
@@ -510,7 +514,9 @@ mode_cold(const char *catalog, const char *path)
 
     if (!conn || !(vol = scStorageVolLookupByPath(conn, path)))
         DIE("cold lookup of '%s'", path);
-    printf("%llu %llu\n", (unsigned long long) benchNow(), (unsigned long long) start);
+    uint64_t end = benchNow();
+    printf("%llu %llu %ld\n", (unsigned long long) end, (unsigned long long) start,
+           benchProcStatusKiB(0, "VmHWM"));
     fflush(stdout);
     scStorageVolFree(vol);
     scConnectClose(conn);

@@ -11,9 +11,9 @@
 #       storcat.CASE.txt and libvirt.CASE.txt; the limit's metric is read
 #       from storcat.CASE.txt (bench_storcat measures the limits).
 #       An empty or "-" metric leaves its cell empty.
-#   T|target|what|side:case:metric:stat|side:case:metric:stat or const:X|bound
-#       a target: met when the first figure divided by the second is at
-#       most bound.
+#   T|target|what|side:case:metric:stat|side:case:metric:stat or const:X|bound[|diff]
+#       a target: met when the first figure divided by the second (with
+#       "diff": the first minus the second) is at most bound.
 # The other files hold the drivers' lines: "name median min max p99 unit
 # reps", "# name: text" notes; their names give the side and the case.
 
@@ -132,15 +132,23 @@ END {
     for (i = 1; i <= ntargets; i++) {
         split(target[i], f, "|")
         a = figure(f[4]); b = figure(f[5]); bound = f[6]
-        if (a == "" || b == "" || b + 0 == 0) {
+        if (a == "" || b == "" || (f[7] != "diff" && b + 0 == 0)) {
             printf "| %s | %s | n/a | ≤ %s | not measured |\n", f[2], f[3], bound
             continue
         }
-        r = a / b
-        if (r <= bound + 0)
-            verdict = "**met**"
-        else
-            verdict = sprintf("**missed** (%.2f× over the bound)", r / bound)
+        if (f[7] == "diff") {
+            r = a - b
+            if (r <= bound + 0)
+                verdict = "**met**"
+            else
+                verdict = sprintf("**missed** (by %.3g)", r - bound)
+        } else {
+            r = a / b
+            if (r <= bound + 0)
+                verdict = "**met**"
+            else
+                verdict = sprintf("**missed** (%.2f× over the bound)", r / bound)
+        }
         printf "| %s | %s | %.3g | ≤ %s | %s |\n", f[2], f[3], r, bound, verdict
     }
 }

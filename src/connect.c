@@ -58,6 +58,15 @@ scConnectCheckWritable(scConnect *conn, const char *func)
     return true;
 }
 
+bool
+scConnectEnter(scConnect *conn, const char *func, bool write)
+{
+    if (!(write ? scConnectCheckWritable(conn, func) : scConnectCheck(conn, func)))
+        return false;
+    scConnectLock(conn);
+    return true;
+}
+
 void
 scConnectLock(scConnect *conn)
 {

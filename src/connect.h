@@ -56,6 +56,11 @@ bool scConnectCheck(scConnect *conn, const char *func);
 /* Same, and refuses a read-only connection (SC_ERR_OPERATION_DENIED). */
 bool scConnectCheckWritable(scConnect *conn, const char *func);
 
+/* Check @conn (writable if @write) and lock it: the entry of a call. */
+bool scConnectEnter(scConnect *conn, const char *func, bool write);
+/* True if @pool is a live pool handle (pool.c); reports if not. */
+bool scStoragePoolCheck(scStoragePool *pool, const char *func);
+
 void scConnectLock(scConnect *conn);
 void scConnectUnlock(scConnect *conn);
 

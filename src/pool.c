@@ -56,8 +56,8 @@ pool_free(scStoragePool *pool)
     scConnectRelease(conn);
 }
 
-static bool
-pool_valid(scStoragePool *pool, const char *func)
+bool
+scStoragePoolCheck(scStoragePool *pool, const char *func)
 {
     if (!pool || pool->magic != SC_POOL_MAGIC) {
         scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_STORAGE_POOL, "%s: invalid storage pool",
@@ -71,12 +71,7 @@ pool_valid(scStoragePool *pool, const char *func)
 static bool
 pool_enter(scStoragePool *pool, const char *func, bool write)
 {
-    if (!pool_valid(pool, func))
-        return false;
-    if (!(write ? scConnectCheckWritable(pool->conn, func) : scConnectCheck(pool->conn, func)))
-        return false;
-    scConnectLock(pool->conn);
-    return true;
+    return scStoragePoolCheck(pool, func) && scConnectEnter(pool->conn, func, write);
 }
 
 /* The pool's catalog row; a pool undefined behind the handle's back is
@@ -870,14 +865,14 @@ const char *
 scStoragePoolGetName(scStoragePoolPtr pool)
 {
     scResetLastError();
-    return pool_valid(pool, __func__) ? pool->name : NULL;
+    return scStoragePoolCheck(pool, __func__) ? pool->name : NULL;
 }
 
 int
 scStoragePoolGetUUID(scStoragePoolPtr pool, unsigned char *uuid)
 {
     scResetLastError();
-    if (!pool_valid(pool, __func__) || !check_arg(uuid, "uuid", __func__))
+    if (!scStoragePoolCheck(pool, __func__) || !check_arg(uuid, "uuid", __func__))
         return -1;
     memcpy(uuid, pool->uuid, SC_UUID_BUFLEN);
     return 0;
@@ -887,7 +882,7 @@ int
 scStoragePoolGetUUIDString(scStoragePoolPtr pool, char *buf)
 {
     scResetLastError();
-    if (!pool_valid(pool, __func__) || !check_arg(buf, "buf", __func__))
+    if (!scStoragePoolCheck(pool, __func__) || !check_arg(buf, "buf", __func__))
         return -1;
     memcpy(buf, pool->uuidstr, SC_UUID_STRING_BUFLEN);
     return 0;
@@ -897,14 +892,14 @@ scConnectPtr
 scStoragePoolGetConnect(scStoragePoolPtr pool)
 {
     scResetLastError();
-    return pool_valid(pool, __func__) ? pool->conn : NULL;
+    return scStoragePoolCheck(pool, __func__) ? pool->conn : NULL;
 }
 
 int
 scStoragePoolRef(scStoragePoolPtr pool)
 {
     scResetLastError();
-    if (!pool_valid(pool, __func__))
+    if (!scStoragePoolCheck(pool, __func__))
         return -1;
     scHandleRef(&pool->refs);
     return 0;
@@ -914,7 +909,7 @@ int
 scStoragePoolFree(scStoragePoolPtr pool)
 {
     scResetLastError();
-    if (!pool_valid(pool, __func__))
+    if (!scStoragePoolCheck(pool, __func__))
         return -1;
     if (scHandleUnref(&pool->refs) == 0)
         pool_free(pool);

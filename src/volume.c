@@ -76,12 +76,7 @@ vol_valid(scStorageVol *vol, const char *func)
 static bool
 vol_enter(scStorageVol *vol, const char *func, bool write)
 {
-    if (!vol_valid(vol, func))
-        return false;
-    if (!(write ? scConnectCheckWritable(vol->conn, func) : scConnectCheck(vol->conn, func)))
-        return false;
-    scConnectLock(vol->conn);
-    return true;
+    return vol_valid(vol, func) && scConnectEnter(vol->conn, func, write);
 }
 
 /* The volume's row; deleted behind the handle's back is an error. 0 or -1. */
@@ -122,12 +117,8 @@ check_arg(const void *arg, const char *name, const char *func)
 static bool
 pool_handle_valid(scStoragePool *pool, const char *func, bool write)
 {
-    if (!pool || pool->magic != SC_POOL_MAGIC) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_STORAGE_POOL, "%s: invalid storage pool",
-                      func);
-        return false;
-    }
-    return write ? scConnectCheckWritable(pool->conn, func) : scConnectCheck(pool->conn, func);
+    return scStoragePoolCheck(pool, func) &&
+           (write ? scConnectCheckWritable(pool->conn, func) : scConnectCheck(pool->conn, func));
 }
 
 static int
