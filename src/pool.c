@@ -449,6 +449,12 @@ scStoragePoolDefineXML(scConnectPtr conn, const char *xml, unsigned int flags)
         return NULL;
     if (!(def = scPoolDefParseString(xml)))
         return NULL;
+    if (def->target_path && def->target_path[0] != '/') {
+        scReportError(SC_FROM_XML, SC_ERR_XML_ERROR,
+                      "pool '%s': <target><path> '%s' is not an absolute path", def->name,
+                      def->target_path);
+        return NULL;
+    }
     if (!scBackendTypeIsManaged(def->type)) {
         scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
                       "pool '%s': pool type '%s' is not supported by storcat (supported: %s)",

@@ -378,6 +378,8 @@ test_bad_input(void **state)
         { "<pool type='dir'><name>a\tb</name><target><path>/x</path></target></pool>", -1,
           "control" },
         { "<pool type='dir'><name>..</name><target><path>/x</path></target></pool>", -1, ".." },
+        { "<pool type='dir'><name>rel</name><target><path>images</path></target></pool>",
+          SC_ERR_XML_ERROR, "not an absolute path" },
         { "<pool type='dir'><name>x</name><uuid>zzz</uuid><target><path>/x</path></target>"
           "</pool>", SC_ERR_XML_ERROR, "uuid" },
         { "<!DOCTYPE pool [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;'>]>"
