@@ -147,7 +147,11 @@ typedef enum {
  * made by a newer storcat is refused (SC_ERR_CATALOG_VERSION); a file that is
  * not a storcat catalog is refused (SC_ERR_CATALOG). Several processes may
  * open one catalog at once. A connection may be shared between threads:
- * calls on it are serialized.
+ * calls on it are serialized. Every change made through the connection is
+ * recorded in the catalog's events table with its actor: "USER(UID) pid
+ * PID", followed by $STORCAT_ACTOR when that is set (a management tool
+ * names itself there). Active pool states belong to the current boot
+ * (/proc/sys/kernel/random/boot_id; $STORCAT_BOOT_ID overrides it).
  *
  * Returns a new connection, to be closed with scConnectClose, or NULL.
  */
@@ -444,7 +448,8 @@ int scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags);
  * or -1 to stop: the operation then fails with SC_ERR_OPERATION_ABORTED and
  * undoes what it did. NULL removes the callback. @freecb, if not NULL, is
  * called on @opaque when the callback is replaced or the connection closes.
- * Returns 0 or -1.
+ * The callback runs in the calling thread while @conn is busy: it must not
+ * call storcat on @conn. Returns 0 or -1.
  */
 typedef int (*scProgressCallback)(scConnectPtr conn, const char *operation,
                                   unsigned long long done, unsigned long long total,
