@@ -713,7 +713,12 @@ test_kill_during_refresh(void **state)
         if (pid == 0) {
             scConnectPtr c = scConnectOpen(f->catalog, 0);
             scStoragePoolPtr p = c ? scStoragePoolLookupByName(c, "images") : NULL;
-            _exit(p && scStoragePoolRefresh(p, 0) == 0 ? 0 : 1);
+            int ok = p && scStoragePoolRefresh(p, 0) == 0;
+            if (p)
+                scStoragePoolFree(p);
+            if (c)
+                scConnectClose(c);
+            _exit(ok ? 0 : 1);
         }
         usleep((useconds_t) delays_ms[k] * 1000);
         kill(pid, SIGKILL);
@@ -831,6 +836,10 @@ test_two_processes_create(void **state)
                     fprintf(stderr, "# %s\n", scGetLastErrorMessage());
                 scStorageVolFree(v);
             }
+            if (p)
+                scStoragePoolFree(p);
+            if (c)
+                scConnectClose(c);
             _exit(bad ? 1 : 0);
         }
     }
