@@ -369,6 +369,13 @@ check_format(const scVolDef *vol)
                       vol->name);
         return -1;
     }
+    /* qemu-img would also take protocol and json: names, and open them. */
+    if (vol->backing_path && (vol->backing_path[0] != '/' || access(vol->backing_path, F_OK) < 0)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                      "volume '%s': backing store '%s' is not an existing absolute path",
+                      vol->name, vol->backing_path);
+        return -1;
+    }
     for (size_t i = 0; i < SC_N_ELEMENTS(formats); i++)
         if (strcmp(vol->format ? vol->format : "raw", formats[i]) == 0) {
             if (vol->backing_path && is_raw(vol->format)) {

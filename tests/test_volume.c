@@ -313,6 +313,16 @@ test_create_formats(void **state)
     scStorageVolFree(base);
     scStorageVolFree(top);
 
+    /* A backing store must be an existing absolute path (qemu-img would
+     * also open "json:" and network names). */
+    assert_sc_err(scStorageVolCreateXML(f->pool,
+                                        "<volume><name>j.qcow2</name><capacity>1048576</capacity>"
+                                        "<target><format type='qcow2'/></target><backingStore>"
+                                        "<path>json:{\"file.filename\":\"/etc/shadow\"}</path>"
+                                        "<format type='raw'/></backingStore></volume>", 0),
+                  SC_ERR_INVALID_ARG);
+    assert_false(exists_in(f, "j.qcow2"));
+
     /* A raw volume cannot have a backing store; an unknown format is refused. */
     assert_sc_err(scStorageVolCreateXML(f->pool,
                                         "<volume><name>x</name><capacity>1</capacity>"
