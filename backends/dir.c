@@ -96,6 +96,13 @@ dir_start(const scPoolDef *def, char **target_real)
                       "pool '%s': target '%s' is not a directory", def->name, def->target_path);
         return -1;
     }
+    /* Room for "/" and a volume name of SC_NAME_MAX bytes in a path. */
+    if (strlen(buf) > PATH_MAX - SC_NAME_MAX - 2) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                      "pool '%s': target directory '%s' is too long for its volumes' paths",
+                      def->name, buf);
+        return -1;
+    }
     return (*target_real = scStrdup(buf)) ? 0 : -1;
 }
 
@@ -161,10 +168,26 @@ dir_probe(const scPoolCtx *pool, const char *name, scVolRecord *rec)
     WITH_DIR(pool, scFileProbe(dir, name, rec));
 }
 
+/* The record of the volume just created; if it cannot be probed, the
+ * volume is removed again (the create fails as a whole). */
+static int
+probe_created(const scDir *dir, const scVolDef *vol, scVolRecord *rec)
+{
+    int r = scFileProbe(dir, vol->name, rec);
+
+    if (r > 0)
+        return 0;
+    if (r == 0)
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                      "volume '%s' vanished from '%s' as it was created", vol->name, dir->path);
+    unlinkat(dir->fd, vol->name, 0);
+    return -1;
+}
+
 static int
 dir_vol_create(const scPoolCtx *pool, const scVolDef *vol, unsigned int flags, scVolRecord *rec)
 {
-    WITH_DIR(pool, scFileCreate(dir, vol, flags) < 0 ? -1 : scFileProbe(dir, vol->name, rec) > 0 ? 0 : -1);
+    WITH_DIR(pool, scFileCreate(dir, vol, flags) < 0 ? -1 : probe_created(dir, vol, rec));
 }
 
 static int
@@ -173,8 +196,9 @@ dir_vol_create_from(const scPoolCtx *pool, const scVolDef *vol, const scPoolCtx 
                     scVolRecord *rec)
 {
     (void) src_pool;
-    WITH_DIR(pool, scFileCreateFrom(dir, vol, src, flags, progress) < 0 ? -1
-                   : scFileProbe(dir, vol->name, rec) > 0 ? 0 : -1);
+    WITH_DIR(pool, scFileCreateFrom(dir, vol, src, flags, progress) < 0
+                       ? -1
+                       : probe_created(dir, vol, rec));
 }
 
 static int

@@ -268,30 +268,26 @@ is_raw(const char *format)
     return !format || strcmp(format, "raw") == 0 || strcmp(format, "iso") == 0;
 }
 
-/* The -o options of qemu-img create for @vol (NULL if none). */
-static char *
-qemu_options(const scVolDef *vol, unsigned int flags)
+/* The -o options of qemu-img create for @vol: *opts is NULL if there are
+ * none. Returns 0 or -1. The values are numbers or fixed words (compat is
+ * checked as digits and a dot by the XML parser). */
+static int
+qemu_options(const scVolDef *vol, unsigned int flags, char **opts)
 {
-    char buf[512] = "";
-    size_t n = 0;
     bool qcow2 = vol->format && strcmp(vol->format, "qcow2") == 0;
+    char cluster[48] = "";
 
-#define ADD(...) n += (size_t) snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0, __VA_ARGS__)
-    if (qcow2)
-        ADD("compat=%s,", vol->compat ? vol->compat : "1.1");
-    if (qcow2 && vol->lazy_refcounts)
-        ADD("lazy_refcounts=on,");
-    if (qcow2 && vol->cluster_size)
-        ADD("cluster_size=%llu,", vol->cluster_size);
-    if (qcow2 && (flags & SC_STORAGE_VOL_CREATE_PREALLOC_METADATA))
-        ADD("preallocation=metadata,");
-    if (vol->nocow && qcow2)
-        ADD("nocow=on,");
-#undef ADD
-    if (n == 0)
-        return NULL;
-    buf[n - 1] = '\0';
-    return scStrdup(buf);
+    *opts = NULL;
+    if (!qcow2)
+        return 0;
+    if (vol->cluster_size)
+        snprintf(cluster, sizeof(cluster), ",cluster_size=%llu", vol->cluster_size);
+    *opts = scAsprintf("compat=%s%s%s%s%s", vol->compat ? vol->compat : "1.1",
+                       vol->lazy_refcounts ? ",lazy_refcounts=on" : "", cluster,
+                       flags & SC_STORAGE_VOL_CREATE_PREALLOC_METADATA ? ",preallocation=metadata"
+                                                                       : "",
+                       vol->nocow ? ",nocow=on" : "");
+    return *opts ? 0 : -1;
 }
 
 /* The format of backing file @path, probed when the XML did not say. */
@@ -327,13 +323,13 @@ backing_format(const scVolDef *vol)
 static int
 qemu_create(int fd, const scVolDef *vol, unsigned int flags)
 {
-    _cleanup_free_ char *opts = qemu_options(vol, flags);
+    _cleanup_free_ char *opts = NULL;
     _cleanup_free_ char *bfmt = NULL;
     char size[32];
     const char *argv[16];
     size_t n = 0;
 
-    if (vol->backing_path && !(bfmt = backing_format(vol)))
+    if (qemu_options(vol, flags, &opts) < 0 || (vol->backing_path && !(bfmt = backing_format(vol))))
         return -1;
     snprintf(size, sizeof(size), "%llu", vol->capacity);
     argv[n++] = QEMU_IMG;
@@ -465,7 +461,7 @@ next_hole(int fd, off_t off, off_t end)
 }
 
 /* Write all of @buf; with @sparse (and a seekable @out), blocks of
- * SPARSE_BLOCK zero bytes are skipped, leaving holes. */
+ * SPARSE_BLOCK zero bytes become holes. */
 #define SPARSE_BLOCK (64 * 1024)
 
 static int
@@ -476,7 +472,11 @@ write_chunk(int out, bool seekable, bool sparse, const unsigned char *buf, size_
         size_t len = n - w;
         if (sparse && seekable) {
             len = len < SPARSE_BLOCK ? len : SPARSE_BLOCK;
-            if (all_zero(buf + w, len)) {
+            /* A zero block becomes a hole: punched, as the file may hold
+             * older data there; written where holes cannot be made. */
+            if (all_zero(buf + w, len) &&
+                fallocate(out, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t) (off + w),
+                          (off_t) len) == 0) {
                 w += len;
                 continue;
             }
@@ -569,14 +569,24 @@ open_volume(const scDir *dir, const scVolRecord *vol, int flags)
     return fd;
 }
 
-/* The source of a clone, opened read-only without following a symlink. */
+/* The source of a clone, opened read-only without following a symlink,
+ * and without blocking should it have been swapped for a FIFO. */
 static int
 open_source(const scVolRecord *src)
 {
-    int fd = open(src->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open(src->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
 
-    if (fd < 0)
+    if (fd < 0) {
         scReportSystemError(SC_FROM_STORAGE, errno, "cannot open source volume '%s'", src->path);
+        return -1;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "source volume '%s' is not a regular file", src->path);
+        close(fd);
+        return -1;
+    }
     return fd;
 }
 
@@ -869,7 +879,12 @@ scFileWipe(const scDir *dir, const scVolRecord *vol, unsigned int algorithm,
                          .backing_path = vol->backing_path, .backing_format = vol->backing_format,
                          .compat = vol->compat, .lazy_refcounts = vol->lazy_refcounts,
                          .cluster_size = vol->cluster_size };
-        r = ftruncate(fd, 0) < 0 ? -1 : qemu_create(fd, &def, 0);
+        if (ftruncate(fd, 0) < 0) {
+            scReportSystemError(SC_FROM_STORAGE, errno, "cannot wipe volume '%s'", vol->name);
+            r = -1;
+        } else {
+            r = qemu_create(fd, &def, 0);
+        }
     }
     close(fd);
     return r;

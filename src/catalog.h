@@ -245,11 +245,14 @@ typedef struct {
  * pool, in no particular order (read from a covering index). */
 int scCatalogVolSigForEach(scCatalog *cat, const char *pool_uuid,
                            int (*cb)(const scCatalogVolSig *sig, void *opaque), void *opaque);
-/* Calls @cb for each creating/deleting journal of the pool; @live is true
- * while the process that wrote it runs (in this boot). */
+/* Calls @cb for each creating/deleting journal of the pool, with the
+ * process that wrote it and whether that was in this boot. */
 int scCatalogVolJournals(scCatalog *cat, const char *pool_uuid,
-                         int (*cb)(int64_t id, const char *name, bool live, void *opaque),
+                         int (*cb)(int64_t id, const char *name, const char *uuid, long long pid,
+                                   bool same_boot, void *opaque),
                          void *opaque);
+/* A stale journal whose file is there: phase 3 may take its row over. */
+int scCatalogScanStalePresent(scCatalog *cat, int64_t id);
 int scCatalogScanProbed(scCatalog *cat, const scCatalogVolData *data);
 int scCatalogScanGone(scCatalog *cat, const char *name);
 int scCatalogScanStaleGone(scCatalog *cat, int64_t id);

@@ -14,7 +14,6 @@
  */
 #include <config.h>
 
-#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -51,6 +50,8 @@ typedef enum {
     VS_JOURNALS,
     VS_GONE_ADD,
     VS_STALE_GONE_ADD,
+    VS_STALE_PRESENT_ADD,
+    VS_IS_STALE_PRESENT,
     VS_PROBED_ADD,
     VS_PROBED_ALL,
     VS_RENAME_CANDIDATE,
@@ -119,8 +120,10 @@ static const char *const vol_sql[VS_LAST] = {
     /* Covered by the index volumes_pool_sig: no table access. */
     [VS_SIGS] = "SELECT name, state, dev, ino, size, mtime_ns, ctime_ns FROM volumes"
                 " WHERE pool_id = " POOL_ID,
-    [VS_JOURNALS] = "SELECT id, name, op_pid, op_boot IS ?9 FROM volumes WHERE pool_id = " POOL_ID
-                    " AND state IN ('creating', 'deleting')",
+    [VS_JOURNALS] = "SELECT id, name, uuid, op_pid, op_boot IS ?9 FROM volumes WHERE pool_id = "
+                    POOL_ID " AND state IN ('creating', 'deleting')",
+    [VS_STALE_PRESENT_ADD] = "INSERT OR IGNORE INTO temp.stale_present (id) VALUES (?1)",
+    [VS_IS_STALE_PRESENT] = "SELECT 1 FROM temp.stale_present WHERE id = ?1",
     [VS_GONE_ADD] = "INSERT OR IGNORE INTO temp.gone (name) VALUES (?1)",
     [VS_STALE_GONE_ADD] = "INSERT OR IGNORE INTO temp.stale_gone (id) VALUES (?1)",
     [VS_PROBED_ADD] = "INSERT OR REPLACE INTO temp.probed (" DATA_COLUMNS ", compat,"
@@ -588,12 +591,14 @@ scCatalogScanBegin(scCatalog *cat)
         cat,
         "CREATE TEMP TABLE IF NOT EXISTS gone (name TEXT PRIMARY KEY) WITHOUT ROWID;"
         "CREATE TEMP TABLE IF NOT EXISTS stale_gone (id INTEGER PRIMARY KEY);"
+        "CREATE TEMP TABLE IF NOT EXISTS stale_present (id INTEGER PRIMARY KEY);"
         "CREATE TEMP TABLE IF NOT EXISTS probed (name TEXT PRIMARY KEY, key TEXT, path TEXT,"
         " type TEXT, format TEXT, capacity INTEGER, allocation INTEGER, backing_path TEXT,"
         " backing_format TEXT, mode INTEGER, uid INTEGER, gid INTEGER, dev INTEGER,"
         " ino INTEGER, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, compat TEXT,"
         " lazy_refcounts INTEGER, cluster_size INTEGER, encryption TEXT) WITHOUT ROWID;"
-        "DELETE FROM temp.gone; DELETE FROM temp.stale_gone; DELETE FROM temp.probed;",
+        "DELETE FROM temp.gone; DELETE FROM temp.stale_gone; DELETE FROM temp.stale_present;"
+        "DELETE FROM temp.probed;",
         "preparing a refresh");
 }
 
@@ -646,7 +651,8 @@ scCatalogVolSigForEach(scCatalog *cat, const char *pool_uuid,
 
 int
 scCatalogVolJournals(scCatalog *cat, const char *pool_uuid,
-                     int (*cb)(int64_t id, const char *name, bool live, void *opaque),
+                     int (*cb)(int64_t id, const char *name, const char *uuid, long long pid,
+                               bool same_boot, void *opaque),
                      void *opaque)
 {
     sqlite3_stmt *st = vstmt(cat, VS_JOURNALS);
@@ -656,12 +662,9 @@ scCatalogVolJournals(scCatalog *cat, const char *pool_uuid,
         return -1;
     sqlite3_bind_text(st, 1, pool_uuid, -1, SQLITE_STATIC);
     while ((rc = scCatalogStep(cat, st, "reading volume journals")) == SQLITE_ROW) {
-        pid_t pid = (pid_t) sqlite3_column_int64(st, 2);
-        bool same_boot = sqlite3_column_int(st, 3) != 0;
-        /* A journal is live while its process runs, in this boot. */
-        bool live = same_boot && pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
-        int r = cb(sqlite3_column_int64(st, 0), (const char *) sqlite3_column_text(st, 1), live,
-                   opaque);
+        int r = cb(sqlite3_column_int64(st, 0), (const char *) sqlite3_column_text(st, 1),
+                   (const char *) sqlite3_column_text(st, 2), col_ll(st, 3, -1),
+                   sqlite3_column_int(st, 4) != 0, opaque);
         if (r < 0) {
             sqlite3_reset(st);
             return r;
@@ -669,6 +672,32 @@ scCatalogVolJournals(scCatalog *cat, const char *pool_uuid,
     }
     sqlite3_reset(st);
     return rc < 0 ? -1 : 0;
+}
+
+int
+scCatalogScanStalePresent(scCatalog *cat, int64_t id)
+{
+    sqlite3_stmt *st = vstmt(cat, VS_STALE_PRESENT_ADD);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    return run(cat, st, "recording an interrupted operation");
+}
+
+/* Is the row @id a stale journal this refresh may take over? 1/0/-1 */
+static int
+is_stale_present(scCatalog *cat, int64_t id)
+{
+    sqlite3_stmt *st = vstmt(cat, VS_IS_STALE_PRESENT);
+    int rc;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    rc = scCatalogStep(cat, st, "applying a refresh");
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : rc == SQLITE_ROW;
 }
 
 int
@@ -781,6 +810,14 @@ apply_one(ApplyCtx *a, const scCatalogVolData *d)
 
     if ((r = scCatalogVolGetByName(cat, a->pool_uuid, d->name, &row)) < 0)
         return -1;
+    /* A create or delete in progress in another process (or one that
+     * began after this refresh's snapshot) is its business. */
+    if (r > 0 && (row.state == SC_STORAGE_VOL_STATE_CREATING ||
+                  row.state == SC_STORAGE_VOL_STATE_DELETING) &&
+        (r = is_stale_present(cat, row.id)) <= 0) {
+        scCatalogVolClear(&row);
+        return r;
+    }
     if (r > 0) {
         snprintf(uuid, sizeof(uuid), "%s", row.uuid);
         action = row.state == SC_STORAGE_VOL_STATE_MISSING    ? "vol-reappeared"

@@ -291,18 +291,20 @@ compare_row(const scCatalogVolSig *sig, void *opaque)
 }
 
 /* A create or delete whose process is gone is finished by the refresh:
- * probed if its file is there, dropped if not. Live ones are left alone. */
+ * probed if its file is there (recorded as such, so that phase 3 may take
+ * it over), dropped if not. Live ones are left alone. */
 static int
-compare_journal(int64_t id, const char *name, bool live, void *opaque)
+compare_journal(int64_t id, const char *name, const char *uuid, long long pid, bool same_boot,
+                void *opaque)
 {
     RefreshCtx *c = opaque;
     ScanEntry *e = scan_find(&c->table, name);
 
-    if (live)
+    if (scJournalLive(pid, same_boot, uuid))
         return 0;
     if (e) {
         e->probe = true;
-        return 0;
+        return scCatalogScanStalePresent(c->conn->catalog, id);
     }
     return scCatalogScanStaleGone(c->conn->catalog, id);
 }
@@ -339,22 +341,20 @@ probe_changed(RefreshCtx *c)
     return 0;
 }
 
-/* Phase 2: compare, probe; only temporary tables are written, inside one
- * read transaction (no write lock on the catalog). */
+/* Phase 2: compare, probe; only temporary tables are written (inside the
+ * caller's read transaction: no write lock on the catalog). */
 static int
 collect(RefreshCtx *c)
 {
     scCatalog *cat = c->conn->catalog;
-    bool ok;
 
     if (scan_index(&c->table) < 0 || scCatalogScanBegin(cat) < 0)
         return -1;
-    if (scCatalogReadBegin(cat) < 0)
+    if (scCatalogVolSigForEach(cat, c->ap->row.uuid, compare_row, c) < 0 ||
+        scCatalogVolJournals(cat, c->ap->row.uuid, compare_journal, c) < 0 ||
+        probe_changed(c) < 0)
         return -1;
-    ok = scCatalogVolSigForEach(cat, c->ap->row.uuid, compare_row, c) == 0 &&
-         scCatalogVolJournals(cat, c->ap->row.uuid, compare_journal, c) == 0 &&
-         probe_changed(c) == 0;
-    return scCatalogReadEnd(cat, ok) < 0 || !ok ? -1 : 0;
+    return 0;
 }
 
 int
@@ -375,16 +375,26 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
                       ap->row.type);
         return -1;
     }
-    /* Phase 1: the scan, and its digest against the last refresh's. */
-    if (ap->be->scan(&ap->ctx, scan_one, &c) < 0 ||
-        scCatalogPoolGetDigest(cat, ap->row.uuid, &old_digest) < 0 ||
+    /* Phases 1 and 2 read one snapshot of the catalog, taken before the
+     * scan (reading the digest starts it): a volume another process
+     * records meanwhile is not in it, so it cannot be taken for gone. */
+    if (scCatalogReadBegin(cat) < 0)
+        goto fail;
+    if (scCatalogPoolGetDigest(cat, ap->row.uuid, &old_digest) < 0 ||
+        ap->be->scan(&ap->ctx, scan_one, &c) < 0 ||
         !(digest = scAsprintf("%zu:%016llx%016llx", c.table.n,
                               (unsigned long long) c.table.digest[0],
-                              (unsigned long long) c.table.digest[1])))
+                              (unsigned long long) c.table.digest[1]))) {
+        scCatalogReadEnd(cat, false);
         goto fail;
+    }
     unchanged = old_digest && strcmp(old_digest, digest) == 0;
     if ((!unchanged && collect(&c) < 0) ||
-        (ap->be->pool_info && ap->be->pool_info(&ap->ctx, &info) < 0))
+        (ap->be->pool_info && ap->be->pool_info(&ap->ctx, &info) < 0)) {
+        scCatalogReadEnd(cat, false);
+        goto fail;
+    }
+    if (scCatalogReadEnd(cat, true) < 0)
         goto fail;
     scan_clear(&c.table);
 
@@ -411,8 +421,9 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
 end:
     if (scCatalogEnd(cat, ok) < 0)
         ok = false;
-    if (ok)
-        scConnectProgressReport(&c.progress, stats->scanned, stats->scanned);
+    /* Done and committed: a callback asking to stop now changes nothing. */
+    if (ok && scConnectProgressReport(&c.progress, stats->scanned, stats->scanned) < 0)
+        scResetLastError();
     return ok ? 0 : -1;
 
 fail:
@@ -449,6 +460,8 @@ scReconcileVolume(scConnect *conn, scActivePool *ap, const char *name, const cha
     }
     scVolRecordToData(&rec, &data);
     if (r > 0) {
+        if (row.state == SC_STORAGE_VOL_STATE_MISSING)
+            action = "vol-reappeared";
         r = scCatalogVolUpdate(cat, uuid, &data);
     } else {
         unsigned char raw[SC_UUID_BUFLEN];

@@ -44,4 +44,13 @@ int scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats);
 int scReconcileVolume(scConnect *conn, scActivePool *ap, const char *name, const char *action,
                       const char *detail, char *uuid);
 
+/*
+ * scJournalLive:
+ * Whether the create or delete journaled by process @pid (in this boot if
+ * @same_boot) as volume @uuid is still in progress. For this process's own
+ * journals only the operations running now count (volume.c keeps them): a
+ * journal its failed catalog write left behind is not live.
+ */
+bool scJournalLive(long long pid, bool same_boot, const char *uuid);
+
 #endif /* SC_RECONCILE_H */

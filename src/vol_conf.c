@@ -369,14 +369,16 @@ parseFormat(xmlNodePtr root, const char *parent, const char *const *formats, con
     return *out ? 0 : -1;
 }
 
-/* A qcow2 compatibility level is two numbers and a dot, like "1.1". */
+/* A qcow2 compatibility level is two numbers and a dot, like "1.1", and
+ * short: it goes into qemu-img's options. */
 static int
 checkCompat(const char *compat)
 {
     size_t major = compat ? strspn(compat, "0123456789") : 0;
 
     if (!compat || (major > 0 && compat[major] == '.' && compat[major + 1] &&
-                    !compat[major + 1 + strspn(compat + major + 1, "0123456789")]))
+                    !compat[major + 1 + strspn(compat + major + 1, "0123456789")] &&
+                    strlen(compat) <= 16))
         return 0;
     scXmlReportError("volume XML: <target><compat> '%.64s' is not a version like '1.1'", compat);
     return -1;

@@ -9,6 +9,9 @@
 #include <config.h>
 
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -414,57 +417,130 @@ scStoragePoolLookupByVolume(scStorageVolPtr vol)
     return scStoragePoolLookupByUUIDString(vol->conn, pool_uuid);
 }
 
+/* ---- journals in flight ------------------------------------------------- */
+
+/* The creates and deletes this process is running now, by volume UUID: a
+ * refresh in this process must tell them from journals that a failed
+ * catalog write left behind (same pid, but no longer in progress). */
+#define INFLIGHT_MAX 64
+
+static pthread_mutex_t inflight_lock = PTHREAD_MUTEX_INITIALIZER;
+static char inflight[INFLIGHT_MAX][SC_UUID_STRING_BUFLEN];
+static bool inflight_overflow; /* more at once than INFLIGHT_MAX: assume live */
+
+static void
+inflight_set(const char *uuid, bool on)
+{
+    pthread_mutex_lock(&inflight_lock);
+    for (size_t i = 0; i < INFLIGHT_MAX; i++) {
+        if (on ? inflight[i][0] == '\0' : strcmp(inflight[i], uuid) == 0) {
+            if (on)
+                memcpy(inflight[i], uuid, SC_UUID_STRING_BUFLEN);
+            else
+                inflight[i][0] = '\0';
+            pthread_mutex_unlock(&inflight_lock);
+            return;
+        }
+    }
+    if (on)
+        inflight_overflow = true;
+    pthread_mutex_unlock(&inflight_lock);
+}
+
+bool
+scJournalLive(long long pid, bool same_boot, const char *uuid)
+{
+    bool live = false;
+
+    if (!same_boot || pid <= 0)
+        return false;
+    if (pid != (long long) getpid())
+        return kill((pid_t) pid, 0) == 0 || errno == EPERM;
+    pthread_mutex_lock(&inflight_lock);
+    live = inflight_overflow;
+    for (size_t i = 0; !live && i < INFLIGHT_MAX; i++)
+        live = uuid && strcmp(inflight[i], uuid) == 0;
+    pthread_mutex_unlock(&inflight_lock);
+    return live;
+}
+
 /* ---- creating ----------------------------------------------------------- */
 
 #define CREATE_FLAGS                                                          \
     (SC_STORAGE_VOL_CREATE_PREALLOC_METADATA | SC_STORAGE_VOL_CREATE_REFLINK |   \
      SC_STORAGE_VOL_CREATE_VALIDATE)
 
-/* Journal the new volume as 'creating' (its own committed transaction),
- * replacing a missing volume of the same name. Returns 0 or -1. */
+/* Journal the new volume @uuid as 'creating' (its own committed
+ * transaction), in place of a missing volume of the same name, which is
+ * returned in @replaced (cleared if none) so that a failed create can put
+ * it back. Returns 0 or -1. */
 static int
-journal_create(scConnect *conn, scActivePool *ap, const scVolDef *def, char *uuid)
+journal_create(scConnect *conn, scActivePool *ap, const scVolDef *def, const char *uuid,
+               scCatalogVol *replaced)
 {
     scCatalog *cat = conn->catalog;
     _cleanup_free_ char *path = NULL;
-    unsigned char raw[SC_UUID_BUFLEN];
-    scCatalogVol old;
     bool ok = false;
     int r;
 
+    memset(replaced, 0, sizeof(*replaced));
     if (!ap->target_real || !(path = scAsprintf("%s/%s", ap->target_real, def->name)))
         return -1;
     scCatalogVolData d = { .name = def->name, .key = path, .path = path,
                            .type = SC_STORAGE_VOL_FILE, .format = def->format,
                            .capacity = def->capacity, .allocation = def->allocation,
                            .mode = -1, .uid = -1, .gid = -1, .dev = -1, .ino = -1, .size = -1 };
-    scUUIDGenerate(raw);
-    scUUIDFormat(raw, uuid);
     if (scCatalogBegin(cat) < 0)
         return -1;
-    if ((r = scCatalogVolGetByName(cat, ap->row.uuid, def->name, &old)) < 0)
+    if ((r = scCatalogVolGetByName(cat, ap->row.uuid, def->name, replaced)) < 0)
         goto end;
-    if (r > 0 && old.state != SC_STORAGE_VOL_STATE_MISSING) {
+    if (r > 0 && replaced->state != SC_STORAGE_VOL_STATE_MISSING) {
         scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_VOL_EXISTS,
                       "volume '%s' already exists in pool '%s'", def->name, ap->row.name);
         goto end;
     }
-    if ((r > 0 && scCatalogVolDelete(cat, old.uuid) < 0) ||
+    if ((r > 0 && scCatalogVolDelete(cat, replaced->uuid) < 0) ||
         scCatalogVolInsert(cat, ap->row.uuid, uuid, SC_STORAGE_VOL_STATE_CREATING, &d) < 0)
         goto end;
     ok = true;
 end:
-    scCatalogVolClear(&old);
     if (scCatalogEnd(cat, ok) < 0)
         ok = false;
+    if (!ok)
+        scCatalogVolClear(replaced);
     return ok ? 0 : -1;
 }
 
-/* After the backend ran: record the volume (present), or drop the journal
- * when the backend failed. Returns 0 or -1. */
+/* The catalog columns of a row (borrowing its strings). */
+static void
+row_to_data(const scCatalogVol *row, scCatalogVolData *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->name = row->name;
+    d->key = row->key;
+    d->path = row->path;
+    d->type = row->type;
+    d->format = row->format;
+    d->capacity = row->capacity;
+    d->allocation = row->allocation;
+    d->backing_path = row->backing_path;
+    d->backing_format = row->backing_format;
+    d->mode = row->mode;
+    d->uid = row->uid;
+    d->gid = row->gid;
+    d->dev = row->dev;
+    d->ino = row->ino;
+    d->size = row->size;
+    d->mtime_ns = row->mtime_ns;
+    d->ctime_ns = row->ctime_ns;
+}
+
+/* After the backend ran: record the volume (present), or, when the
+ * backend failed (@rec NULL), drop the journal and put back the missing
+ * volume it replaced. Returns 0 or -1. */
 static int
 journal_finish(scConnect *conn, scActivePool *ap, const char *uuid, const scVolRecord *rec,
-               const char *action, const char *detail)
+               const char *action, const char *detail, const scCatalogVol *replaced)
 {
     scCatalog *cat = conn->catalog;
     scCatalogVolData d;
@@ -474,6 +550,11 @@ journal_finish(scConnect *conn, scActivePool *ap, const char *uuid, const scVolR
         return -1;
     if (!rec) {
         ok = scCatalogVolDelete(cat, uuid) == 0;
+        if (ok && replaced && replaced->name) {
+            row_to_data(replaced, &d);
+            ok = scCatalogVolInsert(cat, ap->row.uuid, replaced->uuid,
+                                    SC_STORAGE_VOL_STATE_MISSING, &d) == 0;
+        }
     } else {
         scVolRecordToData(rec, &d);
         ok = scCatalogVolUpdate(cat, uuid, &d) == 0 &&
@@ -506,7 +587,8 @@ create_volume(scStoragePool *pool, const char *xml, scStorageVol *src, unsigned 
     scConnectProgress prog = { pool->conn, "clone" };
     scProgress progress = { scConnectProgressReport, &prog };
     scVolRecord rec = { 0 }, src_rec = { 0 };
-    scCatalogVol src_row = { 0 };
+    scCatalogVol src_row = { 0 }, replaced = { 0 };
+    unsigned char raw[SC_UUID_BUFLEN];
     char uuid[SC_UUID_STRING_BUFLEN];
     scStorageVol *vol = NULL;
     _cleanup_free_ char *detail = NULL;
@@ -529,28 +611,36 @@ create_volume(scStoragePool *pool, const char *xml, scStorageVol *src, unsigned 
                       "pool '%s': '%s' pools cannot create volumes", ap.row.name, ap.row.type);
         goto out;
     }
-    if (journal_create(pool->conn, &ap, def, uuid) < 0)
-        goto out;
+    /* In flight from before its journal exists until after it is settled. */
+    scUUIDGenerate(raw);
+    scUUIDFormat(raw, uuid);
+    inflight_set(uuid, true);
+    if (journal_create(pool->conn, &ap, def, uuid, &replaced) < 0)
+        goto done;
     r = src ? ap.be->vol_create_from(&ap.ctx, def, &src_ap.ctx, &src_rec, flags, &progress, &rec)
             : ap.be->vol_create(&ap.ctx, def, flags, &rec);
     if (r < 0) {
         scErrorSaved *saved = scErrorSave();
-        journal_finish(pool->conn, &ap, uuid, NULL, NULL, NULL);
+        journal_finish(pool->conn, &ap, uuid, NULL, NULL, NULL, &replaced);
         scErrorRestore(&saved);
-        goto out;
+        goto done;
     }
-    if (journal_finish(pool->conn, &ap, uuid, &rec, src ? "vol-clone" : "vol-create", detail) < 0) {
+    if (journal_finish(pool->conn, &ap, uuid, &rec, src ? "vol-clone" : "vol-create", detail,
+                       NULL) < 0) {
         /* The volume exists but could not be recorded: remove it, so
          * that a failed call leaves storage as it was. */
         scErrorSaved *saved = scErrorSave();
         if (ap.be->vol_delete)
             ap.be->vol_delete(&ap.ctx, &rec, 0);
-        journal_finish(pool->conn, &ap, uuid, NULL, NULL, NULL);
+        journal_finish(pool->conn, &ap, uuid, NULL, NULL, NULL, &replaced);
         scErrorRestore(&saved);
-        goto out;
+        goto done;
     }
     vol = vol_new_id(pool->conn, uuid, rec.name, rec.key);
+done:
+    inflight_set(uuid, false);
 out:
+    scCatalogVolClear(&replaced);
     scVolRecordClear(&rec);
     scVolRecordClear(&src_rec);
     scCatalogVolClear(&src_row);
@@ -670,53 +760,67 @@ vol_op_record(scStorageVol *vol, VolOp *op, const char *action, const char *deta
     return result < 0 || !ok ? -1 : 0;
 }
 
+/* Set the state of volume @uuid in a transaction of its own. 0 or -1. */
+static int
+set_state(scCatalog *cat, const char *uuid, int state)
+{
+    int r;
+
+    if (scCatalogBegin(cat) < 0)
+        return -1;
+    r = scCatalogVolSetState(cat, uuid, state);
+    return scCatalogEnd(cat, r == 0) < 0 || r < 0 ? -1 : 0;
+}
+
+/* Journal, act, record: a crash in between is finished by a refresh. */
+static int
+delete_volume(scStorageVol *vol, VolOp *op, unsigned int flags)
+{
+    scCatalog *cat = vol->conn->catalog;
+    bool ok = false;
+
+    if (set_state(cat, op->row.uuid, SC_STORAGE_VOL_STATE_DELETING) < 0)
+        return -1;
+    if (op->ap.be->vol_delete(&op->ap.ctx, &op->rec, flags) < 0) {
+        /* Storage is as it was: so is the catalog (best effort; a stale
+         * journal is settled by the next refresh). */
+        scErrorSaved *saved = scErrorSave();
+        set_state(cat, op->row.uuid, SC_STORAGE_VOL_STATE_PRESENT);
+        scErrorRestore(&saved);
+        return -1;
+    }
+    if (scCatalogBegin(cat) < 0)
+        return -1;
+    ok = scCatalogVolDelete(cat, op->row.uuid) == 0 &&
+         scCatalogVolEventAdd(cat, vol->conn->actor, op->ap.row.uuid, op->ap.row.name,
+                              op->row.uuid, op->row.name, "vol-delete",
+                              flags & SC_STORAGE_VOL_DELETE_ZEROED ? "zeroed first" : NULL) == 0;
+    if (scCatalogEnd(cat, ok) < 0)
+        ok = false;
+    return ok ? 0 : -1;
+}
+
 int
 scStorageVolDelete(scStorageVolPtr vol, unsigned int flags)
 {
-    scCatalog *cat;
     VolOp op;
-    bool ok = false;
-    int r;
+    int r = -1;
 
     scResetLastError();
     if (scCheckFlags(flags, SC_STORAGE_VOL_DELETE_ZEROED | SC_STORAGE_VOL_DELETE_WITH_SNAPSHOTS) < 0 ||
         !vol_enter(vol, __func__, true))
         return -1;
-    cat = vol->conn->catalog;
     if (flags & SC_STORAGE_VOL_DELETE_WITH_SNAPSHOTS) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                       "volume '%s': deleting with snapshots is not supported", vol->name);
-        goto unlock;
+    } else if (VOL_OP_LOAD(vol, "delete", &op, vol_delete) == 0) {
+        inflight_set(op.row.uuid, true);
+        r = delete_volume(vol, &op, flags);
+        inflight_set(op.row.uuid, false);
+        vol_op_clear(&op);
     }
-    if (VOL_OP_LOAD(vol, "delete", &op, vol_delete) < 0)
-        goto unlock;
-    /* Journal, act, record: a crash in between is finished by a refresh. */
-    if (scCatalogBegin(cat) < 0)
-        goto done;
-    r = scCatalogVolSetState(cat, op.row.uuid, SC_STORAGE_VOL_STATE_DELETING);
-    if (scCatalogEnd(cat, r == 0) < 0 || r < 0)
-        goto done;
-    r = op.ap.be->vol_delete(&op.ap.ctx, &op.rec, flags);
-    if (scCatalogBegin(cat) < 0)
-        goto done;
-    if (r < 0) {
-        scErrorSaved *saved = scErrorSave();
-        scCatalogVolSetState(cat, op.row.uuid, SC_STORAGE_VOL_STATE_PRESENT);
-        scCatalogEnd(cat, true);
-        scErrorRestore(&saved);
-        goto done;
-    }
-    ok = scCatalogVolDelete(cat, op.row.uuid) == 0 &&
-         scCatalogVolEventAdd(cat, vol->conn->actor, op.ap.row.uuid, op.ap.row.name,
-                              op.row.uuid, op.row.name, "vol-delete",
-                              flags & SC_STORAGE_VOL_DELETE_ZEROED ? "zeroed first" : NULL) == 0;
-    if (scCatalogEnd(cat, ok) < 0)
-        ok = false;
-done:
-    vol_op_clear(&op);
-unlock:
     scConnectUnlock(vol->conn);
-    return ok ? 0 : -1;
+    return r;
 }
 
 int

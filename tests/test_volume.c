@@ -894,6 +894,156 @@ test_create_failure_injection(void **state)
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 1);
 }
 
+/* Regressions found in review: each was a real defect. */
+
+/* A huge <compat> used to overflow qemu-img's option buffer. */
+static void
+test_review_compat_overflow(void **state)
+{
+    Fixture *f = *state;
+    char *xml, *digits = malloc(2001);
+
+    memset(digits, '1', 2000);
+    digits[2000] = '\0';
+    assert_true(asprintf(&xml, "<volume><name>c.qcow2</name><capacity>1048576</capacity><target>"
+                               "<format type='qcow2'/><compat>1.%s</compat></target></volume>",
+                         digits) > 0);
+    assert_sc_err(scStorageVolCreateXML(f->pool, xml, 0), SC_ERR_XML_ERROR);
+    assert_false(exists_in(f, "c.qcow2"));
+    free(xml);
+    free(digits);
+}
+
+/* A failed create over a missing volume's name leaves that volume as it
+ * was (its UUID, its state). */
+static void
+test_review_failed_create_keeps_missing(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr a, again;
+    char *ua, *p = cat2(f->images, "a.img");
+
+    assert_sc_ok(a = create_raw(f, "a.img", 1 << 20, 0));
+    ua = vol_uuid(a);
+    assert_int_equal(unlink(p), 0);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(scStorageVolGetState(a), SC_STORAGE_VOL_STATE_MISSING);
+    /* raw with a backing store: refused by the backend, after the journal. */
+    assert_null(scStorageVolCreateXML(f->pool, "<volume><name>a.img</name><capacity>1</capacity>"
+                                               "<backingStore><path>/etc/hostname</path>"
+                                               "</backingStore></volume>", 0));
+    assert_sc_ok(again = scStorageVolLookupByUUIDString(f->conn, ua));
+    assert_int_equal(scStorageVolGetState(again), SC_STORAGE_VOL_STATE_MISSING);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 1);
+    scStorageVolFree(again);
+    scStorageVolFree(a);
+    free(ua);
+    free(p);
+}
+
+/* A delete whose catalog writes fail never leaves a 'deleting' journal
+ * that looks live: a refresh settles every case. */
+static void
+test_review_delete_failure_injection(void **state)
+{
+    Fixture *f = *state;
+
+    for (int n = 1; n < 40; n++) {
+        scStorageVolPtr v;
+        assert_sc_ok(v = create_raw(f, "d.img", 4096, 0));
+        scCatalogFailCountdown = n;
+        int r = scStorageVolDelete(v, 0);
+        scCatalogFailCountdown = 0;
+        scStorageVolFree(v);
+        assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+        assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE state IN"
+                                    " ('creating', 'deleting')"), 0);
+        /* The catalog follows storage, whatever step failed. */
+        int rows = sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'd.img'"
+                              " AND state = 'present'");
+        assert_int_equal(rows, exists_in(f, "d.img") ? 1 : 0);
+        if (exists_in(f, "d.img")) {
+            assert_sc_ok(v = scStorageVolLookupByName(f->pool, "d.img"));
+            assert_sc_ok(scStorageVolDelete(v, 0) == 0);
+            scStorageVolFree(v);
+        }
+        if (r == 0)
+            break;
+    }
+    assert_false(exists_in(f, "d.img"));
+}
+
+/* Zeroes uploaded with SPARSE_STREAM replace older data (as holes). */
+static void
+test_review_sparse_upload_overwrites(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr v;
+    int fd;
+
+    assert_sc_ok(v = create_raw(f, "s.img", 1 << 20, 0));
+    write_at(f, "s.img", 0, 0xff, 1 << 20);
+    fd = open("/dev/zero", O_RDONLY);
+    assert_sc_ok(scStorageVolUpload(v, fd, 0, 1 << 20, SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM) == 0);
+    close(fd);
+    assert_true(file_is_all(f, "s.img", 0x00));
+    assert_int_equal(stat_in(f, "s.img").st_size, 1 << 20);
+    scStorageVolFree(v);
+}
+
+typedef struct {
+    const char *catalog;
+    bool done;
+} RaceCtx;
+
+/* From inside a refresh's scan, another connection creates a volume. */
+static int
+create_during_scan(scConnectPtr conn, const char *op, unsigned long long done,
+                   unsigned long long total, void *opaque)
+{
+    RaceCtx *r = opaque;
+    scConnectPtr other;
+    scStoragePoolPtr p;
+    scStorageVolPtr v;
+
+    if (r->done || total != 0)
+        return 0;
+    r->done = true;
+    other = scConnectOpen(r->catalog, 0);
+    p = scStoragePoolLookupByName(other, "images");
+    v = scStorageVolCreateXML(p, "<volume><name>newvol.img</name><capacity>4096</capacity>"
+                                 "</volume>", 0);
+    scStorageVolFree(v);
+    scStoragePoolFree(p);
+    scConnectClose(other);
+    return 0;
+}
+
+/* A volume created while a refresh scans is not taken for gone. */
+static void
+test_review_create_during_refresh(void **state)
+{
+    Fixture *f = *state;
+    RaceCtx race = { f->catalog, false };
+    scStorageVolPtr v;
+
+    for (int i = 0; i < 5000; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "r%04d.img", i);
+        write_at(f, name, 0, 1, 1);
+    }
+    assert_sc_ok(scConnectSetProgressCallback(f->conn, create_during_scan, &race, NULL) == 0);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_sc_ok(scConnectSetProgressCallback(f->conn, NULL, NULL, NULL) == 0);
+    assert_true(race.done);
+    assert_sc_ok(v = scStorageVolLookupByName(f->pool, "newvol.img"));
+    assert_int_equal(scStorageVolGetState(v), SC_STORAGE_VOL_STATE_PRESENT);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-missing'"), 0);
+    scStorageVolFree(v);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 5001);
+}
+
 int
 main(void)
 {
@@ -911,6 +1061,11 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kill_during_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_processes_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_failure_injection, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_review_compat_overflow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_review_failed_create_keeps_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_review_delete_failure_injection, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_review_sparse_upload_overwrites, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_review_create_during_refresh, setup, teardown),
     };
     return cmocka_run_group_tests_name("volume", tests, NULL, NULL);
 }

@@ -444,9 +444,11 @@ int scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags);
  * scConnectSetProgressCallback:
  * Long operations on @conn (refresh, wipe, clone, upload, download) call
  * @cb from time to time with the operation's name ("refresh", "wipe", ...)
- * and the work done and to do, in bytes or volumes. @cb returns 0 to go on
- * or -1 to stop: the operation then fails with SC_ERR_OPERATION_ABORTED and
- * undoes what it did. NULL removes the callback. @freecb, if not NULL, is
+ * and the work done and to do, in bytes or volumes (a total of 0: not
+ * known yet). @cb returns 0 to go on or -1 to stop: the operation then
+ * fails with SC_ERR_OPERATION_ABORTED; a clone or a refresh leaves nothing
+ * behind, a wipe, upload or download stops where it was (the catalog
+ * records the volume as it is). NULL removes the callback. @freecb, if not NULL, is
  * called on @opaque when the callback is replaced or the connection closes.
  * The callback runs in the calling thread while @conn is busy: it must not
  * call storcat on @conn. Returns 0 or -1.
