@@ -86,7 +86,7 @@ size_t benchSetReaddirStat(const BenchSet *s);
  */
 #define BENCH_WARM_HEAD (64 * 1024)
 #define BENCH_WARM_TAIL 4096
-#define BENCH_WARM_MAX 200000
+#define BENCH_WARM_MAX  200000
 int benchSetWarm(const BenchSet *s);
 
 /* What every driver does before its first timed operation on @s: one
@@ -102,7 +102,7 @@ size_t benchReaddirStat(const char *dir);
 size_t *benchLookupOrder(size_t total, size_t n, uint64_t seed);
 
 /* The seeds: the timed lookups, and the warm-up before them. */
-#define BENCH_SEED 42
+#define BENCH_SEED      42
 #define BENCH_WARM_SEED 7
 
 /* Peak resident set size of this process since start or the last

@@ -17,10 +17,11 @@
  *   bench_libvirt [--uri URI] --pools ROOT NPOOLS PER [LOOKUPS]
  *       NPOOLS pools of PER files: start_all (once) and the lookups.
  *
- *   bench_libvirt [--uri URI] --inventory ROOT NPOOLS PER [REPS]
+ *   bench_libvirt [--uri URI] --inventory ROOT NPOOLS PER [REPS [LISTREPS]]
  *       defines the large inventory's pools (autostarted), starts them
  *       (start_all, once), refresh_all_unchanged, list_all_info of every
- *       pool, daemon_rss and daemon_hwm; leaves the pools defined.
+ *       pool (LISTREPS times, default REPS: a million GetInfo calls take
+ *       minutes), daemon_rss and daemon_hwm; leaves the pools defined.
  *
  *   bench_libvirt [--uri URI] --cold ROOT NPOOLS PER [REPS]
  *       with no libvirtd running and the --inventory pools defined: starts
@@ -126,8 +127,7 @@ define_pool(virConnectPtr conn, const char *name, const char *dir)
         virStoragePoolFree(pool);
     }
     snprintf(xml, sizeof(xml),
-             "<pool type='dir'><name>%s</name><target><path>%s</path></target></pool>", name,
-             dir);
+             "<pool type='dir'><name>%s</name><target><path>%s</path></target></pool>", name, dir);
     if (!(pool = virStoragePoolDefineXML(conn, xml, 0)))
         DIE("define %s", name);
     return pool;
@@ -200,8 +200,8 @@ lookup_one(virConnectPtr conn, virStoragePoolPtr *pools, const BenchSet *s, Look
 
 /* As bench_storcat.c: 1,000 warm-up lookups, then @lookups timed ones. */
 static void
-bench_lookups(virConnectPtr conn, virStoragePoolPtr *pools, const BenchSet *s,
-              LookupKind kind, const char *name, size_t lookups)
+bench_lookups(virConnectPtr conn, virStoragePoolPtr *pools, const BenchSet *s, LookupKind kind,
+              const char *name, size_t lookups)
 {
     size_t total = benchSetTotal(s), nwarm = lookups < 1000 ? lookups : 1000;
     size_t *warm = benchLookupOrder(total, nwarm, BENCH_WARM_SEED);
@@ -221,8 +221,7 @@ bench_lookups(virConnectPtr conn, virStoragePoolPtr *pools, const BenchSet *s,
 }
 
 static void
-bench_all_lookups(virConnectPtr conn, virStoragePoolPtr *pools, const BenchSet *s,
-                  size_t lookups)
+bench_all_lookups(virConnectPtr conn, virStoragePoolPtr *pools, const BenchSet *s, size_t lookups)
 {
     bench_lookups(conn, pools, s, BY_PATH, "lookup_path", lookups);
     bench_lookups(conn, pools, s, BY_KEY, "lookup_key", lookups);
@@ -353,7 +352,7 @@ mode_pools(const char *root, size_t npools, size_t per, size_t lookups)
 }
 
 static int
-mode_inventory(const char *root, size_t npools, size_t per, size_t reps)
+mode_inventory(const char *root, size_t npools, size_t per, size_t reps, size_t listreps)
 {
     BenchSet s = { root, npools, per };
     virConnectPtr conn = connect_or_die();
@@ -376,7 +375,7 @@ mode_inventory(const char *root, size_t npools, size_t per, size_t reps)
         t[r] = benchMsSince(t0);
     }
     benchReport("refresh_all_unchanged", benchStats(t, reps), "ms", reps);
-    bench_list(pools, &s, reps);
+    bench_list(pools, &s, listreps);
     report_daemon_kib("daemon_hwm", "VmHWM");
     free_pools(pools, npools, 1);
     virConnectClose(conn);
@@ -411,7 +410,7 @@ cold_once(const char *path, double *ms, double *hwm)
         char log[4096];
         int fd;
 
-        snprintf(log, sizeof(log), "%s/libvirtd.log", home ? home : "/tmp");
+        snprintf(log, sizeof(log), "%s/libvirtd-cold.log", home ? home : "/tmp");
         if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644)) >= 0) {
             dup2(fd, STDOUT_FILENO);
             dup2(fd, STDERR_FILENO);
@@ -493,15 +492,16 @@ main(int argc, char **argv)
                           arg(argc, argv, 5, 100000));
     if (argc >= 5 && strcmp(argv[1], "--inventory") == 0)
         return mode_inventory(argv[2], arg(argc, argv, 3, 100), arg(argc, argv, 4, 10000),
-                              arg(argc, argv, 5, 5));
+                              arg(argc, argv, 5, 5), arg(argc, argv, 6, arg(argc, argv, 5, 5)));
     if (argc >= 5 && strcmp(argv[1], "--cold") == 0)
         return mode_cold(argv[2], arg(argc, argv, 3, 100), arg(argc, argv, 4, 10000),
                          arg(argc, argv, 5, 5));
     if (argc < 3 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: bench_libvirt [--uri URI] DIR N [REPS [LOOKUPS]]\n"
-                        "       bench_libvirt [--uri URI] --pools ROOT NPOOLS PER [LOOKUPS]\n"
-                        "       bench_libvirt [--uri URI] --inventory ROOT NPOOLS PER [REPS]\n"
-                        "       bench_libvirt [--uri URI] --cold ROOT NPOOLS PER [REPS]\n");
+        fprintf(stderr,
+                "usage: bench_libvirt [--uri URI] DIR N [REPS [LOOKUPS]]\n"
+                "       bench_libvirt [--uri URI] --pools ROOT NPOOLS PER [LOOKUPS]\n"
+                "       bench_libvirt [--uri URI] --inventory ROOT NPOOLS PER [REPS [LISTREPS]]\n"
+                "       bench_libvirt [--uri URI] --cold ROOT NPOOLS PER [REPS]\n");
         return 2;
     }
     return mode_single(argv[1], arg(argc, argv, 2, 0), arg(argc, argv, 3, 5),

@@ -11,20 +11,24 @@
  *   refresh_1pct            scStoragePoolRefresh after 1% of the files changed
  *   rss_refresh             peak resident memory during the refreshes above
  *   lookup_path/key/name/uuid   one lookup call, per call, over LOOKUPS random volumes
- *   rss_lookup              peak resident memory during the path/key/name lookups
+ *   rss_lookup_proc         peak resident memory of a new process that opens the
+ *                           catalog and makes the LOOKUPS path lookups (--lookup-proc)
  *   limit_sqlite_lookup     a bare prepared, indexed SQLite lookup by path on the same catalog
  *   list_all_info           scStoragePoolListAllVolumes + scStorageVolGetInfo of every volume
  *   rss_list                peak resident memory during the listing
+ *   cold_start, cold_inproc, cold_rss   as below, on this pool's catalog
  *
  *   bench_storcat --pools ROOT NPOOLS PER [LOOKUPS]
  *       NPOOLS pools of PER files (ROOT/p000 ...): start_all (once), the
- *       same lookups over all volumes of all pools, and limit_sqlite_lookup.
+ *       same lookups over all volumes of all pools, rss_lookup_proc and
+ *       limit_sqlite_lookup.
  *
- *   bench_storcat --inventory ROOT NPOOLS PER [REPS]
+ *   bench_storcat --inventory ROOT NPOOLS PER [REPS [LOOKUPS]]
  *       the large inventory (100 pools of 10,000 = 1,000,000 volumes):
  *   create_files            making the files that were missing (once)
  *   limit_readdir_fstatat   readdir + fstatat over all the pools' directories
  *   start_all               starting every pool on a new catalog (once)
+ *   rss_start               peak resident memory during start_all
  *   refresh_all_unchanged   scStoragePoolRefresh of every pool, nothing changed
  *   list_all_info, rss_list listing every volume of every pool with its info
  *   cold_start              a new process (posix_spawn + exec of this program):
@@ -32,8 +36,10 @@
  *                           from just before the spawn to the answer
  *   cold_inproc             the same, from the new process's main() to the answer
  *   cold_rss                peak resident memory of that process
+ *   rss_lookup_proc         as above, 100,000 lookups on this catalog
  *
  *   bench_storcat --cold CATALOG PATH     (the process started by cold_start)
+ *   bench_storcat --lookup-proc CATALOG DIR NPOOLS PER LOOKUPS   (rss_lookup_proc's)
  *
  * Every line: name, median, min, max, p99, unit, repetitions (or lookups).
  * Lines starting with '#' are comments (versions, counts).
@@ -69,10 +75,10 @@ typedef enum {
 
 /* What the lookups of one run work on. */
 typedef struct {
-    scConnectPtr conn;      /* the connection */
+    scConnectPtr conn;       /* the connection */
     scStoragePoolPtr *pools; /* one handle per pool of the set */
-    const BenchSet *set;    /* the pools' files */
-    char **uuids;           /* volume i's UUID string (BY_UUID only) */
+    const BenchSet *set;     /* the pools' files */
+    char **uuids;            /* volume i's UUID string (BY_UUID only) */
 } Lookups;
 
 /* Remove the catalog file (and its WAL) and open a new one. */
@@ -99,8 +105,7 @@ define_pool(scConnectPtr conn, const char *name, const char *dir)
     scStoragePoolPtr pool;
 
     snprintf(xml, sizeof(xml),
-             "<pool type='dir'><name>%s</name><target><path>%s</path></target></pool>", name,
-             dir);
+             "<pool type='dir'><name>%s</name><target><path>%s</path></target></pool>", name, dir);
     if (!(pool = scStoragePoolDefineXML(conn, xml, 0)))
         DIE("define %s", name);
     return pool;
@@ -260,6 +265,90 @@ free_uuids(char **uuids, size_t n)
     free(uuids);
 }
 
+/* Start this program with @argv (a child mode), read the @n numbers it
+ * prints, and wait for it. Returns the clock just before the spawn. */
+static uint64_t
+spawn_self(char **argv, unsigned long long *vals, int n)
+{
+    posix_spawn_file_actions_t fa;
+    int fds[2], status;
+    uint64_t t0;
+    pid_t pid;
+    FILE *f;
+
+    if (pipe(fds) < 0 || posix_spawn_file_actions_init(&fa) != 0 ||
+        posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO) != 0 ||
+        posix_spawn_file_actions_addclose(&fa, fds[0]) != 0)
+        DIE("pipe");
+    t0 = benchNow();
+    if ((errno = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ)) != 0)
+        DIE("spawn: %s", strerror(errno));
+    close(fds[1]);
+    if (!(f = fdopen(fds[0], "r")))
+        DIE("fdopen");
+    for (int i = 0; i < n; i++)
+        if (fscanf(f, "%llu", &vals[i]) != 1)
+            DIE("no answer from the %s process", argv[1]);
+    fclose(f);
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        DIE("the %s process failed", argv[1]);
+    posix_spawn_file_actions_destroy(&fa);
+    return t0;
+}
+
+/* Start this program as "--cold CATALOG PATH" and time it to its answer. */
+static void
+cold_once(const char *catalog, const char *path, double *ms, double *inproc, double *rss)
+{
+    char *argv[] = { "bench_storcat", "--cold", (char *) catalog, (char *) path, NULL };
+    unsigned long long v[3]; /* end, start, VmHWM */
+    uint64_t t0 = spawn_self(argv, v, 3);
+
+    *ms = (double) (v[0] - t0) / 1e6;
+    *inproc = (double) (v[0] - v[1]) / 1e6;
+    *rss = (double) v[2] / 1024.0;
+}
+
+/* The memory of lookups alone: a new process ("--lookup-proc") opens the
+ * catalog and makes the @lookups path lookups of the other figures. */
+static void
+lookup_proc(const char *catalog, const BenchSet *s, size_t lookups)
+{
+    char np[32], per[32], cnt[32];
+    char *argv[] = {
+        "bench_storcat", "--lookup-proc", (char *) catalog, (char *) s->dir, np, per, cnt, NULL
+    };
+    unsigned long long v[1]; /* VmHWM */
+
+    snprintf(np, sizeof(np), "%zu", s->npools);
+    snprintf(per, sizeof(per), "%zu", s->per);
+    snprintf(cnt, sizeof(cnt), "%zu", lookups);
+    spawn_self(argv, v, 1);
+    benchReportOne("rss_lookup_proc", (double) v[0] / 1024.0, "MiB");
+}
+
+/* cold_once @reps times on the volume first in the lookup order (the one
+ * bench_libvirt --cold looks up). */
+static void
+cold_reps(const char *catalog, const BenchSet *s, size_t reps)
+{
+    double *t = calloc(reps, sizeof(*t)), *in = calloc(reps, sizeof(*in));
+    double *rss = calloc(reps, sizeof(*rss));
+    size_t *first = benchLookupOrder(benchSetTotal(s), 1, BENCH_SEED);
+    char path[4200];
+
+    benchSetVolPath(s, first[0], path, sizeof(path));
+    for (size_t r = 0; r < reps; r++)
+        cold_once(catalog, path, &t[r], &in[r], &rss[r]);
+    benchReport("cold_start", benchStats(t, reps), "ms", reps);
+    benchReport("cold_inproc", benchStats(in, reps), "ms", reps);
+    benchReport("cold_rss", benchStats(rss, reps), "MiB", reps);
+    free(first);
+    free(rss);
+    free(in);
+    free(t);
+}
+
 /* All lookups of a set, storcat's and the SQLite limit. */
 static void
 bench_all_lookups(scConnectPtr conn, scStoragePoolPtr *pools, const BenchSet *s,
@@ -267,11 +356,10 @@ bench_all_lookups(scConnectPtr conn, scStoragePoolPtr *pools, const BenchSet *s,
 {
     Lookups l = { conn, pools, s, NULL };
 
-    benchPeakReset();
     bench_lookups(&l, BY_PATH, "lookup_path", lookups);
     bench_lookups(&l, BY_KEY, "lookup_key", lookups);
     bench_lookups(&l, BY_NAME, "lookup_name", lookups);
-    benchReportOne("rss_lookup", (double) benchPeakRssKiB() / 1024.0, "MiB");
+    lookup_proc(catalog, s, lookups);
     bench_sqlite(catalog, s, lookups);
     l.uuids = collect_uuids(pools, s);
     bench_lookups(&l, BY_UUID, "lookup_uuid", lookups);
@@ -392,6 +480,7 @@ mode_single(const char *dir, size_t n, size_t reps, size_t lookups)
     bench_list(&pool, &s, reps);
     scStoragePoolFree(pool);
     scConnectClose(conn);
+    cold_reps(catalog, &s, reps);
     free(t);
     return 0;
 }
@@ -419,46 +508,12 @@ mode_pools(const char *root, size_t npools, size_t per, size_t lookups)
     return 0;
 }
 
-/* Start this program as "--cold CATALOG PATH" and time it to its answer. */
-static void
-cold_once(const char *catalog, const char *path, double *ms, double *inproc, double *rss)
-{
-    char *argv[] = { "bench_storcat", "--cold", (char *) catalog, (char *) path, NULL };
-    posix_spawn_file_actions_t fa;
-    unsigned long long end = 0, start = 0;
-    long hwm = 0;
-    int fds[2], status;
-    pid_t pid;
-    FILE *f;
-
-    if (pipe(fds) < 0 || posix_spawn_file_actions_init(&fa) != 0 ||
-        posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO) != 0 ||
-        posix_spawn_file_actions_addclose(&fa, fds[0]) != 0)
-        DIE("pipe");
-    uint64_t t0 = benchNow();
-    if ((errno = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ)) != 0)
-        DIE("spawn: %s", strerror(errno));
-    close(fds[1]);
-    f = fdopen(fds[0], "r");
-    if (!f || fscanf(f, "%llu %llu %ld", &end, &start, &hwm) != 3)
-        DIE("no answer from the cold process");
-    fclose(f);
-    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        DIE("cold process failed");
-    posix_spawn_file_actions_destroy(&fa);
-    *ms = (double) (end - t0) / 1e6;
-    *inproc = (double) (end - start) / 1e6;
-    *rss = (double) hwm / 1024.0;
-}
-
 static int
-mode_inventory(const char *root, size_t npools, size_t per, size_t reps)
+mode_inventory(const char *root, size_t npools, size_t per, size_t reps, size_t lookups)
 {
     BenchSet s = { root, npools, per };
-    char catalog[4200], path[4200];
-    double *t = calloc(reps, sizeof(*t)), *in = calloc(reps, sizeof(*in));
-    double *rss = calloc(reps, sizeof(*rss));
-    size_t *first = benchLookupOrder(benchSetTotal(&s), 1, BENCH_SEED);
+    char catalog[4200];
+    double *t = calloc(reps, sizeof(*t));
     scConnectPtr conn;
     scStoragePoolPtr *pools;
 
@@ -487,16 +542,8 @@ mode_inventory(const char *root, size_t npools, size_t per, size_t reps)
     free_pools(pools, npools);
     scConnectClose(conn);
 
-    /* The volume looked up is the first of the lookup order, as for libvirt. */
-    benchSetVolPath(&s, first[0], path, sizeof(path));
-    for (size_t r = 0; r < reps; r++)
-        cold_once(catalog, path, &t[r], &in[r], &rss[r]);
-    benchReport("cold_start", benchStats(t, reps), "ms", reps);
-    benchReport("cold_inproc", benchStats(in, reps), "ms", reps);
-    benchReport("cold_rss", benchStats(rss, reps), "MiB", reps);
-    free(first);
-    free(rss);
-    free(in);
+    cold_reps(catalog, &s, reps);
+    lookup_proc(catalog, &s, lookups);
     free(t);
     return 0;
 }
@@ -523,6 +570,32 @@ mode_cold(const char *catalog, const char *path)
     return 0;
 }
 
+/* The process of lookup_proc: open, the lookups, print VmHWM. */
+static int
+mode_lookup_proc(const char *catalog, const char *dir, size_t npools, size_t per, size_t n)
+{
+    BenchSet s = { dir, npools, per };
+    size_t *order = benchLookupOrder(benchSetTotal(&s), n, BENCH_SEED);
+    scConnectPtr conn = scConnectOpen(catalog, 0);
+    char path[4200];
+
+    if (!conn || !order)
+        DIE("open %s", catalog);
+    for (size_t i = 0; i < n; i++) {
+        scStorageVolPtr vol;
+
+        benchSetVolPath(&s, order[i], path, sizeof(path));
+        if (!(vol = scStorageVolLookupByPath(conn, path)))
+            DIE("lookup of '%s'", path);
+        scStorageVolFree(vol);
+    }
+    printf("%ld\n", benchProcStatusKiB(0, "VmHWM"));
+    fflush(stdout);
+    scConnectClose(conn);
+    free(order);
+    return 0;
+}
+
 static size_t
 arg(int argc, char **argv, int i, size_t dflt)
 {
@@ -534,6 +607,9 @@ main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--cold") == 0)
         return mode_cold(argv[2], argv[3]);
+    if (argc == 7 && strcmp(argv[1], "--lookup-proc") == 0)
+        return mode_lookup_proc(argv[2], argv[3], arg(argc, argv, 4, 0), arg(argc, argv, 5, 0),
+                                arg(argc, argv, 6, 0));
     if (argc >= 5 && strcmp(argv[1], "--pools") == 0) {
         print_versions();
         return mode_pools(argv[2], arg(argc, argv, 3, 100), arg(argc, argv, 4, 1000),
@@ -542,12 +618,12 @@ main(int argc, char **argv)
     if (argc >= 5 && strcmp(argv[1], "--inventory") == 0) {
         print_versions();
         return mode_inventory(argv[2], arg(argc, argv, 3, 100), arg(argc, argv, 4, 10000),
-                              arg(argc, argv, 5, 5));
+                              arg(argc, argv, 5, 5), arg(argc, argv, 6, 100000));
     }
     if (argc < 3 || argv[1][0] == '-') {
         fprintf(stderr, "usage: bench_storcat DIR N [REPS [LOOKUPS]]\n"
                         "       bench_storcat --pools ROOT NPOOLS PER [LOOKUPS]\n"
-                        "       bench_storcat --inventory ROOT NPOOLS PER [REPS]\n");
+                        "       bench_storcat --inventory ROOT NPOOLS PER [REPS [LOOKUPS]]\n");
         return 2;
     }
     print_versions();
