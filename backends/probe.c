@@ -283,25 +283,20 @@ probeFileSize(int fd, const struct stat *st, const char *name, unsigned long lon
     return 0;
 }
 
-int
-scProbeFile(int fd, const struct stat *st, const char *name, scProbeResult *res)
+/* Read the first @want bytes of @fd into a new buffer in @src. */
+static int
+readHead(int fd, const char *name, size_t want, scProbeSource *src, unsigned char **head)
 {
-    _cleanup_free_ unsigned char *head = NULL;
-    scProbeSource src = { .fd = fd, .name = name };
-    size_t want;
     ssize_t got = 0;
 
-    assert(st && name);
-    if (probeFileSize(fd, st, name, &src.file_size) < 0)
-        return -1;
-    want = src.file_size < PROBE_HEAD_SIZE ? (size_t) src.file_size : PROBE_HEAD_SIZE;
     /* Not zeroed: only the bytes read are looked at. */
-    if (!(head = malloc(want ? want : 1))) {
+    free(*head);
+    if (!(*head = malloc(want ? want : 1))) {
         scReportOOM();
         return -1;
     }
     while ((size_t) got < want) {
-        ssize_t r = pread(fd, head + got, want - (size_t) got, got);
+        ssize_t r = pread(fd, *head + got, want - (size_t) got, got);
 
         if (r < 0 && errno == EINTR)
             continue;
@@ -310,13 +305,62 @@ scProbeFile(int fd, const struct stat *st, const char *name, scProbeResult *res)
             return -1;
         }
         if (r == 0) { /* shorter than it said: believe the data */
-            src.file_size = (unsigned long long) got;
+            src->file_size = (unsigned long long) got;
             break;
         }
         got += r;
     }
-    src.buf = head;
-    src.len = (size_t) got;
+    src->buf = *head;
+    src->len = (size_t) got;
+    return 0;
+}
+
+/* Does an iso9660 volume descriptor stand at 0x8001? (A raw-looking file
+ * needs this one look past its first sector.) */
+static bool
+isoMagic(int fd, unsigned long long size)
+{
+    char magic[5];
+
+    return size >= 0x8001 + sizeof(magic) &&
+           pread(fd, magic, sizeof(magic), 0x8001) == (ssize_t) sizeof(magic) &&
+           memcmp(magic, "CD001", sizeof(magic)) == 0;
+}
+
+/*
+ * Most files in a pool are raw, and often sparse: reading 64 KiB of each
+ * would make the kernel zero-fill 16 pages per file for nothing. So the
+ * first sector is probed first; only an image format (or an iso9660 volume
+ * descriptor) earns the full PROBE_HEAD_SIZE read and a second probe.
+ */
+#define PROBE_FIRST_SIZE 4096
+
+int
+scProbeFile(int fd, const struct stat *st, const char *name, scProbeResult *res)
+{
+    _cleanup_free_ unsigned char *head = NULL;
+    scProbeSource src = { .fd = fd, .name = name };
+    scProbeResult first = { 0 };
+    bool raw;
+
+    assert(st && name);
+    if (probeFileSize(fd, st, name, &src.file_size) < 0)
+        return -1;
+    if (readHead(fd, name, src.file_size < PROBE_FIRST_SIZE ? (size_t) src.file_size
+                                                           : PROBE_FIRST_SIZE,
+                 &src, &head) < 0 ||
+        probeRun(&src, &first) < 0)
+        return -1;
+    raw = strcmp(first.format, "raw") == 0;
+    if (src.len == src.file_size || (raw && !isoMagic(fd, src.file_size))) {
+        *res = first;
+        return 0;
+    }
+    scProbeResultClear(&first);
+    if (readHead(fd, name, src.file_size < PROBE_HEAD_SIZE ? (size_t) src.file_size
+                                                          : PROBE_HEAD_SIZE,
+                 &src, &head) < 0)
+        return -1;
     return probeRun(&src, res);
 }
 
