@@ -3,6 +3,9 @@
  */
 #include <config.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "testutil.h"
 #include "util.h"
 
@@ -74,6 +77,51 @@ test_uuid(void **state)
     assert_memory_not_equal(u, v, SC_UUID_BUFLEN);
 }
 
+static int
+uuid_cmp(const void *a, const void *b)
+{
+    return memcmp(a, b, SC_UUID_BUFLEN);
+}
+
+/* Generated UUIDs are RFC 4122 version 4, all distinct (several batches),
+ * and a forked child does not draw what its parent draws next. */
+static void
+test_uuid_generate(void **state)
+{
+    enum { N = 10000 };
+    unsigned char (*u)[SC_UUID_BUFLEN] = calloc(N, SC_UUID_BUFLEN);
+    unsigned char next[SC_UUID_BUFLEN], child[SC_UUID_BUFLEN];
+    int fds[2], status;
+    pid_t pid;
+
+    (void) state;
+    assert_non_null(u);
+    for (size_t i = 0; i < N; i++) {
+        scUUIDGenerate(u[i]);
+        assert_int_equal(u[i][6] >> 4, 4);
+        assert_int_equal(u[i][8] >> 6, 2);
+    }
+    qsort(u, N, SC_UUID_BUFLEN, uuid_cmp);
+    for (size_t i = 1; i < N; i++)
+        assert_memory_not_equal(u[i - 1], u[i], SC_UUID_BUFLEN);
+    free(u);
+
+    scUUIDGenerate(next); /* the batch is part used: a child copies the rest */
+    assert_int_equal(pipe(fds), 0);
+    if ((pid = fork()) == 0) {
+        scUUIDGenerate(child);
+        _exit(write(fds[1], child, sizeof(child)) == (ssize_t) sizeof(child) ? 0 : 1);
+    }
+    assert_true(pid > 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_int_equal(read(fds[0], child, sizeof(child)), (ssize_t) sizeof(child));
+    close(fds[0]);
+    close(fds[1]);
+    scUUIDGenerate(next);
+    assert_memory_not_equal(next, child, SC_UUID_BUFLEN);
+}
+
 static void
 test_errors(void **state)
 {
@@ -102,6 +150,7 @@ main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_path_sanitize),
         cmocka_unit_test(test_uuid),
+        cmocka_unit_test(test_uuid_generate),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
