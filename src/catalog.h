@@ -227,14 +227,18 @@ int scCatalogVolEventAdd(scCatalog *cat, const char *actor, const char *pool_uui
 
 /* ---- reconcile (catalog_vol.c) -------------------------------------- */
 
-/* Reconcile, phase 2 (no write lock): compare the catalog's rows of the
- * pool with the scan, and record only the differences in temporary
- * tables: probed records, names gone, interrupted journals to finish. */
+/* Reconcile, phase 2 (in a read transaction, no write lock): compare the
+ * catalog's rows of the pool with the scan, and record only the
+ * differences in temporary tables: names gone, interrupted journals. */
 int scCatalogScanBegin(scCatalog *cat);
 /* A read transaction (one snapshot of the catalog; only temporary tables
  * are written in it). Not nested in a write transaction. */
 int scCatalogReadBegin(scCatalog *cat);
 int scCatalogReadEnd(scCatalog *cat, bool ok);
+/* A number that changes whenever the catalog's content changes; read it
+ * inside a transaction. Two equal readings in two transactions: no
+ * connection committed anything in between. */
+int scCatalogDataVersion(scCatalog *cat, unsigned int *version);
 
 typedef struct {
     const char *name;
@@ -253,17 +257,27 @@ int scCatalogVolJournals(scCatalog *cat, const char *pool_uuid,
                          void *opaque);
 /* A stale journal whose file is there: phase 3 may take its row over. */
 int scCatalogScanStalePresent(scCatalog *cat, int64_t id);
-int scCatalogScanProbed(scCatalog *cat, const scCatalogVolData *data);
 int scCatalogScanGone(scCatalog *cat, const char *name);
 int scCatalogScanStaleGone(scCatalog *cat, int64_t id);
 
-/* Phase 3, inside one write transaction: apply the difference. Counts of
- * what changed are returned in @stats. */
+/* Phase 3, inside one write transaction: apply the difference, record by
+ * record, then the names gone. Counts of what changed go to @stats. */
 typedef struct {
     unsigned long long scanned, added, changed, renamed, missing, reappeared, purged;
 } scReconcileStats;
-int scCatalogScanApply(scCatalog *cat, const char *pool_uuid, const char *pool_name,
-                       const char *actor, scReconcileStats *stats);
+typedef struct {
+    scCatalog *cat;
+    const char *pool_uuid, *pool_name, *actor;
+    scReconcileStats *stats;
+    bool inventory; /* the pool's first inventory: no event per new volume */
+    bool any_gone;  /* set by scCatalogApplyBegin: renames are possible */
+} scCatalogApply;
+int scCatalogApplyBegin(scCatalogApply *a);
+/* Record what storage says of one entry: a new volume, a rename, or (when
+ * @known: the catalog may have a row of that name) an update. */
+int scCatalogApplyRecord(scCatalogApply *a, const scCatalogVolData *d, bool known);
+/* Mark the names gone missing, finish the interrupted journals. */
+int scCatalogApplyEnd(scCatalogApply *a);
 
 /* Volume states as stored in the schema (types: scStorageVolType, vol_conf.h). */
 SC_ENUM_DECL(scVolState); /* indexed by scStorageVolState */

@@ -2,15 +2,14 @@
  * catalog_vol.c: the catalog's volumes: rows, lookups, the audit events of
  * volume actions, and the set logic of reconcile.
  *
- * Reconcile (scStoragePoolRefresh) runs in three phases so that the write
- * lock is held only for the third: (1) the scan of the pool (names and
- * stat signatures) goes into a per-connection temporary table; (2) one
- * join finds the names whose signature differs from the catalog's, and
- * only those are probed (their records go to a second temporary table);
- * (3) one IMMEDIATE transaction applies the difference: updates, renames
- * (same device and inode under a new name keep their UUID), new volumes,
- * and volumes gone from storage marked missing, each with its event.
- * Memory stays bounded: both sides are compared inside SQLite.
+ * Reconcile (scStoragePoolRefresh, reconcile.c) compares a scan of the
+ * pool with the pool's rows streamed from a covering index, inside one read
+ * snapshot, and writes only what differs to per-connection temporary
+ * tables (names gone, interrupted journals). Then one IMMEDIATE
+ * transaction probes the new and changed entries and applies them one by
+ * one (scCatalogApply*): updates, renames (same device and inode under a
+ * name that is gone keep their UUID), new volumes, and the volumes gone
+ * from storage marked missing, each with its event.
  */
 #include <config.h>
 
@@ -52,8 +51,6 @@ typedef enum {
     VS_STALE_GONE_ADD,
     VS_STALE_PRESENT_ADD,
     VS_IS_STALE_PRESENT,
-    VS_PROBED_ADD,
-    VS_PROBED_ALL,
     VS_RENAME_CANDIDATE,
     VS_ANY_GONE,
     VS_MISSING_EVENTS,
@@ -126,11 +123,6 @@ static const char *const vol_sql[VS_LAST] = {
     [VS_IS_STALE_PRESENT] = "SELECT 1 FROM temp.stale_present WHERE id = ?1",
     [VS_GONE_ADD] = "INSERT OR IGNORE INTO temp.gone (name) VALUES (?1)",
     [VS_STALE_GONE_ADD] = "INSERT OR IGNORE INTO temp.stale_gone (id) VALUES (?1)",
-    [VS_PROBED_ADD] = "INSERT OR REPLACE INTO temp.probed (" DATA_COLUMNS ", compat,"
-                      " lazy_refcounts, cluster_size, encryption) VALUES (?3, ?4, ?5, ?6, ?7, ?8,"
-                      " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?24, ?25, ?26, ?27)",
-    [VS_PROBED_ALL] = "SELECT " DATA_COLUMNS ", compat, lazy_refcounts, cluster_size, encryption"
-                      " FROM temp.probed ORDER BY name",
     /* A volume of this pool with the same inode whose old name is gone. */
     [VS_RENAME_CANDIDATE] = "SELECT uuid, name FROM volumes WHERE pool_id = " POOL_ID
                             " AND dev = ?2 AND ino = ?3 AND state IN ('present', 'missing')"
@@ -356,7 +348,7 @@ bind_ll(sqlite3_stmt *st, int idx, long long v, bool known)
 
 /* Bind a record's columns as ?3..?20 (and details as ?24..?27). */
 static void
-bind_data(sqlite3_stmt *st, const scCatalogVolData *d, bool details)
+bind_data(sqlite3_stmt *st, const scCatalogVolData *d)
 {
     sqlite3_bind_text(st, 3, d->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, d->key, -1, SQLITE_STATIC);
@@ -375,12 +367,6 @@ bind_data(sqlite3_stmt *st, const scCatalogVolData *d, bool details)
     bind_ll(st, 18, d->size, d->size >= 0);
     bind_ll(st, 19, d->mtime_ns, true);
     bind_ll(st, 20, d->ctime_ns, true);
-    if (details) {
-        scCatalogBindText(st, 24, d->compat);
-        sqlite3_bind_int(st, 25, d->lazy_refcounts);
-        sqlite3_bind_int64(st, 26, (sqlite3_int64) d->cluster_size);
-        scCatalogBindText(st, 27, d->encryption);
-    }
 }
 
 /* Replace the detail attributes of volume @uuid (@fresh: it has none). */
@@ -476,7 +462,7 @@ scCatalogVolInsert(scCatalog *cat, const char *pool_uuid, const char *uuid, int 
         return -1;
     sqlite3_bind_text(st, 1, pool_uuid, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, uuid, -1, SQLITE_STATIC);
-    bind_data(st, data, false);
+    bind_data(st, data);
     sqlite3_bind_text(st, 21, scVolStateToString(state), -1, SQLITE_STATIC);
     bind_ll(st, 22, (long long) getpid(), journal);
     sqlite3_bind_int64(st, 23, scCatalogNow());
@@ -493,7 +479,7 @@ scCatalogVolUpdate(scCatalog *cat, const char *uuid, const scCatalogVolData *dat
     if (!st)
         return -1;
     sqlite3_bind_text(st, 2, uuid, -1, SQLITE_STATIC);
-    bind_data(st, data, false);
+    bind_data(st, data);
     sqlite3_bind_int64(st, 23, scCatalogNow());
     if (write_record(cat, st, data, "updating a volume") < 0)
         return -1;
@@ -592,13 +578,8 @@ scCatalogScanBegin(scCatalog *cat)
         "CREATE TEMP TABLE IF NOT EXISTS gone (name TEXT PRIMARY KEY) WITHOUT ROWID;"
         "CREATE TEMP TABLE IF NOT EXISTS stale_gone (id INTEGER PRIMARY KEY);"
         "CREATE TEMP TABLE IF NOT EXISTS stale_present (id INTEGER PRIMARY KEY);"
-        "CREATE TEMP TABLE IF NOT EXISTS probed (name TEXT PRIMARY KEY, key TEXT, path TEXT,"
-        " type TEXT, format TEXT, capacity INTEGER, allocation INTEGER, backing_path TEXT,"
-        " backing_format TEXT, mode INTEGER, uid INTEGER, gid INTEGER, dev INTEGER,"
-        " ino INTEGER, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, compat TEXT,"
-        " lazy_refcounts INTEGER, cluster_size INTEGER, encryption TEXT) WITHOUT ROWID;"
-        "DELETE FROM temp.gone; DELETE FROM temp.stale_gone; DELETE FROM temp.stale_present;"
-        "DELETE FROM temp.probed;",
+        "DROP TABLE IF EXISTS temp.probed;" /* storcat 0.1.0's; gone since */
+        "DELETE FROM temp.gone; DELETE FROM temp.stale_gone; DELETE FROM temp.stale_present;",
         "preparing a refresh");
 }
 
@@ -722,59 +703,10 @@ scCatalogScanStaleGone(scCatalog *cat, int64_t id)
     return run(cat, st, "recording an interrupted operation");
 }
 
-int
-scCatalogScanProbed(scCatalog *cat, const scCatalogVolData *data)
-{
-    sqlite3_stmt *st = vstmt(cat, VS_PROBED_ADD);
-
-    if (!st)
-        return -1;
-    bind_data(st, data, true);
-    return run(cat, st, "recording a probed volume");
-}
-
-/* A scCatalogVolData whose strings point into the current row of @st
- * (VS_PROBED_ALL): valid until the next step. */
-static void
-probed_row(sqlite3_stmt *st, scCatalogVolData *d)
-{
-    memset(d, 0, sizeof(*d));
-    d->name = (const char *) sqlite3_column_text(st, 0);
-    d->key = (const char *) sqlite3_column_text(st, 1);
-    d->path = (const char *) sqlite3_column_text(st, 2);
-    d->type = scStorageVolTypeFromString((const char *) sqlite3_column_text(st, 3));
-    d->format = (const char *) sqlite3_column_text(st, 4);
-    d->capacity = (unsigned long long) sqlite3_column_int64(st, 5);
-    d->allocation = (unsigned long long) sqlite3_column_int64(st, 6);
-    d->backing_path = (const char *) sqlite3_column_text(st, 7);
-    d->backing_format = (const char *) sqlite3_column_text(st, 8);
-    d->mode = col_ll(st, 9, -1);
-    d->uid = col_ll(st, 10, -1);
-    d->gid = col_ll(st, 11, -1);
-    d->dev = col_ll(st, 12, -1);
-    d->ino = col_ll(st, 13, -1);
-    d->size = col_ll(st, 14, -1);
-    d->mtime_ns = col_ll(st, 15, 0);
-    d->ctime_ns = col_ll(st, 16, 0);
-    d->compat = (const char *) sqlite3_column_text(st, 17);
-    d->lazy_refcounts = sqlite3_column_int(st, 18) != 0;
-    d->cluster_size = (unsigned long long) sqlite3_column_int64(st, 19);
-    d->encryption = (const char *) sqlite3_column_text(st, 20);
-}
-
-typedef struct {
-    scCatalog *cat;
-    const char *pool_uuid;
-    const char *pool_name;
-    const char *actor;
-    scReconcileStats *stats;
-    bool any_gone;      /* temp.gone is not empty: renames are possible */
-} ApplyCtx;
-
 /* A volume of the pool with the inode of @d under a name that is gone:
  * its uuid into @uuid and a detail for the event. 1 found, 0 not, -1. */
 static int
-find_renamed(ApplyCtx *a, const scCatalogVolData *d, char *uuid, char **detail)
+find_renamed(scCatalogApply *a, const scCatalogVolData *d, char *uuid, char **detail)
 {
     sqlite3_stmt *st = vstmt(a->cat, VS_RENAME_CANDIDATE);
     int r;
@@ -796,43 +728,65 @@ find_renamed(ApplyCtx *a, const scCatalogVolData *d, char *uuid, char **detail)
     return r == SQLITE_ROW;
 }
 
-/* Apply one probed record: an update of the same name, a rename of the
- * same inode, or a new volume. */
+int
+scCatalogApplyBegin(scCatalogApply *a)
+{
+    sqlite3_stmt *st = vstmt(a->cat, VS_ANY_GONE);
+    int rc;
+
+    if (!st || (rc = scCatalogStep(a->cat, st, "applying a refresh")) < 0)
+        return -1;
+    a->any_gone = rc == SQLITE_ROW;
+    sqlite3_reset(st);
+    return 0;
+}
+
+/* A record of a name the catalog may know: 1 updated (the same name, or a
+ * stale journal taken over), 2 left alone (an operation in progress), 0
+ * unknown (go on as for a new name), -1 error. */
 static int
-apply_one(ApplyCtx *a, const scCatalogVolData *d)
+apply_known(scCatalogApply *a, const scCatalogVolData *d, char *uuid, const char **action)
 {
     scCatalog *cat = a->cat;
     scCatalogVol row;
-    char uuid[SC_UUID_STRING_BUFLEN];
-    _cleanup_free_ char *detail = NULL;
-    const char *action;
     int r;
 
-    if ((r = scCatalogVolGetByName(cat, a->pool_uuid, d->name, &row)) < 0)
-        return -1;
+    if ((r = scCatalogVolGetByName(cat, a->pool_uuid, d->name, &row)) <= 0)
+        return r;
     /* A create or delete in progress in another process (or one that
      * began after this refresh's snapshot) is its business. */
-    if (r > 0 && (row.state == SC_STORAGE_VOL_STATE_CREATING ||
-                  row.state == SC_STORAGE_VOL_STATE_DELETING) &&
+    if ((row.state == SC_STORAGE_VOL_STATE_CREATING ||
+         row.state == SC_STORAGE_VOL_STATE_DELETING) &&
         (r = is_stale_present(cat, row.id)) <= 0) {
         scCatalogVolClear(&row);
-        return r;
+        return r < 0 ? -1 : 2;
     }
-    if (r > 0) {
-        snprintf(uuid, sizeof(uuid), "%s", row.uuid);
-        action = row.state == SC_STORAGE_VOL_STATE_MISSING    ? "vol-reappeared"
-                 : row.state == SC_STORAGE_VOL_STATE_CREATING ? "vol-create-recovered"
-                 : row.state == SC_STORAGE_VOL_STATE_DELETING ? "vol-delete-interrupted"
-                                                              : "vol-changed";
-        if (row.state == SC_STORAGE_VOL_STATE_MISSING)
-            a->stats->reappeared++;
-        else
-            a->stats->changed++;
-        scCatalogVolClear(&row);
-        if (scCatalogVolUpdate(cat, uuid, d) < 0)
-            return -1;
+    snprintf(uuid, SC_UUID_STRING_BUFLEN, "%s", row.uuid);
+    *action = row.state == SC_STORAGE_VOL_STATE_MISSING    ? "vol-reappeared"
+              : row.state == SC_STORAGE_VOL_STATE_CREATING ? "vol-create-recovered"
+              : row.state == SC_STORAGE_VOL_STATE_DELETING ? "vol-delete-interrupted"
+                                                           : "vol-changed";
+    if (row.state == SC_STORAGE_VOL_STATE_MISSING)
+        a->stats->reappeared++;
+    else
+        a->stats->changed++;
+    scCatalogVolClear(&row);
+    return scCatalogVolUpdate(cat, uuid, d) < 0 ? -1 : 1;
+}
+
+int
+scCatalogApplyRecord(scCatalogApply *a, const scCatalogVolData *d, bool known)
+{
+    char uuid[SC_UUID_STRING_BUFLEN];
+    _cleanup_free_ char *detail = NULL;
+    const char *action = NULL;
+    int r = 0;
+
+    if (known && (r = apply_known(a, d, uuid, &action)) != 0) {
+        if (r != 1)
+            return r < 0 ? -1 : 0;
     } else if (a->any_gone && (r = find_renamed(a, d, uuid, &detail)) != 0) {
-        if (r < 0 || scCatalogVolUpdate(cat, uuid, d) < 0)
+        if (r < 0 || scCatalogVolUpdate(a->cat, uuid, d) < 0)
             return -1;
         action = "vol-renamed";
         a->stats->renamed++;
@@ -840,18 +794,20 @@ apply_one(ApplyCtx *a, const scCatalogVolData *d)
         unsigned char raw[SC_UUID_BUFLEN];
         scUUIDGenerate(raw);
         scUUIDFormat(raw, uuid);
-        if (scCatalogVolInsert(cat, a->pool_uuid, uuid, SC_STORAGE_VOL_STATE_PRESENT, d) < 0)
+        if (scCatalogVolInsert(a->cat, a->pool_uuid, uuid, SC_STORAGE_VOL_STATE_PRESENT, d) < 0)
             return -1;
-        action = "vol-discovered";
         a->stats->added++;
+        if (a->inventory)
+            return 0;
+        action = "vol-discovered";
     }
-    return scCatalogVolEventAdd(cat, a->actor, a->pool_uuid, a->pool_name, uuid, d->name,
+    return scCatalogVolEventAdd(a->cat, a->actor, a->pool_uuid, a->pool_name, uuid, d->name,
                                 action, detail);
 }
 
 /* Run a set statement bound as (?1 pool, ?2 now, ?3 actor, ?4 pool name). */
 static int
-run_set(ApplyCtx *a, VolStmt id, const char *what, unsigned long long *count)
+run_set(scCatalogApply *a, VolStmt id, const char *what, unsigned long long *count)
 {
     sqlite3_stmt *st = vstmt(a->cat, id);
 
@@ -871,36 +827,26 @@ run_set(ApplyCtx *a, VolStmt id, const char *what, unsigned long long *count)
 }
 
 int
-scCatalogScanApply(scCatalog *cat, const char *pool_uuid, const char *pool_name,
-                   const char *actor, scReconcileStats *stats)
+scCatalogApplyEnd(scCatalogApply *a)
 {
-    ApplyCtx a = { cat, pool_uuid, pool_name, actor, stats, false };
-    sqlite3_stmt *st;
-    int rc;
+    scReconcileStats *stats = a->stats;
 
-    if (!(st = vstmt(cat, VS_ANY_GONE)))
+    if (run_set(a, VS_MISSING_EVENTS, "recording missing volumes", NULL) < 0 ||
+        run_set(a, VS_MARK_MISSING, "marking missing volumes", &stats->missing) < 0 ||
+        run_set(a, VS_STALE_GONE_EVENTS, "finishing interrupted operations", NULL) < 0 ||
+        run_set(a, VS_STALE_GONE_DELETE, "finishing interrupted operations", &stats->purged) < 0)
         return -1;
-    if ((rc = scCatalogStep(cat, st, "applying a refresh")) < 0)
+    return 0;
+}
+
+int
+scCatalogDataVersion(scCatalog *cat, unsigned int *version)
+{
+    int rc = sqlite3_file_control(cat->db, "main", SQLITE_FCNTL_DATA_VERSION, version);
+
+    if (rc != SQLITE_OK) {
+        scCatalogReport(cat, rc, "reading the catalog's data version");
         return -1;
-    a.any_gone = rc == SQLITE_ROW;
-    sqlite3_reset(st);
-    if (!(st = vstmt(cat, VS_PROBED_ALL)))
-        return -1;
-    while ((rc = scCatalogStep(cat, st, "applying a refresh")) == SQLITE_ROW) {
-        scCatalogVolData d;
-        probed_row(st, &d);
-        if (apply_one(&a, &d) < 0) {
-            sqlite3_reset(st);
-            return -1;
-        }
     }
-    sqlite3_reset(st);
-    if (rc < 0)
-        return -1;
-    if (run_set(&a, VS_MISSING_EVENTS, "recording missing volumes", NULL) < 0 ||
-        run_set(&a, VS_MARK_MISSING, "marking missing volumes", &stats->missing) < 0 ||
-        run_set(&a, VS_STALE_GONE_EVENTS, "finishing interrupted operations", NULL) < 0 ||
-        run_set(&a, VS_STALE_GONE_DELETE, "finishing interrupted operations", &stats->purged) < 0)
-        return -1;
     return 0;
 }

@@ -2,11 +2,10 @@
  * reconcile.c: the catalog follows storage.
  *
  * A refresh asks the pool's backend for a scan (names and stat
- * signatures, no file opened), lets the catalog find what differs from
- * what it knows, probes only that, and applies the difference in one
- * transaction (catalog_vol.c holds the set logic). A refresh of an
- * unchanged pool therefore costs one readdir + fstatat per entry and one
- * join inside SQLite.
+ * signatures, no file opened), compares it with what the catalog knows in
+ * one read snapshot, and then, in one write transaction, probes only what
+ * is new or differs and applies it. A refresh of an unchanged pool costs
+ * one readdir + fstatat per entry: the scan's digest equals the last one.
  */
 #include <config.h>
 
@@ -248,6 +247,8 @@ typedef struct {
     scReconcileStats *stats;
     scConnectProgress progress;
     ScanTable table;
+    size_t known;         /* rows of the pool in the snapshot */
+    unsigned int version; /* the snapshot's data version */
 } RefreshCtx;
 
 /* Every so many entries, tell the progress callback. */
@@ -272,6 +273,7 @@ compare_row(const scCatalogVolSig *sig, void *opaque)
     RefreshCtx *c = opaque;
     ScanEntry *e = scan_find(&c->table, sig->name);
 
+    c->known++;
     if (sig->state == SC_STORAGE_VOL_STATE_CREATING || sig->state == SC_STORAGE_VOL_STATE_DELETING) {
         if (e)
             e->matched = true; /* journals: scCatalogVolJournals decides */
@@ -309,12 +311,44 @@ compare_journal(int64_t id, const char *name, const char *uuid, long long pid, b
     return scCatalogScanStaleGone(c->conn->catalog, id);
 }
 
-/* Probe every entry that is new or differs, into temp.probed. */
+/* Phase 2: compare; only temporary tables are written (inside the
+ * caller's read transaction: no write lock on the catalog). */
 static int
-probe_changed(RefreshCtx *c)
+collect(RefreshCtx *c)
 {
-    unsigned long long done = 0, total = 0;
+    scCatalog *cat = c->conn->catalog;
 
+    if (scan_index(&c->table) < 0 || scCatalogScanBegin(cat) < 0 ||
+        scCatalogDataVersion(cat, &c->version) < 0)
+        return -1;
+    if (scCatalogVolSigForEach(cat, c->ap->row.uuid, compare_row, c) < 0 ||
+        scCatalogVolJournals(cat, c->ap->row.uuid, compare_journal, c) < 0)
+        return -1;
+    return 0;
+}
+
+/* Phase 3, in the write transaction: probe every entry that is new or
+ * differs and record it. An entry the snapshot did not know is inserted
+ * without looking for its name first, unless another connection wrote to
+ * the catalog since the snapshot. A pool's first inventory records one
+ * event for the refresh rather than one per volume. */
+static int
+apply(RefreshCtx *c)
+{
+    scConnect *conn = c->conn;
+    scActivePool *ap = c->ap;
+    scCatalogApply a = { conn->catalog, ap->row.uuid, ap->row.name, conn->actor, c->stats,
+                         false, false };
+    unsigned long long done = 0, total = 0;
+    unsigned int version;
+    bool fresh;
+
+    if (scCatalogDataVersion(conn->catalog, &version) < 0)
+        return -1;
+    fresh = version == c->version;
+    a.inventory = fresh && c->known == 0;
+    if (scCatalogApplyBegin(&a) < 0)
+        return -1;
     for (size_t i = 0; i < c->table.n; i++)
         total += c->table.v[i].probe || !c->table.v[i].matched;
     for (size_t i = 0; i < c->table.n; i++) {
@@ -326,9 +360,9 @@ probe_changed(RefreshCtx *c)
         if (e->matched && !e->probe)
             continue;
         /* Gone between the scan and now: the next refresh sees it. */
-        if ((r = c->ap->be->probe(&c->ap->ctx, entry_name(&c->table, e), &rec)) > 0) {
+        if ((r = ap->be->probe(&ap->ctx, entry_name(&c->table, e), &rec)) > 0) {
             scVolRecordToData(&rec, &data);
-            r = scCatalogScanProbed(c->conn->catalog, &data);
+            r = scCatalogApplyRecord(&a, &data, e->matched || !fresh);
         }
         scVolRecordClear(&rec);
         if (r < 0)
@@ -338,29 +372,13 @@ probe_changed(RefreshCtx *c)
                                     c->stats->scanned + total) < 0)
             return -1;
     }
-    return 0;
-}
-
-/* Phase 2: compare, probe; only temporary tables are written (inside the
- * caller's read transaction: no write lock on the catalog). */
-static int
-collect(RefreshCtx *c)
-{
-    scCatalog *cat = c->conn->catalog;
-
-    if (scan_index(&c->table) < 0 || scCatalogScanBegin(cat) < 0)
-        return -1;
-    if (scCatalogVolSigForEach(cat, c->ap->row.uuid, compare_row, c) < 0 ||
-        scCatalogVolJournals(cat, c->ap->row.uuid, compare_journal, c) < 0 ||
-        probe_changed(c) < 0)
-        return -1;
-    return 0;
+    return scCatalogApplyEnd(&a);
 }
 
 int
 scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
 {
-    RefreshCtx c = { conn, ap, stats, { conn, "refresh" }, { 0 } };
+    RefreshCtx c = { conn, ap, stats, { conn, "refresh" }, { 0 }, 0, 0 };
     scCatalog *cat = conn->catalog;
     scStoragePoolInfo info = { 0 };
     _cleanup_free_ char *detail = NULL;
@@ -379,31 +397,30 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
      * scan (reading the digest starts it): a volume another process
      * records meanwhile is not in it, so it cannot be taken for gone. */
     if (scCatalogReadBegin(cat) < 0)
-        goto fail;
+        goto out;
     if (scCatalogPoolGetDigest(cat, ap->row.uuid, &old_digest) < 0 ||
         ap->be->scan(&ap->ctx, scan_one, &c) < 0 ||
         !(digest = scAsprintf("%zu:%016llx%016llx", c.table.n,
                               (unsigned long long) c.table.digest[0],
                               (unsigned long long) c.table.digest[1]))) {
         scCatalogReadEnd(cat, false);
-        goto fail;
+        goto out;
     }
     unchanged = old_digest && strcmp(old_digest, digest) == 0;
     if ((!unchanged && collect(&c) < 0) ||
         (ap->be->pool_info && ap->be->pool_info(&ap->ctx, &info) < 0)) {
         scCatalogReadEnd(cat, false);
-        goto fail;
+        goto out;
     }
     if (scCatalogReadEnd(cat, true) < 0)
-        goto fail;
-    scan_clear(&c.table);
+        goto out;
 
-    /* Phase 3: apply the difference in one write transaction; the digest
-     * is stored last (the triggers cleared it on every volume write). */
+    /* Phase 3: probe and apply the difference in one write transaction;
+     * the digest is stored last (the triggers cleared it on every volume
+     * write). */
     if (scCatalogBegin(cat) < 0)
-        return -1;
-    if ((!unchanged &&
-         scCatalogScanApply(cat, ap->row.uuid, ap->row.name, conn->actor, stats) < 0) ||
+        goto out;
+    if ((!unchanged && apply(&c) < 0) ||
         scCatalogPoolSetSizes(cat, ap->row.uuid, &info) < 0 ||
         scCatalogPoolSetDigest(cat, ap->row.uuid, digest) < 0)
         goto end;
@@ -424,11 +441,9 @@ end:
     /* Done and committed: a callback asking to stop now changes nothing. */
     if (ok && scConnectProgressReport(&c.progress, stats->scanned, stats->scanned) < 0)
         scResetLastError();
-    return ok ? 0 : -1;
-
-fail:
+out:
     scan_clear(&c.table);
-    return -1;
+    return ok ? 0 : -1;
 }
 
 int
