@@ -56,6 +56,7 @@ typedef int (*scScanCallback)(const char *name, const struct stat *st, void *opa
 typedef struct {
     const scPoolDef *def;
     const char *target_real; /* the target with symlinks resolved, or NULL */
+    void *held;              /* the backend's, between attach and detach */
 } scPoolCtx;
 
 typedef struct scBackend {
@@ -73,6 +74,12 @@ typedef struct scBackend {
     int (*delete_pool)(const scPoolDef *def, unsigned int flags);
     /* pool_info: capacity/allocation/available of the started pool. */
     int (*pool_info)(const scPoolCtx *pool, scStoragePoolInfo *info);
+
+    /* attach: hold what many scan/probe calls in a row need (an open
+     * directory) until detach; the other slots work with or without it.
+     * Optional. */
+    int (*attach)(scPoolCtx *pool);
+    void (*detach)(scPoolCtx *pool);
 
     /* scan: call @cb once per volume candidate with its stat; no probing.
      * Entries that vanish meanwhile are skipped silently. Returns 0 or -1

@@ -143,18 +143,41 @@ dir_pool_info(const scPoolCtx *pool, scStoragePoolInfo *info)
     return 0;
 }
 
-/* Open the pool directory, run @op, close: the wrappers below. */
+/* Run @expr with the pool directory open as `dir`: the one attach holds,
+ * or one opened and closed around it. */
 #define WITH_DIR(pool, expr)                                                 \
     do {                                                                     \
-        scDir dir_;                                                          \
+        scDir dir_ = { -1, NULL };                                           \
         int r_;                                                              \
-        if (scDirOpen((pool)->target_real, &dir_) < 0)                       \
+        if (!(pool)->held && scDirOpen((pool)->target_real, &dir_) < 0)      \
             return -1;                                                       \
-        scDir *dir = &dir_;                                                  \
+        const scDir *dir = (pool)->held ? (pool)->held : &dir_;              \
         r_ = (expr);                                                         \
         scDirClose(&dir_);                                                   \
         return r_;                                                           \
     } while (0)
+
+static int
+dir_attach(scPoolCtx *pool)
+{
+    scDir *dir = scAlloc(sizeof(*dir));
+
+    if (!dir || scDirOpen(pool->target_real, dir) < 0) {
+        free(dir);
+        return -1;
+    }
+    pool->held = dir;
+    return 0;
+}
+
+static void
+dir_detach(scPoolCtx *pool)
+{
+    if (pool->held)
+        scDirClose(pool->held);
+    free(pool->held);
+    pool->held = NULL;
+}
 
 static int
 dir_scan(const scPoolCtx *pool, scScanCallback cb, void *opaque)
@@ -243,6 +266,8 @@ const scBackend scBackendDir = {
     .start = dir_start,
     .delete_pool = dir_delete,
     .pool_info = dir_pool_info,
+    .attach = dir_attach,
+    .detach = dir_detach,
     .scan = dir_scan,
     .probe = dir_probe,
     .vol_create = dir_vol_create,

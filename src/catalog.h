@@ -257,7 +257,9 @@ int scCatalogVolJournals(scCatalog *cat, const char *pool_uuid,
                          void *opaque);
 /* A stale journal whose file is there: phase 3 may take its row over. */
 int scCatalogScanStalePresent(scCatalog *cat, int64_t id);
-int scCatalogScanGone(scCatalog *cat, const char *name);
+/* A present volume whose name the scan did not find (its inode may turn
+ * up under a new name). */
+int scCatalogScanGone(scCatalog *cat, const scCatalogVolSig *sig);
 int scCatalogScanStaleGone(scCatalog *cat, int64_t id);
 
 /* Phase 3, inside one write transaction: apply the difference, record by

@@ -121,12 +121,13 @@ static const char *const vol_sql[VS_LAST] = {
                     POOL_ID " AND state IN ('creating', 'deleting')",
     [VS_STALE_PRESENT_ADD] = "INSERT OR IGNORE INTO temp.stale_present (id) VALUES (?1)",
     [VS_IS_STALE_PRESENT] = "SELECT 1 FROM temp.stale_present WHERE id = ?1",
-    [VS_GONE_ADD] = "INSERT OR IGNORE INTO temp.gone (name) VALUES (?1)",
+    [VS_GONE_ADD] = "INSERT OR IGNORE INTO temp.gone (name, dev, ino) VALUES (?1, ?2, ?3)",
     [VS_STALE_GONE_ADD] = "INSERT OR IGNORE INTO temp.stale_gone (id) VALUES (?1)",
-    /* A volume of this pool with the same inode whose old name is gone. */
-    [VS_RENAME_CANDIDATE] = "SELECT uuid, name FROM volumes WHERE pool_id = " POOL_ID
-                            " AND dev = ?2 AND ino = ?3 AND state IN ('present', 'missing')"
-                            " AND name IN (SELECT name FROM temp.gone) LIMIT 1",
+    /* A volume of this pool whose name is gone, with the same inode. */
+    [VS_RENAME_CANDIDATE] = "SELECT v.uuid, v.name FROM temp.gone g JOIN volumes v"
+                            " ON v.pool_id = " POOL_ID " AND v.name = g.name"
+                            " WHERE g.dev = ?2 AND g.ino = ?3"
+                            " AND v.state IN ('present', 'missing') LIMIT 1",
     [VS_ANY_GONE] = "SELECT 1 FROM temp.gone LIMIT 1",
     [VS_MISSING_EVENTS] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid,"
                           " volume_name, action, detail) SELECT ?2, ?3, ?1, ?4, uuid, name,"
@@ -575,7 +576,9 @@ scCatalogScanBegin(scCatalog *cat)
      * takes no lock on the catalog. Only differences are written there. */
     return scCatalogExec(
         cat,
-        "CREATE TEMP TABLE IF NOT EXISTS gone (name TEXT PRIMARY KEY) WITHOUT ROWID;"
+        "CREATE TEMP TABLE IF NOT EXISTS gone (name TEXT PRIMARY KEY, dev INTEGER,"
+        " ino INTEGER) WITHOUT ROWID;"
+        "CREATE INDEX IF NOT EXISTS temp.gone_dev_ino ON gone (dev, ino);"
         "CREATE TEMP TABLE IF NOT EXISTS stale_gone (id INTEGER PRIMARY KEY);"
         "CREATE TEMP TABLE IF NOT EXISTS stale_present (id INTEGER PRIMARY KEY);"
         "DROP TABLE IF EXISTS temp.probed;" /* storcat 0.1.0's; gone since */
@@ -682,13 +685,15 @@ is_stale_present(scCatalog *cat, int64_t id)
 }
 
 int
-scCatalogScanGone(scCatalog *cat, const char *name)
+scCatalogScanGone(scCatalog *cat, const scCatalogVolSig *sig)
 {
     sqlite3_stmt *st = vstmt(cat, VS_GONE_ADD);
 
     if (!st)
         return -1;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, sig->name, -1, SQLITE_STATIC);
+    bind_ll(st, 2, sig->dev, sig->dev >= 0);
+    bind_ll(st, 3, sig->ino, sig->ino >= 0);
     return run(cat, st, "recording a vanished volume");
 }
 

@@ -104,6 +104,14 @@ scErrorSave(void)
 }
 
 void
+scErrorSavedFree(scErrorSaved *saved)
+{
+    if (saved)
+        free(saved->message);
+    free(saved);
+}
+
+void
 scErrorRestore(scErrorSaved **saved)
 {
     scErrorSaved *s = *saved;

@@ -90,10 +90,12 @@ void scReportErrorFull(int domain, int code, int sys_errno, int sqlite_code,
 bool scErrorIsSet(void);
 
 /* Save and restore the current error around cleanup code that may fail, so
- * that the first error is the one the caller sees. */
+ * that the first error is the one the caller sees; or carry it from one
+ * thread to another (scErrorSavedFree drops one unused). */
 typedef struct scErrorSaved scErrorSaved;
 scErrorSaved *scErrorSave(void);
 void scErrorRestore(scErrorSaved **saved);
+void scErrorSavedFree(scErrorSaved *saved);
 
 /* Unknown flag bits are an argument error. Returns 0 or -1. */
 #define scCheckFlags(flags, supported)                                       \

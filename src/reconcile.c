@@ -9,6 +9,7 @@
  */
 #include <config.h>
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -282,7 +283,7 @@ compare_row(const scCatalogVolSig *sig, void *opaque)
     if (!e) {
         /* Gone from storage; already missing stays missing. */
         return sig->state == SC_STORAGE_VOL_STATE_PRESENT
-                   ? scCatalogScanGone(c->conn->catalog, sig->name)
+                   ? scCatalogScanGone(c->conn->catalog, sig)
                    : 0;
     }
     e->matched = true;
@@ -327,11 +328,231 @@ collect(RefreshCtx *c)
     return 0;
 }
 
-/* Phase 3, in the write transaction: probe every entry that is new or
- * differs and record it. An entry the snapshot did not know is inserted
- * without looking for its name first, unless another connection wrote to
- * the catalog since the snapshot. A pool's first inventory records one
- * event for the refresh rather than one per volume. */
+/*
+ * Phase 3 probes the entries that are new or differ. With many of them the
+ * probes run on a second thread, up to AHEAD entries ahead of the writer,
+ * so that storage's system calls and SQLite's work overlap; the writer
+ * takes the records in scan order either way.
+ */
+#define AHEAD 256
+#define THREAD_MIN 1024 /* fewer probes than this run inline */
+
+typedef struct {
+    size_t entry;      /* in the scan table */
+    int r;             /* the probe's: 1 found, 0 gone, -1 error */
+    scVolRecord rec;
+    scErrorSaved *err; /* when r < 0 */
+} Probed;
+
+typedef struct {
+    RefreshCtx *c;
+    const uint32_t *order; /* the entries to probe, by name */
+    size_t n, next;
+    Probed ring[AHEAD];
+    unsigned long long made, taken;
+    bool threaded, stop, finished;
+    bool prober_waits, writer_waits; /* wake the other only when it waits */
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+} Prober;
+
+static bool
+needs_probe(const ScanEntry *e)
+{
+    return !e->matched || e->probe;
+}
+
+/* Probe the next entry of the order into @slot; false when there is none. */
+static bool
+probe_next(Prober *p, Probed *slot)
+{
+    const ScanTable *t = &p->c->table;
+    const scActivePool *ap = p->c->ap;
+
+    if (p->next == p->n)
+        return false;
+    slot->entry = p->order[p->next++];
+    slot->r = ap->be->probe(&ap->ctx, entry_name(t, &t->v[slot->entry]), &slot->rec);
+    slot->err = slot->r < 0 ? scErrorSave() : NULL;
+    return true;
+}
+
+static void *
+prober_main(void *opaque)
+{
+    Prober *p = opaque;
+    bool more = true;
+
+    pthread_mutex_lock(&p->lock);
+    while (more) {
+        while (p->made - p->taken == AHEAD && !p->stop) {
+            p->prober_waits = true;
+            pthread_cond_wait(&p->cond, &p->lock);
+            p->prober_waits = false;
+        }
+        if (p->stop)
+            break;
+        /* Slot made % AHEAD is free: the writer has released it. */
+        pthread_mutex_unlock(&p->lock);
+        Probed *slot = &p->ring[p->made % AHEAD];
+        more = probe_next(p, slot);
+        pthread_mutex_lock(&p->lock);
+        if (more) {
+            p->made++;
+            more = slot->r >= 0; /* the writer stops at an error */
+        }
+        if (p->writer_waits)
+            pthread_cond_signal(&p->cond);
+    }
+    p->finished = true;
+    pthread_cond_broadcast(&p->cond);
+    pthread_mutex_unlock(&p->lock);
+    scResetLastError();
+    return NULL;
+}
+
+static int
+prober_start(Prober *p, RefreshCtx *c, const uint32_t *order, size_t n)
+{
+    memset(p, 0, sizeof(*p));
+    p->c = c;
+    p->order = order;
+    p->n = n;
+    if (n < THREAD_MIN)
+        return 0;
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->cond, NULL);
+    if ((errno = pthread_create(&p->thread, NULL, prober_main, p)) != 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot start a thread to probe volumes");
+        pthread_mutex_destroy(&p->lock);
+        pthread_cond_destroy(&p->cond);
+        return -1;
+    }
+    p->threaded = true;
+    return 0;
+}
+
+/* The next probed entry in scan order, or NULL when all are done. */
+static Probed *
+prober_take(Prober *p)
+{
+    Probed *slot = &p->ring[p->taken % AHEAD];
+    bool ready;
+
+    if (!p->threaded)
+        return probe_next(p, slot) ? slot : NULL;
+    pthread_mutex_lock(&p->lock);
+    while (p->taken == p->made && !p->finished) {
+        p->writer_waits = true;
+        pthread_cond_wait(&p->cond, &p->lock);
+        p->writer_waits = false;
+    }
+    ready = p->taken < p->made;
+    pthread_mutex_unlock(&p->lock);
+    return ready ? slot : NULL;
+}
+
+static void
+prober_release(Prober *p, Probed *slot)
+{
+    scVolRecordClear(&slot->rec);
+    scErrorSavedFree(slot->err);
+    slot->err = NULL;
+    if (!p->threaded)
+        return;
+    pthread_mutex_lock(&p->lock);
+    p->taken++;
+    /* Let a waiting prober run again once half the ring is free. */
+    if (p->prober_waits && p->made - p->taken <= AHEAD / 2)
+        pthread_cond_signal(&p->cond);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Stop the thread (if it still runs) and drop what it made. */
+static void
+prober_stop(Prober *p)
+{
+    if (!p->threaded)
+        return;
+    pthread_mutex_lock(&p->lock);
+    p->stop = true;
+    pthread_cond_broadcast(&p->cond);
+    pthread_mutex_unlock(&p->lock);
+    pthread_join(p->thread, NULL);
+    for (; p->taken < p->made; p->taken++) {
+        Probed *slot = &p->ring[p->taken % AHEAD];
+        scVolRecordClear(&slot->rec);
+        scErrorSavedFree(slot->err);
+    }
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->cond);
+}
+
+/* Phase 3, in the write transaction: record every entry probed. An entry
+ * the read snapshot did not know is inserted without a lookup by name
+ * first, unless another connection wrote to the catalog since the
+ * snapshot. A pool's first inventory records one event for the refresh
+ * rather than one per volume. */
+static int
+apply_probed(RefreshCtx *c, Prober *p, scCatalogApply *a, bool fresh, unsigned long long total)
+{
+    unsigned long long done = 0;
+    Probed *slot;
+
+    while ((slot = prober_take(p))) {
+        const ScanEntry *e = &c->table.v[slot->entry];
+        scCatalogVolData data;
+        int r = slot->r;
+
+        if (r < 0) {
+            if (slot->err)
+                scErrorRestore(&slot->err);
+            else
+                scReportOOM();
+        } else if (r > 0) { /* 0: gone since the scan; the next refresh sees it */
+            scVolRecordToData(&slot->rec, &data);
+            r = scCatalogApplyRecord(a, &data, e->matched || !fresh);
+        }
+        prober_release(p, slot);
+        if (r < 0 ||
+            (++done % PROGRESS_EVERY == 0 &&
+             scConnectProgressReport(&c->progress, c->stats->scanned + done,
+                                     c->stats->scanned + total) < 0))
+            return -1;
+    }
+    return 0;
+}
+
+static int
+by_name(const void *a, const void *b, void *table)
+{
+    const ScanTable *t = table;
+    return strcmp(entry_name(t, &t->v[*(const uint32_t *) a]),
+                  entry_name(t, &t->v[*(const uint32_t *) b]));
+}
+
+/* The entries to probe, sorted by name: new rows then arrive in the order
+ * of the indexes on name and path, which SQLite appends to rather than
+ * splitting pages all over (with time-ordered UUIDs, the UUID index too). */
+static uint32_t *
+probe_order(const ScanTable *t, size_t *n)
+{
+    uint32_t *order;
+
+    *n = 0;
+    for (size_t i = 0; i < t->n; i++)
+        *n += needs_probe(&t->v[i]);
+    if (!(order = scAlloc((*n ? *n : 1) * sizeof(*order))))
+        return NULL;
+    *n = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (needs_probe(&t->v[i]))
+            order[(*n)++] = (uint32_t) i;
+    qsort_r(order, *n, sizeof(*order), by_name, (void *) t);
+    return order;
+}
+
 static int
 apply(RefreshCtx *c)
 {
@@ -339,40 +560,21 @@ apply(RefreshCtx *c)
     scActivePool *ap = c->ap;
     scCatalogApply a = { conn->catalog, ap->row.uuid, ap->row.name, conn->actor, c->stats,
                          false, false };
-    unsigned long long done = 0, total = 0;
+    _cleanup_free_ uint32_t *order = NULL;
     unsigned int version;
-    bool fresh;
+    size_t n;
+    Prober p;
+    int r;
 
     if (scCatalogDataVersion(conn->catalog, &version) < 0)
         return -1;
-    fresh = version == c->version;
-    a.inventory = fresh && c->known == 0;
-    if (scCatalogApplyBegin(&a) < 0)
+    a.inventory = version == c->version && c->known == 0;
+    if (!(order = probe_order(&c->table, &n)) || scCatalogApplyBegin(&a) < 0 ||
+        prober_start(&p, c, order, n) < 0)
         return -1;
-    for (size_t i = 0; i < c->table.n; i++)
-        total += c->table.v[i].probe || !c->table.v[i].matched;
-    for (size_t i = 0; i < c->table.n; i++) {
-        ScanEntry *e = &c->table.v[i];
-        scVolRecord rec = { 0 };
-        scCatalogVolData data;
-        int r;
-
-        if (e->matched && !e->probe)
-            continue;
-        /* Gone between the scan and now: the next refresh sees it. */
-        if ((r = ap->be->probe(&ap->ctx, entry_name(&c->table, e), &rec)) > 0) {
-            scVolRecordToData(&rec, &data);
-            r = scCatalogApplyRecord(&a, &data, e->matched || !fresh);
-        }
-        scVolRecordClear(&rec);
-        if (r < 0)
-            return -1;
-        if (++done % PROGRESS_EVERY == 0 &&
-            scConnectProgressReport(&c->progress, c->stats->scanned + done,
-                                    c->stats->scanned + total) < 0)
-            return -1;
-    }
-    return scCatalogApplyEnd(&a);
+    r = apply_probed(c, &p, &a, version == c->version, n);
+    prober_stop(&p);
+    return r < 0 ? -1 : scCatalogApplyEnd(&a);
 }
 
 int
@@ -393,6 +595,8 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
                       ap->row.type);
         return -1;
     }
+    if (ap->be->attach && ap->be->attach(&ap->ctx) < 0)
+        return -1;
     /* Phases 1 and 2 read one snapshot of the catalog, taken before the
      * scan (reading the digest starts it): a volume another process
      * records meanwhile is not in it, so it cannot be taken for gone. */
@@ -442,6 +646,8 @@ end:
     if (ok && scConnectProgressReport(&c.progress, stats->scanned, stats->scanned) < 0)
         scResetLastError();
 out:
+    if (ap->be->detach)
+        ap->be->detach(&ap->ctx);
     scan_clear(&c.table);
     return ok ? 0 : -1;
 }

@@ -57,7 +57,7 @@ int scUUIDParse(const char *str, unsigned char *uuid);
 /* Writes the canonical dashed lowercase form into @buf (SC_UUID_STRING_BUFLEN). */
 void scUUIDFormat(const unsigned char *uuid, char *buf);
 
-/* Fills @uuid with a new random UUID. */
+/* Fills @uuid with a new UUID (version 7: time-ordered, 74 random bits). */
 void scUUIDGenerate(unsigned char *uuid);
 
 #endif /* SC_UTIL_H */

@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -83,8 +84,9 @@ uuid_cmp(const void *a, const void *b)
     return memcmp(a, b, SC_UUID_BUFLEN);
 }
 
-/* Generated UUIDs are RFC 4122 version 4, all distinct (several batches),
- * and a forked child does not draw what its parent draws next. */
+/* Generated UUIDs are RFC 9562 version 7 with the time of now, all
+ * distinct (several batches), ordered by the millisecond they were made
+ * in, and a forked child does not draw what its parent draws next. */
 static void
 test_uuid_generate(void **state)
 {
@@ -96,10 +98,18 @@ test_uuid_generate(void **state)
 
     (void) state;
     assert_non_null(u);
+    time_t t0 = time(NULL);
     for (size_t i = 0; i < N; i++) {
+        unsigned long long ms = 0;
         scUUIDGenerate(u[i]);
-        assert_int_equal(u[i][6] >> 4, 4);
+        assert_int_equal(u[i][6] >> 4, 7);
         assert_int_equal(u[i][8] >> 6, 2);
+        for (int b = 0; b < 6; b++)
+            ms = ms << 8 | u[i][b];
+        assert_true(ms / 1000 >= (unsigned long long) t0 - 1 &&
+                    ms / 1000 <= (unsigned long long) time(NULL) + 1);
+        if (i > 0)
+            assert_true(memcmp(u[i - 1], u[i], 6) <= 0);
     }
     qsort(u, N, SC_UUID_BUFLEN, uuid_cmp);
     for (size_t i = 1; i < N; i++)

@@ -744,6 +744,64 @@ test_kill_during_refresh(void **state)
     assert_true(integrity_ok(f));
 }
 
+static void
+make_empty_files(Fixture *f, const char *prefix, int from, int to)
+{
+    for (int i = from; i < to; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "%s%05d.img", prefix, i);
+        char *p = cat2(f->images, name);
+        int fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        assert_true(fd >= 0);
+        close(fd);
+        free(p);
+    }
+}
+
+static int
+abort_in_apply(scConnectPtr conn, const char *op, unsigned long long done,
+               unsigned long long total, void *opaque)
+{
+    (void) conn, (void) op, (void) done;
+    if (total == 0)
+        return 0; /* still scanning */
+    (*(int *) opaque)++;
+    return -1;
+}
+
+/* Enough new files for the probes to run on a second thread: an abort in
+ * the middle of applying them leaves the catalog as it was; a pool's first
+ * inventory is one event, later discoveries one event each; every UUID is
+ * new. */
+static void
+test_refresh_many(void **state)
+{
+    Fixture *f = *state;
+    int calls = 0;
+
+    make_empty_files(f, "m", 0, 6000);
+    assert_sc_ok(scConnectSetProgressCallback(f->conn, abort_in_apply, &calls, NULL) == 0);
+    assert_sc_err(scStoragePoolRefresh(f->pool, 0) == 0, SC_ERR_OPERATION_ABORTED);
+    assert_int_equal(calls, 1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 0);
+    assert_true(integrity_ok(f));
+
+    assert_sc_ok(scConnectSetProgressCallback(f->conn, NULL, NULL, NULL) == 0);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 6000);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-discovered'"), 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'pool-refresh'"
+                                " AND detail LIKE '6000 scanned, 6000 new,%'"), 1);
+
+    make_empty_files(f, "n", 0, 1500);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 7500);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-discovered'"),
+                     1500);
+    assert_int_equal(sql_int(f, "SELECT count(DISTINCT uuid) FROM volumes"), 7500);
+    assert_true(integrity_ok(f));
+}
+
 static int
 kill_me(scConnectPtr conn, const char *op, unsigned long long done, unsigned long long total,
         void *opaque)
@@ -1058,6 +1116,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_hostile_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_planted_symlink, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_during_refresh, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refresh_many, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_during_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_processes_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_failure_injection, setup, teardown),
