@@ -434,8 +434,14 @@ int scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags);
  * Reconciles the catalog with the pool's storage in one transaction: new
  * volumes are recorded, changed ones updated, renamed ones (same device and
  * inode) keep their UUID, vanished ones are marked missing (never deleted),
- * and each change is an event. Files whose size, times and inode did not
- * change are not opened. @flags must be 0. The pool must be active.
+ * and each change is an event; a pool's first inventory (no volume known
+ * yet) is one "pool-refresh" event with the counts, every volume's
+ * first_seen says when it came. Files whose size, times and inode did not
+ * change are not opened; when none changed, the scan ends the refresh.
+ * The scan and the comparison take no lock on the catalog; the probes of
+ * new and changed files and their recording hold the catalog's write lock
+ * (other writers wait, readers do not), the probes on a second thread
+ * when there are many. @flags must be 0. The pool must be active.
  * Returns 0 or -1.
  */
 int scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags);
