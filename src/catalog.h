@@ -246,7 +246,7 @@ typedef struct {
     long long dev, ino, size, mtime_ns, ctime_ns;
 } scCatalogVolSig;
 /* Calls @cb with the name, state and stat signature of every volume of the
- * pool, in no particular order (read from a covering index). */
+ * pool, in name order (byte order, as strcmp), read from a covering index. */
 int scCatalogVolSigForEach(scCatalog *cat, const char *pool_uuid,
                            int (*cb)(const scCatalogVolSig *sig, void *opaque), void *opaque);
 /* Calls @cb for each creating/deleting journal of the pool, with the

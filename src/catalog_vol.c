@@ -116,7 +116,7 @@ static const char *const vol_sql[VS_LAST] = {
                  " action, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     /* Covered by the index volumes_pool_sig: no table access. */
     [VS_SIGS] = "SELECT name, state, dev, ino, size, mtime_ns, ctime_ns FROM volumes"
-                " WHERE pool_id = " POOL_ID,
+                " WHERE pool_id = " POOL_ID " ORDER BY name",
     [VS_JOURNALS] = "SELECT id, name, uuid, op_pid, op_boot IS ?9 FROM volumes WHERE pool_id = "
                     POOL_ID " AND state IN ('creating', 'deleting')",
     [VS_STALE_PRESENT_ADD] = "INSERT OR IGNORE INTO temp.stale_present (id) VALUES (?1)",

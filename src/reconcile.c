@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "reconcile.h"
+#include "scan.h"
 #include "util.h"
 
 void
@@ -88,168 +89,33 @@ scVolRecordToData(const scVolRecord *rec, scCatalogVolData *d)
 }
 
 /*
- * The scan of a pool: its directory's entries (name and stat signature) in
- * one array with the names in one arena, plus an order-independent digest
- * of them all. When the digest equals the one stored by the last refresh
- * (which any write to the pool's volumes clears), nothing changed and the
- * refresh stops there. Otherwise a hash index over the array is compared
- * with the catalog's rows streamed from a covering index. Memory is the
- * listing of the directory, never a copy of the catalog; only differences
- * are written to SQLite.
+ * A refresh in three phases. (1) In one read snapshot of the catalog the
+ * backend's scan goes into a scScan (bounded memory) with an
+ * order-independent digest of it; equal to the digest stored by the last
+ * refresh (which any write to the pool's volumes clears), nothing changed
+ * and the refresh ends there. (2) Otherwise the scan, read back in name
+ * order, is merged with the pool's rows streamed in name order from a
+ * covering index: names gone and interrupted journals go to temporary
+ * tables, the entries to probe to the scan's probe list. (3) One write
+ * transaction probes them and records them, then the names gone.
  */
 typedef struct {
-    size_t name;  /* offset in ScanTable.names */
-    dev_t dev;
-    ino_t ino;
-    off_t size;
-    long long mtime_ns, ctime_ns;
-    bool matched; /* the catalog knows this name */
-    bool probe;   /* new, changed, reappeared, or an interrupted journal */
-} ScanEntry;
-
-typedef struct {
-    ScanEntry *v;
-    size_t n, alloc;
-    char *names;        /* NUL-terminated names, back to back */
-    size_t names_len, names_alloc;
-    uint32_t *index;    /* open addressing over v: i + 1, 0 = empty */
-    size_t cap;         /* power of two */
-    uint64_t digest[2]; /* sums of two keyed hashes of every entry */
-} ScanTable;
-
-static uint64_t
-mix64(uint64_t x)
-{
-    x ^= x >> 30; /* splitmix64's finalizer */
-    x *= 0xbf58476d1ce4e5b9ull;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
-static uint64_t
-hash_name(const char *s)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char) *s) * 1099511628211ull;
-    return h;
-}
-
-static const char *
-entry_name(const ScanTable *t, const ScanEntry *e)
-{
-    return t->names + e->name;
-}
-
-static int
-scan_index(ScanTable *t)
-{
-    size_t cap = 1024;
-
-    while (cap < t->n * 2)
-        cap *= 2;
-    if (!(t->index = calloc(cap, sizeof(*t->index)))) {
-        scReportOOM();
-        return -1;
-    }
-    t->cap = cap;
-    for (size_t i = 0; i < t->n; i++) {
-        size_t j = hash_name(entry_name(t, &t->v[i])) & (cap - 1);
-        while (t->index[j])
-            j = (j + 1) & (cap - 1);
-        t->index[j] = (uint32_t) (i + 1);
-    }
-    return 0;
-}
-
-static ScanEntry *
-scan_find(const ScanTable *t, const char *name)
-{
-    for (size_t j = hash_name(name) & (t->cap - 1); t->index[j]; j = (j + 1) & (t->cap - 1)) {
-        ScanEntry *e = &t->v[t->index[j] - 1];
-        if (strcmp(entry_name(t, e), name) == 0)
-            return e;
-    }
-    return NULL;
-}
-
-static void
-scan_clear(ScanTable *t)
-{
-    free(t->v);
-    free(t->names);
-    free(t->index);
-    memset(t, 0, sizeof(*t));
-}
-
-static long long
-ns(struct timespec ts)
-{
-    return (long long) ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-/* Grow @p (of @alloc elements of @size) to hold @need. */
-static int
-grow(void **p, size_t *alloc, size_t need, size_t size)
-{
-    size_t a = *alloc ? *alloc : 1024;
-    void *q;
-
-    if (need <= *alloc)
-        return 0;
-    while (a < need)
-        a *= 2;
-    if (!(q = realloc(*p, a * size))) {
-        scReportOOM();
-        return -1;
-    }
-    *p = q;
-    *alloc = a;
-    return 0;
-}
-
-static int
-scan_add(ScanTable *t, const char *name, const struct stat *st)
-{
-    size_t len = strlen(name) + 1;
-    ScanEntry *e;
-    uint64_t h;
-
-    if (t->n >= UINT32_MAX - 1) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED, "more than %u entries in one pool",
-                      UINT32_MAX - 1);
-        return -1;
-    }
-    if (grow((void **) &t->v, &t->alloc, t->n + 1, sizeof(*t->v)) < 0 ||
-        grow((void **) &t->names, &t->names_alloc, t->names_len + len, 1) < 0)
-        return -1;
-    e = &t->v[t->n++];
-    memset(e, 0, sizeof(*e));
-    e->name = t->names_len;
-    memcpy(t->names + t->names_len, name, len);
-    t->names_len += len;
-    e->dev = st->st_dev;
-    e->ino = st->st_ino;
-    e->size = st->st_size;
-    e->mtime_ns = ns(st->st_mtim);
-    e->ctime_ns = ns(st->st_ctim);
-    h = hash_name(name) ^ mix64((uint64_t) e->dev) ^ mix64((uint64_t) e->ino * 3) ^
-        mix64((uint64_t) e->size * 5) ^ mix64((uint64_t) e->mtime_ns * 7) ^
-        mix64((uint64_t) e->ctime_ns * 11);
-    t->digest[0] += mix64(h);
-    t->digest[1] += mix64(h ^ 0x9e3779b97f4a7c15ull);
-    return 0;
-}
+    int64_t id;
+    char *name;
+    bool live;
+} Journal;
 
 typedef struct {
     scConnect *conn;
     scActivePool *ap;
     scReconcileStats *stats;
     scConnectProgress progress;
-    ScanTable table;
-    size_t known;         /* rows of the pool in the snapshot */
-    unsigned int version; /* the snapshot's data version */
+    scScan *scan;
+    const scScanEntry *cur; /* phase 2: the scan's entry next in name order */
+    Journal *journals;      /* of the pool, by name (few: operations in flight) */
+    size_t njournals;
+    size_t known;           /* rows of the pool in the snapshot */
+    unsigned int version;   /* the snapshot's data version */
 } RefreshCtx;
 
 /* Every so many entries, tell the progress callback. */
@@ -260,56 +126,109 @@ scan_one(const char *name, const struct stat *st, void *opaque)
 {
     RefreshCtx *c = opaque;
 
-    if (scan_add(&c->table, name, st) < 0)
+    if (scScanAdd(c->scan, name, st) < 0)
         return -1;
     if (++c->stats->scanned % PROGRESS_EVERY == 0)
         return scConnectProgressReport(&c->progress, c->stats->scanned, 0);
     return 0;
 }
 
-/* One catalog row against the scan. */
+static int
+journal_add(int64_t id, const char *name, const char *uuid, long long pid, bool same_boot,
+            void *opaque)
+{
+    RefreshCtx *c = opaque;
+    Journal *j = reallocarray(c->journals, c->njournals + 1, sizeof(*j));
+
+    if (!j) {
+        scReportOOM();
+        return -1;
+    }
+    c->journals = j;
+    j = &j[c->njournals];
+    if (!(j->name = scStrdup(name)))
+        return -1;
+    j->id = id;
+    j->live = scJournalLive(pid, same_boot, uuid);
+    c->njournals++;
+    return 0;
+}
+
+static const Journal *
+journal_find(const RefreshCtx *c, const char *name)
+{
+    for (size_t i = 0; i < c->njournals; i++)
+        if (strcmp(c->journals[i].name, name) == 0)
+            return &c->journals[i];
+    return NULL;
+}
+
+static void
+journals_clear(RefreshCtx *c)
+{
+    for (size_t i = 0; i < c->njournals; i++)
+        free(c->journals[i].name);
+    free(c->journals);
+    c->journals = NULL;
+    c->njournals = 0;
+}
+
+/* Move the merge on to the scan's next entry. */
+static int
+scan_advance(RefreshCtx *c)
+{
+    int r = scScanNext(c->scan, &c->cur);
+
+    if (r == 0)
+        c->cur = NULL;
+    return r < 0 ? -1 : 0;
+}
+
+/* The scan's entries before @name (all of them when NULL) are new. */
+static int
+new_before(RefreshCtx *c, const char *name)
+{
+    while (c->cur && (!name || strcmp(c->cur->name, name) < 0))
+        if (scScanPutProbe(c->scan, c->cur->name, false) < 0 || scan_advance(c) < 0)
+            return -1;
+    return 0;
+}
+
+/* One catalog row (in name order) against the scan. */
 static int
 compare_row(const scCatalogVolSig *sig, void *opaque)
 {
     RefreshCtx *c = opaque;
-    ScanEntry *e = scan_find(&c->table, sig->name);
+    scCatalog *cat = c->conn->catalog;
+    const scScanEntry *e;
+    int r = 0;
 
     c->known++;
+    if (new_before(c, sig->name) < 0)
+        return -1;
+    e = c->cur && strcmp(c->cur->name, sig->name) == 0 ? c->cur : NULL;
     if (sig->state == SC_STORAGE_VOL_STATE_CREATING || sig->state == SC_STORAGE_VOL_STATE_DELETING) {
-        if (e)
-            e->matched = true; /* journals: scCatalogVolJournals decides */
-        return 0;
-    }
-    if (!e) {
+        /* A create or delete whose process is gone is finished by the
+         * refresh: its file probed if it is there (phase 3 takes the row
+         * over), the row dropped if not. Live ones are left alone. */
+        const Journal *j = journal_find(c, sig->name);
+        if (j && !j->live)
+            r = e ? (scCatalogScanStalePresent(cat, j->id) < 0 ||
+                     scScanPutProbe(c->scan, e->name, true) < 0)
+                        ? -1 : 0
+                  : scCatalogScanStaleGone(cat, j->id);
+    } else if (!e) {
         /* Gone from storage; already missing stays missing. */
-        return sig->state == SC_STORAGE_VOL_STATE_PRESENT
-                   ? scCatalogScanGone(c->conn->catalog, sig)
-                   : 0;
+        if (sig->state == SC_STORAGE_VOL_STATE_PRESENT)
+            r = scCatalogScanGone(cat, sig);
+    } else if (sig->state != SC_STORAGE_VOL_STATE_PRESENT || sig->dev != e->dev ||
+               sig->ino != e->ino || sig->size != e->size || sig->mtime_ns != e->mtime_ns ||
+               sig->ctime_ns != e->ctime_ns) {
+        r = scScanPutProbe(c->scan, e->name, true);
     }
-    e->matched = true;
-    e->probe = sig->state != SC_STORAGE_VOL_STATE_PRESENT || sig->dev != (long long) e->dev ||
-               sig->ino != (long long) e->ino || sig->size != (long long) e->size ||
-               sig->mtime_ns != e->mtime_ns || sig->ctime_ns != e->ctime_ns;
+    if (r < 0 || (e && scan_advance(c) < 0))
+        return -1;
     return 0;
-}
-
-/* A create or delete whose process is gone is finished by the refresh:
- * probed if its file is there (recorded as such, so that phase 3 may take
- * it over), dropped if not. Live ones are left alone. */
-static int
-compare_journal(int64_t id, const char *name, const char *uuid, long long pid, bool same_boot,
-                void *opaque)
-{
-    RefreshCtx *c = opaque;
-    ScanEntry *e = scan_find(&c->table, name);
-
-    if (scJournalLive(pid, same_boot, uuid))
-        return 0;
-    if (e) {
-        e->probe = true;
-        return scCatalogScanStalePresent(c->conn->catalog, id);
-    }
-    return scCatalogScanStaleGone(c->conn->catalog, id);
 }
 
 /* Phase 2: compare; only temporary tables are written (inside the
@@ -319,26 +238,25 @@ collect(RefreshCtx *c)
 {
     scCatalog *cat = c->conn->catalog;
 
-    if (scan_index(&c->table) < 0 || scCatalogScanBegin(cat) < 0 ||
-        scCatalogDataVersion(cat, &c->version) < 0)
-        return -1;
-    if (scCatalogVolSigForEach(cat, c->ap->row.uuid, compare_row, c) < 0 ||
-        scCatalogVolJournals(cat, c->ap->row.uuid, compare_journal, c) < 0)
+    if (scCatalogScanBegin(cat) < 0 || scCatalogDataVersion(cat, &c->version) < 0 ||
+        scCatalogVolJournals(cat, c->ap->row.uuid, journal_add, c) < 0 ||
+        scScanSorted(c->scan) < 0 || scan_advance(c) < 0 ||
+        scCatalogVolSigForEach(cat, c->ap->row.uuid, compare_row, c) < 0 ||
+        new_before(c, NULL) < 0)
         return -1;
     return 0;
 }
 
 /*
- * Phase 3 probes the entries that are new or differ. With many of them the
- * probes run on a second thread, up to AHEAD entries ahead of the writer,
- * so that storage's system calls and SQLite's work overlap; the writer
- * takes the records in scan order either way.
+ * Phase 3 probes the entries of the probe list, in name order. With many
+ * of them the probes run on a second thread, up to AHEAD entries ahead of
+ * the writer, so that storage's system calls and SQLite's work overlap.
  */
 #define AHEAD 256
 #define THREAD_MIN 1024 /* fewer probes than this run inline */
 
 typedef struct {
-    size_t entry;      /* in the scan table */
+    bool known;        /* the catalog may have a row of that name */
     int r;             /* the probe's: 1 found, 0 gone, -1 error */
     scVolRecord rec;
     scErrorSaved *err; /* when r < 0 */
@@ -346,8 +264,6 @@ typedef struct {
 
 typedef struct {
     RefreshCtx *c;
-    const uint32_t *order; /* the entries to probe, by name */
-    size_t n, next;
     Probed ring[AHEAD];
     unsigned long long made, taken;
     bool threaded, stop, finished;
@@ -357,23 +273,18 @@ typedef struct {
     pthread_cond_t cond;
 } Prober;
 
-static bool
-needs_probe(const ScanEntry *e)
-{
-    return !e->matched || e->probe;
-}
-
-/* Probe the next entry of the order into @slot; false when there is none. */
+/* Probe the next entry of the list into @slot; false when there is none
+ * (or the list cannot be read: slot->r < 0). */
 static bool
 probe_next(Prober *p, Probed *slot)
 {
-    const ScanTable *t = &p->c->table;
     const scActivePool *ap = p->c->ap;
+    const char *name;
+    int r = scScanTakeProbe(p->c->scan, &name, &slot->known);
 
-    if (p->next == p->n)
+    if (r == 0)
         return false;
-    slot->entry = p->order[p->next++];
-    slot->r = ap->be->probe(&ap->ctx, entry_name(t, &t->v[slot->entry]), &slot->rec);
+    slot->r = r < 0 ? -1 : ap->be->probe(&ap->ctx, name, &slot->rec);
     slot->err = slot->r < 0 ? scErrorSave() : NULL;
     return true;
 }
@@ -413,12 +324,10 @@ prober_main(void *opaque)
 }
 
 static int
-prober_start(Prober *p, RefreshCtx *c, const uint32_t *order, size_t n)
+prober_start(Prober *p, RefreshCtx *c, size_t n)
 {
     memset(p, 0, sizeof(*p));
     p->c = c;
-    p->order = order;
-    p->n = n;
     if (n < THREAD_MIN)
         return 0;
     pthread_mutex_init(&p->lock, NULL);
@@ -433,7 +342,7 @@ prober_start(Prober *p, RefreshCtx *c, const uint32_t *order, size_t n)
     return 0;
 }
 
-/* The next probed entry in scan order, or NULL when all are done. */
+/* The next probed entry in name order, or NULL when all are done. */
 static Probed *
 prober_take(Prober *p)
 {
@@ -489,11 +398,13 @@ prober_stop(Prober *p)
     pthread_cond_destroy(&p->cond);
 }
 
-/* Phase 3, in the write transaction: record every entry probed. An entry
- * the read snapshot did not know is inserted without a lookup by name
- * first, unless another connection wrote to the catalog since the
- * snapshot. A pool's first inventory records one event for the refresh
- * rather than one per volume. */
+/* Phase 3, in the write transaction: record every entry probed, in name
+ * order (new rows arrive in the order of the indexes on name and path,
+ * which SQLite then appends to; with time-ordered UUIDs the UUID index
+ * too). An entry the read snapshot did not know is inserted without a
+ * lookup by name first, unless another connection wrote to the catalog
+ * since the snapshot. A pool's first inventory records one event for the
+ * refresh rather than one per volume. */
 static int
 apply_probed(RefreshCtx *c, Prober *p, scCatalogApply *a, bool fresh, unsigned long long total)
 {
@@ -501,7 +412,6 @@ apply_probed(RefreshCtx *c, Prober *p, scCatalogApply *a, bool fresh, unsigned l
     Probed *slot;
 
     while ((slot = prober_take(p))) {
-        const ScanEntry *e = &c->table.v[slot->entry];
         scCatalogVolData data;
         int r = slot->r;
 
@@ -512,7 +422,7 @@ apply_probed(RefreshCtx *c, Prober *p, scCatalogApply *a, bool fresh, unsigned l
                 scReportOOM();
         } else if (r > 0) { /* 0: gone since the scan; the next refresh sees it */
             scVolRecordToData(&slot->rec, &data);
-            r = scCatalogApplyRecord(a, &data, e->matched || !fresh);
+            r = scCatalogApplyRecord(a, &data, slot->known || !fresh);
         }
         prober_release(p, slot);
         if (r < 0 ||
@@ -525,52 +435,21 @@ apply_probed(RefreshCtx *c, Prober *p, scCatalogApply *a, bool fresh, unsigned l
 }
 
 static int
-by_name(const void *a, const void *b, void *table)
-{
-    const ScanTable *t = table;
-    return strcmp(entry_name(t, &t->v[*(const uint32_t *) a]),
-                  entry_name(t, &t->v[*(const uint32_t *) b]));
-}
-
-/* The entries to probe, sorted by name: new rows then arrive in the order
- * of the indexes on name and path, which SQLite appends to rather than
- * splitting pages all over (with time-ordered UUIDs, the UUID index too). */
-static uint32_t *
-probe_order(const ScanTable *t, size_t *n)
-{
-    uint32_t *order;
-
-    *n = 0;
-    for (size_t i = 0; i < t->n; i++)
-        *n += needs_probe(&t->v[i]);
-    if (!(order = scAlloc((*n ? *n : 1) * sizeof(*order))))
-        return NULL;
-    *n = 0;
-    for (size_t i = 0; i < t->n; i++)
-        if (needs_probe(&t->v[i]))
-            order[(*n)++] = (uint32_t) i;
-    qsort_r(order, *n, sizeof(*order), by_name, (void *) t);
-    return order;
-}
-
-static int
 apply(RefreshCtx *c)
 {
     scConnect *conn = c->conn;
     scActivePool *ap = c->ap;
     scCatalogApply a = { conn->catalog, ap->row.uuid, ap->row.name, conn->actor, c->stats,
                          false, false };
-    _cleanup_free_ uint32_t *order = NULL;
+    size_t n = scScanProbeCount(c->scan);
     unsigned int version;
-    size_t n;
     Prober p;
     int r;
 
     if (scCatalogDataVersion(conn->catalog, &version) < 0)
         return -1;
     a.inventory = version == c->version && c->known == 0;
-    if (!(order = probe_order(&c->table, &n)) || scCatalogApplyBegin(&a) < 0 ||
-        prober_start(&p, c, order, n) < 0)
+    if (scCatalogApplyBegin(&a) < 0 || prober_start(&p, c, n) < 0)
         return -1;
     r = apply_probed(c, &p, &a, version == c->version, n);
     prober_stop(&p);
@@ -580,12 +459,12 @@ apply(RefreshCtx *c)
 int
 scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
 {
-    RefreshCtx c = { conn, ap, stats, { conn, "refresh" }, { 0 }, 0, 0 };
+    RefreshCtx c = { .conn = conn, .ap = ap, .stats = stats, .progress = { conn, "refresh" } };
     scCatalog *cat = conn->catalog;
     scStoragePoolInfo info = { 0 };
     _cleanup_free_ char *detail = NULL;
-    _cleanup_free_ char *digest = NULL;
     _cleanup_free_ char *old_digest = NULL;
+    char digest[SC_SCAN_DIGEST_LEN];
     bool ok = false, unchanged;
 
     memset(stats, 0, sizeof(*stats));
@@ -595,21 +474,23 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
                       ap->row.type);
         return -1;
     }
-    if (ap->be->attach && ap->be->attach(&ap->ctx) < 0)
+    if (!(c.scan = scScanNew()))
         return -1;
+    if (ap->be->attach && ap->be->attach(&ap->ctx) < 0) {
+        scScanFree(c.scan);
+        return -1;
+    }
     /* Phases 1 and 2 read one snapshot of the catalog, taken before the
      * scan (reading the digest starts it): a volume another process
      * records meanwhile is not in it, so it cannot be taken for gone. */
     if (scCatalogReadBegin(cat) < 0)
         goto out;
     if (scCatalogPoolGetDigest(cat, ap->row.uuid, &old_digest) < 0 ||
-        ap->be->scan(&ap->ctx, scan_one, &c) < 0 ||
-        !(digest = scAsprintf("%zu:%016llx%016llx", c.table.n,
-                              (unsigned long long) c.table.digest[0],
-                              (unsigned long long) c.table.digest[1]))) {
+        ap->be->scan(&ap->ctx, scan_one, &c) < 0) {
         scCatalogReadEnd(cat, false);
         goto out;
     }
+    scScanDigest(c.scan, digest);
     unchanged = old_digest && strcmp(old_digest, digest) == 0;
     if ((!unchanged && collect(&c) < 0) ||
         (ap->be->pool_info && ap->be->pool_info(&ap->ctx, &info) < 0)) {
@@ -648,7 +529,8 @@ end:
 out:
     if (ap->be->detach)
         ap->be->detach(&ap->ctx);
-    scan_clear(&c.table);
+    journals_clear(&c);
+    scScanFree(c.scan);
     return ok ? 0 : -1;
 }
 

@@ -19,6 +19,7 @@
 #include "testutil.h"
 
 extern int scCatalogFailCountdown;
+extern size_t scScanRunMax; /* entries a refresh holds before it spills a run */
 
 typedef struct {
     char *dir;      /* the test's temporary directory */
@@ -802,6 +803,24 @@ test_refresh_many(void **state)
     assert_true(integrity_ok(f));
 }
 
+/* The same refreshes when the scan does not fit in memory: it is spilled
+ * in sorted runs and merged back (tiny runs, so that a few files do it). */
+static void
+test_reconcile_spilled(void **state)
+{
+    scScanRunMax = 2;
+    test_reconcile(state);
+    scScanRunMax = 16384;
+}
+
+static void
+test_refresh_many_spilled(void **state)
+{
+    scScanRunMax = 1000;
+    test_refresh_many(state);
+    scScanRunMax = 16384;
+}
+
 static int
 kill_me(scConnectPtr conn, const char *op, unsigned long long done, unsigned long long total,
         void *opaque)
@@ -1117,6 +1136,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_planted_symlink, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_during_refresh, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refresh_many, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reconcile_spilled, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refresh_many_spilled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_during_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_processes_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_failure_injection, setup, teardown),

@@ -441,7 +441,9 @@ int scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags);
  * The scan and the comparison take no lock on the catalog; the probes of
  * new and changed files and their recording hold the catalog's write lock
  * (other writers wait, readers do not), the probes on a second thread
- * when there are many. @flags must be 0. The pool must be active.
+ * when there are many. Memory does not grow with the pool: past 16,384
+ * entries the scan is sorted in runs kept in an unnamed temporary file in
+ * $TMPDIR (else /tmp). @flags must be 0. The pool must be active.
  * Returns 0 or -1.
  */
 int scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags);

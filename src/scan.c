@@ -1,0 +1,534 @@
+/*
+ * scan.c: the scan of a pool in bounded memory (see scan.h).
+ *
+ * Entries go into a run in memory (a table and a name arena). A full run
+ * is sorted by name and appended to a spool; at the end the runs are
+ * merged through a binary heap of readers, one per run. A spool keeps its
+ * bytes in a buffer of SPOOL_BUF and only past that writes them to an
+ * unnamed temporary file, so that a small pool never touches the disk.
+ * Records are a 16-bit name length, the name, then the fixed fields.
+ */
+#include <config.h>
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "scan.h"
+#include "util.h"
+
+size_t scScanRunMax = 16384;
+
+#define SPOOL_BUF (256 * 1024)
+#define READ_BUF (8 * 1024)
+#define NAME_LIMIT 1023 /* longer names are refused (Linux allows 255) */
+#define SIG_BYTES (5 * 8)
+
+/* Bytes appended, held in memory up to SPOOL_BUF, then in a file. */
+typedef struct {
+    int fd;       /* -1: no file (yet) */
+    char *buf;
+    size_t len;   /* bytes in buf, after the @flushed ones in the file */
+    off_t flushed;
+} Spool;
+
+/* A reader of bytes [pos, end) of a spool. */
+typedef struct {
+    const Spool *spool;
+    off_t pos, end;
+    char buf[READ_BUF];
+    size_t len, off;
+    scScanEntry entry;
+    char name[NAME_LIMIT + 1];
+} Reader;
+
+typedef struct {
+    size_t name; /* offset in the arena */
+    long long dev, ino, size, mtime_ns, ctime_ns;
+} Entry;
+
+struct scScan {
+    Entry *v;               /* the run in memory */
+    size_t n, alloc;
+    char *names;
+    size_t names_len, names_alloc;
+    size_t count;           /* every entry added */
+    uint64_t digest[2];     /* sums of two keyed hashes of every entry */
+
+    Spool runs;             /* the runs written out, back to back */
+    off_t *run_end;
+    size_t nruns, runs_alloc;
+
+    bool sorted;
+    size_t next;            /* in v, when no run was written out */
+    Reader *readers;        /* otherwise, one per run */
+    size_t *heap, nheap;    /* readers by the name of their entry */
+    scScanEntry out;
+
+    Spool probes;           /* the entries to probe */
+    size_t nprobes;
+    Reader *probe_reader;
+};
+
+/* ---- spools ---------------------------------------------------------- */
+
+static int
+tmp_open(void)
+{
+    const char *dir = getenv("TMPDIR");
+    _cleanup_free_ char *tmpl = NULL;
+    int fd;
+
+    if (!dir || !*dir)
+        dir = "/tmp";
+    fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        return fd;
+    /* A file system without O_TMPFILE: a named one, unlinked at once. */
+    if (!(tmpl = scAsprintf("%s/storcat-scan.XXXXXX", dir)))
+        return -1;
+    if ((fd = mkostemp(tmpl, O_CLOEXEC)) >= 0) {
+        unlink(tmpl);
+        return fd;
+    }
+    scReportSystemError(SC_FROM_STORAGE, errno,
+                        "cannot make a temporary file in '%s' for the scan of a large pool",
+                        dir);
+    return -1;
+}
+
+static int
+spool_flush(Spool *sp)
+{
+    size_t done = 0;
+
+    if (sp->fd < 0 && (sp->fd = tmp_open()) < 0)
+        return -1;
+    while (done < sp->len) {
+        ssize_t w = pwrite(sp->fd, sp->buf + done, sp->len - done, sp->flushed + (off_t) done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            scReportSystemError(SC_FROM_STORAGE, w < 0 ? errno : ENOSPC,
+                                "cannot write the temporary file of a pool's scan");
+            return -1;
+        }
+        done += (size_t) w;
+    }
+    sp->flushed += (off_t) sp->len;
+    sp->len = 0;
+    return 0;
+}
+
+static int
+spool_put(Spool *sp, const void *data, size_t len)
+{
+    if (!sp->buf && !(sp->buf = scAlloc(SPOOL_BUF)))
+        return -1;
+    if (sp->len + len > SPOOL_BUF && spool_flush(sp) < 0)
+        return -1;
+    memcpy(sp->buf + sp->len, data, len);
+    sp->len += len;
+    return 0;
+}
+
+static off_t
+spool_size(const Spool *sp)
+{
+    return sp->flushed + (off_t) sp->len;
+}
+
+static void
+spool_clear(Spool *sp)
+{
+    if (sp->fd >= 0)
+        close(sp->fd);
+    free(sp->buf);
+    memset(sp, 0, sizeof(*sp));
+    sp->fd = -1;
+}
+
+/* Put one record: the name, then @tail. */
+static int
+put_record(Spool *sp, const char *name, const void *tail, size_t tail_len)
+{
+    size_t len = strlen(name);
+    uint16_t l = (uint16_t) len;
+
+    if (len > NAME_LIMIT) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                      "an entry name of %zu bytes is too long to scan", len);
+        return -1;
+    }
+    if (spool_put(sp, &l, sizeof(l)) < 0 || spool_put(sp, name, len) < 0 ||
+        spool_put(sp, tail, tail_len) < 0)
+        return -1;
+    return 0;
+}
+
+/* Make @need bytes available at r->buf + r->off. 1, 0 at the end, -1. */
+static int
+reader_fill(Reader *r, size_t need)
+{
+    const Spool *sp = r->spool;
+
+    if (r->len - r->off >= need)
+        return 1;
+    memmove(r->buf, r->buf + r->off, r->len - r->off);
+    r->len -= r->off;
+    r->off = 0;
+    while (r->len < need && r->pos < r->end) {
+        size_t want = sizeof(r->buf) - r->len;
+        ssize_t got;
+
+        if ((off_t) want > r->end - r->pos)
+            want = (size_t) (r->end - r->pos);
+        if (r->pos >= sp->flushed) { /* still in the spool's buffer */
+            got = (ssize_t) want;
+            memcpy(r->buf + r->len, sp->buf + (r->pos - sp->flushed), want);
+        } else {
+            if ((off_t) want > sp->flushed - r->pos)
+                want = (size_t) (sp->flushed - r->pos);
+            got = pread(sp->fd, r->buf + r->len, want, r->pos);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0) {
+                scReportSystemError(SC_FROM_STORAGE, got < 0 ? errno : EIO,
+                                    "cannot read the temporary file of a pool's scan");
+                return -1;
+            }
+        }
+        r->len += (size_t) got;
+        r->pos += got;
+    }
+    if (r->len >= need)
+        return 1;
+    if (r->len == 0)
+        return 0;
+    scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
+                  "the temporary file of a pool's scan is cut short");
+    return -1;
+}
+
+/* Read the next record's name into r->name and @tail_len bytes after it
+ * into @tail. 1, 0 at the end, -1. */
+static int
+reader_next(Reader *r, void *tail, size_t tail_len)
+{
+    uint16_t len;
+    int rc;
+
+    if ((rc = reader_fill(r, sizeof(len))) <= 0)
+        return rc;
+    memcpy(&len, r->buf + r->off, sizeof(len));
+    if (len > NAME_LIMIT || reader_fill(r, sizeof(len) + len + tail_len) <= 0) {
+        if (len > NAME_LIMIT)
+            scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
+                          "the temporary file of a pool's scan is corrupt");
+        else if (!scErrorIsSet())
+            scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
+                          "the temporary file of a pool's scan is cut short");
+        return -1;
+    }
+    r->off += sizeof(len);
+    memcpy(r->name, r->buf + r->off, len);
+    r->name[len] = '\0';
+    r->off += len;
+    memcpy(tail, r->buf + r->off, tail_len);
+    r->off += tail_len;
+    return 1;
+}
+
+/* ---- adding ---------------------------------------------------------- */
+
+scScan *
+scScanNew(void)
+{
+    scScan *s = scAlloc(sizeof(*s));
+
+    if (!s)
+        return NULL;
+    s->runs.fd = -1;
+    s->probes.fd = -1;
+    return s;
+}
+
+void
+scScanFree(scScan *s)
+{
+    if (!s)
+        return;
+    free(s->v);
+    free(s->names);
+    spool_clear(&s->runs);
+    free(s->run_end);
+    free(s->readers);
+    free(s->heap);
+    spool_clear(&s->probes);
+    free(s->probe_reader);
+    free(s);
+}
+
+static uint64_t
+mix64(uint64_t x)
+{
+    x ^= x >> 30; /* splitmix64's finalizer */
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+static uint64_t
+hash_name(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char) *s) * 1099511628211ull;
+    return h;
+}
+
+/* Grow @p (of @alloc elements of @size) to hold @need. */
+static int
+grow(void **p, size_t *alloc, size_t need, size_t size)
+{
+    size_t a = *alloc ? *alloc : 1024;
+    void *q;
+
+    if (need <= *alloc)
+        return 0;
+    while (a < need)
+        a *= 2;
+    if (!(q = realloc(*p, a * size))) {
+        scReportOOM();
+        return -1;
+    }
+    *p = q;
+    *alloc = a;
+    return 0;
+}
+
+static int
+by_name(const void *a, const void *b, void *names)
+{
+    return strcmp((const char *) names + ((const Entry *) a)->name,
+                  (const char *) names + ((const Entry *) b)->name);
+}
+
+/* Sort the run in memory and append it to the spool of runs. */
+static int
+write_run(scScan *s)
+{
+    qsort_r(s->v, s->n, sizeof(*s->v), by_name, s->names);
+    for (size_t i = 0; i < s->n; i++) {
+        const Entry *e = &s->v[i];
+        long long sig[5] = { e->dev, e->ino, e->size, e->mtime_ns, e->ctime_ns };
+        if (put_record(&s->runs, s->names + e->name, sig, SIG_BYTES) < 0)
+            return -1;
+    }
+    if (grow((void **) &s->run_end, &s->runs_alloc, s->nruns + 1, sizeof(*s->run_end)) < 0)
+        return -1;
+    s->run_end[s->nruns++] = spool_size(&s->runs);
+    s->n = 0;
+    s->names_len = 0;
+    return 0;
+}
+
+static long long
+ns(struct timespec ts)
+{
+    return (long long) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int
+scScanAdd(scScan *s, const char *name, const struct stat *st)
+{
+    size_t len = strlen(name) + 1;
+    Entry *e;
+    uint64_t h;
+
+    if (len > NAME_LIMIT + 1) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                      "an entry name of %zu bytes is too long to scan", len - 1);
+        return -1;
+    }
+    if (s->n == scScanRunMax && write_run(s) < 0)
+        return -1;
+    if (grow((void **) &s->v, &s->alloc, s->n + 1, sizeof(*s->v)) < 0 ||
+        grow((void **) &s->names, &s->names_alloc, s->names_len + len, 1) < 0)
+        return -1;
+    e = &s->v[s->n++];
+    e->name = s->names_len;
+    memcpy(s->names + s->names_len, name, len);
+    s->names_len += len;
+    e->dev = (long long) st->st_dev;
+    e->ino = (long long) st->st_ino;
+    e->size = (long long) st->st_size;
+    e->mtime_ns = ns(st->st_mtim);
+    e->ctime_ns = ns(st->st_ctim);
+    h = hash_name(name) ^ mix64((uint64_t) e->dev) ^ mix64((uint64_t) e->ino * 3) ^
+        mix64((uint64_t) e->size * 5) ^ mix64((uint64_t) e->mtime_ns * 7) ^
+        mix64((uint64_t) e->ctime_ns * 11);
+    s->digest[0] += mix64(h);
+    s->digest[1] += mix64(h ^ 0x9e3779b97f4a7c15ull);
+    s->count++;
+    return 0;
+}
+
+size_t
+scScanCount(const scScan *s)
+{
+    return s->count;
+}
+
+void
+scScanDigest(const scScan *s, char *buf)
+{
+    snprintf(buf, SC_SCAN_DIGEST_LEN, "%zu:%016llx%016llx", s->count,
+             (unsigned long long) s->digest[0], (unsigned long long) s->digest[1]);
+}
+
+/* ---- reading back in name order -------------------------------------- */
+
+static const char *
+reader_name(const scScan *s, size_t i)
+{
+    return s->readers[s->heap[i]].name;
+}
+
+static void
+sift_down(scScan *s, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < s->nheap && strcmp(reader_name(s, l), reader_name(s, m)) < 0)
+            m = l;
+        if (l + 1 < s->nheap && strcmp(reader_name(s, l + 1), reader_name(s, m)) < 0)
+            m = l + 1;
+        if (m == i)
+            return;
+        size_t t = s->heap[i];
+        s->heap[i] = s->heap[m];
+        s->heap[m] = t;
+        i = m;
+    }
+}
+
+/* Read reader @i's next entry. 1, 0 at its end, -1. */
+static int
+reader_advance(scScan *s, size_t i)
+{
+    Reader *r = &s->readers[i];
+    long long sig[5];
+    int rc = reader_next(r, sig, SIG_BYTES);
+
+    if (rc <= 0)
+        return rc;
+    r->entry = (scScanEntry) { r->name, sig[0], sig[1], sig[2], sig[3], sig[4] };
+    return 1;
+}
+
+int
+scScanSorted(scScan *s)
+{
+    s->sorted = true;
+    if (s->nruns == 0) { /* it all fits in memory */
+        if (s->n > 1)
+            qsort_r(s->v, s->n, sizeof(*s->v), by_name, s->names);
+        return 0;
+    }
+    if (s->n && write_run(s) < 0)
+        return -1;
+    free(s->v);
+    free(s->names);
+    s->v = NULL;
+    s->names = NULL;
+    s->alloc = s->names_alloc = 0;
+    if (!(s->readers = scAlloc(s->nruns * sizeof(*s->readers))) ||
+        !(s->heap = scAlloc(s->nruns * sizeof(*s->heap))))
+        return -1;
+    for (size_t i = 0; i < s->nruns; i++) {
+        Reader *r = &s->readers[i];
+        int rc;
+
+        r->spool = &s->runs;
+        r->pos = i ? s->run_end[i - 1] : 0;
+        r->end = s->run_end[i];
+        if ((rc = reader_advance(s, i)) < 0)
+            return -1;
+        if (rc > 0)
+            s->heap[s->nheap++] = i;
+    }
+    for (size_t i = s->nheap; i-- > 0;)
+        sift_down(s, i);
+    return 0;
+}
+
+int
+scScanNext(scScan *s, const scScanEntry **entry)
+{
+    if (s->nruns == 0) {
+        const Entry *e;
+        if (s->next == s->n)
+            return 0;
+        e = &s->v[s->next++];
+        s->out = (scScanEntry) { s->names + e->name, e->dev, e->ino, e->size, e->mtime_ns,
+                                 e->ctime_ns };
+        *entry = &s->out;
+        return 1;
+    }
+    /* The reader on top gave its entry last time: move it on first. */
+    if (s->out.name && s->nheap > 0) {
+        int rc = reader_advance(s, s->heap[0]);
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            s->heap[0] = s->heap[--s->nheap];
+        sift_down(s, 0);
+    }
+    if (s->nheap == 0)
+        return 0;
+    s->out = s->readers[s->heap[0]].entry;
+    *entry = &s->out;
+    return 1;
+}
+
+/* ---- the entries to probe -------------------------------------------- */
+
+int
+scScanPutProbe(scScan *s, const char *name, bool known)
+{
+    unsigned char k = known;
+
+    if (put_record(&s->probes, name, &k, 1) < 0)
+        return -1;
+    s->nprobes++;
+    return 0;
+}
+
+size_t
+scScanProbeCount(const scScan *s)
+{
+    return s->nprobes;
+}
+
+int
+scScanTakeProbe(scScan *s, const char **name, bool *known)
+{
+    Reader *r = s->probe_reader;
+    unsigned char k;
+    int rc;
+
+    if (!r) {
+        if (!(r = s->probe_reader = scAlloc(sizeof(*r))))
+            return -1;
+        r->spool = &s->probes;
+        r->end = spool_size(&s->probes);
+    }
+    if ((rc = reader_next(r, &k, 1)) <= 0)
+        return rc;
+    *name = r->name;
+    *known = k != 0;
+    return 1;
+}
