@@ -10,6 +10,10 @@
  *   refresh_unchanged       scStoragePoolRefresh, nothing changed
  *   refresh_1pct            scStoragePoolRefresh after 1% of the files changed
  *   rss_refresh             peak resident memory during the refreshes above
+ *   rss_refresh_proc        peak resident memory of a new process that starts the
+ *                           pool on a new catalog and refreshes it after 1% changed
+ *                           (--refresh-proc); sqlite_heap_refresh_proc: SQLite's
+ *                           heap peak in it (its page cache, mostly)
  *   lookup_path/key/name/uuid   one lookup call, per call, over LOOKUPS random volumes
  *   rss_lookup_proc         peak resident memory of a new process that opens the
  *                           catalog and makes the LOOKUPS path lookups (--lookup-proc)
@@ -38,8 +42,14 @@
  *   cold_rss                peak resident memory of that process
  *   rss_lookup_proc         as above, 100,000 lookups on this catalog
  *
+ *   bench_storcat --refresh-memory DIR N
+ *       one dir pool of N files in DIR (made if missing): rss_refresh_proc and
+ *       sqlite_heap_refresh_proc only (a pool larger than the others, to show
+ *       that a refresh's memory stops growing once SQLite's cache is full)
+ *
  *   bench_storcat --cold CATALOG PATH     (the process started by cold_start)
  *   bench_storcat --lookup-proc CATALOG DIR NPOOLS PER LOOKUPS   (rss_lookup_proc's)
+ *   bench_storcat --refresh-proc DIR N    (rss_refresh_proc's)
  *
  * Every line: name, median, min, max, p99, unit, repetitions (or lookups).
  * Lines starting with '#' are comments (versions, counts).
@@ -81,18 +91,26 @@ typedef struct {
     char **uuids;            /* volume i's UUID string (BY_UUID only) */
 } Lookups;
 
+/* Remove the catalog file and its WAL. */
+static void
+remove_catalog(const char *catalog)
+{
+    char path[4200];
+
+    unlink(catalog);
+    if (snprintf(path, sizeof(path), "%s-wal", catalog) < (int) sizeof(path))
+        unlink(path);
+    if (snprintf(path, sizeof(path), "%s-shm", catalog) < (int) sizeof(path))
+        unlink(path);
+}
+
 /* Remove the catalog file (and its WAL) and open a new one. */
 static scConnectPtr
 open_fresh(const char *catalog)
 {
-    char path[4200];
     scConnectPtr conn;
 
-    unlink(catalog);
-    snprintf(path, sizeof(path), "%s-wal", catalog);
-    unlink(path);
-    snprintf(path, sizeof(path), "%s-shm", catalog);
-    unlink(path);
+    remove_catalog(catalog);
     if (!(conn = scConnectOpen(catalog, 0)))
         DIE("open %s", catalog);
     return conn;
@@ -327,6 +345,21 @@ lookup_proc(const char *catalog, const BenchSet *s, size_t lookups)
     benchReportOne("rss_lookup_proc", (double) v[0] / 1024.0, "MiB");
 }
 
+/* The memory of a refresh alone: a new process ("--refresh-proc") starts
+ * the pool of @s on a new catalog and refreshes it after 1% changed. */
+static void
+refresh_proc(const BenchSet *s)
+{
+    char n[32];
+    char *argv[] = { "bench_storcat", "--refresh-proc", (char *) s->dir, n, NULL };
+    unsigned long long v[2]; /* VmHWM, SQLite's heap peak, KiB */
+
+    snprintf(n, sizeof(n), "%zu", s->per);
+    spawn_self(argv, v, 2);
+    benchReportOne("rss_refresh_proc", (double) v[0] / 1024.0, "MiB");
+    benchReportOne("sqlite_heap_refresh_proc", (double) v[1] / 1024.0, "MiB");
+}
+
 /* cold_once @reps times on the volume first in the lookup order (the one
  * bench_libvirt --cold looks up). */
 static void
@@ -475,6 +508,7 @@ mode_single(const char *dir, size_t n, size_t reps, size_t lookups)
     }
     benchReport("refresh_1pct", benchStats(t, reps), "ms", reps);
     benchReportOne("rss_refresh", (double) benchPeakRssKiB() / 1024.0, "MiB");
+    refresh_proc(&s);
 
     bench_all_lookups(conn, &pool, &s, catalog, lookups);
     bench_list(&pool, &s, reps);
@@ -596,6 +630,42 @@ mode_lookup_proc(const char *catalog, const char *dir, size_t npools, size_t per
     return 0;
 }
 
+/* The process of refresh_proc: a new catalog beside @dir, start, touch
+ * 1%, refresh; print VmHWM and SQLite's heap peak (KiB). */
+static int
+mode_refresh_proc(const char *dir, size_t n)
+{
+    char catalog[4200];
+    scConnectPtr conn;
+    scStoragePoolPtr pool;
+
+    snprintf(catalog, sizeof(catalog), "%s.refresh-proc.db", dir);
+    conn = open_fresh(catalog);
+    pool = define_pool(conn, "bench", dir);
+    if (scStoragePoolCreate(pool, 0) < 0 || benchTouch(dir, n, 1.0) < 0 ||
+        scStoragePoolRefresh(pool, 0) < 0)
+        DIE("refresh of %s", dir);
+    printf("%ld %lld\n", benchProcStatusKiB(0, "VmHWM"),
+           (long long) sqlite3_memory_highwater(0) / 1024);
+    fflush(stdout);
+    scStoragePoolFree(pool);
+    scConnectClose(conn);
+    remove_catalog(catalog);
+    return 0;
+}
+
+static int
+mode_refresh_memory(const char *dir, size_t n)
+{
+    BenchSet s = { dir, 0, n };
+
+    if (benchSetPopulate(&s) < 0)
+        DIE("cannot make the dataset in %s", dir);
+    benchReportOne("files", (double) n, "files");
+    refresh_proc(&s);
+    return 0;
+}
+
 static size_t
 arg(int argc, char **argv, int i, size_t dflt)
 {
@@ -607,6 +677,12 @@ main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--cold") == 0)
         return mode_cold(argv[2], argv[3]);
+    if (argc == 4 && strcmp(argv[1], "--refresh-proc") == 0)
+        return mode_refresh_proc(argv[2], arg(argc, argv, 3, 0));
+    if (argc == 4 && strcmp(argv[1], "--refresh-memory") == 0) {
+        print_versions();
+        return mode_refresh_memory(argv[2], arg(argc, argv, 3, 0));
+    }
     if (argc == 7 && strcmp(argv[1], "--lookup-proc") == 0)
         return mode_lookup_proc(argv[2], argv[3], arg(argc, argv, 4, 0), arg(argc, argv, 5, 0),
                                 arg(argc, argv, 6, 0));
@@ -623,7 +699,8 @@ main(int argc, char **argv)
     if (argc < 3 || argv[1][0] == '-') {
         fprintf(stderr, "usage: bench_storcat DIR N [REPS [LOOKUPS]]\n"
                         "       bench_storcat --pools ROOT NPOOLS PER [LOOKUPS]\n"
-                        "       bench_storcat --inventory ROOT NPOOLS PER [REPS [LOOKUPS]]\n");
+                        "       bench_storcat --inventory ROOT NPOOLS PER [REPS [LOOKUPS]]\n"
+                        "       bench_storcat --refresh-memory DIR N\n");
         return 2;
     }
     print_versions();
