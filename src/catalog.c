@@ -380,6 +380,33 @@ scCatalogBegin(scCatalog *cat)
 }
 
 int
+scCatalogBeginBulk(scCatalog *cat)
+{
+    assert(cat->depth == 0);
+    /* The pragma only takes effect outside a transaction. */
+    if (scCatalogExec(cat, "PRAGMA foreign_keys = OFF", "starting a transaction") < 0)
+        return -1;
+    cat->bulk = true;
+    if (scCatalogBegin(cat) < 0) {
+        cat->bulk = false;
+        sqlite3_exec(cat->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/* The end of the outermost transaction: foreign keys back on after a bulk
+ * one (outside a transaction that cannot fail but for lack of memory). */
+static void
+end_bulk(scCatalog *cat)
+{
+    if (cat->bulk) {
+        cat->bulk = false;
+        sqlite3_exec(cat->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    }
+}
+
+int
 scCatalogEnd(scCatalog *cat, bool ok)
 {
     assert(cat->depth > 0);
@@ -388,11 +415,14 @@ scCatalogEnd(scCatalog *cat, bool ok)
     if (--cat->depth > 0)
         return 0;
     if (!cat->rollback) {
-        if (scCatalogExec(cat, "COMMIT", "committing") == 0)
+        if (scCatalogExec(cat, "COMMIT", "committing") == 0) {
+            end_bulk(cat);
             return 0;
+        }
     }
     /* Roll back without losing the error that brought us here. */
     sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
+    end_bulk(cat);
     return cat->rollback ? 0 : -1;
 }
 

@@ -49,6 +49,12 @@ int scCatalogSchemaVersion(void);
  * End(ok=false) rolls back. Returns 0 or -1.
  */
 int scCatalogBegin(scCatalog *cat);
+/* A write transaction for many inserts (a refresh): foreign keys are not
+ * enforced until it ends, so that SQLite keeps no statement journal for
+ * each insert (an immediate foreign key makes every insert able to abort
+ * half-way). The caller keeps the references right: volumes of a pool
+ * that exists, no row deleted without its dependants. Not nested. */
+int scCatalogBeginBulk(scCatalog *cat);
 int scCatalogEnd(scCatalog *cat, bool ok);
 
 /* One row of the pools table; strings are owned by the row. */

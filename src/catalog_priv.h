@@ -28,6 +28,7 @@ struct scCatalog {
     char *boot_id;                 /* bound as ?9 */
     bool readonly;
     int depth;                     /* transaction nesting */
+    bool bulk;                     /* foreign keys off until the transaction ends */
     bool rollback;                 /* an inner level failed */
     sqlite3_stmt *stmt[SC_STMT_MAX]; /* prepared on first use */
 };

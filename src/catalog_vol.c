@@ -56,6 +56,8 @@ typedef enum {
     VS_MISSING_EVENTS,
     VS_MARK_MISSING,
     VS_STALE_GONE_EVENTS,
+    VS_STALE_GONE_DEPENDANTS,
+    VS_STALE_GONE_PATHS,
     VS_STALE_GONE_DELETE,
     VS_LAST
 } VolStmt;
@@ -96,7 +98,7 @@ static const char *const vol_sql[VS_LAST] = {
     [VS_COUNT] = "SELECT count(*) FROM volumes WHERE pool_id = " POOL_ID " AND state = 'present'",
     [VS_COUNT_ALL] = "SELECT count(*) FROM volumes WHERE pool_id = " POOL_ID
                      " AND state IN ('present', 'missing')",
-    [VS_INSERT] = "INSERT INTO volumes (pool_id, uuid, state, op_pid, op_boot, first_seen, last_seen, "
+    [VS_INSERT] = "INSERT OR FAIL INTO volumes (pool_id, uuid, state, op_pid, op_boot, first_seen, last_seen, "
                   DATA_COLUMNS ") VALUES (" POOL_ID ", ?2, ?21, ?22, ?9, ?23, ?23, " DATA_PARAMS ")",
     [VS_UPDATE] = "UPDATE volumes SET (" DATA_COLUMNS ") = (" DATA_PARAMS "),"
                   " state = 'present', op_pid = NULL, op_boot = NULL, last_seen = ?23"
@@ -142,6 +144,14 @@ static const char *const vol_sql[VS_LAST] = {
                              " ELSE 'vol-delete' END, 'interrupted operation completed by refresh'"
                              " FROM volumes WHERE id IN (SELECT id FROM temp.stale_gone)"
                              " AND state IN ('creating', 'deleting')",
+    /* What ON DELETE CASCADE does when foreign keys are on (they are off
+     * in a refresh: scCatalogBeginBulk). */
+    [VS_STALE_GONE_DEPENDANTS] = "DELETE FROM volume_attrs WHERE volume_id IN (SELECT id FROM"
+                                 " volumes WHERE id IN (SELECT id FROM temp.stale_gone)"
+                                 " AND state IN ('creating', 'deleting'))",
+    [VS_STALE_GONE_PATHS] = "DELETE FROM volume_paths WHERE volume_id IN (SELECT id FROM"
+                            " volumes WHERE id IN (SELECT id FROM temp.stale_gone)"
+                            " AND state IN ('creating', 'deleting'))",
     [VS_STALE_GONE_DELETE] = "DELETE FROM volumes WHERE id IN (SELECT id FROM temp.stale_gone)"
                              " AND state IN ('creating', 'deleting')",
 };
@@ -818,7 +828,8 @@ run_set(scCatalogApply *a, VolStmt id, const char *what, unsigned long long *cou
 
     if (!st)
         return -1;
-    sqlite3_bind_text(st, 1, a->pool_uuid, -1, SQLITE_STATIC);
+    if (sqlite3_bind_parameter_count(st) >= 1)
+        sqlite3_bind_text(st, 1, a->pool_uuid, -1, SQLITE_STATIC);
     if (sqlite3_bind_parameter_count(st) >= 2) {
         sqlite3_bind_int64(st, 2, scCatalogNow());
         sqlite3_bind_text(st, 3, a->actor, -1, SQLITE_STATIC);
@@ -839,6 +850,8 @@ scCatalogApplyEnd(scCatalogApply *a)
     if (run_set(a, VS_MISSING_EVENTS, "recording missing volumes", NULL) < 0 ||
         run_set(a, VS_MARK_MISSING, "marking missing volumes", &stats->missing) < 0 ||
         run_set(a, VS_STALE_GONE_EVENTS, "finishing interrupted operations", NULL) < 0 ||
+        run_set(a, VS_STALE_GONE_DEPENDANTS, "finishing interrupted operations", NULL) < 0 ||
+        run_set(a, VS_STALE_GONE_PATHS, "finishing interrupted operations", NULL) < 0 ||
         run_set(a, VS_STALE_GONE_DELETE, "finishing interrupted operations", &stats->purged) < 0)
         return -1;
     return 0;

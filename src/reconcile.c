@@ -503,7 +503,7 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
     /* Phase 3: probe and apply the difference in one write transaction;
      * the digest is stored last (the triggers cleared it on every volume
      * write). */
-    if (scCatalogBegin(cat) < 0)
+    if (scCatalogBeginBulk(cat) < 0)
         goto out;
     if ((!unchanged && apply(&c) < 0) ||
         scCatalogPoolSetSizes(cat, ap->row.uuid, &info) < 0 ||

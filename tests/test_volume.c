@@ -695,8 +695,22 @@ integrity_ok(Fixture *f)
     ok = sqlite3_step(st) == SQLITE_ROW &&
          strcmp((const char *) sqlite3_column_text(st, 0), "ok") == 0;
     sqlite3_finalize(st);
+    /* And no row refers to one that is not there. */
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st, NULL), SQLITE_OK);
+    ok = ok && sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
     sqlite3_close(db);
     return ok;
+}
+
+static void
+sql_exec(Fixture *f, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(f->catalog, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(db, 30000);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
 }
 
 #define MANY 50000
@@ -800,6 +814,45 @@ test_refresh_many(void **state)
     assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-discovered'"),
                      1500);
     assert_int_equal(sql_int(f, "SELECT count(DISTINCT uuid) FROM volumes"), 7500);
+    assert_true(integrity_ok(f));
+}
+
+/* A refresh records without foreign key checks (scCatalogBeginBulk): the
+ * stale journal it drops takes its attributes and paths along, and the
+ * checks are back on afterwards (undefining the pool removes its volumes). */
+static void
+test_refresh_keeps_references(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr vol;
+
+    if (!have_qemu_img())
+        skip();
+    assert_sc_ok(vol = scStorageVolCreateXML(f->pool, "<volume><name>j.qcow2</name>"
+                                                "<capacity unit='M'>8</capacity><target>"
+                                                "<format type='qcow2'/></target></volume>", 0));
+    scStorageVolFree(vol);
+    assert_true(sql_int(f, "SELECT count(*) FROM volume_attrs") > 0);
+    /* A create that crashed: its journal, an alias, and its file gone. */
+    sql_exec(f, "UPDATE volumes SET state = 'creating', op_pid = 2147483646, op_boot = NULL"
+                " WHERE name = 'j.qcow2';"
+                "INSERT INTO volume_paths (path, volume_id)"
+                " SELECT '/dev/disk/by-id/storcat-test-j', id FROM volumes WHERE name = 'j.qcow2'");
+    char *p = cat2(f->images, "j.qcow2");
+    assert_int_equal(unlink(p), 0);
+    free(p);
+    make_empty_files(f, "k", 0, 10);
+
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'j.qcow2'"), 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volume_attrs"), 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volume_paths"), 0);
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 10);
+    assert_true(integrity_ok(f));
+
+    assert_sc_ok(scStoragePoolDestroy(f->pool) == 0);
+    assert_sc_ok(scStoragePoolUndefine(f->pool) == 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 0);
     assert_true(integrity_ok(f));
 }
 
@@ -1137,6 +1190,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kill_during_refresh, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refresh_many, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reconcile_spilled, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refresh_keeps_references, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refresh_many_spilled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_during_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_processes_create, setup, teardown),
