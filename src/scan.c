@@ -2,8 +2,11 @@
  * scan.c: the scan of a pool in bounded memory (see scan.h).
  *
  * Entries go into a run in memory (a table and a name arena). A full run
- * is sorted by name and appended to a spool; at the end the runs are
- * merged through a binary heap of readers, one per run. A spool keeps its
+ * is appended to a spool as it is; when the scan is read back, each run is
+ * read into memory again, sorted by name and appended sorted, and the
+ * sorted runs are merged through a binary heap of readers, one per run.
+ * (Sorting late costs an unchanged pool nothing: its digest ends the
+ * refresh before anything is read back.) A spool keeps its
  * bytes in a buffer of SPOOL_BUF and only past that writes them to an
  * unnamed temporary file, so that a small pool never touches the disk.
  * Records are a 16-bit name length, the name, then the fixed fields.
@@ -56,9 +59,13 @@ struct scScan {
     size_t count;           /* every entry added */
     uint64_t digest[2];     /* sums of two keyed hashes of every entry */
 
+    uint32_t *order;        /* sorting the run in memory */
+    size_t order_alloc;
+
     Spool runs;             /* the runs written out, back to back */
     off_t *run_end;
     size_t nruns, runs_alloc;
+    off_t sorted_from;      /* where their sorted copies start */
 
     bool sorted;
     size_t next;            /* in v, when no run was written out */
@@ -261,6 +268,7 @@ scScanFree(scScan *s)
         return;
     free(s->v);
     free(s->names);
+    free(s->order);
     spool_clear(&s->runs);
     free(s->run_end);
     free(s->readers);
@@ -310,19 +318,27 @@ grow(void **p, size_t *alloc, size_t need, size_t size)
 }
 
 static int
-by_name(const void *a, const void *b, void *names)
+by_name(const void *a, const void *b, void *scan)
 {
-    return strcmp((const char *) names + ((const Entry *) a)->name,
-                  (const char *) names + ((const Entry *) b)->name);
+    const scScan *s = scan;
+    return strcmp(s->names + s->v[*(const uint32_t *) a].name,
+                  s->names + s->v[*(const uint32_t *) b].name);
 }
 
-/* Sort the run in memory and append it to the spool of runs. */
+/* Append the run in memory to the spool of runs, sorted by name if
+ * @sorted (through an index: cheaper to move than the entries). */
 static int
-write_run(scScan *s)
+write_run(scScan *s, bool sorted)
 {
-    qsort_r(s->v, s->n, sizeof(*s->v), by_name, s->names);
+    if (sorted) {
+        if (grow((void **) &s->order, &s->order_alloc, s->n, sizeof(*s->order)) < 0)
+            return -1;
+        for (size_t i = 0; i < s->n; i++)
+            s->order[i] = (uint32_t) i;
+        qsort_r(s->order, s->n, sizeof(*s->order), by_name, s);
+    }
     for (size_t i = 0; i < s->n; i++) {
-        const Entry *e = &s->v[i];
+        const Entry *e = &s->v[sorted ? s->order[i] : i];
         long long sig[5] = { e->dev, e->ino, e->size, e->mtime_ns, e->ctime_ns };
         if (put_record(&s->runs, s->names + e->name, sig, SIG_BYTES) < 0)
             return -1;
@@ -333,6 +349,22 @@ write_run(scScan *s)
     s->n = 0;
     s->names_len = 0;
     return 0;
+}
+
+/* Put one entry into the run in memory. */
+static Entry *
+run_push(scScan *s, const char *name, size_t len)
+{
+    Entry *e;
+
+    if (grow((void **) &s->v, &s->alloc, s->n + 1, sizeof(*s->v)) < 0 ||
+        grow((void **) &s->names, &s->names_alloc, s->names_len + len + 1, 1) < 0)
+        return NULL;
+    e = &s->v[s->n++];
+    e->name = s->names_len;
+    memcpy(s->names + s->names_len, name, len + 1);
+    s->names_len += len + 1;
+    return e;
 }
 
 static long long
@@ -353,15 +385,12 @@ scScanAdd(scScan *s, const char *name, const struct stat *st)
                       "an entry name of %zu bytes is too long to scan", len - 1);
         return -1;
     }
-    if (s->n == scScanRunMax && write_run(s) < 0)
+    /* Runs are written as they come: an unchanged pool (the digest says
+     * so) is never sorted. */
+    if (s->n == scScanRunMax && write_run(s, false) < 0)
         return -1;
-    if (grow((void **) &s->v, &s->alloc, s->n + 1, sizeof(*s->v)) < 0 ||
-        grow((void **) &s->names, &s->names_alloc, s->names_len + len, 1) < 0)
+    if (!(e = run_push(s, name, len - 1)))
         return -1;
-    e = &s->v[s->n++];
-    e->name = s->names_len;
-    memcpy(s->names + s->names_len, name, len);
-    s->names_len += len;
     e->dev = (long long) st->st_dev;
     e->ino = (long long) st->st_ino;
     e->size = (long long) st->st_size;
@@ -429,22 +458,73 @@ reader_advance(scScan *s, size_t i)
     return 1;
 }
 
+/* Sort the runs written so far: read each back into memory, append it
+ * sorted; the sorted copies start at s->sorted_from. */
+static int
+sort_runs(scScan *s)
+{
+    size_t nraw = s->nruns;
+    _cleanup_free_ off_t *raw_end = s->run_end;
+    Reader *r;
+
+    s->run_end = NULL;
+    s->nruns = s->runs_alloc = 0;
+    s->sorted_from = raw_end[nraw - 1];
+    if (!(r = scAlloc(sizeof(*r))))
+        return -1;
+    for (size_t i = 0; i < nraw; i++) {
+        long long sig[5];
+        int rc;
+
+        r->spool = &s->runs;
+        r->pos = i ? raw_end[i - 1] : 0;
+        r->end = raw_end[i];
+        r->len = r->off = 0;
+        while ((rc = reader_next(r, sig, SIG_BYTES)) > 0) {
+            Entry *e = run_push(s, r->name, strlen(r->name));
+            if (!e)
+                break;
+            *e = (Entry) { e->name, sig[0], sig[1], sig[2], sig[3], sig[4] };
+        }
+        if (rc != 0 || write_run(s, true) < 0) {
+            free(r);
+            return -1;
+        }
+    }
+    free(r);
+    return 0;
+}
+
 int
 scScanSorted(scScan *s)
 {
     s->sorted = true;
     if (s->nruns == 0) { /* it all fits in memory */
-        if (s->n > 1)
-            qsort_r(s->v, s->n, sizeof(*s->v), by_name, s->names);
+        if (s->n > 1) {
+            Entry *sorted;
+            if (grow((void **) &s->order, &s->order_alloc, s->n, sizeof(*s->order)) < 0 ||
+                !(sorted = scAlloc(s->n * sizeof(*sorted))))
+                return -1;
+            for (size_t i = 0; i < s->n; i++)
+                s->order[i] = (uint32_t) i;
+            qsort_r(s->order, s->n, sizeof(*s->order), by_name, s);
+            for (size_t i = 0; i < s->n; i++)
+                sorted[i] = s->v[s->order[i]];
+            free(s->v);
+            s->v = sorted;
+            s->alloc = s->n;
+        }
         return 0;
     }
-    if (s->n && write_run(s) < 0)
+    if ((s->n && write_run(s, false) < 0) || sort_runs(s) < 0)
         return -1;
     free(s->v);
     free(s->names);
+    free(s->order);
     s->v = NULL;
     s->names = NULL;
-    s->alloc = s->names_alloc = 0;
+    s->order = NULL;
+    s->alloc = s->names_alloc = s->order_alloc = 0;
     if (!(s->readers = scAlloc(s->nruns * sizeof(*s->readers))) ||
         !(s->heap = scAlloc(s->nruns * sizeof(*s->heap))))
         return -1;
@@ -453,7 +533,7 @@ scScanSorted(scScan *s)
         int rc;
 
         r->spool = &s->runs;
-        r->pos = i ? s->run_end[i - 1] : 0;
+        r->pos = i ? s->run_end[i - 1] : s->sorted_from;
         r->end = s->run_end[i];
         if ((rc = reader_advance(s, i)) < 0)
             return -1;
