@@ -304,7 +304,7 @@ setup(scCatalog *cat)
      * updates six indexes; with SQLite's default 2 MiB their pages would
      * be spilled to the WAL and read back over and over. */
     if (scCatalogExec(cat, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                  "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY",
+                  "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768",
                   "setting up the connection") < 0)
         return -1;
     if (version < scCatalogSchemaVersion() && migrate(cat) < 0)

@@ -116,6 +116,7 @@ typedef struct {
     size_t njournals;
     size_t known;           /* rows of the pool in the snapshot */
     unsigned int version;   /* the snapshot's data version */
+    bool fresh;             /* phase 3: nobody wrote to the catalog since */
 } RefreshCtx;
 
 /* Every so many entries, tell the progress callback. */
@@ -238,7 +239,7 @@ collect(RefreshCtx *c)
 {
     scCatalog *cat = c->conn->catalog;
 
-    if (scCatalogScanBegin(cat) < 0 || scCatalogDataVersion(cat, &c->version) < 0 ||
+    if (scCatalogScanBegin(cat) < 0 ||
         scCatalogVolJournals(cat, c->ap->row.uuid, journal_add, c) < 0 ||
         scScanSorted(c->scan) < 0 || scan_advance(c) < 0 ||
         scCatalogVolSigForEach(cat, c->ap->row.uuid, compare_row, c) < 0 ||
@@ -440,19 +441,15 @@ apply(RefreshCtx *c)
     scConnect *conn = c->conn;
     scActivePool *ap = c->ap;
     scCatalogApply a = { conn->catalog, ap->row.uuid, ap->row.name, conn->actor, c->stats,
-                         false, false };
+                         c->fresh && c->known == 0, false };
     size_t n = scScanProbeCount(c->scan);
-    unsigned int version;
-    Prober p;
+    _cleanup_free_ Prober *p = scAlloc(sizeof(*p)); /* 256 records: not on the stack */
     int r;
 
-    if (scCatalogDataVersion(conn->catalog, &version) < 0)
+    if (!p || scCatalogApplyBegin(&a) < 0 || prober_start(p, c, n) < 0)
         return -1;
-    a.inventory = version == c->version && c->known == 0;
-    if (scCatalogApplyBegin(&a) < 0 || prober_start(&p, c, n) < 0)
-        return -1;
-    r = apply_probed(c, &p, &a, version == c->version, n);
-    prober_stop(&p);
+    r = apply_probed(c, p, &a, c->fresh, n);
+    prober_stop(p);
     return r < 0 ? -1 : scCatalogApplyEnd(&a);
 }
 
@@ -465,6 +462,7 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
     _cleanup_free_ char *detail = NULL;
     _cleanup_free_ char *old_digest = NULL;
     char digest[SC_SCAN_DIGEST_LEN];
+    unsigned int version;
     bool ok = false, unchanged;
 
     memset(stats, 0, sizeof(*stats));
@@ -486,6 +484,7 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
     if (scCatalogReadBegin(cat) < 0)
         goto out;
     if (scCatalogPoolGetDigest(cat, ap->row.uuid, &old_digest) < 0 ||
+        scCatalogDataVersion(cat, &c.version) < 0 ||
         ap->be->scan(&ap->ctx, scan_one, &c) < 0) {
         scCatalogReadEnd(cat, false);
         goto out;
@@ -505,9 +504,15 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
      * write). */
     if (scCatalogBeginBulk(cat) < 0)
         goto out;
+    if (scCatalogDataVersion(cat, &version) < 0)
+        goto end;
+    /* Another connection wrote since the snapshot (a volume journaled
+     * meanwhile, say): the digest would vouch for what this refresh did
+     * not compare, so none is stored and the next refresh compares. */
+    c.fresh = version == c.version;
     if ((!unchanged && apply(&c) < 0) ||
         scCatalogPoolSetSizes(cat, ap->row.uuid, &info) < 0 ||
-        scCatalogPoolSetDigest(cat, ap->row.uuid, digest) < 0)
+        scCatalogPoolSetDigest(cat, ap->row.uuid, c.fresh ? digest : NULL) < 0)
         goto end;
     if (stats->added || stats->changed || stats->renamed || stats->missing ||
         stats->reappeared || stats->purged) {

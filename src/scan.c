@@ -72,6 +72,8 @@ struct scScan {
     Reader *readers;        /* otherwise, one per run */
     size_t *heap, nheap;    /* readers by the name of their entry */
     scScanEntry out;
+    char prev[NAME_LIMIT + 1]; /* the name returned last */
+    bool have_prev;
 
     Spool probes;           /* the entries to probe */
     size_t nprobes;
@@ -545,8 +547,9 @@ scScanSorted(scScan *s)
     return 0;
 }
 
-int
-scScanNext(scScan *s, const scScanEntry **entry)
+/* The next entry in name order, duplicates included. */
+static int
+next_any(scScan *s, const scScanEntry **entry)
 {
     if (s->nruns == 0) {
         const Entry *e;
@@ -572,6 +575,23 @@ scScanNext(scScan *s, const scScanEntry **entry)
     s->out = s->readers[s->heap[0]].entry;
     *entry = &s->out;
     return 1;
+}
+
+/* A directory read while its entries change may show a name twice (POSIX
+ * leaves it open, NFS does it): the first one counts. */
+int
+scScanNext(scScan *s, const scScanEntry **entry)
+{
+    int r;
+
+    while ((r = next_any(s, entry)) == 1) {
+        if (s->have_prev && strcmp(s->prev, (*entry)->name) == 0)
+            continue;
+        snprintf(s->prev, sizeof(s->prev), "%s", (*entry)->name);
+        s->have_prev = true;
+        return 1;
+    }
+    return r;
 }
 
 /* ---- the entries to probe -------------------------------------------- */

@@ -16,7 +16,8 @@ static void
 name_of(unsigned i, char *buf, size_t len)
 {
     /* Names of different lengths, sharing prefixes. */
-    snprintf(buf, len, "v%u%s.img", i * 2654435761u % 100003u, i % 3 ? "" : "-x");
+    snprintf(buf, len, "v%llu%s.img", (unsigned long long) i * 2654435761ull % 100003ull,
+             i % 3 ? "" : "-x");
 }
 
 static struct stat
@@ -124,6 +125,35 @@ test_spilled(void **state)
     check_sorted(8192, 4096);    /* exactly two full runs */
 }
 
+/* A name the directory showed twice comes back once (the first seen),
+ * in memory and merged from runs. */
+static void
+test_duplicates(void **state)
+{
+    static const size_t runs[] = { 16384, 2 };
+
+    (void) state;
+    for (size_t k = 0; k < sizeof(runs) / sizeof(runs[0]); k++) {
+        static const char *const names[] = { "b", "a", "c", "a", "b" };
+        const scScanEntry *e;
+        scScan *s;
+        char got[16] = "";
+
+        scScanRunMax = runs[k];
+        assert_non_null(s = scScanNew());
+        for (size_t i = 0; i < 5; i++) {
+            struct stat st = sig_of((unsigned) i);
+            assert_int_equal(scScanAdd(s, names[i], &st), 0);
+        }
+        assert_sc_ok(scScanSorted(s) == 0);
+        while (scScanNext(s, &e) == 1)
+            strcat(got, e->name);
+        assert_string_equal(got, "abc");
+        scScanFree(s);
+    }
+    scScanRunMax = 16384;
+}
+
 /* 100,000 probes: well past the spool's buffer, back in order. */
 static void
 test_probe_list(void **state)
@@ -203,6 +233,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_in_memory),
         cmocka_unit_test(test_spilled),
+        cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_probe_list),
         cmocka_unit_test(test_errors),
     };

@@ -856,6 +856,53 @@ test_refresh_keeps_references(void **state)
     assert_true(integrity_ok(f));
 }
 
+typedef struct {
+    Fixture *f;
+    bool done;
+} GhostCtx;
+
+/* From inside a refresh's scan, another process journals a create and
+ * dies before it makes anything. */
+static int
+journal_during_scan(scConnectPtr conn, const char *op, unsigned long long done,
+                    unsigned long long total, void *opaque)
+{
+    GhostCtx *g = opaque;
+
+    (void) conn, (void) op, (void) done;
+    if (g->done || total != 0)
+        return 0;
+    g->done = true;
+    sql_exec(g->f, "INSERT INTO volumes (pool_id, uuid, name, key, path, type, state, op_pid,"
+                   " first_seen, last_seen) SELECT id, '01890000-0000-7000-8000-000000000001',"
+                   " 'ghost.img', '/nonexistent/ghost.img', '/nonexistent/ghost.img', 'file',"
+                   " 'creating', 2147483646, 0, 0 FROM pools WHERE name = 'images'");
+    return 0;
+}
+
+/* A refresh that another connection wrote under (between its snapshot and
+ * its write) stores no digest: the next refresh compares, and finishes the
+ * journal that was written meanwhile, though no file changed. */
+static void
+test_refresh_digest_after_concurrent_write(void **state)
+{
+    Fixture *f = *state;
+    GhostCtx g = { f, false };
+
+    make_empty_files(f, "g", 0, 5000);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_sc_ok(scConnectSetProgressCallback(f->conn, journal_during_scan, &g, NULL) == 0);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_sc_ok(scConnectSetProgressCallback(f->conn, NULL, NULL, NULL) == 0);
+    assert_true(g.done);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'ghost.img'"), 1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools WHERE scan_digest IS NULL"), 1);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'ghost.img'"), 0);
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 5000);
+    assert_true(integrity_ok(f));
+}
+
 /* The same refreshes when the scan does not fit in memory: it is spilled
  * in sorted runs and merged back (tiny runs, so that a few files do it). */
 static void
@@ -1191,6 +1238,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_refresh_many, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reconcile_spilled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refresh_keeps_references, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refresh_digest_after_concurrent_write, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_refresh_many_spilled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_during_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_processes_create, setup, teardown),
