@@ -357,7 +357,7 @@ bind_ll(sqlite3_stmt *st, int idx, long long v, bool known)
         sqlite3_bind_null(st, idx);
 }
 
-/* Bind a record's columns as ?3..?20 (and details as ?24..?27). */
+/* Bind a record's columns as ?3..?20. */
 static void
 bind_data(sqlite3_stmt *st, const scCatalogVolData *d)
 {

@@ -112,7 +112,7 @@ typedef struct {
     scConnectProgress progress;
     scScan *scan;
     const scScanEntry *cur; /* phase 2: the scan's entry next in name order */
-    Journal *journals;      /* of the pool, by name (few: operations in flight) */
+    Journal *journals;      /* of the pool (few: the operations in flight) */
     size_t njournals;
     size_t known;           /* rows of the pool in the snapshot */
     unsigned int version;   /* the snapshot's data version */
@@ -407,7 +407,7 @@ prober_stop(Prober *p)
  * since the snapshot. A pool's first inventory records one event for the
  * refresh rather than one per volume. */
 static int
-apply_probed(RefreshCtx *c, Prober *p, scCatalogApply *a, bool fresh, unsigned long long total)
+apply_probed(RefreshCtx *c, Prober *p, scCatalogApply *a, unsigned long long total)
 {
     unsigned long long done = 0;
     Probed *slot;
@@ -423,7 +423,7 @@ apply_probed(RefreshCtx *c, Prober *p, scCatalogApply *a, bool fresh, unsigned l
                 scReportOOM();
         } else if (r > 0) { /* 0: gone since the scan; the next refresh sees it */
             scVolRecordToData(&slot->rec, &data);
-            r = scCatalogApplyRecord(a, &data, slot->known || !fresh);
+            r = scCatalogApplyRecord(a, &data, slot->known || !c->fresh);
         }
         prober_release(p, slot);
         if (r < 0 ||
@@ -448,7 +448,7 @@ apply(RefreshCtx *c)
 
     if (!p || scCatalogApplyBegin(&a) < 0 || prober_start(p, c, n) < 0)
         return -1;
-    r = apply_probed(c, p, &a, c->fresh, n);
+    r = apply_probed(c, p, &a, n);
     prober_stop(p);
     return r < 0 ? -1 : scCatalogApplyEnd(&a);
 }

@@ -67,7 +67,6 @@ struct scScan {
     size_t nruns, runs_alloc;
     off_t sorted_from;      /* where their sorted copies start */
 
-    bool sorted;
     size_t next;            /* in v, when no run was written out */
     Reader *readers;        /* otherwise, one per run */
     size_t *heap, nheap;    /* readers by the name of their entry */
@@ -327,18 +326,26 @@ by_name(const void *a, const void *b, void *scan)
                   s->names + s->v[*(const uint32_t *) b].name);
 }
 
+/* An index of the run in memory, sorted by name, into s->order. */
+static int
+sort_order(scScan *s)
+{
+    if (grow((void **) &s->order, &s->order_alloc, s->n, sizeof(*s->order)) < 0)
+        return -1;
+    for (size_t i = 0; i < s->n; i++)
+        s->order[i] = (uint32_t) i;
+    if (s->n > 1)
+        qsort_r(s->order, s->n, sizeof(*s->order), by_name, s);
+    return 0;
+}
+
 /* Append the run in memory to the spool of runs, sorted by name if
  * @sorted (through an index: cheaper to move than the entries). */
 static int
 write_run(scScan *s, bool sorted)
 {
-    if (sorted) {
-        if (grow((void **) &s->order, &s->order_alloc, s->n, sizeof(*s->order)) < 0)
-            return -1;
-        for (size_t i = 0; i < s->n; i++)
-            s->order[i] = (uint32_t) i;
-        qsort_r(s->order, s->n, sizeof(*s->order), by_name, s);
-    }
+    if (sorted && sort_order(s) < 0)
+        return -1;
     for (size_t i = 0; i < s->n; i++) {
         const Entry *e = &s->v[sorted ? s->order[i] : i];
         long long sig[5] = { e->dev, e->ino, e->size, e->mtime_ns, e->ctime_ns };
@@ -467,7 +474,7 @@ sort_runs(scScan *s)
 {
     size_t nraw = s->nruns;
     _cleanup_free_ off_t *raw_end = s->run_end;
-    Reader *r;
+    _cleanup_free_ Reader *r = NULL;
 
     s->run_end = NULL;
     s->nruns = s->runs_alloc = 0;
@@ -488,36 +495,17 @@ sort_runs(scScan *s)
                 break;
             *e = (Entry) { e->name, sig[0], sig[1], sig[2], sig[3], sig[4] };
         }
-        if (rc != 0 || write_run(s, true) < 0) {
-            free(r);
+        if (rc != 0 || write_run(s, true) < 0)
             return -1;
-        }
     }
-    free(r);
     return 0;
 }
 
 int
 scScanSorted(scScan *s)
 {
-    s->sorted = true;
-    if (s->nruns == 0) { /* it all fits in memory */
-        if (s->n > 1) {
-            Entry *sorted;
-            if (grow((void **) &s->order, &s->order_alloc, s->n, sizeof(*s->order)) < 0 ||
-                !(sorted = scAlloc(s->n * sizeof(*sorted))))
-                return -1;
-            for (size_t i = 0; i < s->n; i++)
-                s->order[i] = (uint32_t) i;
-            qsort_r(s->order, s->n, sizeof(*s->order), by_name, s);
-            for (size_t i = 0; i < s->n; i++)
-                sorted[i] = s->v[s->order[i]];
-            free(s->v);
-            s->v = sorted;
-            s->alloc = s->n;
-        }
-        return 0;
-    }
+    if (s->nruns == 0) /* it all fits in memory: read through the index */
+        return sort_order(s);
     if ((s->n && write_run(s, false) < 0) || sort_runs(s) < 0)
         return -1;
     free(s->v);
@@ -555,7 +543,7 @@ next_any(scScan *s, const scScanEntry **entry)
         const Entry *e;
         if (s->next == s->n)
             return 0;
-        e = &s->v[s->next++];
+        e = &s->v[s->order[s->next++]];
         s->out = (scScanEntry) { s->names + e->name, e->dev, e->ino, e->size, e->mtime_ns,
                                  e->ctime_ns };
         *entry = &s->out;

@@ -713,6 +713,20 @@ sql_exec(Fixture *f, const char *sql)
     sqlite3_close(db);
 }
 
+static void
+make_empty_files(Fixture *f, const char *prefix, int from, int to)
+{
+    for (int i = from; i < to; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "%s%05d.img", prefix, i);
+        char *p = cat2(f->images, name);
+        int fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        assert_true(fd >= 0);
+        close(fd);
+        free(p);
+    }
+}
+
 #define MANY 50000
 
 /* SIGKILL in the middle of refreshes of 50,000 files: the catalog stays
@@ -723,15 +737,7 @@ test_kill_during_refresh(void **state)
     Fixture *f = *state;
     static const int delays_ms[] = { 30, 150, 400 };
 
-    for (int i = 0; i < MANY; i++) {
-        char name[32];
-        snprintf(name, sizeof(name), "f%05d.img", i);
-        char *p = cat2(f->images, name);
-        int fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
-        assert_true(fd >= 0);
-        close(fd);
-        free(p);
-    }
+    make_empty_files(f, "f", 0, MANY);
     for (size_t k = 0; k < sizeof(delays_ms) / sizeof(delays_ms[0]); k++) {
         pid_t pid = fork();
         assert_true(pid >= 0);
@@ -757,20 +763,6 @@ test_kill_during_refresh(void **state)
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), MANY);
     assert_true(integrity_ok(f));
-}
-
-static void
-make_empty_files(Fixture *f, const char *prefix, int from, int to)
-{
-    for (int i = from; i < to; i++) {
-        char name[32];
-        snprintf(name, sizeof(name), "%s%05d.img", prefix, i);
-        char *p = cat2(f->images, name);
-        int fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
-        assert_true(fd >= 0);
-        close(fd);
-        free(p);
-    }
 }
 
 static int
