@@ -13,8 +13,8 @@
 
 #include <sys/stat.h>
 
-#include "pool_conf.h"
-#include "vol_conf.h"
+#include "conf/pool_conf.h"
+#include "conf/vol_conf.h"
 
 #define SC_BACKEND_VERSION 1
 

@@ -10,8 +10,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "fileops.h"
-#include "util.h"
+#include "backends/common/fileops.h"
+#include "util/util.h"
 
 /* libvirt's default mode for a pool directory it builds. */
 #define DEFAULT_POOL_MODE 0711

@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "catalog.h"
-#include "pool_conf.h"
-#include "vol_conf.h"
+#include "catalog/catalog.h"
+#include "conf/pool_conf.h"
+#include "conf/vol_conf.h"
 
 extern int scCatalogFailCountdown;
 

@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "pool_conf.h"
-#include "util.h"
+#include "conf/pool_conf.h"
+#include "util/util.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 

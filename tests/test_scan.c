@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "testutil.h"
-#include "scan.h"
+#include "backends/common/scan.h"
 
 static void
 name_of(unsigned i, char *buf, size_t len)

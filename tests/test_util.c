@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "util.h"
+#include "util/util.h"
 
 static void
 test_names(void **state)

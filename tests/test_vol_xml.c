@@ -13,8 +13,8 @@
 #include <limits.h>
 
 #include "testutil.h"
-#include "pool_conf.h"
-#include "vol_conf.h"
+#include "conf/pool_conf.h"
+#include "conf/vol_conf.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 

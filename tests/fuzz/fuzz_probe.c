@@ -7,8 +7,8 @@
  * Built with -DSC_FUZZING_LIBFUZZER it is a libFuzzer target, e.g. from the
  * source tree:
  *     clang -g -O1 -fsanitize=fuzzer,address,undefined -DSC_FUZZING_LIBFUZZER \
- *         -I. -Iinclude -Isrc -Ibackends \
- *         tests/fuzz/fuzz_probe.c backends/probe*.c src/error.c -o fuzz_probe
+ *         -I. -Iinclude -Isrc \
+ *         tests/fuzz/fuzz_probe.c backends/common/probe*.c src/util/error.c -o fuzz_probe
  *     cp -r tests/fuzz/corpus/probe work    # libFuzzer adds to its corpus
  *     ./fuzz_probe -max_total_time=60 work
  * Without it, it is a program that replays the files named on its command
@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe.h"
+#include "backends/common/probe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

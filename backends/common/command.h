@@ -9,7 +9,7 @@
 #ifndef SC_COMMAND_H
 #define SC_COMMAND_H
 
-#include "internal.h"
+#include "util/internal.h"
 
 /*
  * scCommandRun:

@@ -7,7 +7,7 @@
 #define SC_RECONCILE_H
 
 #include "connect.h"
-#include "../backends/backend.h"
+#include "backends/backend.h"
 
 /* A started pool, as the core hands it to its backend. */
 typedef struct {

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "internal.h"
+#include "util/internal.h"
 
 /* Pool types, in the order of the SC_CONNECT_LIST_STORAGE_POOLS_* type bits:
  * the list flag of type t is 1 << (6 + t). */

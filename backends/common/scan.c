@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "scan.h"
-#include "util.h"
+#include "util/util.h"
 
 size_t scScanRunMax = 16384;
 

@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#include "internal.h"
+#include "util/internal.h"
 #include "probe.h"
 
 /* Longest backing file name or vmdk hint kept, in bytes. */

@@ -18,40 +18,14 @@
 #include <limits.h>
 #include <stdint.h>
 
-#include "pool_conf.h"
-#include "util.h"
+#include "pool_conf_priv.h"
+#include "util/util.h"
 #include "xml.h"
 
 SC_ENUM_IMPL(scPoolType, SC_POOL_TYPE_LAST, "dir", "fs", "netfs", "logical", "disk", "iscsi",
              "scsi", "mpath", "rbd", "sheepdog", "gluster", "zfs", "vstorage", "iscsi-direct")
 
 /* ---- what each pool type has (libvirt's poolTypeInfo table) --------- */
-
-enum {
-    SRC_HOST = 1 << 0,        /* <host> list; at least one is required */
-    SRC_DEVICE = 1 << 1,      /* <device> list */
-    SRC_DIR = 1 << 2,         /* <dir path=...>; required */
-    SRC_ADAPTER = 1 << 3,     /* <adapter>; required */
-    SRC_NAME = 1 << 4,        /* <name>; defaults to the pool name */
-    SRC_IQN = 1 << 5,         /* <initiator><iqn name=...> */
-    SRC_NETWORK = 1 << 6,     /* not local: no <target> at all */
-    SRC_NEED_DEVICE = 1 << 7, /* at least one <device> is required */
-    SRC_NEED_IQN = 1 << 8,    /* the initiator IQN is required */
-};
-
-typedef struct {
-    const char *prefix;    /* prefix we print: "fs", "rbd" */
-    const char *uri;       /* the namespace that identifies the elements */
-    const char *container; /* "mount_opts", "config_opts" */
-    bool has_value;        /* options carry value= besides name= */
-} PoolNamespace;
-
-typedef struct {
-    unsigned int flags;         /* SRC_* */
-    const char *const *formats; /* <format type=...> names, NULL-terminated; NULL: none */
-    const char *default_format; /* when <format> is absent */
-    const PoolNamespace *ns;    /* the backend's XML namespace, or NULL */
-} PoolTypeInfo;
 
 static const char *const fs_formats[] = { "auto",    "ext2", "ext3",  "ext4", "ufs",
                                           "iso9660", "udf",  "gfs",   "gfs2", "vfat",
@@ -77,7 +51,7 @@ static const PoolNamespace rbd_ns = {
 /* libvirt requires a <device> only of fs and disk pools at parse time; we
  * also require it of iscsi and iscsi-direct, whose backends cannot start
  * without a target. */
-static const PoolTypeInfo pool_types[SC_POOL_TYPE_LAST] = {
+const PoolTypeInfo scPoolTypes[SC_POOL_TYPE_LAST] = {
     [SC_POOL_DIR] = { .flags = 0 },
     [SC_POOL_FS] = { .flags = SRC_DEVICE | SRC_NEED_DEVICE,
                      .formats = fs_formats,
@@ -114,8 +88,8 @@ formatIndex(const PoolTypeInfo *ti, const char *name)
     return -1;
 }
 
-static const char *
-tristateToString(scTristate t)
+const char *
+scTristateToString(scTristate t)
 {
     return t == SC_TRISTATE_YES ? "yes" : "no";
 }
@@ -483,7 +457,7 @@ parseAuth(xmlNodePtr node, scPoolAuth *auth)
 static int
 parseFormat(xmlNodePtr src, scPoolDef *def)
 {
-    const PoolTypeInfo *ti = &pool_types[def->type];
+    const PoolTypeInfo *ti = &scPoolTypes[def->type];
     _cleanup_free_ char *type = NULL;
     int i;
 
@@ -508,7 +482,7 @@ parseFormat(xmlNodePtr src, scPoolDef *def)
 static int
 parseProtocol(xmlNodePtr src, scPoolDef *def)
 {
-    const PoolTypeInfo *ti = &pool_types[def->type];
+    const PoolTypeInfo *ti = &scPoolTypes[def->type];
     scPoolSource *s = &def->source;
     const char *format = s->format ? s->format : ti->default_format;
 
@@ -589,7 +563,7 @@ parseIdentity(xmlNodePtr root, scPoolDef *def)
 
     if (scXmlGetText(root, "name", &def->name) < 0)
         return -1;
-    if (!def->name && (pool_types[def->type].flags & SRC_NAME) && def->source.name &&
+    if (!def->name && (scPoolTypes[def->type].flags & SRC_NAME) && def->source.name &&
         !(def->name = scStrdup(def->source.name)))
         return -1;
     if (!def->name) {
@@ -632,7 +606,7 @@ parseFeatures(xmlNodePtr root, scPoolDef *def)
 static int
 applyTypeRules(scPoolDef *def)
 {
-    const PoolTypeInfo *ti = &pool_types[def->type];
+    const PoolTypeInfo *ti = &scPoolTypes[def->type];
     const char *type = scPoolTypeToString(def->type);
     scPoolSource *s = &def->source;
 
@@ -669,7 +643,7 @@ parseTarget(xmlNodePtr root, scPoolDef *def)
 {
     _cleanup_free_ char *path = NULL;
 
-    if (pool_types[def->type].flags & SRC_NETWORK)
+    if (scPoolTypes[def->type].flags & SRC_NETWORK)
         return 0;
     if (def->type == SC_POOL_LOGICAL) {
         path = scAsprintf("/dev/%s", def->source.name);
@@ -743,7 +717,7 @@ parseNsOption(xmlNodePtr node, const PoolNamespace *ns, scPoolNsOption *opt)
 static int
 parseNamespace(xmlNodePtr root, scPoolDef *def)
 {
-    const PoolNamespace *ns = pool_types[def->type].ns;
+    const PoolNamespace *ns = scPoolTypes[def->type].ns;
     size_t n = 0;
 
     if (!ns)
@@ -771,7 +745,7 @@ parseNamespace(xmlNodePtr root, scPoolDef *def)
 static void
 dropUnused(scPoolDef *def)
 {
-    unsigned int flags = pool_types[def->type].flags;
+    unsigned int flags = scPoolTypes[def->type].flags;
     scPoolSource *s = &def->source;
 
     if (!(flags & SRC_HOST))
@@ -806,7 +780,7 @@ parsePool(xmlNodePtr root, scPoolDef *def)
     if (parseIdentity(root, def) < 0 || parseFeatures(root, def) < 0 || applyTypeRules(def) < 0 ||
         parseTarget(root, def) < 0)
         return -1;
-    if ((pool_types[def->type].flags & SRC_NEED_IQN) && !def->source.initiator_iqn) {
+    if ((scPoolTypes[def->type].flags & SRC_NEED_IQN) && !def->source.initiator_iqn) {
         scXmlReportError(
             "pool XML: missing <source><initiator><iqn name=...>, which pool type '%s' requires",
             scPoolTypeToString(def->type));
@@ -845,200 +819,3 @@ scPoolDefParseString(const char *xml)
     return TAKE_PTR(def);
 }
 
-/* ---- formatting --------------------------------------------------------- */
-
-static void
-formatAdapter(scXmlBuf *b, const scPoolAdapter *a)
-{
-    if (a->type == SC_ADAPTER_FC_HOST) {
-        scXmlBufAdd(b, "<adapter type='fc_host'");
-        scXmlBufAttr(b, "parent", a->parent);
-        scXmlBufAttr(b, "parent_wwnn", a->parent_wwnn);
-        scXmlBufAttr(b, "parent_wwpn", a->parent_wwpn);
-        scXmlBufAttr(b, "parent_fabric_wwn", a->parent_fabric_wwn);
-        if (a->managed != SC_TRISTATE_ABSENT)
-            scXmlBufAdd(b, " managed='%s'", tristateToString(a->managed));
-        scXmlBufAttr(b, "wwnn", a->wwnn);
-        scXmlBufAttr(b, "wwpn", a->wwpn);
-        scXmlBufAdd(b, "/>\n");
-        return;
-    }
-    scXmlBufAdd(b, "<adapter type='scsi_host'");
-    if (a->name) {
-        scXmlBufAttr(b, "name", a->name);
-        scXmlBufAdd(b, "/>\n");
-        return;
-    }
-    scXmlBufAdd(b, ">\n");
-    b->indent += 2;
-    scXmlBufAdd(b, "<parentaddr unique_id='%d'>\n", a->unique_id);
-    b->indent += 2;
-    scXmlBufAdd(b, "<address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%u'/>\n",
-                a->addr_domain, a->addr_bus, a->addr_slot, a->addr_function);
-    b->indent -= 2;
-    scXmlBufAdd(b, "</parentaddr>\n");
-    b->indent -= 2;
-    scXmlBufAdd(b, "</adapter>\n");
-}
-
-static void
-formatAuth(scXmlBuf *b, const scPoolAuth *auth)
-{
-    scXmlBufAdd(b, "<auth type='%s'", auth->type == SC_AUTH_CHAP ? "chap" : "ceph");
-    scXmlBufAttr(b, "username", auth->username);
-    scXmlBufAdd(b, ">\n");
-    b->indent += 2;
-    scXmlBufAdd(b, "<secret");
-    scXmlBufAttr(b, "type", auth->secret_type);
-    if (auth->secret_uuid)
-        scXmlBufAttr(b, "uuid", auth->secret_uuid);
-    else
-        scXmlBufAttr(b, "usage", auth->secret_usage);
-    scXmlBufAdd(b, "/>\n");
-    b->indent -= 2;
-    scXmlBufAdd(b, "</auth>\n");
-}
-
-/* <source>, its children in libvirt's order, each only where the type has it. */
-static void
-formatSource(scXmlBuf *b, const scPoolDef *def)
-{
-    const PoolTypeInfo *ti = &pool_types[def->type];
-    const scPoolSource *s = &def->source;
-
-    scXmlBufAdd(b, "<source>\n");
-    b->indent += 2;
-    for (size_t i = 0; (ti->flags & SRC_HOST) && i < s->nhosts; i++) {
-        scXmlBufAdd(b, "<host");
-        scXmlBufAttr(b, "name", s->hosts[i].name);
-        if (s->hosts[i].port)
-            scXmlBufAdd(b, " port='%d'", s->hosts[i].port);
-        scXmlBufAdd(b, "/>\n");
-    }
-    for (size_t i = 0; (ti->flags & SRC_DEVICE) && i < s->ndevices; i++) {
-        scXmlBufAdd(b, "<device");
-        scXmlBufAttr(b, "path", s->devices[i].path);
-        if (s->devices[i].part_separator != SC_TRISTATE_ABSENT)
-            scXmlBufAdd(b, " part_separator='%s'", tristateToString(s->devices[i].part_separator));
-        scXmlBufAdd(b, "/>\n");
-    }
-    if ((ti->flags & SRC_DIR) && s->dir) {
-        scXmlBufAdd(b, "<dir");
-        scXmlBufAttr(b, "path", s->dir);
-        scXmlBufAdd(b, "/>\n");
-    }
-    if ((ti->flags & SRC_ADAPTER) && s->adapter.type != SC_ADAPTER_NONE)
-        formatAdapter(b, &s->adapter);
-    if (ti->flags & SRC_NAME)
-        scXmlBufElem(b, "name", s->name);
-    if ((ti->flags & SRC_IQN) && s->initiator_iqn) {
-        scXmlBufAdd(b, "<initiator>\n");
-        b->indent += 2;
-        scXmlBufAdd(b, "<iqn");
-        scXmlBufAttr(b, "name", s->initiator_iqn);
-        scXmlBufAdd(b, "/>\n");
-        b->indent -= 2;
-        scXmlBufAdd(b, "</initiator>\n");
-    }
-    if (ti->formats) {
-        scXmlBufAdd(b, "<format");
-        scXmlBufAttr(b, "type", s->format ? s->format : ti->default_format);
-        scXmlBufAdd(b, "/>\n");
-    }
-    if (s->auth.type != SC_AUTH_NONE)
-        formatAuth(b, &s->auth);
-    if (s->protocol_ver) {
-        scXmlBufAdd(b, "<protocol");
-        scXmlBufAttr(b, "ver", s->protocol_ver);
-        scXmlBufAdd(b, "/>\n");
-    }
-    if (s->vendor) {
-        scXmlBufAdd(b, "<vendor");
-        scXmlBufAttr(b, "name", s->vendor);
-        scXmlBufAdd(b, "/>\n");
-    }
-    if (s->product) {
-        scXmlBufAdd(b, "<product");
-        scXmlBufAttr(b, "name", s->product);
-        scXmlBufAdd(b, "/>\n");
-    }
-    b->indent -= 2;
-    scXmlBufAdd(b, "</source>\n");
-}
-
-/* <target>: the path and, when anything in them is set, the permissions. */
-static void
-formatTarget(scXmlBuf *b, const scPoolDef *def)
-{
-    scXmlBufAdd(b, "<target>\n");
-    b->indent += 2;
-    scXmlBufElem(b, "path", def->target_path);
-    scXmlBufPerms(b, &def->perms);
-    b->indent -= 2;
-    scXmlBufAdd(b, "</target>\n");
-}
-
-/* <refresh> and the backend namespace's options, after <target>. */
-static void
-formatExtras(scXmlBuf *b, const scPoolDef *def, const PoolNamespace *ns)
-{
-    if (def->has_refresh) {
-        scXmlBufAdd(b, "<refresh>\n");
-        b->indent += 2;
-        scXmlBufAdd(b, "<volume allocation='%s'/>\n",
-                    def->refresh_alloc_capacity ? "capacity" : "default");
-        b->indent -= 2;
-        scXmlBufAdd(b, "</refresh>\n");
-    }
-    if (!ns || def->nns_options == 0)
-        return;
-    scXmlBufAdd(b, "<%s:%s>\n", ns->prefix, ns->container);
-    b->indent += 2;
-    for (size_t i = 0; i < def->nns_options; i++) {
-        scXmlBufAdd(b, "<%s:option", ns->prefix);
-        scXmlBufAttr(b, "name", def->ns_options[i].name);
-        if (ns->has_value)
-            scXmlBufAttr(b, "value", def->ns_options[i].value);
-        scXmlBufAdd(b, "/>\n");
-    }
-    b->indent -= 2;
-    scXmlBufAdd(b, "</%s:%s>\n", ns->prefix, ns->container);
-}
-
-char *
-scPoolDefFormat(const scPoolDef *def, const scStoragePoolInfo *info)
-{
-    char uuid[SC_UUID_STRING_BUFLEN];
-    const PoolNamespace *ns;
-    scXmlBuf b = { 0 };
-
-    if (!def || (unsigned int) def->type >= SC_POOL_TYPE_LAST) {
-        scReportError(SC_FROM_XML, SC_ERR_INTERNAL_ERROR, "pool definition of unknown type %d",
-                      def ? (int) def->type : -1);
-        return NULL;
-    }
-    ns = def->nns_options ? pool_types[def->type].ns : NULL;
-    scXmlBufAdd(&b, "<pool type='%s'", scPoolTypeToString(def->type));
-    if (ns)
-        scXmlBufAdd(&b, " xmlns:%s='%s'", ns->prefix, ns->uri);
-    scXmlBufAdd(&b, ">\n");
-    b.indent = 2;
-    scXmlBufElem(&b, "name", def->name);
-    scUUIDFormat(def->uuid, uuid);
-    scXmlBufAdd(&b, "<uuid>%s</uuid>\n", uuid);
-    scXmlBufAdd(&b, "<capacity unit='bytes'>%llu</capacity>\n", info ? info->capacity : 0);
-    scXmlBufAdd(&b, "<allocation unit='bytes'>%llu</allocation>\n", info ? info->allocation : 0);
-    scXmlBufAdd(&b, "<available unit='bytes'>%llu</available>\n", info ? info->available : 0);
-    if (def->cow != SC_TRISTATE_ABSENT) {
-        scXmlBufAdd(&b, "<features>\n");
-        scXmlBufAdd(&b, "  <cow state='%s'/>\n", tristateToString(def->cow));
-        scXmlBufAdd(&b, "</features>\n");
-    }
-    formatSource(&b, def);
-    if (!(pool_types[def->type].flags & SRC_NETWORK))
-        formatTarget(&b, def);
-    formatExtras(&b, def, ns);
-    b.indent = 0;
-    scXmlBufAdd(&b, "</pool>\n");
-    return scXmlBufFinish(&b);
-}

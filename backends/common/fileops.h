@@ -10,7 +10,7 @@
 #ifndef SC_FILEOPS_H
 #define SC_FILEOPS_H
 
-#include "backend.h"
+#include "backends/backend.h"
 
 /* A pool directory: its descriptor and its resolved path. */
 typedef struct {

@@ -59,6 +59,16 @@ scConnectCheckWritable(scConnect *conn, const char *func)
 }
 
 bool
+scCheckArg(const void *arg, const char *name, const char *func)
+{
+    if (!arg) {
+        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "%s: %s must not be NULL", func, name);
+        return false;
+    }
+    return true;
+}
+
+bool
 scConnectEnter(scConnect *conn, const char *func, bool write)
 {
     if (!(write ? scConnectCheckWritable(conn, func) : scConnectCheck(conn, func)))

@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <strings.h>
 
-#include "util.h"
+#include "util/util.h"
 #include "vol_conf.h"
 #include "xml.h"
 

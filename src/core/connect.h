@@ -12,7 +12,7 @@
 
 #include <pthread.h>
 
-#include "catalog.h"
+#include "catalog/catalog.h"
 
 #define SC_CONNECT_MAGIC 0x5343434eu /* "SCCN" */
 #define SC_POOL_MAGIC    0x5343504fu /* "SCPO" */
@@ -55,6 +55,9 @@ struct scStorageVol {
 bool scConnectCheck(scConnect *conn, const char *func);
 /* Same, and refuses a read-only connection (SC_ERR_OPERATION_DENIED). */
 bool scConnectCheckWritable(scConnect *conn, const char *func);
+
+/* A NULL pointer argument @name of @func is SC_ERR_INVALID_ARG. */
+bool scCheckArg(const void *arg, const char *name, const char *func);
 
 /* Check @conn (writable if @write) and lock it: the entry of a call. */
 bool scConnectEnter(scConnect *conn, const char *func, bool write);

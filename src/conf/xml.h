@@ -19,7 +19,7 @@
 
 #include <libxml/tree.h>
 
-#include "internal.h"
+#include "util/internal.h"
 #include "pool_conf.h"
 
 /* An XML error about the document being parsed (SC_FROM_XML). */

@@ -21,7 +21,7 @@
 #include "command.h"
 #include "fileops.h"
 #include "probe.h"
-#include "util.h"
+#include "util/util.h"
 
 #define QEMU_IMG_TIMEOUT 3600 /* seconds; converting a large image takes long */
 

@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "catalog_priv.h"
-#include "util.h"
-#include "vol_conf.h"
+#include "util/util.h"
+#include "conf/vol_conf.h"
 
 SC_ENUM_IMPL(scVolState, SC_STORAGE_VOL_STATE_LAST, "present", "missing", "creating",
              "deleting")

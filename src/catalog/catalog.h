@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "internal.h"
+#include "util/internal.h"
 
 /* Embedded migrations (src/sql_builtin.c, generated from sql/NNN-*.sql):
  * applying entries [0, n) gives schema version n. */

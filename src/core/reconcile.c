@@ -14,8 +14,8 @@
 #include <stdio.h>
 
 #include "reconcile.h"
-#include "scan.h"
-#include "util.h"
+#include "backends/common/scan.h"
+#include "util/util.h"
 
 void
 scActivePoolClear(scActivePool *ap)

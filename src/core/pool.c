@@ -12,8 +12,8 @@
 #include <stdio.h>
 
 #include "connect.h"
-#include "pool_conf.h"
-#include "util.h"
+#include "conf/pool_conf.h"
+#include "util/util.h"
 #include "reconcile.h"
 
 /* ---- handles ---------------------------------------------------------- */
@@ -116,21 +116,11 @@ lookup(scConnect *conn, scCatalogPoolKey by, const char *value, const char *what
     return pool;
 }
 
-static bool
-check_arg(const void *arg, const char *name, const char *func)
-{
-    if (!arg) {
-        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "%s: %s must not be NULL", func, name);
-        return false;
-    }
-    return true;
-}
-
 scStoragePoolPtr
 scStoragePoolLookupByName(scConnectPtr conn, const char *name)
 {
     scResetLastError();
-    if (!scConnectCheck(conn, __func__) || !check_arg(name, "name", __func__))
+    if (!scConnectCheck(conn, __func__) || !scCheckArg(name, "name", __func__))
         return NULL;
     return lookup(conn, SC_POOL_BY_NAME, name, "matching name");
 }
@@ -141,7 +131,7 @@ scStoragePoolLookupByUUID(scConnectPtr conn, const unsigned char *uuid)
     char buf[SC_UUID_STRING_BUFLEN];
 
     scResetLastError();
-    if (!scConnectCheck(conn, __func__) || !check_arg(uuid, "uuid", __func__))
+    if (!scConnectCheck(conn, __func__) || !scCheckArg(uuid, "uuid", __func__))
         return NULL;
     scUUIDFormat(uuid, buf);
     return lookup(conn, SC_POOL_BY_UUID, buf, "matching uuid");
@@ -154,7 +144,7 @@ scStoragePoolLookupByUUIDString(scConnectPtr conn, const char *uuidstr)
     char buf[SC_UUID_STRING_BUFLEN];
 
     scResetLastError();
-    if (!scConnectCheck(conn, __func__) || !check_arg(uuidstr, "uuidstr", __func__))
+    if (!scConnectCheck(conn, __func__) || !scCheckArg(uuidstr, "uuidstr", __func__))
         return NULL;
     if (scUUIDParse(uuidstr, uuid) < 0) {
         scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "'%s' is not a valid UUID", uuidstr);
@@ -170,7 +160,7 @@ scStoragePoolLookupByTargetPath(scConnectPtr conn, const char *path)
     _cleanup_free_ char *clean = NULL;
 
     scResetLastError();
-    if (!scConnectCheck(conn, __func__) || !check_arg(path, "path", __func__))
+    if (!scConnectCheck(conn, __func__) || !scCheckArg(path, "path", __func__))
         return NULL;
     if (!(clean = scPathSanitize(path)))
         return NULL;
@@ -444,7 +434,7 @@ scStoragePoolDefineXML(scConnectPtr conn, const char *xml, unsigned int flags)
     scStoragePool *pool = NULL;
 
     scResetLastError();
-    if (!scConnectCheckWritable(conn, __func__) || !check_arg(xml, "xml", __func__) ||
+    if (!scConnectCheckWritable(conn, __func__) || !scCheckArg(xml, "xml", __func__) ||
         scCheckFlags(flags, SC_STORAGE_POOL_DEFINE_VALIDATE) < 0)
         return NULL;
     if (!(def = scPoolDefParseString(xml)))
@@ -847,7 +837,7 @@ scStoragePoolGetInfo(scStoragePoolPtr pool, scStoragePoolInfoPtr info)
     scCatalogPool row;
 
     scResetLastError();
-    if (!check_arg(info, "info", __func__) || pool_read(pool, __func__, &row) < 0)
+    if (!scCheckArg(info, "info", __func__) || pool_read(pool, __func__, &row) < 0)
         return -1;
     row_info(&row, info);
     scCatalogPoolClear(&row);
@@ -860,7 +850,7 @@ scStoragePoolGetAutostart(scStoragePoolPtr pool, int *autostart)
     scCatalogPool row;
 
     scResetLastError();
-    if (!check_arg(autostart, "autostart", __func__) || pool_read(pool, __func__, &row) < 0)
+    if (!scCheckArg(autostart, "autostart", __func__) || pool_read(pool, __func__, &row) < 0)
         return -1;
     *autostart = row.autostart ? 1 : 0;
     scCatalogPoolClear(&row);
@@ -878,7 +868,7 @@ int
 scStoragePoolGetUUID(scStoragePoolPtr pool, unsigned char *uuid)
 {
     scResetLastError();
-    if (!scStoragePoolCheck(pool, __func__) || !check_arg(uuid, "uuid", __func__))
+    if (!scStoragePoolCheck(pool, __func__) || !scCheckArg(uuid, "uuid", __func__))
         return -1;
     memcpy(uuid, pool->uuid, SC_UUID_BUFLEN);
     return 0;
@@ -888,7 +878,7 @@ int
 scStoragePoolGetUUIDString(scStoragePoolPtr pool, char *buf)
 {
     scResetLastError();
-    if (!scStoragePoolCheck(pool, __func__) || !check_arg(buf, "buf", __func__))
+    if (!scStoragePoolCheck(pool, __func__) || !scCheckArg(buf, "buf", __func__))
         return -1;
     memcpy(buf, pool->uuidstr, SC_UUID_STRING_BUFLEN);
     return 0;

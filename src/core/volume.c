@@ -1,0 +1,620 @@
+/*
+ * volume.c: storage volume handles, lookups, listings and getters.
+ *
+ * Lookups are single indexed catalog queries; a path that misses is
+ * checked against the active pool it would belong to. The calls that
+ * change volumes are in vol_ops.c.
+ */
+#include <config.h>
+
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "volume.h"
+#include "reconcile.h"
+#include "util/util.h"
+#include "conf/vol_conf.h"
+
+/* ---- handles ------------------------------------------------------------ */
+
+/* A new handle for the volume (uuid, name, key): one allocation. */
+scStorageVol *
+scVolNew(scConnect *conn, const char *uuid, const char *name, const char *key)
+{
+    size_t nlen = strlen(name) + 1, klen = strlen(key) + 1;
+    scStorageVol *vol = scAlloc(sizeof(*vol) + nlen + klen);
+
+    if (!vol)
+        return NULL;
+    if (scUUIDParse(uuid, vol->uuid) < 0) {
+        scReportError(SC_FROM_CATALOG, SC_ERR_INTERNAL_ERROR,
+                      "volume '%s' has a malformed UUID '%s' in the catalog", name, uuid);
+        free(vol);
+        return NULL;
+    }
+    vol->name = (char *) (vol + 1);
+    vol->key = vol->name + nlen;
+    memcpy(vol->name, name, nlen);
+    memcpy(vol->key, key, klen);
+    scUUIDFormat(vol->uuid, vol->uuidstr);
+    vol->refs = 1;
+    vol->conn = conn;
+    scHandleRef(&conn->refs);
+    vol->magic = SC_VOL_MAGIC;
+    return vol;
+}
+
+static scStorageVol *
+vol_new(scConnect *conn, const scCatalogVol *row)
+{
+    return scVolNew(conn, row->uuid, row->name, row->key);
+}
+
+void
+scVolFree(scStorageVol *vol)
+{
+    scConnect *conn = vol->conn;
+
+    vol->magic = SC_DEAD_MAGIC;
+    free(vol);
+    scConnectRelease(conn);
+}
+
+bool
+scVolCheck(scStorageVol *vol, const char *func)
+{
+    if (!vol || vol->magic != SC_VOL_MAGIC) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_STORAGE_VOL, "%s: invalid storage volume",
+                      func);
+        return false;
+    }
+    return true;
+}
+
+/* Checks @vol and its connection; on success the connection is locked. */
+bool
+scVolEnter(scStorageVol *vol, const char *func, bool write)
+{
+    return scVolCheck(vol, func) && scConnectEnter(vol->conn, func, write);
+}
+
+/* The volume's row; deleted behind the handle's back is an error. 0 or -1. */
+int
+scVolRow(scStorageVol *vol, scCatalogVol *row)
+{
+    int r = scCatalogVolGet(vol->conn->catalog, SC_VOL_BY_UUID, vol->uuidstr, row);
+
+    if (r == 0)
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
+                      "volume '%s' (uuid '%s') no longer exists", vol->name, vol->uuidstr);
+    return r > 0 ? 0 : -1;
+}
+
+/* Read @vol's row under the connection lock. 0 or -1. */
+static int
+vol_read(scStorageVol *vol, const char *func, scCatalogVol *row)
+{
+    int r;
+
+    if (!scVolEnter(vol, func, false))
+        return -1;
+    r = scVolRow(vol, row);
+    scConnectUnlock(vol->conn);
+    return r;
+}
+
+bool
+scPoolHandleCheck(scStoragePool *pool, const char *func, bool write)
+{
+    return scStoragePoolCheck(pool, func) &&
+           (write ? scConnectCheckWritable(pool->conn, func) : scConnectCheck(pool->conn, func));
+}
+
+static int
+attr_to_record(const char *name, const char *value, void *opaque)
+{
+    scVolRecord *rec = opaque;
+
+    if (strcmp(name, "compat") == 0)
+        return (rec->compat = scStrdup(value)) ? 0 : -1;
+    if (strcmp(name, "encryption") == 0)
+        return (rec->encryption = scStrdup(value)) ? 0 : -1;
+    if (strcmp(name, "lazy_refcounts") == 0)
+        rec->lazy_refcounts = true;
+    else if (strcmp(name, "cluster_size") == 0)
+        rec->cluster_size = strtoull(value, NULL, 10);
+    return 0;
+}
+
+/* What the backend needs to act on the volume of @row. 0 or -1. */
+int
+scVolRowRecord(scConnect *conn, const scCatalogVol *row, scVolRecord *rec)
+{
+    scVolRecordClear(rec);
+    rec->type = row->type;
+    rec->capacity = row->capacity;
+    rec->allocation = row->allocation;
+    if (!(rec->name = scStrdup(row->name)) || !(rec->key = scStrdup(row->key)) ||
+        !(rec->path = scStrdup(row->path)) || !(rec->format = scStrdup(row->format ? row->format : "raw")) ||
+        (row->backing_path && !(rec->backing_path = scStrdup(row->backing_path))) ||
+        (row->backing_format && !(rec->backing_format = scStrdup(row->backing_format))) ||
+        scCatalogVolAttrs(conn->catalog, row->uuid, attr_to_record, rec) < 0) {
+        scVolRecordClear(rec);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- lookups ------------------------------------------------------------ */
+
+/* A handle for a volume a lookup may return (present or missing: not the
+ * journal of a create or delete in progress). */
+static scStorageVol *
+id_handle(scConnect *conn, const scCatalogVolIdentity *id, const char *what, const char *value)
+{
+    if (id->state == SC_STORAGE_VOL_STATE_CREATING || id->state == SC_STORAGE_VOL_STATE_DELETING) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
+                      "no storage volume with %s '%s' (it is being %s)", what, value,
+                      id->state == SC_STORAGE_VOL_STATE_CREATING ? "created" : "deleted");
+        return NULL;
+    }
+    return scVolNew(conn, id->uuid, id->name, id->key);
+}
+
+/* One indexed query and a handle; @pool_uuid for a lookup by name. */
+static scStorageVol *
+lookup(scConnect *conn, scCatalogVolKey by, const char *value, const char *pool_uuid,
+       const char *what, const char *where)
+{
+    scCatalogVolIdentity id;
+    scStorageVol *vol = NULL;
+    int r;
+
+    scConnectLock(conn);
+    r = scCatalogVolFind(conn->catalog, by, value, pool_uuid, &id);
+    if (r == 0)
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL, "no storage volume with %s '%s'%s",
+                      what, value, where ? where : "");
+    else if (r > 0)
+        vol = id_handle(conn, &id, what, value);
+    scConnectUnlock(conn);
+    return vol;
+}
+
+scStorageVolPtr
+scStorageVolLookupByName(scStoragePoolPtr pool, const char *name)
+{
+    _cleanup_free_ char *where = NULL;
+
+    scResetLastError();
+    if (!scPoolHandleCheck(pool, __func__, false) || !scCheckArg(name, "name", __func__) ||
+        !(where = scAsprintf(" in pool '%s'", pool->name)))
+        return NULL;
+    return lookup(pool->conn, SC_VOL_BY_UUID, name, pool->uuidstr, "name", where);
+}
+
+scStorageVolPtr
+scStorageVolLookupByKey(scConnectPtr conn, const char *key)
+{
+    scResetLastError();
+    if (!scConnectCheck(conn, __func__) || !scCheckArg(key, "key", __func__))
+        return NULL;
+    return lookup(conn, SC_VOL_BY_KEY, key, NULL, "key", NULL);
+}
+
+scStorageVolPtr
+scStorageVolLookupByUUID(scConnectPtr conn, const unsigned char *uuid)
+{
+    char buf[SC_UUID_STRING_BUFLEN];
+
+    scResetLastError();
+    if (!scConnectCheck(conn, __func__) || !scCheckArg(uuid, "uuid", __func__))
+        return NULL;
+    scUUIDFormat(uuid, buf);
+    return lookup(conn, SC_VOL_BY_UUID, buf, NULL, "uuid", NULL);
+}
+
+scStorageVolPtr
+scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uuidstr)
+{
+    unsigned char uuid[SC_UUID_BUFLEN];
+    char buf[SC_UUID_STRING_BUFLEN];
+
+    scResetLastError();
+    if (!scConnectCheck(conn, __func__) || !scCheckArg(uuidstr, "uuidstr", __func__))
+        return NULL;
+    if (scUUIDParse(uuidstr, uuid) < 0) {
+        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "'%s' is not a valid UUID", uuidstr);
+        return NULL;
+    }
+    scUUIDFormat(uuid, buf);
+    return lookup(conn, SC_VOL_BY_UUID, buf, NULL, "uuid", NULL);
+}
+
+/*
+ * Check one path against storage: if its directory is an active pool's,
+ * probe that one entry and record what is there (a new volume, a changed
+ * one, a missing one back, or one gone). 1 recorded (the row in @row), 0
+ * nothing there, -1 error.
+ */
+static int
+check_path(scConnect *conn, const char *canon, scCatalogVolIdentity *id)
+{
+    _cleanup_free_ char *dir = NULL;
+    char pool_uuid[SC_UUID_STRING_BUFLEN];
+    char uuid[SC_UUID_STRING_BUFLEN];
+    scActivePool ap;
+    const char *base;
+    bool ok = false;
+    int r;
+
+    if (!(dir = scPathDirname(canon, &base)))
+        return -1;
+    if ((r = scCatalogPoolByTargetReal(conn->catalog, dir, pool_uuid)) <= 0 || !*base)
+        return r < 0 ? -1 : 0;
+    if (scActivePoolLoad(conn, pool_uuid, "look up its volumes", &ap) < 0)
+        return -1;
+    if (!ap.be->probe) {
+        scActivePoolClear(&ap);
+        return 0;
+    }
+    if (scCatalogBegin(conn->catalog) < 0) {
+        scActivePoolClear(&ap);
+        return -1;
+    }
+    r = scReconcileVolume(conn, &ap, base, "vol-discovered", "found by a lookup by path", uuid);
+    if (r > 0)
+        r = scCatalogVolFind(conn->catalog, SC_VOL_BY_UUID, uuid, NULL, id);
+    ok = r >= 0;
+    if (scCatalogEnd(conn->catalog, ok) < 0)
+        r = -1;
+    scActivePoolClear(&ap);
+    return r;
+}
+
+scStorageVolPtr
+scStorageVolLookupByPath(scConnectPtr conn, const char *path)
+{
+    _cleanup_free_ char *canon = NULL;
+    _cleanup_free_ char *folded = NULL;
+    scCatalogVolIdentity id;
+    scStorageVol *vol = NULL;
+    int r = 0;
+
+    scResetLastError();
+    if (!scConnectCheck(conn, __func__) || !scCheckArg(path, "path", __func__))
+        return NULL;
+    if (path[0] != '/') {
+        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "path '%s' is not absolute", path);
+        return NULL;
+    }
+    scConnectLock(conn);
+    /* Most lookups use the spelling the catalog holds: try it without a
+     * system call first ("//" and "/./" folded; a path with ".." must be
+     * resolved by the kernel, as a symlink may come before it). */
+    if ((folded = scPathFold(path)) && (r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH,
+                                                             folded, NULL, &id)) == 0) {
+        if ((canon = scPathCanonical(path)) && strcmp(canon, folded) != 0)
+            r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH, canon, NULL, &id);
+        else if (!canon)
+            r = -1;
+    }
+    if (!folded)
+        r = -1;
+    /* Never stale for one volume: a miss, or a volume believed missing,
+     * is checked against storage (that one path, no pool rescan). */
+    if (r == 0 || (r > 0 && id.state == SC_STORAGE_VOL_STATE_MISSING)) {
+        if (!canon && !(canon = scPathCanonical(path)))
+            r = -1;
+        else if (!conn->readonly) {
+            int c = check_path(conn, canon, &id);
+            r = c < 0 ? -1 : c > 0 ? 1 : r;
+        }
+    }
+    if (r == 0)
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL, "no storage volume with path '%s'",
+                      path);
+    else if (r > 0)
+        vol = id_handle(conn, &id, "path", path);
+    scConnectUnlock(conn);
+    return vol;
+}
+
+/* ---- listing ------------------------------------------------------------ */
+
+typedef struct {
+    scConnect *conn;
+    scStorageVol **vols;
+    size_t n;
+    size_t alloc;
+} VolList;
+
+static int
+list_add(const scCatalogVol *row, void *opaque)
+{
+    VolList *l = opaque;
+
+    if (l->n + 1 >= l->alloc) {
+        size_t alloc = l->alloc ? l->alloc * 2 : 64;
+        scStorageVol **v = realloc(l->vols, alloc * sizeof(*v));
+        if (!v) {
+            scReportOOM();
+            return -1;
+        }
+        l->vols = v;
+        l->alloc = alloc;
+    }
+    if (!(l->vols[l->n] = vol_new(l->conn, row)))
+        return -1;
+    l->vols[++l->n] = NULL;
+    return 0;
+}
+
+int
+scStoragePoolListAllVolumes(scStoragePoolPtr pool, scStorageVolPtr **vols, unsigned int flags)
+{
+    VolList l = { 0 };
+    bool missing = flags & SC_STORAGE_POOL_LIST_VOLUMES_MISSING;
+    int r;
+
+    scResetLastError();
+    if (scCheckFlags(flags, SC_STORAGE_POOL_LIST_VOLUMES_MISSING) < 0 ||
+        !scPoolHandleCheck(pool, __func__, false))
+        return -1;
+    l.conn = pool->conn;
+    scConnectLock(pool->conn);
+    if (!vols)
+        r = scCatalogVolCount(pool->conn->catalog, pool->uuidstr, missing);
+    else if ((r = scCatalogVolForEach(pool->conn->catalog, pool->uuidstr, missing, list_add,
+                                      &l)) == 0)
+        r = (int) l.n;
+    scConnectUnlock(pool->conn);
+    if (r < 0) {
+        for (size_t i = 0; i < l.n; i++)
+            scVolFree(l.vols[i]);
+        free(l.vols);
+        return -1;
+    }
+    if (vols) {
+        if (!l.vols && !(l.vols = scAlloc(sizeof(*l.vols))))
+            return -1;
+        *vols = l.vols;
+    }
+    return r;
+}
+
+int
+scStoragePoolNumOfVolumes(scStoragePoolPtr pool)
+{
+    return scStoragePoolListAllVolumes(pool, NULL, 0);
+}
+
+scStoragePoolPtr
+scStoragePoolLookupByVolume(scStorageVolPtr vol)
+{
+    scCatalogVol row;
+    char pool_uuid[SC_UUID_STRING_BUFLEN];
+
+    scResetLastError();
+    if (vol_read(vol, __func__, &row) < 0)
+        return NULL;
+    memcpy(pool_uuid, row.pool_uuid, sizeof(pool_uuid));
+    scCatalogVolClear(&row);
+    return scStoragePoolLookupByUUIDString(vol->conn, pool_uuid);
+}
+
+/* ---- getters ------------------------------------------------------------ */
+
+int
+scStorageVolGetInfo(scStorageVolPtr vol, scStorageVolInfoPtr info)
+{
+    scCatalogVol row;
+
+    scResetLastError();
+    if (!scCheckArg(info, "info", __func__) || vol_read(vol, __func__, &row) < 0)
+        return -1;
+    info->type = row.type;
+    info->capacity = row.capacity;
+    info->allocation = row.allocation;
+    scCatalogVolClear(&row);
+    return 0;
+}
+
+static int
+attr_to_def(const char *name, const char *value, void *opaque)
+{
+    scVolDef *def = opaque;
+
+    if (strcmp(name, "compat") == 0)
+        return (def->compat = scStrdup(value)) ? 0 : -1;
+    if (strcmp(name, "lazy_refcounts") == 0)
+        def->lazy_refcounts = true;
+    else if (strcmp(name, "cluster_size") == 0)
+        def->cluster_size = strtoull(value, NULL, 10);
+    return 0;
+}
+
+/* The definition of @row's volume, as the XML shows it. */
+static char *
+format_row(scConnect *conn, const scCatalogVol *row)
+{
+    _cleanup_(scPoolDefFreep) scPoolDef *pooldef = NULL;
+    scCatalogPool prow;
+    scVolDef def = { 0 };
+    char *xml = NULL;
+    int r;
+
+    if ((r = scCatalogPoolGet(conn->catalog, SC_POOL_BY_UUID, row->pool_uuid, &prow)) <= 0) {
+        if (r == 0)
+            scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_POOL,
+                          "volume '%s': its pool is no longer defined", row->name);
+        return NULL;
+    }
+    pooldef = scPoolDefParseString(prow.xml);
+    scCatalogPoolClear(&prow);
+    if (!pooldef)
+        return NULL;
+    def.name = row->name;
+    def.key = row->key;
+    def.type = row->type;
+    def.capacity = row->capacity;
+    def.has_capacity = true;
+    def.allocation = row->allocation;
+    def.has_allocation = true;
+    def.target_path = row->path;
+    def.format = row->format;
+    def.perms.mode = row->mode;
+    def.perms.uid = row->uid;
+    def.perms.gid = row->gid;
+    def.backing_path = row->backing_path;
+    def.backing_format = row->backing_format;
+    def.backing_perms.mode = def.backing_perms.uid = def.backing_perms.gid = -1;
+    if (scCatalogVolAttrs(conn->catalog, row->uuid, attr_to_def, &def) == 0)
+        xml = scVolDefFormat(pooldef, &def);
+    free(def.compat);
+    return xml;
+}
+
+char *
+scStorageVolGetXMLDesc(scStorageVolPtr vol, unsigned int flags)
+{
+    scCatalogVol row;
+    char *xml = NULL;
+
+    scResetLastError();
+    if (scCheckFlags(flags, 0) < 0 || !scVolEnter(vol, __func__, false))
+        return NULL;
+    if (scVolRow(vol, &row) == 0)
+        xml = format_row(vol->conn, &row);
+    scCatalogVolClear(&row);
+    scConnectUnlock(vol->conn);
+    return xml;
+}
+
+const char *
+scStorageVolGetName(scStorageVolPtr vol)
+{
+    scResetLastError();
+    return scVolCheck(vol, __func__) ? vol->name : NULL;
+}
+
+const char *
+scStorageVolGetKey(scStorageVolPtr vol)
+{
+    scResetLastError();
+    return scVolCheck(vol, __func__) ? vol->key : NULL;
+}
+
+char *
+scStorageVolGetPath(scStorageVolPtr vol)
+{
+    scCatalogVol row;
+    char *path;
+
+    scResetLastError();
+    if (vol_read(vol, __func__, &row) < 0)
+        return NULL;
+    path = row.path;
+    row.path = NULL;
+    scCatalogVolClear(&row);
+    return path;
+}
+
+int
+scStorageVolGetUUID(scStorageVolPtr vol, unsigned char *uuid)
+{
+    scResetLastError();
+    if (!scVolCheck(vol, __func__) || !scCheckArg(uuid, "uuid", __func__))
+        return -1;
+    memcpy(uuid, vol->uuid, SC_UUID_BUFLEN);
+    return 0;
+}
+
+int
+scStorageVolGetUUIDString(scStorageVolPtr vol, char *buf)
+{
+    scResetLastError();
+    if (!scVolCheck(vol, __func__) || !scCheckArg(buf, "buf", __func__))
+        return -1;
+    memcpy(buf, vol->uuidstr, SC_UUID_STRING_BUFLEN);
+    return 0;
+}
+
+int
+scStorageVolGetState(scStorageVolPtr vol)
+{
+    scCatalogVol row;
+    int state;
+
+    scResetLastError();
+    if (vol_read(vol, __func__, &row) < 0)
+        return -1;
+    state = row.state;
+    scCatalogVolClear(&row);
+    return state;
+}
+
+char *
+scStorageVolGetFormat(scStorageVolPtr vol)
+{
+    scCatalogVol row;
+    char *format;
+
+    scResetLastError();
+    if (vol_read(vol, __func__, &row) < 0)
+        return NULL;
+    format = row.format ? row.format : scStrdup("raw");
+    row.format = NULL;
+    scCatalogVolClear(&row);
+    return format;
+}
+
+int
+scStorageVolGetBackingStore(scStorageVolPtr vol, char **path, char **format)
+{
+    scCatalogVol row;
+    int has;
+
+    scResetLastError();
+    if (!scCheckArg(path, "path", __func__) || !scCheckArg(format, "format", __func__) ||
+        vol_read(vol, __func__, &row) < 0)
+        return -1;
+    has = row.backing_path != NULL;
+    *path = row.backing_path;
+    *format = row.backing_format;
+    row.backing_path = row.backing_format = NULL;
+    scCatalogVolClear(&row);
+    return has;
+}
+
+scConnectPtr
+scStorageVolGetConnect(scStorageVolPtr vol)
+{
+    scResetLastError();
+    return scVolCheck(vol, __func__) ? vol->conn : NULL;
+}
+
+int
+scStorageVolRef(scStorageVolPtr vol)
+{
+    scResetLastError();
+    if (!scVolCheck(vol, __func__))
+        return -1;
+    scHandleRef(&vol->refs);
+    return 0;
+}
+
+int
+scStorageVolFree(scStorageVolPtr vol)
+{
+    scResetLastError();
+    if (!scVolCheck(vol, __func__))
+        return -1;
+    if (scHandleUnref(&vol->refs) == 0)
+        scVolFree(vol);
+    return 0;
+}

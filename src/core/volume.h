@@ -1,0 +1,30 @@
+/*
+ * volume.h: what volume.c (handles, lookups, getters) and vol_ops.c (the
+ * calls that change storage) share.
+ */
+#ifndef SC_VOLUME_H
+#define SC_VOLUME_H
+
+#include "reconcile.h"
+
+/* A new handle for the volume (uuid, name, key): one allocation, holding
+ * a reference to @conn. NULL on error (reported). */
+scStorageVol *scVolNew(scConnect *conn, const char *uuid, const char *name, const char *key);
+/* Drop the handle's memory and its connection reference (refs at 0). */
+void scVolFree(scStorageVol *vol);
+
+/* True if @vol is a live volume handle; reports SC_ERR_INVALID_STORAGE_VOL
+ * naming @func if not. */
+bool scVolCheck(scStorageVol *vol, const char *func);
+/* Checks @vol and its connection (writable if @write); on success the
+ * connection is locked. */
+bool scVolEnter(scStorageVol *vol, const char *func, bool write);
+/* The volume's row; deleted behind the handle's back is
+ * SC_ERR_NO_STORAGE_VOL. 0 or -1. */
+int scVolRow(scStorageVol *vol, scCatalogVol *row);
+/* A pool handle and its connection, writable if @write. */
+bool scPoolHandleCheck(scStoragePool *pool, const char *func, bool write);
+/* What a backend needs to act on the volume of @row. 0 or -1. */
+int scVolRowRecord(scConnect *conn, const scCatalogVol *row, scVolRecord *rec);
+
+#endif /* SC_VOLUME_H */
