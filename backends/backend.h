@@ -1,103 +1,232 @@
 /*
  * backend.h: the one interface between storcat's core and the storage of a
- * pool type.
+ * pool type (DESIGN §5).
  *
  * A backend acts on storage when asked and reports what it finds; it never
- * sees the catalog or SQL. Every slot except `type` may be NULL: the core,
+ * sees the catalog or SQL, and the core never touches storage. The core
+ * calls every slot outside any catalog write transaction: it journals what
+ * it is about to do, calls the slot, then records the result in a short
+ * transaction, so that a slot may take as long as storage needs (a mount,
+ * an lvm2 command, an iSCSI login) without blocking other writers.
+ *
+ * Every slot except `type`, `start` and `vol_probe` may be NULL: the core,
  * not the backend, then reports "unsupported" naming the pool type. A slot
- * that fails reports its error (scReportError) and undoes what it did, so
- * that storage is as it was.
+ * returns 0 (or what its comment says) on success; on failure it reports
+ * its error (scReportError: one line naming the object and the cause),
+ * undoes what it did so that storage is as it was, and returns -1.
+ *
+ * Slots are called from one thread at a time for a given pool context;
+ * several processes may call them on the same storage at once (the core's
+ * journal keeps two processes from changing the same pool or volume, not
+ * from reading it).
  */
 #ifndef SC_BACKEND_H
 #define SC_BACKEND_H
 
-#include <sys/stat.h>
-
 #include "conf/pool_conf.h"
 #include "conf/vol_conf.h"
 
-#define SC_BACKEND_VERSION 1
+#define SC_BACKEND_VERSION 2
 
-/* Progress of a long operation; the core turns it into the public
- * callback. Returns 0 to go on, -1 to stop (error already reported). */
+/* ---- progress of long operations ------------------------------------- */
+
+/* The core turns this into the public progress callback. */
 typedef struct {
     int (*report)(void *opaque, unsigned long long done, unsigned long long total);
     void *opaque;
 } scProgress;
 
-/* Call @p if any; -1 means abort. */
+/* Call @p if any: 0 go on, -1 stop (the callback asked; error reported). */
 int scProgressReport(const scProgress *p, unsigned long long done, unsigned long long total);
 
-/* One volume as storage shows it. Strings are owned by the record. */
+/* ---- the generic volume record ---------------------------------------- */
+
+/* Longest change signature or identity a backend may give, in bytes. */
+#define SC_VOL_SIG_MAX 64
+
+/*
+ * One volume as storage shows it. Strings and arrays are owned by the
+ * record (scVolRecordClear frees them); a backend fills them with the
+ * helpers below. Unknown numbers are 0 (sizes) or -1 (permissions, times).
+ */
 typedef struct {
-    char *name;
-    char *key;                     /* dir: the canonical path */
-    char *path;                    /* canonical path */
+    char *name;                    /* the volume's name in its pool */
+    char *key;                     /* unique on the host (dir: the path; logical: the LV UUID) */
+    char *path;                    /* the canonical path a guest uses (absolute, or a
+                                      backend's own form such as an iSCSI URL) */
     int type;                      /* scStorageVolType */
-    char *format;                  /* "raw", "qcow2", "dir", ... */
-    unsigned long long capacity;   /* bytes */
-    unsigned long long allocation; /* bytes */
-    char *backing_path;            /* absolute when it could be resolved */
+    char *format;                  /* "raw", "qcow2", "dir", a partition type, ... */
+    unsigned long long capacity;   /* bytes a guest sees */
+    unsigned long long allocation; /* bytes used on storage */
+    unsigned long long physical;   /* bytes of the container (a file's size) */
+    char *backing_path;            /* absolute where it could be resolved, or NULL */
     char *backing_format;
-    char *compat;                  /* qcow2 details, shown in the XML */
-    bool lazy_refcounts;
-    unsigned long long cluster_size;
-    char *encryption;              /* "aes", "luks" or NULL */
     long long mode, uid, gid;      /* -1 when unknown */
-    struct stat st;                /* the stat signature (dev, ino, size, times) */
+    long long atime_ns, mtime_ns, ctime_ns, btime_ns; /* -1 when unknown */
+    /* The change signature: equal signatures mean the record is unchanged,
+     * so a refresh does not ask for it again (dir: dev, inode, size, mtime,
+     * ctime; logical: LV UUID, size, segments). Empty: always re-read. */
+    unsigned char sig[SC_VOL_SIG_MAX];
+    size_t sig_len;
+    /* The identity across renames: a new name whose identity equals that
+     * of a name gone in the same refresh is that volume renamed, and keeps
+     * its UUID (dir: device, inode and birth time; logical: the LV UUID).
+     * Empty: renames are not recognised. */
+    unsigned char ident[SC_VOL_SIG_MAX];
+    size_t ident_len;
+    char **aliases;                /* other paths that name the volume (/dev/mapper/..,
+                                      /dev/disk/by-...), canonical */
+    size_t naliases;
+    scNameValue *attrs;            /* name/value details, in no particular order */
+    size_t nattrs;
 } scVolRecord;
 
+/* Zero @rec as an empty record (numbers unknown). */
+void scVolRecordInit(scVolRecord *rec);
+/* Free what @rec holds and make it empty again; NULL is fine. */
 void scVolRecordClear(scVolRecord *rec);
+/* Add an alias, or set an attribute (replacing one of that name). 0 or -1 (OOM). */
+int scVolRecordAddAlias(scVolRecord *rec, const char *path);
+int scVolRecordSetAttr(scVolRecord *rec, const char *name, const char *value);
+int scVolRecordSetAttrNum(scVolRecord *rec, const char *name, unsigned long long value);
+/* The value of attribute @name, or NULL. */
+const char *scVolRecordAttr(const scVolRecord *rec, const char *name);
+/* Copy @len bytes into the signature or the identity (len <= SC_VOL_SIG_MAX). */
+void scVolRecordSetSig(scVolRecord *rec, const void *data, size_t len);
+void scVolRecordSetIdent(scVolRecord *rec, const void *data, size_t len);
 
-/* What scan reports for each directory entry: name and stat, no probing. */
-typedef int (*scScanCallback)(const char *name, const struct stat *st, void *opaque);
+/* ---- discovery ---------------------------------------------------------- */
 
-/* The runtime view of a started pool the backends work in. */
+/*
+ * What a refresh hands to `discover`: the core's side of the comparison.
+ * A backend calls these through scSinkToken/Entry/Record, in this order:
+ *
+ *  1. token (optional, once, first): a pool-level change token (dir: the
+ *     scan's digest; logical: the VG's metadata seqno). If it equals the
+ *     token of the last complete refresh, nothing changed: the call returns
+ *     0 and `discover` returns 0 at once, having done nothing more.
+ *  2. entry, once per volume, in strictly increasing strcmp order of names:
+ *     the name and change signature. The core compares them with its rows
+ *     (in the same order) and returns 0 when it has the record already, or
+ *     a positive "want" value when it needs the full record.
+ *  3. record, for entries it wanted, in name order (interleaved with the
+ *     entries or after all of them), passing back the want value. An entry
+ *     whose volume vanished meanwhile is simply not recorded.
+ *
+ * Names the backend does not report are volumes gone from storage.
+ */
+typedef struct scDiscoverSink scDiscoverSink;
+struct scDiscoverSink {
+    int (*token)(scDiscoverSink *sink, const char *token);
+    int (*entry)(scDiscoverSink *sink, const char *name, const void *sig, size_t sig_len);
+    int (*record)(scDiscoverSink *sink, const scVolRecord *rec, int want);
+    const scProgress *progress; /* for long discoveries, or NULL */
+};
+
+/* 1 go on, 0 unchanged (stop), -1 error. */
+int scSinkToken(scDiscoverSink *sink, const char *token);
+/* A positive want value, 0 not wanted, -1 error. */
+int scSinkEntry(scDiscoverSink *sink, const char *name, const void *sig, size_t sig_len);
+/* 0 or -1. */
+int scSinkRecord(scDiscoverSink *sink, const scVolRecord *rec, int want);
+
+/* ---- a started pool ----------------------------------------------------- */
+
+/*
+ * The runtime state of a started pool: what `start` returns and the
+ * catalog keeps (for this boot of the host) for stop, refresh and every
+ * volume operation, in any process.
+ */
+typedef struct {
+    char *state; /* the backend's own text (the resolved target directory, a
+                    mount point, a VG, a session's portal), or NULL */
+    char **dirs; /* NULL-terminated: the directories the paths of the
+                    pool's volumes (and their aliases) lie in, canonical;
+                    a lookup by path that misses asks the pools of its
+                    directory. NULL or empty when volumes have no local path */
+} scPoolRuntime;
+
+void scPoolRuntimeClear(scPoolRuntime *rt);
+/* Append @dir to rt->dirs. 0 or -1 (OOM). */
+int scPoolRuntimeAddDir(scPoolRuntime *rt, const char *dir);
+
+/* What the volume slots work in: the definition, the runtime state, and
+ * what attach holds. */
 typedef struct {
     const scPoolDef *def;
-    const char *target_real; /* the target with symlinks resolved, or NULL */
-    void *held;              /* the backend's, between attach and detach */
+    const scPoolRuntime *rt;
+    void *held; /* the backend's, between attach and detach */
 } scPoolCtx;
+
+/* ---- the slots ----------------------------------------------------------- */
 
 typedef struct scBackend {
     int version;     /* SC_BACKEND_VERSION */
     scPoolType type;
 
-    /* build: make the storage. On failure nothing new is left behind. */
+    /* check: is the pool's storage there and started (a mounted file
+     * system, an active VG), without changing anything? *@active set.
+     * Used to settle a start or stop that a crash interrupted. Optional. */
+    int (*check)(const scPoolDef *def, bool *active);
+    /* build: make the storage (a directory, a file system, a VG, a label)
+     * with SC_STORAGE_POOL_BUILD_* @flags. Returns 1 if it made something,
+     * 0 if it was there already (nothing to undo). On failure nothing new
+     * is left. Optional. */
     int (*build)(const scPoolDef *def, unsigned int flags);
-    /* start: make the pool usable; *target_real receives the resolved
-     * target directory (caller frees). Required. */
-    int (*start)(const scPoolDef *def, char **target_real);
-    /* stop: undo start. Optional. */
-    int (*stop)(const scPoolDef *def);
-    /* delete: destroy what build made. Optional. */
+    /* start: make the pool usable and fill @rt (empty on entry). It may find
+     * the storage started already (a crash after its work): that is a
+     * success. On failure @rt is left empty. Required. */
+    int (*start)(const scPoolDef *def, scPoolRuntime *rt);
+    /* stop: undo start, given what start returned. Stopping storage that is
+     * stopped already is a success. Optional. */
+    int (*stop)(const scPoolDef *def, const scPoolRuntime *rt);
+    /* delete: destroy what build made (SC_STORAGE_POOL_DELETE_* @flags) of
+     * a stopped pool. Optional. */
     int (*delete_pool)(const scPoolDef *def, unsigned int flags);
-    /* pool_info: capacity/allocation/available of the started pool. */
+    /* pool_info: capacity, allocation and available of the started pool.
+     * Optional (all 0). */
     int (*pool_info)(const scPoolCtx *pool, scStoragePoolInfo *info);
+    /* find_sources: the pools this host could define of this type, as
+     * libvirt's <sources> XML in *@xml (caller frees). @srcspec is the
+     * caller's <source> XML (a host to ask), or NULL. Optional. */
+    int (*find_sources)(const char *srcspec, unsigned int flags, char **xml);
 
-    /* attach: hold what many scan/probe calls in a row need (an open
-     * directory) until detach; the other slots work with or without it.
-     * Optional. */
+    /* attach: hold what many calls in a row need (an open directory) until
+     * detach; the other slots work with or without it. Optional. */
     int (*attach)(scPoolCtx *pool);
     void (*detach)(scPoolCtx *pool);
 
-    /* scan: call @cb once per volume candidate with its stat; no probing.
-     * Entries that vanish meanwhile are skipped silently. Returns 0 or -1
-     * (a negative @cb return stops the scan and is returned). */
-    int (*scan)(const scPoolCtx *pool, scScanCallback cb, void *opaque);
-    /* probe: the full record of the volume @name. 1 found, 0 no such
-     * volume (or not a volume: a symlink, a device node), -1 error. */
-    int (*probe)(const scPoolCtx *pool, const char *name, scVolRecord *rec);
+    /* discover: report every volume of the started pool to @sink (see
+     * scDiscoverSink). A volume that cannot be read (permission denied, an
+     * I/O error) fails the whole discovery, naming it: a refresh that could
+     * not see a volume must not record it gone. Required to refresh. */
+    int (*discover)(const scPoolCtx *pool, scDiscoverSink *sink);
+    /* vol_probe: the record of volume @name now. 1 found, 0 no such volume
+     * (or not a volume), -1 error. Required. */
+    int (*vol_probe)(const scPoolCtx *pool, const char *name, scVolRecord *rec);
+    /* vol_lookup_path: is canonical @path, which lies in one of the pool's
+     * runtime dirs, a volume (or an alias of one) of this pool? 1 and its
+     * name in *@name (caller frees), or 0. Nothing is checked on storage
+     * yet (vol_probe follows). Optional: by default the last component of
+     * a path directly in the first runtime dir is the name. */
+    int (*vol_lookup_path)(const scPoolCtx *pool, const char *path, char **name);
 
-    /* vol_create: make the volume's storage from @vol (never over an
-     * existing entry), then probe it into @rec. */
-    int (*vol_create)(const scPoolCtx *pool, const scVolDef *vol, unsigned int flags,
-                      scVolRecord *rec);
-    /* vol_create_from: as vol_create, with the data of @src (a volume of
-     * @src_pool, maybe another type's), copied keeping holes or converted. */
-    int (*vol_create_from)(const scPoolCtx *pool, const scVolDef *vol,
-                           const scPoolCtx *src_pool, const scVolRecord *src,
-                           unsigned int flags, const scProgress *progress, scVolRecord *rec);
+    /* vol_plan: the name, key, path and type the volume @vol will have,
+     * into @plan, without touching storage: the core journals them before
+     * anything is made. A key that storage assigns (an LV UUID) may be a
+     * provisional one here; the record of vol_build is authoritative.
+     * Required to create. */
+    int (*vol_plan)(const scPoolCtx *pool, const scVolDef *vol, scVolRecord *plan);
+    /* vol_build: make the volume's storage from @vol (never over an existing
+     * volume), then fill @rec as vol_probe would. */
+    int (*vol_build)(const scPoolCtx *pool, const scVolDef *vol, unsigned int flags,
+                     const scProgress *progress, scVolRecord *rec);
+    /* vol_build_from: as vol_build, with the data of @src (a volume of
+     * @src_pool, perhaps of another type), keeping holes or converting. */
+    int (*vol_build_from)(const scPoolCtx *pool, const scVolDef *vol, const scPoolCtx *src_pool,
+                          const scVolRecord *src, unsigned int flags,
+                          const scProgress *progress, scVolRecord *rec);
+    /* The operations on a volume: @vol is the catalog's record of it. */
     int (*vol_delete)(const scPoolCtx *pool, const scVolRecord *vol, unsigned int flags);
     /* vol_resize: @capacity is the new absolute size, already checked. */
     int (*vol_resize)(const scPoolCtx *pool, const scVolRecord *vol,
@@ -126,6 +255,13 @@ const scBackend *scBackendForType(scPoolType type);
  * types parse (for import) but cannot be defined.
  */
 bool scBackendTypeIsManaged(scPoolType type);
+
+/*
+ * scBackendOverride:
+ * For tests: make @be the backend of its type (NULL restores the built-in
+ * one). Not thread-safe; call before any connection uses that type.
+ */
+void scBackendOverride(scPoolType type, const scBackend *be);
 
 extern const scBackend scBackendDir;
 

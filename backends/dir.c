@@ -1,6 +1,8 @@
 /*
  * dir.c: the "dir" backend: a pool is a directory, its volumes are the
- * files (and subdirectories) in it.
+ * files (and subdirectories) in it. Its runtime state is the target
+ * directory with symlinks resolved, where its volumes' paths start; the
+ * work on files is backends/common/fileops.c's.
  */
 #include <config.h>
 
@@ -38,6 +40,18 @@ make_parents(const char *path)
 }
 
 static int
+dir_check(const scPoolDef *def, bool *active)
+{
+    struct stat st;
+
+    *active = stat(def->target_path, &st) == 0 && S_ISDIR(st.st_mode);
+    return 0;
+}
+
+/* Build the target directory. As libvirt: an existing directory keeps its
+ * mode unless the definition sets one; a new one gets the definition's
+ * mode or 0711, and the owner and group the definition asks for. */
+static int
 dir_build(const scPoolDef *def, unsigned int flags)
 {
     const char *path = def->target_path;
@@ -66,7 +80,7 @@ dir_build(const scPoolDef *def, unsigned int flags)
         created = false;
     }
     /* The umask cut the mode of a new directory; owner and group as asked. */
-    if (chmod(path, mode) < 0 ||
+    if (((created || def->perms.mode >= 0) && chmod(path, mode) < 0) ||
         ((def->perms.uid >= 0 || def->perms.gid >= 0) &&
          chown(path, def->perms.uid >= 0 ? (uid_t) def->perms.uid : (uid_t) -1,
                def->perms.gid >= 0 ? (gid_t) def->perms.gid : (gid_t) -1) < 0)) {
@@ -76,11 +90,11 @@ dir_build(const scPoolDef *def, unsigned int flags)
             rmdir(path);
         return -1;
     }
-    return 0;
+    return created ? 1 : 0;
 }
 
 static int
-dir_start(const scPoolDef *def, char **target_real)
+dir_start(const scPoolDef *def, scPoolRuntime *rt)
 {
     char buf[PATH_MAX];
     struct stat st;
@@ -103,7 +117,11 @@ dir_start(const scPoolDef *def, char **target_real)
                       def->name, buf);
         return -1;
     }
-    return (*target_real = scStrdup(buf)) ? 0 : -1;
+    if (!(rt->state = scStrdup(buf)) || scPoolRuntimeAddDir(rt, buf) < 0) {
+        scPoolRuntimeClear(rt);
+        return -1;
+    }
+    return 0;
 }
 
 static int
@@ -127,14 +145,21 @@ dir_delete(const scPoolDef *def, unsigned int flags)
     return 0;
 }
 
+/* The resolved target directory start recorded. */
+static const char *
+target(const scPoolCtx *pool)
+{
+    return pool->rt && pool->rt->state ? pool->rt->state : pool->def->target_path;
+}
+
 static int
 dir_pool_info(const scPoolCtx *pool, scStoragePoolInfo *info)
 {
     struct statvfs vfs;
 
-    if (statvfs(pool->target_real, &vfs) < 0) {
+    if (statvfs(target(pool), &vfs) < 0) {
         scReportSystemError(SC_FROM_STORAGE, errno, "pool '%s': cannot statvfs '%s'",
-                            pool->def->name, pool->target_real);
+                            pool->def->name, target(pool));
         return -1;
     }
     info->capacity = (unsigned long long) vfs.f_frsize * vfs.f_blocks;
@@ -149,7 +174,7 @@ dir_pool_info(const scPoolCtx *pool, scStoragePoolInfo *info)
     do {                                                                     \
         scDir dir_ = { -1, NULL };                                           \
         int r_;                                                              \
-        if (!(pool)->held && scDirOpen((pool)->target_real, &dir_) < 0)      \
+        if (!(pool)->held && scDirOpen(target(pool), &dir_) < 0)             \
             return -1;                                                       \
         const scDir *dir = (pool)->held ? (pool)->held : &dir_;              \
         r_ = (expr);                                                         \
@@ -162,7 +187,7 @@ dir_attach(scPoolCtx *pool)
 {
     scDir *dir = scAlloc(sizeof(*dir));
 
-    if (!dir || scDirOpen(pool->target_real, dir) < 0) {
+    if (!dir || scDirOpen(target(pool), dir) < 0) {
         free(dir);
         return -1;
     }
@@ -180,21 +205,29 @@ dir_detach(scPoolCtx *pool)
 }
 
 static int
-dir_scan(const scPoolCtx *pool, scScanCallback cb, void *opaque)
+dir_discover(const scPoolCtx *pool, scDiscoverSink *sink)
 {
-    WITH_DIR(pool, scFileScan(dir, cb, opaque));
+    WITH_DIR(pool, scFileDiscover(dir, sink));
 }
 
 static int
-dir_probe(const scPoolCtx *pool, const char *name, scVolRecord *rec)
+dir_vol_probe(const scPoolCtx *pool, const char *name, scVolRecord *rec)
 {
     WITH_DIR(pool, scFileProbe(dir, name, rec));
 }
 
-/* The record of the volume just created; if it cannot be probed, the
- * volume is removed again (the create fails as a whole). */
 static int
-probe_created(const scDir *dir, const scVolDef *vol, scVolRecord *rec)
+dir_vol_plan(const scPoolCtx *pool, const scVolDef *vol, scVolRecord *plan)
+{
+    scDir dir = { -1, target(pool) };
+
+    return scFilePlan(&dir, vol, plan);
+}
+
+/* The record of the volume just made; if it cannot be probed, the volume
+ * is removed again (the build fails as a whole). */
+static int
+probe_built(const scDir *dir, const scVolDef *vol, scVolRecord *rec)
 {
     int r = scFileProbe(dir, vol->name, rec);
 
@@ -208,20 +241,22 @@ probe_created(const scDir *dir, const scVolDef *vol, scVolRecord *rec)
 }
 
 static int
-dir_vol_create(const scPoolCtx *pool, const scVolDef *vol, unsigned int flags, scVolRecord *rec)
+dir_vol_build(const scPoolCtx *pool, const scVolDef *vol, unsigned int flags,
+              const scProgress *progress, scVolRecord *rec)
 {
-    WITH_DIR(pool, scFileCreate(dir, vol, flags) < 0 ? -1 : probe_created(dir, vol, rec));
+    (void) progress;
+    WITH_DIR(pool, scFileCreate(dir, vol, flags) < 0 ? -1 : probe_built(dir, vol, rec));
 }
 
 static int
-dir_vol_create_from(const scPoolCtx *pool, const scVolDef *vol, const scPoolCtx *src_pool,
-                    const scVolRecord *src, unsigned int flags, const scProgress *progress,
-                    scVolRecord *rec)
+dir_vol_build_from(const scPoolCtx *pool, const scVolDef *vol, const scPoolCtx *src_pool,
+                   const scVolRecord *src, unsigned int flags, const scProgress *progress,
+                   scVolRecord *rec)
 {
     (void) src_pool;
     WITH_DIR(pool, scFileCreateFrom(dir, vol, src, flags, progress) < 0
                        ? -1
-                       : probe_created(dir, vol, rec));
+                       : probe_built(dir, vol, rec));
 }
 
 static int
@@ -262,16 +297,18 @@ dir_vol_download(const scPoolCtx *pool, const scVolRecord *vol, int fd,
 const scBackend scBackendDir = {
     .version = SC_BACKEND_VERSION,
     .type = SC_POOL_DIR,
+    .check = dir_check,
     .build = dir_build,
     .start = dir_start,
     .delete_pool = dir_delete,
     .pool_info = dir_pool_info,
     .attach = dir_attach,
     .detach = dir_detach,
-    .scan = dir_scan,
-    .probe = dir_probe,
-    .vol_create = dir_vol_create,
-    .vol_create_from = dir_vol_create_from,
+    .discover = dir_discover,
+    .vol_probe = dir_vol_probe,
+    .vol_plan = dir_vol_plan,
+    .vol_build = dir_vol_build,
+    .vol_build_from = dir_vol_build_from,
     .vol_delete = dir_vol_delete,
     .vol_resize = dir_vol_resize,
     .vol_wipe = dir_vol_wipe,

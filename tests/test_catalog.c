@@ -163,7 +163,13 @@ test_migrate_from_v1(void **state)
     assert_sc_ok(conn = scConnectOpen(f->path, 0));
     assert_int_equal(raw_int(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_table_info('pools')"
-                                      " WHERE name IN ('target_real', 'scan_digest')"), 2);
+                                      " WHERE name IN ('runtime', 'change_token', 'op')"), 3);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_table_info('pools')"
+                                      " WHERE name IN ('target_real', 'scan_digest')"), 0);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_table_info('volumes')"
+                                      " WHERE name IN ('sig', 'ident', 'op', 'physical')"), 4);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_table_info('volumes')"
+                                      " WHERE name IN ('dev', 'ino', 'size')"), 0);
     assert_sc_ok(pool = scStoragePoolLookupByName(conn, "old"));
     char *xml = scStoragePoolGetXMLDesc(pool, 0);
     assert_non_null(strstr(xml, "<path>/srv/old</path>"));

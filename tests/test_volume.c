@@ -888,7 +888,7 @@ test_refresh_digest_after_concurrent_write(void **state)
     assert_sc_ok(scConnectSetProgressCallback(f->conn, NULL, NULL, NULL) == 0);
     assert_true(g.done);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'ghost.img'"), 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools WHERE scan_digest IS NULL"), 1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools WHERE change_token IS NULL"), 1);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'ghost.img'"), 0);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 5000);

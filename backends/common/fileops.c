@@ -16,10 +16,11 @@
 #include <stdio.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "command.h"
-#include "fileops.h"
+#include "fileops_priv.h"
 #include "probe.h"
 #include "util/util.h"
 
@@ -72,8 +73,18 @@ scFileScan(const scDir *dir, scScanCallback cb, void *opaque)
             (ent->d_name[1] == '\0' || (ent->d_name[1] == '.' && ent->d_name[2] == '\0')))
             continue;
         /* d_type saves nothing here: the stat signature is needed anyway. */
-        if (fstatat(dir->fd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !is_candidate(&st))
-            continue; /* vanished meanwhile, or not a volume */
+        if (fstatat(dir->fd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno == ENOENT)
+                continue; /* vanished meanwhile */
+            /* Not seeing an entry is not seeing it gone: a refresh that
+             * went on would record the volume missing. */
+            scReportSystemError(SC_FROM_STORAGE, errno, "cannot stat '%s' in pool directory '%s'",
+                                ent->d_name, dir->path);
+            ret = -1;
+            break;
+        }
+        if (!is_candidate(&st))
+            continue; /* not a volume */
         if ((ret = cb(ent->d_name, &st, opaque)) < 0)
             break;
     }
@@ -111,14 +122,87 @@ backing_absolute(const char *dir, const char *backing)
     return scPathSanitize(joined);
 }
 
-static void
-record_stat(scVolRecord *rec, const struct stat *st)
+static long long
+ts_ns(struct statx_timestamp t)
 {
-    rec->st = *st;
+    return (long long) t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+void
+scFileSig(const struct stat *st, unsigned char sig[SC_FILE_SIG_LEN])
+{
+    long long v[5] = { (long long) st->st_dev, (long long) st->st_ino, (long long) st->st_size,
+                       (long long) st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec,
+                       (long long) st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec };
+    memcpy(sig, v, sizeof(v));
+}
+
+/* The stat of open @fd, birth time included where the file system keeps
+ * one (statx; 0 otherwise). */
+static int
+stat_fd(int fd, struct stat *st, long long *btime_ns)
+{
+    struct statx stx;
+
+    *btime_ns = -1;
+    if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_SYNC_AS_STAT,
+              STATX_BASIC_STATS | STATX_BTIME, &stx) < 0)
+        return errno == ENOSYS ? fstat(fd, st) : -1;
+    memset(st, 0, sizeof(*st));
+    st->st_dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+    st->st_ino = stx.stx_ino;
+    st->st_mode = stx.stx_mode;
+    st->st_nlink = stx.stx_nlink;
+    st->st_uid = stx.stx_uid;
+    st->st_gid = stx.stx_gid;
+    st->st_size = (off_t) stx.stx_size;
+    st->st_blocks = (blkcnt_t) stx.stx_blocks;
+    st->st_atim.tv_sec = stx.stx_atime.tv_sec;
+    st->st_atim.tv_nsec = stx.stx_atime.tv_nsec;
+    st->st_mtim.tv_sec = stx.stx_mtime.tv_sec;
+    st->st_mtim.tv_nsec = stx.stx_mtime.tv_nsec;
+    st->st_ctim.tv_sec = stx.stx_ctime.tv_sec;
+    st->st_ctim.tv_nsec = stx.stx_ctime.tv_nsec;
+    if (stx.stx_mask & STATX_BTIME)
+        *btime_ns = ts_ns(stx.stx_btime);
+    return 0;
+}
+
+/* What the stat of a volume's file says: permissions, times, sizes, its
+ * change signature and its identity (device, inode and birth time: an
+ * inode number reused by a new file is not the old volume). */
+static void
+record_stat(scVolRecord *rec, const struct stat *st, long long btime_ns)
+{
+    long long ident[3] = { (long long) st->st_dev, (long long) st->st_ino, btime_ns };
+    unsigned char sig[SC_FILE_SIG_LEN];
+
     rec->mode = st->st_mode & 07777;
     rec->uid = st->st_uid;
     rec->gid = st->st_gid;
     rec->allocation = (unsigned long long) st->st_blocks * 512;
+    rec->physical = (unsigned long long) st->st_size;
+    rec->atime_ns = (long long) st->st_atim.tv_sec * 1000000000LL + st->st_atim.tv_nsec;
+    rec->mtime_ns = (long long) st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+    rec->ctime_ns = (long long) st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+    rec->btime_ns = btime_ns;
+    scFileSig(st, sig);
+    scVolRecordSetSig(rec, sig, sizeof(sig));
+    scVolRecordSetIdent(rec, ident, sizeof(ident));
+}
+
+/* The image details qemu-img would need again (to wipe a qcow2, say) and
+ * the XML shows, as attributes. */
+static int
+record_image(scVolRecord *rec, const scProbeResult *res)
+{
+    if ((res->compat && scVolRecordSetAttr(rec, SC_ATTR_COMPAT, res->compat) < 0) ||
+        (res->lazy_refcounts && scVolRecordSetAttr(rec, SC_ATTR_LAZY_REFCOUNTS, "yes") < 0) ||
+        (res->cluster_size &&
+         scVolRecordSetAttrNum(rec, SC_ATTR_CLUSTER_SIZE, res->cluster_size) < 0) ||
+        (res->encryption && scVolRecordSetAttr(rec, SC_ATTR_ENCRYPTION, res->encryption) < 0))
+        return -1;
+    return 0;
 }
 
 static int
@@ -126,34 +210,32 @@ probe_regular(const scDir *dir, int fd, const char *name, const struct stat *st,
               scVolRecord *rec)
 {
     scProbeResult res = { 0 };
+    int r = -1;
 
     if (scProbeFile(fd, st, name, &res) < 0)
         return -1;
     rec->type = SC_STORAGE_VOL_FILE;
-    rec->format = res.format;
-    res.format = NULL;
+    rec->format = TAKE_PTR(res.format);
     rec->capacity = res.capacity;
-    if (res.backing_path && !(rec->backing_path = backing_absolute(dir->path, res.backing_path))) {
-        scProbeResultClear(&res);
-        return -1;
-    }
-    rec->backing_format = res.backing_format;
-    rec->compat = res.compat;
-    rec->encryption = res.encryption;
-    rec->lazy_refcounts = res.lazy_refcounts;
-    rec->cluster_size = res.cluster_size;
-    res.backing_format = res.compat = res.encryption = NULL;
+    if (res.backing_path && !(rec->backing_path = backing_absolute(dir->path, res.backing_path)))
+        goto out;
+    rec->backing_format = TAKE_PTR(res.backing_format);
+    r = record_image(rec, &res);
+out:
     scProbeResultClear(&res);
-    return 0;
+    return r;
 }
 
 int
 scFileProbe(const scDir *dir, const char *name, scVolRecord *rec)
 {
     struct stat st;
+    long long btime_ns;
     int fd;
 
     scVolRecordClear(rec);
+    /* A device node or a FIFO is not a volume, and is not opened at all
+     * (opening a tape device rewinds it). */
     if (fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
         if (errno == ENOENT || errno == ENOTDIR)
             return 0;
@@ -163,23 +245,30 @@ scFileProbe(const scDir *dir, const char *name, scVolRecord *rec)
     }
     if (!is_candidate(&st))
         return 0;
-    /* O_NONBLOCK: should the entry be swapped for a FIFO, open must not hang. */
-    fd = openat(dir->fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    /* O_NONBLOCK: should the entry be swapped for a FIFO now, open must not
+     * hang; the type is checked again on the descriptor. */
+    fd = openat(dir->fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        if (errno == ENOENT || errno == ELOOP)
-            return 0;
+        if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR || errno == ENXIO)
+            return 0; /* gone, a symlink, or a socket: not a volume */
         scReportSystemError(SC_FROM_STORAGE, errno, "cannot open '%s' in pool directory '%s'",
                             name, dir->path);
         return -1;
     }
-    if (fstat(fd, &st) < 0 || !is_candidate(&st)) {
+    if (stat_fd(fd, &st, &btime_ns) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot stat '%s' in pool directory '%s'",
+                            name, dir->path);
+        close(fd);
+        return -1;
+    }
+    if (!is_candidate(&st)) {
         close(fd);
         return 0;
     }
     if (!(rec->name = scStrdup(name)) || !(rec->path = join(dir->path, name)) ||
         !(rec->key = scStrdup(rec->path)))
         goto error;
-    record_stat(rec, &st);
+    record_stat(rec, &st, btime_ns);
     if (S_ISDIR(st.st_mode)) {
         rec->type = SC_STORAGE_VOL_DIR;
         rec->capacity = (unsigned long long) st.st_size;
@@ -262,8 +351,8 @@ allocate(int fd, const char *name, unsigned long long off, unsigned long long le
     return 0;
 }
 
-static bool
-is_raw(const char *format)
+bool
+scFileIsRaw(const char *format)
 {
     return !format || strcmp(format, "raw") == 0 || strcmp(format, "iso") == 0;
 }
@@ -320,8 +409,8 @@ backing_format(const scVolDef *vol)
 }
 
 /* qemu-img create -f FMT [-o OPTS] [-b BACKING -F BFMT] /proc/self/fd/3 SIZE */
-static int
-qemu_create(int fd, const scVolDef *vol, unsigned int flags)
+int
+scFileQemuCreate(int fd, const scVolDef *vol, unsigned int flags)
 {
     _cleanup_free_ char *opts = NULL;
     _cleanup_free_ char *bfmt = NULL;
@@ -374,7 +463,7 @@ check_format(const scVolDef *vol)
     }
     for (size_t i = 0; i < SC_N_ELEMENTS(formats); i++)
         if (strcmp(vol->format ? vol->format : "raw", formats[i]) == 0) {
-            if (vol->backing_path && is_raw(vol->format)) {
+            if (vol->backing_path && scFileIsRaw(vol->format)) {
                 scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
                               "volume '%s': a '%s' volume cannot have a backing store",
                               vol->name, vol->format ? vol->format : "raw");
@@ -389,6 +478,26 @@ check_format(const scVolDef *vol)
 }
 
 int
+scFilePlan(const scDir *dir, const scVolDef *vol, scVolRecord *plan)
+{
+    scVolRecordClear(plan);
+    if (check_format(vol) < 0)
+        return -1;
+    plan->type = SC_STORAGE_VOL_FILE;
+    plan->capacity = vol->capacity;
+    plan->allocation = vol->allocation < vol->capacity ? vol->allocation : vol->capacity;
+    if (!(plan->name = scStrdup(vol->name)) || !(plan->path = join(dir->path, vol->name)) ||
+        !(plan->key = scStrdup(plan->path)) ||
+        !(plan->format = scStrdup(vol->format ? vol->format : "raw")) ||
+        (vol->backing_path && !(plan->backing_path = scStrdup(vol->backing_path))) ||
+        (vol->backing_format && !(plan->backing_format = scStrdup(vol->backing_format)))) {
+        scVolRecordClear(plan);
+        return -1;
+    }
+    return 0;
+}
+
+int
 scFileCreate(const scDir *dir, const scVolDef *vol, unsigned int flags)
 {
     int fd, r;
@@ -397,7 +506,7 @@ scFileCreate(const scDir *dir, const scVolDef *vol, unsigned int flags)
         return -1;
     if ((fd = create_exclusive(dir, vol->name, &vol->perms)) < 0)
         return -1;
-    if (is_raw(vol->format)) {
+    if (scFileIsRaw(vol->format)) {
         unsigned long long alloc = vol->allocation < vol->capacity ? vol->allocation
                                                                    : vol->capacity;
         r = ftruncate(fd, (off_t) vol->capacity);
@@ -407,7 +516,7 @@ scFileCreate(const scDir *dir, const scVolDef *vol, unsigned int flags)
         else
             r = allocate(fd, vol->name, 0, alloc);
     } else {
-        r = qemu_create(fd, vol, flags);
+        r = scFileQemuCreate(fd, vol, flags);
     }
     if (r == 0 && fsync(fd) < 0) {
         scReportSystemError(SC_FROM_STORAGE, errno, "cannot sync volume '%s'", vol->name);
@@ -421,7 +530,6 @@ scFileCreate(const scDir *dir, const scVolDef *vol, unsigned int flags)
 
 /* ---- copying ------------------------------------------------------------ */
 
-#define CHUNK (1024 * 1024)
 
 static bool
 all_zero(const unsigned char *buf, size_t n)
@@ -548,8 +656,8 @@ copy_range(int in, bool in_seekable, unsigned long long src_off, int out, bool o
     return (long long) done;
 }
 
-static int
-open_volume(const scDir *dir, const scVolRecord *vol, int flags)
+int
+scFileOpenVolume(const scDir *dir, const scVolRecord *vol, int flags)
 {
     int fd = openat(dir->fd, vol->name, flags | O_NOFOLLOW | O_CLOEXEC);
     struct stat st;
@@ -601,7 +709,7 @@ scFileCreateFrom(const scDir *dir, const scVolDef *vol, const scVolRecord *src,
         return -1;
     if ((out = create_exclusive(dir, vol->name, &vol->perms)) < 0)
         goto cleanup;
-    if (is_raw(vol->format) && is_raw(src->format)) {
+    if (scFileIsRaw(vol->format) && scFileIsRaw(src->format)) {
         struct stat st;
         if (fstat(in, &st) < 0 || ftruncate(out, (off_t) capacity) < 0) {
             scReportSystemError(SC_FROM_STORAGE, errno, "cannot size volume '%s'", vol->name);
@@ -664,9 +772,9 @@ scFileResize(const scDir *dir, const scVolRecord *vol, unsigned long long capaci
 {
     int fd, r = 0;
 
-    if ((fd = open_volume(dir, vol, O_RDWR)) < 0)
+    if ((fd = scFileOpenVolume(dir, vol, O_RDWR)) < 0)
         return -1;
-    if (is_raw(vol->format)) {
+    if (scFileIsRaw(vol->format)) {
         if (ftruncate(fd, (off_t) capacity) < 0) {
             scReportSystemError(SC_FROM_STORAGE, errno, "cannot resize volume '%s' to %llu bytes",
                                 vol->name, capacity);
@@ -691,205 +799,6 @@ scFileResize(const scDir *dir, const scVolRecord *vol, unsigned long long capaci
     return r;
 }
 
-/* ---- wiping ------------------------------------------------------------- */
-
-/* One pass of a wipe: a repeated 1-3 byte pattern, random data, or a read
- * back of the previous pass. */
-typedef struct {
-    unsigned char len; /* pattern length 1..3; RANDOM or VERIFY */
-    unsigned char pat[3];
-} WipePass;
-#define RANDOM 0
-#define VERIFY 4
-#define P1(a) { 1, { a } }
-#define P3(a, b, c) { 3, { a, b, c } }
-#define RND { RANDOM, { 0 } }
-#define VFY { VERIFY, { 0 } }
-
-static const WipePass pass_zero[] = { P1(0x00) };
-static const WipePass pass_nnsa[] = { RND, RND, P1(0x00), VFY };
-static const WipePass pass_dod[] = { P1(0x00), P1(0xff), RND, VFY };
-static const WipePass pass_bsi[] = { P1(0xff), P1(0xfe), P1(0xfd), P1(0xfb), P1(0xf7),
-                                     P1(0xef), P1(0xdf), P1(0xbf), P1(0x7f) };
-static const WipePass pass_gutmann[] = {
-    RND, RND, RND, RND,
-    P1(0x55), P1(0xaa), P3(0x92, 0x49, 0x24), P3(0x49, 0x24, 0x92), P3(0x24, 0x92, 0x49),
-    P1(0x00), P1(0x11), P1(0x22), P1(0x33), P1(0x44), P1(0x55), P1(0x66), P1(0x77), P1(0x88),
-    P1(0x99), P1(0xaa), P1(0xbb), P1(0xcc), P1(0xdd), P1(0xee), P1(0xff),
-    P3(0x92, 0x49, 0x24), P3(0x49, 0x24, 0x92), P3(0x24, 0x92, 0x49), P3(0x6d, 0xb6, 0xdb),
-    P3(0xb6, 0xdb, 0x6d), P3(0xdb, 0x6d, 0xb6),
-    RND, RND, RND, RND,
-};
-static const WipePass pass_schneier[] = { P1(0x00), P1(0xff), RND, RND, RND, RND, RND };
-static const WipePass pass_random[] = { RND };
-static const WipePass pass_pfitzner7[] = { RND, RND, RND, RND, RND, RND, RND };
-static const WipePass pass_pfitzner33[] = { RND, RND, RND, RND, RND, RND, RND, RND, RND, RND, RND,
-                                            RND, RND, RND, RND, RND, RND, RND, RND, RND, RND, RND,
-                                            RND, RND, RND, RND, RND, RND, RND, RND, RND, RND, RND };
-
-static const struct {
-    const WipePass *passes;
-    size_t n;
-} wipe_algorithms[SC_STORAGE_VOL_WIPE_ALG_LAST] = {
-#define ALG(id, p) [id] = { p, SC_N_ELEMENTS(p) }
-    ALG(SC_STORAGE_VOL_WIPE_ALG_ZERO, pass_zero),
-    ALG(SC_STORAGE_VOL_WIPE_ALG_NNSA, pass_nnsa),
-    ALG(SC_STORAGE_VOL_WIPE_ALG_DOD, pass_dod),
-    ALG(SC_STORAGE_VOL_WIPE_ALG_BSI, pass_bsi),
-    ALG(SC_STORAGE_VOL_WIPE_ALG_GUTMANN, pass_gutmann),
-    ALG(SC_STORAGE_VOL_WIPE_ALG_SCHNEIER, pass_schneier),
-    ALG(SC_STORAGE_VOL_WIPE_ALG_PFITZNER7, pass_pfitzner7),
-    ALG(SC_STORAGE_VOL_WIPE_ALG_PFITZNER33, pass_pfitzner33),
-    ALG(SC_STORAGE_VOL_WIPE_ALG_RANDOM, pass_random),
-    /* TRIM punches holes instead (no passes). */
-#undef ALG
-};
-
-/* xoshiro256**: random passes come from a generator seeded by the kernel,
- * so that a verify pass can regenerate what was written. */
-typedef struct {
-    uint64_t s[4];
-} Rng;
-
-static uint64_t
-rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t
-rng_next(Rng *r)
-{
-    uint64_t result = rotl(r->s[1] * 5, 7) * 9, t = r->s[1] << 17;
-    r->s[2] ^= r->s[0];
-    r->s[3] ^= r->s[1];
-    r->s[1] ^= r->s[2];
-    r->s[0] ^= r->s[3];
-    r->s[2] ^= t;
-    r->s[3] = rotl(r->s[3], 45);
-    return result;
-}
-
-static void
-fill(unsigned char *buf, size_t n, const WipePass *p, unsigned long long off, Rng *rng)
-{
-    if (p->len == RANDOM) {
-        for (size_t i = 0; i < n; i += 8) {
-            uint64_t v = rng_next(rng);
-            memcpy(buf + i, &v, n - i < 8 ? n - i : 8);
-        }
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        buf[i] = p->pat[(off + i) % p->len];
-}
-
-/* Write (or, for VERIFY, check) one pass over [0, @size). */
-static int
-wipe_pass(int fd, const char *name, unsigned long long size, const WipePass *p,
-          const WipePass *prev, const uint64_t seed[4], unsigned char *buf, unsigned char *chk,
-          const scProgress *progress, unsigned long long *done, unsigned long long total)
-{
-    bool verify = p->len == VERIFY;
-    const WipePass *pat = verify ? prev : p;
-    Rng rng;
-
-    memcpy(rng.s, seed, sizeof(rng.s));
-    for (unsigned long long off = 0; off < size;) {
-        size_t n = size - off < CHUNK ? (size_t) (size - off) : CHUNK;
-        fill(buf, n, pat, off, &rng);
-        ssize_t r = verify ? pread(fd, chk, n, (off_t) off) : pwrite(fd, buf, n, (off_t) off);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            scReportSystemError(SC_FROM_STORAGE, errno, "cannot wipe volume '%s'", name);
-            return -1;
-        }
-        if (verify && memcmp(buf, chk, (size_t) r) != 0) {
-            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
-                          "wiping volume '%s': verify pass found other data at offset %llu",
-                          name, off);
-            return -1;
-        }
-        off += (unsigned long long) r;
-        *done += (unsigned long long) r;
-        if (scProgressReport(progress, *done, total) < 0)
-            return -1;
-    }
-    if (!verify && fdatasync(fd) < 0) {
-        scReportSystemError(SC_FROM_STORAGE, errno, "cannot wipe volume '%s'", name);
-        return -1;
-    }
-    return 0;
-}
-
-static int
-wipe_fd(int fd, const char *name, unsigned long long size, unsigned int algorithm,
-        const scProgress *progress)
-{
-    _cleanup_free_ unsigned char *buf = malloc(CHUNK);
-    _cleanup_free_ unsigned char *chk = malloc(CHUNK);
-    const WipePass *passes = wipe_algorithms[algorithm].passes;
-    size_t n = wipe_algorithms[algorithm].n;
-    unsigned long long done = 0;
-    uint64_t seed[4] = { 0 };
-
-    if (!buf || !chk) {
-        scReportOOM();
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (passes[i].len == RANDOM && getrandom(seed, sizeof(seed), 0) != sizeof(seed)) {
-            scReportSystemError(SC_FROM_STORAGE, errno, "cannot wipe volume '%s'", name);
-            return -1;
-        }
-        seed[0] |= 1; /* xoshiro's state must not be all zero */
-        if (wipe_pass(fd, name, size, &passes[i], i ? &passes[i - 1] : NULL, seed, buf, chk,
-                      progress, &done, size * n) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-int
-scFileWipe(const scDir *dir, const scVolRecord *vol, unsigned int algorithm,
-           const scProgress *progress)
-{
-    struct stat st;
-    int fd, r;
-
-    if ((fd = open_volume(dir, vol, O_RDWR)) < 0)
-        return -1;
-    if (fstat(fd, &st) < 0) {
-        scReportSystemError(SC_FROM_STORAGE, errno, "cannot wipe volume '%s'", vol->name);
-        close(fd);
-        return -1;
-    }
-    if (algorithm == SC_STORAGE_VOL_WIPE_ALG_TRIM) {
-        r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, st.st_size);
-        if (r < 0)
-            scReportSystemError(SC_FROM_STORAGE, errno, "cannot trim volume '%s'", vol->name);
-    } else {
-        r = wipe_fd(fd, vol->name, (unsigned long long) st.st_size, algorithm, progress);
-    }
-    /* An image format's header went with the data: make an empty image of
-     * the same format, size and backing again. */
-    if (r == 0 && !is_raw(vol->format)) {
-        scVolDef def = { .name = vol->name, .format = vol->format, .capacity = vol->capacity,
-                         .backing_path = vol->backing_path, .backing_format = vol->backing_format,
-                         .compat = vol->compat, .lazy_refcounts = vol->lazy_refcounts,
-                         .cluster_size = vol->cluster_size };
-        if (ftruncate(fd, 0) < 0) {
-            scReportSystemError(SC_FROM_STORAGE, errno, "cannot wipe volume '%s'", vol->name);
-            r = -1;
-        } else {
-            r = qemu_create(fd, &def, 0);
-        }
-    }
-    close(fd);
-    return r;
-}
-
 /* ---- upload and download ------------------------------------------------ */
 
 int
@@ -901,7 +810,7 @@ scFileUpload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long lon
     long long n;
     int out;
 
-    if ((out = open_volume(dir, vol, O_RDWR)) < 0)
+    if ((out = scFileOpenVolume(dir, vol, O_RDWR)) < 0)
         return -1;
     n = copy_range(fd, false, 0, out, true, offset, length, sparse, vol->name, progress);
     /* Zero blocks skipped at the end must still count in the size. */
@@ -926,7 +835,7 @@ scFileDownload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long l
     long long n;
     int in;
 
-    if ((in = open_volume(dir, vol, O_RDONLY)) < 0)
+    if ((in = scFileOpenVolume(dir, vol, O_RDONLY)) < 0)
         return -1;
     if (fstat(in, &st) < 0) {
         close(in);

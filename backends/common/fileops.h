@@ -10,6 +10,8 @@
 #ifndef SC_FILEOPS_H
 #define SC_FILEOPS_H
 
+#include <sys/stat.h>
+
 #include "backends/backend.h"
 
 /* A pool directory: its descriptor and its resolved path. */
@@ -21,13 +23,33 @@ typedef struct {
 int scDirOpen(const char *path, scDir *dir);
 void scDirClose(scDir *dir);
 
+/* What a directory scan reports for each entry: its name and lstat. */
+typedef int (*scScanCallback)(const char *name, const struct stat *st, void *opaque);
+
 /* Entries that are volume candidates (regular files and directories, not
- * symlinks or device nodes), each with its lstat. */
+ * symlinks or device nodes), each with its lstat. An entry that cannot be
+ * stat'ed (but for having vanished) fails the scan, naming it. */
 int scFileScan(const scDir *dir, scScanCallback cb, void *opaque);
+
+/* The change signature of a file volume: device, inode, size, mtime and
+ * ctime, as the scan and the probe both compute it. */
+#define SC_FILE_SIG_LEN 40
+void scFileSig(const struct stat *st, unsigned char sig[SC_FILE_SIG_LEN]);
+
+/*
+ * scFileDiscover:
+ * A directory pool's discovery (backend.h): scan it in bounded memory,
+ * give the sink the scan's digest as the change token, then every entry
+ * in name order, and probe the ones the sink wants (on worker threads
+ * when there are many) into records, in name order.
+ */
+int scFileDiscover(const scDir *dir, scDiscoverSink *sink);
 
 /* The record of entry @name: 1 found, 0 not a volume, -1 error. */
 int scFileProbe(const scDir *dir, const char *name, scVolRecord *rec);
 
+/* The plan of a new file volume @vol in @dir (backend.h's vol_plan). */
+int scFilePlan(const scDir *dir, const scVolDef *vol, scVolRecord *plan);
 int scFileCreate(const scDir *dir, const scVolDef *vol, unsigned int flags);
 int scFileCreateFrom(const scDir *dir, const scVolDef *vol, const scVolRecord *src,
                      unsigned int flags, const scProgress *progress);

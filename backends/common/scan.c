@@ -6,10 +6,10 @@
  * read into memory again, sorted by name and appended sorted, and the
  * sorted runs are merged through a binary heap of readers, one per run.
  * (Sorting late costs an unchanged pool nothing: its digest ends the
- * refresh before anything is read back.) A spool keeps its
- * bytes in a buffer of SPOOL_BUF and only past that writes them to an
- * unnamed temporary file, so that a small pool never touches the disk.
- * Records are a 16-bit name length, the name, then the fixed fields.
+ * refresh before anything is read back.) The spools are src/util's: in
+ * memory up to a buffer, then in an unnamed temporary file, so that a
+ * small pool never touches the disk. Records are a 16-bit name length,
+ * the name, then the fixed fields.
  */
 #include <config.h>
 
@@ -19,29 +19,17 @@
 #include <unistd.h>
 
 #include "scan.h"
+#include "util/spool.h"
 #include "util/util.h"
 
 size_t scScanRunMax = 16384;
 
-#define SPOOL_BUF (256 * 1024)
-#define READ_BUF (8 * 1024)
 #define NAME_LIMIT 1023 /* longer names are refused (Linux allows 255) */
 #define SIG_BYTES (5 * 8)
 
-/* Bytes appended, held in memory up to SPOOL_BUF, then in a file. */
+/* A reader of one run (or of the probe list) and its current entry. */
 typedef struct {
-    int fd;       /* -1: no file (yet) */
-    char *buf;
-    size_t len;   /* bytes in buf, after the @flushed ones in the file */
-    off_t flushed;
-} Spool;
-
-/* A reader of bytes [pos, end) of a spool. */
-typedef struct {
-    const Spool *spool;
-    off_t pos, end;
-    char buf[READ_BUF];
-    size_t len, off;
+    scSpoolReader in;
     scScanEntry entry;
     char name[NAME_LIMIT + 1];
 } Reader;
@@ -62,7 +50,7 @@ struct scScan {
     uint32_t *order;        /* sorting the run in memory */
     size_t order_alloc;
 
-    Spool runs;             /* the runs written out, back to back */
+    scSpool runs;           /* the runs written out, back to back */
     off_t *run_end;
     size_t nruns, runs_alloc;
     off_t sorted_from;      /* where their sorted copies start */
@@ -74,92 +62,16 @@ struct scScan {
     char prev[NAME_LIMIT + 1]; /* the name returned last */
     bool have_prev;
 
-    Spool probes;           /* the entries to probe */
+    scSpool probes;         /* the entries to probe */
     size_t nprobes;
     Reader *probe_reader;
 };
 
-/* ---- spools ---------------------------------------------------------- */
-
-static int
-tmp_open(void)
-{
-    const char *dir = getenv("TMPDIR");
-    _cleanup_free_ char *tmpl = NULL;
-    int fd;
-
-    if (!dir || !*dir)
-        dir = "/tmp";
-    fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0)
-        return fd;
-    /* A file system without O_TMPFILE: a named one, unlinked at once. */
-    if (!(tmpl = scAsprintf("%s/storcat-scan.XXXXXX", dir)))
-        return -1;
-    if ((fd = mkostemp(tmpl, O_CLOEXEC)) >= 0) {
-        unlink(tmpl);
-        return fd;
-    }
-    scReportSystemError(SC_FROM_STORAGE, errno,
-                        "cannot make a temporary file in '%s' for the scan of a large pool",
-                        dir);
-    return -1;
-}
-
-static int
-spool_flush(Spool *sp)
-{
-    size_t done = 0;
-
-    if (sp->fd < 0 && (sp->fd = tmp_open()) < 0)
-        return -1;
-    while (done < sp->len) {
-        ssize_t w = pwrite(sp->fd, sp->buf + done, sp->len - done, sp->flushed + (off_t) done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            scReportSystemError(SC_FROM_STORAGE, w < 0 ? errno : ENOSPC,
-                                "cannot write the temporary file of a pool's scan");
-            return -1;
-        }
-        done += (size_t) w;
-    }
-    sp->flushed += (off_t) sp->len;
-    sp->len = 0;
-    return 0;
-}
-
-static int
-spool_put(Spool *sp, const void *data, size_t len)
-{
-    if (!sp->buf && !(sp->buf = scAlloc(SPOOL_BUF)))
-        return -1;
-    if (sp->len + len > SPOOL_BUF && spool_flush(sp) < 0)
-        return -1;
-    memcpy(sp->buf + sp->len, data, len);
-    sp->len += len;
-    return 0;
-}
-
-static off_t
-spool_size(const Spool *sp)
-{
-    return sp->flushed + (off_t) sp->len;
-}
-
-static void
-spool_clear(Spool *sp)
-{
-    if (sp->fd >= 0)
-        close(sp->fd);
-    free(sp->buf);
-    memset(sp, 0, sizeof(*sp));
-    sp->fd = -1;
-}
+/* ---- records ------------------------------------------------------- */
 
 /* Put one record: the name, then @tail. */
 static int
-put_record(Spool *sp, const char *name, const void *tail, size_t tail_len)
+put_record(scSpool *sp, const char *name, const void *tail, size_t tail_len)
 {
     size_t len = strlen(name);
     uint16_t l = (uint16_t) len;
@@ -169,54 +81,10 @@ put_record(Spool *sp, const char *name, const void *tail, size_t tail_len)
                       "an entry name of %zu bytes is too long to scan", len);
         return -1;
     }
-    if (spool_put(sp, &l, sizeof(l)) < 0 || spool_put(sp, name, len) < 0 ||
-        spool_put(sp, tail, tail_len) < 0)
+    if (scSpoolPut(sp, &l, sizeof(l)) < 0 || scSpoolPut(sp, name, len) < 0 ||
+        scSpoolPut(sp, tail, tail_len) < 0)
         return -1;
     return 0;
-}
-
-/* Make @need bytes available at r->buf + r->off. 1, 0 at the end, -1. */
-static int
-reader_fill(Reader *r, size_t need)
-{
-    const Spool *sp = r->spool;
-
-    if (r->len - r->off >= need)
-        return 1;
-    memmove(r->buf, r->buf + r->off, r->len - r->off);
-    r->len -= r->off;
-    r->off = 0;
-    while (r->len < need && r->pos < r->end) {
-        size_t want = sizeof(r->buf) - r->len;
-        ssize_t got;
-
-        if ((off_t) want > r->end - r->pos)
-            want = (size_t) (r->end - r->pos);
-        if (r->pos >= sp->flushed) { /* still in the spool's buffer */
-            got = (ssize_t) want;
-            memcpy(r->buf + r->len, sp->buf + (r->pos - sp->flushed), want);
-        } else {
-            if ((off_t) want > sp->flushed - r->pos)
-                want = (size_t) (sp->flushed - r->pos);
-            got = pread(sp->fd, r->buf + r->len, want, r->pos);
-            if (got < 0 && errno == EINTR)
-                continue;
-            if (got <= 0) {
-                scReportSystemError(SC_FROM_STORAGE, got < 0 ? errno : EIO,
-                                    "cannot read the temporary file of a pool's scan");
-                return -1;
-            }
-        }
-        r->len += (size_t) got;
-        r->pos += got;
-    }
-    if (r->len >= need)
-        return 1;
-    if (r->len == 0)
-        return 0;
-    scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
-                  "the temporary file of a pool's scan is cut short");
-    return -1;
 }
 
 /* Read the next record's name into r->name and @tail_len bytes after it
@@ -224,27 +92,22 @@ reader_fill(Reader *r, size_t need)
 static int
 reader_next(Reader *r, void *tail, size_t tail_len)
 {
+    const void *p;
     uint16_t len;
     int rc;
 
-    if ((rc = reader_fill(r, sizeof(len))) <= 0)
+    if ((rc = scSpoolRead(&r->in, sizeof(len), &p)) <= 0)
         return rc;
-    memcpy(&len, r->buf + r->off, sizeof(len));
-    if (len > NAME_LIMIT || reader_fill(r, sizeof(len) + len + tail_len) <= 0) {
-        if (len > NAME_LIMIT)
+    memcpy(&len, p, sizeof(len));
+    if (len > NAME_LIMIT || scSpoolRead(&r->in, len + tail_len, &p) <= 0) {
+        if (!scErrorIsSet())
             scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
-                          "the temporary file of a pool's scan is corrupt");
-        else if (!scErrorIsSet())
-            scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
-                          "the temporary file of a pool's scan is cut short");
+                          "the temporary file of the scan of a pool is corrupt");
         return -1;
     }
-    r->off += sizeof(len);
-    memcpy(r->name, r->buf + r->off, len);
+    memcpy(r->name, p, len);
     r->name[len] = '\0';
-    r->off += len;
-    memcpy(tail, r->buf + r->off, tail_len);
-    r->off += tail_len;
+    memcpy(tail, (const char *) p + len, tail_len);
     return 1;
 }
 
@@ -257,8 +120,8 @@ scScanNew(void)
 
     if (!s)
         return NULL;
-    s->runs.fd = -1;
-    s->probes.fd = -1;
+    scSpoolInit(&s->runs, "the scan of a pool");
+    scSpoolInit(&s->probes, "the scan of a pool");
     return s;
 }
 
@@ -270,11 +133,15 @@ scScanFree(scScan *s)
     free(s->v);
     free(s->names);
     free(s->order);
-    spool_clear(&s->runs);
+    scSpoolClear(&s->runs);
     free(s->run_end);
+    for (size_t i = 0; s->readers && i < s->nruns; i++)
+        scSpoolReaderClear(&s->readers[i].in);
     free(s->readers);
     free(s->heap);
-    spool_clear(&s->probes);
+    scSpoolClear(&s->probes);
+    if (s->probe_reader)
+        scSpoolReaderClear(&s->probe_reader->in);
     free(s->probe_reader);
     free(s);
 }
@@ -354,7 +221,7 @@ write_run(scScan *s, bool sorted)
     }
     if (grow((void **) &s->run_end, &s->runs_alloc, s->nruns + 1, sizeof(*s->run_end)) < 0)
         return -1;
-    s->run_end[s->nruns++] = spool_size(&s->runs);
+    s->run_end[s->nruns++] = scSpoolSize(&s->runs);
     s->n = 0;
     s->names_len = 0;
     return 0;
@@ -485,19 +352,19 @@ sort_runs(scScan *s)
         long long sig[5];
         int rc;
 
-        r->spool = &s->runs;
-        r->pos = i ? raw_end[i - 1] : 0;
-        r->end = raw_end[i];
-        r->len = r->off = 0;
+        scSpoolReaderInit(&r->in, &s->runs, i ? raw_end[i - 1] : 0, raw_end[i]);
         while ((rc = reader_next(r, sig, SIG_BYTES)) > 0) {
             Entry *e = run_push(s, r->name, strlen(r->name));
             if (!e)
                 break;
             *e = (Entry) { e->name, sig[0], sig[1], sig[2], sig[3], sig[4] };
         }
-        if (rc != 0 || write_run(s, true) < 0)
+        if (rc != 0 || write_run(s, true) < 0) {
+            scSpoolReaderClear(&r->in);
             return -1;
+        }
     }
+    scSpoolReaderClear(&r->in);
     return 0;
 }
 
@@ -522,9 +389,8 @@ scScanSorted(scScan *s)
         Reader *r = &s->readers[i];
         int rc;
 
-        r->spool = &s->runs;
-        r->pos = i ? s->run_end[i - 1] : s->sorted_from;
-        r->end = s->run_end[i];
+        scSpoolReaderInit(&r->in, &s->runs, i ? s->run_end[i - 1] : s->sorted_from,
+                          s->run_end[i]);
         if ((rc = reader_advance(s, i)) < 0)
             return -1;
         if (rc > 0)
@@ -585,11 +451,11 @@ scScanNext(scScan *s, const scScanEntry **entry)
 /* ---- the entries to probe -------------------------------------------- */
 
 int
-scScanPutProbe(scScan *s, const char *name, bool known)
+scScanPutProbe(scScan *s, const char *name, int want)
 {
-    unsigned char k = known;
+    int32_t w = want;
 
-    if (put_record(&s->probes, name, &k, 1) < 0)
+    if (put_record(&s->probes, name, &w, sizeof(w)) < 0)
         return -1;
     s->nprobes++;
     return 0;
@@ -602,21 +468,20 @@ scScanProbeCount(const scScan *s)
 }
 
 int
-scScanTakeProbe(scScan *s, const char **name, bool *known)
+scScanTakeProbe(scScan *s, const char **name, int *want)
 {
     Reader *r = s->probe_reader;
-    unsigned char k;
+    int32_t w;
     int rc;
 
     if (!r) {
         if (!(r = s->probe_reader = scAlloc(sizeof(*r))))
             return -1;
-        r->spool = &s->probes;
-        r->end = spool_size(&s->probes);
+        scSpoolReaderInit(&r->in, &s->probes, 0, scSpoolSize(&s->probes));
     }
-    if ((rc = reader_next(r, &k, 1)) <= 0)
+    if ((rc = reader_next(r, &w, sizeof(w))) <= 0)
         return rc;
     *name = r->name;
-    *known = k != 0;
+    *want = w;
     return 1;
 }

@@ -45,10 +45,10 @@ int scScanNext(scScan *scan, const scScanEntry **entry);
 
 /* The entries to probe, put in name order and taken back once in that
  * order (by one thread at a time; *@name is valid until the next take).
- * @known: the catalog may have a row of that name. Return 0 or -1;
- * scScanTakeProbe 1 one, 0 none left, -1 error. */
-int scScanPutProbe(scScan *scan, const char *name, bool known);
+ * @want: what the discovery sink said of the entry, handed back with its
+ * record. Return 0 or -1; scScanTakeProbe 1 one, 0 none left, -1 error. */
+int scScanPutProbe(scScan *scan, const char *name, int want);
 size_t scScanProbeCount(const scScan *scan);
-int scScanTakeProbe(scScan *scan, const char **name, bool *known);
+int scScanTakeProbe(scScan *scan, const char **name, int *want);
 
 #endif /* SC_SCAN_H */

@@ -1,17 +1,20 @@
 /*
  * catalog.c: the SQLite catalog, and the only code in storcat that speaks
- * SQL.
+ * SQL (with catalog_pool.c, catalog_vol.c and catalog_scan.c): opening and
+ * migrating a catalog, the statement cache and its named parameters,
+ * transactions, and the audit trail.
  *
  * One file per catalog, in WAL mode so that readers never wait for a
  * writer; write transactions begin IMMEDIATE so that a writer waits (up to
  * the busy timeout) for the lock at BEGIN rather than failing at COMMIT.
  * The schema lives in sql/NNN-*.sql, embedded at build time; its version is
  * PRAGMA user_version. Statements are prepared on first use, kept for the
- * life of the connection, and always bound, never pasted together.
+ * life of the connection, and always bound by name, never pasted together.
  */
 #include <config.h>
 
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -21,74 +24,6 @@
 #include "catalog_priv.h"
 
 #define BUSY_TIMEOUT_MS 30000
-
-SC_ENUM_IMPL(scPoolState, SC_STORAGE_POOL_STATE_LAST, "inactive", "building", "running",
-             "degraded", "inaccessible")
-
-/* Every statement storcat runs, prepared once per connection. */
-typedef enum {
-    STMT_POOL_BY_NAME,
-    STMT_POOL_BY_UUID,
-    STMT_POOL_BY_TARGET,
-    STMT_POOL_ALL,
-    STMT_POOL_INSERT,
-    STMT_POOL_UPDATE,
-    STMT_POOL_CLASH_TARGET,
-    STMT_POOL_CLASH_SOURCE,
-    STMT_POOL_DELETE,
-    STMT_POOL_SET_AUTOSTART,
-    STMT_POOL_SET_STATE,
-    STMT_EVENT_ADD,
-    STMT_POOL_SET_RUNTIME,
-    STMT_POOL_SET_SIZES,
-    STMT_POOL_BY_TARGET_REAL,
-    STMT_POOL_TARGET_REAL,
-    STMT_POOL_GET_DIGEST,
-    STMT_POOL_SET_DIGEST,
-    STMT_LAST
-} StmtId;
-
-/* The columns of scCatalogPool, in order. A state recorded under another
- * boot of the host reads as inactive: mounts and sessions did not survive. */
-#define POOL_COLUMNS                                                         \
-    "id, uuid, name, type, target_path, xml, "                              \
-    "CASE WHEN boot_id IS ?9 THEN state ELSE 'inactive' END, "           \
-    "autostart, capacity, allocation, available"
-
-static const char *const stmt_sql[STMT_LAST] = {
-    [STMT_POOL_BY_NAME] = "SELECT " POOL_COLUMNS " FROM pools WHERE name = ?1",
-    [STMT_POOL_BY_UUID] = "SELECT " POOL_COLUMNS " FROM pools WHERE uuid = ?1",
-    /* Several disk or iSCSI pools can share /dev: prefer an active one. */
-    [STMT_POOL_BY_TARGET] = "SELECT " POOL_COLUMNS " FROM pools WHERE target_path = ?1"
-                            " ORDER BY boot_id IS ?9 AND state != 'inactive' DESC, name"
-                            " LIMIT 1",
-    [STMT_POOL_ALL] = "SELECT " POOL_COLUMNS " FROM pools ORDER BY name",
-    [STMT_POOL_INSERT] = "INSERT INTO pools (uuid, name, type, target_path, target_key,"
-                         " source_key, xml, defined_at, updated_at)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-    [STMT_POOL_UPDATE] = "UPDATE pools SET name = ?2, type = ?3, target_path = ?4,"
-                         " target_key = ?5, source_key = ?6, xml = ?7, updated_at = ?8"
-                         " WHERE uuid = ?1",
-    [STMT_POOL_CLASH_TARGET] = "SELECT name FROM pools WHERE target_key = ?2 AND uuid != ?1",
-    [STMT_POOL_CLASH_SOURCE] = "SELECT name FROM pools WHERE source_key = ?2 AND uuid != ?1",
-    [STMT_POOL_DELETE] = "DELETE FROM pools WHERE uuid = ?1",
-    [STMT_POOL_SET_AUTOSTART] = "UPDATE pools SET autostart = ?2, updated_at = ?3"
-                                " WHERE uuid = ?1",
-    [STMT_POOL_SET_STATE] = "UPDATE pools SET state = ?2, boot_id = ?9, updated_at = ?3"
-                            " WHERE uuid = ?1",
-    [STMT_POOL_SET_RUNTIME] = "UPDATE pools SET target_real = ?2 WHERE uuid = ?1",
-    [STMT_POOL_SET_SIZES] = "UPDATE pools SET capacity = ?2, allocation = ?3, available = ?4,"
-                            " refreshed_at = ?5 WHERE uuid = ?1",
-    [STMT_POOL_BY_TARGET_REAL] = "SELECT uuid FROM pools WHERE target_real = ?1 AND boot_id IS ?9"
-                                 " AND state != 'inactive' LIMIT 1",
-    [STMT_POOL_TARGET_REAL] = "SELECT target_real FROM pools WHERE uuid = ?1",
-    [STMT_POOL_GET_DIGEST] = "SELECT scan_digest FROM pools WHERE uuid = ?1",
-    [STMT_POOL_SET_DIGEST] = "UPDATE pools SET scan_digest = ?2 WHERE uuid = ?1",
-    [STMT_EVENT_ADD] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, action, detail)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-};
-
-
 
 int scCatalogFailCountdown;
 
@@ -112,52 +47,137 @@ scCatalogNow(void)
     return (int64_t) time(NULL);
 }
 
-sqlite3_stmt *
+static const char *const param_names[P_LAST] = {
+    [P_BOOT] = ":boot", [P_ID] = ":id", [P_UUID] = ":uuid", [P_POOL] = ":pool",
+    [P_NAME] = ":name", [P_TYPE] = ":type", [P_XML] = ":xml", [P_NOW] = ":now",
+    [P_STATE] = ":state", [P_OP] = ":op", [P_PID] = ":pid", [P_AUTOSTART] = ":autostart",
+    [P_TARGET_PATH] = ":target_path", [P_TARGET_KEY] = ":target_key",
+    [P_SOURCE_KEY] = ":source_key", [P_RUNTIME] = ":runtime", [P_DIR] = ":dir",
+    [P_TOKEN] = ":token", [P_CAPACITY] = ":capacity", [P_ALLOCATION] = ":allocation",
+    [P_AVAILABLE] = ":available", [P_PHYSICAL] = ":physical", [P_KEY] = ":key",
+    [P_PATH] = ":path", [P_FORMAT] = ":format", [P_BACKING_PATH] = ":backing_path",
+    [P_BACKING_FORMAT] = ":backing_format", [P_MODE] = ":mode", [P_UID] = ":uid",
+    [P_GID] = ":gid", [P_ATIME] = ":atime", [P_MTIME] = ":mtime", [P_CTIME] = ":ctime",
+    [P_BTIME] = ":btime", [P_SIG] = ":sig", [P_IDENT] = ":ident", [P_VALUE] = ":value",
+    [P_ACTOR] = ":actor", [P_POOL_NAME] = ":pool_name", [P_VOL_UUID] = ":vol_uuid",
+    [P_VOL_NAME] = ":vol_name", [P_ACTION] = ":action", [P_DETAIL] = ":detail",
+    [P_ACTION2] = ":action2",
+};
+
+/* Prepare @sql into @s and find the index of each of its parameters; a
+ * parameter that is not a known name is a bug, reported as one. */
+static int
+prepare(scCatalog *cat, scStmt *s, const char *sql)
+{
+    int rc = sqlite3_prepare_v3(cat->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
+    int n;
+
+    if (rc != SQLITE_OK) {
+        scCatalogReport(cat, rc, "preparing a statement");
+        return -1;
+    }
+    memset(s->idx, 0, sizeof(s->idx));
+    n = sqlite3_bind_parameter_count(s->st);
+    for (int i = 1; i <= n; i++) {
+        const char *name = sqlite3_bind_parameter_name(s->st, i);
+        int p;
+        for (p = 0; p < P_LAST; p++)
+            if (name && strcmp(name, param_names[p]) == 0)
+                break;
+        if (p == P_LAST || i > SCHAR_MAX) {
+            scReportError(SC_FROM_CATALOG, SC_ERR_INTERNAL_ERROR,
+                          "catalog statement parameter %d ('%s') is not a known name", i,
+                          name ? name : "?");
+            sqlite3_finalize(s->st);
+            s->st = NULL;
+            return -1;
+        }
+        s->idx[p] = (signed char) i;
+    }
+    return 0;
+}
+
+scStmt *
 scCatalogStmt(scCatalog *cat, int slot, const char *sql)
 {
-    sqlite3_stmt *st;
+    scStmt *s;
 
     assert(slot >= 0 && slot < SC_STMT_MAX);
-    if (!(st = cat->stmt[slot])) {
-        int rc = sqlite3_prepare_v3(cat->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-        if (rc != SQLITE_OK) {
-            scCatalogReport(cat, rc, "preparing a statement");
-            return NULL;
-        }
-        cat->stmt[slot] = st;
-    }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (sqlite3_bind_parameter_name(st, BOOT_PARAM))
-        sqlite3_bind_text(st, BOOT_PARAM, cat->boot_id, -1, SQLITE_STATIC);
-    return st;
+    s = &cat->stmt[slot];
+    if (!s->st && prepare(cat, s, sql) < 0)
+        return NULL;
+    sqlite3_reset(s->st);
+    sqlite3_clear_bindings(s->st);
+    if (s->idx[P_BOOT])
+        sqlite3_bind_text(s->st, s->idx[P_BOOT], cat->boot_id, -1, SQLITE_STATIC);
+    return s;
 }
 
-static sqlite3_stmt *
-stmt_get(scCatalog *cat, StmtId id)
+void
+scBindText(scStmt *s, scParam p, const char *value)
 {
-    return scCatalogStmt(cat, SC_STMT_POOL_BASE + (int) id, stmt_sql[id]);
+    assert(s->idx[p] > 0);
+    if (value)
+        sqlite3_bind_text(s->st, s->idx[p], value, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s->st, s->idx[p]);
 }
 
-/* Step @st; returns SQLITE_ROW or SQLITE_DONE, or -1 with the error
+void
+scBindInt(scStmt *s, scParam p, long long value)
+{
+    assert(s->idx[p] > 0);
+    sqlite3_bind_int64(s->st, s->idx[p], value);
+}
+
+void
+scBindIntOr(scStmt *s, scParam p, long long value, bool known)
+{
+    assert(s->idx[p] > 0);
+    if (known)
+        sqlite3_bind_int64(s->st, s->idx[p], value);
+    else
+        sqlite3_bind_null(s->st, s->idx[p]);
+}
+
+void
+scBindBlob(scStmt *s, scParam p, const void *data, size_t len)
+{
+    assert(s->idx[p] > 0);
+    if (data && len)
+        sqlite3_bind_blob(s->st, s->idx[p], data, (int) len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s->st, s->idx[p]);
+}
+
+/* Step @s; returns SQLITE_ROW or SQLITE_DONE, or -1 with the error
  * reported (and the statement reset). */
 int
-scCatalogStep(scCatalog *cat, sqlite3_stmt *st, const char *what)
+scCatalogStep(scCatalog *cat, scStmt *s, const char *what)
 {
     int rc;
 
     if (scCatalogFailCountdown > 0 && --scCatalogFailCountdown == 0) {
-        sqlite3_reset(st);
+        sqlite3_reset(s->st);
         scReportError(SC_FROM_CATALOG, SC_ERR_CATALOG, "catalog '%s': %s failed: injected failure",
                       cat->path, what);
         return -1;
     }
-    rc = sqlite3_step(st);
+    rc = sqlite3_step(s->st);
     if (rc == SQLITE_ROW || rc == SQLITE_DONE)
         return rc;
     scCatalogReport(cat, rc, what);
-    sqlite3_reset(st);
+    sqlite3_reset(s->st);
     return -1;
+}
+
+int
+scCatalogRun(scCatalog *cat, scStmt *s, const char *what)
+{
+    if (scCatalogStep(cat, s, what) < 0)
+        return -1;
+    sqlite3_reset(s->st);
+    return 0;
 }
 
 int
@@ -358,7 +378,7 @@ scCatalogClose(scCatalog *cat)
     if (!cat)
         return;
     for (size_t i = 0; i < SC_STMT_MAX; i++)
-        sqlite3_finalize(cat->stmt[i]);
+        sqlite3_finalize(cat->stmt[i].st);
     if (cat->db)
         sqlite3_close_v2(cat->db);
     free(cat->path);
@@ -426,19 +446,37 @@ scCatalogEnd(scCatalog *cat, bool ok)
     return cat->rollback ? 0 : -1;
 }
 
-/* ---- pools ---------------------------------------------------------- */
 
-void
-scCatalogPoolClear(scCatalogPool *row)
+int
+scCatalogReadBegin(scCatalog *cat)
 {
-    if (!row)
-        return;
-    free(row->name);
-    free(row->type);
-    free(row->target_path);
-    free(row->xml);
-    memset(row, 0, sizeof(*row));
+    assert(cat->depth == 0);
+    return scCatalogExec(cat, "BEGIN DEFERRED", "starting a read transaction");
 }
+
+int
+scCatalogReadEnd(scCatalog *cat, bool ok)
+{
+    if (!ok) {
+        sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
+        return 0;
+    }
+    return scCatalogExec(cat, "COMMIT", "ending a read transaction");
+}
+
+int
+scCatalogDataVersion(scCatalog *cat, unsigned int *version)
+{
+    int rc = sqlite3_file_control(cat->db, "main", SQLITE_FCNTL_DATA_VERSION, version);
+
+    if (rc != SQLITE_OK) {
+        scCatalogReport(cat, rc, "reading the catalog's data version");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- columns and the audit trail ------------------------------------- */
 
 int
 scCatalogColumnDup(sqlite3_stmt *st, int col, char **out)
@@ -451,307 +489,43 @@ scCatalogColumnDup(sqlite3_stmt *st, int col, char **out)
     return (*out = scStrdup(s)) ? 0 : -1;
 }
 
-static unsigned long long
-col_size(sqlite3_stmt *st, int col)
+long long
+scCatalogColumnInt(sqlite3_stmt *st, int col, long long null_value)
 {
-    sqlite3_int64 v = sqlite3_column_int64(st, col);
-    return v > 0 ? (unsigned long long) v : 0;
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return null_value;
+    return sqlite3_column_int64(st, col);
 }
 
-static int
-read_pool_row(sqlite3_stmt *st, scCatalogPool *row)
+size_t
+scCatalogColumnBlob(sqlite3_stmt *st, int col, void *buf, size_t max)
 {
-    const char *uuid = (const char *) sqlite3_column_text(st, 1);
+    const void *b = sqlite3_column_blob(st, col);
+    size_t n = (size_t) sqlite3_column_bytes(st, col);
 
-    memset(row, 0, sizeof(*row));
-    row->id = sqlite3_column_int64(st, 0);
-    snprintf(row->uuid, sizeof(row->uuid), "%s", uuid ? uuid : "");
-    if (scCatalogColumnDup(st, 2, &row->name) < 0 || scCatalogColumnDup(st, 3, &row->type) < 0 ||
-        scCatalogColumnDup(st, 4, &row->target_path) < 0 || scCatalogColumnDup(st, 5, &row->xml) < 0) {
-        scCatalogPoolClear(row);
-        return -1;
-    }
-    row->state = scPoolStateFromString((const char *) sqlite3_column_text(st, 6));
-    if (row->state < 0)
-        row->state = SC_STORAGE_POOL_INACTIVE;
-    row->autostart = sqlite3_column_int(st, 7) != 0;
-    row->capacity = col_size(st, 8);
-    row->allocation = col_size(st, 9);
-    row->available = col_size(st, 10);
-    return 0;
-}
-
-int
-scCatalogPoolGet(scCatalog *cat, scCatalogPoolKey by, const char *value, scCatalogPool *row)
-{
-    static const StmtId ids[] = {
-        [SC_POOL_BY_NAME] = STMT_POOL_BY_NAME,
-        [SC_POOL_BY_UUID] = STMT_POOL_BY_UUID,
-        [SC_POOL_BY_TARGET_PATH] = STMT_POOL_BY_TARGET,
-    };
-    sqlite3_stmt *st;
-    int rc, ret;
-
-    /* The row is always safe to clear, found or not. */
-    memset(row, 0, sizeof(*row));
-    if (!(st = stmt_get(cat, ids[by])))
-        return -1;
-    sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-    if ((rc = scCatalogStep(cat, st, "looking up a pool")) < 0)
-        return -1;
-    ret = rc == SQLITE_ROW ? (read_pool_row(st, row) < 0 ? -1 : 1) : 0;
-    sqlite3_reset(st);
-    return ret;
-}
-
-int
-scCatalogPoolForEach(scCatalog *cat, scCatalogPoolCb cb, void *opaque)
-{
-    sqlite3_stmt *st = stmt_get(cat, STMT_POOL_ALL);
-    int rc;
-
-    if (!st)
-        return -1;
-    while ((rc = scCatalogStep(cat, st, "listing pools")) == SQLITE_ROW) {
-        scCatalogPool row;
-        int r;
-        if (read_pool_row(st, &row) < 0) {
-            sqlite3_reset(st);
-            return -1;
-        }
-        r = cb(&row, opaque);
-        scCatalogPoolClear(&row);
-        if (r < 0) {
-            sqlite3_reset(st);
-            return r;
-        }
-    }
-    sqlite3_reset(st);
-    return rc < 0 ? -1 : 0;
-}
-
-int
-scCatalogPoolFindClash(scCatalog *cat, const char *uuid, const char *column, const char *key,
-                       char **other)
-{
-    sqlite3_stmt *st;
-    int rc, ret = 0;
-
-    *other = NULL;
-    if (!key)
+    if (!b)
         return 0;
-    st = stmt_get(cat, strcmp(column, "target_key") == 0 ? STMT_POOL_CLASH_TARGET
-                                                         : STMT_POOL_CLASH_SOURCE);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-    if ((rc = scCatalogStep(cat, st, "checking pool sources")) < 0)
-        return -1;
-    if (rc == SQLITE_ROW)
-        ret = scCatalogColumnDup(st, 0, other) < 0 ? -1 : 1;
-    sqlite3_reset(st);
-    return ret;
-}
-
-void
-scCatalogBindText(sqlite3_stmt *st, int idx, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(st, idx, s, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, idx);
-}
-
-int
-scCatalogPoolPut(scCatalog *cat, const scCatalogPoolDef *def)
-{
-    scCatalogPool row;
-    sqlite3_stmt *st;
-    int found;
-
-    if ((found = scCatalogPoolGet(cat, SC_POOL_BY_UUID, def->uuid, &row)) < 0)
-        return -1;
-    scCatalogPoolClear(&row);
-    if (!(st = stmt_get(cat, found ? STMT_POOL_UPDATE : STMT_POOL_INSERT)))
-        return -1;
-    sqlite3_bind_text(st, 1, def->uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, def->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, def->type, -1, SQLITE_STATIC);
-    scCatalogBindText(st, 4, def->target_path);
-    scCatalogBindText(st, 5, def->target_key);
-    scCatalogBindText(st, 6, def->source_key);
-    sqlite3_bind_text(st, 7, def->xml, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 8, scCatalogNow());
-    if (scCatalogStep(cat, st, found ? "updating a pool" : "inserting a pool") < 0)
-        return -1;
-    sqlite3_reset(st);
-    return 0;
-}
-
-/* Run a one-row UPDATE/DELETE keyed by uuid (?1); 0 rows is "no pool". */
-static int
-run_pool_write(scCatalog *cat, sqlite3_stmt *st, const char *uuid, const char *what)
-{
-    if (scCatalogStep(cat, st, what) < 0)
-        return -1;
-    sqlite3_reset(st);
-    if (sqlite3_changes(cat->db) == 0) {
-        scReportError(SC_FROM_CATALOG, SC_ERR_NO_STORAGE_POOL,
-                      "pool with uuid '%s' is no longer defined in catalog '%s'", uuid,
-                      cat->path);
-        return -1;
-    }
-    return 0;
-}
-
-int
-scCatalogPoolDelete(scCatalog *cat, const char *uuid)
-{
-    sqlite3_stmt *st = stmt_get(cat, STMT_POOL_DELETE);
-
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    return run_pool_write(cat, st, uuid, "deleting a pool");
-}
-
-int
-scCatalogPoolSetAutostart(scCatalog *cat, const char *uuid, bool autostart)
-{
-    sqlite3_stmt *st = stmt_get(cat, STMT_POOL_SET_AUTOSTART);
-
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, autostart ? 1 : 0);
-    sqlite3_bind_int64(st, 3, scCatalogNow());
-    return run_pool_write(cat, st, uuid, "setting autostart");
-}
-
-int
-scCatalogPoolSetState(scCatalog *cat, const char *uuid, int state)
-{
-    sqlite3_stmt *st = stmt_get(cat, STMT_POOL_SET_STATE);
-    const char *s = scPoolStateToString(state);
-
-    if (!st)
-        return -1;
-    assert(s);
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, s, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, scCatalogNow());
-    return run_pool_write(cat, st, uuid, "recording the pool state");
+    if (n > max)
+        n = max;
+    memcpy(buf, b, n);
+    return n;
 }
 
 int
 scCatalogEventAdd(scCatalog *cat, const char *actor, const char *pool_uuid,
                   const char *pool_name, const char *action, const char *detail)
 {
-    sqlite3_stmt *st = stmt_get(cat, STMT_EVENT_ADD);
+    scStmt *s = scCatalogStmt(cat, SC_STMT_EVENT,
+                              "INSERT INTO events (ts, actor, pool_uuid, pool_name, action, detail)"
+                              " VALUES (:now, :actor, :pool, :pool_name, :action, :detail)");
 
-    if (!st)
+    if (!s)
         return -1;
-    sqlite3_bind_int64(st, 1, scCatalogNow());
-    sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
-    scCatalogBindText(st, 3, pool_uuid);
-    scCatalogBindText(st, 4, pool_name);
-    sqlite3_bind_text(st, 5, action, -1, SQLITE_STATIC);
-    scCatalogBindText(st, 6, detail);
-    if (scCatalogStep(cat, st, "recording an event") < 0)
-        return -1;
-    sqlite3_reset(st);
-    return 0;
-}
-
-int
-scCatalogPoolSetRuntime(scCatalog *cat, const char *uuid, const char *target_real)
-{
-    sqlite3_stmt *st = stmt_get(cat, STMT_POOL_SET_RUNTIME);
-
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    scCatalogBindText(st, 2, target_real);
-    return run_pool_write(cat, st, uuid, "recording the pool's directory");
-}
-
-int
-scCatalogPoolSetSizes(scCatalog *cat, const char *uuid, const scStoragePoolInfo *info)
-{
-    sqlite3_stmt *st = stmt_get(cat, STMT_POOL_SET_SIZES);
-
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64) info->capacity);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64) info->allocation);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64) info->available);
-    sqlite3_bind_int64(st, 5, scCatalogNow());
-    return run_pool_write(cat, st, uuid, "recording the pool's sizes");
-}
-
-int
-scCatalogPoolByTargetReal(scCatalog *cat, const char *dir, char *uuid)
-{
-    sqlite3_stmt *st = stmt_get(cat, STMT_POOL_BY_TARGET_REAL);
-    int rc;
-
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, dir, -1, SQLITE_STATIC);
-    if ((rc = scCatalogStep(cat, st, "looking up a pool by directory")) < 0)
-        return -1;
-    if (rc == SQLITE_ROW)
-        snprintf(uuid, SC_UUID_STRING_BUFLEN, "%s", (const char *) sqlite3_column_text(st, 0));
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW;
-}
-
-int
-scCatalogPoolGetTargetReal(scCatalog *cat, const char *uuid, char **target_real)
-{
-    sqlite3_stmt *st = stmt_get(cat, STMT_POOL_TARGET_REAL);
-    int rc, ret = 0;
-
-    *target_real = NULL;
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    if ((rc = scCatalogStep(cat, st, "reading the pool's directory")) < 0)
-        return -1;
-    if (rc == SQLITE_ROW)
-        ret = scCatalogColumnDup(st, 0, target_real);
-    sqlite3_reset(st);
-    return ret;
-}
-
-int
-scCatalogPoolGetDigest(scCatalog *cat, const char *uuid, char **digest)
-{
-    sqlite3_stmt *st = stmt_get(cat, STMT_POOL_GET_DIGEST);
-    int rc, ret = 0;
-
-    *digest = NULL;
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    if ((rc = scCatalogStep(cat, st, "reading the pool's scan digest")) < 0)
-        return -1;
-    if (rc == SQLITE_ROW)
-        ret = scCatalogColumnDup(st, 0, digest);
-    sqlite3_reset(st);
-    return ret;
-}
-
-int
-scCatalogPoolSetDigest(scCatalog *cat, const char *uuid, const char *digest)
-{
-    sqlite3_stmt *st = stmt_get(cat, STMT_POOL_SET_DIGEST);
-
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    scCatalogBindText(st, 2, digest);
-    return run_pool_write(cat, st, uuid, "recording the pool's scan digest");
+    scBindInt(s, P_NOW, scCatalogNow());
+    scBindText(s, P_ACTOR, actor);
+    scBindText(s, P_POOL, pool_uuid);
+    scBindText(s, P_POOL_NAME, pool_name);
+    scBindText(s, P_ACTION, action);
+    scBindText(s, P_DETAIL, detail);
+    return scCatalogRun(cat, s, "recording an event");
 }

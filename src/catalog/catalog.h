@@ -1,6 +1,8 @@
 /*
- * catalog.h: the SQLite catalog. src/catalog.c is the only code that
- * speaks SQL; everything else asks it in these terms.
+ * catalog.h: the SQLite catalog. src/catalog/ is the only code that
+ * speaks SQL; everything else asks it in these terms. It never touches
+ * storage, and it decides nothing: which event a change deserves, what a
+ * refresh records, is the core's policy (src/core/reconcile.c).
  *
  * Internal lookups return 1 (found), 0 (not found, no error) or -1 (error
  * reported). Rows handed out are copies the caller clears.
@@ -32,8 +34,8 @@ typedef struct scCatalog scCatalog;
  * WAL, foreign keys and a busy timeout, and migrates an older schema in one
  * exclusive transaction. Refuses a newer schema (SC_ERR_CATALOG_VERSION)
  * and a database that is not a storcat catalog (SC_ERR_CATALOG).
- * @boot_id identifies the current host boot: active states recorded under
- * another boot read as inactive.
+ * @boot_id identifies the current host boot: active states and journals
+ * recorded under another boot are stale.
  */
 scCatalog *scCatalogOpen(const char *path, bool readonly, const char *boot_id);
 void scCatalogClose(scCatalog *cat);
@@ -46,7 +48,8 @@ int scCatalogSchemaVersion(void);
  * Write transactions. Only the outermost Begin issues BEGIN IMMEDIATE (so
  * a writer waits for the lock at the start, not at COMMIT); an inner
  * Rollback makes the outermost End roll back. End(ok=true) commits,
- * End(ok=false) rolls back. Returns 0 or -1.
+ * End(ok=false) rolls back. Returns 0 or -1. No storage work happens
+ * between a Begin and its End (DESIGN §5).
  */
 int scCatalogBegin(scCatalog *cat);
 /* A write transaction for many inserts (a refresh): foreign keys are not
@@ -56,6 +59,33 @@ int scCatalogBegin(scCatalog *cat);
  * that exists, no row deleted without its dependants. Not nested. */
 int scCatalogBeginBulk(scCatalog *cat);
 int scCatalogEnd(scCatalog *cat, bool ok);
+
+/* A read transaction (one snapshot of the catalog; only temporary tables
+ * are written in it). Not nested in a write transaction. */
+int scCatalogReadBegin(scCatalog *cat);
+int scCatalogReadEnd(scCatalog *cat, bool ok);
+/* A number that changes whenever the catalog's content changes; read it
+ * inside a transaction. Two equal readings in two transactions: no
+ * connection committed anything in between. */
+int scCatalogDataVersion(scCatalog *cat, unsigned int *version);
+
+/* Append to the audit trail (inside the caller's transaction). */
+int scCatalogEventAdd(scCatalog *cat, const char *actor, const char *pool_uuid,
+                      const char *pool_name, const char *action, const char *detail);
+
+/* ---- pools (catalog.c) ------------------------------------------------ */
+
+/* An operation on a pool in progress (journaled with the process and the
+ * boot that runs it), as in the pools.op column. */
+typedef enum {
+    SC_POOL_OP_NONE,
+    SC_POOL_OP_BUILDING,
+    SC_POOL_OP_STARTING,
+    SC_POOL_OP_STOPPING,
+    SC_POOL_OP_DELETING,
+    SC_POOL_OP_LAST
+} scPoolOp;
+SC_ENUM_DECL(scPoolOp); /* "", "building", ... (NONE is NULL in the table) */
 
 /* One row of the pools table; strings are owned by the row. */
 typedef struct {
@@ -70,6 +100,10 @@ typedef struct {
     unsigned long long capacity;
     unsigned long long allocation;
     unsigned long long available;
+    char *runtime;           /* what the backend's start returned (this boot), or NULL */
+    int op;                  /* scPoolOp in progress (or interrupted) */
+    long long op_pid;        /* the process that journaled it */
+    bool op_this_boot;       /* journaled in this boot of the host */
 } scCatalogPool;
 
 void scCatalogPoolClear(scCatalogPool *row);
@@ -101,8 +135,7 @@ typedef struct {
 } scCatalogPoolDef;
 
 /* Insert a new pool, or (when a row with def->uuid exists) replace its
- * definition. A UNIQUE clash is reported as SC_ERR_STORAGE_POOL_EXISTS
- * naming the other pool and what they share. */
+ * definition. */
 int scCatalogPoolPut(scCatalog *cat, const scCatalogPoolDef *def);
 
 /* Name of the pool (other than @uuid) holding the target or source key,
@@ -114,26 +147,32 @@ int scCatalogPoolDelete(scCatalog *cat, const char *uuid);
 int scCatalogPoolSetAutostart(scCatalog *cat, const char *uuid, bool autostart);
 /* Record a new state for the current boot. */
 int scCatalogPoolSetState(scCatalog *cat, const char *uuid, int state);
+/* Journal operation @op (SC_POOL_OP_NONE: clear it) as this process's. */
+int scCatalogPoolSetOp(scCatalog *cat, const char *uuid, int op);
 
-/* Append to the audit trail (inside the caller's transaction). */
-int scCatalogEventAdd(scCatalog *cat, const char *actor, const char *pool_uuid,
-                      const char *pool_name, const char *action, const char *detail);
+/* Record what the backend's start returned: its state text and the
+ * directories its volumes' paths lie in (NULL-terminated; NULL: none).
+ * NULL @runtime and @dirs clear them (a stop). */
+int scCatalogPoolSetRuntime(scCatalog *cat, const char *uuid, const char *runtime,
+                            char *const *dirs);
+/* The runtime dirs of pool @uuid, a NULL-terminated array in *@dirs
+ * (caller frees each and the array; NULL when none). 0 or -1. */
+int scCatalogPoolGetDirs(scCatalog *cat, const char *uuid, char ***dirs);
+/* The active pools (this boot) with runtime dir @dir: @cb(uuid) for each;
+ * a nonzero return stops the walk and is returned. */
+int scCatalogPoolsByDir(scCatalog *cat, const char *dir,
+                        int (*cb)(const char *uuid, void *opaque), void *opaque);
 
-/* The resolved target directory of a started pool, and its sizes. */
-int scCatalogPoolSetRuntime(scCatalog *cat, const char *uuid, const char *target_real);
 int scCatalogPoolSetSizes(scCatalog *cat, const char *uuid, const scStoragePoolInfo *info);
-/* The active pool whose resolved target directory is @dir: its uuid into
- * @uuid (SC_UUID_STRING_BUFLEN). 1 found, 0 none, -1 error. */
-int scCatalogPoolByTargetReal(scCatalog *cat, const char *dir, char *uuid);
-/* The resolved target directory of a pool (caller frees; NULL if unset). */
-int scCatalogPoolGetTargetReal(scCatalog *cat, const char *uuid, char **target_real);
-
-/* The digest of the last refresh's scan (NULL if a volume changed since);
- * see sql/002-volumes.sql. */
-int scCatalogPoolGetDigest(scCatalog *cat, const char *uuid, char **digest);
-int scCatalogPoolSetDigest(scCatalog *cat, const char *uuid, const char *digest);
+/* The backend's change token of the last refresh (NULL if a volume
+ * changed since: any write to the pool's volumes clears it). */
+int scCatalogPoolGetToken(scCatalog *cat, const char *uuid, char **token);
+int scCatalogPoolSetToken(scCatalog *cat, const char *uuid, const char *token);
 
 /* ---- volumes (catalog_vol.c) ---------------------------------------- */
+
+/* The largest change signature or identity stored, in bytes. */
+#define SC_CATALOG_SIG_MAX 64
 
 /* One row of the volumes table, with its pool's uuid and name. */
 typedef struct {
@@ -149,11 +188,19 @@ typedef struct {
     char *format;
     unsigned long long capacity;
     unsigned long long allocation;
+    unsigned long long physical;
     char *backing_path;
     char *backing_format;
     long long mode, uid, gid;      /* -1 when unknown */
+    long long atime_ns, mtime_ns, ctime_ns, btime_ns; /* -1 when unknown */
     int state;                     /* scStorageVolState */
-    long long dev, ino, size, mtime_ns, ctime_ns;
+    unsigned char sig[SC_CATALOG_SIG_MAX];
+    size_t sig_len;
+    unsigned char ident[SC_CATALOG_SIG_MAX];
+    size_t ident_len;
+    char *op;                      /* "wiping", ... in progress, or NULL */
+    long long op_pid;              /* the process of a journal (op or creating/deleting) */
+    bool op_this_boot;
 } scCatalogVol;
 
 void scCatalogVolClear(scCatalogVol *row);
@@ -189,106 +236,115 @@ int scCatalogVolForEach(scCatalog *cat, const char *pool_uuid, bool missing,
                         scCatalogVolCb cb, void *opaque);
 int scCatalogVolCount(scCatalog *cat, const char *pool_uuid, bool missing);
 
-/* The columns a volume row takes from storage. */
+/* The columns a volume row takes from storage (strings borrowed). */
 typedef struct {
     const char *name;
     const char *key;
     const char *path;
     int type;
     const char *format;
-    unsigned long long capacity, allocation;
+    unsigned long long capacity, allocation, physical;
     const char *backing_path, *backing_format;
     long long mode, uid, gid;
-    long long dev, ino, size, mtime_ns, ctime_ns;
-    /* details kept as volume_attrs */
-    const char *compat;
-    bool lazy_refcounts;
-    unsigned long long cluster_size;
-    const char *encryption;
+    long long atime_ns, mtime_ns, ctime_ns, btime_ns;
+    const void *sig;               /* change signature, or NULL */
+    size_t sig_len;
+    const void *ident;             /* identity across renames, or NULL */
+    size_t ident_len;
+    char *const *aliases;          /* to volume_paths */
+    size_t naliases;
+    const scNameValue *attrs;      /* to volume_attrs */
+    size_t nattrs;
 } scCatalogVolData;
 
 /* Insert a new volume of pool @pool_uuid with a new @uuid in @state (for
- * creating/deleting, the journal of this process). Returns 0 or -1; a
- * clash of name, key or path is SC_ERR_STORAGE_VOL_EXISTS. */
+ * creating/deleting, the journal of this process), with its aliases and
+ * attributes. Returns 0 or -1; a clash of name, key or path (or an alias
+ * another volume has) is SC_ERR_STORAGE_VOL_EXISTS. */
 int scCatalogVolInsert(scCatalog *cat, const char *pool_uuid, const char *uuid, int state,
                        const scCatalogVolData *data);
-/* Replace what storage says of volume @uuid and set it present. */
+/* Replace what storage says of volume @uuid (aliases and attributes too),
+ * set it present and end any journal on it. */
 int scCatalogVolUpdate(scCatalog *cat, const char *uuid, const scCatalogVolData *data);
 /* Set the state; creating/deleting record this process as the operator. */
 int scCatalogVolSetState(scCatalog *cat, const char *uuid, int state);
+/* Journal operation @op ("wiping", ...) on present volume @uuid as this
+ * process's, or clear it (NULL). */
+int scCatalogVolSetOp(scCatalog *cat, const char *uuid, const char *op);
 int scCatalogVolDelete(scCatalog *cat, const char *uuid);
-/* Record @alias as another path to volume @uuid. */
-int scCatalogVolAddPath(scCatalog *cat, const char *uuid, const char *alias);
 
-/* Detail attributes of a volume ("compat", "lazy_refcounts", ...): calls
- * @cb(name, value) for each. */
+/* Detail attributes and alias paths of a volume: @cb for each (for
+ * aliases @value is NULL). */
 int scCatalogVolAttrs(scCatalog *cat, const char *uuid,
                       int (*cb)(const char *name, const char *value, void *opaque),
                       void *opaque);
+int scCatalogVolAliases(scCatalog *cat, const char *uuid,
+                        int (*cb)(const char *path, const char *unused, void *opaque),
+                        void *opaque);
 
 /* Append a volume event (inside the caller's transaction). */
 int scCatalogVolEventAdd(scCatalog *cat, const char *actor, const char *pool_uuid,
                          const char *pool_name, const char *vol_uuid, const char *vol_name,
                          const char *action, const char *detail);
 
-/* ---- reconcile (catalog_vol.c) -------------------------------------- */
+/* ---- reconcile (catalog_scan.c) --------------------------------------- */
 
-/* Reconcile, phase 2 (in a read transaction, no write lock): compare the
- * catalog's rows of the pool with the scan, and record only the
- * differences in temporary tables: names gone, interrupted journals. */
+/* Phase 2 of a refresh (inside a read transaction, no write lock):
+ * per-connection temporary tables of the rows whose names storage no
+ * longer has and of the interrupted journals, emptied here. */
 int scCatalogScanBegin(scCatalog *cat);
-/* A read transaction (one snapshot of the catalog; only temporary tables
- * are written in it). Not nested in a write transaction. */
-int scCatalogReadBegin(scCatalog *cat);
-int scCatalogReadEnd(scCatalog *cat, bool ok);
-/* A number that changes whenever the catalog's content changes; read it
- * inside a transaction. Two equal readings in two transactions: no
- * connection committed anything in between. */
-int scCatalogDataVersion(scCatalog *cat, unsigned int *version);
 
+/* The pool's rows in name order (byte order, as strcmp), read from a
+ * covering index: open, then next until 0; one walk at a time per
+ * connection. Strings and blobs are valid until the next call. */
 typedef struct {
     const char *name;
-    int state; /* scStorageVolState */
-    long long dev, ino, size, mtime_ns, ctime_ns;
+    int state;        /* scStorageVolState */
+    const void *sig;  /* NULL when none */
+    size_t sig_len;
 } scCatalogVolSig;
-/* Calls @cb with the name, state and stat signature of every volume of the
- * pool, in name order (byte order, as strcmp), read from a covering index. */
-int scCatalogVolSigForEach(scCatalog *cat, const char *pool_uuid,
-                           int (*cb)(const scCatalogVolSig *sig, void *opaque), void *opaque);
+int scCatalogVolSigOpen(scCatalog *cat, const char *pool_uuid);
+int scCatalogVolSigNext(scCatalog *cat, scCatalogVolSig *sig);
+void scCatalogVolSigClose(scCatalog *cat);
+
 /* Calls @cb for each creating/deleting journal of the pool, with the
  * process that wrote it and whether that was in this boot. */
 int scCatalogVolJournals(scCatalog *cat, const char *pool_uuid,
                          int (*cb)(int64_t id, const char *name, const char *uuid, long long pid,
                                    bool same_boot, void *opaque),
                          void *opaque);
-/* A stale journal whose file is there: phase 3 may take its row over. */
+/* A row whose name storage no longer has (its identity is kept for
+ * rename detection), and stale journals found present or gone. */
+int scCatalogScanGone(scCatalog *cat, const char *pool_uuid, const char *name);
 int scCatalogScanStalePresent(scCatalog *cat, int64_t id);
-/* A present volume whose name the scan did not find (its inode may turn
- * up under a new name). */
-int scCatalogScanGone(scCatalog *cat, const scCatalogVolSig *sig);
 int scCatalogScanStaleGone(scCatalog *cat, int64_t id);
 
-/* Phase 3, inside one write transaction: apply the difference, record by
- * record, then the names gone. Counts of what changed go to @stats. */
-typedef struct {
-    unsigned long long scanned, added, changed, renamed, missing, reappeared, purged;
-} scReconcileStats;
-typedef struct {
-    scCatalog *cat;
-    const char *pool_uuid, *pool_name, *actor;
-    scReconcileStats *stats;
-    bool inventory; /* the pool's first inventory: no event per new volume */
-    bool any_gone;  /* set by scCatalogApplyBegin: renames are possible */
-} scCatalogApply;
-int scCatalogApplyBegin(scCatalogApply *a);
-/* Record what storage says of one entry: a new volume, a rename, or (when
- * @known: the catalog may have a row of that name) an update. */
-int scCatalogApplyRecord(scCatalogApply *a, const scCatalogVolData *d, bool known);
-/* Mark the names gone missing, finish the interrupted journals. */
-int scCatalogApplyEnd(scCatalogApply *a);
+/* Phase 3, in the write transaction. Any name gone: renames are possible. */
+int scCatalogScanAnyGone(scCatalog *cat, bool *any);
+/* Is journal row @id one this refresh found stale (and present)? 1/0/-1 */
+int scCatalogScanIsStalePresent(scCatalog *cat, int64_t id);
+/* A row of the pool, present or missing, whose name is gone and whose
+ * identity is @ident: its uuid and name into @uuid and *@old_name (caller
+ * frees). 1 found, 0 not, -1. */
+int scCatalogScanFindRenamed(scCatalog *cat, const char *pool_uuid, const void *ident,
+                             size_t ident_len, char *uuid, char **old_name);
+/* Mark the present rows whose names are gone missing, each with an event
+ * (@action, @detail); their number in *@count. */
+int scCatalogScanMarkGone(scCatalog *cat, const char *pool_uuid, const char *pool_name,
+                          const char *actor, const char *action, const char *detail,
+                          unsigned long long *count);
+/* Drop the stale journals whose storage is gone, each with an event:
+ * @create_action for a create, @delete_action for a delete. */
+int scCatalogScanDropStale(scCatalog *cat, const char *pool_uuid, const char *pool_name,
+                           const char *actor, const char *create_action,
+                           const char *delete_action, const char *detail,
+                           unsigned long long *count);
 
 /* Volume states as stored in the schema (types: scStorageVolType, vol_conf.h). */
 SC_ENUM_DECL(scVolState); /* indexed by scStorageVolState */
+/* Volume operations of the op column ("wiping", "resizing", "uploading"). */
+extern const char *const scCatalogVolOps[];
+extern const size_t scCatalogNumVolOps;
 
 /* Pool states as stored in the schema, indexed by scStoragePoolState. */
 SC_ENUM_DECL(scPoolState);

@@ -1,7 +1,13 @@
 /*
- * catalog_priv.h: what the src/catalog*.c files share and nothing else
- * sees: the connection struct, the statement cache and the helpers that
+ * catalog_priv.h: what the files of src/catalog share and nothing else
+ * sees: the connection struct, the statement cache, and the helpers that
  * step, report and bind.
+ *
+ * Statements are written with named parameters (:uuid, :name, ...). Each
+ * name the catalog uses is one scParam; when a statement is prepared, the
+ * index SQLite gave each of its names is looked up once and kept with it,
+ * so that binding by name costs an array access, and a name that is not
+ * in the list is refused at prepare time.
  */
 #ifndef SC_CATALOG_PRIV_H
 #define SC_CATALOG_PRIV_H
@@ -10,47 +16,112 @@
 
 #include "catalog.h"
 
-/* Parameter ?9 of any statement is the current boot id, bound by
- * scCatalogStmt. (A named parameter would take the number of its first
- * appearance and could collide with an explicit ?1.) */
-#define BOOT_PARAM 9
+typedef enum {
+    P_BOOT,     /* the current boot id: bound by scCatalogStmt itself */
+    P_ID,
+    P_UUID,
+    P_POOL,     /* a pool's uuid */
+    P_NAME,
+    P_TYPE,
+    P_XML,
+    P_NOW,
+    P_STATE,
+    P_OP,
+    P_PID,
+    P_AUTOSTART,
+    P_TARGET_PATH,
+    P_TARGET_KEY,
+    P_SOURCE_KEY,
+    P_RUNTIME,
+    P_DIR,
+    P_TOKEN,
+    P_CAPACITY,
+    P_ALLOCATION,
+    P_AVAILABLE,
+    P_PHYSICAL,
+    P_KEY,
+    P_PATH,
+    P_FORMAT,
+    P_BACKING_PATH,
+    P_BACKING_FORMAT,
+    P_MODE,
+    P_UID,
+    P_GID,
+    P_ATIME,
+    P_MTIME,
+    P_CTIME,
+    P_BTIME,
+    P_SIG,
+    P_IDENT,
+    P_VALUE,
+    P_ACTOR,
+    P_POOL_NAME,
+    P_VOL_UUID,
+    P_VOL_NAME,
+    P_ACTION,
+    P_DETAIL,
+    P_ACTION2,
+    P_LAST
+} scParam;
+
+/* A prepared statement and the index of each of its named parameters (0:
+ * the statement has no such parameter). */
+typedef struct {
+    sqlite3_stmt *st;
+    signed char idx[P_LAST];
+} scStmt;
 
 /* Statement cache slots: each catalog*.c file owns a range. */
 enum {
-    SC_STMT_POOL_BASE = 0,
+    SC_STMT_EVENT = 0,
+    SC_STMT_POOL_BASE = 1,
     SC_STMT_VOL_BASE = 32,
-    SC_STMT_MAX = 96,
+    SC_STMT_SCAN_BASE = 80,
+    SC_STMT_MAX = 112,
 };
 
 struct scCatalog {
     sqlite3 *db;
     char *path;                    /* for messages */
-    char *boot_id;                 /* bound as ?9 */
+    char *boot_id;                 /* bound as :boot */
     bool readonly;
     int depth;                     /* transaction nesting */
     bool bulk;                     /* foreign keys off until the transaction ends */
     bool rollback;                 /* an inner level failed */
-    sqlite3_stmt *stmt[SC_STMT_MAX]; /* prepared on first use */
+    scStmt stmt[SC_STMT_MAX];      /* prepared on first use */
+    scStmt *walk;                  /* the statement of a walk in progress */
 };
 
 /* Failure injection for tests: when > 0, the Nth statement step from now
  * fails as if SQLite had. Not exported from the shared library. */
 extern int scCatalogFailCountdown;
 
-/* The statement for @slot, prepared from @sql on first use, reset, with
- * the boot id bound as ?9. NULL on error (reported). */
-sqlite3_stmt *scCatalogStmt(scCatalog *cat, int slot, const char *sql);
+/* The statement for @slot, prepared from @sql on first use, reset, its
+ * bindings cleared and :boot bound. NULL on error (reported). */
+scStmt *scCatalogStmt(scCatalog *cat, int slot, const char *sql);
+
+/* Bind parameter @p of @s (which must have it). Text and blobs must
+ * outlive the step (SQLITE_STATIC); NULL text and empty blobs bind NULL. */
+void scBindText(scStmt *s, scParam p, const char *value);
+void scBindInt(scStmt *s, scParam p, long long value);
+/* An integer where @known, else NULL. */
+void scBindIntOr(scStmt *s, scParam p, long long value, bool known);
+void scBindBlob(scStmt *s, scParam p, const void *data, size_t len);
 
 /* Step: SQLITE_ROW or SQLITE_DONE, or -1 with the error reported and the
  * statement reset. */
-int scCatalogStep(scCatalog *cat, sqlite3_stmt *st, const char *what);
+int scCatalogStep(scCatalog *cat, scStmt *s, const char *what);
+/* Step a statement that returns no row, then reset it: 0 or -1. */
+int scCatalogRun(scCatalog *cat, scStmt *s, const char *what);
 int scCatalogExec(scCatalog *cat, const char *sql, const char *what);
 void scCatalogReport(scCatalog *cat, int rc, const char *what);
 
 /* Column @col as a new string (NULL stays NULL): 0, or -1 on OOM. */
 int scCatalogColumnDup(sqlite3_stmt *st, int col, char **out);
-/* Bind @s, or NULL when @s is NULL (SQLITE_STATIC: @s must outlive the step). */
-void scCatalogBindText(sqlite3_stmt *st, int idx, const char *s);
+/* Column @col as an integer, @null_value when NULL. */
+long long scCatalogColumnInt(sqlite3_stmt *st, int col, long long null_value);
+/* Column @col as a blob copied into @buf (at most @max bytes); its length. */
+size_t scCatalogColumnBlob(sqlite3_stmt *st, int col, void *buf, size_t max);
 
 int64_t scCatalogNow(void);
 

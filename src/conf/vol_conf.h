@@ -12,6 +12,13 @@
 
 #include "pool_conf.h"
 
+/* Volume attributes (catalog table volume_attrs) that the volume XML
+ * shows; a backend records them, the core formats them. */
+#define SC_ATTR_COMPAT "compat"                 /* qcow2 <compat> */
+#define SC_ATTR_LAZY_REFCOUNTS "lazy_refcounts" /* "yes": qcow2 <features><lazy_refcounts/> */
+#define SC_ATTR_CLUSTER_SIZE "cluster_size"     /* bytes: <clusterSize> */
+#define SC_ATTR_ENCRYPTION "encryption"         /* "aes" or "luks" */
+
 /* Parse flags. */
 typedef enum {
     SC_VOL_XML_PARSE_NO_CAPACITY = 1 << 0,  /* <capacity> may be absent (clone) */

@@ -1,5 +1,8 @@
 /*
- * pool.c: the public storage pool calls.
+ * pool.c: the public storage pool calls that the catalog answers alone:
+ * handles, lookups, listings, definitions, autostart and getters. The
+ * calls that act on storage (build, start, stop, delete, refresh) are in
+ * pool_ops.c.
  *
  * Every entry is thin, as in libvirt's libvirt-storage.c: clear the last
  * error, check the handle and flags, lock the connection, do the work
@@ -11,10 +14,11 @@
 
 #include <stdio.h>
 
-#include "connect.h"
 #include "conf/pool_conf.h"
-#include "util/util.h"
+#include "journal.h"
+#include "pool.h"
 #include "reconcile.h"
+#include "util/util.h"
 
 /* ---- handles ---------------------------------------------------------- */
 
@@ -67,17 +71,14 @@ scStoragePoolCheck(scStoragePool *pool, const char *func)
     return true;
 }
 
-/* Checks @pool and its connection; on success the connection is locked. */
-static bool
-pool_enter(scStoragePool *pool, const char *func, bool write)
+bool
+scPoolEnter(scStoragePool *pool, const char *func, bool write)
 {
     return scStoragePoolCheck(pool, func) && scConnectEnter(pool->conn, func, write);
 }
 
-/* The pool's catalog row; a pool undefined behind the handle's back is
- * SC_ERR_NO_STORAGE_POOL. Returns 0 or -1. */
-static int
-pool_row(scStoragePool *pool, scCatalogPool *row)
+int
+scPoolRow(scStoragePool *pool, scCatalogPool *row)
 {
     int r = scCatalogPoolGet(pool->conn->catalog, SC_POOL_BY_UUID, pool->uuidstr, row);
 
@@ -87,8 +88,8 @@ pool_row(scStoragePool *pool, scCatalogPool *row)
     return r > 0 ? 0 : -1;
 }
 
-static bool
-row_is_active(const scCatalogPool *row)
+bool
+scPoolRowIsActive(const scCatalogPool *row)
 {
     return row->state != SC_STORAGE_POOL_INACTIVE;
 }
@@ -191,7 +192,7 @@ pool_matches(const scCatalogPool *row, unsigned int flags)
     int type = scPoolTypeFromString(row->type);
 
     if (flags & active_bits &&
-        !(flags & (row_is_active(row) ? SC_CONNECT_LIST_STORAGE_POOLS_ACTIVE
+        !(flags & (scPoolRowIsActive(row) ? SC_CONNECT_LIST_STORAGE_POOLS_ACTIVE
                                       : SC_CONNECT_LIST_STORAGE_POOLS_INACTIVE)))
         return false;
     /* Every storcat pool is persistent. */
@@ -334,7 +335,7 @@ check_duplicates(scCatalog *cat, const scPoolDef *def, const char *uuid, const c
         return -1;
     if (r > 0) {
         bool same_name = strcmp(row.name, def->name) == 0;
-        bool active = row_is_active(&row);
+        bool active = scPoolRowIsActive(&row);
         if (!same_name)
             scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_POOL_EXISTS,
                           "pool '%s' is already defined with uuid '%s' as pool '%s'",
@@ -459,7 +460,7 @@ scStoragePoolDefineXML(scConnectPtr conn, const char *xml, unsigned int flags)
     return pool;
 }
 
-/* ---- state changes ------------------------------------------------------ */
+/* ---- definitions changed ------------------------------------------------ */
 
 /* Run @change on @pool's row inside one transaction, with an event named
  * @action. @change returns 0 or -1 (error reported). */
@@ -475,7 +476,7 @@ pool_transact(scStoragePool *pool, const char *action, PoolChange change, void *
 
     if (scCatalogBegin(cat) < 0)
         return -1;
-    if (pool_row(pool, &row) == 0 && change(pool, &row, opaque) == 0 &&
+    if (scPoolRow(pool, &row) == 0 && change(pool, &row, opaque) == 0 &&
         scCatalogEventAdd(cat, pool->conn->actor, pool->uuidstr, pool->name, action, detail) == 0)
         ok = true;
     if (scCatalogEnd(cat, ok) < 0)
@@ -487,7 +488,9 @@ pool_transact(scStoragePool *pool, const char *action, PoolChange change, void *
 static int
 change_undefine(scStoragePool *pool, scCatalogPool *row, void *opaque)
 {
-    if (row_is_active(row)) {
+    if (scPoolBusy(row))
+        return -1;
+    if (scPoolRowIsActive(row)) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                       "pool '%s' is active: stop it before undefining it", pool->name);
         return -1;
@@ -501,239 +504,9 @@ scStoragePoolUndefine(scStoragePoolPtr pool)
     int ret;
 
     scResetLastError();
-    if (!pool_enter(pool, __func__, true))
+    if (!scPoolEnter(pool, __func__, true))
         return -1;
     ret = pool_transact(pool, "pool-undefine", change_undefine, NULL, NULL);
-    scConnectUnlock(pool->conn);
-    return ret;
-}
-
-/* The backend of @row's type; "unsupported" if this storcat has none. */
-static const scBackend *
-row_backend(const scCatalogPool *row, const char *verb)
-{
-    int type = scPoolTypeFromString(row->type);
-    const scBackend *be = type < 0 ? NULL : scBackendForType(type);
-
-    if (!be || !be->start)
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
-                      "pool '%s': cannot %s a '%s' pool: its backend is not supported yet "
-                      "in storcat %s", row->name, verb, row->type, PACKAGE_VERSION);
-    return be && be->start ? be : NULL;
-}
-
-static scPoolDef *
-row_def(const scCatalogPool *row)
-{
-    scPoolDef *def = scPoolDefParseString(row->xml);
-
-    if (!def) {
-        _cleanup_free_ char *why = scStrdup(scGetLastErrorMessage());
-        scReportError(SC_FROM_CATALOG, SC_ERR_INTERNAL_ERROR,
-                      "pool '%s': the definition stored in the catalog does not parse: %s",
-                      row->name, why ? why : "?");
-    }
-    return def;
-}
-
-typedef struct {
-    unsigned int build_flags; /* build first, with these flags (start) */
-    bool build;
-} StartArgs;
-
-static int
-change_start(scStoragePool *pool, scCatalogPool *row, void *opaque)
-{
-    const StartArgs *args = opaque;
-    _cleanup_(scPoolDefFreep) scPoolDef *def = NULL;
-    _cleanup_free_ char *target_real = NULL;
-    scCatalog *cat = pool->conn->catalog;
-    const scBackend *be;
-
-    if (row_is_active(row)) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID, "pool '%s' is already active",
-                      pool->name);
-        return -1;
-    }
-    if (!(be = row_backend(row, "start")) || !(def = row_def(row)))
-        return -1;
-    if (args->build && (!be->build ? 0 : be->build(def, args->build_flags)) < 0)
-        return -1;
-    if (be->start(def, &target_real) < 0)
-        return -1;
-    if (scCatalogPoolSetState(cat, pool->uuidstr, SC_STORAGE_POOL_RUNNING) < 0 ||
-        scCatalogPoolSetRuntime(cat, pool->uuidstr, target_real) < 0) {
-        /* Undo the start so that storage matches the rolled-back catalog. */
-        scErrorSaved *saved = scErrorSave();
-        if (be->stop)
-            be->stop(def);
-        scErrorRestore(&saved);
-        return -1;
-    }
-    return 0;
-}
-
-static int
-change_stop(scStoragePool *pool, scCatalogPool *row, void *opaque)
-{
-    _cleanup_(scPoolDefFreep) scPoolDef *def = NULL;
-    const scBackend *be;
-
-    if (!row_is_active(row)) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID, "pool '%s' is not active",
-                      pool->name);
-        return -1;
-    }
-    if (!(be = row_backend(row, "stop")) || !(def = row_def(row)))
-        return -1;
-    if (be->stop && be->stop(def) < 0)
-        return -1;
-    return scCatalogPoolSetState(pool->conn->catalog, pool->uuidstr, SC_STORAGE_POOL_INACTIVE);
-}
-
-/* Refresh an active pool (the connection is locked, no transaction). */
-static int
-pool_refresh(scStoragePool *pool)
-{
-    scActivePool ap;
-    scReconcileStats stats;
-    int r;
-
-    if (scActivePoolLoad(pool->conn, pool->uuidstr, "refresh it", &ap) < 0)
-        return -1;
-    r = scReconcilePool(pool->conn, &ap, &stats);
-    scActivePoolClear(&ap);
-    return r;
-}
-
-#define START_BUILD_FLAGS                                                    \
-    (SC_STORAGE_POOL_CREATE_WITH_BUILD | SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE |  \
-     SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE)
-
-int
-scStoragePoolCreate(scStoragePoolPtr pool, unsigned int flags)
-{
-    StartArgs args = { 0 };
-    int ret;
-
-    scResetLastError();
-    if (scCheckFlags(flags, START_BUILD_FLAGS) < 0 || !pool_enter(pool, __func__, true))
-        return -1;
-    if ((flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE) &&
-        (flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE)) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
-                      "pool '%s': build with overwrite and without overwrite are exclusive",
-                      pool->name);
-        scConnectUnlock(pool->conn);
-        return -1;
-    }
-    args.build = flags != 0;
-    args.build_flags = (flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE ? SC_STORAGE_POOL_BUILD_OVERWRITE : 0) |
-                       (flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE ? SC_STORAGE_POOL_BUILD_NO_OVERWRITE : 0);
-    ret = pool_transact(pool, "pool-start", change_start, &args, NULL);
-    /* A started pool is refreshed, as libvirt does; if that fails, it is
-     * stopped again and the start fails. */
-    if (ret == 0 && pool_refresh(pool) < 0) {
-        scErrorSaved *saved = scErrorSave();
-        pool_transact(pool, "pool-destroy", change_stop, NULL, "refresh after start failed");
-        scErrorRestore(&saved);
-        ret = -1;
-    }
-    scConnectUnlock(pool->conn);
-    return ret;
-}
-
-int
-scStoragePoolDestroy(scStoragePoolPtr pool)
-{
-    int ret;
-
-    scResetLastError();
-    if (!pool_enter(pool, __func__, true))
-        return -1;
-    ret = pool_transact(pool, "pool-destroy", change_stop, NULL, NULL);
-    scConnectUnlock(pool->conn);
-    return ret;
-}
-
-int
-scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags)
-{
-    int ret;
-
-    scResetLastError();
-    if (scCheckFlags(flags, 0) < 0 || !pool_enter(pool, __func__, true))
-        return -1;
-    ret = pool_refresh(pool);
-    scConnectUnlock(pool->conn);
-    return ret;
-}
-
-typedef struct {
-    bool build;         /* build, else delete */
-    unsigned int flags;
-} StorageArgs;
-
-/* Build or delete the storage of an inactive pool. */
-static int
-change_storage(scStoragePool *pool, scCatalogPool *row, void *opaque)
-{
-    const StorageArgs *args = opaque;
-    _cleanup_(scPoolDefFreep) scPoolDef *def = NULL;
-    const scBackend *be;
-
-    if (row_is_active(row)) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                      "pool '%s' is active: stop it first", pool->name);
-        return -1;
-    }
-    if (!(be = row_backend(row, args->build ? "build" : "delete")) || !(def = row_def(row)))
-        return -1;
-    if (args->build)
-        return be->build ? be->build(def, args->flags) : 0;
-    if (!be->delete_pool) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
-                      "pool '%s': '%s' pools cannot be deleted", pool->name, row->type);
-        return -1;
-    }
-    return be->delete_pool(def, args->flags);
-}
-
-int
-scStoragePoolBuild(scStoragePoolPtr pool, unsigned int flags)
-{
-    StorageArgs args = { true, flags };
-    int ret;
-
-    scResetLastError();
-    if (scCheckFlags(flags, SC_STORAGE_POOL_BUILD_REPAIR | SC_STORAGE_POOL_BUILD_RESIZE |
-                                SC_STORAGE_POOL_BUILD_NO_OVERWRITE |
-                                SC_STORAGE_POOL_BUILD_OVERWRITE) < 0 ||
-        !pool_enter(pool, __func__, true))
-        return -1;
-    if ((flags & SC_STORAGE_POOL_BUILD_OVERWRITE) && (flags & SC_STORAGE_POOL_BUILD_NO_OVERWRITE)) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
-                      "pool '%s': build with overwrite and without overwrite are exclusive",
-                      pool->name);
-        ret = -1;
-    } else {
-        ret = pool_transact(pool, "pool-build", change_storage, &args, NULL);
-    }
-    scConnectUnlock(pool->conn);
-    return ret;
-}
-
-int
-scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags)
-{
-    StorageArgs args = { false, flags };
-    int ret;
-
-    scResetLastError();
-    if (scCheckFlags(flags, SC_STORAGE_POOL_DELETE_ZEROED) < 0 ||
-        !pool_enter(pool, __func__, true))
-        return -1;
-    ret = pool_transact(pool, "pool-delete", change_storage, &args, NULL);
     scConnectUnlock(pool->conn);
     return ret;
 }
@@ -751,7 +524,7 @@ scStoragePoolSetAutostart(scStoragePoolPtr pool, int autostart)
     int ret;
 
     scResetLastError();
-    if (!pool_enter(pool, __func__, true))
+    if (!scPoolEnter(pool, __func__, true))
         return -1;
     ret = pool_transact(pool, "pool-autostart", change_autostart, &on,
                         on ? "enabled" : "disabled");
@@ -767,9 +540,9 @@ pool_read(scStoragePool *pool, const char *func, scCatalogPool *row)
 {
     int r;
 
-    if (!pool_enter(pool, func, false))
+    if (!scPoolEnter(pool, func, false))
         return -1;
-    r = pool_row(pool, row);
+    r = scPoolRow(pool, row);
     scConnectUnlock(pool->conn);
     return r;
 }
@@ -783,7 +556,7 @@ scStoragePoolIsActive(scStoragePoolPtr pool)
     scResetLastError();
     if (pool_read(pool, __func__, &row) < 0)
         return -1;
-    active = row_is_active(&row);
+    active = scPoolRowIsActive(&row);
     scCatalogPoolClear(&row);
     return active;
 }
@@ -803,7 +576,7 @@ scStoragePoolIsPersistent(scStoragePoolPtr pool)
 static void
 row_info(const scCatalogPool *row, scStoragePoolInfo *info)
 {
-    bool active = row_is_active(row);
+    bool active = scPoolRowIsActive(row);
 
     info->state = row->state;
     info->capacity = active ? row->capacity : 0;
@@ -823,7 +596,7 @@ scStoragePoolGetXMLDesc(scStoragePoolPtr pool, unsigned int flags)
     if (scCheckFlags(flags, SC_STORAGE_XML_INACTIVE) < 0 || pool_read(pool, __func__, &row) < 0)
         return NULL;
     row_info(&row, &info);
-    def = row_def(&row);
+    def = scPoolRowDef(&row);
     scCatalogPoolClear(&row);
     if (!def)
         return NULL;

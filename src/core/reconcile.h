@@ -1,21 +1,22 @@
 /*
  * reconcile.h: how the catalog follows storage (DESIGN §4): a whole pool
  * (refresh) or a single volume (a path lookup that missed, the result of a
- * volume operation).
+ * volume operation). The policy lives here: which change is which event,
+ * what is a rename, what an interrupted operation becomes.
  */
 #ifndef SC_RECONCILE_H
 #define SC_RECONCILE_H
 
-#include "connect.h"
 #include "backends/backend.h"
+#include "connect.h"
 
 /* A started pool, as the core hands it to its backend. */
 typedef struct {
-    scCatalogPool row;     /* the catalog row (uuid, name, state, ...) */
+    scCatalogPool row;     /* the catalog row (uuid, name, state, runtime, ...) */
     scPoolDef *def;        /* the parsed definition */
     const scBackend *be;   /* its backend */
-    char *target_real;     /* resolved target directory */
-    scPoolCtx ctx;         /* { def, target_real } for the backend */
+    scPoolRuntime rt;      /* what its start returned, from the catalog */
+    scPoolCtx ctx;         /* { def, &rt } for the backend */
 } scActivePool;
 
 /* Load pool @uuid for an operation that needs it active (@verb names the
@@ -23,34 +24,43 @@ typedef struct {
 int scActivePoolLoad(scConnect *conn, const char *uuid, const char *verb, scActivePool *ap);
 void scActivePoolClear(scActivePool *ap);
 
+/* The backend of a pool row's type; NULL with "not supported yet" reported
+ * (naming @verb) when this storcat has none. */
+const scBackend *scPoolRowBackend(const scCatalogPool *row, const char *verb);
+/* The definition stored in a pool row; NULL (reported) if it does not parse. */
+scPoolDef *scPoolRowDef(const scCatalogPool *row);
+
 /* The catalog columns of a backend record (borrowing its strings). */
 void scVolRecordToData(const scVolRecord *rec, scCatalogVolData *data);
 
+/* Counts of what a refresh changed. */
+typedef struct {
+    unsigned long long scanned, added, changed, renamed, missing, reappeared, purged;
+} scReconcileStats;
+
 /*
  * scReconcilePool:
- * Refresh the active pool @ap: scan, probe what changed, apply the
- * difference and the pool's sizes in one transaction. The caller holds the
- * connection lock and no transaction. Returns 0 or -1 (catalog unchanged).
+ * Refresh the active pool @ap: the backend discovers (inside one read
+ * snapshot of the catalog, so that a volume recorded meanwhile by another
+ * process is not taken for gone; no write lock), the differences and the
+ * pool's sizes are applied in one short write transaction. The caller
+ * holds the connection lock and no transaction. Returns 0 or -1 (catalog
+ * unchanged).
  */
 int scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats);
 
 /*
- * scReconcileVolume:
- * Record what storage says of volume @name of @ap now (inside the caller's
- * transaction): update its row (keeping its UUID), insert it (a new UUID,
- * into @uuid), or, when the entry is gone, mark it missing. @action names
- * the event. Returns 1 recorded, 0 gone, -1 error.
+ * scReconcileProbe / scReconcileRecord:
+ * What storage says of volume @name of @ap now: probe it (storage work, no
+ * transaction: 1 found into @rec, 0 gone, -1), then record that inside the
+ * caller's write transaction: update its row (keeping its UUID), insert it
+ * (a new UUID), or, when it is gone (@found 0), mark it missing. @action
+ * and @detail name the event. The UUID goes to @uuid. Returns 1 recorded,
+ * 0 gone, -1 error.
  */
-int scReconcileVolume(scConnect *conn, scActivePool *ap, const char *name, const char *action,
-                      const char *detail, char *uuid);
-
-/*
- * scJournalLive:
- * Whether the create or delete journaled by process @pid (in this boot if
- * @same_boot) as volume @uuid is still in progress. For this process's own
- * journals only the operations running now count (volume.c keeps them): a
- * journal its failed catalog write left behind is not live.
- */
-bool scJournalLive(long long pid, bool same_boot, const char *uuid);
+int scReconcileProbe(scActivePool *ap, const char *name, scVolRecord *rec);
+int scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found,
+                      const scVolRecord *rec, const char *action, const char *detail,
+                      char *uuid);
 
 #endif /* SC_RECONCILE_H */

@@ -2,70 +2,46 @@
  * vol_ops.c: the storage volume calls that change storage: create, clone,
  * delete, wipe, resize, upload and download.
  *
- * Changes go to storage through the pool's backend and are recorded with
- * an event; creation and deletion are journaled (a 'creating'/'deleting'
- * row is committed before storage is touched), so a crash between the two
- * is repaired by the next refresh.
+ * Each is journaled, acted and recorded (DESIGN §5). A short transaction
+ * journals the operation in the volume's row as this process's: a new
+ * volume is a 'creating' row with the name, key and path the backend
+ * planned; a delete turns the row 'deleting'; a wipe, resize or upload
+ * sets its `op`. The backend then works with no transaction open; what
+ * storage says afterwards is probed, still outside any transaction, and a
+ * second short transaction records it with its event and ends the
+ * journal. Another process meanwhile is refused the same volume (busy),
+ * not the catalog; a crash in between is settled by the next refresh.
  */
 #include <config.h>
 
 #include <limits.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <unistd.h>
 
 #include "conf/vol_conf.h"
+#include "journal.h"
+#include "pool.h"
 #include "reconcile.h"
 #include "util/util.h"
 #include "volume.h"
 
-/* ---- journals in flight ------------------------------------------------- */
-
-/* The creates and deletes this process is running now, by volume UUID: a
- * refresh in this process must tell them from journals that a failed
- * catalog write left behind (same pid, but no longer in progress). */
-#define INFLIGHT_MAX 64
-
-static pthread_mutex_t inflight_lock = PTHREAD_MUTEX_INITIALIZER;
-static char inflight[INFLIGHT_MAX][SC_UUID_STRING_BUFLEN];
-static bool inflight_overflow; /* more at once than INFLIGHT_MAX: assume live */
-
-static void
-inflight_set(const char *uuid, bool on)
+/* Refuse to change volumes of a pool that another process is stopping,
+ * deleting or building (inside the journal's transaction). 0 or -1. */
+static int
+check_pool_idle(scConnect *conn, const char *pool_uuid)
 {
-    pthread_mutex_lock(&inflight_lock);
-    for (size_t i = 0; i < INFLIGHT_MAX; i++) {
-        if (on ? inflight[i][0] == '\0' : strcmp(inflight[i], uuid) == 0) {
-            if (on)
-                memcpy(inflight[i], uuid, SC_UUID_STRING_BUFLEN);
-            else
-                inflight[i][0] = '\0';
-            pthread_mutex_unlock(&inflight_lock);
-            return;
-        }
-    }
-    if (on)
-        inflight_overflow = true;
-    pthread_mutex_unlock(&inflight_lock);
-}
+    scCatalogPool row;
+    int r = scCatalogPoolGet(conn->catalog, SC_POOL_BY_UUID, pool_uuid, &row);
 
-bool
-scJournalLive(long long pid, bool same_boot, const char *uuid)
-{
-    bool live = false;
-
-    if (!same_boot || pid <= 0)
-        return false;
-    if (pid != (long long) getpid())
-        return kill((pid_t) pid, 0) == 0 || errno == EPERM;
-    pthread_mutex_lock(&inflight_lock);
-    live = inflight_overflow;
-    for (size_t i = 0; !live && i < INFLIGHT_MAX; i++)
-        live = uuid && strcmp(inflight[i], uuid) == 0;
-    pthread_mutex_unlock(&inflight_lock);
-    return live;
+    if (r == 0)
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_POOL,
+                      "pool with uuid '%s' is no longer defined", pool_uuid);
+    if (r > 0 && (row.op == SC_POOL_OP_NONE || row.op == SC_POOL_OP_STARTING || !scPoolBusy(&row)))
+        r = 0;
+    else
+        r = -1;
+    scCatalogPoolClear(&row);
+    return r;
 }
 
 /* ---- creating ----------------------------------------------------------- */
@@ -74,33 +50,46 @@ scJournalLive(long long pid, bool same_boot, const char *uuid)
     (SC_STORAGE_VOL_CREATE_PREALLOC_METADATA | SC_STORAGE_VOL_CREATE_REFLINK |   \
      SC_STORAGE_VOL_CREATE_VALIDATE)
 
-/* Journal the new volume @uuid as 'creating' (its own committed
- * transaction), in place of a missing volume of the same name, which is
- * returned in @replaced (cleared if none) so that a failed create can put
- * it back. Returns 0 or -1. */
+/* The catalog columns of a row (borrowing its strings): to put back a
+ * missing volume that a failed create had replaced. */
+static void
+row_to_data(const scCatalogVol *row, scCatalogVolData *d)
+{
+    *d = (scCatalogVolData) {
+        .name = row->name, .key = row->key, .path = row->path, .type = row->type,
+        .format = row->format, .capacity = row->capacity, .allocation = row->allocation,
+        .physical = row->physical, .backing_path = row->backing_path,
+        .backing_format = row->backing_format, .mode = row->mode, .uid = row->uid,
+        .gid = row->gid, .atime_ns = row->atime_ns, .mtime_ns = row->mtime_ns,
+        .ctime_ns = row->ctime_ns, .btime_ns = row->btime_ns,
+        .sig = row->sig_len ? row->sig : NULL, .sig_len = row->sig_len,
+        .ident = row->ident_len ? row->ident : NULL, .ident_len = row->ident_len,
+    };
+}
+
+/* Journal the new volume @uuid as 'creating', with what the backend
+ * planned (its own committed transaction), in place of a missing volume
+ * of the same name, which is returned in @replaced (cleared if none) so
+ * that a failed create can put it back. Returns 0 or -1. */
 static int
-journal_create(scConnect *conn, scActivePool *ap, const scVolDef *def, const char *uuid,
+journal_create(scConnect *conn, scActivePool *ap, const scVolRecord *plan, const char *uuid,
                scCatalogVol *replaced)
 {
     scCatalog *cat = conn->catalog;
-    _cleanup_free_ char *path = NULL;
+    scCatalogVolData d;
     bool ok = false;
     int r;
 
     memset(replaced, 0, sizeof(*replaced));
-    if (!ap->target_real || !(path = scAsprintf("%s/%s", ap->target_real, def->name)))
-        return -1;
-    scCatalogVolData d = { .name = def->name, .key = path, .path = path,
-                           .type = SC_STORAGE_VOL_FILE, .format = def->format,
-                           .capacity = def->capacity, .allocation = def->allocation,
-                           .mode = -1, .uid = -1, .gid = -1, .dev = -1, .ino = -1, .size = -1 };
+    scVolRecordToData(plan, &d);
     if (scCatalogBegin(cat) < 0)
         return -1;
-    if ((r = scCatalogVolGetByName(cat, ap->row.uuid, def->name, replaced)) < 0)
+    if (check_pool_idle(conn, ap->row.uuid) < 0 ||
+        (r = scCatalogVolGetByName(cat, ap->row.uuid, plan->name, replaced)) < 0)
         goto end;
     if (r > 0 && replaced->state != SC_STORAGE_VOL_STATE_MISSING) {
         scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_VOL_EXISTS,
-                      "volume '%s' already exists in pool '%s'", def->name, ap->row.name);
+                      "volume '%s' already exists in pool '%s'", plan->name, ap->row.name);
         goto end;
     }
     if ((r > 0 && scCatalogVolDelete(cat, replaced->uuid) < 0) ||
@@ -113,30 +102,6 @@ end:
     if (!ok)
         scCatalogVolClear(replaced);
     return ok ? 0 : -1;
-}
-
-/* The catalog columns of a row (borrowing its strings). */
-static void
-row_to_data(const scCatalogVol *row, scCatalogVolData *d)
-{
-    memset(d, 0, sizeof(*d));
-    d->name = row->name;
-    d->key = row->key;
-    d->path = row->path;
-    d->type = row->type;
-    d->format = row->format;
-    d->capacity = row->capacity;
-    d->allocation = row->allocation;
-    d->backing_path = row->backing_path;
-    d->backing_format = row->backing_format;
-    d->mode = row->mode;
-    d->uid = row->uid;
-    d->gid = row->gid;
-    d->dev = row->dev;
-    d->ino = row->ino;
-    d->size = row->size;
-    d->mtime_ns = row->mtime_ns;
-    d->ctime_ns = row->ctime_ns;
 }
 
 /* After the backend ran: record the volume (present), or, when the
@@ -182,73 +147,132 @@ parse_vol(scActivePool *ap, const char *xml, unsigned int parse_flags)
     return def;
 }
 
-/* The common path of CreateXML and CreateXMLFrom. */
-static scStorageVol *
-create_volume(scStoragePool *pool, const char *xml, scStorageVol *src, unsigned int flags)
+/* What a create needs besides its pool: the definition, and for a clone
+ * the source's pool and record. */
+typedef struct {
+    scVolDef *def;
+    scActivePool src_ap;
+    scCatalogVol src_row;
+    scVolRecord src_rec;
+    char *detail;
+} CreateArgs;
+
+static void
+create_args_clear(CreateArgs *a)
 {
-    _cleanup_(scVolDefFreep) scVolDef *def = NULL;
-    scActivePool ap, src_ap = { 0 };
-    scConnectProgress prog = { pool->conn, "clone" };
+    scVolDefFree(a->def);
+    scActivePoolClear(&a->src_ap);
+    scCatalogVolClear(&a->src_row);
+    scVolRecordClear(&a->src_rec);
+    free(a->detail);
+}
+
+static int
+create_args_load(scStoragePool *pool, scActivePool *ap, const char *xml, scStorageVol *src,
+                 CreateArgs *a)
+{
+    memset(a, 0, sizeof(*a));
+    scVolRecordInit(&a->src_rec);
+    if (!(a->def = parse_vol(ap, xml, src ? SC_VOL_XML_PARSE_NO_CAPACITY : 0)))
+        return -1;
+    if (src) {
+        if (scVolRow(src, &a->src_row) < 0 ||
+            scActivePoolLoad(pool->conn, a->src_row.pool_uuid, "clone its volumes", &a->src_ap) < 0 ||
+            scVolRowRecord(pool->conn, &a->src_row, &a->src_rec) < 0)
+            return -1;
+        if (a->src_row.state != SC_STORAGE_VOL_STATE_PRESENT) {
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                          "volume '%s' is %s: it cannot be cloned", a->src_row.name,
+                          scVolStateToString(a->src_row.state));
+            return -1;
+        }
+        if (!(a->detail = scAsprintf("cloned from '%s'", a->src_row.path)))
+            return -1;
+    }
+    if (src ? !ap->be->vol_build_from : !ap->be->vol_build || !ap->be->vol_plan) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
+                      "pool '%s': '%s' pools cannot %s volumes", ap->row.name, ap->row.type,
+                      src ? "clone" : "create");
+        return -1;
+    }
+    return 0;
+}
+
+/* Build the journaled volume @uuid and record it; a failure at any step
+ * leaves storage and the catalog as they were. */
+static scStorageVol *
+build_volume(scStoragePool *pool, scActivePool *ap, CreateArgs *a, bool clone,
+             const char *uuid, unsigned int flags, scVolRecord *rec)
+{
+    scConnectProgress prog = { pool->conn, clone ? "clone" : "create" };
     scProgress progress = { scConnectProgressReport, &prog };
-    scVolRecord rec = { 0 }, src_rec = { 0 };
-    scCatalogVol src_row = { 0 }, replaced = { 0 };
-    unsigned char raw[SC_UUID_BUFLEN];
-    char uuid[SC_UUID_STRING_BUFLEN];
+    scVolRecord plan;
+    scCatalogVol replaced = { 0 };
     scStorageVol *vol = NULL;
-    _cleanup_free_ char *detail = NULL;
     int r;
 
-    if (scActivePoolLoad(pool->conn, pool->uuidstr, "create volumes in it", &ap) < 0)
-        return NULL;
-    if (!(def = parse_vol(&ap, xml, src ? SC_VOL_XML_PARSE_NO_CAPACITY : 0)))
+    scVolRecordInit(&plan);
+    if (ap->be->vol_plan(&ap->ctx, a->def, &plan) < 0)
         goto out;
-    if (src) {
-        if (scVolRow(src, &src_row) < 0 ||
-            scActivePoolLoad(pool->conn, src_row.pool_uuid, "clone its volumes", &src_ap) < 0 ||
-            scVolRowRecord(pool->conn, &src_row, &src_rec) < 0)
-            goto out;
-        if (!(detail = scAsprintf("cloned from '%s'", src_row.path)))
-            goto out;
-    }
-    if (src ? !ap.be->vol_create_from : !ap.be->vol_create) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
-                      "pool '%s': '%s' pools cannot create volumes", ap.row.name, ap.row.type);
+    if (!plan.name || !plan.key || !plan.path || strcmp(plan.name, a->def->name) != 0) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
+                      "pool '%s': its backend planned volume '%s' without a name, key or path",
+                      ap->row.name, a->def->name);
         goto out;
     }
-    /* In flight from before its journal exists until after it is settled. */
-    scUUIDGenerate(raw);
-    scUUIDFormat(raw, uuid);
-    inflight_set(uuid, true);
-    if (journal_create(pool->conn, &ap, def, uuid, &replaced) < 0)
-        goto done;
-    r = src ? ap.be->vol_create_from(&ap.ctx, def, &src_ap.ctx, &src_rec, flags, &progress, &rec)
-            : ap.be->vol_create(&ap.ctx, def, flags, &rec);
+    if (journal_create(pool->conn, ap, &plan, uuid, &replaced) < 0)
+        goto out;
+    r = clone ? ap->be->vol_build_from(&ap->ctx, a->def, &a->src_ap.ctx, &a->src_rec, flags,
+                                       &progress, rec)
+              : ap->be->vol_build(&ap->ctx, a->def, flags, &progress, rec);
     if (r < 0) {
         scErrorSaved *saved = scErrorSave();
-        journal_finish(pool->conn, &ap, uuid, NULL, NULL, NULL, &replaced);
+        journal_finish(pool->conn, ap, uuid, NULL, NULL, NULL, &replaced);
         scErrorRestore(&saved);
-        goto done;
+        goto out;
     }
-    if (journal_finish(pool->conn, &ap, uuid, &rec, src ? "vol-clone" : "vol-create", detail,
+    if (journal_finish(pool->conn, ap, uuid, rec, clone ? "vol-clone" : "vol-create", a->detail,
                        NULL) < 0) {
         /* The volume exists but could not be recorded: remove it, so
          * that a failed call leaves storage as it was. */
         scErrorSaved *saved = scErrorSave();
-        if (ap.be->vol_delete)
-            ap.be->vol_delete(&ap.ctx, &rec, 0);
-        journal_finish(pool->conn, &ap, uuid, NULL, NULL, NULL, &replaced);
+        if (ap->be->vol_delete)
+            ap->be->vol_delete(&ap->ctx, rec, 0);
+        journal_finish(pool->conn, ap, uuid, NULL, NULL, NULL, &replaced);
         scErrorRestore(&saved);
-        goto done;
+        goto out;
     }
-    vol = scVolNew(pool->conn, uuid, rec.name, rec.key);
-done:
-    inflight_set(uuid, false);
+    vol = scVolNew(pool->conn, uuid, rec->name, rec->key);
 out:
     scCatalogVolClear(&replaced);
+    scVolRecordClear(&plan);
+    return vol;
+}
+
+/* The common path of CreateXML and CreateXMLFrom. */
+static scStorageVol *
+create_volume(scStoragePool *pool, const char *xml, scStorageVol *src, unsigned int flags)
+{
+    unsigned char raw[SC_UUID_BUFLEN];
+    char uuid[SC_UUID_STRING_BUFLEN];
+    scStorageVol *vol = NULL;
+    scActivePool ap;
+    scVolRecord rec;
+    CreateArgs a;
+
+    if (scActivePoolLoad(pool->conn, pool->uuidstr, "create volumes in it", &ap) < 0)
+        return NULL;
+    scVolRecordInit(&rec);
+    if (create_args_load(pool, &ap, xml, src, &a) == 0) {
+        /* In flight from before its journal exists until it is settled. */
+        scUUIDGenerate(raw);
+        scUUIDFormat(raw, uuid);
+        scJournalBegin(uuid);
+        vol = build_volume(pool, &ap, &a, src != NULL, uuid, flags, &rec);
+        scJournalEnd(uuid);
+    }
     scVolRecordClear(&rec);
-    scVolRecordClear(&src_rec);
-    scCatalogVolClear(&src_row);
-    scActivePoolClear(&src_ap);
+    create_args_clear(&a);
     scActivePoolClear(&ap);
     return vol;
 }
@@ -296,108 +320,162 @@ scStorageVolCreateXMLFrom(scStoragePoolPtr pool, const char *xml, scStorageVolPt
 
 /* ---- changing ----------------------------------------------------------- */
 
-/* What a volume operation gets: its pool (active), row and record. */
+/* An operation on one volume: its pool (active), row and record. */
 typedef struct {
+    scStorageVol *vol;
     scActivePool ap;
     scCatalogVol row;
     scVolRecord rec;
+    bool journaled;
 } VolOp;
 
 static void
 vol_op_clear(VolOp *op)
 {
+    if (op->journaled)
+        scJournalEnd(op->row.uuid);
     scActivePoolClear(&op->ap);
     scCatalogVolClear(&op->row);
     scVolRecordClear(&op->rec);
 }
 
-/* Load what operation @verb on @vol needs; the slot @slot of the backend
- * must exist. The volume must be present. Returns 0 or -1. */
+/* Is the volume of @row free for a change? Reported if not. */
 static int
-vol_op_load(scStorageVol *vol, const char *verb, VolOp *op, size_t slot_offset)
+check_idle(const scStorageVol *vol, const scCatalogVol *row, const char *pool_name)
 {
-    memset(op, 0, sizeof(*op));
-    if (scVolRow(vol, &op->row) < 0 ||
-        scActivePoolLoad(vol->conn, op->row.pool_uuid, verb, &op->ap) < 0)
+    if (row->state != SC_STORAGE_VOL_STATE_PRESENT) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "volume '%s' is %s: refresh pool '%s' first", vol->name,
+                      scVolStateToString(row->state), pool_name);
+        return -1;
+    }
+    if (row->op && scJournalLive(row->op_pid, row->op_this_boot, row->uuid)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "volume '%s' is busy: process %lld is %s it", vol->name, row->op_pid,
+                      row->op);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Load what operation @verb on @vol needs (the backend's slot at
+ * @slot_offset must exist) and journal it: @op ("wiping", ...) on the
+ * volume, or, with @op NULL, the row 'deleting'. Returns 0 or -1.
+ */
+static int
+vol_op_begin(scStorageVol *vol, const char *verb, size_t slot_offset, const char *op, VolOp *o)
+{
+    scCatalog *cat = vol->conn->catalog;
+    bool ok = false;
+
+    memset(o, 0, sizeof(*o));
+    o->vol = vol;
+    scVolRecordInit(&o->rec);
+    if (scVolRow(vol, &o->row) < 0 ||
+        scActivePoolLoad(vol->conn, o->row.pool_uuid, verb, &o->ap) < 0)
         goto error;
-    if (!*(void *const *) ((const char *) op->ap.be + slot_offset)) {
+    if (!*(void *const *) ((const char *) o->ap.be + slot_offset)) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
-                      "volume '%s': '%s' pools cannot %s volumes", vol->name, op->ap.row.type,
+                      "volume '%s': '%s' pools cannot %s volumes", vol->name, o->ap.row.type,
                       verb);
         goto error;
     }
-    if (op->row.state != SC_STORAGE_VOL_STATE_PRESENT) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                      "volume '%s' is %s: refresh pool '%s' first", vol->name,
-                      scVolStateToString(op->row.state), op->ap.row.name);
+    if (scCatalogBegin(cat) < 0)
+        goto error;
+    scCatalogVolClear(&o->row);
+    ok = scVolRow(vol, &o->row) == 0 && check_idle(vol, &o->row, o->ap.row.name) == 0 &&
+         check_pool_idle(vol->conn, o->row.pool_uuid) == 0 &&
+         (op ? scCatalogVolSetOp(cat, o->row.uuid, op)
+             : scCatalogVolSetState(cat, o->row.uuid, SC_STORAGE_VOL_STATE_DELETING)) == 0;
+    if (scCatalogEnd(cat, ok) < 0 || !ok)
+        goto error;
+    scJournalBegin(o->row.uuid);
+    o->journaled = true;
+    if (scVolRowRecord(vol->conn, &o->row, &o->rec) < 0) {
+        scErrorSaved *saved = scErrorSave();
+        if (scCatalogBegin(cat) == 0)
+            scCatalogEnd(cat, (op ? scCatalogVolSetOp(cat, o->row.uuid, NULL)
+                                  : scCatalogVolSetState(cat, o->row.uuid,
+                                                         SC_STORAGE_VOL_STATE_PRESENT)) == 0);
+        scErrorRestore(&saved);
         goto error;
     }
-    if (scVolRowRecord(vol->conn, &op->row, &op->rec) < 0)
-        goto error;
     return 0;
 error:
-    vol_op_clear(op);
+    vol_op_clear(o);
     return -1;
 }
-#define VOL_OP_LOAD(vol, verb, op, slot)                                     \
-    vol_op_load(vol, verb, op, offsetof(scBackend, slot))
+#define VOL_OP_BEGIN(vol, verb, slot, op, o)                                 \
+    vol_op_begin(vol, verb, offsetof(scBackend, slot), op, o)
 
-/* Record what storage says of the volume after an operation, with its
- * event; the operation's own error (if any) wins over this one's. */
+/* Record what storage says of the volume after an operation (probed
+ * before the transaction), with its event, ending the journal; the
+ * operation's own error (if any) wins over this one's. */
 static int
-vol_op_record(scStorageVol *vol, VolOp *op, const char *action, const char *detail, int result)
+vol_op_record(VolOp *o, const char *action, const char *detail, int result)
 {
-    scCatalog *cat = vol->conn->catalog;
+    scConnect *conn = o->vol->conn;
     scErrorSaved *saved = result < 0 ? scErrorSave() : NULL;
     char uuid[SC_UUID_STRING_BUFLEN];
+    scVolRecord rec;
+    int found = scReconcileProbe(&o->ap, o->row.name, &rec);
     bool ok = false;
 
-    if (scCatalogBegin(cat) == 0) {
-        ok = scReconcileVolume(vol->conn, &op->ap, op->row.name,
-                               result < 0 ? "vol-changed" : action,
-                               result < 0 ? "after a failed operation" : detail, uuid) >= 0;
-        if (scCatalogEnd(cat, ok) < 0)
+    if (scCatalogBegin(conn->catalog) == 0) {
+        /* Storage that cannot be read now: end the journal only (the
+         * volume has no signature: the next refresh reads it again). */
+        ok = found < 0 ? scCatalogVolSetOp(conn->catalog, o->row.uuid, NULL) == 0
+                       : scReconcileRecord(conn, &o->ap, o->row.name, found, &rec,
+                                           result < 0 ? "vol-changed" : action,
+                                           result < 0 ? "after a failed operation" : detail,
+                                           uuid) >= 0;
+        if (scCatalogEnd(conn->catalog, ok) < 0)
             ok = false;
     }
+    scVolRecordClear(&rec);
     if (saved)
         scErrorRestore(&saved);
-    return result < 0 || !ok ? -1 : 0;
+    return result < 0 || found < 0 || !ok ? -1 : 0;
 }
 
-/* Set the state of volume @uuid in a transaction of its own. 0 or -1. */
-static int
-set_state(scCatalog *cat, const char *uuid, int state)
+/* End the journal of an operation that did nothing (its arguments were
+ * refused), keeping the error. */
+static void
+vol_op_cancel(VolOp *o)
 {
-    int r;
+    scCatalog *cat = o->vol->conn->catalog;
+    scErrorSaved *saved = scErrorSave();
 
-    if (scCatalogBegin(cat) < 0)
-        return -1;
-    r = scCatalogVolSetState(cat, uuid, state);
-    return scCatalogEnd(cat, r == 0) < 0 || r < 0 ? -1 : 0;
+    if (scCatalogBegin(cat) == 0)
+        scCatalogEnd(cat, scCatalogVolSetOp(cat, o->row.uuid, NULL) == 0);
+    scErrorRestore(&saved);
 }
 
-/* Journal, act, record: a crash in between is finished by a refresh. */
+/* Journaled as 'deleting', act, record: a crash in between is finished
+ * by a refresh. */
 static int
-delete_volume(scStorageVol *vol, VolOp *op, unsigned int flags)
+delete_volume(VolOp *o, unsigned int flags)
 {
-    scCatalog *cat = vol->conn->catalog;
-    bool ok = false;
+    scConnect *conn = o->vol->conn;
+    scCatalog *cat = conn->catalog;
+    bool ok;
 
-    if (set_state(cat, op->row.uuid, SC_STORAGE_VOL_STATE_DELETING) < 0)
-        return -1;
-    if (op->ap.be->vol_delete(&op->ap.ctx, &op->rec, flags) < 0) {
+    if (o->ap.be->vol_delete(&o->ap.ctx, &o->rec, flags) < 0) {
         /* Storage is as it was: so is the catalog (best effort; a stale
          * journal is settled by the next refresh). */
         scErrorSaved *saved = scErrorSave();
-        set_state(cat, op->row.uuid, SC_STORAGE_VOL_STATE_PRESENT);
+        if (scCatalogBegin(cat) == 0)
+            scCatalogEnd(cat, scCatalogVolSetState(cat, o->row.uuid,
+                                                   SC_STORAGE_VOL_STATE_PRESENT) == 0);
         scErrorRestore(&saved);
         return -1;
     }
     if (scCatalogBegin(cat) < 0)
         return -1;
-    ok = scCatalogVolDelete(cat, op->row.uuid) == 0 &&
-         scCatalogVolEventAdd(cat, vol->conn->actor, op->ap.row.uuid, op->ap.row.name,
-                              op->row.uuid, op->row.name, "vol-delete",
+    ok = scCatalogVolDelete(cat, o->row.uuid) == 0 &&
+         scCatalogVolEventAdd(cat, conn->actor, o->ap.row.uuid, o->ap.row.name, o->row.uuid,
+                              o->row.name, "vol-delete",
                               flags & SC_STORAGE_VOL_DELETE_ZEROED ? "zeroed first" : NULL) == 0;
     if (scCatalogEnd(cat, ok) < 0)
         ok = false;
@@ -407,7 +485,7 @@ delete_volume(scStorageVol *vol, VolOp *op, unsigned int flags)
 int
 scStorageVolDelete(scStorageVolPtr vol, unsigned int flags)
 {
-    VolOp op;
+    VolOp o;
     int r = -1;
 
     scResetLastError();
@@ -417,11 +495,9 @@ scStorageVolDelete(scStorageVolPtr vol, unsigned int flags)
     if (flags & SC_STORAGE_VOL_DELETE_WITH_SNAPSHOTS) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                       "volume '%s': deleting with snapshots is not supported", vol->name);
-    } else if (VOL_OP_LOAD(vol, "delete", &op, vol_delete) == 0) {
-        inflight_set(op.row.uuid, true);
-        r = delete_volume(vol, &op, flags);
-        inflight_set(op.row.uuid, false);
-        vol_op_clear(&op);
+    } else if (VOL_OP_BEGIN(vol, "delete", vol_delete, NULL, &o) == 0) {
+        r = delete_volume(&o, flags);
+        vol_op_clear(&o);
     }
     scConnectUnlock(vol->conn);
     return r;
@@ -437,7 +513,7 @@ scStorageVolWipePattern(scStorageVolPtr vol, unsigned int algorithm, unsigned in
     scConnectProgress prog = { NULL, "wipe" };
     scProgress progress = { scConnectProgressReport, &prog };
     char detail[64];
-    VolOp op;
+    VolOp o;
     int r = -1;
 
     scResetLastError();
@@ -447,11 +523,11 @@ scStorageVolWipePattern(scStorageVolPtr vol, unsigned int algorithm, unsigned in
     if (algorithm >= SC_STORAGE_VOL_WIPE_ALG_LAST) {
         scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
                       "volume '%s': unknown wipe algorithm %u", vol->name, algorithm);
-    } else if (VOL_OP_LOAD(vol, "wipe", &op, vol_wipe) == 0) {
+    } else if (VOL_OP_BEGIN(vol, "wipe", vol_wipe, "wiping", &o) == 0) {
         snprintf(detail, sizeof(detail), "algorithm %s", names[algorithm]);
-        r = op.ap.be->vol_wipe(&op.ap.ctx, &op.rec, algorithm, &progress);
-        r = vol_op_record(vol, &op, "vol-wipe", detail, r);
-        vol_op_clear(&op);
+        r = o.ap.be->vol_wipe(&o.ap.ctx, &o.rec, algorithm, &progress);
+        r = vol_op_record(&o, "vol-wipe", detail, r);
+        vol_op_clear(&o);
     }
     scConnectUnlock(vol->conn);
     return r;
@@ -465,10 +541,10 @@ scStorageVolWipe(scStorageVolPtr vol, unsigned int flags)
 
 /* The new capacity of a resize, checked. 0 or -1. */
 static int
-resize_target(scStorageVol *vol, const VolOp *op, unsigned long long capacity,
+resize_target(scStorageVol *vol, const VolOp *o, unsigned long long capacity,
               unsigned int flags, unsigned long long *target)
 {
-    unsigned long long cur = op->row.capacity;
+    unsigned long long cur = o->row.capacity;
 
     if (flags & SC_STORAGE_VOL_RESIZE_DELTA) {
         if (flags & SC_STORAGE_VOL_RESIZE_SHRINK) {
@@ -501,10 +577,10 @@ resize_target(scStorageVol *vol, const VolOp *op, unsigned long long capacity,
                       vol->name, *target, cur);
         return -1;
     }
-    if (*target < cur && op->row.format && strcmp(op->row.format, "raw") != 0 &&
-        strcmp(op->row.format, "qcow2") != 0) {
+    if (*target < cur && o->row.format && strcmp(o->row.format, "raw") != 0 &&
+        strcmp(o->row.format, "qcow2") != 0) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
-                      "volume '%s': '%s' images cannot be shrunk", vol->name, op->row.format);
+                      "volume '%s': '%s' images cannot be shrunk", vol->name, o->row.format);
         return -1;
     }
     return 0;
@@ -515,7 +591,7 @@ scStorageVolResize(scStorageVolPtr vol, unsigned long long capacity, unsigned in
 {
     unsigned long long target;
     char detail[96];
-    VolOp op;
+    VolOp o;
     int r = -1;
 
     scResetLastError();
@@ -523,13 +599,15 @@ scStorageVolResize(scStorageVolPtr vol, unsigned long long capacity, unsigned in
                                 SC_STORAGE_VOL_RESIZE_SHRINK) < 0 ||
         !scVolEnter(vol, __func__, true))
         return -1;
-    if (VOL_OP_LOAD(vol, "resize", &op, vol_resize) == 0) {
-        if (resize_target(vol, &op, capacity, flags, &target) == 0) {
-            snprintf(detail, sizeof(detail), "capacity %llu -> %llu", op.row.capacity, target);
-            r = op.ap.be->vol_resize(&op.ap.ctx, &op.rec, target, flags);
-            r = vol_op_record(vol, &op, "vol-resize", detail, r);
+    if (VOL_OP_BEGIN(vol, "resize", vol_resize, "resizing", &o) == 0) {
+        if (resize_target(vol, &o, capacity, flags, &target) < 0) {
+            vol_op_cancel(&o);
+        } else {
+            snprintf(detail, sizeof(detail), "capacity %llu -> %llu", o.row.capacity, target);
+            r = o.ap.be->vol_resize(&o.ap.ctx, &o.rec, target, flags);
+            r = vol_op_record(&o, "vol-resize", detail, r);
         }
-        vol_op_clear(&op);
+        vol_op_clear(&o);
     }
     scConnectUnlock(vol->conn);
     return r;
@@ -543,7 +621,7 @@ transfer(scStorageVol *vol, bool upload, int fd, unsigned long long offset,
     scConnectProgress prog = { vol->conn, upload ? "upload" : "download" };
     scProgress progress = { scConnectProgressReport, &prog };
     char detail[96];
-    VolOp op;
+    VolOp o;
     int r = -1;
 
     if (fd < 0) {
@@ -556,23 +634,37 @@ transfer(scStorageVol *vol, bool upload, int fd, unsigned long long offset,
                       "%s: offset %llu and length %llu are out of range", func, offset, length);
         return -1;
     }
-    if (vol_op_load(vol, upload ? "upload to" : "download from", &op,
-                    upload ? offsetof(scBackend, vol_upload) : offsetof(scBackend, vol_download)) < 0)
-        return -1;
-    if (upload) {
-        if (offset > op.row.capacity) {
-            scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
-                          "volume '%s': upload offset %llu is past its capacity %llu", vol->name,
-                          offset, op.row.capacity);
-        } else {
-            snprintf(detail, sizeof(detail), "offset %llu length %llu", offset, length);
-            r = op.ap.be->vol_upload(&op.ap.ctx, &op.rec, fd, offset, length, flags, &progress);
-            r = vol_op_record(vol, &op, "vol-upload", detail, r);
+    if (!upload) {
+        /* A read: nothing to journal. */
+        memset(&o, 0, sizeof(o));
+        scVolRecordInit(&o.rec);
+        if (scVolRow(vol, &o.row) == 0 &&
+            scActivePoolLoad(vol->conn, o.row.pool_uuid, "download from", &o.ap) == 0 &&
+            check_idle(vol, &o.row, o.ap.row.name) == 0) {
+            if (!o.ap.be->vol_download)
+                scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
+                              "volume '%s': '%s' pools cannot download from volumes", vol->name,
+                              o.ap.row.type);
+            else if (scVolRowRecord(vol->conn, &o.row, &o.rec) == 0)
+                r = o.ap.be->vol_download(&o.ap.ctx, &o.rec, fd, offset, length, flags,
+                                          &progress);
         }
-    } else {
-        r = op.ap.be->vol_download(&op.ap.ctx, &op.rec, fd, offset, length, flags, &progress);
+        vol_op_clear(&o);
+        return r;
     }
-    vol_op_clear(&op);
+    if (VOL_OP_BEGIN(vol, "upload to", vol_upload, "uploading", &o) < 0)
+        return -1;
+    if (offset > o.row.capacity) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                      "volume '%s': upload offset %llu is past its capacity %llu", vol->name,
+                      offset, o.row.capacity);
+        vol_op_cancel(&o);
+    } else {
+        snprintf(detail, sizeof(detail), "offset %llu length %llu", offset, length);
+        r = o.ap.be->vol_upload(&o.ap.ctx, &o.rec, fd, offset, length, flags, &progress);
+        r = vol_op_record(&o, "vol-upload", detail, r);
+    }
+    vol_op_clear(&o);
     return r;
 }
 

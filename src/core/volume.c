@@ -117,20 +117,18 @@ scPoolHandleCheck(scStoragePool *pool, const char *func, bool write)
 static int
 attr_to_record(const char *name, const char *value, void *opaque)
 {
-    scVolRecord *rec = opaque;
-
-    if (strcmp(name, "compat") == 0)
-        return (rec->compat = scStrdup(value)) ? 0 : -1;
-    if (strcmp(name, "encryption") == 0)
-        return (rec->encryption = scStrdup(value)) ? 0 : -1;
-    if (strcmp(name, "lazy_refcounts") == 0)
-        rec->lazy_refcounts = true;
-    else if (strcmp(name, "cluster_size") == 0)
-        rec->cluster_size = strtoull(value, NULL, 10);
-    return 0;
+    return scVolRecordSetAttr(opaque, name, value);
 }
 
-/* What the backend needs to act on the volume of @row. 0 or -1. */
+static int
+alias_to_record(const char *path, const char *unused, void *opaque)
+{
+    (void) unused;
+    return scVolRecordAddAlias(opaque, path);
+}
+
+/* What a backend needs to act on the volume of @row: the record the
+ * catalog keeps of it. 0 or -1. */
 int
 scVolRowRecord(scConnect *conn, const scCatalogVol *row, scVolRecord *rec)
 {
@@ -138,11 +136,23 @@ scVolRowRecord(scConnect *conn, const scCatalogVol *row, scVolRecord *rec)
     rec->type = row->type;
     rec->capacity = row->capacity;
     rec->allocation = row->allocation;
+    rec->physical = row->physical;
+    rec->mode = row->mode;
+    rec->uid = row->uid;
+    rec->gid = row->gid;
+    rec->atime_ns = row->atime_ns;
+    rec->mtime_ns = row->mtime_ns;
+    rec->ctime_ns = row->ctime_ns;
+    rec->btime_ns = row->btime_ns;
+    scVolRecordSetSig(rec, row->sig, row->sig_len);
+    scVolRecordSetIdent(rec, row->ident, row->ident_len);
     if (!(rec->name = scStrdup(row->name)) || !(rec->key = scStrdup(row->key)) ||
-        !(rec->path = scStrdup(row->path)) || !(rec->format = scStrdup(row->format ? row->format : "raw")) ||
+        !(rec->path = scStrdup(row->path)) ||
+        !(rec->format = scStrdup(row->format ? row->format : "raw")) ||
         (row->backing_path && !(rec->backing_path = scStrdup(row->backing_path))) ||
         (row->backing_format && !(rec->backing_format = scStrdup(row->backing_format))) ||
-        scCatalogVolAttrs(conn->catalog, row->uuid, attr_to_record, rec) < 0) {
+        scCatalogVolAttrs(conn->catalog, row->uuid, attr_to_record, rec) < 0 ||
+        scCatalogVolAliases(conn->catalog, row->uuid, alias_to_record, rec) < 0) {
         scVolRecordClear(rec);
         return -1;
     }
@@ -235,44 +245,100 @@ scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uuidstr)
     return lookup(conn, SC_VOL_BY_UUID, buf, NULL, "uuid", NULL);
 }
 
+/* The pools a path's directory belongs to (few: a directory is usually
+ * one pool's; /dev or /dev/mapper may be several pools'). */
+typedef struct {
+    char (*uuids)[SC_UUID_STRING_BUFLEN];
+    size_t n;
+} PoolList;
+
+static int
+pool_list_add(const char *uuid, void *opaque)
+{
+    PoolList *l = opaque;
+    char (*u)[SC_UUID_STRING_BUFLEN] = reallocarray(l->uuids, l->n + 1, sizeof(*u));
+
+    if (!u) {
+        scReportOOM();
+        return -1;
+    }
+    l->uuids = u;
+    snprintf(u[l->n++], SC_UUID_STRING_BUFLEN, "%s", uuid);
+    return 0;
+}
+
+/* The name of the volume canonical @path would be in @ap, in *@name
+ * (caller frees): 1, or 0 if it is not one of the pool's. */
+static int
+path_to_name(scActivePool *ap, const char *path, const char *dir, const char *base,
+             char **name)
+{
+    *name = NULL;
+    if (ap->be->vol_lookup_path)
+        return ap->be->vol_lookup_path(&ap->ctx, path, name);
+    /* By default a volume is an entry of the pool's first directory. */
+    if (!*base || !ap->rt.dirs || !ap->rt.dirs[0] || strcmp(ap->rt.dirs[0], dir) != 0)
+        return 0;
+    return (*name = scStrdup(base)) ? 1 : -1;
+}
+
+/* Check @path against storage in pool @ap: probe the one volume it names
+ * (no transaction), then record what is there. 1 recorded (found by the
+ * path now), 0 nothing there, -1 error. */
+static int
+check_in_pool(scConnect *conn, scActivePool *ap, const char *path, const char *dir,
+              const char *base, scCatalogVolIdentity *id)
+{
+    char uuid[SC_UUID_STRING_BUFLEN];
+    _cleanup_free_ char *name = NULL;
+    scVolRecord rec;
+    int found, r;
+
+    if ((r = path_to_name(ap, path, dir, base, &name)) <= 0)
+        return r;
+    if ((found = scReconcileProbe(ap, name, &rec)) < 0)
+        return -1;
+    if (scCatalogBegin(conn->catalog) < 0) {
+        scVolRecordClear(&rec);
+        return -1;
+    }
+    r = scReconcileRecord(conn, ap, name, found, &rec, "vol-discovered",
+                          "found by a lookup by path", uuid);
+    if (r > 0)
+        r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH, path, NULL, id);
+    if (scCatalogEnd(conn->catalog, r >= 0) < 0)
+        r = -1;
+    scVolRecordClear(&rec);
+    return r;
+}
+
 /*
- * Check one path against storage: if its directory is an active pool's,
- * probe that one entry and record what is there (a new volume, a changed
- * one, a missing one back, or one gone). 1 recorded (the row in @row), 0
- * nothing there, -1 error.
+ * Check one path against storage: in each active pool whose volumes' paths
+ * lie in its directory, the one volume it names is probed and what is
+ * there recorded (a new volume, a changed one, a missing one back, or one
+ * gone). 1 recorded (its identity in @id), 0 nothing there, -1 error.
  */
 static int
 check_path(scConnect *conn, const char *canon, scCatalogVolIdentity *id)
 {
     _cleanup_free_ char *dir = NULL;
-    char pool_uuid[SC_UUID_STRING_BUFLEN];
-    char uuid[SC_UUID_STRING_BUFLEN];
-    scActivePool ap;
+    PoolList pools = { 0 };
     const char *base;
-    bool ok = false;
     int r;
 
     if (!(dir = scPathDirname(canon, &base)))
         return -1;
-    if ((r = scCatalogPoolByTargetReal(conn->catalog, dir, pool_uuid)) <= 0 || !*base)
-        return r < 0 ? -1 : 0;
-    if (scActivePoolLoad(conn, pool_uuid, "look up its volumes", &ap) < 0)
-        return -1;
-    if (!ap.be->probe) {
+    r = scCatalogPoolsByDir(conn->catalog, dir, pool_list_add, &pools);
+    for (size_t i = 0; r == 0 && i < pools.n; i++) {
+        scActivePool ap;
+        if (scActivePoolLoad(conn, pools.uuids[i], "look up its volumes", &ap) < 0) {
+            r = -1;
+            break;
+        }
+        r = check_in_pool(conn, &ap, canon, dir, base, id);
         scActivePoolClear(&ap);
-        return 0;
     }
-    if (scCatalogBegin(conn->catalog) < 0) {
-        scActivePoolClear(&ap);
-        return -1;
-    }
-    r = scReconcileVolume(conn, &ap, base, "vol-discovered", "found by a lookup by path", uuid);
-    if (r > 0)
-        r = scCatalogVolFind(conn->catalog, SC_VOL_BY_UUID, uuid, NULL, id);
-    ok = r >= 0;
-    if (scCatalogEnd(conn->catalog, ok) < 0)
-        r = -1;
-    scActivePoolClear(&ap);
+    free(pools.uuids);
     return r;
 }
 

@@ -42,6 +42,12 @@ freep(void *p)
             fn(*p);                                                          \
     }
 
+/* A name and its value, both owned by whoever holds the pair. */
+typedef struct {
+    char *name;
+    char *value;
+} scNameValue;
+
 /* ---- enum <-> string tables (libvirt's virenum idea) --------------- */
 
 /* SC_ENUM_DECL(scPoolType) declares scPoolTypeToString/FromString;

@@ -1,0 +1,306 @@
+/*
+ * catalog_scan.c: what a refresh asks of the catalog (src/core/reconcile.c
+ * decides what to do with it).
+ *
+ * Phase 2 walks the pool's rows in name order from a covering index,
+ * inside one read snapshot, and writes only what differs from storage to
+ * per-connection temporary tables (which take no lock on the catalog):
+ * the names gone, with their identity for rename detection, and the
+ * journals of creates and deletes whose process is gone. Phase 3, in one
+ * write transaction, asks about those tables and settles them as a set.
+ */
+#include <config.h>
+
+#include <stdio.h>
+
+#include "catalog_priv.h"
+
+typedef enum {
+    SS_SIGS,
+    SS_JOURNALS,
+    SS_GONE_ADD,
+    SS_STALE_GONE_ADD,
+    SS_STALE_PRESENT_ADD,
+    SS_IS_STALE_PRESENT,
+    SS_ANY_GONE,
+    SS_RENAMED,
+    SS_MISSING_EVENTS,
+    SS_MARK_MISSING,
+    SS_STALE_EVENTS,
+    SS_STALE_ATTRS,
+    SS_STALE_PATHS,
+    SS_STALE_DELETE,
+    SS_LAST
+} ScanStmt;
+
+#define POOL_ID "(SELECT id FROM pools WHERE uuid = :pool)"
+/* The stale journals whose storage is gone. */
+#define STALE_GONE                                                           \
+    "(SELECT id FROM volumes WHERE id IN (SELECT id FROM temp.stale_gone)"   \
+    " AND state IN ('creating', 'deleting'))"
+
+static const char *const scan_sql[SS_LAST] = {
+    /* Covered by the index volumes_pool_sig: no table access. */
+    [SS_SIGS] = "SELECT name, state, sig FROM volumes WHERE pool_id = " POOL_ID " ORDER BY name",
+    [SS_JOURNALS] = "SELECT id, name, uuid, op_pid, op_boot IS :boot FROM volumes"
+                    " WHERE pool_id = " POOL_ID " AND state IN ('creating', 'deleting')",
+    [SS_GONE_ADD] = "INSERT OR IGNORE INTO temp.gone (name, ident) SELECT name, ident"
+                    " FROM volumes WHERE pool_id = " POOL_ID " AND name = :name",
+    [SS_STALE_GONE_ADD] = "INSERT OR IGNORE INTO temp.stale_gone (id) VALUES (:id)",
+    [SS_STALE_PRESENT_ADD] = "INSERT OR IGNORE INTO temp.stale_present (id) VALUES (:id)",
+    [SS_IS_STALE_PRESENT] = "SELECT 1 FROM temp.stale_present WHERE id = :id",
+    [SS_ANY_GONE] = "SELECT 1 FROM temp.gone LIMIT 1",
+    /* A volume of this pool whose name is gone, with the same identity. */
+    [SS_RENAMED] = "SELECT v.uuid, v.name FROM temp.gone g JOIN volumes v"
+                   " ON v.pool_id = " POOL_ID " AND v.name = g.name"
+                   " WHERE g.ident = :ident AND v.state IN ('present', 'missing') LIMIT 1",
+    [SS_MISSING_EVENTS] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid,"
+                          " volume_name, action, detail) SELECT :now, :actor, :pool, :pool_name,"
+                          " uuid, name, :action, :detail FROM volumes WHERE pool_id = " POOL_ID
+                          " AND state = 'present' AND name IN (SELECT name FROM temp.gone)",
+    [SS_MARK_MISSING] = "UPDATE volumes SET state = 'missing' WHERE pool_id = " POOL_ID
+                        " AND state = 'present' AND name IN (SELECT name FROM temp.gone)",
+    [SS_STALE_EVENTS] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid,"
+                        " volume_name, action, detail) SELECT :now, :actor, :pool, :pool_name,"
+                        " uuid, name, CASE state WHEN 'creating' THEN :action ELSE :action2 END,"
+                        " :detail FROM volumes WHERE id IN " STALE_GONE,
+    /* What ON DELETE CASCADE does when foreign keys are on (they are off
+     * in a refresh: scCatalogBeginBulk). */
+    [SS_STALE_ATTRS] = "DELETE FROM volume_attrs WHERE volume_id IN " STALE_GONE,
+    [SS_STALE_PATHS] = "DELETE FROM volume_paths WHERE volume_id IN " STALE_GONE,
+    [SS_STALE_DELETE] = "DELETE FROM volumes WHERE id IN " STALE_GONE,
+};
+
+static scStmt *
+sstmt(scCatalog *cat, ScanStmt id)
+{
+    return scCatalogStmt(cat, SC_STMT_SCAN_BASE + (int) id, scan_sql[id]);
+}
+
+int
+scCatalogScanBegin(scCatalog *cat)
+{
+    /* Temporary tables live in the connection's temp store: writing them
+     * takes no lock on the catalog. Only differences are written there. */
+    return scCatalogExec(
+        cat,
+        "CREATE TEMP TABLE IF NOT EXISTS gone (name TEXT PRIMARY KEY, ident BLOB)"
+        " WITHOUT ROWID;"
+        "CREATE INDEX IF NOT EXISTS temp.gone_ident ON gone (ident);"
+        "CREATE TEMP TABLE IF NOT EXISTS stale_gone (id INTEGER PRIMARY KEY);"
+        "CREATE TEMP TABLE IF NOT EXISTS stale_present (id INTEGER PRIMARY KEY);"
+        "DELETE FROM temp.gone; DELETE FROM temp.stale_gone; DELETE FROM temp.stale_present;",
+        "preparing a refresh");
+}
+
+int
+scCatalogVolSigOpen(scCatalog *cat, const char *pool_uuid)
+{
+    scStmt *s = sstmt(cat, SS_SIGS);
+
+    assert(!cat->walk);
+    if (!s)
+        return -1;
+    scBindText(s, P_POOL, pool_uuid);
+    cat->walk = s;
+    return 0;
+}
+
+int
+scCatalogVolSigNext(scCatalog *cat, scCatalogVolSig *sig)
+{
+    scStmt *s = cat->walk;
+    int rc;
+
+    assert(s);
+    if ((rc = scCatalogStep(cat, s, "reading the pool's volumes")) != SQLITE_ROW)
+        return rc < 0 ? -1 : 0;
+    sig->name = (const char *) sqlite3_column_text(s->st, 0);
+    sig->state = scVolStateFromString((const char *) sqlite3_column_text(s->st, 1));
+    sig->sig = sqlite3_column_blob(s->st, 2);
+    sig->sig_len = (size_t) sqlite3_column_bytes(s->st, 2);
+    return 1;
+}
+
+void
+scCatalogVolSigClose(scCatalog *cat)
+{
+    if (cat->walk)
+        sqlite3_reset(cat->walk->st);
+    cat->walk = NULL;
+}
+
+int
+scCatalogVolJournals(scCatalog *cat, const char *pool_uuid,
+                     int (*cb)(int64_t id, const char *name, const char *uuid, long long pid,
+                               bool same_boot, void *opaque),
+                     void *opaque)
+{
+    scStmt *s = sstmt(cat, SS_JOURNALS);
+    int rc;
+
+    if (!s)
+        return -1;
+    scBindText(s, P_POOL, pool_uuid);
+    while ((rc = scCatalogStep(cat, s, "reading volume journals")) == SQLITE_ROW) {
+        sqlite3_stmt *st = s->st;
+        int r = cb(sqlite3_column_int64(st, 0), (const char *) sqlite3_column_text(st, 1),
+                   (const char *) sqlite3_column_text(st, 2), scCatalogColumnInt(st, 3, -1),
+                   sqlite3_column_int(st, 4) != 0, opaque);
+        if (r < 0) {
+            sqlite3_reset(st);
+            return r;
+        }
+    }
+    sqlite3_reset(s->st);
+    return rc < 0 ? -1 : 0;
+}
+
+int
+scCatalogScanGone(scCatalog *cat, const char *pool_uuid, const char *name)
+{
+    scStmt *s = sstmt(cat, SS_GONE_ADD);
+
+    if (!s)
+        return -1;
+    scBindText(s, P_POOL, pool_uuid);
+    scBindText(s, P_NAME, name);
+    return scCatalogRun(cat, s, "recording a vanished volume");
+}
+
+static int
+run_id(scCatalog *cat, ScanStmt id, int64_t row, const char *what)
+{
+    scStmt *s = sstmt(cat, id);
+
+    if (!s)
+        return -1;
+    scBindInt(s, P_ID, row);
+    return scCatalogRun(cat, s, what);
+}
+
+int
+scCatalogScanStalePresent(scCatalog *cat, int64_t id)
+{
+    return run_id(cat, SS_STALE_PRESENT_ADD, id, "recording an interrupted operation");
+}
+
+int
+scCatalogScanStaleGone(scCatalog *cat, int64_t id)
+{
+    return run_id(cat, SS_STALE_GONE_ADD, id, "recording an interrupted operation");
+}
+
+/* 1 if the bound query @s returns a row, 0 if not, -1. */
+static int
+exists(scCatalog *cat, scStmt *s, const char *what)
+{
+    int rc = scCatalogStep(cat, s, what);
+
+    sqlite3_reset(s->st);
+    return rc < 0 ? -1 : rc == SQLITE_ROW;
+}
+
+int
+scCatalogScanAnyGone(scCatalog *cat, bool *any)
+{
+    scStmt *s = sstmt(cat, SS_ANY_GONE);
+    int r;
+
+    if (!s || (r = exists(cat, s, "applying a refresh")) < 0)
+        return -1;
+    *any = r > 0;
+    return 0;
+}
+
+int
+scCatalogScanIsStalePresent(scCatalog *cat, int64_t id)
+{
+    scStmt *s = sstmt(cat, SS_IS_STALE_PRESENT);
+
+    if (!s)
+        return -1;
+    scBindInt(s, P_ID, id);
+    return exists(cat, s, "applying a refresh");
+}
+
+int
+scCatalogScanFindRenamed(scCatalog *cat, const char *pool_uuid, const void *ident,
+                         size_t ident_len, char *uuid, char **old_name)
+{
+    scStmt *s;
+    int rc, r;
+
+    *old_name = NULL;
+    if (!ident || ident_len == 0)
+        return 0;
+    if (!(s = sstmt(cat, SS_RENAMED)))
+        return -1;
+    scBindText(s, P_POOL, pool_uuid);
+    scBindBlob(s, P_IDENT, ident, ident_len);
+    if ((rc = scCatalogStep(cat, s, "looking for a renamed volume")) < 0)
+        return -1;
+    r = rc == SQLITE_ROW;
+    if (r) {
+        snprintf(uuid, SC_UUID_STRING_BUFLEN, "%s", (const char *) sqlite3_column_text(s->st, 0));
+        if (scCatalogColumnDup(s->st, 1, old_name) < 0)
+            r = -1;
+    }
+    sqlite3_reset(s->st);
+    return r;
+}
+
+/* Run a set statement bound as (:pool, :now, :actor, :pool_name, :action,
+ * :action2, :detail), as far as it has them; count its changes. */
+static int
+run_set(scCatalog *cat, ScanStmt id, const char *pool_uuid, const char *pool_name,
+        const char *actor, const char *action, const char *action2, const char *detail,
+        unsigned long long *count)
+{
+    scStmt *s = sstmt(cat, id);
+
+    if (!s)
+        return -1;
+    if (s->idx[P_POOL])
+        scBindText(s, P_POOL, pool_uuid);
+    if (s->idx[P_NOW]) {
+        scBindInt(s, P_NOW, scCatalogNow());
+        scBindText(s, P_ACTOR, actor);
+        scBindText(s, P_POOL_NAME, pool_name);
+        scBindText(s, P_ACTION, action);
+        scBindText(s, P_DETAIL, detail);
+    }
+    if (s->idx[P_ACTION2])
+        scBindText(s, P_ACTION2, action2);
+    if (scCatalogRun(cat, s, "applying a refresh") < 0)
+        return -1;
+    if (count)
+        *count += (unsigned long long) sqlite3_changes(cat->db);
+    return 0;
+}
+
+int
+scCatalogScanMarkGone(scCatalog *cat, const char *pool_uuid, const char *pool_name,
+                      const char *actor, const char *action, const char *detail,
+                      unsigned long long *count)
+{
+    if (run_set(cat, SS_MISSING_EVENTS, pool_uuid, pool_name, actor, action, NULL, detail,
+                NULL) < 0 ||
+        run_set(cat, SS_MARK_MISSING, pool_uuid, NULL, NULL, NULL, NULL, NULL, count) < 0)
+        return -1;
+    return 0;
+}
+
+int
+scCatalogScanDropStale(scCatalog *cat, const char *pool_uuid, const char *pool_name,
+                       const char *actor, const char *create_action, const char *delete_action,
+                       const char *detail, unsigned long long *count)
+{
+    if (run_set(cat, SS_STALE_EVENTS, pool_uuid, pool_name, actor, create_action, delete_action,
+                detail, NULL) < 0 ||
+        run_set(cat, SS_STALE_ATTRS, NULL, NULL, NULL, NULL, NULL, NULL, NULL) < 0 ||
+        run_set(cat, SS_STALE_PATHS, NULL, NULL, NULL, NULL, NULL, NULL, NULL) < 0 ||
+        run_set(cat, SS_STALE_DELETE, NULL, NULL, NULL, NULL, NULL, NULL, count) < 0)
+        return -1;
+    return 0;
+}

@@ -1,0 +1,21 @@
+/*
+ * pool.h: what pool.c (handles, definitions, getters) and pool_ops.c (the
+ * calls that act on storage) share.
+ */
+#ifndef SC_POOL_H
+#define SC_POOL_H
+
+#include "connect.h"
+
+/* Checks @pool and its connection (writable if @write); on success the
+ * connection is locked. */
+bool scPoolEnter(scStoragePool *pool, const char *func, bool write);
+/* The pool's catalog row; a pool undefined behind the handle's back is
+ * SC_ERR_NO_STORAGE_POOL. Returns 0 or -1. */
+int scPoolRow(scStoragePool *pool, scCatalogPool *row);
+bool scPoolRowIsActive(const scCatalogPool *row);
+/* True (with SC_ERR_OPERATION_INVALID reported, naming the process) if
+ * another operation on the pool is in progress. */
+bool scPoolBusy(const scCatalogPool *row);
+
+#endif /* SC_POOL_H */

@@ -1,0 +1,418 @@
+/*
+ * pool_ops.c: the storage pool calls that act on storage: build, start,
+ * stop, delete and refresh.
+ *
+ * Each is journaled, acted and recorded (DESIGN §5): a short transaction
+ * checks the pool's state and records the operation as this process's in
+ * the pool's row (pools.op, with the pid and the boot); the backend then
+ * works with no transaction open, however long storage takes; a second
+ * short transaction records the result and ends the journal. Meanwhile
+ * other processes define pools and change volumes freely, and another
+ * operation on the same pool is refused as busy. A journal whose process
+ * died is stale: it blocks nothing, and the next operation settles it (a
+ * start whose first refresh was interrupted is finished; an interrupted
+ * stop is completed where the backend can tell that storage is stopped).
+ */
+#include <config.h>
+
+#include <stdio.h>
+
+#include "journal.h"
+#include "pool.h"
+#include "reconcile.h"
+#include "util/util.h"
+
+bool
+scPoolBusy(const scCatalogPool *row)
+{
+    if (row->op == SC_POOL_OP_NONE || !scJournalLive(row->op_pid, row->op_this_boot, row->uuid))
+        return false;
+    scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                  "pool '%s' is busy: process %lld is %s it", row->name, row->op_pid,
+                  scPoolOpToString(row->op));
+    return true;
+}
+
+static bool
+stale(const scCatalogPool *row, int op)
+{
+    return row->op == op && !scJournalLive(row->op_pid, row->op_this_boot, row->uuid);
+}
+
+/* One operation on a pool, from its journal to its record. */
+typedef struct {
+    scStoragePool *pool;
+    int op;                /* scPoolOp journaled */
+    scCatalogPool row;     /* the row as journaled */
+    scPoolDef *def;
+    const scBackend *be;
+    scPoolRuntime rt;      /* stop: the recorded one; start: the one returned */
+    bool finish_start;     /* a start whose first refresh was interrupted */
+    bool journaled;
+} PoolOp;
+
+static void
+op_clear(PoolOp *o)
+{
+    if (o->journaled)
+        scJournalEnd(o->pool->uuidstr);
+    scCatalogPoolClear(&o->row);
+    scPoolDefFree(o->def);
+    scPoolRuntimeClear(&o->rt);
+}
+
+static const char *const op_verbs[SC_POOL_OP_LAST] = {
+    [SC_POOL_OP_BUILDING] = "build",
+    [SC_POOL_OP_STARTING] = "start",
+    [SC_POOL_OP_STOPPING] = "stop",
+    [SC_POOL_OP_DELETING] = "delete",
+};
+
+/* Is the pool in the state operation @o->op needs? Reported if not. */
+static int
+check_state(PoolOp *o, const scCatalogPool *row)
+{
+    bool active = scPoolRowIsActive(row);
+    const char *name = o->pool->name;
+
+    switch (o->op) {
+    case SC_POOL_OP_STARTING:
+        /* Running with a stale start: its first refresh was cut short. */
+        if (active && stale(row, SC_POOL_OP_STARTING)) {
+            o->finish_start = true;
+            return 0;
+        }
+        if (active) {
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                          "pool '%s' is already active", name);
+            return -1;
+        }
+        return 0;
+    case SC_POOL_OP_STOPPING:
+        if (!active) {
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID, "pool '%s' is not active",
+                          name);
+            return -1;
+        }
+        return 0;
+    default:
+        if (active) {
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                          "pool '%s' is active: stop it first", name);
+            return -1;
+        }
+        return 0;
+    }
+}
+
+/*
+ * A stop that a crash interrupted left the pool recorded as running:
+ * where the backend can tell (its check slot) that storage is stopped, the
+ * stop is completed (storage work: before any transaction). Returns 1 if
+ * the pool is to be recorded inactive, 0 if not, -1.
+ */
+static int
+settle_stop(PoolOp *o, const scCatalogPool *row)
+{
+    bool active = true;
+
+    if (!stale(row, SC_POOL_OP_STOPPING) || !scPoolRowIsActive(row) || !o->be->check)
+        return 0;
+    if (o->be->check(o->def, &active) < 0)
+        return -1;
+    return active ? 0 : 1;
+}
+
+/* Step 1: load the pool, check its state and journal @op. 0 or -1. */
+static int
+op_journal(PoolOp *o, scStoragePool *pool, int op)
+{
+    scCatalog *cat = pool->conn->catalog;
+    scCatalogPool seen = { 0 };
+    bool ok = false;
+    int settled;
+
+    memset(o, 0, sizeof(*o));
+    o->pool = pool;
+    o->op = op;
+    if (scPoolRow(pool, &seen) < 0 || !(o->def = scPoolRowDef(&seen))) {
+        scCatalogPoolClear(&seen);
+        return -1;
+    }
+    /* A type without a backend fails below, after its state is checked. */
+    o->be = scBackendForType(scPoolTypeFromString(seen.type));
+    if ((settled = o->be ? settle_stop(o, &seen) : 0) < 0) {
+        scCatalogPoolClear(&seen);
+        return -1;
+    }
+    if (scCatalogBegin(cat) < 0)
+        goto out;
+    if (scPoolRow(pool, &o->row) < 0 || scPoolBusy(&o->row))
+        goto end;
+    /* The interrupted stop settled above, if nobody changed the row since. */
+    if (settled && o->row.op == seen.op && o->row.op_pid == seen.op_pid &&
+        stale(&o->row, SC_POOL_OP_STOPPING)) {
+        if (scCatalogPoolSetState(cat, pool->uuidstr, SC_STORAGE_POOL_INACTIVE) < 0 ||
+            scCatalogPoolSetRuntime(cat, pool->uuidstr, NULL, NULL) < 0 ||
+            scCatalogEventAdd(cat, pool->conn->actor, pool->uuidstr, pool->name, "pool-destroy",
+                              "interrupted stop completed") < 0)
+            goto end;
+        o->row.state = SC_STORAGE_POOL_INACTIVE;
+    }
+    if (check_state(o, &o->row) < 0 || !(o->be = scPoolRowBackend(&o->row, op_verbs[op])) ||
+        scCatalogPoolSetOp(cat, pool->uuidstr, op) < 0)
+        goto end;
+    if (o->row.runtime && !(o->rt.state = scStrdup(o->row.runtime)))
+        goto end;
+    if (op == SC_POOL_OP_STOPPING && scCatalogPoolGetDirs(cat, pool->uuidstr, &o->rt.dirs) < 0)
+        goto end;
+    ok = true;
+end:
+    if (scCatalogEnd(cat, ok) < 0)
+        ok = false;
+out:
+    scCatalogPoolClear(&seen);
+    if (ok) {
+        scJournalBegin(pool->uuidstr);
+        o->journaled = true;
+    }
+    return ok ? 0 : -1;
+}
+
+/* Step 3: record the result and end the journal (unless @keep_op): the
+ * new @state (-1: unchanged), the runtime (@set_rt: o->rt, or nothing
+ * when @rt_clear), and the event @action (none when NULL). 0 or -1. */
+static int
+op_record(PoolOp *o, int state, bool set_rt, bool keep_op, const char *action,
+          const char *detail)
+{
+    scStoragePool *pool = o->pool;
+    scCatalog *cat = pool->conn->catalog;
+    bool ok;
+
+    if (scCatalogBegin(cat) < 0)
+        return -1;
+    ok = (state < 0 || scCatalogPoolSetState(cat, pool->uuidstr, state) == 0) &&
+         (!set_rt || scCatalogPoolSetRuntime(cat, pool->uuidstr, o->rt.state, o->rt.dirs) == 0) &&
+         (keep_op || scCatalogPoolSetOp(cat, pool->uuidstr, SC_POOL_OP_NONE) == 0) &&
+         (!action || scCatalogEventAdd(cat, pool->conn->actor, pool->uuidstr, pool->name, action,
+                                       detail) == 0);
+    if (scCatalogEnd(cat, ok) < 0)
+        ok = false;
+    return ok ? 0 : -1;
+}
+
+/* A failed operation: end its journal (best effort: a journal left behind
+ * is stale once this process no longer runs the operation), keeping the
+ * error that brought us here. */
+static void
+op_abandon(PoolOp *o)
+{
+    scErrorSaved *saved = scErrorSave();
+
+    op_record(o, -1, false, false, NULL, NULL);
+    scErrorRestore(&saved);
+}
+
+/* ---- build and delete --------------------------------------------------- */
+
+int
+scStoragePoolBuild(scStoragePoolPtr pool, unsigned int flags)
+{
+    PoolOp o;
+    int made = 0, ret = -1;
+
+    scResetLastError();
+    if (scCheckFlags(flags, SC_STORAGE_POOL_BUILD_REPAIR | SC_STORAGE_POOL_BUILD_RESIZE |
+                                SC_STORAGE_POOL_BUILD_NO_OVERWRITE |
+                                SC_STORAGE_POOL_BUILD_OVERWRITE) < 0 ||
+        !scPoolEnter(pool, __func__, true))
+        return -1;
+    if ((flags & SC_STORAGE_POOL_BUILD_OVERWRITE) && (flags & SC_STORAGE_POOL_BUILD_NO_OVERWRITE)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                      "pool '%s': build with overwrite and without overwrite are exclusive",
+                      pool->name);
+        goto out;
+    }
+    if (op_journal(&o, pool, SC_POOL_OP_BUILDING) < 0)
+        goto out;
+    if (o.be->build && (made = o.be->build(o.def, flags)) < 0) {
+        op_abandon(&o);
+    } else if (op_record(&o, -1, false, false, "pool-build", NULL) < 0) {
+        /* Not recorded: what this build made goes again. */
+        scErrorSaved *saved = scErrorSave();
+        if (made > 0 && o.be->delete_pool)
+            o.be->delete_pool(o.def, 0);
+        op_abandon(&o);
+        scErrorRestore(&saved);
+    } else {
+        ret = 0;
+    }
+    op_clear(&o);
+out:
+    scConnectUnlock(pool->conn);
+    return ret;
+}
+
+int
+scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags)
+{
+    PoolOp o;
+    int ret = -1;
+
+    scResetLastError();
+    if (scCheckFlags(flags, SC_STORAGE_POOL_DELETE_ZEROED) < 0 ||
+        !scPoolEnter(pool, __func__, true))
+        return -1;
+    if (op_journal(&o, pool, SC_POOL_OP_DELETING) == 0) {
+        if (!o.be->delete_pool) {
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
+                          "pool '%s': '%s' pools cannot be deleted", pool->name, o.row.type);
+            op_abandon(&o);
+        } else if (o.be->delete_pool(o.def, flags) < 0) {
+            op_abandon(&o);
+        } else {
+            /* Storage is gone: if this record fails, the journal is
+             * stale and the next operation settles it. */
+            ret = op_record(&o, -1, false, false, "pool-delete", NULL);
+        }
+        op_clear(&o);
+    }
+    scConnectUnlock(pool->conn);
+    return ret;
+}
+
+/* ---- start, stop, refresh ----------------------------------------------- */
+
+/* Refresh an active pool (the connection is locked, no transaction). */
+static int
+pool_refresh(scStoragePool *pool)
+{
+    scActivePool ap;
+    scReconcileStats stats;
+    int r;
+
+    if (scActivePoolLoad(pool->conn, pool->uuidstr, "refresh it", &ap) < 0)
+        return -1;
+    r = scReconcilePool(pool->conn, &ap, &stats);
+    scActivePoolClear(&ap);
+    return r;
+}
+
+/* Storage and catalog after a start failed once started: stop it again
+ * and record it inactive (best effort, keeping the first error). */
+static void
+start_undo(PoolOp *o, const char *detail)
+{
+    scErrorSaved *saved = scErrorSave();
+
+    if (o->be->stop)
+        o->be->stop(o->def, &o->rt);
+    scPoolRuntimeClear(&o->rt);
+    op_record(o, SC_STORAGE_POOL_INACTIVE, true, false, detail ? "pool-destroy" : NULL, detail);
+    scErrorRestore(&saved);
+}
+
+#define START_BUILD_FLAGS                                                    \
+    (SC_STORAGE_POOL_CREATE_WITH_BUILD | SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE |  \
+     SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE)
+
+static int
+start_pool(scStoragePool *pool, unsigned int flags)
+{
+    unsigned int build_flags =
+        (flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE ? SC_STORAGE_POOL_BUILD_OVERWRITE : 0) |
+        (flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE ? SC_STORAGE_POOL_BUILD_NO_OVERWRITE
+                                                                : 0);
+    PoolOp o;
+    int ret = -1;
+
+    if (op_journal(&o, pool, SC_POOL_OP_STARTING) < 0)
+        return -1;
+    if (!o.finish_start) {
+        scPoolRuntimeClear(&o.rt);
+        if ((flags && o.be->build && o.be->build(o.def, build_flags) < 0) ||
+            o.be->start(o.def, &o.rt) < 0) {
+            op_abandon(&o);
+            goto out;
+        }
+        /* Recorded running, still journaled: a crash in the first refresh
+         * leaves a stale start that the next start finishes. */
+        if (op_record(&o, SC_STORAGE_POOL_RUNNING, true, true, "pool-start", NULL) < 0) {
+            start_undo(&o, NULL);
+            goto out;
+        }
+    }
+    /* A started pool is refreshed, as libvirt does; if that fails, it is
+     * stopped again and the start fails. */
+    if (pool_refresh(pool) < 0) {
+        if (!o.rt.dirs && scCatalogPoolGetDirs(pool->conn->catalog, pool->uuidstr,
+                                               &o.rt.dirs) < 0)
+            scResetLastError();
+        start_undo(&o, "refresh after start failed");
+        goto out;
+    }
+    ret = op_record(&o, -1, false, false, o.finish_start ? "pool-start" : NULL,
+                    o.finish_start ? "interrupted start finished" : NULL);
+out:
+    op_clear(&o);
+    return ret;
+}
+
+int
+scStoragePoolCreate(scStoragePoolPtr pool, unsigned int flags)
+{
+    int ret;
+
+    scResetLastError();
+    if (scCheckFlags(flags, START_BUILD_FLAGS) < 0 || !scPoolEnter(pool, __func__, true))
+        return -1;
+    if ((flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE) &&
+        (flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                      "pool '%s': build with overwrite and without overwrite are exclusive",
+                      pool->name);
+        ret = -1;
+    } else {
+        ret = start_pool(pool, flags);
+    }
+    scConnectUnlock(pool->conn);
+    return ret;
+}
+
+int
+scStoragePoolDestroy(scStoragePoolPtr pool)
+{
+    PoolOp o;
+    int ret = -1;
+
+    scResetLastError();
+    if (!scPoolEnter(pool, __func__, true))
+        return -1;
+    if (op_journal(&o, pool, SC_POOL_OP_STOPPING) == 0) {
+        if (o.be->stop && o.be->stop(o.def, &o.rt) < 0) {
+            op_abandon(&o);
+        } else {
+            /* Storage is stopped: if this record fails, the journal is
+             * stale and the next operation completes the stop. */
+            scPoolRuntimeClear(&o.rt);
+            ret = op_record(&o, SC_STORAGE_POOL_INACTIVE, true, false, "pool-destroy", NULL);
+        }
+        op_clear(&o);
+    }
+    scConnectUnlock(pool->conn);
+    return ret;
+}
+
+int
+scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags)
+{
+    int ret;
+
+    scResetLastError();
+    if (scCheckFlags(flags, 0) < 0 || !scPoolEnter(pool, __func__, true))
+        return -1;
+    ret = pool_refresh(pool);
+    scConnectUnlock(pool->conn);
+    return ret;
+}
