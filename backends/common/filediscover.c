@@ -234,8 +234,9 @@ scFileDiscover(const scDir *dir, scDiscoverSink *sink)
     if (scScanSorted(scan) < 0)
         goto error;
     while ((r = scScanNext(scan, &e)) > 0) {
-        long long v[5] = { e->dev, e->ino, e->size, e->mtime_ns, e->ctime_ns };
-        int want = scSinkEntry(sink, e->name, v, sizeof(v));
+        unsigned char sig[SC_FILE_SIG_MAX];
+        size_t len = scFileSigMake(e->dev, e->ino, e->size, e->mtime_ns, e->ctime_ns, sig);
+        int want = scSinkEntry(sink, e->name, sig, len);
         if (want < 0 || (want > 0 && scScanPutProbe(scan, e->name, want) < 0))
             goto error;
     }

@@ -128,13 +128,44 @@ ts_ns(struct statx_timestamp t)
     return (long long) t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-void
-scFileSig(const struct stat *st, unsigned char sig[SC_FILE_SIG_LEN])
+/* Append @v as a little-endian base-128 varint: small numbers (device
+ * numbers, inodes, sizes) take few bytes in the catalog's index. */
+static size_t
+put_varint(unsigned char *out, unsigned long long v)
 {
-    long long v[5] = { (long long) st->st_dev, (long long) st->st_ino, (long long) st->st_size,
-                       (long long) st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec,
-                       (long long) st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec };
-    memcpy(sig, v, sizeof(v));
+    size_t n = 0;
+
+    do {
+        out[n] = (unsigned char) (v & 0x7f);
+        v >>= 7;
+        if (v)
+            out[n] |= 0x80;
+        n++;
+    } while (v);
+    return n;
+}
+
+size_t
+scFileSigMake(long long dev, long long ino, long long size, long long mtime_ns,
+              long long ctime_ns, unsigned char sig[SC_FILE_SIG_MAX])
+{
+    size_t n = 0;
+
+    n += put_varint(sig + n, (unsigned long long) dev);
+    n += put_varint(sig + n, (unsigned long long) ino);
+    n += put_varint(sig + n, (unsigned long long) size);
+    n += put_varint(sig + n, (unsigned long long) mtime_ns);
+    n += put_varint(sig + n, (unsigned long long) ctime_ns);
+    return n;
+}
+
+size_t
+scFileSig(const struct stat *st, unsigned char sig[SC_FILE_SIG_MAX])
+{
+    return scFileSigMake((long long) st->st_dev, (long long) st->st_ino, (long long) st->st_size,
+                         (long long) st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec,
+                         (long long) st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec,
+                         sig);
 }
 
 /* The stat of open @fd, birth time included where the file system keeps
@@ -175,7 +206,7 @@ static void
 record_stat(scVolRecord *rec, const struct stat *st, long long btime_ns)
 {
     long long ident[3] = { (long long) st->st_dev, (long long) st->st_ino, btime_ns };
-    unsigned char sig[SC_FILE_SIG_LEN];
+    unsigned char sig[SC_FILE_SIG_MAX];
 
     rec->mode = st->st_mode & 07777;
     rec->uid = st->st_uid;
@@ -186,8 +217,7 @@ record_stat(scVolRecord *rec, const struct stat *st, long long btime_ns)
     rec->mtime_ns = (long long) st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
     rec->ctime_ns = (long long) st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
     rec->btime_ns = btime_ns;
-    scFileSig(st, sig);
-    scVolRecordSetSig(rec, sig, sizeof(sig));
+    scVolRecordSetSig(rec, sig, scFileSig(st, sig));
     scVolRecordSetIdent(rec, ident, sizeof(ident));
 }
 

@@ -32,9 +32,12 @@ typedef int (*scScanCallback)(const char *name, const struct stat *st, void *opa
 int scFileScan(const scDir *dir, scScanCallback cb, void *opaque);
 
 /* The change signature of a file volume: device, inode, size, mtime and
- * ctime, as the scan and the probe both compute it. */
-#define SC_FILE_SIG_LEN 40
-void scFileSig(const struct stat *st, unsigned char sig[SC_FILE_SIG_LEN]);
+ * ctime (as varints), as the scan and the probe both compute it. Returns
+ * its length, at most SC_FILE_SIG_MAX. */
+#define SC_FILE_SIG_MAX 50
+size_t scFileSig(const struct stat *st, unsigned char sig[SC_FILE_SIG_MAX]);
+size_t scFileSigMake(long long dev, long long ino, long long size, long long mtime_ns,
+                     long long ctime_ns, unsigned char sig[SC_FILE_SIG_MAX]);
 
 /*
  * scFileDiscover:

@@ -229,12 +229,17 @@ int scCatalogVolGet(scCatalog *cat, scCatalogVolKey by, const char *value, scCat
 int scCatalogVolGetByName(scCatalog *cat, const char *pool_uuid, const char *name,
                           scCatalogVol *row);
 
-/* Calls @cb for each volume of the pool, ordered by name; missing ones too
- * when @missing. A negative return of @cb stops the walk and is returned. */
-typedef int (*scCatalogVolCb)(const scCatalogVol *row, void *opaque);
+/* Calls @cb with the identity of each volume of the pool, ordered by
+ * name; missing ones too when @missing. A negative return of @cb stops the
+ * walk and is returned. */
+typedef int (*scCatalogVolCb)(const scCatalogVolIdentity *id, void *opaque);
 int scCatalogVolForEach(scCatalog *cat, const char *pool_uuid, bool missing,
                         scCatalogVolCb cb, void *opaque);
 int scCatalogVolCount(scCatalog *cat, const char *pool_uuid, bool missing);
+/* Type, capacity and allocation of volume @uuid (and its physical size
+ * when @physical is not NULL): one row read. 1/0/-1. */
+int scCatalogVolGetInfo(scCatalog *cat, const char *uuid, scStorageVolInfo *info,
+                        unsigned long long *physical);
 
 /* The columns a volume row takes from storage (strings borrowed). */
 typedef struct {
@@ -257,11 +262,11 @@ typedef struct {
     size_t nattrs;
 } scCatalogVolData;
 
-/* Insert a new volume of pool @pool_uuid with a new @uuid in @state (for
+/* Insert a new volume of the pool of row @pool_id with a new @uuid in @state (for
  * creating/deleting, the journal of this process), with its aliases and
  * attributes. Returns 0 or -1; a clash of name, key or path (or an alias
  * another volume has) is SC_ERR_STORAGE_VOL_EXISTS. */
-int scCatalogVolInsert(scCatalog *cat, const char *pool_uuid, const char *uuid, int state,
+int scCatalogVolInsert(scCatalog *cat, int64_t pool_id, const char *uuid, int state,
                        const scCatalogVolData *data);
 /* Replace what storage says of volume @uuid (aliases and attributes too),
  * set it present and end any journal on it. */

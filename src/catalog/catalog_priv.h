@@ -21,6 +21,7 @@ typedef enum {
     P_ID,
     P_UUID,
     P_POOL,     /* a pool's uuid */
+    P_POOL_ID,  /* a pool's row id */
     P_NAME,
     P_TYPE,
     P_XML,

@@ -31,6 +31,7 @@ typedef enum {
     VS_FIND_NAME,
     VS_LIST,
     VS_LIST_ALL,
+    VS_INFO,
     VS_COUNT,
     VS_COUNT_ALL,
     VS_INSERT,
@@ -38,6 +39,7 @@ typedef enum {
     VS_SET_STATE,
     VS_SET_OP,
     VS_DELETE,
+    VS_ID,
     VS_PATHS_CLEAR,
     VS_PATH_ADD,
     VS_PATHS,
@@ -81,17 +83,18 @@ static const char *const vol_sql[VS_LAST] = {
                      " JOIN volumes v ON v.id = a.volume_id WHERE a.path = :path LIMIT 1",
     [VS_FIND_NAME] = "SELECT uuid, name, key, state FROM volumes"
                      " WHERE pool_id = " POOL_ID " AND name = :name",
-    [VS_LIST] = "SELECT " VOL_COLUMNS VOL_FROM
-                "WHERE v.pool_id = " POOL_ID " AND v.state = 'present' ORDER BY v.name",
-    [VS_LIST_ALL] = "SELECT " VOL_COLUMNS VOL_FROM
-                    "WHERE v.pool_id = " POOL_ID " AND v.state IN ('present', 'missing')"
-                    " ORDER BY v.name",
+    /* Listings for handles: identity only, from the (pool_id, name) index. */
+    [VS_LIST] = "SELECT uuid, name, key, state FROM volumes WHERE pool_id = " POOL_ID
+                " AND state = 'present' ORDER BY name",
+    [VS_LIST_ALL] = "SELECT uuid, name, key, state FROM volumes WHERE pool_id = " POOL_ID
+                    " AND state IN ('present', 'missing') ORDER BY name",
+    [VS_INFO] = "SELECT type, capacity, allocation, physical FROM volumes WHERE uuid = :uuid",
     [VS_COUNT] = "SELECT count(*) FROM volumes WHERE pool_id = " POOL_ID
                  " AND state = 'present'",
     [VS_COUNT_ALL] = "SELECT count(*) FROM volumes WHERE pool_id = " POOL_ID
                      " AND state IN ('present', 'missing')",
     [VS_INSERT] = "INSERT OR FAIL INTO volumes (pool_id, uuid, state, op_pid, op_boot,"
-                  " first_seen, last_seen, " DATA_COLUMNS ") VALUES (" POOL_ID ", :uuid,"
+                  " first_seen, last_seen, " DATA_COLUMNS ") VALUES (:pool_id, :uuid,"
                   " :state, :pid, CASE WHEN :pid IS NULL THEN NULL ELSE :boot END, :now,"
                   " :now, " DATA_PARAMS ")",
     [VS_UPDATE] = "UPDATE volumes SET (" DATA_COLUMNS ") = (" DATA_PARAMS "),"
@@ -106,15 +109,15 @@ static const char *const vol_sql[VS_LAST] = {
                   " op_boot = CASE WHEN :pid IS NULL THEN NULL ELSE :boot END,"
                   " sig = CASE WHEN :op IS NULL THEN sig END WHERE uuid = :uuid",
     [VS_DELETE] = "DELETE FROM volumes WHERE uuid = :uuid",
-    [VS_PATHS_CLEAR] = "DELETE FROM volume_paths WHERE volume_id = " VOL_ID,
+    [VS_ID] = "SELECT id FROM volumes WHERE uuid = :uuid",
+    [VS_PATHS_CLEAR] = "DELETE FROM volume_paths WHERE volume_id = :id",
     /* An alias names the volume that recorded it last. */
-    [VS_PATH_ADD] = "INSERT OR REPLACE INTO volume_paths (path, volume_id)"
-                    " SELECT :path, id FROM volumes WHERE uuid = :uuid",
+    [VS_PATH_ADD] = "INSERT OR REPLACE INTO volume_paths (path, volume_id) VALUES (:path, :id)",
     [VS_PATHS] = "SELECT path, NULL FROM volume_paths WHERE volume_id = " VOL_ID
                  " ORDER BY path",
-    [VS_ATTRS_CLEAR] = "DELETE FROM volume_attrs WHERE volume_id = " VOL_ID,
+    [VS_ATTRS_CLEAR] = "DELETE FROM volume_attrs WHERE volume_id = :id",
     [VS_ATTR_SET] = "INSERT OR REPLACE INTO volume_attrs (volume_id, name, value)"
-                    " SELECT id, :name, :value FROM volumes WHERE uuid = :uuid",
+                    " VALUES (:id, :name, :value)",
     [VS_ATTRS] = "SELECT name, value FROM volume_attrs WHERE volume_id = " VOL_ID
                  " ORDER BY name",
     [VS_EVENT] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid, volume_name,"
@@ -195,6 +198,16 @@ get_one(scCatalog *cat, scStmt *s, scCatalogVol *row)
     return ret;
 }
 
+/* The identity in the columns (uuid, name, key, state) of @st. */
+static void
+read_identity(sqlite3_stmt *st, scCatalogVolIdentity *id)
+{
+    snprintf(id->uuid, sizeof(id->uuid), "%s", (const char *) sqlite3_column_text(st, 0));
+    snprintf(id->name, sizeof(id->name), "%s", (const char *) sqlite3_column_text(st, 1));
+    snprintf(id->key, sizeof(id->key), "%s", (const char *) sqlite3_column_text(st, 2));
+    id->state = scVolStateFromString((const char *) sqlite3_column_text(st, 3));
+}
+
 static const scParam by_param[] = {
     [SC_VOL_BY_UUID] = P_UUID,
     [SC_VOL_BY_KEY] = P_KEY,
@@ -242,10 +255,7 @@ scCatalogVolFind(scCatalog *cat, scCatalogVolKey by, const char *value, const ch
         sqlite3_reset(s->st);
         return rc < 0 ? -1 : 0;
     }
-    snprintf(id->uuid, sizeof(id->uuid), "%s", (const char *) sqlite3_column_text(s->st, 0));
-    snprintf(id->name, sizeof(id->name), "%s", (const char *) sqlite3_column_text(s->st, 1));
-    snprintf(id->key, sizeof(id->key), "%s", (const char *) sqlite3_column_text(s->st, 2));
-    id->state = scVolStateFromString((const char *) sqlite3_column_text(s->st, 3));
+    read_identity(s->st, id);
     sqlite3_reset(s->st);
     return 1;
 }
@@ -269,27 +279,43 @@ scCatalogVolForEach(scCatalog *cat, const char *pool_uuid, bool missing, scCatal
                     void *opaque)
 {
     scStmt *s = vstmt(cat, missing ? VS_LIST_ALL : VS_LIST);
+    scCatalogVolIdentity id;
     int rc;
 
     if (!s)
         return -1;
     scBindText(s, P_POOL, pool_uuid);
     while ((rc = scCatalogStep(cat, s, "listing volumes")) == SQLITE_ROW) {
-        scCatalogVol row;
         int r;
-        if (read_vol_row(s->st, &row) < 0) {
-            sqlite3_reset(s->st);
-            return -1;
-        }
-        r = cb(&row, opaque);
-        scCatalogVolClear(&row);
-        if (r < 0) {
+        read_identity(s->st, &id);
+        if ((r = cb(&id, opaque)) < 0) {
             sqlite3_reset(s->st);
             return r;
         }
     }
     sqlite3_reset(s->st);
     return rc < 0 ? -1 : 0;
+}
+
+int
+scCatalogVolGetInfo(scCatalog *cat, const char *uuid, scStorageVolInfo *info,
+                    unsigned long long *physical)
+{
+    scStmt *s = vstmt(cat, VS_INFO);
+    int rc;
+
+    if (!s)
+        return -1;
+    scBindText(s, P_UUID, uuid);
+    if ((rc = scCatalogStep(cat, s, "reading a volume")) == SQLITE_ROW) {
+        info->type = scStorageVolTypeFromString((const char *) sqlite3_column_text(s->st, 0));
+        info->capacity = (unsigned long long) scCatalogColumnInt(s->st, 1, 0);
+        info->allocation = (unsigned long long) scCatalogColumnInt(s->st, 2, 0);
+        if (physical)
+            *physical = (unsigned long long) scCatalogColumnInt(s->st, 3, 0);
+    }
+    sqlite3_reset(s->st);
+    return rc < 0 ? -1 : rc == SQLITE_ROW;
 }
 
 int
@@ -333,27 +359,27 @@ bind_data(scStmt *s, const scCatalogVolData *d)
     scBindBlob(s, P_IDENT, d->ident, d->ident_len);
 }
 
-/* Replace the aliases and attributes of volume @uuid (@fresh: it has
- * none yet). */
+/* Replace the aliases and attributes of the volume of row @id (@fresh: it
+ * has none yet). */
 static int
-set_details(scCatalog *cat, const char *uuid, const scCatalogVolData *d, bool fresh)
+set_details(scCatalog *cat, int64_t id, const scCatalogVolData *d, bool fresh)
 {
     scStmt *s;
 
     if (!fresh) {
         if (!(s = vstmt(cat, VS_PATHS_CLEAR)))
             return -1;
-        scBindText(s, P_UUID, uuid);
+        scBindInt(s, P_ID, id);
         if (scCatalogRun(cat, s, "clearing volume paths") < 0 || !(s = vstmt(cat, VS_ATTRS_CLEAR)))
             return -1;
-        scBindText(s, P_UUID, uuid);
+        scBindInt(s, P_ID, id);
         if (scCatalogRun(cat, s, "clearing volume attributes") < 0)
             return -1;
     }
     for (size_t i = 0; i < d->naliases; i++) {
         if (!(s = vstmt(cat, VS_PATH_ADD)))
             return -1;
-        scBindText(s, P_UUID, uuid);
+        scBindInt(s, P_ID, id);
         scBindText(s, P_PATH, d->aliases[i]);
         if (scCatalogRun(cat, s, "recording a volume path") < 0)
             return -1;
@@ -361,7 +387,7 @@ set_details(scCatalog *cat, const char *uuid, const scCatalogVolData *d, bool fr
     for (size_t i = 0; i < d->nattrs; i++) {
         if (!(s = vstmt(cat, VS_ATTR_SET)))
             return -1;
-        scBindText(s, P_UUID, uuid);
+        scBindInt(s, P_ID, id);
         scBindText(s, P_NAME, d->attrs[i].name);
         scBindText(s, P_VALUE, d->attrs[i].value);
         if (scCatalogRun(cat, s, "recording volume attributes") < 0)
@@ -420,14 +446,14 @@ is_journal(int state)
 }
 
 int
-scCatalogVolInsert(scCatalog *cat, const char *pool_uuid, const char *uuid, int state,
+scCatalogVolInsert(scCatalog *cat, int64_t pool_id, const char *uuid, int state,
                    const scCatalogVolData *data)
 {
     scStmt *s = vstmt(cat, VS_INSERT);
 
     if (!s)
         return -1;
-    scBindText(s, P_POOL, pool_uuid);
+    scBindInt(s, P_POOL_ID, pool_id);
     scBindText(s, P_UUID, uuid);
     bind_data(s, data);
     scBindText(s, P_STATE, scVolStateToString(state));
@@ -435,22 +461,31 @@ scCatalogVolInsert(scCatalog *cat, const char *pool_uuid, const char *uuid, int 
     scBindInt(s, P_NOW, scCatalogNow());
     if (write_record(cat, s, data, "inserting a volume") < 0)
         return -1;
-    return set_details(cat, uuid, data, true);
+    if (!data->naliases && !data->nattrs)
+        return 0;
+    return set_details(cat, sqlite3_last_insert_rowid(cat->db), data, true);
 }
 
 int
 scCatalogVolUpdate(scCatalog *cat, const char *uuid, const scCatalogVolData *data)
 {
     scStmt *s = vstmt(cat, VS_UPDATE);
+    int64_t id;
+    int rc;
 
     if (!s)
         return -1;
     scBindText(s, P_UUID, uuid);
     bind_data(s, data);
     scBindInt(s, P_NOW, scCatalogNow());
-    if (write_record(cat, s, data, "updating a volume") < 0)
+    if (write_record(cat, s, data, "updating a volume") < 0 || !(s = vstmt(cat, VS_ID)))
         return -1;
-    return set_details(cat, uuid, data, false);
+    scBindText(s, P_UUID, uuid);
+    if ((rc = scCatalogStep(cat, s, "updating a volume")) < 0)
+        return -1;
+    id = rc == SQLITE_ROW ? sqlite3_column_int64(s->st, 0) : 0;
+    sqlite3_reset(s->st);
+    return id ? set_details(cat, id, data, false) : 0;
 }
 
 int

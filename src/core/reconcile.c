@@ -394,7 +394,7 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
         unsigned char raw[SC_UUID_BUFLEN];
         scUUIDGenerate(raw);
         scUUIDFormat(raw, uuid);
-        if (scCatalogVolInsert(cat, ap->row.uuid, uuid, SC_STORAGE_VOL_STATE_PRESENT, d) < 0)
+        if (scCatalogVolInsert(cat, ap->row.id, uuid, SC_STORAGE_VOL_STATE_PRESENT, d) < 0)
             return -1;
         c->stats->added++;
         /* A pool's first inventory is one event for the refresh. */
@@ -576,7 +576,7 @@ scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found
         unsigned char raw[SC_UUID_BUFLEN];
         scUUIDGenerate(raw);
         scUUIDFormat(raw, uuid);
-        r = scCatalogVolInsert(cat, ap->row.uuid, uuid, SC_STORAGE_VOL_STATE_PRESENT, &data);
+        r = scCatalogVolInsert(cat, ap->row.id, uuid, SC_STORAGE_VOL_STATE_PRESENT, &data);
     }
     if (r == 0)
         r = scCatalogVolEventAdd(cat, conn->actor, ap->row.uuid, ap->row.name, uuid, name, action,

@@ -93,7 +93,7 @@ journal_create(scConnect *conn, scActivePool *ap, const scVolRecord *plan, const
         goto end;
     }
     if ((r > 0 && scCatalogVolDelete(cat, replaced->uuid) < 0) ||
-        scCatalogVolInsert(cat, ap->row.uuid, uuid, SC_STORAGE_VOL_STATE_CREATING, &d) < 0)
+        scCatalogVolInsert(cat, ap->row.id, uuid, SC_STORAGE_VOL_STATE_CREATING, &d) < 0)
         goto end;
     ok = true;
 end:
@@ -121,7 +121,7 @@ journal_finish(scConnect *conn, scActivePool *ap, const char *uuid, const scVolR
         ok = scCatalogVolDelete(cat, uuid) == 0;
         if (ok && replaced && replaced->name) {
             row_to_data(replaced, &d);
-            ok = scCatalogVolInsert(cat, ap->row.uuid, replaced->uuid,
+            ok = scCatalogVolInsert(cat, ap->row.id, replaced->uuid,
                                     SC_STORAGE_VOL_STATE_MISSING, &d) == 0;
         }
     } else {

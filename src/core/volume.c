@@ -48,12 +48,6 @@ scVolNew(scConnect *conn, const char *uuid, const char *name, const char *key)
     return vol;
 }
 
-static scStorageVol *
-vol_new(scConnect *conn, const scCatalogVol *row)
-{
-    return scVolNew(conn, row->uuid, row->name, row->key);
-}
-
 void
 scVolFree(scStorageVol *vol)
 {
@@ -400,7 +394,7 @@ typedef struct {
 } VolList;
 
 static int
-list_add(const scCatalogVol *row, void *opaque)
+list_add(const scCatalogVolIdentity *id, void *opaque)
 {
     VolList *l = opaque;
 
@@ -414,7 +408,7 @@ list_add(const scCatalogVol *row, void *opaque)
         l->vols = v;
         l->alloc = alloc;
     }
-    if (!(l->vols[l->n] = vol_new(l->conn, row)))
+    if (!(l->vols[l->n] = scVolNew(l->conn, id->uuid, id->name, id->key)))
         return -1;
     l->vols[++l->n] = NULL;
     return 0;
@@ -478,16 +472,17 @@ scStoragePoolLookupByVolume(scStorageVolPtr vol)
 int
 scStorageVolGetInfo(scStorageVolPtr vol, scStorageVolInfoPtr info)
 {
-    scCatalogVol row;
+    int r;
 
     scResetLastError();
-    if (!scCheckArg(info, "info", __func__) || vol_read(vol, __func__, &row) < 0)
+    if (!scCheckArg(info, "info", __func__) || !scVolEnter(vol, __func__, false))
         return -1;
-    info->type = row.type;
-    info->capacity = row.capacity;
-    info->allocation = row.allocation;
-    scCatalogVolClear(&row);
-    return 0;
+    r = scCatalogVolGetInfo(vol->conn->catalog, vol->uuidstr, info, NULL);
+    if (r == 0)
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
+                      "volume '%s' (uuid '%s') no longer exists", vol->name, vol->uuidstr);
+    scConnectUnlock(vol->conn);
+    return r > 0 ? 0 : -1;
 }
 
 static int
