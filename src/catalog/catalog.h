@@ -276,6 +276,9 @@ int scCatalogVolSetState(scCatalog *cat, const char *uuid, int state);
 /* Journal operation @op ("wiping", ...) on present volume @uuid as this
  * process's, or clear it (NULL). */
 int scCatalogVolSetOp(scCatalog *cat, const char *uuid, const char *op);
+/* Put back the signature an operation's journal cleared, when the
+ * operation left storage as it was. */
+int scCatalogVolRestoreSig(scCatalog *cat, const char *uuid, const void *sig, size_t sig_len);
 int scCatalogVolDelete(scCatalog *cat, const char *uuid);
 
 /* Detail attributes and alias paths of a volume: @cb for each (for

@@ -38,6 +38,7 @@ typedef enum {
     VS_UPDATE,
     VS_SET_STATE,
     VS_SET_OP,
+    VS_RESTORE_SIG,
     VS_DELETE,
     VS_ID,
     VS_PATHS_CLEAR,
@@ -108,6 +109,7 @@ static const char *const vol_sql[VS_LAST] = {
     [VS_SET_OP] = "UPDATE volumes SET op = :op, op_pid = :pid,"
                   " op_boot = CASE WHEN :pid IS NULL THEN NULL ELSE :boot END,"
                   " sig = CASE WHEN :op IS NULL THEN sig END WHERE uuid = :uuid",
+    [VS_RESTORE_SIG] = "UPDATE volumes SET sig = :sig WHERE uuid = :uuid",
     [VS_DELETE] = "DELETE FROM volumes WHERE uuid = :uuid",
     [VS_ID] = "SELECT id FROM volumes WHERE uuid = :uuid",
     [VS_PATHS_CLEAR] = "DELETE FROM volume_paths WHERE volume_id = :id",
@@ -513,6 +515,18 @@ scCatalogVolSetOp(scCatalog *cat, const char *uuid, const char *op)
     scBindText(s, P_OP, op);
     scBindIntOr(s, P_PID, (long long) getpid(), op != NULL);
     return scCatalogRun(cat, s, "journaling a volume operation");
+}
+
+int
+scCatalogVolRestoreSig(scCatalog *cat, const char *uuid, const void *sig, size_t sig_len)
+{
+    scStmt *s = vstmt(cat, VS_RESTORE_SIG);
+
+    if (!s)
+        return -1;
+    scBindText(s, P_UUID, uuid);
+    scBindBlob(s, P_SIG, sig, sig_len);
+    return scCatalogRun(cat, s, "ending a volume operation");
 }
 
 int

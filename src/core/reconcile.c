@@ -341,6 +341,14 @@ discover(Refresh *c)
     return r < 0 ? -1 : 0;
 }
 
+/* Does a live operation of another process (or of another thread of
+ * this one) hold the volume of @row? */
+static int
+busy(const scCatalogVol *row)
+{
+    return row->op && scJournalLive(row->op_pid, row->op_this_boot, row->uuid);
+}
+
 /* Phase 3, in the write transaction: one record. A name the snapshot
  * did not know is inserted without a lookup by name, unless another
  * connection wrote to the catalog since the snapshot. */
@@ -361,10 +369,12 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
             return -1;
         if (r > 0) {
             /* A create or delete that began after the snapshot (or is
-             * still running) is its process's business. */
-            if (is_journal(row.state) && (r = scCatalogScanIsStalePresent(cat, row.id)) <= 0) {
+             * still running), or an operation running on the volume, is
+             * its process's business. */
+            if ((is_journal(row.state) && (r = scCatalogScanIsStalePresent(cat, row.id)) <= 0) ||
+                (r = busy(&row)) != 0) {
                 scCatalogVolClear(&row);
-                return r;
+                return r > 0 ? 0 : r;
             }
             snprintf(uuid, sizeof(uuid), "%s", row.uuid);
             action = row.state == SC_STORAGE_VOL_STATE_MISSING    ? "vol-reappeared"
@@ -543,7 +553,8 @@ scReconcileProbe(scActivePool *ap, const char *name, scVolRecord *rec)
 
 int
 scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found,
-                  const scVolRecord *rec, const char *action, const char *detail, char *uuid)
+                  const scVolRecord *rec, bool owner, const char *action, const char *detail,
+                  char *uuid)
 {
     scCatalog *cat = conn->catalog;
     scCatalogVol row;
@@ -554,6 +565,11 @@ scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found
         return -1;
     if (r > 0)
         snprintf(uuid, SC_UUID_STRING_BUFLEN, "%s", row.uuid);
+    /* Another operation on the volume records it when it ends. */
+    if (r > 0 && !owner && busy(&row)) {
+        r = 1;
+        goto out;
+    }
     if (!found) {
         /* Gone: a known volume is marked missing (its journal ended); an
          * unknown one stays unknown. */

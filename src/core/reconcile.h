@@ -54,13 +54,15 @@ int scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats);
  * What storage says of volume @name of @ap now: probe it (storage work, no
  * transaction: 1 found into @rec, 0 gone, -1), then record that inside the
  * caller's write transaction: update its row (keeping its UUID), insert it
- * (a new UUID), or, when it is gone (@found 0), mark it missing. @action
- * and @detail name the event. The UUID goes to @uuid. Returns 1 recorded,
+ * (a new UUID), or, when it is gone (@found 0), mark it missing, ending
+ * the journal of the operation on it when @owner (the operation's own
+ * record); a volume another operation holds is left to it. @action and
+ * @detail name the event. The UUID goes to @uuid. Returns 1 recorded,
  * 0 gone, -1 error.
  */
 int scReconcileProbe(scActivePool *ap, const char *name, scVolRecord *rec);
 int scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found,
-                      const scVolRecord *rec, const char *action, const char *detail,
-                      char *uuid);
+                      const scVolRecord *rec, bool owner, const char *action,
+                      const char *detail, char *uuid);
 
 #endif /* SC_RECONCILE_H */

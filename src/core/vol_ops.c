@@ -409,28 +409,42 @@ error:
 #define VOL_OP_BEGIN(vol, verb, slot, op, o)                                 \
     vol_op_begin(vol, verb, offsetof(scBackend, slot), op, o)
 
+/* Is @rec what the catalog recorded of the volume before the operation
+ * (the same change signature)? */
+static bool
+unchanged(const VolOp *o, const scVolRecord *rec)
+{
+    return o->row.sig_len > 0 && rec->sig_len == o->row.sig_len &&
+           memcmp(rec->sig, o->row.sig, rec->sig_len) == 0;
+}
+
 /* Record what storage says of the volume after an operation (probed
- * before the transaction), with its event, ending the journal; the
- * operation's own error (if any) wins over this one's. */
+ * before the transaction), with its event, ending the journal. After a
+ * failure, storage the backend left as it was is not recorded again; the
+ * operation's own error wins over this one's. */
 static int
 vol_op_record(VolOp *o, const char *action, const char *detail, int result)
 {
     scConnect *conn = o->vol->conn;
+    scCatalog *cat = conn->catalog;
     scErrorSaved *saved = result < 0 ? scErrorSave() : NULL;
     char uuid[SC_UUID_STRING_BUFLEN];
     scVolRecord rec;
     int found = scReconcileProbe(&o->ap, o->row.name, &rec);
     bool ok = false;
 
-    if (scCatalogBegin(conn->catalog) == 0) {
+    if (scCatalogBegin(cat) == 0) {
         /* Storage that cannot be read now: end the journal only (the
          * volume has no signature: the next refresh reads it again). */
-        ok = found < 0 ? scCatalogVolSetOp(conn->catalog, o->row.uuid, NULL) == 0
-                       : scReconcileRecord(conn, &o->ap, o->row.name, found, &rec,
-                                           result < 0 ? "vol-changed" : action,
-                                           result < 0 ? "after a failed operation" : detail,
-                                           uuid) >= 0;
-        if (scCatalogEnd(conn->catalog, ok) < 0)
+        if (found < 0 || (result < 0 && found > 0 && unchanged(o, &rec)))
+            ok = scCatalogVolSetOp(cat, o->row.uuid, NULL) == 0 &&
+                 (found < 0 || scCatalogVolRestoreSig(cat, o->row.uuid, o->row.sig,
+                                                      o->row.sig_len) == 0);
+        else
+            ok = scReconcileRecord(conn, &o->ap, o->row.name, found, &rec, true,
+                                   result < 0 ? "vol-changed" : action,
+                                   result < 0 ? "after a failed operation" : detail, uuid) >= 0;
+        if (scCatalogEnd(cat, ok) < 0)
             ok = false;
     }
     scVolRecordClear(&rec);
@@ -448,7 +462,9 @@ vol_op_cancel(VolOp *o)
     scErrorSaved *saved = scErrorSave();
 
     if (scCatalogBegin(cat) == 0)
-        scCatalogEnd(cat, scCatalogVolSetOp(cat, o->row.uuid, NULL) == 0);
+        scCatalogEnd(cat, scCatalogVolSetOp(cat, o->row.uuid, NULL) == 0 &&
+                              scCatalogVolRestoreSig(cat, o->row.uuid, o->row.sig,
+                                                     o->row.sig_len) == 0);
     scErrorRestore(&saved);
 }
 

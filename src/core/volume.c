@@ -296,7 +296,7 @@ check_in_pool(scConnect *conn, scActivePool *ap, const char *path, const char *d
         scVolRecordClear(&rec);
         return -1;
     }
-    r = scReconcileRecord(conn, ap, name, found, &rec, "vol-discovered",
+    r = scReconcileRecord(conn, ap, name, found, &rec, false, "vol-discovered",
                           "found by a lookup by path", uuid);
     if (r > 0)
         r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH, path, NULL, id);
