@@ -696,6 +696,84 @@ static const cliOption autostartOptions[] = {
     { NULL, NULL, NULL },
 };
 
+/* ---- find-storage-pool-sources(-as) ---------------------------------- */
+
+/* Prints what the pool type's backend says this host could define. */
+static int
+findSources(cliContext *ctx, const char *type, const char *spec)
+{
+    _cleanup_free_ char *xml = NULL;
+    scConnect *conn;
+
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    if (!(xml = scConnectFindStoragePoolSources(conn, type, spec, 0))) {
+        cliLibError(NULL, "failed to find the sources of '%s' pools", cliSafe(type));
+        return CLI_EXIT_FAILED;
+    }
+    fputs(xml, stdout);
+    if (!*xml || xml[strlen(xml) - 1] != '\n')
+        putchar('\n');
+    return CLI_EXIT_OK;
+}
+
+static int
+cmdFindSources(cliContext *ctx, const cliArgs *args)
+{
+    const char *file = args->params[1];
+    _cleanup_free_ char *spec = NULL;
+
+    if (file && !(spec = cliReadFile(file)))
+        return CLI_EXIT_FAILED;
+    return findSources(ctx, args->params[0], spec);
+}
+
+/* As virsh: the <source> of where to look, from a host, a port and an
+ * initiator IQN. */
+static int
+cmdFindSourcesAs(cliContext *ctx, const cliArgs *args)
+{
+    const char *host = args->params[1], *port = args->params[2], *iqn = args->params[3];
+    _cleanup_free_ char *spec = NULL;
+    size_t len = 0;
+    FILE *out;
+
+    if (port && (strspn(port, "0123456789") != strlen(port) || !*port || strlen(port) > 5 ||
+                 atoi(port) < 1 || atoi(port) > 65535))
+        return cliUsageError(args->verb, "port '%s' is not a number from 1 to 65535",
+                             cliSafe(port));
+    if (!host && (port || iqn))
+        return cliUsageError(args->verb, "a port or an initiator needs a host");
+    if (host) {
+        if (!(out = open_memstream(&spec, &len))) {
+            cliError("out of memory");
+            return CLI_EXIT_FAILED;
+        }
+        cliXmlLine(out, "<source>\n  <host name='", host, "'");
+        cliXmlLine(out, " port='", port, "'");
+        fputs("/>\n", out);
+        cliXmlLine(out, "  <initiator>\n    <iqn name='", iqn, "'/>\n  </initiator>\n");
+        fputs("</source>\n", out);
+        if (!cliMemstreamClose(out, &spec))
+            return CLI_EXIT_FAILED;
+    }
+    return findSources(ctx, args->params[0], spec);
+}
+
+static const cliOption findParams[] = {
+    { "TYPE", NULL, "the pool type: logical, iscsi, iscsi-direct, netfs, ..." },
+    { "[SRCSPEC]", NULL, "a file with libvirt's <source> XML of where to look" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption findAsParams[] = {
+    { "TYPE", NULL, "the pool type: logical, iscsi, iscsi-direct, netfs, ..." },
+    { "[HOST]", NULL, "the host to ask (network pool types)" },
+    { "[PORT]", NULL, "its port" },
+    { "[INITIATOR]", NULL, "the initiator IQN to ask as (iSCSI)" },
+    { NULL, NULL, NULL },
+};
+
 const cliVerb cliPoolVerbs[] = {
     { "pool-define", cmdPoolDefine, "define (but don't start) a pool from an XML file",
       defineParams, NULL },
@@ -718,5 +796,15 @@ const cliVerb cliPoolVerbs[] = {
     { "autostart", cmdAutostart, "start every inactive pool marked autostart (run it at boot)",
       NULL, NULL },
     { "pool-uuid", cmdPoolUUID, "convert a pool name to a pool UUID", nameParam, NULL },
+    { "find-storage-pool-sources", cmdFindSources,
+      "list the pools of a type this host could define (also: find-pool-sources)", findParams,
+      NULL },
+    { "find-pool-sources", cmdFindSources, "the same as find-storage-pool-sources", findParams,
+      NULL },
+    { "find-storage-pool-sources-as", cmdFindSourcesAs,
+      "list potential pool sources from a host, a port and an initiator (also: "
+      "find-pool-sources-as)", findAsParams, NULL },
+    { "find-pool-sources-as", cmdFindSourcesAs, "the same as find-storage-pool-sources-as",
+      findAsParams, NULL },
     { NULL, NULL, NULL, NULL, NULL },
 };

@@ -168,10 +168,14 @@ countOptions(const cliOption *opts)
 static char *
 paramAlias(const char *param)
 {
-    char *alias = strdup(param);
+    char *alias = strdup(param + (param[0] == '['));
 
-    for (char *p = alias; p && *p; p++)
-        *p = (char) tolower((unsigned char) *p);
+    for (char *p = alias; p && *p; p++) {
+        if (*p == ']')
+            *p = '\0';
+        else
+            *p = (char) tolower((unsigned char) *p);
+    }
     return alias;
 }
 
@@ -307,7 +311,7 @@ cliParseArgs(const cliVerb *verb, int argc, char **argv, cliArgs *args)
         goto cleanup;
 
     for (size_t i = 0; i < nparams; i++) {
-        if (!args->params[i]) {
+        if (!args->params[i] && !cliParamOptional(&verb->params[i])) {
             status = cliUsageError(verb, "missing argument %s", verb->params[i].name);
             break;
         }

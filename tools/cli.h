@@ -79,6 +79,10 @@ typedef struct cliOption {
     const char *help; /* one line */
 } cliOption;
 
+/* A positional argument named "[NAME]" may be left out (only after the
+ * required ones): its value is then NULL. */
+#define cliParamOptional(opt) ((opt)->name[0] == '[')
+
 typedef struct cliContext cliContext;
 typedef struct cliArgs cliArgs;
 typedef struct cliVerb cliVerb;
@@ -99,7 +103,8 @@ struct cliArgs {
     const cliVerb *verb; /* the verb parsed for */
     const char **values; /* per verb->options: NULL if absent, "" for a flag given, else its
                           * argument (the last one given wins) */
-    const char **params; /* per verb->params, all set once parsing succeeded */
+    const char **params; /* per verb->params, all set once parsing succeeded
+                          * (an optional one left out is NULL) */
 };
 
 /* What every verb runs in: the global options and the connection. */

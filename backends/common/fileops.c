@@ -55,7 +55,9 @@ is_candidate(const struct stat *st)
 int
 scFileScan(const scDir *dir, scScanCallback cb, void *opaque)
 {
-    int fd = openat(dir->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    /* A stream of its own on the directory held open (the offset is
+     * shared with dir->fd, which nothing else reads entries through). */
+    int fd = fcntl(dir->fd, F_DUPFD_CLOEXEC, 3);
     DIR *d;
     struct dirent *ent;
     int ret = 0;
@@ -67,6 +69,7 @@ scFileScan(const scDir *dir, scScanCallback cb, void *opaque)
             close(fd);
         return -1;
     }
+    rewinddir(d);
     while ((errno = 0, ent = readdir(d))) {
         struct stat st;
         if (ent->d_name[0] == '.' &&

@@ -304,11 +304,28 @@ scStoragePoolPtr scStoragePoolDefineXML(scConnectPtr conn, const char *xml, unsi
 /*
  * scStoragePoolUndefine:
  * Removes an inactive pool's definition (and its volumes' catalog rows;
- * storage is not touched). Refused for an active pool
+ * storage is not touched). Refused for an active pool, or one that another
+ * call is building, starting, stopping or deleting
  * (SC_ERR_OPERATION_INVALID). The handle stays valid and must still be
  * freed. Returns 0 or -1.
  */
 int scStoragePoolUndefine(scStoragePoolPtr pool);
+
+/*
+ * Building, starting, stopping and deleting a pool:
+ * each call first journals itself in the pool's catalog row (a short
+ * transaction naming this process), then works on storage with no catalog
+ * lock held, however long that takes (a mount, an lvm2 command, an iSCSI
+ * login), then records the result in a second short transaction. Other
+ * processes meanwhile define pools and change volumes freely; a second
+ * build, start, stop or delete of the same pool, and a change to its
+ * volumes while it is stopped or deleted, fail with
+ * SC_ERR_OPERATION_INVALID ("busy", naming the process). A call killed
+ * half-way leaves a stale journal that blocks nothing: the next call
+ * settles it (a start killed during its first refresh is finished by the
+ * next start; a stop killed after its storage work is completed where the
+ * backend can tell the storage is stopped).
+ */
 
 /*
  * scStoragePoolCreate:
@@ -318,15 +335,17 @@ int scStoragePoolUndefine(scStoragePoolPtr pool);
  * _NO_OVERWRITE] to build it first (see scStoragePoolBuild). Fails with
  * SC_ERR_OPERATION_UNSUPPORTED while the pool type's backend is not in
  * this version of storcat (only dir pools have one today),
- * SC_ERR_OPERATION_INVALID if the pool is already active. An active pool
- * stays active until it is stopped or the host reboots. Returns 0 or -1.
+ * SC_ERR_OPERATION_INVALID if the pool is already active or busy. An
+ * active pool stays active until it is stopped or the host reboots.
+ * Returns 0 or -1.
  */
 int scStoragePoolCreate(scStoragePoolPtr pool, unsigned int flags);
 
 /*
  * scStoragePoolDestroy:
  * Stops an active pool; its definition and volume inventory stay. Fails
- * with SC_ERR_OPERATION_INVALID if the pool is not active. Returns 0 or -1.
+ * with SC_ERR_OPERATION_INVALID if the pool is not active or busy.
+ * Returns 0 or -1.
  */
 int scStoragePoolDestroy(scStoragePoolPtr pool);
 
@@ -415,9 +434,11 @@ typedef enum {
 /*
  * scStoragePoolBuild:
  * Makes the pool's storage (dir: creates the target directory with the
- * XML's permissions). With NO_OVERWRITE an existing directory is an error;
- * OVERWRITE and NO_OVERWRITE are exclusive. The pool must be inactive.
- * Returns 0 or -1.
+ * XML's permissions; an existing directory keeps its mode unless the XML
+ * sets one, as in libvirt). With NO_OVERWRITE an existing directory is an
+ * error; OVERWRITE and NO_OVERWRITE are exclusive. The pool must be
+ * inactive. If the build cannot be recorded, what it made is removed
+ * again. Returns 0 or -1.
  */
 int scStoragePoolBuild(scStoragePoolPtr pool, unsigned int flags);
 
@@ -432,21 +453,41 @@ int scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags);
 /*
  * scStoragePoolRefresh:
  * Reconciles the catalog with the pool's storage in one transaction: new
- * volumes are recorded, changed ones updated, renamed ones (same device and
- * inode) keep their UUID, vanished ones are marked missing (never deleted),
- * and each change is an event; a pool's first inventory (no volume known
- * yet) is one "pool-refresh" event with the counts, every volume's
- * first_seen says when it came. Files whose size, times and inode did not
- * change are not opened; when none changed, the scan ends the refresh.
- * The scan and the comparison take no lock on the catalog; the probes of
- * new and changed files and their recording hold the catalog's write lock
- * (other writers wait, readers do not), the probes on a second thread
- * when there are many. Memory does not grow with the pool: past 16,384
- * entries the scan is sorted in runs kept in an unnamed temporary file in
- * $TMPDIR (else /tmp). @flags must be 0. The pool must be active.
- * Returns 0 or -1.
+ * volumes are recorded, changed ones updated, renamed ones (for files: the
+ * same device, inode and birth time under a new name) keep their UUID,
+ * vanished ones are marked missing (never deleted), and each change is an
+ * event; a pool's first inventory (no volume known yet) is one
+ * "pool-refresh" event with the counts, every volume's first_seen says
+ * when it came. Volumes whose change signature did not change are not
+ * read again (files: size, times and inode, from one readdir + fstatat
+ * pass); when the pool's change token did not change (files: the scan's
+ * digest), the refresh ends there. A volume that cannot be read
+ * (permission denied, an I/O error) fails the refresh, naming it, and
+ * changes nothing. The backend reads storage inside one read snapshot of
+ * the catalog, with no lock (other writers go on); what changed is then
+ * written in one short write transaction. A file pool's new and changed
+ * files are probed on worker threads when there are many. Memory does not
+ * grow with the pool: past 16,384 entries a directory's scan is sorted in
+ * runs kept in an unnamed temporary file in $TMPDIR (else /tmp), as are
+ * the records between the probes and the write. @flags must be 0. The pool
+ * must be active. Returns 0 or -1.
  */
 int scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags);
+
+/*
+ * scConnectFindStoragePoolSources:
+ * Asks the backend of pool type @type ("logical", "iscsi", ... as in pool
+ * XML) which pools this host could define: returns libvirt's <sources>
+ * XML (caller frees). @srcSpec is libvirt's <source> XML of where to look
+ * (a host for a network type), or NULL. @flags must be 0. Fails with
+ * SC_ERR_INVALID_ARG for a type storcat does not know,
+ * SC_ERR_OPERATION_UNSUPPORTED ("pool type 'dir' does not support source
+ * discovery", as libvirt) for a type whose backend cannot discover (dir
+ * cannot, as in libvirt), SC_ERR_OPERATION_DENIED on a read-only
+ * connection. NULL on error.
+ */
+char *scConnectFindStoragePoolSources(scConnectPtr conn, const char *type, const char *srcSpec,
+                                      unsigned int flags);
 
 /*
  * scConnectSetProgressCallback:
@@ -612,6 +653,20 @@ scStorageVolPtr scStorageVolCreateXML(scStoragePoolPtr pool, const char *xml,
  */
 scStorageVolPtr scStorageVolCreateXMLFrom(scStoragePoolPtr pool, const char *xml,
                                           scStorageVolPtr clonevol, unsigned int flags);
+
+/*
+ * Changing a volume (create, clone, delete, wipe, resize, upload): each
+ * call journals itself in the volume's catalog row first (a new volume is
+ * a 'creating' row with the name, key and path its backend planned; a
+ * delete makes the row 'deleting'; the others mark an operation on it),
+ * works on storage with no catalog lock held, then records what storage
+ * says afterwards in a short transaction with its event. Another call on
+ * the same volume meanwhile, from any process, fails with
+ * SC_ERR_OPERATION_INVALID ("busy", naming the process); other volumes
+ * and pools are not held up. A failure leaves storage and the catalog as
+ * they were (a create's storage is removed again); a call killed half-way
+ * is settled by the next refresh.
+ */
 
 /*
  * scStorageVolDelete:

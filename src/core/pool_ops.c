@@ -416,3 +416,35 @@ scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags)
     scConnectUnlock(pool->conn);
     return ret;
 }
+
+/* ---- source discovery --------------------------------------------------- */
+
+char *
+scConnectFindStoragePoolSources(scConnectPtr conn, const char *type, const char *srcSpec,
+                                unsigned int flags)
+{
+    const scBackend *be;
+    char *xml = NULL;
+    int t;
+
+    scResetLastError();
+    if (scCheckFlags(flags, 0) < 0 || !scConnectCheckWritable(conn, __func__) ||
+        !scCheckArg(type, "type", __func__))
+        return NULL;
+    if ((t = scPoolTypeFromString(type)) < 0) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "unknown storage pool type '%s'",
+                      type);
+        return NULL;
+    }
+    /* As libvirt: the answer is the backend's, or that it has none. */
+    if (!(be = scBackendForType(t)) || !be->find_sources) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
+                      "pool type '%s' does not support source discovery", type);
+        return NULL;
+    }
+    scConnectLock(conn);
+    if (be->find_sources(srcSpec, flags, &xml) < 0)
+        xml = NULL;
+    scConnectUnlock(conn);
+    return xml;
+}
