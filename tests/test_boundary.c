@@ -161,21 +161,26 @@ test_identity(void **state)
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     uuid_of(f, "vm1-disk.img", a);
     ino = inode_of(f, "vm1-disk.img");
-    /* The file system may take a few tries to hand the inode out again. */
-    for (int i = 0; i < 20 && !reused; i++) {
-        unlink_in(f, i ? "filler.img" : "vm1-disk.img");
-        write_file(f, i ? "filler.img" : "other.img", 4096);
-        reused = inode_of(f, i ? "filler.img" : "other.img") == ino;
-        if (i && !reused) {
-            /* keep trying with a fresh name */
-        }
-        if (reused && i) {
-            char *from = cat2(f->images, "filler.img"), *to = cat2(f->images, "other.img");
-            unlink(to);
+    /* The file system hands the inode out again, sooner or later: new
+     * files until one has it (ext4 gives it to the very next one). */
+    unlink_in(f, "vm1-disk.img");
+    for (int i = 0; i < 200 && !reused; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "filler%03d.img", i);
+        write_file(f, name, 4096);
+        if ((reused = inode_of(f, name) == ino)) {
+            char *from = cat2(f->images, name), *to = cat2(f->images, "other.img");
             assert_int_equal(rename(from, to), 0);
             free(from);
             free(to);
         }
+    }
+    for (int i = 0; i < 200; i++) {
+        char name[32], *p;
+        snprintf(name, sizeof(name), "filler%03d.img", i);
+        p = cat2(f->images, name);
+        unlink(p);
+        free(p);
     }
     if (!reused) {
         print_message("# the file system did not reuse the inode: nothing to test\n");

@@ -83,7 +83,7 @@ worker(void *opaque)
         }
         snprintf(slot->name, sizeof(slot->name), "%s", name);
         pthread_mutex_unlock(&p->lock);
-        slot->r = scFileProbe(p->dir, slot->name, &slot->rec);
+        slot->r = scFileProbeEntry(p->dir, slot->name, true, &slot->rec);
         slot->err = slot->r < 0 ? scErrorSave() : NULL;
         pthread_mutex_lock(&p->lock);
         slot->ready = true;
@@ -149,8 +149,10 @@ hand_over(Slot *slot, scDiscoverSink *sink)
 static int
 probe_threaded(Prober *p, scDiscoverSink *sink)
 {
+    /* Probes wait on the file system as much as they compute: one worker
+     * more than there are processors. */
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int n = cpus < 1 ? 1 : cpus > WORKERS_MAX ? WORKERS_MAX : (int) cpus;
+    int n = cpus < 1 ? 2 : cpus >= WORKERS_MAX ? WORKERS_MAX : (int) cpus + 1;
     Slot *slot;
     int r = 0;
 
@@ -199,7 +201,7 @@ probe_inline(const scDir *dir, scScan *scan, scDiscoverSink *sink)
 
     scVolRecordInit(&rec);
     while ((r = scScanTakeProbe(scan, &name, &want)) > 0) {
-        if ((r = scFileProbe(dir, name, &rec)) > 0)
+        if ((r = scFileProbeEntry(dir, name, true, &rec)) > 0)
             r = scSinkRecord(sink, &rec, want);
         scVolRecordClear(&rec);
         if (r < 0)

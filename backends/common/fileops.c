@@ -262,21 +262,28 @@ out:
 int
 scFileProbe(const scDir *dir, const char *name, scVolRecord *rec)
 {
+    return scFileProbeEntry(dir, name, false, rec);
+}
+
+int
+scFileProbeEntry(const scDir *dir, const char *name, bool scanned, scVolRecord *rec)
+{
     struct stat st;
     long long btime_ns;
     int fd;
 
     scVolRecordClear(rec);
     /* A device node or a FIFO is not a volume, and is not opened at all
-     * (opening a tape device rewinds it). */
-    if (fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+     * (opening a tape device rewinds it): unless a scan has just seen the
+     * entry as a file or a directory, it is stat'ed first. */
+    if (!scanned && fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
         if (errno == ENOENT || errno == ENOTDIR)
             return 0;
         scReportSystemError(SC_FROM_STORAGE, errno, "cannot stat '%s' in pool directory '%s'",
                             name, dir->path);
         return -1;
     }
-    if (!is_candidate(&st))
+    if (!scanned && !is_candidate(&st))
         return 0;
     /* O_NONBLOCK: should the entry be swapped for a FIFO now, open must not
      * hang; the type is checked again on the descriptor. */
@@ -288,6 +295,9 @@ scFileProbe(const scDir *dir, const char *name, scVolRecord *rec)
                             name, dir->path);
         return -1;
     }
+    /* A probe reads a header and a footer: no readahead (for a sparse
+     * file it zero-fills pages nobody reads). */
+    posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
     if (stat_fd(fd, &st, &btime_ns) < 0) {
         scReportSystemError(SC_FROM_STORAGE, errno, "cannot stat '%s' in pool directory '%s'",
                             name, dir->path);

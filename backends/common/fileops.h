@@ -50,6 +50,10 @@ int scFileDiscover(const scDir *dir, scDiscoverSink *sink);
 
 /* The record of entry @name: 1 found, 0 not a volume, -1 error. */
 int scFileProbe(const scDir *dir, const char *name, scVolRecord *rec);
+/* The same for an entry a scan has just found to be a file or a
+ * directory (@scanned): one stat less; its type is checked on the opened
+ * descriptor. */
+int scFileProbeEntry(const scDir *dir, const char *name, bool scanned, scVolRecord *rec);
 
 /* The plan of a new file volume @vol in @dir (backend.h's vol_plan). */
 int scFilePlan(const scDir *dir, const scVolDef *vol, scVolRecord *plan);

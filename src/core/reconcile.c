@@ -144,6 +144,8 @@ typedef struct {
 
 /* Every so many entries, tell the progress callback. */
 #define PROGRESS_EVERY 4096
+/* From this many records on, a refresh writes in a bulk transaction. */
+#define BULK_MIN 512
 
 static int
 journal_add(int64_t id, const char *name, const char *uuid, long long pid, bool same_boot,
@@ -516,8 +518,9 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
 
     /* Phase 3: apply the difference in one short write transaction; the
      * token is stored last (the triggers cleared it on every volume
-     * write). */
-    if (scCatalogBeginBulk(cat) < 0)
+     * write). Only many records are worth a bulk transaction: its pragmas
+     * make SQLite prepare every statement again afterwards. */
+    if ((c.records.count >= BULK_MIN ? scCatalogBeginBulk(cat) : scCatalogBegin(cat)) < 0)
         goto out;
     if (scCatalogDataVersion(cat, &version) < 0)
         goto end;

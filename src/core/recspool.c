@@ -61,16 +61,27 @@ scRecSpoolPut(scRecSpool *rs, const scVolRecord *rec, int want)
 {
     const char *strs[] = { rec->name, rec->key, rec->path, rec->format, rec->backing_path,
                            rec->backing_format };
-    Fixed f = {
-        .want = want, .type = rec->type, .capacity = rec->capacity,
-        .allocation = rec->allocation, .physical = rec->physical, .mode = rec->mode,
-        .uid = rec->uid, .gid = rec->gid, .atime = rec->atime_ns, .mtime = rec->mtime_ns,
-        .ctime = rec->ctime_ns, .btime = rec->btime_ns, .naliases = (uint32_t) rec->naliases,
-        .nattrs = (uint32_t) rec->nattrs, .sig_len = (uint8_t) rec->sig_len,
-        .ident_len = (uint8_t) rec->ident_len,
-    };
+    Fixed f;
     uint64_t total = sizeof(f);
 
+    /* Zeroed whole: its padding goes to the file too. */
+    memset(&f, 0, sizeof(f));
+    f.want = want;
+    f.type = rec->type;
+    f.capacity = rec->capacity;
+    f.allocation = rec->allocation;
+    f.physical = rec->physical;
+    f.mode = rec->mode;
+    f.uid = rec->uid;
+    f.gid = rec->gid;
+    f.atime = rec->atime_ns;
+    f.mtime = rec->mtime_ns;
+    f.ctime = rec->ctime_ns;
+    f.btime = rec->btime_ns;
+    f.naliases = (uint32_t) rec->naliases;
+    f.nattrs = (uint32_t) rec->nattrs;
+    f.sig_len = (uint8_t) rec->sig_len;
+    f.ident_len = (uint8_t) rec->ident_len;
     memcpy(f.sig, rec->sig, rec->sig_len);
     memcpy(f.ident, rec->ident, rec->ident_len);
     for (size_t i = 0; i < SC_N_ELEMENTS(strs); i++)
