@@ -156,6 +156,11 @@ typedef struct {
     const scPoolDef *def;
     const scPoolRuntime *rt;
     void *held; /* the backend's, between attach and detach */
+    /* Is canonical @path a volume the catalog knows, in any pool? 1 yes, 0
+     * no, -1 error (reported). Set by the core: what an image's chain may
+     * reach outside the pool (backends/common/chain.h). May be NULL. */
+    int (*is_volume)(void *opaque, const char *path);
+    void *is_volume_opaque;
 } scPoolCtx;
 
 /* ---- the slots ----------------------------------------------------------- */

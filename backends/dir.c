@@ -168,13 +168,25 @@ dir_pool_info(const scPoolCtx *pool, scStoragePoolInfo *info)
     return 0;
 }
 
+/* Open the pool's directory, with the rules its images' chains follow:
+ * this directory and the catalog's volumes. */
+static int
+dir_open(const scPoolCtx *pool, scDir *dir)
+{
+    if (scDirOpen(target(pool), dir) < 0)
+        return -1;
+    dir->rules.is_volume = pool->is_volume;
+    dir->rules.opaque = pool->is_volume_opaque;
+    return 0;
+}
+
 /* Run @expr with the pool directory open as `dir`: the one attach holds,
  * or one opened and closed around it. */
 #define WITH_DIR(pool, expr)                                                 \
     do {                                                                     \
-        scDir dir_ = { -1, NULL };                                           \
+        scDir dir_ = { -1, NULL, { NULL, NULL, NULL } };                     \
         int r_;                                                              \
-        if (!(pool)->held && scDirOpen(target(pool), &dir_) < 0)             \
+        if (!(pool)->held && dir_open(pool, &dir_) < 0)                      \
             return -1;                                                       \
         const scDir *dir = (pool)->held ? (pool)->held : &dir_;              \
         r_ = (expr);                                                         \
@@ -187,7 +199,7 @@ dir_attach(scPoolCtx *pool)
 {
     scDir *dir = scAlloc(sizeof(*dir));
 
-    if (!dir || scDirOpen(target(pool), dir) < 0) {
+    if (!dir || dir_open(pool, dir) < 0) {
         free(dir);
         return -1;
     }
@@ -219,7 +231,7 @@ dir_vol_probe(const scPoolCtx *pool, const char *name, scVolRecord *rec)
 static int
 dir_vol_plan(const scPoolCtx *pool, const scVolDef *vol, scVolRecord *plan)
 {
-    scDir dir = { -1, target(pool) };
+    scDir dir = { -1, target(pool), { target(pool), pool->is_volume, pool->is_volume_opaque } };
 
     return scFilePlan(&dir, vol, plan);
 }

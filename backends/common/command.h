@@ -21,7 +21,7 @@
 #include "util/internal.h"
 
 /* Most descriptors a command can be handed (as 3, 4, ...). */
-#define SC_COMMAND_MAX_FDS 16
+#define SC_COMMAND_MAX_FDS 80
 
 /* Bytes kept of each of stdout and stderr; the rest is read and dropped,
  * so that a chatty tool can neither block on a full pipe nor fill memory. */

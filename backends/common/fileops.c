@@ -24,12 +24,22 @@
 #include "probe.h"
 #include "util/util.h"
 
-#define QEMU_IMG_TIMEOUT 3600 /* seconds; converting a large image takes long */
+/* How long qemu-img may take to work through @bytes: a minute, and one
+ * second more per 32 MiB (a rate any disk storcat manages can sustain). */
+static int
+qemu_img_timeout(unsigned long long bytes)
+{
+    unsigned long long s = 60 + bytes / (32ULL << 20);
+
+    return s > INT_MAX ? INT_MAX : (int) s;
+}
 
 int
 scDirOpen(const char *path, scDir *dir)
 {
+    memset(dir, 0, sizeof(*dir));
     dir->path = path;
+    dir->rules.pool_dir = path;
     dir->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir->fd < 0) {
         scReportSystemError(SC_FROM_STORAGE, errno, "cannot open pool directory '%s'", path);
@@ -422,46 +432,18 @@ qemu_options(const scVolDef *vol, unsigned int flags, char **opts)
     return *opts ? 0 : -1;
 }
 
-/* The format of backing file @path, probed when the XML did not say. */
-static char *
-backing_format(const scVolDef *vol)
-{
-    scProbeResult res = { 0 };
-    struct stat st;
-    char *fmt;
-    int fd;
-
-    if (vol->backing_format)
-        return scStrdup(vol->backing_format);
-    if ((fd = open(vol->backing_path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
-        scReportSystemError(SC_FROM_STORAGE, errno, "volume '%s': cannot open backing store '%s'",
-                            vol->name, vol->backing_path);
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    if (scProbeFile(fd, &st, vol->backing_path, &res) < 0) {
-        close(fd);
-        return NULL;
-    }
-    close(fd);
-    fmt = res.format;
-    res.format = NULL;
-    scProbeResultClear(&res);
-    return fmt;
-}
-
-/* qemu-img create -f FMT [-o OPTS] [-b BACKING -F BFMT] /proc/self/fd/3 SIZE */
+/* qemu-img create -f FMT [-o OPTS] [-u -b BACKING -F BFMT] /proc/self/fd/3 SIZE.
+ * A backing store is named by the canonical path its chain walk checked
+ * (@backing); -u: qemu-img does not open it again by name. */
 int
-scFileQemuCreate(int fd, const scVolDef *vol, unsigned int flags)
+scFileQemuCreate(int fd, const scVolDef *vol, const scChain *backing, unsigned int flags)
 {
     _cleanup_free_ char *opts = NULL;
-    _cleanup_free_ char *bfmt = NULL;
     char size[32];
-    const char *argv[16];
+    const char *argv[18];
     size_t n = 0;
 
-    if (qemu_options(vol, flags, &opts) < 0 || (vol->backing_path && !(bfmt = backing_format(vol))))
+    if (qemu_options(vol, flags, &opts) < 0)
         return -1;
     snprintf(size, sizeof(size), "%llu", vol->capacity);
     argv[n++] = QEMU_IMG;
@@ -473,23 +455,42 @@ scFileQemuCreate(int fd, const scVolDef *vol, unsigned int flags)
         argv[n++] = "-o";
         argv[n++] = opts;
     }
-    if (vol->backing_path) {
+    if (backing && backing->n) {
+        argv[n++] = "-u";
         argv[n++] = "-b";
-        argv[n++] = vol->backing_path;
+        argv[n++] = backing->links[0].path;
         argv[n++] = "-F";
-        argv[n++] = bfmt;
+        argv[n++] = backing->links[0].format;
     }
     argv[n++] = "/proc/self/fd/3";
     argv[n++] = size;
     argv[n] = NULL;
-    return scCommandRun(argv, &fd, 1, QEMU_IMG_TIMEOUT, NULL);
+    return scCommandRun(argv, &fd, 1, qemu_img_timeout(0), NULL);
 }
 
+int
+scFileCheckBacking(const scDir *dir, const scVolDef *vol, scChain *chain)
+{
+    memset(chain, 0, sizeof(*chain));
+    if (!vol->backing_path)
+        return 0;
+    if (scChainWalkPath(vol->backing_path, vol->backing_format, &dir->rules, chain) < 0) {
+        _cleanup_free_ char *why = scStrdup(scGetLastErrorMessage());
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "volume '%s': backing store '%s': %s",
+                      vol->name, vol->backing_path, why ? why : "refused");
+        return -1;
+    }
+    return 0;
+}
+
+/* Can this directory have volume @vol? Its format, and a backing store
+ * that its chain walk accepts (into @backing, when not NULL). */
 static int
-check_format(const scVolDef *vol)
+check_format(const scDir *dir, const scVolDef *vol, scChain *backing)
 {
     static const char *const formats[] = { "raw", "iso", "qcow2", "qed", "vmdk", "vdi", "vpc",
                                            "qcow", "vhdx" };
+    scChain chain;
 
     if (vol->encryption) {
         scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
@@ -497,23 +498,23 @@ check_format(const scVolDef *vol)
                       vol->name);
         return -1;
     }
-    /* qemu-img would also take protocol and json: names, and open them. */
-    if (vol->backing_path && (vol->backing_path[0] != '/' || access(vol->backing_path, F_OK) < 0)) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
-                      "volume '%s': backing store '%s' is not an existing absolute path",
-                      vol->name, vol->backing_path);
-        return -1;
-    }
-    for (size_t i = 0; i < SC_N_ELEMENTS(formats); i++)
-        if (strcmp(vol->format ? vol->format : "raw", formats[i]) == 0) {
-            if (vol->backing_path && scFileIsRaw(vol->format)) {
-                scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
-                              "volume '%s': a '%s' volume cannot have a backing store",
-                              vol->name, vol->format ? vol->format : "raw");
-                return -1;
-            }
-            return 0;
+    for (size_t i = 0; i < SC_N_ELEMENTS(formats); i++) {
+        if (strcmp(vol->format ? vol->format : "raw", formats[i]) != 0)
+            continue;
+        if (vol->backing_path && scFileIsRaw(vol->format)) {
+            scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
+                          "volume '%s': a '%s' volume cannot have a backing store", vol->name,
+                          vol->format ? vol->format : "raw");
+            return -1;
         }
+        /* qemu-img would also take protocol and json: names, and open them:
+         * the backing store's chain is checked as an image's would be. */
+        if (scFileCheckBacking(dir, vol, backing ? backing : &chain) < 0)
+            return -1;
+        if (!backing)
+            scChainClear(&chain);
+        return 0;
+    }
     scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
                   "volume '%s': storcat cannot create volumes of format '%s' in a directory",
                   vol->name, vol->format);
@@ -523,8 +524,10 @@ check_format(const scVolDef *vol)
 int
 scFilePlan(const scDir *dir, const scVolDef *vol, scVolRecord *plan)
 {
+    scChain backing = { 0 };
+
     scVolRecordClear(plan);
-    if (check_format(vol) < 0)
+    if (check_format(dir, vol, &backing) < 0)
         return -1;
     plan->type = SC_STORAGE_VOL_FILE;
     plan->capacity = vol->capacity;
@@ -532,23 +535,28 @@ scFilePlan(const scDir *dir, const scVolDef *vol, scVolRecord *plan)
     if (!(plan->name = scStrdup(vol->name)) || !(plan->path = join(dir->path, vol->name)) ||
         !(plan->key = scStrdup(plan->path)) ||
         !(plan->format = scStrdup(vol->format ? vol->format : "raw")) ||
-        (vol->backing_path && !(plan->backing_path = scStrdup(vol->backing_path))) ||
-        (vol->backing_format && !(plan->backing_format = scStrdup(vol->backing_format)))) {
+        (backing.n && !(plan->backing_path = scStrdup(backing.links[0].path))) ||
+        (backing.n && !(plan->backing_format = scStrdup(backing.links[0].format)))) {
+        scChainClear(&backing);
         scVolRecordClear(plan);
         return -1;
     }
+    scChainClear(&backing);
     return 0;
 }
 
 int
 scFileCreate(const scDir *dir, const scVolDef *vol, unsigned int flags)
 {
+    scChain backing;
     int fd, r;
 
-    if (check_format(vol) < 0)
+    if (check_format(dir, vol, &backing) < 0)
         return -1;
-    if ((fd = create_exclusive(dir, vol->name, &vol->perms)) < 0)
+    if ((fd = create_exclusive(dir, vol->name, &vol->perms)) < 0) {
+        scChainClear(&backing);
         return -1;
+    }
     if (scFileIsRaw(vol->format)) {
         unsigned long long alloc = vol->allocation < vol->capacity ? vol->allocation
                                                                    : vol->capacity;
@@ -559,8 +567,9 @@ scFileCreate(const scDir *dir, const scVolDef *vol, unsigned int flags)
         else
             r = allocate(fd, vol->name, 0, alloc);
     } else {
-        r = scFileQemuCreate(fd, vol, flags);
+        r = scFileQemuCreate(fd, vol, &backing, flags);
     }
+    scChainClear(&backing);
     if (r == 0 && fsync(fd) < 0) {
         scReportSystemError(SC_FROM_STORAGE, errno, "cannot sync volume '%s'", vol->name);
         r = -1;
@@ -721,24 +730,43 @@ scFileOpenVolume(const scDir *dir, const scVolRecord *vol, int flags)
 }
 
 /* The source of a clone, opened read-only without following a symlink,
- * and without blocking should it have been swapped for a FIFO. */
+ * and without blocking should it have been swapped for a FIFO: a file, or
+ * the block device of a volume of another pool type. */
 static int
 open_source(const scVolRecord *src)
 {
-    int fd = open(src->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    int fd = open(src->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     struct stat st;
 
     if (fd < 0) {
         scReportSystemError(SC_FROM_STORAGE, errno, "cannot open source volume '%s'", src->path);
         return -1;
     }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                      "source volume '%s' is not a regular file", src->path);
+                      "source volume '%s' is not a regular file or a block device", src->path);
         close(fd);
         return -1;
     }
     return fd;
+}
+
+/* Convert the source's checked chain into @out: qemu-img is handed the
+ * chain's descriptors and opens nothing else. */
+static int
+qemu_convert(const scChain *chain, int out, const char *format, unsigned long long bytes)
+{
+    int fds[SC_COMMAND_MAX_FDS];
+    _cleanup_free_ char *spec = NULL;
+    char target[32];
+    int n = scChainFds(chain, fds, SC_COMMAND_MAX_FDS - 1);
+
+    if (n < 0 || !(spec = scChainQemuSpec(chain, 3, false)))
+        return -1;
+    fds[n] = out;
+    snprintf(target, sizeof(target), "/proc/self/fd/%d", 3 + n);
+    const char *argv[] = { QEMU_IMG, "convert", "-q", "-O", format, spec, target, NULL };
+    return scCommandRun(argv, fds, (size_t) n + 1, qemu_img_timeout(bytes), NULL);
 }
 
 int
@@ -746,34 +774,43 @@ scFileCreateFrom(const scDir *dir, const scVolDef *vol, const scVolRecord *src,
                  unsigned int flags, const scProgress *progress)
 {
     unsigned long long capacity = vol->capacity > src->capacity ? vol->capacity : src->capacity;
+    const char *format = vol->format ? vol->format : "raw";
+    _cleanup_free_ char *src_dir = NULL;
+    scChainRules rules = dir->rules;
+    const char *base;
+    scChain chain = { 0 };
     int in = -1, out = -1, r = -1;
 
-    if (check_format(vol) < 0 || (in = open_source(src)) < 0)
+    if (check_format(dir, vol, NULL) < 0 || (in = open_source(src)) < 0)
         return -1;
+    /* The source's chain may reach its own directory and the catalog's
+     * volumes. */
+    if (!(src_dir = scPathDirname(src->path, &base)))
+        goto cleanup;
+    rules.pool_dir = src_dir;
+    if (scChainWalk(in, src->path, src->format, &rules, &chain) < 0)
+        goto cleanup;
     if ((out = create_exclusive(dir, vol->name, &vol->perms)) < 0)
         goto cleanup;
-    if (scFileIsRaw(vol->format) && scFileIsRaw(src->format)) {
+    if (scFileIsRaw(vol->format) && scFileIsRaw(src->format) && chain.n == 1) {
         struct stat st;
+        unsigned long long len;
         if (fstat(in, &st) < 0 || ftruncate(out, (off_t) capacity) < 0) {
             scReportSystemError(SC_FROM_STORAGE, errno, "cannot size volume '%s'", vol->name);
             goto cleanup;
         }
-        if (copy_range(in, true, 0, out, true, 0, (unsigned long long) st.st_size, true,
-                       vol->name, progress) < 0)
+        len = S_ISREG(st.st_mode) ? (unsigned long long) st.st_size : src->capacity;
+        if (copy_range(in, true, 0, out, true, 0, len, true, vol->name, progress) < 0)
             goto cleanup;
     } else {
-        int fds[2] = { in, out };
         char size[32];
-        snprintf(size, sizeof(size), "%llu", capacity);
-        const char *argv[] = { QEMU_IMG, "convert", "-q", "-f", src->format, "-O",
-                               vol->format ? vol->format : "raw", "/proc/self/fd/3",
-                               "/proc/self/fd/4", NULL };
-        if (scCommandRun(argv, fds, 2, QEMU_IMG_TIMEOUT, NULL) < 0)
+        if (qemu_convert(&chain, out, format, src->capacity) < 0)
             goto cleanup;
+        snprintf(size, sizeof(size), "%llu", capacity);
         if (capacity > src->capacity) {
-            const char *rs[] = { QEMU_IMG, "resize", "-q", "-f", vol->format ? vol->format : "raw",
-                                 "/proc/self/fd/3", size, NULL };
-            if (scCommandRun(rs, &out, 1, QEMU_IMG_TIMEOUT, NULL) < 0)
+            const char *rs[] = { QEMU_IMG, "resize", "-q", "-f", format, "/proc/self/fd/3", size,
+                                 NULL };
+            if (scCommandRun(rs, &out, 1, qemu_img_timeout(0), NULL) < 0)
                 goto cleanup;
         }
     }
@@ -784,6 +821,7 @@ scFileCreateFrom(const scDir *dir, const scVolDef *vol, const scVolRecord *src,
     r = 0;
 
 cleanup:
+    scChainClear(&chain);
     if (in >= 0)
         close(in);
     if (out >= 0) {
@@ -809,30 +847,59 @@ scFileDelete(const scDir *dir, const scVolRecord *vol, unsigned int flags)
     return 0;
 }
 
+/* qemu-img resize of the image open as @fd, its chain checked first:
+ * an external data file it would resize lies in the pool. */
+static int
+resize_image(const scDir *dir, int fd, const scVolRecord *vol, unsigned long long capacity)
+{
+    int fds[SC_COMMAND_MAX_FDS];
+    _cleanup_free_ char *spec = NULL;
+    scChain chain;
+    char size[32];
+    int n, r = -1;
+
+    if (scChainWalk(fd, vol->path, vol->format, &dir->rules, &chain) < 0)
+        return -1;
+    if ((n = scChainFds(&chain, fds, SC_COMMAND_MAX_FDS)) < 0 ||
+        !(spec = scChainQemuSpec(&chain, 3, true)))
+        goto out;
+    snprintf(size, sizeof(size), "%llu", capacity);
+    const char *argv[] = { QEMU_IMG, "resize", "-q", capacity < vol->capacity ? "--shrink" : spec,
+                           capacity < vol->capacity ? spec : size,
+                           capacity < vol->capacity ? size : NULL, NULL };
+    r = scCommandRun(argv, fds, (size_t) n, qemu_img_timeout(0), NULL);
+out:
+    scChainClear(&chain);
+    return r;
+}
+
 int
 scFileResize(const scDir *dir, const scVolRecord *vol, unsigned long long capacity,
              unsigned int flags)
 {
+    struct stat st;
     int fd, r = 0;
 
     if ((fd = scFileOpenVolume(dir, vol, O_RDWR)) < 0)
         return -1;
     if (scFileIsRaw(vol->format)) {
-        if (ftruncate(fd, (off_t) capacity) < 0) {
+        if (fstat(fd, &st) < 0) {
+            scReportSystemError(SC_FROM_STORAGE, errno, "cannot resize volume '%s'", vol->name);
+            r = -1;
+        } else if (ftruncate(fd, (off_t) capacity) < 0) {
             scReportSystemError(SC_FROM_STORAGE, errno, "cannot resize volume '%s' to %llu bytes",
                                 vol->name, capacity);
             r = -1;
-        } else if (flags & SC_STORAGE_VOL_RESIZE_ALLOCATE && capacity > vol->capacity) {
-            r = allocate(fd, vol->name, vol->capacity, capacity - vol->capacity);
+        } else if (flags & SC_STORAGE_VOL_RESIZE_ALLOCATE && capacity > vol->capacity &&
+                   allocate(fd, vol->name, vol->capacity, capacity - vol->capacity) < 0) {
+            /* A full file system: the file goes back to its size. */
+            scErrorSaved *saved = scErrorSave();
+            if (ftruncate(fd, st.st_size) < 0) { /* the first error is the one to report */ }
+            scErrorRestore(&saved);
+            r = -1;
         }
     } else {
-        char size[32];
-        snprintf(size, sizeof(size), "%llu", capacity);
-        const char *argv[] = { QEMU_IMG, "resize", "-q", "-f", vol->format,
-                               capacity < vol->capacity ? "--shrink" : "/proc/self/fd/3",
-                               capacity < vol->capacity ? "/proc/self/fd/3" : size,
-                               capacity < vol->capacity ? size : NULL, NULL };
-        r = scCommandRun(argv, &fd, 1, QEMU_IMG_TIMEOUT, NULL);
+        r = resize_image(dir, fd, vol, capacity);
     }
     if (r == 0 && fsync(fd) < 0) {
         scReportSystemError(SC_FROM_STORAGE, errno, "cannot sync volume '%s'", vol->name);

@@ -13,11 +13,15 @@
 #include <sys/stat.h>
 
 #include "backends/backend.h"
+#include "chain.h"
 
-/* A pool directory: its descriptor and its resolved path. */
+/* A pool directory: its descriptor, its resolved path, and what the
+ * chains of its images may reach (this directory, and the catalog's
+ * volumes when the backend sets rules.is_volume). */
 typedef struct {
     int fd;
     const char *path;
+    scChainRules rules;
 } scDir;
 
 int scDirOpen(const char *path, scDir *dir);

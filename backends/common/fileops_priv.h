@@ -17,7 +17,13 @@ bool scFileIsRaw(const char *format);
  * the entry is still a regular file. A descriptor, or -1 (reported). */
 int scFileOpenVolume(const scDir *dir, const scVolRecord *vol, int flags);
 
-/* qemu-img create the image @vol describes into open file @fd. 0 or -1. */
-int scFileQemuCreate(int fd, const scVolDef *vol, unsigned int flags);
+/* qemu-img create the image @vol describes into open file @fd, with the
+ * checked chain of its backing store (NULL or empty: none). 0 or -1. */
+int scFileQemuCreate(int fd, const scVolDef *vol, const scChain *backing, unsigned int flags);
+
+/* Walk the chain of @vol's backing store, if it has one, under @dir's
+ * rules, into @chain (empty if none). 0, or -1 with an error naming the
+ * volume and the refused reference. */
+int scFileCheckBacking(const scDir *dir, const scVolDef *vol, scChain *chain);
 
 #endif /* SC_FILEOPS_PRIV_H */

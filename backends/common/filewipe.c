@@ -173,43 +173,72 @@ wipe_fd(int fd, const char *name, unsigned long long size, unsigned int algorith
     return 0;
 }
 
+/* What a wipe of a non-raw image needs before it starts: the image's
+ * chain checked (its data must not live in an external data file the
+ * wipe would not touch) and its backing store's, to make it again. */
+static int
+check_image(const scDir *dir, int fd, const scVolRecord *vol, const scVolDef *def,
+            scChain *backing)
+{
+    scChain chain;
+    int r = 0;
+
+    memset(backing, 0, sizeof(*backing));
+    if (scChainWalk(fd, vol->path, vol->format, &dir->rules, &chain) < 0)
+        return -1;
+    for (size_t i = 1; i < chain.n; i++) {
+        if (chain.links[i].role == SC_CHAIN_DATA_FILE && chain.links[i].parent == 0) {
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
+                          "volume '%s' keeps its data in external data file '%s': wipe that file",
+                          vol->name, chain.links[i].path);
+            r = -1;
+        }
+    }
+    scChainClear(&chain);
+    return r < 0 ? -1 : scFileCheckBacking(dir, def, backing);
+}
+
 int
 scFileWipe(const scDir *dir, const scVolRecord *vol, unsigned int algorithm,
            const scProgress *progress)
 {
+    const char *cluster = scVolRecordAttr(vol, SC_ATTR_CLUSTER_SIZE);
+    /* An image format's header goes with the data: it is made again, empty,
+     * with the same format, size and backing store. */
+    scVolDef def = { .name = vol->name, .format = vol->format, .capacity = vol->capacity,
+                     .backing_path = vol->backing_path, .backing_format = vol->backing_format,
+                     .compat = (char *) scVolRecordAttr(vol, SC_ATTR_COMPAT),
+                     .lazy_refcounts = scVolRecordAttr(vol, SC_ATTR_LAZY_REFCOUNTS) != NULL,
+                     .cluster_size = cluster ? strtoull(cluster, NULL, 10) : 0 };
+    scChain backing = { 0 };
     struct stat st;
     int fd, r;
 
     if ((fd = scFileOpenVolume(dir, vol, O_RDWR)) < 0)
         return -1;
-    if (fstat(fd, &st) < 0) {
-        scReportSystemError(SC_FROM_STORAGE, errno, "cannot wipe volume '%s'", vol->name);
+    if (!scFileIsRaw(vol->format) && check_image(dir, fd, vol, &def, &backing) < 0) {
         close(fd);
         return -1;
     }
-    if (algorithm == SC_STORAGE_VOL_WIPE_ALG_TRIM) {
+    if (fstat(fd, &st) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot wipe volume '%s'", vol->name);
+        r = -1;
+    } else if (algorithm == SC_STORAGE_VOL_WIPE_ALG_TRIM) {
         r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, st.st_size);
         if (r < 0)
             scReportSystemError(SC_FROM_STORAGE, errno, "cannot trim volume '%s'", vol->name);
     } else {
         r = wipe_fd(fd, vol->name, (unsigned long long) st.st_size, algorithm, progress);
     }
-    /* An image format's header went with the data: make an empty image of
-     * the same format, size and backing again. */
     if (r == 0 && !scFileIsRaw(vol->format)) {
-        const char *cluster = scVolRecordAttr(vol, SC_ATTR_CLUSTER_SIZE);
-        scVolDef def = { .name = vol->name, .format = vol->format, .capacity = vol->capacity,
-                         .backing_path = vol->backing_path, .backing_format = vol->backing_format,
-                         .compat = (char *) scVolRecordAttr(vol, SC_ATTR_COMPAT),
-                         .lazy_refcounts = scVolRecordAttr(vol, SC_ATTR_LAZY_REFCOUNTS) != NULL,
-                         .cluster_size = cluster ? strtoull(cluster, NULL, 10) : 0 };
         if (ftruncate(fd, 0) < 0) {
             scReportSystemError(SC_FROM_STORAGE, errno, "cannot wipe volume '%s'", vol->name);
             r = -1;
         } else {
-            r = scFileQemuCreate(fd, &def, 0);
+            r = scFileQemuCreate(fd, &def, &backing, 0);
         }
     }
+    scChainClear(&backing);
     close(fd);
     return r;
 }

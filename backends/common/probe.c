@@ -374,6 +374,10 @@ scProbeResultClear(scProbeResult *res)
     free(res->backing_format);
     free(res->compat);
     free(res->encryption);
+    free(res->data_file);
+    for (size_t i = 0; i < res->nextents; i++)
+        free(res->extents[i]);
+    free(res->extents);
     free(res->problem);
     memset(res, 0, sizeof(*res));
 }

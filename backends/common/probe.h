@@ -25,6 +25,12 @@ typedef struct {
     bool lazy_refcounts;             /* qcow2 v3: compatible feature bit 0 */
     unsigned long long cluster_size; /* qcow/qcow2/qed: bytes; 0 if unknown or invalid */
     char *encryption;                /* "aes" (qcow/qcow2 legacy), "luks", or NULL */
+    char *data_file;                 /* qcow2: the external data file as written (may be
+                                        relative), or NULL */
+    char **extents;                  /* vmdk descriptor: the extent files as written, in
+                                        order (a sparse vmdk with an embedded descriptor
+                                        has none) */
+    size_t nextents;
     char *problem;                   /* the first header field that could not be read (past
                                         the end of the file, too long, NUL in a name...),
                                         one line; NULL if none. The fields it names are

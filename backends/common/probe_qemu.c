@@ -15,6 +15,7 @@
 /* qcow2 header extension types (docs/interop/qcow2.txt). */
 #define QCOW2_EXT_END            0x00000000
 #define QCOW2_EXT_BACKING_FORMAT 0xe2792aca
+#define QCOW2_EXT_DATA_FILE      0x44415441 /* "DATA": the external data file's name */
 
 /* A format name longer than this is not one. */
 #define FORMAT_NAME_MAX 64
@@ -97,7 +98,8 @@ probeQcow1(const scProbeSource *src, scProbeResult *res)
 /*
  * Walks the qcow2 header extensions from @start to @end (both within the
  * buffer): each is a type (u32), a length (u32) and the data padded to 8
- * bytes, up to an end marker. Only the backing format is kept.
+ * bytes, up to an end marker. The backing format and the external data
+ * file's name are kept.
  */
 static int
 probeQcow2Extensions(const scProbeSource *src, scProbeResult *res, uint64_t start, uint64_t end)
@@ -122,6 +124,10 @@ probeQcow2Extensions(const scProbeSource *src, scProbeResult *res, uint64_t star
         if (type == QCOW2_EXT_BACKING_FORMAT &&
             scProbeSetName(res, &res->backing_format, "backing format", src->buf + off, len,
                            FORMAT_NAME_MAX) < 0)
+            return -1;
+        if (type == QCOW2_EXT_DATA_FILE &&
+            scProbeSetName(res, &res->data_file, "external data file name", src->buf + off, len,
+                           SC_PROBE_NAME_MAX) < 0)
             return -1;
         off += ((uint64_t) len + 7) & ~(uint64_t) 7;
     }

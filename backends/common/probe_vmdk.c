@@ -74,6 +74,45 @@ parseParentHint(scProbeResult *res, const char *s)
     return res->backing_path ? scProbeSetString(&res->backing_format, "vmdk") : 0;
 }
 
+/* Most extents a descriptor may name (vmdk's 2 GiB split files of a
+ * 64 TiB disk are 32,768; a sane image has a few). */
+#define EXTENTS_MAX 65536
+
+/* After an extent line's size: its type, then, for a type with a file
+ * (not ZERO), the file's quoted name, kept in res->extents. A line that
+ * names no file where it should is a problem: the extent stays unknown. */
+static int
+parseExtentFile(scProbeResult *res, const char *s)
+{
+    const char *end;
+    char **v;
+
+    while (*s >= '0' && *s <= '9')
+        s++;
+    s = skipBlanks(s);
+    if (strncmp(s, "ZERO", 4) == 0)
+        return 0;
+    while (*s && *s != ' ' && *s != '\t')
+        s++;
+    s = skipBlanks(s);
+    if (*s++ != '"' || !(end = strchr(s, '"')))
+        return scProbeProblem(res, "vmdk extent line names no quoted file");
+    if (res->nextents == EXTENTS_MAX)
+        return scProbeProblem(res, "vmdk descriptor names more than %d extents", EXTENTS_MAX);
+    if (!(v = reallocarray(res->extents, res->nextents + 1, sizeof(*v)))) {
+        scReportOOM();
+        return -1;
+    }
+    res->extents = v;
+    v[res->nextents] = NULL;
+    if (scProbeSetName(res, &v[res->nextents], "vmdk extent file name",
+                       (const unsigned char *) s, (uint64_t) (end - s), SC_PROBE_NAME_MAX) < 0)
+        return -1;
+    if (v[res->nextents])
+        res->nextents++;
+    return 0;
+}
+
 /*
  * Reads the descriptor @text (NUL-terminated, changed in place): the
  * parent's name into @res, the total of the extents' sectors into
@@ -101,16 +140,19 @@ parseDescriptor(char *text, scProbeResult *res, uint64_t *sectors, bool *valid)
             if (parseParentHint(res, s + 18) < 0)
                 return -1;
         }
-        for (size_t i = 0; i < SC_N_ELEMENTS(access) && *valid; i++) {
+        for (size_t i = 0; i < SC_N_ELEMENTS(access); i++) {
             uint64_t n;
 
             if (!(rest = afterWord(s, access[i])))
                 continue;
-            if (parseDecimal(&rest, &n) < 0 || __builtin_add_overflow(*sectors, n, sectors)) {
+            if (*valid &&
+                (parseDecimal(&rest, &n) < 0 || __builtin_add_overflow(*sectors, n, sectors))) {
                 *valid = false;
                 if (scProbeProblem(res, "vmdk extent size is not a valid number") < 0)
                     return -1;
             }
+            if (parseExtentFile(res, rest) < 0)
+                return -1;
         }
         line = nl;
     }

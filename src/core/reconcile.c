@@ -59,6 +59,18 @@ scActivePoolClear(scActivePool *ap)
     memset(ap, 0, sizeof(*ap));
 }
 
+/* For a backend's chain checks: is @path a volume of the catalog (its
+ * path or an alias)? The connection is this thread's, with no
+ * transaction open. */
+static int
+known_volume(void *opaque, const char *path)
+{
+    scConnect *conn = opaque;
+    scCatalogVolIdentity id;
+
+    return scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH, path, NULL, &id);
+}
+
 int
 scActivePoolLoad(scConnect *conn, const char *uuid, const char *verb, scActivePool *ap)
 {
@@ -83,6 +95,8 @@ scActivePoolLoad(scConnect *conn, const char *uuid, const char *verb, scActivePo
         goto error;
     ap->ctx.def = ap->def;
     ap->ctx.rt = &ap->rt;
+    ap->ctx.is_volume = known_volume;
+    ap->ctx.is_volume_opaque = conn;
     return 0;
 
 error:
