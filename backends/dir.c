@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -117,7 +118,11 @@ dir_start(const scPoolDef *def, scPoolRuntime *rt)
                       def->name, buf);
         return -1;
     }
-    if (!(rt->state = scStrdup(buf)) || scPoolRuntimeAddDir(rt, buf) < 0) {
+    /* The state is the directory's identity, its path the first of the
+     * runtime dirs: writes check that the directory is still this one. */
+    if (!(rt->state = scAsprintf("%llu:%llu", (unsigned long long) st.st_dev,
+                                 (unsigned long long) st.st_ino)) ||
+        scPoolRuntimeAddDir(rt, buf) < 0) {
         scPoolRuntimeClear(rt);
         return -1;
     }
@@ -149,7 +154,9 @@ dir_delete(const scPoolDef *def, unsigned int flags)
 static const char *
 target(const scPoolCtx *pool)
 {
-    return pool->rt && pool->rt->state ? pool->rt->state : pool->def->target_path;
+    if (pool->rt && pool->rt->dirs && pool->rt->dirs[0])
+        return pool->rt->dirs[0];
+    return pool->def->target_path;
 }
 
 static int
@@ -173,8 +180,22 @@ dir_pool_info(const scPoolCtx *pool, scStoragePoolInfo *info)
 static int
 dir_open(const scPoolCtx *pool, scDir *dir)
 {
+    unsigned long long dev, ino;
+    struct stat st;
+
     if (scDirOpen(target(pool), dir) < 0)
         return -1;
+    /* The directory must be the one the pool started on, not one put in
+     * its place (a symlink to elsewhere) since. A state of storcat 0.1
+     * (the path itself) holds no identity to check. */
+    if (pool->rt && pool->rt->state && sscanf(pool->rt->state, "%llu:%llu", &dev, &ino) == 2 &&
+        (fstat(dir->fd, &st) < 0 || st.st_dev != (dev_t) dev || st.st_ino != (ino_t) ino)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "pool '%s': directory '%s' is no longer the one the pool was started on "
+                      "(it was replaced): stop and start the pool", pool->def->name, dir->path);
+        scDirClose(dir);
+        return -1;
+    }
     dir->rules.is_volume = pool->is_volume;
     dir->rules.opaque = pool->is_volume_opaque;
     return 0;

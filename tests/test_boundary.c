@@ -157,30 +157,34 @@ test_identity(void **state)
     bool reused = false;
 
     (void) state;
-    write_file(f, "vm1-disk.img", 8192);
-    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    uuid_of(f, "vm1-disk.img", a);
-    ino = inode_of(f, "vm1-disk.img");
-    /* The file system hands the inode out again, sooner or later: new
-     * files until one has it (ext4 gives it to the very next one). */
-    unlink_in(f, "vm1-disk.img");
-    for (int i = 0; i < 200 && !reused; i++) {
-        char name[32];
-        snprintf(name, sizeof(name), "filler%03d.img", i);
-        write_file(f, name, 4096);
-        if ((reused = inode_of(f, name) == ino)) {
-            char *from = cat2(f->images, name), *to = cat2(f->images, "other.img");
-            assert_int_equal(rename(from, to), 0);
-            free(from);
-            free(to);
+    /* The file system hands a freed inode out again, sooner or later (ext4
+     * to the very next file, unless another process takes it first): make
+     * vm1-disk.img, record it, delete it, then new files until one has
+     * its inode; a few rounds if other processes are quicker. */
+    for (int round = 0; round < 5 && !reused; round++) {
+        write_file(f, "vm1-disk.img", 8192);
+        assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+        uuid_of(f, "vm1-disk.img", a);
+        ino = inode_of(f, "vm1-disk.img");
+        unlink_in(f, "vm1-disk.img");
+        for (int i = 0; i < 200 && !reused; i++) {
+            char name[32];
+            snprintf(name, sizeof(name), "filler%03d.img", i);
+            write_file(f, name, 4096);
+            if ((reused = inode_of(f, name) == ino)) {
+                char *from = cat2(f->images, name), *to = cat2(f->images, "other.img");
+                assert_int_equal(rename(from, to), 0);
+                free(from);
+                free(to);
+            }
         }
-    }
-    for (int i = 0; i < 200; i++) {
-        char name[32], *p;
-        snprintf(name, sizeof(name), "filler%03d.img", i);
-        p = cat2(f->images, name);
-        unlink(p);
-        free(p);
+        for (int i = 0; i < 200; i++) {
+            char name[32], *p;
+            snprintf(name, sizeof(name), "filler%03d.img", i);
+            p = cat2(f->images, name);
+            unlink(p);
+            free(p);
+        }
     }
     if (!reused) {
         print_message("# the file system did not reuse the inode: nothing to test\n");
@@ -406,6 +410,95 @@ test_volume_busy(void **state)
     fixture_free(f);
 }
 
+/* ---- swaps behind storcat's back ---------------------------------------- */
+
+static off_t
+size_of(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+/* A volume file replaced by a hard link to a file outside the pool, and
+ * the pool directory replaced by a symlink to another: every write checks
+ * that it acts on what the catalog recorded, and refuses. */
+static void
+test_swaps(void **state)
+{
+    Fixture *f = fixture("boundary-swaps", true);
+    char *outside = cat2(f->dir, "outside.img"), *a = cat2(f->images, "a.img");
+    char *real = cat2(f->dir, "images.real"), *elsewhere = cat2(f->dir, "elsewhere");
+    char *down = cat2(f->dir, "down.img");
+    scStorageVolPtr va, vb;
+    int fd;
+
+    (void) state;
+    write_file(f, "a.img", 8192);
+    write_file(f, "b.img", 8192);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_sc_ok(va = scStorageVolLookupByName(f->pool, "a.img"));
+    assert_sc_ok(vb = scStorageVolLookupByName(f->pool, "b.img"));
+
+    /* a.img becomes a hard link to a file outside the pool. */
+    fd = open(outside, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "precious", 8), 8);
+    close(fd);
+    assert_int_equal(unlink(a), 0);
+    assert_int_equal(link(outside, a), 0);
+    assert_sc_err(scStorageVolWipe(va, 0) == 0, SC_ERR_OPERATION_INVALID);
+    assert_non_null(strstr(scGetLastErrorMessage(), "no longer the file storcat recorded"));
+    assert_sc_err(scStorageVolResize(va, 1 << 20, 0) == 0, SC_ERR_OPERATION_INVALID);
+    assert_int_equal((fd = open(down, O_WRONLY | O_CREAT | O_TRUNC, 0644)) >= 0, 1);
+    assert_sc_err(scStorageVolUpload(va, fd, 0, 0, 0) == 0, SC_ERR_OPERATION_INVALID);
+    close(fd);
+    assert_sc_err(scStorageVolDelete(va, 0) == 0, SC_ERR_OPERATION_INVALID);
+    assert_int_equal(size_of(outside), 8);
+    assert_int_equal(access(a, F_OK), 0);
+
+    /* A download into the volume itself is refused (it would empty it). */
+    char *b = cat2(f->images, "b.img");
+    assert_true((fd = open(b, O_WRONLY)) >= 0);
+    assert_sc_err(scStorageVolDownload(vb, fd, 0, 0, 0) == 0, SC_ERR_INVALID_ARG);
+    close(fd);
+    assert_int_equal(size_of(b), 8192);
+
+    /* The pool directory becomes a symlink to another directory. */
+    assert_int_equal(mkdir(elsewhere, 0755), 0);
+    fd = open(cat2(elsewhere, "b.img"), O_WRONLY | O_CREAT, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "other", 5), 5);
+    close(fd);
+    assert_int_equal(rename(f->images, real), 0);
+    assert_int_equal(symlink(elsewhere, f->images), 0);
+    assert_sc_err(scStorageVolWipe(vb, 0) == 0, SC_ERR_OPERATION_INVALID);
+    assert_non_null(strstr(scGetLastErrorMessage(), "no longer a directory"));
+    /* ... or by another real directory: its identity differs. */
+    assert_int_equal(unlink(f->images), 0);
+    assert_int_equal(rename(elsewhere, f->images), 0);
+    assert_sc_err(scStorageVolWipe(vb, 0) == 0, SC_ERR_OPERATION_INVALID);
+    assert_non_null(strstr(scGetLastErrorMessage(), "no longer the one the pool was started on"));
+    assert_int_equal(rename(f->images, elsewhere), 0);
+    assert_int_equal(symlink(elsewhere, f->images), 0);
+    char *eb = cat2(elsewhere, "b.img");
+    assert_int_equal(size_of(eb), 5);
+    free(eb);
+    /* Put back, everything works again. */
+    assert_int_equal(unlink(f->images), 0);
+    assert_int_equal(rename(real, f->images), 0);
+    assert_sc_ok(scStorageVolWipe(vb, 0) == 0);
+
+    scStorageVolFree(va);
+    scStorageVolFree(vb);
+    free(b);
+    free(down);
+    free(outside);
+    free(a);
+    free(real);
+    free(elsewhere);
+    fixture_free(f);
+}
+
 /* ---- migration ---------------------------------------------------------- */
 
 static void
@@ -500,6 +593,7 @@ main(void)
         cmocka_unit_test(test_identity),
         cmocka_unit_test(test_unreadable_entry),
         cmocka_unit_test(test_volume_busy),
+        cmocka_unit_test(test_swaps),
         cmocka_unit_test(test_migrate_running_pool),
     };
 

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -378,19 +379,36 @@ cmdVolUpload(cliContext *ctx, const cliArgs *args)
 }
 
 /* Opens @file for vol-download as virsh does: created if it does not
- * exist (*created set), else truncated. Returns the fd, or -1 after
- * printing why. */
+ * exist (*created set), else truncated, unless it is the volume itself
+ * (any spelling of its path: it would be emptied before it is read).
+ * Returns the fd, or -1 after printing why. */
 static int
-openDownload(const char *file, bool *created)
+openDownload(scStorageVol *vol, const char *file, bool *created)
 {
     int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    _cleanup_free_ char *path = NULL;
+    struct stat st, vst;
 
     *created = fd >= 0;
-    if (fd < 0 && errno == EEXIST)
-        fd = open(file, O_WRONLY | O_TRUNC | O_CLOEXEC);
-    if (fd < 0)
-        cliError("failed to create '%s': %s", cliSafe(file), strerror(errno));
-    return fd;
+    if (fd >= 0)
+        return fd;
+    if (errno == EEXIST && (fd = open(file, O_WRONLY | O_CLOEXEC)) >= 0) {
+        if (fstat(fd, &st) == 0 && (path = scStorageVolGetPath(vol)) && stat(path, &vst) == 0 &&
+            st.st_dev == vst.st_dev && st.st_ino == vst.st_ino) {
+            cliError("cannot download volume '%s' into itself ('%s')",
+                     cliSafe(scStorageVolGetName(vol)), cliSafe(file));
+            close(fd);
+            return -1;
+        }
+        if (S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0) {
+            cliError("failed to truncate '%s': %s", cliSafe(file), strerror(errno));
+            close(fd);
+            return -1;
+        }
+        return fd;
+    }
+    cliError("failed to create '%s': %s", cliSafe(file), strerror(errno));
+    return -1;
 }
 
 static int
@@ -410,7 +428,7 @@ cmdVolDownload(cliContext *ctx, const cliArgs *args)
     if (!(vol = cliVolFromArgs(ctx, args)))
         return CLI_EXIT_FAILED;
     name = scStorageVolGetName(vol);
-    if ((fd = stdoutput ? STDOUT_FILENO : openDownload(file, &created)) < 0)
+    if ((fd = stdoutput ? STDOUT_FILENO : openDownload(vol, file, &created)) < 0)
         return CLI_EXIT_FAILED;
     cliProgressBegin(ctx);
     rc = scStorageVolDownload(vol, fd, offset, length, flags);

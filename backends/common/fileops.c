@@ -40,7 +40,14 @@ scDirOpen(const char *path, scDir *dir)
     memset(dir, 0, sizeof(*dir));
     dir->path = path;
     dir->rules.pool_dir = path;
-    dir->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    dir->fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dir->fd < 0 && (errno == ELOOP || errno == ENOTDIR)) {
+        /* The resolved directory a pool started on: never a symlink. */
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "pool directory '%s' is no longer a directory (a symlink or a file was "
+                      "put in its place): stop and start the pool", path);
+        return -1;
+    }
     if (dir->fd < 0) {
         scReportSystemError(SC_FROM_STORAGE, errno, "cannot open pool directory '%s'", path);
         return -1;
@@ -708,24 +715,59 @@ copy_range(int in, bool in_seekable, unsigned long long src_off, int out, bool o
     return (long long) done;
 }
 
+/* Is the file of @st (birth time @btime_ns) the one @vol's record says?
+ * Records without an identity (from before storcat kept one) pass. */
+static bool
+same_file(const scVolRecord *vol, const struct stat *st, long long btime_ns)
+{
+    long long ident[3] = { (long long) st->st_dev, (long long) st->st_ino, btime_ns };
+
+    return vol->ident_len != sizeof(ident) || memcmp(vol->ident, ident, sizeof(ident)) == 0;
+}
+
+static int
+check_same(const scDir *dir, const scVolRecord *vol, int fd, bool regular)
+{
+    struct stat st;
+    long long btime_ns;
+
+    if (stat_fd(fd, &st, &btime_ns) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot stat volume '%s' in '%s'", vol->name,
+                            dir->path);
+        return -1;
+    }
+    if (regular && !S_ISREG(st.st_mode)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "volume '%s' in '%s' is not a regular file", vol->name, dir->path);
+        return -1;
+    }
+    /* The entry must still be the volume the catalog recorded, not a file
+     * (a hard link to one outside the pool, say) put in its place since. */
+    if (!same_file(vol, &st, btime_ns)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "volume '%s' in '%s' is no longer the file storcat recorded (it was "
+                      "replaced): refresh the pool", vol->name, dir->path);
+        return -1;
+    }
+    return 0;
+}
+
 int
 scFileOpenVolume(const scDir *dir, const scVolRecord *vol, int flags)
 {
-    int fd = openat(dir->fd, vol->name, flags | O_NOFOLLOW | O_CLOEXEC);
-    struct stat st;
+    int fd = openat(dir->fd, vol->name, flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
     if (fd < 0) {
         scReportSystemError(SC_FROM_STORAGE, errno, "cannot open volume '%s' in '%s'", vol->name,
                             dir->path);
         return -1;
     }
-    /* The entry must still be the volume the catalog knows, a regular file. */
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                      "volume '%s' in '%s' is not a regular file", vol->name, dir->path);
+    if (check_same(dir, vol, fd, true) < 0) {
         close(fd);
         return -1;
     }
+    /* Back to blocking reads and writes on the checked regular file. */
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     return fd;
 }
 
@@ -835,9 +877,25 @@ cleanup:
 int
 scFileDelete(const scDir *dir, const scVolRecord *vol, unsigned int flags)
 {
+    int fd;
+
     if (flags & SC_STORAGE_VOL_DELETE_ZEROED &&
         scFileWipe(dir, vol, SC_STORAGE_VOL_WIPE_ALG_ZERO, NULL) < 0)
         return -1;
+    /* Only the file storcat recorded is deleted (checked just before). */
+    fd = openat(dir->fd, vol->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return 0;
+    if (fd < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot delete volume '%s' in '%s'",
+                            vol->name, dir->path);
+        return -1;
+    }
+    if (check_same(dir, vol, fd, false) < 0) {
+        close(fd);
+        return -1;
+    }
+    close(fd);
     if (unlinkat(dir->fd, vol->name, vol->type == SC_STORAGE_VOL_DIR ? AT_REMOVEDIR : 0) < 0 &&
         errno != ENOENT) {
         scReportSystemError(SC_FROM_STORAGE, errno, "cannot delete volume '%s' in '%s'",
@@ -916,12 +974,19 @@ scFileUpload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long lon
              unsigned long long length, unsigned int flags, const scProgress *progress)
 {
     bool sparse = flags & SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM;
-    struct stat st;
+    struct stat st, in_st;
     long long n;
     int out;
 
     if ((out = scFileOpenVolume(dir, vol, O_RDWR)) < 0)
         return -1;
+    if (fstat(out, &st) == 0 && fstat(fd, &in_st) == 0 && st.st_dev == in_st.st_dev &&
+        st.st_ino == in_st.st_ino) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                      "volume '%s': cannot upload it from itself", vol->name);
+        close(out);
+        return -1;
+    }
     n = copy_range(fd, false, 0, out, true, offset, length, sparse, vol->name, progress);
     /* Zero blocks skipped at the end must still count in the size. */
     if (n >= 0 && fstat(out, &st) == 0 && (unsigned long long) st.st_size < offset + (unsigned long long) n &&
@@ -948,6 +1013,13 @@ scFileDownload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long l
     if ((in = scFileOpenVolume(dir, vol, O_RDONLY)) < 0)
         return -1;
     if (fstat(in, &st) < 0) {
+        close(in);
+        return -1;
+    }
+    /* Into the volume itself, it would be truncated on the way. */
+    if (fstat(fd, &out_st) == 0 && out_st.st_dev == st.st_dev && out_st.st_ino == st.st_ino) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                      "volume '%s': cannot download it into itself", vol->name);
         close(in);
         return -1;
     }

@@ -418,6 +418,15 @@ unchanged(const VolOp *o, const scVolRecord *rec)
            memcmp(rec->sig, o->row.sig, rec->sig_len) == 0;
 }
 
+/* Does @rec have the identity the catalog recorded of the volume? */
+static bool
+same_identity(const VolOp *o, const scVolRecord *rec)
+{
+    return !o->row.ident_len || !rec->ident_len ||
+           (rec->ident_len == o->row.ident_len &&
+            memcmp(rec->ident, o->row.ident, rec->ident_len) == 0);
+}
+
 /* Record what storage says of the volume after an operation (probed
  * before the transaction), with its event, ending the journal. After a
  * failure, storage the backend left as it was is not recorded again; the
@@ -434,9 +443,12 @@ vol_op_record(VolOp *o, const char *action, const char *detail, int result)
     bool ok = false;
 
     if (scCatalogBegin(cat) == 0) {
-        /* Storage that cannot be read now: end the journal only (the
-         * volume has no signature: the next refresh reads it again). */
-        if (found < 0 || (result < 0 && found > 0 && unchanged(o, &rec)))
+        /* Storage that cannot be read now, or whose identity is not the
+         * volume's any more (a file put in its place): end the journal
+         * only, the volume without a signature: the next refresh reads it
+         * again and decides. */
+        if (found < 0 || (found > 0 && !same_identity(o, &rec)) ||
+            (result < 0 && found > 0 && unchanged(o, &rec)))
             ok = scCatalogVolSetOp(cat, o->row.uuid, NULL) == 0 &&
                  (found < 0 || scCatalogVolRestoreSig(cat, o->row.uuid, o->row.sig,
                                                       o->row.sig_len) == 0);
