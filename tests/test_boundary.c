@@ -499,6 +499,88 @@ test_swaps(void **state)
     fixture_free(f);
 }
 
+/* ---- pid reuse ------------------------------------------------------------ */
+
+static void
+sql_exec(const char *catalog, const char *sql)
+{
+    sqlite3 *db;
+    char *err = NULL;
+
+    assert_int_equal(sqlite3_open(catalog, &db), SQLITE_OK);
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("%s: %s", sql, err);
+    sqlite3_close(db);
+}
+
+static unsigned long long
+start_time(pid_t pid)
+{
+    char path[64], buf[1024], *p;
+    FILE *fp;
+    unsigned long long v = 0;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+    assert_non_null(fp = fopen(path, "r"));
+    assert_non_null(fgets(buf, sizeof(buf), fp));
+    fclose(fp);
+    p = strrchr(buf, ')');
+    for (int i = 0; i < 20 && p; i++)
+        p = strchr(p + 1, ' ');
+    assert_non_null(p); /* the blank before field 22, the start time */
+    assert_int_equal(sscanf(p, " %llu", &v), 1);
+    return v;
+}
+
+/* A 'creating' journal whose pid now belongs to another process (alive,
+ * but started later than the journal says) is stale: a refresh drops it
+ * and its name can be created again; the same journal naming that
+ * process by its real start time is live and left alone. */
+static void
+test_pid_reuse(void **state)
+{
+    Fixture *f = fixture("boundary-pid-reuse", true);
+    char boot[64] = "", *sql;
+    FILE *fp = fopen("/proc/sys/kernel/random/boot_id", "r");
+    pid_t other;
+    int status;
+
+    (void) state;
+    if (fp) {
+        if (fgets(boot, sizeof(boot), fp))
+            boot[strcspn(boot, "\n")] = '\0';
+        fclose(fp);
+    }
+    if ((other = fork()) == 0) {
+        alarm(60); /* should the test fail before it kills this one */
+        pause();
+        _exit(0);
+    }
+    assert_true(other > 0);
+    for (int live = 1; live >= 0; live--) {
+        assert_true(asprintf(&sql,
+            "INSERT INTO volumes (pool_id, uuid, name, key, path, type, state, op_pid, op_boot,"
+            " op_start, first_seen, last_seen) VALUES (1, '0190aaaa-0000-7000-8000-00000000000%d',"
+            " 'stuck.img', '%s/stuck.img', '%s/stuck.img', 'file', 'creating', %d, '%s', %llu, 0, 0)",
+            live, f->images, f->images, (int) other, boot,
+            live ? start_time(other) : start_time(other) - 1) > 0);
+        sql_exec(f->catalog, sql);
+        free(sql);
+        assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+        assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM volumes WHERE name = 'stuck.img'"),
+                         live ? 1 : 0);
+        if (live)
+            sql_exec(f->catalog, "DELETE FROM volumes WHERE name = 'stuck.img'");
+    }
+    scStorageVolPtr vol = scStorageVolCreateXML(f->pool, "<volume><name>stuck.img</name>"
+                                                         "<capacity>4096</capacity></volume>", 0);
+    assert_sc_ok(vol);
+    scStorageVolFree(vol);
+    kill(other, SIGKILL);
+    waitpid(other, &status, 0);
+    fixture_free(f);
+}
+
 /* ---- migration ---------------------------------------------------------- */
 
 static void
@@ -594,6 +676,7 @@ main(void)
         cmocka_unit_test(test_unreadable_entry),
         cmocka_unit_test(test_volume_busy),
         cmocka_unit_test(test_swaps),
+        cmocka_unit_test(test_pid_reuse),
         cmocka_unit_test(test_migrate_running_pool),
     };
 

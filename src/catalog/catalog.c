@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "catalog_priv.h"
+#include "util/util.h"
 
 #define BUSY_TIMEOUT_MS 30000
 
@@ -41,6 +42,20 @@ scCatalogReport(scCatalog *cat, int rc, const char *what)
                           "catalog '%s': %s failed: %s", cat->path, what, msg);
 }
 
+unsigned long long
+scCatalogSelfStart(void)
+{
+    static pid_t pid;
+    static unsigned long long start;
+
+    /* Read again in a forked child: another process. */
+    if (pid != getpid()) {
+        start = scProcessStartTime((long long) getpid());
+        pid = getpid();
+    }
+    return start;
+}
+
 int64_t
 scCatalogNow(void)
 {
@@ -50,7 +65,7 @@ scCatalogNow(void)
 static const char *const param_names[P_LAST] = {
     [P_BOOT] = ":boot", [P_ID] = ":id", [P_UUID] = ":uuid", [P_POOL] = ":pool", [P_POOL_ID] = ":pool_id",
     [P_NAME] = ":name", [P_TYPE] = ":type", [P_XML] = ":xml", [P_NOW] = ":now",
-    [P_STATE] = ":state", [P_OP] = ":op", [P_PID] = ":pid", [P_AUTOSTART] = ":autostart",
+    [P_STATE] = ":state", [P_OP] = ":op", [P_PID] = ":pid", [P_START] = ":start", [P_AUTOSTART] = ":autostart",
     [P_TARGET_PATH] = ":target_path", [P_TARGET_KEY] = ":target_key",
     [P_SOURCE_KEY] = ":source_key", [P_RUNTIME] = ":runtime", [P_DIR] = ":dir",
     [P_TOKEN] = ":token", [P_CAPACITY] = ":capacity", [P_ALLOCATION] = ":allocation",

@@ -104,6 +104,7 @@ typedef struct {
     int op;                  /* scPoolOp in progress (or interrupted) */
     long long op_pid;        /* the process that journaled it */
     bool op_this_boot;       /* journaled in this boot of the host */
+    unsigned long long op_start; /* that process's start time (0: unknown) */
 } scCatalogPool;
 
 void scCatalogPoolClear(scCatalogPool *row);
@@ -201,6 +202,7 @@ typedef struct {
     char *op;                      /* "wiping", ... in progress, or NULL */
     long long op_pid;              /* the process of a journal (op or creating/deleting) */
     bool op_this_boot;
+    unsigned long long op_start;   /* that process's start time (0: unknown) */
 } scCatalogVol;
 
 void scCatalogVolClear(scCatalogVol *row);
@@ -315,12 +317,19 @@ int scCatalogVolSigOpen(scCatalog *cat, const char *pool_uuid);
 int scCatalogVolSigNext(scCatalog *cat, scCatalogVolSig *sig);
 void scCatalogVolSigClose(scCatalog *cat);
 
-/* Calls @cb for each creating/deleting journal of the pool, with the
- * process that wrote it and whether that was in this boot. */
+/* A creating/deleting journal of a pool: its row, and the process that
+ * wrote it (pid, start time, whether in this boot). */
+typedef struct {
+    int64_t id;
+    const char *name;
+    const char *uuid;
+    long long pid;
+    bool same_boot;
+    unsigned long long start;
+} scCatalogJournal;
+/* Calls @cb for each creating/deleting journal of the pool. */
 int scCatalogVolJournals(scCatalog *cat, const char *pool_uuid,
-                         int (*cb)(int64_t id, const char *name, const char *uuid, long long pid,
-                                   bool same_boot, void *opaque),
-                         void *opaque);
+                         int (*cb)(const scCatalogJournal *j, void *opaque), void *opaque);
 /* A row whose name storage no longer has (its identity is kept for
  * rename detection), and stale journals found present or gone. */
 int scCatalogScanGone(scCatalog *cat, const char *pool_uuid, const char *name);

@@ -49,7 +49,7 @@ typedef enum {
     "id, uuid, name, type, target_path, xml, "                              \
     "CASE WHEN boot_id IS :boot THEN state ELSE 'inactive' END, "           \
     "autostart, capacity, allocation, available, "                          \
-    "CASE WHEN boot_id IS :boot THEN runtime END, op, op_pid, op_boot IS :boot"
+    "CASE WHEN boot_id IS :boot THEN runtime END, op, op_pid, op_boot IS :boot, op_start"
 
 static const char *const pool_sql[PS_LAST] = {
     [PS_BY_NAME] = "SELECT " POOL_COLUMNS " FROM pools WHERE name = :name",
@@ -71,7 +71,8 @@ static const char *const pool_sql[PS_LAST] = {
                          " WHERE uuid = :uuid",
     [PS_SET_STATE] = "UPDATE pools SET state = :state, boot_id = :boot, updated_at = :now"
                      " WHERE uuid = :uuid",
-    [PS_SET_OP] = "UPDATE pools SET op = :op, op_pid = :pid, op_boot = :boot WHERE uuid = :uuid",
+    [PS_SET_OP] = "UPDATE pools SET op = :op, op_pid = :pid, op_boot = :boot, op_start = :start"
+                  " WHERE uuid = :uuid",
     [PS_SET_RUNTIME] = "UPDATE pools SET runtime = :runtime WHERE uuid = :uuid",
     [PS_DIRS_CLEAR] = "DELETE FROM pool_dirs WHERE pool_id = (SELECT id FROM pools"
                       " WHERE uuid = :uuid)",
@@ -141,6 +142,7 @@ read_pool_row(sqlite3_stmt *st, scCatalogPool *row)
         row->op = SC_POOL_OP_NONE;
     row->op_pid = scCatalogColumnInt(st, 13, -1);
     row->op_this_boot = sqlite3_column_int(st, 14) != 0;
+    row->op_start = (unsigned long long) scCatalogColumnInt(st, 15, 0);
     return 0;
 }
 
@@ -303,6 +305,7 @@ scCatalogPoolSetOp(scCatalog *cat, const char *uuid, int op)
     assert(op >= 0 && op < SC_POOL_OP_LAST);
     scBindText(s, P_OP, op == SC_POOL_OP_NONE ? NULL : scPoolOpToString(op));
     scBindIntOr(s, P_PID, (long long) getpid(), op != SC_POOL_OP_NONE);
+    scBindIntOr(s, P_START, (long long) scCatalogSelfStart(), op != SC_POOL_OP_NONE);
     return run_pool_write(cat, s, uuid, "journaling a pool operation");
 }
 

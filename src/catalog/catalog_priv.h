@@ -29,6 +29,7 @@ typedef enum {
     P_STATE,
     P_OP,
     P_PID,
+    P_START,    /* with :pid, the process's start time */
     P_AUTOSTART,
     P_TARGET_PATH,
     P_TARGET_KEY,
@@ -125,5 +126,9 @@ long long scCatalogColumnInt(sqlite3_stmt *st, int col, long long null_value);
 size_t scCatalogColumnBlob(sqlite3_stmt *st, int col, void *buf, size_t max);
 
 int64_t scCatalogNow(void);
+
+/* This process's start time (scProcessStartTime of getpid(), kept): a
+ * journal's process is its pid and this. */
+unsigned long long scCatalogSelfStart(void);
 
 #endif /* SC_CATALOG_PRIV_H */

@@ -42,7 +42,7 @@ typedef enum {
 static const char *const scan_sql[SS_LAST] = {
     /* Covered by the index volumes_pool_sig: no table access. */
     [SS_SIGS] = "SELECT name, state, sig FROM volumes WHERE pool_id = " POOL_ID " ORDER BY name",
-    [SS_JOURNALS] = "SELECT id, name, uuid, op_pid, op_boot IS :boot FROM volumes"
+    [SS_JOURNALS] = "SELECT id, name, uuid, op_pid, op_boot IS :boot, op_start FROM volumes"
                     " WHERE pool_id = " POOL_ID " AND state IN ('creating', 'deleting')",
     [SS_GONE_ADD] = "INSERT OR IGNORE INTO temp.gone (name, ident) SELECT name, ident"
                     " FROM volumes WHERE pool_id = " POOL_ID " AND name = :name",
@@ -132,9 +132,7 @@ scCatalogVolSigClose(scCatalog *cat)
 
 int
 scCatalogVolJournals(scCatalog *cat, const char *pool_uuid,
-                     int (*cb)(int64_t id, const char *name, const char *uuid, long long pid,
-                               bool same_boot, void *opaque),
-                     void *opaque)
+                     int (*cb)(const scCatalogJournal *j, void *opaque), void *opaque)
 {
     scStmt *s = sstmt(cat, SS_JOURNALS);
     int rc;
@@ -144,9 +142,15 @@ scCatalogVolJournals(scCatalog *cat, const char *pool_uuid,
     scBindText(s, P_POOL, pool_uuid);
     while ((rc = scCatalogStep(cat, s, "reading volume journals")) == SQLITE_ROW) {
         sqlite3_stmt *st = s->st;
-        int r = cb(sqlite3_column_int64(st, 0), (const char *) sqlite3_column_text(st, 1),
-                   (const char *) sqlite3_column_text(st, 2), scCatalogColumnInt(st, 3, -1),
-                   sqlite3_column_int(st, 4) != 0, opaque);
+        scCatalogJournal j = {
+            .id = sqlite3_column_int64(st, 0),
+            .name = (const char *) sqlite3_column_text(st, 1),
+            .uuid = (const char *) sqlite3_column_text(st, 2),
+            .pid = scCatalogColumnInt(st, 3, -1),
+            .same_boot = sqlite3_column_int(st, 4) != 0,
+            .start = (unsigned long long) scCatalogColumnInt(st, 5, 0),
+        };
+        int r = cb(&j, opaque);
         if (r < 0) {
             sqlite3_reset(st);
             return r;

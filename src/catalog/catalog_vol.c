@@ -55,7 +55,7 @@ typedef enum {
     "v.id, v.pool_id, v.uuid, p.uuid, p.name, v.name, v.key, v.path, v.type, v.format, "   \
     "v.capacity, v.allocation, v.physical, v.backing_path, v.backing_format, v.mode, "      \
     "v.uid, v.gid, v.atime_ns, v.mtime_ns, v.ctime_ns, v.btime_ns, v.state, v.sig, "       \
-    "v.ident, v.op, v.op_pid, v.op_boot IS :boot"
+    "v.ident, v.op, v.op_pid, v.op_boot IS :boot, v.op_start"
 #define VOL_FROM " FROM volumes v JOIN pools p ON p.id = v.pool_id "
 #define POOL_ID "(SELECT id FROM pools WHERE uuid = :pool)"
 #define VOL_ID "(SELECT id FROM volumes WHERE uuid = :uuid)"
@@ -94,19 +94,19 @@ static const char *const vol_sql[VS_LAST] = {
                  " AND state = 'present'",
     [VS_COUNT_ALL] = "SELECT count(*) FROM volumes WHERE pool_id = " POOL_ID
                      " AND state IN ('present', 'missing')",
-    [VS_INSERT] = "INSERT OR FAIL INTO volumes (pool_id, uuid, state, op_pid, op_boot,"
+    [VS_INSERT] = "INSERT OR FAIL INTO volumes (pool_id, uuid, state, op_pid, op_boot, op_start,"
                   " first_seen, last_seen, " DATA_COLUMNS ") VALUES (:pool_id, :uuid,"
-                  " :state, :pid, CASE WHEN :pid IS NULL THEN NULL ELSE :boot END, :now,"
-                  " :now, " DATA_PARAMS ")",
+                  " :state, :pid, CASE WHEN :pid IS NULL THEN NULL ELSE :boot END, :start,"
+                  " :now, :now, " DATA_PARAMS ")",
     [VS_UPDATE] = "UPDATE volumes SET (" DATA_COLUMNS ") = (" DATA_PARAMS "),"
-                  " state = 'present', op = NULL, op_pid = NULL, op_boot = NULL,"
+                  " state = 'present', op = NULL, op_pid = NULL, op_boot = NULL, op_start = NULL,"
                   " last_seen = :now WHERE uuid = :uuid",
-    [VS_SET_STATE] = "UPDATE volumes SET state = :state, op_pid = :pid,"
+    [VS_SET_STATE] = "UPDATE volumes SET state = :state, op_pid = :pid, op_start = :start,"
                      " op_boot = CASE WHEN :pid IS NULL THEN NULL ELSE :boot END,"
                      " last_seen = :now WHERE uuid = :uuid",
     /* An operation's journal leaves no signature: should it be interrupted,
      * the next refresh reads the volume again. */
-    [VS_SET_OP] = "UPDATE volumes SET op = :op, op_pid = :pid,"
+    [VS_SET_OP] = "UPDATE volumes SET op = :op, op_pid = :pid, op_start = :start,"
                   " op_boot = CASE WHEN :pid IS NULL THEN NULL ELSE :boot END,"
                   " sig = CASE WHEN :op IS NULL THEN sig END WHERE uuid = :uuid",
     [VS_RESTORE_SIG] = "UPDATE volumes SET sig = :sig WHERE uuid = :uuid",
@@ -183,6 +183,7 @@ read_vol_row(sqlite3_stmt *st, scCatalogVol *row)
     row->ident_len = scCatalogColumnBlob(st, 24, row->ident, sizeof(row->ident));
     row->op_pid = scCatalogColumnInt(st, 26, -1);
     row->op_this_boot = sqlite3_column_int(st, 27) != 0;
+    row->op_start = (unsigned long long) scCatalogColumnInt(st, 28, 0);
     return 0;
 }
 
@@ -460,6 +461,7 @@ scCatalogVolInsert(scCatalog *cat, int64_t pool_id, const char *uuid, int state,
     bind_data(s, data);
     scBindText(s, P_STATE, scVolStateToString(state));
     scBindIntOr(s, P_PID, (long long) getpid(), is_journal(state));
+    scBindIntOr(s, P_START, (long long) scCatalogSelfStart(), is_journal(state));
     scBindInt(s, P_NOW, scCatalogNow());
     if (write_record(cat, s, data, "inserting a volume") < 0)
         return -1;
@@ -500,6 +502,7 @@ scCatalogVolSetState(scCatalog *cat, const char *uuid, int state)
     scBindText(s, P_UUID, uuid);
     scBindText(s, P_STATE, scVolStateToString(state));
     scBindIntOr(s, P_PID, (long long) getpid(), is_journal(state));
+    scBindIntOr(s, P_START, (long long) scCatalogSelfStart(), is_journal(state));
     scBindInt(s, P_NOW, scCatalogNow());
     return scCatalogRun(cat, s, "recording a volume state");
 }
@@ -514,6 +517,7 @@ scCatalogVolSetOp(scCatalog *cat, const char *uuid, const char *op)
     scBindText(s, P_UUID, uuid);
     scBindText(s, P_OP, op);
     scBindIntOr(s, P_PID, (long long) getpid(), op != NULL);
+    scBindIntOr(s, P_START, (long long) scCatalogSelfStart(), op != NULL);
     return scCatalogRun(cat, s, "journaling a volume operation");
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "util/util.h"
 
 /* A process runs a few operations at once (one per connection and
  * thread); past this many, every journal of this process counts as live. */
@@ -50,14 +51,19 @@ scJournalEnd(const char *uuid)
 }
 
 bool
-scJournalLive(long long pid, bool same_boot, const char *uuid)
+scJournalLive(long long pid, unsigned long long start, bool same_boot, const char *uuid)
 {
     bool live;
 
     if (!same_boot || pid <= 0)
         return false;
-    if (pid != (long long) getpid())
-        return kill((pid_t) pid, 0) == 0 || errno == EPERM;
+    if (pid != (long long) getpid() || (start && start != scProcessStartTime(pid))) {
+        if (kill((pid_t) pid, 0) < 0 && errno != EPERM)
+            return false;
+        /* The pid runs: the journal's process, or another one that got
+         * its pid since (its start time tells). */
+        return !start || start == scProcessStartTime(pid);
+    }
     pthread_mutex_lock(&inflight_lock);
     live = overflow > 0;
     for (size_t i = 0; !live && i < INFLIGHT_MAX; i++)

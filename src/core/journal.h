@@ -20,11 +20,13 @@ void scJournalEnd(const char *uuid);
 
 /*
  * scJournalLive:
- * Whether the operation journaled on @uuid by process @pid (in this boot
- * if @same_boot) is still in progress. For this process's own journals
+ * Whether the operation journaled on @uuid by process @pid, started at
+ * @start (clock ticks after boot; 0: not recorded), in this boot if
+ * @same_boot, is still in progress: that process still runs (a pid given
+ * to another process since is not it). For this process's own journals
  * only the operations running now count (scJournalBegin): a journal that a
  * failed catalog write left behind is not live.
  */
-bool scJournalLive(long long pid, bool same_boot, const char *uuid);
+bool scJournalLive(long long pid, unsigned long long start, bool same_boot, const char *uuid);
 
 #endif /* SC_JOURNAL_H */

@@ -25,7 +25,8 @@
 bool
 scPoolBusy(const scCatalogPool *row)
 {
-    if (row->op == SC_POOL_OP_NONE || !scJournalLive(row->op_pid, row->op_this_boot, row->uuid))
+    if (row->op == SC_POOL_OP_NONE ||
+        !scJournalLive(row->op_pid, row->op_start, row->op_this_boot, row->uuid))
         return false;
     scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                   "pool '%s' is busy: process %lld is %s it", row->name, row->op_pid,
@@ -36,7 +37,8 @@ scPoolBusy(const scCatalogPool *row)
 static bool
 stale(const scCatalogPool *row, int op)
 {
-    return row->op == op && !scJournalLive(row->op_pid, row->op_this_boot, row->uuid);
+    return row->op == op &&
+           !scJournalLive(row->op_pid, row->op_start, row->op_this_boot, row->uuid);
 }
 
 /* One operation on a pool, from its journal to its record. */

@@ -162,8 +162,7 @@ typedef struct {
 #define BULK_MIN 512
 
 static int
-journal_add(int64_t id, const char *name, const char *uuid, long long pid, bool same_boot,
-            void *opaque)
+journal_add(const scCatalogJournal *cj, void *opaque)
 {
     Refresh *c = opaque;
     Journal *j = reallocarray(c->journals, c->njournals + 1, sizeof(*j));
@@ -174,10 +173,10 @@ journal_add(int64_t id, const char *name, const char *uuid, long long pid, bool 
     }
     c->journals = j;
     j = &j[c->njournals];
-    if (!(j->name = scStrdup(name)))
+    if (!(j->name = scStrdup(cj->name)))
         return -1;
-    j->id = id;
-    j->live = scJournalLive(pid, same_boot, uuid);
+    j->id = cj->id;
+    j->live = scJournalLive(cj->pid, cj->start, cj->same_boot, cj->uuid);
     c->njournals++;
     return 0;
 }
@@ -362,7 +361,7 @@ discover(Refresh *c)
 static int
 busy(const scCatalogVol *row)
 {
-    return row->op && scJournalLive(row->op_pid, row->op_this_boot, row->uuid);
+    return row->op && scJournalLive(row->op_pid, row->op_start, row->op_this_boot, row->uuid);
 }
 
 /* Phase 3, in the write transaction: one record. A name the snapshot

@@ -349,7 +349,7 @@ check_idle(const scStorageVol *vol, const scCatalogVol *row, const char *pool_na
                       scVolStateToString(row->state), pool_name);
         return -1;
     }
-    if (row->op && scJournalLive(row->op_pid, row->op_this_boot, row->uuid)) {
+    if (row->op && scJournalLive(row->op_pid, row->op_start, row->op_this_boot, row->uuid)) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                       "volume '%s' is busy: process %lld is %s it", vol->name, row->op_pid,
                       row->op);

@@ -5,6 +5,7 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -255,4 +256,33 @@ scPathFold(const char *path)
         return NULL;
     fold_lexically(copy);
     return copy;
+}
+
+unsigned long long
+scProcessStartTime(long long pid)
+{
+    char path[64], buf[1024];
+    unsigned long long start = 0;
+    const char *p;
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%lld/stat", pid);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return 0;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    /* "PID (COMM) STATE ...": COMM may hold spaces and parentheses; the
+     * start time is its 22nd field, the 20th after COMM. */
+    if (!(p = strrchr(buf, ')')))
+        return 0;
+    p++;
+    for (int field = 0; field < 19 && p; field++)
+        p = strchr(p + 1, ' ');
+    if (p)
+        start = strtoull(p + 1, NULL, 10);
+    return start;
 }

@@ -60,4 +60,12 @@ void scUUIDFormat(const unsigned char *uuid, char *buf);
 /* Fills @uuid with a new UUID (version 7: time-ordered, 74 random bits). */
 void scUUIDGenerate(unsigned char *uuid);
 
+/*
+ * scProcessStartTime:
+ * When process @pid started, in clock ticks after boot (/proc/PID/stat):
+ * with its pid, it names a process across pid reuse. 0 if it cannot be
+ * read (no such process).
+ */
+unsigned long long scProcessStartTime(long long pid);
+
 #endif /* SC_UTIL_H */
