@@ -6,7 +6,9 @@
 #include <config.h>
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -122,20 +124,152 @@ test_relative_and_default_path(void **state)
 }
 
 static void
-test_migrate_from_empty_file(void **state)
+test_empty_file_refused(void **state)
+{
+    Fixture *f = *state;
+    FILE *fp = fopen(f->path, "w");
+    struct stat st;
+
+    /* A zero-length file is no catalog: never silently made a new one. */
+    assert_non_null(fp);
+    fclose(fp);
+    assert_sc_err(scConnectOpen(f->path, 0), SC_ERR_CATALOG);
+    assert_non_null(strstr(scGetLastErrorMessage(), "is empty"));
+    assert_sc_err(scConnectOpen(f->path, SC_CONNECT_RO), SC_ERR_CATALOG);
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal(st.st_size, 0);
+}
+
+static bool
+exists(const char *path, const char *suffix)
+{
+    char *p;
+    bool r;
+    assert_true(asprintf(&p, "%s%s", path, suffix) > 0);
+    r = access(p, F_OK) == 0;
+    free(p);
+    return r;
+}
+
+/* A read-only connection leaves no -wal or -shm behind where there were
+ * none; with a read-write one open meanwhile, it leaves them to it. */
+static void
+test_readonly_leaves_no_files(void **state)
+{
+    Fixture *f = *state;
+    scConnectPtr rw, ro;
+
+    assert_sc_ok(rw = scConnectOpen(f->path, 0));
+    assert_int_equal(scConnectClose(rw), 0);
+    assert_false(exists(f->path, "-wal"));
+    assert_sc_ok(ro = scConnectOpen(f->path, SC_CONNECT_RO));
+    assert_sc_ok(scConnectNumOfStoragePools(ro) >= 0);
+    assert_int_equal(scConnectClose(ro), 0);
+    assert_false(exists(f->path, "-wal"));
+    assert_false(exists(f->path, "-shm"));
+    assert_sc_ok(rw = scConnectOpen(f->path, 0));
+    assert_sc_ok(ro = scConnectOpen(f->path, SC_CONNECT_RO));
+    assert_sc_ok(scConnectNumOfStoragePools(ro) >= 0);
+    assert_int_equal(scConnectClose(ro), 0);
+    assert_true(exists(f->path, "-wal")); /* rw's, still open */
+    assert_int_equal(scConnectClose(rw), 0);
+}
+
+/* A catalog on a read-only file system (a read-only bind mount, as root)
+ * is read, with or without SC_CONNECT_RO; a write says why it cannot. */
+static void
+test_readonly_filesystem(void **state)
+{
+    Fixture *f = *state;
+    char *ro_dir, *ro_path, *cmd;
+    scConnectPtr conn;
+
+    if (geteuid() != 0) {
+        print_message("# not root: cannot make a read-only bind mount\n");
+        skip();
+    }
+    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    scStoragePoolPtr pool = scStoragePoolDefineXML(conn, "<pool type='dir'><name>p</name>"
+                                                         "<target><path>/srv/p</path></target>"
+                                                         "</pool>", 0);
+    assert_sc_ok(pool);
+    scStoragePoolFree(pool);
+    assert_int_equal(scConnectClose(conn), 0);
+    assert_true(asprintf(&ro_dir, "%s/ro", f->dir) > 0);
+    assert_true(asprintf(&ro_path, "%s/catalog.db", ro_dir) > 0);
+    assert_int_equal(mkdir(ro_dir, 0700), 0);
+    assert_true(asprintf(&cmd, "mount --bind '%s' '%s' && mount -o remount,bind,ro '%s'", f->dir,
+                         ro_dir, ro_dir) > 0);
+    if (system(cmd) != 0) {
+        free(cmd);
+        print_message("# cannot make a read-only bind mount here\n");
+        free(ro_dir);
+        free(ro_path);
+        skip();
+    }
+    free(cmd);
+    /* Tried first, asserted after the umount: a failure leaves no mount. */
+    int pools[2] = { -2, -2 }, ro[2] = { -2, -2 }, denied[2] = { 0, 0 };
+    char why[2][512] = { "", "" };
+    for (int i = 0; i < 2; i++) {
+        if (!(conn = scConnectOpen(ro_path, i ? SC_CONNECT_RO : 0))) {
+            snprintf(why[i], sizeof(why[i]), "%s", scGetLastErrorMessage());
+            continue;
+        }
+        pools[i] = scConnectNumOfDefinedStoragePools(conn);
+        ro[i] = scConnectIsReadOnly(conn);
+        if (!scStoragePoolDefineXML(conn, "<pool type='dir'><name>q</name><target>"
+                                          "<path>/srv/q</path></target></pool>", 0)) {
+            denied[i] = scGetLastError()->code == SC_ERR_OPERATION_DENIED;
+            snprintf(why[i], sizeof(why[i]), "%s", scGetLastErrorMessage());
+        }
+        scConnectClose(conn);
+    }
+    assert_true(asprintf(&cmd, "umount '%s'", ro_dir) > 0);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    for (int i = 0; i < 2; i++) {
+        if (pools[i] != 1)
+            fail_msg("open %d: %s", i, why[i]);
+        assert_int_equal(ro[i], 1);
+        assert_true(denied[i]);
+    }
+    assert_non_null(strstr(why[0], "read-only file system"));
+    free(ro_dir);
+    free(ro_path);
+}
+
+/* Another user's catalog (root's, 0600): the message says whose it is and
+ * its mode, not "cannot create". */
+static void
+test_other_users_catalog(void **state)
 {
     Fixture *f = *state;
     scConnectPtr conn;
-    FILE *fp = fopen(f->path, "w");
+    int status;
+    pid_t pid;
 
-    /* A zero-length file is a version-0 database: it is migrated. */
-    assert_non_null(fp);
-    fclose(fp);
+    if (geteuid() != 0) {
+        print_message("# not root: no other user's catalog to try\n");
+        skip();
+    }
     assert_sc_ok(conn = scConnectOpen(f->path, 0));
-    scConnectClose(conn);
-    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE name = 'pools'"),
-                     1);
+    assert_int_equal(scConnectClose(conn), 0);
+    assert_int_equal(chmod(f->dir, 0755), 0);
+    if ((pid = fork()) == 0) {
+        const char *msg;
+        if (setgid(65534) < 0 || setuid(65534) < 0)
+            _exit(2);
+        if (scConnectOpen(f->path, 0) || scConnectOpen(f->path, SC_CONNECT_RO))
+            _exit(3);
+        msg = scGetLastErrorMessage();
+        _exit(strstr(msg, "belongs to uid 0, mode 0600") && !strstr(msg, "cannot create") ? 0
+                                                                                           : 4);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_int_equal(chmod(f->dir, 0700), 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 /* A catalog of schema version 1 (as storcat 0.1's first commit made it),
@@ -363,7 +497,10 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_relative_and_default_path, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_migrate_from_empty_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_file_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_readonly_leaves_no_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_readonly_filesystem, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_other_users_catalog, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_is_atomic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuse_newer, setup, teardown),

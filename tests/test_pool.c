@@ -224,6 +224,9 @@ test_duplicates(void **state)
     /* Same target directory, any spelling. */
     assert_sc_err(define_dir(f->conn, "p2", "/srv//a/"), SC_ERR_STORAGE_POOL_EXISTS);
     assert_non_null(strstr(scGetLastErrorMessage(), "target path '/srv/a' is already used by pool 'p'"));
+    assert_sc_err(define_dir(f->conn, "p2", "/srv/nosuch/../a"), SC_ERR_STORAGE_POOL_EXISTS);
+    assert_non_null(strstr(scGetLastErrorMessage(), "(directory '/srv/a') is already used"));
+    assert_sc_err(define_dir(f->conn, "p2", "/srv/./a"), SC_ERR_STORAGE_POOL_EXISTS);
     /* Same source device, from a disk pool. */
     assert_sc_err(scStoragePoolDefineXML(f->conn,
                                          "<pool type='disk'><name>d</name><source><device "

@@ -649,23 +649,63 @@ cliXmlLine(FILE *out, const char *before, const char *value, const char *after)
     fputs(after, out);
 }
 
+/* The length of the well-formed UTF-8 sequence at @s (1 to 4), or 0 if
+ * the byte there does not start one (overlong forms, surrogates and code
+ * points past U+10FFFF are not well-formed). */
+static size_t
+utf8_len(const unsigned char *s)
+{
+    size_t n;
+    unsigned int cp;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        n = 2, cp = s[0] & 0x1f;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        n = 3, cp = s[0] & 0x0f;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        n = 4, cp = s[0] & 0x07;
+    else
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
 void
 cliJsonPutString(FILE *out, const char *s)
 {
+    const unsigned char *p = (const unsigned char *) s;
+
     if (!s) {
         fputs("null", out);
         return;
     }
     fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char) *s;
+    while (*p) {
+        size_t n = utf8_len(p);
 
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20 || c == 0x7f)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
+        if (n == 0) {
+            /* A byte that is not UTF-8 (a file name is bytes): escaped as
+             * the lone surrogate U+DC80 + byte - 0x80, as Python's
+             * "surrogateescape" does, so that the exact bytes can be had
+             * back (json.loads, then .encode("utf-8", "surrogateescape")). */
+            fprintf(out, "\\udc%02x", *p++);
+        } else if (*p == '"' || *p == '\\') {
+            fprintf(out, "\\%c", *p++);
+        } else if (*p < 0x20 || *p == 0x7f) {
+            fprintf(out, "\\u%04x", *p++);
+        } else {
+            fwrite(p, 1, n, out);
+            p += n;
+        }
     }
     fputc('"', out);
 }
@@ -787,10 +827,67 @@ nomem:
     return -1;
 }
 
+/* Prints a table in JSON mode: {"name": [ {"header": value, ...}, ... ]},
+ * keys the headers in lower case, values as the columns' JSON types say
+ * (an empty cell is null). libsmartcols would pass bytes that are not
+ * UTF-8 through, making the document invalid; cliJsonPutString escapes
+ * them. */
+static int
+print_json(struct libscols_table *tb)
+{
+    size_t ncols = scols_table_get_ncols(tb);
+    struct libscols_iter *it = scols_new_iter(SCOLS_ITER_FORWARD);
+    struct libscols_line *ln;
+    bool first = true;
+
+    if (!it) {
+        cliError("out of memory");
+        return CLI_EXIT_FAILED;
+    }
+    fputs("{\n   ", stdout);
+    cliJsonPutString(stdout, scols_table_get_name(tb));
+    fputs(": [", stdout);
+    while (scols_table_next_line(tb, it, &ln) == 0) {
+        fputs(first ? "\n      {" : ",\n      {", stdout);
+        first = false;
+        for (size_t i = 0; i < ncols; i++) {
+            struct libscols_column *cl = scols_table_get_column(tb, i);
+            struct libscols_cell *cell = scols_line_get_cell(ln, i);
+            const char *data = cell ? scols_cell_get_data(cell) : NULL;
+            const char *header = scols_cell_get_data(scols_column_get_header(cl));
+            char key[64];
+            size_t k = 0;
+
+            for (; header && header[k] && k + 1 < sizeof(key); k++)
+                key[k] = (char) tolower((unsigned char) header[k]);
+            key[k] = '\0';
+            fputs(i ? ",\n         " : "\n         ", stdout);
+            cliJsonPutString(stdout, key);
+            fputs(": ", stdout);
+            if (!data || !*data)
+                fputs("null", stdout);
+            else if (scols_column_get_json_type(cl) == SCOLS_JSON_BOOLEAN)
+                fputs(strchr("1yYtT", data[0]) ? "true" : "false", stdout);
+            else if (scols_column_get_json_type(cl) == SCOLS_JSON_NUMBER)
+                fputs(data, stdout);
+            else
+                cliJsonPutString(stdout, data);
+        }
+        fputs("\n      }", stdout);
+    }
+    fputs(first ? "]\n}\n" : "\n   ]\n}\n", stdout);
+    scols_free_iter(it);
+    return CLI_EXIT_OK;
+}
+
 int
 cliTablePrint(struct libscols_table *tb)
 {
-    int rc = scols_print_table(tb);
+    int rc;
+
+    if (scols_table_is_json(tb))
+        return print_json(tb);
+    rc = scols_print_table(tb);
 
     if (rc < 0) {
         cliError("failed to print the table: %s", strerror(-rc));

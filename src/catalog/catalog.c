@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -301,17 +302,90 @@ rollback:
     return -1;
 }
 
-/* Create the file with mode 0600 before SQLite does (it would use 0644). */
-static int
-create_file(const char *path)
+/* Why the user cannot open @path as @flags (O_RDONLY, O_RDWR) asked, after
+ * errno @err: the owner and mode when permission was denied. */
+static void
+report_open(const char *path, int err, const char *verb)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    struct stat st;
 
-    if (fd < 0) {
-        scReportSystemError(SC_FROM_CATALOG, errno, "cannot create catalog '%s'", path);
+    if ((err == EACCES || err == EPERM) && stat(path, &st) == 0)
+        scReportErrorFull(SC_FROM_CATALOG, SC_ERR_OPERATION_DENIED, err, 0, __FILE__, __func__,
+                          __LINE__, "cannot %s catalog '%s': it belongs to uid %u, mode %04o, "
+                          "and you are uid %u: %s", verb, path, (unsigned) st.st_uid,
+                          (unsigned) (st.st_mode & 07777), (unsigned) geteuid(), strerror(err));
+    else
+        scReportSystemError(SC_FROM_CATALOG, err, "cannot %s catalog '%s'", verb, path);
+}
+
+/* Is the file system holding @path mounted read-only? */
+static bool
+on_readonly_fs(const char *path)
+{
+    struct statvfs vfs;
+
+    return statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+}
+
+/*
+ * Make sure the catalog file is there and fit to open: created 0600 (before
+ * SQLite, which would use 0644) if it does not exist and @readonly is
+ * false; an existing one must be a regular file, and not empty (a catalog
+ * is never 0 bytes: an empty file is someone else's, or a creation that
+ * was interrupted, and must not silently become a new catalog). A
+ * read-write open of a catalog that cannot be written (a read-only file
+ * system, another user's file) falls back to read-only, *why saying so.
+ * Returns 1 if it created the file, 0 if it was there, -1 on error.
+ */
+static int
+prepare_file(scCatalog *cat, bool *readonly, const char **why)
+{
+    const char *path = cat->path;
+    struct stat st;
+    int fd = -1;
+
+    *why = NULL;
+    if (!*readonly) {
+        if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0) {
+            close(fd);
+            return 1;
+        }
+        if (errno != EEXIST) {
+            if (errno == EROFS)
+                scReportSystemError(SC_FROM_CATALOG, errno,
+                                    "cannot create catalog '%s': it would be on a read-only file system",
+                                    path);
+            else
+                report_open(path, errno, "create");
+            return -1;
+        }
+        if ((fd = open(path, O_RDWR | O_CLOEXEC)) < 0) {
+            if (errno != EROFS && errno != EACCES && errno != EPERM) {
+                report_open(path, errno, "open");
+                return -1;
+            }
+            *why = errno == EROFS ? "it is on a read-only file system"
+                                  : "you may not write it (its owner and mode say so)";
+            *readonly = true;
+        }
+    }
+    if ((fd < 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) || fstat(fd, &st) < 0) {
+        report_open(path, errno, "open");
+        if (fd >= 0)
+            close(fd);
         return -1;
     }
     close(fd);
+    if (!S_ISREG(st.st_mode)) {
+        scReportError(SC_FROM_CATALOG, SC_ERR_CATALOG, "catalog '%s' is not a regular file", path);
+        return -1;
+    }
+    if (st.st_size == 0) {
+        scReportError(SC_FROM_CATALOG, SC_ERR_CATALOG,
+                      "catalog '%s' is empty (0 bytes): not a catalog storcat made, or one whose "
+                      "creation was interrupted; remove it to start a new catalog", path);
+        return -1;
+    }
     return 0;
 }
 
@@ -351,40 +425,84 @@ scCatalog *
 scCatalogOpen(const char *path, bool readonly, const char *boot_id)
 {
     _cleanup_(scCatalogClosep) scCatalog *cat = NULL;
+    _cleanup_free_ char *wal = NULL;
+    _cleanup_free_ char *uri = NULL;
     int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-    struct stat st;
-    int rc;
+    const char *why;
+    int created, rc;
 
     if (!(cat = scAlloc(sizeof(*cat))) || !(cat->path = scStrdup(path)) ||
-        !(cat->boot_id = scStrdup(boot_id ? boot_id : "")))
+        !(cat->boot_id = scStrdup(boot_id ? boot_id : "")) ||
+        !(wal = scAsprintf("%s-wal", path)))
+        return NULL;
+    if ((created = prepare_file(cat, &readonly, &why)) < 0)
         return NULL;
     cat->readonly = readonly;
-
-    if (readonly) {
-        if (stat(path, &st) < 0) {
-            scReportSystemError(SC_FROM_CATALOG, errno, "cannot open catalog '%s'", path);
+    cat->readonly_why = why;
+    /* A read-only connection leaves no -wal and -shm behind where there
+     * were none (scCatalogClose). */
+    cat->tidy_wal = readonly && access(wal, F_OK) < 0;
+    flags |= readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    rc = sqlite3_open_v2(path, &cat->db, flags, NULL);
+    if (rc == SQLITE_OK && setup(cat) < 0) {
+        if (!readonly || !on_readonly_fs(path))
+            return NULL;
+        rc = SQLITE_CANTOPEN;
+    }
+    /* On a read-only file system SQLite cannot make the -shm that WAL
+     * needs; nobody can write the catalog there: read it as immutable. */
+    if (rc != SQLITE_OK && readonly && on_readonly_fs(path)) {
+        scResetLastError();
+        sqlite3_close_v2(cat->db);
+        cat->db = NULL;
+        cat->tidy_wal = false;
+        /* A URI: '?' and '#' in the path would need escaping (none of
+         * them in a catalog path storcat was given is likely; refuse). */
+        if (strpbrk(path, "?#%")) {
+            scReportError(SC_FROM_CATALOG, SC_ERR_CATALOG,
+                          "catalog '%s' on a read-only file system cannot be read: its path "
+                          "has '?', '#' or '%%'", path);
             return NULL;
         }
-        flags |= SQLITE_OPEN_READONLY;
-    } else {
-        if (create_file(path) < 0)
+        if (!(uri = scAsprintf("file:%s?immutable=1", path)))
             return NULL;
-        flags |= SQLITE_OPEN_READWRITE;
+        rc = sqlite3_open_v2(uri, &cat->db, flags | SQLITE_OPEN_URI, NULL);
+        if (rc == SQLITE_OK && setup(cat) < 0)
+            return NULL;
     }
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        scReportError(SC_FROM_CATALOG, SC_ERR_CATALOG, "catalog '%s' is not a regular file",
-                      path);
-        return NULL;
-    }
-
-    rc = sqlite3_open_v2(path, &cat->db, flags, NULL);
     if (rc != SQLITE_OK) {
         scCatalogReport(cat, rc, "opening");
         return NULL;
     }
-    if (setup(cat) < 0)
-        return NULL;
+    (void) created;
     return TAKE_PTR(cat);
+}
+
+bool
+scCatalogReadOnly(const scCatalog *cat, const char **why)
+{
+    if (why)
+        *why = cat->readonly_why;
+    return cat->readonly;
+}
+
+/* After a read-only connection that found no -wal: SQLite made -wal and
+ * -shm to read and cannot remove them read-only. A read-write connection
+ * closing removes them, if it is the last one (SQLite checks); where
+ * this process may not write, there is nothing it could have made. */
+static void
+tidy_wal(const char *path)
+{
+    _cleanup_free_ char *wal = scAsprintf("%s-wal", path);
+    _cleanup_free_ char *shm = scAsprintf("%s-shm", path);
+    sqlite3 *db = NULL;
+
+    if (!wal || !shm || (access(wal, F_OK) < 0 && access(shm, F_OK) < 0) ||
+        access(path, W_OK) < 0)
+        return;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK)
+        sqlite3_exec(db, "SELECT 1 FROM sqlite_schema LIMIT 1", NULL, NULL, NULL);
+    sqlite3_close_v2(db);
 }
 
 void
@@ -396,6 +514,8 @@ scCatalogClose(scCatalog *cat)
         sqlite3_finalize(cat->stmt[i].st);
     if (cat->db)
         sqlite3_close_v2(cat->db);
+    if (cat->tidy_wal && cat->path)
+        tidy_wal(cat->path);
     free(cat->path);
     free(cat->boot_id);
     free(cat);

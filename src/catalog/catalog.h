@@ -32,12 +32,19 @@ typedef struct scCatalog scCatalog;
  * scCatalogOpen:
  * Opens the catalog at @path (created 0600 if absent and !@readonly), sets
  * WAL, foreign keys and a busy timeout, and migrates an older schema in one
- * exclusive transaction. Refuses a newer schema (SC_ERR_CATALOG_VERSION)
- * and a database that is not a storcat catalog (SC_ERR_CATALOG).
+ * exclusive transaction. Refuses a newer schema (SC_ERR_CATALOG_VERSION),
+ * a database that is not a storcat catalog and an empty file
+ * (SC_ERR_CATALOG), and says why a file cannot be opened (its owner and
+ * mode; a read-only file system). A catalog on a read-only file system is
+ * read as immutable.
  * @boot_id identifies the current host boot: active states and journals
  * recorded under another boot are stale.
  */
 scCatalog *scCatalogOpen(const char *path, bool readonly, const char *boot_id);
+/* Whether the catalog is open read-only; a read-write open of a catalog
+ * that cannot be written (a read-only file system, another user's file)
+ * falls back to read-only, and *@why (when not NULL) says why, else NULL. */
+bool scCatalogReadOnly(const scCatalog *cat, const char **why);
 void scCatalogClose(scCatalog *cat);
 SC_DEFINE_CLEANUP(scCatalog, scCatalogClose)
 

@@ -87,6 +87,8 @@ struct scCatalog {
     char *path;                    /* for messages */
     char *boot_id;                 /* bound as :boot */
     bool readonly;
+    const char *readonly_why;      /* a read-write open fell back: why (static), or NULL */
+    bool tidy_wal;                 /* read-only, found no -wal: remove what SQLite made */
     int depth;                     /* transaction nesting */
     bool bulk;                     /* foreign keys off until the transaction ends */
     bool rollback;                 /* an inner level failed */

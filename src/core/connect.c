@@ -51,8 +51,13 @@ scConnectCheckWritable(scConnect *conn, const char *func)
     if (!scConnectCheck(conn, func))
         return false;
     if (conn->readonly) {
-        scReportError(SC_FROM_CONNECT, SC_ERR_OPERATION_DENIED,
-                      "%s: catalog '%s' is open read-only", func, conn->path);
+        if (conn->readonly_why)
+            scReportError(SC_FROM_CONNECT, SC_ERR_OPERATION_DENIED,
+                          "%s: catalog '%s' is read-only: %s", func, conn->path,
+                          conn->readonly_why);
+        else
+            scReportError(SC_FROM_CONNECT, SC_ERR_OPERATION_DENIED,
+                          "%s: catalog '%s' is open read-only", func, conn->path);
         return false;
     }
     return true;
@@ -247,6 +252,8 @@ scConnectOpen(const char *catalog, unsigned int flags)
         return NULL;
     if (!(conn->catalog = scCatalogOpen(conn->path, conn->readonly, boot_id)))
         return NULL;
+    /* A catalog that cannot be written is read, and says why on a write. */
+    conn->readonly = scCatalogReadOnly(conn->catalog, &conn->readonly_why);
     conn->magic = SC_CONNECT_MAGIC;
     return TAKE_PTR(conn);
 }

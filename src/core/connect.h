@@ -27,6 +27,7 @@ struct scConnect {
     char *path;               /* absolute catalog path */
     char *actor;              /* who we are, for the audit trail */
     bool readonly;
+    const char *readonly_why; /* read-only though opened read-write: why, or NULL */
     scProgressCallback progress;        /* scConnectSetProgressCallback */
     void *progress_opaque;
     void (*progress_free)(void *opaque);

@@ -287,8 +287,10 @@ pool_keys(const scPoolDef *def, char **target_key, char **source_key)
     int port = def->source.nhosts ? def->source.hosts[0].port : 0;
 
     *target_key = *source_key = NULL;
+    /* The directory itself, whatever the spelling ("sub/../pool", a
+     * symlink to it): its canonical path. */
     if ((def->type == SC_POOL_DIR || def->type == SC_POOL_FS || def->type == SC_POOL_NETFS) &&
-        def->target_path && !(*target_key = scStrdup(def->target_path)))
+        def->target_path && !(*target_key = scPathCanonical(def->target_path)))
         return -1;
 
     switch (def->type) {
@@ -362,8 +364,11 @@ check_duplicates(scCatalog *cat, const scPoolDef *def, const char *uuid, const c
     if ((r = scCatalogPoolFindClash(cat, uuid, "target_key", target_key, &other)) != 0) {
         if (r > 0)
             scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_POOL_EXISTS,
-                          "pool '%s': target path '%s' is already used by pool '%s'",
-                          def->name, target_key, other);
+                          "pool '%s': target path '%s'%s%s%s is already used by pool '%s'",
+                          def->name, def->target_path,
+                          strcmp(def->target_path, target_key) ? " (directory '" : "",
+                          strcmp(def->target_path, target_key) ? target_key : "",
+                          strcmp(def->target_path, target_key) ? "')" : "", other);
         return -1;
     }
     if ((r = scCatalogPoolFindClash(cat, uuid, "source_key", source_key, &other)) != 0) {
