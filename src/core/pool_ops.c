@@ -47,6 +47,7 @@ typedef struct {
     scPoolDef *def;
     const scBackend *be;
     scPoolRuntime rt;      /* stop: the recorded one; start: the one returned */
+    int made;              /* start with build: build's result (1: it made storage) */
     bool finish_start;     /* a start whose first refresh was interrupted */
     bool journaled;
 } PoolOp;
@@ -299,8 +300,23 @@ pool_refresh(scStoragePool *pool)
     return r;
 }
 
-/* Storage and catalog after a start failed once started: stop it again
- * and record it inactive (best effort, keeping the first error). */
+/* A start with build that failed: what its build made goes again (best
+ * effort, keeping the first error), so that storage is as it was. */
+static void
+start_unbuild(PoolOp *o)
+{
+    scErrorSaved *saved;
+
+    if (o->made <= 0 || !o->be->delete_pool)
+        return;
+    saved = scErrorSave();
+    o->be->delete_pool(o->def, 0);
+    scErrorRestore(&saved);
+}
+
+/* Storage and catalog after a start failed once started: stop it again,
+ * remove what its build made, and record it inactive (best effort,
+ * keeping the first error). */
 static void
 start_undo(PoolOp *o, const char *detail)
 {
@@ -309,6 +325,7 @@ start_undo(PoolOp *o, const char *detail)
     if (o->be->stop)
         o->be->stop(o->def, &o->rt);
     scPoolRuntimeClear(&o->rt);
+    start_unbuild(o);
     op_record(o, SC_STORAGE_POOL_INACTIVE, true, false, detail ? "pool-destroy" : NULL, detail);
     scErrorRestore(&saved);
 }
@@ -331,8 +348,9 @@ start_pool(scStoragePool *pool, unsigned int flags)
         return -1;
     if (!o.finish_start) {
         scPoolRuntimeClear(&o.rt);
-        if ((flags && o.be->build && o.be->build(o.def, build_flags) < 0) ||
+        if ((flags && o.be->build && (o.made = o.be->build(o.def, build_flags)) < 0) ||
             o.be->start(o.def, &o.rt) < 0) {
+            start_unbuild(&o);
             op_abandon(&o);
             goto out;
         }
