@@ -285,9 +285,10 @@ scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags)
 
 /* ---- start, stop, refresh ----------------------------------------------- */
 
-/* Refresh an active pool (the connection is locked, no transaction). */
+/* Refresh an active pool (the connection is locked, no transaction),
+ * running @hook in its write transaction. */
 static int
-pool_refresh(scStoragePool *pool)
+pool_refresh(scStoragePool *pool, scReconcileHook hook, void *opaque)
 {
     scActivePool ap;
     scReconcileStats stats;
@@ -295,7 +296,7 @@ pool_refresh(scStoragePool *pool)
 
     if (scActivePoolLoad(pool->conn, pool->uuidstr, "refresh it", &ap) < 0)
         return -1;
-    r = scReconcilePool(pool->conn, &ap, &stats);
+    r = scReconcilePool(pool->conn, &ap, hook, opaque, &stats);
     scActivePoolClear(&ap);
     return r;
 }
@@ -315,10 +316,10 @@ start_unbuild(PoolOp *o)
 }
 
 /* Storage and catalog after a start failed once started: stop it again,
- * remove what its build made, and record it inactive (best effort,
- * keeping the first error). */
+ * remove what its build made, and record it inactive with no event, as
+ * if it had never started (best effort, keeping the first error). */
 static void
-start_undo(PoolOp *o, const char *detail)
+start_undo(PoolOp *o)
 {
     scErrorSaved *saved = scErrorSave();
 
@@ -326,8 +327,20 @@ start_undo(PoolOp *o, const char *detail)
         o->be->stop(o->def, &o->rt);
     scPoolRuntimeClear(&o->rt);
     start_unbuild(o);
-    op_record(o, SC_STORAGE_POOL_INACTIVE, true, false, detail ? "pool-destroy" : NULL, detail);
+    op_record(o, SC_STORAGE_POOL_INACTIVE, true, false, NULL, NULL);
     scErrorRestore(&saved);
+}
+
+/* In the write transaction of the first refresh: the start is done. */
+static int
+start_done(scConnect *conn, void *opaque)
+{
+    PoolOp *o = opaque;
+
+    if (scCatalogPoolSetOp(conn->catalog, o->pool->uuidstr, SC_POOL_OP_NONE) < 0)
+        return -1;
+    return scCatalogEventAdd(conn->catalog, conn->actor, o->pool->uuidstr, o->pool->name,
+                             "pool-start", o->finish_start ? "interrupted start finished" : NULL);
 }
 
 #define START_BUILD_FLAGS                                                    \
@@ -356,22 +369,22 @@ start_pool(scStoragePool *pool, unsigned int flags)
         }
         /* Recorded running, still journaled: a crash in the first refresh
          * leaves a stale start that the next start finishes. */
-        if (op_record(&o, SC_STORAGE_POOL_RUNNING, true, true, "pool-start", NULL) < 0) {
-            start_undo(&o, NULL);
+        if (op_record(&o, SC_STORAGE_POOL_RUNNING, true, true, NULL, NULL) < 0) {
+            start_undo(&o);
             goto out;
         }
     }
-    /* A started pool is refreshed, as libvirt does; if that fails, it is
-     * stopped again and the start fails. */
-    if (pool_refresh(pool) < 0) {
+    /* A started pool is refreshed, as libvirt does, and the start recorded
+     * done (its event too) in the same transaction: if that fails, the
+     * pool is stopped again and the start fails having changed nothing. */
+    if (pool_refresh(pool, start_done, &o) < 0) {
         if (!o.rt.dirs && scCatalogPoolGetDirs(pool->conn->catalog, pool->uuidstr,
                                                &o.rt.dirs) < 0)
             scResetLastError();
-        start_undo(&o, "refresh after start failed");
+        start_undo(&o);
         goto out;
     }
-    ret = op_record(&o, -1, false, false, o.finish_start ? "pool-start" : NULL,
-                    o.finish_start ? "interrupted start finished" : NULL);
+    ret = 0;
 out:
     op_clear(&o);
     return ret;
@@ -430,7 +443,7 @@ scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags)
     scResetLastError();
     if (scCheckFlags(flags, 0) < 0 || !scPoolEnter(pool, __func__, true))
         return -1;
-    ret = pool_refresh(pool);
+    ret = pool_refresh(pool, NULL, NULL);
     scConnectUnlock(pool->conn);
     return ret;
 }
