@@ -378,9 +378,13 @@ start_pool(scStoragePool *pool, unsigned int flags)
      * done (its event too) in the same transaction: if that fails, the
      * pool is stopped again and the start fails having changed nothing. */
     if (pool_refresh(pool, start_done, &o) < 0) {
-        if (!o.rt.dirs && scCatalogPoolGetDirs(pool->conn->catalog, pool->uuidstr,
-                                               &o.rt.dirs) < 0)
-            scResetLastError();
+        /* Stop needs the directories (an interrupted start has none yet);
+         * the refresh's error is the one to keep. */
+        if (!o.rt.dirs) {
+            scErrorSaved *saved = scErrorSave();
+            scCatalogPoolGetDirs(pool->conn->catalog, pool->uuidstr, &o.rt.dirs);
+            scErrorRestore(&saved);
+        }
         start_undo(&o);
         goto out;
     }
