@@ -130,7 +130,7 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
 {
     scCatalog *cat = pool->conn->catalog;
     scCatalogPool seen = { 0 };
-    bool ok = false;
+    bool ok = false, keep = false;
     int settled;
 
     memset(o, 0, sizeof(*o));
@@ -155,12 +155,20 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
         stale(&o->row, SC_POOL_OP_STOPPING)) {
         if (scCatalogPoolSetState(cat, pool->uuidstr, SC_STORAGE_POOL_INACTIVE) < 0 ||
             scCatalogPoolSetRuntime(cat, pool->uuidstr, NULL, NULL) < 0 ||
+            scCatalogPoolSetOp(cat, pool->uuidstr, SC_POOL_OP_NONE) < 0 ||
             scCatalogEventAdd(cat, pool->conn->actor, pool->uuidstr, pool->name, "pool-destroy",
                               "interrupted stop completed") < 0)
             goto end;
         o->row.state = SC_STORAGE_POOL_INACTIVE;
+        o->row.op = SC_POOL_OP_NONE;
+        keep = true;
     }
-    if (check_state(o, &o->row) < 0 || !(o->be = scPoolRowBackend(&o->row, op_verbs[op])) ||
+    /* An operation refused in the state it finds keeps the stop it
+     * completed: storage is stopped whatever the caller asked next. */
+    if (check_state(o, &o->row) < 0)
+        goto end;
+    keep = false;
+    if (!(o->be = scPoolRowBackend(&o->row, op_verbs[op])) ||
         scCatalogPoolSetOp(cat, pool->uuidstr, op) < 0)
         goto end;
     if (o->row.runtime && !(o->rt.state = scStrdup(o->row.runtime)))
@@ -169,7 +177,7 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
         goto end;
     ok = true;
 end:
-    if (scCatalogEnd(cat, ok) < 0)
+    if (scCatalogEnd(cat, ok || keep) < 0)
         ok = false;
 out:
     scCatalogPoolClear(&seen);
