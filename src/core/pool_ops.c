@@ -437,9 +437,12 @@ scStoragePoolDestroy(scStoragePoolPtr pool)
             op_abandon(&o);
         } else {
             /* Storage is stopped: if this record fails, the journal is
-             * stale and the next operation completes the stop. */
+             * stale and the next operation completes the stop. A backend
+             * with nothing to stop did nothing: its journal just ends. */
             scPoolRuntimeClear(&o.rt);
             ret = op_record(&o, SC_STORAGE_POOL_INACTIVE, true, false, "pool-destroy", NULL);
+            if (ret < 0 && !o.be->stop)
+                op_abandon(&o);
         }
         op_clear(&o);
     }
