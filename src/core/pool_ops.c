@@ -124,7 +124,8 @@ settle_stop(PoolOp *o, const scCatalogPool *row)
     return active ? 0 : 1;
 }
 
-/* Step 1: load the pool, check its state and journal @op. 0 or -1. */
+/* Step 1: load the pool, check its state and journal @op. 0, or -1 with
+ * @o cleared (op_clear is for a journaled operation only). */
 static int
 op_journal(PoolOp *o, scStoragePool *pool, int op)
 {
@@ -142,10 +143,8 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
     }
     /* A type without a backend fails below, after its state is checked. */
     o->be = scBackendForType(scPoolTypeFromString(seen.type));
-    if ((settled = o->be ? settle_stop(o, &seen) : 0) < 0) {
-        scCatalogPoolClear(&seen);
-        return -1;
-    }
+    if ((settled = o->be ? settle_stop(o, &seen) : 0) < 0)
+        goto out;
     if (scCatalogBegin(cat) < 0)
         goto out;
     if (scPoolRow(pool, &o->row) < 0 || scPoolBusy(&o->row))
@@ -181,11 +180,14 @@ end:
         ok = false;
 out:
     scCatalogPoolClear(&seen);
-    if (ok) {
-        scJournalBegin(pool->uuidstr);
-        o->journaled = true;
+    if (!ok) {
+        /* Refused or failed: nothing is journaled, nothing kept. */
+        op_clear(o);
+        return -1;
     }
-    return ok ? 0 : -1;
+    scJournalBegin(pool->uuidstr);
+    o->journaled = true;
+    return 0;
 }
 
 /* Step 3: record the result and end the journal (unless @keep_op): the
