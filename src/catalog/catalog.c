@@ -592,11 +592,12 @@ scCatalogReadBegin(scCatalog *cat)
 int
 scCatalogReadEnd(scCatalog *cat, bool ok)
 {
-    if (!ok) {
-        sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
+    if (ok && scCatalogExec(cat, "COMMIT", "ending a read transaction") == 0)
         return 0;
-    }
-    return scCatalogExec(cat, "COMMIT", "ending a read transaction");
+    /* A COMMIT that failed leaves the transaction open: end it, or the
+     * connection keeps its snapshot and refuses every later BEGIN. */
+    sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
+    return ok ? -1 : 0;
 }
 
 int

@@ -71,8 +71,8 @@ static const char *const pool_sql[PS_LAST] = {
                          " WHERE uuid = :uuid",
     [PS_SET_STATE] = "UPDATE pools SET state = :state, boot_id = :boot, updated_at = :now"
                      " WHERE uuid = :uuid",
-    [PS_SET_OP] = "UPDATE pools SET op = :op, op_pid = :pid, op_boot = :boot, op_start = :start"
-                  " WHERE uuid = :uuid",
+    [PS_SET_OP] = "UPDATE pools SET op = :op, op_pid = :pid, op_start = :start,"
+                  " op_boot = CASE WHEN :pid IS NULL THEN NULL ELSE :boot END WHERE uuid = :uuid",
     [PS_SET_RUNTIME] = "UPDATE pools SET runtime = :runtime WHERE uuid = :uuid",
     [PS_DIRS_CLEAR] = "DELETE FROM pool_dirs WHERE pool_id = (SELECT id FROM pools"
                       " WHERE uuid = :uuid)",

@@ -49,6 +49,7 @@ typedef struct {
     scPoolDef *def;
     const scBackend *be;
     scPoolRuntime rt;      /* stop: the recorded one; start: the one returned */
+    int made;              /* start with build: build's result (1: it made storage) */
     bool finish_start;     /* a start whose first refresh was interrupted */
     bool journaled;
 } PoolOp;
@@ -125,13 +126,14 @@ settle_stop(PoolOp *o, const scCatalogPool *row)
     return active ? 0 : 1;
 }
 
-/* Step 1: load the pool, check its state and journal @op. 0 or -1. */
+/* Step 1: load the pool, check its state and journal @op. 0, or -1 with
+ * @o cleared (op_clear is for a journaled operation only). */
 static int
 op_journal(PoolOp *o, scStoragePool *pool, int op)
 {
     scCatalog *cat = pool->conn->catalog;
     scCatalogPool seen = { 0 };
-    bool ok = false;
+    bool ok = false, keep = false;
     int settled;
 
     memset(o, 0, sizeof(*o));
@@ -143,10 +145,8 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
     }
     /* A type without a backend fails below, after its state is checked. */
     o->be = scBackendForType(scPoolTypeFromString(seen.type));
-    if ((settled = o->be ? settle_stop(o, &seen) : 0) < 0) {
-        scCatalogPoolClear(&seen);
-        return -1;
-    }
+    if ((settled = o->be ? settle_stop(o, &seen) : 0) < 0)
+        goto out;
     if (scCatalogBegin(cat) < 0)
         goto out;
     if (scPoolRow(pool, &o->row) < 0 || scPoolBusy(&o->row))
@@ -156,12 +156,20 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
         stale(&o->row, SC_POOL_OP_STOPPING)) {
         if (scCatalogPoolSetState(cat, pool->uuidstr, SC_STORAGE_POOL_INACTIVE) < 0 ||
             scCatalogPoolSetRuntime(cat, pool->uuidstr, NULL, NULL) < 0 ||
+            scCatalogPoolSetOp(cat, pool->uuidstr, SC_POOL_OP_NONE) < 0 ||
             scCatalogEventAdd(cat, pool->conn->actor, pool->uuidstr, pool->name, "pool-destroy",
                               "interrupted stop completed") < 0)
             goto end;
         o->row.state = SC_STORAGE_POOL_INACTIVE;
+        o->row.op = SC_POOL_OP_NONE;
+        keep = true;
     }
-    if (check_state(o, &o->row) < 0 || !(o->be = scPoolRowBackend(&o->row, op_verbs[op])) ||
+    /* An operation refused in the state it finds keeps the stop it
+     * completed: storage is stopped whatever the caller asked next. */
+    if (check_state(o, &o->row) < 0)
+        goto end;
+    keep = false;
+    if (!(o->be = scPoolRowBackend(&o->row, op_verbs[op])) ||
         scCatalogPoolSetOp(cat, pool->uuidstr, op) < 0)
         goto end;
     if (o->row.runtime && !(o->rt.state = scStrdup(o->row.runtime)))
@@ -170,15 +178,18 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
         goto end;
     ok = true;
 end:
-    if (scCatalogEnd(cat, ok) < 0)
+    if (scCatalogEnd(cat, ok || keep) < 0)
         ok = false;
 out:
     scCatalogPoolClear(&seen);
-    if (ok) {
-        scJournalBegin(pool->uuidstr);
-        o->journaled = true;
+    if (!ok) {
+        /* Refused or failed: nothing is journaled, nothing kept. */
+        op_clear(o);
+        return -1;
     }
-    return ok ? 0 : -1;
+    scJournalBegin(pool->uuidstr);
+    o->journaled = true;
+    return 0;
 }
 
 /* Step 3: record the result and end the journal (unless @keep_op): the
@@ -286,9 +297,10 @@ scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags)
 
 /* ---- start, stop, refresh ----------------------------------------------- */
 
-/* Refresh an active pool (the connection is locked, no transaction). */
+/* Refresh an active pool (the connection is locked, no transaction),
+ * running @hook in its write transaction. */
 static int
-pool_refresh(scStoragePool *pool)
+pool_refresh(scStoragePool *pool, scReconcileHook hook, void *opaque)
 {
     scActivePool ap;
     scReconcileStats stats;
@@ -296,23 +308,51 @@ pool_refresh(scStoragePool *pool)
 
     if (scActivePoolLoad(pool->conn, pool->uuidstr, "refresh it", &ap) < 0)
         return -1;
-    r = scReconcilePool(pool->conn, &ap, &stats);
+    r = scReconcilePool(pool->conn, &ap, hook, opaque, &stats);
     scActivePoolClear(&ap);
     return r;
 }
 
-/* Storage and catalog after a start failed once started: stop it again
- * and record it inactive (best effort, keeping the first error). */
+/* A start with build that failed: what its build made goes again (best
+ * effort, keeping the first error), so that storage is as it was. */
 static void
-start_undo(PoolOp *o, const char *detail)
+start_unbuild(PoolOp *o)
+{
+    scErrorSaved *saved;
+
+    if (o->made <= 0 || !o->be->delete_pool)
+        return;
+    saved = scErrorSave();
+    o->be->delete_pool(o->def, 0);
+    scErrorRestore(&saved);
+}
+
+/* Storage and catalog after a start failed once started: stop it again,
+ * remove what its build made, and record it inactive with no event, as
+ * if it had never started (best effort, keeping the first error). */
+static void
+start_undo(PoolOp *o)
 {
     scErrorSaved *saved = scErrorSave();
 
     if (o->be->stop)
         o->be->stop(o->def, &o->rt);
     scPoolRuntimeClear(&o->rt);
-    op_record(o, SC_STORAGE_POOL_INACTIVE, true, false, detail ? "pool-destroy" : NULL, detail);
+    start_unbuild(o);
+    op_record(o, SC_STORAGE_POOL_INACTIVE, true, false, NULL, NULL);
     scErrorRestore(&saved);
+}
+
+/* In the write transaction of the first refresh: the start is done. */
+static int
+start_done(scConnect *conn, void *opaque)
+{
+    PoolOp *o = opaque;
+
+    if (scCatalogPoolSetOp(conn->catalog, o->pool->uuidstr, SC_POOL_OP_NONE) < 0)
+        return -1;
+    return scCatalogEventAdd(conn->catalog, conn->actor, o->pool->uuidstr, o->pool->name,
+                             "pool-start", o->finish_start ? "interrupted start finished" : NULL);
 }
 
 #define START_BUILD_FLAGS                                                    \
@@ -333,29 +373,34 @@ start_pool(scStoragePool *pool, unsigned int flags)
         return -1;
     if (!o.finish_start) {
         scPoolRuntimeClear(&o.rt);
-        if ((flags && o.be->build && o.be->build(o.def, build_flags) < 0) ||
+        if ((flags && o.be->build && (o.made = o.be->build(o.def, build_flags)) < 0) ||
             o.be->start(o.def, &o.rt) < 0) {
+            start_unbuild(&o);
             op_abandon(&o);
             goto out;
         }
         /* Recorded running, still journaled: a crash in the first refresh
          * leaves a stale start that the next start finishes. */
-        if (op_record(&o, SC_STORAGE_POOL_RUNNING, true, true, "pool-start", NULL) < 0) {
-            start_undo(&o, NULL);
+        if (op_record(&o, SC_STORAGE_POOL_RUNNING, true, true, NULL, NULL) < 0) {
+            start_undo(&o);
             goto out;
         }
     }
-    /* A started pool is refreshed, as libvirt does; if that fails, it is
-     * stopped again and the start fails. */
-    if (pool_refresh(pool) < 0) {
-        if (!o.rt.dirs && scCatalogPoolGetDirs(pool->conn->catalog, pool->uuidstr,
-                                               &o.rt.dirs) < 0)
-            scResetLastError();
-        start_undo(&o, "refresh after start failed");
+    /* A started pool is refreshed, as libvirt does, and the start recorded
+     * done (its event too) in the same transaction: if that fails, the
+     * pool is stopped again and the start fails having changed nothing. */
+    if (pool_refresh(pool, start_done, &o) < 0) {
+        /* Stop needs the directories (an interrupted start has none yet);
+         * the refresh's error is the one to keep. */
+        if (!o.rt.dirs) {
+            scErrorSaved *saved = scErrorSave();
+            scCatalogPoolGetDirs(pool->conn->catalog, pool->uuidstr, &o.rt.dirs);
+            scErrorRestore(&saved);
+        }
+        start_undo(&o);
         goto out;
     }
-    ret = op_record(&o, -1, false, false, o.finish_start ? "pool-start" : NULL,
-                    o.finish_start ? "interrupted start finished" : NULL);
+    ret = 0;
 out:
     op_clear(&o);
     return ret;
@@ -396,9 +441,12 @@ scStoragePoolDestroy(scStoragePoolPtr pool)
             op_abandon(&o);
         } else {
             /* Storage is stopped: if this record fails, the journal is
-             * stale and the next operation completes the stop. */
+             * stale and the next operation completes the stop. A backend
+             * with nothing to stop did nothing: its journal just ends. */
             scPoolRuntimeClear(&o.rt);
             ret = op_record(&o, SC_STORAGE_POOL_INACTIVE, true, false, "pool-destroy", NULL);
+            if (ret < 0 && !o.be->stop)
+                op_abandon(&o);
         }
         op_clear(&o);
     }
@@ -414,7 +462,7 @@ scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags)
     scResetLastError();
     if (scCheckFlags(flags, 0) < 0 || !scPoolEnter(pool, __func__, true))
         return -1;
-    ret = pool_refresh(pool);
+    ret = pool_refresh(pool, NULL, NULL);
     scConnectUnlock(pool->conn);
     return ret;
 }

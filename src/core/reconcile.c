@@ -493,7 +493,8 @@ refresh_event(Refresh *c)
 }
 
 int
-scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
+scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *opaque,
+                scReconcileStats *stats)
 {
     Refresh c = {
         .sink = { sink_token, sink_entry, sink_record, NULL },
@@ -541,7 +542,7 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
      * meanwhile, say): the token would vouch for what this refresh did not
      * compare, so none is stored and the next refresh compares. */
     c.fresh = version == c.version;
-    if ((!c.unchanged && apply(&c) < 0) ||
+    if ((hook && hook(conn, opaque) < 0) || (!c.unchanged && apply(&c) < 0) ||
         scCatalogPoolSetSizes(cat, ap->row.uuid, &info) < 0 ||
         scCatalogPoolSetToken(cat, ap->row.uuid, c.fresh ? c.token : NULL) < 0 ||
         refresh_event(&c) < 0)

@@ -38,16 +38,22 @@ typedef struct {
     unsigned long long scanned, added, changed, renamed, missing, reappeared, purged;
 } scReconcileStats;
 
+/* What a caller adds to a refresh's write transaction (a start records
+ * itself done there: its first refresh and its record commit together).
+ * Returns 0, or -1 (reported): the refresh then fails. */
+typedef int (*scReconcileHook)(scConnect *conn, void *opaque);
+
 /*
  * scReconcilePool:
  * Refresh the active pool @ap: the backend discovers (inside one read
  * snapshot of the catalog, so that a volume recorded meanwhile by another
  * process is not taken for gone; no write lock), the differences and the
- * pool's sizes are applied in one short write transaction. The caller
- * holds the connection lock and no transaction. Returns 0 or -1 (catalog
- * unchanged).
+ * pool's sizes are applied in one short write transaction, which first
+ * runs @hook (if not NULL) with @opaque. The caller holds the connection
+ * lock and no transaction. Returns 0 or -1 (catalog unchanged).
  */
-int scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats);
+int scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *opaque,
+                    scReconcileStats *stats);
 
 /*
  * scReconcileProbe / scReconcileRecord:

@@ -393,11 +393,15 @@ vol_op_begin(scStorageVol *vol, const char *verb, size_t slot_offset, const char
     scJournalBegin(o->row.uuid);
     o->journaled = true;
     if (scVolRowRecord(vol->conn, &o->row, &o->rec) < 0) {
+        /* Nothing done: the journal goes, the signature it cleared back. */
         scErrorSaved *saved = scErrorSave();
-        if (scCatalogBegin(cat) == 0)
-            scCatalogEnd(cat, (op ? scCatalogVolSetOp(cat, o->row.uuid, NULL)
-                                  : scCatalogVolSetState(cat, o->row.uuid,
-                                                         SC_STORAGE_VOL_STATE_PRESENT)) == 0);
+        if (scCatalogBegin(cat) == 0) {
+            bool undone =
+                op ? scCatalogVolSetOp(cat, o->row.uuid, NULL) == 0 &&
+                         scCatalogVolRestoreSig(cat, o->row.uuid, o->row.sig, o->row.sig_len) == 0
+                   : scCatalogVolSetState(cat, o->row.uuid, SC_STORAGE_VOL_STATE_PRESENT) == 0;
+            scCatalogEnd(cat, undone);
+        }
         scErrorRestore(&saved);
         goto error;
     }

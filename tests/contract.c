@@ -1,0 +1,528 @@
+/*
+ * contract.c: the fixture of the contract tests (tests/test_contract.c):
+ * a fresh catalog per test with pool "p" defined on the fake backend or
+ * on the dir backend behind it, storage changed and compared the same way
+ * for either, and the catalog read and compared with SQLite.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "contract.h"
+
+extern int scCatalogFailCountdown;
+
+/* Note the last error (of the call that returned @r) in @f before other
+ * calls reset it; returns @r. */
+int
+ctNoted(Fixture *f, int r)
+{
+    const scError *e = scGetLastError();
+
+    f->err_code = r < 0 && e ? e->code : 0;
+    snprintf(f->err_msg, sizeof(f->err_msg), "%s", r < 0 && e ? e->message : "");
+    return r;
+}
+
+char *
+ctPrintf(const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+    int r;
+
+    va_start(ap, fmt);
+    r = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    assert_true(r >= 0);
+    return s;
+}
+
+char *
+ctPoolXML(const char *name, const char *path)
+{
+    return ctPrintf("<pool type='dir'><name>%s</name><target><path>%s</path></target></pool>", name,
+                    path);
+}
+
+int
+ctSetup(void **state)
+{
+    Fixture *f = calloc(1, sizeof(*f));
+    char *xml;
+
+    f->target = *(const Target *) *state;
+    if (!(f->dir = testTmpDirMake("contract")))
+        return -1;
+    f->catalog = ctPrintf("%s/catalog.db", f->dir);
+    f->images = f->target == TARGET_DIR ? ctPrintf("%s/images", f->dir)
+                                        : ctPrintf("/nonexistent/storcat-fake%s", f->dir);
+    fakeReset(f->target == TARGET_DIR ? &scBackendDir : NULL, f->catalog);
+    scBackendOverride(SC_POOL_DIR, fakeBackend());
+    if (!(f->conn = scConnectOpen(f->catalog, 0)))
+        return -1;
+    xml = ctPoolXML(POOL, f->images);
+    f->pool = scStoragePoolDefineXML(f->conn, xml, 0);
+    free(xml);
+    if (!f->pool) {
+        fprintf(stderr, "# ctSetup: %s\n", scGetLastErrorMessage());
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+int
+ctTeardown(void **state)
+{
+    Fixture *f = *state;
+    int ret = 0;
+
+    if (f->child > 0) {
+        kill(f->child, SIGKILL);
+        waitpid(f->child, NULL, 0);
+    }
+    scCatalogFailCountdown = 0;
+    /* (f) No slot ran while the catalog was write-locked. */
+    if (fake.locked_calls) {
+        fprintf(stderr, "# %u backend calls ran while the catalog was write-locked: %s\n",
+                fake.locked_calls, fake.locked_slots);
+        ret = -1;
+    }
+    scBackendOverride(SC_POOL_DIR, NULL);
+    scStoragePoolFree(f->pool);
+    scConnectClose(f->conn);
+    fakeClose();
+    if (ret == 0)
+        testTmpDirRemove(f->dir);
+    else
+        free(f->dir);
+    free(f->catalog);
+    free(f->images);
+    free(f);
+    return ret;
+}
+
+/* ---- storage, either target ---------------------------------------------- */
+
+char *
+ctFileIn(Fixture *f, const char *name)
+{
+    return ctPrintf("%s/%s", f->images, name);
+}
+
+/* The path a volume of the pool has. */
+char *
+ctVolPath(Fixture *f, const char *name)
+{
+    return f->target == TARGET_DIR ? ctFileIn(f, name) : ctPrintf("/fake/" POOL "/%s", name);
+}
+
+void
+ctStorageAdd(Fixture *f, const char *name, unsigned long long size)
+{
+    if (f->target == TARGET_FAKE) {
+        assert_true(fakeVolAdd(POOL, name, size) > 0);
+    } else {
+        char *p = ctFileIn(f, name);
+        int fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        assert_true(fd >= 0);
+        assert_int_equal(ftruncate(fd, (off_t) size), 0);
+        close(fd);
+        free(p);
+    }
+}
+
+void
+ctStorageRemove(Fixture *f, const char *name)
+{
+    if (f->target == TARGET_FAKE) {
+        assert_int_equal(fakeVolRemove(POOL, name), 0);
+    } else {
+        char *p = ctFileIn(f, name);
+        assert_int_equal(unlink(p), 0);
+        free(p);
+    }
+}
+
+void
+ctStorageRename(Fixture *f, const char *from, const char *to)
+{
+    if (f->target == TARGET_FAKE) {
+        assert_int_equal(fakeVolRename(POOL, from, to), 0);
+    } else {
+        char *a = ctFileIn(f, from), *b = ctFileIn(f, to);
+        assert_int_equal(rename(a, b), 0);
+        free(a);
+        free(b);
+    }
+}
+
+void
+ctStorageResize(Fixture *f, const char *name, unsigned long long size)
+{
+    if (f->target == TARGET_FAKE) {
+        assert_int_equal(fakeVolResize(POOL, name, size), 0);
+    } else {
+        char *p = ctFileIn(f, name);
+        assert_int_equal(truncate(p, (off_t) size), 0);
+        free(p);
+    }
+}
+
+bool
+ctStorageHas(Fixture *f, const char *name)
+{
+    struct stat st;
+    char *p;
+    bool has;
+
+    if (f->target == TARGET_FAKE)
+        return fakeVolHas(POOL, name);
+    p = ctFileIn(f, name);
+    has = lstat(p, &st) == 0;
+    free(p);
+    return has;
+}
+
+bool
+ctStorageBuilt(Fixture *f)
+{
+    struct stat st;
+
+    if (f->target == TARGET_FAKE)
+        return fakePoolBuilt(POOL);
+    return stat(f->images, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* The pool directory's entries, "name size mtime" in name order, with
+ * @times; without, "name size". */
+static char *
+dir_listing(Fixture *f, bool times)
+{
+    char *buf = NULL, *lines[256];
+    size_t len = 0, n = 0;
+    FILE *out = open_memstream(&buf, &len);
+    DIR *d = opendir(f->images);
+    struct dirent *e;
+
+    assert_non_null(out);
+    fprintf(out, "directory %s\n", d ? "present" : "absent");
+    while (d && (e = readdir(d))) {
+        struct stat st;
+        char *p;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        p = ctFileIn(f, e->d_name);
+        assert_int_equal(lstat(p, &st), 0);
+        free(p);
+        assert_true(n < SC_N_ELEMENTS(lines));
+        lines[n++] = times ? ctPrintf("%s %lld %lld.%09ld\n", e->d_name, (long long) st.st_size,
+                                      (long long) st.st_mtim.tv_sec, st.st_mtim.tv_nsec)
+                           : ctPrintf("%s %lld\n", e->d_name, (long long) st.st_size);
+    }
+    if (d)
+        closedir(d);
+    qsort(lines, n, sizeof(*lines), cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        fputs(lines[i], out);
+        free(lines[i]);
+    }
+    fclose(out);
+    return buf;
+}
+
+/* Storage as text, to compare before and after an operation. */
+char *
+ctStorageSnapshot(Fixture *f)
+{
+    return f->target == TARGET_FAKE ? fakeStorageSnapshot() : dir_listing(f, true);
+}
+
+/* The present volumes of storage, "name capacity" in name order. */
+char *
+ctStorageVolumes(Fixture *f)
+{
+    char *buf = NULL, *snap;
+    size_t len = 0;
+    FILE *out;
+
+    if (f->target == TARGET_DIR) {
+        snap = dir_listing(f, false);
+        buf = strdup(strchr(snap, '\n') + 1);
+        free(snap);
+        return buf;
+    }
+    out = open_memstream(&buf, &len);
+    snap = fakeStorageSnapshot();
+    for (char *line = strtok(snap, "\n"); line; line = strtok(NULL, "\n")) {
+        char name[256];
+        unsigned long long cap;
+        if (sscanf(line, "  vol %255s id=%*u capacity=%llu", name, &cap) == 2)
+            fprintf(out, "%s %llu\n", name, cap);
+        else if (strncmp(line, "pool ", 5) == 0 && strncmp(line + 5, POOL " ", 2) != 0)
+            break;
+    }
+    free(snap);
+    fclose(out);
+    return buf;
+}
+
+/* ---- the catalog, read with SQLite --------------------------------------- */
+
+/* Every row of @sql as "a|b|c\n" lines into @out. */
+static void
+dump_query(sqlite3 *db, const char *sql, FILE *out)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
+            const unsigned char *v = sqlite3_column_text(st, i);
+            fprintf(out, "%s%s", i ? "|" : "", v ? (const char *) v : "NULL");
+        }
+        fputc('\n', out);
+    }
+    assert_int_equal(rc, SQLITE_DONE);
+    sqlite3_finalize(st);
+}
+
+/*
+ * The catalog's tables as text, leaving out only caches and clocks
+ * (pools.change_token, updated_at, refreshed_at and the pool sizes;
+ * volumes.last_seen), the boot of an inactive pool's state (it reads as
+ * inactive in any boot), and row ids (rows are named by UUID; the order of
+ * a pool's directories is kept).
+ */
+char *
+ctCatalogDump(Fixture *f)
+{
+    static const char *const queries[] = {
+        "SELECT 'pool', uuid, name, type, target_path, target_key, source_key, xml, state,"
+        " CASE WHEN state != 'inactive' THEN boot_id END, autostart, defined_at, runtime, op,"
+        " op_pid, op_boot FROM pools ORDER BY uuid",
+        "SELECT 'vol', v.uuid, p.uuid, v.name, v.key, v.path, v.type, v.format, v.capacity,"
+        " v.allocation, v.physical, v.backing_path, v.backing_format, v.mode, v.uid, v.gid,"
+        " v.atime_ns, v.mtime_ns, v.ctime_ns, v.btime_ns, hex(v.sig), hex(v.ident), v.state,"
+        " v.op, v.op_pid, v.op_boot, v.first_seen"
+        " FROM volumes v JOIN pools p ON p.id = v.pool_id ORDER BY v.uuid",
+        "SELECT 'path', a.path, v.uuid FROM volume_paths a JOIN volumes v ON v.id = a.volume_id"
+        " ORDER BY a.path",
+        "SELECT 'attr', v.uuid, a.name, a.value FROM volume_attrs a"
+        " JOIN volumes v ON v.id = a.volume_id ORDER BY v.uuid, a.name",
+        "SELECT 'dir', p.uuid, d.dir FROM pool_dirs d JOIN pools p ON p.id = d.pool_id"
+        " ORDER BY p.uuid, d.id",
+        "SELECT 'event', id, ts, actor, pool_uuid, pool_name, volume_uuid, volume_name, action,"
+        " detail FROM events ORDER BY id",
+    };
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    sqlite3 *db;
+
+    assert_int_equal(sqlite3_open_v2(f->catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    for (size_t i = 0; i < SC_N_ELEMENTS(queries); i++)
+        dump_query(db, queries[i], out);
+    sqlite3_close(db);
+    fclose(out);
+    return buf;
+}
+
+/* The first line where @a and @b differ, printed; fails the test. */
+void
+ctAssertSameText(const char *what, const char *context, const char *a, const char *b)
+{
+    const char *la = a, *lb = b;
+
+    if (strcmp(a, b) == 0)
+        return;
+    while (*la && *lb) {
+        size_t na = strcspn(la, "\n"), nb = strcspn(lb, "\n");
+        if (na != nb || memcmp(la, lb, na) != 0)
+            break;
+        la += na + (la[na] == '\n');
+        lb += nb + (lb[nb] == '\n');
+    }
+    fail_msg("%s: %s changed\n# before: %.*s\n# after:  %.*s", context, what,
+             (int) strcspn(la, "\n"), la, (int) strcspn(lb, "\n"), lb);
+}
+
+/* A one-value query's result as a string (malloc'ed; "" for none). */
+char *
+ctSqlText(Fixture *f, const char *fmt, ...)
+{
+    va_list ap;
+    char *sql, *res = NULL;
+    sqlite3 *db;
+    sqlite3_stmt *st;
+
+    va_start(ap, fmt);
+    sql = sqlite3_vmprintf(fmt, ap);
+    va_end(ap);
+    assert_int_equal(sqlite3_open_v2(f->catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        res = strdup((const char *) sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    sqlite3_free(sql);
+    return res ? res : strdup("");
+}
+
+long long
+ctSqlInt(Fixture *f, const char *sql)
+{
+    char *s = ctSqlText(f, "%s", sql);
+    long long v = strtoll(s, NULL, 10);
+
+    free(s);
+    return v;
+}
+
+/* The present volumes the catalog has of the pool, as ctStorageVolumes. */
+char *
+ctCatalogVolumes(Fixture *f)
+{
+    char *s = ctSqlText(f, "SELECT group_concat(name || ' ' || capacity || char(10), '') FROM"
+                           " (SELECT v.name, v.capacity FROM volumes v JOIN pools p"
+                           " ON p.id = v.pool_id WHERE p.name = '" POOL "'"
+                           " AND v.state = 'present' ORDER BY v.name)");
+    return s;
+}
+
+/* ---- volumes and pools through the API ------------------------------------ */
+
+scStorageVolPtr
+ctCreateVol(Fixture *f, const char *name, unsigned long long capacity)
+{
+    char *xml = ctPrintf("<volume><name>%s</name><capacity unit='bytes'>%llu</capacity>"
+                         "<allocation>0</allocation></volume>",
+                         name, capacity);
+    scStorageVolPtr vol = scStorageVolCreateXML(f->pool, xml, 0);
+
+    free(xml);
+    return vol;
+}
+
+/* Drop a handle that may be NULL (the Free calls report a NULL handle). */
+void
+ctVolFree(scStorageVolPtr vol)
+{
+    if (vol) {
+        scStorageVolFree(vol);
+    }
+}
+
+void
+ctPoolFree(scStoragePoolPtr pool)
+{
+    if (pool)
+        scStoragePoolFree(pool);
+}
+
+char *
+ctVolUUID(scStorageVolPtr vol)
+{
+    char buf[SC_UUID_STRING_BUFLEN];
+
+    assert_sc_ok(scStorageVolGetUUIDString(vol, buf) == 0);
+    return strdup(buf);
+}
+
+unsigned long long
+ctVolCapacity(scStorageVolPtr vol)
+{
+    scStorageVolInfo info;
+
+    assert_sc_ok(scStorageVolGetInfo(vol, &info) == 0);
+    return info.capacity;
+}
+
+/* The volume @name of the pool if the catalog has it present, or NULL. */
+scStorageVolPtr
+ctPresentVol(Fixture *f, const char *name)
+{
+    scStorageVolPtr vol = scStorageVolLookupByName(f->pool, name);
+
+    if (vol && scStorageVolGetState(vol) != SC_STORAGE_VOL_STATE_PRESENT) {
+        scStorageVolFree(vol);
+        vol = NULL;
+    }
+    scResetLastError();
+    return vol;
+}
+
+double
+ctNow(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+/* A file in the test directory holding @len bytes of @byte, opened for
+ * reading (the caller closes it). */
+int
+ctSourceFd(Fixture *f, int byte, size_t len)
+{
+    char *p = ctPrintf("%s/upload.bin", f->dir), *buf = malloc(len);
+    int fd = open(p, O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+    assert_true(fd >= 0 && buf);
+    memset(buf, byte, len);
+    assert_int_equal(write(fd, buf, len), (ssize_t) len);
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    free(buf);
+    free(p);
+    return fd;
+}
+
+
+/* Assert the slot calls since the last fakeCountsClear(): each listed
+ * slot's count, and no other slot called (detach pairs with attach). */
+void
+ctAssertCalls(const char *context, ...)
+{
+    unsigned int want[FAKE_SLOT_LAST] = { 0 };
+    va_list ap;
+    int slot;
+
+    va_start(ap, context);
+    while ((slot = va_arg(ap, int)) != CT_END)
+        want[slot] = va_arg(ap, unsigned int);
+    va_end(ap);
+    want[FAKE_DETACH] = fake.calls[FAKE_ATTACH];
+    for (int i = 0; i < FAKE_SLOT_LAST; i++) {
+        /* The dir backend holds its directory open through a refresh. */
+        if (i == FAKE_ATTACH && !want[i])
+            want[i] = fake.calls[FAKE_DISCOVER];
+        if (fake.calls[i] != want[i])
+            fail_msg("%s: %s called %u times, expected %u", context, fakeSlotName(i), fake.calls[i],
+                     want[i]);
+    }
+    fakeCountsClear();
+}
+
+bool
+ctIsFake(Fixture *f)
+{
+    return f->target == TARGET_FAKE;
+}

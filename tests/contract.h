@@ -1,0 +1,106 @@
+/*
+ * contract.h: what the contract tests (tests/test_contract.c) use of their
+ * fixture (tests/contract.c).
+ *
+ * Each test gets a fresh temporary directory and catalog, and pool "p"
+ * defined in it as <pool type='dir'>, served by the fake backend: its
+ * in-memory storage for target "fake", the real dir backend behind it for
+ * target "dir" (a real directory). Storage is changed and compared
+ * through the ctStorage* calls whatever the target; the catalog is read
+ * and dumped with SQLite directly.
+ */
+#ifndef SC_CONTRACT_H
+#define SC_CONTRACT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "fake_backend.h"
+#include "testutil.h"
+
+#define MiB  (1024ULL * 1024)
+#define POOL "p" /* the fixture's pool */
+
+typedef enum { TARGET_FAKE, TARGET_DIR } Target;
+
+typedef struct {
+    Target target;
+    char *dir; /* the test's temporary directory */
+    char *catalog;
+    char *images; /* the pool's target path (dir: a real directory) */
+    scConnectPtr conn;
+    scStoragePoolPtr pool;
+    pid_t child;  /* a child to kill if the test fails, or 0 */
+    int err_code; /* the error of the operation run last (see ctNoted) */
+    char err_msg[1024];
+} Fixture;
+
+/* cmocka's setup and teardown: the prestate is a const Target *. The
+ * teardown fails the test if a backend slot ran while the catalog was
+ * write-locked. */
+int ctSetup(void **state);
+int ctTeardown(void **state);
+
+/* Note the last error (of the call that returned @r) in @f before the
+ * next call resets it; returns @r. */
+int ctNoted(Fixture *f, int r);
+/* asprintf that cannot fail (the test does). */
+char *ctPrintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A dir pool's XML. */
+char *ctPoolXML(const char *name, const char *path);
+bool ctIsFake(Fixture *f);
+/* Monotonic seconds. */
+double ctNow(void);
+
+/* ---- storage, either target (behind storcat's back) ---------------------- */
+
+/* The path of @name in the pool directory (dir target). */
+char *ctFileIn(Fixture *f, const char *name);
+/* The path volume @name of the pool has. */
+char *ctVolPath(Fixture *f, const char *name);
+void ctStorageAdd(Fixture *f, const char *name, unsigned long long size);
+void ctStorageRemove(Fixture *f, const char *name);
+void ctStorageRename(Fixture *f, const char *from, const char *to);
+void ctStorageResize(Fixture *f, const char *name, unsigned long long size);
+bool ctStorageHas(Fixture *f, const char *name);
+bool ctStorageBuilt(Fixture *f);
+/* All storage as text (dir: entries with sizes and times). */
+char *ctStorageSnapshot(Fixture *f);
+/* The pool's volumes on storage, "name capacity\n" in name order. */
+char *ctStorageVolumes(Fixture *f);
+/* A file of @len bytes of @byte, open for reading at 0 (caller closes). */
+int ctSourceFd(Fixture *f, int byte, size_t len);
+
+/* ---- the catalog ------------------------------------------------------------ */
+
+/* The tables but for caches, clocks and row ids, as text. */
+char *ctCatalogDump(Fixture *f);
+/* The pool's present volumes as the catalog has them, as ctStorageVolumes. */
+char *ctCatalogVolumes(Fixture *f);
+/* One value of a query (sqlite3_mprintf format), "" for none. */
+char *ctSqlText(Fixture *f, const char *fmt, ...);
+long long ctSqlInt(Fixture *f, const char *sql);
+/* Fail, showing the first line that differs, unless @a equals @b. */
+void ctAssertSameText(const char *what, const char *context, const char *a, const char *b);
+
+/* ---- the API ---------------------------------------------------------------- */
+
+/* A raw volume of the pool, unallocated. */
+scStorageVolPtr ctCreateVol(Fixture *f, const char *name, unsigned long long capacity);
+/* Free a handle that may be NULL (scStorageVolFree(NULL) is an error). */
+void ctVolFree(scStorageVolPtr vol);
+void ctPoolFree(scStoragePoolPtr pool);
+char *ctVolUUID(scStorageVolPtr vol);
+unsigned long long ctVolCapacity(scStorageVolPtr vol);
+/* Volume @name of the pool if the catalog has it present, else NULL. */
+scStorageVolPtr ctPresentVol(Fixture *f, const char *name);
+
+/* ---- backend calls ------------------------------------------------------------ */
+
+#define CT_END (-1)
+/* Assert the slot calls since the last fakeCountsClear(): pairs of a
+ * FakeSlot and its count, ended by CT_END; every other slot not called
+ * (attach once per discover, detach as attach). Clears the counts. */
+void ctAssertCalls(const char *context, ...);
+
+#endif /* SC_CONTRACT_H */
