@@ -586,6 +586,65 @@ test_lookup_by_path(void **state)
     scStorageVolFree(vol);
 }
 
+/* A read-only connection's lookup by path finds what a read-write one
+ * finds (the check against storage on a miss), and records nothing. */
+static void
+test_lookup_by_path_readonly(void **state)
+{
+    Fixture *f = *state;
+    scConnectPtr ro;
+    scStorageVolPtr vol, found;
+    scStoragePoolPtr pool;
+    scStorageVolInfo info;
+    char uuid[SC_UUID_STRING_BUFLEN], *p, *xml, *path;
+
+    assert_sc_ok(vol = create_raw(f, "known.img", 1 << 20, 0));
+    assert_sc_ok(ro = scConnectOpen(f->catalog, SC_CONNECT_RO));
+    write_at(f, "fresh.img", 0, 7, 3 * 512);
+    p = cat2(f->images, "./fresh.img");
+    assert_sc_ok(found = scStorageVolLookupByPath(ro, p));
+    assert_string_equal(scStorageVolGetName(found), "fresh.img");
+    assert_sc_ok(path = scStorageVolGetPath(found));
+    assert_non_null(strstr(path, "/images/fresh.img"));
+    assert_null(strstr(path, "/./"));
+    assert_int_equal(scStorageVolGetInfo(found, &info), 0);
+    assert_int_equal(info.type, SC_STORAGE_VOL_FILE);
+    assert_int_equal(info.capacity, 3 * 512);
+    assert_int_equal(scStorageVolGetState(found), SC_STORAGE_VOL_STATE_PRESENT);
+    assert_sc_ok(xml = scStorageVolGetXMLDesc(found, 0));
+    assert_non_null(strstr(xml, "<name>fresh.img</name>"));
+    assert_non_null(strstr(xml, "<capacity unit='bytes'>1536</capacity>"));
+    /* Not recorded: the nil UUID, its pool, and no row. */
+    assert_int_equal(scStorageVolGetUUIDString(found, uuid), 0);
+    assert_string_equal(uuid, "00000000-0000-0000-0000-000000000000");
+    assert_sc_ok(pool = scStoragePoolLookupByVolume(found));
+    assert_string_equal(scStoragePoolGetName(pool), "images");
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 1);
+    /* It can be read; nothing can be written through a read-only handle. */
+    assert_sc_err(scStorageVolWipe(found, 0) == 0, SC_ERR_OPERATION_DENIED);
+    /* The same path read-write: recorded, with a real UUID. */
+    scStorageVolFree(found);
+    assert_sc_ok(found = scStorageVolLookupByPath(f->conn, p));
+    assert_int_equal(scStorageVolGetUUIDString(found, uuid), 0);
+    assert_string_not_equal(uuid, "00000000-0000-0000-0000-000000000000");
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 2);
+    scStorageVolFree(found);
+    /* Nothing there is still a miss; a recorded volume is the catalog's. */
+    free(p);
+    p = cat2(f->images, "nothing-here.img");
+    assert_sc_err(scStorageVolLookupByPath(ro, p), SC_ERR_NO_STORAGE_VOL);
+    assert_sc_ok(found = scStorageVolLookupByPath(ro, path));
+    assert_int_equal(scStorageVolGetUUIDString(found, uuid), 0);
+    assert_string_not_equal(uuid, "00000000-0000-0000-0000-000000000000");
+    scStorageVolFree(found);
+    free(p);
+    free(path);
+    free(xml);
+    scStoragePoolFree(pool);
+    scStorageVolFree(vol);
+    assert_int_equal(scConnectClose(ro), 0);
+}
+
 /* Count the entries of the pool directory (to see that nothing appeared). */
 static int
 count_entries(Fixture *f)
@@ -1224,6 +1283,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_upload_download, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reconcile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lookup_by_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookup_by_path_readonly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_planted_symlink, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_during_refresh, setup, teardown),

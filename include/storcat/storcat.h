@@ -621,7 +621,10 @@ scStoragePoolPtr scStoragePoolLookupByVolume(scStorageVolPtr vol);
  * canonicalized first), or its UUID (storcat gives every volume a stable
  * UUID). Each is one indexed catalog query. A path lookup that misses, but
  * whose file lies in an active pool's directory, checks that one file and,
- * if it is there, records it and returns it: no pool is rescanned.
+ * if it is there, records it and returns it: no pool is rescanned. On a
+ * read-only connection it finds the same and records nothing: the handle
+ * answers from what storage showed, and has the nil UUID until a
+ * read-write connection records the volume.
  * Returns a new reference, or NULL (SC_ERR_NO_STORAGE_VOL if none).
  */
 scStorageVolPtr scStorageVolLookupByName(scStoragePoolPtr pool, const char *name);

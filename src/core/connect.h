@@ -50,6 +50,8 @@ struct scStorageVol {
     char uuidstr[SC_UUID_STRING_BUFLEN];
     char *name;               /* as of the lookup; both point into the */
     char *key;                /* same allocation as the handle */
+    struct scVolSeen *seen;   /* found on storage by a read-only lookup and
+                                 not recorded (volume.c), or NULL */
 };
 
 /* True if @conn is a live connection; reports SC_ERR_INVALID_CONN if not. */

@@ -176,6 +176,12 @@ create_args_load(scStoragePool *pool, scActivePool *ap, const char *xml, scStora
     if (!(a->def = parse_vol(ap, xml, src ? SC_VOL_XML_PARSE_NO_CAPACITY : 0)))
         return -1;
     if (src) {
+        if (src->seen) {
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                          "volume '%s' is not recorded in the catalog yet (found by a "
+                          "read-only lookup): look it up again to clone it", src->name);
+            return -1;
+        }
         if (scVolRow(src, &a->src_row) < 0 ||
             scActivePoolLoad(pool->conn, a->src_row.pool_uuid, "clone its volumes", &a->src_ap) < 0 ||
             scVolRowRecord(pool->conn, &a->src_row, &a->src_rec) < 0)
@@ -677,6 +683,9 @@ transfer(scStorageVol *vol, bool upload, int fd, unsigned long long offset,
                 scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                               "volume '%s': '%s' pools cannot download from volumes", vol->name,
                               o.ap.row.type);
+            else if (vol->seen)
+                r = o.ap.be->vol_download(&o.ap.ctx, &vol->seen->rec, fd, offset, length,
+                                          flags, &progress);
             else if (scVolRowRecord(vol->conn, &o.row, &o.rec) == 0)
                 r = o.ap.be->vol_download(&o.ap.ctx, &o.rec, fd, offset, length, flags,
                                           &progress);

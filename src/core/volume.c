@@ -21,6 +21,9 @@
 
 /* ---- handles ------------------------------------------------------------ */
 
+/* The UUID of a volume storage holds and the catalog has not recorded. */
+#define SC_UUID_NIL "00000000-0000-0000-0000-000000000000"
+
 /* A new handle for the volume (uuid, name, key): one allocation. */
 scStorageVol *
 scVolNew(scConnect *conn, const char *uuid, const char *name, const char *key)
@@ -48,12 +51,23 @@ scVolNew(scConnect *conn, const char *uuid, const char *name, const char *key)
     return vol;
 }
 
+static void
+seen_free(scVolSeen *seen)
+{
+    if (!seen)
+        return;
+    free(seen->pool_name);
+    scVolRecordClear(&seen->rec);
+    free(seen);
+}
+
 void
 scVolFree(scStorageVol *vol)
 {
     scConnect *conn = vol->conn;
 
     vol->magic = SC_DEAD_MAGIC;
+    seen_free(vol->seen);
     free(vol);
     scConnectRelease(conn);
 }
@@ -76,11 +90,50 @@ scVolEnter(scStorageVol *vol, const char *func, bool write)
     return scVolCheck(vol, func) && scConnectEnter(vol->conn, func, write);
 }
 
+/* The row of a volume not recorded, made from what storage showed. */
+static int
+seen_row(const scStorageVol *vol, scCatalogVol *row)
+{
+    const scVolRecord *rec = &vol->seen->rec;
+
+    memset(row, 0, sizeof(*row));
+    memcpy(row->uuid, vol->uuidstr, sizeof(row->uuid));
+    memcpy(row->pool_uuid, vol->seen->pool_uuid, sizeof(row->pool_uuid));
+    row->type = rec->type;
+    row->capacity = rec->capacity;
+    row->allocation = rec->allocation;
+    row->physical = rec->physical;
+    row->mode = rec->mode;
+    row->uid = rec->uid;
+    row->gid = rec->gid;
+    row->atime_ns = rec->atime_ns;
+    row->mtime_ns = rec->mtime_ns;
+    row->ctime_ns = rec->ctime_ns;
+    row->btime_ns = rec->btime_ns;
+    row->state = SC_STORAGE_VOL_STATE_PRESENT;
+    memcpy(row->sig, rec->sig, row->sig_len = rec->sig_len);
+    memcpy(row->ident, rec->ident, row->ident_len = rec->ident_len);
+    if (!(row->pool_name = scStrdup(vol->seen->pool_name)) ||
+        !(row->name = scStrdup(rec->name)) || !(row->key = scStrdup(rec->key)) ||
+        !(row->path = scStrdup(rec->path)) ||
+        (rec->format && !(row->format = scStrdup(rec->format))) ||
+        (rec->backing_path && !(row->backing_path = scStrdup(rec->backing_path))) ||
+        (rec->backing_format && !(row->backing_format = scStrdup(rec->backing_format)))) {
+        scCatalogVolClear(row);
+        return -1;
+    }
+    return 0;
+}
+
 /* The volume's row; deleted behind the handle's back is an error. 0 or -1. */
 int
 scVolRow(scStorageVol *vol, scCatalogVol *row)
 {
-    int r = scCatalogVolGet(vol->conn->catalog, SC_VOL_BY_UUID, vol->uuidstr, row);
+    int r;
+
+    if (vol->seen)
+        return seen_row(vol, row);
+    r = scCatalogVolGet(vol->conn->catalog, SC_VOL_BY_UUID, vol->uuidstr, row);
 
     if (r == 0)
         scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
@@ -278,10 +331,11 @@ path_to_name(scActivePool *ap, const char *path, const char *dir, const char *ba
 
 /* Check @path against storage in pool @ap: probe the one volume it names
  * (no transaction), then record what is there. 1 recorded (found by the
- * path now), 0 nothing there, -1 error. */
+ * path now), 0 nothing there, -1 error. A read-only connection records
+ * nothing: what is there goes to *@seen instead. */
 static int
 check_in_pool(scConnect *conn, scActivePool *ap, const char *path, const char *dir,
-              const char *base, scCatalogVolIdentity *id)
+              const char *base, scCatalogVolIdentity *id, scVolSeen **seen)
 {
     char uuid[SC_UUID_STRING_BUFLEN];
     _cleanup_free_ char *name = NULL;
@@ -292,6 +346,20 @@ check_in_pool(scConnect *conn, scActivePool *ap, const char *path, const char *d
         return r;
     if ((found = scReconcileProbe(ap, name, &rec)) < 0)
         return -1;
+    if (conn->readonly) {
+        if (found == 0)
+            return 0;
+        if (!(*seen = scAlloc(sizeof(**seen))) ||
+            !((*seen)->pool_name = scStrdup(ap->row.name))) {
+            free(*seen);
+            *seen = NULL;
+            scVolRecordClear(&rec);
+            return -1;
+        }
+        memcpy((*seen)->pool_uuid, ap->row.uuid, sizeof((*seen)->pool_uuid));
+        (*seen)->rec = rec;
+        return 1;
+    }
     if (scCatalogBegin(conn->catalog) < 0) {
         scVolRecordClear(&rec);
         return -1;
@@ -310,10 +378,11 @@ check_in_pool(scConnect *conn, scActivePool *ap, const char *path, const char *d
  * Check one path against storage: in each active pool whose volumes' paths
  * lie in its directory, the one volume it names is probed and what is
  * there recorded (a new volume, a changed one, a missing one back, or one
- * gone). 1 recorded (its identity in @id), 0 nothing there, -1 error.
+ * gone). 1 recorded (its identity in @id; on a read-only connection, what
+ * is there in *@seen), 0 nothing there, -1 error.
  */
 static int
-check_path(scConnect *conn, const char *canon, scCatalogVolIdentity *id)
+check_path(scConnect *conn, const char *canon, scCatalogVolIdentity *id, scVolSeen **seen)
 {
     _cleanup_free_ char *dir = NULL;
     PoolList pools = { 0 };
@@ -329,7 +398,7 @@ check_path(scConnect *conn, const char *canon, scCatalogVolIdentity *id)
             r = -1;
             break;
         }
-        r = check_in_pool(conn, &ap, canon, dir, base, id);
+        r = check_in_pool(conn, &ap, canon, dir, base, id, seen);
         scActivePoolClear(&ap);
     }
     free(pools.uuids);
@@ -343,6 +412,7 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
     _cleanup_free_ char *folded = NULL;
     scCatalogVolIdentity id;
     scStorageVol *vol = NULL;
+    scVolSeen *seen = NULL;
     int r = 0;
 
     scResetLastError();
@@ -366,20 +436,30 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
     if (!folded)
         r = -1;
     /* Never stale for one volume: a miss, or a volume believed missing,
-     * is checked against storage (that one path, no pool rescan). */
+     * is checked against storage (that one path, no pool rescan); a
+     * read-only connection finds the same, without recording it. */
     if (r == 0 || (r > 0 && id.state == SC_STORAGE_VOL_STATE_MISSING)) {
-        if (!canon && !(canon = scPathCanonical(path)))
+        if (!canon && !(canon = scPathCanonical(path))) {
             r = -1;
-        else if (!conn->readonly) {
-            int c = check_path(conn, canon, &id);
+        } else {
+            bool had_row = r > 0;
+            int c = check_path(conn, canon, &id, &seen);
+            if (seen && !had_row)
+                memcpy(id.uuid, SC_UUID_NIL, sizeof(id.uuid));
             r = c < 0 ? -1 : c > 0 ? 1 : r;
         }
     }
-    if (r == 0)
+    if (r == 0) {
         scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL, "no storage volume with path '%s'",
                       path);
-    else if (r > 0)
+    } else if (r > 0 && seen) {
+        if ((vol = scVolNew(conn, id.uuid, seen->rec.name, seen->rec.key)))
+            vol->seen = seen;
+        else
+            seen_free(seen);
+    } else if (r > 0) {
         vol = id_handle(conn, &id, "path", path);
+    }
     scConnectUnlock(conn);
     return vol;
 }
@@ -477,7 +557,14 @@ scStorageVolGetInfo(scStorageVolPtr vol, scStorageVolInfoPtr info)
     scResetLastError();
     if (!scCheckArg(info, "info", __func__) || !scVolEnter(vol, __func__, false))
         return -1;
-    r = scCatalogVolGetInfo(vol->conn->catalog, vol->uuidstr, info, NULL);
+    if (vol->seen) {
+        info->type = vol->seen->rec.type;
+        info->capacity = vol->seen->rec.capacity;
+        info->allocation = vol->seen->rec.allocation;
+        r = 1;
+    } else {
+        r = scCatalogVolGetInfo(vol->conn->catalog, vol->uuidstr, info, NULL);
+    }
     if (r == 0)
         scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
                       "volume '%s' (uuid '%s') no longer exists", vol->name, vol->uuidstr);
@@ -499,9 +586,10 @@ attr_to_def(const char *name, const char *value, void *opaque)
     return 0;
 }
 
-/* The definition of @row's volume, as the XML shows it. */
+/* The definition of @row's volume, as the XML shows it; its details from
+ * @seen when it is not recorded. */
 static char *
-format_row(scConnect *conn, const scCatalogVol *row)
+format_row(scConnect *conn, const scCatalogVol *row, const scVolSeen *seen)
 {
     _cleanup_(scPoolDefFreep) scPoolDef *pooldef = NULL;
     scCatalogPool prow;
@@ -534,7 +622,10 @@ format_row(scConnect *conn, const scCatalogVol *row)
     def.backing_path = row->backing_path;
     def.backing_format = row->backing_format;
     def.backing_perms.mode = def.backing_perms.uid = def.backing_perms.gid = -1;
-    if (scCatalogVolAttrs(conn->catalog, row->uuid, attr_to_def, &def) == 0)
+    r = 0;
+    for (size_t i = 0; seen && r == 0 && i < seen->rec.nattrs; i++)
+        r = attr_to_def(seen->rec.attrs[i].name, seen->rec.attrs[i].value, &def);
+    if (r == 0 && (seen || scCatalogVolAttrs(conn->catalog, row->uuid, attr_to_def, &def) == 0))
         xml = scVolDefFormat(pooldef, &def);
     free(def.compat);
     return xml;
@@ -550,7 +641,7 @@ scStorageVolGetXMLDesc(scStorageVolPtr vol, unsigned int flags)
     if (scCheckFlags(flags, 0) < 0 || !scVolEnter(vol, __func__, false))
         return NULL;
     if (scVolRow(vol, &row) == 0)
-        xml = format_row(vol->conn, &row);
+        xml = format_row(vol->conn, &row, vol->seen);
     scCatalogVolClear(&row);
     scConnectUnlock(vol->conn);
     return xml;

@@ -7,6 +7,15 @@
 
 #include "reconcile.h"
 
+/* What a read-only connection's lookup by path found on storage and could
+ * not record: its handle answers from this (the nil UUID: the catalog has
+ * given it none yet). */
+typedef struct scVolSeen {
+    char pool_uuid[SC_UUID_STRING_BUFLEN];
+    char *pool_name;
+    scVolRecord rec;
+} scVolSeen;
+
 /* A new handle for the volume (uuid, name, key): one allocation, holding
  * a reference to @conn. NULL on error (reported). */
 scStorageVol *scVolNew(scConnect *conn, const char *uuid, const char *name, const char *key);
@@ -20,7 +29,8 @@ bool scVolCheck(scStorageVol *vol, const char *func);
  * connection is locked. */
 bool scVolEnter(scStorageVol *vol, const char *func, bool write);
 /* The volume's row; deleted behind the handle's back is
- * SC_ERR_NO_STORAGE_VOL. 0 or -1. */
+ * SC_ERR_NO_STORAGE_VOL. A handle of a volume not recorded (vol->seen)
+ * gets a row made from what storage showed, with id 0. 0 or -1. */
 int scVolRow(scStorageVol *vol, scCatalogVol *row);
 /* A pool handle and its connection, writable if @write. */
 bool scPoolHandleCheck(scStoragePool *pool, const char *func, bool write);
