@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "util/testpoint.h"
 
 #define CAPTURE_MAX SC_COMMAND_CAPTURE_MAX
 
@@ -655,6 +656,7 @@ scCommandRunFull(const scCommand *cmd)
     deadline.tv_sec += cmd->timeout_s;
     if (proc_start(&proc, &child, sigchld_autoreaps()) < 0)
         goto cleanup;
+    scTestPoint("command:running");
     close(out_pipe[1]);
     close(err_pipe[1]);
     out_pipe[1] = err_pipe[1] = -1;

@@ -22,6 +22,7 @@
 #include "command.h"
 #include "fileops_priv.h"
 #include "probe.h"
+#include "util/testpoint.h"
 #include "util/util.h"
 
 /* How long qemu-img may take to work through @bytes: a minute, and one
@@ -709,6 +710,7 @@ copy_range(int in, bool in_seekable, unsigned long long src_off, int out, bool o
         if (write_chunk(out, out_seekable, sparse, buf, (size_t) n, dst_off + done, what) < 0)
             return -1;
         done += (unsigned long long) n;
+        scTestPoint("copy:chunk");
         if (scProgressReport(progress, done, to_eof ? 0 : len) < 0)
             return -1;
     }

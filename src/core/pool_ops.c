@@ -21,6 +21,7 @@
 #include "pool.h"
 #include "reconcile.h"
 #include "util/util.h"
+#include "util/testpoint.h"
 
 bool
 scPoolBusy(const scCatalogPool *row)
@@ -371,20 +372,23 @@ start_pool(scStoragePool *pool, unsigned int flags)
 
     if (op_journal(&o, pool, SC_POOL_OP_STARTING) < 0)
         return -1;
+    scTestPoint("pool-start:journaled");
     if (!o.finish_start) {
         scPoolRuntimeClear(&o.rt);
         if ((flags && o.be->build && (o.made = o.be->build(o.def, build_flags)) < 0) ||
-            o.be->start(o.def, &o.rt) < 0) {
+            (scTestPoint("pool-start:built"), o.be->start(o.def, &o.rt) < 0)) {
             start_unbuild(&o);
             op_abandon(&o);
             goto out;
         }
+        scTestPoint("pool-start:started");
         /* Recorded running, still journaled: a crash in the first refresh
          * leaves a stale start that the next start finishes. */
         if (op_record(&o, SC_STORAGE_POOL_RUNNING, true, true, NULL, NULL) < 0) {
             start_undo(&o);
             goto out;
         }
+        scTestPoint("pool-start:recorded");
     }
     /* A started pool is refreshed, as libvirt does, and the start recorded
      * done (its event too) in the same transaction: if that fails, the

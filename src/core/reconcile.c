@@ -20,6 +20,7 @@
 #include "reconcile.h"
 #include "recspool.h"
 #include "util/util.h"
+#include "util/testpoint.h"
 
 /* ---- pools as the backends see them ------------------------------------ */
 
@@ -448,6 +449,7 @@ apply(Refresh *c)
     while ((r = scRecSpoolNext(&c->records, &d, &want)) > 0) {
         if (apply_record(c, &d, want, any_gone) < 0)
             return -1;
+        scTestPoint("refresh:record");
         if (++done % PROGRESS_EVERY == 0 &&
             scConnectProgressReport(&c->progress, c->stats->scanned + done,
                                     c->stats->scanned + total) < 0)
@@ -529,6 +531,7 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *o
     if (scCatalogReadEnd(cat, true) < 0 ||
         (ap->be->pool_info && ap->be->pool_info(&ap->ctx, &info) < 0))
         goto out;
+    scTestPoint("refresh:discovered");
 
     /* Phase 3: apply the difference in one short write transaction; the
      * token is stored last (the triggers cleared it on every volume
@@ -547,6 +550,7 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *o
         scCatalogPoolSetToken(cat, ap->row.uuid, c.fresh ? c.token : NULL) < 0 ||
         refresh_event(&c) < 0)
         goto end;
+    scTestPoint("refresh:applied");
     ok = true;
 end:
     if (scCatalogEnd(cat, ok) < 0)

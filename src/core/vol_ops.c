@@ -23,6 +23,7 @@
 #include "pool.h"
 #include "reconcile.h"
 #include "util/util.h"
+#include "util/testpoint.h"
 #include "volume.h"
 
 /* Refuse to change volumes of a pool that another process is stopping,
@@ -228,6 +229,7 @@ build_volume(scStoragePool *pool, scActivePool *ap, CreateArgs *a, bool clone,
     }
     if (journal_create(pool->conn, ap, &plan, uuid, &replaced) < 0)
         goto out;
+    scTestPoint("vol-create:journaled");
     r = clone ? ap->be->vol_build_from(&ap->ctx, a->def, &a->src_ap.ctx, &a->src_rec, flags,
                                        &progress, rec)
               : ap->be->vol_build(&ap->ctx, a->def, flags, &progress, rec);
@@ -237,6 +239,7 @@ build_volume(scStoragePool *pool, scActivePool *ap, CreateArgs *a, bool clone,
         scErrorRestore(&saved);
         goto out;
     }
+    scTestPoint("vol-create:built");
     if (journal_finish(pool->conn, ap, uuid, rec, clone ? "vol-clone" : "vol-create", a->detail,
                        NULL) < 0) {
         /* The volume exists but could not be recorded: remove it, so
@@ -248,6 +251,7 @@ build_volume(scStoragePool *pool, scActivePool *ap, CreateArgs *a, bool clone,
         scErrorRestore(&saved);
         goto out;
     }
+    scTestPoint("vol-create:recorded");
     vol = scVolNew(pool->conn, uuid, rec->name, rec->key);
 out:
     scCatalogVolClear(&replaced);
@@ -349,13 +353,23 @@ vol_op_clear(VolOp *op)
 static int
 check_idle(const scStorageVol *vol, const scCatalogVol *row, const char *pool_name)
 {
+    bool live = (row->op || row->state == SC_STORAGE_VOL_STATE_DELETING) &&
+                scJournalLive(row->op_pid, row->op_start, row->op_this_boot, row->uuid);
+
+    /* Being deleted by another process: for this call it is gone, as it
+     * will be (libvirt's second delete finds no volume either). */
+    if (row->state == SC_STORAGE_VOL_STATE_DELETING && live) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
+                      "volume '%s' is being deleted by process %lld", vol->name, row->op_pid);
+        return -1;
+    }
     if (row->state != SC_STORAGE_VOL_STATE_PRESENT) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                       "volume '%s' is %s: refresh pool '%s' first", vol->name,
                       scVolStateToString(row->state), pool_name);
         return -1;
     }
-    if (row->op && scJournalLive(row->op_pid, row->op_start, row->op_this_boot, row->uuid)) {
+    if (row->op && live) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                       "volume '%s' is busy: process %lld is %s it", vol->name, row->op_pid,
                       row->op);
@@ -387,6 +401,7 @@ vol_op_begin(scStorageVol *vol, const char *verb, size_t slot_offset, const char
                       verb);
         goto error;
     }
+    scTestPoint("vol-op:loaded");
     if (scCatalogBegin(cat) < 0)
         goto error;
     scCatalogVolClear(&o->row);
@@ -398,6 +413,7 @@ vol_op_begin(scStorageVol *vol, const char *verb, size_t slot_offset, const char
         goto error;
     scJournalBegin(o->row.uuid);
     o->journaled = true;
+    scTestPoint("vol-op:journaled");
     if (scVolRowRecord(vol->conn, &o->row, &o->rec) < 0) {
         /* Nothing done: the journal goes, the signature it cleared back. */
         scErrorSaved *saved = scErrorSave();
