@@ -27,7 +27,7 @@ ctNoted(Fixture *f, int r)
     const scError *e = scGetLastError();
 
     f->err_code = r < 0 && e ? e->code : 0;
-    snprintf(f->err_msg, sizeof(f->err_msg), "%s", r < 0 && e ? e->message : "");
+    snprintf(f->err_msg, sizeof(f->err_msg), "%s", r < 0 && e && e->str2 ? e->str2 : "");
     return r;
 }
 

@@ -872,7 +872,7 @@ mem_build(FakePool *p, const scVolDef *vol, unsigned long long capacity, unsigne
     FakeVol v, *made;
 
     if (vol_find(p, vol->name)) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_VOL_EXISTS,
+        scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_VOL_EXIST,
                       "fake pool '%s' has a volume '%s' already", p->name, vol->name);
         return -1;
     }

@@ -216,7 +216,7 @@ test_exec_failure(void **state)
     for (ChldMode mode = 0; mode < CHLD_LAST; mode++) {
         set_chld(mode);
         assert_sc_err(scCommandRun(argv, NULL, 0, 10, NULL) == 0, SC_ERR_OPERATION_FAILED);
-        assert_string_equal(scGetLastErrorMessage(), "cannot execute '/nonexistent/storcat-tool'");
+        assert_string_equal(scGetLastError()->str2, "cannot execute '/nonexistent/storcat-tool'");
     }
 }
 
@@ -389,7 +389,7 @@ test_timeout(void **state)
         start = now_s();
         assert_sc_err(scCommandRun(sleep30, NULL, 0, 1, NULL) == 0, SC_ERR_OPERATION_FAILED);
         assert_true(now_s() - start < 2.5);
-        assert_string_equal(scGetLastErrorMessage(),
+        assert_string_equal(scGetLastError()->str2,
                             "'/bin/sleep' did not finish within 1 s and was killed");
 
         /* The shell's own child goes with it: the whole group is killed. */
@@ -451,7 +451,7 @@ test_stderr(void **state)
     for (ChldMode mode = 0; mode < CHLD_LAST; mode++) {
         set_chld(mode);
         assert_sc_err(scCommandRun(boom, NULL, 0, 10, NULL) == 0, SC_ERR_OPERATION_FAILED);
-        assert_string_equal(scGetLastErrorMessage(),
+        assert_string_equal(scGetLastError()->str2,
                             "'/bin/sh -c' failed (exit status 3): boom bang");
 
         cmd.argv = boom;
@@ -473,7 +473,7 @@ test_stderr(void **state)
         free(err);
 
         assert_sc_err(scCommandRun(killed, NULL, 0, 10, NULL) == 0, SC_ERR_OPERATION_FAILED);
-        assert_string_equal(scGetLastErrorMessage(), "'/bin/sh -c' failed (signal 15): no message");
+        assert_string_equal(scGetLastError()->str2, "'/bin/sh -c' failed (signal 15): no message");
     }
 }
 

@@ -212,27 +212,27 @@ test_duplicates(void **state)
     before = catalog_digest(f->path);
 
     /* Same name, another UUID (a new one is generated). */
-    assert_sc_err(define_dir(f->conn, "p", "/srv/other"), SC_ERR_STORAGE_POOL_EXISTS);
+    assert_sc_err(define_dir(f->conn, "p", "/srv/other"), SC_ERR_OPERATION_FAILED);
     assert_non_null(strstr(scGetLastErrorMessage(), "pool 'p' already exists"));
     /* Same UUID, another name. */
     assert_int_equal(asprintf(&xml, "<pool type='dir'><name>other</name><uuid>%s</uuid>"
                                     "<target><path>/srv/x</path></target></pool>", uuidstr) > 0,
                      1);
-    assert_sc_err(scStoragePoolDefineXML(f->conn, xml, 0), SC_ERR_STORAGE_POOL_EXISTS);
+    assert_sc_err(scStoragePoolDefineXML(f->conn, xml, 0), SC_ERR_OPERATION_FAILED);
     assert_non_null(strstr(scGetLastErrorMessage(), "as pool 'p'"));
     free(xml);
     /* Same target directory, any spelling. */
-    assert_sc_err(define_dir(f->conn, "p2", "/srv//a/"), SC_ERR_STORAGE_POOL_EXISTS);
+    assert_sc_err(define_dir(f->conn, "p2", "/srv//a/"), SC_ERR_OPERATION_FAILED);
     assert_non_null(strstr(scGetLastErrorMessage(), "target path '/srv/a' is already used by pool 'p'"));
-    assert_sc_err(define_dir(f->conn, "p2", "/srv/nosuch/../a"), SC_ERR_STORAGE_POOL_EXISTS);
+    assert_sc_err(define_dir(f->conn, "p2", "/srv/nosuch/../a"), SC_ERR_OPERATION_FAILED);
     assert_non_null(strstr(scGetLastErrorMessage(), "(directory '/srv/a') is already used"));
-    assert_sc_err(define_dir(f->conn, "p2", "/srv/./a"), SC_ERR_STORAGE_POOL_EXISTS);
+    assert_sc_err(define_dir(f->conn, "p2", "/srv/./a"), SC_ERR_OPERATION_FAILED);
     /* Same source device, from a disk pool. */
     assert_sc_err(scStoragePoolDefineXML(f->conn,
                                          "<pool type='disk'><name>d</name><source><device "
                                          "path='/dev/sdz1'/></source><target><path>/dev</path>"
                                          "</target></pool>", 0),
-                  SC_ERR_STORAGE_POOL_EXISTS);
+                  SC_ERR_OPERATION_FAILED);
     assert_non_null(strstr(scGetLastErrorMessage(), "used by pool 'fs1'"));
 
     char *after = catalog_digest(f->path);

@@ -430,7 +430,7 @@ testBad(void **state)
     err = scGetLastError();
     assert_int_equal(err->domain, SC_FROM_XML);
     assert_null(strchr(err->message, '\n'));
-    assert_true(strncmp(err->message, "pool XML: ", 10) == 0);
+    assert_true(strncmp(err->str2, "pool XML: ", 10) == 0);
     if (!strstr(err->message, c->needle))
         fail_msg("message '%s' does not mention '%s'", err->message, c->needle);
 }

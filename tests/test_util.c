@@ -141,7 +141,7 @@ test_errors(void **state)
     scResetLastError();
     assert_null(scGetLastError());
     assert_string_equal(scGetLastErrorMessage(), "no error");
-    scReportSystemError(SC_FROM_CONNECT, ENOENT, "cannot open '%s'", "x");
+    scReportSystemError(SC_FROM_NONE, ENOENT, "cannot open '%s'", "x");
     assert_non_null(scGetLastError());
     assert_int_equal(scGetLastError()->code, SC_ERR_SYSTEM_ERROR);
     assert_int_equal(scGetLastError()->sys_errno, ENOENT);

@@ -252,7 +252,7 @@ test_create_raw(void **state)
     free(want);
 
     /* An existing name is refused, and the file is not touched. */
-    assert_sc_err(create_raw(f, "full.img", 1, 0), SC_ERR_STORAGE_VOL_EXISTS);
+    assert_sc_err(create_raw(f, "full.img", 1, 0), SC_ERR_STORAGE_VOL_EXIST);
     assert_int_equal(stat_in(f, "full.img").st_size, 8 << 20);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 2);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-create'"), 2);
@@ -711,7 +711,7 @@ test_planted_symlink(void **state)
     assert_int_equal(symlink(outside, link), 0);
 
     /* Create over it: refused, the target untouched. */
-    assert_sc_err(create_raw(f, "evil.img", 1 << 20, 0), SC_ERR_STORAGE_VOL_EXISTS);
+    assert_sc_err(create_raw(f, "evil.img", 1 << 20, 0), SC_ERR_STORAGE_VOL_EXIST);
     assert_int_equal(stat(outside, &st), 0);
     assert_int_equal(st.st_size, 4096);
     /* A refresh does not take it for a volume; a lookup neither. */

@@ -350,7 +350,7 @@ error:
 /* ---- creating ----------------------------------------------------------- */
 
 /* Create entry @name exclusively; an existing entry of any kind (a planted
- * symlink included) is SC_ERR_STORAGE_VOL_EXISTS. */
+ * symlink included) is SC_ERR_STORAGE_VOL_EXIST. */
 static int
 create_exclusive(const scDir *dir, const char *name, const scPoolPerms *perms)
 {
@@ -359,9 +359,8 @@ create_exclusive(const scDir *dir, const char *name, const scPoolPerms *perms)
 
     if (fd < 0) {
         if (errno == EEXIST)
-            scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_VOL_EXISTS,
-                          "volume '%s': an entry of that name already exists in '%s'", name,
-                          dir->path);
+            scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_VOL_EXIST,
+                          "'%s' (an entry of that name is in '%s')", name, dir->path);
         else
             scReportSystemError(SC_FROM_STORAGE, errno, "cannot create volume '%s' in '%s'",
                                 name, dir->path);
@@ -483,7 +482,7 @@ scFileCheckBacking(const scDir *dir, const scVolDef *vol, scChain *chain)
     if (!vol->backing_path)
         return 0;
     if (scChainWalkPath(vol->backing_path, vol->backing_format, &dir->rules, chain) < 0) {
-        _cleanup_free_ char *why = scStrdup(scGetLastErrorMessage());
+        _cleanup_free_ char *why = scStrdup(scGetLastErrorDetail());
         scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "volume '%s': backing store '%s': %s",
                       vol->name, vol->backing_path, why ? why : "refused");
         return -1;

@@ -45,62 +45,130 @@ extern "C" {
 /* Errors                                                             */
 /* ------------------------------------------------------------------ */
 
-/* What went wrong. The names follow libvirt's virErrorNumber. */
+/*
+ * What went wrong: libvirt's virErrorNumber, with libvirt's names and
+ * numbers for every code storcat reports that libvirt has; storcat's own
+ * codes are numbered from 1000, past anything libvirt will use.
+ */
 typedef enum {
     SC_ERR_OK = 0,
-    SC_ERR_INTERNAL_ERROR,       /* a broken invariant inside storcat */
-    SC_ERR_NO_MEMORY,            /* allocation failed */
-    SC_ERR_INVALID_ARG,          /* a bad argument: NULL, unknown flag, bad name */
-    SC_ERR_INVALID_CONN,         /* not a valid connection handle */
-    SC_ERR_INVALID_STORAGE_POOL, /* not a valid pool handle */
-    SC_ERR_INVALID_STORAGE_VOL,  /* not a valid volume handle */
-    SC_ERR_NO_STORAGE_POOL,      /* no pool by that name, UUID or path */
-    SC_ERR_NO_STORAGE_VOL,       /* no volume by that name, key, path or UUID */
-    SC_ERR_XML_ERROR,            /* XML that does not parse or breaks the schema */
-    SC_ERR_CONFIG_UNSUPPORTED,   /* valid configuration that storcat does not do */
-    SC_ERR_OPERATION_INVALID,    /* not valid in the object's state (e.g. active) */
-    SC_ERR_OPERATION_FAILED,     /* the operation was tried and failed */
-    SC_ERR_OPERATION_DENIED,     /* a read-only connection asked to change something */
-    SC_ERR_OPERATION_UNSUPPORTED, /* the pool's backend cannot do this */
-    SC_ERR_SYSTEM_ERROR,         /* a system call failed; see scError.sys_errno */
-    SC_ERR_CATALOG,              /* the catalog file: SQLite said no; see scError.sqlite_code */
-    SC_ERR_CATALOG_VERSION,      /* the catalog was written by a newer storcat */
-    SC_ERR_STORAGE_POOL_EXISTS,  /* a pool with that name, UUID or source exists */
-    SC_ERR_STORAGE_VOL_EXISTS,   /* a volume with that name exists */
-    SC_ERR_OPERATION_ABORTED,    /* the progress callback asked to stop */
-    SC_ERR_NUMBER_OF_ERRORS      /* keep last */
+    SC_ERR_INTERNAL_ERROR = 1,         /* a broken invariant inside storcat */
+    SC_ERR_NO_MEMORY = 2,              /* allocation failed */
+    SC_ERR_NO_SUPPORT = 3,             /* the call is not supported */
+    SC_ERR_NO_CONNECT = 5,             /* no catalog could be opened for that name */
+    SC_ERR_INVALID_CONN = 6,           /* not a valid connection handle */
+    SC_ERR_INVALID_ARG = 8,            /* a bad argument: NULL, unknown flag, bad name */
+    SC_ERR_OPERATION_FAILED = 9,       /* tried and failed; a pool that exists already */
+    SC_ERR_XML_ERROR = 27,             /* XML that does not parse or breaks the schema */
+    SC_ERR_OPERATION_DENIED = 29,      /* a read-only connection asked to change something */
+    SC_ERR_SYSTEM_ERROR = 38,          /* a system call failed; errno in int1 */
+    SC_ERR_AUTH_FAILED = 45,           /* authentication failed */
+    SC_ERR_INVALID_STORAGE_POOL = 46,  /* not a valid pool handle */
+    SC_ERR_INVALID_STORAGE_VOL = 47,   /* not a valid volume handle */
+    SC_ERR_NO_STORAGE_POOL = 49,       /* no pool by that name, UUID or path */
+    SC_ERR_NO_STORAGE_VOL = 50,        /* no volume by that name, key, path or UUID */
+    SC_ERR_OPERATION_INVALID = 55,     /* not valid in the object's state (e.g. active) */
+    SC_ERR_INVALID_SECRET = 65,        /* not a valid secret handle */
+    SC_ERR_NO_SECRET = 66,             /* no secret by that UUID or usage */
+    SC_ERR_CONFIG_UNSUPPORTED = 67,    /* valid configuration that storcat does not do */
+    SC_ERR_OPERATION_TIMEOUT = 68,     /* storage did not answer in time */
+    SC_ERR_INVALID_STREAM = 73,        /* not a valid stream handle */
+    SC_ERR_ARGUMENT_UNSUPPORTED = 74,  /* a valid argument storcat does not do */
+    SC_ERR_STORAGE_PROBE_FAILED = 75,  /* probing a pool's storage failed */
+    SC_ERR_STORAGE_POOL_BUILT = 76,    /* the pool's storage is built already */
+    SC_ERR_OPERATION_ABORTED = 78,     /* the progress callback asked to stop */
+    SC_ERR_OVERFLOW = 82,              /* a size or count out of range */
+    SC_ERR_OPERATION_UNSUPPORTED = 84, /* the pool's backend cannot do this */
+    SC_ERR_RESOURCE_BUSY = 87,         /* in use by another process */
+    SC_ERR_STORAGE_VOL_EXIST = 90,     /* a volume of that name (or path) exists */
+    SC_ERR_XML_INVALID_SCHEMA = 92,    /* XML that the schema refuses */
+
+    /* storcat's own */
+    SC_ERR_CATALOG = 1000,             /* the catalog file: SQLite said no (sqlite_code) */
+    SC_ERR_CATALOG_VERSION = 1001,     /* the catalog was written by a newer storcat */
+
+#ifdef SC_ENUM_SENTINELS
+    SC_ERR_NUMBER_LAST
+#endif
 } scErrorNumber;
 
-/* Which part of storcat reported the error (libvirt's virErrorDomain). */
+/* Which part reported the error: libvirt's virErrorDomain numbers;
+ * storcat's own from 1000. */
 typedef enum {
     SC_FROM_NONE = 0,
-    SC_FROM_CONNECT, /* connection and arguments */
-    SC_FROM_CATALOG, /* the SQLite catalog */
-    SC_FROM_XML,     /* pool/volume XML */
-    SC_FROM_STORAGE, /* pools, volumes and their backends */
-    SC_FROM_NUMBER_OF_DOMAINS /* keep last */
+    SC_FROM_XML = 5,       /* XML that does not parse */
+    SC_FROM_CONF = 9,      /* configuration */
+    SC_FROM_STORAGE = 18,  /* pools, volumes and their backends */
+    SC_FROM_SECRET = 30,   /* secrets */
+    SC_FROM_STREAMS = 38,  /* streams */
+    SC_FROM_EVENT = 40,    /* the event loop */
+    SC_FROM_URI = 45,      /* connection names and URIs */
+
+    /* storcat's own */
+    SC_FROM_CATALOG = 1000, /* the SQLite catalog */
+
+#ifdef SC_ENUM_SENTINELS
+    SC_ERR_DOMAIN_LAST
+#endif
 } scErrorDomain;
 
-/* The last error of the calling thread. All strings belong to the library
- * and stay valid until the thread's next storcat call. */
+/* How serious (libvirt's virErrorLevel): storcat reports errors only. */
+typedef enum {
+    SC_ERR_NONE = 0,
+    SC_ERR_WARNING = 1,
+    SC_ERR_ERROR = 2,
+} scErrorLevel;
+
+typedef struct scConnect scConnect;
+typedef scConnect *scConnectPtr;
+
+/*
+ * An error, as libvirt's virError: its fields first, in libvirt's order,
+ * then storcat's. The message is libvirt's text for the code with the
+ * details ("Storage pool not found: no storage pool with matching name
+ * 'x'"), one line naming the object and the cause. As in libvirt, str1 is
+ * the code's text, str2 the details, int1 the errno of a system error
+ * (else -1), int2 -1; conn, dom and net are always NULL.
+ */
 typedef struct scError {
-    int code;          /* an scErrorNumber */
-    int domain;        /* an scErrorDomain */
-    const char *message; /* one line naming the object and the cause */
-    int sys_errno;     /* the errno behind it, or 0 */
-    int sqlite_code;   /* SQLite's extended result code behind it, or 0 */
-    const char *file;  /* where in storcat it was reported */
+    int code;              /* an scErrorNumber */
+    int domain;            /* an scErrorDomain */
+    char *message;
+    scErrorLevel level;
+    scConnectPtr conn;     /* deprecated: NULL */
+    void *dom;             /* deprecated: NULL */
+    char *str1;
+    char *str2;
+    char *str3;
+    int int1;
+    int int2;
+    void *net;             /* deprecated: NULL */
+    /* storcat's own */
+    int sys_errno;         /* the errno behind it, or 0 */
+    int sqlite_code;       /* SQLite's extended result code behind it, or 0 */
+    const char *file;      /* where in storcat it was reported */
     const char *func;
     int line;
 } scError;
 typedef scError *scErrorPtr;
 
+/* A function called with each error a call fails with (scSetErrorFunc). */
+typedef void (*scErrorFunc)(void *userData, scErrorPtr error);
+
 /*
  * scGetLastError:
- * Returns the calling thread's last error, or NULL if the last call
- * succeeded. Borrowed: valid until the thread's next storcat call.
+ * Returns the calling thread's last error, or NULL if there is none (each
+ * call clears it when it starts). Borrowed: valid until the thread's next
+ * storcat call.
  */
-const scError *scGetLastError(void);
+scErrorPtr scGetLastError(void);
+
+/*
+ * scGetLastErrorCode / scGetLastErrorDomain:
+ * The last error's code (SC_ERR_OK if none) and domain (SC_FROM_NONE).
+ */
+int scGetLastErrorCode(void);
+int scGetLastErrorDomain(void);
 
 /*
  * scGetLastErrorMessage:
@@ -116,6 +184,59 @@ const char *scGetLastErrorMessage(void);
 void scResetLastError(void);
 
 /*
+ * scCopyLastError:
+ * Copies the last error into @to (which is overwritten, not freed first);
+ * release the copy's strings with scResetError. Returns the error's code
+ * (SC_ERR_OK if there is none), or -1 if @to is NULL.
+ */
+int scCopyLastError(scErrorPtr to);
+
+/*
+ * scSaveLastError:
+ * A new copy of the last error (code SC_ERR_OK if there is none), to be
+ * released with scFreeError; NULL if memory ran out.
+ */
+scErrorPtr scSaveLastError(void);
+
+/*
+ * scResetError / scFreeError:
+ * Release the strings of @err and zero it / and free @err itself. Both
+ * accept NULL.
+ */
+void scResetError(scErrorPtr err);
+void scFreeError(scErrorPtr err);
+
+/*
+ * scSetErrorFunc / scConnSetErrorFunc:
+ * A function to call with the error of every call that fails (on @conn,
+ * for the second; a connection's function comes before the global one),
+ * or NULL for none. Unlike libvirt, storcat prints nothing when no
+ * function is set: the library never prints (scDefaultErrorFunc is
+ * libvirt's printing one, for a caller who wants it). The function runs
+ * in the failing thread after the call's work; it may call storcat.
+ */
+void scSetErrorFunc(void *userData, scErrorFunc handler);
+void scConnSetErrorFunc(scConnectPtr conn, void *userData, scErrorFunc handler);
+
+/*
+ * scDefaultErrorFunc:
+ * Prints @err to stderr as libvirt's default function does
+ * ("storcat: Storage Driver error : ..."). Nothing for NULL or SC_ERR_OK.
+ */
+void scDefaultErrorFunc(scErrorPtr err);
+
+/*
+ * scConnGetLastError / scConnResetLastError / scConnCopyLastError:
+ * The last error of a call that failed on @conn, in any thread (libvirt's
+ * older per-connection error: prefer scGetLastError). Get returns a
+ * pointer into @conn (NULL if @conn is NULL); Copy is as scCopyLastError
+ * (-1 if @conn or @to is NULL).
+ */
+scErrorPtr scConnGetLastError(scConnectPtr conn);
+void scConnResetLastError(scConnectPtr conn);
+int scConnCopyLastError(scConnectPtr conn, scErrorPtr to);
+
+/*
  * scGetVersion:
  * Stores the library's version (SC_VERSION_NUMBER form) in *libVer.
  * Returns 0, or -1 if libVer is NULL.
@@ -125,9 +246,6 @@ int scGetVersion(unsigned long *libVer);
 /* ------------------------------------------------------------------ */
 /* Connections                                                        */
 /* ------------------------------------------------------------------ */
-
-typedef struct scConnect scConnect;
-typedef scConnect *scConnectPtr;
 
 typedef enum {
     SC_CONNECT_RO = 1 << 0, /* read-only: every change is refused */
@@ -292,7 +410,7 @@ scStoragePoolPtr scStoragePoolLookupByTargetPath(scConnectPtr conn, const char *
  *
  * Errors, each leaving the catalog unchanged: SC_ERR_XML_ERROR (malformed
  * XML, a DTD or entity, a bad element, naming the element),
- * SC_ERR_STORAGE_POOL_EXISTS (the name is taken by another UUID, the UUID by
+ * SC_ERR_OPERATION_FAILED (the name is taken by another UUID, the UUID by
  * another name, or another pool has the same target directory or source),
  * SC_ERR_OPERATION_INVALID (the pool is active), SC_ERR_OPERATION_DENIED
  * (read-only connection).
@@ -642,7 +760,7 @@ scStorageVolPtr scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uu
  * vmdk, vdi and vpc images (through qemu-img), with an optional backing
  * store. The name may not contain '/', control characters, or be "." or
  * "..". An existing file of that name is never overwritten
- * (SC_ERR_STORAGE_VOL_EXISTS). On failure nothing is left behind.
+ * (SC_ERR_STORAGE_VOL_EXIST). On failure nothing is left behind.
  * Returns a new reference, or NULL.
  */
 scStorageVolPtr scStorageVolCreateXML(scStoragePoolPtr pool, const char *xml,

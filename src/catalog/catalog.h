@@ -274,7 +274,7 @@ typedef struct {
 /* Insert a new volume of the pool of row @pool_id with a new @uuid in @state (for
  * creating/deleting, the journal of this process), with its aliases and
  * attributes. Returns 0 or -1; a clash of name, key or path (or an alias
- * another volume has) is SC_ERR_STORAGE_VOL_EXISTS. */
+ * another volume has) is SC_ERR_STORAGE_VOL_EXIST. */
 int scCatalogVolInsert(scCatalog *cat, int64_t pool_id, const char *uuid, int state,
                        const scCatalogVolData *data);
 /* Replace what storage says of volume @uuid (aliases and attributes too),

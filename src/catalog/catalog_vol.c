@@ -409,17 +409,16 @@ report_clash(scCatalog *cat, const scCatalogVolData *d)
     if (r <= 0)
         r = scCatalogVolGet(cat, SC_VOL_BY_KEY, d->key, &other);
     if (r > 0)
-        scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_VOL_EXISTS,
-                      "volume '%s': path '%s' is already volume '%s' of pool '%s'", d->name,
-                      d->path, other.name, other.pool_name);
+        scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_VOL_EXIST,
+                      "'%s' (its path '%s' is volume '%s' of pool '%s')", d->name, d->path,
+                      other.name, other.pool_name);
     else
-        scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_VOL_EXISTS,
-                      "volume '%s' already exists", d->name);
+        scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_VOL_EXIST, "'%s'", d->name);
     scCatalogVolClear(&other);
 }
 
 /* Step an insert/update of a record, turning a UNIQUE clash into
- * SC_ERR_STORAGE_VOL_EXISTS. */
+ * SC_ERR_STORAGE_VOL_EXIST. */
 static int
 write_record(scCatalog *cat, scStmt *s, const scCatalogVolData *d, const char *what)
 {

@@ -571,7 +571,7 @@ parseIdentity(xmlNodePtr root, scPoolDef *def)
         return -1;
     }
     if (scCheckName("pool", def->name) < 0) {
-        _cleanup_free_ char *why = scStrdup(scGetLastErrorMessage());
+        _cleanup_free_ char *why = scStrdup(scGetLastErrorDetail());
 
         scXmlReportError("pool XML: <name>: %s", why ? why : "invalid pool name");
         return -1;

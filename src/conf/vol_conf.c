@@ -329,7 +329,7 @@ parseIdentity(xmlNodePtr root, scVolDef *def)
         return -1;
     }
     if (scCheckName("volume", def->name) < 0) {
-        _cleanup_free_ char *why = scStrdup(scGetLastErrorMessage());
+        _cleanup_free_ char *why = scStrdup(scGetLastErrorDetail());
 
         scXmlReportError("volume XML: <name>: %s", why ? why : "invalid volume name");
         return -1;

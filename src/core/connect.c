@@ -39,10 +39,77 @@ bool
 scConnectCheck(scConnect *conn, const char *func)
 {
     if (!conn || conn->magic != SC_CONNECT_MAGIC) {
-        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_CONN, "%s: invalid connection", func);
+        scReportError(SC_FROM_NONE, SC_ERR_INVALID_CONN, "%s", func);
         return false;
     }
+    scApiSetConn(conn);
     return true;
+}
+
+/* ---- errors of a connection --------------------------------------------- */
+
+/* A call on @opaque failed with @err: keep a copy, and use the
+ * connection's error function if it has one. */
+static void
+conn_error(void *opaque, const scError *err, scErrorFunc *handler, void **data)
+{
+    scConnect *conn = opaque;
+
+    pthread_mutex_lock(&conn->err_lock);
+    scResetError(&conn->err);
+    scErrorCopy(err, &conn->err);
+    if (conn->handler) {
+        *handler = conn->handler;
+        *data = conn->handler_data;
+    }
+    pthread_mutex_unlock(&conn->err_lock);
+}
+
+__attribute__((constructor)) static void
+connect_init(void)
+{
+    scErrorConnHook = conn_error;
+}
+
+void
+scConnSetErrorFunc(scConnectPtr conn, void *userData, scErrorFunc handler)
+{
+    if (!conn || conn->magic != SC_CONNECT_MAGIC)
+        return;
+    pthread_mutex_lock(&conn->err_lock);
+    conn->handler = handler;
+    conn->handler_data = userData;
+    pthread_mutex_unlock(&conn->err_lock);
+}
+
+scErrorPtr
+scConnGetLastError(scConnectPtr conn)
+{
+    return conn && conn->magic == SC_CONNECT_MAGIC ? &conn->err : NULL;
+}
+
+void
+scConnResetLastError(scConnectPtr conn)
+{
+    if (!conn || conn->magic != SC_CONNECT_MAGIC)
+        return;
+    pthread_mutex_lock(&conn->err_lock);
+    scResetError(&conn->err);
+    pthread_mutex_unlock(&conn->err_lock);
+}
+
+int
+scConnCopyLastError(scConnectPtr conn, scErrorPtr to)
+{
+    if (!to)
+        return -1;
+    memset(to, 0, sizeof(*to));
+    if (!conn || conn->magic != SC_CONNECT_MAGIC)
+        return -1;
+    pthread_mutex_lock(&conn->err_lock);
+    scErrorCopy(&conn->err, to);
+    pthread_mutex_unlock(&conn->err_lock);
+    return to->code;
 }
 
 bool
@@ -52,12 +119,13 @@ scConnectCheckWritable(scConnect *conn, const char *func)
         return false;
     if (conn->readonly) {
         if (conn->readonly_why)
-            scReportError(SC_FROM_CONNECT, SC_ERR_OPERATION_DENIED,
-                          "%s: catalog '%s' is read-only: %s", func, conn->path,
-                          conn->readonly_why);
+            scReportError(SC_FROM_NONE, SC_ERR_OPERATION_DENIED,
+                          "read only access prevents %s: catalog '%s' is read-only: %s", func,
+                          conn->path, conn->readonly_why);
         else
-            scReportError(SC_FROM_CONNECT, SC_ERR_OPERATION_DENIED,
-                          "%s: catalog '%s' is open read-only", func, conn->path);
+            scReportError(SC_FROM_NONE, SC_ERR_OPERATION_DENIED,
+                          "read only access prevents %s: catalog '%s' is open read-only", func,
+                          conn->path);
         return false;
     }
     return true;
@@ -67,7 +135,7 @@ bool
 scCheckArg(const void *arg, const char *name, const char *func)
 {
     if (!arg) {
-        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "%s: %s must not be NULL", func, name);
+        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG, "%s in %s must not be NULL", name, func);
         return false;
     }
     return true;
@@ -108,7 +176,7 @@ make_dirs(const char *dir)
         char c = *p;
         *p = '\0';
         if (mkdir(copy, 0700) < 0 && errno != EEXIST) {
-            scReportSystemError(SC_FROM_CONNECT, errno, "cannot create catalog directory '%s'",
+            scReportSystemError(SC_FROM_NONE, errno, "cannot create catalog directory '%s'",
                                 copy);
             return -1;
         }
@@ -137,7 +205,7 @@ default_catalog_path(void)
         else if (home && *home == '/')
             dir = scAsprintf("%s/.local/share/storcat", home);
         else {
-            scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG,
+            scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG,
                           "no default catalog: neither XDG_DATA_HOME nor HOME is set; "
                           "pass a catalog path");
             return NULL;
@@ -169,7 +237,7 @@ absolute_path(const char *path)
         }
     }
     if (!realpath(dir ? dir : ".", buf)) {
-        scReportSystemError(SC_FROM_CONNECT, errno, "cannot open catalog '%s'", path);
+        scReportSystemError(SC_FROM_NONE, errno, "cannot open catalog '%s'", path);
         return NULL;
     }
     return scAsprintf("%s/%s", strcmp(buf, "/") == 0 ? "" : buf, slash ? slash + 1 : copy);
@@ -218,6 +286,9 @@ connect_free(scConnect *conn)
     if (conn->progress_free)
         conn->progress_free(conn->progress_opaque);
     scCatalogClose(conn->catalog);
+    scApiForgetConn(conn);
+    scResetError(&conn->err);
+    pthread_mutex_destroy(&conn->err_lock);
     pthread_mutex_destroy(&conn->lock);
     free(conn->path);
     free(conn->actor);
@@ -233,11 +304,11 @@ scConnectOpen(const char *catalog, unsigned int flags)
     _cleanup_free_ char *given = NULL;
     _cleanup_free_ char *boot_id = NULL;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (scCheckFlags(flags, SC_CONNECT_RO) < 0)
         return NULL;
     if (catalog && !*catalog) {
-        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "catalog path is empty");
+        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG, "catalog path is empty");
         return NULL;
     }
     if (!(given = catalog ? scStrdup(catalog) : default_catalog_path()))
@@ -245,6 +316,7 @@ scConnectOpen(const char *catalog, unsigned int flags)
     if (!(conn = scAlloc(sizeof(*conn))))
         return NULL;
     pthread_mutex_init(&conn->lock, NULL);
+    pthread_mutex_init(&conn->err_lock, NULL);
     conn->refs = 1;
     conn->readonly = flags & SC_CONNECT_RO;
     if (!(conn->path = absolute_path(given)) || !(conn->actor = make_actor()) ||
@@ -261,7 +333,7 @@ scConnectOpen(const char *catalog, unsigned int flags)
 int
 scConnectRef(scConnectPtr conn)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__))
         return -1;
     scHandleRef(&conn->refs);
@@ -273,7 +345,7 @@ scConnectClose(scConnectPtr conn)
 {
     int left;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__))
         return -1;
     if ((left = scHandleUnref(&conn->refs)) == 0)
@@ -291,7 +363,7 @@ scConnectRelease(scConnect *conn)
 const char *
 scConnectGetCatalogPath(scConnectPtr conn)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__))
         return NULL;
     return conn->path;
@@ -300,7 +372,7 @@ scConnectGetCatalogPath(scConnectPtr conn)
 int
 scConnectIsReadOnly(scConnectPtr conn)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__))
         return -1;
     return conn->readonly ? 1 : 0;
@@ -310,7 +382,7 @@ int
 scConnectSetProgressCallback(scConnectPtr conn, scProgressCallback cb, void *opaque,
                              void (*freecb)(void *opaque))
 {
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__))
         return -1;
     scConnectLock(conn);

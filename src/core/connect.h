@@ -28,6 +28,10 @@ struct scConnect {
     char *actor;              /* who we are, for the audit trail */
     bool readonly;
     const char *readonly_why; /* read-only though opened read-write: why, or NULL */
+    pthread_mutex_t err_lock; /* guards err, handler, handler_data */
+    scError err;              /* the last error of a call on it (scConnGetLastError) */
+    scErrorFunc handler;      /* scConnSetErrorFunc */
+    void *handler_data;
     scProgressCallback progress;        /* scConnectSetProgressCallback */
     void *progress_opaque;
     void (*progress_free)(void *opaque);

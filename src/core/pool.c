@@ -64,10 +64,10 @@ bool
 scStoragePoolCheck(scStoragePool *pool, const char *func)
 {
     if (!pool || pool->magic != SC_POOL_MAGIC) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_STORAGE_POOL, "%s: invalid storage pool",
-                      func);
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_STORAGE_POOL, "%s", func);
         return false;
     }
+    scApiSetConn(pool->conn);
     return true;
 }
 
@@ -120,7 +120,7 @@ lookup(scConnect *conn, scCatalogPoolKey by, const char *value, const char *what
 scStoragePoolPtr
 scStoragePoolLookupByName(scConnectPtr conn, const char *name)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__) || !scCheckArg(name, "name", __func__))
         return NULL;
     return lookup(conn, SC_POOL_BY_NAME, name, "matching name");
@@ -131,7 +131,7 @@ scStoragePoolLookupByUUID(scConnectPtr conn, const unsigned char *uuid)
 {
     char buf[SC_UUID_STRING_BUFLEN];
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__) || !scCheckArg(uuid, "uuid", __func__))
         return NULL;
     scUUIDFormat(uuid, buf);
@@ -144,11 +144,11 @@ scStoragePoolLookupByUUIDString(scConnectPtr conn, const char *uuidstr)
     unsigned char uuid[SC_UUID_BUFLEN];
     char buf[SC_UUID_STRING_BUFLEN];
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__) || !scCheckArg(uuidstr, "uuidstr", __func__))
         return NULL;
     if (scUUIDParse(uuidstr, uuid) < 0) {
-        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "'%s' is not a valid UUID", uuidstr);
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "'%s' is not a valid UUID", uuidstr);
         return NULL;
     }
     scUUIDFormat(uuid, buf);
@@ -160,7 +160,7 @@ scStoragePoolLookupByTargetPath(scConnectPtr conn, const char *path)
 {
     _cleanup_free_ char *clean = NULL;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__) || !scCheckArg(path, "path", __func__))
         return NULL;
     if (!(clean = scPathSanitize(path)))
@@ -242,7 +242,7 @@ scConnectListAllStoragePools(scConnectPtr conn, scStoragePoolPtr **pools, unsign
     ListCtx ctx = { .conn = conn, .flags = flags };
     int r;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__) || scCheckFlags(flags, LIST_ALL_FLAGS) < 0)
         return -1;
     if (pools && !(ctx.pools = scAlloc(sizeof(*ctx.pools))))
@@ -339,7 +339,7 @@ check_duplicates(scCatalog *cat, const scPoolDef *def, const char *uuid, const c
         bool same_name = strcmp(row.name, def->name) == 0;
         bool active = scPoolRowIsActive(&row);
         if (!same_name)
-            scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_POOL_EXISTS,
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                           "pool '%s' is already defined with uuid '%s' as pool '%s'",
                           def->name, uuid, row.name);
         else if (active)
@@ -355,7 +355,7 @@ check_duplicates(scCatalog *cat, const scPoolDef *def, const char *uuid, const c
     if (r > 0) {
         bool other_uuid = strcmp(row.uuid, uuid) != 0;
         if (other_uuid)
-            scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_POOL_EXISTS,
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                           "pool '%s' already exists with uuid '%s'", def->name, row.uuid);
         scCatalogPoolClear(&row);
         if (other_uuid)
@@ -363,7 +363,7 @@ check_duplicates(scCatalog *cat, const scPoolDef *def, const char *uuid, const c
     }
     if ((r = scCatalogPoolFindClash(cat, uuid, "target_key", target_key, &other)) != 0) {
         if (r > 0)
-            scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_POOL_EXISTS,
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                           "pool '%s': target path '%s'%s%s%s is already used by pool '%s'",
                           def->name, def->target_path,
                           strcmp(def->target_path, target_key) ? " (directory '" : "",
@@ -373,7 +373,7 @@ check_duplicates(scCatalog *cat, const scPoolDef *def, const char *uuid, const c
     }
     if ((r = scCatalogPoolFindClash(cat, uuid, "source_key", source_key, &other)) != 0) {
         if (r > 0)
-            scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_POOL_EXISTS,
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                           "pool '%s': source (%s) is already used by pool '%s'", def->name,
                           source_key, other);
         return -1;
@@ -439,7 +439,7 @@ scStoragePoolDefineXML(scConnectPtr conn, const char *xml, unsigned int flags)
     scCatalogPool row = { 0 };
     scStoragePool *pool = NULL;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scConnectCheckWritable(conn, __func__) || !scCheckArg(xml, "xml", __func__) ||
         scCheckFlags(flags, SC_STORAGE_POOL_DEFINE_VALIDATE) < 0)
         return NULL;
@@ -508,7 +508,7 @@ scStoragePoolUndefine(scStoragePoolPtr pool)
 {
     int ret;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scPoolEnter(pool, __func__, true))
         return -1;
     ret = pool_transact(pool, "pool-undefine", change_undefine, NULL, NULL);
@@ -528,7 +528,7 @@ scStoragePoolSetAutostart(scStoragePoolPtr pool, int autostart)
     bool on = autostart != 0;
     int ret;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scPoolEnter(pool, __func__, true))
         return -1;
     ret = pool_transact(pool, "pool-autostart", change_autostart, &on,
@@ -558,7 +558,7 @@ scStoragePoolIsActive(scStoragePoolPtr pool)
     scCatalogPool row;
     int active;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (pool_read(pool, __func__, &row) < 0)
         return -1;
     active = scPoolRowIsActive(&row);
@@ -571,7 +571,7 @@ scStoragePoolIsPersistent(scStoragePoolPtr pool)
 {
     scCatalogPool row;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (pool_read(pool, __func__, &row) < 0)
         return -1;
     scCatalogPoolClear(&row);
@@ -597,7 +597,7 @@ scStoragePoolGetXMLDesc(scStoragePoolPtr pool, unsigned int flags)
     scStoragePoolInfo info;
     char *xml;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (scCheckFlags(flags, SC_STORAGE_XML_INACTIVE) < 0 || pool_read(pool, __func__, &row) < 0)
         return NULL;
     row_info(&row, &info);
@@ -614,7 +614,7 @@ scStoragePoolGetInfo(scStoragePoolPtr pool, scStoragePoolInfoPtr info)
 {
     scCatalogPool row;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scCheckArg(info, "info", __func__) || pool_read(pool, __func__, &row) < 0)
         return -1;
     row_info(&row, info);
@@ -627,7 +627,7 @@ scStoragePoolGetAutostart(scStoragePoolPtr pool, int *autostart)
 {
     scCatalogPool row;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scCheckArg(autostart, "autostart", __func__) || pool_read(pool, __func__, &row) < 0)
         return -1;
     *autostart = row.autostart ? 1 : 0;
@@ -638,14 +638,14 @@ scStoragePoolGetAutostart(scStoragePoolPtr pool, int *autostart)
 const char *
 scStoragePoolGetName(scStoragePoolPtr pool)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     return scStoragePoolCheck(pool, __func__) ? pool->name : NULL;
 }
 
 int
 scStoragePoolGetUUID(scStoragePoolPtr pool, unsigned char *uuid)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scStoragePoolCheck(pool, __func__) || !scCheckArg(uuid, "uuid", __func__))
         return -1;
     memcpy(uuid, pool->uuid, SC_UUID_BUFLEN);
@@ -655,7 +655,7 @@ scStoragePoolGetUUID(scStoragePoolPtr pool, unsigned char *uuid)
 int
 scStoragePoolGetUUIDString(scStoragePoolPtr pool, char *buf)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scStoragePoolCheck(pool, __func__) || !scCheckArg(buf, "buf", __func__))
         return -1;
     memcpy(buf, pool->uuidstr, SC_UUID_STRING_BUFLEN);
@@ -665,14 +665,14 @@ scStoragePoolGetUUIDString(scStoragePoolPtr pool, char *buf)
 scConnectPtr
 scStoragePoolGetConnect(scStoragePoolPtr pool)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     return scStoragePoolCheck(pool, __func__) ? pool->conn : NULL;
 }
 
 int
 scStoragePoolRef(scStoragePoolPtr pool)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scStoragePoolCheck(pool, __func__))
         return -1;
     scHandleRef(&pool->refs);
@@ -682,7 +682,7 @@ scStoragePoolRef(scStoragePoolPtr pool)
 int
 scStoragePoolFree(scStoragePoolPtr pool)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scStoragePoolCheck(pool, __func__))
         return -1;
     if (scHandleUnref(&pool->refs) == 0)

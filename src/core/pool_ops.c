@@ -236,7 +236,7 @@ scStoragePoolBuild(scStoragePoolPtr pool, unsigned int flags)
     PoolOp o;
     int made = 0, ret = -1;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (scCheckFlags(flags, SC_STORAGE_POOL_BUILD_REPAIR | SC_STORAGE_POOL_BUILD_RESIZE |
                                 SC_STORAGE_POOL_BUILD_NO_OVERWRITE |
                                 SC_STORAGE_POOL_BUILD_OVERWRITE) < 0 ||
@@ -274,7 +274,7 @@ scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags)
     PoolOp o;
     int ret = -1;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (scCheckFlags(flags, SC_STORAGE_POOL_DELETE_ZEROED) < 0 ||
         !scPoolEnter(pool, __func__, true))
         return -1;
@@ -415,7 +415,7 @@ scStoragePoolCreate(scStoragePoolPtr pool, unsigned int flags)
 {
     int ret;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (scCheckFlags(flags, START_BUILD_FLAGS) < 0 || !scPoolEnter(pool, __func__, true))
         return -1;
     if ((flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE) &&
@@ -437,7 +437,7 @@ scStoragePoolDestroy(scStoragePoolPtr pool)
     PoolOp o;
     int ret = -1;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scPoolEnter(pool, __func__, true))
         return -1;
     if (op_journal(&o, pool, SC_POOL_OP_STOPPING) == 0) {
@@ -463,7 +463,7 @@ scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags)
 {
     int ret;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (scCheckFlags(flags, 0) < 0 || !scPoolEnter(pool, __func__, true))
         return -1;
     ret = pool_refresh(pool, NULL, NULL);
@@ -481,7 +481,7 @@ scConnectFindStoragePoolSources(scConnectPtr conn, const char *type, const char 
     char *xml = NULL;
     int t;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (scCheckFlags(flags, 0) < 0 || !scConnectCheckWritable(conn, __func__) ||
         !scCheckArg(type, "type", __func__))
         return NULL;

@@ -43,7 +43,7 @@ scPoolRowDef(const scCatalogPool *row)
     scPoolDef *def = scPoolDefParseString(row->xml);
 
     if (!def) {
-        _cleanup_free_ char *why = scStrdup(scGetLastErrorMessage());
+        _cleanup_free_ char *why = scStrdup(scGetLastErrorDetail());
         scReportError(SC_FROM_CATALOG, SC_ERR_INTERNAL_ERROR,
                       "pool '%s': the definition stored in the catalog does not parse: %s",
                       row->name, why ? why : "?");

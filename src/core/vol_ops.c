@@ -89,8 +89,8 @@ journal_create(scConnect *conn, scActivePool *ap, const scVolRecord *plan, const
         (r = scCatalogVolGetByName(cat, ap->row.uuid, plan->name, replaced)) < 0)
         goto end;
     if (r > 0 && replaced->state != SC_STORAGE_VOL_STATE_MISSING) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_VOL_EXISTS,
-                      "volume '%s' already exists in pool '%s'", plan->name, ap->row.name);
+        scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_VOL_EXIST, "'%s' (pool '%s')", plan->name,
+                      ap->row.name);
         goto end;
     }
     if ((r > 0 && scCatalogVolDelete(cat, replaced->uuid) < 0) ||
@@ -292,7 +292,7 @@ scStorageVolCreateXML(scStoragePoolPtr pool, const char *xml, unsigned int flags
 {
     scStorageVol *vol;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (scCheckFlags(flags, CREATE_FLAGS) < 0 || !scPoolHandleCheck(pool, __func__, true) ||
         !scCheckArg(xml, "xml", __func__))
         return NULL;
@@ -308,7 +308,7 @@ scStorageVolCreateXMLFrom(scStoragePoolPtr pool, const char *xml, scStorageVolPt
 {
     scStorageVol *vol;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (scCheckFlags(flags, CREATE_FLAGS) < 0 || !scPoolHandleCheck(pool, __func__, true) ||
         !scCheckArg(xml, "xml", __func__) || !scVolCheck(clonevol, __func__))
         return NULL;
@@ -542,7 +542,7 @@ scStorageVolDelete(scStorageVolPtr vol, unsigned int flags)
     VolOp o;
     int r = -1;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (scCheckFlags(flags, SC_STORAGE_VOL_DELETE_ZEROED | SC_STORAGE_VOL_DELETE_WITH_SNAPSHOTS) < 0 ||
         !scVolEnter(vol, __func__, true))
         return -1;
@@ -570,7 +570,7 @@ scStorageVolWipePattern(scStorageVolPtr vol, unsigned int algorithm, unsigned in
     VolOp o;
     int r = -1;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (scCheckFlags(flags, 0) < 0 || !scVolEnter(vol, __func__, true))
         return -1;
     prog.conn = vol->conn;
@@ -648,7 +648,7 @@ scStorageVolResize(scStorageVolPtr vol, unsigned long long capacity, unsigned in
     VolOp o;
     int r = -1;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (scCheckFlags(flags, SC_STORAGE_VOL_RESIZE_ALLOCATE | SC_STORAGE_VOL_RESIZE_DELTA |
                                 SC_STORAGE_VOL_RESIZE_SHRINK) < 0 ||
         !scVolEnter(vol, __func__, true))
@@ -679,12 +679,12 @@ transfer(scStorageVol *vol, bool upload, int fd, unsigned long long offset,
     int r = -1;
 
     if (fd < 0) {
-        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "%s: bad file descriptor %d", func, fd);
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "%s: bad file descriptor %d", func, fd);
         return -1;
     }
     if (offset > (unsigned long long) LLONG_MAX || length > (unsigned long long) LLONG_MAX ||
         offset + length > (unsigned long long) LLONG_MAX) {
-        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG,
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
                       "%s: offset %llu and length %llu are out of range", func, offset, length);
         return -1;
     }
@@ -731,7 +731,7 @@ scStorageVolUpload(scStorageVolPtr vol, int fd, unsigned long long offset,
 {
     int r;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (scCheckFlags(flags, SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM) < 0 ||
         !scVolEnter(vol, __func__, true))
         return -1;
@@ -746,7 +746,7 @@ scStorageVolDownload(scStorageVolPtr vol, int fd, unsigned long long offset,
 {
     int r;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (scCheckFlags(flags, SC_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM) < 0 ||
         !scVolEnter(vol, __func__, false))
         return -1;

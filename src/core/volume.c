@@ -76,10 +76,10 @@ bool
 scVolCheck(scStorageVol *vol, const char *func)
 {
     if (!vol || vol->magic != SC_VOL_MAGIC) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_STORAGE_VOL, "%s: invalid storage volume",
-                      func);
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_STORAGE_VOL, "%s", func);
         return false;
     }
+    scApiSetConn(vol->conn);
     return true;
 }
 
@@ -247,7 +247,7 @@ scStorageVolLookupByName(scStoragePoolPtr pool, const char *name)
 {
     _cleanup_free_ char *where = NULL;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scPoolHandleCheck(pool, __func__, false) || !scCheckArg(name, "name", __func__) ||
         !(where = scAsprintf(" in pool '%s'", pool->name)))
         return NULL;
@@ -257,7 +257,7 @@ scStorageVolLookupByName(scStoragePoolPtr pool, const char *name)
 scStorageVolPtr
 scStorageVolLookupByKey(scConnectPtr conn, const char *key)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__) || !scCheckArg(key, "key", __func__))
         return NULL;
     return lookup(conn, SC_VOL_BY_KEY, key, NULL, "key", NULL);
@@ -268,7 +268,7 @@ scStorageVolLookupByUUID(scConnectPtr conn, const unsigned char *uuid)
 {
     char buf[SC_UUID_STRING_BUFLEN];
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__) || !scCheckArg(uuid, "uuid", __func__))
         return NULL;
     scUUIDFormat(uuid, buf);
@@ -281,11 +281,11 @@ scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uuidstr)
     unsigned char uuid[SC_UUID_BUFLEN];
     char buf[SC_UUID_STRING_BUFLEN];
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__) || !scCheckArg(uuidstr, "uuidstr", __func__))
         return NULL;
     if (scUUIDParse(uuidstr, uuid) < 0) {
-        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "'%s' is not a valid UUID", uuidstr);
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "'%s' is not a valid UUID", uuidstr);
         return NULL;
     }
     scUUIDFormat(uuid, buf);
@@ -415,11 +415,11 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
     scVolSeen *seen = NULL;
     int r = 0;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__) || !scCheckArg(path, "path", __func__))
         return NULL;
     if (path[0] != '/') {
-        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "path '%s' is not absolute", path);
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "path '%s' is not absolute", path);
         return NULL;
     }
     scConnectLock(conn);
@@ -501,7 +501,7 @@ scStoragePoolListAllVolumes(scStoragePoolPtr pool, scStorageVolPtr **vols, unsig
     bool missing = flags & SC_STORAGE_POOL_LIST_VOLUMES_MISSING;
     int r;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (scCheckFlags(flags, SC_STORAGE_POOL_LIST_VOLUMES_MISSING) < 0 ||
         !scPoolHandleCheck(pool, __func__, false))
         return -1;
@@ -539,7 +539,7 @@ scStoragePoolLookupByVolume(scStorageVolPtr vol)
     scCatalogVol row;
     char pool_uuid[SC_UUID_STRING_BUFLEN];
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (vol_read(vol, __func__, &row) < 0)
         return NULL;
     memcpy(pool_uuid, row.pool_uuid, sizeof(pool_uuid));
@@ -554,7 +554,7 @@ scStorageVolGetInfo(scStorageVolPtr vol, scStorageVolInfoPtr info)
 {
     int r;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scCheckArg(info, "info", __func__) || !scVolEnter(vol, __func__, false))
         return -1;
     if (vol->seen) {
@@ -637,7 +637,7 @@ scStorageVolGetXMLDesc(scStorageVolPtr vol, unsigned int flags)
     scCatalogVol row;
     char *xml = NULL;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (scCheckFlags(flags, 0) < 0 || !scVolEnter(vol, __func__, false))
         return NULL;
     if (scVolRow(vol, &row) == 0)
@@ -650,14 +650,14 @@ scStorageVolGetXMLDesc(scStorageVolPtr vol, unsigned int flags)
 const char *
 scStorageVolGetName(scStorageVolPtr vol)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     return scVolCheck(vol, __func__) ? vol->name : NULL;
 }
 
 const char *
 scStorageVolGetKey(scStorageVolPtr vol)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     return scVolCheck(vol, __func__) ? vol->key : NULL;
 }
 
@@ -667,7 +667,7 @@ scStorageVolGetPath(scStorageVolPtr vol)
     scCatalogVol row;
     char *path;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (vol_read(vol, __func__, &row) < 0)
         return NULL;
     path = row.path;
@@ -679,7 +679,7 @@ scStorageVolGetPath(scStorageVolPtr vol)
 int
 scStorageVolGetUUID(scStorageVolPtr vol, unsigned char *uuid)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scVolCheck(vol, __func__) || !scCheckArg(uuid, "uuid", __func__))
         return -1;
     memcpy(uuid, vol->uuid, SC_UUID_BUFLEN);
@@ -689,7 +689,7 @@ scStorageVolGetUUID(scStorageVolPtr vol, unsigned char *uuid)
 int
 scStorageVolGetUUIDString(scStorageVolPtr vol, char *buf)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scVolCheck(vol, __func__) || !scCheckArg(buf, "buf", __func__))
         return -1;
     memcpy(buf, vol->uuidstr, SC_UUID_STRING_BUFLEN);
@@ -702,7 +702,7 @@ scStorageVolGetState(scStorageVolPtr vol)
     scCatalogVol row;
     int state;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (vol_read(vol, __func__, &row) < 0)
         return -1;
     state = row.state;
@@ -716,7 +716,7 @@ scStorageVolGetFormat(scStorageVolPtr vol)
     scCatalogVol row;
     char *format;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (vol_read(vol, __func__, &row) < 0)
         return NULL;
     format = row.format ? row.format : scStrdup("raw");
@@ -731,7 +731,7 @@ scStorageVolGetBackingStore(scStorageVolPtr vol, char **path, char **format)
     scCatalogVol row;
     int has;
 
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scCheckArg(path, "path", __func__) || !scCheckArg(format, "format", __func__) ||
         vol_read(vol, __func__, &row) < 0)
         return -1;
@@ -746,14 +746,14 @@ scStorageVolGetBackingStore(scStorageVolPtr vol, char **path, char **format)
 scConnectPtr
 scStorageVolGetConnect(scStorageVolPtr vol)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     return scVolCheck(vol, __func__) ? vol->conn : NULL;
 }
 
 int
 scStorageVolRef(scStorageVolPtr vol)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scVolCheck(vol, __func__))
         return -1;
     scHandleRef(&vol->refs);
@@ -763,7 +763,7 @@ scStorageVolRef(scStorageVolPtr vol)
 int
 scStorageVolFree(scStorageVolPtr vol)
 {
-    scResetLastError();
+    SC_API_BEGIN();
     if (!scVolCheck(vol, __func__))
         return -1;
     if (scHandleUnref(&vol->refs) == 0)

@@ -95,6 +95,30 @@ void scReportErrorFull(int domain, int code, int sys_errno, int sqlite_code,
 /* True if the calling thread has an error set. */
 bool scErrorIsSet(void);
 
+/* The last error's details, without the code's text (the "%s" of
+ * "Storage pool not found: %s"): for a message that wraps it. */
+const char *scGetLastErrorDetail(void);
+
+/* A deep copy of an error (strings that cannot be copied are NULL). */
+void scErrorCopy(const scError *from, scError *to);
+
+/*
+ * The entry of every public call: SC_API_BEGIN() clears the last error
+ * and, when the outermost call returns with an error set, hands it to the
+ * error functions (the connection's, once scApiSetConn named it, else the
+ * global one). scApiForgetConn: @conn is being freed.
+ */
+int scApiBegin(void);
+void scApiEnd(int *unused);
+void scApiSetConn(void *conn);
+void scApiForgetConn(void *conn);
+#define SC_API_BEGIN() \
+    _cleanup_(scApiEnd) int sc_api_ __attribute__((unused)) = scApiBegin()
+/* Set by the core: copies @err into connection @conn and picks its error
+ * function, if it has one, into *@handler and *@data. */
+extern void (*scErrorConnHook)(void *conn, const scError *err, scErrorFunc *handler,
+                               void **data);
+
 /* Save and restore the current error around cleanup code that may fail, so
  * that the first error is the one the caller sees; or carry it from one
  * thread to another (scErrorSavedFree drops one unused). */

@@ -23,29 +23,29 @@ scCheckName(const char *kind, const char *name)
     bool blank = true;
 
     if (!name) {
-        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "%s name is missing", kind);
+        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG, "%s name is missing", kind);
         return -1;
     }
     len = strlen(name);
     if (len == 0) {
-        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "%s name is empty", kind);
+        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG, "%s name is empty", kind);
         return -1;
     }
     if (len > SC_NAME_MAX) {
-        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG,
+        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG,
                       "%s name is %zu bytes long; at most %d are allowed", kind, len,
                       SC_NAME_MAX);
         return -1;
     }
     for (const unsigned char *p = (const unsigned char *) name; *p; p++) {
         if (*p == '/') {
-            scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG,
+            scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG,
                           "%s name '%s' contains '/'", kind, name);
             return -1;
         }
         if (*p < 0x20 || *p == 0x7f) {
             /* Do not echo the control character itself into a one-line message. */
-            scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG,
+            scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG,
                           "%s name contains the control character 0x%02x at byte %zu", kind,
                           *p, (size_t) (p - (const unsigned char *) name));
             return -1;
@@ -54,12 +54,12 @@ scCheckName(const char *kind, const char *name)
             blank = false;
     }
     if (blank) {
-        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "%s name '%s' is only blanks",
+        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG, "%s name '%s' is only blanks",
                       kind, name);
         return -1;
     }
     if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
-        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "%s name '%s' is not allowed",
+        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG, "%s name '%s' is not allowed",
                       kind, name);
         return -1;
     }
@@ -209,12 +209,12 @@ scPathCanonical(const char *path)
     const char *base;
 
     if (!path || path[0] != '/') {
-        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "path '%s' is not absolute",
+        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG, "path '%s' is not absolute",
                       path ? path : "(null)");
         return NULL;
     }
     if (strlen(path) >= PATH_MAX) {
-        scReportError(SC_FROM_CONNECT, SC_ERR_INVALID_ARG, "path of %zu bytes is too long",
+        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG, "path of %zu bytes is too long",
                       strlen(path));
         return NULL;
     }
