@@ -111,7 +111,7 @@ open_fresh(const char *catalog)
     scConnectPtr conn;
 
     remove_catalog(catalog);
-    if (!(conn = scConnectOpen(catalog, 0)))
+    if (!(conn = scConnectOpenAuth(catalog, NULL, SC_CONNECT_CREATE)))
         DIE("open %s", catalog);
     return conn;
 }
@@ -454,7 +454,7 @@ print_versions(void)
 {
     unsigned long v = 0;
 
-    scGetVersion(&v);
+    scGetVersion(&v, NULL, NULL);
     printf("# storcat %lu.%lu.%lu, sqlite %s\n", v / 1000000, v / 1000 % 1000, v % 1000,
            sqlite3_libversion());
 }
@@ -590,7 +590,7 @@ static int
 mode_cold(const char *catalog, const char *path)
 {
     uint64_t start = benchNow();
-    scConnectPtr conn = scConnectOpen(catalog, 0);
+    scConnectPtr conn = scConnectOpenAuth(catalog, NULL, SC_CONNECT_CREATE);
     scStorageVolPtr vol;
 
     if (!conn || !(vol = scStorageVolLookupByPath(conn, path)))
@@ -610,7 +610,7 @@ mode_lookup_proc(const char *catalog, const char *dir, size_t npools, size_t per
 {
     BenchSet s = { dir, npools, per };
     size_t *order = benchLookupOrder(benchSetTotal(&s), n, BENCH_SEED);
-    scConnectPtr conn = scConnectOpen(catalog, 0);
+    scConnectPtr conn = scConnectOpenAuth(catalog, NULL, SC_CONNECT_CREATE);
     char path[4200];
 
     if (!conn || !order)

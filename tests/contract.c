@@ -66,7 +66,7 @@ ctSetup(void **state)
                                         : ctPrintf("/nonexistent/storcat-fake%s", f->dir);
     fakeReset(f->target == TARGET_DIR ? &scBackendDir : NULL, f->catalog);
     scBackendOverride(SC_POOL_DIR, fakeBackend());
-    if (!(f->conn = scConnectOpen(f->catalog, 0)))
+    if (!(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE)))
         return -1;
     xml = ctPoolXML(POOL, f->images);
     f->pool = scStoragePoolDefineXML(f->conn, xml, 0);

@@ -52,7 +52,7 @@ fixture(const char *name, bool start)
     assert_int_equal(mkdir(f->images, 0755), 0);
     if (!start)
         return f;
-    assert_sc_ok(f->conn = scConnectOpen(f->catalog, 0));
+    assert_sc_ok(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE));
     assert_true(asprintf(&xml, "<pool type='dir'><name>images</name><target><path>%s</path>"
                                "</target></pool>", f->images) > 0);
     assert_sc_ok(f->pool = scStoragePoolDefineXML(f->conn, xml, 0));
@@ -224,7 +224,7 @@ unreadable_child(Fixture *f)
 
     if (geteuid() == 0 && (!pw || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0))
         return 3;
-    if (!(conn = scConnectOpen(f->catalog, 0)) || !(pool = scStoragePoolLookupByName(conn, "images")))
+    if (!(conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE)) || !(pool = scStoragePoolLookupByName(conn, "images")))
         return 4;
     if (scStoragePoolRefresh(pool, 0) == 0)
         return 5;
@@ -254,7 +254,7 @@ test_unreadable_entry(void **state)
         skip();
     }
     /* The catalog and the pool belong to the user the child runs as. */
-    assert_sc_ok(f->conn = scConnectOpen(f->catalog, 0));
+    assert_sc_ok(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE));
     assert_true(asprintf(&xml, "<pool type='dir'><name>images</name><target><path>%s</path>"
                                "</target></pool>", f->images) > 0);
     assert_sc_ok(f->pool = scStoragePoolDefineXML(f->conn, xml, 0));
@@ -336,7 +336,7 @@ start_held_wipe(Fixture *f, const char *name, int *go)
     assert_int_equal(pipe(down), 0);
     if ((pid = fork()) == 0) {
         Pipes p = { up[1], down[0] };
-        scConnectPtr conn = scConnectOpen(f->catalog, 0);
+        scConnectPtr conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE);
         scStorageVolPtr vol;
         close(up[0]);
         close(down[1]);
@@ -646,7 +646,7 @@ test_migrate_running_pool(void **state)
     free(sql);
     sqlite3_close(db);
 
-    assert_sc_ok(f->conn = scConnectOpen(f->catalog, 0));
+    assert_sc_ok(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE));
     assert_sc_ok(f->pool = scStoragePoolLookupByName(f->conn, "images"));
     assert_int_equal(scStoragePoolIsActive(f->pool), 1);
     assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM pool_dirs"), 1);

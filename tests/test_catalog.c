@@ -79,7 +79,7 @@ test_create(void **state)
     scConnectPtr conn;
     mode_t old = umask(022);
 
-    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
     umask(old);
     assert_null(scGetLastError());
     assert_string_equal(scConnectGetCatalogPath(conn), f->path);
@@ -92,7 +92,7 @@ test_create(void **state)
     assert_int_equal(raw_int(f->path, "PRAGMA application_id"), SC_CATALOG_APPLICATION_ID);
     assert_int_equal(raw_int(f->path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
     /* Reopening a current catalog changes nothing. */
-    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
     assert_int_equal(scConnectClose(conn), 0);
     assert_int_equal(raw_int(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
 }
@@ -106,7 +106,7 @@ test_relative_and_default_path(void **state)
 
     assert_non_null(getcwd(cwd, sizeof(cwd)));
     assert_int_equal(chdir(f->dir), 0);
-    assert_sc_ok(conn = scConnectOpen("rel.db", 0));
+    assert_sc_ok(conn = scConnectOpenAuth("rel.db", NULL, SC_CONNECT_CREATE));
     assert_int_equal(chdir(cwd), 0);
     assert_non_null(strstr(scConnectGetCatalogPath(conn), "/rel.db"));
     assert_true(scConnectGetCatalogPath(conn)[0] == '/');
@@ -114,13 +114,179 @@ test_relative_and_default_path(void **state)
 
     /* NULL means $STORCAT_CATALOG. */
     setenv("STORCAT_CATALOG", f->path, 1);
-    assert_sc_ok(conn = scConnectOpen(NULL, 0));
+    assert_sc_ok(conn = scConnectOpenAuth(NULL, NULL, SC_CONNECT_CREATE));
     assert_string_equal(scConnectGetCatalogPath(conn), f->path);
     scConnectClose(conn);
     unsetenv("STORCAT_CATALOG");
 
-    assert_sc_err(scConnectOpen("", 0), SC_ERR_INVALID_ARG);
-    assert_sc_err(scConnectOpen(f->path, 0x100), SC_ERR_INVALID_ARG);
+    assert_sc_err(scConnectOpenAuth(f->path, NULL, 0x100), SC_ERR_INVALID_ARG);
+}
+
+/* Connection names as libvirt's: NULL or "" the default, a path, a
+ * storcat:/// URI; only the default or SC_CONNECT_CREATE make a catalog. */
+static void
+test_connection_names(void **state)
+{
+    Fixture *f = *state;
+    char *missing, *spaced, *uri, *got;
+    scConnectPtr conn;
+    struct stat st;
+
+    assert_true(asprintf(&missing, "%s/typo.db", f->dir) > 0);
+    assert_true(asprintf(&spaced, "%s/with space%%.db", f->dir) > 0);
+
+    /* A name that does not exist: an error naming it, and no file. */
+    assert_sc_err(scConnectOpen(missing), SC_ERR_SYSTEM_ERROR);
+    assert_non_null(strstr(scGetLastErrorMessage(), missing));
+    assert_non_null(strstr(scGetLastErrorMessage(), "does not exist"));
+    assert_sc_err(scConnectOpenReadOnly(missing), SC_ERR_SYSTEM_ERROR);
+    assert_sc_err(scConnectOpenAuth(missing, NULL, SC_CONNECT_RO | SC_CONNECT_CREATE),
+                  SC_ERR_INVALID_ARG);
+    assert_int_equal(stat(missing, &st), -1);
+
+    /* The default catalog is made by a read-write connection ("" is NULL),
+     * never by a read-only one. */
+    setenv("STORCAT_CATALOG", missing, 1);
+    assert_sc_err(scConnectOpenReadOnly(NULL), SC_ERR_SYSTEM_ERROR);
+    assert_int_equal(stat(missing, &st), -1);
+    assert_sc_ok(conn = scConnectOpen(""));
+    assert_string_equal(scConnectGetCatalogPath(conn), missing);
+    assert_int_equal(stat(missing, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    scConnectClose(conn);
+    assert_sc_ok(conn = scConnectOpenReadOnly(NULL));
+    assert_int_equal(scConnectIsReadOnly(conn), 1);
+    scConnectClose(conn);
+    unsetenv("STORCAT_CATALOG");
+
+    /* A URI, escapes decoded; its URI back, escaped again. */
+    assert_sc_ok(conn = scConnectOpenAuth(spaced, NULL, SC_CONNECT_CREATE | SC_CONNECT_NO_ALIASES));
+    assert_sc_ok(uri = scConnectGetURI(conn));
+    assert_true(strncmp(uri, "storcat:///", 11) == 0);
+    assert_non_null(strstr(uri, "/with%20space%25.db"));
+    scConnectClose(conn);
+    assert_sc_ok(conn = scConnectOpen(uri));
+    assert_string_equal(scConnectGetCatalogPath(conn), spaced);
+    assert_sc_ok(got = scConnectGetURI(conn));
+    assert_string_equal(got, uri);
+    free(got);
+    scConnectClose(conn);
+    setenv("STORCAT_CATALOG", uri, 1);
+    assert_sc_ok(conn = scConnectOpenReadOnly(NULL));
+    assert_string_equal(scConnectGetCatalogPath(conn), spaced);
+    scConnectClose(conn);
+    unsetenv("STORCAT_CATALOG");
+    free(uri);
+
+    /* Bad URIs, each a clear error that makes nothing. */
+    static const struct {
+        const char *name;
+        int code;
+        const char *says;
+    } bad[] = {
+        { "qemu:///system", SC_ERR_NO_CONNECT, "no connection driver available for qemu:///system" },
+        { "storcat://host/tmp/x.db", SC_ERR_INVALID_ARG, "names a host or a relative path" },
+        { "storcat:relative.db", SC_ERR_INVALID_ARG, "names a host or a relative path" },
+        { "storcat://relative.db", SC_ERR_INVALID_ARG, "names a host or a relative path" },
+        { "storcat:///tmp/x.db?mode=ro", SC_ERR_INVALID_ARG, "query or a fragment" },
+        { "storcat:///tmp/x%zz.db", SC_ERR_INVALID_ARG, "malformed escape '%zz'" },
+        { "storcat:///tmp/x%00.db", SC_ERR_INVALID_ARG, "malformed escape" },
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_null(scConnectOpenAuth(bad[i].name, NULL, SC_CONNECT_CREATE));
+        if (scGetLastErrorCode() != bad[i].code || !strstr(scGetLastErrorMessage(), bad[i].says))
+            fail_msg("'%s': %d %s", bad[i].name, scGetLastErrorCode(), scGetLastErrorMessage());
+        assert_int_equal(scGetLastErrorDomain(), SC_FROM_URI);
+    }
+    assert_int_equal(access("/tmp/x.db", F_OK), -1);
+    free(missing);
+    free(spaced);
+}
+
+static int
+count_close(scConnectPtr conn, int reason, void *opaque)
+{
+    (void) conn;
+    (void) reason;
+    (void) opaque;
+    return 0;
+}
+
+static void
+on_close(scConnectPtr conn, int reason, void *opaque)
+{
+    count_close(conn, reason, opaque);
+}
+
+static void
+other_close(scConnectPtr conn, int reason, void *opaque)
+{
+    count_close(conn, reason, opaque);
+}
+
+static void
+count_free(void *opaque)
+{
+    (*(int *) opaque)++;
+}
+
+/* The rest of a connection's calls, as libvirt's. */
+static void
+test_connection_calls(void **state)
+{
+    Fixture *f = *state;
+    unsigned long lib = 0, hv = 0, type = 0;
+    scConnectPtr conn;
+    char *caps;
+    int freed = 0;
+
+    assert_sc_ok(conn = scConnectOpenAuth(f->path, scConnectAuthPtrDefault, SC_CONNECT_CREATE));
+    assert_int_equal(scInitialize(), 0);
+    assert_int_equal(scGetVersion(&lib, "storcat", &type), 0);
+    assert_int_equal(lib, SC_VERSION_NUMBER);
+    assert_int_equal(type, SC_VERSION_NUMBER);
+    lib = 0;
+    assert_int_equal(scConnectGetLibVersion(conn, &lib), 0);
+    assert_int_equal(scConnectGetVersion(conn, &hv), 0);
+    assert_int_equal(lib, SC_VERSION_NUMBER);
+    assert_int_equal(hv, SC_VERSION_NUMBER);
+    assert_sc_err(scConnectGetLibVersion(conn, NULL) == 0, SC_ERR_INVALID_ARG);
+    assert_int_equal(scConnectIsAlive(conn), 1);
+    assert_int_equal(scConnectIsSecure(conn), 1);
+    assert_int_equal(scConnectIsEncrypted(conn), 0);
+    assert_int_equal(scConnectIsAlive(NULL), -1);
+    assert_int_equal(scGetLastErrorCode(), SC_ERR_INVALID_CONN);
+
+    /* One close callback; its data freed when it goes. */
+    assert_int_equal(scConnectRegisterCloseCallback(conn, on_close, &freed, count_free), 0);
+    assert_sc_err(scConnectRegisterCloseCallback(conn, other_close, NULL, NULL) == 0,
+                  SC_ERR_OPERATION_INVALID);
+    assert_sc_err(scConnectUnregisterCloseCallback(conn, other_close) == 0,
+                  SC_ERR_OPERATION_INVALID);
+    assert_int_equal(freed, 0);
+    assert_int_equal(scConnectUnregisterCloseCallback(conn, on_close), 0);
+    assert_int_equal(freed, 1);
+    assert_sc_err(scConnectUnregisterCloseCallback(conn, on_close) == 0,
+                  SC_ERR_OPERATION_INVALID);
+    assert_int_equal(scConnectRegisterCloseCallback(conn, on_close, &freed, count_free), 0);
+
+    /* The capability documents. */
+    assert_sc_ok(caps = scConnectGetStoragePoolCapabilities(conn, 0));
+    const char *head = "<storagepoolCapabilities>\n  <pool type='dir' supported='yes'>\n";
+    assert_true(strncmp(caps, head, strlen(head)) == 0);
+    assert_non_null(strstr(caps, "<pool type='sheepdog' supported='no'>"));
+    assert_non_null(strstr(caps, "<enum name='sourceFormatType'>\n        <value>auto</value>"));
+    free(caps);
+    assert_sc_err(scConnectGetStoragePoolCapabilities(conn, 1), SC_ERR_INVALID_ARG);
+    assert_sc_ok(caps = scConnectGetCapabilities(conn));
+    assert_non_null(strstr(caps, "<driver name='storcat' version='" PACKAGE_VERSION "'/>"));
+    assert_non_null(strstr(caps, "<pool type='dir'/>"));
+    assert_null(strstr(caps, "<pool type='sheepdog'/>"));
+    free(caps);
+
+    /* Freeing the connection frees the callback's data. */
+    scConnectClose(conn);
+    assert_int_equal(freed, 2);
 }
 
 static void
@@ -133,9 +299,9 @@ test_empty_file_refused(void **state)
     /* A zero-length file is no catalog: never silently made a new one. */
     assert_non_null(fp);
     fclose(fp);
-    assert_sc_err(scConnectOpen(f->path, 0), SC_ERR_CATALOG);
+    assert_sc_err(scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE), SC_ERR_CATALOG);
     assert_non_null(strstr(scGetLastErrorMessage(), "is empty"));
-    assert_sc_err(scConnectOpen(f->path, SC_CONNECT_RO), SC_ERR_CATALOG);
+    assert_sc_err(scConnectOpenReadOnly(f->path), SC_ERR_CATALOG);
     assert_int_equal(stat(f->path, &st), 0);
     assert_int_equal(st.st_size, 0);
 }
@@ -159,16 +325,16 @@ test_readonly_leaves_no_files(void **state)
     Fixture *f = *state;
     scConnectPtr rw, ro;
 
-    assert_sc_ok(rw = scConnectOpen(f->path, 0));
+    assert_sc_ok(rw = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
     assert_int_equal(scConnectClose(rw), 0);
     assert_false(exists(f->path, "-wal"));
-    assert_sc_ok(ro = scConnectOpen(f->path, SC_CONNECT_RO));
+    assert_sc_ok(ro = scConnectOpenReadOnly(f->path));
     assert_sc_ok(scConnectNumOfStoragePools(ro) >= 0);
     assert_int_equal(scConnectClose(ro), 0);
     assert_false(exists(f->path, "-wal"));
     assert_false(exists(f->path, "-shm"));
-    assert_sc_ok(rw = scConnectOpen(f->path, 0));
-    assert_sc_ok(ro = scConnectOpen(f->path, SC_CONNECT_RO));
+    assert_sc_ok(rw = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
+    assert_sc_ok(ro = scConnectOpenReadOnly(f->path));
     assert_sc_ok(scConnectNumOfStoragePools(ro) >= 0);
     assert_int_equal(scConnectClose(ro), 0);
     assert_true(exists(f->path, "-wal")); /* rw's, still open */
@@ -188,7 +354,7 @@ test_readonly_filesystem(void **state)
         print_message("# not root: cannot make a read-only bind mount\n");
         skip();
     }
-    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
     scStoragePoolPtr pool = scStoragePoolDefineXML(conn, "<pool type='dir'><name>p</name>"
                                                          "<target><path>/srv/p</path></target>"
                                                          "</pool>", 0);
@@ -212,7 +378,7 @@ test_readonly_filesystem(void **state)
     int pools[2] = { -2, -2 }, ro[2] = { -2, -2 }, denied[2] = { 0, 0 };
     char why[2][512] = { "", "" };
     for (int i = 0; i < 2; i++) {
-        if (!(conn = scConnectOpen(ro_path, i ? SC_CONNECT_RO : 0))) {
+        if (!(conn = scConnectOpenAuth(ro_path, NULL, i ? SC_CONNECT_RO : 0))) {
             snprintf(why[i], sizeof(why[i]), "%s", scGetLastErrorMessage());
             continue;
         }
@@ -253,14 +419,14 @@ test_other_users_catalog(void **state)
         print_message("# not root: no other user's catalog to try\n");
         skip();
     }
-    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
     assert_int_equal(scConnectClose(conn), 0);
     assert_int_equal(chmod(f->dir, 0755), 0);
     if ((pid = fork()) == 0) {
         const char *msg;
         if (setgid(65534) < 0 || setuid(65534) < 0)
             _exit(2);
-        if (scConnectOpen(f->path, 0) || scConnectOpen(f->path, SC_CONNECT_RO))
+        if (scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE) || scConnectOpenReadOnly(f->path))
             _exit(3);
         msg = scGetLastErrorMessage();
         _exit(strstr(msg, "belongs to uid 0, mode 0600") && !strstr(msg, "cannot create") ? 0
@@ -294,7 +460,7 @@ test_migrate_from_v1(void **state)
     free(sql);
     assert_true(scCatalogSchemaVersion() > 1);
 
-    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
     assert_int_equal(raw_int(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_table_info('pools')"
                                       " WHERE name IN ('runtime', 'change_token', 'op')"), 3);
@@ -323,7 +489,7 @@ test_migration_is_atomic(void **state)
         scConnectPtr conn;
         unlink(f->path);
         scCatalogFailCountdown = n;
-        conn = scConnectOpen(f->path, 0);
+        conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE);
         scCatalogFailCountdown = 0;
         int version = raw_int(f->path, "PRAGMA user_version");
         int tables = raw_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
@@ -345,13 +511,13 @@ test_refuse_newer(void **state)
     Fixture *f = *state;
     scConnectPtr conn;
 
-    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
     scConnectClose(conn);
     assert_int_equal(raw_exec(f->path, "PRAGMA user_version = 99"), SQLITE_OK);
-    assert_sc_err(scConnectOpen(f->path, 0), SC_ERR_CATALOG_VERSION);
+    assert_sc_err(scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE), SC_ERR_CATALOG_VERSION);
     assert_non_null(strstr(scGetLastErrorMessage(), "schema version 99"));
     assert_non_null(strstr(scGetLastErrorMessage(), f->path));
-    assert_sc_err(scConnectOpen(f->path, SC_CONNECT_RO), SC_ERR_CATALOG_VERSION);
+    assert_sc_err(scConnectOpenReadOnly(f->path), SC_ERR_CATALOG_VERSION);
     /* Refusing did not touch it. */
     assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 99);
 }
@@ -363,7 +529,7 @@ test_refuse_foreign(void **state)
     FILE *fp;
 
     assert_int_equal(raw_exec(f->path, "CREATE TABLE t (x)"), SQLITE_OK);
-    assert_sc_err(scConnectOpen(f->path, 0), SC_ERR_CATALOG);
+    assert_sc_err(scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE), SC_ERR_CATALOG);
     assert_non_null(strstr(scGetLastErrorMessage(), "not a storcat catalog"));
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM sqlite_schema"), 1);
 
@@ -373,10 +539,10 @@ test_refuse_foreign(void **state)
           "...............................................................................",
           fp);
     fclose(fp);
-    assert_sc_err(scConnectOpen(f->path, 0), SC_ERR_CATALOG);
+    assert_sc_err(scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE), SC_ERR_CATALOG);
     assert_non_null(strstr(scGetLastErrorMessage(), "not an SQLite database"));
 
-    assert_sc_err(scConnectOpen(f->dir, 0), SC_ERR_SYSTEM_ERROR);
+    assert_sc_err(scConnectOpenAuth(f->dir, NULL, SC_CONNECT_CREATE), SC_ERR_SYSTEM_ERROR);
 }
 
 static void
@@ -387,13 +553,13 @@ test_readonly(void **state)
     char *missing;
 
     assert_int_equal(asprintf(&missing, "%s/missing.db", f->dir) > 0, 1);
-    assert_sc_err(scConnectOpen(missing, SC_CONNECT_RO), SC_ERR_SYSTEM_ERROR);
+    assert_sc_err(scConnectOpenReadOnly(missing), SC_ERR_SYSTEM_ERROR);
     assert_int_equal(access(missing, F_OK), -1);
     free(missing);
 
-    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
     scConnectClose(conn);
-    assert_sc_ok(conn = scConnectOpen(f->path, SC_CONNECT_RO));
+    assert_sc_ok(conn = scConnectOpenReadOnly(f->path));
     assert_int_equal(scConnectIsReadOnly(conn), 1);
     assert_int_equal(scConnectListAllStoragePools(conn, NULL, 0), 0);
     assert_sc_err(scStoragePoolDefineXML(conn, "<pool type='dir'><name>p</name><target>"
@@ -411,7 +577,7 @@ test_enums_agree(void **state)
     scConnectPtr conn;
     char sql[512];
 
-    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
     scConnectClose(conn);
     for (int t = 0; t < SC_POOL_TYPE_LAST; t++) {
         snprintf(sql, sizeof(sql),
@@ -454,7 +620,7 @@ test_state_per_boot(void **state)
     scStoragePoolInfo info;
 
     setenv("STORCAT_BOOT_ID", "boot-A", 1);
-    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
     assert_sc_ok(pool = scStoragePoolDefineXML(conn, "<pool type='dir'><name>p</name><target>"
                                                      "<path>/tmp/p</path></target></pool>", 0));
     scStoragePoolFree(pool);
@@ -463,7 +629,7 @@ test_state_per_boot(void **state)
                                        " capacity = 100, allocation = 40, available = 60"),
                      SQLITE_OK);
 
-    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
     assert_sc_ok(pool = scStoragePoolLookupByName(conn, "p"));
     assert_int_equal(scStoragePoolIsActive(pool), 1);
     assert_sc_ok(scStoragePoolGetInfo(pool, &info) == 0);
@@ -478,7 +644,7 @@ test_state_per_boot(void **state)
 
     /* After a reboot it reads inactive, with no sizes. */
     setenv("STORCAT_BOOT_ID", "boot-B", 1);
-    assert_sc_ok(conn = scConnectOpen(f->path, 0));
+    assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
     assert_sc_ok(pool = scStoragePoolLookupByName(conn, "p"));
     assert_int_equal(scStoragePoolIsActive(pool), 0);
     assert_sc_ok(scStoragePoolGetInfo(pool, &info) == 0);
@@ -497,6 +663,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_relative_and_default_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_connection_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_connection_calls, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_file_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly_leaves_no_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly_filesystem, setup, teardown),

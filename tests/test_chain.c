@@ -81,7 +81,7 @@ setup(void **state)
     f->pool = strdup(real);
     free(pool);
     cat = in(f->dir, "catalog.db");
-    if (!(f->conn = scConnectOpen(cat, 0)))
+    if (!(f->conn = scConnectOpenAuth(cat, NULL, SC_CONNECT_CREATE)))
         return -1;
     free(cat);
     assert_true(asprintf(&xml, "<pool type='dir'><name>p</name><target><path>%s</path>"

@@ -975,7 +975,7 @@ test_slow_start(void **state)
         int r = 1;
 
         close(pipefd[0]);
-        if ((conn = scConnectOpen(f->catalog, 0)) && (p = scStoragePoolLookupByName(conn, POOL))) {
+        if ((conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE)) && (p = scStoragePoolLookupByName(conn, POOL))) {
             r = scStoragePoolCreate(p, 0) == 0 ? 0 : 1;
             if (r)
                 fprintf(stderr, "# child: %s\n", scGetLastErrorMessage());

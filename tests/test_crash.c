@@ -57,7 +57,7 @@ fixture(const char *name)
     f->images = cat2(f->dir, "images");
     f->catalog = cat2(f->dir, "catalog.db");
     assert_int_equal(mkdir(f->images, 0755), 0);
-    assert_sc_ok(f->conn = scConnectOpen(f->catalog, 0));
+    assert_sc_ok(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE));
     assert_true(asprintf(&xml, "<pool type='dir'><name>images</name><target><path>%s</path>"
                                "</target></pool>", f->images) > 0);
     assert_sc_ok(f->pool = scStoragePoolDefineXML(f->conn, xml, 0));
@@ -245,7 +245,7 @@ killed_at(Fixture *f, int n, CrashOp op, const void *arg)
 
     assert_true(pid >= 0);
     if (pid == 0) {
-        scConnectPtr conn = scConnectOpen(f->catalog, 0);
+        scConnectPtr conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE);
         int r;
         if (!conn)
             _exit(2);
@@ -521,7 +521,7 @@ start_held(Fixture *f, const char *name, HeldVerb verb, const char *at)
     assert_int_equal(pipe(up), 0);
     assert_int_equal(pipe(down), 0);
     if ((h.pid = fork()) == 0) {
-        scConnectPtr conn = scConnectOpen(f->catalog, 0);
+        scConnectPtr conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE);
         scStoragePoolPtr pool = conn ? scStoragePoolLookupByName(conn, "images") : NULL;
         scStorageVolPtr vol = pool ? scStorageVolLookupByName(pool, name) : NULL;
         int r;

@@ -90,7 +90,7 @@ test_lookup_errors(void **state)
     assert_true(asprintf(&cat, "%s/catalog.db", dir) > 0);
     assert_true(asprintf(&target, "%s/images", dir) > 0);
     assert_int_equal(mkdir(target, 0755), 0);
-    assert_sc_ok(conn = scConnectOpen(cat, 0));
+    assert_sc_ok(conn = scConnectOpenAuth(cat, NULL, SC_CONNECT_CREATE));
 
     /* A missing pool: libvirt's code, domain and text. */
     assert_null(scStoragePoolLookupByName(conn, "nope"));
@@ -199,8 +199,8 @@ test_error_functions(void **state)
 
     (void) state;
     assert_true(asprintf(&cat, "%s/catalog.db", dir) > 0);
-    assert_sc_ok(conn = scConnectOpen(cat, 0));
-    assert_sc_ok(other = scConnectOpen(cat, 0));
+    assert_sc_ok(conn = scConnectOpenAuth(cat, NULL, SC_CONNECT_CREATE));
+    assert_sc_ok(other = scConnectOpenAuth(cat, NULL, SC_CONNECT_CREATE));
 
     /* The global function: once per failed call, never on success. */
     scSetErrorFunc(&global, record);

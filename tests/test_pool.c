@@ -28,7 +28,7 @@ setup(void **state)
     f->dir = testTmpDirMake("pool");
     if (!f->dir || asprintf(&f->path, "%s/catalog.db", f->dir) < 0)
         return -1;
-    if (!(f->conn = scConnectOpen(f->path, 0)))
+    if (!(f->conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE)))
         return -1;
     *state = f;
     return 0;
@@ -479,7 +479,7 @@ test_two_processes(void **state)
 
     for (int w = 0; w < 2; w++) {
         if ((pids[w] = fork()) == 0) {
-            scConnectPtr conn = scConnectOpen(f->path, 0);
+            scConnectPtr conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE);
             int bad = conn ? 0 : 1;
             for (int i = 0; conn && i < PER_WORKER; i++) {
                 char name[32], path[64];

@@ -147,10 +147,10 @@ test_errors(void **state)
     assert_int_equal(scGetLastError()->sys_errno, ENOENT);
     assert_string_equal(scGetLastError()->message, "cannot open 'x': No such file or directory");
     /* A successful public call clears the error. */
-    assert_sc_ok(scGetVersion(&ver) == 0);
+    assert_sc_ok(scGetVersion(&ver, NULL, NULL) == 0);
     assert_null(scGetLastError());
     assert_int_equal(ver, SC_VERSION_NUMBER);
-    assert_sc_err(scGetVersion(NULL) == 0, SC_ERR_INVALID_ARG);
+    assert_sc_err(scGetVersion(NULL, NULL, NULL) == 0, SC_ERR_INVALID_ARG);
 }
 
 int

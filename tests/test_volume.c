@@ -47,7 +47,7 @@ setup(void **state)
         return -1;
     f->images = cat2(f->dir, "images");
     f->catalog = cat2(f->dir, "catalog.db");
-    if (!(f->conn = scConnectOpen(f->catalog, 0)))
+    if (!(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE)))
         return -1;
     if (asprintf(&xml, "<pool type='dir'><name>images</name><target><path>%s</path></target>"
                        "</pool>", f->images) < 0)
@@ -599,7 +599,7 @@ test_lookup_by_path_readonly(void **state)
     char uuid[SC_UUID_STRING_BUFLEN], *p, *xml, *path;
 
     assert_sc_ok(vol = create_raw(f, "known.img", 1 << 20, 0));
-    assert_sc_ok(ro = scConnectOpen(f->catalog, SC_CONNECT_RO));
+    assert_sc_ok(ro = scConnectOpenReadOnly(f->catalog));
     write_at(f, "fresh.img", 0, 7, 3 * 512);
     p = cat2(f->images, "./fresh.img");
     assert_sc_ok(found = scStorageVolLookupByPath(ro, p));
@@ -801,7 +801,7 @@ test_kill_during_refresh(void **state)
         pid_t pid = fork();
         assert_true(pid >= 0);
         if (pid == 0) {
-            scConnectPtr c = scConnectOpen(f->catalog, 0);
+            scConnectPtr c = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE);
             scStoragePoolPtr p = c ? scStoragePoolLookupByName(c, "images") : NULL;
             int ok = p && scStoragePoolRefresh(p, 0) == 0;
             if (p)
@@ -1004,7 +1004,7 @@ test_kill_during_create(void **state)
     pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        scConnectPtr c = scConnectOpen(f->catalog, 0);
+        scConnectPtr c = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE);
         scStoragePoolPtr p = scStoragePoolLookupByName(c, "images");
         scStorageVolPtr s = scStorageVolLookupByName(p, "src.img");
         scConnectSetProgressCallback(c, kill_me, NULL, NULL);
@@ -1026,7 +1026,7 @@ test_kill_during_create(void **state)
     /* The same crash, and the partial file removed before the refresh. */
     pid = fork();
     if (pid == 0) {
-        scConnectPtr c = scConnectOpen(f->catalog, 0);
+        scConnectPtr c = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE);
         scStoragePoolPtr p = scStoragePoolLookupByName(c, "images");
         scStorageVolPtr s = scStorageVolLookupByName(p, "src.img");
         scConnectSetProgressCallback(c, kill_me, NULL, NULL);
@@ -1062,7 +1062,7 @@ test_two_processes_create(void **state)
 
     for (int w = 0; w < 2; w++) {
         if ((pids[w] = fork()) == 0) {
-            scConnectPtr c = scConnectOpen(f->catalog, 0);
+            scConnectPtr c = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE);
             scStoragePoolPtr p = c ? scStoragePoolLookupByName(c, "images") : NULL;
             int bad = p ? 0 : 1;
             for (int i = 0; p && i < PER_PROC; i++) {
@@ -1237,7 +1237,7 @@ create_during_scan(scConnectPtr conn, const char *op, unsigned long long done,
     if (r->done || total != 0)
         return 0;
     r->done = true;
-    other = scConnectOpen(r->catalog, 0);
+    other = scConnectOpenAuth(r->catalog, NULL, SC_CONNECT_CREATE);
     p = scStoragePoolLookupByName(other, "images");
     v = scStorageVolCreateXML(p, "<volume><name>newvol.img</name><capacity>4096</capacity>"
                                  "</volume>", 0);

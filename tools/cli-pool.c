@@ -40,6 +40,26 @@ poolStateHasSizes(int state)
     return state == SC_STORAGE_POOL_RUNNING || state == SC_STORAGE_POOL_DEGRADED;
 }
 
+/* ---- init --------------------------------------------------------------- */
+
+static int
+cmdInit(cliContext *ctx, const cliArgs *args)
+{
+    scConnect *conn;
+    _cleanup_free_ char *uri = NULL;
+
+    (void) args;
+    ctx->create = true;
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    if (!(uri = scConnectGetURI(conn))) {
+        cliLibError(NULL, "failed to read the catalog's URI");
+        return CLI_EXIT_FAILED;
+    }
+    printf("Catalog %s ready (%s)\n", scConnectGetCatalogPath(conn), uri);
+    return CLI_EXIT_OK;
+}
+
 /* ---- pool-define, pool-define-as ------------------------------------ */
 
 static int
@@ -50,6 +70,7 @@ cmdPoolDefine(cliContext *ctx, const cliArgs *args)
     _cleanup_pool_ scStoragePool *pool = NULL;
     scConnect *conn;
 
+    ctx->create = true;
     if (!(xml = cliReadFile(file)) || !(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
     /* The library's message names the pool, not the file it came from. */
@@ -115,6 +136,7 @@ cmdPoolDefineAs(cliContext *ctx, const cliArgs *args)
         fputs(xml, stdout);
         return CLI_EXIT_OK;
     }
+    ctx->create = true;
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
     if (!(pool = scStoragePoolDefineXML(conn, xml, 0))) {
@@ -775,6 +797,8 @@ static const cliOption findAsParams[] = {
 };
 
 const cliVerb cliPoolVerbs[] = {
+    { "init", cmdInit, "create the catalog if it does not exist, and say where it is", NULL,
+      NULL },
     { "pool-define", cmdPoolDefine, "define (but don't start) a pool from an XML file",
       defineParams, NULL },
     { "pool-define-as", cmdPoolDefineAs, "define a pool from a set of arguments", defineAsParams,

@@ -396,7 +396,13 @@ cliConnect(cliContext *ctx)
 {
     if (ctx->conn)
         return ctx->conn;
-    if (!(ctx->conn = scConnectOpen(ctx->catalog, ctx->flags))) {
+    unsigned int flags = ctx->flags;
+
+    /* Only the verbs that define something make a catalog: a read verb,
+     * or a typo in -c, never leaves an empty one behind. */
+    if (ctx->create && !(flags & SC_CONNECT_RO))
+        flags |= SC_CONNECT_CREATE;
+    if (!(ctx->conn = scConnectOpenAuth(ctx->catalog, NULL, flags))) {
         if (ctx->catalog)
             cliError("failed to open catalog '%s': %s", ctx->catalog, scGetLastErrorMessage());
         else

@@ -110,7 +110,8 @@ struct cliArgs {
 /* What every verb runs in: the global options and the connection. */
 struct cliContext {
     const char *catalog; /* -c CATALOG, or NULL for the library's default */
-    unsigned int flags;  /* scConnectOpen flags (SC_CONNECT_RO for -r) */
+    unsigned int flags;  /* scConnectOpenAuth flags (SC_CONNECT_RO for -r) */
+    bool create;         /* a defining verb: create the catalog if it is missing */
     scConnect *conn;     /* opened on first use by cliConnect(), closed by main */
 };
 

@@ -68,7 +68,7 @@ printVersion(void)
     unsigned long lib = 0;
 
     printf(CLI_PROGRAM " %d.%d.%d", SC_VERSION_MAJOR, SC_VERSION_MINOR, SC_VERSION_MICRO);
-    if (scGetVersion(&lib) == 0 && lib != SC_VERSION_NUMBER)
+    if (scGetVersion(&lib, NULL, NULL) == 0 && lib != SC_VERSION_NUMBER)
         printf(" (library %lu.%lu.%lu)", lib / 1000000, lib / 1000 % 1000, lib % 1000);
     putchar('\n');
 }
@@ -150,7 +150,7 @@ closeStdout(int status)
 int
 main(int argc, char **argv)
 {
-    cliContext ctx = { NULL, 0, NULL };
+    cliContext ctx = { 0 };
     int status = parseGlobalOptions(&ctx, argc, argv);
 
     if (status == CLI_CONTINUE)

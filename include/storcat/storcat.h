@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 #define SC_VERSION_MAJOR 0
-#define SC_VERSION_MINOR 1
+#define SC_VERSION_MINOR 2
 #define SC_VERSION_MICRO 0
 /* The version as one number: major * 1,000,000 + minor * 1,000 + micro. */
 #define SC_VERSION_NUMBER                                                    \
@@ -238,34 +238,92 @@ int scConnCopyLastError(scConnectPtr conn, scErrorPtr to);
 
 /*
  * scGetVersion:
- * Stores the library's version (SC_VERSION_NUMBER form) in *libVer.
- * Returns 0, or -1 if libVer is NULL.
+ * Stores the library's version (SC_VERSION_NUMBER form) in *@libVer and,
+ * if @typeVer is not NULL, the same in *@typeVer (the version of the
+ * "driver": storcat has one; @type is not used). Returns 0, or -1 if
+ * @libVer is NULL.
  */
-int scGetVersion(unsigned long *libVer);
+int scGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer);
 
 /* ------------------------------------------------------------------ */
 /* Connections                                                        */
 /* ------------------------------------------------------------------ */
 
+/* Flags of scConnectOpenAuth: libvirt's, and storcat's above them. */
 typedef enum {
-    SC_CONNECT_RO = 1 << 0, /* read-only: every change is refused */
+    SC_CONNECT_RO = 1 << 0,          /* read-only: every change is refused */
+    SC_CONNECT_NO_ALIASES = 1 << 1,  /* accepted; storcat has no URI aliases */
+    SC_CONNECT_CREATE = 1 << 24,     /* storcat: create the catalog if it does not exist */
 } scConnectFlags;
 
+/* Credentials, as libvirt's (storcat asks for none: a catalog is a file,
+ * guarded by its owner and mode). */
+typedef enum {
+    SC_CRED_USERNAME = 1,
+    SC_CRED_AUTHNAME = 2,
+    SC_CRED_LANGUAGE = 3,
+    SC_CRED_CNONCE = 4,
+    SC_CRED_PASSPHRASE = 5,
+    SC_CRED_ECHOPROMPT = 6,
+    SC_CRED_NOECHOPROMPT = 7,
+    SC_CRED_REALM = 8,
+    SC_CRED_EXTERNAL = 9,
+#ifdef SC_ENUM_SENTINELS
+    SC_CRED_LAST
+#endif
+} scConnectCredentialType;
+
+typedef struct scConnectCredential {
+    int type;               /* an scConnectCredentialType */
+    const char *prompt;
+    const char *challenge;
+    const char *defresult;
+    char *result;
+    unsigned int resultlen;
+} scConnectCredential;
+typedef scConnectCredential *scConnectCredentialPtr;
+
+typedef int (*scConnectAuthCallbackPtr)(scConnectCredentialPtr cred, unsigned int ncred,
+                                        void *cbdata);
+
+typedef struct scConnectAuth {
+    int *credtype;          /* the scConnectCredentialType values the callback handles */
+    unsigned int ncredtype;
+    scConnectAuthCallbackPtr cb;
+    void *cbdata;
+} scConnectAuth;
+typedef scConnectAuth *scConnectAuthPtr;
+
+/* libvirt's default authentication (storcat never calls it). */
+extern scConnectAuthPtr scConnectAuthPtrDefault;
+
 /*
- * scConnectOpen:
- * @catalog: path of the catalog file, or NULL for the default:
- *           $STORCAT_CATALOG if set and not empty, else
- *           /var/lib/storcat/catalog.db for root, else
- *           $XDG_DATA_HOME/storcat/catalog.db ($HOME/.local/share if unset).
- * @flags: 0 or SC_CONNECT_RO.
+ * scConnectOpen / scConnectOpenReadOnly / scConnectOpenAuth:
+ * @name: which catalog:
+ *   NULL or "": the default catalog: $STORCAT_CATALOG if set and not empty
+ *     (a path or a storcat URI), else /var/lib/storcat/catalog.db for root,
+ *     else $XDG_DATA_HOME/storcat/catalog.db ($HOME/.local/share if unset);
+ *   a path to the catalog file (relative to the working directory);
+ *   a URI "storcat:///absolute/path/catalog.db" (%XX escapes decoded; no
+ *     host, query or fragment).
+ *   Another URI scheme ("qemu:///system") is SC_ERR_NO_CONNECT.
+ * @auth: accepted and not used (scConnectOpenAuth).
+ * @flags: SC_CONNECT_RO, SC_CONNECT_NO_ALIASES, SC_CONNECT_CREATE
+ *   (scConnectOpenAuth; scConnectOpenReadOnly is SC_CONNECT_RO).
  *
- * Opens (and, read-write, creates) a catalog. A new catalog file is created
- * with mode 0600, its directory (for the default path) with 0700. An older
- * catalog is migrated to the current schema in one transaction; a catalog
- * made by a newer storcat is refused (SC_ERR_CATALOG_VERSION); a file that is
- * not a storcat catalog is refused (SC_ERR_CATALOG). Several processes may
- * open one catalog at once. A connection may be shared between threads:
- * calls on it are serialized. Every change made through the connection is
+ * Opens a catalog. A catalog that does not exist is created only by a
+ * read-write connection to the default catalog, or with SC_CONNECT_CREATE
+ * (which a read-only connection refuses); any other name that does not
+ * exist is an error naming the path (a typo never makes a new empty
+ * catalog). A new catalog file is created with mode 0600, the default's
+ * directory with 0700. An older catalog is migrated to the current schema
+ * in one transaction; a catalog made by a newer storcat is refused
+ * (SC_ERR_CATALOG_VERSION); a file that is not a storcat catalog, or is
+ * empty, is refused (SC_ERR_CATALOG). A read-write open of a catalog that
+ * cannot be written (a read-only file system, another user's file) opens
+ * it read-only, and a change then says why. Several processes may open
+ * one catalog at once. A connection may be shared between threads: calls
+ * on it are serialized. Every change made through the connection is
  * recorded in the catalog's events table with its actor: "USER(UID) pid
  * PID", followed by $STORCAT_ACTOR when that is set (a management tool
  * names itself there). Active pool states belong to the current boot
@@ -273,7 +331,15 @@ typedef enum {
  *
  * Returns a new connection, to be closed with scConnectClose, or NULL.
  */
-scConnectPtr scConnectOpen(const char *catalog, unsigned int flags);
+scConnectPtr scConnectOpen(const char *name);
+scConnectPtr scConnectOpenReadOnly(const char *name);
+scConnectPtr scConnectOpenAuth(const char *name, scConnectAuthPtr auth, unsigned int flags);
+
+/*
+ * scInitialize:
+ * Does nothing storcat needs (kept for libvirt callers). Returns 0.
+ */
+int scInitialize(void);
 
 /*
  * scConnectRef:
@@ -297,9 +363,87 @@ const char *scConnectGetCatalogPath(scConnectPtr conn);
 
 /*
  * scConnectIsReadOnly:
- * Returns 1 if @conn was opened with SC_CONNECT_RO, 0 if not, -1 on error.
+ * Returns 1 if @conn is read-only (opened so, or its catalog cannot be
+ * written), 0 if not, -1 on error.
  */
 int scConnectIsReadOnly(scConnectPtr conn);
+
+/*
+ * scConnectGetURI:
+ * The URI of @conn's catalog, "storcat:///absolute/path" (characters
+ * outside [A-Za-z0-9-._~/] escaped), to be freed by the caller; NULL on
+ * error.
+ */
+char *scConnectGetURI(scConnectPtr conn);
+
+/*
+ * scConnectGetLibVersion / scConnectGetVersion:
+ * Store the library's version (SC_VERSION_NUMBER form) in *@libVer, and
+ * the version of the "driver" behind @conn, storcat itself, in *@hvVer.
+ * Return 0 or -1.
+ */
+int scConnectGetLibVersion(scConnectPtr conn, unsigned long *libVer);
+int scConnectGetVersion(scConnectPtr conn, unsigned long *hvVer);
+
+/*
+ * scConnectIsAlive / scConnectIsSecure / scConnectIsEncrypted:
+ * A connection is a catalog file opened in this process: it is alive as
+ * long as it is open (1), secure (1: nothing crosses a network) and not
+ * encrypted (0). -1 on a bad handle.
+ */
+int scConnectIsAlive(scConnectPtr conn);
+int scConnectIsSecure(scConnectPtr conn);
+int scConnectIsEncrypted(scConnectPtr conn);
+
+/* Why a connection closed (libvirt's virConnectCloseReason). */
+typedef enum {
+    SC_CONNECT_CLOSE_REASON_ERROR = 0,
+    SC_CONNECT_CLOSE_REASON_EOF = 1,
+    SC_CONNECT_CLOSE_REASON_KEEPALIVE = 2,
+    SC_CONNECT_CLOSE_REASON_CLIENT = 3,
+#ifdef SC_ENUM_SENTINELS
+    SC_CONNECT_CLOSE_REASON_LAST
+#endif
+} scConnectCloseReason;
+
+/* A function to free the opaque data of a callback when it is dropped. */
+typedef void (*scFreeCallback)(void *opaque);
+typedef void (*scConnectCloseFunc)(scConnectPtr conn, int reason, void *opaque);
+
+/*
+ * scConnectRegisterCloseCallback / scConnectUnregisterCloseCallback:
+ * As libvirt's: one function per connection, to be told when the
+ * connection closes on its own. A storcat connection never does (it is a
+ * file open in this process), so @cb is never called; @freecb(@opaque) is
+ * called when it is unregistered or the connection is freed. Registering
+ * a second one, or unregistering another function than the one
+ * registered, is SC_ERR_OPERATION_INVALID. Return 0 or -1.
+ */
+int scConnectRegisterCloseCallback(scConnectPtr conn, scConnectCloseFunc cb, void *opaque,
+                                   scFreeCallback freecb);
+int scConnectUnregisterCloseCallback(scConnectPtr conn, scConnectCloseFunc cb);
+
+/*
+ * scConnectGetCapabilities:
+ * storcat's own host capabilities, to be freed by the caller:
+ *   <capabilities>
+ *     <host><cpu><arch>x86_64</arch></cpu></host>
+ *     <storage>
+ *       <driver name='storcat' version='0.2.0'/>
+ *       <catalog path='/var/lib/storcat/catalog.db' readonly='no'/>
+ *       <pool type='dir'/>  (one per pool type built in)
+ *     </storage>
+ *   </capabilities>
+ */
+char *scConnectGetCapabilities(scConnectPtr conn);
+
+/*
+ * scConnectGetStoragePoolCapabilities:
+ * libvirt's <storagepoolCapabilities> document: every pool type, whether
+ * this storcat supports it (has its backend), and its source and volume
+ * formats. @flags must be 0. To be freed by the caller.
+ */
+char *scConnectGetStoragePoolCapabilities(scConnectPtr conn, unsigned int flags);
 
 /* ------------------------------------------------------------------ */
 /* Storage pools                                                      */

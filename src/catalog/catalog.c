@@ -309,7 +309,11 @@ report_open(const char *path, int err, const char *verb)
 {
     struct stat st;
 
-    if ((err == EACCES || err == EPERM) && stat(path, &st) == 0)
+    if (err == ENOENT && strcmp(verb, "open") == 0)
+        scReportSystemError(SC_FROM_CATALOG, ENOENT,
+                            "catalog '%s' does not exist (a connection creates one only "
+                            "with SC_CONNECT_CREATE, or 'storcat init')", path);
+    else if ((err == EACCES || err == EPERM) && stat(path, &st) == 0)
         scReportErrorFull(SC_FROM_CATALOG, SC_ERR_OPERATION_DENIED, err, 0, __FILE__, __func__,
                           __LINE__, "cannot %s catalog '%s': it belongs to uid %u, mode %04o, "
                           "and you are uid %u: %s", verb, path, (unsigned) st.st_uid,
@@ -329,8 +333,8 @@ on_readonly_fs(const char *path)
 
 /*
  * Make sure the catalog file is there and fit to open: created 0600 (before
- * SQLite, which would use 0644) if it does not exist and @readonly is
- * false; an existing one must be a regular file, and not empty (a catalog
+ * SQLite, which would use 0644) if it does not exist and @create (never
+ * when @readonly); an existing one must be a regular file, and not empty (a catalog
  * is never 0 bytes: an empty file is someone else's, or a creation that
  * was interrupted, and must not silently become a new catalog). A
  * read-write open of a catalog that cannot be written (a read-only file
@@ -338,7 +342,7 @@ on_readonly_fs(const char *path)
  * Returns 1 if it created the file, 0 if it was there, -1 on error.
  */
 static int
-prepare_file(scCatalog *cat, bool *readonly, const char **why)
+prepare_file(scCatalog *cat, bool create, bool *readonly, const char **why)
 {
     const char *path = cat->path;
     struct stat st;
@@ -346,11 +350,11 @@ prepare_file(scCatalog *cat, bool *readonly, const char **why)
 
     *why = NULL;
     if (!*readonly) {
-        if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0) {
+        if (create && (fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0) {
             close(fd);
             return 1;
         }
-        if (errno != EEXIST) {
+        if (create && errno != EEXIST) {
             if (errno == EROFS)
                 scReportSystemError(SC_FROM_CATALOG, errno,
                                     "cannot create catalog '%s': it would be on a read-only file system",
@@ -422,7 +426,7 @@ setup(scCatalog *cat)
 }
 
 scCatalog *
-scCatalogOpen(const char *path, bool readonly, const char *boot_id)
+scCatalogOpen(const char *path, bool readonly, bool create, const char *boot_id)
 {
     _cleanup_(scCatalogClosep) scCatalog *cat = NULL;
     _cleanup_free_ char *wal = NULL;
@@ -435,7 +439,7 @@ scCatalogOpen(const char *path, bool readonly, const char *boot_id)
         !(cat->boot_id = scStrdup(boot_id ? boot_id : "")) ||
         !(wal = scAsprintf("%s-wal", path)))
         return NULL;
-    if ((created = prepare_file(cat, &readonly, &why)) < 0)
+    if ((created = prepare_file(cat, create && !readonly, &readonly, &why)) < 0)
         return NULL;
     cat->readonly = readonly;
     cat->readonly_why = why;

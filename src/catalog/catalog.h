@@ -30,7 +30,8 @@ typedef struct scCatalog scCatalog;
 
 /*
  * scCatalogOpen:
- * Opens the catalog at @path (created 0600 if absent and !@readonly), sets
+ * Opens the catalog at @path (created 0600 if absent and @create, never when
+ * @readonly: otherwise a missing file is an error naming it), sets
  * WAL, foreign keys and a busy timeout, and migrates an older schema in one
  * exclusive transaction. Refuses a newer schema (SC_ERR_CATALOG_VERSION),
  * a database that is not a storcat catalog and an empty file
@@ -40,7 +41,7 @@ typedef struct scCatalog scCatalog;
  * @boot_id identifies the current host boot: active states and journals
  * recorded under another boot are stale.
  */
-scCatalog *scCatalogOpen(const char *path, bool readonly, const char *boot_id);
+scCatalog *scCatalogOpen(const char *path, bool readonly, bool create, const char *boot_id);
 /* Whether the catalog is open read-only; a read-write open of a catalog
  * that cannot be written (a read-only file system, another user's file)
  * falls back to read-only, and *@why (when not NULL) says why, else NULL. */

@@ -41,8 +41,8 @@ static const char *const encryption_engines[] = { "qemu", "librbd", NULL };
 
 /* The volume formats of a pool type, default first; NULL when its volumes
  * have no <format> (libvirt's volOptions without formatToString). */
-static const char *const *
-volFormats(scPoolType type)
+const char *const *
+scVolFormats(scPoolType type)
 {
     switch (type) {
     case SC_POOL_DIR:
@@ -455,7 +455,7 @@ parseBacking(xmlNodePtr root, scVolDef *def, const char *const *formats, const c
 static int
 parseVolume(xmlNodePtr root, const scPoolDef *pool, unsigned int flags, scVolDef *def)
 {
-    const char *const *formats = volFormats(pool->type);
+    const char *const *formats = scVolFormats(pool->type);
     const char *pool_type = scPoolTypeToString(pool->type);
 
     if (parseIdentity(root, def) < 0 || parseBacking(root, def, formats, pool_type) < 0)
@@ -643,7 +643,7 @@ scVolDefFormat(const scPoolDef *pool, const scVolDef *def)
                       def ? def->type : -1, pool ? (int) pool->type : -1);
         return NULL;
     }
-    formats = volFormats(pool->type);
+    formats = scVolFormats(pool->type);
     scXmlBufAdd(&b, "<volume type='%s'>\n", type);
     b.indent = 2;
     scXmlBufElem(&b, "name", def->name);

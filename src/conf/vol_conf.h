@@ -99,6 +99,10 @@ scVolDef *scVolDefParseString(const scPoolDef *pool, const char *xml, unsigned i
  */
 char *scVolDefFormat(const scPoolDef *pool, const scVolDef *def);
 
+/* The volume formats of pool type @type, NULL-terminated, its default
+ * first; NULL when its volumes have no <format>. */
+const char *const *scVolFormats(scPoolType type);
+
 void scVolDefFree(scVolDef *def);
 SC_DEFINE_CLEANUP(scVolDef, scVolDefFree)
 

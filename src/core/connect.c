@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "connect.h"
+#include "backends/backend.h"
+#include "conf/caps.h"
 
 /* Handle reference counts are changed under one lock: handles are shared
  * between threads and the counts are tiny critical sections. */
@@ -186,15 +188,13 @@ make_dirs(const char *dir)
     return 0;
 }
 
-/* The default catalog (DESIGN §2); its directory is created. */
+/* The default catalog (DESIGN §2) when $STORCAT_CATALOG is not set; its
+ * directory is created. */
 static char *
 default_catalog_path(void)
 {
-    const char *env = getenv("STORCAT_CATALOG");
     _cleanup_free_ char *dir = NULL;
 
-    if (env && *env)
-        return scStrdup(env);
     if (geteuid() == 0) {
         dir = scStrdup("/var/lib/storcat");
     } else {
@@ -205,7 +205,7 @@ default_catalog_path(void)
         else if (home && *home == '/')
             dir = scAsprintf("%s/.local/share/storcat", home);
         else {
-            scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG,
+            scReportError(SC_FROM_URI, SC_ERR_INVALID_ARG,
                           "no default catalog: neither XDG_DATA_HOME nor HOME is set; "
                           "pass a catalog path");
             return NULL;
@@ -214,6 +214,94 @@ default_catalog_path(void)
     if (!dir || make_dirs(dir) < 0)
         return NULL;
     return scAsprintf("%s/catalog.db", dir);
+}
+
+static int
+hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Is @name a URI: "storcat:" anything, or another scheme and "://"? */
+static bool
+is_uri(const char *name)
+{
+    const char *p = name;
+
+    if (strncmp(name, "storcat:", strlen("storcat:")) == 0)
+        return true;
+
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+        return false;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+           *p == '+' || *p == '-' || *p == '.')
+        p++;
+    return strncmp(p, "://", 3) == 0;
+}
+
+/* The catalog path of URI @uri: storcat:///absolute/path, %XX decoded. */
+static char *
+uri_to_path(const char *uri)
+{
+    const char *p = uri + strlen("storcat://");
+    _cleanup_free_ char *path = NULL;
+    size_t n = 0;
+
+    if (strncmp(uri, "storcat:", strlen("storcat:")) != 0) {
+        scReportError(SC_FROM_URI, SC_ERR_NO_CONNECT, "%s", uri);
+        return NULL;
+    }
+    if (strncmp(uri, "storcat://", strlen("storcat://")) != 0 || *p != '/') {
+        scReportError(SC_FROM_URI, SC_ERR_INVALID_ARG,
+                      "URI '%s' names a host or a relative path: a storcat URI is "
+                      "storcat:///absolute/path/to/catalog.db", uri);
+        return NULL;
+    }
+    if (strpbrk(p, "?#")) {
+        scReportError(SC_FROM_URI, SC_ERR_INVALID_ARG,
+                      "URI '%s' has a query or a fragment: storcat URIs have neither", uri);
+        return NULL;
+    }
+    if (!(path = scAlloc(strlen(p) + 1)))
+        return NULL;
+    for (; *p; p++) {
+        int hi, lo;
+        if (*p != '%') {
+            path[n++] = *p;
+            continue;
+        }
+        if ((hi = hex_value(p[1])) < 0 || (lo = hex_value(p[2])) < 0 || (hi == 0 && lo == 0)) {
+            scReportError(SC_FROM_URI, SC_ERR_INVALID_ARG,
+                          "URI '%s' has a malformed escape '%.3s'", uri, p);
+            return NULL;
+        }
+        path[n++] = (char) (hi * 16 + lo);
+        p += 2;
+    }
+    return TAKE_PTR(path);
+}
+
+/* The catalog file that connection name @name names (see scConnectOpen);
+ * *@is_default if it is the default catalog. */
+static char *
+name_to_path(const char *name, bool *is_default)
+{
+    *is_default = !name || !*name;
+    if (*is_default) {
+        const char *env = getenv("STORCAT_CATALOG");
+        if (!env || !*env)
+            return default_catalog_path();
+        name = env;
+    }
+    if (is_uri(name))
+        return uri_to_path(name);
+    return scStrdup(name);
 }
 
 /* An absolute spelling of @path (its directory must exist). */
@@ -283,6 +371,8 @@ connect_free(scConnect *conn)
 {
     if (!conn)
         return;
+    if (conn->close_free)
+        conn->close_free(conn->close_opaque);
     if (conn->progress_free)
         conn->progress_free(conn->progress_opaque);
     scCatalogClose(conn->catalog);
@@ -297,22 +387,24 @@ connect_free(scConnect *conn)
 }
 SC_DEFINE_CLEANUP(scConnect, connect_free)
 
-scConnectPtr
-scConnectOpen(const char *catalog, unsigned int flags)
+static scConnect *
+open_catalog(const char *name, unsigned int flags)
 {
     _cleanup_(connect_freep) scConnect *conn = NULL;
     _cleanup_free_ char *given = NULL;
     _cleanup_free_ char *boot_id = NULL;
+    bool is_default, create;
 
-    SC_API_BEGIN();
-    if (scCheckFlags(flags, SC_CONNECT_RO) < 0)
+    if (scCheckFlags(flags, SC_CONNECT_RO | SC_CONNECT_NO_ALIASES | SC_CONNECT_CREATE) < 0)
         return NULL;
-    if (catalog && !*catalog) {
-        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG, "catalog path is empty");
+    if ((flags & SC_CONNECT_RO) && (flags & SC_CONNECT_CREATE)) {
+        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG,
+                      "a read-only connection cannot create a catalog");
         return NULL;
     }
-    if (!(given = catalog ? scStrdup(catalog) : default_catalog_path()))
+    if (!(given = name_to_path(name, &is_default)))
         return NULL;
+    create = (flags & SC_CONNECT_CREATE) || (is_default && !(flags & SC_CONNECT_RO));
     if (!(conn = scAlloc(sizeof(*conn))))
         return NULL;
     pthread_mutex_init(&conn->lock, NULL);
@@ -322,12 +414,43 @@ scConnectOpen(const char *catalog, unsigned int flags)
     if (!(conn->path = absolute_path(given)) || !(conn->actor = make_actor()) ||
         !(boot_id = read_boot_id()))
         return NULL;
-    if (!(conn->catalog = scCatalogOpen(conn->path, conn->readonly, boot_id)))
+    if (!(conn->catalog = scCatalogOpen(conn->path, conn->readonly, create, boot_id)))
         return NULL;
     /* A catalog that cannot be written is read, and says why on a write. */
     conn->readonly = scCatalogReadOnly(conn->catalog, &conn->readonly_why);
     conn->magic = SC_CONNECT_MAGIC;
     return TAKE_PTR(conn);
+}
+
+scConnectPtr
+scConnectOpen(const char *name)
+{
+    SC_API_BEGIN();
+    return open_catalog(name, 0);
+}
+
+scConnectPtr
+scConnectOpenReadOnly(const char *name)
+{
+    SC_API_BEGIN();
+    return open_catalog(name, SC_CONNECT_RO);
+}
+
+scConnectPtr
+scConnectOpenAuth(const char *name, scConnectAuthPtr auth, unsigned int flags)
+{
+    SC_API_BEGIN();
+    (void) auth;
+    return open_catalog(name, flags);
+}
+
+static scConnectAuth default_auth;
+scConnectAuthPtr scConnectAuthPtrDefault = &default_auth;
+
+int
+scInitialize(void)
+{
+    return 0;
 }
 
 int
@@ -376,6 +499,148 @@ scConnectIsReadOnly(scConnectPtr conn)
     if (!scConnectCheck(conn, __func__))
         return -1;
     return conn->readonly ? 1 : 0;
+}
+
+char *
+scConnectGetURI(scConnectPtr conn)
+{
+    static const char keep[] = "-._~/";
+    char *uri, *p;
+
+    SC_API_BEGIN();
+    if (!scConnectCheck(conn, __func__))
+        return NULL;
+    if (!(uri = p = scAlloc(strlen("storcat://") + 3 * strlen(conn->path) + 1)))
+        return NULL;
+    p += sprintf(p, "storcat://");
+    for (const unsigned char *c = (const unsigned char *) conn->path; *c; c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+            (*c && strchr(keep, *c)))
+            *p++ = (char) *c;
+        else
+            p += sprintf(p, "%%%02X", *c);
+    }
+    *p = '\0';
+    return uri;
+}
+
+static int
+get_version(scConnectPtr conn, unsigned long *ver, const char *what, const char *func)
+{
+    if (!scConnectCheck(conn, func) || !scCheckArg(ver, what, func))
+        return -1;
+    *ver = SC_VERSION_NUMBER;
+    return 0;
+}
+
+int
+scConnectGetLibVersion(scConnectPtr conn, unsigned long *libVer)
+{
+    SC_API_BEGIN();
+    return get_version(conn, libVer, "libVer", __func__);
+}
+
+int
+scConnectGetVersion(scConnectPtr conn, unsigned long *hvVer)
+{
+    SC_API_BEGIN();
+    return get_version(conn, hvVer, "hvVer", __func__);
+}
+
+int
+scConnectIsAlive(scConnectPtr conn)
+{
+    SC_API_BEGIN();
+    return scConnectCheck(conn, __func__) ? 1 : -1;
+}
+
+int
+scConnectIsSecure(scConnectPtr conn)
+{
+    SC_API_BEGIN();
+    return scConnectCheck(conn, __func__) ? 1 : -1;
+}
+
+int
+scConnectIsEncrypted(scConnectPtr conn)
+{
+    SC_API_BEGIN();
+    return scConnectCheck(conn, __func__) ? 0 : -1;
+}
+
+int
+scConnectRegisterCloseCallback(scConnectPtr conn, scConnectCloseFunc cb, void *opaque,
+                               scFreeCallback freecb)
+{
+    int r = -1;
+
+    SC_API_BEGIN();
+    if (!scConnectCheck(conn, __func__) || !scCheckArg((void *) cb, "cb", __func__))
+        return -1;
+    scConnectLock(conn);
+    if (conn->close_cb) {
+        scReportError(SC_FROM_NONE, SC_ERR_OPERATION_INVALID,
+                      "A close callback is already registered");
+    } else {
+        conn->close_cb = cb;
+        conn->close_opaque = opaque;
+        conn->close_free = freecb;
+        r = 0;
+    }
+    scConnectUnlock(conn);
+    return r;
+}
+
+int
+scConnectUnregisterCloseCallback(scConnectPtr conn, scConnectCloseFunc cb)
+{
+    scFreeCallback freecb = NULL;
+    void *opaque = NULL;
+    int r = -1;
+
+    SC_API_BEGIN();
+    if (!scConnectCheck(conn, __func__) || !scCheckArg((void *) cb, "cb", __func__))
+        return -1;
+    scConnectLock(conn);
+    if (conn->close_cb != cb) {
+        scReportError(SC_FROM_NONE, SC_ERR_OPERATION_INVALID,
+                      "A different callback was requested");
+    } else {
+        freecb = conn->close_free;
+        opaque = conn->close_opaque;
+        conn->close_cb = NULL;
+        conn->close_free = NULL;
+        conn->close_opaque = NULL;
+        r = 0;
+    }
+    scConnectUnlock(conn);
+    if (freecb)
+        freecb(opaque);
+    return r;
+}
+
+static bool
+type_supported(scPoolType type)
+{
+    return scBackendForType(type) != NULL;
+}
+
+char *
+scConnectGetCapabilities(scConnectPtr conn)
+{
+    SC_API_BEGIN();
+    if (!scConnectCheck(conn, __func__))
+        return NULL;
+    return scHostCapsFormat(type_supported, conn->path, conn->readonly);
+}
+
+char *
+scConnectGetStoragePoolCapabilities(scConnectPtr conn, unsigned int flags)
+{
+    SC_API_BEGIN();
+    if (!scConnectCheck(conn, __func__) || scCheckFlags(flags, 0) < 0)
+        return NULL;
+    return scPoolCapsFormat(type_supported);
 }
 
 int

@@ -32,6 +32,9 @@ struct scConnect {
     scError err;              /* the last error of a call on it (scConnGetLastError) */
     scErrorFunc handler;      /* scConnSetErrorFunc */
     void *handler_data;
+    scConnectCloseFunc close_cb;        /* scConnectRegisterCloseCallback */
+    void *close_opaque;
+    scFreeCallback close_free;
     scProgressCallback progress;        /* scConnectSetProgressCallback */
     void *progress_opaque;
     void (*progress_free)(void *opaque);

@@ -361,9 +361,12 @@ scApiEnd(int *unused)
 }
 
 int
-scGetVersion(unsigned long *libVer)
+scGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer)
 {
     SC_API_BEGIN();
+    (void) type;
+    if (typeVer)
+        *typeVer = SC_VERSION_NUMBER;
     if (!libVer) {
         scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG, "libVer in %s must not be NULL",
                       __func__);
