@@ -595,7 +595,7 @@ test_enums_agree(void **state)
     assert_int_equal(raw_exec(f->path, "UPDATE pools SET state = 'bogus'"), SQLITE_CONSTRAINT);
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pools"), SC_POOL_TYPE_LAST);
 
-    for (int t = 0; t < SC_STORAGE_VOL_TYPE_LAST; t++) {
+    for (int t = 0; t < SC_STORAGE_VOL_LAST; t++) {
         snprintf(sql, sizeof(sql),
                  "INSERT INTO volumes (pool_id, uuid, name, key, path, type, first_seen, last_seen)"
                  " VALUES (1, 'v%d', 'n%d', 'k%d', 'p%d', '%s', 0, 0)", t, t, t, t,

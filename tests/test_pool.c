@@ -551,6 +551,91 @@ test_threads(void **state)
     assert_int_equal(scConnectListAllStoragePools(f->conn, NULL, 0), 200);
 }
 
+/* A transient pool: made and started by CreateXML, gone when stopped, when
+ * its start fails, or when a crash left it; a definition makes it
+ * persistent. And libvirt's name-list calls. */
+static void
+test_transient_and_lists(void **state)
+{
+    Fixture *f = *state;
+    char *images, *xml, *names[4] = { NULL };
+    scStoragePoolPtr pool, other;
+    int status;
+    pid_t pid;
+
+    assert_true(asprintf(&images, "%s/t", f->dir) > 0);
+    assert_non_null(xml = dir_xml("t", images));
+    /* Its directory missing: the start fails and nothing is left. */
+    assert_null(scStoragePoolCreateXML(f->conn, xml, 0));
+    assert_sc_err(scStoragePoolLookupByName(f->conn, "t"), SC_ERR_NO_STORAGE_POOL);
+    assert_int_equal(scConnectNumOfDefinedStoragePools(f->conn), 0);
+    /* Built by the start. */
+    assert_sc_ok(pool = scStoragePoolCreateXML(f->conn, xml, SC_STORAGE_POOL_CREATE_WITH_BUILD));
+    assert_int_equal(scStoragePoolIsActive(pool), 1);
+    assert_int_equal(scStoragePoolIsPersistent(pool), 0);
+    assert_int_equal(scConnectListAllStoragePools(f->conn, NULL,
+                                                  SC_CONNECT_LIST_STORAGE_POOLS_TRANSIENT), 1);
+    assert_int_equal(scConnectListAllStoragePools(f->conn, NULL,
+                                                  SC_CONNECT_LIST_STORAGE_POOLS_PERSISTENT), 0);
+    assert_sc_err(scStoragePoolSetAutostart(pool, 1) == 0, SC_ERR_INTERNAL_ERROR);
+    assert_string_equal(scGetLastErrorMessage(),
+                        "internal error: cannot set autostart for transient pool");
+    assert_null(scStoragePoolCreateXML(f->conn, xml, 0)); /* once */
+    /* libvirt's name lists. */
+    assert_int_equal(scConnectListStoragePools(f->conn, names, 4), 1);
+    assert_string_equal(names[0], "t");
+    free(names[0]);
+    assert_int_equal(scConnectListDefinedStoragePools(f->conn, names, 4), 0);
+    assert_int_equal(scConnectListStoragePools(f->conn, names, 0), 0);
+    assert_sc_err(scConnectListStoragePools(f->conn, names, -1) == 0, SC_ERR_INVALID_ARG);
+    assert_sc_err(scConnectListStoragePools(f->conn, NULL, 2) == 0, SC_ERR_INVALID_ARG);
+    assert_int_equal(scStoragePoolListVolumes(pool, names, 4), 0);
+    /* Stopped: gone, with the name free again. */
+    assert_sc_ok(scStoragePoolDestroy(pool) == 0);
+    assert_sc_err(scStoragePoolLookupByName(f->conn, "t"), SC_ERR_NO_STORAGE_POOL);
+    assert_sc_err(scStoragePoolIsActive(pool) >= 0, SC_ERR_NO_STORAGE_POOL);
+    scStoragePoolFree(pool);
+    assert_int_equal(access(images, F_OK), 0);
+
+    /* A process that made one and died mid-start leaves nothing usable:
+     * the name can be taken at once. */
+    fflush(NULL);
+    if ((pid = fork()) == 0) {
+        scConnectPtr c = scConnectOpen(f->path);
+        extern int scKillCountdown;
+        scKillCountdown = 2; /* after the start's journal */
+        scStoragePoolCreateXML(c, xml, 0);
+        _exit(3);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    assert_sc_err(scStoragePoolLookupByName(f->conn, "t"), SC_ERR_NO_STORAGE_POOL);
+    assert_int_equal(scConnectNumOfStoragePools(f->conn) + scConnectNumOfDefinedStoragePools(f->conn),
+                     0);
+    assert_sc_ok(pool = scStoragePoolCreateXML(f->conn, xml, 0));
+
+    /* Defined while it runs (its own XML, so its UUID): persistent, and it
+     * survives a stop. */
+    char *live = scStoragePoolGetXMLDesc(pool, SC_STORAGE_XML_INACTIVE);
+    assert_sc_ok(live);
+    assert_sc_err(scStoragePoolDefineXML(f->conn, xml, 0), SC_ERR_OPERATION_FAILED);
+    assert_sc_ok(other = scStoragePoolDefineXML(f->conn, live, 0));
+    free(live);
+    assert_int_equal(scStoragePoolIsPersistent(pool), 1);
+    assert_sc_ok(scStoragePoolDestroy(pool) == 0);
+    assert_int_equal(scStoragePoolIsActive(other), 0);
+    assert_int_equal(scConnectListDefinedStoragePools(f->conn, names, 4), 1);
+    assert_string_equal(names[0], "t");
+    free(names[0]);
+    /* A defined pool's name cannot be taken by a transient one. */
+    assert_sc_err(scStoragePoolCreateXML(f->conn, xml, 0), SC_ERR_OPERATION_FAILED);
+    assert_non_null(strstr(scGetLastErrorMessage(), "already"));
+    scStoragePoolFree(other);
+    scStoragePoolFree(pool);
+    free(xml);
+    free(images);
+}
+
 int
 main(void)
 {
@@ -564,6 +649,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_failure_injection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_processes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transient_and_lists, setup, teardown),
     };
     return cmocka_run_group_tests_name("pool", tests, NULL, NULL);
 }

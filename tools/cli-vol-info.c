@@ -10,6 +10,8 @@
  */
 #include <config.h>
 
+#include <time.h>
+
 #include <string.h>
 
 #include "cli.h"
@@ -20,10 +22,10 @@ static const char *
 volTypeName(int type)
 {
     static const char *const names[] = { "file", "block", "dir", "network", "netdir", "ploop" };
-    _Static_assert(sizeof(names) / sizeof(names[0]) == SC_STORAGE_VOL_TYPE_LAST,
+    _Static_assert(sizeof(names) / sizeof(names[0]) == SC_STORAGE_VOL_LAST,
                    "volume type names do not match scStorageVolType");
 
-    return type >= 0 && type < SC_STORAGE_VOL_TYPE_LAST ? names[type] : "unknown";
+    return type >= 0 && type < SC_STORAGE_VOL_LAST ? names[type] : "unknown";
 }
 
 static const char *
@@ -267,13 +269,34 @@ listVols(volTable *vt, scStorageVol **vols, int n, const char *poolname, bool by
     return 0;
 }
 
+/* An inactive pool's volumes are the catalog's last inventory: say so,
+ * and how old it is, on stderr (the listing stays parseable). */
+static void
+lastInventoryNote(scStoragePool *pool, const char *poolname)
+{
+    long long when = 0;
+    char buf[64] = "never";
+    struct tm tm;
+    time_t t;
+
+    if (scStoragePoolGetRefreshTime(pool, &when) == 0 && when > 0) {
+        t = (time_t) when;
+        if (localtime_r(&t, &tm))
+            strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S %z", &tm);
+    }
+    fprintf(stderr, "note: pool '%s' is inactive: its volumes as last refreshed (%s)\n",
+            cliSafe(poolname), buf);
+}
+
 static int
 cmdVolList(cliContext *ctx, const cliArgs *args)
 {
     bool json = cliOptFlag(args, "json");
     bool bytes = cliOptFlag(args, "bytes");
     bool all = cliOptFlag(args, "all");
-    unsigned int flags = all ? SC_STORAGE_POOL_LIST_VOLUMES_MISSING : 0;
+    unsigned int flags = all ? SC_STORAGE_POOL_LIST_VOLUMES_MISSING |
+                                   SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE
+                             : 0;
     _cleanup_pool_ scStoragePool *pool = NULL;
     volTable vt = { NULL, NULL, 0 };
     scStorageVol **vols = NULL;
@@ -289,6 +312,8 @@ cmdVolList(cliContext *ctx, const cliArgs *args)
         cliLibError(poolname, "failed to list the volumes of pool '%s'", cliSafe(poolname));
         return CLI_EXIT_FAILED;
     }
+    if (all && scStoragePoolIsActive(pool) == 0)
+        lastInventoryNote(pool, poolname);
     if (json ? volTableNew(&vt, true, bytes, jsonFields, NFIELDS(jsonFields)) == 0
              : volTableNew(&vt, false, bytes, fields,
                            listFields(cliOptFlag(args, "details"), all, fields)) == 0) {

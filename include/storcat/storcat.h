@@ -18,6 +18,9 @@
  *    matching *Free. A "const char *" result is borrowed from its handle and
  *    lives as long as the handle; a "char *" result is the caller's to free().
  *  - Unknown flag bits are an error (SC_ERR_INVALID_ARG), never ignored.
+ *  - The _LAST members of enums are there only when SC_ENUM_SENTINELS is
+ *    defined, as libvirt's with VIR_ENUM_SENTINELS: a value added later
+ *    does not change a caller's idea of the last one.
  *  - The library never prints and never exits.
  *
  * This header is plain C99 and needs nothing but the C library.
@@ -459,7 +462,9 @@ typedef enum {
     SC_STORAGE_POOL_RUNNING = 2,      /* running normally */
     SC_STORAGE_POOL_DEGRADED = 3,     /* running, degraded */
     SC_STORAGE_POOL_INACCESSIBLE = 4, /* running, but not accessible */
+#ifdef SC_ENUM_SENTINELS
     SC_STORAGE_POOL_STATE_LAST
+#endif
 } scStoragePoolState;
 
 typedef struct scStoragePoolInfo {
@@ -528,6 +533,16 @@ int scConnectNumOfStoragePools(scConnectPtr conn);
 int scConnectNumOfDefinedStoragePools(scConnectPtr conn);
 
 /*
+ * scConnectListStoragePools / scConnectListDefinedStoragePools:
+ * libvirt's older calls: the names of the active / inactive pools, at
+ * most @maxnames of them, stored in @names (each for the caller to free).
+ * Returns how many were stored, or -1 (a negative @maxnames, or @names
+ * NULL with @maxnames > 0, is SC_ERR_INVALID_ARG).
+ */
+int scConnectListStoragePools(scConnectPtr conn, char **const names, int maxnames);
+int scConnectListDefinedStoragePools(scConnectPtr conn, char **const names, int maxnames);
+
+/*
  * scStoragePoolLookupByName / ByUUID / ByUUIDString / ByTargetPath:
  * Find a defined pool by its name, raw UUID (SC_UUID_BUFLEN bytes), UUID
  * string (with or without dashes), or target path (any spelling: "//" and
@@ -557,11 +572,25 @@ scStoragePoolPtr scStoragePoolLookupByTargetPath(scConnectPtr conn, const char *
  * SC_ERR_OPERATION_FAILED (the name is taken by another UUID, the UUID by
  * another name, or another pool has the same target directory or source),
  * SC_ERR_OPERATION_INVALID (the pool is active), SC_ERR_OPERATION_DENIED
- * (read-only connection).
+ * (read-only connection). Defining a running transient pool (see
+ * scStoragePoolCreateXML) makes it persistent, as in libvirt.
  *
  * Returns a new reference to the pool, or NULL.
  */
 scStoragePoolPtr scStoragePoolDefineXML(scConnectPtr conn, const char *xml, unsigned int flags);
+
+/*
+ * scStoragePoolCreateXML:
+ * @flags: 0 or SC_STORAGE_POOL_CREATE_WITH_BUILD (_OVERWRITE, _NO_OVERWRITE).
+ * Creates and starts a transient pool, as libvirt's: it is in the catalog
+ * only while it runs, and goes (with its volumes' rows) when it is
+ * stopped; one left by a crash or a reboot is gone too. A name or UUID
+ * that a defined pool has is SC_ERR_OPERATION_FAILED (start that pool
+ * with scStoragePoolCreate; libvirt would start it with the new
+ * definition). A failed start leaves nothing. Returns a new reference to
+ * the running pool, or NULL.
+ */
+scStoragePoolPtr scStoragePoolCreateXML(scConnectPtr conn, const char *xml, unsigned int flags);
 
 /*
  * scStoragePoolUndefine:
@@ -614,10 +643,19 @@ int scStoragePoolDestroy(scStoragePoolPtr pool);
 /*
  * scStoragePoolIsActive / scStoragePoolIsPersistent:
  * Return 1 or 0, or -1 on error. A pool is active from a successful start
- * until it is stopped or the host reboots. Every storcat pool is persistent.
+ * until it is stopped or the host reboots. A pool is persistent unless it
+ * was made by scStoragePoolCreateXML.
  */
 int scStoragePoolIsActive(scStoragePoolPtr pool);
 int scStoragePoolIsPersistent(scStoragePoolPtr pool);
+
+/*
+ * scStoragePoolGetRefreshTime (storcat's own):
+ * Stores in *@when when the pool's volumes were last refreshed from its
+ * storage (seconds since the epoch; 0 if never): how old the catalog's
+ * inventory of the pool is. Returns 0 or -1.
+ */
+int scStoragePoolGetRefreshTime(scStoragePoolPtr pool, long long *when);
 
 /*
  * scStoragePoolGetXMLDesc:
@@ -785,7 +823,9 @@ typedef enum {
     SC_STORAGE_VOL_NETWORK = 3, /* a network volume */
     SC_STORAGE_VOL_NETDIR = 4,  /* a network directory */
     SC_STORAGE_VOL_PLOOP = 5,   /* a ploop directory */
-    SC_STORAGE_VOL_TYPE_LAST
+#ifdef SC_ENUM_SENTINELS
+    SC_STORAGE_VOL_LAST
+#endif
 } scStorageVolType;
 
 /* What the catalog knows of a volume's presence (storcat's own). */
@@ -794,7 +834,9 @@ typedef enum {
     SC_STORAGE_VOL_STATE_MISSING = 1,  /* gone from storage; kept for its history */
     SC_STORAGE_VOL_STATE_CREATING = 2, /* a create is in progress (or crashed) */
     SC_STORAGE_VOL_STATE_DELETING = 3, /* a delete is in progress (or crashed) */
+#ifdef SC_ENUM_SENTINELS
     SC_STORAGE_VOL_STATE_LAST
+#endif
 } scStorageVolState;
 
 typedef struct scStorageVolInfo {
@@ -829,7 +871,9 @@ typedef enum {
     SC_STORAGE_VOL_WIPE_ALG_PFITZNER33 = 7,  /* 33 random passes */
     SC_STORAGE_VOL_WIPE_ALG_RANDOM = 8,      /* one random pass */
     SC_STORAGE_VOL_WIPE_ALG_TRIM = 9,        /* discard (punch holes in a file) */
+#ifdef SC_ENUM_SENTINELS
     SC_STORAGE_VOL_WIPE_ALG_LAST
+#endif
 } scStorageVolWipeAlgorithm;
 
 /* Flags of scStorageVolResize (libvirt's values). */
@@ -847,24 +891,40 @@ typedef enum {
     SC_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM = 1 << 0, /* keep holes in the output file */
 } scStorageVolDownloadFlags;
 
-/* Flags of scStoragePoolListAllVolumes (storcat's own). */
+/* Flags of scStoragePoolListAllVolumes: storcat's own (libvirt has none),
+ * in high bits. */
 typedef enum {
-    SC_STORAGE_POOL_LIST_VOLUMES_MISSING = 1 << 0, /* also volumes in state missing */
+    SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE = 1 << 29, /* an inactive pool too: the
+                                                        catalog's last inventory */
+    SC_STORAGE_POOL_LIST_VOLUMES_MISSING = 1 << 30,  /* also volumes in state missing */
 } scStoragePoolListAllVolumesFlags;
 
 /*
  * scStoragePoolNumOfVolumes:
- * Returns the number of present volumes of an active pool, or -1.
+ * Returns the number of present volumes of an active pool, or -1 (an
+ * inactive pool is SC_ERR_OPERATION_INVALID, as in libvirt).
  */
 int scStoragePoolNumOfVolumes(scStoragePoolPtr pool);
+
+/*
+ * scStoragePoolListVolumes:
+ * libvirt's older call: the names of the present volumes of an active
+ * pool, at most @maxnames, stored in @names (each for the caller to
+ * free). Returns how many were stored, or -1.
+ */
+int scStoragePoolListVolumes(scStoragePoolPtr pool, char **const names, int maxnames);
 
 /*
  * scStoragePoolListAllVolumes:
  * @vols: where to store a new NULL-terminated array of new volume
  *        references, sorted by name (each freed with scStorageVolFree, the
  *        array with free()), or NULL to count only.
- * @flags: 0 (present volumes) or SC_STORAGE_POOL_LIST_VOLUMES_MISSING.
+ * @flags: 0 (present volumes), SC_STORAGE_POOL_LIST_VOLUMES_MISSING,
+ *        SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE.
  * Reads the catalog only: no storage is scanned (see scStoragePoolRefresh).
+ * An inactive pool's volumes are SC_ERR_OPERATION_INVALID ("storage pool
+ * 'x' is not active"), as in libvirt, unless the flag asks for the
+ * catalog's last inventory (scStoragePoolGetRefreshTime says how old).
  * Returns the number of volumes, or -1.
  */
 int scStoragePoolListAllVolumes(scStoragePoolPtr pool, scStorageVolPtr **vols,
@@ -972,11 +1032,18 @@ int scStorageVolDownload(scStorageVolPtr vol, int fd, unsigned long long offset,
                          unsigned long long length, unsigned int flags);
 
 /*
- * scStorageVolGetInfo:
- * Fills @info from the catalog (type, capacity, allocation).
- * Returns 0 or -1.
+ * scStorageVolGetInfo / scStorageVolGetInfoFlags:
+ * Fills @info from the catalog (type, capacity, allocation). With
+ * SC_STORAGE_VOL_GET_PHYSICAL, allocation is the size of the container
+ * instead (a file's size), as in libvirt. Returns 0 or -1.
  */
+typedef enum {
+    SC_STORAGE_VOL_USE_ALLOCATION = 0,
+    SC_STORAGE_VOL_GET_PHYSICAL = 1 << 0,
+} scStorageVolInfoFlags;
+
 int scStorageVolGetInfo(scStorageVolPtr vol, scStorageVolInfoPtr info);
+int scStorageVolGetInfoFlags(scStorageVolPtr vol, scStorageVolInfoPtr info, unsigned int flags);
 
 /*
  * scStorageVolGetXMLDesc:

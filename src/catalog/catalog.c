@@ -66,7 +66,7 @@ scCatalogNow(void)
 static const char *const param_names[P_LAST] = {
     [P_BOOT] = ":boot", [P_ID] = ":id", [P_UUID] = ":uuid", [P_POOL] = ":pool", [P_POOL_ID] = ":pool_id",
     [P_NAME] = ":name", [P_TYPE] = ":type", [P_XML] = ":xml", [P_NOW] = ":now",
-    [P_STATE] = ":state", [P_OP] = ":op", [P_PID] = ":pid", [P_START] = ":start", [P_AUTOSTART] = ":autostart",
+    [P_STATE] = ":state", [P_OP] = ":op", [P_PID] = ":pid", [P_START] = ":start", [P_TRANSIENT] = ":transient", [P_AUTOSTART] = ":autostart",
     [P_TARGET_PATH] = ":target_path", [P_TARGET_KEY] = ":target_key",
     [P_SOURCE_KEY] = ":source_key", [P_RUNTIME] = ":runtime", [P_DIR] = ":dir",
     [P_TOKEN] = ":token", [P_CAPACITY] = ":capacity", [P_ALLOCATION] = ":allocation",

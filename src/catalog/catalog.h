@@ -113,6 +113,8 @@ typedef struct {
     long long op_pid;        /* the process that journaled it */
     bool op_this_boot;       /* journaled in this boot of the host */
     unsigned long long op_start; /* that process's start time (0: unknown) */
+    bool transient;          /* made by scStoragePoolCreateXML: gone when stopped */
+    long long refreshed_at;  /* the last refresh (seconds since the epoch), 0 if none */
 } scCatalogPool;
 
 void scCatalogPoolClear(scCatalogPool *row);
@@ -141,6 +143,7 @@ typedef struct {
     const char *target_key;
     const char *source_key;
     const char *xml;
+    bool transient;
 } scCatalogPoolDef;
 
 /* Insert a new pool, or (when a row with def->uuid exists) replace its

@@ -49,7 +49,8 @@ typedef enum {
     "id, uuid, name, type, target_path, xml, "                              \
     "CASE WHEN boot_id IS :boot THEN state ELSE 'inactive' END, "           \
     "autostart, capacity, allocation, available, "                          \
-    "CASE WHEN boot_id IS :boot THEN runtime END, op, op_pid, op_boot IS :boot, op_start"
+    "CASE WHEN boot_id IS :boot THEN runtime END, op, op_pid, op_boot IS :boot, op_start, "   \
+    "transient, refreshed_at"
 
 static const char *const pool_sql[PS_LAST] = {
     [PS_BY_NAME] = "SELECT " POOL_COLUMNS " FROM pools WHERE name = :name",
@@ -59,11 +60,11 @@ static const char *const pool_sql[PS_LAST] = {
                      " ORDER BY boot_id IS :boot AND state != 'inactive' DESC, name LIMIT 1",
     [PS_ALL] = "SELECT " POOL_COLUMNS " FROM pools ORDER BY name",
     [PS_INSERT] = "INSERT INTO pools (uuid, name, type, target_path, target_key, source_key,"
-                  " xml, defined_at, updated_at) VALUES (:uuid, :name, :type, :target_path,"
-                  " :target_key, :source_key, :xml, :now, :now)",
+                  " xml, transient, defined_at, updated_at) VALUES (:uuid, :name, :type,"
+                  " :target_path, :target_key, :source_key, :xml, :transient, :now, :now)",
     [PS_UPDATE] = "UPDATE pools SET name = :name, type = :type, target_path = :target_path,"
                   " target_key = :target_key, source_key = :source_key, xml = :xml,"
-                  " updated_at = :now WHERE uuid = :uuid",
+                  " transient = :transient, updated_at = :now WHERE uuid = :uuid",
     [PS_CLASH_TARGET] = "SELECT name FROM pools WHERE target_key = :key AND uuid != :uuid",
     [PS_CLASH_SOURCE] = "SELECT name FROM pools WHERE source_key = :key AND uuid != :uuid",
     [PS_DELETE] = "DELETE FROM pools WHERE uuid = :uuid",
@@ -143,6 +144,8 @@ read_pool_row(sqlite3_stmt *st, scCatalogPool *row)
     row->op_pid = scCatalogColumnInt(st, 13, -1);
     row->op_this_boot = sqlite3_column_int(st, 14) != 0;
     row->op_start = (unsigned long long) scCatalogColumnInt(st, 15, 0);
+    row->transient = sqlite3_column_int(st, 16) != 0;
+    row->refreshed_at = scCatalogColumnInt(st, 17, 0);
     return 0;
 }
 
@@ -241,6 +244,7 @@ scCatalogPoolPut(scCatalog *cat, const scCatalogPoolDef *def)
     scBindText(s, P_TARGET_KEY, def->target_key);
     scBindText(s, P_SOURCE_KEY, def->source_key);
     scBindText(s, P_XML, def->xml);
+    scBindInt(s, P_TRANSIENT, def->transient);
     scBindInt(s, P_NOW, scCatalogNow());
     return scCatalogRun(cat, s, found ? "updating a pool" : "inserting a pool");
 }

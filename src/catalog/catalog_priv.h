@@ -30,6 +30,7 @@ typedef enum {
     P_OP,
     P_PID,
     P_START,    /* with :pid, the process's start time */
+    P_TRANSIENT,
     P_AUTOSTART,
     P_TARGET_PATH,
     P_TARGET_KEY,

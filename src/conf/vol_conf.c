@@ -24,7 +24,7 @@
 #include "vol_conf.h"
 #include "xml.h"
 
-SC_ENUM_IMPL(scStorageVolType, SC_STORAGE_VOL_TYPE_LAST, "file", "block", "dir", "network",
+SC_ENUM_IMPL(scStorageVolType, SC_STORAGE_VOL_LAST, "file", "block", "dir", "network",
              "netdir", "ploop")
 
 /* libvirt's virStorageFileFormat names, without "none", which it refuses

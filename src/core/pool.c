@@ -94,6 +94,14 @@ scPoolRowIsActive(const scCatalogPool *row)
     return row->state != SC_STORAGE_POOL_INACTIVE;
 }
 
+bool
+scPoolTransientDead(const scCatalogPool *row)
+{
+    return row->transient && !scPoolRowIsActive(row) &&
+           !(row->op != SC_POOL_OP_NONE &&
+             scJournalLive(row->op_pid, row->op_start, row->op_this_boot, row->uuid));
+}
+
 /* ---- lookups ---------------------------------------------------------- */
 
 /* Find a pool by one catalog key and return a new handle; a miss is
@@ -107,6 +115,10 @@ lookup(scConnect *conn, scCatalogPoolKey by, const char *value, const char *what
 
     scConnectLock(conn);
     r = scCatalogPoolGet(conn->catalog, by, value, &row);
+    if (r > 0 && scPoolTransientDead(&row)) {
+        scCatalogPoolClear(&row);
+        r = 0;
+    }
     if (r == 0)
         scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_POOL, "no storage pool with %s '%s'",
                       what, value);
@@ -195,8 +207,9 @@ pool_matches(const scCatalogPool *row, unsigned int flags)
         !(flags & (scPoolRowIsActive(row) ? SC_CONNECT_LIST_STORAGE_POOLS_ACTIVE
                                       : SC_CONNECT_LIST_STORAGE_POOLS_INACTIVE)))
         return false;
-    /* Every storcat pool is persistent. */
-    if (flags & persist_bits && !(flags & SC_CONNECT_LIST_STORAGE_POOLS_PERSISTENT))
+    if (flags & persist_bits &&
+        !(flags & (row->transient ? SC_CONNECT_LIST_STORAGE_POOLS_TRANSIENT
+                                  : SC_CONNECT_LIST_STORAGE_POOLS_PERSISTENT)))
         return false;
     if (flags & auto_bits &&
         !(flags & (row->autostart ? SC_CONNECT_LIST_STORAGE_POOLS_AUTOSTART
@@ -212,7 +225,7 @@ list_add(const scCatalogPool *row, void *opaque)
 {
     ListCtx *ctx = opaque;
 
-    if (!pool_matches(row, ctx->flags))
+    if (scPoolTransientDead(row) || !pool_matches(row, ctx->flags))
         return 0;
     if (ctx->pools) {
         /* Keep room for the NULL terminator. */
@@ -274,6 +287,53 @@ scConnectNumOfDefinedStoragePools(scConnectPtr conn)
     return scConnectListAllStoragePools(conn, NULL, SC_CONNECT_LIST_STORAGE_POOLS_INACTIVE);
 }
 
+/* The names of the pools @flags selects, as libvirt's deprecated list
+ * calls: at most @maxnames, each for the caller to free. */
+static int
+list_names(scConnectPtr conn, char **const names, int maxnames, unsigned int flags,
+           const char *func)
+{
+    scStoragePoolPtr *pools = NULL;
+    int n, i;
+
+    if (!scConnectCheck(conn, func))
+        return -1;
+    if (maxnames < 0 || (maxnames > 0 && !names)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                      maxnames < 0 ? "maxnames in %s must not be negative"
+                                   : "names in %s must not be NULL", func);
+        return -1;
+    }
+    if ((n = scConnectListAllStoragePools(conn, &pools, flags)) < 0)
+        return -1;
+    for (i = 0; i < n && i < maxnames; i++)
+        if (!(names[i] = scStrdup(scStoragePoolGetName(pools[i]))))
+            break;
+    if (i < n && i < maxnames) {
+        while (i-- > 0)
+            free(names[i]);
+        i = -1;
+    }
+    for (int j = 0; j < n; j++)
+        scStoragePoolFree(pools[j]);
+    free(pools);
+    return i;
+}
+
+int
+scConnectListStoragePools(scConnectPtr conn, char **const names, int maxnames)
+{
+    SC_API_BEGIN();
+    return list_names(conn, names, maxnames, SC_CONNECT_LIST_STORAGE_POOLS_ACTIVE, __func__);
+}
+
+int
+scConnectListDefinedStoragePools(scConnectPtr conn, char **const names, int maxnames)
+{
+    SC_API_BEGIN();
+    return list_names(conn, names, maxnames, SC_CONNECT_LIST_STORAGE_POOLS_INACTIVE, __func__);
+}
+
 /* ---- definitions -------------------------------------------------------- */
 
 /* What no two pools may share, as libvirt's duplicate-source check: the
@@ -327,7 +387,7 @@ pool_keys(const scPoolDef *def, char **target_key, char **source_key)
  * target or source). Runs inside the define transaction. Returns 0 or -1. */
 static int
 check_duplicates(scCatalog *cat, const scPoolDef *def, const char *uuid, const char *target_key,
-                 const char *source_key)
+                 const char *source_key, bool transient)
 {
     scCatalogPool row;
     _cleanup_free_ char *other = NULL;
@@ -342,12 +402,19 @@ check_duplicates(scCatalog *cat, const scPoolDef *def, const char *uuid, const c
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                           "pool '%s' is already defined with uuid '%s' as pool '%s'",
                           def->name, uuid, row.name);
-        else if (active)
+        else if (transient)
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                          "pool '%s' is already defined: start it with scStoragePoolCreate",
+                          def->name);
+        else if (active && !row.transient)
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                           "pool '%s' is active: stop it before changing its definition",
                           def->name);
+        /* A running transient pool defined again becomes persistent, as
+         * in libvirt. */
+        bool refused = !same_name || transient || (active && !row.transient);
         scCatalogPoolClear(&row);
-        if (!same_name || active)
+        if (refused)
             return -1;
     }
     if ((r = scCatalogPoolGet(cat, SC_POOL_BY_NAME, def->name, &row)) < 0)
@@ -357,6 +424,11 @@ check_duplicates(scCatalog *cat, const scPoolDef *def, const char *uuid, const c
         if (other_uuid)
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                           "pool '%s' already exists with uuid '%s'", def->name, row.uuid);
+        else if (transient)
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                          "pool '%s' is already defined: start it with scStoragePoolCreate",
+                          def->name);
+        other_uuid = other_uuid || transient;
         scCatalogPoolClear(&row);
         if (other_uuid)
             return -1;
@@ -387,9 +459,49 @@ managed_types(void)
     return "dir, fs, netfs, logical, disk, iscsi, iscsi-direct";
 }
 
-/* Store @def (already parsed) in one transaction with its event. */
 static int
-define_pool(scConnect *conn, const scPoolDef *def, scCatalogPool *row)
+dead_add(const scCatalogPool *row, void *opaque)
+{
+    char ***uuids = opaque;
+    size_t n = 0;
+
+    if (!scPoolTransientDead(row))
+        return 0;
+    while (*uuids && (*uuids)[n])
+        n++;
+    char **u = reallocarray(*uuids, n + 2, sizeof(*u));
+    if (!u) {
+        scReportOOM();
+        return -1;
+    }
+    *uuids = u;
+    if (!(u[n] = scStrdup(row->uuid)))
+        return -1;
+    u[n + 1] = NULL;
+    return 0;
+}
+
+/* Drop the transient pools a crash or a reboot left (inside the caller's
+ * transaction), so that their names and storage are free again. */
+static int
+drop_dead_transients(scCatalog *cat)
+{
+    char **uuids = NULL;
+    int r = scCatalogPoolForEach(cat, dead_add, &uuids);
+
+    for (size_t i = 0; uuids && uuids[i]; i++) {
+        if (r == 0)
+            r = scCatalogPoolDelete(cat, uuids[i]);
+        free(uuids[i]);
+    }
+    free(uuids);
+    return r;
+}
+
+/* Store @def (already parsed) in one transaction, with its event unless
+ * @transient (a pool of scStoragePoolCreateXML, whose start records it). */
+static int
+define_pool(scConnect *conn, const scPoolDef *def, bool transient, scCatalogPool *row)
 {
     _cleanup_free_ char *target_key = NULL;
     _cleanup_free_ char *source_key = NULL;
@@ -405,7 +517,8 @@ define_pool(scConnect *conn, const scPoolDef *def, scCatalogPool *row)
 
     if (scCatalogBegin(cat) < 0)
         return -1;
-    if (check_duplicates(cat, def, uuid, target_key, source_key) < 0 ||
+    if (drop_dead_transients(cat) < 0 ||
+        check_duplicates(cat, def, uuid, target_key, source_key, transient) < 0 ||
         (existed = scCatalogPoolGet(cat, SC_POOL_BY_UUID, uuid, row)) < 0)
         goto end;
     scCatalogPoolClear(row);
@@ -417,10 +530,12 @@ define_pool(scConnect *conn, const scPoolDef *def, scCatalogPool *row)
         .target_key = target_key,
         .source_key = source_key,
         .xml = xml,
+        .transient = transient,
     };
     if (scCatalogPoolPut(cat, &put) < 0 ||
-        scCatalogEventAdd(cat, conn->actor, uuid, def->name, "pool-define",
-                          existed ? "definition updated" : "defined") < 0 ||
+        (!transient &&
+         scCatalogEventAdd(cat, conn->actor, uuid, def->name, "pool-define",
+                           existed ? "definition updated" : "defined") < 0) ||
         scCatalogPoolGet(cat, SC_POOL_BY_UUID, uuid, row) <= 0)
         goto end;
     ok = true;
@@ -432,17 +547,12 @@ end:
     return ok ? 0 : -1;
 }
 
-scStoragePoolPtr
-scStoragePoolDefineXML(scConnectPtr conn, const char *xml, unsigned int flags)
+/* Parse pool XML and check what every definition must be. */
+static scPoolDef *
+parse_pool(const char *xml)
 {
     _cleanup_(scPoolDefFreep) scPoolDef *def = NULL;
-    scCatalogPool row = { 0 };
-    scStoragePool *pool = NULL;
 
-    SC_API_BEGIN();
-    if (!scConnectCheckWritable(conn, __func__) || !scCheckArg(xml, "xml", __func__) ||
-        scCheckFlags(flags, SC_STORAGE_POOL_DEFINE_VALIDATE) < 0)
-        return NULL;
     if (!(def = scPoolDefParseString(xml)))
         return NULL;
     if (def->target_path && def->target_path[0] != '/') {
@@ -457,9 +567,58 @@ scStoragePoolDefineXML(scConnectPtr conn, const char *xml, unsigned int flags)
                       def->name, scPoolTypeToString(def->type), managed_types());
         return NULL;
     }
+    return TAKE_PTR(def);
+}
+
+scStoragePoolPtr
+scStoragePoolDefineXML(scConnectPtr conn, const char *xml, unsigned int flags)
+{
+    _cleanup_(scPoolDefFreep) scPoolDef *def = NULL;
+    scCatalogPool row = { 0 };
+    scStoragePool *pool = NULL;
+
+    SC_API_BEGIN();
+    if (!scConnectCheckWritable(conn, __func__) || !scCheckArg(xml, "xml", __func__) ||
+        scCheckFlags(flags, SC_STORAGE_POOL_DEFINE_VALIDATE) < 0 || !(def = parse_pool(xml)))
+        return NULL;
     scConnectLock(conn);
-    if (define_pool(conn, def, &row) == 0)
+    if (define_pool(conn, def, false, &row) == 0)
         pool = pool_new(conn, &row);
+    scConnectUnlock(conn);
+    scCatalogPoolClear(&row);
+    return pool;
+}
+
+#define CREATE_XML_FLAGS                                                     \
+    (SC_STORAGE_POOL_CREATE_WITH_BUILD | SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE |  \
+     SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE)
+
+scStoragePoolPtr
+scStoragePoolCreateXML(scConnectPtr conn, const char *xml, unsigned int flags)
+{
+    _cleanup_(scPoolDefFreep) scPoolDef *def = NULL;
+    scCatalogPool row = { 0 };
+    scStoragePool *pool = NULL;
+
+    SC_API_BEGIN();
+    if (!scConnectCheckWritable(conn, __func__) || !scCheckArg(xml, "xml", __func__) ||
+        scCheckFlags(flags, CREATE_XML_FLAGS) < 0 || !(def = parse_pool(xml)))
+        return NULL;
+    scConnectLock(conn);
+    if (define_pool(conn, def, true, &row) == 0 && (pool = pool_new(conn, &row)) &&
+        scPoolStart(pool, flags) < 0) {
+        /* Not started: it never existed (a failed start left it inactive
+         * or already removed it). */
+        scErrorSaved *saved = scErrorSave();
+        scCatalogPool now;
+        if (scCatalogPoolGet(conn->catalog, SC_POOL_BY_UUID, pool->uuidstr, &now) > 0 &&
+            scPoolTransientDead(&now))
+            scCatalogPoolDelete(conn->catalog, pool->uuidstr);
+        scCatalogPoolClear(&now);
+        scErrorRestore(&saved);
+        pool_free(pool);
+        pool = NULL;
+    }
     scConnectUnlock(conn);
     scCatalogPoolClear(&row);
     return pool;
@@ -519,6 +678,12 @@ scStoragePoolUndefine(scStoragePoolPtr pool)
 static int
 change_autostart(scStoragePool *pool, scCatalogPool *row, void *opaque)
 {
+    if (row->transient) {
+        /* libvirt's code and words. */
+        scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
+                      "cannot set autostart for transient pool");
+        return -1;
+    }
     return scCatalogPoolSetAutostart(pool->conn->catalog, pool->uuidstr, *(bool *) opaque);
 }
 
@@ -571,11 +736,27 @@ scStoragePoolIsPersistent(scStoragePoolPtr pool)
 {
     scCatalogPool row;
 
+    int persistent;
+
     SC_API_BEGIN();
     if (pool_read(pool, __func__, &row) < 0)
         return -1;
+    persistent = !row.transient;
     scCatalogPoolClear(&row);
-    return 1;
+    return persistent;
+}
+
+int
+scStoragePoolGetRefreshTime(scStoragePoolPtr pool, long long *when)
+{
+    scCatalogPool row;
+
+    SC_API_BEGIN();
+    if (!scCheckArg(when, "when", __func__) || pool_read(pool, __func__, &row) < 0)
+        return -1;
+    *when = row.refreshed_at;
+    scCatalogPoolClear(&row);
+    return 0;
 }
 
 static void

@@ -17,5 +17,10 @@ bool scPoolRowIsActive(const scCatalogPool *row);
 /* True (with SC_ERR_OPERATION_INVALID reported, naming the process) if
  * another operation on the pool is in progress. */
 bool scPoolBusy(const scCatalogPool *row);
+/* A transient pool (scStoragePoolCreateXML) that no longer runs and is not
+ * being started: left by a crash or a reboot, it does not exist. */
+bool scPoolTransientDead(const scCatalogPool *row);
+/* Start @pool (the connection locked): scStoragePoolCreate's work. */
+int scPoolStart(scStoragePool *pool, unsigned int flags);
 
 #endif /* SC_POOL_H */

@@ -159,11 +159,18 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
             scCatalogPoolSetRuntime(cat, pool->uuidstr, NULL, NULL) < 0 ||
             scCatalogPoolSetOp(cat, pool->uuidstr, SC_POOL_OP_NONE) < 0 ||
             scCatalogEventAdd(cat, pool->conn->actor, pool->uuidstr, pool->name, "pool-destroy",
-                              "interrupted stop completed") < 0)
+                              "interrupted stop completed") < 0 ||
+            (o->row.transient && scCatalogPoolDelete(cat, pool->uuidstr) < 0))
             goto end;
         o->row.state = SC_STORAGE_POOL_INACTIVE;
         o->row.op = SC_POOL_OP_NONE;
         keep = true;
+        if (o->row.transient) {
+            scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_POOL,
+                          "pool '%s' was transient and is gone: its interrupted stop completed",
+                          pool->name);
+            goto end;
+        }
     }
     /* An operation refused in the state it finds keeps the stop it
      * completed: storage is stopped whatever the caller asked next. */
@@ -210,7 +217,10 @@ op_record(PoolOp *o, int state, bool set_rt, bool keep_op, const char *action,
          (!set_rt || scCatalogPoolSetRuntime(cat, pool->uuidstr, o->rt.state, o->rt.dirs) == 0) &&
          (keep_op || scCatalogPoolSetOp(cat, pool->uuidstr, SC_POOL_OP_NONE) == 0) &&
          (!action || scCatalogEventAdd(cat, pool->conn->actor, pool->uuidstr, pool->name, action,
-                                       detail) == 0);
+                                       detail) == 0) &&
+         /* A transient pool lives only while it runs. */
+         (state != SC_STORAGE_POOL_INACTIVE || !o->row.transient ||
+          scCatalogPoolDelete(cat, pool->uuidstr) == 0);
     if (scCatalogEnd(cat, ok) < 0)
         ok = false;
     return ok ? 0 : -1;
@@ -411,6 +421,19 @@ out:
 }
 
 int
+scPoolStart(scStoragePool *pool, unsigned int flags)
+{
+    if ((flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE) &&
+        (flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                      "pool '%s': build with overwrite and without overwrite are exclusive",
+                      pool->name);
+        return -1;
+    }
+    return start_pool(pool, flags);
+}
+
+int
 scStoragePoolCreate(scStoragePoolPtr pool, unsigned int flags)
 {
     int ret;
@@ -418,15 +441,7 @@ scStoragePoolCreate(scStoragePoolPtr pool, unsigned int flags)
     SC_API_BEGIN();
     if (scCheckFlags(flags, START_BUILD_FLAGS) < 0 || !scPoolEnter(pool, __func__, true))
         return -1;
-    if ((flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE) &&
-        (flags & SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE)) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
-                      "pool '%s': build with overwrite and without overwrite are exclusive",
-                      pool->name);
-        ret = -1;
-    } else {
-        ret = start_pool(pool, flags);
-    }
+    ret = scPoolStart(pool, flags);
     scConnectUnlock(pool->conn);
     return ret;
 }

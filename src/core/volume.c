@@ -494,6 +494,24 @@ list_add(const scCatalogVolIdentity *id, void *opaque)
     return 0;
 }
 
+/* Is @pool running? 1, 0, or -1 (reported). */
+static int
+pool_active(scStoragePool *pool)
+{
+    scCatalogPool row;
+    int r = scCatalogPoolGet(pool->conn->catalog, SC_POOL_BY_UUID, pool->uuidstr, &row);
+
+    if (r == 0)
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_POOL,
+                      "pool '%s' (uuid '%s') is no longer defined", pool->name, pool->uuidstr);
+    if (r > 0)
+        r = row.state != SC_STORAGE_POOL_INACTIVE;
+    else
+        r = -1;
+    scCatalogPoolClear(&row);
+    return r;
+}
+
 int
 scStoragePoolListAllVolumes(scStoragePoolPtr pool, scStorageVolPtr **vols, unsigned int flags)
 {
@@ -502,11 +520,22 @@ scStoragePoolListAllVolumes(scStoragePoolPtr pool, scStorageVolPtr **vols, unsig
     int r;
 
     SC_API_BEGIN();
-    if (scCheckFlags(flags, SC_STORAGE_POOL_LIST_VOLUMES_MISSING) < 0 ||
+    if (scCheckFlags(flags, SC_STORAGE_POOL_LIST_VOLUMES_MISSING |
+                                SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE) < 0 ||
         !scPoolHandleCheck(pool, __func__, false))
         return -1;
     l.conn = pool->conn;
     scConnectLock(pool->conn);
+    /* As libvirt: an inactive pool has no volumes to list, unless the
+     * caller asks for the catalog's last inventory of it. */
+    if (!(flags & SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE) &&
+        (r = pool_active(pool)) <= 0) {
+        if (r == 0)
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                          "storage pool '%s' is not active", pool->name);
+        scConnectUnlock(pool->conn);
+        return -1;
+    }
     if (!vols)
         r = scCatalogVolCount(pool->conn->catalog, pool->uuidstr, missing);
     else if ((r = scCatalogVolForEach(pool->conn->catalog, pool->uuidstr, missing, list_add,
@@ -533,6 +562,37 @@ scStoragePoolNumOfVolumes(scStoragePoolPtr pool)
     return scStoragePoolListAllVolumes(pool, NULL, 0);
 }
 
+int
+scStoragePoolListVolumes(scStoragePoolPtr pool, char **const names, int maxnames)
+{
+    scStorageVolPtr *vols = NULL;
+    int n, i;
+
+    SC_API_BEGIN();
+    if (!scPoolHandleCheck(pool, __func__, false))
+        return -1;
+    if (maxnames < 0 || (maxnames > 0 && !names)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                      maxnames < 0 ? "maxnames in %s must not be negative"
+                                   : "names in %s must not be NULL", __func__);
+        return -1;
+    }
+    if ((n = scStoragePoolListAllVolumes(pool, &vols, 0)) < 0)
+        return -1;
+    for (i = 0; i < n && i < maxnames; i++)
+        if (!(names[i] = scStrdup(vols[i]->name)))
+            break;
+    if (i < n && i < maxnames) {
+        while (i-- > 0)
+            free(names[i]);
+        i = -1;
+    }
+    for (int j = 0; j < n; j++)
+        scStorageVolFree(vols[j]);
+    free(vols);
+    return i;
+}
+
 scStoragePoolPtr
 scStoragePoolLookupByVolume(scStorageVolPtr vol)
 {
@@ -549,27 +609,47 @@ scStoragePoolLookupByVolume(scStorageVolPtr vol)
 
 /* ---- getters ------------------------------------------------------------ */
 
-int
-scStorageVolGetInfo(scStorageVolPtr vol, scStorageVolInfoPtr info)
+static int
+vol_info(scStorageVol *vol, scStorageVolInfo *info, unsigned int flags, const char *func)
 {
+    unsigned long long physical = 0;
     int r;
 
-    SC_API_BEGIN();
-    if (!scCheckArg(info, "info", __func__) || !scVolEnter(vol, __func__, false))
+    if (scCheckFlagsImpl(flags, SC_STORAGE_VOL_GET_PHYSICAL, func) < 0 ||
+        !scCheckArg(info, "info", func) || !scVolEnter(vol, func, false))
         return -1;
     if (vol->seen) {
         info->type = vol->seen->rec.type;
         info->capacity = vol->seen->rec.capacity;
         info->allocation = vol->seen->rec.allocation;
+        physical = vol->seen->rec.physical;
         r = 1;
     } else {
-        r = scCatalogVolGetInfo(vol->conn->catalog, vol->uuidstr, info, NULL);
+        r = scCatalogVolGetInfo(vol->conn->catalog, vol->uuidstr, info, &physical);
     }
+    /* libvirt's GET_PHYSICAL: the allocation field holds the size of the
+     * container (a file's size, a device's). */
+    if (r > 0 && (flags & SC_STORAGE_VOL_GET_PHYSICAL))
+        info->allocation = physical;
     if (r == 0)
         scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
                       "volume '%s' (uuid '%s') no longer exists", vol->name, vol->uuidstr);
     scConnectUnlock(vol->conn);
     return r > 0 ? 0 : -1;
+}
+
+int
+scStorageVolGetInfo(scStorageVolPtr vol, scStorageVolInfoPtr info)
+{
+    SC_API_BEGIN();
+    return vol_info(vol, info, 0, __func__);
+}
+
+int
+scStorageVolGetInfoFlags(scStorageVolPtr vol, scStorageVolInfoPtr info, unsigned int flags)
+{
+    SC_API_BEGIN();
+    return vol_info(vol, info, flags, __func__);
 }
 
 static int
