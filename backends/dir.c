@@ -169,9 +169,11 @@ dir_pool_info(const scPoolCtx *pool, scStoragePoolInfo *info)
                             pool->def->name, target(pool));
         return -1;
     }
+    /* As libvirt computes them: the free blocks (root's reserve counted
+     * as free), so that capacity = allocation + available. */
     info->capacity = (unsigned long long) vfs.f_frsize * vfs.f_blocks;
-    info->available = (unsigned long long) vfs.f_bsize * vfs.f_bavail;
-    info->allocation = (unsigned long long) vfs.f_frsize * (vfs.f_blocks - vfs.f_bfree);
+    info->available = (unsigned long long) vfs.f_frsize * vfs.f_bfree;
+    info->allocation = info->capacity - info->available;
     return 0;
 }
 

@@ -231,7 +231,7 @@ testParsedValues(void **state)
     (void) state;
     assert_sc_ok(def = scVolDefParseString(pool, in, 0));
     assert_true(def->nocow);
-    assert_false(def->has_timestamps);
+    assert_false(def->times.set);
     assert_true(def->has_capacity);
     assert_true(def->has_allocation);
     assert_int_equal(def->cluster_size, 2 * 1024 * 1024);
@@ -261,11 +261,11 @@ testTimestamps(void **state)
     (void) state;
     assert_sc_ok(def = scVolDefParseString(
                      pool, "<volume><name>t</name><capacity>1</capacity></volume>", 0));
-    def->has_timestamps = true;
-    def->atime = (struct timespec){ .tv_sec = 1341933637, .tv_nsec = 273190990 };
-    def->mtime = (struct timespec){ .tv_sec = 1341930622, .tv_nsec = 0 };
-    def->ctime = (struct timespec){ .tv_sec = 5, .tv_nsec = 47245868 };
-    def->btime = (struct timespec){ .tv_sec = 0, .tv_nsec = -1 };
+    def->times.set = true;
+    def->times.atime = (struct timespec){ .tv_sec = 1341933637, .tv_nsec = 273190990 };
+    def->times.mtime = (struct timespec){ .tv_sec = 1341930622, .tv_nsec = 0 };
+    def->times.ctime = (struct timespec){ .tv_sec = 5, .tv_nsec = 47245868 };
+    def->times.btime = (struct timespec){ .tv_sec = 0, .tv_nsec = -1 };
     assert_sc_ok(out = scVolDefFormat(pool, def));
     assert_string_equal(out, "<volume type='file'>\n"
                              "  <name>t</name>\n"

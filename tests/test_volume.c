@@ -8,6 +8,8 @@
  */
 #include <config.h>
 
+#include <sys/statvfs.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -172,6 +174,11 @@ test_pool_lifecycle(void **state)
     assert_sc_ok(scStoragePoolGetInfo(f->pool, &info) == 0);
     assert_int_equal(info.state, SC_STORAGE_POOL_RUNNING);
     assert_true(info.capacity > 0 && info.available > 0 && info.available <= info.capacity);
+    /* As libvirt counts them: free blocks are available, the rest allocated. */
+    struct statvfs vfs;
+    assert_int_equal(statvfs(f->images, &vfs), 0);
+    assert_int_equal(info.capacity, info.allocation + info.available);
+    assert_int_equal(info.capacity, (unsigned long long) vfs.f_frsize * vfs.f_blocks);
     assert_int_equal(stat(f->images, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0711);
 
@@ -180,6 +187,11 @@ test_pool_lifecycle(void **state)
     assert_sc_ok(vol = create_raw(f, "a.img", 1 << 20, 0));
     scStorageVolFree(vol);
     assert_sc_ok(scStoragePoolDestroy(f->pool) == 0);
+    /* Stopped, it keeps the sizes of its last refresh (libvirt does). */
+    scStoragePoolInfo stopped;
+    assert_sc_ok(scStoragePoolGetInfo(f->pool, &stopped) == 0);
+    assert_int_equal(stopped.state, SC_STORAGE_POOL_INACTIVE);
+    assert_int_equal(stopped.capacity, info.capacity);
     assert_sc_err(scStoragePoolCreate(f->pool, SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE) == 0,
                   SC_ERR_SYSTEM_ERROR);
     assert_sc_err(scStoragePoolDelete(f->pool, 0) == 0, SC_ERR_OPERATION_INVALID);
@@ -319,6 +331,17 @@ test_create_formats(void **state)
     assert_sc_ok(xml = scStorageVolGetXMLDesc(top, 0));
     assert_non_null(strstr(xml, "<backingStore>"));
     assert_non_null(strstr(xml, "<lazy_refcounts/>"));
+    /* As libvirt: the file's size, its times, and the backing file's
+     * permissions and times. */
+    char want_physical[64];
+    snprintf(want_physical, sizeof(want_physical), "<physical unit='bytes'>%lld</physical>",
+             (long long) stat_in(f, "top.qcow2").st_size);
+    assert_non_null(strstr(xml, want_physical));
+    char *bs = strstr(xml, "<backingStore>");
+    char *ts = strstr(xml, "<timestamps>");
+    assert_true(ts && ts < bs && strstr(ts, "<mtime>") && strstr(ts, "<btime>"));
+    assert_non_null(strstr(bs, "<permissions>\n      <mode>0"));
+    assert_non_null(strstr(bs, "<timestamps>\n      <atime>"));
     free(xml);
     assert_int_equal(scStorageVolGetBackingStore(base, &bpath, &bformat), 0);
     assert_null(bpath);

@@ -659,15 +659,19 @@ int scStoragePoolGetRefreshTime(scStoragePoolPtr pool, long long *when);
 
 /*
  * scStoragePoolGetXMLDesc:
- * Returns the pool's definition as libvirt pool XML, with its current
- * capacity, allocation and available sizes (zero unless the pool is active,
- * or with SC_STORAGE_XML_INACTIVE). The caller frees it. NULL on error.
+ * Returns the pool's definition as libvirt pool XML, with its capacity,
+ * allocation and available sizes as of its last refresh (an inactive pool
+ * keeps them, as in libvirt; zero with SC_STORAGE_XML_INACTIVE). For a
+ * file system, as libvirt computes them: available counts the free blocks,
+ * and capacity = allocation + available. The caller frees it. NULL on
+ * error.
  */
 char *scStoragePoolGetXMLDesc(scStoragePoolPtr pool, unsigned int flags);
 
 /*
  * scStoragePoolGetInfo:
- * Fills @info with the pool's state and sizes (bytes). Returns 0 or -1.
+ * Fills @info with the pool's state and its sizes (bytes) as of its last
+ * refresh, kept while it is inactive (as libvirt). Returns 0 or -1.
  */
 int scStoragePoolGetInfo(scStoragePoolPtr pool, scStoragePoolInfoPtr info);
 

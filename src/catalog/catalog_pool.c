@@ -44,11 +44,14 @@ typedef enum {
 
 /* The columns of scCatalogPool, in order. A state recorded under another
  * boot of the host reads as inactive: mounts and sessions did not survive;
- * so does its runtime state. */
+ * so does its runtime state, and its sizes read 0 (as libvirt's after a
+ * restart; within a boot a stopped pool keeps them). */
 #define POOL_COLUMNS                                                         \
     "id, uuid, name, type, target_path, xml, "                              \
     "CASE WHEN boot_id IS :boot THEN state ELSE 'inactive' END, "           \
-    "autostart, capacity, allocation, available, "                          \
+    "autostart, CASE WHEN boot_id IS :boot THEN capacity ELSE 0 END, "     \
+    "CASE WHEN boot_id IS :boot THEN allocation ELSE 0 END, "               \
+    "CASE WHEN boot_id IS :boot THEN available ELSE 0 END, "                \
     "CASE WHEN boot_id IS :boot THEN runtime END, op, op_pid, op_boot IS :boot, op_start, "   \
     "transient, refreshed_at"
 

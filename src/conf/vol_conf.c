@@ -557,14 +557,16 @@ formatTimestamp(scXmlBuf *b, const char *name, const struct timespec *ts)
 }
 
 static void
-formatTimestamps(scXmlBuf *b, const scVolDef *def)
+formatTimestamps(scXmlBuf *b, const scVolTimes *t)
 {
+    if (!t->set)
+        return;
     scXmlBufAdd(b, "<timestamps>\n");
     b->indent += 2;
-    formatTimestamp(b, "atime", &def->atime);
-    formatTimestamp(b, "mtime", &def->mtime);
-    formatTimestamp(b, "ctime", &def->ctime);
-    formatTimestamp(b, "btime", &def->btime);
+    formatTimestamp(b, "atime", &t->atime);
+    formatTimestamp(b, "mtime", &t->mtime);
+    formatTimestamp(b, "ctime", &t->ctime);
+    formatTimestamp(b, "btime", &t->btime);
     b->indent -= 2;
     scXmlBufAdd(b, "</timestamps>\n");
 }
@@ -605,8 +607,7 @@ formatTarget(scXmlBuf *b, const char *const *formats, const scVolDef *def)
     scXmlBufElem(b, "path", def->target_path);
     formatFormat(b, formats, def->format);
     scXmlBufPerms(b, &def->perms);
-    if (def->has_timestamps)
-        formatTimestamps(b, def);
+    formatTimestamps(b, &def->times);
     if (def->encryption)
         formatEncryption(b, def->encryption);
     scXmlBufElem(b, "compat", def->compat);
@@ -626,6 +627,7 @@ formatBacking(scXmlBuf *b, const char *const *formats, const scVolDef *def)
     scXmlBufElem(b, "path", def->backing_path);
     formatFormat(b, formats, def->backing_format);
     scXmlBufPerms(b, &def->backing_perms);
+    formatTimestamps(b, &def->backing_times);
     b->indent -= 2;
     scXmlBufAdd(b, "</backingStore>\n");
 }
@@ -650,6 +652,8 @@ scVolDefFormat(const scPoolDef *pool, const scVolDef *def)
     scXmlBufElem(&b, "key", def->key);
     scXmlBufAdd(&b, "<capacity unit='bytes'>%llu</capacity>\n", def->capacity);
     scXmlBufAdd(&b, "<allocation unit='bytes'>%llu</allocation>\n", def->allocation);
+    if (def->has_physical)
+        scXmlBufAdd(&b, "<physical unit='bytes'>%llu</physical>\n", def->physical);
     formatTarget(&b, formats, def);
     if (def->backing_path)
         formatBacking(&b, formats, def);

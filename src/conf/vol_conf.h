@@ -46,6 +46,13 @@ typedef struct {
     char *ivgen_hash;
 } scVolEncryption;
 
+/* A file's times, as libvirt's <timestamps>: never parsed, formatted
+ * when @set; a time with tv_nsec < 0 is left out. */
+typedef struct {
+    bool set;
+    struct timespec atime, mtime, ctime, btime;
+} scVolTimes;
+
 typedef struct {
     char *name;
     char *key;                   /* NULL unless the input had one, or set by storcat */
@@ -64,11 +71,13 @@ typedef struct {
     bool extended_l2;            /* <features><extended_l2/></features> */
     unsigned long long cluster_size; /* <clusterSize>, bytes; 0 when absent */
     scVolEncryption *encryption; /* NULL when absent */
-    bool has_timestamps;         /* formatted only when set (by storcat, from stat) */
-    struct timespec atime, mtime, ctime, btime; /* one with tv_nsec < 0 is not printed */
+    unsigned long long physical; /* <physical>: the container's size (a file's) */
+    bool has_physical;           /* formatted only when set (by storcat) */
+    scVolTimes times;            /* <timestamps>, formatted only when set (from stat) */
     char *backing_path;          /* <backingStore><path>; no <backingStore> when NULL */
     char *backing_format;        /* <backingStore><format type=...> */
     scPoolPerms backing_perms;
+    scVolTimes backing_times;
 } scVolDef;
 
 /*

@@ -759,15 +759,15 @@ scStoragePoolGetRefreshTime(scStoragePoolPtr pool, long long *when)
     return 0;
 }
 
+/* The pool's sizes as of its last refresh: an inactive pool keeps them, as
+ * in libvirt. */
 static void
 row_info(const scCatalogPool *row, scStoragePoolInfo *info)
 {
-    bool active = scPoolRowIsActive(row);
-
     info->state = row->state;
-    info->capacity = active ? row->capacity : 0;
-    info->allocation = active ? row->allocation : 0;
-    info->available = active ? row->available : 0;
+    info->capacity = row->capacity;
+    info->allocation = row->allocation;
+    info->available = row->available;
 }
 
 char *

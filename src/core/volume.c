@@ -666,6 +666,28 @@ attr_to_def(const char *name, const char *value, void *opaque)
     return 0;
 }
 
+static struct timespec
+ns_to_ts(long long ns)
+{
+    if (ns < 0)
+        return (struct timespec){ 0, -1 };
+    return (struct timespec){ (time_t) (ns / 1000000000), (long) (ns % 1000000000) };
+}
+
+/* A row's times as libvirt's <timestamps> (a file's; none for a volume
+ * without them). An unknown birth time is 0, as libvirt prints it. */
+static void
+row_times(const scCatalogVol *row, scVolTimes *t)
+{
+    if (row->mtime_ns < 0)
+        return;
+    t->set = true;
+    t->atime = ns_to_ts(row->atime_ns);
+    t->mtime = ns_to_ts(row->mtime_ns);
+    t->ctime = ns_to_ts(row->ctime_ns);
+    t->btime = row->btime_ns < 0 ? (struct timespec){ 0, 0 } : ns_to_ts(row->btime_ns);
+}
+
 /* The definition of @row's volume, as the XML shows it; its details from
  * @seen when it is not recorded. */
 static char *
@@ -674,6 +696,7 @@ format_row(scConnect *conn, const scCatalogVol *row, const scVolSeen *seen)
     _cleanup_(scPoolDefFreep) scPoolDef *pooldef = NULL;
     scCatalogPool prow;
     scVolDef def = { 0 };
+    scCatalogVol backing = { 0 };
     char *xml = NULL;
     int r;
 
@@ -699,14 +722,27 @@ format_row(scConnect *conn, const scCatalogVol *row, const scVolSeen *seen)
     def.perms.mode = row->mode;
     def.perms.uid = row->uid;
     def.perms.gid = row->gid;
+    def.physical = row->physical;
+    def.has_physical = row->type == SC_STORAGE_VOL_FILE || row->type == SC_STORAGE_VOL_BLOCK;
+    row_times(row, &def.times);
     def.backing_path = row->backing_path;
     def.backing_format = row->backing_format;
     def.backing_perms.mode = def.backing_perms.uid = def.backing_perms.gid = -1;
+    /* The backing file's permissions and times, as libvirt prints them,
+     * when the catalog knows it (a volume of a pool). */
+    if (row->backing_path &&
+        scCatalogVolGet(conn->catalog, SC_VOL_BY_PATH, row->backing_path, &backing) > 0) {
+        def.backing_perms.mode = backing.mode;
+        def.backing_perms.uid = backing.uid;
+        def.backing_perms.gid = backing.gid;
+        row_times(&backing, &def.backing_times);
+    }
     r = 0;
     for (size_t i = 0; seen && r == 0 && i < seen->rec.nattrs; i++)
         r = attr_to_def(seen->rec.attrs[i].name, seen->rec.attrs[i].value, &def);
     if (r == 0 && (seen || scCatalogVolAttrs(conn->catalog, row->uuid, attr_to_def, &def) == 0))
         xml = scVolDefFormat(pooldef, &def);
+    scCatalogVolClear(&backing);
     free(def.compat);
     return xml;
 }
