@@ -979,6 +979,18 @@ scStorageVolPtr scStorageVolCreateXML(scStoragePoolPtr pool, const char *xml,
  * As scStorageVolCreateXML, with the data of @clonevol (which may be in
  * another pool): raw copies keep holes; a different <format> converts
  * through qemu-img. Returns a new reference, or NULL.
+ *
+ * Confinement (this call, resize, wipe, upload, download): an image's
+ * whole chain (backing files, a relative one resolved against the image's
+ * directory; qcow2 external data files; vmdk extents) is walked by
+ * storcat's own probe before qemu-img sees it, and anything that leaves the
+ * pool's directory and is not a catalogued volume, a json: or protocol
+ * name, a file that is not regular (FIFO, device, socket), a loop or a
+ * chain deeper than 16 is refused with SC_ERR_OPERATION_INVALID naming
+ * the reference; qemu-img then gets only the checked files, open. A write
+ * checks that the file is the one the catalog recorded (device, inode,
+ * birth time) in the directory the pool started on, and refuses a swapped
+ * one (SC_ERR_OPERATION_INVALID).
  */
 scStorageVolPtr scStorageVolCreateXMLFrom(scStoragePoolPtr pool, const char *xml,
                                           scStorageVolPtr clonevol, unsigned int flags);
