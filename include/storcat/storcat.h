@@ -986,7 +986,7 @@ scStorageVolPtr scStorageVolCreateXML(scStoragePoolPtr pool, const char *xml,
  * storcat's own probe before qemu-img sees it, and anything that leaves the
  * pool's directory and is not a catalogued volume, a json: or protocol
  * name, a file that is not regular (FIFO, device, socket), a loop or a
- * chain deeper than 16 is refused with SC_ERR_OPERATION_INVALID naming
+ * chain deeper than 64 is refused with SC_ERR_OPERATION_INVALID naming
  * the reference; qemu-img then gets only the checked files, open. A write
  * checks that the file is the one the catalog recorded (device, inode,
  * birth time) in the directory the pool started on, and refuses a swapped
