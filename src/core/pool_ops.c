@@ -311,7 +311,7 @@ pool_refresh(scStoragePool *pool, scReconcileHook hook, void *opaque)
         return -1;
     r = scReconcilePool(pool->conn, &ap, hook, opaque, &stats);
     scActivePoolClear(&ap);
-    return r;
+    return r < 0 ? -1 : 0;
 }
 
 /* A start with build that failed: what its build made goes again (best
