@@ -19,6 +19,7 @@
 #include "journal.h"
 #include "reconcile.h"
 #include "recspool.h"
+#include "secret.h"
 #include "util/util.h"
 #include "util/testpoint.h"
 
@@ -90,6 +91,7 @@ scActivePoolLoad(scConnect *conn, const char *uuid, const char *verb, scActivePo
         goto error;
     }
     if (!(ap->be = scPoolRowBackend(&ap->row, verb)) || !(ap->def = scPoolRowDef(&ap->row)) ||
+        scSecretLoadForPool(conn, ap->def) < 0 ||
         scCatalogPoolGetDirs(conn->catalog, uuid, &ap->rt.dirs) < 0)
         goto error;
     if (ap->row.runtime && !(ap->rt.state = scStrdup(ap->row.runtime)))
