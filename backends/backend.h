@@ -294,5 +294,6 @@ bool scBackendTypeIsManaged(scPoolType type);
 void scBackendOverride(scPoolType type, const scBackend *be);
 
 extern const scBackend scBackendDir;
+extern const scBackend scBackendIscsiDirect;
 
 #endif /* SC_BACKEND_H */
