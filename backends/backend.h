@@ -294,6 +294,7 @@ bool scBackendTypeIsManaged(scPoolType type);
 void scBackendOverride(scPoolType type, const scBackend *be);
 
 extern const scBackend scBackendDir;
+extern const scBackend scBackendIscsi;
 extern const scBackend scBackendIscsiDirect;
 
 #endif /* SC_BACKEND_H */
