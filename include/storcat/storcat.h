@@ -337,8 +337,11 @@ int scStoragePoolUndefine(scStoragePoolPtr pool);
  * again. @flags: 0, or SC_STORAGE_POOL_CREATE_WITH_BUILD[_OVERWRITE |
  * _NO_OVERWRITE] to build it first (see scStoragePoolBuild). Fails with
  * SC_ERR_OPERATION_UNSUPPORTED while the pool type's backend is not in
- * this version of storcat (only dir pools have one today),
- * SC_ERR_OPERATION_INVALID if the pool is already active or busy. An
+ * this version of storcat (dir, iscsi-direct and iscsi pools have one),
+ * SC_ERR_OPERATION_INVALID if the pool is already active or busy,
+ * SC_ERR_NO_SECRET if the secret its <auth> names is undefined or has no
+ * value. Storage that does not answer within $STORCAT_STORAGE_TIMEOUT
+ * seconds (default 5) fails the start naming what it waited for. An
  * active pool stays active until it is stopped or the host reboots.
  * Returns 0 or -1.
  */
@@ -473,7 +476,13 @@ int scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags);
  * grow with the pool: past 16,384 entries a directory's scan is sorted in
  * runs kept in an unnamed temporary file in $TMPDIR (else /tmp), as are
  * the records between the probes and the write. @flags must be 0. The pool
- * must be active. Returns 0 or -1.
+ * must be active. A refresh whose storage does not answer at all (an
+ * iSCSI portal, within $STORCAT_STORAGE_TIMEOUT seconds) fails, keeps the
+ * volumes as they were and records the pool SC_STORAGE_POOL_DEGRADED
+ * (still active; a "pool-degraded" event) until a refresh succeeds
+ * ("pool-recovered"). A pool whose backend has no sizes of its own (an
+ * iSCSI target) gets its volumes' sums as capacity and allocation.
+ * Returns 0 or -1.
  */
 int scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags);
 
@@ -627,7 +636,12 @@ scStoragePoolPtr scStoragePoolLookupByVolume(scStorageVolPtr vol);
  * if it is there, records it and returns it: no pool is rescanned. On a
  * read-only connection it finds the same and records nothing: the handle
  * answers from what storage showed, and has the nil UUID until a
- * read-write connection records the volume.
+ * read-write connection records the volume. A path with no '/' at all is
+ * a backend's own form (iscsi-direct's "ip-HOST:PORT-iscsi-IQN-lun-N",
+ * libvirt's path of a LUN): it is looked up as spelled, and a miss asks
+ * the active pools whose volumes' paths begin as it does; a relative path
+ * with a '/' is SC_ERR_INVALID_ARG. The aliases a backend records
+ * (/dev/disk/by-id/wwn-0x... of an iSCSI LUN) find their volume too.
  * Returns a new reference, or NULL (SC_ERR_NO_STORAGE_VOL if none).
  */
 scStorageVolPtr scStorageVolLookupByName(scStoragePoolPtr pool, const char *name);
