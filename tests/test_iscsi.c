@@ -586,8 +586,9 @@ test_unreachable(void **state)
     tgtStop(&f->tgt);
     assert_sc_err(scStoragePoolRefresh(f->pool, 0) == 0, SC_ERR_OPERATION_FAILED);
     assert_non_null(strstr(scGetLastErrorMessage(), "Connection refused"));
-    assert_int_equal(atoi(sql_text(f, "SELECT count(*) FROM events WHERE action ="
-                                      " 'pool-degraded'")), 1);
+    after = sql_text(f, "SELECT count(*) FROM events WHERE action = 'pool-degraded'");
+    assert_string_equal(after, "1");
+    free(after);
     free(before);
 }
 

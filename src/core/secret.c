@@ -637,7 +637,7 @@ static int
 open_defined(scSecret *secret, int *dfd, int *lock)
 {
     _cleanup_(scSecretDefFreep) scSecretDef *def = NULL;
-    int r;
+    int r = 0;
 
     *dfd = *lock = -1;
     if ((*dfd = store_open(secret->conn, false)) == -1)
