@@ -58,7 +58,8 @@ node(const scPoolDef *def, Node *n)
     if (src->nhosts != 1 || src->ndevices != 1) {
         scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
                       "pool '%s': an iscsi pool needs exactly 1 host and 1 device (the target "
-                      "IQN)", def->name);
+                      "IQN)",
+                      def->name);
         return -1;
     }
     if (access(scIscsiadmPath, X_OK) != 0) {
@@ -125,8 +126,7 @@ set_chap(const scPoolDef *def, const Node *n)
     scIscsiadmUpdateArgv(argv, n->portal, n->target, "node.session.auth.authmethod", "CHAP");
     if (run(argv, NULL) < 0)
         return -1;
-    scIscsiadmUpdateArgv(argv, n->portal, n->target, "node.session.auth.username",
-                         auth->username);
+    scIscsiadmUpdateArgv(argv, n->portal, n->target, "node.session.auth.username", auth->username);
     if (run(argv, NULL) < 0 || !(pwd = scAlloc(auth->secret_len + 1)))
         return -1;
     memcpy(pwd, auth->secret_value, auth->secret_len);
@@ -174,13 +174,14 @@ iscsi_start(const scPoolDef *def, scPoolRuntime *rt)
         if (!session_of(&n, sid, sizeof(sid))) {
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                           "pool '%s': logged in to iSCSI target '%s' at portal %s, but iscsiadm "
-                          "shows no session", def->name, n.target, n.portal);
+                          "shows no session",
+                          def->name, n.target, n.portal);
             return -1;
         }
     }
     scIscsiadmRescanArgv(argv, sid);
-    if (run(argv, NULL) < 0 || !(rt->state = scAsprintf("%s %s session %s", n.portal, n.target,
-                                                         sid)) ||
+    if (run(argv, NULL) < 0 ||
+        !(rt->state = scAsprintf("%s %s session %s", n.portal, n.target, sid)) ||
         scPoolRuntimeAddDir(rt, BY_PATH) < 0) {
         scPoolRuntimeClear(rt);
         return -1;
@@ -224,9 +225,15 @@ sg_cmd(int fd, const unsigned char *cdb, int cdb_len, unsigned char *buf, unsign
 {
     unsigned char sense[32];
     sg_io_hdr_t io = {
-        .interface_id = 'S', .dxfer_direction = SG_DXFER_FROM_DEV, .cmd_len = (unsigned char) cdb_len,
-        .mx_sb_len = sizeof(sense), .dxfer_len = len, .dxferp = buf,
-        .cmdp = (unsigned char *) cdb, .sbp = sense, .timeout = 30000,
+        .interface_id = 'S',
+        .dxfer_direction = SG_DXFER_FROM_DEV,
+        .cmd_len = (unsigned char) cdb_len,
+        .mx_sb_len = sizeof(sense),
+        .dxfer_len = len,
+        .dxferp = buf,
+        .cmdp = (unsigned char *) cdb,
+        .sbp = sense,
+        .timeout = 30000,
     };
 
     if (ioctl(fd, SG_IO, &io) < 0 || io.status || io.host_status || io.driver_status)
@@ -237,8 +244,12 @@ sg_cmd(int fd, const unsigned char *cdb, int cdb_len, unsigned char *buf, unsign
 static int
 sg_inquiry(int fd, int evpd, int page, unsigned char *buf, unsigned int len)
 {
-    unsigned char cdb[6] = { 0x12, (unsigned char) evpd, (unsigned char) page,
-                             (unsigned char) (len >> 8), (unsigned char) len, 0 };
+    unsigned char cdb[6] = { 0x12,
+                             (unsigned char) evpd,
+                             (unsigned char) page,
+                             (unsigned char) (len >> 8),
+                             (unsigned char) len,
+                             0 };
 
     return sg_cmd(fd, cdb, 6, buf, len);
 }
@@ -277,7 +288,8 @@ lun_info(const Node *n, const char *entry, scLunInfo *info, char *path, size_t s
     }
     memset(info, 0, sizeof(*info));
     info->lun = lun;
-    if ((len = sg_inquiry(fd, 0, 0, buf, 96)) < 0 || scLunParseInquiry(buf, (size_t) len, info) < 0) {
+    if ((len = sg_inquiry(fd, 0, 0, buf, 96)) < 0 ||
+        scLunParseInquiry(buf, (size_t) len, info) < 0) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                       "LUN '%s': INQUIRY through SG_IO failed", path);
         close(fd);
@@ -455,7 +467,8 @@ iscsi_find_sources(const char *srcspec, unsigned int flags, char **xml)
     }
     /* The spec is a <source>: read it as one of a pool. */
     if (!(poolxml = scAsprintf("<pool type='netfs'><name>spec</name>%s<target><path>/"
-                               "</path></target></pool>", srcspec)) ||
+                               "</path></target></pool>",
+                               srcspec)) ||
         !(def = scPoolDefParseString(poolxml)))
         return -1;
     if (def->source.nhosts != 1) {

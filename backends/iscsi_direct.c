@@ -63,7 +63,8 @@ where(const scPoolDef *def, Where *w)
     if (src->nhosts != 1 || src->ndevices != 1 || !src->initiator_iqn) {
         scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
                       "pool '%s': an iscsi-direct pool needs exactly 1 host, 1 device (the "
-                      "target IQN) and an initiator IQN", def->name);
+                      "target IQN) and an initiator IQN",
+                      def->name);
         return -1;
     }
     if (scIscsiPortal(src->hosts[0].name, src->hosts[0].port, w->portal, sizeof(w->portal)) < 0)
@@ -198,11 +199,11 @@ ask_luns(scIscsi *s, const Where *w, Lun *luns, size_t n)
         return -1;
     for (size_t i = 0; i < n; i++) {
         Lun *l = &luns[i];
-        l->std = (InqArg) { l->info.lun, 0, 0, 96 };
-        l->vpd83 = (InqArg) { l->info.lun, 1, 0x83, 1024 };
-        calls[3 * i] = (Call) { submit_inquiry, &l->std };
-        calls[3 * i + 1] = (Call) { submit_inquiry, &l->vpd83 };
-        calls[3 * i + 2] = (Call) { submit_rc16, &l->std };
+        l->std = (InqArg){ l->info.lun, 0, 0, 96 };
+        l->vpd83 = (InqArg){ l->info.lun, 1, 0x83, 1024 };
+        calls[3 * i] = (Call){ submit_inquiry, &l->std };
+        calls[3 * i + 1] = (Call){ submit_inquiry, &l->vpd83 };
+        calls[3 * i + 2] = (Call){ submit_rc16, &l->std };
         slots[3 * i] = &l->c_std;
         slots[3 * i + 1] = &l->c_83;
         slots[3 * i + 2] = &l->c_rc;
@@ -226,7 +227,8 @@ ask_luns(scIscsi *s, const Where *w, Lun *luns, size_t n)
         else if (l->info.device_type == SCSI_INQUIRY_PERIPHERAL_DEVICE_TYPE_DIRECT_ACCESS) {
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                           "%s: LUN %u of iSCSI target '%s' at portal %s: READ CAPACITY(16) "
-                          "failed: %s", w->what, l->info.lun, w->target, w->portal,
+                          "failed: %s",
+                          w->what, l->info.lun, w->target, w->portal,
                           scIscsiCmdError(s, &l->c_rc, why, sizeof(why)));
             return -1;
         }
@@ -248,8 +250,8 @@ ask_serials(scIscsi *s, Lun *luns, size_t n, bool all)
     for (size_t i = 0; i < n; i++) {
         if (!all && luns[i].want <= 0)
             continue;
-        luns[i].vpd80 = (InqArg) { luns[i].info.lun, 1, 0x80, 255 };
-        calls[k] = (Call) { submit_inquiry, &luns[i].vpd80 };
+        luns[i].vpd80 = (InqArg){ luns[i].info.lun, 1, 0x80, 255 };
+        calls[k] = (Call){ submit_inquiry, &luns[i].vpd80 };
         slots[k++] = &luns[i].c_80;
     }
     if ((r = run_calls(s, "INQUIRY (unit serial number)", calls, k, slots)) < 0)
@@ -474,13 +476,14 @@ vol_open(const scPoolCtx *pool, const scVolRecord *vol, Where *w, scIscsi *s, Lu
         else if (r > 0 && designator && strcmp(designator, l->info.designator) != 0)
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                           "volume '%s': LUN %u of iSCSI target '%s' is another device now "
-                          "(designator '%s', recorded '%s'): refresh pool '%s'", vol->name, lun,
-                          w->target, l->info.designator, designator, pool->def->name);
+                          "(designator '%s', recorded '%s'): refresh pool '%s'",
+                          vol->name, lun, w->target, l->info.designator, designator,
+                          pool->def->name);
         else if (r > 0)
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                           "volume '%s': LUN %u of iSCSI target '%s' is not a disk with blocks "
-                          "(device type %d, %llu bytes)", vol->name, lun, w->target,
-                          l->info.device_type, scLunCapacity(&l->info));
+                          "(device type %d, %llu bytes)",
+                          vol->name, lun, w->target, l->info.device_type, scLunCapacity(&l->info));
         lun_free(l);
         scIscsiClose(s);
         return -1;
@@ -512,8 +515,8 @@ submit_write16(struct iscsi_context *ctx, void *arg,
 {
     IoArg *a = arg;
 
-    return iscsi_write16_task(ctx, (int) a->lun, a->lba, a->data, a->len, (int) a->bs, 0, 0, 0,
-                              0, 0, cb, cmd);
+    return iscsi_write16_task(ctx, (int) a->lun, a->lba, a->data, a->len, (int) a->bs, 0, 0, 0, 0,
+                              0, cb, cmd);
 }
 
 static struct scsi_task *
@@ -523,8 +526,8 @@ submit_writesame16(struct iscsi_context *ctx, void *arg,
     IoArg *a = arg;
 
     /* @len is the number of blocks here; @data one zero block. */
-    return iscsi_writesame16_task(ctx, (int) a->lun, a->lba, a->data, a->bs, a->len, 0, 0, 0, 0,
-                                  cb, cmd);
+    return iscsi_writesame16_task(ctx, (int) a->lun, a->lba, a->data, a->bs, a->len, 0, 0, 0, 0, cb,
+                                  cmd);
 }
 
 static struct scsi_task *
@@ -556,15 +559,16 @@ io_one(scIscsi *s, const Where *w, const char *vol, const char *what, scIscsiSub
         if (!illegal || !*illegal)
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                           "volume '%s': %s at block %llu of LUN %u of iSCSI target '%s' failed: "
-                          "%s", vol, what, (unsigned long long) a->lba, a->lun, w->target,
+                          "%s",
+                          vol, what, (unsigned long long) a->lba, a->lun, w->target,
                           scIscsiCmdError(s, &cmd, why, sizeof(why)));
         r = -1;
     }
     if (r == 0 && out) {
         if (!(d = scIscsiData(&cmd, &len)) || len < (size_t) a->len) {
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
-                          "volume '%s': %s at block %llu of LUN %u returned %zu bytes of %u",
-                          vol, what, (unsigned long long) a->lba, a->lun, len, a->len);
+                          "volume '%s': %s at block %llu of LUN %u returned %zu bytes of %u", vol,
+                          what, (unsigned long long) a->lba, a->lun, len, a->len);
             r = -1;
         } else {
             memcpy(out, d, a->len);
@@ -596,8 +600,8 @@ wipe_luns(scIscsi *s, const Where *w, const scVolRecord *vol, const Lun *l, bool
             if (io_one(s, w, vol->name, "UNMAP", submit_unmap, &a, NULL, NULL) < 0)
                 return -1;
         } else if (same) {
-            if (io_one(s, w, vol->name, "WRITE SAME(16)", submit_writesame16, &a, NULL,
-                       &illegal) < 0) {
+            if (io_one(s, w, vol->name, "WRITE SAME(16)", submit_writesame16, &a, NULL, &illegal) <
+                0) {
                 if (!illegal)
                     return -1;
                 same = false; /* not supported: write zeroes instead */
@@ -627,7 +631,8 @@ idirect_vol_wipe(const scPoolCtx *pool, const scVolRecord *vol, unsigned int alg
     if (algorithm != SC_STORAGE_VOL_WIPE_ALG_ZERO && algorithm != SC_STORAGE_VOL_WIPE_ALG_TRIM) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                       "volume '%s': iSCSI LUNs can be wiped with zeroes or trimmed, not with "
-                      "algorithm %u", vol->name, algorithm);
+                      "algorithm %u",
+                      vol->name, algorithm);
         return -1;
     }
     if (vol_open(pool, vol, &w, &s, &l) < 0)
@@ -635,7 +640,8 @@ idirect_vol_wipe(const scPoolCtx *pool, const scVolRecord *vol, unsigned int alg
     if (algorithm == SC_STORAGE_VOL_WIPE_ALG_TRIM && !l.info.thin) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                       "volume '%s': LUN %u of iSCSI target '%s' does not support UNMAP (logical "
-                      "block provisioning is not enabled)", vol->name, l.info.lun, w.target);
+                      "block provisioning is not enabled)",
+                      vol->name, l.info.lun, w.target);
         r = -1;
     } else {
         r = wipe_luns(&s, &w, vol, &l, algorithm == SC_STORAGE_VOL_WIPE_ALG_TRIM, progress);
@@ -743,7 +749,7 @@ upload(scIscsi *s, const Where *w, const scVolRecord *vol, const Lun *l, int fd,
             memcpy(buf + span, old + tail, bs - tail);
             span += bs - tail;
         }
-        a = (IoArg) { l->info.lun, lba, buf, (uint32_t) span, bs };
+        a = (IoArg){ l->info.lun, lba, buf, (uint32_t) span, bs };
         if (io_one(s, w, vol->name, "WRITE(16)", submit_write16, &a, NULL, NULL) < 0)
             return -1;
         done += (unsigned long long) got;
@@ -756,9 +762,8 @@ upload(scIscsi *s, const Where *w, const scVolRecord *vol, const Lun *l, int fd,
 }
 
 static int
-idirect_vol_upload(const scPoolCtx *pool, const scVolRecord *vol, int fd,
-                   unsigned long long offset, unsigned long long length, unsigned int flags,
-                   const scProgress *progress)
+idirect_vol_upload(const scPoolCtx *pool, const scVolRecord *vol, int fd, unsigned long long offset,
+                   unsigned long long length, unsigned int flags, const scProgress *progress)
 {
     scIscsi s;
     Where w;

@@ -34,12 +34,12 @@
 #include "bench_common.h"
 #include "storcat/storcat.h"
 
-#define DIE(...)                                                             \
-    do {                                                                     \
-        fprintf(stderr, "bench_iscsi: " __VA_ARGS__);                        \
-        fprintf(stderr, ": %s\n", scGetLastErrorMessage());                  \
-        exit(1);                                                             \
-    } while (0)
+#define DIE(...)                                                                                   \
+ do {                                                                                              \
+  fprintf(stderr, "bench_iscsi: " __VA_ARGS__);                                                    \
+  fprintf(stderr, ": %s\n", scGetLastErrorMessage());                                              \
+  exit(1);                                                                                         \
+ } while (0)
 
 static const char *portal_host = "127.0.0.1";
 
@@ -255,9 +255,11 @@ main(int argc, char **argv)
     snprintf(catalog, sizeof(catalog), "%s/catalog.db", dir);
     if (!(conn = scConnectOpen(catalog, 0)))
         DIE("open");
-    if (asprintf(&xml, "<pool type='iscsi-direct'><name>b</name><source><host name='%s' "
-                       "port='%s'/><device path='%s'/><initiator><iqn name='%s'/></initiator>"
-                       "</source></pool>", portal_host, argv[1], argv[2], argv[3]) < 0 ||
+    if (asprintf(&xml,
+                 "<pool type='iscsi-direct'><name>b</name><source><host name='%s' "
+                 "port='%s'/><device path='%s'/><initiator><iqn name='%s'/></initiator>"
+                 "</source></pool>",
+                 portal_host, argv[1], argv[2], argv[3]) < 0 ||
         !(pool = scStoragePoolDefineXML(conn, xml, 0)) || scStoragePoolCreate(pool, 0) < 0)
         DIE("define and start");
     free(xml);

@@ -35,11 +35,11 @@
 #include "testutil.h"
 #include "tgt.h"
 
-#define MiB (1024ULL * 1024)
-#define IQN "iqn.2024-01.org.storcat.test:t1"
-#define IQN2 "iqn.2024-01.org.storcat.test:chap"
+#define MiB       (1024ULL * 1024)
+#define IQN       "iqn.2024-01.org.storcat.test:t1"
+#define IQN2      "iqn.2024-01.org.storcat.test:chap"
 #define INITIATOR "iqn.2024-01.org.storcat.test:initiator"
-#define SECRET "Tgt-Chap-Secret-4711"
+#define SECRET    "Tgt-Chap-Secret-4711"
 
 typedef struct {
     char *dir;
@@ -158,8 +158,11 @@ catalog_dump(Fixture *f)
     sqlite3_stmt *tables, *st;
 
     assert_int_equal(sqlite3_open_v2(f->catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table'"
-                                            " ORDER BY name", -1, &tables, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT name FROM sqlite_master WHERE type = 'table'"
+                                        " ORDER BY name",
+                                        -1, &tables, NULL),
+                     SQLITE_OK);
     while (sqlite3_step(tables) == SQLITE_ROW) {
         char *q = sqlite3_mprintf("SELECT * FROM \"%w\"", sqlite3_column_text(tables, 0));
         assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
@@ -209,8 +212,10 @@ lun_vol(Fixture *f, int lun)
 static char *
 last_event(Fixture *f, const char *volume)
 {
-    return volume ? sql_text(f, "SELECT action FROM events WHERE volume_name = %Q"
-                                " ORDER BY id DESC LIMIT 1", volume)
+    return volume ? sql_text(f,
+                             "SELECT action FROM events WHERE volume_name = %Q"
+                             " ORDER BY id DESC LIMIT 1",
+                             volume)
                   : sql_text(f, "SELECT action FROM events ORDER BY id DESC LIMIT 1");
 }
 
@@ -223,8 +228,9 @@ test_find_sources(void **state)
     char *spec, *xml, *want;
 
     assert_int_equal(tgtTarget(&f->tgt, 2, IQN2), 0);
-    spec = printf_dup("<source><host name='127.0.0.1' port='%d'/><initiator><iqn name='"
-                      INITIATOR "'/></initiator></source>", f->tgt.port);
+    spec = printf_dup("<source><host name='127.0.0.1' port='%d'/><initiator><iqn name='" INITIATOR
+                      "'/></initiator></source>",
+                      f->tgt.port);
     assert_sc_ok(xml = scConnectFindStoragePoolSources(f->conn, "iscsi-direct", spec, 0));
     /* Each target as libvirt formats it, in libiscsi's order (libvirt's). */
     assert_true(strncmp(xml, "<sources>\n  <source>\n", 21) == 0);
@@ -236,16 +242,22 @@ test_find_sources(void **state)
                           "    <initiator>\n"
                           "      <iqn name='" INITIATOR "'/>\n"
                           "    </initiator>\n"
-                          "  </source>\n", f->tgt.port, i ? IQN2 : IQN);
+                          "  </source>\n",
+                          f->tgt.port, i ? IQN2 : IQN);
         if (!strstr(xml, want))
             fail_msg("no\n%s\nin\n%s", want, xml);
         free(want);
     }
     want = strdup("");
-    assert_int_equal(strlen(xml), strlen("<sources>\n</sources>\n") + 2 * (strlen("  <source>\n"
+    assert_int_equal(
+        strlen(xml),
+        strlen("<sources>\n</sources>\n") +
+            2 * (strlen(
+                     "  <source>\n"
                      "    <host name='127.0.0.1' port=''/>\n    <device path=''/>\n    <initiator>\n"
                      "      <iqn name='" INITIATOR "'/>\n    </initiator>\n  </source>\n") +
-                     (size_t) snprintf(NULL, 0, "%d", f->tgt.port)) + strlen(IQN) + strlen(IQN2));
+                 (size_t) snprintf(NULL, 0, "%d", f->tgt.port)) +
+            strlen(IQN) + strlen(IQN2));
     free(xml);
     free(want);
     free(spec);
@@ -288,17 +300,21 @@ check_lun(Fixture *f, int lun, unsigned long long capacity)
     assert_sc_ok(other = scStorageVolLookupByPath(f->conn, path));
     assert_string_equal(scStorageVolGetName(other), scStorageVolGetName(v));
     scStorageVolFree(other);
-    designator = sql_text(f, "SELECT a.value FROM volume_attrs a JOIN volumes v ON v.id ="
-                             " a.volume_id WHERE v.uuid = %Q AND a.name = 'designator'", uuid);
+    designator = sql_text(f,
+                          "SELECT a.value FROM volume_attrs a JOIN volumes v ON v.id ="
+                          " a.volume_id WHERE v.uuid = %Q AND a.name = 'designator'",
+                          uuid);
     assert_true(strncmp(designator, "naa.", 4) == 0);
     alias = printf_dup("/dev/disk/by-id/wwn-0x%s", designator + 4);
     assert_sc_ok(other = scStorageVolLookupByPath(f->conn, alias));
     assert_string_equal(scStorageVolGetName(other), scStorageVolGetName(v));
     scStorageVolFree(other);
     if (capacity) {
-        p = sql_text(f, "SELECT group_concat(a.name || '=' || a.value, ' ') FROM (SELECT * FROM"
-                        " volume_attrs ORDER BY name) a JOIN volumes v ON v.id = a.volume_id"
-                        " WHERE v.uuid = %Q", uuid);
+        p = sql_text(f,
+                     "SELECT group_concat(a.name || '=' || a.value, ' ') FROM (SELECT * FROM"
+                     " volume_attrs ORDER BY name) a JOIN volumes v ON v.id = a.volume_id"
+                     " WHERE v.uuid = %Q",
+                     uuid);
         assert_non_null(strstr(p, "block_size=512"));
         assert_non_null(strstr(p, "device_type=disk"));
         assert_non_null(strstr(p, "product=VIRTUAL-DISK"));
@@ -441,9 +457,11 @@ test_chap(void **state)
     assert_int_equal(tgtTarget(&f->tgt, 2, IQN2), 0);
     assert_int_equal(tgtLunAdd(&f->tgt, 2, 1, 4 * MiB, 0), 0);
     assert_int_equal(tgtChap(&f->tgt, 2, "chapuser", SECRET), 0);
-    assert_sc_ok(s = scSecretDefineXML(f->conn, "<secret ephemeral='no' private='yes'><usage"
-                                                " type='iscsi'><target>tgtchap</target></usage>"
-                                                "</secret>", 0));
+    assert_sc_ok(s = scSecretDefineXML(f->conn,
+                                       "<secret ephemeral='no' private='yes'><usage"
+                                       " type='iscsi'><target>tgtchap</target></usage>"
+                                       "</secret>",
+                                       0));
     xml = pool_xml("c", f->tgt.port, IQN2,
                    "<auth type='chap' username='chapuser'><secret usage='tgtchap'/></auth>");
     assert_sc_ok(p = scStoragePoolDefineXML(f->conn, xml, 0));
@@ -492,8 +510,10 @@ test_chap(void **state)
     /* A public secret's value can be read back. */
     assert_sc_ok(scSecretUndefine(s) == 0);
     scSecretFree(s);
-    assert_sc_ok(s = scSecretDefineXML(f->conn, "<secret><usage type='iscsi'><target>tgtchap"
-                                                "</target></usage></secret>", 0));
+    assert_sc_ok(s = scSecretDefineXML(f->conn,
+                                       "<secret><usage type='iscsi'><target>tgtchap"
+                                       "</target></usage></secret>",
+                                       0));
     assert_sc_ok(scSecretSetValue(s, (const unsigned char *) SECRET, strlen(SECRET), 0) == 0);
     assert_sc_ok(value = scSecretGetValue(s, &len, 0));
     assert_int_equal(len, strlen(SECRET));
@@ -777,7 +797,8 @@ test_kernel_pool(void **state)
 
     xml = printf_dup("<pool type='iscsi'><name>k</name><source><host name='127.0.0.1' port='%d'/>"
                      "<device path='" IQN "'/></source><target><path>/dev/disk/by-path</path>"
-                     "</target></pool>", f->tgt.port);
+                     "</target></pool>",
+                     f->tgt.port);
     assert_sc_ok(p = scStoragePoolDefineXML(f->conn, xml, 0));
     free(xml);
     spec = printf_dup("<source><host name='127.0.0.1' port='%d'/></source>", f->tgt.port);

@@ -19,7 +19,7 @@
 
 #include "tgt.h"
 
-#define TGTD "/usr/sbin/tgtd"
+#define TGTD   "/usr/sbin/tgtd"
 #define TGTADM "/usr/sbin/tgtadm"
 
 /* Every tgtd started, killed at exit whatever happens to the test. */
@@ -144,8 +144,8 @@ tgtStart(Tgt *t, const char *dir)
         return -1;
     if (pid == 0) {
         int null = open("/dev/null", O_RDWR);
-        char *argv[] = { (char *) TGTD, (char *) "-f", (char *) "-C", control,
-                         (char *) "--iscsi", portal, NULL };
+        char *argv[] = { (char *) TGTD,      (char *) "-f", (char *) "-C", control,
+                         (char *) "--iscsi", portal,        NULL };
         dup2(null, 0);
         dup2(null, 1);
         dup2(null, 2);
@@ -160,9 +160,11 @@ tgtStart(Tgt *t, const char *dir)
         started[nstarted++] = pid;
     /* Ready once its control socket answers. */
     for (int i = 0; i < 100; i++) {
-        char *argv[] = { (char *) TGTADM, (char *) "-C", control, (char *) "--lld",
-                         (char *) "iscsi", (char *) "--mode", (char *) "target",
-                         (char *) "--op", (char *) "show", NULL };
+        char *argv[] = { (char *) TGTADM,   (char *) "-C",
+                         control,           (char *) "--lld",
+                         (char *) "iscsi",  (char *) "--mode",
+                         (char *) "target", (char *) "--op",
+                         (char *) "show",   NULL };
         if (run(argv, true) == 0)
             return 0;
         sleep_ms(50);
@@ -207,8 +209,8 @@ tgtTarget(Tgt *t, int tid, const char *iqn)
     snprintf(id, sizeof(id), "%d", tid);
     if (tgtAdm(t, "--mode", "target", "--op", "new", "--tid", id, "--targetname", iqn, NULL) < 0)
         return -1;
-    return tgtAdm(t, "--mode", "target", "--op", "bind", "--tid", id, "--initiator-address",
-                  "ALL", NULL);
+    return tgtAdm(t, "--mode", "target", "--op", "bind", "--tid", id, "--initiator-address", "ALL",
+                  NULL);
 }
 
 const char *

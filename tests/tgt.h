@@ -13,10 +13,10 @@
 #include <sys/types.h>
 
 typedef struct {
-    pid_t pid;        /* tgtd, or 0 */
-    int port;         /* the portal's TCP port */
-    int control;      /* tgtd's control port (its socket in /var/run/tgtd) */
-    char dir[4096];   /* where the LUNs' backing files are */
+    pid_t pid;      /* tgtd, or 0 */
+    int port;       /* the portal's TCP port */
+    int control;    /* tgtd's control port (its socket in /var/run/tgtd) */
+    char dir[4096]; /* where the LUNs' backing files are */
 } Tgt;
 
 /* NULL if the tests can run a target here, else why not (for SKIP). */

@@ -277,7 +277,10 @@ _Static_assert(sizeof(usageNames) / sizeof(usageNames[0]) == SC_SECRET_USAGE_TYP
 static int
 cmdSecretList(cliContext *ctx, const cliArgs *args)
 {
-    static const struct { const char *opt; unsigned int flag; } filters[] = {
+    static const struct {
+        const char *opt;
+        unsigned int flag;
+    } filters[] = {
         { "ephemeral", SC_CONNECT_LIST_SECRETS_EPHEMERAL },
         { "no-ephemeral", SC_CONNECT_LIST_SECRETS_NO_EPHEMERAL },
         { "private", SC_CONNECT_LIST_SECRETS_PRIVATE },
@@ -355,12 +358,10 @@ static const cliOption listOptions[] = {
 };
 
 const cliVerb cliSecretVerbs[] = {
-    { "secret-define", cmdSecretDefine, "define or modify a secret from an XML file",
-      defineParams, NULL },
-    { "secret-dumpxml", cmdSecretDumpXML, "print a secret's attributes in XML", secretParam,
+    { "secret-define", cmdSecretDefine, "define or modify a secret from an XML file", defineParams,
       NULL },
-    { "secret-set-value", cmdSecretSetValue, "set a secret's value", secretParam,
-      setValueOptions },
+    { "secret-dumpxml", cmdSecretDumpXML, "print a secret's attributes in XML", secretParam, NULL },
+    { "secret-set-value", cmdSecretSetValue, "set a secret's value", secretParam, setValueOptions },
     { "secret-get-value", cmdSecretGetValue, "print a secret's value (base64)", secretParam,
       getValueOptions },
     { "secret-undefine", cmdSecretUndefine, "undefine a secret and its value", secretParam, NULL },

@@ -46,8 +46,8 @@ scIscsiPortal(const char *host, int port, char *buf, size_t size)
 
 /* The target part of messages: " target 'IQN'" or "". */
 #define TARGET_FMT "%s%s%s"
-#define TARGET_ARGS(s) (s)->target ? " target '" : "", (s)->target ? (s)->target : "", \
-                       (s)->target ? "'" : ""
+#define TARGET_ARGS(s)                                                                             \
+ (s)->target ? " target '" : "", (s)->target ? (s)->target : "", (s)->target ? "'" : ""
 
 /* libiscsi's last error, one line (it may end in a newline). */
 static const char *
@@ -81,8 +81,8 @@ drop(scIscsi *s)
  * SC_BACKEND_UNREACHABLE (timed out or dropped: reported, session
  * dropped) or -1. */
 static int
-pump(scIscsi *s, const bool *flag, const unsigned int *count, unsigned int want,
-     int64_t deadline, const char *what)
+pump(scIscsi *s, const bool *flag, const unsigned int *count, unsigned int want, int64_t deadline,
+     const char *what)
 {
     while (flag ? !*flag : *count < want) {
         int64_t left = deadline - now_ms();
@@ -149,8 +149,7 @@ wait_cb(struct iscsi_context *ctx, int status, void *data, void *opaque)
 
 int
 scIscsiOpen(scIscsi *s, const char *what, const char *portal, const char *target,
-            const char *initiator, const char *user, const unsigned char *secret,
-            size_t secret_len)
+            const char *initiator, const char *user, const unsigned char *secret, size_t secret_len)
 {
     int64_t deadline;
     Wait w = { 0 };
@@ -168,11 +167,13 @@ scIscsiOpen(scIscsi *s, const char *what, const char *portal, const char *target
     }
     iscsi_set_log_level(s->ctx, 0);
     iscsi_set_noautoreconnect(s->ctx, 1);
-    if (iscsi_set_session_type(s->ctx, target ? ISCSI_SESSION_NORMAL : ISCSI_SESSION_DISCOVERY) < 0 ||
+    if (iscsi_set_session_type(s->ctx, target ? ISCSI_SESSION_NORMAL : ISCSI_SESSION_DISCOVERY) <
+            0 ||
         (target && iscsi_set_targetname(s->ctx, target) < 0) ||
         iscsi_set_header_digest(s->ctx, ISCSI_HEADER_DIGEST_NONE_CRC32C) < 0) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED, "%s: iSCSI portal %s" TARGET_FMT
-                      ": %s", what, portal, TARGET_ARGS(s), errtext(s->ctx));
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                      "%s: iSCSI portal %s" TARGET_FMT ": %s", what, portal, TARGET_ARGS(s),
+                      errtext(s->ctx));
         drop(s);
         return -1;
     }
@@ -184,7 +185,8 @@ scIscsiOpen(scIscsi *s, const char *what, const char *portal, const char *target
             return -1;
         }
         memcpy(pwd, secret, secret_len);
-        r = memchr(secret, 0, secret_len) ? -2 : iscsi_set_initiator_username_pwd(s->ctx, user, pwd);
+        r = memchr(secret, 0, secret_len) ? -2
+                                          : iscsi_set_initiator_username_pwd(s->ctx, user, pwd);
         explicit_bzero(pwd, secret_len);
         free(pwd);
         if (r < 0) {
@@ -266,8 +268,8 @@ cmd_cb(struct iscsi_context *ctx, int status, void *data, void *opaque)
     (*slot->count)++;
 }
 
-static int run_once(scIscsi *s, const char *what, size_t n, scIscsiSubmit submit,
-                    void *const *args, scIscsiCmd *cmds, size_t window);
+static int run_once(scIscsi *s, const char *what, size_t n, scIscsiSubmit submit, void *const *args,
+                    scIscsiCmd *cmds, size_t window);
 
 static bool
 unit_attention(const scIscsiCmd *cmd)
@@ -335,10 +337,9 @@ run_once(scIscsi *s, const char *what, size_t n, scIscsiSubmit submit, void *con
         return -1;
     while (count < n) {
         while (issued < n && issued - count < window) {
-            slots[issued] = (Slot) { &cmds[issued], &count };
-            if (!s->ctx ||
-                !(cmds[issued].task = submit(s->ctx, args ? args[issued] : NULL, cmd_cb,
-                                              &slots[issued]))) {
+            slots[issued] = (Slot){ &cmds[issued], &count };
+            if (!s->ctx || !(cmds[issued].task = submit(s->ctx, args ? args[issued] : NULL, cmd_cb,
+                                                        &slots[issued]))) {
                 scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                               "%s: iSCSI portal %s" TARGET_FMT ": cannot send %s: %s", s->what,
                               s->portal, TARGET_ARGS(s), what,

@@ -18,9 +18,9 @@ struct scsi_task;
 
 typedef struct {
     struct iscsi_context *ctx;
-    char portal[300];      /* "HOST:PORT", "[V6ADDR]:PORT": as libvirt spells it */
-    const char *what;      /* "pool 'NAME'" or "iSCSI discovery" (borrowed) */
-    const char *target;    /* the target IQN, or NULL (discovery); borrowed */
+    char portal[300];   /* "HOST:PORT", "[V6ADDR]:PORT": as libvirt spells it */
+    const char *what;   /* "pool 'NAME'" or "iSCSI discovery" (borrowed) */
+    const char *target; /* the target IQN, or NULL (discovery); borrowed */
     int timeout_ms;
     bool logged_in;
 } scIscsi;

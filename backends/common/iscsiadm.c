@@ -37,8 +37,8 @@ scIscsiadmLoginArgv(const char **argv, const char *portal, const char *target, c
 void
 scIscsiadmDiscoveryArgv(const char **argv, const char *portal)
 {
-    const char *v[] = { scIscsiadmPath, "--mode", "discovery", "--type", "sendtargets",
-                        "--portal", portal, "--op", "nonpersistent", NULL };
+    const char *v[] = { scIscsiadmPath, "--mode", "discovery", "--type",        "sendtargets",
+                        "--portal",     portal,   "--op",      "nonpersistent", NULL };
 
     memcpy(argv, v, sizeof(v));
 }
@@ -63,8 +63,9 @@ void
 scIscsiadmUpdateArgv(const char **argv, const char *portal, const char *target, const char *name,
                      const char *value)
 {
-    const char *v[] = { scIscsiadmPath, "--mode", "node", "--portal", portal, "--target", target,
-                        "--op", "update", "--name", name, "--value", value, NULL };
+    const char *v[] = { scIscsiadmPath, "--mode",  "node", "--portal", portal,
+                        "--target",     target,    "--op", "update",   "--name",
+                        name,           "--value", value,  NULL };
 
     memcpy(argv, v, sizeof(v));
 }
@@ -80,8 +81,9 @@ scIscsiadmIfaceListArgv(const char **argv)
 void
 scIscsiadmIfaceNewArgv(const char **argv, const char *iface)
 {
-    const char *v[] = { scIscsiadmPath, "--mode", "iface", "--interface", iface, "--op", "new",
-                        NULL };
+    const char *v[] = {
+        scIscsiadmPath, "--mode", "iface", "--interface", iface, "--op", "new", NULL
+    };
 
     memcpy(argv, v, sizeof(v));
 }
@@ -89,8 +91,10 @@ scIscsiadmIfaceNewArgv(const char **argv, const char *iface)
 void
 scIscsiadmIfaceSetArgv(const char **argv, const char *iface, const char *iqn)
 {
-    const char *v[] = { scIscsiadmPath, "--mode", "iface", "--interface", iface, "--op",
-                        "update", "--name", "iface.initiatorname", "--value", iqn, NULL };
+    const char *v[] = { scIscsiadmPath, "--mode", "iface",
+                        "--interface",  iface,    "--op",
+                        "update",       "--name", "iface.initiatorname",
+                        "--value",      iqn,      NULL };
 
     memcpy(argv, v, sizeof(v));
 }

@@ -154,8 +154,8 @@ scLunParseCapacity16(const unsigned char *d, size_t len, scLunInfo *info)
         return -1;
     for (int i = 0; i < 8; i++)
         last = last << 8 | d[i];
-    info->block_size = (uint32_t) d[8] << 24 | (uint32_t) d[9] << 16 | (uint32_t) d[10] << 8 |
-                       d[11];
+    info->block_size =
+        (uint32_t) d[8] << 24 | (uint32_t) d[9] << 16 | (uint32_t) d[10] << 8 | d[11];
     info->thin = d[14] & 0x80;
     info->blocks = last == UINT64_MAX ? 0 : last + 1;
     return 0;
@@ -208,9 +208,9 @@ static const char *
 device_type_name(int t)
 {
     static const char *const names[] = {
-        [0x00] = "disk",       [0x01] = "tape",    [0x05] = "cd/dvd",
-        [0x07] = "optical",    [0x08] = "changer", [0x0c] = "controller",
-        [0x0d] = "enclosure",  [0x0e] = "rbc",     [0x1f] = "none",
+        [0x00] = "disk",      [0x01] = "tape",    [0x05] = "cd/dvd",
+        [0x07] = "optical",   [0x08] = "changer", [0x0c] = "controller",
+        [0x0d] = "enclosure", [0x0e] = "rbc",     [0x1f] = "none",
     };
 
     return t >= 0 && t < (int) SC_N_ELEMENTS(names) && names[t] ? names[t] : "other";
@@ -232,8 +232,8 @@ scLunRecord(const scLunInfo *info, const char *name, const char *key, const char
     scVolRecordSetSig(rec, sig, scLunSignature(info, sig));
     if (info->designator[0]) {
         id[0] = fnv(FNV_INIT, info->designator, strlen(info->designator));
-        id[1] = mix64(id[0] ^ fnv(0x84222325cbf29ce4ull, info->designator,
-                                  strlen(info->designator)));
+        id[1] =
+            mix64(id[0] ^ fnv(0x84222325cbf29ce4ull, info->designator, strlen(info->designator)));
         scVolRecordSetIdent(rec, id, sizeof(id));
         if (scVolRecordSetAttr(rec, "designator", info->designator) < 0)
             return -1;

@@ -16,17 +16,17 @@
 /* What a LUN's inquiries said; strings are NUL-terminated, "" if unknown. */
 typedef struct {
     unsigned int lun;
-    int device_type;            /* peripheral device type (0 disk, 0x0c controller, ...) */
-    char vendor[9];             /* standard INQUIRY, trailing blanks cut */
+    int device_type; /* peripheral device type (0 disk, 0x0c controller, ...) */
+    char vendor[9];  /* standard INQUIRY, trailing blanks cut */
     char product[17];
     char revision[5];
-    char serial[256];           /* VPD 0x80 */
-    char designator[520];       /* VPD 0x83, the LU's best designator: "naa.HEX",
+    char serial[256];     /* VPD 0x80 */
+    char designator[520]; /* VPD 0x83, the LU's best designator: "naa.HEX",
                                    "eui.HEX", "t10.TEXT", a SCSI name string; "" none */
-    char udev_id[528];          /* the same as udev's scsi_id prints it ("3HEX" for NAA) */
-    uint64_t blocks;            /* READ CAPACITY(16): last LBA + 1; 0 for no media */
+    char udev_id[528];    /* the same as udev's scsi_id prints it ("3HEX" for NAA) */
+    uint64_t blocks;      /* READ CAPACITY(16): last LBA + 1; 0 for no media */
     uint32_t block_size;
-    bool thin;                  /* LBPME: logical block provisioning enabled */
+    bool thin; /* LBPME: logical block provisioning enabled */
 } scLunInfo;
 
 /* Parse a standard INQUIRY answer (@len bytes) into @info. 0, or -1 if it

@@ -10,8 +10,8 @@
 #include "util/util.h"
 #include "xml.h"
 
-SC_ENUM_IMPL(scSecretUsageType, SC_SECRET_USAGE_TYPE_LAST, "none", "volume", "ceph", "iscsi",
-             "tls", "vtpm")
+SC_ENUM_IMPL(scSecretUsageType, SC_SECRET_USAGE_TYPE_LAST, "none", "volume", "ceph", "iscsi", "tls",
+             "vtpm")
 
 /* The element that carries the usage id of each usage type. */
 static const char *const usage_elem[SC_SECRET_USAGE_TYPE_LAST] = {
@@ -107,8 +107,7 @@ scSecretDefParseString(const char *xml)
     if (!uuid) {
         scUUIDGenerate(def->uuid);
     } else if (scUUIDParse(uuid, def->uuid) < 0) {
-        scReportError(SC_FROM_XML, SC_ERR_XML_ERROR, "secret XML: malformed <uuid> '%.64s'",
-                      uuid);
+        scReportError(SC_FROM_XML, SC_ERR_XML_ERROR, "secret XML: malformed <uuid> '%.64s'", uuid);
         return NULL;
     }
     if ((usage = scXmlFindElement(root, "usage", NULL)) && parse_usage(usage, def) < 0)

@@ -14,11 +14,11 @@ SC_ENUM_DECL(scSecretUsageType); /* "none", "volume", "ceph", "iscsi", "tls", "v
 
 typedef struct {
     unsigned char uuid[SC_UUID_BUFLEN];
-    bool ephemeral;     /* ephemeral='yes' */
-    bool private_;      /* private='yes': the value is never handed out */
-    char *description;  /* or NULL */
-    int usage_type;     /* scSecretUsageType */
-    char *usage_id;     /* <volume>, <name> or <target> text; NULL for none */
+    bool ephemeral;    /* ephemeral='yes' */
+    bool private_;     /* private='yes': the value is never handed out */
+    char *description; /* or NULL */
+    int usage_type;    /* scSecretUsageType */
+    char *usage_id;    /* <volume>, <name> or <target> text; NULL for none */
 } scSecretDef;
 
 /*

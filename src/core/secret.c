@@ -72,8 +72,8 @@ store_open(scConnect *conn, bool create)
     if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 077)) {
         scReportError(SC_FROM_SECRET, SC_ERR_OPERATION_FAILED,
                       "secrets directory '%s' is not private (owner %u, mode %04o; it must "
-                      "be the user's and 0700): refusing to use it", dir, (unsigned) st.st_uid,
-                      (unsigned) (st.st_mode & 07777));
+                      "be the user's and 0700): refusing to use it",
+                      dir, (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777));
         close(fd);
         return -1;
     }
@@ -143,8 +143,8 @@ store_write(int dfd, const char *name, const void *data, size_t len)
     if (close(fd) < 0)
         ok = false;
     if (!ok || renameat(dfd, tmp, dfd, name) < 0) {
-        scReportSystemError(SC_FROM_SECRET, errno ? errno : EIO,
-                            "cannot write secret file '%s'", name);
+        scReportSystemError(SC_FROM_SECRET, errno ? errno : EIO, "cannot write secret file '%s'",
+                            name);
         unlinkat(dfd, tmp, 0);
         return -1;
     }
@@ -195,7 +195,7 @@ def_load(int dfd, const char *uuid, scSecretDef **def)
 static int
 def_each(int dfd, int (*cb)(scSecretDef *def, void *opaque), void *opaque)
 {
-    char (*uuids)[SC_UUID_STRING_BUFLEN] = NULL;
+    char(*uuids)[SC_UUID_STRING_BUFLEN] = NULL;
     size_t n = 0;
     int fd2 = dup(dfd), r = 0;
     DIR *d;
@@ -209,7 +209,7 @@ def_each(int dfd, int (*cb)(scSecretDef *def, void *opaque), void *opaque)
     rewinddir(d);
     for (struct dirent *e; (e = readdir(d));) {
         size_t len = strlen(e->d_name);
-        char (*u)[SC_UUID_STRING_BUFLEN];
+        char(*u)[SC_UUID_STRING_BUFLEN];
         if (len != SC_UUID_STRING_BUFLEN - 1 + 4 || strcmp(e->d_name + len - 4, ".xml") != 0)
             continue;
         if (!(u = reallocarray(uuids, n + 1, sizeof(*u)))) {
@@ -491,10 +491,9 @@ scConnectListAllSecrets(scConnectPtr conn, scSecretPtr **secrets, unsigned int f
     int dfd, r = 0;
 
     scResetLastError();
-    if (scCheckFlags(flags, SC_CONNECT_LIST_SECRETS_EPHEMERAL |
-                                SC_CONNECT_LIST_SECRETS_NO_EPHEMERAL |
-                                SC_CONNECT_LIST_SECRETS_PRIVATE |
-                                SC_CONNECT_LIST_SECRETS_NO_PRIVATE) < 0 ||
+    if (scCheckFlags(
+            flags, SC_CONNECT_LIST_SECRETS_EPHEMERAL | SC_CONNECT_LIST_SECRETS_NO_EPHEMERAL |
+                       SC_CONNECT_LIST_SECRETS_PRIVATE | SC_CONNECT_LIST_SECRETS_NO_PRIVATE) < 0 ||
         !scConnectEnter(conn, __func__, false))
         return -1;
     if ((dfd = store_open(conn, false)) == -1)
@@ -531,11 +530,10 @@ static int
 secret_event(scConnect *conn, const char *action, const char *uuid, int usage_type,
              const char *usage_id)
 {
-    _cleanup_free_ char *detail =
-        usage_type == SC_SECRET_USAGE_TYPE_NONE
-            ? scAsprintf("secret '%s'", uuid)
-            : scAsprintf("secret '%s' (usage %s '%s')", uuid,
-                         scSecretUsageTypeToString(usage_type), usage_id);
+    _cleanup_free_ char *detail = usage_type == SC_SECRET_USAGE_TYPE_NONE
+                                      ? scAsprintf("secret '%s'", uuid)
+                                      : scAsprintf("secret '%s' (usage %s '%s')", uuid,
+                                                   scSecretUsageTypeToString(usage_type), usage_id);
     bool ok;
 
     if (!detail || scCatalogBegin(conn->catalog) < 0)
@@ -556,7 +554,8 @@ check_define(int dfd, const scSecretDef *def, const scSecretDef *old, const char
     if (def->ephemeral) {
         scReportError(SC_FROM_SECRET, SC_ERR_CONFIG_UNSUPPORTED,
                       "secret '%s': ephemeral secrets are not supported (storcat has no daemon "
-                      "to keep one in memory)", uuid);
+                      "to keep one in memory)",
+                      uuid);
         return -1;
     }
     if (old && (old->usage_type != def->usage_type ||
@@ -597,8 +596,7 @@ scSecretDefineXML(scConnectPtr conn, const char *xml, unsigned int flags)
     int dfd = -1, lock = -1;
 
     scResetLastError();
-    if (scCheckFlags(flags, SC_SECRET_DEFINE_VALIDATE) < 0 ||
-        !scConnectEnter(conn, __func__, true))
+    if (scCheckFlags(flags, SC_SECRET_DEFINE_VALIDATE) < 0 || !scConnectEnter(conn, __func__, true))
         return NULL;
     if (!scCheckArg(xml, "xml", __func__) || !(def = scSecretDefParseString(xml)))
         goto out;
@@ -642,8 +640,8 @@ open_defined(scSecret *secret, int *dfd, int *lock)
     *dfd = *lock = -1;
     if ((*dfd = store_open(secret->conn, false)) == -1)
         return -1;
-    if (*dfd >= 0 && ((*lock = store_lock(*dfd)) < 0 ||
-                      (r = def_load(*dfd, secret->uuidstr, &def)) < 0))
+    if (*dfd >= 0 &&
+        ((*lock = store_lock(*dfd)) < 0 || (r = def_load(*dfd, secret->uuidstr, &def)) < 0))
         return -1;
     if (*dfd < 0 || r == 0) {
         scReportError(SC_FROM_SECRET, SC_ERR_NO_SECRET, "secret '%s' is no longer defined",
@@ -682,8 +680,8 @@ scSecretSetValue(scSecretPtr secret, const unsigned char *value, size_t value_si
         snprintf(name, sizeof(name), "%s.value", secret->uuidstr);
         r = store_write(dfd, name, value ? (const void *) value : "", value_size);
         if (r == 0)
-            r = secret_event(secret->conn, "secret-set-value", secret->uuidstr,
-                             secret->usage_type, secret->usage_id);
+            r = secret_event(secret->conn, "secret-set-value", secret->uuidstr, secret->usage_type,
+                             secret->usage_id);
         close_store(dfd, lock);
     } else {
         close_store(dfd, lock);
