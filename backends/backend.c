@@ -8,9 +8,30 @@
  */
 #include <config.h>
 
+#include <math.h>
 #include <stdio.h>
 
 #include "backend.h"
+
+/* The default of scBackendTimeoutMs: long enough for a loaded target's
+ * login, short enough that a dead portal does not look like a hang. */
+#define DEFAULT_TIMEOUT_MS 5000
+
+int
+scBackendTimeoutMs(void)
+{
+    const char *env = getenv("STORCAT_STORAGE_TIMEOUT");
+    char *end;
+    double s;
+
+    if (!env || !*env)
+        return DEFAULT_TIMEOUT_MS;
+    errno = 0;
+    s = strtod(env, &end);
+    if (errno || *end || !isfinite(s) || s <= 0 || s > 86400)
+        return DEFAULT_TIMEOUT_MS;
+    return s * 1000 < 1 ? 1 : (int) (s * 1000);
+}
 
 static const bool managed[SC_POOL_TYPE_LAST] = {
     [SC_POOL_DIR] = true,   [SC_POOL_FS] = true,    [SC_POOL_NETFS] = true,
@@ -21,6 +42,8 @@ static const bool managed[SC_POOL_TYPE_LAST] = {
 /* Backends as they land (backends/dir.c, ...). */
 static const scBackend *const builtin[SC_POOL_TYPE_LAST] = {
     [SC_POOL_DIR] = &scBackendDir,
+    [SC_POOL_ISCSI] = &scBackendIscsi,
+    [SC_POOL_ISCSI_DIRECT] = &scBackendIscsiDirect,
 };
 
 static const scBackend *overrides[SC_POOL_TYPE_LAST];

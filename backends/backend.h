@@ -28,6 +28,19 @@
 
 #define SC_BACKEND_VERSION 2
 
+/* What discover (and the slots that reach storage over a network) return
+ * when storage does not answer at all: see `discover`. */
+#define SC_BACKEND_UNREACHABLE (-2)
+
+/*
+ * scBackendTimeoutMs:
+ * How long a backend waits for storage that may not answer (an iSCSI
+ * portal's connect and login, a command on a session) before it gives up,
+ * naming what it waited for: $STORCAT_STORAGE_TIMEOUT seconds (a decimal
+ * number, e.g. "0.5") when that is set and valid, else 5 seconds.
+ */
+int scBackendTimeoutMs(void);
+
 /* ---- progress of long operations ------------------------------------- */
 
 /* The core turns this into the public progress callback. */
@@ -143,7 +156,13 @@ typedef struct {
     char **dirs; /* NULL-terminated: the directories the paths of the
                     pool's volumes (and their aliases) lie in, canonical;
                     a lookup by path that misses asks the pools of its
-                    directory. NULL or empty when volumes have no local path */
+                    directory. For paths in a backend's own form, which
+                    are not absolute (iscsi-direct's
+                    "ip-HOST:PORT-iscsi-IQN-lun-N"), the prefix they begin
+                    with ("ip-HOST:PORT-iscsi-IQN-lun-"): a lookup of such
+                    a path that misses asks the pools whose prefix begins
+                    it (through vol_lookup_path). NULL or empty when volumes
+                    have no path to look up */
 } scPoolRuntime;
 
 void scPoolRuntimeClear(scPoolRuntime *rt);
@@ -189,7 +208,9 @@ typedef struct scBackend {
      * a stopped pool. Optional. */
     int (*delete_pool)(const scPoolDef *def, unsigned int flags);
     /* pool_info: capacity, allocation and available of the started pool.
-     * Optional (all 0). */
+     * Optional: without it, a refresh records as the pool's capacity and
+     * allocation the sums of its present volumes' (available 0), as libvirt
+     * does for the pools of a target's LUNs. */
     int (*pool_info)(const scPoolCtx *pool, scStoragePoolInfo *info);
     /* find_sources: the pools this host could define of this type, as
      * libvirt's <sources> XML in *@xml (caller frees). @srcspec is the
@@ -204,7 +225,11 @@ typedef struct scBackend {
     /* discover: report every volume of the started pool to @sink (see
      * scDiscoverSink). A volume that cannot be read (permission denied, an
      * I/O error) fails the whole discovery, naming it: a refresh that could
-     * not see a volume must not record it gone. Required to refresh. */
+     * not see a volume must not record it gone. Storage that cannot be
+     * reached at all (a portal or server that does not answer within
+     * scBackendTimeoutMs) returns SC_BACKEND_UNREACHABLE, its error
+     * reported: the refresh fails, and the core records the pool degraded,
+     * keeping its inventory, until a refresh succeeds. Required to refresh. */
     int (*discover)(const scPoolCtx *pool, scDiscoverSink *sink);
     /* vol_probe: the record of volume @name now. 1 found, 0 no such volume
      * (or not a volume), -1 error. Required. */
@@ -269,5 +294,7 @@ bool scBackendTypeIsManaged(scPoolType type);
 void scBackendOverride(scPoolType type, const scBackend *be);
 
 extern const scBackend scBackendDir;
+extern const scBackend scBackendIscsi;
+extern const scBackend scBackendIscsiDirect;
 
 #endif /* SC_BACKEND_H */

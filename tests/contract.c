@@ -52,6 +52,60 @@ ctPoolXML(const char *name, const char *path)
                     path);
 }
 
+/* The iSCSI target's IQN and the LUN each test name stands for. */
+#define CT_IQN "iqn.2024-01.org.storcat.test:contract"
+
+static int
+lun_of(const char *name)
+{
+    static const char *const names[] = { "", "v", "a", "b", "new", "copy", "gone", "unseen" };
+
+    for (size_t i = 1; i < SC_N_ELEMENTS(names); i++)
+        if (strcmp(names[i], name) == 0)
+            return (int) i;
+    fail_msg("no LUN stands for volume '%s'", name);
+    return -1;
+}
+
+const char *
+ctVolName(Fixture *f, const char *name)
+{
+    static char buf[32];
+
+    if (f->target != TARGET_ISCSI)
+        return name;
+    snprintf(buf, sizeof(buf), "unit:0:0:%d", lun_of(name));
+    return buf;
+}
+
+static int
+iscsi_setup(Fixture *f, void **state)
+{
+    char *xml;
+
+    if (tgtStart(&f->tgt, f->dir) < 0 || tgtTarget(&f->tgt, 1, CT_IQN) < 0 ||
+        tgtLunAdd(&f->tgt, 1, 1, MiB, 0) < 0)
+        return -1;
+    f->luns[1] = MiB;
+    f->images = ctPrintf("%s", f->dir);
+    fakeReset(&scBackendIscsiDirect, f->catalog);
+    scBackendOverride(SC_POOL_ISCSI_DIRECT, fakeBackend());
+    if (!(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE)))
+        return -1;
+    xml = ctPrintf("<pool type='iscsi-direct'><name>" POOL "</name><source><host name='127.0.0.1'"
+                   " port='%d'/><device path='" CT_IQN "'/><initiator><iqn name='"
+                   "iqn.2024-01.org.storcat.test:contract-initiator'/></initiator></source></pool>",
+                   f->tgt.port);
+    f->pool = scStoragePoolDefineXML(f->conn, xml, 0);
+    free(xml);
+    if (!f->pool) {
+        fprintf(stderr, "# ctSetup: %s\n", scGetLastErrorMessage());
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
 int
 ctSetup(void **state)
 {
@@ -59,9 +113,16 @@ ctSetup(void **state)
     char *xml;
 
     f->target = *(const Target *) *state;
+    if (f->target == TARGET_ISCSI && tgtUnavailable()) {
+        fprintf(stderr, "# SKIP: %s\n", tgtUnavailable());
+        free(f);
+        skip();
+    }
     if (!(f->dir = testTmpDirMake("contract")))
         return -1;
     f->catalog = ctPrintf("%s/catalog.db", f->dir);
+    if (f->target == TARGET_ISCSI)
+        return iscsi_setup(f, state);
     f->images = f->target == TARGET_DIR ? ctPrintf("%s/images", f->dir)
                                         : ctPrintf("/nonexistent/storcat-fake%s", f->dir);
     fakeReset(f->target == TARGET_DIR ? &scBackendDir : NULL, f->catalog);
@@ -97,6 +158,8 @@ ctTeardown(void **state)
         ret = -1;
     }
     scBackendOverride(SC_POOL_DIR, NULL);
+    scBackendOverride(SC_POOL_ISCSI_DIRECT, NULL);
+    tgtStop(&f->tgt);
     scStoragePoolFree(f->pool);
     scConnectClose(f->conn);
     fakeClose();
@@ -122,13 +185,20 @@ ctFileIn(Fixture *f, const char *name)
 char *
 ctVolPath(Fixture *f, const char *name)
 {
+    if (f->target == TARGET_ISCSI)
+        return ctPrintf("ip-127.0.0.1:%d-iscsi-" CT_IQN "-lun-%d", f->tgt.port, lun_of(name));
     return f->target == TARGET_DIR ? ctFileIn(f, name) : ctPrintf("/fake/" POOL "/%s", name);
 }
 
 void
 ctStorageAdd(Fixture *f, const char *name, unsigned long long size)
 {
-    if (f->target == TARGET_FAKE) {
+    if (f->target == TARGET_ISCSI) {
+        int lun = lun_of(name);
+        assert_int_equal(f->luns[lun], 0);
+        assert_int_equal(tgtLunAdd(&f->tgt, 1, lun, size, 0), 0);
+        f->luns[lun] = size;
+    } else if (f->target == TARGET_FAKE) {
         assert_true(fakeVolAdd(POOL, name, size) > 0);
     } else {
         char *p = ctFileIn(f, name);
@@ -143,7 +213,11 @@ ctStorageAdd(Fixture *f, const char *name, unsigned long long size)
 void
 ctStorageRemove(Fixture *f, const char *name)
 {
-    if (f->target == TARGET_FAKE) {
+    if (f->target == TARGET_ISCSI) {
+        int lun = lun_of(name);
+        assert_int_equal(tgtLunRemove(&f->tgt, 1, lun), 0);
+        f->luns[lun] = 0;
+    } else if (f->target == TARGET_FAKE) {
         assert_int_equal(fakeVolRemove(POOL, name), 0);
     } else {
         char *p = ctFileIn(f, name);
@@ -186,6 +260,8 @@ ctStorageHas(Fixture *f, const char *name)
 
     if (f->target == TARGET_FAKE)
         return fakeVolHas(POOL, name);
+    if (f->target == TARGET_ISCSI)
+        return f->luns[lun_of(name)] > 0;
     p = ctFileIn(f, name);
     has = lstat(p, &st) == 0;
     free(p);
@@ -199,6 +275,8 @@ ctStorageBuilt(Fixture *f)
 
     if (f->target == TARGET_FAKE)
         return fakePoolBuilt(POOL);
+    if (f->target == TARGET_ISCSI)
+        return true;
     return stat(f->images, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
@@ -245,10 +323,53 @@ dir_listing(Fixture *f, bool times)
     return buf;
 }
 
+/* The target's LUNs as text: "unit:0:0:N capacity" in name order, with
+ * a digest of each LUN's bytes when @data. */
+static char *
+lun_listing(Fixture *f, bool data)
+{
+    char *buf = NULL, *lines[17];
+    size_t len = 0, n = 0;
+    FILE *out = open_memstream(&buf, &len);
+
+    /* The controller, LUN 0, as the pool lists it. */
+    lines[n++] = ctPrintf("unit:0:0:0 0\n");
+    for (int l = 1; l < (int) SC_N_ELEMENTS(f->luns); l++) {
+        unsigned long long h = 1469598103934665603ull;
+        if (!f->luns[l])
+            continue;
+        if (data) {
+            FILE *in = fopen(tgtLunFile(&f->tgt, 1, l), "rb");
+            int c;
+            assert_non_null(in);
+            while ((c = getc(in)) != EOF)
+                h = (h ^ (unsigned) c) * 1099511628211ull;
+            fclose(in);
+            /* A write of the same bytes is a change too (as a file's
+             * mtime says for the dir target). */
+            struct stat st;
+            assert_int_equal(stat(tgtLunFile(&f->tgt, 1, l), &st), 0);
+            lines[n++] = ctPrintf("unit:0:0:%d %llu %016llx %lld.%09ld\n", l, f->luns[l], h,
+                                  (long long) st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+        } else {
+            lines[n++] = ctPrintf("unit:0:0:%d %llu\n", l, f->luns[l]);
+        }
+    }
+    qsort(lines, n, sizeof(*lines), cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        fputs(lines[i], out);
+        free(lines[i]);
+    }
+    fclose(out);
+    return buf;
+}
+
 /* Storage as text, to compare before and after an operation. */
 char *
 ctStorageSnapshot(Fixture *f)
 {
+    if (f->target == TARGET_ISCSI)
+        return lun_listing(f, true);
     return f->target == TARGET_FAKE ? fakeStorageSnapshot() : dir_listing(f, true);
 }
 
@@ -260,6 +381,8 @@ ctStorageVolumes(Fixture *f)
     size_t len = 0;
     FILE *out;
 
+    if (f->target == TARGET_ISCSI)
+        return lun_listing(f, false);
     if (f->target == TARGET_DIR) {
         snap = dir_listing(f, false);
         buf = strdup(strchr(snap, '\n') + 1);
@@ -459,7 +582,7 @@ ctVolCapacity(scStorageVolPtr vol)
 scStorageVolPtr
 ctPresentVol(Fixture *f, const char *name)
 {
-    scStorageVolPtr vol = scStorageVolLookupByName(f->pool, name);
+    scStorageVolPtr vol = scStorageVolLookupByName(f->pool, ctVolName(f, name));
 
     if (vol && scStorageVolGetState(vol) != SC_STORAGE_VOL_STATE_PRESENT) {
         scStorageVolFree(vol);
@@ -525,4 +648,10 @@ bool
 ctIsFake(Fixture *f)
 {
     return f->target == TARGET_FAKE;
+}
+
+bool
+ctIsIscsi(Fixture *f)
+{
+    return f->target == TARGET_ISCSI;
 }

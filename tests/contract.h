@@ -17,11 +17,16 @@
 
 #include "fake_backend.h"
 #include "testutil.h"
+#include "tgt.h"
 
 #define MiB  (1024ULL * 1024)
 #define POOL "p" /* the fixture's pool */
 
-typedef enum { TARGET_FAKE, TARGET_DIR } Target;
+/* TARGET_ISCSI: pool "p" is <pool type='iscsi-direct'> on a tgtd of the
+ * test's own (tests/tgt.c), the real iscsi-direct backend behind the fake;
+ * its storage is the target's LUNs, and only the operations that backend
+ * has run (start, refresh, stop, wipe, upload, download, lookups). */
+typedef enum { TARGET_FAKE, TARGET_DIR, TARGET_ISCSI } Target;
 
 typedef struct {
     Target target;
@@ -32,6 +37,8 @@ typedef struct {
     scStoragePoolPtr pool;
     pid_t child;  /* a child to kill if the test fails, or 0 */
     int err_code; /* the error of the operation run last (see ctNoted) */
+    Tgt tgt;      /* TARGET_ISCSI: the target */
+    unsigned long long luns[16]; /* TARGET_ISCSI: LUN sizes (0: none), LUN 0 aside */
     char err_msg[1024];
 } Fixture;
 
@@ -49,6 +56,10 @@ char *ctPrintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A dir pool's XML. */
 char *ctPoolXML(const char *name, const char *path);
 bool ctIsFake(Fixture *f);
+bool ctIsIscsi(Fixture *f);
+/* The name volume @name of the tests has in the pool: itself, or for an
+ * iSCSI target the LUN it stands for ("v" is unit:0:0:1). Static buffer. */
+const char *ctVolName(Fixture *f, const char *name);
 /* Monotonic seconds. */
 double ctNow(void);
 

@@ -37,6 +37,7 @@ extern int scCatalogFailCountdown;
 
 static const Target target_fake = TARGET_FAKE;
 static const Target target_dir = TARGET_DIR;
+static const Target target_iscsi = TARGET_ISCSI;
 
 /* Listing and lookups are the catalog's: no backend call; a path that
  * misses asks the pool of its directory. */
@@ -423,6 +424,22 @@ ensure_no_vol(Fixture *f, const char *name)
 static void
 prepare(Fixture *f, Pre pre)
 {
+    /* A target's LUNs are there or not: a stopped or running pool. */
+    if (ctIsIscsi(f)) {
+        if (pre == PRE_RUNNING && !pool_active(f))
+            assert_sc_ok(scStoragePoolCreate(f->pool, 0) == 0);
+        if (pre != PRE_RUNNING && pool_active(f))
+            assert_sc_ok(scStoragePoolDestroy(f->pool) == 0);
+        if (pre == PRE_STOPPED) {
+            scStorageVolPtr v = ctPresentVol(f, "v");
+            if (!v) {
+                assert_sc_ok(scStoragePoolCreate(f->pool, 0) == 0);
+                assert_sc_ok(scStoragePoolDestroy(f->pool) == 0);
+            }
+            ctVolFree(v);
+        }
+        return;
+    }
     if (pre == PRE_DEFINED || pre == PRE_BUILT) {
         char *vols = ctStorageVolumes(f);
         bool empty = !*vols;
@@ -558,7 +575,7 @@ run_clone(Fixture *f)
 static int
 on_v(Fixture *f, int (*fn)(Fixture *f, scStorageVolPtr v))
 {
-    scStorageVolPtr v = scStorageVolLookupByName(f->pool, "v");
+    scStorageVolPtr v = scStorageVolLookupByName(f->pool, ctVolName(f, "v"));
     int r;
 
     if (!v)
@@ -1042,6 +1059,9 @@ test_slow_start(void **state)
   "dir: " #fn, fn, ctSetup, ctTeardown, (void *) &target_dir                                       \
  }
 #define OP(fn) BOTH(test_slots_##fn), BOTH(test_catalog_##fn)
+/* The operations an iscsi-direct pool has, on a real target too. */
+#define ISCSI(fn) { "iscsi: " #fn, fn, ctSetup, ctTeardown, (void *) &target_iscsi }
+#define OP3(fn) OP(fn), ISCSI(test_slots_##fn), ISCSI(test_catalog_##fn)
 
 int
 main(void)
@@ -1051,20 +1071,22 @@ main(void)
         BOTH(test_discovery),
         OP(build),
         OP(start_build),
-        OP(start),
-        OP(refresh),
-        OP(stop),
+        OP3(start),
+        OP3(refresh),
+        OP3(stop),
         OP(pool_delete),
         OP(create),
         OP(clone),
         OP(vol_delete),
         OP(resize),
-        OP(wipe),
-        OP(upload),
-        OP(download),
-        OP(lookup_path),
+        OP3(wipe),
+        OP3(upload),
+        OP3(download),
+        OP3(lookup_path),
         BOTH(test_catalog_define),
         BOTH(test_catalog_undefine),
+        ISCSI(test_catalog_define),
+        ISCSI(test_catalog_undefine),
         BOTH(test_slow_start),
     };
 

@@ -94,6 +94,12 @@ buildPoolXML(const cliArgs *args)
     const char *format = cliOptValue(args, "source-format");
     const char *srcname = cliOptValue(args, "source-name");
     const char *target = cliOptValue(args, "target");
+    const char *initiator = cliOptValue(args, "source-initiator");
+    const char *auth_type = cliOptValue(args, "auth-type");
+    const char *auth_user = cliOptValue(args, "auth-username");
+    const char *secret_usage = cliOptValue(args, "secret-usage");
+    const char *secret_uuid = cliOptValue(args, "secret-uuid");
+    bool auth = auth_type && auth_user && (secret_usage || secret_uuid);
     char *xml = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&xml, &len);
@@ -104,11 +110,22 @@ buildPoolXML(const cliArgs *args)
     }
     cliXmlLine(out, "<pool type='", args->params[1], "'>\n");
     cliXmlLine(out, "  <name>", args->params[0], "</name>\n");
-    if (host || path || dev || format || srcname) {
+    if (host || path || dev || format || srcname || initiator || auth) {
         fputs("  <source>\n", out);
         cliXmlLine(out, "    <host name='", host, "'/>\n");
         cliXmlLine(out, "    <dir path='", path, "'/>\n");
         cliXmlLine(out, "    <device path='", dev, "'/>\n");
+        cliXmlLine(out, "    <initiator>\n      <iqn name='", initiator,
+                   "'/>\n    </initiator>\n");
+        if (auth) {
+            cliXmlLine(out, "    <auth type='", auth_type, "'");
+            cliXmlLine(out, " username='", auth_user, "'>\n");
+            if (secret_usage)
+                cliXmlLine(out, "      <secret usage='", secret_usage, "'/>\n");
+            else
+                cliXmlLine(out, "      <secret uuid='", secret_uuid, "'/>\n");
+            fputs("    </auth>\n", out);
+        }
         cliXmlLine(out, "    <format type='", format, "'/>\n");
         cliXmlLine(out, "    <name>", srcname, "</name>\n");
         fputs("  </source>\n", out);
@@ -661,6 +678,11 @@ static const cliOption defineAsOptions[] = {
     { "source-name", "NAME", "source name (logical: the volume group)" },
     { "source-format", "FORMAT", "format of the source (ext4, nfs, gpt, lvm2, ...)" },
     { "target", "PATH", "target directory of the pool" },
+    { "source-initiator", "IQN", "initiator IQN (iscsi, iscsi-direct)" },
+    { "auth-type", "TYPE", "auth type (chap), with --auth-username and a secret" },
+    { "auth-username", "USER", "auth username" },
+    { "secret-usage", "USAGE", "the auth secret's usage (its iSCSI target name)" },
+    { "secret-uuid", "UUID", "the auth secret's UUID" },
     { "print-xml", NULL, "print the XML document, do not define the pool" },
     { NULL, NULL, NULL },
 };

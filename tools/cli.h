@@ -121,6 +121,7 @@ struct cliContext {
 extern const cliVerb cliPoolVerbs[];
 extern const cliVerb cliVolVerbs[];
 extern const cliVerb cliVolInfoVerbs[];
+extern const cliVerb cliSecretVerbs[]; /* cli-secret.c */
 
 /*
  * cliParseArgs:

@@ -21,6 +21,7 @@ static const cliVerb *const verbTables[] = {
     cliPoolVerbs,
     cliVolVerbs,
     cliVolInfoVerbs,
+    cliSecretVerbs,
 };
 
 static const cliVerb *

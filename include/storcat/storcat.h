@@ -625,8 +625,11 @@ int scStoragePoolUndefine(scStoragePoolPtr pool);
  * again. @flags: 0, or SC_STORAGE_POOL_CREATE_WITH_BUILD[_OVERWRITE |
  * _NO_OVERWRITE] to build it first (see scStoragePoolBuild). Fails with
  * SC_ERR_OPERATION_UNSUPPORTED while the pool type's backend is not in
- * this version of storcat (only dir pools have one today),
- * SC_ERR_OPERATION_INVALID if the pool is already active or busy. An
+ * this version of storcat (dir, iscsi-direct and iscsi pools have one),
+ * SC_ERR_OPERATION_INVALID if the pool is already active or busy,
+ * SC_ERR_NO_SECRET if the secret its <auth> names is undefined or has no
+ * value. Storage that does not answer within $STORCAT_STORAGE_TIMEOUT
+ * seconds (default 5) fails the start naming what it waited for. An
  * active pool stays active until it is stopped or the host reboots.
  * Returns 0 or -1.
  */
@@ -774,7 +777,13 @@ int scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags);
  * grow with the pool: past 16,384 entries a directory's scan is sorted in
  * runs kept in an unnamed temporary file in $TMPDIR (else /tmp), as are
  * the records between the probes and the write. @flags must be 0. The pool
- * must be active. Returns 0 or -1.
+ * must be active. A refresh whose storage does not answer at all (an
+ * iSCSI portal, within $STORCAT_STORAGE_TIMEOUT seconds) fails, keeps the
+ * volumes as they were and records the pool SC_STORAGE_POOL_DEGRADED
+ * (still active; a "pool-degraded" event) until a refresh succeeds
+ * ("pool-recovered"). A pool whose backend has no sizes of its own (an
+ * iSCSI target) gets its volumes' sums as capacity and allocation.
+ * Returns 0 or -1.
  */
 int scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags);
 
@@ -950,7 +959,12 @@ scStoragePoolPtr scStoragePoolLookupByVolume(scStorageVolPtr vol);
  * if it is there, records it and returns it: no pool is rescanned. On a
  * read-only connection it finds the same and records nothing: the handle
  * answers from what storage showed, and has the nil UUID until a
- * read-write connection records the volume.
+ * read-write connection records the volume. A path with no '/' at all is
+ * a backend's own form (iscsi-direct's "ip-HOST:PORT-iscsi-IQN-lun-N",
+ * libvirt's path of a LUN): it is looked up as spelled, and a miss asks
+ * the active pools whose volumes' paths begin as it does; a relative path
+ * with a '/' is SC_ERR_INVALID_ARG. The aliases a backend records
+ * (/dev/disk/by-id/wwn-0x... of an iSCSI LUN) find their volume too.
  * Returns a new reference, or NULL (SC_ERR_NO_STORAGE_VOL if none).
  */
 scStorageVolPtr scStorageVolLookupByName(scStoragePoolPtr pool, const char *name);
@@ -1124,6 +1138,143 @@ scConnectPtr scStorageVolGetConnect(scStorageVolPtr vol);
 int scStorageVolRef(scStorageVolPtr vol);
 int scStorageVolFree(scStorageVolPtr vol);
 
+/* ------------------------------------------------------------------ */
+/* Secrets                                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Secrets hold what pools need to log in (an iSCSI CHAP password for a
+ * pool's <auth type='chap'>), as libvirt's libvirt-secret.h: a definition
+ * in libvirt's <secret> XML, and a value set separately. storcat keeps
+ * both in a directory of their own beside the catalog, CATALOG.secrets
+ * (mode 0700, files 0600, refused if others can reach it): a value is
+ * never in the catalog file, in an event, in an error message or in any
+ * output but scSecretGetValue's. Definitions, value changes and
+ * undefinitions are events of the catalog (the UUID and usage only). A
+ * pool's start, refresh and volume operations read the value of the
+ * secret its <auth><secret uuid=.../> or usage=... names.
+ */
+
+typedef struct scSecret scSecret;
+typedef scSecret *scSecretPtr;
+
+/* What a secret is for, as libvirt's virSecretUsageType. */
+typedef enum {
+    SC_SECRET_USAGE_TYPE_NONE = 0,
+    SC_SECRET_USAGE_TYPE_VOLUME = 1, /* <usage type='volume'><volume>PATH</volume> */
+    SC_SECRET_USAGE_TYPE_CEPH = 2,   /* <usage type='ceph'><name>NAME</name> */
+    SC_SECRET_USAGE_TYPE_ISCSI = 3,  /* <usage type='iscsi'><target>NAME</target> */
+    SC_SECRET_USAGE_TYPE_TLS = 4,    /* <usage type='tls'><name>NAME</name> */
+    SC_SECRET_USAGE_TYPE_VTPM = 5,   /* <usage type='vtpm'><name>NAME</name> */
+    SC_SECRET_USAGE_TYPE_LAST
+} scSecretUsageType;
+
+/* Filters of scConnectListAllSecrets (libvirt's values); within a pair
+ * the bits are ORed, an empty pair does not filter. storcat keeps no
+ * ephemeral secrets, so EPHEMERAL alone lists nothing. */
+typedef enum {
+    SC_CONNECT_LIST_SECRETS_EPHEMERAL = 1 << 0,
+    SC_CONNECT_LIST_SECRETS_NO_EPHEMERAL = 1 << 1,
+    SC_CONNECT_LIST_SECRETS_PRIVATE = 1 << 2,
+    SC_CONNECT_LIST_SECRETS_NO_PRIVATE = 1 << 3,
+} scConnectListAllSecretsFlags;
+
+/* Flags of scSecretDefineXML. storcat always validates. */
+typedef enum {
+    SC_SECRET_DEFINE_VALIDATE = 1 << 0,
+} scSecretDefineFlags;
+
+/*
+ * scSecretDefineXML:
+ * Defines a secret from libvirt's <secret> XML (a UUID is generated when
+ * there is none), or updates the description and private flag of the one
+ * with the same UUID and usage. Refused with SC_ERR_OPERATION_INVALID: a
+ * usage that another secret has (naming its UUID), another usage for an
+ * existing UUID, turning a private secret public; and ephemeral='yes'
+ * (SC_ERR_CONFIG_UNSUPPORTED: storcat has no daemon to keep one in),
+ * malformed XML (SC_ERR_XML_ERROR), a read-only connection
+ * (SC_ERR_OPERATION_DENIED). @flags: 0 or SC_SECRET_DEFINE_VALIDATE.
+ * Returns a new reference, or NULL.
+ */
+scSecretPtr scSecretDefineXML(scConnectPtr conn, const char *xml, unsigned int flags);
+
+/*
+ * scSecretLookupByUUID / ByUUIDString / ByUsage:
+ * Find a defined secret by its raw UUID, its UUID string, or its usage
+ * type and id (the iSCSI target name of <usage type='iscsi'>, ...).
+ * Returns a new reference, or NULL (SC_ERR_NO_SECRET if none).
+ */
+scSecretPtr scSecretLookupByUUID(scConnectPtr conn, const unsigned char *uuid);
+scSecretPtr scSecretLookupByUUIDString(scConnectPtr conn, const char *uuidstr);
+scSecretPtr scSecretLookupByUsage(scConnectPtr conn, int usageType, const char *usageID);
+
+/*
+ * scConnectListAllSecrets / scConnectNumOfSecrets:
+ * @secrets: where to store a new NULL-terminated array of new references,
+ * sorted by UUID (each freed with scSecretFree, the array with free()),
+ * or NULL to count. @flags: SC_CONNECT_LIST_SECRETS_* filters. Return the
+ * number of secrets, or -1.
+ */
+int scConnectListAllSecrets(scConnectPtr conn, scSecretPtr **secrets, unsigned int flags);
+int scConnectNumOfSecrets(scConnectPtr conn);
+
+/*
+ * scSecretGetUUID / scSecretGetUUIDString:
+ * Copy the secret's UUID (SC_UUID_BUFLEN bytes / SC_UUID_STRING_BUFLEN
+ * chars). Return 0 or -1.
+ */
+int scSecretGetUUID(scSecretPtr secret, unsigned char *uuid);
+int scSecretGetUUIDString(scSecretPtr secret, char *buf);
+
+/*
+ * scSecretGetUsageType / scSecretGetUsageID:
+ * The secret's usage type (an scSecretUsageType, or -1) and id (borrowed
+ * from the handle; NULL on error, "" for usage none).
+ */
+int scSecretGetUsageType(scSecretPtr secret);
+const char *scSecretGetUsageID(scSecretPtr secret);
+
+/*
+ * scSecretGetXMLDesc:
+ * The secret's definition as libvirt formats it (never its value); the
+ * caller frees it. @flags must be 0. NULL on error.
+ */
+char *scSecretGetXMLDesc(scSecretPtr secret, unsigned int flags);
+
+/*
+ * scSecretSetValue:
+ * Sets the secret's value to @value_size bytes of @value (any bytes; at
+ * most 64 KiB), replacing any value, atomically: a reader sees the old
+ * value or the new one. @flags must be 0. Returns 0 or -1.
+ */
+int scSecretSetValue(scSecretPtr secret, const unsigned char *value, size_t value_size,
+                     unsigned int flags);
+
+/*
+ * scSecretGetValue:
+ * Returns a new buffer (the caller frees it; clearing it first is wise)
+ * with the secret's value, its size in *@value_size; NULL with
+ * SC_ERR_NO_SECRET if it has no value, SC_ERR_INVALID_SECRET if it is
+ * private (as libvirt: a private value is for storcat's own use),
+ * SC_ERR_OPERATION_DENIED on a read-only connection. @flags must be 0.
+ */
+unsigned char *scSecretGetValue(scSecretPtr secret, size_t *value_size, unsigned int flags);
+
+/*
+ * scSecretUndefine:
+ * Removes the secret's definition and value. Pools whose <auth> names it
+ * then fail to start or refresh, naming it. Returns 0 or -1.
+ */
+int scSecretUndefine(scSecretPtr secret);
+
+/*
+ * scSecretGetConnect / scSecretRef / scSecretFree:
+ * The secret's connection (borrowed), or NULL; add or drop one reference
+ * (0, or -1 on a bad handle).
+ */
+scConnectPtr scSecretGetConnect(scSecretPtr secret);
+int scSecretRef(scSecretPtr secret);
+int scSecretFree(scSecretPtr secret);
 
 #ifdef __cplusplus
 }

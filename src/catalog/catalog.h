@@ -175,7 +175,17 @@ int scCatalogPoolGetDirs(scCatalog *cat, const char *uuid, char ***dirs);
 int scCatalogPoolsByDir(scCatalog *cat, const char *dir,
                         int (*cb)(const char *uuid, void *opaque), void *opaque);
 
+/* The active pools (this boot) with a runtime "dir" that is not absolute
+ * (a backend's own path form, such as iscsi-direct's) and begins @path:
+ * @cb(uuid) for each; a nonzero return stops the walk and is returned. */
+int scCatalogPoolsByPrefix(scCatalog *cat, const char *path,
+                           int (*cb)(const char *uuid, void *opaque), void *opaque);
+
 int scCatalogPoolSetSizes(scCatalog *cat, const char *uuid, const scStoragePoolInfo *info);
+/* The sums of the capacity and allocation of the pool's present volumes
+ * into @info (available 0): the sizes of a pool whose backend has no
+ * pool_info (a target's LUNs). 0 or -1. */
+int scCatalogPoolSumVolumes(scCatalog *cat, const char *uuid, scStoragePoolInfo *info);
 /* The backend's change token of the last refresh (NULL if a volume
  * changed since: any write to the pool's volumes clears it). */
 int scCatalogPoolGetToken(scCatalog *cat, const char *uuid, char **token);

@@ -39,6 +39,8 @@ typedef enum {
     PS_SET_SIZES,
     PS_GET_TOKEN,
     PS_SET_TOKEN,
+    PS_BY_PREFIX,
+    PS_SUM_VOLUMES,
     PS_LAST
 } PoolStmt;
 
@@ -91,6 +93,16 @@ static const char *const pool_sql[PS_LAST] = {
                      " available = :available, refreshed_at = :now WHERE uuid = :uuid",
     [PS_GET_TOKEN] = "SELECT change_token FROM pools WHERE uuid = :uuid",
     [PS_SET_TOKEN] = "UPDATE pools SET change_token = :token WHERE uuid = :uuid",
+    /* A runtime "dir" that is not absolute is the prefix of a backend's own
+     * path form (iscsi-direct's "ip-HOST:PORT-iscsi-IQN-lun-"): few rows,
+     * scanned. */
+    [PS_BY_PREFIX] = "SELECT DISTINCT p.uuid, p.name FROM pool_dirs d JOIN pools p"
+                     " ON p.id = d.pool_id WHERE substr(d.dir, 1, 1) != '/'"
+                     " AND substr(:path, 1, length(d.dir)) = d.dir AND p.boot_id IS :boot"
+                     " AND p.state != 'inactive' ORDER BY p.name",
+    [PS_SUM_VOLUMES] = "SELECT coalesce(sum(capacity), 0), coalesce(sum(allocation), 0)"
+                       " FROM volumes WHERE pool_id = (SELECT id FROM pools WHERE uuid = :uuid)"
+                       " AND state = 'present'",
 };
 
 static scStmt *
@@ -438,4 +450,41 @@ scCatalogPoolSetToken(scCatalog *cat, const char *uuid, const char *token)
         return -1;
     scBindText(s, P_TOKEN, token);
     return run_pool_write(cat, s, uuid, "recording the pool's change token");
+}
+
+int
+scCatalogPoolsByPrefix(scCatalog *cat, const char *path,
+                       int (*cb)(const char *uuid, void *opaque), void *opaque)
+{
+    scStmt *s = pstmt(cat, PS_BY_PREFIX);
+    int rc, r = 0;
+
+    if (!s)
+        return -1;
+    scBindText(s, P_PATH, path);
+    while ((rc = scCatalogStep(cat, s, "looking up pools by path prefix")) == SQLITE_ROW &&
+           (r = cb((const char *) sqlite3_column_text(s->st, 0), opaque)) == 0)
+        ;
+    sqlite3_reset(s->st);
+    return rc < 0 ? -1 : r;
+}
+
+int
+scCatalogPoolSumVolumes(scCatalog *cat, const char *uuid, scStoragePoolInfo *info)
+{
+    scStmt *s = pstmt(cat, PS_SUM_VOLUMES);
+    int rc;
+
+    if (!s)
+        return -1;
+    scBindText(s, P_UUID, uuid);
+    if ((rc = scCatalogStep(cat, s, "summing the pool's volumes")) < 0)
+        return -1;
+    if (rc == SQLITE_ROW) {
+        info->capacity = (unsigned long long) scCatalogColumnInt(s->st, 0, 0);
+        info->allocation = (unsigned long long) scCatalogColumnInt(s->st, 1, 0);
+        info->available = 0;
+    }
+    sqlite3_reset(s->st);
+    return 0;
 }

@@ -148,6 +148,9 @@ scPoolDefFree(scPoolDef *def)
     free(s->auth.secret_type);
     free(s->auth.secret_uuid);
     free(s->auth.secret_usage);
+    if (s->auth.secret_value)
+        explicit_bzero(s->auth.secret_value, s->auth.secret_len);
+    free(s->auth.secret_value);
     free(s->protocol_ver);
     free(s->vendor);
     free(s->product);

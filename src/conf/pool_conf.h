@@ -87,6 +87,10 @@ typedef struct {
     char *secret_type;   /* <secret type=...>, usually NULL */
     char *secret_uuid;   /* <secret uuid=.../> (canonical form), or */
     char *secret_usage;  /* <secret usage=.../> */
+    /* Not XML: the secret's value, which the core loads for the backends
+     * (never printed; wiped when the definition is freed), or NULL. */
+    unsigned char *secret_value;
+    size_t secret_len;
 } scPoolAuth;
 
 typedef struct {

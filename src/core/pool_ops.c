@@ -20,6 +20,7 @@
 #include "journal.h"
 #include "pool.h"
 #include "reconcile.h"
+#include "secret.h"
 #include "util/util.h"
 #include "util/testpoint.h"
 
@@ -140,8 +141,12 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
     memset(o, 0, sizeof(*o));
     o->pool = pool;
     o->op = op;
-    if (scPoolRow(pool, &seen) < 0 || !(o->def = scPoolRowDef(&seen))) {
+    if (scPoolRow(pool, &seen) < 0 || !(o->def = scPoolRowDef(&seen)) ||
+        /* A start logs in: the secret its <auth> names, if any. */
+        (op == SC_POOL_OP_STARTING && scSecretLoadForPool(pool->conn, o->def) < 0)) {
         scCatalogPoolClear(&seen);
+        scPoolDefFree(o->def);
+        o->def = NULL;
         return -1;
     }
     /* A type without a backend fails below, after its state is checked. */
@@ -321,7 +326,7 @@ pool_refresh(scStoragePool *pool, scReconcileHook hook, void *opaque)
         return -1;
     r = scReconcilePool(pool->conn, &ap, hook, opaque, &stats);
     scActivePoolClear(&ap);
-    return r;
+    return r < 0 ? -1 : 0;
 }
 
 /* A start with build that failed: what its build made goes again (best

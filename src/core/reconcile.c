@@ -19,6 +19,7 @@
 #include "journal.h"
 #include "reconcile.h"
 #include "recspool.h"
+#include "secret.h"
 #include "util/util.h"
 #include "util/testpoint.h"
 
@@ -90,6 +91,7 @@ scActivePoolLoad(scConnect *conn, const char *uuid, const char *verb, scActivePo
         goto error;
     }
     if (!(ap->be = scPoolRowBackend(&ap->row, verb)) || !(ap->def = scPoolRowDef(&ap->row)) ||
+        scSecretLoadForPool(conn, ap->def) < 0 ||
         scCatalogPoolGetDirs(conn->catalog, uuid, &ap->rt.dirs) < 0)
         goto error;
     if (ap->row.runtime && !(ap->rt.state = scStrdup(ap->row.runtime)))
@@ -354,7 +356,7 @@ discover(Refresh *c)
         r = -1;
     if (c->walking)
         scCatalogVolSigClose(cat);
-    return r < 0 ? -1 : 0;
+    return r == SC_BACKEND_UNREACHABLE ? r : r < 0 ? -1 : 0;
 }
 
 /* Does a live operation of another process (or of another thread of
@@ -477,6 +479,28 @@ refresh_clear(Refresh *c)
     scRecSpoolClear(&c->records);
 }
 
+/* A degraded pool whose storage answered again is running. */
+static int
+recovered(Refresh *c)
+{
+    scCatalog *cat = c->conn->catalog;
+    scCatalogPool row;
+    int r;
+
+    if (c->ap->row.state != SC_STORAGE_POOL_DEGRADED)
+        return 0;
+    if ((r = scCatalogPoolGet(cat, SC_POOL_BY_UUID, c->ap->row.uuid, &row)) <= 0)
+        return r;
+    r = 0;
+    if (row.state == SC_STORAGE_POOL_DEGRADED &&
+        (scCatalogPoolSetState(cat, c->ap->row.uuid, SC_STORAGE_POOL_RUNNING) < 0 ||
+         scCatalogEventAdd(cat, c->conn->actor, c->ap->row.uuid, c->ap->row.name,
+                           "pool-recovered", "storage answered a refresh again") < 0))
+        r = -1;
+    scCatalogPoolClear(&row);
+    return r;
+}
+
 /* The refresh's own event: what it changed, if anything. */
 static int
 refresh_event(Refresh *c)
@@ -494,6 +518,34 @@ refresh_event(Refresh *c)
                              "pool-refresh", detail);
 }
 
+/* A refresh found the pool's storage unreachable: record the pool
+ * degraded (its inventory kept), with an event naming the cause, unless
+ * it is so already. Best effort: the refresh's error is kept. */
+static void
+mark_degraded(scConnect *conn, scActivePool *ap)
+{
+    const scError *why = scGetLastError();
+    _cleanup_free_ char *detail =
+        scStrdup(why && why->message ? why->message : "storage unreachable");
+    scErrorSaved *saved = scErrorSave();
+    scCatalog *cat = conn->catalog;
+    scCatalogPool row;
+    bool ok = false;
+
+    if (detail && scCatalogBegin(cat) == 0) {
+        int r = scCatalogPoolGet(cat, SC_POOL_BY_UUID, ap->row.uuid, &row);
+        ok = r >= 0;
+        if (r > 0 && row.state == SC_STORAGE_POOL_RUNNING)
+            ok = scCatalogPoolSetState(cat, ap->row.uuid, SC_STORAGE_POOL_DEGRADED) == 0 &&
+                 scCatalogEventAdd(cat, conn->actor, ap->row.uuid, ap->row.name,
+                                   "pool-degraded", detail) == 0;
+        if (r > 0)
+            scCatalogPoolClear(&row);
+        scCatalogEnd(cat, ok);
+    }
+    scErrorRestore(&saved);
+}
+
 int
 scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *opaque,
                 scReconcileStats *stats)
@@ -506,7 +558,8 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *o
     scStoragePoolInfo info = { 0 };
     _cleanup_free_ char *old_token = NULL;
     unsigned int version;
-    bool ok = false;
+    bool ok = false, unreachable = false;
+    int r = 0;
 
     memset(stats, 0, sizeof(*stats));
     c.backend_progress = (scProgress) { scConnectProgressReport, &c.progress };
@@ -524,7 +577,9 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *o
     if (scCatalogReadBegin(cat) < 0)
         goto out;
     if (scCatalogPoolGetToken(cat, ap->row.uuid, &old_token) < 0 ||
-        scCatalogDataVersion(cat, &c.version) < 0 || (c.old_token = old_token, discover(&c)) < 0) {
+        scCatalogDataVersion(cat, &c.version) < 0 ||
+        (c.old_token = old_token, r = discover(&c)) < 0) {
+        unreachable = r == SC_BACKEND_UNREACHABLE;
         scCatalogReadEnd(cat, false);
         goto out;
     }
@@ -546,7 +601,9 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *o
      * compare, so none is stored and the next refresh compares. */
     c.fresh = version == c.version;
     if ((hook && hook(conn, opaque) < 0) || (!c.unchanged && apply(&c) < 0) ||
+        (!ap->be->pool_info && scCatalogPoolSumVolumes(cat, ap->row.uuid, &info) < 0) ||
         scCatalogPoolSetSizes(cat, ap->row.uuid, &info) < 0 ||
+        recovered(&c) < 0 ||
         scCatalogPoolSetToken(cat, ap->row.uuid, c.fresh ? c.token : NULL) < 0 ||
         refresh_event(&c) < 0)
         goto end;
@@ -560,7 +617,11 @@ end:
         scResetLastError();
 out:
     refresh_clear(&c);
-    return ok ? 0 : -1;
+    /* Storage did not answer: a running pool is degraded, not emptied;
+     * not so the first refresh of a start (@hook), which fails as a whole. */
+    if (unreachable && !hook)
+        mark_degraded(conn, ap);
+    return ok ? 0 : unreachable ? SC_BACKEND_UNREACHABLE : -1;
 }
 
 /* ---- one volume --------------------------------------------------------- */

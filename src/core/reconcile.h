@@ -50,7 +50,12 @@ typedef int (*scReconcileHook)(scConnect *conn, void *opaque);
  * process is not taken for gone; no write lock), the differences and the
  * pool's sizes are applied in one short write transaction, which first
  * runs @hook (if not NULL) with @opaque. The caller holds the connection
- * lock and no transaction. Returns 0 or -1 (catalog unchanged).
+ * lock and no transaction. Returns 0 or -1 (catalog unchanged), or
+ * SC_BACKEND_UNREACHABLE when the backend could not reach storage: the
+ * volumes are unchanged, and a running pool (not the first refresh of a
+ * start, which has a @hook) is recorded degraded with a "pool-degraded"
+ * event; the next refresh that succeeds makes it running again
+ * ("pool-recovered").
  */
 int scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *opaque,
                     scReconcileStats *stats);

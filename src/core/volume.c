@@ -324,7 +324,7 @@ path_to_name(scActivePool *ap, const char *path, const char *dir, const char *ba
     if (ap->be->vol_lookup_path)
         return ap->be->vol_lookup_path(&ap->ctx, path, name);
     /* By default a volume is an entry of the pool's first directory. */
-    if (!*base || !ap->rt.dirs || !ap->rt.dirs[0] || strcmp(ap->rt.dirs[0], dir) != 0)
+    if (!dir || !*base || !ap->rt.dirs || !ap->rt.dirs[0] || strcmp(ap->rt.dirs[0], dir) != 0)
         return 0;
     return (*name = scStrdup(base)) ? 1 : -1;
 }
@@ -386,12 +386,17 @@ check_path(scConnect *conn, const char *canon, scCatalogVolIdentity *id, scVolSe
 {
     _cleanup_free_ char *dir = NULL;
     PoolList pools = { 0 };
-    const char *base;
+    const char *base = NULL;
     int r;
 
-    if (!(dir = scPathDirname(canon, &base)))
+    /* A backend's own path form (not absolute) belongs to the pools whose
+     * runtime prefix begins it; a path, to those of its directory. */
+    if (canon[0] != '/')
+        r = scCatalogPoolsByPrefix(conn->catalog, canon, pool_list_add, &pools);
+    else if (!(dir = scPathDirname(canon, &base)))
         return -1;
-    r = scCatalogPoolsByDir(conn->catalog, dir, pool_list_add, &pools);
+    else
+        r = scCatalogPoolsByDir(conn->catalog, dir, pool_list_add, &pools);
     for (size_t i = 0; r == 0 && i < pools.n; i++) {
         scActivePool ap;
         if (scActivePoolLoad(conn, pools.uuids[i], "look up its volumes", &ap) < 0) {
@@ -418,11 +423,27 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
     SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__) || !scCheckArg(path, "path", __func__))
         return NULL;
-    if (path[0] != '/') {
+    /* A relative file path is refused; a path without any '/' may be a
+     * backend's own form (iscsi-direct's "ip-HOST:PORT-iscsi-IQN-lun-N"),
+     * looked up as it is spelled. */
+    if (path[0] != '/' && (!*path || strchr(path, '/'))) {
         scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "path '%s' is not absolute", path);
         return NULL;
     }
     scConnectLock(conn);
+    if (path[0] != '/') {
+        if (!(canon = scStrdup(path)))
+            r = -1;
+        else if ((r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH, canon, NULL, &id)) >= 0 &&
+                 (r == 0 || id.state == SC_STORAGE_VOL_STATE_MISSING)) {
+            bool had_row = r > 0;
+            int c = check_path(conn, canon, &id, &seen);
+            if (seen && !had_row)
+                memcpy(id.uuid, SC_UUID_NIL, sizeof(id.uuid));
+            r = c < 0 ? -1 : c > 0 ? 1 : r;
+        }
+        goto found;
+    }
     /* Most lookups use the spelling the catalog holds: try it without a
      * system call first ("//" and "/./" folded; a path with ".." must be
      * resolved by the kernel, as a symlink may come before it). */
@@ -449,6 +470,7 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
             r = c < 0 ? -1 : c > 0 ? 1 : r;
         }
     }
+found:
     if (r == 0) {
         scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL, "no storage volume with path '%s'",
                       path);
