@@ -779,6 +779,141 @@ scConnectPtr scStorageVolGetConnect(scStorageVolPtr vol);
 int scStorageVolRef(scStorageVolPtr vol);
 int scStorageVolFree(scStorageVolPtr vol);
 
+/* ------------------------------------------------------------------ */
+/* Event loop                                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Events reach a caller through an event loop, as in libvirt
+ * (libvirt-event.h): the caller either registers storcat's default loop
+ * (scEventRegisterDefaultImpl) and runs it (scEventRunDefaultImpl), or
+ * brings its own loop (GLib, libevent, Qt, ...) by registering six
+ * functions that add, update and remove file handle watches and timers
+ * (scEventRegisterImpl). storcat starts no thread: its event callbacks run
+ * in whatever thread runs the loop.
+ *
+ * The _LAST members of the enums below are defined only when the caller
+ * defines SC_ENUM_SENTINELS, as libvirt's are with VIR_ENUM_SENTINELS:
+ * they grow with new versions and are not part of the ABI.
+ */
+
+/* Called to free the @opaque of a callback once it is no longer needed
+ * (libvirt's virFreeCallback). */
+typedef void (*scFreeCallback)(void *opaque);
+
+/* What a file handle watch waits for, or what happened (libvirt's values). */
+typedef enum {
+    SC_EVENT_HANDLE_READABLE = (1 << 0),
+    SC_EVENT_HANDLE_WRITABLE = (1 << 1),
+    SC_EVENT_HANDLE_ERROR = (1 << 2),
+    SC_EVENT_HANDLE_HANGUP = (1 << 3),
+} scEventHandleType;
+
+/* @watch: the watch's id; @fd: its file descriptor; @events: what
+ * happened (scEventHandleType bits); @opaque: as registered. */
+typedef void (*scEventHandleCallback)(int watch, int fd, int events, void *opaque);
+
+/* The six functions of an event loop implementation (scEventRegisterImpl),
+ * with the contracts of scEventAddHandle ... scEventRemoveTimeout below. */
+typedef int (*scEventAddHandleFunc)(int fd, int event, scEventHandleCallback cb, void *opaque,
+                                    scFreeCallback ff);
+typedef void (*scEventUpdateHandleFunc)(int watch, int event);
+typedef int (*scEventRemoveHandleFunc)(int watch);
+
+/* @timer: the timer's id; @opaque: as registered. */
+typedef void (*scEventTimeoutCallback)(int timer, void *opaque);
+typedef int (*scEventAddTimeoutFunc)(int timeout, scEventTimeoutCallback cb, void *opaque,
+                                     scFreeCallback ff);
+typedef void (*scEventUpdateTimeoutFunc)(int timer, int timeout);
+typedef int (*scEventRemoveTimeoutFunc)(int timer);
+
+/*
+ * scEventRegisterImpl:
+ * Makes the caller's event loop the one storcat uses: storcat adds its
+ * watches and timers through these functions, and the caller's loop calls
+ * their callbacks. Register it before registering for events. Once an
+ * implementation is registered it cannot be replaced: a later call (and
+ * scEventRegisterDefaultImpl after this one) is ignored, as in libvirt.
+ * An implementation must call a removed watch's or timer's free function
+ * (@ff of its add) once its callback can no longer run, and never run a
+ * removed one's callback again.
+ */
+void scEventRegisterImpl(scEventAddHandleFunc addHandle, scEventUpdateHandleFunc updateHandle,
+                         scEventRemoveHandleFunc removeHandle, scEventAddTimeoutFunc addTimeout,
+                         scEventUpdateTimeoutFunc updateTimeout,
+                         scEventRemoveTimeoutFunc removeTimeout);
+
+/*
+ * scEventRegisterDefaultImpl:
+ * Registers storcat's own event loop, built on poll(2), unless a loop is
+ * already registered (then nothing changes). Calling it again is harmless.
+ * The caller then runs scEventRunDefaultImpl, usually in a loop of its
+ * own (in a thread of its own, if it likes). Returns 0, or -1 if the loop
+ * cannot be set up (its wake-up pipe: SC_ERR_SYSTEM_ERROR).
+ */
+int scEventRegisterDefaultImpl(void);
+
+/*
+ * scEventRunDefaultImpl:
+ * Runs one iteration of the default loop: waits until a watched handle is
+ * ready or a timer is due (forever when there is neither, as libvirt's),
+ * then calls their callbacks, in this thread. Watches and timers may be
+ * added, changed and removed meanwhile from any thread (the wait is
+ * interrupted to take them in) and from the callbacks themselves. Only one
+ * thread runs the loop at a time. Returns 0, or -1: the default loop is
+ * not registered, or another thread is running it (SC_ERR_OPERATION_INVALID).
+ */
+int scEventRunDefaultImpl(void);
+
+/*
+ * scEventAddHandle:
+ * Watches @fd for @events (scEventHandleType bits; 0 watches nothing until
+ * scEventUpdateHandle) through the registered loop: @cb is called with
+ * what happened (ERROR and HANGUP are reported even when not asked for).
+ * @ff, if not NULL, is called with @opaque once the watch is removed: by
+ * the default loop at the end of the iteration that removed it, or before
+ * scEventRemoveHandle returns when no iteration is running. Returns the
+ * watch's id (> 0), or -1 if no loop is registered or the arguments are
+ * bad.
+ */
+int scEventAddHandle(int fd, int events, scEventHandleCallback cb, void *opaque,
+                     scFreeCallback ff);
+
+/*
+ * scEventUpdateHandle:
+ * Changes what watch @watch waits for. An unknown watch is ignored.
+ */
+void scEventUpdateHandle(int watch, int events);
+
+/*
+ * scEventRemoveHandle:
+ * Removes watch @watch: its callback is not called again (see
+ * scEventAddHandle for when its @ff is called). Returns 0, or -1 if there
+ * is no such watch (or no loop).
+ */
+int scEventRemoveHandle(int watch);
+
+/*
+ * scEventAddTimeout:
+ * A timer that calls @cb every @timeout milliseconds; 0 calls it on every
+ * iteration of the loop, -1 disables it until scEventUpdateTimeout. @ff as
+ * with scEventAddHandle. Returns the timer's id (> 0), or -1.
+ */
+int scEventAddTimeout(int timeout, scEventTimeoutCallback cb, void *opaque, scFreeCallback ff);
+
+/*
+ * scEventUpdateTimeout:
+ * Sets timer @timer's period to @timeout milliseconds from now (0: every
+ * iteration, -1: disabled). An unknown timer is ignored.
+ */
+void scEventUpdateTimeout(int timer, int timeout);
+
+/*
+ * scEventRemoveTimeout:
+ * Removes timer @timer. Returns 0, or -1 if there is no such timer.
+ */
+int scEventRemoveTimeout(int timer);
+
 
 #ifdef __cplusplus
 }
