@@ -914,6 +914,208 @@ void scEventUpdateTimeout(int timer, int timeout);
  */
 int scEventRemoveTimeout(int timer);
 
+/* ------------------------------------------------------------------ */
+/* Storage pool and volume events                                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Events come from the catalog's events table, the audit trail every
+ * change made through storcat writes in the change's own transaction: a
+ * connection registered for events is told of the changes made by ANY
+ * process on the same catalog (this one included), each once, in the
+ * order they were committed, and only those committed after the
+ * registration. No daemon relays them and nothing polls the catalog in a
+ * loop: the connection watches the catalog's directory with inotify(7)
+ * (a process that commits an event touches the catalog file's times, so
+ * that watchers wake once the change is visible), and reads the new rows
+ * when woken. Where inotify cannot watch that directory (its limits
+ * reached, or no inotify), the connection reads the table once a second
+ * instead ($STORCAT_EVENT_POLL_MS, in milliseconds, forces that).
+ *
+ * Callbacks run in the thread that runs the event loop, never inside
+ * another storcat call. They may call storcat, on the same connection
+ * too: look objects up, register, deregister themselves or others (a
+ * callback deregistered meanwhile is not called again; its @freecb runs
+ * once the current dispatch is over). Closing the connection deregisters
+ * everything (each @freecb is called) and removes its watch and timer from
+ * the loop: nothing is left behind. Callback ids are per connection,
+ * starting at 0, never reused.
+ *
+ * The pool or volume handle a callback gets is valid during the callback
+ * only (take a reference with scStoragePoolRef / scStorageVolRef to keep
+ * it). It names the object as the event row does (its name then and its
+ * UUID), so it exists for an object that has since been undefined or
+ * deleted; what a getter answers is what the catalog says now.
+ */
+
+/* Cast a specific callback to the generic type that
+ * scConnectStoragePoolEventRegisterAny takes (libvirt's macro; through
+ * void (*)(void), so that gcc's -Wcast-function-type stays quiet). */
+#define SC_STORAGE_POOL_EVENT_CALLBACK(cb)                                     \
+    ((scConnectStoragePoolEventGenericCallback) (void (*)(void)) (cb))
+
+/* Which pool events to be told of; each has its callback type. */
+typedef enum {
+    SC_STORAGE_POOL_EVENT_ID_LIFECYCLE = 0, /* scConnectStoragePoolEventLifecycleCallback */
+    SC_STORAGE_POOL_EVENT_ID_REFRESH = 1,   /* scConnectStoragePoolEventGenericCallback */
+#ifdef SC_ENUM_SENTINELS
+    SC_STORAGE_POOL_EVENT_ID_LAST
+#endif
+} scStoragePoolEventID;
+
+/* The callback of SC_STORAGE_POOL_EVENT_ID_REFRESH: @pool was refreshed
+ * (scStoragePoolRefresh; a start's first refresh is part of its
+ * STARTED event, as in libvirt). */
+typedef void (*scConnectStoragePoolEventGenericCallback)(scConnectPtr conn, scStoragePoolPtr pool,
+                                                         void *opaque);
+
+/*
+ * scConnectStoragePoolEventRegisterAny:
+ * @pool: only this pool's events (matched by UUID), or NULL for every
+ *        pool's; it must belong to @conn.
+ * @eventID: an scStoragePoolEventID; @cb must have its callback type, cast
+ *           with SC_STORAGE_POOL_EVENT_CALLBACK.
+ * @opaque: passed to @cb; @freecb, if not NULL, frees it when the callback
+ *          is deregistered (or the connection closed).
+ *
+ * Calls @cb for each such event committed from now on (see above). An
+ * event loop must be registered first (scEventRegisterDefaultImpl or
+ * scEventRegisterImpl), else SC_ERR_INTERNAL_ERROR ("no event loop", as
+ * libvirt fails). SC_ERR_INVALID_ARG: a NULL @cb, an @eventID out of range,
+ * a @pool of another connection, or the same @cb registered already for
+ * the same @eventID and the same @pool (or NULL) on @conn ("event callback
+ * already tracked"). Works on a read-only connection.
+ *
+ * Returns the callback's id (>= 0), for the Deregister call, or -1.
+ */
+int scConnectStoragePoolEventRegisterAny(scConnectPtr conn, scStoragePoolPtr pool, int eventID,
+                                         scConnectStoragePoolEventGenericCallback cb, void *opaque,
+                                         scFreeCallback freecb);
+
+/*
+ * scConnectStoragePoolEventDeregisterAny:
+ * Removes the pool event callback @callbackID of @conn; its @freecb is
+ * called (after the current dispatch, when called from a callback). An id
+ * that @conn did not give for a pool event callback, or one deregistered
+ * already, is SC_ERR_INVALID_ARG ("could not find event callback %d for
+ * deletion"). Returns 0 or -1.
+ */
+int scConnectStoragePoolEventDeregisterAny(scConnectPtr conn, int callbackID);
+
+/* What happened to a pool, with libvirt's values: the events of
+ * SC_STORAGE_POOL_EVENT_ID_LIFECYCLE. Their detail is always 0, as in
+ * libvirt. */
+typedef enum {
+    SC_STORAGE_POOL_EVENT_DEFINED = 0,   /* defined, or its definition replaced */
+    SC_STORAGE_POOL_EVENT_UNDEFINED = 1, /* undefined */
+    SC_STORAGE_POOL_EVENT_STARTED = 2,   /* started (and refreshed) */
+    SC_STORAGE_POOL_EVENT_STOPPED = 3,   /* stopped */
+    SC_STORAGE_POOL_EVENT_CREATED = 4,   /* its storage built (scStoragePoolBuild) */
+    SC_STORAGE_POOL_EVENT_DELETED = 5,   /* its storage deleted (scStoragePoolDelete) */
+#ifdef SC_ENUM_SENTINELS
+    SC_STORAGE_POOL_EVENT_LAST
+#endif
+} scStoragePoolEventLifecycleType;
+
+/* The callback of SC_STORAGE_POOL_EVENT_ID_LIFECYCLE: @event is an
+ * scStoragePoolEventLifecycleType, @detail 0. */
+typedef void (*scConnectStoragePoolEventLifecycleCallback)(scConnectPtr conn,
+                                                           scStoragePoolPtr pool, int event,
+                                                           int detail, void *opaque);
+
+/* Volume events (storcat's own, in the shape of the pool events). */
+
+/* Cast a specific callback to the generic type that
+ * scConnectStorageVolEventRegisterAny takes. */
+#define SC_STORAGE_VOL_EVENT_CALLBACK(cb)                                      \
+    ((scConnectStorageVolEventGenericCallback) (void (*)(void)) (cb))
+
+/* Which volume events to be told of; each has its callback type. */
+typedef enum {
+    SC_STORAGE_VOL_EVENT_ID_LIFECYCLE = 0, /* scConnectStorageVolEventLifecycleCallback */
+#ifdef SC_ENUM_SENTINELS
+    SC_STORAGE_VOL_EVENT_ID_LAST
+#endif
+} scStorageVolEventID;
+
+/* The generic volume event callback type, for registering. */
+typedef void (*scConnectStorageVolEventGenericCallback)(scConnectPtr conn, scStorageVolPtr vol,
+                                                        void *opaque);
+
+/*
+ * scConnectStorageVolEventRegisterAny (storcat's own):
+ * As scConnectStoragePoolEventRegisterAny, for the events of volumes:
+ * @pool, if not NULL, limits them to the volumes of that pool (a volume's
+ * events are its pool's business, and a volume not created yet has no
+ * handle to filter on); @eventID is an scStorageVolEventID, @cb cast with
+ * SC_STORAGE_VOL_EVENT_CALLBACK. The same errors. Returns the callback's
+ * id (>= 0; pool and volume callbacks of a connection share the ids), or
+ * -1.
+ */
+int scConnectStorageVolEventRegisterAny(scConnectPtr conn, scStoragePoolPtr pool, int eventID,
+                                        scConnectStorageVolEventGenericCallback cb, void *opaque,
+                                        scFreeCallback freecb);
+
+/*
+ * scConnectStorageVolEventDeregisterAny (storcat's own):
+ * Removes the volume event callback @callbackID, as
+ * scConnectStoragePoolEventDeregisterAny does a pool one's.
+ */
+int scConnectStorageVolEventDeregisterAny(scConnectPtr conn, int callbackID);
+
+/* What happened to a volume: the events of SC_STORAGE_VOL_EVENT_ID_LIFECYCLE. */
+typedef enum {
+    SC_STORAGE_VOL_EVENT_CREATED = 0,    /* a new volume: detail scStorageVolEventCreatedDetailType */
+    SC_STORAGE_VOL_EVENT_DELETED = 1,    /* deleted: detail scStorageVolEventDeletedDetailType */
+    SC_STORAGE_VOL_EVENT_CHANGED = 2,    /* its storage changed: detail scStorageVolEventChangedDetailType */
+    SC_STORAGE_VOL_EVENT_MISSING = 3,    /* gone from storage (a refresh or a lookup saw it); detail 0 */
+    SC_STORAGE_VOL_EVENT_REAPPEARED = 4, /* a missing volume is back; detail 0 */
+    SC_STORAGE_VOL_EVENT_RENAMED = 5,    /* renamed on storage, keeping its UUID (the
+                                            handle has the new name); detail 0 */
+#ifdef SC_ENUM_SENTINELS
+    SC_STORAGE_VOL_EVENT_LAST
+#endif
+} scStorageVolEventLifecycleType;
+
+/* Details of SC_STORAGE_VOL_EVENT_CREATED. */
+typedef enum {
+    SC_STORAGE_VOL_EVENT_CREATED_NEW = 0,        /* scStorageVolCreateXML */
+    SC_STORAGE_VOL_EVENT_CREATED_CLONED = 1,     /* scStorageVolCreateXMLFrom */
+    SC_STORAGE_VOL_EVENT_CREATED_DISCOVERED = 2, /* found on storage (a refresh, a path lookup) */
+    SC_STORAGE_VOL_EVENT_CREATED_RECOVERED = 3,  /* an interrupted create found complete */
+#ifdef SC_ENUM_SENTINELS
+    SC_STORAGE_VOL_EVENT_CREATED_LAST
+#endif
+} scStorageVolEventCreatedDetailType;
+
+/* Details of SC_STORAGE_VOL_EVENT_DELETED. */
+typedef enum {
+    SC_STORAGE_VOL_EVENT_DELETED_REMOVED = 0,     /* scStorageVolDelete */
+    SC_STORAGE_VOL_EVENT_DELETED_INTERRUPTED = 1, /* an interrupted delete, completed by a refresh */
+#ifdef SC_ENUM_SENTINELS
+    SC_STORAGE_VOL_EVENT_DELETED_LAST
+#endif
+} scStorageVolEventDeletedDetailType;
+
+/* Details of SC_STORAGE_VOL_EVENT_CHANGED. */
+typedef enum {
+    SC_STORAGE_VOL_EVENT_CHANGED_STORAGE = 0,  /* found changed (a refresh, a lookup, an
+                                                  operation that failed half-way) */
+    SC_STORAGE_VOL_EVENT_CHANGED_WIPED = 1,    /* scStorageVolWipe(Pattern) */
+    SC_STORAGE_VOL_EVENT_CHANGED_RESIZED = 2,  /* scStorageVolResize */
+    SC_STORAGE_VOL_EVENT_CHANGED_UPLOADED = 3, /* scStorageVolUpload */
+#ifdef SC_ENUM_SENTINELS
+    SC_STORAGE_VOL_EVENT_CHANGED_LAST
+#endif
+} scStorageVolEventChangedDetailType;
+
+/* The callback of SC_STORAGE_VOL_EVENT_ID_LIFECYCLE: @event is an
+ * scStorageVolEventLifecycleType, @detail its detail. The handle of a
+ * volume that no longer has a catalog row (deleted since) has an empty
+ * key. */
+typedef void (*scConnectStorageVolEventLifecycleCallback)(scConnectPtr conn, scStorageVolPtr vol,
+                                                          int event, int detail, void *opaque);
+
 
 #ifdef __cplusplus
 }

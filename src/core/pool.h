@@ -17,5 +17,8 @@ bool scPoolRowIsActive(const scCatalogPool *row);
 /* True (with SC_ERR_OPERATION_INVALID reported, naming the process) if
  * another operation on the pool is in progress. */
 bool scPoolBusy(const scCatalogPool *row);
+/* A new handle of pool (@uuid, @name), whatever the catalog says of it
+ * now (an event's pool may be undefined since). NULL on error. */
+scStoragePool *scPoolNew(scConnect *conn, const char *uuid, const char *name);
 
 #endif /* SC_POOL_H */
