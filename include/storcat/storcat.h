@@ -456,11 +456,12 @@ int scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags);
  * volumes are recorded, changed ones updated, renamed ones (for files: the
  * same device, inode and birth time under a new name) keep their UUID,
  * vanished ones are marked missing (never deleted), and each change is an
- * event; a pool's first inventory (no volume known yet) is one
- * "pool-refresh" event with the counts, every volume's first_seen says
- * when it came. Volumes whose change signature did not change are not
- * read again (files: size, times and inode, from one readdir + fstatat
- * pass); when the pool's change token did not change (files: the scan's
+ * event; a pool's first inventory (no volume known yet) is one event with
+ * the counts, every volume's first_seen says when it came. Every refresh
+ * is one "pool-refresh" event ("unchanged", or the counts): libvirt's
+ * SC_STORAGE_POOL_EVENT_ID_REFRESH. Volumes whose change signature did
+ * not change are not read again (files: size, times and inode, from one
+ * readdir + fstatat pass); when the pool's change token did not change (files: the scan's
  * digest), the refresh ends there. A volume that cannot be read
  * (permission denied, an I/O error) fails the refresh, naming it, and
  * changes nothing. The backend reads storage inside one read snapshot of
