@@ -17,6 +17,7 @@
 #include <config.h>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -1078,6 +1079,65 @@ test_poll_fallback(void **state)
     assert_int_equal(scConnectClose(polled), 0);
 }
 
+/* ---- the loop in a thread of its own ---------------------------------- */
+
+static volatile int loop_stop;
+
+static void *
+loop_thread(void *unused)
+{
+    while (!__atomic_load_n(&loop_stop, __ATOMIC_SEQ_CST))
+        if (scEventRunDefaultImpl() < 0)
+            return (void *) 1;
+    return NULL;
+}
+
+static void
+on_stop(int timer, void *opaque)
+{
+}
+
+/* The loop waits in another thread with nothing to wait for: registering
+ * (a new watch) must wake it; events then come; deregistering and closing
+ * while it waits leave nothing behind. */
+static void
+test_loop_thread(void **state)
+{
+    Fixture *f = *state;
+    scStoragePoolPtr p;
+    pthread_t thread;
+    void *ret;
+    int id, n, stop;
+    double end;
+
+    assert_int_equal(scEventRemoveTimeout(f->tick), 0);
+    __atomic_store_n(&loop_stop, 0, __ATOMIC_SEQ_CST);
+    assert_int_equal(pthread_create(&thread, NULL, loop_thread, NULL), 0);
+    usleep(20000); /* let it wait, with nothing to wait for */
+    assert_sc_ok((id = scConnectStoragePoolEventRegisterAny(
+                      f->conn, NULL, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+                      SC_STORAGE_POOL_EVENT_CALLBACK(on_pool_lifecycle), NULL, NULL)) >= 0);
+    assert_non_null(p = define_pool(f, f->conn, "p"));
+    assert_sc_ok(scStoragePoolUndefine(p) == 0);
+    end = now_s() + 5;
+    while ((n = __atomic_load_n(&seen.n, __ATOMIC_SEQ_CST)) < 2 && now_s() < end)
+        usleep(1000);
+    assert_int_equal(n, 2);
+    assert_sc_ok(scConnectStoragePoolEventDeregisterAny(f->conn, id) == 0);
+    assert_int_equal(scConnectClose(f->conn), 1); /* the pool handle */
+    f->conn = NULL;
+    scStoragePoolFree(p);
+    /* A timer wakes the loop so that it sees the flag. */
+    __atomic_store_n(&loop_stop, 1, __ATOMIC_SEQ_CST);
+    assert_true((stop = scEventAddTimeout(0, on_stop, NULL, NULL)) > 0);
+    assert_int_equal(pthread_join(thread, &ret), 0);
+    assert_null(ret);
+    assert_int_equal(scEventRemoveTimeout(stop), 0);
+    assert_seen("pool p defined\n"
+                "pool p undefined\n");
+    assert_true((f->tick = scEventAddTimeout(10, on_tick, NULL, NULL)) > 0);
+}
+
 int
 main(void)
 {
@@ -1096,6 +1156,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_close_in_callback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_registered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poll_fallback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_loop_thread, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
