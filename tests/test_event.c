@@ -27,7 +27,7 @@
 
 #include "testutil.h"
 
-#define MiB (1024 * 1024)
+#define MiB           (1024 * 1024)
 #define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- what the callbacks saw --------------------------------------------- */
@@ -51,8 +51,7 @@ now_s(void)
     return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
-static void __attribute__((format(printf, 1, 2)))
-note(const char *fmt, ...)
+static void __attribute__((format(printf, 1, 2))) note(const char *fmt, ...)
 {
     va_list ap;
 
@@ -66,7 +65,7 @@ note(const char *fmt, ...)
 
 static const char *const pool_events[] = { "defined", "undefined", "started",
                                            "stopped", "created",   "deleted" };
-static const char *const vol_events[] = { "created", "deleted", "changed",
+static const char *const vol_events[] = { "created", "deleted",    "changed",
                                           "missing", "reappeared", "renamed" };
 static const char *const vol_created[] = { "new", "cloned", "discovered", "recovered" };
 static const char *const vol_deleted[] = { "removed", "interrupted" };
@@ -104,8 +103,8 @@ on_vol_lifecycle(scConnectPtr conn, scStorageVolPtr vol, int event, int detail, 
         d = vol_changed[detail];
     else
         assert_int_equal(detail, 0);
-    note("%svol %s %s%s%s", TAG(opaque), scStorageVolGetName(vol), vol_events[event],
-         *d ? " " : "", d);
+    note("%svol %s %s%s%s", TAG(opaque), scStorageVolGetName(vol), vol_events[event], *d ? " " : "",
+         d);
 }
 
 /* The events seen, one per line. */
@@ -211,8 +210,10 @@ define_pool(const Fixture *f, scConnectPtr conn, const char *name)
     char *dir = path_in(f, name), *xml;
     scStoragePoolPtr pool;
 
-    assert_true(asprintf(&xml, "<pool type='dir'><name>%s</name><target><path>%s</path></target>"
-                               "</pool>", name, dir) > 0);
+    assert_true(asprintf(&xml,
+                         "<pool type='dir'><name>%s</name><target><path>%s</path></target>"
+                         "</pool>",
+                         name, dir) > 0);
     pool = scStoragePoolDefineXML(conn, xml, 0);
     if (!pool)
         fail_msg("defining pool '%s': %s", name, scGetLastErrorMessage());
@@ -227,8 +228,10 @@ create_vol(scStoragePoolPtr pool, const char *name)
     char *xml;
     scStorageVolPtr vol;
 
-    assert_true(asprintf(&xml, "<volume><name>%s</name><capacity>%d</capacity>"
-                               "<allocation>0</allocation></volume>", name, MiB) > 0);
+    assert_true(asprintf(&xml,
+                         "<volume><name>%s</name><capacity>%d</capacity>"
+                         "<allocation>0</allocation></volume>",
+                         name, MiB) > 0);
     vol = scStorageVolCreateXML(pool, xml, 0);
     if (!vol)
         fail_msg("creating volume '%s': %s", name, scGetLastErrorMessage());
@@ -360,8 +363,8 @@ test_loop(void **state)
 
     /* A watch: called when readable, not once updated to nothing. */
     assert_int_equal(pipe(fds), 0);
-    assert_true((watch = scEventAddHandle(fds[0], SC_EVENT_HANDLE_READABLE, on_readable,
-                                          (void *) 0, on_free)) > 0);
+    assert_true((watch = scEventAddHandle(fds[0], SC_EVENT_HANDLE_READABLE, on_readable, (void *) 0,
+                                          on_free)) > 0);
     assert_int_equal(write(fds[1], "x", 1), 1);
     fired[0] = 0;
     assert_sc_ok(scEventRunDefaultImpl() == 0);
@@ -409,29 +412,29 @@ test_errors(void **state)
     assert_sc_ok(other = scConnectOpen(f->catalog, 0));
     assert_sc_ok(q = scStoragePoolLookupByName(other, "p"));
 
-    assert_sc_err(scConnectStoragePoolEventRegisterAny(NULL, NULL, 0,
-                                                       SC_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh),
-                                                       NULL, NULL) >= 0,
+    assert_sc_err(scConnectStoragePoolEventRegisterAny(
+                      NULL, NULL, 0, SC_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh), NULL, NULL) >=
+                      0,
                   SC_ERR_INVALID_CONN);
     assert_sc_err(scConnectStoragePoolEventRegisterAny(f->conn, NULL, 0, NULL, NULL, NULL) >= 0,
                   SC_ERR_INVALID_ARG);
-    assert_sc_err(scConnectStoragePoolEventRegisterAny(
-                      f->conn, NULL, -1, SC_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh), NULL,
-                      NULL) >= 0,
-                  SC_ERR_INVALID_ARG);
-    assert_sc_err(scConnectStoragePoolEventRegisterAny(
-                      f->conn, NULL, 2, SC_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh), NULL,
-                      NULL) >= 0,
-                  SC_ERR_INVALID_ARG);
-    assert_sc_err(scConnectStorageVolEventRegisterAny(
-                      f->conn, NULL, 1, SC_STORAGE_VOL_EVENT_CALLBACK(on_vol_lifecycle), NULL,
-                      NULL) >= 0,
-                  SC_ERR_INVALID_ARG);
+    assert_sc_err(
+        scConnectStoragePoolEventRegisterAny(
+            f->conn, NULL, -1, SC_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh), NULL, NULL) >= 0,
+        SC_ERR_INVALID_ARG);
+    assert_sc_err(
+        scConnectStoragePoolEventRegisterAny(
+            f->conn, NULL, 2, SC_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh), NULL, NULL) >= 0,
+        SC_ERR_INVALID_ARG);
+    assert_sc_err(
+        scConnectStorageVolEventRegisterAny(
+            f->conn, NULL, 1, SC_STORAGE_VOL_EVENT_CALLBACK(on_vol_lifecycle), NULL, NULL) >= 0,
+        SC_ERR_INVALID_ARG);
     /* A pool of another connection. */
-    assert_sc_err(scConnectStoragePoolEventRegisterAny(
-                      f->conn, q, 0, SC_STORAGE_POOL_EVENT_CALLBACK(on_pool_lifecycle), NULL,
-                      NULL) >= 0,
-                  SC_ERR_INVALID_ARG);
+    assert_sc_err(
+        scConnectStoragePoolEventRegisterAny(
+            f->conn, q, 0, SC_STORAGE_POOL_EVENT_CALLBACK(on_pool_lifecycle), NULL, NULL) >= 0,
+        SC_ERR_INVALID_ARG);
     assert_non_null(strstr(scGetLastErrorMessage(), "must match connection"));
 
     /* Ids from 0; the same callback twice for the same event and pool is
@@ -442,10 +445,11 @@ test_errors(void **state)
                       SC_STORAGE_POOL_EVENT_CALLBACK(on_pool_lifecycle), NULL, count_free)) >= 0);
     assert_int_equal(a, 0);
     assert_null(scGetLastError());
-    assert_sc_err(scConnectStoragePoolEventRegisterAny(
-                      f->conn, NULL, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE,
-                      SC_STORAGE_POOL_EVENT_CALLBACK(on_pool_lifecycle), (void *) "x", count_free) >= 0,
-                  SC_ERR_INVALID_ARG);
+    assert_sc_err(
+        scConnectStoragePoolEventRegisterAny(f->conn, NULL, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+                                             SC_STORAGE_POOL_EVENT_CALLBACK(on_pool_lifecycle),
+                                             (void *) "x", count_free) >= 0,
+        SC_ERR_INVALID_ARG);
     assert_non_null(strstr(scGetLastErrorMessage(), "already tracked"));
     assert_sc_ok((b = scConnectStoragePoolEventRegisterAny(
                       f->conn, p, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE,
@@ -469,7 +473,8 @@ test_errors(void **state)
     assert_null(scGetLastError());
     assert_int_equal(frees, 1);
     assert_sc_err(scConnectStoragePoolEventDeregisterAny(f->conn, a) == 0, SC_ERR_INVALID_ARG);
-    assert_non_null(strstr(scGetLastErrorMessage(), "could not find event callback 0 for deletion"));
+    assert_non_null(
+        strstr(scGetLastErrorMessage(), "could not find event callback 0 for deletion"));
     assert_sc_err(scConnectStoragePoolEventDeregisterAny(f->conn, 99) == 0, SC_ERR_INVALID_ARG);
     assert_sc_err(scConnectStoragePoolEventDeregisterAny(f->conn, -1) == 0, SC_ERR_INVALID_ARG);
     assert_sc_err(scConnectStoragePoolEventDeregisterAny(NULL, b) == 0, SC_ERR_INVALID_CONN);
@@ -625,9 +630,9 @@ typedef enum {
 } Step;
 
 static const char *const step_events[NSTEPS] = {
-    "pool x defined", "pool x created", "pool x started", "vol a.img created new",
-    "pool x refreshed", "vol a.img deleted removed", "pool x stopped", "pool x deleted",
-    "pool x undefined",
+    "pool x defined",        "pool x created",   "pool x started",
+    "vol a.img created new", "pool x refreshed", "vol a.img deleted removed",
+    "pool x stopped",        "pool x deleted",   "pool x undefined",
 };
 
 /* When B's call of a step began and returned (CLOCK_MONOTONIC, shared by
@@ -647,8 +652,10 @@ child_steps(const Fixture *f, int go_fd, int time_fd)
     char *dir = path_in(f, "x"), *xml = NULL;
     int r = 0;
 
-    if (!conn || asprintf(&xml, "<pool type='dir'><name>x</name><target><path>%s</path>"
-                                "</target></pool>", dir) < 0)
+    if (!conn || asprintf(&xml,
+                          "<pool type='dir'><name>x</name><target><path>%s</path>"
+                          "</target></pool>",
+                          dir) < 0)
         return 1;
     for (int step = 0; step < NSTEPS && r == 0; step++) {
         StepTime t;
@@ -657,16 +664,35 @@ child_steps(const Fixture *f, int go_fd, int time_fd)
             return 2;
         t.begin = now_s();
         switch ((Step) step) {
-        case STEP_DEFINE: r = (p = scStoragePoolDefineXML(conn, xml, 0)) ? 0 : -1; break;
-        case STEP_BUILD: r = scStoragePoolBuild(p, 0); break;
-        case STEP_START: r = scStoragePoolCreate(p, 0); break;
-        case STEP_CREATE: r = (v = create_vol(p, "a.img")) ? 0 : -1; break;
-        case STEP_REFRESH: r = scStoragePoolRefresh(p, 0); break;
-        case STEP_DELETE: r = scStorageVolDelete(v, 0); break;
-        case STEP_DESTROY: r = scStoragePoolDestroy(p); break;
-        case STEP_POOL_DELETE: r = scStoragePoolDelete(p, 0); break;
-        case STEP_UNDEFINE: r = scStoragePoolUndefine(p); break;
-        case NSTEPS: break;
+        case STEP_DEFINE:
+            r = (p = scStoragePoolDefineXML(conn, xml, 0)) ? 0 : -1;
+            break;
+        case STEP_BUILD:
+            r = scStoragePoolBuild(p, 0);
+            break;
+        case STEP_START:
+            r = scStoragePoolCreate(p, 0);
+            break;
+        case STEP_CREATE:
+            r = (v = create_vol(p, "a.img")) ? 0 : -1;
+            break;
+        case STEP_REFRESH:
+            r = scStoragePoolRefresh(p, 0);
+            break;
+        case STEP_DELETE:
+            r = scStorageVolDelete(v, 0);
+            break;
+        case STEP_DESTROY:
+            r = scStoragePoolDestroy(p);
+            break;
+        case STEP_POOL_DELETE:
+            r = scStoragePoolDelete(p, 0);
+            break;
+        case STEP_UNDEFINE:
+            r = scStoragePoolUndefine(p);
+            break;
+        case NSTEPS:
+            break;
         }
         t.end = now_s();
         if (r < 0)
@@ -730,8 +756,9 @@ test_other_process(void **state)
         snprintf(line + strlen(line), sizeof(line) - strlen(line), " %.1f",
                  (late > 0 ? late : 0) * 1000);
     }
-    print_message("latency after B's call returned (ms), per step:%s; worst %.1f ms (bound %.0f ms)\n",
-                  line, worst * 1000, bound * 1000);
+    print_message(
+        "latency after B's call returned (ms), per step:%s; worst %.1f ms (bound %.0f ms)\n", line,
+        worst * 1000, bound * 1000);
     if (worst >= bound)
         fail_msg("an event came %.1f ms after the call that made it returned", worst * 1000);
     close(go[1]);
@@ -784,10 +811,10 @@ test_pool_filter(void **state)
 
 typedef struct {
     scConnectPtr conn;
-    int id;          /* its own registration */
+    int id; /* its own registration */
     int calls;
     int frees;
-    int registered;  /* what it registered, or -1 */
+    int registered; /* what it registered, or -1 */
     bool in_callback;
 } Reentrant;
 
@@ -848,10 +875,10 @@ on_register(scConnectPtr conn, scStoragePoolPtr pool, void *opaque)
     Reentrant *r = opaque;
 
     if (r->calls++ == 0)
-        assert_sc_ok((r->registered = scConnectStorageVolEventRegisterAny(
-                          conn, NULL, SC_STORAGE_VOL_EVENT_ID_LIFECYCLE,
-                          SC_STORAGE_VOL_EVENT_CALLBACK(on_vol_lifecycle), (void *) "late: ",
-                          NULL)) >= 0);
+        assert_sc_ok(
+            (r->registered = scConnectStorageVolEventRegisterAny(
+                 conn, NULL, SC_STORAGE_VOL_EVENT_ID_LIFECYCLE,
+                 SC_STORAGE_VOL_EVENT_CALLBACK(on_vol_lifecycle), (void *) "late: ", NULL)) >= 0);
 }
 
 static void
@@ -935,10 +962,10 @@ test_registered_later(void **state)
     Fixture *f = *state;
     scStoragePoolPtr p;
 
-    assert_sc_ok(scConnectStoragePoolEventRegisterAny(
-                     f->conn, NULL, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE,
-                     SC_STORAGE_POOL_EVENT_CALLBACK(on_pool_lifecycle), (void *) "first: ",
-                     NULL) >= 0);
+    assert_sc_ok(
+        scConnectStoragePoolEventRegisterAny(f->conn, NULL, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+                                             SC_STORAGE_POOL_EVENT_CALLBACK(on_pool_lifecycle),
+                                             (void *) "first: ", NULL) >= 0);
     assert_non_null(p = define_pool(f, f->conn, "p"));
     assert_sc_ok(scConnectStoragePoolEventRegisterAny(
                      f->conn, NULL, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE,

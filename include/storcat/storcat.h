@@ -1066,10 +1066,10 @@ int scConnectStorageVolEventDeregisterAny(scConnectPtr conn, int callbackID);
 
 /* What happened to a volume: the events of SC_STORAGE_VOL_EVENT_ID_LIFECYCLE. */
 typedef enum {
-    SC_STORAGE_VOL_EVENT_CREATED = 0,    /* a new volume: detail scStorageVolEventCreatedDetailType */
-    SC_STORAGE_VOL_EVENT_DELETED = 1,    /* deleted: detail scStorageVolEventDeletedDetailType */
-    SC_STORAGE_VOL_EVENT_CHANGED = 2,    /* its storage changed: detail scStorageVolEventChangedDetailType */
-    SC_STORAGE_VOL_EVENT_MISSING = 3,    /* gone from storage (a refresh or a lookup saw it); detail 0 */
+    SC_STORAGE_VOL_EVENT_CREATED = 0,    /* a new volume (scStorageVolEventCreatedDetailType) */
+    SC_STORAGE_VOL_EVENT_DELETED = 1,    /* deleted (scStorageVolEventDeletedDetailType) */
+    SC_STORAGE_VOL_EVENT_CHANGED = 2,    /* changed (scStorageVolEventChangedDetailType) */
+    SC_STORAGE_VOL_EVENT_MISSING = 3,    /* gone from storage (a refresh or lookup saw); detail 0 */
     SC_STORAGE_VOL_EVENT_REAPPEARED = 4, /* a missing volume is back; detail 0 */
     SC_STORAGE_VOL_EVENT_RENAMED = 5,    /* renamed on storage, keeping its UUID (the
                                             handle has the new name); detail 0 */
@@ -1092,7 +1092,7 @@ typedef enum {
 /* Details of SC_STORAGE_VOL_EVENT_DELETED. */
 typedef enum {
     SC_STORAGE_VOL_EVENT_DELETED_REMOVED = 0,     /* scStorageVolDelete */
-    SC_STORAGE_VOL_EVENT_DELETED_INTERRUPTED = 1, /* an interrupted delete, completed by a refresh */
+    SC_STORAGE_VOL_EVENT_DELETED_INTERRUPTED = 1, /* interrupted, completed by a refresh */
 #ifdef SC_ENUM_SENTINELS
     SC_STORAGE_VOL_EVENT_DELETED_LAST
 #endif

@@ -92,7 +92,7 @@ typedef struct {
     char *pool_name;
     char *vol_uuid;
     char *vol_name;
-    char *vol_key;   /* the volume's key while its row exists, else NULL */
+    char *vol_key; /* the volume's key while its row exists, else NULL */
 } scCatalogEvent;
 
 void scCatalogEventClear(scCatalogEvent *ev);

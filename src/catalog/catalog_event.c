@@ -12,13 +12,9 @@
 #include "catalog_priv.h"
 
 #define STR_(x) #x
-#define STR(x) STR_(x)
+#define STR(x)  STR_(x)
 
-typedef enum {
-    ES_LAST_ID,
-    ES_AFTER,
-    ES_LAST
-} EventStmt;
+typedef enum { ES_LAST_ID, ES_AFTER, ES_LAST } EventStmt;
 
 static const char *const event_sql[ES_LAST] = {
     [ES_LAST_ID] = "SELECT coalesce(max(id), 0) FROM events",
@@ -78,7 +74,8 @@ scCatalogEventsAfter(scCatalog *cat, int64_t after, scCatalogEvent *evs)
         memset(ev, 0, sizeof(*ev));
         n++;
         ev->id = sqlite3_column_int64(st, 0);
-        if (scCatalogColumnDup(st, 1, &ev->action) < 0 || scCatalogColumnDup(st, 2, &ev->detail) < 0 ||
+        if (scCatalogColumnDup(st, 1, &ev->action) < 0 ||
+            scCatalogColumnDup(st, 2, &ev->detail) < 0 ||
             scCatalogColumnDup(st, 3, &ev->pool_uuid) < 0 ||
             scCatalogColumnDup(st, 4, &ev->pool_name) < 0 ||
             scCatalogColumnDup(st, 5, &ev->vol_uuid) < 0 ||

@@ -52,9 +52,9 @@ enum { EV_POOL, EV_VOL };
 
 typedef struct {
     const char *action;
-    int kind;      /* EV_POOL or EV_VOL */
-    int event_id;  /* SC_STORAGE_POOL_EVENT_ID_* or SC_STORAGE_VOL_EVENT_ID_* */
-    int type;      /* the lifecycle event */
+    int kind;     /* EV_POOL or EV_VOL */
+    int event_id; /* SC_STORAGE_POOL_EVENT_ID_* or SC_STORAGE_VOL_EVENT_ID_* */
+    int type;     /* the lifecycle event */
     int detail;
 } ActionEvent;
 
@@ -62,14 +62,16 @@ typedef struct {
  * pool-start-refresh (part of STARTED, as in libvirt), vol-create-abandoned
  * (a create that never made a volume). */
 static const ActionEvent action_events[] = {
-    { "pool-define", EV_POOL, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE, SC_STORAGE_POOL_EVENT_DEFINED, 0 },
-    { "pool-undefine", EV_POOL, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE,
-      SC_STORAGE_POOL_EVENT_UNDEFINED, 0 },
+    { "pool-define", EV_POOL, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE, SC_STORAGE_POOL_EVENT_DEFINED,
+      0 },
+    { "pool-undefine", EV_POOL, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE, SC_STORAGE_POOL_EVENT_UNDEFINED,
+      0 },
     { "pool-start", EV_POOL, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE, SC_STORAGE_POOL_EVENT_STARTED, 0 },
     { "pool-destroy", EV_POOL, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE, SC_STORAGE_POOL_EVENT_STOPPED,
       0 },
     { "pool-build", EV_POOL, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE, SC_STORAGE_POOL_EVENT_CREATED, 0 },
-    { "pool-delete", EV_POOL, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE, SC_STORAGE_POOL_EVENT_DELETED, 0 },
+    { "pool-delete", EV_POOL, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE, SC_STORAGE_POOL_EVENT_DELETED,
+      0 },
     { "pool-refresh", EV_POOL, SC_STORAGE_POOL_EVENT_ID_REFRESH, 0, 0 },
     { "vol-create", EV_VOL, SC_STORAGE_VOL_EVENT_ID_LIFECYCLE, SC_STORAGE_VOL_EVENT_CREATED,
       SC_STORAGE_VOL_EVENT_CREATED_NEW },
@@ -127,33 +129,33 @@ typedef union {
 
 typedef struct {
     int id;
-    int kind;                    /* EV_POOL, EV_VOL */
+    int kind; /* EV_POOL, EV_VOL */
     int event_id;
-    bool filtered;               /* only the events of pool @pool_uuid */
+    bool filtered; /* only the events of pool @pool_uuid */
     char pool_uuid[SC_UUID_STRING_BUFLEN];
     GenericCallback cb;
     void *opaque;
     scFreeCallback freecb;
-    int64_t from;                /* the last event id when it registered */
-    bool deleted;                /* deregistered during a dispatch */
+    int64_t from; /* the last event id when it registered */
+    bool deleted; /* deregistered during a dispatch */
 } Callback;
 
 struct scEventState {
-    pthread_mutex_t lock;        /* guards what follows, but @last */
-    int refs;                    /* the connection's, the loop's watch's and timer's,
+    pthread_mutex_t lock; /* guards what follows, but @last */
+    int refs;             /* the connection's, the loop's watch's and timer's,
                                     a dispatch's */
-    scConnect *conn;             /* NULL once the connection let go */
-    Callback *cbs;               /* in the order registered */
+    scConnect *conn;      /* NULL once the connection let go */
+    Callback *cbs;        /* in the order registered */
     size_t ncbs, cbs_cap;
-    bool dispatching;            /* a dispatch runs (in the loop's thread) */
-    bool again;                  /* woken meanwhile: read once more */
-    int64_t last;                /* the last event read (the dispatch's own) */
-    int fd;                      /* inotify, or -1 when polling */
-    int watch;                   /* the loop's watch of @fd, or -1 */
-    int timer;                   /* the loop's timer, or -1 */
-    int poll_ms;                 /* the timer's period when polling, else 0 */
-    char *db_name;               /* the catalog file's name in its directory */
-    char *wal_name;              /* and its -wal file's */
+    bool dispatching; /* a dispatch runs (in the loop's thread) */
+    bool again;       /* woken meanwhile: read once more */
+    int64_t last;     /* the last event read (the dispatch's own) */
+    int fd;           /* inotify, or -1 when polling */
+    int watch;        /* the loop's watch of @fd, or -1 */
+    int timer;        /* the loop's timer, or -1 */
+    int poll_ms;      /* the timer's period when polling, else 0 */
+    char *db_name;    /* the catalog file's name in its directory */
+    char *wal_name;   /* and its -wal file's */
 };
 
 typedef struct scEventState EventState;
@@ -211,7 +213,7 @@ take_callbacks(EventState *st, bool all, Release **out)
         /* Without memory for the list the freecb is not called: a leak,
          * not a call on freed data. */
         if (*out)
-            (*out)[n++] = (Release) { cb->freecb, cb->opaque };
+            (*out)[n++] = (Release){ cb->freecb, cb->opaque };
     }
     st->ncbs = kept;
     return n;
@@ -282,17 +284,18 @@ dispatch_one(EventState *st, scConnect *conn, const scCatalogEvent *ev, const Ac
         GenericCallback fn = cb->cb;
         void *opaque = cb->opaque;
         pthread_mutex_unlock(&st->lock);
-        if (ae->kind == EV_POOL && (pool || (pool = scPoolNew(conn, ev->pool_uuid, ev->pool_name)))) {
+        if (ae->kind == EV_POOL &&
+            (pool || (pool = scPoolNew(conn, ev->pool_uuid, ev->pool_name)))) {
             if (ae->event_id == SC_STORAGE_POOL_EVENT_ID_LIFECYCLE)
-                ((scConnectStoragePoolEventLifecycleCallback) (void (*)(void)) fn.pool)(conn, pool, ae->type,
-                                                                       ae->detail, opaque);
+                ((scConnectStoragePoolEventLifecycleCallback) (void (*)(void)) fn.pool)(
+                    conn, pool, ae->type, ae->detail, opaque);
             else
                 fn.pool(conn, pool, opaque);
         } else if (ae->kind == EV_VOL &&
                    (vol || (vol = scVolNew(conn, ev->vol_uuid, ev->vol_name,
                                            ev->vol_key ? ev->vol_key : "")))) {
-            ((scConnectStorageVolEventLifecycleCallback) (void (*)(void)) fn.vol)(conn, vol, ae->type, ae->detail,
-                                                                 opaque);
+            ((scConnectStorageVolEventLifecycleCallback) (void (*)(void)) fn.vol)(
+                conn, vol, ae->type, ae->detail, opaque);
         }
         if ((pool || vol) && scConnectRefsAtMost(conn, 2)) {
             open = false;
@@ -505,8 +508,8 @@ state_new(scConnect *conn, int64_t last)
             goto fail;
         st->refs++;
     }
-    if ((st->timer = scEventAddTimeout(st->poll_ms ? st->poll_ms : -1, on_timer, st,
-                                       state_unref)) < 0)
+    if ((st->timer = scEventAddTimeout(st->poll_ms ? st->poll_ms : -1, on_timer, st, state_unref)) <
+        0)
         goto fail;
     st->refs++;
     return st;
@@ -561,9 +564,15 @@ event_register(scConnect *conn, int kind, scStoragePool *pool, int event_id, Gen
         st->cbs_cap = cap;
     }
     id = conn->event_next_id++;
-    st->cbs[st->ncbs] = (Callback) {
-        .id = id, .kind = kind, .event_id = event_id, .filtered = pool != NULL, .cb = cb,
-        .opaque = opaque, .freecb = freecb, .from = last,
+    st->cbs[st->ncbs] = (Callback){
+        .id = id,
+        .kind = kind,
+        .event_id = event_id,
+        .filtered = pool != NULL,
+        .cb = cb,
+        .opaque = opaque,
+        .freecb = freecb,
+        .from = last,
     };
     if (pool)
         memcpy(st->cbs[st->ncbs].pool_uuid, pool->uuidstr, sizeof(pool->uuidstr));
@@ -603,7 +612,7 @@ event_deregister(scConnect *conn, int kind, int id, const char *func)
             if (st->dispatching) {
                 cb->deleted = true;
             } else {
-                release = (Release) { cb->freecb, cb->opaque };
+                release = (Release){ cb->freecb, cb->opaque };
                 memmove(cb, cb + 1, (st->ncbs - i - 1) * sizeof(*cb));
                 st->ncbs--;
             }
@@ -680,7 +689,7 @@ scConnectStoragePoolEventRegisterAny(scConnectPtr conn, scStoragePoolPtr pool, i
     scResetLastError();
     if (!check_register(conn, pool, cb != NULL, eventID, SC_STORAGE_POOL_EVENT_ID_LAST, __func__))
         return -1;
-    return event_register(conn, EV_POOL, pool, eventID, (GenericCallback) { .pool = cb }, opaque,
+    return event_register(conn, EV_POOL, pool, eventID, (GenericCallback){ .pool = cb }, opaque,
                           freecb);
 }
 
@@ -701,7 +710,7 @@ scConnectStorageVolEventRegisterAny(scConnectPtr conn, scStoragePoolPtr pool, in
     scResetLastError();
     if (!check_register(conn, pool, cb != NULL, eventID, SC_STORAGE_VOL_EVENT_ID_LAST, __func__))
         return -1;
-    return event_register(conn, EV_VOL, pool, eventID, (GenericCallback) { .vol = cb }, opaque,
+    return event_register(conn, EV_VOL, pool, eventID, (GenericCallback){ .vol = cb }, opaque,
                           freecb);
 }
 

@@ -460,8 +460,7 @@ apply(Refresh *c)
         scCatalogScanMarkGone(cat, ap->row.uuid, ap->row.name, c->conn->actor, "vol-missing",
                               "gone from storage", &c->stats->missing) < 0 ||
         scCatalogScanDropStale(cat, ap->row.uuid, ap->row.name, c->conn->actor,
-                               "vol-create-abandoned", "vol-delete",
-                               SC_RECONCILE_INTERRUPTED,
+                               "vol-create-abandoned", "vol-delete", SC_RECONCILE_INTERRUPTED,
                                &c->stats->purged) < 0)
         return -1;
     return 0;
@@ -487,8 +486,8 @@ refresh_event(Refresh *c)
 {
     const scReconcileStats *st = c->stats;
     _cleanup_free_ char *detail = NULL;
-    bool changed = st->added || st->changed || st->renamed || st->missing || st->reappeared ||
-                   st->purged;
+    bool changed =
+        st->added || st->changed || st->renamed || st->missing || st->reappeared || st->purged;
 
     if (!changed && c->of_start)
         return 0;
@@ -496,8 +495,9 @@ refresh_event(Refresh *c)
         detail = scStrdup("unchanged");
     else
         detail = scAsprintf("%llu scanned, %llu new, %llu changed, %llu renamed, "
-                            "%llu missing, %llu reappeared", st->scanned, st->added, st->changed,
-                            st->renamed, st->missing, st->reappeared);
+                            "%llu missing, %llu reappeared",
+                            st->scanned, st->added, st->changed, st->renamed, st->missing,
+                            st->reappeared);
     if (!detail)
         return -1;
     return scCatalogEventAdd(c->conn->catalog, c->conn->actor, c->ap->row.uuid, c->ap->row.name,
@@ -510,7 +510,10 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *o
 {
     Refresh c = {
         .sink = { sink_token, sink_entry, sink_record, NULL },
-        .conn = conn, .ap = ap, .stats = stats, .progress = { conn, "refresh" },
+        .conn = conn,
+        .ap = ap,
+        .stats = stats,
+        .progress = { conn, "refresh" },
         .of_start = hook != NULL,
     };
     scCatalog *cat = conn->catalog;

@@ -101,19 +101,19 @@ scEventHaveImpl(void)
 /* ---- the default loop ----------------------------------------------- */
 
 typedef struct {
-    int watch;               /* > 0 */
+    int watch; /* > 0 */
     int fd;
-    int events;              /* scEventHandleType bits asked for */
+    int events; /* scEventHandleType bits asked for */
     scEventHandleCallback cb;
     void *opaque;
     scFreeCallback ff;
-    bool deleted;            /* removed during an iteration: dropped at its end */
+    bool deleted; /* removed during an iteration: dropped at its end */
 } Handle;
 
 typedef struct {
-    int timer;               /* > 0 */
-    int frequency;           /* ms; 0: every iteration; -1: disabled */
-    unsigned long long due;  /* when it fires next (ms, CLOCK_MONOTONIC) */
+    int timer;              /* > 0 */
+    int frequency;          /* ms; 0: every iteration; -1: disabled */
+    unsigned long long due; /* when it fires next (ms, CLOCK_MONOTONIC) */
     scEventTimeoutCallback cb;
     void *opaque;
     scFreeCallback ff;
@@ -128,11 +128,11 @@ typedef struct {
 
 static struct {
     pthread_mutex_t lock;
-    bool ready;              /* scEventRegisterDefaultImpl set it up */
-    int wake[2];             /* a byte written to wake[1] interrupts the wait */
-    bool waiting;            /* the loop is in poll(): changes must wake it */
-    bool running;            /* an iteration is in progress */
-    pthread_t owner;         /* the thread running it */
+    bool ready;      /* scEventRegisterDefaultImpl set it up */
+    int wake[2];     /* a byte written to wake[1] interrupts the wait */
+    bool waiting;    /* the loop is in poll(): changes must wake it */
+    bool running;    /* an iteration is in progress */
+    pthread_t owner; /* the thread running it */
     Handle *handles;
     size_t nhandles, handles_cap;
     Timeout *timeouts;
@@ -198,8 +198,13 @@ default_add_handle(int fd, int events, scEventHandleCallback cb, void *opaque, s
         return -1;
     }
     watch = loop.next_watch++;
-    loop.handles[loop.nhandles++] = (Handle) {
-        .watch = watch, .fd = fd, .events = events, .cb = cb, .opaque = opaque, .ff = ff,
+    loop.handles[loop.nhandles++] = (Handle){
+        .watch = watch,
+        .fd = fd,
+        .events = events,
+        .cb = cb,
+        .opaque = opaque,
+        .ff = ff,
     };
     interrupt_locked();
     pthread_mutex_unlock(&loop.lock);
@@ -244,7 +249,7 @@ default_remove_handle(int watch)
         h->deleted = true;
         interrupt_locked();
     } else {
-        pf = (PendingFree) { h->ff, h->opaque };
+        pf = (PendingFree){ h->ff, h->opaque };
         *h = loop.handles[--loop.nhandles];
     }
     pthread_mutex_unlock(&loop.lock);
@@ -268,10 +273,13 @@ default_add_timeout(int frequency, scEventTimeoutCallback cb, void *opaque, scFr
         return -1;
     }
     timer = loop.next_timer++;
-    loop.timeouts[loop.ntimeouts++] = (Timeout) {
-        .timer = timer, .frequency = frequency < 0 ? -1 : frequency,
+    loop.timeouts[loop.ntimeouts++] = (Timeout){
+        .timer = timer,
+        .frequency = frequency < 0 ? -1 : frequency,
         .due = now_ms() + (frequency > 0 ? (unsigned) frequency : 0),
-        .cb = cb, .opaque = opaque, .ff = ff,
+        .cb = cb,
+        .opaque = opaque,
+        .ff = ff,
     };
     interrupt_locked();
     pthread_mutex_unlock(&loop.lock);
@@ -316,7 +324,7 @@ default_remove_timeout(int timer)
         t->deleted = true;
         interrupt_locked();
     } else {
-        pf = (PendingFree) { t->ff, t->opaque };
+        pf = (PendingFree){ t->ff, t->opaque };
         *t = loop.timeouts[--loop.ntimeouts];
     }
     pthread_mutex_unlock(&loop.lock);
@@ -359,7 +367,7 @@ sweep(PendingFree **pf)
             continue;
         }
         if (loop.handles[i].ff && grow((void **) pf, &cap, n, sizeof(**pf)) == 0)
-            (*pf)[n++] = (PendingFree) { loop.handles[i].ff, loop.handles[i].opaque };
+            (*pf)[n++] = (PendingFree){ loop.handles[i].ff, loop.handles[i].opaque };
         loop.handles[i] = loop.handles[--loop.nhandles];
     }
     for (size_t i = 0; i < loop.ntimeouts;) {
@@ -368,7 +376,7 @@ sweep(PendingFree **pf)
             continue;
         }
         if (loop.timeouts[i].ff && grow((void **) pf, &cap, n, sizeof(**pf)) == 0)
-            (*pf)[n++] = (PendingFree) { loop.timeouts[i].ff, loop.timeouts[i].opaque };
+            (*pf)[n++] = (PendingFree){ loop.timeouts[i].ff, loop.timeouts[i].opaque };
         loop.timeouts[i] = loop.timeouts[--loop.ntimeouts];
     }
     return n;
@@ -490,13 +498,13 @@ scEventRunDefaultImpl(void)
     }
     loop.running = true;
     loop.owner = pthread_self();
-    fds[n++] = (struct pollfd) { .fd = loop.wake[0], .events = POLLIN };
+    fds[n++] = (struct pollfd){ .fd = loop.wake[0], .events = POLLIN };
     for (size_t i = 0; i < loop.nhandles; i++) {
         const Handle *h = &loop.handles[i];
         if (h->deleted || h->events == 0)
             continue;
         watches[n] = h->watch;
-        fds[n++] = (struct pollfd) { .fd = h->fd, .events = to_poll(h->events) };
+        fds[n++] = (struct pollfd){ .fd = h->fd, .events = to_poll(h->events) };
     }
     timeout = wait_ms();
     loop.waiting = true;
