@@ -351,10 +351,10 @@ test_start_refresh_stop(void **state)
     assert_int_equal(info.allocation, 28 * MiB);
     assert_int_equal(info.available, 0);
 
-    /* Nothing changed: a refresh records nothing. */
-    events = sql_text(f, "SELECT count(*) FROM events");
+    /* Nothing changed: a refresh records nothing but its own event. */
+    events = sql_text(f, "SELECT count(*) FROM events WHERE action != 'pool-refresh'");
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    events2 = sql_text(f, "SELECT count(*) FROM events");
+    events2 = sql_text(f, "SELECT count(*) FROM events WHERE action != 'pool-refresh'");
     assert_string_equal(events, events2);
     free(events);
     free(events2);
@@ -631,7 +631,8 @@ test_recovered(void **state)
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_sc_ok(scStoragePoolGetInfo(f->pool, &info) == 0);
     assert_int_equal(info.state, SC_STORAGE_POOL_RUNNING);
-    ev = last_event(f, NULL);
+    ev = sql_text(f, "SELECT action FROM events WHERE action != 'pool-refresh'"
+                     " ORDER BY id DESC LIMIT 1");
     assert_string_equal(ev, "pool-recovered");
     free(ev);
 }

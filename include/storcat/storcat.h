@@ -409,7 +409,8 @@ typedef enum {
 #endif
 } scConnectCloseReason;
 
-/* A function to free the opaque data of a callback when it is dropped. */
+/* Called to free the @opaque of a callback once it is no longer needed
+ * (libvirt's virFreeCallback). */
 typedef void (*scFreeCallback)(void *opaque);
 typedef void (*scConnectCloseFunc)(scConnectPtr conn, int reason, void *opaque);
 
@@ -763,11 +764,12 @@ int scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags);
  * volumes are recorded, changed ones updated, renamed ones (for files: the
  * same device, inode and birth time under a new name) keep their UUID,
  * vanished ones are marked missing (never deleted), and each change is an
- * event; a pool's first inventory (no volume known yet) is one
- * "pool-refresh" event with the counts, every volume's first_seen says
- * when it came. Volumes whose change signature did not change are not
- * read again (files: size, times and inode, from one readdir + fstatat
- * pass); when the pool's change token did not change (files: the scan's
+ * event; a pool's first inventory (no volume known yet) is one event with
+ * the counts, every volume's first_seen says when it came. Every refresh
+ * is one "pool-refresh" event ("unchanged", or the counts): libvirt's
+ * SC_STORAGE_POOL_EVENT_ID_REFRESH. Volumes whose change signature did
+ * not change are not read again (files: size, times and inode, from one
+ * readdir + fstatat pass); when the pool's change token did not change (files: the scan's
  * digest), the refresh ends there. A volume that cannot be read
  * (permission denied, an I/O error) fails the refresh, naming it, and
  * changes nothing. The backend reads storage inside one read snapshot of
@@ -1275,6 +1277,341 @@ int scSecretUndefine(scSecretPtr secret);
 scConnectPtr scSecretGetConnect(scSecretPtr secret);
 int scSecretRef(scSecretPtr secret);
 int scSecretFree(scSecretPtr secret);
+/* Event loop                                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Events reach a caller through an event loop, as in libvirt
+ * (libvirt-event.h): the caller either registers storcat's default loop
+ * (scEventRegisterDefaultImpl) and runs it (scEventRunDefaultImpl), or
+ * brings its own loop (GLib, libevent, Qt, ...) by registering six
+ * functions that add, update and remove file handle watches and timers
+ * (scEventRegisterImpl). storcat starts no thread: its event callbacks run
+ * in whatever thread runs the loop.
+ *
+ * The _LAST members of the enums below are defined only when the caller
+ * defines SC_ENUM_SENTINELS, as libvirt's are with VIR_ENUM_SENTINELS:
+ * they grow with new versions and are not part of the ABI.
+ */
+
+/* (scFreeCallback, libvirt's virFreeCallback, is declared with the
+ * connection calls above.) */
+
+/* What a file handle watch waits for, or what happened (libvirt's values). */
+typedef enum {
+    SC_EVENT_HANDLE_READABLE = (1 << 0),
+    SC_EVENT_HANDLE_WRITABLE = (1 << 1),
+    SC_EVENT_HANDLE_ERROR = (1 << 2),
+    SC_EVENT_HANDLE_HANGUP = (1 << 3),
+} scEventHandleType;
+
+/* @watch: the watch's id; @fd: its file descriptor; @events: what
+ * happened (scEventHandleType bits); @opaque: as registered. */
+typedef void (*scEventHandleCallback)(int watch, int fd, int events, void *opaque);
+
+/* The six functions of an event loop implementation (scEventRegisterImpl),
+ * with the contracts of scEventAddHandle ... scEventRemoveTimeout below. */
+typedef int (*scEventAddHandleFunc)(int fd, int event, scEventHandleCallback cb, void *opaque,
+                                    scFreeCallback ff);
+typedef void (*scEventUpdateHandleFunc)(int watch, int event);
+typedef int (*scEventRemoveHandleFunc)(int watch);
+
+/* @timer: the timer's id; @opaque: as registered. */
+typedef void (*scEventTimeoutCallback)(int timer, void *opaque);
+typedef int (*scEventAddTimeoutFunc)(int timeout, scEventTimeoutCallback cb, void *opaque,
+                                     scFreeCallback ff);
+typedef void (*scEventUpdateTimeoutFunc)(int timer, int timeout);
+typedef int (*scEventRemoveTimeoutFunc)(int timer);
+
+/*
+ * scEventRegisterImpl:
+ * Makes the caller's event loop the one storcat uses: storcat adds its
+ * watches and timers through these functions, and the caller's loop calls
+ * their callbacks. Register it before registering for events. Once an
+ * implementation is registered it cannot be replaced: a later call (and
+ * scEventRegisterDefaultImpl after this one) is ignored, as in libvirt.
+ * An implementation must call a removed watch's or timer's free function
+ * (@ff of its add) once its callback can no longer run, and never run a
+ * removed one's callback again.
+ */
+void scEventRegisterImpl(scEventAddHandleFunc addHandle, scEventUpdateHandleFunc updateHandle,
+                         scEventRemoveHandleFunc removeHandle, scEventAddTimeoutFunc addTimeout,
+                         scEventUpdateTimeoutFunc updateTimeout,
+                         scEventRemoveTimeoutFunc removeTimeout);
+
+/*
+ * scEventRegisterDefaultImpl:
+ * Registers storcat's own event loop, built on poll(2), unless a loop is
+ * already registered (then nothing changes). Calling it again is harmless.
+ * The caller then runs scEventRunDefaultImpl, usually in a loop of its
+ * own (in a thread of its own, if it likes). Returns 0, or -1 if the loop
+ * cannot be set up (its wake-up pipe: SC_ERR_SYSTEM_ERROR).
+ */
+int scEventRegisterDefaultImpl(void);
+
+/*
+ * scEventRunDefaultImpl:
+ * Runs one iteration of the default loop: waits until a watched handle is
+ * ready or a timer is due (forever when there is neither, as libvirt's),
+ * then calls their callbacks, in this thread. Watches and timers may be
+ * added, changed and removed meanwhile from any thread (the wait is
+ * interrupted to take them in) and from the callbacks themselves. Only one
+ * thread runs the loop at a time. Returns 0, or -1: the default loop is
+ * not registered, or another thread is running it (SC_ERR_OPERATION_INVALID).
+ */
+int scEventRunDefaultImpl(void);
+
+/*
+ * scEventAddHandle:
+ * Watches @fd for @events (scEventHandleType bits; 0 watches nothing until
+ * scEventUpdateHandle) through the registered loop: @cb is called with
+ * what happened (ERROR and HANGUP are reported even when not asked for).
+ * @ff, if not NULL, is called with @opaque once the watch is removed: by
+ * the default loop at the end of the iteration that removed it, or before
+ * scEventRemoveHandle returns when no iteration is running. Returns the
+ * watch's id (> 0), or -1 if no loop is registered or the arguments are
+ * bad.
+ */
+int scEventAddHandle(int fd, int events, scEventHandleCallback cb, void *opaque,
+                     scFreeCallback ff);
+
+/*
+ * scEventUpdateHandle:
+ * Changes what watch @watch waits for. An unknown watch is ignored.
+ */
+void scEventUpdateHandle(int watch, int events);
+
+/*
+ * scEventRemoveHandle:
+ * Removes watch @watch: its callback is not called again (see
+ * scEventAddHandle for when its @ff is called). Returns 0, or -1 if there
+ * is no such watch (or no loop).
+ */
+int scEventRemoveHandle(int watch);
+
+/*
+ * scEventAddTimeout:
+ * A timer that calls @cb every @timeout milliseconds; 0 calls it on every
+ * iteration of the loop, -1 disables it until scEventUpdateTimeout. @ff as
+ * with scEventAddHandle. Returns the timer's id (> 0), or -1.
+ */
+int scEventAddTimeout(int timeout, scEventTimeoutCallback cb, void *opaque, scFreeCallback ff);
+
+/*
+ * scEventUpdateTimeout:
+ * Sets timer @timer's period to @timeout milliseconds from now (0: every
+ * iteration, -1: disabled). An unknown timer is ignored.
+ */
+void scEventUpdateTimeout(int timer, int timeout);
+
+/*
+ * scEventRemoveTimeout:
+ * Removes timer @timer. Returns 0, or -1 if there is no such timer.
+ */
+int scEventRemoveTimeout(int timer);
+
+/* ------------------------------------------------------------------ */
+/* Storage pool and volume events                                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Events come from the catalog's events table, the audit trail every
+ * change made through storcat writes in the change's own transaction: a
+ * connection registered for events is told of the changes made by ANY
+ * process on the same catalog (this one included), each once, in the
+ * order they were committed, and only those committed after the
+ * registration. No daemon relays them and nothing polls the catalog in a
+ * loop: the connection watches the catalog's directory with inotify(7)
+ * (a process that commits an event touches the catalog file's times, so
+ * that watchers wake once the change is visible), and reads the new rows
+ * when woken. Where inotify cannot watch that directory (its limits
+ * reached, or no inotify), the connection reads the table once a second
+ * instead ($STORCAT_EVENT_POLL_MS, in milliseconds, forces that).
+ *
+ * Callbacks run in the thread that runs the event loop, never inside
+ * another storcat call. They may call storcat, on the same connection
+ * too: look objects up, register, deregister themselves or others (a
+ * callback deregistered meanwhile is not called again; its @freecb runs
+ * once the current dispatch is over). Closing the connection deregisters
+ * everything (each @freecb is called) and removes its watch and timer from
+ * the loop: nothing is left behind. Callback ids are per connection,
+ * starting at 0, never reused.
+ *
+ * The pool or volume handle a callback gets is valid during the callback
+ * only (take a reference with scStoragePoolRef / scStorageVolRef to keep
+ * it). It names the object as the event row does (its name then and its
+ * UUID), so it exists for an object that has since been undefined or
+ * deleted; what a getter answers is what the catalog says now.
+ */
+
+/* Cast a specific callback to the generic type that
+ * scConnectStoragePoolEventRegisterAny takes (libvirt's macro; through
+ * void (*)(void), so that gcc's -Wcast-function-type stays quiet). */
+#define SC_STORAGE_POOL_EVENT_CALLBACK(cb)                                     \
+    ((scConnectStoragePoolEventGenericCallback) (void (*)(void)) (cb))
+
+/* Which pool events to be told of; each has its callback type. */
+typedef enum {
+    SC_STORAGE_POOL_EVENT_ID_LIFECYCLE = 0, /* scConnectStoragePoolEventLifecycleCallback */
+    SC_STORAGE_POOL_EVENT_ID_REFRESH = 1,   /* scConnectStoragePoolEventGenericCallback */
+#ifdef SC_ENUM_SENTINELS
+    SC_STORAGE_POOL_EVENT_ID_LAST
+#endif
+} scStoragePoolEventID;
+
+/* The callback of SC_STORAGE_POOL_EVENT_ID_REFRESH: @pool was refreshed
+ * (scStoragePoolRefresh; a start's first refresh is part of its
+ * STARTED event, as in libvirt). */
+typedef void (*scConnectStoragePoolEventGenericCallback)(scConnectPtr conn, scStoragePoolPtr pool,
+                                                         void *opaque);
+
+/*
+ * scConnectStoragePoolEventRegisterAny:
+ * @pool: only this pool's events (matched by UUID), or NULL for every
+ *        pool's; it must belong to @conn.
+ * @eventID: an scStoragePoolEventID; @cb must have its callback type, cast
+ *           with SC_STORAGE_POOL_EVENT_CALLBACK.
+ * @opaque: passed to @cb; @freecb, if not NULL, frees it when the callback
+ *          is deregistered (or the connection closed).
+ *
+ * Calls @cb for each such event committed from now on (see above). An
+ * event loop must be registered first (scEventRegisterDefaultImpl or
+ * scEventRegisterImpl), else SC_ERR_INTERNAL_ERROR ("no event loop", as
+ * libvirt fails). SC_ERR_INVALID_ARG: a NULL @cb, an @eventID out of range,
+ * a @pool of another connection, or the same @cb registered already for
+ * the same @eventID and the same @pool (or NULL) on @conn ("event callback
+ * already tracked"). Works on a read-only connection.
+ *
+ * Returns the callback's id (>= 0), for the Deregister call, or -1.
+ */
+int scConnectStoragePoolEventRegisterAny(scConnectPtr conn, scStoragePoolPtr pool, int eventID,
+                                         scConnectStoragePoolEventGenericCallback cb, void *opaque,
+                                         scFreeCallback freecb);
+
+/*
+ * scConnectStoragePoolEventDeregisterAny:
+ * Removes the pool event callback @callbackID of @conn; its @freecb is
+ * called (after the current dispatch, when called from a callback). An id
+ * that @conn did not give for a pool event callback, or one deregistered
+ * already, is SC_ERR_INVALID_ARG ("could not find event callback %d for
+ * deletion"). Returns 0 or -1.
+ */
+int scConnectStoragePoolEventDeregisterAny(scConnectPtr conn, int callbackID);
+
+/* What happened to a pool, with libvirt's values: the events of
+ * SC_STORAGE_POOL_EVENT_ID_LIFECYCLE. Their detail is always 0, as in
+ * libvirt. */
+typedef enum {
+    SC_STORAGE_POOL_EVENT_DEFINED = 0,   /* defined, or its definition replaced */
+    SC_STORAGE_POOL_EVENT_UNDEFINED = 1, /* undefined */
+    SC_STORAGE_POOL_EVENT_STARTED = 2,   /* started (and refreshed) */
+    SC_STORAGE_POOL_EVENT_STOPPED = 3,   /* stopped */
+    SC_STORAGE_POOL_EVENT_CREATED = 4,   /* its storage built (scStoragePoolBuild) */
+    SC_STORAGE_POOL_EVENT_DELETED = 5,   /* its storage deleted (scStoragePoolDelete) */
+#ifdef SC_ENUM_SENTINELS
+    SC_STORAGE_POOL_EVENT_LAST
+#endif
+} scStoragePoolEventLifecycleType;
+
+/* The callback of SC_STORAGE_POOL_EVENT_ID_LIFECYCLE: @event is an
+ * scStoragePoolEventLifecycleType, @detail 0. */
+typedef void (*scConnectStoragePoolEventLifecycleCallback)(scConnectPtr conn,
+                                                           scStoragePoolPtr pool, int event,
+                                                           int detail, void *opaque);
+
+/* Volume events (storcat's own, in the shape of the pool events). */
+
+/* Cast a specific callback to the generic type that
+ * scConnectStorageVolEventRegisterAny takes. */
+#define SC_STORAGE_VOL_EVENT_CALLBACK(cb)                                      \
+    ((scConnectStorageVolEventGenericCallback) (void (*)(void)) (cb))
+
+/* Which volume events to be told of; each has its callback type. */
+typedef enum {
+    SC_STORAGE_VOL_EVENT_ID_LIFECYCLE = 0, /* scConnectStorageVolEventLifecycleCallback */
+#ifdef SC_ENUM_SENTINELS
+    SC_STORAGE_VOL_EVENT_ID_LAST
+#endif
+} scStorageVolEventID;
+
+/* The generic volume event callback type, for registering. */
+typedef void (*scConnectStorageVolEventGenericCallback)(scConnectPtr conn, scStorageVolPtr vol,
+                                                        void *opaque);
+
+/*
+ * scConnectStorageVolEventRegisterAny (storcat's own):
+ * As scConnectStoragePoolEventRegisterAny, for the events of volumes:
+ * @pool, if not NULL, limits them to the volumes of that pool (a volume's
+ * events are its pool's business, and a volume not created yet has no
+ * handle to filter on); @eventID is an scStorageVolEventID, @cb cast with
+ * SC_STORAGE_VOL_EVENT_CALLBACK. The same errors. Returns the callback's
+ * id (>= 0; pool and volume callbacks of a connection share the ids), or
+ * -1.
+ */
+int scConnectStorageVolEventRegisterAny(scConnectPtr conn, scStoragePoolPtr pool, int eventID,
+                                        scConnectStorageVolEventGenericCallback cb, void *opaque,
+                                        scFreeCallback freecb);
+
+/*
+ * scConnectStorageVolEventDeregisterAny (storcat's own):
+ * Removes the volume event callback @callbackID, as
+ * scConnectStoragePoolEventDeregisterAny does a pool one's.
+ */
+int scConnectStorageVolEventDeregisterAny(scConnectPtr conn, int callbackID);
+
+/* What happened to a volume: the events of SC_STORAGE_VOL_EVENT_ID_LIFECYCLE. */
+typedef enum {
+    SC_STORAGE_VOL_EVENT_CREATED = 0,    /* a new volume (scStorageVolEventCreatedDetailType) */
+    SC_STORAGE_VOL_EVENT_DELETED = 1,    /* deleted (scStorageVolEventDeletedDetailType) */
+    SC_STORAGE_VOL_EVENT_CHANGED = 2,    /* changed (scStorageVolEventChangedDetailType) */
+    SC_STORAGE_VOL_EVENT_MISSING = 3,    /* gone from storage (a refresh or lookup saw); detail 0 */
+    SC_STORAGE_VOL_EVENT_REAPPEARED = 4, /* a missing volume is back; detail 0 */
+    SC_STORAGE_VOL_EVENT_RENAMED = 5,    /* renamed on storage, keeping its UUID (the
+                                            handle has the new name); detail 0 */
+#ifdef SC_ENUM_SENTINELS
+    SC_STORAGE_VOL_EVENT_LAST
+#endif
+} scStorageVolEventLifecycleType;
+
+/* Details of SC_STORAGE_VOL_EVENT_CREATED. */
+typedef enum {
+    SC_STORAGE_VOL_EVENT_CREATED_NEW = 0,        /* scStorageVolCreateXML */
+    SC_STORAGE_VOL_EVENT_CREATED_CLONED = 1,     /* scStorageVolCreateXMLFrom */
+    SC_STORAGE_VOL_EVENT_CREATED_DISCOVERED = 2, /* found on storage (a refresh, a path lookup) */
+    SC_STORAGE_VOL_EVENT_CREATED_RECOVERED = 3,  /* an interrupted create found complete */
+#ifdef SC_ENUM_SENTINELS
+    SC_STORAGE_VOL_EVENT_CREATED_LAST
+#endif
+} scStorageVolEventCreatedDetailType;
+
+/* Details of SC_STORAGE_VOL_EVENT_DELETED. */
+typedef enum {
+    SC_STORAGE_VOL_EVENT_DELETED_REMOVED = 0,     /* scStorageVolDelete */
+    SC_STORAGE_VOL_EVENT_DELETED_INTERRUPTED = 1, /* interrupted, completed by a refresh */
+#ifdef SC_ENUM_SENTINELS
+    SC_STORAGE_VOL_EVENT_DELETED_LAST
+#endif
+} scStorageVolEventDeletedDetailType;
+
+/* Details of SC_STORAGE_VOL_EVENT_CHANGED. */
+typedef enum {
+    SC_STORAGE_VOL_EVENT_CHANGED_STORAGE = 0,  /* found changed (a refresh, a lookup, an
+                                                  operation that failed half-way) */
+    SC_STORAGE_VOL_EVENT_CHANGED_WIPED = 1,    /* scStorageVolWipe(Pattern) */
+    SC_STORAGE_VOL_EVENT_CHANGED_RESIZED = 2,  /* scStorageVolResize */
+    SC_STORAGE_VOL_EVENT_CHANGED_UPLOADED = 3, /* scStorageVolUpload */
+#ifdef SC_ENUM_SENTINELS
+    SC_STORAGE_VOL_EVENT_CHANGED_LAST
+#endif
+} scStorageVolEventChangedDetailType;
+
+/* The callback of SC_STORAGE_VOL_EVENT_ID_LIFECYCLE: @event is an
+ * scStorageVolEventLifecycleType, @detail its detail. The handle of a
+ * volume that no longer has a catalog row (deleted since) has an empty
+ * key. */
+typedef void (*scConnectStorageVolEventLifecycleCallback)(scConnectPtr conn, scStorageVolPtr vol,
+                                                          int event, int detail, void *opaque);
+
 
 #ifdef __cplusplus
 }

@@ -393,6 +393,36 @@ prepare_file(scCatalog *cat, bool create, bool *readonly, const char **why)
     return 0;
 }
 
+/* sqlite3_update_hook: note that the transaction records an event, so
+ * that its commit announces it (announce_events). Every insert into the
+ * events table passes here, whatever code made it. */
+static void
+row_changed(void *opaque, int op, const char *db, const char *table, sqlite3_int64 rowid)
+{
+    scCatalog *cat = opaque;
+
+    (void) rowid;
+    if (op == SQLITE_INSERT && strcmp(table, "events") == 0 && strcmp(db, "main") == 0)
+        cat->events_added = true;
+}
+
+/*
+ * After a commit that recorded events: touch the catalog file's times.
+ * Connections registered for events (src/core/event.c, in any process)
+ * watch the catalog's directory with inotify; SQLite's own writes to the
+ * -wal file come before the commit is visible to readers (the WAL index
+ * in -shm is updated last, through a memory map that inotify does not
+ * see), so a watcher woken by them could read too early and then wait for
+ * the next write. This IN_ATTRIB comes after the commit is visible. A
+ * failure only delays watchers: it is not an error of the transaction.
+ */
+static void
+announce_events(scCatalog *cat)
+{
+    cat->events_added = false;
+    (void) utimensat(AT_FDCWD, cat->path, NULL, 0);
+}
+
 static int
 setup(scCatalog *cat)
 {
@@ -420,6 +450,7 @@ setup(scCatalog *cat)
                   "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768",
                   "setting up the connection") < 0)
         return -1;
+    sqlite3_update_hook(cat->db, row_changed, cat);
     if (version < scCatalogSchemaVersion() && migrate(cat) < 0)
         return -1;
     return 0;
@@ -576,10 +607,13 @@ scCatalogEnd(scCatalog *cat, bool ok)
     if (!cat->rollback) {
         if (scCatalogExec(cat, "COMMIT", "committing") == 0) {
             end_bulk(cat);
+            if (cat->events_added)
+                announce_events(cat);
             return 0;
         }
     }
     /* Roll back without losing the error that brought us here. */
+    cat->events_added = false;
     sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
     end_bulk(cat);
     return cat->rollback ? 0 : -1;

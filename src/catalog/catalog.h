@@ -81,6 +81,34 @@ int scCatalogDataVersion(scCatalog *cat, unsigned int *version);
 int scCatalogEventAdd(scCatalog *cat, const char *actor, const char *pool_uuid,
                       const char *pool_name, const char *action, const char *detail);
 
+/* ---- reading the audit trail (catalog_event.c) ------------------------ */
+
+/* One row of the events table, as the event dispatcher reads it; the
+ * strings are owned by the row (NULL where the column is). */
+typedef struct {
+    int64_t id;
+    char *action;
+    char *detail;
+    char *pool_uuid;
+    char *pool_name;
+    char *vol_uuid;
+    char *vol_name;
+    char *vol_key; /* the volume's key while its row exists, else NULL */
+} scCatalogEvent;
+
+void scCatalogEventClear(scCatalogEvent *ev);
+
+/* The id of the last event committed (0 when there is none). 0 or -1. */
+int scCatalogEventLastId(scCatalog *cat, int64_t *id);
+
+/* The most events scCatalogEventsAfter returns at once. */
+#define SC_CATALOG_EVENT_BATCH 256
+
+/* The events committed after id @after, in order, at most
+ * SC_CATALOG_EVENT_BATCH of them, into @evs (the caller clears each).
+ * Returns their number, or -1 (none left to clear). */
+int scCatalogEventsAfter(scCatalog *cat, int64_t after, scCatalogEvent *evs);
+
 /* ---- pools (catalog.c) ------------------------------------------------ */
 
 /* An operation on a pool in progress (journaled with the process and the

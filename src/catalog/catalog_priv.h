@@ -80,7 +80,8 @@ enum {
     SC_STMT_POOL_BASE = 1,
     SC_STMT_VOL_BASE = 32,
     SC_STMT_SCAN_BASE = 80,
-    SC_STMT_MAX = 112,
+    SC_STMT_EVENT_BASE = 112,
+    SC_STMT_MAX = 116,
 };
 
 struct scCatalog {
@@ -93,6 +94,7 @@ struct scCatalog {
     int depth;                     /* transaction nesting */
     bool bulk;                     /* foreign keys off until the transaction ends */
     bool rollback;                 /* an inner level failed */
+    bool events_added;             /* the transaction inserted into events */
     scStmt stmt[SC_STMT_MAX];      /* prepared on first use */
     scStmt *walk;                  /* the statement of a walk in progress */
 };

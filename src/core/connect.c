@@ -26,6 +26,29 @@ scHandleRef(int *refs)
     pthread_mutex_unlock(&handle_lock);
 }
 
+bool
+scConnectTryRef(scConnect *conn)
+{
+    bool taken;
+
+    pthread_mutex_lock(&handle_lock);
+    if ((taken = conn->refs > 0))
+        conn->refs++;
+    pthread_mutex_unlock(&handle_lock);
+    return taken;
+}
+
+bool
+scConnectRefsAtMost(scConnect *conn, int n)
+{
+    bool few;
+
+    pthread_mutex_lock(&handle_lock);
+    few = conn->refs <= n;
+    pthread_mutex_unlock(&handle_lock);
+    return few;
+}
+
 int
 scHandleUnref(int *refs)
 {
@@ -373,6 +396,7 @@ connect_free(scConnect *conn)
         return;
     if (conn->close_free)
         conn->close_free(conn->close_opaque);
+    scEventConnectClose(conn);
     if (conn->progress_free)
         conn->progress_free(conn->progress_opaque);
     scCatalogClose(conn->catalog);

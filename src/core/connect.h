@@ -38,6 +38,9 @@ struct scConnect {
     scProgressCallback progress;        /* scConnectSetProgressCallback */
     void *progress_opaque;
     void (*progress_free)(void *opaque);
+    struct scEventState *events;        /* event registrations and their watcher
+                                           (event.c), or NULL: none */
+    int event_next_id;                  /* the next event callback id */
 };
 
 struct scStoragePool {
@@ -81,6 +84,15 @@ void scConnectUnlock(scConnect *conn);
 void scHandleRef(int *refs);
 /* Drop a reference to @conn, closing it with the last one. */
 void scConnectRelease(scConnect *conn);
+/* Take a reference to @conn unless its last one is gone (it is being
+ * closed): true if taken. */
+bool scConnectTryRef(scConnect *conn);
+/* Does @conn have no more than @n references? */
+bool scConnectRefsAtMost(scConnect *conn, int n);
+
+/* Deregister every event callback of @conn and stop watching its catalog
+ * (event.c); called as the connection closes. */
+void scEventConnectClose(scConnect *conn);
 int scHandleUnref(int *refs);
 
 /* A progress reporter for a long operation named @op on @conn, for the

@@ -48,6 +48,21 @@ pool_new(scConnect *conn, const scCatalogPool *row)
     return pool;
 }
 
+scStoragePool *
+scPoolNew(scConnect *conn, const char *uuid, const char *name)
+{
+    scCatalogPool row = { 0 };
+
+    if (strlen(uuid) >= sizeof(row.uuid)) {
+        scReportError(SC_FROM_CATALOG, SC_ERR_INTERNAL_ERROR,
+                      "pool '%s' has a malformed UUID '%s' in the catalog", name, uuid);
+        return NULL;
+    }
+    memcpy(row.uuid, uuid, strlen(uuid) + 1);
+    row.name = (char *) name;
+    return pool_new(conn, &row);
+}
+
 static void
 pool_free(scStoragePool *pool)
 {

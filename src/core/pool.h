@@ -22,5 +22,8 @@ bool scPoolBusy(const scCatalogPool *row);
 bool scPoolTransientDead(const scCatalogPool *row);
 /* Start @pool (the connection locked): scStoragePoolCreate's work. */
 int scPoolStart(scStoragePool *pool, unsigned int flags);
+/* A new handle of pool (@uuid, @name), whatever the catalog says of it
+ * now (an event's pool may be undefined since). NULL on error. */
+scStoragePool *scPoolNew(scConnect *conn, const char *uuid, const char *name);
 
 #endif /* SC_POOL_H */

@@ -156,6 +156,7 @@ typedef struct {
     size_t known;           /* rows of the pool in the snapshot */
     unsigned int version;   /* the snapshot's data version */
     bool fresh;             /* nobody wrote to the catalog since the snapshot */
+    bool of_start;          /* the first refresh of a start (with its hook) */
     scRecSpool records;
 } Refresh;
 
@@ -461,8 +462,7 @@ apply(Refresh *c)
         scCatalogScanMarkGone(cat, ap->row.uuid, ap->row.name, c->conn->actor, "vol-missing",
                               "gone from storage", &c->stats->missing) < 0 ||
         scCatalogScanDropStale(cat, ap->row.uuid, ap->row.name, c->conn->actor,
-                               "vol-create-abandoned", "vol-delete",
-                               "interrupted operation completed by refresh",
+                               "vol-create-abandoned", "vol-delete", SC_RECONCILE_INTERRUPTED,
                                &c->stats->purged) < 0)
         return -1;
     return 0;
@@ -501,21 +501,31 @@ recovered(Refresh *c)
     return r;
 }
 
-/* The refresh's own event: what it changed, if anything. */
+/* The refresh's own event. A refresh asked for is always one
+ * "pool-refresh" event (what libvirt's REFRESH event reports), saying
+ * what changed; the refresh of a start is part of the start (libvirt's
+ * STARTED alone): a "pool-start-refresh" event when it changed anything. */
 static int
 refresh_event(Refresh *c)
 {
     const scReconcileStats *st = c->stats;
     _cleanup_free_ char *detail = NULL;
+    bool changed =
+        st->added || st->changed || st->renamed || st->missing || st->reappeared || st->purged;
 
-    if (!(st->added || st->changed || st->renamed || st->missing || st->reappeared || st->purged))
+    if (!changed && c->of_start)
         return 0;
-    if (!(detail = scAsprintf("%llu scanned, %llu new, %llu changed, %llu renamed, "
-                              "%llu missing, %llu reappeared", st->scanned, st->added, st->changed,
-                              st->renamed, st->missing, st->reappeared)))
+    if (!changed)
+        detail = scStrdup("unchanged");
+    else
+        detail = scAsprintf("%llu scanned, %llu new, %llu changed, %llu renamed, "
+                            "%llu missing, %llu reappeared",
+                            st->scanned, st->added, st->changed, st->renamed, st->missing,
+                            st->reappeared);
+    if (!detail)
         return -1;
     return scCatalogEventAdd(c->conn->catalog, c->conn->actor, c->ap->row.uuid, c->ap->row.name,
-                             "pool-refresh", detail);
+                             c->of_start ? "pool-start-refresh" : "pool-refresh", detail);
 }
 
 /* A refresh found the pool's storage unreachable: record the pool
@@ -552,7 +562,11 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *o
 {
     Refresh c = {
         .sink = { sink_token, sink_entry, sink_record, NULL },
-        .conn = conn, .ap = ap, .stats = stats, .progress = { conn, "refresh" },
+        .conn = conn,
+        .ap = ap,
+        .stats = stats,
+        .progress = { conn, "refresh" },
+        .of_start = hook != NULL,
     };
     scCatalog *cat = conn->catalog;
     scStoragePoolInfo info = { 0 };

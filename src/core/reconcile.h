@@ -33,6 +33,10 @@ scPoolDef *scPoolRowDef(const scCatalogPool *row);
 /* The catalog columns of a backend record (borrowing its strings). */
 void scVolRecordToData(const scVolRecord *rec, scCatalogVolData *data);
 
+/* The detail of the events of interrupted operations a refresh settles
+ * (event.c tells a delete that was asked for from one completed so). */
+#define SC_RECONCILE_INTERRUPTED "interrupted operation completed by refresh"
+
 /* Counts of what a refresh changed. */
 typedef struct {
     unsigned long long scanned, added, changed, renamed, missing, reappeared, purged;
@@ -49,13 +53,16 @@ typedef int (*scReconcileHook)(scConnect *conn, void *opaque);
  * snapshot of the catalog, so that a volume recorded meanwhile by another
  * process is not taken for gone; no write lock), the differences and the
  * pool's sizes are applied in one short write transaction, which first
- * runs @hook (if not NULL) with @opaque. The caller holds the connection
- * lock and no transaction. Returns 0 or -1 (catalog unchanged), or
- * SC_BACKEND_UNREACHABLE when the backend could not reach storage: the
- * volumes are unchanged, and a running pool (not the first refresh of a
- * start, which has a @hook) is recorded degraded with a "pool-degraded"
- * event; the next refresh that succeeds makes it running again
- * ("pool-recovered").
+ * runs @hook (if not NULL) with @opaque. A refresh with a hook is a
+ * start's: it records a "pool-start-refresh" event when it changed
+ * anything; one without is a refresh asked for, and always records one
+ * "pool-refresh" event (libvirt's REFRESH event). The caller holds the
+ * connection lock and no transaction. Returns 0 or -1 (catalog
+ * unchanged), or SC_BACKEND_UNREACHABLE when the backend could not reach
+ * storage: the volumes are unchanged, and a running pool (not the first
+ * refresh of a start, which has a @hook) is recorded degraded with a
+ * "pool-degraded" event; the next refresh that succeeds makes it running
+ * again ("pool-recovered").
  */
 int scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *opaque,
                     scReconcileStats *stats);
