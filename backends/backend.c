@@ -140,6 +140,24 @@ scVolRecordSetAttrNum(scVolRecord *rec, const char *name, unsigned long long val
     return scVolRecordSetAttr(rec, name, buf);
 }
 
+int
+scVolRecordAddExtent(scVolRecord *rec, const char *path, unsigned long long start,
+                     unsigned long long end)
+{
+    const size_t plen = strlen(SC_ATTR_EXTENT_PREFIX);
+    _cleanup_free_ char *value = scVolExtentFormat(path, start, end);
+    char name[32];
+    unsigned int n = 0;
+
+    if (!value)
+        return -1;
+    for (size_t i = 0; i < rec->nattrs; i++)
+        if (strncmp(rec->attrs[i].name, SC_ATTR_EXTENT_PREFIX, plen) == 0)
+            n++;
+    snprintf(name, sizeof(name), SC_ATTR_EXTENT_PREFIX "%u", n);
+    return scVolRecordSetAttr(rec, name, value);
+}
+
 const char *
 scVolRecordAttr(const scVolRecord *rec, const char *name)
 {

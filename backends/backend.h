@@ -89,6 +89,12 @@ void scVolRecordClear(scVolRecord *rec);
 int scVolRecordAddAlias(scVolRecord *rec, const char *path);
 int scVolRecordSetAttr(scVolRecord *rec, const char *name, const char *value);
 int scVolRecordSetAttrNum(scVolRecord *rec, const char *name, unsigned long long value);
+/* Append an extent of the volume on device @path, bytes [@start, @end)
+ * (libvirt's <source><device><extent>): the attribute "extent.N" with the
+ * next N (see SC_ATTR_EXTENT_PREFIX in conf/vol_conf.h), which the core
+ * formats into the volume's XML. 0 or -1 (OOM). */
+int scVolRecordAddExtent(scVolRecord *rec, const char *path, unsigned long long start,
+                         unsigned long long end);
 /* The value of attribute @name, or NULL. */
 const char *scVolRecordAttr(const scVolRecord *rec, const char *name);
 /* Copy @len bytes into the signature or the identity (len <= SC_VOL_SIG_MAX). */

@@ -490,8 +490,12 @@ attr_to_def(const char *name, const char *value, void *opaque)
 {
     scVolDef *def = opaque;
 
+    int r;
+
     if (strcmp(name, "compat") == 0)
         return (def->compat = scStrdup(value)) ? 0 : -1;
+    if ((r = scVolDefAddExtentAttr(def, name, value)) != 0)
+        return r < 0 ? -1 : 0;
     if (strcmp(name, "lazy_refcounts") == 0)
         def->lazy_refcounts = true;
     else if (strcmp(name, "cluster_size") == 0)
@@ -526,6 +530,7 @@ format_row(scConnect *conn, const scCatalogVol *row)
     def.has_capacity = true;
     def.allocation = row->allocation;
     def.has_allocation = true;
+    def.physical = row->physical;
     def.target_path = row->path;
     def.format = row->format;
     def.perms.mode = row->mode;
@@ -537,6 +542,7 @@ format_row(scConnect *conn, const scCatalogVol *row)
     if (scCatalogVolAttrs(conn->catalog, row->uuid, attr_to_def, &def) == 0)
         xml = scVolDefFormat(pooldef, &def);
     free(def.compat);
+    scVolDefClearExtents(&def);
     return xml;
 }
 
