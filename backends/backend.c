@@ -204,6 +204,30 @@ scSinkRecord(scDiscoverSink *sink, const scVolRecord *rec, int want)
     return sink->record(sink, rec, want);
 }
 
+int
+scFreeExtentsAdd(scFreeExtents *l, size_t device, unsigned long long start, unsigned long long end)
+{
+    scFreeExtent *v = reallocarray(l->v, l->n + 1, sizeof(*v));
+
+    if (!v) {
+        scReportOOM();
+        return -1;
+    }
+    l->v = v;
+    v[l->n++] = (scFreeExtent){ .device = device, .start = start, .end = end };
+    return 0;
+}
+
+void
+scFreeExtentsClear(scFreeExtents *l)
+{
+    if (!l)
+        return;
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
 void
 scPoolRuntimeClear(scPoolRuntime *rt)
 {

@@ -156,6 +156,25 @@ void scPoolRuntimeClear(scPoolRuntime *rt);
 /* Append @dir to rt->dirs. 0 or -1 (OOM). */
 int scPoolRuntimeAddDir(scPoolRuntime *rt, const char *dir);
 
+/* A free region of a started pool's source device number @device (its
+ * index in <source><device>): bytes [@start, @end), END exclusive as
+ * libvirt's <freeExtent start=... end=.../> in the pool XML. */
+typedef struct {
+    size_t device;
+    unsigned long long start;
+    unsigned long long end;
+} scFreeExtent;
+
+typedef struct {
+    scFreeExtent *v; /* in the order the backend added them */
+    size_t n;
+} scFreeExtents;
+
+/* Append a free extent to @l. 0 or -1 (OOM). */
+int scFreeExtentsAdd(scFreeExtents *l, size_t device, unsigned long long start,
+                     unsigned long long end);
+void scFreeExtentsClear(scFreeExtents *l);
+
 /* What the volume slots work in: the definition, the runtime state, and
  * what attach holds. */
 typedef struct {
@@ -190,8 +209,20 @@ typedef struct scBackend {
      * a stopped pool. Optional. */
     int (*delete_pool)(const scPoolDef *def, unsigned int flags);
     /* pool_info: capacity, allocation and available of the started pool.
-     * Optional (all 0). */
+     * Called after a discovery (between attach and detach, so that it can
+     * use what discover read) and after a change to a volume. Optional
+     * (all 0). */
     int (*pool_info)(const scPoolCtx *pool, scStoragePoolInfo *info);
+    /* pool_free_extents: the free extents of the started pool's source
+     * devices, for libvirt's <freeExtent>s in the pool XML, into @free
+     * (empty on entry; filled with scFreeExtentsAdd). Called with
+     * pool_info. Optional (none). */
+    int (*pool_free_extents)(const scPoolCtx *pool, scFreeExtents *free);
+    /* sizes_follow_token: what pool_info and pool_free_extents report can
+     * change only when the change token of discover does (disk: both are
+     * read from the partition table), so that a refresh whose token is
+     * unchanged keeps the recorded ones and does not ask again. */
+    bool sizes_follow_token;
     /* find_sources: the pools this host could define of this type, as
      * libvirt's <sources> XML in *@xml (caller frees). @srcspec is the
      * caller's <source> XML (a host to ask), or NULL. Optional. */

@@ -164,6 +164,10 @@ int scCatalogPoolsByDir(scCatalog *cat, const char *dir,
                         int (*cb)(const char *uuid, void *opaque), void *opaque);
 
 int scCatalogPoolSetSizes(scCatalog *cat, const char *uuid, const scStoragePoolInfo *info);
+/* The free extents of a started pool (scPoolDefSetFreeExtents's text;
+ * NULL when none, or recorded under another boot). 0 or -1. */
+int scCatalogPoolGetFreeExtents(scCatalog *cat, const char *uuid, char **text);
+int scCatalogPoolSetFreeExtents(scCatalog *cat, const char *uuid, const char *text);
 /* The backend's change token of the last refresh (NULL if a volume
  * changed since: any write to the pool's volumes clears it). */
 int scCatalogPoolGetToken(scCatalog *cat, const char *uuid, char **token);

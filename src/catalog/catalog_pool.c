@@ -39,6 +39,8 @@ typedef enum {
     PS_SET_SIZES,
     PS_GET_TOKEN,
     PS_SET_TOKEN,
+    PS_GET_FREE,
+    PS_SET_FREE,
     PS_LAST
 } PoolStmt;
 
@@ -86,6 +88,9 @@ static const char *const pool_sql[PS_LAST] = {
                      " available = :available, refreshed_at = :now WHERE uuid = :uuid",
     [PS_GET_TOKEN] = "SELECT change_token FROM pools WHERE uuid = :uuid",
     [PS_SET_TOKEN] = "UPDATE pools SET change_token = :token WHERE uuid = :uuid",
+    [PS_GET_FREE] = "SELECT CASE WHEN boot_id IS :boot THEN free_extents END FROM pools"
+                    " WHERE uuid = :uuid",
+    [PS_SET_FREE] = "UPDATE pools SET free_extents = :extents WHERE uuid = :uuid",
 };
 
 static scStmt *
@@ -428,4 +433,33 @@ scCatalogPoolSetToken(scCatalog *cat, const char *uuid, const char *token)
         return -1;
     scBindText(s, P_TOKEN, token);
     return run_pool_write(cat, s, uuid, "recording the pool's change token");
+}
+
+int
+scCatalogPoolGetFreeExtents(scCatalog *cat, const char *uuid, char **text)
+{
+    scStmt *s = pstmt(cat, PS_GET_FREE);
+    int rc, ret = 0;
+
+    *text = NULL;
+    if (!s)
+        return -1;
+    scBindText(s, P_UUID, uuid);
+    if ((rc = scCatalogStep(cat, s, "reading the pool's free extents")) < 0)
+        return -1;
+    if (rc == SQLITE_ROW)
+        ret = scCatalogColumnDup(s->st, 0, text);
+    sqlite3_reset(s->st);
+    return ret;
+}
+
+int
+scCatalogPoolSetFreeExtents(scCatalog *cat, const char *uuid, const char *text)
+{
+    scStmt *s = pstmt(cat, PS_SET_FREE);
+
+    if (!s)
+        return -1;
+    scBindText(s, P_EXTENTS, text);
+    return run_pool_write(cat, s, uuid, "recording the pool's free extents");
 }

@@ -107,6 +107,68 @@ scVolRecordToData(const scVolRecord *rec, scCatalogVolData *d)
     };
 }
 
+/* ---- a pool's sizes --------------------------------------------------- */
+
+void
+scPoolSizesClear(scPoolSizes *sizes)
+{
+    free(sizes->free_extents);
+    memset(sizes, 0, sizeof(*sizes));
+}
+
+/* The free extents as the catalog keeps them: NULL for none. */
+static int
+free_extents_text(const scFreeExtents *l, char **text)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out;
+
+    *text = NULL;
+    if (!l->n)
+        return 0;
+    if (!(out = open_memstream(&buf, &len))) {
+        scReportOOM();
+        return -1;
+    }
+    for (size_t i = 0; i < l->n; i++)
+        fprintf(out, "%zu %llu %llu\n", l->v[i].device, l->v[i].start, l->v[i].end);
+    if (fclose(out) != 0 || !buf) {
+        free(buf);
+        scReportOOM();
+        return -1;
+    }
+    *text = buf;
+    return 0;
+}
+
+int
+scReconcileReadSizes(scActivePool *ap, scPoolSizes *sizes)
+{
+    scFreeExtents free_extents = { 0 };
+    int r = 0;
+
+    memset(sizes, 0, sizeof(*sizes));
+    if (ap->be->pool_info)
+        r = ap->be->pool_info(&ap->ctx, &sizes->info);
+    if (r == 0 && ap->be->pool_free_extents &&
+        (r = ap->be->pool_free_extents(&ap->ctx, &free_extents)) == 0)
+        r = free_extents_text(&free_extents, &sizes->free_extents);
+    scFreeExtentsClear(&free_extents);
+    if (r < 0)
+        scPoolSizesClear(sizes);
+    return r < 0 ? -1 : 0;
+}
+
+int
+scReconcileStoreSizes(scConnect *conn, scActivePool *ap, const scPoolSizes *sizes)
+{
+    if (scCatalogPoolSetSizes(conn->catalog, ap->row.uuid, &sizes->info) < 0 ||
+        scCatalogPoolSetFreeExtents(conn->catalog, ap->row.uuid, sizes->free_extents) < 0)
+        return -1;
+    return 0;
+}
+
 /* ---- a refresh: the core's side of discover --------------------------- */
 
 /* What the core wants of an entry: a new name, or one it has a row of. */
@@ -140,6 +202,8 @@ typedef struct {
     unsigned int version;   /* the snapshot's data version */
     bool fresh;             /* nobody wrote to the catalog since the snapshot */
     scRecSpool records;
+    scPoolSizes sizes;      /* the backend's, read after its discovery */
+    bool have_sizes;        /* ... unless they follow an unchanged token */
 } Refresh;
 
 /* Every so many entries, tell the progress callback. */
@@ -321,7 +385,8 @@ sink_record(scDiscoverSink *sink, const scVolRecord *rec, int want)
     return scRecSpoolPut(&c->records, rec, want);
 }
 
-/* Phases 1 and 2, inside the read snapshot: discover and compare. */
+/* Phases 1 and 2, inside the read snapshot: discover and compare, then
+ * the pool's sizes, while the backend still holds what it read. */
 static int
 discover(Refresh *c)
 {
@@ -332,6 +397,10 @@ discover(Refresh *c)
     if (ap->be->attach && ap->be->attach(&c->ap->ctx) < 0)
         return -1;
     r = ap->be->discover(&c->ap->ctx, &c->sink);
+    if (r == 0 && !(c->unchanged && ap->be->sizes_follow_token)) {
+        r = scReconcileReadSizes(c->ap, &c->sizes);
+        c->have_sizes = r == 0;
+    }
     if (ap->be->detach)
         ap->be->detach(&c->ap->ctx);
     /* The rows after the last entry are gone (all of them if there was
@@ -460,6 +529,7 @@ refresh_clear(Refresh *c)
     free(c->token);
     free(c->last_buf);
     scRecSpoolClear(&c->records);
+    scPoolSizesClear(&c->sizes);
 }
 
 /* The refresh's own event: what it changed, if anything. */
@@ -487,7 +557,6 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
         .conn = conn, .ap = ap, .stats = stats, .progress = { conn, "refresh" },
     };
     scCatalog *cat = conn->catalog;
-    scStoragePoolInfo info = { 0 };
     _cleanup_free_ char *old_token = NULL;
     unsigned int version;
     bool ok = false;
@@ -512,9 +581,13 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
         scCatalogReadEnd(cat, false);
         goto out;
     }
-    if (scCatalogReadEnd(cat, true) < 0 ||
-        (ap->be->pool_info && ap->be->pool_info(&ap->ctx, &info) < 0))
+    if (scCatalogReadEnd(cat, true) < 0)
         goto out;
+    /* Sizes that follow an unchanged token are the recorded ones. */
+    if (!c.have_sizes)
+        c.sizes.info = (scStoragePoolInfo) { .capacity = ap->row.capacity,
+                                             .allocation = ap->row.allocation,
+                                             .available = ap->row.available };
 
     /* Phase 3: apply the difference in one short write transaction; the
      * token is stored last (the triggers cleared it on every volume
@@ -529,7 +602,8 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
      * compare, so none is stored and the next refresh compares. */
     c.fresh = version == c.version;
     if ((!c.unchanged && apply(&c) < 0) ||
-        scCatalogPoolSetSizes(cat, ap->row.uuid, &info) < 0 ||
+        (c.have_sizes ? scReconcileStoreSizes(conn, ap, &c.sizes)
+                      : scCatalogPoolSetSizes(cat, ap->row.uuid, &c.sizes.info)) < 0 ||
         scCatalogPoolSetToken(cat, ap->row.uuid, c.fresh ? c.token : NULL) < 0 ||
         refresh_event(&c) < 0)
         goto end;
