@@ -255,7 +255,9 @@ typedef struct scBackend {
      * Required to create. */
     int (*vol_plan)(const scPoolCtx *pool, const scVolDef *vol, scVolRecord *plan);
     /* vol_build: make the volume's storage from @vol (never over an existing
-     * volume), then fill @rec as vol_probe would. */
+     * volume), then fill @rec as vol_probe would. @vol->key is the key
+     * vol_plan returned (and the core journaled), so that storage the
+     * backend names itself (a partition's UUID) is given that one. */
     int (*vol_build)(const scPoolCtx *pool, const scVolDef *vol, unsigned int flags,
                      const scProgress *progress, scVolRecord *rec);
     /* vol_build_from: as vol_build, with the data of @src (a volume of
