@@ -174,6 +174,13 @@ wipe_fd(int fd, const char *name, unsigned long long size, unsigned int algorith
 }
 
 int
+scFdWipe(int fd, const char *name, unsigned long long size, unsigned int algorithm,
+         const scProgress *progress)
+{
+    return wipe_fd(fd, name, size, algorithm, progress);
+}
+
+int
 scFileWipe(const scDir *dir, const scVolRecord *vol, unsigned int algorithm,
            const scProgress *progress)
 {
