@@ -303,5 +303,6 @@ bool scBackendTypeIsManaged(scPoolType type);
 void scBackendOverride(scPoolType type, const scBackend *be);
 
 extern const scBackend scBackendDir;
+extern const scBackend scBackendDisk;
 
 #endif /* SC_BACKEND_H */
