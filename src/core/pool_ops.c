@@ -58,6 +58,7 @@ op_clear(PoolOp *o)
         scJournalEnd(o->pool->uuidstr);
     scCatalogPoolClear(&o->row);
     scPoolDefFree(o->def);
+    o->def = NULL;
     scPoolRuntimeClear(&o->rt);
 }
 
@@ -143,6 +144,7 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
     o->be = scBackendForType(scPoolTypeFromString(seen.type));
     if ((settled = o->be ? settle_stop(o, &seen) : 0) < 0) {
         scCatalogPoolClear(&seen);
+        op_clear(o);
         return -1;
     }
     if (scCatalogBegin(cat) < 0)
@@ -175,6 +177,9 @@ out:
     if (ok) {
         scJournalBegin(pool->uuidstr);
         o->journaled = true;
+    } else {
+        /* The callers clear an operation that was journaled only. */
+        op_clear(o);
     }
     return ok ? 0 : -1;
 }
