@@ -110,7 +110,7 @@ disk_repair(const scPoolDef *def)
 {
     struct fdisk_context *cxt = NULL;
     _cleanup_free_ char *token = NULL;
-    DiskTable t;
+    DiskTable t = { 0 };
     DiskRaw raw;
     Disk d;
     int r = -1;

@@ -561,7 +561,8 @@ table_from_fdisk(Disk *d, struct fdisk_context *cxt, DiskTable *t)
         }
     }
     fdisk_unref_table(tb);
-    qsort(t->parts, t->nparts, sizeof(*t->parts), cmp_partno);
+    if (t->nparts > 1)
+        qsort(t->parts, t->nparts, sizeof(*t->parts), cmp_partno);
     return 0;
 }
 
@@ -734,15 +735,18 @@ diskFreeRegions(const DiskTable *t, DiskRegion **v, size_t *n)
             outer[nouter++] = (Used){ p->start, p->start + p->size - 1 };
         }
     }
-    qsort(outer, nouter, sizeof(Used), cmp_used);
-    qsort(inner, ninner, sizeof(Used), cmp_used);
+    if (nouter > 1)
+        qsort(outer, nouter, sizeof(Used), cmp_used);
+    if (ninner > 1)
+        qsort(inner, ninner, sizeof(Used), cmp_used);
     if (add_gaps(v, n, outer, nouter, t->first, t->last, false) < 0)
         goto error;
     /* Inside the extended partition, past the first EBR and its gap. */
     if (ext && ext->size > t->lba &&
         add_gaps(v, n, inner, ninner, ext->start, ext->start + ext->size - 1, true) < 0)
         goto error;
-    qsort(*v, *n, sizeof(**v), cmp_region);
+    if (*n > 1)
+        qsort(*v, *n, sizeof(**v), cmp_region);
     return 0;
 error:
     free(*v);

@@ -349,7 +349,8 @@ diskDiscoverTable(const scPoolCtx *pool, Disk *d, DiskTable *t, scDiscoverSink *
         if (!(names[i].name = diskPartName(d, t->parts[i].partno)))
             goto out;
     }
-    qsort(names, t->nparts, sizeof(*names), cmp_named);
+    if (t->nparts > 1)
+        qsort(names, t->nparts, sizeof(*names), cmp_named);
     for (size_t i = 0; i < t->nparts; i++) {
         const DiskPart *p = &t->parts[names[i].index];
         int want;
@@ -383,7 +384,7 @@ diskVolProbe(const scPoolCtx *pool, const char *name, scVolRecord *rec)
 {
     const DiskPart *p;
     DiskAliases aliases = { 0 };
-    DiskTable t;
+    DiskTable t = { 0 };
     Disk d;
     int r;
 
@@ -497,7 +498,7 @@ diskVolPlan(const scPoolCtx *pool, const scVolDef *vol, scVolRecord *plan)
 {
     unsigned long long start;
     NewPart np;
-    DiskTable t;
+    DiskTable t = { 0 };
     Disk d;
     int r = -1;
 
@@ -591,7 +592,7 @@ make_partition(const scPoolCtx *pool, const scVolDef *vol, unsigned long long ca
     struct fdisk_context *cxt = NULL;
     const DiskPart *p;
     DiskAliases aliases = { 0 };
-    DiskTable t;
+    DiskTable t = { 0 };
     NewPart np;
     int r = -1;
 
@@ -719,7 +720,7 @@ diskVolBuildFrom(const scPoolCtx *pool, const scVolDef *vol, const scPoolCtx *sr
                  scVolRecord *rec)
 {
     unsigned long long capacity = vol->capacity > src->capacity ? vol->capacity : src->capacity;
-    DiskTable t;
+    DiskTable t = { 0 };
     Disk d;
     int r;
 
@@ -840,7 +841,7 @@ open_volume(const scPoolCtx *pool, const scVolRecord *vol, int flags, Disk *d,
             unsigned long long *size, bool *extended)
 {
     const DiskPart *p;
-    DiskTable t;
+    DiskTable t = { 0 };
     int fd = -1, r;
 
     if (open_table(pool, DISK_READ, d, NULL, &t) < 0)

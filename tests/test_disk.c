@@ -126,6 +126,10 @@ loops_cleanup(void)
     }
 }
 
+/* A sanitizer's report ends the process without atexit handlers: it
+ * calls this one instead, when the test is built with one. */
+extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+
 static void
 on_signal(int sig)
 {
@@ -983,9 +987,11 @@ main(void)
         cmocka_unit_test_setup_teardown(test_delete_pool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clone, setup, teardown),
     };
-    int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+    int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT };
 
     atexit(loops_cleanup);
+    if (__sanitizer_set_death_callback)
+        __sanitizer_set_death_callback(loops_cleanup);
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         signal(sigs[i], on_signal);
     return cmocka_run_group_tests(tests, NULL, NULL);
