@@ -106,28 +106,32 @@ sysfs_dev(const char *path, dev_t *devno)
     return ok ? 0 : -1;
 }
 
-/* The partition @name of the disk in sysfs, into @k. 1, 0 (not there). */
+/* The partition @name of the disk in sysfs, into @k: its number, start
+ * and size, and with @full its device number. 1, 0 (not there). */
 static int
-kpart_read(const Disk *d, const char *name, KPart *k)
+kpart_read(const Disk *d, const char *name, KPart *k, bool full)
 {
     char path[PATH_MAX];
     unsigned long long partno;
 
-    snprintf(path, sizeof(path), "/sys/block/%s/%s/partition", d->kname, name);
-    if (sysfs_ull(path, &partno) < 0)
-        return 0;
-    k->partno = (size_t) partno;
     snprintf(path, sizeof(path), "/sys/block/%s/%s/start", d->kname, name);
     if (sysfs_ull(path, &k->start) < 0)
         return 0;
     snprintf(path, sizeof(path), "/sys/block/%s/%s/size", d->kname, name);
     if (sysfs_ull(path, &k->size) < 0)
         return 0;
-    snprintf(path, sizeof(path), "/sys/block/%s/%s/dev", d->kname, name);
-    if (sysfs_dev(path, &k->devno) < 0)
-        return 0;
     k->start *= 512;
     k->size *= 512;
+    k->devno = 0;
+    if (!full && diskPartnoOf(d, name, &k->partno))
+        return 1;
+    snprintf(path, sizeof(path), "/sys/block/%s/%s/partition", d->kname, name);
+    if (sysfs_ull(path, &partno) < 0)
+        return 0;
+    k->partno = (size_t) partno;
+    snprintf(path, sizeof(path), "/sys/block/%s/%s/dev", d->kname, name);
+    if (full && sysfs_dev(path, &k->devno) < 0)
+        return 0;
     return 1;
 }
 
@@ -152,7 +156,8 @@ kparts(const Disk *d, KPart **v, size_t *n)
     }
     while ((e = readdir(dir))) {
         KPart k, *nv;
-        if (strncmp(e->d_name, d->kname, strlen(d->kname)) != 0 || !kpart_read(d, e->d_name, &k))
+        if (strncmp(e->d_name, d->kname, strlen(d->kname)) != 0 ||
+            !kpart_read(d, e->d_name, &k, false))
             continue;
         if (!(nv = reallocarray(*v, *n + 1, sizeof(*nv)))) {
             closedir(dir);
@@ -244,7 +249,7 @@ diskKernelAdd(Disk *d, const DiskPart *p)
                             d->pool, p->partno, d->path, start, len);
         return -1;
     }
-    if (kpart_read(d, name, &k) <= 0) {
+    if (kpart_read(d, name, &k, true) <= 0) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                       "pool '%s': the kernel took partition %zu of '%s' but does not show it",
                       d->pool, p->partno, d->path);
@@ -261,7 +266,7 @@ diskKernelDel(Disk *d, size_t partno)
 
     if (!name)
         return -1;
-    if (d->dm || kpart_read(d, name, &k) <= 0)
+    if (d->dm || kpart_read(d, name, &k, true) <= 0)
         return 0;
     if (blkpg(d, BLKPG_DEL_PARTITION, partno, 0, 0) < 0 && errno != ENXIO) {
         scReportSystemError(SC_FROM_STORAGE, errno,
@@ -420,6 +425,8 @@ diskInUse(const Disk *d, size_t partno, char **why)
         if (!(node = diskPartPath(d, k[i].partno)) || !(name = diskPartName(d, k[i].partno)))
             return -1;
         snprintf(sysdir, sizeof(sysdir), "/sys/block/%s/%s", d->kname, name);
+        if (kpart_read(d, name, &k[i], true) <= 0)
+            continue; /* gone meanwhile */
         if ((r = dev_in_use(node, k[i].devno, sysdir, true, why)) != 0)
             return r;
     }
@@ -442,8 +449,8 @@ diskOpenPart(Disk *d, const DiskPart *p, int flags)
         return -1;
     /* A partition the kernel does not know yet (added behind storcat's
      * back on a disk it does not re-read) is told of first. */
-    if (!d->dm && kpart_read(d, name, &k) <= 0) {
-        if (diskKernelAdd(d, p) < 0 || kpart_read(d, name, &k) <= 0)
+    if (!d->dm && kpart_read(d, name, &k, true) <= 0) {
+        if (diskKernelAdd(d, p) < 0 || kpart_read(d, name, &k, true) <= 0)
             return -1;
     }
     if (!d->dm && !kpart_is(d, &k, p)) {

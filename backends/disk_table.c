@@ -194,6 +194,10 @@ diskOpen(const scPoolDef *def, DiskMode mode, Disk *d)
         goto error;
     }
     d->sector = sector > 0 ? (unsigned long) sector : 512;
+    /* The table and the signatures are small reads far apart: no
+     * readahead (on a disk just opened, the kernel's page cache of it is
+     * empty, and a readahead window per probe costs more than the probes). */
+    posix_fadvise(d->fd, 0, 0, POSIX_FADV_RANDOM);
     if (d->bytes < 3 * (unsigned long long) d->sector) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                       "pool '%s': source device '%s' has no medium (size %llu): a loop device "
