@@ -410,6 +410,22 @@ test_gpt(void **state)
     assert_sc_ok(xml = scStoragePoolGetXMLDesc(f->pool, 0));
     has(xml, "<freeExtent start='16777216' end='67091968'/>");
     free(xml);
+    /* A size that is no multiple of the alignment: whole sectors, and the
+     * next partition starts at the next MiB, as libfdisk aligns. */
+    assert_sc_ok(v = create(f, 3, 1000000, NULL));
+    assert_sc_ok(xml = scStorageVolGetXMLDesc(v, 0));
+    has(xml, "<capacity unit='bytes'>1000448</capacity>"); /* 1954 sectors */
+    free(xml);
+    scStorageVolFree(v);
+    assert_sc_ok(v = create(f, 4, MiB, NULL));
+    assert_sc_ok(xml = scStorageVolGetXMLDesc(v, 0));
+    has(xml, "<extent start='17825792' end='18874368'/>");
+    free(xml);
+    assert_sc_ok(scStorageVolDelete(v, 0) == 0);
+    scStorageVolFree(v);
+    assert_sc_ok(v = lookup(f, 3));
+    assert_sc_ok(scStorageVolDelete(v, 0) == 0);
+    scStorageVolFree(v);
 
     /* Lookups: by node path, key and UUID find the same volume. */
     assert_sc_ok(scStorageVolGetUUIDString(v1, uuid) == 0);
@@ -646,6 +662,15 @@ test_dos_fifth_primary(void **state)
     assert_string_equal(before, after);
     free(before);
     free(after);
+    /* The dos token follows the table: a partition deleted behind
+     * storcat's back after a refresh is seen gone by the next one. */
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools WHERE change_token LIKE 'dos:%'"), 1);
+    assert_int_equal(sh("sfdisk -q --delete %s 4 >/dev/null 2>&1", f->dev), 0);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_sc_ok(v = lookup(f, 4));
+    assert_int_equal(scStorageVolGetState(v), SC_STORAGE_VOL_STATE_MISSING);
+    scStorageVolFree(v);
 }
 
 /* sfdisk changes the table behind storcat's back: a refresh finds the new
@@ -662,6 +687,10 @@ test_behind_back(void **state)
     make_pool(f, 64, "gpt", true);
     assert_sc_ok(v = create(f, 1, 4 * MiB, NULL));
     scStorageVolFree(v);
+    /* A refresh that leaves the table's token recorded: the change below
+     * must be seen through it. */
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools WHERE change_token LIKE 'gpt:%'"), 1);
     assert_int_equal(sh("echo 'size=3MiB, type=swap, name=\"behind back\"' | "
                         "sfdisk -q --append %s >/dev/null 2>&1",
                         f->dev),
