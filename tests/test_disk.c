@@ -731,6 +731,44 @@ test_behind_back(void **state)
     assert_int_equal(scStoragePoolIsActive(f->pool), 0);
 }
 
+/* A partition moved to another number by a rewrite of the table keeps
+ * its UUID (its PARTUUID is its identity), also onto the number of a
+ * partition that went missing before, which is purged, not revived. */
+static void
+test_reorder(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr v;
+    char uuid3[SC_UUID_STRING_BUFLEN], uuid[SC_UUID_STRING_BUFLEN];
+
+    SKIP_UNLESS_RUNNABLE();
+    make_pool(f, 32, "gpt", true);
+    for (int i = 1; i <= 3; i++) {
+        assert_sc_ok(v = create(f, i, 2 * MiB, NULL));
+        if (i == 3)
+            assert_sc_ok(scStorageVolGetUUIDString(v, uuid3) == 0);
+        scStorageVolFree(v);
+    }
+    assert_int_equal(sh("sfdisk -q --delete %s 2 >/dev/null 2>&1", f->dev), 0);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_sc_ok(v = lookup(f, 2));
+    assert_int_equal(scStorageVolGetState(v), SC_STORAGE_VOL_STATE_MISSING);
+    scStorageVolFree(v);
+    /* sfdisk --reorder: the third partition becomes the second. */
+    assert_int_equal(sh("sfdisk -q --reorder %s >/dev/null 2>&1", f->dev), 0);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_sc_ok(v = lookup(f, 2));
+    assert_int_equal(scStorageVolGetState(v), SC_STORAGE_VOL_STATE_PRESENT);
+    assert_sc_ok(scStorageVolGetUUIDString(v, uuid) == 0);
+    assert_string_equal(uuid, uuid3);
+    scStorageVolFree(v);
+    assert_null(lookup(f, 3));
+    assert_int_equal(scStoragePoolListAllVolumes(f->pool, NULL,
+                                                 SC_STORAGE_POOL_LIST_VOLUMES_MISSING), 2);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-purged'"), 1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"), 1);
+}
+
 /* Every alias that exists finds the volume: the node, the key, the UUID
  * and, with a target directory of links (libvirt's stable paths), the
  * link, which is then the volume's path. */
@@ -1009,6 +1047,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_dos_logical, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dos_fifth_primary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_behind_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reorder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_aliases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuse_ext4, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_gpt, setup, teardown),

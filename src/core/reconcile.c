@@ -420,6 +420,18 @@ busy(const scCatalogVol *row)
     return row->op && scJournalLive(row->op_pid, row->op_this_boot, row->uuid);
 }
 
+/* Is missing volume @row, whose name storage shows again, another volume
+ * than record @d, by the backend's identity (both have one, and they
+ * differ)? A present row keeps its UUID whatever its identity says (a
+ * file rewritten in place). */
+static bool
+other_volume(const scCatalogVol *row, const scCatalogVolData *d)
+{
+    return row->state == SC_STORAGE_VOL_STATE_MISSING && row->ident_len > 0 &&
+           d->ident_len > 0 &&
+           (row->ident_len != d->ident_len || memcmp(row->ident, d->ident, d->ident_len) != 0);
+}
+
 /* Phase 3, in the write transaction: one record. A name the snapshot
  * did not know is inserted without a lookup by name, unless another
  * connection wrote to the catalog since the snapshot. */
@@ -447,6 +459,23 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
                 scCatalogVolClear(&row);
                 return r > 0 ? 0 : r;
             }
+            if (other_volume(&row, d)) {
+                /* A missing volume's name taken by another volume (a
+                 * partition number given to another partition when its
+                 * table was rewritten): the missing one is purged, and
+                 * the record is a new name, perhaps a volume renamed. */
+                r = scCatalogVolDelete(cat, row.uuid) < 0 ||
+                            scCatalogVolEventAdd(cat, c->conn->actor, ap->row.uuid, ap->row.name,
+                                                 row.uuid, row.name, "vol-purged",
+                                                 "its name was taken by another volume") < 0
+                        ? -1
+                        : 0;
+                scCatalogVolClear(&row);
+                if (r < 0)
+                    return -1;
+                c->stats->purged++;
+                goto new_name;
+            }
             snprintf(uuid, sizeof(uuid), "%s", row.uuid);
             action = row.state == SC_STORAGE_VOL_STATE_MISSING    ? "vol-reappeared"
                      : row.state == SC_STORAGE_VOL_STATE_CREATING ? "vol-create-recovered"
@@ -462,6 +491,7 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
             goto event;
         }
     }
+new_name:
     /* A new name: a volume renamed (the backend's identity of a name gone),
      * or a new volume. */
     if (any_gone && (r = scCatalogScanFindRenamed(cat, ap->row.uuid, d->ident, d->ident_len, uuid,
