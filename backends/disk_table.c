@@ -23,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <blkid/blkid.h>
@@ -121,6 +122,41 @@ set_prefix(Disk *d, const scPoolDef *def)
     return d->prefix ? 0 : -1;
 }
 
+/* How long a disk may stay locked by another program before an operation
+ * gives up (sfdisk --lock, systemd-repart, another storcat). */
+#define LOCK_WAIT_MS 10000
+
+/*
+ * The lock that sfdisk, udev and systemd take on a whole disk (BSD flock):
+ * exclusive to change the table (read, made and written under it), shared
+ * to read it, so that a refresh never reads a table half written by
+ * another storcat process or a tool that locks. Another holder is waited
+ * for LOCK_WAIT_MS, then the operation fails naming the disk.
+ */
+static int
+lock_disk(const Disk *d, DiskMode mode)
+{
+    int how = (mode & DISK_WRITE ? LOCK_EX : LOCK_SH) | LOCK_NB;
+
+    for (long waited = 0; flock(d->fd, how) < 0; waited += 10) {
+        struct timespec ts = { 0, 10 * 1000000L };
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            scReportSystemError(SC_FROM_STORAGE, errno,
+                                "pool '%s': cannot lock source device '%s'", d->pool, d->path);
+            return -1;
+        }
+        if (waited >= LOCK_WAIT_MS) {
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                          "pool '%s': source device '%s' stayed locked by another program for "
+                          "%d s",
+                          d->pool, d->path, LOCK_WAIT_MS / 1000);
+            return -1;
+        }
+        nanosleep(&ts, NULL);
+    }
+    return 0;
+}
+
 int
 diskOpen(const scPoolDef *def, DiskMode mode, Disk *d)
 {
@@ -179,14 +215,8 @@ diskOpen(const scPoolDef *def, DiskMode mode, Disk *d)
                       d->path);
         goto error;
     }
-    /* A change to the table is read, made and written under the lock
-     * that sfdisk, udev and systemd take on a whole disk (BSD flock):
-     * another storcat process, or sfdisk, waits its turn. */
-    if ((mode & DISK_WRITE) && flock(d->fd, LOCK_EX) < 0) {
-        scReportSystemError(SC_FROM_STORAGE, errno, "pool '%s': cannot lock source device '%s'",
-                            def->name, d->path);
+    if (lock_disk(d, mode) < 0)
         goto error;
-    }
     if (ioctl(d->fd, BLKGETSIZE64, &d->bytes) < 0 || ioctl(d->fd, BLKSSZGET, &sector) < 0) {
         scReportSystemError(SC_FROM_STORAGE, errno,
                             "pool '%s': cannot read the size of source device '%s'", def->name,
