@@ -332,9 +332,13 @@ int scStoragePoolUndefine(scStoragePoolPtr pool);
  * Starts (activates) an inactive pool through its backend, then refreshes
  * it (scStoragePoolRefresh); if the refresh fails the pool is stopped
  * again. @flags: 0, or SC_STORAGE_POOL_CREATE_WITH_BUILD[_OVERWRITE |
- * _NO_OVERWRITE] to build it first (see scStoragePoolBuild). Fails with
- * SC_ERR_OPERATION_UNSUPPORTED while the pool type's backend is not in
- * this version of storcat (only dir pools have one today),
+ * _NO_OVERWRITE] to build it first (see scStoragePoolBuild). A disk
+ * pool's start checks that its disk has the definition's label (a GPT
+ * whose primary header is corrupt is refused, saying whether its backup
+ * is good), tells the kernel of the partitions it does not know, one at
+ * a time, and fails when the kernel has a partition the table has not.
+ * Fails with SC_ERR_OPERATION_UNSUPPORTED while the pool type's backend
+ * is not in this version of storcat (dir and disk pools have one today),
  * SC_ERR_OPERATION_INVALID if the pool is already active or busy. An
  * active pool stays active until it is stopped or the host reboots.
  * Returns 0 or -1.
