@@ -42,6 +42,7 @@ static const bool managed[SC_POOL_TYPE_LAST] = {
 /* Backends as they land (backends/dir.c, ...). */
 static const scBackend *const builtin[SC_POOL_TYPE_LAST] = {
     [SC_POOL_DIR] = &scBackendDir,
+    [SC_POOL_DISK] = &scBackendDisk,
     [SC_POOL_ISCSI] = &scBackendIscsi,
     [SC_POOL_ISCSI_DIRECT] = &scBackendIscsiDirect,
 };
@@ -163,6 +164,24 @@ scVolRecordSetAttrNum(scVolRecord *rec, const char *name, unsigned long long val
     return scVolRecordSetAttr(rec, name, buf);
 }
 
+int
+scVolRecordAddExtent(scVolRecord *rec, const char *path, unsigned long long start,
+                     unsigned long long end)
+{
+    const size_t plen = strlen(SC_ATTR_EXTENT_PREFIX);
+    _cleanup_free_ char *value = scVolExtentFormat(path, start, end);
+    char name[32];
+    unsigned int n = 0;
+
+    if (!value)
+        return -1;
+    for (size_t i = 0; i < rec->nattrs; i++)
+        if (strncmp(rec->attrs[i].name, SC_ATTR_EXTENT_PREFIX, plen) == 0)
+            n++;
+    snprintf(name, sizeof(name), SC_ATTR_EXTENT_PREFIX "%u", n);
+    return scVolRecordSetAttr(rec, name, value);
+}
+
 const char *
 scVolRecordAttr(const scVolRecord *rec, const char *name)
 {
@@ -207,6 +226,30 @@ scSinkRecord(scDiscoverSink *sink, const scVolRecord *rec, int want)
 {
     assert(want > 0);
     return sink->record(sink, rec, want);
+}
+
+int
+scFreeExtentsAdd(scFreeExtents *l, size_t device, unsigned long long start, unsigned long long end)
+{
+    scFreeExtent *v = reallocarray(l->v, l->n + 1, sizeof(*v));
+
+    if (!v) {
+        scReportOOM();
+        return -1;
+    }
+    l->v = v;
+    v[l->n++] = (scFreeExtent){ .device = device, .start = start, .end = end };
+    return 0;
+}
+
+void
+scFreeExtentsClear(scFreeExtents *l)
+{
+    if (!l)
+        return;
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
 }
 
 void

@@ -102,6 +102,12 @@ void scVolRecordClear(scVolRecord *rec);
 int scVolRecordAddAlias(scVolRecord *rec, const char *path);
 int scVolRecordSetAttr(scVolRecord *rec, const char *name, const char *value);
 int scVolRecordSetAttrNum(scVolRecord *rec, const char *name, unsigned long long value);
+/* Append an extent of the volume on device @path, bytes [@start, @end)
+ * (libvirt's <source><device><extent>): the attribute "extent.N" with the
+ * next N (see SC_ATTR_EXTENT_PREFIX in conf/vol_conf.h), which the core
+ * formats into the volume's XML. 0 or -1 (OOM). */
+int scVolRecordAddExtent(scVolRecord *rec, const char *path, unsigned long long start,
+                         unsigned long long end);
 /* The value of attribute @name, or NULL. */
 const char *scVolRecordAttr(const scVolRecord *rec, const char *name);
 /* Copy @len bytes into the signature or the identity (len <= SC_VOL_SIG_MAX). */
@@ -169,6 +175,25 @@ void scPoolRuntimeClear(scPoolRuntime *rt);
 /* Append @dir to rt->dirs. 0 or -1 (OOM). */
 int scPoolRuntimeAddDir(scPoolRuntime *rt, const char *dir);
 
+/* A free region of a started pool's source device number @device (its
+ * index in <source><device>): bytes [@start, @end), END exclusive as
+ * libvirt's <freeExtent start=... end=.../> in the pool XML. */
+typedef struct {
+    size_t device;
+    unsigned long long start;
+    unsigned long long end;
+} scFreeExtent;
+
+typedef struct {
+    scFreeExtent *v; /* in the order the backend added them */
+    size_t n;
+} scFreeExtents;
+
+/* Append a free extent to @l. 0 or -1 (OOM). */
+int scFreeExtentsAdd(scFreeExtents *l, size_t device, unsigned long long start,
+                     unsigned long long end);
+void scFreeExtentsClear(scFreeExtents *l);
+
 /* What the volume slots work in: the definition, the runtime state, and
  * what attach holds. */
 typedef struct {
@@ -208,10 +233,22 @@ typedef struct scBackend {
      * a stopped pool. Optional. */
     int (*delete_pool)(const scPoolDef *def, unsigned int flags);
     /* pool_info: capacity, allocation and available of the started pool.
-     * Optional: without it, a refresh records as the pool's capacity and
-     * allocation the sums of its present volumes' (available 0), as libvirt
-     * does for the pools of a target's LUNs. */
+     * Called after a discovery (between attach and detach, so that it can
+     * use what discover read) and after a change to a volume. Optional:
+     * without it, the pool's capacity and allocation are the sums of its
+     * present volumes' (available 0), as libvirt does for the pools of a
+     * target's LUNs. */
     int (*pool_info)(const scPoolCtx *pool, scStoragePoolInfo *info);
+    /* pool_free_extents: the free extents of the started pool's source
+     * devices, for libvirt's <freeExtent>s in the pool XML, into @free
+     * (empty on entry; filled with scFreeExtentsAdd). Called with
+     * pool_info. Optional (none). */
+    int (*pool_free_extents)(const scPoolCtx *pool, scFreeExtents *free);
+    /* sizes_follow_token: what pool_info and pool_free_extents report can
+     * change only when the change token of discover does (disk: both are
+     * read from the partition table), so that a refresh whose token is
+     * unchanged keeps the recorded ones and does not ask again. */
+    bool sizes_follow_token;
     /* find_sources: the pools this host could define of this type, as
      * libvirt's <sources> XML in *@xml (caller frees). @srcspec is the
      * caller's <source> XML (a host to ask), or NULL. Optional. */
@@ -248,7 +285,9 @@ typedef struct scBackend {
      * Required to create. */
     int (*vol_plan)(const scPoolCtx *pool, const scVolDef *vol, scVolRecord *plan);
     /* vol_build: make the volume's storage from @vol (never over an existing
-     * volume), then fill @rec as vol_probe would. */
+     * volume), then fill @rec as vol_probe would. @vol->key is the key
+     * vol_plan returned (and the core journaled), so that storage the
+     * backend names itself (a partition's UUID) is given that one. */
     int (*vol_build)(const scPoolCtx *pool, const scVolDef *vol, unsigned int flags,
                      const scProgress *progress, scVolRecord *rec);
     /* vol_build_from: as vol_build, with the data of @src (a volume of
@@ -294,6 +333,7 @@ bool scBackendTypeIsManaged(scPoolType type);
 void scBackendOverride(scPoolType type, const scBackend *be);
 
 extern const scBackend scBackendDir;
+extern const scBackend scBackendDisk;
 extern const scBackend scBackendIscsi;
 extern const scBackend scBackendIscsiDirect;
 

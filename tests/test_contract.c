@@ -116,14 +116,14 @@ check_changes(Fixture *f, scStorageVolPtr a)
     int fd;
 
     assert_sc_ok(scStorageVolResize(a, 2 * MiB, 0) == 0);
-    ctAssertCalls("resize", FAKE_VOL_RESIZE, 1, FAKE_VOL_PROBE, 1, CT_END);
+    ctAssertCalls("resize", FAKE_VOL_RESIZE, 1, FAKE_VOL_PROBE, 1, FAKE_POOL_INFO, 1, CT_END);
     assert_int_equal(ctVolCapacity(a), 2 * MiB);
     assert_sc_ok(scStorageVolWipe(a, 0) == 0);
-    ctAssertCalls("wipe", FAKE_VOL_WIPE, 1, FAKE_VOL_PROBE, 1, CT_END);
+    ctAssertCalls("wipe", FAKE_VOL_WIPE, 1, FAKE_VOL_PROBE, 1, FAKE_POOL_INFO, 1, CT_END);
     fd = ctSourceFd(f, 0xab, 4096);
     assert_sc_ok(scStorageVolUpload(a, fd, 0, 4096, 0) == 0);
     close(fd);
-    ctAssertCalls("upload", FAKE_VOL_UPLOAD, 1, FAKE_VOL_PROBE, 1, CT_END);
+    ctAssertCalls("upload", FAKE_VOL_UPLOAD, 1, FAKE_VOL_PROBE, 1, FAKE_POOL_INFO, 1, CT_END);
     other = ctPrintf("%s/download.bin", f->dir);
     fd = open(other, O_RDWR | O_CREAT | O_TRUNC, 0600);
     assert_true(fd >= 0);
@@ -172,9 +172,9 @@ test_lifecycle(void **state)
 
     /* Create plans then builds; clone plans then builds from. */
     assert_sc_ok(a = ctCreateVol(f, "a", MiB));
-    ctAssertCalls("create", FAKE_VOL_PLAN, 1, FAKE_VOL_BUILD, 1, CT_END);
+    ctAssertCalls("create", FAKE_VOL_PLAN, 1, FAKE_VOL_BUILD, 1, FAKE_POOL_INFO, 1, CT_END);
     assert_sc_ok(b = scStorageVolCreateXMLFrom(f->pool, "<volume><name>b</name></volume>", a, 0));
-    ctAssertCalls("clone", FAKE_VOL_PLAN, 1, FAKE_VOL_BUILD_FROM, 1, CT_END);
+    ctAssertCalls("clone", FAKE_VOL_PLAN, 1, FAKE_VOL_BUILD_FROM, 1, FAKE_POOL_INFO, 1, CT_END);
     assert_true(ctStorageHas(f, "a") && ctStorageHas(f, "b"));
     ua = ctVolUUID(a);
     ub = ctVolUUID(b);
@@ -208,7 +208,7 @@ test_lifecycle(void **state)
     /* Delete both, stop, delete the pool, undefine. */
     assert_sc_ok(scStorageVolDelete(a, 0) == 0);
     assert_sc_ok(scStorageVolDelete(b, 0) == 0);
-    ctAssertCalls("delete", FAKE_VOL_DELETE, 2, CT_END);
+    ctAssertCalls("delete", FAKE_VOL_DELETE, 2, FAKE_POOL_INFO, 2, CT_END);
     assert_false(ctStorageHas(f, "a") || ctStorageHas(f, "b"));
     assert_sc_err(scStorageVolLookupByUUIDString(f->conn, ua), SC_ERR_NO_STORAGE_VOL);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 0);

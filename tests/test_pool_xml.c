@@ -289,6 +289,67 @@ testInfoAndWhitespace(void **state)
     free(out);
 }
 
+/* A started disk pool shows its free extents, as libvirt 9.0's
+ * pool-dumpxml of a GPT disk on a loop device does (this is its output,
+ * byte for byte); they come from the catalog's text, are never read from
+ * a document, and a line for a device the definition no longer has is
+ * dropped. */
+static void
+testFreeExtents(void **state)
+{
+    const char *xml = "<pool type='disk'><name>ref</name>"
+                      "<uuid>3ca4d1c6-a179-4237-92fe-d7221c58ff98</uuid>"
+                      "<source><device path='/dev/loop0'><freeExtent start='1' end='2'/></device>"
+                      "<format type='gpt'/></source><target><path>/dev</path></target></pool>";
+    scStoragePoolInfo info = { .capacity = 67091968, .allocation = 24117248,
+                               .available = 42957312 };
+    scPoolDef *def;
+    char *out;
+
+    (void) state;
+    assert_sc_ok(def = scPoolDefParseString(xml));
+    assert_int_equal(def->source.devices[0].nfree_extents, 0);
+    assert_sc_ok(scPoolDefSetFreeExtents(def, "0 17408 1048576\n0 16777216 31457280\n"
+                                              "0 39845888 67091968\n3 1 2\n") == 0);
+    assert_sc_ok(out = scPoolDefFormat(def, &info));
+    assert_string_equal(out, "<pool type='disk'>\n"
+                             "  <name>ref</name>\n"
+                             "  <uuid>3ca4d1c6-a179-4237-92fe-d7221c58ff98</uuid>\n"
+                             "  <capacity unit='bytes'>67091968</capacity>\n"
+                             "  <allocation unit='bytes'>24117248</allocation>\n"
+                             "  <available unit='bytes'>42957312</available>\n"
+                             "  <source>\n"
+                             "    <device path='/dev/loop0'>\n"
+                             "      <freeExtent start='17408' end='1048576'/>\n"
+                             "      <freeExtent start='16777216' end='31457280'/>\n"
+                             "      <freeExtent start='39845888' end='67091968'/>\n"
+                             "    </device>\n"
+                             "    <format type='gpt'/>\n"
+                             "  </source>\n"
+                             "  <target>\n"
+                             "    <path>/dev</path>\n"
+                             "  </target>\n"
+                             "</pool>\n");
+    free(out);
+    /* With part_separator, and none at all again. */
+    def->source.devices[0].part_separator = SC_TRISTATE_YES;
+    assert_sc_ok(scPoolDefSetFreeExtents(def, "0 512 1024") == 0);
+    assert_sc_ok(out = scPoolDefFormat(def, NULL));
+    assert_non_null(strstr(out, "    <device path='/dev/loop0' part_separator='yes'>\n"
+                                "      <freeExtent start='512' end='1024'/>\n"
+                                "    </device>\n"));
+    free(out);
+    assert_sc_ok(scPoolDefSetFreeExtents(def, NULL) == 0);
+    assert_sc_ok(out = scPoolDefFormat(def, NULL));
+    assert_non_null(strstr(out, "    <device path='/dev/loop0' part_separator='yes'/>\n"));
+    free(out);
+    /* Malformed text is an error. */
+    assert_int_equal(scPoolDefSetFreeExtents(def, "0 2 1\n"), -1);
+    assert_int_equal(scPoolDefSetFreeExtents(def, "0 1 2 3\n"), -1);
+    assert_int_equal(scPoolDefSetFreeExtents(def, "x"), -1);
+    scPoolDefFree(def);
+}
+
 /* Lookups follow libvirt's XPath: the first match in document order, so
  * a second <target> is searched when the first has no <path>. */
 static void
@@ -557,6 +618,7 @@ main(void)
     static const struct CMUnitTest fixed[] = {
         cmocka_unit_test(testGeneratedUUID),     cmocka_unit_test(testEscapeValues),
         cmocka_unit_test(testInfoAndWhitespace), cmocka_unit_test(testDocumentOrder),
+        cmocka_unit_test(testFreeExtents),
         cmocka_unit_test(testBillionLaughs),     cmocka_unit_test(testExternalEntity),
         cmocka_unit_test(testHugeName),
     };

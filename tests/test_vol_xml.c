@@ -288,6 +288,93 @@ testTimestamps(void **state)
     scPoolDefFree(pool);
 }
 
+/* What libvirt prints but never reads: <source> extents (from the
+ * "extent.N" attributes a backend records, in the order of N, one
+ * <device> per run of extents on one device) and <physical> when it is
+ * not 0. The first document is libvirt 9.0's vol-dumpxml of a partition
+ * of a disk pool (less its timestamps, which storcat does not print). */
+static void
+testExtentsAndPhysical(void **state)
+{
+    scPoolDef *pool = parsePool(poolDoc("disk"));
+    scVolDef *def;
+    char *out;
+    char *again;
+
+    (void) state;
+    assert_sc_ok(def = scVolDefParseString(
+                     pool,
+                     "<volume type='block'><name>loop0p1</name><key>/dev/loop0p1</key>"
+                     "<source><device path='/dev/x'><extent start='1' end='2'/></device></source>"
+                     "<capacity unit='bytes'>10485760</capacity><physical>5</physical>"
+                     "<target><path>/dev/loop0p1</path><permissions><mode>0600</mode>"
+                     "<owner>0</owner><group>0</group></permissions></target></volume>",
+                     0));
+    assert_int_equal(def->nextents, 0);
+    assert_int_equal(def->physical, 0);
+    assert_int_equal(scVolDefAddExtentAttr(def, "compat", "1.1"), 0);
+    assert_int_equal(scVolDefAddExtentAttr(def, "extent.0", "1048576 11534336 /dev/loop0"), 1);
+    def->physical = 10485760;
+    assert_sc_ok(out = scVolDefFormat(pool, def));
+    assert_string_equal(out, "<volume type='block'>\n"
+                             "  <name>loop0p1</name>\n"
+                             "  <key>/dev/loop0p1</key>\n"
+                             "  <source>\n"
+                             "    <device path='/dev/loop0'>\n"
+                             "      <extent start='1048576' end='11534336'/>\n"
+                             "    </device>\n"
+                             "  </source>\n"
+                             "  <capacity unit='bytes'>10485760</capacity>\n"
+                             "  <allocation unit='bytes'>10485760</allocation>\n"
+                             "  <physical unit='bytes'>10485760</physical>\n"
+                             "  <target>\n"
+                             "    <path>/dev/loop0p1</path>\n"
+                             "    <format type='none'/>\n"
+                             "    <permissions>\n"
+                             "      <mode>0600</mode>\n"
+                             "      <owner>0</owner>\n"
+                             "      <group>0</group>\n"
+                             "    </permissions>\n"
+                             "  </target>\n"
+                             "</volume>\n");
+    again = parseFormat(pool, out, 0);
+    assert_null(strstr(again, "<source>"));
+    assert_null(strstr(again, "<physical"));
+    free(again);
+    free(out);
+
+    /* Numbered, not sorted as text: extent.10 comes after extent.2; runs
+     * on one device share a <device>; paths are escaped. */
+    scVolDefClearExtents(def);
+    def->physical = 0;
+    assert_int_equal(scVolDefAddExtentAttr(def, "extent.10", "30 40 /dev/b"), 1);
+    assert_int_equal(scVolDefAddExtentAttr(def, "extent.2", "20 30 /dev/a'&"), 1);
+    assert_int_equal(scVolDefAddExtentAttr(def, "extent.1", "10 20 /dev/a'&"), 1);
+    assert_sc_ok(out = scVolDefFormat(pool, def));
+    assert_non_null(strstr(out, "  <source>\n"
+                                "    <device path='/dev/a&apos;&amp;'>\n"
+                                "      <extent start='10' end='20'/>\n"
+                                "      <extent start='20' end='30'/>\n"
+                                "    </device>\n"
+                                "    <device path='/dev/b'>\n"
+                                "      <extent start='30' end='40'/>\n"
+                                "    </device>\n"
+                                "  </source>\n"
+                                "  <capacity unit='bytes'>10485760</capacity>\n"
+                                "  <allocation unit='bytes'>10485760</allocation>\n"
+                                "  <target>\n"));
+    free(out);
+
+    /* A malformed extent is an error, not a guess. */
+    assert_int_equal(scVolDefAddExtentAttr(def, "extent.x", "1 2 /dev/a"), -1);
+    assert_int_equal(scVolDefAddExtentAttr(def, "extent.3", "1 2"), -1);
+    assert_int_equal(scVolDefAddExtentAttr(def, "extent.3", "2 1 /dev/a"), -1);
+    assert_int_equal(scVolDefAddExtentAttr(def, "extent.3", "-"), -1);
+    assert_int_equal(def->nextents, 3);
+    scVolDefFree(def);
+    scPoolDefFree(pool);
+}
+
 /* The capacity flags, and arguments that are errors, not crashes. */
 static void
 testFlagsAndArgs(void **state)
@@ -559,6 +646,7 @@ main(void)
     static const struct CMUnitTest fixed[] = {
         cmocka_unit_test(testParsedValues),
         cmocka_unit_test(testTimestamps),
+        cmocka_unit_test(testExtentsAndPhysical),
         cmocka_unit_test(testFlagsAndArgs),
     };
     size_t n = SC_N_ELEMENTS(compat_cases) + SC_N_ELEMENTS(fixture_cases) +

@@ -267,6 +267,10 @@ cmdPoolBuild(cliContext *ctx, const cliArgs *args)
         flags |= SC_STORAGE_POOL_BUILD_OVERWRITE;
     if (cliOptFlag(args, "no-overwrite"))
         flags |= SC_STORAGE_POOL_BUILD_NO_OVERWRITE;
+    /* storcat's own: SC_STORAGE_POOL_BUILD_REPAIR, which virsh has no
+     * option for (a disk pool's GPT from its good copy). */
+    if (cliOptFlag(args, "repair"))
+        flags |= SC_STORAGE_POOL_BUILD_REPAIR;
     return runPoolAction(ctx, args, &build, flags);
 }
 
@@ -732,6 +736,7 @@ static const cliOption startOptions[] = {
 static const cliOption buildOptions[] = {
     { "overwrite", NULL, "overwrite existing storage" },
     { "no-overwrite", NULL, "refuse to overwrite existing storage" },
+    { "repair", NULL, "repair the storage (disk: a GPT from its good copy)" },
     { NULL, NULL, NULL },
 };
 

@@ -753,6 +753,15 @@ check_same(const scDir *dir, const scVolRecord *vol, int fd, bool regular)
     return 0;
 }
 
+long long
+scFdCopy(int in, bool in_seekable, unsigned long long src_off, int out, bool out_seekable,
+         unsigned long long dst_off, unsigned long long len, bool sparse, const char *what,
+         const scProgress *progress)
+{
+    return copy_range(in, in_seekable, src_off, out, out_seekable, dst_off, len, sparse, what,
+                      progress);
+}
+
 int
 scFileOpenVolume(const scDir *dir, const scVolRecord *vol, int flags)
 {

@@ -74,4 +74,23 @@ int scFileUpload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long
 int scFileDownload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long long offset,
                    unsigned long long length, unsigned int flags, const scProgress *progress);
 
+/* ---- plain descriptors: the data of file and block volumes alike ---- */
+
+/*
+ * scFdCopy:
+ * Copy [@src_off, @src_off + @len) of @in to @out at @dst_off; @len 0
+ * reads @in (which may be a pipe: !@in_seekable) to its end. Holes of a
+ * seekable @in are skipped with @sparse, and zero blocks become holes in
+ * a seekable @out. @what names the volume in errors. Returns the bytes
+ * copied, or -1.
+ */
+long long scFdCopy(int in, bool in_seekable, unsigned long long src_off, int out,
+                   bool out_seekable, unsigned long long dst_off, unsigned long long len,
+                   bool sparse, const char *what, const scProgress *progress);
+
+/* Write libvirt's wipe @algorithm (not TRIM) over [0, @size) of @fd.
+ * 0 or -1. */
+int scFdWipe(int fd, const char *name, unsigned long long size, unsigned int algorithm,
+             const scProgress *progress);
+
 #endif /* SC_FILEOPS_H */

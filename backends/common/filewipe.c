@@ -199,6 +199,13 @@ check_image(const scDir *dir, int fd, const scVolRecord *vol, const scVolDef *de
 }
 
 int
+scFdWipe(int fd, const char *name, unsigned long long size, unsigned int algorithm,
+         const scProgress *progress)
+{
+    return wipe_fd(fd, name, size, algorithm, progress);
+}
+
+int
 scFileWipe(const scDir *dir, const scVolRecord *vol, unsigned int algorithm,
            const scProgress *progress)
 {

@@ -624,13 +624,18 @@ int scStoragePoolUndefine(scStoragePoolPtr pool);
  * Starts (activates) an inactive pool through its backend, then refreshes
  * it (scStoragePoolRefresh); if the refresh fails the pool is stopped
  * again. @flags: 0, or SC_STORAGE_POOL_CREATE_WITH_BUILD[_OVERWRITE |
- * _NO_OVERWRITE] to build it first (see scStoragePoolBuild). Fails with
- * SC_ERR_OPERATION_UNSUPPORTED while the pool type's backend is not in
- * this version of storcat (dir, iscsi-direct and iscsi pools have one),
- * SC_ERR_OPERATION_INVALID if the pool is already active or busy,
- * SC_ERR_NO_SECRET if the secret its <auth> names is undefined or has no
- * value. Storage that does not answer within $STORCAT_STORAGE_TIMEOUT
- * seconds (default 5) fails the start naming what it waited for. An
+ * _NO_OVERWRITE] to build it first (see scStoragePoolBuild). A disk
+ * pool's start checks that its disk has the definition's label (a GPT
+ * whose primary header is corrupt is refused, saying whether its backup
+ * is good), tells the kernel of the partitions it does not know, one at
+ * a time, and fails when the kernel has a partition the table has not.
+ * Fails with SC_ERR_OPERATION_UNSUPPORTED while the pool type's backend
+ * is not in this version of storcat (dir, disk, iscsi-direct and iscsi
+ * pools have one), SC_ERR_OPERATION_INVALID if the pool is already active
+ * or busy, SC_ERR_NO_SECRET if the secret its <auth> names is undefined or
+ * has no value. Storage that does not answer within
+ * $STORCAT_STORAGE_TIMEOUT seconds (default 5) fails the start naming what
+ * it waited for. An
  * active pool stays active until it is stopped or the host reboots.
  * Returns 0 or -1.
  */
@@ -667,8 +672,10 @@ int scStoragePoolGetRefreshTime(scStoragePoolPtr pool, long long *when);
  * allocation and available sizes as of its last refresh (an inactive pool
  * keeps them, as in libvirt; zero with SC_STORAGE_XML_INACTIVE). For a
  * file system, as libvirt computes them: available counts the free blocks,
- * and capacity = allocation + available. The caller frees it. NULL on
- * error.
+ * and capacity = allocation + available. An active disk pool (not with
+ * SC_STORAGE_XML_INACTIVE) shows the free extents of its disk as libvirt
+ * does (<device path=...><freeExtent start=... end=.../></device>, bytes,
+ * end exclusive). The caller frees it. NULL on error.
  */
 char *scStoragePoolGetXMLDesc(scStoragePoolPtr pool, unsigned int flags);
 
@@ -719,8 +726,9 @@ int scStoragePoolFree(scStoragePoolPtr pool);
 /* Flags of scStoragePoolBuild (libvirt's values). */
 typedef enum {
     SC_STORAGE_POOL_BUILD_NEW = 0,               /* a regular build from scratch */
-    SC_STORAGE_POOL_BUILD_REPAIR = 1 << 0,       /* repair (not supported by dir) */
-    SC_STORAGE_POOL_BUILD_RESIZE = 1 << 1,       /* extend (not supported by dir) */
+    SC_STORAGE_POOL_BUILD_REPAIR = 1 << 0,       /* repair (disk: a GPT from its good
+                                                    header; not supported by dir) */
+    SC_STORAGE_POOL_BUILD_RESIZE = 1 << 1,       /* extend (not supported by dir, disk) */
     SC_STORAGE_POOL_BUILD_NO_OVERWRITE = 1 << 2, /* refuse to overwrite existing storage */
     SC_STORAGE_POOL_BUILD_OVERWRITE = 1 << 3,    /* overwrite existing storage */
 } scStoragePoolBuildFlags;
@@ -736,25 +744,33 @@ typedef enum {
 /* Flags of scStoragePoolDelete. */
 typedef enum {
     SC_STORAGE_POOL_DELETE_NORMAL = 0,
-    SC_STORAGE_POOL_DELETE_ZEROED = 1 << 0, /* not supported by dir */
+    SC_STORAGE_POOL_DELETE_ZEROED = 1 << 0, /* not supported by dir, disk */
 } scStoragePoolDeleteFlags;
 
 /*
  * scStoragePoolBuild:
  * Makes the pool's storage (dir: creates the target directory with the
  * XML's permissions; an existing directory keeps its mode unless the XML
- * sets one, as in libvirt). With NO_OVERWRITE an existing directory is an
- * error; OVERWRITE and NO_OVERWRITE are exclusive. The pool must be
- * inactive. If the build cannot be recorded, what it made is removed
- * again. Returns 0 or -1.
+ * sets one, as in libvirt; disk: writes a new partition table of the
+ * XML's <format>, gpt or dos, 'unknown' meaning dos as in libvirt, after
+ * zeroing the disk's first and last MiB). With NO_OVERWRITE an existing
+ * directory is an error; a disk is labelled only when libblkid finds
+ * nothing on it (a table, a file system, a RAID or LVM signature: the
+ * error names it) unless OVERWRITE is given, and never while it is in
+ * use; OVERWRITE and NO_OVERWRITE are exclusive. REPAIR (disk) writes a
+ * GPT whose primary or backup header is corrupt again from the good one.
+ * The pool must be inactive. If the build cannot be recorded, what it
+ * made is removed again. Returns 0 or -1.
  */
 int scStoragePoolBuild(scStoragePoolPtr pool, unsigned int flags);
 
 /*
  * scStoragePoolDelete:
  * Destroys the pool's storage (dir: removes the empty target directory;
- * refused when it is not empty). The pool must be inactive; its definition
- * stays. Returns 0 or -1.
+ * refused when it is not empty; disk: wipes the partition table as
+ * libvirt does, zeroing the first and last MiB, and the kernel's
+ * partitions of the disk with it; refused while the disk is in use). The
+ * pool must be inactive; its definition stays. Returns 0 or -1.
  */
 int scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags);
 
@@ -953,10 +969,12 @@ scStoragePoolPtr scStoragePoolLookupByVolume(scStorageVolPtr vol);
 
 /*
  * scStorageVolLookupByName / ByKey / ByPath / ByUUID / ByUUIDString:
- * Find a volume by its name in @pool, its key (dir: the canonical path),
- * any path to it ("/a/../a//x.img", a symlinked directory: the path is
- * canonicalized first), or its UUID (storcat gives every volume a stable
- * UUID). Each is one indexed catalog query. A path lookup that misses, but
+ * Find a volume by its name in @pool, its key (dir: the canonical path;
+ * disk: the GPT partition UUID, or for dos the disk identifier and number
+ * as the kernel spells a dos PARTUUID), any path to it ("/a/../a//x.img",
+ * a symlinked directory: the path is canonicalized first; a partition's
+ * node or its /dev/disk/by-* links), or its UUID (storcat gives every
+ * volume a stable UUID). Each is one indexed catalog query. A path lookup that misses, but
  * whose file lies in an active pool's directory, checks that one file and,
  * if it is there, records it and returns it: no pool is rescanned. On a
  * read-only connection it finds the same and records nothing: the handle
@@ -982,7 +1000,14 @@ scStorageVolPtr scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uu
  * <allocation> means the whole capacity; <allocation>0</allocation> makes
  * a sparse file) and qcow2, qed,
  * vmdk, vdi and vpc images (through qemu-img), with an optional backing
- * store. The name may not contain '/', control characters, or be "." or
+ * store. Disk pools make a partition of <capacity> in the first free
+ * extent that fits (1 MiB aligned), of the <format> partition type
+ * (libvirt's: none, linux, fat16, fat32, linux-swap, linux-lvm,
+ * linux-raid, extended for dos), dos ones primary while a slot is free,
+ * then logical in the extended partition; its name must be the kernel's
+ * name of the next partition ("sdb3", "loop0p3"), as in libvirt, and the
+ * error says which; one that does not fit names the largest free extent.
+ * The name may not contain '/', control characters, or be "." or
  * "..". An existing file of that name is never overwritten
  * (SC_ERR_STORAGE_VOL_EXIST). On failure nothing is left behind.
  * Returns a new reference, or NULL.
@@ -1028,14 +1053,19 @@ scStorageVolPtr scStorageVolCreateXMLFrom(scStoragePoolPtr pool, const char *xml
 /*
  * scStorageVolDelete:
  * Deletes the volume's storage and its catalog row (the events remain).
- * Returns 0 or -1.
+ * A partition in use (mounted, held, open exclusively) is not deleted;
+ * an extended one only once it holds no logical partitions; deleting a
+ * dos logical partition renumbers the ones after it (a refresh records
+ * them renamed, keeping their UUIDs). SC_STORAGE_VOL_DELETE_ZEROED is
+ * refused for partitions, as libvirt refuses it. Returns 0 or -1.
  */
 int scStorageVolDelete(scStorageVolPtr vol, unsigned int flags);
 
 /*
  * scStorageVolWipe / scStorageVolWipePattern:
- * Overwrite the volume's data (its whole capacity for raw files, the image
- * file for other formats, which keep their header: storcat recreates it).
+ * Overwrite the volume's data (its whole capacity for raw files and
+ * partitions, the image file for other formats, which keep their header:
+ * storcat recreates it; an extended partition is refused, as in libvirt).
  * Wipe is WipePattern with SC_STORAGE_VOL_WIPE_ALG_ZERO. @flags must be 0.
  * Returns 0 or -1.
  */
@@ -1046,8 +1076,9 @@ int scStorageVolWipePattern(scStorageVolPtr vol, unsigned int algorithm, unsigne
  * scStorageVolResize:
  * Changes the capacity: grow freely; shrinking needs
  * SC_STORAGE_VOL_RESIZE_SHRINK; with DELTA @capacity is added (or, with
- * SHRINK, subtracted); with ALLOCATE the new space is allocated.
- * Returns 0 or -1.
+ * SHRINK, subtracted); with ALLOCATE the new space is allocated. Disk
+ * pools do not resize partitions, as libvirt's do not
+ * (SC_ERR_OPERATION_UNSUPPORTED). Returns 0 or -1.
  */
 int scStorageVolResize(scStorageVolPtr vol, unsigned long long capacity, unsigned int flags);
 
@@ -1079,9 +1110,11 @@ int scStorageVolGetInfoFlags(scStorageVolPtr vol, scStorageVolInfoPtr info, unsi
 
 /*
  * scStorageVolGetXMLDesc:
- * Returns the volume as libvirt volume XML (name, key, capacity,
- * allocation, target path, format, permissions, timestamps, backing store),
- * to be freed by the caller, or NULL. @flags must be 0.
+ * Returns the volume as libvirt volume XML (name, key, where it lies on
+ * its pool's devices as <source><device><extent/> for a partition,
+ * capacity, allocation, physical size, target path, format, permissions,
+ * timestamps, backing store), to be freed by the caller, or NULL. @flags
+ * must be 0.
  */
 char *scStorageVolGetXMLDesc(scStorageVolPtr vol, unsigned int flags);
 

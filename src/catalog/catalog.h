@@ -214,6 +214,10 @@ int scCatalogPoolSetSizes(scCatalog *cat, const char *uuid, const scStoragePoolI
  * into @info (available 0): the sizes of a pool whose backend has no
  * pool_info (a target's LUNs). 0 or -1. */
 int scCatalogPoolSumVolumes(scCatalog *cat, const char *uuid, scStoragePoolInfo *info);
+/* The free extents of a started pool (scPoolDefSetFreeExtents's text;
+ * NULL when none, or recorded under another boot). 0 or -1. */
+int scCatalogPoolGetFreeExtents(scCatalog *cat, const char *uuid, char **text);
+int scCatalogPoolSetFreeExtents(scCatalog *cat, const char *uuid, const char *text);
 /* The backend's change token of the last refresh (NULL if a volume
  * changed since: any write to the pool's volumes clears it). */
 int scCatalogPoolGetToken(scCatalog *cat, const char *uuid, char **token);

@@ -41,8 +41,11 @@ typedef enum {
     PS_SET_TOKEN,
     PS_BY_PREFIX,
     PS_SUM_VOLUMES,
+    PS_GET_FREE,
+    PS_SET_FREE,
     PS_LAST
 } PoolStmt;
+_Static_assert(SC_STMT_POOL_BASE + PS_LAST <= SC_STMT_VOL_BASE, "pool statements overflow");
 
 /* The columns of scCatalogPool, in order. A state recorded under another
  * boot of the host reads as inactive: mounts and sessions did not survive;
@@ -103,6 +106,9 @@ static const char *const pool_sql[PS_LAST] = {
     [PS_SUM_VOLUMES] = "SELECT coalesce(sum(capacity), 0), coalesce(sum(allocation), 0)"
                        " FROM volumes WHERE pool_id = (SELECT id FROM pools WHERE uuid = :uuid)"
                        " AND state = 'present'",
+    [PS_GET_FREE] = "SELECT CASE WHEN boot_id IS :boot THEN free_extents END FROM pools"
+                    " WHERE uuid = :uuid",
+    [PS_SET_FREE] = "UPDATE pools SET free_extents = :extents WHERE uuid = :uuid",
 };
 
 static scStmt *
@@ -487,4 +493,33 @@ scCatalogPoolSumVolumes(scCatalog *cat, const char *uuid, scStoragePoolInfo *inf
     }
     sqlite3_reset(s->st);
     return 0;
+}
+
+int
+scCatalogPoolGetFreeExtents(scCatalog *cat, const char *uuid, char **text)
+{
+    scStmt *s = pstmt(cat, PS_GET_FREE);
+    int rc, ret = 0;
+
+    *text = NULL;
+    if (!s)
+        return -1;
+    scBindText(s, P_UUID, uuid);
+    if ((rc = scCatalogStep(cat, s, "reading the pool's free extents")) < 0)
+        return -1;
+    if (rc == SQLITE_ROW)
+        ret = scCatalogColumnDup(s->st, 0, text);
+    sqlite3_reset(s->st);
+    return ret;
+}
+
+int
+scCatalogPoolSetFreeExtents(scCatalog *cat, const char *uuid, const char *text)
+{
+    scStmt *s = pstmt(cat, PS_SET_FREE);
+
+    if (!s)
+        return -1;
+    scBindText(s, P_EXTENTS, text);
+    return run_pool_write(cat, s, uuid, "recording the pool's free extents");
 }

@@ -64,6 +64,7 @@ typedef enum {
     P_ACTION,
     P_DETAIL,
     P_ACTION2,
+    P_EXTENTS,
     P_LAST
 } scParam;
 

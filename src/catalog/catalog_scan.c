@@ -32,6 +32,7 @@ typedef enum {
     SS_STALE_DELETE,
     SS_LAST
 } ScanStmt;
+_Static_assert(SC_STMT_SCAN_BASE + SS_LAST <= SC_STMT_EVENT_BASE, "scan statements overflow");
 
 #define POOL_ID "(SELECT id FROM pools WHERE uuid = :pool)"
 /* The stale journals whose storage is gone. */

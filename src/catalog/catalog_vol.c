@@ -28,6 +28,7 @@ typedef enum {
     VS_FIND_UUID,
     VS_FIND_KEY,
     VS_FIND_PATH,
+    VS_FIND_ALIAS,
     VS_FIND_NAME,
     VS_LIST,
     VS_LIST_ALL,
@@ -50,6 +51,7 @@ typedef enum {
     VS_EVENT,
     VS_LAST
 } VolStmt;
+_Static_assert(SC_STMT_VOL_BASE + VS_LAST <= SC_STMT_SCAN_BASE, "volume statements overflow");
 
 #define VOL_COLUMNS                                                          \
     "v.id, v.pool_id, v.uuid, p.uuid, p.name, v.name, v.key, v.path, v.type, v.format, "   \
@@ -79,9 +81,11 @@ static const char *const vol_sql[VS_LAST] = {
     /* Lookups for a handle: identity only, one index probe, no join. */
     [VS_FIND_UUID] = "SELECT uuid, name, key, state FROM volumes WHERE uuid = :uuid",
     [VS_FIND_KEY] = "SELECT uuid, name, key, state FROM volumes WHERE key = :key",
-    [VS_FIND_PATH] = "SELECT uuid, name, key, state FROM volumes WHERE path = :path UNION ALL"
-                     " SELECT v.uuid, v.name, v.key, v.state FROM volume_paths a"
-                     " JOIN volumes v ON v.id = a.volume_id WHERE a.path = :path LIMIT 1",
+    /* A volume's own path first; only a miss looks at the aliases (one
+     * statement each: a UNION ALL costs every lookup its setup). */
+    [VS_FIND_PATH] = "SELECT uuid, name, key, state FROM volumes WHERE path = :path",
+    [VS_FIND_ALIAS] = "SELECT v.uuid, v.name, v.key, v.state FROM volume_paths a"
+                      " JOIN volumes v ON v.id = a.volume_id WHERE a.path = :path",
     [VS_FIND_NAME] = "SELECT uuid, name, key, state FROM volumes"
                      " WHERE pool_id = " POOL_ID " AND name = :name",
     /* Listings for handles: identity only, from the (pool_id, name) index. */
@@ -201,13 +205,28 @@ get_one(scCatalog *cat, scStmt *s, scCatalogVol *row)
     return ret;
 }
 
+/* Column @col of @st into @buf of @size bytes, cut to fit, NUL ended (a
+ * lookup's hot path: a copy, no formatting). */
+static void
+column_copy(sqlite3_stmt *st, int col, char *buf, size_t size)
+{
+    const unsigned char *text = sqlite3_column_text(st, col);
+    size_t len = text ? (size_t) sqlite3_column_bytes(st, col) : 0;
+
+    if (len >= size)
+        len = size - 1;
+    if (len)
+        memcpy(buf, text, len);
+    buf[len] = '\0';
+}
+
 /* The identity in the columns (uuid, name, key, state) of @st. */
 static void
 read_identity(sqlite3_stmt *st, scCatalogVolIdentity *id)
 {
-    snprintf(id->uuid, sizeof(id->uuid), "%s", (const char *) sqlite3_column_text(st, 0));
-    snprintf(id->name, sizeof(id->name), "%s", (const char *) sqlite3_column_text(st, 1));
-    snprintf(id->key, sizeof(id->key), "%s", (const char *) sqlite3_column_text(st, 2));
+    column_copy(st, 0, id->uuid, sizeof(id->uuid));
+    column_copy(st, 1, id->name, sizeof(id->name));
+    column_copy(st, 2, id->key, sizeof(id->key));
     id->state = scVolStateFromString((const char *) sqlite3_column_text(st, 3));
 }
 
@@ -256,7 +275,18 @@ scCatalogVolFind(scCatalog *cat, scCatalogVolKey by, const char *value, const ch
     }
     if ((rc = scCatalogStep(cat, s, "looking up a volume")) != SQLITE_ROW) {
         sqlite3_reset(s->st);
-        return rc < 0 ? -1 : 0;
+        if (rc < 0)
+            return -1;
+        if (pool_uuid || by != SC_VOL_BY_PATH)
+            return 0;
+        /* Not a volume's own path: perhaps one of its aliases. */
+        if (!(s = vstmt(cat, VS_FIND_ALIAS)))
+            return -1;
+        scBindText(s, P_PATH, value);
+        if ((rc = scCatalogStep(cat, s, "looking up a volume")) != SQLITE_ROW) {
+            sqlite3_reset(s->st);
+            return rc < 0 ? -1 : 0;
+        }
     }
     read_identity(s->st, id);
     sqlite3_reset(s->st);

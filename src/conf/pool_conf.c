@@ -122,8 +122,10 @@ hostsClear(scPoolSource *s)
 static void
 devicesClear(scPoolSource *s)
 {
-    for (size_t i = 0; i < s->ndevices; i++)
+    for (size_t i = 0; i < s->ndevices; i++) {
         free(s->devices[i].path);
+        free(s->devices[i].free_extents);
+    }
     free(s->devices);
     s->devices = NULL;
     s->ndevices = 0;

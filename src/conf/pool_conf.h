@@ -47,9 +47,19 @@ typedef struct {
     int port;   /* 0 when absent */
 } scPoolSourceHost;
 
+/* A <freeExtent start=... end=.../> of a started disk pool's device:
+ * bytes, END exclusive. */
+typedef struct {
+    unsigned long long start;
+    unsigned long long end;
+} scPoolFreeExtent;
+
 typedef struct {
     char *path;                  /* device path, or iSCSI target IQN */
     scTristate part_separator;   /* disk pools: part_separator='yes|no' */
+    scPoolFreeExtent *free_extents; /* display only (never parsed): what the
+                                       backend found free on a started pool */
+    size_t nfree_extents;
 } scPoolSourceDevice;
 
 typedef enum {
@@ -165,5 +175,16 @@ char *scPoolDefFormat(const scPoolDef *def, const scStoragePoolInfo *info);
 
 void scPoolDefFree(scPoolDef *def);
 SC_DEFINE_CLEANUP(scPoolDef, scPoolDefFree)
+
+/*
+ * scPoolDefSetFreeExtents:
+ * Give @def's source devices the free extents of @text, as the catalog
+ * keeps them: one "DEVICE START END" line each (DEVICE the index in
+ * <source><device>, bytes, END exclusive), formatted by scPoolDefFormat as
+ * <freeExtent>s. NULL or "" is none. A line naming no device of @def is
+ * dropped (the definition changed). Returns 0, or -1 for a malformed line
+ * (SC_ERR_INTERNAL_ERROR) or no memory.
+ */
+int scPoolDefSetFreeExtents(scPoolDef *def, const char *text);
 
 #endif /* SC_POOL_CONF_H */

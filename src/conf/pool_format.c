@@ -1,11 +1,14 @@
 /*
  * pool_format.c: an scPoolDef written back as libvirt writes pool XML:
  * its element order, its defaults left out or put in, its quoting (see
- * pool_conf.c for the reading side and the rules' origin).
+ * pool_conf.c for the reading side and the rules' origin), and what
+ * libvirt shows of a started pool but never reads: the free extents of a
+ * disk pool's device.
  */
 #include <config.h>
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pool_conf_priv.h"
 #include "util/util.h"
@@ -80,11 +83,20 @@ formatSource(scXmlBuf *b, const scPoolDef *def)
         scXmlBufAdd(b, "/>\n");
     }
     for (size_t i = 0; (ti->flags & SRC_DEVICE) && i < s->ndevices; i++) {
+        const scPoolSourceDevice *d = &s->devices[i];
         scXmlBufAdd(b, "<device");
-        scXmlBufAttr(b, "path", s->devices[i].path);
-        if (s->devices[i].part_separator != SC_TRISTATE_ABSENT)
-            scXmlBufAdd(b, " part_separator='%s'", scTristateToString(s->devices[i].part_separator));
-        scXmlBufAdd(b, "/>\n");
+        scXmlBufAttr(b, "path", d->path);
+        if (d->part_separator != SC_TRISTATE_ABSENT)
+            scXmlBufAdd(b, " part_separator='%s'", scTristateToString(d->part_separator));
+        if (!d->nfree_extents) {
+            scXmlBufAdd(b, "/>\n");
+            continue;
+        }
+        scXmlBufAdd(b, ">\n");
+        for (size_t j = 0; j < d->nfree_extents; j++)
+            scXmlBufAdd(b, "  <freeExtent start='%llu' end='%llu'/>\n", d->free_extents[j].start,
+                        d->free_extents[j].end);
+        scXmlBufAdd(b, "</device>\n");
     }
     if ((ti->flags & SRC_DIR) && s->dir) {
         scXmlBufAdd(b, "<dir");
@@ -205,4 +217,43 @@ scPoolDefFormat(const scPoolDef *def, const scStoragePoolInfo *info)
     b.indent = 0;
     scXmlBufAdd(&b, "</pool>\n");
     return scXmlBufFinish(&b);
+}
+
+int
+scPoolDefSetFreeExtents(scPoolDef *def, const char *text)
+{
+    scPoolSource *s = &def->source;
+
+    for (size_t i = 0; i < s->ndevices; i++) {
+        free(s->devices[i].free_extents);
+        s->devices[i].free_extents = NULL;
+        s->devices[i].nfree_extents = 0;
+    }
+    for (const char *line = text; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        unsigned long long start, end;
+        size_t dev;
+        int n = -1;
+        scPoolFreeExtent *v;
+
+        if (sscanf(line, "%zu %llu %llu%n", &dev, &start, &end, &n) != 3 || n < 0 ||
+            (line[n] != '\n' && line[n] != '\0') || end < start) {
+            scReportError(SC_FROM_CATALOG, SC_ERR_INTERNAL_ERROR,
+                          "pool '%s': malformed free extent '%.*s' in the catalog", def->name,
+                          (int) (nl ? nl - line : (long) strlen(line)), line);
+            return -1;
+        }
+        line = nl ? nl + 1 : line + n;
+        if (dev >= s->ndevices)
+            continue;
+        v = reallocarray(s->devices[dev].free_extents, s->devices[dev].nfree_extents + 1,
+                         sizeof(*v));
+        if (!v) {
+            scReportOOM();
+            return -1;
+        }
+        s->devices[dev].free_extents = v;
+        v[s->devices[dev].nfree_extents++] = (scPoolFreeExtent){ .start = start, .end = end };
+    }
+    return 0;
 }

@@ -9,7 +9,9 @@
  * raw), partition types for disk pools (default none), and no <format> at
  * all for the others. What libvirt reads but never prints is dropped:
  * <source> extents, <timestamps> (storcat fills them from stat() instead)
- * and <nocow/>. Sizes are printed in bytes.
+ * and <nocow/>. Sizes are printed in bytes. What libvirt prints but never
+ * reads, storcat fills from what its backends found: <physical> and the
+ * <source> extents (from the volume's "extent.N" attributes).
  *
  * The document reader, the lookups and the output buffer are src/xml.c's.
  */
@@ -181,10 +183,21 @@ encryptionFree(scVolEncryption *e)
 SC_DEFINE_CLEANUP(scVolEncryption, encryptionFree)
 
 void
+scVolDefClearExtents(scVolDef *def)
+{
+    for (size_t i = 0; i < def->nextents; i++)
+        free(def->extents[i].path);
+    free(def->extents);
+    def->extents = NULL;
+    def->nextents = 0;
+}
+
+void
 scVolDefFree(scVolDef *def)
 {
     if (!def)
         return;
+    scVolDefClearExtents(def);
     free(def->name);
     free(def->key);
     free(def->target_path);
@@ -196,6 +209,48 @@ scVolDefFree(scVolDef *def)
     free(def->backing_format);
     free(def->backing_perms.label);
     free(def);
+}
+
+/* ---- extents -------------------------------------------------------------- */
+
+char *
+scVolExtentFormat(const char *path, unsigned long long start, unsigned long long end)
+{
+    return scAsprintf("%llu %llu %s", start, end, path);
+}
+
+int
+scVolDefAddExtentAttr(scVolDef *def, const char *name, const char *value)
+{
+    const size_t plen = strlen(SC_ATTR_EXTENT_PREFIX);
+    unsigned long long start, end;
+    unsigned int index;
+    scVolExtent *e;
+    size_t at;
+    int n = -1;
+
+    if (strncmp(name, SC_ATTR_EXTENT_PREFIX, plen) != 0)
+        return 0;
+    if (!scXmlParseUInt(name + plen, 10, &index) || !value ||
+        sscanf(value, "%llu %llu %n", &start, &end, &n) != 2 || n < 0 || !value[n] || end < start) {
+        scReportError(SC_FROM_CATALOG, SC_ERR_INTERNAL_ERROR,
+                      "volume '%s': malformed extent attribute '%s' = '%s'",
+                      def->name ? def->name : "", name, value ? value : "");
+        return -1;
+    }
+    if (!(e = reallocarray(def->extents, def->nextents + 1, sizeof(*e)))) {
+        scReportOOM();
+        return -1;
+    }
+    def->extents = e;
+    /* In the order of the numbers ("extent.10" sorts before "extent.2"). */
+    for (at = def->nextents; at > 0 && e[at - 1].index > index; at--)
+        ;
+    memmove(e + at + 1, e + at, (def->nextents - at) * sizeof(*e));
+    e[at] =
+        (scVolExtent){ .path = scStrdup(value + n), .start = start, .end = end, .index = index };
+    def->nextents++;
+    return e[at].path ? 1 : -1;
 }
 
 /* ---- <encryption> ------------------------------------------------------------ */
@@ -619,6 +674,34 @@ formatTarget(scXmlBuf *b, const char *const *formats, const scVolDef *def)
     scXmlBufAdd(b, "</target>\n");
 }
 
+/* libvirt's <source>: consecutive extents on one device share a
+ * <device>; nothing at all without extents. */
+static void
+formatSourceExtents(scXmlBuf *b, const scVolDef *def)
+{
+    const char *dev = NULL;
+
+    if (!def->nextents)
+        return;
+    scXmlBufAdd(b, "<source>\n");
+    b->indent += 2;
+    for (size_t i = 0; i < def->nextents; i++) {
+        const scVolExtent *e = &def->extents[i];
+        if (!dev || strcmp(dev, e->path) != 0) {
+            if (dev)
+                scXmlBufAdd(b, "</device>\n");
+            scXmlBufAdd(b, "<device");
+            scXmlBufAttr(b, "path", e->path);
+            scXmlBufRaw(b, ">\n", 2);
+        }
+        scXmlBufAdd(b, "  <extent start='%llu' end='%llu'/>\n", e->start, e->end);
+        dev = e->path;
+    }
+    scXmlBufAdd(b, "</device>\n");
+    b->indent -= 2;
+    scXmlBufAdd(b, "</source>\n");
+}
+
 static void
 formatBacking(scXmlBuf *b, const char *const *formats, const scVolDef *def)
 {
@@ -650,9 +733,10 @@ scVolDefFormat(const scPoolDef *pool, const scVolDef *def)
     b.indent = 2;
     scXmlBufElem(&b, "name", def->name);
     scXmlBufElem(&b, "key", def->key);
+    formatSourceExtents(&b, def);
     scXmlBufAdd(&b, "<capacity unit='bytes'>%llu</capacity>\n", def->capacity);
     scXmlBufAdd(&b, "<allocation unit='bytes'>%llu</allocation>\n", def->allocation);
-    if (def->has_physical)
+    if (def->physical)
         scXmlBufAdd(&b, "<physical unit='bytes'>%llu</physical>\n", def->physical);
     formatTarget(&b, formats, def);
     if (def->backing_path)

@@ -18,6 +18,13 @@
 #define SC_ATTR_LAZY_REFCOUNTS "lazy_refcounts" /* "yes": qcow2 <features><lazy_refcounts/> */
 #define SC_ATTR_CLUSTER_SIZE "cluster_size"     /* bytes: <clusterSize> */
 #define SC_ATTR_ENCRYPTION "encryption"         /* "aes" or "luks" */
+/* A volume's extents on its pool's devices (libvirt's <source><device
+ * path=...><extent start=... end=.../>: a partition's place on its disk,
+ * the segments of a logical volume on its physical volumes) are the
+ * attributes "extent.0", "extent.1", ... in that order, each with the
+ * value "START END PATH": byte offsets on device PATH, END exclusive as
+ * libvirt counts it. A backend adds them with scVolRecordAddExtent. */
+#define SC_ATTR_EXTENT_PREFIX "extent."
 
 /* Parse flags. */
 typedef enum {
@@ -53,6 +60,14 @@ typedef struct {
     struct timespec atime, mtime, ctime, btime;
 } scVolTimes;
 
+/* One <source><device path=...><extent start=... end=.../>. */
+typedef struct {
+    char *path;               /* the device */
+    unsigned long long start; /* bytes */
+    unsigned long long end;   /* bytes, exclusive */
+    unsigned int index;       /* its place in the list (the attribute's number) */
+} scVolExtent;
+
 typedef struct {
     char *name;
     char *key;                   /* NULL unless the input had one, or set by storcat */
@@ -61,6 +76,12 @@ typedef struct {
     bool has_capacity;
     unsigned long long allocation; /* bytes; equals capacity when absent */
     bool has_allocation;
+    unsigned long long physical; /* <physical>, bytes: display only (never parsed),
+                                    printed when not 0, as libvirt */
+    scVolExtent *extents;        /* <source> extents: display only (never parsed; set
+                                    by storcat from the SC_ATTR_EXTENT_PREFIX attributes),
+                                    in index order */
+    size_t nextents;
     char *target_path;           /* <target><path> */
     char *format;                /* <target><format type=...>; the pool's default when absent */
     scPoolPerms perms;
@@ -71,8 +92,6 @@ typedef struct {
     bool extended_l2;            /* <features><extended_l2/></features> */
     unsigned long long cluster_size; /* <clusterSize>, bytes; 0 when absent */
     scVolEncryption *encryption; /* NULL when absent */
-    unsigned long long physical; /* <physical>: the container's size (a file's) */
-    bool has_physical;           /* formatted only when set (by storcat) */
     scVolTimes times;            /* <timestamps>, formatted only when set (from stat) */
     char *backing_path;          /* <backingStore><path>; no <backingStore> when NULL */
     char *backing_format;        /* <backingStore><format type=...> */
@@ -91,7 +110,7 @@ typedef struct {
  * fs, netfs, gluster, vstorage and rbd pools; partition types, default
  * none, for disk pools; none at all otherwise). Read but never printed,
  * as in libvirt: <timestamps> (dropped), <nocow/> (kept in @nocow),
- * <source> extents (dropped). @flags: scVolXMLParseFlags.
+ * <source> extents (dropped); <physical> is not read. @flags: scVolXMLParseFlags.
  * Returns a new definition, or NULL: SC_ERR_XML_ERROR (domain
  * SC_FROM_XML) with a message "volume XML: ..." naming the element and
  * the cause, SC_ERR_INVALID_ARG for a NULL argument or an unknown flag.
@@ -102,7 +121,9 @@ scVolDef *scVolDefParseString(const scPoolDef *pool, const char *xml, unsigned i
  * scVolDefFormat:
  * Formats @def as libvirt does for a volume of @pool (element order,
  * single quotes, two-space indent, sizes in bytes, XML-escaped values;
- * <timestamps> only when @def->has_timestamps). Returns a new string (the
+ * <source> only when @def has extents, consecutive extents of one device
+ * in one <device>; <physical> only when not 0; <timestamps> only when
+ * @def->has_timestamps). Returns a new string (the
  * caller's to free()), or NULL: SC_ERR_NO_MEMORY, or SC_ERR_INTERNAL_ERROR
  * for a volume or pool of no known type.
  */
@@ -114,6 +135,20 @@ const char *const *scVolFormats(scPoolType type);
 
 void scVolDefFree(scVolDef *def);
 SC_DEFINE_CLEANUP(scVolDef, scVolDefFree)
+
+/*
+ * scVolExtentFormat / scVolDefAddExtentAttr:
+ * The attribute value of an extent ("START END PATH", see
+ * SC_ATTR_EXTENT_PREFIX): a new string, or NULL (SC_ERR_NO_MEMORY). And
+ * the other way: if attribute @name is an extent ("extent.N"), add it to
+ * @def->extents in the place of its number N. Returns 1 added, 0 not an
+ * extent attribute, -1 a malformed one (SC_ERR_INTERNAL_ERROR naming it)
+ * or no memory.
+ */
+char *scVolExtentFormat(const char *path, unsigned long long start, unsigned long long end);
+int scVolDefAddExtentAttr(scVolDef *def, const char *name, const char *value);
+/* Free the extents of @def (one it does not own, as the core's). */
+void scVolDefClearExtents(scVolDef *def);
 
 /*
  * scParseScaledSize:

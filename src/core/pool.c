@@ -789,20 +789,29 @@ char *
 scStoragePoolGetXMLDesc(scStoragePoolPtr pool, unsigned int flags)
 {
     _cleanup_(scPoolDefFreep) scPoolDef *def = NULL;
+    _cleanup_free_ char *free_extents = NULL;
+    bool live = !(flags & SC_STORAGE_XML_INACTIVE);
     scCatalogPool row;
     scStoragePoolInfo info;
-    char *xml;
+    int r;
 
     SC_API_BEGIN();
-    if (scCheckFlags(flags, SC_STORAGE_XML_INACTIVE) < 0 || pool_read(pool, __func__, &row) < 0)
+    if (scCheckFlags(flags, SC_STORAGE_XML_INACTIVE) < 0 || !scPoolEnter(pool, __func__, false))
         return NULL;
+    /* A started pool shows what its backend found free, as libvirt's. */
+    if ((r = scPoolRow(pool, &row)) == 0 && live && scPoolRowIsActive(&row))
+        r = scCatalogPoolGetFreeExtents(pool->conn->catalog, pool->uuidstr, &free_extents);
+    scConnectUnlock(pool->conn);
+    if (r < 0) {
+        scCatalogPoolClear(&row);
+        return NULL;
+    }
     row_info(&row, &info);
     def = scPoolRowDef(&row);
     scCatalogPoolClear(&row);
-    if (!def)
+    if (!def || scPoolDefSetFreeExtents(def, free_extents) < 0)
         return NULL;
-    xml = scPoolDefFormat(def, flags & SC_STORAGE_XML_INACTIVE ? NULL : &info);
-    return xml;
+    return scPoolDefFormat(def, live ? &info : NULL);
 }
 
 int

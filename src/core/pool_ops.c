@@ -63,6 +63,7 @@ op_clear(PoolOp *o)
         scJournalEnd(o->pool->uuidstr);
     scCatalogPoolClear(&o->row);
     scPoolDefFree(o->def);
+    o->def = NULL;
     scPoolRuntimeClear(&o->rt);
 }
 

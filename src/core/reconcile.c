@@ -124,6 +124,75 @@ scVolRecordToData(const scVolRecord *rec, scCatalogVolData *d)
     };
 }
 
+/* ---- a pool's sizes --------------------------------------------------- */
+
+void
+scPoolSizesClear(scPoolSizes *sizes)
+{
+    free(sizes->free_extents);
+    memset(sizes, 0, sizeof(*sizes));
+}
+
+/* The free extents as the catalog keeps them: NULL for none. */
+static int
+free_extents_text(const scFreeExtents *l, char **text)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out;
+
+    *text = NULL;
+    if (!l->n)
+        return 0;
+    if (!(out = open_memstream(&buf, &len))) {
+        scReportOOM();
+        return -1;
+    }
+    for (size_t i = 0; i < l->n; i++)
+        fprintf(out, "%zu %llu %llu\n", l->v[i].device, l->v[i].start, l->v[i].end);
+    if (fclose(out) != 0 || !buf) {
+        free(buf);
+        scReportOOM();
+        return -1;
+    }
+    *text = buf;
+    return 0;
+}
+
+int
+scReconcileReadSizes(scActivePool *ap, scPoolSizes *sizes)
+{
+    scFreeExtents free_extents = { 0 };
+    int r = 0;
+
+    memset(sizes, 0, sizeof(*sizes));
+    if (ap->be->pool_info)
+        r = ap->be->pool_info(&ap->ctx, &sizes->info);
+    if (r == 0 && ap->be->pool_free_extents &&
+        (r = ap->be->pool_free_extents(&ap->ctx, &free_extents)) == 0)
+        r = free_extents_text(&free_extents, &sizes->free_extents);
+    scFreeExtentsClear(&free_extents);
+    if (r < 0)
+        scPoolSizesClear(sizes);
+    return r < 0 ? -1 : 0;
+}
+
+int
+scReconcileStoreSizes(scConnect *conn, scActivePool *ap, const scPoolSizes *sizes)
+{
+    scStoragePoolInfo info = sizes->info;
+
+    /* A backend without pool_info: the sums of the present volumes (after
+     * this transaction's changes), as libvirt's for a target's LUNs. */
+    if (!ap->be->pool_info &&
+        scCatalogPoolSumVolumes(conn->catalog, ap->row.uuid, &info) < 0)
+        return -1;
+    if (scCatalogPoolSetSizes(conn->catalog, ap->row.uuid, &info) < 0 ||
+        scCatalogPoolSetFreeExtents(conn->catalog, ap->row.uuid, sizes->free_extents) < 0)
+        return -1;
+    return 0;
+}
+
 /* ---- a refresh: the core's side of discover --------------------------- */
 
 /* What the core wants of an entry: a new name, or one it has a row of. */
@@ -158,6 +227,8 @@ typedef struct {
     bool fresh;             /* nobody wrote to the catalog since the snapshot */
     bool of_start;          /* the first refresh of a start (with its hook) */
     scRecSpool records;
+    scPoolSizes sizes;      /* the backend's, read after its discovery */
+    bool have_sizes;        /* ... unless they follow an unchanged token */
 } Refresh;
 
 /* Every so many entries, tell the progress callback. */
@@ -338,7 +409,8 @@ sink_record(scDiscoverSink *sink, const scVolRecord *rec, int want)
     return scRecSpoolPut(&c->records, rec, want);
 }
 
-/* Phases 1 and 2, inside the read snapshot: discover and compare. */
+/* Phases 1 and 2, inside the read snapshot: discover and compare, then
+ * the pool's sizes, while the backend still holds what it read. */
 static int
 discover(Refresh *c)
 {
@@ -349,6 +421,10 @@ discover(Refresh *c)
     if (ap->be->attach && ap->be->attach(&c->ap->ctx) < 0)
         return -1;
     r = ap->be->discover(&c->ap->ctx, &c->sink);
+    if (r == 0 && !(c->unchanged && ap->be->sizes_follow_token)) {
+        r = scReconcileReadSizes(c->ap, &c->sizes);
+        c->have_sizes = r == 0;
+    }
     if (ap->be->detach)
         ap->be->detach(&c->ap->ctx);
     /* The rows after the last entry are gone (all of them if there was
@@ -366,6 +442,18 @@ static int
 busy(const scCatalogVol *row)
 {
     return row->op && scJournalLive(row->op_pid, row->op_start, row->op_this_boot, row->uuid);
+}
+
+/* Is missing volume @row, whose name storage shows again, another volume
+ * than record @d, by the backend's identity (both have one, and they
+ * differ)? A present row keeps its UUID whatever its identity says (a
+ * file rewritten in place). */
+static bool
+other_volume(const scCatalogVol *row, const scCatalogVolData *d)
+{
+    return row->state == SC_STORAGE_VOL_STATE_MISSING && row->ident_len > 0 &&
+           d->ident_len > 0 &&
+           (row->ident_len != d->ident_len || memcmp(row->ident, d->ident, d->ident_len) != 0);
 }
 
 /* Phase 3, in the write transaction: one record. A name the snapshot
@@ -395,6 +483,33 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
                 scCatalogVolClear(&row);
                 return r > 0 ? 0 : r;
             }
+            if (other_volume(&row, d) && any_gone &&
+                (r = scCatalogScanFindRenamed(cat, ap->row.uuid, d->ident, d->ident_len,
+                                              uuid, &old_name)) != 0) {
+                /* A missing volume's name taken by another volume of the
+                 * pool, renamed onto it (a partition number given to
+                 * another partition when its table was rewritten): the
+                 * missing one is purged, and the record is that volume
+                 * renamed. A new identity alone is the volume back (a
+                 * file restored from a copy). */
+                if (r < 0) {
+                    scCatalogVolClear(&row);
+                    return -1;
+                }
+                r = scCatalogVolDelete(cat, row.uuid) < 0 ||
+                            scCatalogVolEventAdd(cat, c->conn->actor, ap->row.uuid, ap->row.name,
+                                                 row.uuid, row.name, "vol-purged",
+                                                 "its name was taken by another volume") < 0
+                        ? -1
+                        : 0;
+                scCatalogVolClear(&row);
+                free(old_name);
+                old_name = NULL;
+                if (r < 0)
+                    return -1;
+                c->stats->purged++;
+                goto new_name;
+            }
             snprintf(uuid, sizeof(uuid), "%s", row.uuid);
             action = row.state == SC_STORAGE_VOL_STATE_MISSING    ? "vol-reappeared"
                      : row.state == SC_STORAGE_VOL_STATE_CREATING ? "vol-create-recovered"
@@ -410,6 +525,7 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
             goto event;
         }
     }
+new_name:
     /* A new name: a volume renamed (the backend's identity of a name gone),
      * or a new volume. */
     if (any_gone && (r = scCatalogScanFindRenamed(cat, ap->row.uuid, d->ident, d->ident_len, uuid,
@@ -477,6 +593,7 @@ refresh_clear(Refresh *c)
     free(c->token);
     free(c->last_buf);
     scRecSpoolClear(&c->records);
+    scPoolSizesClear(&c->sizes);
 }
 
 /* A degraded pool whose storage answered again is running. */
@@ -569,7 +686,6 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *o
         .of_start = hook != NULL,
     };
     scCatalog *cat = conn->catalog;
-    scStoragePoolInfo info = { 0 };
     _cleanup_free_ char *old_token = NULL;
     unsigned int version;
     bool ok = false, unreachable = false;
@@ -597,10 +713,14 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *o
         scCatalogReadEnd(cat, false);
         goto out;
     }
-    if (scCatalogReadEnd(cat, true) < 0 ||
-        (ap->be->pool_info && ap->be->pool_info(&ap->ctx, &info) < 0))
+    if (scCatalogReadEnd(cat, true) < 0)
         goto out;
     scTestPoint("refresh:discovered");
+    /* Sizes that follow an unchanged token are the recorded ones. */
+    if (!c.have_sizes)
+        c.sizes.info = (scStoragePoolInfo) { .capacity = ap->row.capacity,
+                                             .allocation = ap->row.allocation,
+                                             .available = ap->row.available };
 
     /* Phase 3: apply the difference in one short write transaction; the
      * token is stored last (the triggers cleared it on every volume
@@ -615,8 +735,8 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *o
      * compare, so none is stored and the next refresh compares. */
     c.fresh = version == c.version;
     if ((hook && hook(conn, opaque) < 0) || (!c.unchanged && apply(&c) < 0) ||
-        (!ap->be->pool_info && scCatalogPoolSumVolumes(cat, ap->row.uuid, &info) < 0) ||
-        scCatalogPoolSetSizes(cat, ap->row.uuid, &info) < 0 ||
+        (c.have_sizes ? scReconcileStoreSizes(conn, ap, &c.sizes)
+                      : scCatalogPoolSetSizes(cat, ap->row.uuid, &c.sizes.info)) < 0 ||
         recovered(&c) < 0 ||
         scCatalogPoolSetToken(cat, ap->row.uuid, c.fresh ? c.token : NULL) < 0 ||
         refresh_event(&c) < 0)

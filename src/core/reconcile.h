@@ -37,6 +37,19 @@ void scVolRecordToData(const scVolRecord *rec, scCatalogVolData *data);
  * (event.c tells a delete that was asked for from one completed so). */
 #define SC_RECONCILE_INTERRUPTED "interrupted operation completed by refresh"
 
+/* What a started pool's backend says of its sizes: pool_info's, and the
+ * free extents of pool_free_extents as the catalog keeps them. */
+typedef struct {
+    scStoragePoolInfo info;
+    char *free_extents; /* "DEVICE START END" lines (scPoolDefSetFreeExtents), or NULL */
+} scPoolSizes;
+
+void scPoolSizesClear(scPoolSizes *sizes);
+/* Ask @ap's backend (storage work: no transaction). 0 or -1. */
+int scReconcileReadSizes(scActivePool *ap, scPoolSizes *sizes);
+/* Record @sizes as @ap's, inside the caller's write transaction. 0 or -1. */
+int scReconcileStoreSizes(scConnect *conn, scActivePool *ap, const scPoolSizes *sizes);
+
 /* Counts of what a refresh changed. */
 typedef struct {
     unsigned long long scanned, added, changed, renamed, missing, reappeared, purged;

@@ -7,7 +7,8 @@
  * volume is a 'creating' row with the name, key and path the backend
  * planned; a delete turns the row 'deleting'; a wipe, resize or upload
  * sets its `op`. The backend then works with no transaction open; what
- * storage says afterwards is probed, still outside any transaction, and a
+ * storage says afterwards (of the volume, and of the pool's sizes, as
+ * libvirt updates them) is probed, still outside any transaction, and a
  * second short transaction records it with its event and ends the
  * journal. Another process meanwhile is refused the same volume (busy),
  * not the catalog; a crash in between is settled by the next refresh.
@@ -105,12 +106,25 @@ end:
     return ok ? 0 : -1;
 }
 
-/* After the backend ran: record the volume (present), or, when the
- * backend failed (@rec NULL), drop the journal and put back the missing
- * volume it replaced. Returns 0 or -1. */
+/* The pool's sizes after a change to one of its volumes (storage work,
+ * before the transaction that records them): NULL if they could not be
+ * read, which leaves the recorded ones (the operation succeeded). */
+static scPoolSizes *
+sizes_after(scActivePool *ap, scPoolSizes *sizes)
+{
+    if (scReconcileReadSizes(ap, sizes) == 0)
+        return sizes;
+    scResetLastError();
+    return NULL;
+}
+
+/* After the backend ran: record the volume (present) and the pool's
+ * @sizes (if known), or, when the backend failed (@rec NULL), drop the
+ * journal and put back the missing volume it replaced. Returns 0 or -1. */
 static int
 journal_finish(scConnect *conn, scActivePool *ap, const char *uuid, const scVolRecord *rec,
-               const char *action, const char *detail, const scCatalogVol *replaced)
+               const char *action, const char *detail, const scCatalogVol *replaced,
+               const scPoolSizes *sizes)
 {
     scCatalog *cat = conn->catalog;
     scCatalogVolData d;
@@ -129,7 +143,8 @@ journal_finish(scConnect *conn, scActivePool *ap, const char *uuid, const scVolR
         scVolRecordToData(rec, &d);
         ok = scCatalogVolUpdate(cat, uuid, &d) == 0 &&
              scCatalogVolEventAdd(cat, conn->actor, ap->row.uuid, ap->row.name, uuid, rec->name,
-                                  action, detail) == 0;
+                                  action, detail) == 0 &&
+             (!sizes || scReconcileStoreSizes(conn, ap, sizes) == 0);
     }
     if (scCatalogEnd(cat, ok) < 0)
         ok = false;
@@ -215,6 +230,7 @@ build_volume(scStoragePool *pool, scActivePool *ap, CreateArgs *a, bool clone,
     scProgress progress = { scConnectProgressReport, &prog };
     scVolRecord plan;
     scCatalogVol replaced = { 0 };
+    scPoolSizes sizes = { 0 };
     scStorageVol *vol = NULL;
     int r;
 
@@ -227,7 +243,11 @@ build_volume(scStoragePool *pool, scActivePool *ap, CreateArgs *a, bool clone,
                       ap->row.name, a->def->name);
         goto out;
     }
-    if (journal_create(pool->conn, ap, &plan, uuid, &replaced) < 0)
+    /* The build is given the key the journal holds (a partition's UUID
+     * that the backend chose when it planned). */
+    free(a->def->key);
+    if (!(a->def->key = scStrdup(plan.key)) ||
+        journal_create(pool->conn, ap, &plan, uuid, &replaced) < 0)
         goto out;
     scTestPoint("vol-create:journaled");
     r = clone ? ap->be->vol_build_from(&ap->ctx, a->def, &a->src_ap.ctx, &a->src_rec, flags,
@@ -235,25 +255,26 @@ build_volume(scStoragePool *pool, scActivePool *ap, CreateArgs *a, bool clone,
               : ap->be->vol_build(&ap->ctx, a->def, flags, &progress, rec);
     if (r < 0) {
         scErrorSaved *saved = scErrorSave();
-        journal_finish(pool->conn, ap, uuid, NULL, NULL, NULL, &replaced);
+        journal_finish(pool->conn, ap, uuid, NULL, NULL, NULL, &replaced, NULL);
         scErrorRestore(&saved);
         goto out;
     }
     scTestPoint("vol-create:built");
     if (journal_finish(pool->conn, ap, uuid, rec, clone ? "vol-clone" : "vol-create", a->detail,
-                       NULL) < 0) {
+                       NULL, sizes_after(ap, &sizes)) < 0) {
         /* The volume exists but could not be recorded: remove it, so
          * that a failed call leaves storage as it was. */
         scErrorSaved *saved = scErrorSave();
         if (ap->be->vol_delete)
             ap->be->vol_delete(&ap->ctx, rec, 0);
-        journal_finish(pool->conn, ap, uuid, NULL, NULL, NULL, &replaced);
+        journal_finish(pool->conn, ap, uuid, NULL, NULL, NULL, &replaced, NULL);
         scErrorRestore(&saved);
         goto out;
     }
     scTestPoint("vol-create:recorded");
     vol = scVolNew(pool->conn, uuid, rec->name, rec->key);
 out:
+    scPoolSizesClear(&sizes);
     scCatalogVolClear(&replaced);
     scVolRecordClear(&plan);
     return vol;
@@ -466,6 +487,8 @@ vol_op_record(VolOp *o, const char *action, const char *detail, int result)
     char uuid[SC_UUID_STRING_BUFLEN];
     scVolRecord rec;
     int found = scReconcileProbe(&o->ap, o->row.name, &rec);
+    scPoolSizes sizes = { 0 };
+    const scPoolSizes *after = result >= 0 && found >= 0 ? sizes_after(&o->ap, &sizes) : NULL;
     bool ok = false;
 
     if (scCatalogBegin(cat) == 0) {
@@ -481,10 +504,12 @@ vol_op_record(VolOp *o, const char *action, const char *detail, int result)
         else
             ok = scReconcileRecord(conn, &o->ap, o->row.name, found, &rec, true,
                                    result < 0 ? "vol-changed" : action,
-                                   result < 0 ? "after a failed operation" : detail, uuid) >= 0;
+                                   result < 0 ? "after a failed operation" : detail, uuid) >= 0 &&
+                 (!after || scReconcileStoreSizes(conn, &o->ap, after) == 0);
         if (scCatalogEnd(cat, ok) < 0)
             ok = false;
     }
+    scPoolSizesClear(&sizes);
     scVolRecordClear(&rec);
     if (saved)
         scErrorRestore(&saved);
@@ -513,6 +538,8 @@ delete_volume(VolOp *o, unsigned int flags)
 {
     scConnect *conn = o->vol->conn;
     scCatalog *cat = conn->catalog;
+    scPoolSizes sizes = { 0 };
+    const scPoolSizes *after;
     bool ok;
 
     if (o->ap.be->vol_delete(&o->ap.ctx, &o->rec, flags) < 0) {
@@ -525,14 +552,19 @@ delete_volume(VolOp *o, unsigned int flags)
         scErrorRestore(&saved);
         return -1;
     }
-    if (scCatalogBegin(cat) < 0)
+    after = sizes_after(&o->ap, &sizes);
+    if (scCatalogBegin(cat) < 0) {
+        scPoolSizesClear(&sizes);
         return -1;
+    }
     ok = scCatalogVolDelete(cat, o->row.uuid) == 0 &&
          scCatalogVolEventAdd(cat, conn->actor, o->ap.row.uuid, o->ap.row.name, o->row.uuid,
                               o->row.name, "vol-delete",
-                              flags & SC_STORAGE_VOL_DELETE_ZEROED ? "zeroed first" : NULL) == 0;
+                              flags & SC_STORAGE_VOL_DELETE_ZEROED ? "zeroed first" : NULL) == 0 &&
+         (!after || scReconcileStoreSizes(conn, &o->ap, after) == 0);
     if (scCatalogEnd(cat, ok) < 0)
         ok = false;
+    scPoolSizesClear(&sizes);
     return ok ? 0 : -1;
 }
 

@@ -679,8 +679,12 @@ attr_to_def(const char *name, const char *value, void *opaque)
 {
     scVolDef *def = opaque;
 
+    int r;
+
     if (strcmp(name, "compat") == 0)
         return (def->compat = scStrdup(value)) ? 0 : -1;
+    if ((r = scVolDefAddExtentAttr(def, name, value)) != 0)
+        return r < 0 ? -1 : 0;
     if (strcmp(name, "lazy_refcounts") == 0)
         def->lazy_refcounts = true;
     else if (strcmp(name, "cluster_size") == 0)
@@ -739,13 +743,12 @@ format_row(scConnect *conn, const scCatalogVol *row, const scVolSeen *seen)
     def.has_capacity = true;
     def.allocation = row->allocation;
     def.has_allocation = true;
+    def.physical = row->physical;
     def.target_path = row->path;
     def.format = row->format;
     def.perms.mode = row->mode;
     def.perms.uid = row->uid;
     def.perms.gid = row->gid;
-    def.physical = row->physical;
-    def.has_physical = row->type == SC_STORAGE_VOL_FILE || row->type == SC_STORAGE_VOL_BLOCK;
     row_times(row, &def.times);
     def.backing_path = row->backing_path;
     def.backing_format = row->backing_format;
@@ -766,6 +769,7 @@ format_row(scConnect *conn, const scCatalogVol *row, const scVolSeen *seen)
         xml = scVolDefFormat(pooldef, &def);
     scCatalogVolClear(&backing);
     free(def.compat);
+    scVolDefClearExtents(&def);
     return xml;
 }
 

@@ -98,10 +98,30 @@ hexval(int c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
-    c = tolower(c);
     if (c >= 'a' && c <= 'f')
         return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
+}
+
+/* The canonical form, the catalog's: 8-4-4-4-12 hex digits. */
+static bool
+parse_canonical(const char *str, unsigned char *uuid)
+{
+    static const unsigned char dash[SC_UUID_BUFLEN] = { [4] = 1, [6] = 1, [8] = 1, [10] = 1 };
+    const char *p = str;
+
+    for (size_t i = 0; i < SC_UUID_BUFLEN; i++) {
+        int hi, lo;
+        if (dash[i] && *p++ != '-')
+            return false;
+        if ((hi = hexval((unsigned char) p[0])) < 0 || (lo = hexval((unsigned char) p[1])) < 0)
+            return false;
+        uuid[i] = (unsigned char) (hi << 4 | lo);
+        p += 2;
+    }
+    return *p == '\0';
 }
 
 int
@@ -112,6 +132,8 @@ scUUIDParse(const char *str, unsigned char *uuid)
 
     if (!str)
         return -1;
+    if (parse_canonical(str, uuid))
+        return 0;
     while (*p == ' ')
         p++;
     for (i = 0; i < SC_UUID_BUFLEN; i++) {
@@ -131,7 +153,18 @@ scUUIDParse(const char *str, unsigned char *uuid)
 void
 scUUIDFormat(const unsigned char *uuid, char *buf)
 {
-    uuid_unparse_lower(uuid, buf);
+    /* By hand, not uuid_unparse_lower's sprintf: every volume handle a
+     * lookup returns formats one. */
+    static const char hex[] = "0123456789abcdef";
+    char *p = buf;
+
+    for (size_t i = 0; i < SC_UUID_BUFLEN; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *p++ = '-';
+        *p++ = hex[uuid[i] >> 4];
+        *p++ = hex[uuid[i] & 0x0f];
+    }
+    *p = '\0';
 }
 
 /* UUIDs are RFC 9562 version 7: 48 bits of Unix time in milliseconds, then
