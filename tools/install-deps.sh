@@ -4,7 +4,8 @@
 set -eu
 PKGS="gcc make autoconf automake libtool pkg-config
       libsqlite3-dev libxml2-dev uuid-dev libsmartcols-dev libcmocka-dev
-      sqlite3 valgrind python3 groff-base man-db qemu-utils"
+      sqlite3 valgrind python3 groff-base man-db qemu-utils
+      libblkid-dev lvm2 e2fsprogs util-linux"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
