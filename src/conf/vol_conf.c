@@ -8,8 +8,10 @@
  * formats for dir, fs, netfs, gluster, vstorage and rbd pools (default
  * raw), partition types for disk pools (default none), and no <format> at
  * all for the others. What libvirt reads but never prints is dropped:
- * <source> extents, <timestamps> (storcat fills them from stat() instead)
- * and <nocow/>. Sizes are printed in bytes.
+ * <timestamps> (storcat fills them from stat() instead) and <nocow/>.
+ * <source> extents are display only, as in libvirt: never read from a
+ * document, printed from what the backend recorded (SC_ATTR_EXTENT_PREFIX).
+ * Sizes are printed in bytes.
  *
  * The document reader, the lookups and the output buffer are src/xml.c's.
  */
@@ -195,7 +197,73 @@ scVolDefFree(scVolDef *def)
     free(def->backing_path);
     free(def->backing_format);
     free(def->backing_perms.label);
+    scVolDefClearExtents(def);
     free(def);
+}
+
+void
+scVolDefClearExtents(scVolDef *def)
+{
+    for (size_t i = 0; i < def->nextents; i++)
+        free(def->extents[i].path);
+    free(def->extents);
+    def->extents = NULL;
+    def->nextents = 0;
+}
+
+/* A decimal number at *@p followed by one space, *@p moved past both.
+ * False if there is none or it overflows. */
+static bool
+extentNumber(const char **p, unsigned long long *v)
+{
+    char *end;
+
+    if (!isdigit((unsigned char) **p))
+        return false;
+    errno = 0;
+    *v = strtoull(*p, &end, 10);
+    if (errno || *end != ' ')
+        return false;
+    *p = end + 1;
+    return true;
+}
+
+int
+scVolDefAddExtentAttr(scVolDef *def, const char *name, const char *value)
+{
+    size_t plen = strlen(SC_ATTR_EXTENT_PREFIX);
+    unsigned long long index = 0, start = 0, end = 0;
+    const char *p = value;
+    char *endp;
+
+    if (strncmp(name, SC_ATTR_EXTENT_PREFIX, plen) != 0)
+        return 0;
+    errno = 0;
+    if (isdigit((unsigned char) name[plen]))
+        index = strtoull(name + plen, &endp, 10);
+    if (!isdigit((unsigned char) name[plen]) || *endp || errno || index >= SC_VOL_EXTENTS_MAX ||
+        !p || !extentNumber(&p, &start) || !extentNumber(&p, &end) || !*p || start > end) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
+                      "volume '%s': malformed extent attribute '%s' = '%s'",
+                      def->name ? def->name : "?", name, value ? value : "");
+        return -1;
+    }
+    if (index >= def->nextents) {
+        scVolExtent *e = reallocarray(def->extents, index + 1, sizeof(*e));
+        if (!e) {
+            scReportOOM();
+            return -1;
+        }
+        memset(e + def->nextents, 0, (index + 1 - def->nextents) * sizeof(*e));
+        def->extents = e;
+        def->nextents = index + 1;
+    }
+    free(def->extents[index].path);
+    if (!(def->extents[index].path = scStrdup(p)))
+        return -1;
+    def->extents[index].start = start;
+    def->extents[index].end = end;
+    return 1;
 }
 
 /* ---- <encryption> ------------------------------------------------------------ */
@@ -630,6 +698,37 @@ formatBacking(scXmlBuf *b, const char *const *formats, const scVolDef *def)
     scXmlBufAdd(b, "</backingStore>\n");
 }
 
+/* <source>: libvirt's virStorageVolDefFormatSourceExtents, a <device> per
+ * run of extents on one path. */
+static void
+formatExtents(scXmlBuf *b, const scVolDef *def)
+{
+    const char *this_path = NULL;
+
+    scXmlBufAdd(b, "<source>\n");
+    b->indent += 2;
+    for (size_t i = 0; i < def->nextents; i++) {
+        const scVolExtent *e = &def->extents[i];
+        if (!e->path)
+            continue;
+        if (!this_path || strcmp(this_path, e->path) != 0) {
+            if (this_path)
+                scXmlBufAdd(b, "</device>\n");
+            scXmlBufAdd(b, "<device");
+            scXmlBufAttr(b, "path", e->path);
+            scXmlBufAdd(b, ">\n");
+        }
+        b->indent += 2;
+        scXmlBufAdd(b, "<extent start='%llu' end='%llu'/>\n", e->start, e->end);
+        b->indent -= 2;
+        this_path = e->path;
+    }
+    if (this_path)
+        scXmlBufAdd(b, "</device>\n");
+    b->indent -= 2;
+    scXmlBufAdd(b, "</source>\n");
+}
+
 char *
 scVolDefFormat(const scPoolDef *pool, const scVolDef *def)
 {
@@ -648,6 +747,12 @@ scVolDefFormat(const scPoolDef *pool, const scVolDef *def)
     b.indent = 2;
     scXmlBufElem(&b, "name", def->name);
     scXmlBufElem(&b, "key", def->key);
+    for (size_t i = 0; i < def->nextents; i++) {
+        if (def->extents[i].path) {
+            formatExtents(&b, def);
+            break;
+        }
+    }
     scXmlBufAdd(&b, "<capacity unit='bytes'>%llu</capacity>\n", def->capacity);
     scXmlBufAdd(&b, "<allocation unit='bytes'>%llu</allocation>\n", def->allocation);
     formatTarget(&b, formats, def);

@@ -19,6 +19,25 @@
 #define SC_ATTR_CLUSTER_SIZE "cluster_size"     /* bytes: <clusterSize> */
 #define SC_ATTR_ENCRYPTION "encryption"         /* "aes" or "luks" */
 
+/*
+ * A volume's extents on its pool's devices (a logical volume's segments on
+ * its physical volumes), shown as libvirt shows them: <source><device
+ * path=...><extent start=... end=.../></device></source>. A backend records
+ * each as the attribute SC_ATTR_EXTENT_PREFIX followed by the extent's index
+ * in decimal ("extent.0", "extent.1", ..., in the volume's order, fewer than
+ * SC_VOL_EXTENTS_MAX) whose value is "START END PATH": the byte offsets of
+ * the extent's start and end on the device, and the device's path, last
+ * because it may hold spaces.
+ */
+#define SC_ATTR_EXTENT_PREFIX "extent."
+#define SC_VOL_EXTENTS_MAX 65536
+
+typedef struct {
+    char *path;               /* the device; NULL: no extent at this index */
+    unsigned long long start; /* bytes */
+    unsigned long long end;   /* bytes */
+} scVolExtent;
+
 /* Parse flags. */
 typedef enum {
     SC_VOL_XML_PARSE_NO_CAPACITY = 1 << 0,  /* <capacity> may be absent (clone) */
@@ -69,6 +88,8 @@ typedef struct {
     char *backing_path;          /* <backingStore><path>; no <backingStore> when NULL */
     char *backing_format;        /* <backingStore><format type=...> */
     scPoolPerms backing_perms;
+    scVolExtent *extents;        /* <source> (display only, never parsed): by index, */
+    size_t nextents;             /* from SC_ATTR_EXTENT_PREFIX attributes */
 } scVolDef;
 
 /*
@@ -82,8 +103,8 @@ typedef struct {
  * fs, netfs, gluster, vstorage and rbd pools; partition types, default
  * none, for disk pools; none at all otherwise). Read but never printed,
  * as in libvirt: <timestamps> (dropped), <nocow/> (kept in @nocow),
- * <source> extents (dropped). @flags: scVolXMLParseFlags.
- * Returns a new definition, or NULL: SC_ERR_XML_ERROR (domain
+ * <source> extents (dropped: display only, see SC_ATTR_EXTENT_PREFIX).
+ * @flags: scVolXMLParseFlags. Returns a new definition, or NULL: SC_ERR_XML_ERROR (domain
  * SC_FROM_XML) with a message "volume XML: ..." naming the element and
  * the cause, SC_ERR_INVALID_ARG for a NULL argument or an unknown flag.
  */
@@ -93,14 +114,30 @@ scVolDef *scVolDefParseString(const scPoolDef *pool, const char *xml, unsigned i
  * scVolDefFormat:
  * Formats @def as libvirt does for a volume of @pool (element order,
  * single quotes, two-space indent, sizes in bytes, XML-escaped values;
- * <timestamps> only when @def->has_timestamps). Returns a new string (the
- * caller's to free()), or NULL: SC_ERR_NO_MEMORY, or SC_ERR_INTERNAL_ERROR
- * for a volume or pool of no known type.
+ * <timestamps> only when @def->has_timestamps; <source> only when it has
+ * extents, consecutive extents of one device in one <device>). Returns a
+ * new string (the caller's to free()), or NULL: SC_ERR_NO_MEMORY, or
+ * SC_ERR_INTERNAL_ERROR for a volume or pool of no known type.
  */
 char *scVolDefFormat(const scPoolDef *pool, const scVolDef *def);
 
 void scVolDefFree(scVolDef *def);
 SC_DEFINE_CLEANUP(scVolDef, scVolDefFree)
+
+/*
+ * scVolDefAddExtentAttr:
+ * If attribute @name is an extent (SC_ATTR_EXTENT_PREFIX and an index),
+ * puts the extent its @value describes at that index of @def->extents,
+ * growing the array (indexes not given stay empty and are not printed).
+ * Returns 1 taken, 0 not an extent attribute, -1 with SC_ERR_INTERNAL_ERROR
+ * for a malformed one (an index out of range, a value that is not
+ * "START END PATH" with START <= END) or SC_ERR_NO_MEMORY.
+ */
+int scVolDefAddExtentAttr(scVolDef *def, const char *name, const char *value);
+
+/* Frees @def->extents and empties them (for a definition whose other
+ * fields are borrowed). */
+void scVolDefClearExtents(scVolDef *def);
 
 /*
  * scParseScaledSize:

@@ -489,7 +489,10 @@ static int
 attr_to_def(const char *name, const char *value, void *opaque)
 {
     scVolDef *def = opaque;
+    int r;
 
+    if ((r = scVolDefAddExtentAttr(def, name, value)) != 0)
+        return r < 0 ? -1 : 0;
     if (strcmp(name, "compat") == 0)
         return (def->compat = scStrdup(value)) ? 0 : -1;
     if (strcmp(name, "lazy_refcounts") == 0)
@@ -537,6 +540,7 @@ format_row(scConnect *conn, const scCatalogVol *row)
     if (scCatalogVolAttrs(conn->catalog, row->uuid, attr_to_def, &def) == 0)
         xml = scVolDefFormat(pooldef, &def);
     free(def.compat);
+    scVolDefClearExtents(&def);
     return xml;
 }
 
