@@ -186,6 +186,12 @@ scSinkRecord(scDiscoverSink *sink, const scVolRecord *rec, int want)
     return sink->record(sink, rec, want);
 }
 
+int
+scSinkPoolInfo(scDiscoverSink *sink, const scStoragePoolInfo *info)
+{
+    return sink->pool_info ? sink->pool_info(sink, info) : 0;
+}
+
 void
 scPoolRuntimeClear(scPoolRuntime *rt)
 {

@@ -6,7 +6,9 @@
  * an operation on a volume holds it against other processes (busy) and a
  * refresh leaves it alone, while one killed half-way blocks nothing; a
  * catalog of schema 4 with a running pool is migrated to runtime states
- * and change signatures.
+ * and change signatures; a discovery that learns the pool's sizes hands
+ * them to the refresh (no pool_info call), and one whose token says
+ * "unchanged" keeps the recorded ones.
  */
 #include <config.h>
 
@@ -19,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "backends/backend.h"
 #include "testutil.h"
 
 typedef struct {
@@ -406,6 +409,106 @@ test_volume_busy(void **state)
     fixture_free(f);
 }
 
+/* ---- the pool's sizes from the discovery ------------------------------ */
+
+static int info_calls;
+static int token_serial;
+static const scStoragePoolInfo disc_sizes = { .capacity = 1000, .allocation = 400,
+                                              .available = 600 };
+
+static int
+counting_pool_info(const scPoolCtx *pool, scStoragePoolInfo *info)
+{
+    info_calls++;
+    return scBackendDir.pool_info(pool, info);
+}
+
+/* A backend whose discovery knows the pool's sizes: a constant token (the
+ * second refresh is "unchanged", and says the sizes are too), no volumes. */
+static int
+sized_discover(const scPoolCtx *pool, scDiscoverSink *sink)
+{
+    int r = scSinkToken(sink, "fixed-token");
+
+    (void) pool;
+    if (r < 0)
+        return -1;
+    return scSinkPoolInfo(sink, r == 0 ? NULL : &disc_sizes);
+}
+
+/* One that keeps the sizes although its token changed: a broken backend. */
+static int
+bad_keep_discover(const scPoolCtx *pool, scDiscoverSink *sink)
+{
+    char token[32];
+
+    (void) pool;
+    snprintf(token, sizeof(token), "token-%d", ++token_serial);
+    if (scSinkToken(sink, token) < 0)
+        return -1;
+    return scSinkPoolInfo(sink, NULL);
+}
+
+static void
+assert_sizes(scStoragePoolPtr pool, unsigned long long cap, unsigned long long alloc,
+             unsigned long long avail)
+{
+    scStoragePoolInfo info;
+
+    assert_sc_ok(scStoragePoolGetInfo(pool, &info) == 0);
+    assert_int_equal(info.capacity, cap);
+    assert_int_equal(info.allocation, alloc);
+    assert_int_equal(info.available, avail);
+}
+
+static void
+test_sizes_from_discovery(void **state)
+{
+    static scBackend sized, plain, bad;
+    Fixture *f = fixture("boundary-sizes", false);
+    char *xml;
+
+    (void) state;
+    sized = scBackendDir;
+    sized.discover = sized_discover;
+    sized.pool_info = counting_pool_info;
+    plain = scBackendDir;
+    plain.pool_info = counting_pool_info;
+    bad = sized;
+    bad.discover = bad_keep_discover;
+    scBackendOverride(SC_POOL_DIR, &sized);
+    assert_sc_ok(f->conn = scConnectOpen(f->catalog, 0));
+    assert_true(asprintf(&xml, "<pool type='dir'><name>images</name><target><path>%s</path>"
+                               "</target></pool>", f->images) > 0);
+    assert_sc_ok(f->pool = scStoragePoolDefineXML(f->conn, xml, 0));
+    free(xml);
+
+    /* The start's refresh takes the discovery's sizes; pool_info is not asked. */
+    info_calls = 0;
+    assert_sc_ok(scStoragePoolCreate(f->pool, 0) == 0);
+    assert_sizes(f->pool, 1000, 400, 600);
+    assert_int_equal(info_calls, 0);
+    /* Unchanged: the sizes are kept, still without asking. */
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_sizes(f->pool, 1000, 400, 600);
+    assert_int_equal(info_calls, 0);
+    assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM pools WHERE refreshed_at > 0"), 1);
+
+    /* Keeping sizes after a changed token is the backend's bug: an error,
+     * nothing recorded. */
+    scBackendOverride(SC_POOL_DIR, &bad);
+    assert_sc_err(scStoragePoolRefresh(f->pool, 0) == 0, SC_ERR_INTERNAL_ERROR);
+    assert_non_null(strstr(scGetLastErrorMessage(), "kept the pool's sizes"));
+    assert_sizes(f->pool, 1000, 400, 600);
+
+    /* A backend that says nothing of sizes is asked through pool_info. */
+    scBackendOverride(SC_POOL_DIR, &plain);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(info_calls, 1);
+    scBackendOverride(SC_POOL_DIR, NULL);
+    fixture_free(f);
+}
+
 /* ---- migration ---------------------------------------------------------- */
 
 static void
@@ -501,6 +604,7 @@ main(void)
         cmocka_unit_test(test_unreadable_entry),
         cmocka_unit_test(test_volume_busy),
         cmocka_unit_test(test_migrate_running_pool),
+        cmocka_unit_test(test_sizes_from_discovery),
     };
 
     return cmocka_run_group_tests_name("boundary", tests, NULL, NULL);

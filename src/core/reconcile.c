@@ -128,6 +128,9 @@ typedef struct {
     const char *old_token;  /* the last complete refresh's */
     char *token;            /* the backend's, this time */
     bool unchanged;         /* the token says so: nothing more to do */
+    bool have_info;         /* the backend gave the pool's sizes: info */
+    bool keep_info;         /* ... or said the recorded ones still hold */
+    scStoragePoolInfo info;
     bool walking;           /* the walk of the catalog's rows has begun */
     bool have_row;          /* ... and row is valid */
     scCatalogVolSig row;
@@ -321,6 +324,25 @@ sink_record(scDiscoverSink *sink, const scVolRecord *rec, int want)
     return scRecSpoolPut(&c->records, rec, want);
 }
 
+static int
+sink_pool_info(scDiscoverSink *sink, const scStoragePoolInfo *info)
+{
+    Refresh *c = (Refresh *) sink;
+
+    if (!info && !c->unchanged) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
+                      "pool '%s': its backend kept the pool's sizes of a pool that changed",
+                      c->ap->row.name);
+        return -1;
+    }
+    if (info) {
+        c->info = *info;
+        c->have_info = true;
+    }
+    c->keep_info = !info;
+    return 0;
+}
+
 /* Phases 1 and 2, inside the read snapshot: discover and compare. */
 static int
 discover(Refresh *c)
@@ -483,7 +505,7 @@ int
 scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
 {
     Refresh c = {
-        .sink = { sink_token, sink_entry, sink_record, NULL },
+        .sink = { sink_token, sink_entry, sink_record, NULL, sink_pool_info },
         .conn = conn, .ap = ap, .stats = stats, .progress = { conn, "refresh" },
     };
     scCatalog *cat = conn->catalog;
@@ -512,9 +534,18 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileStats *stats)
         scCatalogReadEnd(cat, false);
         goto out;
     }
-    if (scCatalogReadEnd(cat, true) < 0 ||
-        (ap->be->pool_info && ap->be->pool_info(&ap->ctx, &info) < 0))
+    if (scCatalogReadEnd(cat, true) < 0)
         goto out;
+    /* The sizes: as the discovery gave them, kept, or asked for now. */
+    if (c.have_info) {
+        info = c.info;
+    } else if (c.keep_info) {
+        info.capacity = ap->row.capacity;
+        info.allocation = ap->row.allocation;
+        info.available = ap->row.available;
+    } else if (ap->be->pool_info && ap->be->pool_info(&ap->ctx, &info) < 0) {
+        goto out;
+    }
 
     /* Phase 3: apply the difference in one short write transaction; the
      * token is stored last (the triggers cleared it on every volume
