@@ -373,6 +373,33 @@ busy(const scCatalogVol *row)
     return row->op && scJournalLive(row->op_pid, row->op_this_boot, row->uuid);
 }
 
+/* A row of @ap's pool whose key is @key, under a name other than @name:
+ * the backend says a volume's key is unique on the host (an LV's UUID), so
+ * a new name with the key of a known volume is that volume renamed (while
+ * it was missing, say, or found by a lookup of its new path). 1 found
+ * (free for the caller to take over: present or missing, no operation
+ * holds it; its UUID in @uuid and its old name in *@old_name), 0 none,
+ * -1 error. */
+static int
+find_renamed_by_key(scCatalog *cat, const scActivePool *ap, const char *key, const char *name,
+                    char *uuid, char **old_name)
+{
+    scCatalogVol row;
+    int r = scCatalogVolGet(cat, SC_VOL_BY_KEY, key, &row);
+
+    if (r > 0) {
+        r = strcmp(row.pool_uuid, ap->row.uuid) == 0 && strcmp(row.name, name) != 0 &&
+            (row.state == SC_STORAGE_VOL_STATE_PRESENT ||
+             row.state == SC_STORAGE_VOL_STATE_MISSING) && !busy(&row);
+        if (r) {
+            snprintf(uuid, SC_UUID_STRING_BUFLEN, "%s", row.uuid);
+            *old_name = TAKE_PTR(row.name);
+        }
+        scCatalogVolClear(&row);
+    }
+    return r;
+}
+
 /* Phase 3, in the write transaction: one record. A name the snapshot
  * did not know is inserted without a lookup by name, unless another
  * connection wrote to the catalog since the snapshot. */
@@ -415,10 +442,13 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
             goto event;
         }
     }
-    /* A new name: a volume renamed (the backend's identity of a name gone),
-     * or a new volume. */
-    if (any_gone && (r = scCatalogScanFindRenamed(cat, ap->row.uuid, d->ident, d->ident_len, uuid,
-                                                  &old_name)) != 0) {
+    /* A new name: a volume renamed (the backend's identity of a name gone,
+     * or the key of a volume the pool had before this refresh), or a new
+     * volume. */
+    if ((any_gone && (r = scCatalogScanFindRenamed(cat, ap->row.uuid, d->ident, d->ident_len, uuid,
+                                                   &old_name)) != 0) ||
+        (c->known > 0 &&
+         (r = find_renamed_by_key(cat, ap, d->key, d->name, uuid, &old_name)) != 0)) {
         if (r < 0 || scCatalogVolUpdate(cat, uuid, d) < 0 ||
             !(detail = scAsprintf("renamed from '%s'", old_name)))
             return -1;
@@ -591,6 +621,8 @@ scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found
                   char *uuid)
 {
     scCatalog *cat = conn->catalog;
+    _cleanup_free_ char *old_name = NULL;
+    _cleanup_free_ char *renamed = NULL;
     scCatalogVol row;
     scCatalogVolData data;
     int r;
@@ -618,7 +650,16 @@ scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found
         goto out;
     }
     scVolRecordToData(rec, &data);
-    if (r > 0) {
+    if (r == 0 && rec->key &&
+        (r = find_renamed_by_key(cat, ap, rec->key, name, uuid, &old_name)) != 0) {
+        /* A volume renamed behind the catalog's back: it keeps its UUID. */
+        if (r < 0 || !(detail = renamed = scAsprintf("renamed from '%s'", old_name))) {
+            r = -1;
+            goto out;
+        }
+        action = "vol-renamed";
+        r = scCatalogVolUpdate(cat, uuid, &data);
+    } else if (r > 0) {
         if (row.state == SC_STORAGE_VOL_STATE_MISSING)
             action = "vol-reappeared";
         r = scCatalogVolUpdate(cat, uuid, &data);

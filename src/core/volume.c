@@ -2,7 +2,9 @@
  * volume.c: storage volume handles, lookups, listings and getters.
  *
  * Lookups are single indexed catalog queries; a path that misses is
- * checked against the active pool it would belong to. The calls that
+ * checked against the active pool it would belong to (by its canonical
+ * spelling, then by the spelling given when that is a symlink, as device
+ * paths are). The calls that
  * change volumes are in vol_ops.c.
  */
 #include <config.h>
@@ -372,6 +374,11 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
             r = -1;
         else if (!conn->readonly) {
             int c = check_path(conn, canon, &id);
+            /* A device path is a symlink whose target names no pool
+             * (/dev/VG/LV and /dev/mapper/VG-LV lead to /dev/dm-3): the
+             * spelling given, folded, is checked too. */
+            if (c == 0 && folded && *folded && strcmp(folded, canon) != 0)
+                c = check_path(conn, folded, &id);
             r = c < 0 ? -1 : c > 0 ? 1 : r;
         }
     }
