@@ -12,8 +12,10 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/fs.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -646,15 +648,15 @@ write_chunk(int out, bool seekable, bool sparse, const unsigned char *buf, size_
 }
 
 /*
- * Copy [@src_off, @src_off + @len) of @in to @out at @dst_off. Holes of @in
- * are skipped when @in is seekable; with @sparse, all-zero chunks are not
+ * Copy [@src_off, @src_off + @len) of @in to @out at @dst_off. With @sparse,
+ * holes of @in are skipped when @in is seekable, and all-zero chunks are not
  * written either (the caller makes the file long enough: they read as
  * zeroes). @in may be a pipe (@in_seekable false): read sequentially until
  * @len or EOF (when @len is 0). Returns the bytes copied, or -1.
  */
-static long long
-copy_range(int in, bool in_seekable, unsigned long long src_off, int out, bool out_seekable,
-           unsigned long long dst_off, unsigned long long len, bool sparse, const char *what,
+long long
+scFdCopy(int in, bool in_seekable, unsigned long long src_off, int out, bool out_seekable,
+         unsigned long long dst_off, unsigned long long len, bool sparse, const char *what,
            const scProgress *progress)
 {
     _cleanup_free_ unsigned char *buf = malloc(CHUNK);
@@ -720,21 +722,29 @@ scFileOpenVolume(const scDir *dir, const scVolRecord *vol, int flags)
     return fd;
 }
 
-/* The source of a clone, opened read-only without following a symlink,
- * and without blocking should it have been swapped for a FIFO. */
-static int
-open_source(const scVolRecord *src)
+int
+scFileOpenSource(const scVolRecord *src, unsigned long long *size)
 {
-    int fd = open(src->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    /* A block volume's path is a symlink to its device (/dev/VG/LV to
+     * /dev/dm-3): followed, and the result must be a block device. */
+    bool block = src->type == SC_STORAGE_VOL_BLOCK;
+    int fd = open(src->path, O_RDONLY | (block ? 0 : O_NOFOLLOW) | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
 
     if (fd < 0) {
         scReportSystemError(SC_FROM_STORAGE, errno, "cannot open source volume '%s'", src->path);
         return -1;
     }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) < 0 || (block ? !S_ISBLK(st.st_mode) : !S_ISREG(st.st_mode))) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                      "source volume '%s' is not a regular file", src->path);
+                      "source volume '%s' is not a %s", src->path,
+                      block ? "block device" : "regular file");
+        close(fd);
+        return -1;
+    }
+    if (block ? ioctl(fd, BLKGETSIZE64, size) < 0 : (*size = (unsigned long long) st.st_size, 0)) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot get the size of source volume '%s'",
+                            src->path);
         close(fd);
         return -1;
     }
@@ -746,20 +756,19 @@ scFileCreateFrom(const scDir *dir, const scVolDef *vol, const scVolRecord *src,
                  unsigned int flags, const scProgress *progress)
 {
     unsigned long long capacity = vol->capacity > src->capacity ? vol->capacity : src->capacity;
+    unsigned long long src_size = 0;
     int in = -1, out = -1, r = -1;
 
-    if (check_format(vol) < 0 || (in = open_source(src)) < 0)
+    if (check_format(vol) < 0 || (in = scFileOpenSource(src, &src_size)) < 0)
         return -1;
     if ((out = create_exclusive(dir, vol->name, &vol->perms)) < 0)
         goto cleanup;
     if (scFileIsRaw(vol->format) && scFileIsRaw(src->format)) {
-        struct stat st;
-        if (fstat(in, &st) < 0 || ftruncate(out, (off_t) capacity) < 0) {
+        if (ftruncate(out, (off_t) capacity) < 0) {
             scReportSystemError(SC_FROM_STORAGE, errno, "cannot size volume '%s'", vol->name);
             goto cleanup;
         }
-        if (copy_range(in, true, 0, out, true, 0, (unsigned long long) st.st_size, true,
-                       vol->name, progress) < 0)
+        if (scFdCopy(in, true, 0, out, true, 0, src_size, true, vol->name, progress) < 0)
             goto cleanup;
     } else {
         int fds[2] = { in, out };
@@ -855,7 +864,7 @@ scFileUpload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long lon
 
     if ((out = scFileOpenVolume(dir, vol, O_RDWR)) < 0)
         return -1;
-    n = copy_range(fd, false, 0, out, true, offset, length, sparse, vol->name, progress);
+    n = scFdCopy(fd, false, 0, out, true, offset, length, sparse, vol->name, progress);
     /* Zero blocks skipped at the end must still count in the size. */
     if (n >= 0 && fstat(out, &st) == 0 && (unsigned long long) st.st_size < offset + (unsigned long long) n &&
         ftruncate(out, (off_t) (offset + (unsigned long long) n)) < 0)
@@ -892,7 +901,7 @@ scFileDownload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long l
     if (sparse && fstat(fd, &out_st) == 0 && S_ISREG(out_st.st_mode))
         out_pos = lseek(fd, 0, SEEK_CUR);
     n = length == 0 ? 0
-                    : copy_range(in, true, offset, fd, out_pos >= 0, (unsigned long long) (out_pos >= 0 ? out_pos : 0),
+                    : scFdCopy(in, true, offset, fd, out_pos >= 0, (unsigned long long) (out_pos >= 0 ? out_pos : 0),
                                  length, sparse, vol->name, progress);
     if (n >= 0 && out_pos >= 0) {
         off_t end = out_pos + (off_t) n;

@@ -145,8 +145,8 @@ wipe_pass(int fd, const char *name, unsigned long long size, const WipePass *p,
     return 0;
 }
 
-static int
-wipe_fd(int fd, const char *name, unsigned long long size, unsigned int algorithm,
+int
+scFdWipe(int fd, const char *name, unsigned long long size, unsigned int algorithm,
         const scProgress *progress)
 {
     _cleanup_free_ unsigned char *buf = malloc(CHUNK);
@@ -192,7 +192,7 @@ scFileWipe(const scDir *dir, const scVolRecord *vol, unsigned int algorithm,
         if (r < 0)
             scReportSystemError(SC_FROM_STORAGE, errno, "cannot trim volume '%s'", vol->name);
     } else {
-        r = wipe_fd(fd, vol->name, (unsigned long long) st.st_size, algorithm, progress);
+        r = scFdWipe(fd, vol->name, (unsigned long long) st.st_size, algorithm, progress);
     }
     /* An image format's header went with the data: make an empty image of
      * the same format, size and backing again. */
