@@ -21,6 +21,7 @@ static const bool managed[SC_POOL_TYPE_LAST] = {
 /* Backends as they land (backends/dir.c, ...). */
 static const scBackend *const builtin[SC_POOL_TYPE_LAST] = {
     [SC_POOL_DIR] = &scBackendDir,
+    [SC_POOL_LOGICAL] = &scBackendLogical,
 };
 
 static const scBackend *overrides[SC_POOL_TYPE_LAST];

@@ -277,5 +277,6 @@ bool scBackendTypeIsManaged(scPoolType type);
 void scBackendOverride(scPoolType type, const scBackend *be);
 
 extern const scBackend scBackendDir;
+extern const scBackend scBackendLogical;
 
 #endif /* SC_BACKEND_H */

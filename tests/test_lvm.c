@@ -2,7 +2,11 @@
  * test_lvm.c: the parts of the logical backend that need no LVM: the JSON
  * reader of lvm2's reports, the PV metadata reader (on images built here,
  * byte by byte, as lvm2 lays them out), lvm2's name rules and dm names,
- * and the cleaning of lvm2's messages.
+ * the cleaning of lvm2's messages, and which LVs of an lvs report are
+ * volumes and what their records hold (libvirt's choices: thin pools,
+ * thin volumes and inactive LVs are not volumes; snapshots are sparse and
+ * backed by their origin; extents per stripe). tests/test_logical.c does
+ * the same against real lvm2 on loop devices.
  */
 #include <config.h>
 
@@ -13,6 +17,7 @@
 #include "backends/common/json.h"
 #include "backends/common/lvm.h"
 #include "backends/common/lvmmeta.h"
+#include "backends/logical_priv.h"
 #include "conf/pool_conf.h"
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -503,6 +508,270 @@ test_messages(void **state)
     }
 }
 
+/* ---- which LVs are volumes, and their records ------------------------- */
+
+#define ROW(name, uuid, attr, size, origin, osize, pool, tags, seg, stripes, segsize, start, \
+            devices)                                                                          \
+    "{\"lv_name\":\"" name "\", \"lv_uuid\":\"" uuid "\", \"lv_attr\":\"" attr              \
+    "\", \"lv_size\":\"" size "\", \"origin\":\"" origin "\", \"origin_size\":\"" osize     \
+    "\", \"pool_lv\":\"" pool "\", \"lv_tags\":\"" tags "\", \"lv_active\":\"active\", "     \
+    "\"segtype\":\"" seg "\", \"stripes\":\"" stripes "\", \"seg_size\":\"" segsize          \
+    "\", \"seg_start_pe\":\"" start "\", \"devices\":\"" devices "\", "                      \
+    "\"vg_extent_size\":\"4194304\", \"vg_size\":\"1073741824\", \"vg_free\":\"536870912\", " \
+    "\"vg_missing_pv_count\":\"0\"}"
+
+/* Rows out of order (lvm2 sorts them; the backend does not trust it). */
+static const char report[] =
+    "{\"report\": [{\"lv\": ["
+    ROW("zeta", "uuid-zeta", "-wi-a-----", "4194304", "", "0", "", "", "linear", "1", "4194304",
+        "0", "/dev/sda(10)") ","
+    ROW("alpha", "uuid-alpha", "owi-a-----", "12582912", "", "0", "", "", "linear", "1", "4194304",
+        "2", "/dev/sda(5)") ","
+    ROW("alpha", "uuid-alpha", "owi-a-----", "12582912", "", "0", "", "", "linear", "1", "8388608",
+        "0", "/dev/sdb(0)") ","
+    ROW("stripe", "uuid-stripe", "-wi-a-----", "16777216", "", "0", "", "", "striped", "2",
+        "16777216", "0", "/dev/sda(20),/dev/sdb(20)") ","
+    ROW("pool", "uuid-pool", "twi-aotz--", "8388608", "", "0", "", "", "thin-pool", "1",
+        "8388608", "0", "pool_tdata(0)") ","
+    ROW("thin", "uuid-thin", "Vwi-a-tz--", "104857600", "", "0", "pool", "", "thin", "1",
+        "104857600", "0", "") ","
+    ROW("off", "uuid-off", "-wi-------", "4194304", "", "0", "", "", "linear", "1", "4194304", "0",
+        "/dev/sda(40)") ","
+    ROW("unknown", "uuid-unknown", "-wi-XX----", "4194304", "", "0", "", "", "linear", "1",
+        "4194304", "0", "/dev/sda(41)") ","
+    ROW("snap", "uuid-snap", "swi-a-s---", "4194304", "alpha", "12582912", "", "a,b", "linear",
+        "1", "4194304", "0", "/dev/sda(30)") ","
+    ROW("my-disk", "uuid-my-disk", "-wi-a-----", "4194304", "", "0", "", "", "linear", "1",
+        "4194304", "0", "/dev/disk with space(31)") ","
+    ROW("sparse", "uuid-sparse", "swi-a-s---", "4194304", "[sparse_vorigin]", "1073741824", "", "",
+        "linear", "1", "4194304", "0", "/dev/sda(32)") ","
+    ROW("mirror", "uuid-mirror", "rwi-a-r---", "4194304", "", "0", "", "", "raid1", "2",
+        "4194304", "0", "mirror_rimage_0(0),mirror_rimage_1(0)")
+    "]}]}";
+
+typedef struct {
+    scDiscoverSink sink;
+    char names[16][32];
+    size_t n;
+    scVolRecord recs[16];
+    scStoragePoolInfo info;
+    int info_calls;
+} Capture;
+
+static int
+cap_entry(scDiscoverSink *sink, const char *name, const void *sig, size_t len)
+{
+    Capture *c = (Capture *) sink;
+
+    (void) sig;
+    assert_true(len > 0);
+    assert_true(c->n < 16);
+    snprintf(c->names[c->n++], 32, "%s", name);
+    return 1;
+}
+
+static int
+cap_record(scDiscoverSink *sink, const scVolRecord *rec, int want)
+{
+    Capture *c = (Capture *) sink;
+    scVolRecord *r = &c->recs[c->n - 1];
+
+    assert_int_equal(want, 1);
+    assert_string_equal(rec->name, c->names[c->n - 1]);
+    /* A copy of what matters. */
+    scVolRecordInit(r);
+    *r = *rec;
+    r->name = strdup(rec->name);
+    r->key = strdup(rec->key);
+    r->path = strdup(rec->path);
+    r->backing_path = rec->backing_path ? strdup(rec->backing_path) : NULL;
+    r->format = NULL;
+    r->backing_format = NULL;
+    r->aliases = NULL;
+    r->naliases = 0;
+    r->attrs = NULL;
+    r->nattrs = 0;
+    for (size_t i = 0; i < rec->naliases; i++)
+        assert_int_equal(scVolRecordAddAlias(r, rec->aliases[i]), 0);
+    for (size_t i = 0; i < rec->nattrs; i++)
+        assert_int_equal(scVolRecordSetAttr(r, rec->attrs[i].name, rec->attrs[i].value), 0);
+    return 0;
+}
+
+static int
+cap_info(scDiscoverSink *sink, const scStoragePoolInfo *info)
+{
+    Capture *c = (Capture *) sink;
+
+    assert_non_null(info);
+    c->info = *info;
+    c->info_calls++;
+    return 0;
+}
+
+static const scVolRecord *
+rec_of(const Capture *c, const char *name)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->names[i], name) == 0)
+            return &c->recs[i];
+    fail_msg("no record of '%s'", name);
+    return NULL;
+}
+
+static void
+discover_canned(const char *json, Capture *c, int expect)
+{
+    scPoolDef *def = scPoolDefParseString("<pool type='logical'><name>vg-x</name></pool>");
+    scPoolRuntime rt = { (char *) "vg=vg-x\nvg_uuid=vcEA0d\nactivation=no\n", NULL };
+    scPoolCtx ctx = { def, &rt, NULL };
+    char *text = dup(json);
+
+    assert_non_null(def);
+    memset(c, 0, sizeof(*c));
+    c->sink.entry = cap_entry;
+    c->sink.record = cap_record;
+    c->sink.pool_info = cap_info;
+    assert_int_equal(scLogicalDiscoverReport(&ctx, text, &c->sink), expect);
+    scPoolDefFree(def);
+}
+
+static void
+captured_clear(Capture *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        scVolRecordClear(&c->recs[i]);
+}
+
+static void
+test_report_volumes(void **state)
+{
+    static const char *const expect[] = { "alpha", "mirror", "my-disk", "snap", "sparse",
+                                          "stripe", "unknown", "zeta" };
+    const scVolRecord *r;
+    Capture c;
+
+    (void) state;
+    discover_canned(report, &c, 0);
+    /* Thin pools, thin volumes and inactive LVs are not volumes; the rest
+     * come in strcmp order. */
+    assert_int_equal(c.n, SC_N_ELEMENTS(expect));
+    for (size_t i = 0; i < c.n; i++)
+        assert_string_equal(c.names[i], expect[i]);
+    assert_int_equal(c.info_calls, 1);
+    assert_int_equal(c.info.capacity, 1073741824);
+    assert_int_equal(c.info.available, 536870912);
+    assert_int_equal(c.info.allocation, 536870912);
+
+    r = rec_of(&c, "alpha");
+    assert_string_equal(r->key, "uuid-alpha");
+    assert_string_equal(r->path, "/dev/vg-x/alpha");
+    assert_int_equal(r->type, SC_STORAGE_VOL_BLOCK);
+    assert_int_equal(r->capacity, 12582912);
+    assert_int_equal(r->allocation, 12582912);
+    assert_memory_equal(r->ident, "uuid-alpha", 10);
+    assert_int_equal(r->naliases, 1);
+    assert_string_equal(r->aliases[0], "/dev/mapper/vg--x-alpha");
+    /* Segments in their order, whatever the report's. */
+    assert_string_equal(scVolRecordAttr(r, "extent.0"), "0 8388608 /dev/sdb");
+    assert_string_equal(scVolRecordAttr(r, "extent.1"), "20971520 25165824 /dev/sda");
+    assert_null(scVolRecordAttr(r, "extent.2"));
+    assert_string_equal(scVolRecordAttr(r, "lv_attr"), "owi-a-----");
+    assert_string_equal(scVolRecordAttr(r, "segtype"), "linear");
+    assert_string_equal(scVolRecordAttr(r, "lv_active"), "active");
+    assert_null(scVolRecordAttr(r, "sparse"));
+    assert_null(r->backing_path);
+
+    /* One extent per stripe, each as long as the segment (libvirt's). */
+    r = rec_of(&c, "stripe");
+    assert_string_equal(scVolRecordAttr(r, "extent.0"), "83886080 100663296 /dev/sda");
+    assert_string_equal(scVolRecordAttr(r, "extent.1"), "83886080 100663296 /dev/sdb");
+    r = rec_of(&c, "mirror");
+    assert_string_equal(scVolRecordAttr(r, "extent.0"), "0 4194304 mirror_rimage_0");
+    assert_string_equal(scVolRecordAttr(r, "extent.1"), "0 4194304 mirror_rimage_1");
+
+    /* A snapshot: as large as its origin, backed by it, sparse. */
+    r = rec_of(&c, "snap");
+    assert_int_equal(r->capacity, 12582912);
+    assert_int_equal(r->allocation, 4194304);
+    assert_string_equal(r->backing_path, "/dev/vg-x/alpha");
+    assert_string_equal(scVolRecordAttr(r, "sparse"), "yes");
+    assert_string_equal(scVolRecordAttr(r, "origin"), "alpha");
+    assert_string_equal(scVolRecordAttr(r, "lv_tags"), "a,b");
+    /* A sparse volume's virtual origin is no backing store. */
+    r = rec_of(&c, "sparse");
+    assert_int_equal(r->capacity, 1073741824);
+    assert_null(r->backing_path);
+    assert_string_equal(scVolRecordAttr(r, "sparse"), "yes");
+    /* Dashes doubled in /dev/mapper; a device path with a space. */
+    r = rec_of(&c, "my-disk");
+    assert_string_equal(r->aliases[0], "/dev/mapper/vg--x-my--disk");
+    assert_string_equal(scVolRecordAttr(r, "extent.0"), "130023424 134217728 /dev/disk with space");
+    captured_clear(&c);
+}
+
+/* The signature changes with the LV, and only with it. */
+static void
+test_report_signatures(void **state)
+{
+    scDiscoverSink sink = { 0 };
+    Capture a, b;
+    char *changed = dup(report), *p;
+
+    (void) state;
+    (void) sink;
+    discover_canned(report, &a, 0);
+    /* Another VG size (another LV grew): no LV's signature changes. */
+    while ((p = strstr(changed, "536870912")))
+        memcpy(p, "536870913", 9);
+    /* zeta grew. */
+    p = strstr(changed, "\"lv_size\":\"4194304\"");
+    memcpy(p + 11, "8388608", 7);
+    discover_canned(changed, &b, 0);
+    for (size_t i = 0; i < a.n; i++) {
+        bool same = a.recs[i].sig_len == b.recs[i].sig_len &&
+                    memcmp(a.recs[i].sig, b.recs[i].sig, a.recs[i].sig_len) == 0;
+        assert_true(same == (strcmp(a.names[i], "zeta") != 0));
+    }
+    captured_clear(&a);
+    captured_clear(&b);
+    free(changed);
+}
+
+static void
+test_report_refused(void **state)
+{
+    static const char *const bad[] = {
+        "{\"report\": [{\"lv\": [" ROW("x", "u", "-wi-a-----", "4194304", "", "0", "", "",
+                                       "linear", "1", "4194304", "0", "/dev/sda") "]}]}",
+        "{\"report\": [{\"lv\": [" ROW("x", "u", "-wi-a-----", "4194304", "", "0", "", "",
+                                       "striped", "2", "4194304", "0", "/dev/sda(1)") "]}]}",
+        "{\"report\": [{\"lv\": [" ROW("x", "u", "-wi-a-----", "4194304", "", "0", "", "",
+                                       "linear", "1", "4194304", "0", "/dev/sda(x)") "]}]}",
+        "{\"report\": [{\"lv\": [" ROW("x", "u", "-wi-a-----", "big", "", "0", "", "", "linear",
+                                       "1", "4194304", "0", "/dev/sda(1)") "]}]}",
+        "{\"report\": [{\"vg\": []}]}",
+        "{\"report\": []}",
+        "[]",
+        "{\"report\": [{\"lv\": [1]}]}",
+    };
+    Capture c;
+
+    (void) state;
+    for (size_t i = 0; i < SC_N_ELEMENTS(bad); i++) {
+        discover_canned(bad[i], &c, -1);
+        assert_non_null(scGetLastError());
+        captured_clear(&c);
+    }
+    /* A VG that misses a PV is an error, naming the way out. */
+    char *missing = dup(report), *p;
+    while ((p = strstr(missing, "\"vg_missing_pv_count\":\"0\"")))
+        p[23] = '1';
+    discover_canned(missing, &c, -1);
+    assert_non_null(strstr(scGetLastErrorMessage(), "missing 1 physical volume"));
+    free(missing);
+}
+
 int
 main(void)
 {
@@ -516,6 +785,9 @@ main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_dm_names),
         cmocka_unit_test(test_messages),
+        cmocka_unit_test(test_report_volumes),
+        cmocka_unit_test(test_report_signatures),
+        cmocka_unit_test(test_report_refused),
     };
 
     return cmocka_run_group_tests_name("lvm", tests, NULL, NULL);
