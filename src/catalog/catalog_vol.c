@@ -72,16 +72,18 @@ typedef enum {
 static const char *const vol_sql[VS_LAST] = {
     [VS_BY_UUID] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE v.uuid = :uuid",
     [VS_BY_KEY] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE v.key = :key",
-    [VS_BY_PATH] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE v.path = :path"
-                   " UNION ALL SELECT " VOL_COLUMNS VOL_FROM
-                   " JOIN volume_paths a ON a.volume_id = v.id WHERE a.path = :path LIMIT 1",
+    /* By path: the aliases first (a /dev/mapper lookup costs one probe
+     * more than a bare one otherwise), then the volumes' own paths. */
+    [VS_BY_PATH] = "SELECT " VOL_COLUMNS VOL_FROM
+                   " JOIN volume_paths a ON a.volume_id = v.id WHERE a.path = :path UNION ALL"
+                   " SELECT " VOL_COLUMNS VOL_FROM "WHERE v.path = :path LIMIT 1",
     [VS_BY_NAME] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE p.uuid = :pool AND v.name = :name",
     /* Lookups for a handle: identity only, one index probe, no join. */
     [VS_FIND_UUID] = "SELECT uuid, name, key, state FROM volumes WHERE uuid = :uuid",
     [VS_FIND_KEY] = "SELECT uuid, name, key, state FROM volumes WHERE key = :key",
-    [VS_FIND_PATH] = "SELECT uuid, name, key, state FROM volumes WHERE path = :path UNION ALL"
-                     " SELECT v.uuid, v.name, v.key, v.state FROM volume_paths a"
-                     " JOIN volumes v ON v.id = a.volume_id WHERE a.path = :path LIMIT 1",
+    [VS_FIND_PATH] = "SELECT v.uuid, v.name, v.key, v.state FROM volume_paths a"
+                     " JOIN volumes v ON v.id = a.volume_id WHERE a.path = :path UNION ALL"
+                     " SELECT uuid, name, key, state FROM volumes WHERE path = :path LIMIT 1",
     [VS_FIND_NAME] = "SELECT uuid, name, key, state FROM volumes"
                      " WHERE pool_id = " POOL_ID " AND name = :name",
     /* Listings for handles: identity only, from the (pool_id, name) index. */
@@ -200,13 +202,28 @@ get_one(scCatalog *cat, scStmt *s, scCatalogVol *row)
     return ret;
 }
 
+/* Text column @col of @st into @buf of @n bytes, cut to fit (a lookup's
+ * hot path: no formatting). */
+static void
+column_copy(sqlite3_stmt *st, int col, char *buf, size_t n)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    size_t len = v ? (size_t) sqlite3_column_bytes(st, col) : 0;
+
+    if (len >= n)
+        len = n - 1;
+    if (len)
+        memcpy(buf, v, len);
+    buf[len] = '\0';
+}
+
 /* The identity in the columns (uuid, name, key, state) of @st. */
 static void
 read_identity(sqlite3_stmt *st, scCatalogVolIdentity *id)
 {
-    snprintf(id->uuid, sizeof(id->uuid), "%s", (const char *) sqlite3_column_text(st, 0));
-    snprintf(id->name, sizeof(id->name), "%s", (const char *) sqlite3_column_text(st, 1));
-    snprintf(id->key, sizeof(id->key), "%s", (const char *) sqlite3_column_text(st, 2));
+    column_copy(st, 0, id->uuid, sizeof(id->uuid));
+    column_copy(st, 1, id->name, sizeof(id->name));
+    column_copy(st, 2, id->key, sizeof(id->key));
     id->state = scVolStateFromString((const char *) sqlite3_column_text(st, 3));
 }
 

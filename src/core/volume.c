@@ -343,6 +343,7 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
 {
     _cleanup_free_ char *canon = NULL;
     _cleanup_free_ char *folded = NULL;
+    const char *spelled = NULL;
     scCatalogVolIdentity id;
     scStorageVol *vol = NULL;
     int r = 0;
@@ -356,16 +357,20 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
     }
     scConnectLock(conn);
     /* Most lookups use the spelling the catalog holds: try it without a
-     * system call first ("//" and "/./" folded; a path with ".." must be
-     * resolved by the kernel, as a symlink may come before it). */
-    if ((folded = scPathFold(path)) && (r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH,
-                                                             folded, NULL, &id)) == 0) {
-        if ((canon = scPathCanonical(path)) && strcmp(canon, folded) != 0)
+     * system call first ("//" and "/./" folded, with no copy when there is
+     * nothing to fold; a path with ".." must be resolved by the kernel, as
+     * a symlink may come before it). */
+    if (scPathIsFolded(path))
+        spelled = path;
+    else
+        spelled = folded = scPathFold(path);
+    if (spelled && (r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH, spelled, NULL, &id)) == 0) {
+        if ((canon = scPathCanonical(path)) && strcmp(canon, spelled) != 0)
             r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH, canon, NULL, &id);
         else if (!canon)
             r = -1;
     }
-    if (!folded)
+    if (!spelled)
         r = -1;
     /* Never stale for one volume: a miss, or a volume believed missing,
      * is checked against storage (that one path, no pool rescan). */
@@ -377,8 +382,8 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
             /* A device path is a symlink whose target names no pool
              * (/dev/VG/LV and /dev/mapper/VG-LV lead to /dev/dm-3): the
              * spelling given, folded, is checked too. */
-            if (c == 0 && folded && *folded && strcmp(folded, canon) != 0)
-                c = check_path(conn, folded, &id);
+            if (c == 0 && spelled && *spelled && strcmp(spelled, canon) != 0)
+                c = check_path(conn, spelled, &id);
             r = c < 0 ? -1 : c > 0 ? 1 : r;
         }
     }

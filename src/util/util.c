@@ -97,7 +97,7 @@ hexval(int c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
-    c = tolower(c);
+    c |= 0x20; /* ASCII lower case, without the locale's tables */
     if (c >= 'a' && c <= 'f')
         return c - 'a' + 10;
     return -1;
@@ -242,6 +242,21 @@ scPathDirname(const char *path, const char **base)
     if (slash == path)
         return scStrdup("/");
     return strndup(path, (size_t) (slash - path)) ?: (scReportOOM(), NULL);
+}
+
+bool
+scPathIsFolded(const char *path)
+{
+    for (const char *p = path; *p; p++) {
+        if (*p != '/')
+            continue;
+        /* "//", a trailing "/", "/." or "/.." as a component. */
+        if (p[1] == '/' || (p[1] == '\0' && p != path) ||
+            (p[1] == '.' && (p[2] == '/' || p[2] == '\0' ||
+                             (p[2] == '.' && (p[3] == '/' || p[3] == '\0')))))
+            return false;
+    }
+    return path[0] == '/';
 }
 
 char *
