@@ -1,18 +1,7 @@
 /*
- * logical_vol.c: the volumes of a logical pool: its VG's logical volumes,
- * as libvirt 9.0's logical backend sees them.
- *
- * Which LVs are volumes: those lvs lists without -a (hidden LVs, such as
- * mirror legs, RAID images and the parts of thin and cache pools, are not
- * listed), less thin pools (attribute 't'), LVs known to be inactive (only
- * 'a' and, where activation is disabled, the unknown 'X' state are kept)
- * and LVs with no devices of their own (thin volumes), as libvirt's
- * parsing of the same report skips them. A volume's path is the pool's
- * target directory (/dev/VG) and its name; its key and its identity across
- * renames are the LV UUID; /dev/VG/LV and /dev/mapper/VG-LV name it too.
- * Its extents are the segments' areas, as libvirt shows them: start = the
- * first physical extent times the extent size, end = start + the
- * segment's size.
+ * logical_vol.c: the volumes of a logical pool: its VG's logical volumes
+ * (logical_report.c says which LVs are volumes and what their records
+ * hold, as libvirt 9.0's logical backend reads them).
  *
  * A refresh first reads the VG's metadata sequence number from the disk of
  * one of its PVs (lvmmeta.h), checking that every PV start saw is still
@@ -108,300 +97,6 @@ report_missing_pvs(const Pool *p, unsigned long long missing)
                   p->def->name, p->vg, missing);
 }
 
-/* ---- the report of LVs ---------------------------------------------------- */
-
-/* The rows of one LV, in segment order. */
-typedef struct {
-    const scLvmReport *rep;
-    const int *rows;
-    size_t n;
-} Lv;
-
-static const scLvmReport *sort_rep;
-
-static int
-cmp_rows(const void *a, const void *b)
-{
-    int ra = *(const int *) a, rb = *(const int *) b;
-    int c = strcmp(scLvmField(sort_rep, ra, "lv_name"), scLvmField(sort_rep, rb, "lv_name"));
-    unsigned long long sa = 0, sb = 0;
-
-    if (c)
-        return c;
-    scLvmFieldNum(sort_rep, ra, "seg_start_pe", &sa);
-    scLvmFieldNum(sort_rep, rb, "seg_start_pe", &sb);
-    return sa < sb ? -1 : sa > sb;
-}
-
-/* The report's rows sorted by LV name (strcmp: the order a discovery
- * owes the core) and segment. A new array, or NULL (OOM reported). */
-static int *
-sorted_rows(const scLvmReport *rep, size_t *n)
-{
-    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-    size_t count = 0, i = 0;
-    int *rows;
-
-    for (int row = scLvmReportFirst(rep); row >= 0; row = scLvmReportNext(rep, row))
-        count++;
-    if (!(rows = scAlloc((count ? count : 1) * sizeof(*rows))))
-        return NULL;
-    for (int row = scLvmReportFirst(rep); row >= 0; row = scLvmReportNext(rep, row))
-        rows[i++] = row;
-    /* qsort has no context argument: the report is handed over a static
-     * under a lock (sorting a thousand rows takes well under a
-     * millisecond). */
-    pthread_mutex_lock(&lock);
-    sort_rep = rep;
-    qsort(rows, count, sizeof(*rows), cmp_rows);
-    sort_rep = NULL;
-    pthread_mutex_unlock(&lock);
-    *n = count;
-    return rows;
-}
-
-/* The next LV in @rows from *@i on. false at the end. */
-static bool
-next_lv(const scLvmReport *rep, const int *rows, size_t n, size_t *i, Lv *lv)
-{
-    size_t j;
-
-    if (*i >= n)
-        return false;
-    for (j = *i + 1; j < n && strcmp(scLvmField(rep, rows[j], "lv_name"),
-                                     scLvmField(rep, rows[*i], "lv_name")) == 0; j++)
-        ;
-    *lv = (Lv) { rep, rows + *i, j - *i };
-    *i = j;
-    return true;
-}
-
-static const char *
-lv_field(const Lv *lv, const char *name)
-{
-    return scLvmField(lv->rep, lv->rows[0], name);
-}
-
-/* Is @lv a volume, as libvirt decides? */
-static bool
-is_volume(const Lv *lv)
-{
-    const char *attr = lv_field(lv, "lv_attr");
-
-    if (strlen(attr) < 5 || attr[0] == 't' || (attr[4] != 'a' && attr[4] != 'X'))
-        return false;
-    for (size_t i = 0; i < lv->n; i++)
-        if (*scLvmField(lv->rep, lv->rows[i], "devices"))
-            return true;
-    return false;
-}
-
-/* The fields that describe an LV (not the VG's, which change with other
- * LVs): what the change signature digests. */
-static const char *const lv_fields[] = {
-    "lv_name", "lv_uuid", "lv_attr", "lv_size", "origin", "origin_size", "pool_lv", "lv_tags",
-    "lv_active", "segtype", "stripes", "seg_size", "seg_start_pe", "devices", "vg_extent_size",
-};
-
-/* FNV-1a, 64 bits. */
-static uint64_t
-fnv(uint64_t h, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ p[i]) * 0x100000001b3ULL;
-    return h;
-}
-
-/* The LV's device node's stat (owner, group, mode and device number),
- * when activation is possible; false when there is none. */
-static bool
-node_stat(const Pool *p, const char *path, struct stat *st)
-{
-    return p->st.activation && stat(path, st) == 0 && S_ISBLK(st->st_mode);
-}
-
-/* The change signature of @lv (12 bytes: FNV-1a and lvm2's CRC of its
- * fields, its target path and its node). */
-static size_t
-lv_sig(const Pool *p, const Lv *lv, const char *path, unsigned char *sig)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    uint32_t c = SC_LVM_CRC_INITIAL;
-    struct stat st;
-    long long node[4] = { -1, -1, -1, -1 };
-
-    for (size_t i = 0; i < lv->n; i++) {
-        for (size_t f = 0; f < SC_N_ELEMENTS(lv_fields); f++) {
-            const char *v = scLvmField(lv->rep, lv->rows[i], lv_fields[f]);
-            size_t len = strlen(v) + 1; /* the NUL separates the fields */
-            h = fnv(h, v, len);
-            c = scLvmCrc(c, v, len);
-        }
-    }
-    if (node_stat(p, path, &st)) {
-        node[0] = st.st_mode;
-        node[1] = st.st_uid;
-        node[2] = st.st_gid;
-        node[3] = (long long) st.st_rdev;
-    }
-    h = fnv(h, path, strlen(path));
-    h = fnv(h, node, sizeof(node));
-    c = scLvmCrc(c, node, sizeof(node));
-    memcpy(sig, &h, 8);
-    memcpy(sig + 8, &c, 4);
-    return 12;
-}
-
-/* The extents of one segment row into @rec from index *@index on: as
- * libvirt, a striped, mirror or raid segment has one per stripe (its
- * devices field lists them, comma-separated), another one; each spans the
- * segment's size from its first extent. */
-static int
-add_extents(scVolRecord *rec, const Lv *lv, size_t i, unsigned long long extent_size,
-            size_t *index)
-{
-    const char *segtype = scLvmField(lv->rep, lv->rows[i], "segtype");
-    const char *p = scLvmField(lv->rep, lv->rows[i], "devices");
-    unsigned long long n = 1, seg_size;
-
-    if (!*p)
-        return 0;
-    if ((strcmp(segtype, "striped") == 0 || strcmp(segtype, "mirror") == 0 ||
-         strncmp(segtype, "raid", 4) == 0) &&
-        scLvmFieldNum(lv->rep, lv->rows[i], "stripes", &n) < 0)
-        goto malformed;
-    if (scLvmFieldNum(lv->rep, lv->rows[i], "seg_size", &seg_size) < 0 || n == 0 || n > 1024)
-        goto malformed;
-    for (unsigned long long k = 0; k < n; k++) {
-        const char *end = strchrnul(p, ','), *open = NULL;
-        char name[32], value[PATH_MAX + 64];
-        unsigned long long pe, start;
-        for (const char *q = p; q < end; q++)
-            if (*q == '(')
-                open = q;
-        if (!open || end[-1] != ')' || open + 2 > end - 1 || open == p ||
-            strspn(open + 1, "0123456789") != (size_t) (end - 1 - (open + 1)) ||
-            (size_t) (open - p) > PATH_MAX)
-            goto malformed;
-        pe = strtoull(open + 1, NULL, 10);
-        if (extent_size && pe > UINT64_MAX / extent_size)
-            goto malformed;
-        start = pe * extent_size;
-        if (start > UINT64_MAX - seg_size || *index >= SC_VOL_EXTENTS_MAX)
-            goto malformed;
-        snprintf(name, sizeof(name), SC_ATTR_EXTENT_PREFIX "%zu", (*index)++);
-        snprintf(value, sizeof(value), "%llu %llu %.*s", start, start + seg_size,
-                 (int) (open - p), p);
-        if (scVolRecordSetAttr(rec, name, value) < 0)
-            return -1;
-        if (!*end && k + 1 < n)
-            goto malformed;
-        p = *end ? end + 1 : end;
-    }
-    return 0;
-malformed:
-    scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
-                  "logical volume '%s': lvs reported a segment that cannot be read (segtype '%s', "
-                  "devices '%s')", lv_field(lv, "lv_name"), segtype,
-                  scLvmField(lv->rep, lv->rows[i], "devices"));
-    return -1;
-}
-
-/* The attributes: lvm2's fields (the segment types, comma-separated when
- * they differ), "sparse" as libvirt's, and the extents. */
-static int
-add_attrs(scVolRecord *rec, const Lv *lv)
-{
-    static const char *const names[][2] = {
-        { "lv_attr", "lv_attr" }, { "pool_lv", "pool_lv" }, { "origin", "origin" },
-        { "lv_tags", "lv_tags" }, { "lv_active", "lv_active" },
-    };
-    char segtypes[256] = "";
-    unsigned long long extent_size = 0;
-    size_t index = 0, len = 0;
-
-    for (size_t i = 0; i < SC_N_ELEMENTS(names); i++) {
-        const char *v = lv_field(lv, names[i][1]);
-        if (*v && scVolRecordSetAttr(rec, names[i][0], v) < 0)
-            return -1;
-    }
-    for (size_t i = 0; i < lv->n; i++) {
-        const char *t = scLvmField(lv->rep, lv->rows[i], "segtype");
-        if (*t && !strstr(segtypes, t) && len + strlen(t) + 2 < sizeof(segtypes))
-            len += (size_t) snprintf(segtypes + len, sizeof(segtypes) - len, "%s%s",
-                                     len ? "," : "", t);
-    }
-    if ((*segtypes && scVolRecordSetAttr(rec, "segtype", segtypes) < 0) ||
-        (lv_field(lv, "lv_attr")[0] == 's' && scVolRecordSetAttr(rec, "sparse", "yes") < 0))
-        return -1;
-    if (scLvmFieldNum(lv->rep, lv->rows[0], "vg_extent_size", &extent_size) < 0) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
-                      "logical volume '%s': lvs reported no extent size", lv_field(lv, "lv_name"));
-        return -1;
-    }
-    for (size_t i = 0; i < lv->n; i++)
-        if (add_extents(rec, lv, i, extent_size, &index) < 0)
-            return -1;
-    return 0;
-}
-
-/* The record of volume @lv. 0 or -1. */
-static int
-lv_record(const Pool *p, const Lv *lv, scVolRecord *rec)
-{
-    const char *name = lv_field(lv, "lv_name"), *uuid = lv_field(lv, "lv_uuid");
-    const char *origin = lv_field(lv, "origin"), *attr = lv_field(lv, "lv_attr");
-    _cleanup_free_ char *dm = NULL;
-    _cleanup_free_ char *vgpath = NULL;
-    _cleanup_free_ char *mapper = NULL;
-    unsigned long long size = 0, origin_size = 0;
-    unsigned char sig[SC_VOL_SIG_MAX];
-    struct stat st;
-
-    scVolRecordClear(rec);
-    if (scLvmFieldNum(lv->rep, lv->rows[0], "lv_size", &size) < 0 || !*uuid ||
-        strlen(uuid) > SC_VOL_SIG_MAX) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
-                      "logical volume '%s': lvs reported no size or UUID", name);
-        return -1;
-    }
-    /* A snapshot's device is as large as its origin (a sparse volume's as
-     * its virtual size); its LV holds the copy-on-write data. */
-    if ((attr[0] == 's' || attr[0] == 'S') &&
-        scLvmFieldNum(lv->rep, lv->rows[0], "origin_size", &origin_size) == 0 && origin_size)
-        rec->capacity = origin_size;
-    else
-        rec->capacity = size;
-    rec->allocation = size;
-    rec->physical = rec->capacity;
-    rec->type = SC_STORAGE_VOL_BLOCK;
-    if (!(rec->name = scStrdup(name)) || !(rec->key = scStrdup(uuid)) ||
-        !(rec->path = scAsprintf("%s/%s", p->target, name)) ||
-        !(vgpath = scAsprintf("/dev/%s/%s", p->vg, name)) || !(dm = scLvmDmName(p->vg, name)) ||
-        !(mapper = scAsprintf("/dev/mapper/%s", dm)))
-        goto error;
-    /* As libvirt: an origin names the backing store, unless it is the
-     * hidden "[LV_vorigin]" of a sparse volume. */
-    if (*origin && origin[0] != '[' && !(rec->backing_path = scAsprintf("%s/%s", p->target, origin)))
-        goto error;
-    if ((strcmp(vgpath, rec->path) != 0 && scVolRecordAddAlias(rec, vgpath) < 0) ||
-        scVolRecordAddAlias(rec, mapper) < 0 || add_attrs(rec, lv) < 0)
-        goto error;
-    if (node_stat(p, rec->path, &st)) {
-        rec->mode = st.st_mode & 07777;
-        rec->uid = st.st_uid;
-        rec->gid = st.st_gid;
-    }
-    scVolRecordSetSig(rec, sig, lv_sig(p, lv, rec->path, sig));
-    scVolRecordSetIdent(rec, uuid, strlen(uuid));
-    return 0;
-error:
-    scVolRecordClear(rec);
-    return -1;
-}
-
 /* ---- discovery -------------------------------------------------------------- */
 
 /* The change token from the PVs' disks: 1 with *@token set, 0 when it
@@ -436,10 +131,10 @@ disk_token(const Pool *p, char **token)
     return *token ? 1 : -1;
 }
 
-/* The lvs report of the VG (@lv NULL) or of one LV. 0, 1 when that LV (or
- * the VG) does not exist, -1. */
+/* The lvs report of the VG (@lv NULL) or of one LV, its rows sorted. 0, 1
+ * when that LV does not exist, -1. */
 static int
-report_lvs(const Pool *p, const char *lv, scLvmReport *rep)
+report_lvs(const Pool *p, const char *lv, scLogicalLvs *lvs)
 {
     char what[SC_LOGICAL_WHAT_MAX], full[2 * SC_LVM_NAME_MAX + 2];
     const char *args[] = { lv ? full_name(p, lv, full, sizeof(full)) : p->vg, NULL };
@@ -449,8 +144,8 @@ report_lvs(const Pool *p, const char *lv, scLvmReport *rep)
         scLogicalWhat(what, p->def, "cannot read logical volume '%s'", full);
     else
         scLogicalWhat(what, p->def, "cannot list the logical volumes of '%s'", p->vg);
-    if (scLvmReportRun(rep, what, LVS, "lv", SC_LOGICAL_LV_FIELDS, args, &err) == 0)
-        return 0;
+    if (scLvmReportRun(&lvs->rep, what, LVS, "lv", SC_LOGICAL_LV_FIELDS, args, &err) == 0)
+        return scLogicalLvsLoad(lvs);
     if (scLogicalNoSuchVg(err)) {
         report_vg_gone(p);
         return -1;
@@ -465,56 +160,54 @@ report_lvs(const Pool *p, const char *lv, scLvmReport *rep)
 /* The VG's sizes and PV state in a report's first row (none without
  * LVs). 1 sizes given to @sink, 0 no rows, -1 (reported: PVs missing). */
 static int
-report_sizes(const Pool *p, const scLvmReport *rep, scDiscoverSink *sink)
+report_sizes(const Pool *p, const scLogicalLvs *lvs, scDiscoverSink *sink)
 {
-    int row = scLvmReportFirst(rep);
     unsigned long long missing = 0;
     scStoragePoolInfo info = { 0 };
+    const scLogicalRow *row = lvs->rows;
 
-    if (row < 0)
+    if (lvs->n == 0)
         return 0;
-    if (scLvmFieldNum(rep, row, "vg_missing_pv_count", &missing) == 0 && missing) {
+    missing = strtoull(row->f[SC_LOGICAL_F_MISSING], NULL, 10);
+    if (missing) {
         report_missing_pvs(p, missing);
         return -1;
     }
-    if (!sink || scLvmFieldNum(rep, row, "vg_size", &info.capacity) < 0 ||
-        scLvmFieldNum(rep, row, "vg_free", &info.available) < 0 ||
-        info.available > info.capacity)
+    if (!sink || !*row->f[SC_LOGICAL_F_VG_SIZE] || !*row->f[SC_LOGICAL_F_VG_FREE])
         return 0; /* the pool_info slot will ask */
+    info.capacity = strtoull(row->f[SC_LOGICAL_F_VG_SIZE], NULL, 10);
+    info.available = strtoull(row->f[SC_LOGICAL_F_VG_FREE], NULL, 10);
+    if (info.available > info.capacity)
+        return 0;
     info.allocation = info.capacity - info.available;
     return scSinkPoolInfo(sink, &info) < 0 ? -1 : 1;
 }
 
 /* Every volume of the report to @sink, in name order. */
 static int
-discover_report(const Pool *p, const scLvmReport *rep, scDiscoverSink *sink)
+discover_report(const Pool *p, const scLogicalLvs *lvs, scDiscoverSink *sink)
 {
-    _cleanup_free_ int *rows = NULL;
     unsigned char sig[SC_VOL_SIG_MAX];
-    _cleanup_free_ char *path = NULL;
+    char path[PATH_MAX];
     scVolRecord rec;
-    size_t n, i = 0;
-    Lv lv;
+    scLogicalLv lv;
+    size_t i = 0;
     int r = 0;
 
-    if (!(rows = sorted_rows(rep, &n)))
-        return -1;
     scVolRecordInit(&rec);
-    while (r >= 0 && next_lv(rep, rows, n, &i, &lv)) {
+    while (r >= 0 && scLogicalLvsNext(lvs, &i, &lv)) {
         int want;
-        if (!is_volume(&lv))
+        if (!scLogicalIsVolume(&lv))
             continue;
-        free(path);
-        if (!(path = scAsprintf("%s/%s", p->target, lv_field(&lv, "lv_name")))) {
-            r = -1;
-            break;
-        }
-        if ((want = scSinkEntry(sink, lv_field(&lv, "lv_name"), sig,
-                                lv_sig(p, &lv, path, sig))) <= 0) {
+        snprintf(path, sizeof(path), "%s/%s", p->target, scLogicalLvName(&lv));
+        if ((want = scSinkEntry(sink, scLogicalLvName(&lv), sig,
+                                scLogicalLvSig(&lv, p->st.activation, path, sig))) <= 0) {
             r = want;
             continue;
         }
-        r = lv_record(p, &lv, &rec) < 0 ? -1 : scSinkRecord(sink, &rec, want);
+        r = scLogicalLvRecord(&lv, p->vg, p->target, p->st.activation, &rec) < 0
+                ? -1
+                : scSinkRecord(sink, &rec, want);
         scVolRecordClear(&rec);
     }
     return r < 0 ? -1 : 0;
@@ -523,23 +216,23 @@ discover_report(const Pool *p, const scLvmReport *rep, scDiscoverSink *sink)
 int
 scLogicalDiscoverReport(const scPoolCtx *ctx, char *json, scDiscoverSink *sink)
 {
-    scLvmReport rep;
+    scLogicalLvs lvs = { .rows = NULL };
     const char *why;
     Pool p;
     int r = -1;
 
-    if (scLvmReportParse(&rep, json, "lv", &why) < 0) {
+    if (scLvmReportParse(&lvs.rep, json, "lv", &why) < 0) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                       "pool '%s': an lvs report that cannot be read: %s", ctx->def->name, why);
-        scLvmReportClear(&rep);
+        scLogicalLvsClear(&lvs);
         return -1;
     }
-    if (pool_load(ctx, &p) == 0) {
-        if (report_sizes(&p, &rep, sink) >= 0)
-            r = discover_report(&p, &rep, sink);
+    if (scLogicalLvsLoad(&lvs) == 0 && pool_load(ctx, &p) == 0) {
+        if (report_sizes(&p, &lvs, sink) >= 0)
+            r = discover_report(&p, &lvs, sink);
         pool_clear(&p);
     }
-    scLvmReportClear(&rep);
+    scLogicalLvsClear(&lvs);
     return r;
 }
 
@@ -547,7 +240,7 @@ int
 scLogicalDiscover(const scPoolCtx *ctx, scDiscoverSink *sink)
 {
     _cleanup_free_ char *token = NULL;
-    scLvmReport rep = { .rows = -1 };
+    scLogicalLvs lvs = { .rep = { .rows = -1 } };
     Pool p;
     int r;
 
@@ -561,10 +254,10 @@ scLogicalDiscover(const scPoolCtx *ctx, scDiscoverSink *sink)
     if (r < 0)
         goto out;
     /* One report for every LV and the VG's sizes. */
-    if ((r = report_lvs(&p, NULL, &rep)) == 0 && (r = report_sizes(&p, &rep, sink)) >= 0)
-        r = discover_report(&p, &rep, sink);
+    if ((r = report_lvs(&p, NULL, &lvs)) == 0 && (r = report_sizes(&p, &lvs, sink)) >= 0)
+        r = discover_report(&p, &lvs, sink);
 out:
-    scLvmReportClear(&rep);
+    scLogicalLvsClear(&lvs);
     pool_clear(&p);
     return r < 0 ? -1 : 0;
 }
@@ -572,11 +265,10 @@ out:
 int
 scLogicalVolProbe(const scPoolCtx *ctx, const char *name, scVolRecord *rec)
 {
-    scLvmReport rep = { .rows = -1 };
-    _cleanup_free_ int *rows = NULL;
-    size_t n, i = 0;
+    scLogicalLvs lvs = { .rep = { .rows = -1 } };
+    scLogicalLv lv;
+    size_t i = 0;
     Pool p;
-    Lv lv;
     int r;
 
     scVolRecordClear(rec);
@@ -587,15 +279,14 @@ scLogicalVolProbe(const scPoolCtx *ctx, const char *name, scVolRecord *rec)
     }
     if (pool_load(ctx, &p) < 0)
         return -1;
-    if ((r = report_lvs(&p, name, &rep)) != 0) {
+    if ((r = report_lvs(&p, name, &lvs)) != 0)
         r = r > 0 ? 0 : -1;
-    } else if (report_sizes(&p, &rep, NULL) < 0 || !(rows = sorted_rows(&rep, &n))) {
+    else if (report_sizes(&p, &lvs, NULL) < 0)
         r = -1;
-    } else if (next_lv(&rep, rows, n, &i, &lv) && strcmp(lv_field(&lv, "lv_name"), name) == 0 &&
-               is_volume(&lv)) {
-        r = lv_record(&p, &lv, rec) < 0 ? -1 : 1;
-    }
-    scLvmReportClear(&rep);
+    else if (scLogicalLvsNext(&lvs, &i, &lv) && strcmp(scLogicalLvName(&lv), name) == 0 &&
+             scLogicalIsVolume(&lv))
+        r = scLogicalLvRecord(&lv, p.vg, p.target, p.st.activation, rec) < 0 ? -1 : 1;
+    scLogicalLvsClear(&lvs);
     pool_clear(&p);
     return r;
 }
@@ -714,14 +405,12 @@ remove_halfway(const Pool *p, const char *name)
     scErrorSaved *saved = scErrorSave();
     char what[SC_LOGICAL_WHAT_MAX], full[2 * SC_LVM_NAME_MAX + 2];
     const char *args[] = { "-f", full_name(p, name, full, sizeof(full)), NULL };
-    scLvmReport rep;
+    scLogicalLvs lvs = { .rep = { .rows = -1 } };
 
-    if (report_lvs(p, name, &rep) == 0) {
-        if (scLvmReportFirst(&rep) >= 0)
-            scLvmRun(scLogicalWhat(what, p->def, "cannot remove half-made logical volume '%s'",
-                                   full), LVREMOVE, args, NULL, NULL);
-        scLvmReportClear(&rep);
-    }
+    if (report_lvs(p, name, &lvs) == 0 && lvs.n > 0)
+        scLvmRun(scLogicalWhat(what, p->def, "cannot remove half-made logical volume '%s'", full),
+                 LVREMOVE, args, NULL, NULL);
+    scLogicalLvsClear(&lvs);
     scErrorRestore(&saved);
 }
 
@@ -733,7 +422,7 @@ set_perms(const Pool *p, const scVolDef *vol, const char *path)
     mode_t mode = vol->perms.mode >= 0 ? (mode_t) vol->perms.mode : 0600;
     struct stat st;
 
-    if (!node_stat(p, path, &st))
+    if (!p->st.activation || stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
         return 0;
     if (chmod(path, mode) < 0 ||
         ((vol->perms.uid >= 0 || vol->perms.gid >= 0) &&
