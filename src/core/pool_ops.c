@@ -123,7 +123,8 @@ settle_stop(PoolOp *o, const scCatalogPool *row)
     return active ? 0 : 1;
 }
 
-/* Step 1: load the pool, check its state and journal @op. 0 or -1. */
+/* Step 1: load the pool, check its state and journal @op. 0, or -1 with
+ * @o cleared. */
 static int
 op_journal(PoolOp *o, scStoragePool *pool, int op)
 {
@@ -137,12 +138,14 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
     o->op = op;
     if (scPoolRow(pool, &seen) < 0 || !(o->def = scPoolRowDef(&seen))) {
         scCatalogPoolClear(&seen);
+        op_clear(o);
         return -1;
     }
     /* A type without a backend fails below, after its state is checked. */
     o->be = scBackendForType(scPoolTypeFromString(seen.type));
     if ((settled = o->be ? settle_stop(o, &seen) : 0) < 0) {
         scCatalogPoolClear(&seen);
+        op_clear(o);
         return -1;
     }
     if (scCatalogBegin(cat) < 0)
@@ -175,6 +178,8 @@ out:
     if (ok) {
         scJournalBegin(pool->uuidstr);
         o->journaled = true;
+    } else {
+        op_clear(o); /* the caller clears only what was journaled */
     }
     return ok ? 0 : -1;
 }
