@@ -57,6 +57,7 @@ typedef struct {
     char vg_alt[64];           /* the name a test renames it to */
     char *catalog;
     char *devdir;              /* a /dev/VG this test made, or NULL */
+    int lockfd;                /* the VG's lvm2 lock this test holds, or -1 */
     scConnectPtr conn;
     scStoragePoolPtr pool;
 } Fx;
@@ -152,6 +153,11 @@ cleanup(Fx *f)
 {
     char *out = NULL;
 
+    /* A lock a failed test still holds would stop lvm2 below for good. */
+    if (f->lockfd >= 0) {
+        close(f->lockfd);
+        f->lockfd = -1;
+    }
     if (f->devdir) {
         char link[600];
         snprintf(link, sizeof(link), "%s/ghost", f->devdir);
@@ -168,6 +174,10 @@ cleanup(Fx *f)
         /* A VG that lost a PV goes only once the missing PV is dropped. */
         LVM(NULL, "vgreduce", "--removemissing", "--force", (char *) vg);
         LVM(NULL, "vgremove", "-ff", "-y", (char *) vg);
+        /* The lock file a test made for its own VG. */
+        char lock[128];
+        snprintf(lock, sizeof(lock), "/run/lock/lvm/V_%s", vg);
+        unlink(lock);
     }
     for (size_t i = 0; i < f->nloops; i++) {
         if (!f->loops[i])
@@ -239,6 +249,7 @@ fx_new(const char *name, size_t nloops, unsigned int mib, bool define)
     FILE *x;
 
     assert_non_null(f);
+    f->lockfd = -1;
     if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
         rnd = (unsigned int) time(NULL);
     snprintf(f->vg, sizeof(f->vg), "sctest_%d_%08x", (int) getpid(), rnd);
@@ -282,6 +293,10 @@ fx_teardown(void **state)
 {
     Fx *f = *state;
 
+    /* What a failed test may have left in the environment. */
+    unsetenv("STORCAT_LVM_TIMEOUT");
+    setenv("STORCAT_LVM_CONFIG", lvm_config, 1);
+    scLogicalFailAfterCreate = false;
     if (!f)
         return 0;
     if (f->pool)
@@ -349,6 +364,25 @@ assert_unchanged(const Fx *f, int vols, int events)
 {
     assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), vols);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM events"), events);
+}
+
+/* Hold the VG's lvm2 lock (/run/lock/lvm/V_VG), as another lvm2 command
+ * would; the fixture releases it whatever happens. */
+static void
+lock_vg(Fx *f)
+{
+    char lock[256];
+
+    snprintf(lock, sizeof(lock), "/run/lock/lvm/V_%s", f->vg);
+    assert_true((f->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0);
+    assert_int_equal(flock(f->lockfd, LOCK_EX), 0);
+}
+
+static void
+unlock_vg(Fx *f)
+{
+    close(f->lockfd);
+    f->lockfd = -1;
 }
 
 static scStorageVolPtr
@@ -674,15 +708,13 @@ test_bad_names(void **state)
 {
     static const char *const names[] = { "a b", "-lead", "snapshot1", "x_tmeta", "a:b" };
     Fx *f;
-    char xml[512], lock[256], name[160];
-    int fd, vols, events;
+    char xml[512], name[160];
+    int vols, events;
 
     NEEDS_LVM();
     *state = f = fx_started("logical-names", 1, 32);
     snapshot(f, &vols, &events);
-    snprintf(lock, sizeof(lock), "/run/lock/lvm/V_%s", f->vg);
-    assert_true((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0);
-    assert_int_equal(flock(fd, LOCK_EX), 0);
+    lock_vg(f);
     for (size_t i = 0; i < SC_N_ELEMENTS(names) + 1; i++) {
         time_t t0 = time(NULL);
         if (i < SC_N_ELEMENTS(names)) {
@@ -698,8 +730,7 @@ test_bad_names(void **state)
         assert_has(scGetLastErrorMessage(), "lvm2's names hold only letters, digits");
         assert_true(time(NULL) - t0 < 2);
     }
-    flock(fd, LOCK_UN);
-    close(fd);
+    unlock_vg(f);
     assert_unchanged(f, vols, events);
     /* ".." is refused by storcat itself, as every volume name. */
     assert_sc_err(scStorageVolCreateXML(f->pool, "<volume><name>..</name><capacity>1</capacity>"
@@ -710,6 +741,14 @@ test_bad_names(void **state)
     assert_sc_ok(bad);
     assert_sc_err(scStoragePoolBuild(bad, 0) == 0, SC_ERR_INVALID_ARG);
     assert_has(scGetLastErrorMessage(), "volume group 'bad vg': lvm2 refuses this name");
+    assert_sc_ok(scStoragePoolUndefine(bad) == 0);
+    scStoragePoolFree(bad);
+    /* A device that is not there (any more): build says which. */
+    assert_sc_ok(bad = scStoragePoolDefineXML(f->conn, "<pool type='logical'><name>gonevg</name>"
+        "<source><device path='/dev/storcat-test-vanished'/></source></pool>", 0));
+    assert_sc_err(scStoragePoolBuild(bad, 0) == 0, SC_ERR_SYSTEM_ERROR);
+    assert_has(scGetLastErrorMessage(), "device '/dev/storcat-test-vanished'");
+    assert_has(scGetLastErrorMessage(), "No such file or directory");
     assert_sc_ok(scStoragePoolUndefine(bad) == 0);
     scStoragePoolFree(bad);
 }
@@ -824,8 +863,7 @@ static void
 test_lock_held(void **state)
 {
     Fx *f;
-    char lock[256];
-    int fd, vols, events;
+    int vols, events;
     time_t t0;
 
     NEEDS_LVM();
@@ -833,9 +871,7 @@ test_lock_held(void **state)
     scStorageVolFree(create(f, "before", 4 * MIB));
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     snapshot(f, &vols, &events);
-    snprintf(lock, sizeof(lock), "/run/lock/lvm/V_%s", f->vg);
-    assert_true((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0);
-    assert_int_equal(flock(fd, LOCK_EX), 0);
+    lock_vg(f);
     setenv("STORCAT_LVM_TIMEOUT", "2", 1);
 
     t0 = time(NULL);
@@ -849,8 +885,7 @@ test_lock_held(void **state)
     assert_true(time(NULL) - t0 >= 2 && time(NULL) - t0 < 30);
 
     unsetenv("STORCAT_LVM_TIMEOUT");
-    flock(fd, LOCK_UN);
-    close(fd);
+    unlock_vg(f);
     assert_false(lv_exists(f, "blocked"));
     assert_unchanged(f, vols, events);
 }
