@@ -1031,6 +1031,29 @@ test_data_path(void **state)
     close(fd);
     assert_true(same_prefix(in, out, 8 * MIB));
 
+    /* From and to a dir pool: a qcow2 image converted into an LV, an LV
+     * into a qcow2 image, the data kept both ways. */
+    char images[512], *xml;
+    scStoragePoolPtr dirpool;
+    scStorageVolPtr img, back;
+    snprintf(images, sizeof(images), "%s/images", f->dir);
+    assert_true(asprintf(&xml, "<pool type='dir'><name>images</name><target><path>%s</path>"
+                               "</target></pool>", images) > 0);
+    assert_sc_ok(dirpool = scStoragePoolDefineXML(f->conn, xml, 0));
+    free(xml);
+    assert_sc_ok(scStoragePoolCreate(dirpool, SC_STORAGE_POOL_CREATE_WITH_BUILD) == 0);
+    assert_sc_ok(img = scStorageVolCreateXMLFrom(dirpool, "<volume><name>img.qcow2</name>"
+        "<target><format type='qcow2'/></target></volume>", vol, 0));
+    assert_sc_ok(back = scStorageVolCreateXMLFrom(f->pool, "<volume><name>back</name></volume>",
+                                                  img, 0));
+    assert_true((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
+    assert_sc_ok(scStorageVolDownload(back, fd, 0, 0, 0) == 0);
+    close(fd);
+    assert_true(same_prefix(in, out, 8 * MIB));
+    scStorageVolFree(back);
+    scStorageVolFree(img);
+    scStoragePoolFree(dirpool);
+
     /* Wipes, each algorithm. */
     for (unsigned int alg = 0; alg < SC_STORAGE_VOL_WIPE_ALG_LAST; alg++) {
         if (alg == SC_STORAGE_VOL_WIPE_ALG_GUTMANN || alg == SC_STORAGE_VOL_WIPE_ALG_PFITZNER33)
