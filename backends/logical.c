@@ -89,7 +89,7 @@ state_add_pv(scLogicalState *st, const char *uuid, const char *path)
         return -1;
     }
     st->pvs = pvs;
-    pvs[st->npvs] = (scLogicalPv) { scStrdup(uuid), scStrdup(path) };
+    pvs[st->npvs] = (scLogicalPv){ scStrdup(uuid), scStrdup(path) };
     if (!pvs[st->npvs].uuid || !pvs[st->npvs].path) {
         free(pvs[st->npvs].uuid);
         free(pvs[st->npvs].path);
@@ -255,8 +255,8 @@ zero_ends(const scPoolDef *def, const char *path)
     if (fd < 0 || fstat(fd, &st) < 0 ||
         (S_ISBLK(st.st_mode) ? ioctl(fd, BLKGETSIZE64, &size) < 0
                              : (size = (unsigned long long) st.st_size, false))) {
-        scReportSystemError(SC_FROM_STORAGE, errno, "pool '%s': cannot open device '%s'",
-                            def->name, path);
+        scReportSystemError(SC_FROM_STORAGE, errno, "pool '%s': cannot open device '%s'", def->name,
+                            path);
         if (fd >= 0)
             close(fd);
         return -1;
@@ -298,8 +298,7 @@ pvremove_devices(const scPoolDef *def, size_t n)
 
     for (size_t i = 0; i < n; i++) {
         const char *args[] = { "-ff", "-y", def->source.devices[i].path, NULL };
-        scLogicalWhat(what, def, "cannot remove physical volume '%s'",
-                      def->source.devices[i].path);
+        scLogicalWhat(what, def, "cannot remove physical volume '%s'", def->source.devices[i].path);
         scLvmRun(what, PVREMOVE, args, NULL, NULL);
     }
     scErrorRestore(&saved);
@@ -324,8 +323,8 @@ logical_build(const scPoolDef *def, unsigned int flags)
     if (def->source.ndevices == 0 || def->source.ndevices > 64) {
         scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
                       "pool '%s': volume group '%s' is built on 1 to 64 source devices "
-                      "(<source><device path=.../>), not %zu", def->name, vg,
-                      def->source.ndevices);
+                      "(<source><device path=.../>), not %zu",
+                      def->name, vg, def->source.ndevices);
         return -1;
     }
     /* Every device is checked before any is touched. */
@@ -337,7 +336,8 @@ logical_build(const scPoolDef *def, unsigned int flags)
         if (r > 0) {
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                           "pool '%s': device '%s' is not empty: libblkid found %s on it; build "
-                          "with overwrite to destroy it", def->name, path, found);
+                          "with overwrite to destroy it",
+                          def->name, path, found);
             return -1;
         }
     }
@@ -390,8 +390,8 @@ logical_delete(const scPoolDef *def, unsigned int flags)
         const char *pv[] = { "-y", path, NULL };
         free(err);
         err = NULL;
-        if (scLvmRun(scLogicalWhat(what, def, "cannot remove physical volume '%s'", path),
-                     PVREMOVE, pv, NULL, &err) < 0) {
+        if (scLvmRun(scLogicalWhat(what, def, "cannot remove physical volume '%s'", path), PVREMOVE,
+                     pv, NULL, &err) < 0) {
             /* Not a PV (any more): nothing to remove. */
             if (!err || !strstr(err, "not a PV"))
                 return -1;
@@ -463,7 +463,8 @@ read_group(const scPoolDef *def, scLogicalState *st)
     } else if (!matched) {
         scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
                       "pool '%s': none of its source devices is a physical volume of volume group "
-                      "'%s' (first: '%s')", def->name, vg, def->source.devices[0].path);
+                      "'%s' (first: '%s')",
+                      def->name, vg, def->source.devices[0].path);
     } else {
         r = 0;
     }
@@ -486,8 +487,8 @@ logical_start(const scPoolDef *def, scPoolRuntime *rt)
         !(st.vg = scStrdup(vg)) || read_group(def, &st) < 0)
         goto error;
     st.activation = dm;
-    if (dm && scLvmRun(scLogicalWhat(what, def, "cannot activate volume group '%s'", vg),
-                       VGCHANGE, args, NULL, NULL) < 0)
+    if (dm && scLvmRun(scLogicalWhat(what, def, "cannot activate volume group '%s'", vg), VGCHANGE,
+                       args, NULL, NULL) < 0)
         goto error;
     /* Volume paths are in the target directory (/dev/VG by default), and
      * /dev/VG and /dev/mapper name them too. */
@@ -556,7 +557,8 @@ logical_stop(const scPoolDef *def, const scPoolRuntime *rt)
     if (open_names[0])
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                       "pool '%s': cannot stop volume group '%s': logical volume(s) %s in use "
-                      "(lvm2: %s)", def->name, vg, open_names, err ? err : "");
+                      "(lvm2: %s)",
+                      def->name, vg, open_names, err ? err : "");
     return -1;
 }
 
@@ -573,13 +575,12 @@ logical_pool_info(const scPoolCtx *pool, scStoragePoolInfo *info)
     int row, r = -1;
 
     scLogicalWhat(what, pool->def, "cannot read the size of volume group '%s'", vg);
-    if (scLvmReportRun(&rep, what, VGS, "vg", "vg_size,vg_free,vg_missing_pv_count", args,
-                       NULL) < 0)
+    if (scLvmReportRun(&rep, what, VGS, "vg", "vg_size,vg_free,vg_missing_pv_count", args, NULL) <
+        0)
         return -1;
     if ((row = scLvmReportFirst(&rep)) < 0 || scLvmFieldNum(&rep, row, "vg_size", &size) < 0 ||
         scLvmFieldNum(&rep, row, "vg_free", &free_) < 0 || free_ > size) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
-                      "%s: vgs reported no sizes", what);
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED, "%s: vgs reported no sizes", what);
     } else if (scLvmFieldNum(&rep, row, "vg_missing_pv_count", &missing) == 0 && missing) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                       "pool '%s': volume group '%s' is missing %llu physical volume(s): bring the "
@@ -645,8 +646,8 @@ logical_find_sources(const char *srcspec, unsigned int flags, char **xml)
             !(d = reallocarray(s->devices, s->ndevices + 1, sizeof(*d))))
             goto out;
         s->devices = d;
-        d[s->ndevices] = (scPoolSourceDevice) { scStrdup(scLvmField(&rep, row, "pv_name")),
-                                                SC_TRISTATE_ABSENT };
+        d[s->ndevices] =
+            (scPoolSourceDevice){ scStrdup(scLvmField(&rep, row, "pv_name")), SC_TRISTATE_ABSENT };
         if (!d[s->ndevices++].path)
             goto out;
         if (!s->format && !(s->format = scStrdup("lvm2")))

@@ -62,14 +62,13 @@ check_dm_uuid(const scVolRecord *vol, const struct stat *st, const char *vg_uuid
         return 0;
     scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                   "volume '%s': '%s' is not the device of logical volume UUID '%s' (device-mapper "
-                  "UUID '%s'): refresh the pool", vol->name, vol->path, vol->key,
-                  have[0] ? have : "none");
+                  "UUID '%s'): refresh the pool",
+                  vol->name, vol->path, vol->key, have[0] ? have : "none");
     return -1;
 }
 
 int
-scLogicalOpenLv(const scPoolCtx *pool, const scVolRecord *vol, int flags,
-                unsigned long long *size)
+scLogicalOpenLv(const scPoolCtx *pool, const scVolRecord *vol, int flags, unsigned long long *size)
 {
     scLogicalState st;
     struct stat sb;
@@ -82,7 +81,8 @@ scLogicalOpenLv(const scPoolCtx *pool, const scVolRecord *vol, int flags,
         if (errno == ENOENT && (!st.activation || !scLvmDmAvailable(&why)))
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                           "volume '%s': logical volume '%s/%s' has no device node: %s%s, so its "
-                          "data cannot be read or written", vol->name, st.vg, vol->name,
+                          "data cannot be read or written",
+                          vol->name, st.vg, vol->name,
                           why ? "the kernel has no device-mapper: " : "activation is disabled",
                           why ? why : "");
         else if (errno == ENOENT)
@@ -90,8 +90,8 @@ scLogicalOpenLv(const scPoolCtx *pool, const scVolRecord *vol, int flags,
                           "volume '%s': '%s' does not exist (is the logical volume active?)",
                           vol->name, vol->path);
         else
-            scReportSystemError(SC_FROM_STORAGE, errno, "volume '%s': cannot open '%s'",
-                                vol->name, vol->path);
+            scReportSystemError(SC_FROM_STORAGE, errno, "volume '%s': cannot open '%s'", vol->name,
+                                vol->path);
         goto error;
     }
     if (fstat(fd, &sb) < 0 || !S_ISBLK(sb.st_mode)) {
@@ -122,8 +122,8 @@ zero_range(int fd, const char *name, unsigned long long off, unsigned long long 
 {
     static const char zero[64 * 1024];
 
-    if (len == 0 || fallocate(fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, (off_t) off,
-                              (off_t) len) == 0)
+    if (len == 0 ||
+        fallocate(fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, (off_t) off, (off_t) len) == 0)
         return 0;
     for (unsigned long long done = 0; done < len;) {
         size_t n = len - done < sizeof(zero) ? (size_t) (len - done) : sizeof(zero);
@@ -162,8 +162,10 @@ scLogicalCopyInto(int out, unsigned long long size, const char *name, const scVo
             r = zero_range(out, name, len, size - len);
     } else {
         int fds[2] = { in, out };
-        const char *argv[] = { QEMU_IMG, "convert", "-q", "-n", "-f", src->format, "-O", "raw",
-                               "/proc/self/fd/3", "/proc/self/fd/4", NULL };
+        const char *argv[] = {
+            QEMU_IMG,          "convert",         "-q", "-n", "-f", src->format, "-O", "raw",
+            "/proc/self/fd/3", "/proc/self/fd/4", NULL
+        };
         len = src->capacity < size ? src->capacity : size;
         if (scCommandRun(argv, fds, 2, QEMU_IMG_TIMEOUT, NULL) == 0)
             r = zero_range(out, name, len, size - len);
@@ -235,7 +237,8 @@ scLogicalUpload(const scPoolCtx *pool, const scVolRecord *vol, int fd, unsigned 
         read(fd, &extra, 1) == 1) {
         scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
                       "volume '%s': the upload holds more than the %llu bytes from offset %llu "
-                      "to its end", vol->name, room, offset);
+                      "to its end",
+                      vol->name, room, offset);
         n = -1;
     }
     if (n >= 0 && fsync(dev) < 0) {
@@ -248,9 +251,8 @@ out:
 }
 
 int
-scLogicalDownload(const scPoolCtx *pool, const scVolRecord *vol, int fd,
-                  unsigned long long offset, unsigned long long length, unsigned int flags,
-                  const scProgress *progress)
+scLogicalDownload(const scPoolCtx *pool, const scVolRecord *vol, int fd, unsigned long long offset,
+                  unsigned long long length, unsigned int flags, const scProgress *progress)
 {
     bool sparse = flags & SC_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM;
     unsigned long long size;

@@ -53,16 +53,30 @@ const char *scLogicalWhat(char *buf, const scPoolDef *def, const char *fmt, ...)
 
 /* The fields of the one lvs report that describes a pool's LVs (one row
  * per segment) and the VG's sizes, and their indexes. */
-#define SC_LOGICAL_LV_FIELDS                                                        \
-    "lv_name,lv_uuid,lv_attr,lv_size,origin,origin_size,pool_lv,lv_tags,lv_active," \
-    "segtype,stripes,seg_size,seg_start_pe,devices,vg_extent_size,vg_size,vg_free,"  \
-    "vg_missing_pv_count"
+#define SC_LOGICAL_LV_FIELDS                                                                       \
+ "lv_name,lv_uuid,lv_attr,lv_size,origin,origin_size,pool_lv,lv_tags,lv_active,"                   \
+ "segtype,stripes,seg_size,seg_start_pe,devices,vg_extent_size,vg_size,vg_free,"                   \
+ "vg_missing_pv_count"
 enum {
-    SC_LOGICAL_F_NAME, SC_LOGICAL_F_UUID, SC_LOGICAL_F_ATTR, SC_LOGICAL_F_SIZE,
-    SC_LOGICAL_F_ORIGIN, SC_LOGICAL_F_ORIGIN_SIZE, SC_LOGICAL_F_POOL, SC_LOGICAL_F_TAGS,
-    SC_LOGICAL_F_ACTIVE, SC_LOGICAL_F_SEGTYPE, SC_LOGICAL_F_STRIPES, SC_LOGICAL_F_SEG_SIZE,
-    SC_LOGICAL_F_SEG_START, SC_LOGICAL_F_DEVICES, SC_LOGICAL_F_EXTENT_SIZE,
-    SC_LOGICAL_F_VG_SIZE, SC_LOGICAL_F_VG_FREE, SC_LOGICAL_F_MISSING, SC_LOGICAL_F_COUNT
+    SC_LOGICAL_F_NAME,
+    SC_LOGICAL_F_UUID,
+    SC_LOGICAL_F_ATTR,
+    SC_LOGICAL_F_SIZE,
+    SC_LOGICAL_F_ORIGIN,
+    SC_LOGICAL_F_ORIGIN_SIZE,
+    SC_LOGICAL_F_POOL,
+    SC_LOGICAL_F_TAGS,
+    SC_LOGICAL_F_ACTIVE,
+    SC_LOGICAL_F_SEGTYPE,
+    SC_LOGICAL_F_STRIPES,
+    SC_LOGICAL_F_SEG_SIZE,
+    SC_LOGICAL_F_SEG_START,
+    SC_LOGICAL_F_DEVICES,
+    SC_LOGICAL_F_EXTENT_SIZE,
+    SC_LOGICAL_F_VG_SIZE,
+    SC_LOGICAL_F_VG_FREE,
+    SC_LOGICAL_F_MISSING,
+    SC_LOGICAL_F_COUNT
 };
 
 /* ---- the report of LVs (logical_report.c) ------------------------------- */
@@ -99,8 +113,7 @@ bool scLogicalIsVolume(const scLogicalLv *lv);
 /* @lv's change signature into @sig (SC_VOL_SIG_MAX bytes): a digest of
  * its rows' own fields, its path @path and (with @activation) its device
  * node's owner, mode and number. Returns its length. */
-size_t scLogicalLvSig(const scLogicalLv *lv, bool activation, const char *path,
-                      unsigned char *sig);
+size_t scLogicalLvSig(const scLogicalLv *lv, bool activation, const char *path, unsigned char *sig);
 /* The record of volume @lv of VG @vg whose paths lie in @target. 0 or -1. */
 int scLogicalLvRecord(const scLogicalLv *lv, const char *vg, const char *target, bool activation,
                       scVolRecord *rec);

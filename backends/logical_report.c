@@ -29,9 +29,9 @@
 
 /* The fields of SC_LOGICAL_LV_FIELDS, in its order. */
 static const char *const field_names[SC_LOGICAL_F_COUNT] = {
-    "lv_name", "lv_uuid", "lv_attr", "lv_size", "origin", "origin_size", "pool_lv", "lv_tags",
-    "lv_active", "segtype", "stripes", "seg_size", "seg_start_pe", "devices", "vg_extent_size",
-    "vg_size", "vg_free", "vg_missing_pv_count",
+    "lv_name",      "lv_uuid", "lv_attr",        "lv_size", "origin",  "origin_size",
+    "pool_lv",      "lv_tags", "lv_active",      "segtype", "stripes", "seg_size",
+    "seg_start_pe", "devices", "vg_extent_size", "vg_size", "vg_free", "vg_missing_pv_count",
 };
 
 /* The fields that describe an LV (not the VG's, which change with other
@@ -107,7 +107,8 @@ scLogicalLvsNext(const scLogicalLvs *lvs, size_t *i, scLogicalLv *lv)
     if (*i >= lvs->n)
         return false;
     for (j = *i + 1; j < lvs->n && strcmp(lvs->rows[j].f[SC_LOGICAL_F_NAME],
-                                          lvs->rows[*i].f[SC_LOGICAL_F_NAME]) == 0; j++)
+                                          lvs->rows[*i].f[SC_LOGICAL_F_NAME]) == 0;
+         j++)
         ;
     lv->rows = lvs->rows + *i;
     lv->n = j - *i;
@@ -206,7 +207,8 @@ add_extents(scVolRecord *rec, const scLogicalLv *lv, const scLogicalRow *row,
     if (!*p)
         return 0;
     if ((strcmp(segtype, "striped") == 0 || strcmp(segtype, "mirror") == 0 ||
-         strncmp(segtype, "raid", 4) == 0) && field_num(row, SC_LOGICAL_F_STRIPES, &n) < 0)
+         strncmp(segtype, "raid", 4) == 0) &&
+        field_num(row, SC_LOGICAL_F_STRIPES, &n) < 0)
         goto malformed;
     if (field_num(row, SC_LOGICAL_F_SEG_SIZE, &seg_size) < 0 || n == 0 || n > 1024)
         goto malformed;
@@ -228,8 +230,8 @@ add_extents(scVolRecord *rec, const scLogicalLv *lv, const scLogicalRow *row,
         if (start > UINT64_MAX - seg_size || *index >= SC_VOL_EXTENTS_MAX)
             goto malformed;
         snprintf(name, sizeof(name), SC_ATTR_EXTENT_PREFIX "%zu", (*index)++);
-        snprintf(value, sizeof(value), "%llu %llu %.*s", start, start + seg_size,
-                 (int) (open - p), p);
+        snprintf(value, sizeof(value), "%llu %llu %.*s", start, start + seg_size, (int) (open - p),
+                 p);
         if (scVolRecordSetAttr(rec, name, value) < 0)
             return -1;
         if (!*end && k + 1 < n)
@@ -240,8 +242,8 @@ add_extents(scVolRecord *rec, const scLogicalLv *lv, const scLogicalRow *row,
 malformed:
     scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                   "logical volume '%s': lvs reported a segment that cannot be read (segtype '%s', "
-                  "devices '%s')", field(lv, SC_LOGICAL_F_NAME), segtype,
-                  row->f[SC_LOGICAL_F_DEVICES]);
+                  "devices '%s')",
+                  field(lv, SC_LOGICAL_F_NAME), segtype, row->f[SC_LOGICAL_F_DEVICES]);
     return -1;
 }
 
@@ -254,8 +256,8 @@ add_attrs(scVolRecord *rec, const scLogicalLv *lv)
         const char *name;
         int f;
     } attrs[] = {
-        { "lv_attr", SC_LOGICAL_F_ATTR }, { "pool_lv", SC_LOGICAL_F_POOL },
-        { "origin", SC_LOGICAL_F_ORIGIN }, { "lv_tags", SC_LOGICAL_F_TAGS },
+        { "lv_attr", SC_LOGICAL_F_ATTR },     { "pool_lv", SC_LOGICAL_F_POOL },
+        { "origin", SC_LOGICAL_F_ORIGIN },    { "lv_tags", SC_LOGICAL_F_TAGS },
         { "lv_active", SC_LOGICAL_F_ACTIVE },
     };
     char segtypes[256] = "";
@@ -270,8 +272,8 @@ add_attrs(scVolRecord *rec, const scLogicalLv *lv)
     for (size_t i = 0; i < lv->n; i++) {
         const char *t = lv->rows[i].f[SC_LOGICAL_F_SEGTYPE];
         if (*t && !strstr(segtypes, t) && len + strlen(t) + 2 < sizeof(segtypes))
-            len += (size_t) snprintf(segtypes + len, sizeof(segtypes) - len, "%s%s",
-                                     len ? "," : "", t);
+            len += (size_t) snprintf(segtypes + len, sizeof(segtypes) - len, "%s%s", len ? "," : "",
+                                     t);
     }
     if ((*segtypes && scVolRecordSetAttr(rec, "segtype", segtypes) < 0) ||
         (field(lv, SC_LOGICAL_F_ATTR)[0] == 's' && scVolRecordSetAttr(rec, "sparse", "yes") < 0))

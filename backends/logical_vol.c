@@ -84,7 +84,8 @@ report_vg_gone(const Pool *p)
     else
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                       "pool '%s': volume group '%s' (UUID '%s') is gone: removed behind storcat's "
-                      "back, or its devices vanished", p->def->name, p->vg, p->st.vg_uuid);
+                      "back, or its devices vanished",
+                      p->def->name, p->vg, p->st.vg_uuid);
     free(renamed);
 }
 
@@ -355,7 +356,8 @@ check_new(const Pool *p, const scVolDef *vol, char **origin)
             *origin = NULL;
             scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
                           "volume '%s': backing store '%s' is not a logical volume of volume "
-                          "group '%s'", vol->name, vol->backing_path, p->vg);
+                          "group '%s'",
+                          vol->name, vol->backing_path, p->vg);
             return -1;
         }
     }
@@ -428,8 +430,8 @@ set_perms(const Pool *p, const scVolDef *vol, const char *path)
         ((vol->perms.uid >= 0 || vol->perms.gid >= 0) &&
          chown(path, vol->perms.uid >= 0 ? (uid_t) vol->perms.uid : (uid_t) -1,
                vol->perms.gid >= 0 ? (gid_t) vol->perms.gid : (gid_t) -1) < 0)) {
-        scReportSystemError(SC_FROM_STORAGE, errno, "volume '%s': cannot set the permissions of '%s'",
-                            vol->name, path);
+        scReportSystemError(SC_FROM_STORAGE, errno,
+                            "volume '%s': cannot set the permissions of '%s'", vol->name, path);
         return -1;
     }
     return 0;
@@ -446,7 +448,8 @@ remove_lv(const Pool *p, const scVolRecord *rec)
 
     /* An LV UUID is letters, digits and dashes: safe in a selection. */
     if (strspn(rec->key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") !=
-            strlen(rec->key) || strlen(rec->key) > 40) {
+            strlen(rec->key) ||
+        strlen(rec->key) > 40) {
         scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
                       "volume '%s': its key '%s' is not an LV UUID", rec->name, rec->key);
         return -1;
@@ -460,10 +463,12 @@ remove_lv(const Pool *p, const scVolRecord *rec)
         return -1;
     scResetLastError();
     if (scLvmRun(scLogicalWhat(what, p->def, "cannot deactivate logical volume '%s/%s'", p->vg,
-                               rec->name), LVCHANGE, chg, NULL, NULL) < 0)
+                               rec->name),
+                 LVCHANGE, chg, NULL, NULL) < 0)
         return -1;
-    return scLvmRun(scLogicalWhat(what, p->def, "cannot remove logical volume '%s/%s'", p->vg,
-                                  rec->name), LVREMOVE, args, NULL, NULL);
+    return scLvmRun(
+        scLogicalWhat(what, p->def, "cannot remove logical volume '%s/%s'", p->vg, rec->name),
+        LVREMOVE, args, NULL, NULL);
 }
 
 /* lvcreate as libvirt runs it: a plain LV of the capacity; a sparse one
@@ -510,13 +515,13 @@ create_lv(const scPoolCtx *ctx, const Pool *p, const scVolDef *vol, scVolRecord 
     }
     args[n++] = "--yes";
     args[n] = NULL;
-    scLogicalWhat(what, p->def, "cannot create volume '%s' in volume group '%s'", vol->name,
-                  p->vg);
+    scLogicalWhat(what, p->def, "cannot create volume '%s' in volume group '%s'", vol->name, p->vg);
     if (scLvmRun(what, LVCREATE, args, NULL, &err) < 0) {
         if (err && strstr(err, "already exists")) {
             scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_VOL_EXISTS,
                           "volume '%s': a logical volume of that name already exists in volume "
-                          "group '%s'", vol->name, p->vg);
+                          "group '%s'",
+                          vol->name, p->vg);
             return -1;
         }
         remove_halfway(p, vol->name);
@@ -579,8 +584,8 @@ scLogicalVolBuildFrom(const scPoolCtx *ctx, const scVolDef *vol, const scPoolCtx
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                       "volume '%s': cannot clone '%s' into volume group '%s': its logical "
                       "volumes have no device nodes (activation is off: the kernel has no "
-                      "device-mapper, or STORCAT_LVM_CONFIG disables it)", vol->name, src->name,
-                      p.vg);
+                      "device-mapper, or STORCAT_LVM_CONFIG disables it)",
+                      vol->name, src->name, p.vg);
         goto out;
     }
     /* As large as the source at least, and fully allocated: the copy
@@ -643,7 +648,8 @@ scLogicalVolResize(const scPoolCtx *ctx, const scVolRecord *vol, unsigned long l
     if (attr && (attr[0] == 's' || attr[0] == 'S')) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                       "volume '%s' is a snapshot (sparse): lvresize would resize its "
-                      "copy-on-write store, not its capacity", vol->name);
+                      "copy-on-write store, not its capacity",
+                      vol->name);
         goto out;
     }
     if (scLvmCheckName("volume", p.vg, vol->name) < 0)
@@ -656,8 +662,9 @@ scLogicalVolResize(const scPoolCtx *ctx, const scVolRecord *vol, unsigned long l
     args[n++] = full_name(&p, vol->name, full, sizeof(full));
     args[n++] = "--yes";
     args[n] = NULL;
-    r = scLvmRun(scLogicalWhat(what, p.def, "cannot resize volume '%s' to %llu bytes", vol->name,
-                               capacity), LVRESIZE, args, NULL, NULL);
+    r = scLvmRun(
+        scLogicalWhat(what, p.def, "cannot resize volume '%s' to %llu bytes", vol->name, capacity),
+        LVRESIZE, args, NULL, NULL);
 out:
     pool_clear(&p);
     return r;

@@ -41,17 +41,17 @@
 #include "bench_common.h"
 #include "storcat/storcat.h"
 
-#define DIE(...)                                                             \
-    do {                                                                     \
-        fprintf(stderr, "bench_logical: " __VA_ARGS__);                      \
-        fprintf(stderr, ": %s\n", scGetLastErrorMessage());                  \
-        exit(1);                                                             \
-    } while (0)
+#define DIE(...)                                                                                   \
+ do {                                                                                              \
+  fprintf(stderr, "bench_logical: " __VA_ARGS__);                                                  \
+  fprintf(stderr, ": %s\n", scGetLastErrorMessage());                                              \
+  exit(1);                                                                                         \
+ } while (0)
 
-#define LV_FIELDS                                                                     \
-    "lv_name,lv_uuid,lv_attr,lv_size,origin,origin_size,pool_lv,lv_tags,lv_active,"   \
-    "segtype,stripes,seg_size,seg_start_pe,devices,vg_extent_size,vg_size,vg_free,"    \
-    "vg_missing_pv_count"
+#define LV_FIELDS                                                                                  \
+ "lv_name,lv_uuid,lv_attr,lv_size,origin,origin_size,pool_lv,lv_tags,lv_active,"                   \
+ "segtype,stripes,seg_size,seg_start_pe,devices,vg_extent_size,vg_size,vg_free,"                   \
+ "vg_missing_pv_count"
 
 extern char **environ;
 
@@ -106,7 +106,7 @@ run(char *const *argv, char **out)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-#define LVM(out, prog, ...) run((char *const[]) { prog, "--config", config, __VA_ARGS__, NULL }, out)
+#define LVM(out, prog, ...) run((char *const[]){ prog, "--config", config, __VA_ARGS__, NULL }, out)
 
 static void
 cleanup(void)
@@ -116,10 +116,10 @@ cleanup(void)
     LVM(NULL, "vgremove", "-ff", "-y", vg);
     if (loopdev[0]) {
         LVM(NULL, "pvremove", "-ff", "-y", loopdev);
-        run((char *const[]) { "losetup", "-d", loopdev, NULL }, NULL);
+        run((char *const[]){ "losetup", "-d", loopdev, NULL }, NULL);
     }
     if (!keep && workdir[0])
-        run((char *const[]) { "rm", "-rf", workdir, NULL }, NULL);
+        run((char *const[]){ "rm", "-rf", workdir, NULL }, NULL);
     vg[0] = '\0';
 }
 
@@ -137,8 +137,7 @@ on_signal(int sig)
 static void
 make_id(char *buf)
 {
-    static const char alphabet[] =
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     unsigned char rnd[32];
     static const int groups[] = { 6, 4, 4, 4, 4, 4, 6 };
     size_t k = 0, o = 0;
@@ -173,12 +172,14 @@ write_metadata(const char *empty, const char *full, size_t n)
     fprintf(out, "\tlogical_volumes {\n");
     for (size_t i = 0; i < n; i++) {
         make_id(id);
-        fprintf(out, "\t\tlv%05zu {\n\t\t\tid = \"%s\"\n\t\t\tstatus = [\"READ\", \"WRITE\", "
-                     "\"VISIBLE\"]\n\t\t\tflags = []\n\t\t\tcreation_time = 1700000000\n"
-                     "\t\t\tcreation_host = \"bench\"\n\t\t\tsegment_count = 1\n"
-                     "\t\t\tsegment1 {\n\t\t\t\tstart_extent = 0\n\t\t\t\textent_count = 1\n"
-                     "\t\t\t\ttype = \"striped\"\n\t\t\t\tstripe_count = 1\n"
-                     "\t\t\t\tstripes = [\"pv0\", %zu]\n\t\t\t}\n\t\t}\n", i, id, i);
+        fprintf(out,
+                "\t\tlv%05zu {\n\t\t\tid = \"%s\"\n\t\t\tstatus = [\"READ\", \"WRITE\", "
+                "\"VISIBLE\"]\n\t\t\tflags = []\n\t\t\tcreation_time = 1700000000\n"
+                "\t\t\tcreation_host = \"bench\"\n\t\t\tsegment_count = 1\n"
+                "\t\t\tsegment1 {\n\t\t\t\tstart_extent = 0\n\t\t\t\textent_count = 1\n"
+                "\t\t\t\ttype = \"striped\"\n\t\t\t\tstripe_count = 1\n"
+                "\t\t\t\tstripes = [\"pv0\", %zu]\n\t\t\t}\n\t\t}\n",
+                i, id, i);
     }
     fprintf(out, "\t}\n%s", end);
     fclose(in);
@@ -212,7 +213,7 @@ make_vg(size_t n, char *empty, char *full, size_t len)
         ftruncate(fd, (off_t) (n * 65536 + (64u << 20) + n * 4096)) < 0)
         DIE("cannot make %s", image);
     close(fd);
-    if (run((char *const[]) { "losetup", "--find", "--show", image, NULL }, &out) != 0 || !out)
+    if (run((char *const[]){ "losetup", "--find", "--show", image, NULL }, &out) != 0 || !out)
         DIE("losetup --find --show %s", image);
     out[strcspn(out, "\n")] = '\0';
     snprintf(loopdev, sizeof(loopdev), "%s", out);
@@ -237,7 +238,8 @@ time_lvs(void)
     uint64_t t0 = benchNow();
 
     if (LVM(&out, "lvs", "--reportformat", "json", "--units", "b", "--nosuffix", "-o", LV_FIELDS,
-            vg) != 0 || !out)
+            vg) != 0 ||
+        !out)
         DIE("lvs");
     double ms = benchMsSince(t0);
     free(out);
@@ -260,8 +262,10 @@ fresh_pool(const char *catalog, const char *empty, const char *full, scStoragePo
     restore(empty);
     if (!(conn = scConnectOpen(catalog, 0)))
         DIE("open %s", catalog);
-    snprintf(xml, sizeof(xml), "<pool type='logical'><name>%s</name><source><device path='%s'/>"
-                               "</source></pool>", vg, loopdev);
+    snprintf(xml, sizeof(xml),
+             "<pool type='logical'><name>%s</name><source><device path='%s'/>"
+             "</source></pool>",
+             vg, loopdev);
     if (!(*pool = scStoragePoolDefineXML(conn, xml, 0)) || scStoragePoolCreate(*pool, 0) < 0)
         DIE("define and start the pool");
     restore(full);
@@ -332,8 +336,8 @@ main(int argc, char **argv)
     /* The machine may be busy with other work: each first refresh is timed
      * right after an lvs call of its own, and the ratio is the median of
      * the pairs'. */
-    double *lvs_t = calloc(reps, sizeof(double)), *ratios = calloc(reps > 20 ? reps : 20,
-                                                                    sizeof(double));
+    double *lvs_t = calloc(reps, sizeof(double)),
+           *ratios = calloc(reps > 20 ? reps : 20, sizeof(double));
     if (!lvs_t || !ratios)
         DIE("out of memory");
     restore(full);
@@ -385,8 +389,9 @@ main(int argc, char **argv)
     }
     dm_vg[o] = '\0';
     if (!bare || sqlite3_open_v2(catalog, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v3(db, "SELECT v.id, v.uuid, v.name, v.key FROM volume_paths a"
-                               " JOIN volumes v ON v.id = a.volume_id WHERE a.path = ?1",
+        sqlite3_prepare_v3(db,
+                           "SELECT v.id, v.uuid, v.name, v.key FROM volume_paths a"
+                           " JOIN volumes v ON v.id = a.volume_id WHERE a.path = ?1",
                            -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
         DIE("sqlite: %s", sqlite3_errmsg(db));
     for (size_t block = 0; block * 1000 < lookups + 1000; block++) {

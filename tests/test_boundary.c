@@ -453,7 +453,8 @@ test_volume_busy(void **state)
 
 static int info_calls;
 static int token_serial;
-static const scStoragePoolInfo disc_sizes = { .capacity = 1000, .allocation = 400,
+static const scStoragePoolInfo disc_sizes = { .capacity = 1000,
+                                              .allocation = 400,
                                               .available = 600 };
 
 static int
@@ -518,8 +519,10 @@ test_sizes_from_discovery(void **state)
     bad.discover = bad_keep_discover;
     scBackendOverride(SC_POOL_DIR, &sized);
     assert_sc_ok(f->conn = scConnectOpen(f->catalog, 0));
-    assert_true(asprintf(&xml, "<pool type='dir'><name>images</name><target><path>%s</path>"
-                               "</target></pool>", f->images) > 0);
+    assert_true(asprintf(&xml,
+                         "<pool type='dir'><name>images</name><target><path>%s</path>"
+                         "</target></pool>",
+                         f->images) > 0);
     assert_sc_ok(f->pool = scStoragePoolDefineXML(f->conn, xml, 0));
     free(xml);
 

@@ -42,22 +42,22 @@
 #include "backends/logical_priv.h"
 
 #define MAX_LOOPS 4
-#define MIB (1024ULL * 1024)
+#define MIB       (1024ULL * 1024)
 
-static const char *skip_reason;  /* why nothing can run here, or NULL */
-static bool have_dm;             /* the kernel can activate LVs */
-static char lvm_config[128];     /* STORCAT_LVM_CONFIG, and the tests' own --config */
+static const char *skip_reason; /* why nothing can run here, or NULL */
+static bool have_dm;            /* the kernel can activate LVs */
+static char lvm_config[128];    /* STORCAT_LVM_CONFIG, and the tests' own --config */
 
 typedef struct {
-    char *dir;                 /* the test's directory: images, catalog */
+    char *dir; /* the test's directory: images, catalog */
     char *images[MAX_LOOPS];
-    char *loops[MAX_LOOPS];    /* the devices losetup gave us (NULL: detached) */
+    char *loops[MAX_LOOPS]; /* the devices losetup gave us (NULL: detached) */
     size_t nloops;
-    char vg[48];               /* unique */
-    char vg_alt[64];           /* the name a test renames it to */
+    char vg[48];     /* unique */
+    char vg_alt[64]; /* the name a test renames it to */
     char *catalog;
-    char *devdir;              /* a /dev/VG this test made, or NULL */
-    int lockfd;                /* the VG's lvm2 lock this test holds, or -1 */
+    char *devdir; /* a /dev/VG this test made, or NULL */
+    int lockfd;   /* the VG's lvm2 lock this test holds, or -1 */
     scConnectPtr conn;
     scStoragePoolPtr pool;
 } Fx;
@@ -113,7 +113,7 @@ run_argv(char **out, char *const *argv)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-#define RUN(out, ...) run_argv(out, (char *const[]) { __VA_ARGS__, NULL })
+#define RUN(out, ...) run_argv(out, (char *const[]){ __VA_ARGS__, NULL })
 /* An lvm2 tool with the tests' --config. */
 #define LVM(out, prog, ...) RUN(out, prog, "--config", lvm_config, __VA_ARGS__)
 
@@ -126,8 +126,9 @@ lvm_value(char *buf, size_t n, const char *prog, const char *field, const char *
     size_t len;
 
     buf[0] = '\0';
-    if (LVM(&out, (char *) prog, "--noheadings", "--units", "b", "--nosuffix", "-o",
-            (char *) field, (char *) what) == 0 && out) {
+    if (LVM(&out, (char *) prog, "--noheadings", "--units", "b", "--nosuffix", "-o", (char *) field,
+            (char *) what) == 0 &&
+        out) {
         for (p = out; *p == ' '; p++)
             ;
         len = strcspn(p, " \n");
@@ -269,8 +270,10 @@ fx_new(const char *name, size_t nloops, unsigned int mib, bool define)
     fprintf(x, "<pool type='logical'><name>%s</name><source>", f->vg);
     for (size_t i = 0; i < nloops; i++)
         fprintf(x, "<device path='%s'/>", f->loops[i]);
-    fprintf(x, "<name>%s</name><format type='lvm2'/></source><target><path>/dev/%s</path>"
-               "</target></pool>", f->vg, f->vg);
+    fprintf(x,
+            "<name>%s</name><format type='lvm2'/></source><target><path>/dev/%s</path>"
+            "</target></pool>",
+            f->vg, f->vg);
     fclose(x);
     assert_sc_ok(f->pool = scStoragePoolDefineXML(f->conn, xml, 0));
     free(xml);
@@ -317,23 +320,24 @@ fx_teardown(void **state)
 }
 
 /* Each test starts here: SKIP with the reason when this host cannot. */
-#define NEEDS_LVM()                                                          \
-    do {                                                                     \
-        if (skip_reason) {                                                   \
-            print_message("# SKIP: %s\n", skip_reason);                      \
-            skip();                                                          \
-        }                                                                    \
-    } while (0)
+#define NEEDS_LVM()                                                                                \
+ do {                                                                                              \
+  if (skip_reason) {                                                                               \
+   print_message("# SKIP: %s\n", skip_reason);                                                     \
+   skip();                                                                                         \
+  }                                                                                                \
+ } while (0)
 
-#define NEEDS_DM(what)                                                       \
-    do {                                                                     \
-        if (!have_dm) {                                                      \
-            print_message("# SKIP: %s needs device-mapper, which this kernel does not have " \
-                          "('/dev/mapper/control' does not open): LVs have no device node " \
-                          "and lvm2 refuses snapshot and thin LVs\n", what);  \
-            skip();                                                          \
-        }                                                                    \
-    } while (0)
+#define NEEDS_DM(what)                                                                             \
+ do {                                                                                              \
+  if (!have_dm) {                                                                                  \
+   print_message("# SKIP: %s needs device-mapper, which this kernel does not have "                \
+                 "('/dev/mapper/control' does not open): LVs have no device node "                 \
+                 "and lvm2 refuses snapshot and thin LVs\n",                                       \
+                 what);                                                                            \
+   skip();                                                                                         \
+  }                                                                                                \
+ } while (0)
 
 static int
 sql_int(const Fx *f, const char *sql)
@@ -391,8 +395,10 @@ create(Fx *f, const char *name, unsigned long long bytes)
     char xml[256];
     scStorageVolPtr vol;
 
-    snprintf(xml, sizeof(xml), "<volume><name>%s</name><capacity unit='B'>%llu</capacity>"
-                               "</volume>", name, bytes);
+    snprintf(xml, sizeof(xml),
+             "<volume><name>%s</name><capacity unit='B'>%llu</capacity>"
+             "</volume>",
+             name, bytes);
     assert_sc_ok(vol = scStorageVolCreateXML(f->pool, xml, 0));
     return vol;
 }
@@ -431,8 +437,8 @@ test_build_two_pvs(void **state)
     /* The sizes are the VG's. */
     assert_sc_ok(scStoragePoolGetInfo(f->pool, &info) == 0);
     assert_int_equal(info.state, SC_STORAGE_POOL_RUNNING);
-    assert_int_equal(info.capacity, strtoull(lvm_value(buf, sizeof(buf), "vgs", "vg_size", f->vg),
-                                             NULL, 10));
+    assert_int_equal(info.capacity,
+                     strtoull(lvm_value(buf, sizeof(buf), "vgs", "vg_size", f->vg), NULL, 10));
     assert_int_equal(info.available, info.capacity);
     assert_true(info.capacity > 100 * MIB);
 
@@ -448,8 +454,10 @@ test_build_two_pvs(void **state)
 
     /* This host's sources list the VG with both PVs. */
     assert_sc_ok(xml = scConnectFindStoragePoolSources(f->conn, "logical", NULL, 0));
-    snprintf(path, sizeof(path), "<device path='%s'/>\n    <device path='%s'/>\n    <name>%s</name>"
-                                 "\n    <format type='lvm2'/>", f->loops[0], f->loops[1], f->vg);
+    snprintf(path, sizeof(path),
+             "<device path='%s'/>\n    <device path='%s'/>\n    <name>%s</name>"
+             "\n    <format type='lvm2'/>",
+             f->loops[0], f->loops[1], f->vg);
     assert_has(xml, path);
     assert_true(strncmp(xml, "<sources>\n", 10) == 0);
     free(xml);
@@ -525,7 +533,8 @@ test_volumes(void **state)
     assert_int_equal(info.capacity, (10 * MIB + extent - 1) / extent * extent);
     assert_int_equal(info.allocation, info.capacity);
     snprintf(part, sizeof(part), "%s/disk-1", f->vg);
-    assert_string_equal(scStorageVolGetKey(vol), lvm_value(buf, sizeof(buf), "lvs", "lv_uuid", part));
+    assert_string_equal(scStorageVolGetKey(vol),
+                        lvm_value(buf, sizeof(buf), "lvs", "lv_uuid", part));
     assert_sc_ok(path = scStorageVolGetPath(vol));
     snprintf(part, sizeof(part), "/dev/%s/disk-1", f->vg);
     assert_string_equal(path, part);
@@ -534,8 +543,9 @@ test_volumes(void **state)
     /* The XML: block, the LV UUID as key, the extents, no <format>. */
     assert_sc_ok(xml = scStorageVolGetXMLDesc(vol, 0));
     assert_true(strncmp(xml, "<volume type='block'>\n  <name>disk-1</name>\n  <key>", 51) == 0);
-    snprintf(part, sizeof(part), "<key>%s</key>\n  <source>\n    <device path='%s'>\n"
-                                 "      <extent start='0' end='%llu'/>\n    </device>\n  </source>",
+    snprintf(part, sizeof(part),
+             "<key>%s</key>\n  <source>\n    <device path='%s'>\n"
+             "      <extent start='0' end='%llu'/>\n    </device>\n  </source>",
              scStorageVolGetKey(vol), f->loops[0], info.capacity);
     assert_has(xml, part);
     assert_null(strstr(xml, "<format"));
@@ -564,7 +574,7 @@ test_volumes(void **state)
     free(vols);
     /* The pool's sizes follow at the next refresh. */
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    assert_sc_ok(scStoragePoolGetInfo(f->pool, &(scStoragePoolInfo) { 0 }) == 0);
+    assert_sc_ok(scStoragePoolGetInfo(f->pool, &(scStoragePoolInfo){ 0 }) == 0);
     assert_int_equal(sql_int(f, "SELECT allocation FROM pools"), 12 * MIB);
 
     /* Delete. */
@@ -604,7 +614,8 @@ test_behind_back(void **state)
     uuid_of(vol, b);
     assert_string_equal(a, b);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-renamed' AND"
-                                " detail = 'renamed from ''outside'''"), 1);
+                                " detail = 'renamed from ''outside'''"),
+                     1);
 
     assert_int_equal(LVM(NULL, "lvremove", "-f", f->vg), 0);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
@@ -733,19 +744,28 @@ test_bad_names(void **state)
     unlock_vg(f);
     assert_unchanged(f, vols, events);
     /* ".." is refused by storcat itself, as every volume name. */
-    assert_sc_err(scStorageVolCreateXML(f->pool, "<volume><name>..</name><capacity>1</capacity>"
-                                                 "</volume>", 0), SC_ERR_XML_ERROR);
+    assert_sc_err(scStorageVolCreateXML(f->pool,
+                                        "<volume><name>..</name><capacity>1</capacity>"
+                                        "</volume>",
+                                        0),
+                  SC_ERR_XML_ERROR);
     /* A VG name lvm2 refuses: build says why. */
-    scStoragePoolPtr bad = scStoragePoolDefineXML(f->conn, "<pool type='logical'><name>badvg</name>"
-        "<source><device path='/dev/null'/><name>bad vg</name></source></pool>", 0);
+    scStoragePoolPtr bad = scStoragePoolDefineXML(
+        f->conn,
+        "<pool type='logical'><name>badvg</name>"
+        "<source><device path='/dev/null'/><name>bad vg</name></source></pool>",
+        0);
     assert_sc_ok(bad);
     assert_sc_err(scStoragePoolBuild(bad, 0) == 0, SC_ERR_INVALID_ARG);
     assert_has(scGetLastErrorMessage(), "volume group 'bad vg': lvm2 refuses this name");
     assert_sc_ok(scStoragePoolUndefine(bad) == 0);
     scStoragePoolFree(bad);
     /* A device that is not there (any more): build says which. */
-    assert_sc_ok(bad = scStoragePoolDefineXML(f->conn, "<pool type='logical'><name>gonevg</name>"
-        "<source><device path='/dev/storcat-test-vanished'/></source></pool>", 0));
+    assert_sc_ok(bad = scStoragePoolDefineXML(
+                     f->conn,
+                     "<pool type='logical'><name>gonevg</name>"
+                     "<source><device path='/dev/storcat-test-vanished'/></source></pool>",
+                     0));
     assert_sc_err(scStoragePoolBuild(bad, 0) == 0, SC_ERR_SYSTEM_ERROR);
     assert_has(scGetLastErrorMessage(), "device '/dev/storcat-test-vanished'");
     assert_has(scGetLastErrorMessage(), "No such file or directory");
@@ -790,8 +810,10 @@ test_vg_full(void **state)
     NEEDS_LVM();
     *state = f = fx_started("logical-full", 1, 32);
     snapshot(f, &vols, &events);
-    assert_sc_err(scStorageVolCreateXML(f->pool, "<volume><name>huge</name>"
-                                                  "<capacity unit='M'>64</capacity></volume>", 0),
+    assert_sc_err(scStorageVolCreateXML(f->pool,
+                                        "<volume><name>huge</name>"
+                                        "<capacity unit='M'>64</capacity></volume>",
+                                        0),
                   SC_ERR_OPERATION_FAILED);
     assert_has(scGetLastErrorMessage(), "cannot create volume 'huge'");
     assert_has(scGetLastErrorMessage(), "insufficient free space");
@@ -822,8 +844,10 @@ test_pv_missing(void **state)
     assert_unchanged(f, vols, events);
     assert_int_equal(scStorageVolGetState(vol), SC_STORAGE_VOL_STATE_PRESENT);
     /* Creating in a VG that misses a PV: lvm2 refuses, nothing recorded. */
-    assert_sc_err(scStorageVolCreateXML(f->pool, "<volume><name>more</name><capacity>4194304"
-                                                  "</capacity></volume>", 0),
+    assert_sc_err(scStorageVolCreateXML(f->pool,
+                                        "<volume><name>more</name><capacity>4194304"
+                                        "</capacity></volume>",
+                                        0),
                   SC_ERR_OPERATION_FAILED);
     assert_unchanged(f, vols, events);
     /* Back (perhaps on another loop device): all is well again. */
@@ -877,8 +901,10 @@ test_lock_held(void **state)
     t0 = time(NULL);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_true(time(NULL) - t0 < 2);
-    assert_sc_err(scStorageVolCreateXML(f->pool, "<volume><name>blocked</name><capacity>4194304"
-                                                  "</capacity></volume>", 0),
+    assert_sc_err(scStorageVolCreateXML(f->pool,
+                                        "<volume><name>blocked</name><capacity>4194304"
+                                        "</capacity></volume>",
+                                        0),
                   SC_ERR_OPERATION_FAILED);
     assert_has(scGetLastErrorMessage(), "did not finish within 2 s");
     assert_has(scGetLastErrorMessage(), "lock");
@@ -901,8 +927,10 @@ test_create_halfway(void **state)
     *state = f = fx_started("logical-halfway", 1, 32);
     snapshot(f, &vols, &events);
     scLogicalFailAfterCreate = true;
-    assert_sc_err(scStorageVolCreateXML(f->pool, "<volume><name>half</name><capacity>4194304"
-                                                  "</capacity></volume>", 0),
+    assert_sc_err(scStorageVolCreateXML(f->pool,
+                                        "<volume><name>half</name><capacity>4194304"
+                                        "</capacity></volume>",
+                                        0),
                   SC_ERR_OPERATION_FAILED);
     scLogicalFailAfterCreate = false;
     assert_has(scGetLastErrorMessage(), "failure injected after lvcreate");
@@ -929,8 +957,9 @@ test_disk_seqno(void **state)
         for (size_t d = 0; d < 2; d++) {
             assert_int_equal(scLvmMetaReadDevice(f->loops[d], &meta, &why), 1);
             assert_string_equal(meta.vg_name, f->vg);
-            assert_int_equal(meta.seqno,
-                             strtoull(lvm_value(buf, sizeof(buf), "vgs", "vg_seqno", f->vg), NULL, 10));
+            assert_int_equal(
+                meta.seqno,
+                strtoull(lvm_value(buf, sizeof(buf), "vgs", "vg_seqno", f->vg), NULL, 10));
             assert_string_equal(meta.vg_id, lvm_value(buf, sizeof(buf), "vgs", "vg_uuid", f->vg));
             assert_true(scLvmUuidEqual(lvm_value(buf, sizeof(buf), "pvs", "pv_uuid", f->loops[d]),
                                        meta.pv_uuid));
@@ -1024,8 +1053,8 @@ test_data_path(void **state)
     assert_true(same_prefix(in, out, 8 * MIB));
 
     /* A clone into a new LV has the data. */
-    assert_sc_ok(copy = scStorageVolCreateXMLFrom(f->pool, "<volume><name>copy</name></volume>",
-                                                  vol, 0));
+    assert_sc_ok(
+        copy = scStorageVolCreateXMLFrom(f->pool, "<volume><name>copy</name></volume>", vol, 0));
     assert_true((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
     assert_sc_ok(scStorageVolDownload(copy, fd, 0, 0, 0) == 0);
     close(fd);
@@ -1037,15 +1066,19 @@ test_data_path(void **state)
     scStoragePoolPtr dirpool;
     scStorageVolPtr img, back;
     snprintf(images, sizeof(images), "%s/images", f->dir);
-    assert_true(asprintf(&xml, "<pool type='dir'><name>images</name><target><path>%s</path>"
-                               "</target></pool>", images) > 0);
+    assert_true(asprintf(&xml,
+                         "<pool type='dir'><name>images</name><target><path>%s</path>"
+                         "</target></pool>",
+                         images) > 0);
     assert_sc_ok(dirpool = scStoragePoolDefineXML(f->conn, xml, 0));
     free(xml);
     assert_sc_ok(scStoragePoolCreate(dirpool, SC_STORAGE_POOL_CREATE_WITH_BUILD) == 0);
-    assert_sc_ok(img = scStorageVolCreateXMLFrom(dirpool, "<volume><name>img.qcow2</name>"
-        "<target><format type='qcow2'/></target></volume>", vol, 0));
-    assert_sc_ok(back = scStorageVolCreateXMLFrom(f->pool, "<volume><name>back</name></volume>",
-                                                  img, 0));
+    assert_sc_ok(img = scStorageVolCreateXMLFrom(dirpool,
+                                                 "<volume><name>img.qcow2</name>"
+                                                 "<target><format type='qcow2'/></target></volume>",
+                                                 vol, 0));
+    assert_sc_ok(
+        back = scStorageVolCreateXMLFrom(f->pool, "<volume><name>back</name></volume>", img, 0));
     assert_true((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
     assert_sc_ok(scStorageVolDownload(back, fd, 0, 0, 0) == 0);
     close(fd);
@@ -1082,8 +1115,11 @@ test_sparse_thin(void **state)
     NEEDS_LVM();
     NEEDS_DM("a sparse (snapshot) or thin LV");
     *state = f = fx_started("logical-sparse", 1, 64);
-    assert_sc_ok(vol = scStorageVolCreateXML(f->pool, "<volume><name>sparse</name>"
-        "<capacity unit='G'>1</capacity><allocation unit='M'>4</allocation></volume>", 0));
+    assert_sc_ok(vol = scStorageVolCreateXML(
+                     f->pool,
+                     "<volume><name>sparse</name>"
+                     "<capacity unit='G'>1</capacity><allocation unit='M'>4</allocation></volume>",
+                     0));
     assert_sc_ok(scStorageVolGetInfo(vol, &info) == 0);
     assert_int_equal(info.capacity, 1024 * MIB);
     assert_true(info.allocation < info.capacity);
@@ -1093,10 +1129,11 @@ test_sparse_thin(void **state)
     free(xml);
     scStorageVolFree(vol);
     /* Thin pools and thin volumes are no volumes (as in libvirt). */
-    assert_int_equal(LVM(NULL, "lvcreate", "--type", "thin-pool", "-n", "tp", "-L", "8M", f->vg,
-                         "--yes"), 0);
+    assert_int_equal(
+        LVM(NULL, "lvcreate", "--type", "thin-pool", "-n", "tp", "-L", "8M", f->vg, "--yes"), 0);
     assert_int_equal(LVM(NULL, "lvcreate", "--type", "thin", "-n", "thinvol", "-V", "64M",
-                         "--thinpool", "tp", f->vg, "--yes"), 0);
+                         "--thinpool", "tp", f->vg, "--yes"),
+                     0);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 1);
 }
@@ -1147,11 +1184,12 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_build_two_pvs), T(test_no_device_mapper), T(test_volumes), T(test_behind_back),
-        T(test_lookups),       T(test_lookup_symlink),   T(test_bad_names), T(test_signature),
-        T(test_vg_full),       T(test_pv_missing),       T(test_vg_renamed), T(test_lock_held),
-        T(test_create_halfway), T(test_disk_seqno),      T(test_clone_without_dm),
-        T(test_data_path),     T(test_sparse_thin),
+        T(test_build_two_pvs),  T(test_no_device_mapper), T(test_volumes),
+        T(test_behind_back),    T(test_lookups),          T(test_lookup_symlink),
+        T(test_bad_names),      T(test_signature),        T(test_vg_full),
+        T(test_pv_missing),     T(test_vg_renamed),       T(test_lock_held),
+        T(test_create_halfway), T(test_disk_seqno),       T(test_clone_without_dm),
+        T(test_data_path),      T(test_sparse_thin),
     };
 
     return cmocka_run_group_tests_name("logical", tests, group_setup, NULL);

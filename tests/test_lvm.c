@@ -73,9 +73,30 @@ static void
 test_json_refused(void **state)
 {
     static const char *const bad[] = {
-        "", " ", "{", "[1,]", "[1 2]", "{\"a\" 1}", "{\"a\":}", "{1:2}", "\"abc", "\"a\\x\"",
-        "\"a\\u12\"", "\"\\u0000\"", "\"\\ud800\"", "\"\\udc00x\"", "\"a\tb\"", "01", "1.", "-",
-        "1e", "tru", "nul", "[] []", "{\"a\":1}x", "[\"\\ud800\\u0041\"]",
+        "",
+        " ",
+        "{",
+        "[1,]",
+        "[1 2]",
+        "{\"a\" 1}",
+        "{\"a\":}",
+        "{1:2}",
+        "\"abc",
+        "\"a\\x\"",
+        "\"a\\u12\"",
+        "\"\\u0000\"",
+        "\"\\ud800\"",
+        "\"\\udc00x\"",
+        "\"a\tb\"",
+        "01",
+        "1.",
+        "-",
+        "1e",
+        "tru",
+        "nul",
+        "[] []",
+        "{\"a\":1}x",
+        "[\"\\ud800\\u0041\"]",
     };
     scJsonDoc doc = { 0 };
     const char *why;
@@ -108,7 +129,7 @@ test_json_refused(void **state)
 /* ---- a PV image, as lvm2 lays one out -------------------------------- */
 
 #define IMG_SIZE (256 * 1024)
-#define MDA_OFF 4096
+#define MDA_OFF  4096
 
 static void
 put32(unsigned char *p, uint32_t v)
@@ -129,8 +150,8 @@ typedef struct {
     uint64_t mda_size;         /* of the one metadata area at MDA_OFF */
     uint64_t text_offset;      /* in the area */
     const char *text;
-    uint32_t flags;            /* of the raw_locn */
-    bool two_mdas;             /* a second area, at the device's end */
+    uint32_t flags; /* of the raw_locn */
+    bool two_mdas;  /* a second area, at the device's end */
 } Layout;
 
 /* The metadata area at @off of @size holding @text at @text_off (wrapping
@@ -176,7 +197,7 @@ make_pv(const Layout *l)
     put64(ph + 32, IMG_SIZE);
     dl = ph + 40;
     put64(dl, 128 * 1024); /* the data area, to the end */
-    dl += 32;             /* ... and the end of its list */
+    dl += 32;              /* ... and the end of its list */
     put64(dl, MDA_OFF);
     put64(dl + 8, l->mda_size);
     dl += 16;
@@ -206,9 +227,10 @@ mem_read(void *opaque, uint64_t offset, void *buf, size_t len)
     return 0;
 }
 
-#define TEXT "vg-test {\nid = \"vcEA0d-EVaH-eHlM-njHY-2wMK-dmTD-5Eq0cF\"\nseqno = 42\n" \
-             "format = \"lvm2\"\nstatus = [\"RESIZEABLE\", \"READ\", \"WRITE\"]\n"        \
-             "physical_volumes {\npv0 {\nid = \"x\"\n}\n}\n}\n"
+#define TEXT                                                                                       \
+ "vg-test {\nid = \"vcEA0d-EVaH-eHlM-njHY-2wMK-dmTD-5Eq0cF\"\nseqno = 42\n"                        \
+ "format = \"lvm2\"\nstatus = [\"RESIZEABLE\", \"READ\", \"WRITE\"]\n"                             \
+ "physical_volumes {\npv0 {\nid = \"x\"\n}\n}\n}\n"
 
 static int
 read_layout(const Layout *l, scLvmPvMeta *meta, const char **why)
@@ -252,7 +274,7 @@ test_meta_read(void **state)
     assert_int_equal(meta.seqno, 42);
     assert_string_equal(meta.vg_name, "vg-test");
     /* An ignored area: the second one is read. */
-    l = (Layout) { 0, 65536, 512, TEXT, 1, true };
+    l = (Layout){ 0, 65536, 512, TEXT, 1, true };
     assert_int_equal(read_layout(&l, &meta, &why), 1);
     /* ... and without a second one, the PV says nothing of its VG. */
     l.two_mdas = false;
@@ -361,10 +383,12 @@ test_meta_corpus(void **state)
         int expect;
         unsigned long long seqno;
     } cases[] = {
-        { "valid", 1, 7 },          { "label-sector-2", 1, 7 }, { "wrapped", 1, 7 },
-        { "ignored-then-second", 1, 7 }, { "ignored-only", 0, 0 }, { "label-crc", -1, 0 },
-        { "mda-crc", 0, 0 },        { "text-offset-outside", 0, 0 }, { "area-past-end", 1, 7 },
-        { "no-seqno", 0, 0 },       { "nested", 0, 0 },         { "truncated", 0, 0 },
+        { "valid", 1, 7 },         { "label-sector-2", 1, 7 },
+        { "wrapped", 1, 7 },       { "ignored-then-second", 1, 7 },
+        { "ignored-only", 0, 0 },  { "label-crc", -1, 0 },
+        { "mda-crc", 0, 0 },       { "text-offset-outside", 0, 0 },
+        { "area-past-end", 1, 7 }, { "no-seqno", 0, 0 },
+        { "nested", 0, 0 },        { "truncated", 0, 0 },
         { "real-pv-head", 1, 0 },
     };
     scLvmPvMeta meta;
@@ -373,8 +397,8 @@ test_meta_corpus(void **state)
     (void) state;
     for (size_t i = 0; i < SC_N_ELEMENTS(cases); i++) {
         char *path;
-        assert_true(asprintf(&path, "%s/tests/fuzz/corpus/lvmmeta/%s", testSrcDir(),
-                             cases[i].file) > 0);
+        assert_true(
+            asprintf(&path, "%s/tests/fuzz/corpus/lvmmeta/%s", testSrcDir(), cases[i].file) > 0);
         why = NULL;
         /* lvm2's areas are larger than a seed: the rest of the device reads
          * as zeroes. */
@@ -405,15 +429,22 @@ test_meta_corpus(void **state)
 static void
 test_names(void **state)
 {
-    static const char *const good_lv[] = { "a", "disk-1", "A.b+c_d", "snap", "x_tdat",
-                                           "a_idata" };
+    static const char *const good_lv[] = { "a", "disk-1", "A.b+c_d", "snap", "x_tdat", "a_idata" };
     static const struct {
         const char *name, *why;
     } bad_lv[] = {
-        { "", "empty" },          { "a b", "contains ' '" },     { "-x", "begins with '-'" },
-        { ".", "'.' or '..'" },   { "..", "'.' or '..'" },       { "a/b", "contains '/'" },
-        { "\xc3\xa9", "0xc3" },   { "snapshot1", "'snapshot'" }, { "pvmove0", "'pvmove'" },
-        { "x_tmeta", "'_tmeta'" }, { "a_vorigin", "'_vorigin'" }, { "lv_rimage_0", "'_rimage'" },
+        { "", "empty" },
+        { "a b", "contains ' '" },
+        { "-x", "begins with '-'" },
+        { ".", "'.' or '..'" },
+        { "..", "'.' or '..'" },
+        { "a/b", "contains '/'" },
+        { "\xc3\xa9", "0xc3" },
+        { "snapshot1", "'snapshot'" },
+        { "pvmove0", "'pvmove'" },
+        { "x_tmeta", "'_tmeta'" },
+        { "a_vorigin", "'_vorigin'" },
+        { "lv_rimage_0", "'_rimage'" },
         { "a_wcorig", "'_wcorig'" },
     };
     char name[200];
@@ -459,8 +490,8 @@ test_dm_names(void **state)
         { "a--b", "x-", "a----b-x--" },
         { "vg", "lv-", "vg-lv--" },
     };
-    static const char *const not_lv[] = { "vg", "vg--lv", "-lv", "vg-", "vg-lv-real",
-                                          "vg-lv-cow", "" };
+    static const char *const not_lv[] = { "vg",         "vg--lv",    "-lv", "vg-",
+                                          "vg-lv-real", "vg-lv-cow", "" };
     char *dm, *vg, *lv;
 
     (void) state;
@@ -493,7 +524,8 @@ test_messages(void **state)
         { "  WARNING: Activation disabled. No device-mapper interaction will be attempted.\n",
           "WARNING: Activation disabled. No device-mapper interaction will be attempted." },
         { "  File descriptor 9 (/dev/null) leaked on lvs invocation. Parent PID 1: sh\n"
-          "  a\n\n  b  \n", "a; b" },
+          "  a\n\n  b  \n",
+          "a; b" },
         { "  WARNING: Logical volume vg/lv not zeroed.\n  WARNING: real trouble\n",
           "WARNING: real trouble" },
         { "", "" },
@@ -510,44 +542,52 @@ test_messages(void **state)
 
 /* ---- which LVs are volumes, and their records ------------------------- */
 
-#define ROW(name, uuid, attr, size, origin, osize, pool, tags, seg, stripes, segsize, start, \
-            devices)                                                                          \
-    "{\"lv_name\":\"" name "\", \"lv_uuid\":\"" uuid "\", \"lv_attr\":\"" attr              \
-    "\", \"lv_size\":\"" size "\", \"origin\":\"" origin "\", \"origin_size\":\"" osize     \
-    "\", \"pool_lv\":\"" pool "\", \"lv_tags\":\"" tags "\", \"lv_active\":\"active\", "     \
-    "\"segtype\":\"" seg "\", \"stripes\":\"" stripes "\", \"seg_size\":\"" segsize          \
-    "\", \"seg_start_pe\":\"" start "\", \"devices\":\"" devices "\", "                      \
-    "\"vg_extent_size\":\"4194304\", \"vg_size\":\"1073741824\", \"vg_free\":\"536870912\", " \
-    "\"vg_missing_pv_count\":\"0\"}"
+#define ROW(name, uuid, attr, size, origin, osize, pool, tags, seg, stripes, segsize, start,       \
+            devices)                                                                               \
+ "{\"lv_name\":\"" name "\", \"lv_uuid\":\"" uuid "\", \"lv_attr\":\"" attr                        \
+ "\", \"lv_size\":\"" size "\", \"origin\":\"" origin "\", \"origin_size\":\"" osize               \
+ "\", \"pool_lv\":\"" pool "\", \"lv_tags\":\"" tags "\", \"lv_active\":\"active\", "              \
+ "\"segtype\":\"" seg "\", \"stripes\":\"" stripes "\", \"seg_size\":\"" segsize                   \
+ "\", \"seg_start_pe\":\"" start "\", \"devices\":\"" devices "\", "                               \
+ "\"vg_extent_size\":\"4194304\", \"vg_size\":\"1073741824\", \"vg_free\":\"536870912\", "         \
+ "\"vg_missing_pv_count\":\"0\"}"
 
 /* Rows out of order (lvm2 sorts them; the backend does not trust it). */
-static const char report[] =
-    "{\"report\": [{\"lv\": ["
-    ROW("zeta", "uuid-zeta", "-wi-a-----", "4194304", "", "0", "", "", "linear", "1", "4194304",
-        "0", "/dev/sda(10)") ","
-    ROW("alpha", "uuid-alpha", "owi-a-----", "12582912", "", "0", "", "", "linear", "1", "4194304",
-        "2", "/dev/sda(5)") ","
-    ROW("alpha", "uuid-alpha", "owi-a-----", "12582912", "", "0", "", "", "linear", "1", "8388608",
-        "0", "/dev/sdb(0)") ","
-    ROW("stripe", "uuid-stripe", "-wi-a-----", "16777216", "", "0", "", "", "striped", "2",
-        "16777216", "0", "/dev/sda(20),/dev/sdb(20)") ","
-    ROW("pool", "uuid-pool", "twi-aotz--", "8388608", "", "0", "", "", "thin-pool", "1",
-        "8388608", "0", "pool_tdata(0)") ","
-    ROW("thin", "uuid-thin", "Vwi-a-tz--", "104857600", "", "0", "pool", "", "thin", "1",
-        "104857600", "0", "") ","
-    ROW("off", "uuid-off", "-wi-------", "4194304", "", "0", "", "", "linear", "1", "4194304", "0",
-        "/dev/sda(40)") ","
-    ROW("unknown", "uuid-unknown", "-wi-XX----", "4194304", "", "0", "", "", "linear", "1",
-        "4194304", "0", "/dev/sda(41)") ","
-    ROW("snap", "uuid-snap", "swi-a-s---", "4194304", "alpha", "12582912", "", "a,b", "linear",
-        "1", "4194304", "0", "/dev/sda(30)") ","
-    ROW("my-disk", "uuid-my-disk", "-wi-a-----", "4194304", "", "0", "", "", "linear", "1",
-        "4194304", "0", "/dev/disk with space(31)") ","
-    ROW("sparse", "uuid-sparse", "swi-a-s---", "4194304", "[sparse_vorigin]", "1073741824", "", "",
-        "linear", "1", "4194304", "0", "/dev/sda(32)") ","
-    ROW("mirror", "uuid-mirror", "rwi-a-r---", "4194304", "", "0", "", "", "raid1", "2",
-        "4194304", "0", "mirror_rimage_0(0),mirror_rimage_1(0)")
-    "]}]}";
+static const char report[] = "{\"report\": [{\"lv\": [" ROW(
+    "zeta", "uuid-zeta", "-wi-a-----", "4194304", "", "0", "", "", "linear",
+    "1", "4194304", "0", "/dev/sda(10)") "," ROW("alpha", "uuid-alpha", "owi-a-----", "12582912",
+                                                 "", "0", "", "", "linear", "1", "4194304", "2",
+                                                 "/dev/sda(5)") "," ROW("alpha", "uuid-alpha",
+                                                                        "owi-a-----",
+                                                                        "12582912", "", "0", "", "", "linear", "1", "8388608", "0", "/dev/sdb(0)") "," ROW("stripe", "uuid-stripe", "-wi-a-----", "16777216", "", "0", "", "", "striped", "2", "16777216", "0", "/dev/sda(20),/dev/sdb(20)") "," ROW("pool",
+                                                                                                                                                                                                                                                                                                     "uuid-pool",
+                                                                                                                                                                                                                                                                                                     "twi-aotz--",
+                                                                                                                                                                                                                                                                                                     "8388608", "", "0", "", "", "thin-pool", "1", "8388608",
+                                                                                                                                                                                                                                                                                                     "0", "pool_tdata(0)") "," ROW("thin", "uuid-thin", "Vwi-a-tz--", "104857600", "",
+                                                                                                                                                                                                                                                                                                                                   "0",
+                                                                                                                                                                                                                                                                                                                                   "pool",
+                                                                                                                                                                                                                                                                                                                                   "",
+                                                                                                                                                                                                                                                                                                                                   "thin", "1", "104857600", "0", "") "," ROW("off",
+                                                                                                                                                                                                                                                                                                                                                                              "uuid-off",
+                                                                                                                                                                                                                                                                                                                                                                              "-wi-------", "4194304", "", "0", "",
+                                                                                                                                                                                                                                                                                                                                                                              "",
+                                                                                                                                                                                                                                                                                                                                                                              "linear",
+                                                                                                                                                                                                                                                                                                                                                                              "1", "4194304", "0", "/dev/sda(40)") "," ROW("unknown",
+                                                                                                                                                                                                                                                                                                                                                                                                                           "uuid-unknown",
+                                                                                                                                                                                                                                                                                                                                                                                                                           "-wi-XX----", "4194304", "", "0",
+                                                                                                                                                                                                                                                                                                                                                                                                                           "",
+                                                                                                                                                                                                                                                                                                                                                                                                                           "", "linear", "1", "4194304", "0", "/dev/sda(41)") "," ROW("snap", "uuid-snap", "swi-a-s---", "4194304", "alpha", "12582912", "", "a,b", "linear", "1", "4194304", "0", "/dev/sda(30)") "," ROW("my-disk", "uuid-my-disk", "-wi-a-----", "4194304", "", "0", "",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "linear", "1", "4194304", "0", "/dev/disk with space(31)") "," ROW("sparse",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                              "uuid-sparse",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                              "swi-a-s---", "4194304", "[sparse_vorigin]", "1073741824", "", "", "linear", "1", "4194304", "0", "/dev/sda(32)") "," ROW("mirror",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                        "uuid-mirror",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                        "rwi-a-r---", "4194304", "", "0", "", "",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                        "raid1",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                        "2",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                        "4194304",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                        "0",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                        "mirror_rimage_0(0),mirror_rimage_1(0)") "]}]}";
 
 typedef struct {
     scDiscoverSink sink;
@@ -646,8 +686,8 @@ captured_clear(Capture *c)
 static void
 test_report_volumes(void **state)
 {
-    static const char *const expect[] = { "alpha", "mirror", "my-disk", "snap", "sparse",
-                                          "stripe", "unknown", "zeta" };
+    static const char *const expect[] = { "alpha",  "mirror", "my-disk", "snap",
+                                          "sparse", "stripe", "unknown", "zeta" };
     const scVolRecord *r;
     Capture c;
 
@@ -742,12 +782,12 @@ static void
 test_report_refused(void **state)
 {
     static const char *const bad[] = {
-        "{\"report\": [{\"lv\": [" ROW("x", "u", "-wi-a-----", "4194304", "", "0", "", "",
-                                       "linear", "1", "4194304", "0", "/dev/sda") "]}]}",
+        "{\"report\": [{\"lv\": [" ROW("x", "u", "-wi-a-----", "4194304", "", "0", "", "", "linear",
+                                       "1", "4194304", "0", "/dev/sda") "]}]}",
         "{\"report\": [{\"lv\": [" ROW("x", "u", "-wi-a-----", "4194304", "", "0", "", "",
                                        "striped", "2", "4194304", "0", "/dev/sda(1)") "]}]}",
-        "{\"report\": [{\"lv\": [" ROW("x", "u", "-wi-a-----", "4194304", "", "0", "", "",
-                                       "linear", "1", "4194304", "0", "/dev/sda(x)") "]}]}",
+        "{\"report\": [{\"lv\": [" ROW("x", "u", "-wi-a-----", "4194304", "", "0", "", "", "linear",
+                                       "1", "4194304", "0", "/dev/sda(x)") "]}]}",
         "{\"report\": [{\"lv\": [" ROW("x", "u", "-wi-a-----", "big", "", "0", "", "", "linear",
                                        "1", "4194304", "0", "/dev/sda(1)") "]}]}",
         "{\"report\": [{\"vg\": []}]}",

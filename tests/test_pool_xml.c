@@ -557,9 +557,10 @@ testSourceList(void **state)
     scPoolSourceDevice dev1[] = { { (char *) "/dev/sda2", SC_TRISTATE_ABSENT },
                                   { (char *) "/dev/sd'b", SC_TRISTATE_ABSENT } };
     scPoolSourceDevice dev2[] = { { (char *) "/dev/sdc", SC_TRISTATE_ABSENT } };
-    scPoolSource src[2] = { { .devices = dev1, .ndevices = 2, .name = (char *) "HostVG" },
-                            { .devices = dev2, .ndevices = 1, .name = (char *) "other",
-                              .format = (char *) "lvm2" } };
+    scPoolSource src[2] = {
+        { .devices = dev1, .ndevices = 2, .name = (char *) "HostVG" },
+        { .devices = dev2, .ndevices = 1, .name = (char *) "other", .format = (char *) "lvm2" }
+    };
     char *xml;
 
     (void) state;
@@ -593,7 +594,7 @@ main(void)
         cmocka_unit_test(testGeneratedUUID),     cmocka_unit_test(testEscapeValues),
         cmocka_unit_test(testInfoAndWhitespace), cmocka_unit_test(testDocumentOrder),
         cmocka_unit_test(testBillionLaughs),     cmocka_unit_test(testExternalEntity),
-        cmocka_unit_test(testHugeName),      cmocka_unit_test(testSourceList),
+        cmocka_unit_test(testHugeName),          cmocka_unit_test(testSourceList),
     };
     size_t n = SC_N_ELEMENTS(compat_cases) + SC_N_ELEMENTS(fixture_cases) +
                SC_N_ELEMENTS(bad_cases) + SC_N_ELEMENTS(fixed);

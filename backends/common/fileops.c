@@ -657,7 +657,7 @@ write_chunk(int out, bool seekable, bool sparse, const unsigned char *buf, size_
 long long
 scFdCopy(int in, bool in_seekable, unsigned long long src_off, int out, bool out_seekable,
          unsigned long long dst_off, unsigned long long len, bool sparse, const char *what,
-           const scProgress *progress)
+         const scProgress *progress)
 {
     _cleanup_free_ unsigned char *buf = malloc(CHUNK);
     unsigned long long done = 0;
@@ -736,9 +736,8 @@ scFileOpenSource(const scVolRecord *src, unsigned long long *size)
         return -1;
     }
     if (fstat(fd, &st) < 0 || (block ? !S_ISBLK(st.st_mode) : !S_ISREG(st.st_mode))) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                      "source volume '%s' is not a %s", src->path,
-                      block ? "block device" : "regular file");
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID, "source volume '%s' is not a %s",
+                      src->path, block ? "block device" : "regular file");
         close(fd);
         return -1;
     }
@@ -901,8 +900,9 @@ scFileDownload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long l
     if (sparse && fstat(fd, &out_st) == 0 && S_ISREG(out_st.st_mode))
         out_pos = lseek(fd, 0, SEEK_CUR);
     n = length == 0 ? 0
-                    : scFdCopy(in, true, offset, fd, out_pos >= 0, (unsigned long long) (out_pos >= 0 ? out_pos : 0),
-                                 length, sparse, vol->name, progress);
+                    : scFdCopy(in, true, offset, fd, out_pos >= 0,
+                               (unsigned long long) (out_pos >= 0 ? out_pos : 0), length, sparse,
+                               vol->name, progress);
     if (n >= 0 && out_pos >= 0) {
         off_t end = out_pos + (off_t) n;
         if (fstat(fd, &out_st) == 0 && out_st.st_size < end && ftruncate(fd, end) < 0)

@@ -147,7 +147,7 @@ wipe_pass(int fd, const char *name, unsigned long long size, const WipePass *p,
 
 int
 scFdWipe(int fd, const char *name, unsigned long long size, unsigned int algorithm,
-        const scProgress *progress)
+         const scProgress *progress)
 {
     _cleanup_free_ unsigned char *buf = malloc(CHUNK);
     _cleanup_free_ unsigned char *chk = malloc(CHUNK);

@@ -18,8 +18,8 @@
 
 typedef struct {
     scJsonDoc *doc;
-    char *text;     /* the whole document */
-    char *p;        /* where the parse is */
+    char *text; /* the whole document */
+    char *p;    /* where the parse is */
     const char *why;
     bool oom;
 } Parser;
@@ -47,7 +47,8 @@ new_node(Parser *ps, scJsonType type)
 
     if (d->n == d->alloc) {
         size_t alloc = d->alloc ? d->alloc * 2 : 64;
-        scJsonNode *nodes = alloc > INT32_MAX ? NULL : reallocarray(d->nodes, alloc, sizeof(*nodes));
+        scJsonNode *nodes =
+            alloc > INT32_MAX ? NULL : reallocarray(d->nodes, alloc, sizeof(*nodes));
         if (!nodes) {
             scReportOOM();
             ps->oom = true;
@@ -56,7 +57,7 @@ new_node(Parser *ps, scJsonType type)
         d->nodes = nodes;
         d->alloc = alloc;
     }
-    d->nodes[d->n] = (scJsonNode) { .type = type, .child = -1, .next = -1 };
+    d->nodes[d->n] = (scJsonNode){ .type = type, .child = -1, .next = -1 };
     return (int) d->n++;
 }
 
@@ -150,14 +151,31 @@ parse_string(Parser *ps, const char **out)
         }
         r++;
         switch (*r) {
-        case '"': case '\\': case '/':
+        case '"':
+        case '\\':
+        case '/':
             *w++ = *r++;
             break;
-        case 'b': *w++ = '\b'; r++; break;
-        case 'f': *w++ = '\f'; r++; break;
-        case 'n': *w++ = '\n'; r++; break;
-        case 'r': *w++ = '\r'; r++; break;
-        case 't': *w++ = '\t'; r++; break;
+        case 'b':
+            *w++ = '\b';
+            r++;
+            break;
+        case 'f':
+            *w++ = '\f';
+            r++;
+            break;
+        case 'n':
+            *w++ = '\n';
+            r++;
+            break;
+        case 'r':
+            *w++ = '\r';
+            r++;
+            break;
+        case 't':
+            *w++ = '\t';
+            r++;
+            break;
         case 'u': {
             unsigned int cp;
             size_t used;

@@ -58,10 +58,9 @@ static bool
 is_noise(const char *line, size_t len)
 {
     static const char *const noise[] = {
-        "WARNING: Activation disabled",
-        "WARNING: Skipping zeroing",
-        "WARNING: Logical volume ",  /* "... not zeroed." */
-        "File descriptor ",          /* "... leaked on ... invocation" */
+        "WARNING: Activation disabled", "WARNING: Skipping zeroing",
+        "WARNING: Logical volume ", /* "... not zeroed." */
+        "File descriptor ",         /* "... leaked on ... invocation" */
     };
 
     for (size_t i = 0; i < SC_N_ELEMENTS(noise); i++) {
@@ -145,8 +144,12 @@ scLvmRun(const char *what, const char *prog, const char *const *args, char **out
     _cleanup_free_ char *raw = NULL;
     _cleanup_free_ char *clean = NULL;
     int timeout = scLvmTimeout(), n = 0, r;
-    scCommand cmd = { .argv = argv, .env = env, .timeout_s = timeout, .out = out,
-                      .out_max = SC_LVM_REPORT_MAX, .err = &raw };
+    scCommand cmd = { .argv = argv,
+                      .env = env,
+                      .timeout_s = timeout,
+                      .out = out,
+                      .out_max = SC_LVM_REPORT_MAX,
+                      .err = &raw };
     double start;
 
     if (err)
@@ -168,9 +171,8 @@ scLvmRun(const char *what, const char *prog, const char *const *args, char **out
     if (r == 0 && out && strlen(*out) >= SC_LVM_REPORT_MAX) {
         free(*out);
         *out = NULL;
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
-                      "%s: %s printed more than %u bytes", what, base_name(prog),
-                      SC_LVM_REPORT_MAX);
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED, "%s: %s printed more than %u bytes",
+                      what, base_name(prog), SC_LVM_REPORT_MAX);
         r = -1;
     } else if (r < 0 && raw && now() - start >= timeout) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
@@ -237,8 +239,8 @@ scLvmReportRun(scLvmReport *rep, const char *what, const char *prog, const char 
 
     memset(rep, 0, sizeof(*rep));
     rep->rows = -1;
-    for (const char *const *p = (const char *const[]) { "--reportformat", "json", "--units", "b",
-                                                        "--nosuffix", "-o", fields, NULL };
+    for (const char *const *p = (const char *const[]){ "--reportformat", "json", "--units", "b",
+                                                       "--nosuffix", "-o", fields, NULL };
          *p; p++)
         argv[n++] = *p;
     for (size_t i = 0; args[i]; i++) {
@@ -302,17 +304,17 @@ scLvmFieldNum(const scLvmReport *rep, int row, const char *name, unsigned long l
 
 /* ---- names ---------------------------------------------------------------- */
 
-#define NAME_RULES                                                                   \
-    "lvm2's names hold only letters, digits and '+', '_', '.', '-', do not begin "   \
-    "with '-', are not '.' or '..' and are at most 127 characters; an LV's does not " \
-    "begin with 'snapshot' or 'pvmove', does not contain '_cdata', '_cmeta', '_corig', " \
-    "'_cpool', '_cvol', '_imeta', '_iorig', '_mimage', '_mlog', '_pmspare', '_rimage', " \
-    "'_rmeta', '_tdata', '_tmeta', '_vdata', '_vorigin' or '_wcorig', and takes at most " \
-    "124 characters with its volume group's"
+#define NAME_RULES                                                                                 \
+ "lvm2's names hold only letters, digits and '+', '_', '.', '-', do not begin "                    \
+ "with '-', are not '.' or '..' and are at most 127 characters; an LV's does not "                 \
+ "begin with 'snapshot' or 'pvmove', does not contain '_cdata', '_cmeta', '_corig', "              \
+ "'_cpool', '_cvol', '_imeta', '_iorig', '_mimage', '_mlog', '_pmspare', '_rimage', "              \
+ "'_rmeta', '_tdata', '_tmeta', '_vdata', '_vorigin' or '_wcorig', and takes at most "             \
+ "124 characters with its volume group's"
 
 static const char *const reserved_prefixes[] = { "snapshot", "pvmove" };
 static const char *const reserved_strings[] = {
-    "_cdata", "_cmeta", "_corig",   "_cpool",  "_cvol",  "_imeta", "_iorig",   "_mimage", "_mlog",
+    "_cdata",   "_cmeta",  "_corig", "_cpool", "_cvol",  "_imeta", "_iorig",   "_mimage", "_mlog",
     "_pmspare", "_rimage", "_rmeta", "_tdata", "_tmeta", "_vdata", "_vorigin", "_wcorig",
 };
 
@@ -370,8 +372,8 @@ scLvmCheckName(const char *kind, const char *vg, const char *lv)
     }
     if (!why)
         return 0;
-    scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "%s '%.200s': lvm2 refuses this name: %s (%s)",
-                  kind, name, why, NAME_RULES);
+    scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                  "%s '%.200s': lvm2 refuses this name: %s (%s)", kind, name, why, NAME_RULES);
     return -1;
 }
 

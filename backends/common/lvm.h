@@ -49,8 +49,7 @@ bool scLvmDmAvailable(const char **why);
  * SC_ERR_OPERATION_FAILED "@what: PROG failed: <lvm2's messages>", or
  * "@what: PROG did not finish within N s (...)" after a timeout.
  */
-int scLvmRun(const char *what, const char *prog, const char *const *args, char **out,
-             char **err);
+int scLvmRun(const char *what, const char *prog, const char *const *args, char **out, char **err);
 
 /* lvm2's stderr @text as one line: the warnings that say nothing of the
  * failure (activation disabled, zeroing skipped, descriptors leaked) left
@@ -62,9 +61,9 @@ char *scLvmCleanMessages(const char *text);
 
 /* A parsed report: the rows of one kind ("lv", "vg", "pv"). */
 typedef struct {
-    char *text;     /* lvm2's output, parsed in place */
+    char *text; /* lvm2's output, parsed in place */
     scJsonDoc doc;
-    int rows;       /* the array of rows, or -1 */
+    int rows; /* the array of rows, or -1 */
 } scLvmReport;
 
 /*

@@ -17,17 +17,17 @@
 #include "lvmmeta.h"
 #include "util/internal.h"
 
-#define SECTOR 512
+#define SECTOR             512
 #define LABEL_SCAN_SECTORS 4
-#define LABEL_HEADER_SIZE 32  /* id, sector, crc, offset, type */
-#define PV_HEADER_SIZE 40     /* uuid, device size */
-#define DISK_LOCN_SIZE 16     /* offset, size */
-#define MDA_HEADER_SIZE 512
-#define RAW_LOCN_OFFSET 40    /* checksum, magic, version, start, size */
-#define RAW_LOCN_SIZE 24      /* offset, size, checksum, flags */
-#define RAW_LOCN_IGNORED 0x1
-#define MAX_AREAS 8           /* of each list: lvm2 writes one data area and two mdas at most */
-#define HEAD_MAX 1024         /* bytes of text read for its first lines */
+#define LABEL_HEADER_SIZE  32 /* id, sector, crc, offset, type */
+#define PV_HEADER_SIZE     40 /* uuid, device size */
+#define DISK_LOCN_SIZE     16 /* offset, size */
+#define MDA_HEADER_SIZE    512
+#define RAW_LOCN_OFFSET    40 /* checksum, magic, version, start, size */
+#define RAW_LOCN_SIZE      24 /* offset, size, checksum, flags */
+#define RAW_LOCN_IGNORED   0x1
+#define MAX_AREAS          8    /* of each list: lvm2 writes one data area and two mdas at most */
+#define HEAD_MAX           1024 /* bytes of text read for its first lines */
 
 static const char mda_magic[16] = " LVM2 x[5A%r0N*>";
 
@@ -93,8 +93,7 @@ parse_label(const unsigned char *buf, scLvmPvMeta *meta, Area *mdas, size_t *nmd
 
     for (unsigned int i = 0; i < LABEL_SCAN_SECTORS && !s; i++) {
         const unsigned char *c = buf + i * SECTOR;
-        if (memcmp(c, "LABELONE", 8) == 0 && le64(c + 8) == i &&
-            memcmp(c + 24, "LVM2 001", 8) == 0)
+        if (memcmp(c, "LABELONE", 8) == 0 && le64(c + 8) == i && memcmp(c + 24, "LVM2 001", 8) == 0)
             s = c;
     }
     if (!s)
@@ -203,7 +202,8 @@ parse_head(const char *text, size_t len, scLvmPvMeta *meta, const char **why)
     if (name_len > SC_LVM_NAME_MAX)
         return nope(why, "the metadata's volume group name is too long");
     for (size_t i = 0; i < name_len; i++)
-        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+_.-", text[i]) ||
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+_.-",
+                    text[i]) ||
             text[i] == '\0')
             return nope(why, "the metadata's volume group name has invalid characters");
     memcpy(meta->vg_name, text, name_len);
@@ -236,8 +236,7 @@ parse_head(const char *text, size_t len, scLvmPvMeta *meta, const char **why)
 /* Reads the head of the committed text of area @a at @loc into @head
  * (HEAD_MAX + 1 bytes): the area is a circular buffer after its header. */
 static int
-read_head(scLvmReadFn read, void *opaque, const Area *a, const Locn *loc, char *head,
-          size_t *len)
+read_head(scLvmReadFn read, void *opaque, const Area *a, const Locn *loc, char *head, size_t *len)
 {
     size_t want = loc->size < HEAD_MAX ? (size_t) loc->size : HEAD_MAX;
     size_t first = loc->offset + want <= a->size ? want : (size_t) (a->size - loc->offset);
@@ -286,8 +285,7 @@ read_area(scLvmReadFn read, void *opaque, uint64_t size, const Area *a, scLvmPvM
 }
 
 int
-scLvmMetaRead(scLvmReadFn read, void *opaque, uint64_t size, scLvmPvMeta *meta,
-              const char **why)
+scLvmMetaRead(scLvmReadFn read, void *opaque, uint64_t size, scLvmPvMeta *meta, const char **why)
 {
     unsigned char label[LABEL_SCAN_SECTORS * SECTOR];
     Area mdas[MAX_AREAS + 1];
@@ -330,7 +328,7 @@ scLvmUuidEqual(const char *uuid, const char *disk_uuid)
 
 /* ---- reading a device --------------------------------------------------- */
 
-#define ALIGN 4096
+#define ALIGN  4096
 #define BOUNCE (4 * ALIGN)
 
 typedef struct {

@@ -45,14 +45,14 @@ uint32_t scLvmCrc(uint32_t crc, const void *buf, size_t len);
 
 /* What one PV's disk says. */
 typedef struct {
-    char pv_uuid[33];        /* the PV's UUID as on disk: 32 characters, no dashes */
-    uint64_t dev_size;       /* bytes, as the PV header says */
-    bool has_meta;           /* a metadata area with committed text was read */
+    char pv_uuid[33];                  /* the PV's UUID as on disk: 32 characters, no dashes */
+    uint64_t dev_size;                 /* bytes, as the PV header says */
+    bool has_meta;                     /* a metadata area with committed text was read */
     char vg_name[SC_LVM_NAME_MAX + 1]; /* the rest only when has_meta */
-    char vg_id[40];          /* the VG's UUID as the text writes it (dashed) */
+    char vg_id[40];                    /* the VG's UUID as the text writes it (dashed) */
     unsigned long long seqno;
-    uint32_t text_crc;       /* the committed text's CRC, from its header */
-    uint64_t text_offset;    /* ... and its place in the area */
+    uint32_t text_crc;    /* the committed text's CRC, from its header */
+    uint64_t text_offset; /* ... and its place in the area */
     uint64_t text_size;
 } scLvmPvMeta;
 

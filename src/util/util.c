@@ -252,8 +252,8 @@ scPathIsFolded(const char *path)
             continue;
         /* "//", a trailing "/", "/." or "/.." as a component. */
         if (p[1] == '/' || (p[1] == '\0' && p != path) ||
-            (p[1] == '.' && (p[2] == '/' || p[2] == '\0' ||
-                             (p[2] == '.' && (p[3] == '/' || p[3] == '\0')))))
+            (p[1] == '.' &&
+             (p[2] == '/' || p[2] == '\0' || (p[2] == '.' && (p[3] == '/' || p[3] == '\0')))))
             return false;
     }
     return path[0] == '/';
