@@ -42,6 +42,7 @@ static const bool managed[SC_POOL_TYPE_LAST] = {
 /* Backends as they land (backends/dir.c, ...). */
 static const scBackend *const builtin[SC_POOL_TYPE_LAST] = {
     [SC_POOL_DIR] = &scBackendDir,
+    [SC_POOL_LOGICAL] = &scBackendLogical,
     [SC_POOL_DISK] = &scBackendDisk,
     [SC_POOL_ISCSI] = &scBackendIscsi,
     [SC_POOL_ISCSI_DIRECT] = &scBackendIscsiDirect,
@@ -250,6 +251,12 @@ scFreeExtentsClear(scFreeExtents *l)
     free(l->v);
     l->v = NULL;
     l->n = 0;
+}
+
+int
+scSinkPoolInfo(scDiscoverSink *sink, const scStoragePoolInfo *info)
+{
+    return sink->pool_info ? sink->pool_info(sink, info) : 0;
 }
 
 void

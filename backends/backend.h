@@ -131,6 +131,15 @@ void scVolRecordSetIdent(scVolRecord *rec, const void *data, size_t len);
  *  3. record, for entries it wanted, in name order (interleaved with the
  *     entries or after all of them), passing back the want value. An entry
  *     whose volume vanished meanwhile is simply not recorded.
+ *  4. pool_info (optional, at most once): the
+ *     pool's capacity, allocation and available as the discovery learnt
+ *     them (logical: the VG's size and free space are in the same lvm2
+ *     report as its LVs), so that the refresh does not call the pool_info
+ *     slot, which would ask storage again. NULL, only after the token said
+ *     "unchanged", means the sizes have not changed either (the backend's
+ *     token covers them: an LVM VG's sizes change only with its metadata):
+ *     the catalog keeps the sizes it has. A backend that does not call it
+ *     gets its pool_info slot called after the discovery, as before.
  *
  * Names the backend does not report are volumes gone from storage.
  */
@@ -140,6 +149,7 @@ struct scDiscoverSink {
     int (*entry)(scDiscoverSink *sink, const char *name, const void *sig, size_t sig_len);
     int (*record)(scDiscoverSink *sink, const scVolRecord *rec, int want);
     const scProgress *progress; /* for long discoveries, or NULL */
+    int (*pool_info)(scDiscoverSink *sink, const scStoragePoolInfo *info);
 };
 
 /* 1 go on, 0 unchanged (stop), -1 error. */
@@ -148,6 +158,9 @@ int scSinkToken(scDiscoverSink *sink, const char *token);
 int scSinkEntry(scDiscoverSink *sink, const char *name, const void *sig, size_t sig_len);
 /* 0 or -1. */
 int scSinkRecord(scDiscoverSink *sink, const scVolRecord *rec, int want);
+/* 0 or -1 (NULL when the token did not say "unchanged" is an internal
+ * error). */
+int scSinkPoolInfo(scDiscoverSink *sink, const scStoragePoolInfo *info);
 
 /* ---- a started pool ----------------------------------------------------- */
 
@@ -336,5 +349,6 @@ extern const scBackend scBackendDir;
 extern const scBackend scBackendDisk;
 extern const scBackend scBackendIscsi;
 extern const scBackend scBackendIscsiDirect;
+extern const scBackend scBackendLogical;
 
 #endif /* SC_BACKEND_H */

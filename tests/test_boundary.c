@@ -6,7 +6,9 @@
  * an operation on a volume holds it against other processes (busy) and a
  * refresh leaves it alone, while one killed half-way blocks nothing; a
  * catalog of schema 4 with a running pool is migrated to runtime states
- * and change signatures.
+ * and change signatures; a discovery that learns the pool's sizes hands
+ * them to the refresh (no pool_info call), and one whose token says
+ * "unchanged" keeps the recorded ones.
  */
 #include <config.h>
 
@@ -19,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "backends/backend.h"
 #include "testutil.h"
 
 typedef struct {
@@ -69,6 +72,30 @@ fixture_free(Fixture *f)
     if (f->conn)
         assert_int_equal(scConnectClose(f->conn), 0);
     testTmpDirRemove(f->dir);
+    free(f->images);
+    free(f->catalog);
+    free(f);
+}
+
+/* In a forked child: let go of the parent's handles (closing a copy of a
+ * connection releases nothing of the parent's: its locks are per process),
+ * so that what the child leaks is its own (make check-valgrind). */
+static void
+drop_parent_handles(Fixture *f)
+{
+    if (f->pool)
+        scStoragePoolFree(f->pool);
+    if (f->conn)
+        scConnectClose(f->conn);
+    f->pool = NULL;
+    f->conn = NULL;
+}
+
+/* In a forked child, before _exit: the fixture's memory, not its files. */
+static void
+fixture_free_quiet(Fixture *f)
+{
+    free(f->dir);
     free(f->images);
     free(f->catalog);
     free(f);
@@ -275,8 +302,13 @@ test_unreadable_entry(void **state)
     }
     /* Readable (readdir works) but not searchable (fstatat fails). */
     assert_int_equal(chmod(f->images, 0644), 0);
-    if ((pid = fork()) == 0)
-        _exit(unreadable_child(f));
+    if ((pid = fork()) == 0) {
+        int code;
+        drop_parent_handles(f);
+        code = unreadable_child(f);
+        fixture_free_quiet(f);
+        _exit(code);
+    }
     assert_true(pid > 0);
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_int_equal(chmod(f->images, 0755), 0);
@@ -336,14 +368,25 @@ start_held_wipe(Fixture *f, const char *name, int *go)
     assert_int_equal(pipe(down), 0);
     if ((pid = fork()) == 0) {
         Pipes p = { up[1], down[0] };
-        scConnectPtr conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE);
-        scStorageVolPtr vol;
+        scConnectPtr conn;
+        scStorageVolPtr vol = NULL;
+        int code;
+        drop_parent_handles(f);
+        conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE);
         close(up[0]);
         close(down[1]);
         if (!conn || scConnectSetProgressCallback(conn, hold_progress, &p, NULL) < 0 ||
             !(vol = scStorageVolLookupByPath(conn, name)))
-            _exit(2);
-        _exit(scStorageVolWipe(vol, 0) == 0 ? 0 : 3);
+            code = 2;
+        else
+            code = scStorageVolWipe(vol, 0) == 0 ? 0 : 3;
+        if (vol)
+            scStorageVolFree(vol);
+        if (conn)
+            scConnectClose(conn);
+        fixture_free_quiet(f);
+        free((void *) name);
+        _exit(code);
     }
     assert_true(pid > 0);
     close(up[1]);
@@ -581,6 +624,109 @@ test_pid_reuse(void **state)
     fixture_free(f);
 }
 
+/* ---- the pool's sizes from the discovery ------------------------------ */
+
+static int info_calls;
+static int token_serial;
+static const scStoragePoolInfo disc_sizes = { .capacity = 1000,
+                                              .allocation = 400,
+                                              .available = 600 };
+
+static int
+counting_pool_info(const scPoolCtx *pool, scStoragePoolInfo *info)
+{
+    info_calls++;
+    return scBackendDir.pool_info(pool, info);
+}
+
+/* A backend whose discovery knows the pool's sizes: a constant token (the
+ * second refresh is "unchanged", and says the sizes are too), no volumes. */
+static int
+sized_discover(const scPoolCtx *pool, scDiscoverSink *sink)
+{
+    int r = scSinkToken(sink, "fixed-token");
+
+    (void) pool;
+    if (r < 0)
+        return -1;
+    return scSinkPoolInfo(sink, r == 0 ? NULL : &disc_sizes);
+}
+
+/* One that keeps the sizes although its token changed: a broken backend. */
+static int
+bad_keep_discover(const scPoolCtx *pool, scDiscoverSink *sink)
+{
+    char token[32];
+
+    (void) pool;
+    snprintf(token, sizeof(token), "token-%d", ++token_serial);
+    if (scSinkToken(sink, token) < 0)
+        return -1;
+    return scSinkPoolInfo(sink, NULL);
+}
+
+static void
+assert_sizes(scStoragePoolPtr pool, unsigned long long cap, unsigned long long alloc,
+             unsigned long long avail)
+{
+    scStoragePoolInfo info;
+
+    assert_sc_ok(scStoragePoolGetInfo(pool, &info) == 0);
+    assert_int_equal(info.capacity, cap);
+    assert_int_equal(info.allocation, alloc);
+    assert_int_equal(info.available, avail);
+}
+
+static void
+test_sizes_from_discovery(void **state)
+{
+    static scBackend sized, plain, bad;
+    Fixture *f = fixture("boundary-sizes", false);
+    char *xml;
+
+    (void) state;
+    sized = scBackendDir;
+    sized.discover = sized_discover;
+    sized.pool_info = counting_pool_info;
+    plain = scBackendDir;
+    plain.pool_info = counting_pool_info;
+    bad = sized;
+    bad.discover = bad_keep_discover;
+    scBackendOverride(SC_POOL_DIR, &sized);
+    assert_sc_ok(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE));
+    assert_true(asprintf(&xml,
+                         "<pool type='dir'><name>images</name><target><path>%s</path>"
+                         "</target></pool>",
+                         f->images) > 0);
+    assert_sc_ok(f->pool = scStoragePoolDefineXML(f->conn, xml, 0));
+    free(xml);
+
+    /* The start's refresh takes the discovery's sizes; pool_info is not asked. */
+    info_calls = 0;
+    assert_sc_ok(scStoragePoolCreate(f->pool, 0) == 0);
+    assert_sizes(f->pool, 1000, 400, 600);
+    assert_int_equal(info_calls, 0);
+    /* Unchanged: the sizes are kept, still without asking. */
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_sizes(f->pool, 1000, 400, 600);
+    assert_int_equal(info_calls, 0);
+    assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM pools WHERE refreshed_at > 0"), 1);
+
+    /* Keeping sizes after a changed token is the backend's bug: an error,
+     * nothing recorded. */
+    scBackendOverride(SC_POOL_DIR, &bad);
+    assert_sc_err(scStoragePoolRefresh(f->pool, 0) == 0, SC_ERR_INTERNAL_ERROR);
+    assert_non_null(strstr(scGetLastErrorMessage(), "kept the pool's sizes"));
+    assert_sizes(f->pool, 1000, 400, 600);
+
+    /* A backend that says nothing of sizes is asked through pool_info. */
+    scBackendOverride(SC_POOL_DIR, &plain);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(info_calls, 1);
+    scBackendOverride(SC_POOL_DIR, NULL);
+    fixture_free(f);
+}
+
 /* ---- migration ---------------------------------------------------------- */
 
 static void
@@ -678,6 +824,7 @@ main(void)
         cmocka_unit_test(test_swaps),
         cmocka_unit_test(test_pid_reuse),
         cmocka_unit_test(test_migrate_running_pool),
+        cmocka_unit_test(test_sizes_from_discovery),
     };
 
     return cmocka_run_group_tests_name("boundary", tests, NULL, NULL);

@@ -549,6 +549,29 @@ test_stdout(void **state)
     }
 }
 
+/* A caller that needs a long report raises out_max: it gets all of it,
+ * and a report longer still fills out_max exactly. */
+static void
+test_stdout_max(void **state)
+{
+    static const char *const big[] = { "/bin/sh", "-c", "yes | head -c 1000000", NULL };
+    char *out = NULL;
+    scCommand cmd = { .argv = big, .timeout_s = 10, .out = &out, .out_max = 4 << 20 };
+
+    (void) state;
+    assert_sc_ok(scCommandRunFull(&cmd) == 0);
+    assert_int_equal(strlen(out), 1000000);
+    for (size_t i = 0; i < 1000000; i++)
+        if (out[i] != (i % 2 ? '\n' : 'y'))
+            fail_msg("byte %zu of the output is 0x%02x", i, (unsigned char) out[i]);
+    free(out);
+
+    cmd.out_max = 100001;
+    assert_sc_ok(scCommandRunFull(&cmd) == 0);
+    assert_int_equal(strlen(out), 100001);
+    free(out);
+}
+
 int
 main(void)
 {
@@ -564,6 +587,7 @@ main(void)
         cmocka_unit_test_teardown(test_stderr, restore),
         cmocka_unit_test_teardown(test_environment, restore),
         cmocka_unit_test_teardown(test_stdout, restore),
+        cmocka_unit_test_teardown(test_stdout_max, restore),
     };
 
     sigaction(SIGCHLD, NULL, &saved_chld);

@@ -610,6 +610,42 @@ testHugeName(void **state)
     free(xml);
 }
 
+/* find-storage-pool-sources' answer: libvirt's <sources>, each source as a
+ * pool's <source> of that type (logical: devices, name, format lvm2). */
+static void
+testSourceList(void **state)
+{
+    scPoolSourceDevice dev1[] = { { .path = (char *) "/dev/sda2" },
+                                  { .path = (char *) "/dev/sd'b" } };
+    scPoolSourceDevice dev2[] = { { .path = (char *) "/dev/sdc" } };
+    scPoolSource src[2] = {
+        { .devices = dev1, .ndevices = 2, .name = (char *) "HostVG" },
+        { .devices = dev2, .ndevices = 1, .name = (char *) "other", .format = (char *) "lvm2" }
+    };
+    char *xml;
+
+    (void) state;
+    assert_sc_ok(xml = scPoolSourceListFormat(SC_POOL_LOGICAL, src, 2));
+    assert_string_equal(xml, "<sources>\n"
+                             "  <source>\n"
+                             "    <device path='/dev/sda2'/>\n"
+                             "    <device path='/dev/sd&apos;b'/>\n"
+                             "    <name>HostVG</name>\n"
+                             "    <format type='lvm2'/>\n"
+                             "  </source>\n"
+                             "  <source>\n"
+                             "    <device path='/dev/sdc'/>\n"
+                             "    <name>other</name>\n"
+                             "    <format type='lvm2'/>\n"
+                             "  </source>\n"
+                             "</sources>\n");
+    free(xml);
+    assert_sc_ok(xml = scPoolSourceListFormat(SC_POOL_LOGICAL, NULL, 0));
+    assert_string_equal(xml, "<sources>\n</sources>\n");
+    free(xml);
+    assert_sc_err(scPoolSourceListFormat(SC_POOL_TYPE_LAST, NULL, 0), SC_ERR_INTERNAL_ERROR);
+}
+
 /* ---- the table of tests ------------------------------------------------------ */
 
 int
@@ -620,7 +656,7 @@ main(void)
         cmocka_unit_test(testInfoAndWhitespace), cmocka_unit_test(testDocumentOrder),
         cmocka_unit_test(testFreeExtents),
         cmocka_unit_test(testBillionLaughs),     cmocka_unit_test(testExternalEntity),
-        cmocka_unit_test(testHugeName),
+        cmocka_unit_test(testHugeName),          cmocka_unit_test(testSourceList),
     };
     size_t n = SC_N_ELEMENTS(compat_cases) + SC_N_ELEMENTS(fixture_cases) +
                SC_N_ELEMENTS(bad_cases) + SC_N_ELEMENTS(fixed);

@@ -56,6 +56,29 @@ test_path_sanitize(void **state)
     }
 }
 
+/* scPathIsFolded says exactly when scPathFold would change a path (a
+ * lookup skips the copy then). */
+static void
+test_path_folded(void **state)
+{
+    static const char *const paths[] = {
+        "/", "/a", "/a/b", "/dev/mapper/vg-lv", "/a/.hidden", "/a/..b", "/a/b.", "/a/b..",
+        "//a", "/a//b", "/a/", "/a/./b", "/a/.", "/a/../b", "/a/..", "/.", "/..", "/./",
+        "/a/b/", "/.a/..a/...", "/...",
+    };
+
+    (void) state;
+    for (size_t i = 0; i < SC_N_ELEMENTS(paths); i++) {
+        char *folded = scPathFold(paths[i]);
+        bool same = strcmp(folded, paths[i]) == 0;
+        if (scPathIsFolded(paths[i]) != same)
+            fail_msg("'%s': scPathIsFolded says %d, scPathFold gives '%s'", paths[i],
+                     scPathIsFolded(paths[i]), folded);
+        free(folded);
+    }
+    assert_false(scPathIsFolded("relative/path"));
+}
+
 static void
 test_uuid(void **state)
 {
@@ -159,6 +182,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_path_sanitize),
+        cmocka_unit_test(test_path_folded),
         cmocka_unit_test(test_uuid),
         cmocka_unit_test(test_uuid_generate),
         cmocka_unit_test(test_errors),

@@ -629,6 +629,83 @@ testScaledSize(void **state)
         fail_msg("message '%s' does not mention '%s'", scGetLastErrorMessage(), c->error);
 }
 
+/* Extents are display only: never parsed, printed from the backend's
+ * attributes in index order, a <device> per run on one path (libvirt's
+ * virStorageVolDefFormatSourceExtents); malformed attributes are errors. */
+static void
+testExtents(void **state)
+{
+    static const char *const expected = "<volume type='block'>\n"
+                                        "  <name>lv0</name>\n"
+                                        "  <key>r4xkCv-MQhr-WKIT-R66x-Epn2-e8hG-1Z5gY0</key>\n"
+                                        "  <source>\n"
+                                        "    <device path='/dev/sda2'>\n"
+                                        "      <extent start='0' end='4194304'/>\n"
+                                        "      <extent start='8388608' end='12582912'/>\n"
+                                        "    </device>\n"
+                                        "    <device path='/dev/disk with &apos;space&apos;'>\n"
+                                        "      <extent start='4194304' end='8388608'/>\n"
+                                        "    </device>\n"
+                                        "    <device path='/dev/sda2'>\n"
+                                        "      <extent start='16777216' end='20971520'/>\n"
+                                        "    </device>\n"
+                                        "  </source>\n"
+                                        "  <capacity unit='bytes'>16777216</capacity>\n"
+                                        "  <allocation unit='bytes'>16777216</allocation>\n"
+                                        "  <target>\n"
+                                        "    <path>/dev/vg/lv0</path>\n"
+                                        "  </target>\n"
+                                        "</volume>\n";
+    static const char *const bad[][2] = {
+        { "extent.", "0 1 /dev/a" },
+        { "extent.x", "0 1 /dev/a" },
+        { "extent.1x", "0 1 /dev/a" },
+        { "extent.65536", "0 1 /dev/a" },
+        { "extent.0", "1 0 /dev/a" },
+        { "extent.0", "0 1" },
+        { "extent.0", "0 1 " },
+        { "extent.0", "-1 1 /dev/a" },
+        { "extent.0", "0 -1 /dev/a" },
+        { "extent.0", "0  1 /dev/a" },
+        { "extent.0", "99999999999999999999 1 /dev/a" },
+        { "extent.-1", "0 1 /dev/a" },
+    };
+    scPoolDef *pool = parsePool("<pool type='logical'><name>vg</name></pool>");
+    scVolDef *def;
+    char *out;
+
+    (void) state;
+    assert_sc_ok(
+        def = scVolDefParseString(
+            pool,
+            "<volume type='block'><name>lv0</name>"
+            "<key>r4xkCv-MQhr-WKIT-R66x-Epn2-e8hG-1Z5gY0</key>"
+            "<source><device path='/dev/parsed'><extent start='0' end='1'/></device></source>"
+            "<capacity>16777216</capacity><target><path>/dev/vg/lv0</path></target></volume>",
+            0));
+    assert_int_equal(def->nextents, 0);
+    assert_int_equal(scVolDefAddExtentAttr(def, "extent.3", "16777216 20971520 /dev/sda2"), 1);
+    assert_int_equal(scVolDefAddExtentAttr(def, "extent.0", "0 4194304 /dev/sda2"), 1);
+    assert_int_equal(
+        scVolDefAddExtentAttr(def, "extent.2", "4194304 8388608 /dev/disk with 'space'"), 1);
+    assert_int_equal(scVolDefAddExtentAttr(def, "extent.1", "8388608 12582912 /dev/sda2"), 1);
+    assert_int_equal(scVolDefAddExtentAttr(def, "lv_attr", "-wi-a-----"), 0);
+    assert_sc_ok(out = scVolDefFormat(pool, def));
+    assert_string_equal(out, expected);
+    free(out);
+    for (size_t i = 0; i < SC_N_ELEMENTS(bad); i++) {
+        assert_sc_err(scVolDefAddExtentAttr(def, bad[i][0], bad[i][1]) == 1, SC_ERR_INTERNAL_ERROR);
+        assert_non_null(strstr(scGetLastErrorMessage(), "malformed extent attribute"));
+    }
+    scVolDefClearExtents(def);
+    assert_int_equal(def->nextents, 0);
+    assert_sc_ok(out = scVolDefFormat(pool, def));
+    assert_null(strstr(out, "<source>"));
+    free(out);
+    scVolDefFree(def);
+    scPoolDefFree(pool);
+}
+
 /* ---- the table of tests ------------------------------------------------------ */
 
 #define ADD_CASES(table, fmt, field, func)                                                         \
@@ -648,6 +725,7 @@ main(void)
         cmocka_unit_test(testTimestamps),
         cmocka_unit_test(testExtentsAndPhysical),
         cmocka_unit_test(testFlagsAndArgs),
+        cmocka_unit_test(testExtents),
     };
     size_t n = SC_N_ELEMENTS(compat_cases) + SC_N_ELEMENTS(fixture_cases) +
                SC_N_ELEMENTS(bad_cases) + SC_N_ELEMENTS(size_cases) + SC_N_ELEMENTS(fixed);

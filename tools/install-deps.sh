@@ -6,7 +6,8 @@ PKGS="gcc make autoconf automake libtool pkg-config
       libsqlite3-dev libxml2-dev uuid-dev libsmartcols-dev libcmocka-dev
       libfdisk-dev libblkid-dev fdisk
       sqlite3 valgrind python3 groff-base man-db qemu-utils
-      libiscsi-dev libiscsi-bin tgt"
+      libiscsi-dev libiscsi-bin tgt
+      lvm2 e2fsprogs util-linux"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||

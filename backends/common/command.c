@@ -58,8 +58,11 @@
 
 /* Output read from the command; buf is NULL to read and drop it. */
 typedef struct {
-    char *buf;  /* CAPTURE_MAX + 1 bytes, NUL-terminated at len */
-    size_t len; /* bytes kept, at most CAPTURE_MAX */
+    char *buf;  /* cap bytes, NUL-terminated at len */
+    size_t len; /* bytes kept, at most max */
+    size_t cap; /* bytes allocated (grown as output comes, up to max + 1) */
+    size_t max; /* most bytes kept; the rest is read and dropped */
+    bool oom;   /* growing buf failed: the output is incomplete */
 } Capture;
 
 /* What the child needs to become the command, prepared before fork. */
@@ -508,20 +511,44 @@ proc_release(Proc *p)
     p->pid = -1;
 }
 
-/* Reads what is there into @c (dropping what is over CAPTURE_MAX); false
- * at end of file or on a read error. */
+/* A capture of at most @max bytes: a small buffer, grown as output comes.
+ * 0 or -1 (OOM reported). */
+static int
+capture_init(Capture *c, size_t max)
+{
+    c->max = max;
+    c->cap = max < 4096 ? max + 1 : 4096;
+    c->len = 0;
+    c->oom = false;
+    return (c->buf = scAlloc(c->cap)) ? 0 : -1;
+}
+
+/* Reads what is there into @c (dropping what is over its max); false at
+ * end of file or on a read error. */
 static bool
 capture_read(int fd, Capture *c)
 {
-    char buf[4096];
+    char buf[16384];
     ssize_t n = read(fd, buf, sizeof(buf));
 
     if (n < 0)
         return errno == EINTR || errno == EAGAIN;
     if (n == 0)
         return false;
-    if (c->buf && c->len < CAPTURE_MAX) {
-        size_t take = (size_t) n < CAPTURE_MAX - c->len ? (size_t) n : CAPTURE_MAX - c->len;
+    if (c->buf && c->len < c->max && !c->oom) {
+        size_t take = (size_t) n < c->max - c->len ? (size_t) n : c->max - c->len;
+        if (c->len + take + 1 > c->cap) {
+            size_t cap = c->cap;
+            char *grown;
+            while (cap < c->len + take + 1)
+                cap = cap > (c->max + 1) / 2 ? c->max + 1 : cap * 2;
+            if (!(grown = realloc(c->buf, cap))) {
+                c->oom = true;
+                return true;
+            }
+            c->buf = grown;
+            c->cap = cap;
+        }
         memcpy(c->buf + c->len, buf, take);
         c->len += take;
         c->buf[c->len] = '\0';
@@ -624,7 +651,7 @@ int
 scCommandRunFull(const scCommand *cmd)
 {
     int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 }, devnull = -1, r, ret = -1;
-    Capture cout = { NULL, 0 }, cerr = { NULL, 0 };
+    Capture cout = { 0 }, cerr = { 0 };
     Proc proc = { .pid = -1, .sock = -1 };
     _cleanup_free_ char **envp = NULL;
     struct timespec deadline;
@@ -637,8 +664,8 @@ scCommandRunFull(const scCommand *cmd)
     prog = cmd->argv[0];
     if (cmd->err)
         *cmd->err = NULL;
-    if (!(envp = make_env(cmd->env)) || !(cerr.buf = scAlloc(CAPTURE_MAX + 1)) ||
-        (cmd->out && !(cout.buf = scAlloc(CAPTURE_MAX + 1))))
+    if (!(envp = make_env(cmd->env)) || capture_init(&cerr, CAPTURE_MAX) < 0 ||
+        (cmd->out && capture_init(&cout, cmd->out_max ? cmd->out_max : CAPTURE_MAX) < 0))
         goto cleanup;
     if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
         pipe2(err_pipe, O_CLOEXEC) < 0) {
@@ -672,6 +699,10 @@ scCommandRunFull(const scCommand *cmd)
     }
     if (r < 0)
         goto cleanup;
+    if (cout.oom || cerr.oom) {
+        scReportOOM();
+        goto cleanup;
+    }
 
     if (cmd->err && !(*cmd->err = scStrdup(cerr.buf)))
         goto cleanup;

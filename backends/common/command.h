@@ -42,9 +42,15 @@ typedef struct {
                                 for PATH or LC_ALL replaces the default one */
     int timeout_s;           /* seconds, > 0, before the command's process
                                 group is killed */
-    char **out;              /* stdout (the first SC_COMMAND_CAPTURE_MAX
-                                bytes; caller frees), set on success only; or
-                                NULL to drop it */
+    char **out;              /* stdout (the first out_max bytes; caller
+                                frees), set on success only; or NULL to drop
+                                it */
+    size_t out_max;          /* most bytes of stdout kept, the rest read and
+                                dropped; 0: SC_COMMAND_CAPTURE_MAX. A caller
+                                that needs all of a long report (lvm2's)
+                                sets it above what it can get and takes a
+                                full buffer (strlen(*out) == out_max) for an
+                                error */
     char **err;              /* stderr text (the first SC_COMMAND_CAPTURE_MAX
                                 bytes; caller frees), or NULL: for callers that
                                 parse a tool's messages (lvm2's). Always set:

@@ -12,8 +12,10 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/fs.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -662,16 +664,16 @@ write_chunk(int out, bool seekable, bool sparse, const unsigned char *buf, size_
 }
 
 /*
- * Copy [@src_off, @src_off + @len) of @in to @out at @dst_off. Holes of @in
- * are skipped when @in is seekable; with @sparse, all-zero chunks are not
+ * Copy [@src_off, @src_off + @len) of @in to @out at @dst_off. With @sparse,
+ * holes of @in are skipped when @in is seekable, and all-zero chunks are not
  * written either (the caller makes the file long enough: they read as
  * zeroes). @in may be a pipe (@in_seekable false): read sequentially until
  * @len or EOF (when @len is 0). Returns the bytes copied, or -1.
  */
-static long long
-copy_range(int in, bool in_seekable, unsigned long long src_off, int out, bool out_seekable,
-           unsigned long long dst_off, unsigned long long len, bool sparse, const char *what,
-           const scProgress *progress)
+long long
+scFdCopy(int in, bool in_seekable, unsigned long long src_off, int out, bool out_seekable,
+         unsigned long long dst_off, unsigned long long len, bool sparse, const char *what,
+         const scProgress *progress)
 {
     _cleanup_free_ unsigned char *buf = malloc(CHUNK);
     unsigned long long done = 0;
@@ -753,15 +755,6 @@ check_same(const scDir *dir, const scVolRecord *vol, int fd, bool regular)
     return 0;
 }
 
-long long
-scFdCopy(int in, bool in_seekable, unsigned long long src_off, int out, bool out_seekable,
-         unsigned long long dst_off, unsigned long long len, bool sparse, const char *what,
-         const scProgress *progress)
-{
-    return copy_range(in, in_seekable, src_off, out, out_seekable, dst_off, len, sparse, what,
-                      progress);
-}
-
 int
 scFileOpenVolume(const scDir *dir, const scVolRecord *vol, int flags)
 {
@@ -781,22 +774,28 @@ scFileOpenVolume(const scDir *dir, const scVolRecord *vol, int flags)
     return fd;
 }
 
-/* The source of a clone, opened read-only without following a symlink,
- * and without blocking should it have been swapped for a FIFO: a file, or
- * the block device of a volume of another pool type. */
-static int
-open_source(const scVolRecord *src)
+int
+scFileOpenSource(const scVolRecord *src, unsigned long long *size)
 {
-    int fd = open(src->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    /* A block volume's path is a symlink to its device (/dev/VG/LV to
+     * /dev/dm-3): followed, and the result must be a block device. */
+    bool block = src->type == SC_STORAGE_VOL_BLOCK;
+    int fd = open(src->path, O_RDONLY | (block ? 0 : O_NOFOLLOW) | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     struct stat st;
 
     if (fd < 0) {
         scReportSystemError(SC_FROM_STORAGE, errno, "cannot open source volume '%s'", src->path);
         return -1;
     }
-    if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                      "source volume '%s' is not a regular file or a block device", src->path);
+    if (fstat(fd, &st) < 0 || (block ? !S_ISBLK(st.st_mode) : !S_ISREG(st.st_mode))) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID, "source volume '%s' is not a %s",
+                      src->path, block ? "block device" : "regular file");
+        close(fd);
+        return -1;
+    }
+    if (block ? ioctl(fd, BLKGETSIZE64, size) < 0 : (*size = (unsigned long long) st.st_size, 0)) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot get the size of source volume '%s'",
+                            src->path);
         close(fd);
         return -1;
     }
@@ -829,11 +828,12 @@ scFileCreateFrom(const scDir *dir, const scVolDef *vol, const scVolRecord *src,
     const char *format = vol->format ? vol->format : "raw";
     _cleanup_free_ char *src_dir = NULL;
     scChainRules rules = dir->rules;
+    unsigned long long src_size = 0;
     const char *base;
     scChain chain = { 0 };
     int in = -1, out = -1, r = -1;
 
-    if (check_format(dir, vol, NULL) < 0 || (in = open_source(src)) < 0)
+    if (check_format(dir, vol, NULL) < 0 || (in = scFileOpenSource(src, &src_size)) < 0)
         return -1;
     /* The source's chain may reach its own directory and the catalog's
      * volumes. */
@@ -845,14 +845,11 @@ scFileCreateFrom(const scDir *dir, const scVolDef *vol, const scVolRecord *src,
     if ((out = create_exclusive(dir, vol->name, &vol->perms)) < 0)
         goto cleanup;
     if (scFileIsRaw(vol->format) && scFileIsRaw(src->format) && chain.n == 1) {
-        struct stat st;
-        unsigned long long len;
-        if (fstat(in, &st) < 0 || ftruncate(out, (off_t) capacity) < 0) {
+        if (ftruncate(out, (off_t) capacity) < 0) {
             scReportSystemError(SC_FROM_STORAGE, errno, "cannot size volume '%s'", vol->name);
             goto cleanup;
         }
-        len = S_ISREG(st.st_mode) ? (unsigned long long) st.st_size : src->capacity;
-        if (copy_range(in, true, 0, out, true, 0, len, true, vol->name, progress) < 0)
+        if (scFdCopy(in, true, 0, out, true, 0, src_size, true, vol->name, progress) < 0)
             goto cleanup;
     } else {
         char size[32];
@@ -997,7 +994,7 @@ scFileUpload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long lon
         close(out);
         return -1;
     }
-    n = copy_range(fd, false, 0, out, true, offset, length, sparse, vol->name, progress);
+    n = scFdCopy(fd, false, 0, out, true, offset, length, sparse, vol->name, progress);
     /* Zero blocks skipped at the end must still count in the size. */
     if (n >= 0 && fstat(out, &st) == 0 && (unsigned long long) st.st_size < offset + (unsigned long long) n &&
         ftruncate(out, (off_t) (offset + (unsigned long long) n)) < 0)
@@ -1041,8 +1038,9 @@ scFileDownload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long l
     if (sparse && fstat(fd, &out_st) == 0 && S_ISREG(out_st.st_mode))
         out_pos = lseek(fd, 0, SEEK_CUR);
     n = length == 0 ? 0
-                    : copy_range(in, true, offset, fd, out_pos >= 0, (unsigned long long) (out_pos >= 0 ? out_pos : 0),
-                                 length, sparse, vol->name, progress);
+                    : scFdCopy(in, true, offset, fd, out_pos >= 0,
+                               (unsigned long long) (out_pos >= 0 ? out_pos : 0), length, sparse,
+                               vol->name, progress);
     if (n >= 0 && out_pos >= 0) {
         off_t end = out_pos + (off_t) n;
         if (fstat(fd, &out_st) == 0 && out_st.st_size < end && ftruncate(fd, end) < 0)

@@ -74,22 +74,33 @@ int scFileUpload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long
 int scFileDownload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long long offset,
                    unsigned long long length, unsigned int flags, const scProgress *progress);
 
-/* ---- plain descriptors: the data of file and block volumes alike ---- */
+/* ---- what works on any descriptor (also the logical backend's) ---------- */
+
+/*
+ * scFileOpenSource:
+ * The source volume @src of a clone, opened read-only and without
+ * blocking: a file volume without following a symlink (a regular file), a
+ * block volume through its path's symlinks (a block device: /dev/VG/LV
+ * leads to /dev/dm-N); its size in bytes in *@size. A descriptor, or -1
+ * (reported).
+ */
+int scFileOpenSource(const scVolRecord *src, unsigned long long *size);
 
 /*
  * scFdCopy:
- * Copy [@src_off, @src_off + @len) of @in to @out at @dst_off; @len 0
- * reads @in (which may be a pipe: !@in_seekable) to its end. Holes of a
- * seekable @in are skipped with @sparse, and zero blocks become holes in
- * a seekable @out. @what names the volume in errors. Returns the bytes
- * copied, or -1.
+ * Copies [@src_off, @src_off + @len) of @in to @out at @dst_off (@len 0:
+ * until @in's end, for a pipe). With @sparse, holes of a seekable @in are
+ * skipped and all-zero blocks of a seekable @out are punched (a block
+ * device zeroes them) rather than written: only for a destination that
+ * reads as zeroes where nothing is written, or that punches. @what names
+ * the volume in errors. Returns the bytes copied, or -1 (reported).
  */
-long long scFdCopy(int in, bool in_seekable, unsigned long long src_off, int out,
-                   bool out_seekable, unsigned long long dst_off, unsigned long long len,
-                   bool sparse, const char *what, const scProgress *progress);
+long long scFdCopy(int in, bool in_seekable, unsigned long long src_off, int out, bool out_seekable,
+                   unsigned long long dst_off, unsigned long long len, bool sparse,
+                   const char *what, const scProgress *progress);
 
-/* Write libvirt's wipe @algorithm (not TRIM) over [0, @size) of @fd.
- * 0 or -1. */
+/* Overwrites [0, @size) of @fd with wipe @algorithm (not trim), each pass
+ * synced, verify passes read back. 0 or -1 (reported, naming @name). */
 int scFdWipe(int fd, const char *name, unsigned long long size, unsigned int algorithm,
              const scProgress *progress);
 

@@ -145,9 +145,9 @@ wipe_pass(int fd, const char *name, unsigned long long size, const WipePass *p,
     return 0;
 }
 
-static int
-wipe_fd(int fd, const char *name, unsigned long long size, unsigned int algorithm,
-        const scProgress *progress)
+int
+scFdWipe(int fd, const char *name, unsigned long long size, unsigned int algorithm,
+         const scProgress *progress)
 {
     _cleanup_free_ unsigned char *buf = malloc(CHUNK);
     _cleanup_free_ unsigned char *chk = malloc(CHUNK);
@@ -199,13 +199,6 @@ check_image(const scDir *dir, int fd, const scVolRecord *vol, const scVolDef *de
 }
 
 int
-scFdWipe(int fd, const char *name, unsigned long long size, unsigned int algorithm,
-         const scProgress *progress)
-{
-    return wipe_fd(fd, name, size, algorithm, progress);
-}
-
-int
 scFileWipe(const scDir *dir, const scVolRecord *vol, unsigned int algorithm,
            const scProgress *progress)
 {
@@ -235,7 +228,7 @@ scFileWipe(const scDir *dir, const scVolRecord *vol, unsigned int algorithm,
         if (r < 0)
             scReportSystemError(SC_FROM_STORAGE, errno, "cannot trim volume '%s'", vol->name);
     } else {
-        r = wipe_fd(fd, vol->name, (unsigned long long) st.st_size, algorithm, progress);
+        r = scFdWipe(fd, vol->name, (unsigned long long) st.st_size, algorithm, progress);
     }
     if (r == 0 && !scFileIsRaw(vol->format)) {
         if (ftruncate(fd, 0) < 0) {

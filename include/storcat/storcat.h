@@ -628,9 +628,15 @@ int scStoragePoolUndefine(scStoragePoolPtr pool);
  * pool's start checks that its disk has the definition's label (a GPT
  * whose primary header is corrupt is refused, saying whether its backup
  * is good), tells the kernel of the partitions it does not know, one at
- * a time, and fails when the kernel has a partition the table has not.
- * Fails with SC_ERR_OPERATION_UNSUPPORTED while the pool type's backend
- * is not in this version of storcat (dir, disk, iscsi-direct and iscsi
+ * a time, and fails when the kernel has a partition the table has not. A
+ * logical pool's volume group must exist whole and hold one of its source
+ * devices; its LVs are activated (vgchange -aly). Where the kernel has no
+ * device-mapper nothing can be activated: the start fails with
+ * SC_ERR_OPERATION_UNSUPPORTED saying so, unless STORCAT_LVM_CONFIG (passed
+ * to every lvm2 command as --config, e.g. 'global{activation=0}') is set,
+ * when the pool manages the VG's metadata only. Fails with
+ * SC_ERR_OPERATION_UNSUPPORTED while the pool type's backend is not in
+ * this version of storcat (dir, logical, disk, iscsi-direct and iscsi
  * pools have one), SC_ERR_OPERATION_INVALID if the pool is already active
  * or busy, SC_ERR_NO_SECRET if the secret its <auth> names is undefined or
  * has no value. Storage that does not answer within
@@ -643,9 +649,10 @@ int scStoragePoolCreate(scStoragePoolPtr pool, unsigned int flags);
 
 /*
  * scStoragePoolDestroy:
- * Stops an active pool; its definition and volume inventory stay. Fails
- * with SC_ERR_OPERATION_INVALID if the pool is not active or busy.
- * Returns 0 or -1.
+ * Stops an active pool; its definition and volume inventory stay (a
+ * logical pool's LVs are deactivated: an LV in use fails the stop,
+ * SC_ERR_OPERATION_INVALID naming it). Fails with SC_ERR_OPERATION_INVALID
+ * if the pool is not active or busy. Returns 0 or -1.
  */
 int scStoragePoolDestroy(scStoragePoolPtr pool);
 
@@ -751,26 +758,33 @@ typedef enum {
  * scStoragePoolBuild:
  * Makes the pool's storage (dir: creates the target directory with the
  * XML's permissions; an existing directory keeps its mode unless the XML
- * sets one, as in libvirt; disk: writes a new partition table of the
- * XML's <format>, gpt or dos, 'unknown' meaning dos as in libvirt, after
- * zeroing the disk's first and last MiB). With NO_OVERWRITE an existing
- * directory is an error; a disk is labelled only when libblkid finds
- * nothing on it (a table, a file system, a RAID or LVM signature: the
- * error names it) unless OVERWRITE is given, and never while it is in
- * use; OVERWRITE and NO_OVERWRITE are exclusive. REPAIR (disk) writes a
+ * sets one, as in libvirt; logical: pvcreate on each source device, its
+ * first and last MiB zeroed first, then vgcreate; disk: writes a new
+ * partition table of the XML's <format>, gpt or dos, 'unknown' meaning dos
+ * as in libvirt, after zeroing the disk's first and last MiB). With
+ * NO_OVERWRITE an existing directory is an error; a logical pool's device
+ * on which libblkid finds a file system, a partition table or another PV
+ * is refused (SC_ERR_OPERATION_INVALID naming the device and what was
+ * found) unless OVERWRITE is given; a disk is labelled only when libblkid
+ * finds nothing on it (a table, a file system, a RAID or LVM signature:
+ * the error names it) unless OVERWRITE is given, and never while it is in
+ * use; OVERWRITE and NO_OVERWRITE are exclusive. A VG name lvm2 would
+ * refuse is SC_ERR_INVALID_ARG, with lvm2's rules. REPAIR (disk) writes a
  * GPT whose primary or backup header is corrupt again from the good one.
- * The pool must be inactive. If the build cannot be recorded, what it
- * made is removed again. Returns 0 or -1.
+ * The pool must be inactive. If the build fails or cannot be recorded,
+ * what it made is removed again. Returns 0 or -1.
  */
 int scStoragePoolBuild(scStoragePoolPtr pool, unsigned int flags);
 
 /*
  * scStoragePoolDelete:
  * Destroys the pool's storage (dir: removes the empty target directory;
- * refused when it is not empty; disk: wipes the partition table as
- * libvirt does, zeroing the first and last MiB, and the kernel's
- * partitions of the disk with it; refused while the disk is in use). The
- * pool must be inactive; its definition stays. Returns 0 or -1.
+ * refused when it is not empty; logical: vgremove -f, as libvirt, so the
+ * VG's LVs go with it, then pvremove on the source devices; disk: wipes
+ * the partition table as libvirt does, zeroing the first and last MiB, and
+ * the kernel's partitions of the disk with it; refused while the disk is
+ * in use). The pool must be inactive; its definition stays. Returns 0 or
+ * -1.
  */
 int scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags);
 
@@ -785,8 +799,15 @@ int scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags);
  * is one "pool-refresh" event ("unchanged", or the counts): libvirt's
  * SC_STORAGE_POOL_EVENT_ID_REFRESH. Volumes whose change signature did
  * not change are not read again (files: size, times and inode, from one
- * readdir + fstatat pass); when the pool's change token did not change (files: the scan's
- * digest), the refresh ends there. A volume that cannot be read
+ * readdir + fstatat pass; LVs: their lvs report rows); when the pool's
+ * change token did not change (files: the scan's digest; a logical pool:
+ * the VG's metadata sequence number and checksum, read from a PV's
+ * metadata area without running lvm2), the refresh ends there, keeping
+ * the pool's sizes. A volume whose key is that of a volume of the pool
+ * under another name is that volume renamed (an LV keeps its UUID through
+ * lvrename). A logical pool whose VG lost a PV, or was renamed behind
+ * storcat's back, fails the refresh saying so and changes nothing. A
+ * volume that cannot be read
  * (permission denied, an I/O error) fails the refresh, naming it, and
  * changes nothing. The backend reads storage inside one read snapshot of
  * the catalog, with no lock (other writers go on); what changed is then
@@ -810,7 +831,9 @@ int scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags);
  * Asks the backend of pool type @type ("logical", "iscsi", ... as in pool
  * XML) which pools this host could define: returns libvirt's <sources>
  * XML (caller frees). @srcSpec is libvirt's <source> XML of where to look
- * (a host for a network type), or NULL. @flags must be 0. Fails with
+ * (a host for a network type), or NULL. "logical" lists this host's volume
+ * groups and their PVs (vgscan, then pvs), as libvirt. @flags must be 0.
+ * Fails with
  * SC_ERR_INVALID_ARG for a type storcat does not know,
  * SC_ERR_OPERATION_UNSUPPORTED ("pool type 'dir' does not support source
  * discovery", as libvirt) for a type whose backend cannot discover (dir
@@ -970,13 +993,16 @@ scStoragePoolPtr scStoragePoolLookupByVolume(scStorageVolPtr vol);
 /*
  * scStorageVolLookupByName / ByKey / ByPath / ByUUID / ByUUIDString:
  * Find a volume by its name in @pool, its key (dir: the canonical path;
- * disk: the GPT partition UUID, or for dos the disk identifier and number
- * as the kernel spells a dos PARTUUID), any path to it ("/a/../a//x.img",
- * a symlinked directory: the path is canonicalized first; a partition's
- * node or its /dev/disk/by-* links), or its UUID (storcat gives every
- * volume a stable UUID). Each is one indexed catalog query. A path lookup that misses, but
- * whose file lies in an active pool's directory, checks that one file and,
- * if it is there, records it and returns it: no pool is rescanned. On a
+ * logical: the LV UUID; disk: the GPT partition UUID, or for dos the disk
+ * identifier and number as the kernel spells a dos PARTUUID), any path to
+ * it ("/a/../a//x.img", a symlinked directory: the path is canonicalized
+ * first; an LV: /dev/VG/LV or /dev/mapper/VG-LV, dashes doubled; a
+ * partition's node or its /dev/disk/by-* links), or its UUID (storcat
+ * gives every volume a stable UUID). Each is one indexed catalog query. A
+ * path lookup that misses, but whose file lies in an active pool's
+ * directory (under its canonical spelling, or the spelling given when
+ * that is a symlink, as device paths are), checks that one volume and, if
+ * it is there, records it and returns it: no pool is rescanned. On a
  * read-only connection it finds the same and records nothing: the handle
  * answers from what storage showed, and has the nil UUID until a
  * read-write connection records the volume. A path with no '/' at all is
@@ -1000,16 +1026,21 @@ scStorageVolPtr scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uu
  * <allocation> means the whole capacity; <allocation>0</allocation> makes
  * a sparse file) and qcow2, qed,
  * vmdk, vdi and vpc images (through qemu-img), with an optional backing
- * store. Disk pools make a partition of <capacity> in the first free
- * extent that fits (1 MiB aligned), of the <format> partition type
- * (libvirt's: none, linux, fat16, fat32, linux-swap, linux-lvm,
- * linux-raid, extended for dos), dos ones primary while a slot is free,
- * then logical in the extended partition; its name must be the kernel's
- * name of the next partition ("sdb3", "loop0p3"), as in libvirt, and the
- * error says which; one that does not fit names the largest free extent.
- * The name may not contain '/', control characters, or be "." or
- * "..". An existing file of that name is never overwritten
- * (SC_ERR_STORAGE_VOL_EXIST). On failure nothing is left behind.
+ * store. Logical pools make an LV with lvcreate as libvirt does (lvm2
+ * rounds its size up to whole extents): a snapshot of a virtual origin
+ * when <allocation> is below <capacity> (a sparse volume), a snapshot of
+ * its <backingStore> LV; a name lvm2 would refuse is SC_ERR_INVALID_ARG
+ * with lvm2's rules, before lvm2 runs. Disk pools make a partition of
+ * <capacity> in the first free extent that fits (1 MiB aligned), of the
+ * <format> partition type (libvirt's: none, linux, fat16, fat32,
+ * linux-swap, linux-lvm, linux-raid, extended for dos), dos ones primary
+ * while a slot is free, then logical in the extended partition; its name
+ * must be the kernel's name of the next partition ("sdb3", "loop0p3"), as
+ * in libvirt, and the error says which; one that does not fit names the
+ * largest free extent. The name may not contain '/', control characters,
+ * or be "." or "..". An existing file, LV or partition of that name is
+ * never overwritten (SC_ERR_STORAGE_VOL_EXIST). On failure nothing is left
+ * behind (an LV lvcreate made before failing is removed).
  * Returns a new reference, or NULL.
  */
 scStorageVolPtr scStorageVolCreateXML(scStoragePoolPtr pool, const char *xml,
@@ -1019,7 +1050,10 @@ scStorageVolPtr scStorageVolCreateXML(scStoragePoolPtr pool, const char *xml,
  * scStorageVolCreateXMLFrom:
  * As scStorageVolCreateXML, with the data of @clonevol (which may be in
  * another pool): raw copies keep holes; a different <format> converts
- * through qemu-img. Returns a new reference, or NULL.
+ * through qemu-img. Into a logical pool: a new LV as large as the source,
+ * every byte written (other formats converted by qemu-img); where LVs have
+ * no device node (no device-mapper) SC_ERR_OPERATION_UNSUPPORTED, no LV
+ * made. Returns a new reference, or NULL.
  *
  * Confinement (this call, resize, wipe, upload, download): an image's
  * whole chain (backing files, a relative one resolved against the image's
@@ -1065,7 +1099,8 @@ int scStorageVolDelete(scStorageVolPtr vol, unsigned int flags);
  * scStorageVolWipe / scStorageVolWipePattern:
  * Overwrite the volume's data (its whole capacity for raw files and
  * partitions, the image file for other formats, which keep their header:
- * storcat recreates it; an extended partition is refused, as in libvirt).
+ * storcat recreates it; an LV's device; an extended partition and a sparse
+ * LV refused as libvirt refuses them; trim discards).
  * Wipe is WipePattern with SC_STORAGE_VOL_WIPE_ALG_ZERO. @flags must be 0.
  * Returns 0 or -1.
  */
@@ -1076,9 +1111,11 @@ int scStorageVolWipePattern(scStorageVolPtr vol, unsigned int algorithm, unsigne
  * scStorageVolResize:
  * Changes the capacity: grow freely; shrinking needs
  * SC_STORAGE_VOL_RESIZE_SHRINK; with DELTA @capacity is added (or, with
- * SHRINK, subtracted); with ALLOCATE the new space is allocated. Disk
- * pools do not resize partitions, as libvirt's do not
- * (SC_ERR_OPERATION_UNSUPPORTED). Returns 0 or -1.
+ * SHRINK, subtracted); with ALLOCATE the new space is allocated. An LV is
+ * resized by lvresize (to whole extents); a snapshot LV is refused (lvm2
+ * would resize its copy-on-write store). Disk pools do not resize
+ * partitions, as libvirt's do not (SC_ERR_OPERATION_UNSUPPORTED). Returns
+ * 0 or -1.
  */
 int scStorageVolResize(scStorageVolPtr vol, unsigned long long capacity, unsigned int flags);
 

@@ -74,9 +74,11 @@ _Static_assert(SC_STMT_VOL_BASE + VS_LAST <= SC_STMT_SCAN_BASE, "volume statemen
 static const char *const vol_sql[VS_LAST] = {
     [VS_BY_UUID] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE v.uuid = :uuid",
     [VS_BY_KEY] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE v.key = :key",
-    [VS_BY_PATH] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE v.path = :path"
-                   " UNION ALL SELECT " VOL_COLUMNS VOL_FROM
-                   " JOIN volume_paths a ON a.volume_id = v.id WHERE a.path = :path LIMIT 1",
+    /* By path: the aliases first (a /dev/mapper lookup costs one probe
+     * more than a bare one otherwise), then the volumes' own paths. */
+    [VS_BY_PATH] = "SELECT " VOL_COLUMNS VOL_FROM
+                   " JOIN volume_paths a ON a.volume_id = v.id WHERE a.path = :path UNION ALL"
+                   " SELECT " VOL_COLUMNS VOL_FROM "WHERE v.path = :path LIMIT 1",
     [VS_BY_NAME] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE p.uuid = :pool AND v.name = :name",
     /* Lookups for a handle: identity only, one index probe, no join. */
     [VS_FIND_UUID] = "SELECT uuid, name, key, state FROM volumes WHERE uuid = :uuid",

@@ -173,6 +173,17 @@ scPoolDef *scPoolDefParseString(const char *xml);
  */
 char *scPoolDefFormat(const scPoolDef *def, const scStoragePoolInfo *info);
 
+/*
+ * scPoolSourceListFormat:
+ * libvirt's <sources> document (virStoragePoolSourceListFormat, what
+ * virConnectFindStoragePoolSources returns): the @n @sources, each as the
+ * <source> of a pool of type @type (its children in libvirt's order, the
+ * type's default format where none is set). Returns a new string (the
+ * caller's to free()), or NULL: SC_ERR_NO_MEMORY, or SC_ERR_INTERNAL_ERROR
+ * for an unknown type.
+ */
+char *scPoolSourceListFormat(scPoolType type, const scPoolSource *sources, size_t n);
+
 void scPoolDefFree(scPoolDef *def);
 SC_DEFINE_CLEANUP(scPoolDef, scPoolDefFree)
 

@@ -257,3 +257,24 @@ scPoolDefSetFreeExtents(scPoolDef *def, const char *text)
     }
     return 0;
 }
+
+char *
+scPoolSourceListFormat(scPoolType type, const scPoolSource *sources, size_t n)
+{
+    scXmlBuf b = { 0 };
+
+    if ((unsigned int) type >= SC_POOL_TYPE_LAST) {
+        scReportError(SC_FROM_XML, SC_ERR_INTERNAL_ERROR, "pool sources of unknown type %d",
+                      (int) type);
+        return NULL;
+    }
+    scXmlBufAdd(&b, "<sources>\n");
+    b.indent = 2;
+    for (size_t i = 0; i < n; i++) {
+        scPoolDef def = { .type = type, .source = sources[i] };
+        formatSource(&b, &def);
+    }
+    b.indent = 0;
+    scXmlBufAdd(&b, "</sources>\n");
+    return scXmlBufFinish(&b);
+}

@@ -213,6 +213,23 @@ scVolDefFree(scVolDef *def)
 
 /* ---- extents -------------------------------------------------------------- */
 
+/* A decimal number at *@p, only digits, followed by @after (moved past
+ * both). False if there is none, or it overflows. */
+static bool
+extentNumber(const char **p, unsigned long long *v, char after)
+{
+    char *end;
+
+    if (!isdigit((unsigned char) **p))
+        return false;
+    errno = 0;
+    *v = strtoull(*p, &end, 10);
+    if (errno || *end != after)
+        return false;
+    *p = after ? end + 1 : end;
+    return true;
+}
+
 char *
 scVolExtentFormat(const char *path, unsigned long long start, unsigned long long end)
 {
@@ -223,16 +240,16 @@ int
 scVolDefAddExtentAttr(scVolDef *def, const char *name, const char *value)
 {
     const size_t plen = strlen(SC_ATTR_EXTENT_PREFIX);
-    unsigned long long start, end;
-    unsigned int index;
+    unsigned long long index, start, end;
+    const char *p = value;
     scVolExtent *e;
     size_t at;
-    int n = -1;
 
     if (strncmp(name, SC_ATTR_EXTENT_PREFIX, plen) != 0)
         return 0;
-    if (!scXmlParseUInt(name + plen, 10, &index) || !value ||
-        sscanf(value, "%llu %llu %n", &start, &end, &n) != 2 || n < 0 || !value[n] || end < start) {
+    p = name + plen;
+    if (!extentNumber(&p, &index, '\0') || index >= SC_VOL_EXTENTS_MAX || !(p = value) ||
+        !extentNumber(&p, &start, ' ') || !extentNumber(&p, &end, ' ') || !*p || end < start) {
         scReportError(SC_FROM_CATALOG, SC_ERR_INTERNAL_ERROR,
                       "volume '%s': malformed extent attribute '%s' = '%s'",
                       def->name ? def->name : "", name, value ? value : "");
@@ -247,8 +264,8 @@ scVolDefAddExtentAttr(scVolDef *def, const char *name, const char *value)
     for (at = def->nextents; at > 0 && e[at - 1].index > index; at--)
         ;
     memmove(e + at + 1, e + at, (def->nextents - at) * sizeof(*e));
-    e[at] =
-        (scVolExtent){ .path = scStrdup(value + n), .start = start, .end = end, .index = index };
+    e[at] = (scVolExtent){ .path = scStrdup(p), .start = start, .end = end,
+                           .index = (unsigned int) index };
     def->nextents++;
     return e[at].path ? 1 : -1;
 }

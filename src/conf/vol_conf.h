@@ -25,6 +25,8 @@
  * value "START END PATH": byte offsets on device PATH, END exclusive as
  * libvirt counts it. A backend adds them with scVolRecordAddExtent. */
 #define SC_ATTR_EXTENT_PREFIX "extent."
+/* At most so many extents per volume (a logical volume's segments). */
+#define SC_VOL_EXTENTS_MAX 65536
 
 /* Parse flags. */
 typedef enum {

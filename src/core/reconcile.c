@@ -214,6 +214,9 @@ typedef struct {
     const char *old_token;  /* the last complete refresh's */
     char *token;            /* the backend's, this time */
     bool unchanged;         /* the token says so: nothing more to do */
+    bool have_info;         /* the backend gave the pool's sizes: info */
+    bool keep_info;         /* ... or said the recorded ones still hold */
+    scStoragePoolInfo info;
     bool walking;           /* the walk of the catalog's rows has begun */
     bool have_row;          /* ... and row is valid */
     scCatalogVolSig row;
@@ -409,6 +412,25 @@ sink_record(scDiscoverSink *sink, const scVolRecord *rec, int want)
     return scRecSpoolPut(&c->records, rec, want);
 }
 
+static int
+sink_pool_info(scDiscoverSink *sink, const scStoragePoolInfo *info)
+{
+    Refresh *c = (Refresh *) sink;
+
+    if (!info && !c->unchanged) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
+                      "pool '%s': its backend kept the pool's sizes of a pool that changed",
+                      c->ap->row.name);
+        return -1;
+    }
+    if (info) {
+        c->info = *info;
+        c->have_info = true;
+    }
+    c->keep_info = !info;
+    return 0;
+}
+
 /* Phases 1 and 2, inside the read snapshot: discover and compare, then
  * the pool's sizes, while the backend still holds what it read. */
 static int
@@ -421,7 +443,12 @@ discover(Refresh *c)
     if (ap->be->attach && ap->be->attach(&c->ap->ctx) < 0)
         return -1;
     r = ap->be->discover(&c->ap->ctx, &c->sink);
-    if (r == 0 && !(c->unchanged && ap->be->sizes_follow_token)) {
+    if (r == 0 && c->have_info) {
+        /* The discovery handed the sizes over (scSinkPoolInfo): no second
+         * look at storage. */
+        c->sizes.info = c->info;
+        c->have_sizes = true;
+    } else if (r == 0 && !c->keep_info && !(c->unchanged && ap->be->sizes_follow_token)) {
         r = scReconcileReadSizes(c->ap, &c->sizes);
         c->have_sizes = r == 0;
     }
@@ -454,6 +481,33 @@ other_volume(const scCatalogVol *row, const scCatalogVolData *d)
     return row->state == SC_STORAGE_VOL_STATE_MISSING && row->ident_len > 0 &&
            d->ident_len > 0 &&
            (row->ident_len != d->ident_len || memcmp(row->ident, d->ident, d->ident_len) != 0);
+}
+
+/* A row of @ap's pool whose key is @key, under a name other than @name:
+ * the backend says a volume's key is unique on the host (an LV's UUID), so
+ * a new name with the key of a known volume is that volume renamed (while
+ * it was missing, say, or found by a lookup of its new path). 1 found
+ * (free for the caller to take over: present or missing, no operation
+ * holds it; its UUID in @uuid and its old name in *@old_name), 0 none,
+ * -1 error. */
+static int
+find_renamed_by_key(scCatalog *cat, const scActivePool *ap, const char *key, const char *name,
+                    char *uuid, char **old_name)
+{
+    scCatalogVol row;
+    int r = scCatalogVolGet(cat, SC_VOL_BY_KEY, key, &row);
+
+    if (r > 0) {
+        r = strcmp(row.pool_uuid, ap->row.uuid) == 0 && strcmp(row.name, name) != 0 &&
+            (row.state == SC_STORAGE_VOL_STATE_PRESENT ||
+             row.state == SC_STORAGE_VOL_STATE_MISSING) && !busy(&row);
+        if (r) {
+            snprintf(uuid, SC_UUID_STRING_BUFLEN, "%s", row.uuid);
+            *old_name = TAKE_PTR(row.name);
+        }
+        scCatalogVolClear(&row);
+    }
+    return r;
 }
 
 /* Phase 3, in the write transaction: one record. A name the snapshot
@@ -526,10 +580,13 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
         }
     }
 new_name:
-    /* A new name: a volume renamed (the backend's identity of a name gone),
-     * or a new volume. */
-    if (any_gone && (r = scCatalogScanFindRenamed(cat, ap->row.uuid, d->ident, d->ident_len, uuid,
-                                                  &old_name)) != 0) {
+    /* A new name: a volume renamed (the backend's identity of a name gone,
+     * or the key of a volume the pool had before this refresh), or a new
+     * volume. */
+    if ((any_gone && (r = scCatalogScanFindRenamed(cat, ap->row.uuid, d->ident, d->ident_len, uuid,
+                                                   &old_name)) != 0) ||
+        (c->known > 0 &&
+         (r = find_renamed_by_key(cat, ap, d->key, d->name, uuid, &old_name)) != 0)) {
         if (r < 0 || scCatalogVolUpdate(cat, uuid, d) < 0 ||
             !(detail = scAsprintf("renamed from '%s'", old_name)))
             return -1;
@@ -678,7 +735,7 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *o
                 scReconcileStats *stats)
 {
     Refresh c = {
-        .sink = { sink_token, sink_entry, sink_record, NULL },
+        .sink = { sink_token, sink_entry, sink_record, NULL, sink_pool_info },
         .conn = conn,
         .ap = ap,
         .stats = stats,
@@ -773,6 +830,8 @@ scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found
                   char *uuid)
 {
     scCatalog *cat = conn->catalog;
+    _cleanup_free_ char *old_name = NULL;
+    _cleanup_free_ char *renamed = NULL;
     scCatalogVol row;
     scCatalogVolData data;
     int r;
@@ -800,7 +859,16 @@ scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found
         goto out;
     }
     scVolRecordToData(rec, &data);
-    if (r > 0) {
+    if (r == 0 && rec->key &&
+        (r = find_renamed_by_key(cat, ap, rec->key, name, uuid, &old_name)) != 0) {
+        /* A volume renamed behind the catalog's back: it keeps its UUID. */
+        if (r < 0 || !(detail = renamed = scAsprintf("renamed from '%s'", old_name))) {
+            r = -1;
+            goto out;
+        }
+        action = "vol-renamed";
+        r = scCatalogVolUpdate(cat, uuid, &data);
+    } else if (r > 0) {
         if (row.state == SC_STORAGE_VOL_STATE_MISSING)
             action = "vol-reappeared";
         r = scCatalogVolUpdate(cat, uuid, &data);

@@ -84,8 +84,11 @@ int scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, voi
  * scReconcileProbe / scReconcileRecord:
  * What storage says of volume @name of @ap now: probe it (storage work, no
  * transaction: 1 found into @rec, 0 gone, -1), then record that inside the
- * caller's write transaction: update its row (keeping its UUID), insert it
- * (a new UUID), or, when it is gone (@found 0), mark it missing, ending
+ * caller's write transaction: update its row (keeping its UUID), take
+ * over the row of the pool's volume with the record's key under another
+ * name (a rename behind the catalog's back: the UUID is kept, event
+ * vol-renamed), insert it (a new UUID), or, when it is gone (@found 0),
+ * mark it missing, ending
  * the journal of the operation on it when @owner (the operation's own
  * record); a volume another operation holds is left to it. @action and
  * @detail name the event. The UUID goes to @uuid. Returns 1 recorded,

@@ -2,7 +2,9 @@
  * volume.c: storage volume handles, lookups, listings and getters.
  *
  * Lookups are single indexed catalog queries; a path that misses is
- * checked against the active pool it would belong to. The calls that
+ * checked against the active pool it would belong to (by its canonical
+ * spelling, then by the spelling given when that is a symlink, as device
+ * paths are). The calls that
  * change volumes are in vol_ops.c.
  */
 #include <config.h>
@@ -415,6 +417,7 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
 {
     _cleanup_free_ char *canon = NULL;
     _cleanup_free_ char *folded = NULL;
+    const char *spelled = NULL;
     scCatalogVolIdentity id;
     scStorageVol *vol = NULL;
     scVolSeen *seen = NULL;
@@ -445,16 +448,20 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
         goto found;
     }
     /* Most lookups use the spelling the catalog holds: try it without a
-     * system call first ("//" and "/./" folded; a path with ".." must be
-     * resolved by the kernel, as a symlink may come before it). */
-    if ((folded = scPathFold(path)) && (r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH,
-                                                             folded, NULL, &id)) == 0) {
-        if ((canon = scPathCanonical(path)) && strcmp(canon, folded) != 0)
+     * system call first ("//" and "/./" folded, with no copy when there is
+     * nothing to fold; a path with ".." must be resolved by the kernel, as
+     * a symlink may come before it). */
+    if (scPathIsFolded(path))
+        spelled = path;
+    else
+        spelled = folded = scPathFold(path);
+    if (spelled && (r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH, spelled, NULL, &id)) == 0) {
+        if ((canon = scPathCanonical(path)) && strcmp(canon, spelled) != 0)
             r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH, canon, NULL, &id);
         else if (!canon)
             r = -1;
     }
-    if (!folded)
+    if (!spelled)
         r = -1;
     /* Never stale for one volume: a miss, or a volume believed missing,
      * is checked against storage (that one path, no pool rescan); a
@@ -465,6 +472,11 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
         } else {
             bool had_row = r > 0;
             int c = check_path(conn, canon, &id, &seen);
+            /* A device path is a symlink whose target names no pool
+             * (/dev/VG/LV and /dev/mapper/VG-LV lead to /dev/dm-3): the
+             * spelling given, folded, is checked too. */
+            if (c == 0 && spelled && *spelled && strcmp(spelled, canon) != 0)
+                c = check_path(conn, spelled, &id, &seen);
             if (seen && !had_row)
                 memcpy(id.uuid, SC_UUID_NIL, sizeof(id.uuid));
             r = c < 0 ? -1 : c > 0 ? 1 : r;
@@ -678,7 +690,6 @@ static int
 attr_to_def(const char *name, const char *value, void *opaque)
 {
     scVolDef *def = opaque;
-
     int r;
 
     if (strcmp(name, "compat") == 0)

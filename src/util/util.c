@@ -278,6 +278,21 @@ scPathDirname(const char *path, const char **base)
     return strndup(path, (size_t) (slash - path)) ?: (scReportOOM(), NULL);
 }
 
+bool
+scPathIsFolded(const char *path)
+{
+    for (const char *p = path; *p; p++) {
+        if (*p != '/')
+            continue;
+        /* "//", a trailing "/", "/." or "/.." as a component. */
+        if (p[1] == '/' || (p[1] == '\0' && p != path) ||
+            (p[1] == '.' &&
+             (p[2] == '/' || p[2] == '\0' || (p[2] == '.' && (p[3] == '/' || p[3] == '\0')))))
+            return false;
+    }
+    return path[0] == '/';
+}
+
 char *
 scPathFold(const char *path)
 {

@@ -42,6 +42,10 @@ char *scPathCanonical(const char *path);
  * A new string, or NULL on OOM. */
 char *scPathFold(const char *path);
 
+/* Is absolute @path what scPathFold would return ("//", "/./", "/../"
+ * and a trailing "/" absent)? No allocation: a lookup's fast path. */
+bool scPathIsFolded(const char *path);
+
 /* The directory part of canonical @path (a new string) and a pointer to
  * its last name within @path. */
 char *scPathDirname(const char *path, const char **base);

@@ -1,0 +1,159 @@
+/*
+ * fuzz_lvmmeta.c: a libFuzzer target for the reader of an LVM2 PV's label,
+ * metadata area header and metadata text (backends/common/lvmmeta.c): any
+ * bytes are a device image read through scLvmMetaRead: as a whole device,
+ * as the head of a 16 MiB one that reads as zeroes past it (lvm2's areas
+ * are larger than a seed), and as the head of one whose further reads fail
+ * (as a device that vanishes between two reads).
+ *
+ * Built with -DSC_FUZZING_LIBFUZZER it is a libFuzzer target, e.g. from the
+ * source tree:
+ *     clang -g -O1 -fsanitize=fuzzer,address,undefined -DSC_FUZZING_LIBFUZZER \
+ *         -I. -Iinclude -Isrc -I<build dir> \
+ *         tests/fuzz/fuzz_lvmmeta.c backends/common/lvmmeta.c src/util/error.c -o fuzz_lvmmeta
+ *     cp -r tests/fuzz/corpus/lvmmeta work    # libFuzzer adds to its corpus
+ *     ./fuzz_lvmmeta -max_total_time=60 work
+ * Without it, it is a program that replays the files named on its command
+ * line (make check runs it over tests/fuzz/corpus/lvmmeta through
+ * tests/fuzz_lvmmeta.test), each from a buffer of its exact size so that
+ * ASan or valgrind sees an overread: exit status 0, 1 if a file cannot be
+ * read; a result that breaks the reader's promises aborts, as under
+ * libFuzzer. tests/fuzz/make-lvmmeta-corpus.sh wrote the seeds.
+ */
+#include <config.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/common/lvmmeta.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+typedef struct {
+    const uint8_t *data;
+    size_t size;
+    bool zeroes; /* past data, zeroes rather than a failed read */
+} Image;
+
+#define ZERO_SIZE (16u << 20)
+
+static int
+image_read(void *opaque, uint64_t offset, void *buf, size_t len)
+{
+    const Image *img = opaque;
+    size_t have;
+
+    if (!img->zeroes && (offset > img->size || len > img->size - offset))
+        return -1;
+    if (img->zeroes && (offset > ZERO_SIZE || len > ZERO_SIZE - offset))
+        abort(); /* the reader read past the size it was given */
+    have = offset >= img->size ? 0 : img->size - offset < len ? img->size - offset : len;
+    if (have)
+        memcpy(buf, img->data + offset, have);
+    memset((char *) buf + have, 0, len - have);
+    return 0;
+}
+
+/* What the reader promises of a result. */
+static void
+check(int r, const scLvmPvMeta *meta, const char *why)
+{
+    if (r < -1 || r > 1 || (r < 1 && !why) || (r == 1) != meta->has_meta)
+        abort();
+    if (r >= 0 && strlen(meta->pv_uuid) != 32)
+        abort();
+    if (r == 1 && (strlen(meta->vg_name) == 0 || strlen(meta->vg_name) > SC_LVM_NAME_MAX ||
+                   strlen(meta->vg_id) == 0 || meta->text_size == 0))
+        abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    Image img = { data, size, false };
+    scLvmPvMeta meta;
+    const char *why = NULL;
+    int r;
+
+    r = scLvmMetaRead(image_read, &img, size, &meta, &why);
+    check(r, &meta, why);
+    why = NULL;
+    r = scLvmMetaRead(image_read, &img, (uint64_t) size * 2 + 65536, &meta, &why);
+    check(r, &meta, why);
+    if (size <= ZERO_SIZE) {
+        img.zeroes = true;
+        why = NULL;
+        r = scLvmMetaRead(image_read, &img, ZERO_SIZE, &meta, &why);
+        check(r, &meta, why);
+    }
+    return 0;
+}
+
+#ifndef SC_FUZZING_LIBFUZZER
+/* Reads @path into *@data (malloc'ed). Returns its size, or -1. */
+static long
+readAll(const char *path, unsigned char **data)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf = NULL;
+    size_t len = 0, cap = 0;
+
+    if (!f)
+        return -1;
+    for (;;) {
+        size_t n;
+
+        if (len == cap) {
+            unsigned char *grown = realloc(buf, cap = cap ? cap * 2 : 65536);
+
+            if (!grown) {
+                free(buf);
+                fclose(f);
+                return -1;
+            }
+            buf = grown;
+        }
+        if ((n = fread(buf + len, 1, cap - len, f)) == 0)
+            break;
+        len += n;
+    }
+    if (ferror(f)) {
+        free(buf);
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    /* Exactly @len bytes: the slack of @buf would hide an overread. */
+    if (!(*data = malloc(len ? len : 1))) {
+        free(buf);
+        return -1;
+    }
+    if (len)
+        memcpy(*data, buf, len);
+    free(buf);
+    return (long) len;
+}
+
+int
+main(int argc, char **argv)
+{
+    int status = 0;
+
+    for (int i = 1; i < argc; i++) {
+        unsigned char *data = NULL;
+        long len = readAll(argv[i], &data);
+
+        if (len < 0) {
+            fprintf(stderr, "fuzz_lvmmeta: cannot read '%s'\n", argv[i]);
+            status = 1;
+            continue;
+        }
+        LLVMFuzzerTestOneInput(data, (size_t) len);
+        free(data);
+    }
+    return status;
+}
+#endif /* SC_FUZZING_LIBFUZZER */
