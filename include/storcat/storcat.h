@@ -577,7 +577,8 @@ typedef enum {
     SC_STORAGE_VOL_RESIZE_SHRINK = 1 << 2,   /* allow shrinking */
 } scStorageVolResizeFlags;
 
-/* Flags of scStorageVolUpload / scStorageVolDownload. */
+/* Flags of scStorageVolUploadFD / scStorageVolDownloadFD (libvirt's
+ * values, of its stream calls). */
 typedef enum {
     SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM = 1 << 0, /* keep holes: zero blocks are not written */
 } scStorageVolUploadFlags;
@@ -698,16 +699,18 @@ int scStorageVolWipePattern(scStorageVolPtr vol, unsigned int algorithm, unsigne
 int scStorageVolResize(scStorageVolPtr vol, unsigned long long capacity, unsigned int flags);
 
 /*
- * scStorageVolUpload / scStorageVolDownload:
- * Copy @length bytes (0: to the end) from @fd into the volume at @offset,
- * or from the volume at @offset into @fd, as libvirt's stream calls do.
- * @fd is read or written sequentially and not closed. With SPARSE_STREAM
- * zero blocks become holes. Returns 0 or -1.
+ * scStorageVolUploadFD / scStorageVolDownloadFD (storcat's own):
+ * Copy @length bytes (0: to the end of @fd / of the volume) from
+ * @fd into the volume at @offset, or from the volume at @offset into @fd.
+ * @fd is read or written sequentially and not closed. With SPARSE_STREAM,
+ * zero blocks read from @fd become holes (upload), and the volume's holes
+ * become holes of @fd when it is a regular file (download). An upload is
+ * journaled, synced and recorded. Returns 0 or -1.
  */
-int scStorageVolUpload(scStorageVolPtr vol, int fd, unsigned long long offset,
-                       unsigned long long length, unsigned int flags);
-int scStorageVolDownload(scStorageVolPtr vol, int fd, unsigned long long offset,
+int scStorageVolUploadFD(scStorageVolPtr vol, int fd, unsigned long long offset,
                          unsigned long long length, unsigned int flags);
+int scStorageVolDownloadFD(scStorageVolPtr vol, int fd, unsigned long long offset,
+                           unsigned long long length, unsigned int flags);
 
 /*
  * scStorageVolGetInfo:
