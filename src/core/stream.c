@@ -108,8 +108,13 @@ queue_push(scStream *st, const void *data, unsigned long long len)
         st->tail->len += len;
         return 0;
     }
-    if (!(c = scAlloc(sizeof(*c) + (data ? (size_t) len : 0))))
+    /* Not zeroed: the data is copied over it at once. */
+    if (!(c = malloc(sizeof(*c) + (data ? (size_t) len : 0)))) {
+        scReportOOM();
         return -1;
+    }
+    c->next = NULL;
+    c->off = 0;
     c->len = len;
     c->hole = !data;
     if (data)
