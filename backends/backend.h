@@ -141,8 +141,8 @@ int scSinkRecord(scDiscoverSink *sink, const scVolRecord *rec, int want);
  * the slot runs on a worker thread of the core.
  */
 typedef struct {
-    const unsigned char *data;  /* NULL for a hole */
-    unsigned long long len;     /* bytes of data or of hole, > 0 */
+    const unsigned char *data; /* NULL for a hole */
+    unsigned long long len;    /* bytes of data or of hole, > 0 */
 } scStreamChunk;
 
 /* An upload's source: the chunks the caller sends. */
@@ -317,12 +317,11 @@ typedef struct scBackend {
  * SIGPIPE). Returns the slot's 0 or -1 (reported).
  */
 int scBackendVolUploadStream(const scBackend *be, const scPoolCtx *pool, const scVolRecord *vol,
-                             scStreamIn *in, unsigned long long offset,
-                             unsigned long long length, unsigned int flags);
-int scBackendVolDownloadStream(const scBackend *be, const scPoolCtx *pool,
-                               const scVolRecord *vol, scStreamOut *out,
-                               unsigned long long offset, unsigned long long length,
-                               unsigned int flags);
+                             scStreamIn *in, unsigned long long offset, unsigned long long length,
+                             unsigned int flags);
+int scBackendVolDownloadStream(const scBackend *be, const scPoolCtx *pool, const scVolRecord *vol,
+                               scStreamOut *out, unsigned long long offset,
+                               unsigned long long length, unsigned int flags);
 
 /*
  * scBackendForType:

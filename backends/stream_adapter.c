@@ -47,11 +47,11 @@ typedef struct {
     const scPoolCtx *pool;
     const scVolRecord *vol;
     bool upload;
-    int fd;                   /* its end of the pipe; closed when the slot returns */
+    int fd; /* its end of the pipe; closed when the slot returns */
     unsigned long long offset, length;
     unsigned int flags;
-    int result;               /* the slot's */
-    scErrorSaved *error;      /* its error, carried to the pumping thread */
+    int result;          /* the slot's */
+    scErrorSaved *error; /* its error, carried to the pumping thread */
 } SlotRun;
 
 static void *
@@ -59,10 +59,10 @@ slot_thread(void *opaque)
 {
     SlotRun *s = opaque;
 
-    s->result = s->upload ? s->be->vol_upload(s->pool, s->vol, s->fd, s->offset, s->length,
-                                              s->flags, NULL)
-                          : s->be->vol_download(s->pool, s->vol, s->fd, s->offset, s->length,
-                                                s->flags, NULL);
+    s->result =
+        s->upload
+            ? s->be->vol_upload(s->pool, s->vol, s->fd, s->offset, s->length, s->flags, NULL)
+            : s->be->vol_download(s->pool, s->vol, s->fd, s->offset, s->length, s->flags, NULL);
     if (s->result < 0)
         s->error = scErrorSave();
     /* The pump sees EOF (download) or EPIPE (upload, the slot gave up). */
@@ -186,8 +186,8 @@ scBackendVolUploadStream(const scBackend *be, const scPoolCtx *pool, const scVol
 
 int
 scBackendVolDownloadStream(const scBackend *be, const scPoolCtx *pool, const scVolRecord *vol,
-                           scStreamOut *out, unsigned long long offset,
-                           unsigned long long length, unsigned int flags)
+                           scStreamOut *out, unsigned long long offset, unsigned long long length,
+                           unsigned int flags)
 {
     SlotRun s = { be, pool, vol, false, -1, offset, length, flags, 0, NULL };
     _cleanup_free_ unsigned char *buf = NULL;

@@ -25,8 +25,8 @@
 #define MiB (1024 * 1024)
 
 typedef struct {
-    char *dir;     /* the test's temporary directory */
-    char *images;  /* the pool's directory */
+    char *dir;    /* the test's temporary directory */
+    char *images; /* the pool's directory */
     char *catalog;
     scConnectPtr conn;
     scStoragePoolPtr pool;
@@ -52,8 +52,10 @@ setup(void **state)
     f->catalog = cat2(f->dir, "catalog.db");
     if (!(f->conn = scConnectOpen(f->catalog, 0)))
         return -1;
-    if (asprintf(&xml, "<pool type='dir'><name>images</name><target><path>%s</path></target>"
-                       "</pool>", f->images) < 0)
+    if (asprintf(&xml,
+                 "<pool type='dir'><name>images</name><target><path>%s</path></target>"
+                 "</pool>",
+                 f->images) < 0)
         return -1;
     f->pool = scStoragePoolDefineXML(f->conn, xml, 0);
     free(xml);
@@ -87,9 +89,11 @@ create_vol(Fixture *f, const char *name, const char *format, unsigned long long 
     char *xml;
     scStorageVolPtr vol;
 
-    assert_true(asprintf(&xml, "<volume><name>%s</name><capacity>%llu</capacity>"
-                               "<allocation>%llu</allocation><target><format type='%s'/>"
-                               "</target></volume>", name, capacity, alloc, format) > 0);
+    assert_true(asprintf(&xml,
+                         "<volume><name>%s</name><capacity>%llu</capacity>"
+                         "<allocation>%llu</allocation><target><format type='%s'/>"
+                         "</target></volume>",
+                         name, capacity, alloc, format) > 0);
     vol = scStorageVolCreateXML(f->pool, xml, 0);
     free(xml);
     assert_sc_ok(vol);
@@ -413,7 +417,8 @@ test_sparse_holes(void **state)
 {
     Fixture *f = *state;
     scStorageVolPtr vol = create_vol(f, "s.img", "raw", 8 * MiB, 0);
-    char *path = vol_file(f, "s.img"), *src = cat2(f->dir, "src.img"), *dst = cat2(f->dir, "dst.img");
+    char *path = vol_file(f, "s.img"), *src = cat2(f->dir, "src.img"),
+         *dst = cat2(f->dir, "dst.img");
     unsigned char *want, *old = malloc(8 * MiB), *got;
     FileIO io = { -1, 0, 0, 0 };
     scStorageVolInfo info;
@@ -478,7 +483,7 @@ test_sparse_holes(void **state)
     assert_int_equal(data, 2 * MiB + MiB / 2);
 
     /* SparseRecvAll into a file: the same holes there. */
-    io = (FileIO) { open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0, 0, 0 };
+    io = (FileIO){ open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0, 0, 0 };
     assert_sc_ok(st = scStreamNew(f->conn, 0));
     assert_sc_ok(scStorageVolDownload(vol, st, 0, 0, SC_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM) == 0);
     assert_sc_ok(scStreamSparseRecvAll(st, sink_write, sink_hole, &io) == 0);
@@ -710,7 +715,8 @@ test_abort(void **state)
     assert_sc_ok(scStreamAbort(st) == 0);
     assert_int_equal(journaled(f), 0);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-upload' "
-                                "AND detail LIKE '%aborted after 1048576 bytes%'"), 1);
+                                "AND detail LIKE '%aborted after 1048576 bytes%'"),
+                     1);
     got = slurp(path, &len);
     assert_memory_equal(got, want, MiB);
     free(got);
@@ -943,8 +949,10 @@ test_busy(void **state)
     assert_sc_ok(conn2 = scConnectOpen(f->catalog, 0));
     scStoragePoolPtr p2 = scStoragePoolLookupByName(conn2, "images");
     assert_sc_ok(p2);
-    assert_sc_ok(v2 = scStorageVolCreateXML(p2, "<volume><name>w.img</name><capacity>4096"
-                                                "</capacity></volume>", 0));
+    assert_sc_ok(v2 = scStorageVolCreateXML(p2,
+                                            "<volume><name>w.img</name><capacity>4096"
+                                            "</capacity></volume>",
+                                            0));
     assert_sc_err(scStorageVolUpload(v2, st2, 0, 0, 0) == 0, SC_ERR_INVALID_ARG); /* its conn */
     assert_int_equal(sqlite3_open_v2(f->catalog, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE; COMMIT", NULL, NULL, NULL), SQLITE_OK);
@@ -963,8 +971,8 @@ test_busy(void **state)
 
 typedef struct {
     int calls;
-    int fail_at;       /* fail (EIO) at this call */
-    bool reenter;      /* call back into the stream */
+    int fail_at;  /* fail (EIO) at this call */
+    bool reenter; /* call back into the stream */
     int reenter_codes[4];
 } Source;
 
@@ -1042,7 +1050,7 @@ test_callbacks(void **state)
 
     /* A source that calls back into its stream is refused each time; the
      * transfer goes on. */
-    s = (Source) { 0, 0, true, { 0 } };
+    s = (Source){ 0, 0, true, { 0 } };
     assert_sc_ok(st = scStreamNew(f->conn, 0));
     assert_sc_ok(scStorageVolUpload(vol, st, 0, 0, 0) == 0);
     assert_sc_ok(scStreamSendAll(st, test_source, &s) == 0);
@@ -1065,10 +1073,10 @@ test_callbacks(void **state)
     scStreamFree(st);
     assert_sc_ok(st = scStreamNew(f->conn, 0));
     assert_int_equal(truncate(path, 2 * MiB), 0); /* a trailing hole */
-    assert_sc_ok(scStorageVolDownload(vol, st, 4096, 0, SC_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM) == 0);
+    assert_sc_ok(scStorageVolDownload(vol, st, 4096, 0, SC_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM) ==
+                 0);
     Mem m = { calloc(1, 4096), 0, 4096 };
-    assert_sc_err(scStreamSparseRecvAll(st, mem_sink, failing_hole, &m) == 0,
-                  SC_ERR_SYSTEM_ERROR);
+    assert_sc_err(scStreamSparseRecvAll(st, mem_sink, failing_hole, &m) == 0, SC_ERR_SYSTEM_ERROR);
     assert_int_equal(scGetLastError()->sys_errno, EROFS);
     scStreamFree(st);
     free(m.buf);

@@ -15,8 +15,7 @@
 #define STREAM_IO_CHUNK (1024 * 1024)
 
 static int
-pwrite_all(int fd, const unsigned char *buf, size_t len, unsigned long long off,
-           const char *what)
+pwrite_all(int fd, const unsigned char *buf, size_t len, unsigned long long off, const char *what)
 {
     while (len > 0) {
         ssize_t n = pwrite(fd, buf, len, (off_t) off);
@@ -110,8 +109,8 @@ scStreamToFd(scStreamIn *in, int fd, bool block, unsigned long long offset, cons
      * as libvirt's ftruncate after a hole. A shorter stream never shrinks
      * the volume. */
     if (!block && pos > size && ftruncate(fd, (off_t) pos) < 0) {
-        scReportSystemError(SC_FROM_STORAGE, errno, "cannot grow volume '%s' to %llu bytes",
-                            what, pos);
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot grow volume '%s' to %llu bytes", what,
+                            pos);
         return -1;
     }
     if (fsync(fd) < 0) {
@@ -170,8 +169,8 @@ scStreamFromFd(scStreamOut *out, int fd, bool block, bool sparse, unsigned long 
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            scReportSystemError(SC_FROM_STORAGE, errno,
-                                "volume '%s': cannot read at offset %llu", what, pos);
+            scReportSystemError(SC_FROM_STORAGE, errno, "volume '%s': cannot read at offset %llu",
+                                what, pos);
             return -1;
         }
         if (n == 0)

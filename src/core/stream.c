@@ -57,34 +57,34 @@ typedef struct Chunk {
 
 struct scStream {
     unsigned int magic;
-    int refs;                 /* guarded by the global handle lock */
-    scConnect *conn;          /* holds a reference */
-    unsigned int flags;       /* scStreamFlags */
-    StreamState state;        /* changed by the busy call only */
-    bool finished;            /* closed by a finish (else by an abort) */
-    char *fail_msg;           /* STREAM_FAILED: the error that sticks */
+    int refs;           /* guarded by the global handle lock */
+    scConnect *conn;    /* holds a reference */
+    unsigned int flags; /* scStreamFlags */
+    StreamState state;  /* changed by the busy call only */
+    bool finished;      /* closed by a finish (else by an abort) */
+    char *fail_msg;     /* STREAM_FAILED: the error that sticks */
     int fail_code, fail_domain;
     /* The transfer, from scStreamBind on. */
     bool upload, sparse;
-    char *what;               /* "volume 'x'", for messages */
+    char *what;                /* "volume 'x'", for messages */
     unsigned long long length; /* an upload's limit in bytes, 0: none */
     unsigned long long passed; /* bytes (data and holes) sent or received */
     const scStreamJobOps *ops;
     void *job;
     pthread_t worker;
-    bool joinable;            /* the worker was started and not joined */
-    scStreamIn in;            /* the worker's ends of the queue */
+    bool joinable; /* the worker was started and not joined */
+    scStreamIn in; /* the worker's ends of the queue */
     scStreamOut out;
     /* Shared with the worker, under lock. */
     pthread_mutex_t lock;
-    pthread_cond_t cond;      /* any change below */
-    bool busy;                /* a public call is running on the stream */
+    pthread_cond_t cond; /* any change below */
+    bool busy;           /* a public call is running on the stream */
     Chunk *head, *tail;
-    size_t queued;            /* bytes of the queue (data and chunk headers) */
-    Chunk *current;           /* upload: the chunk the worker is writing */
-    bool end;                 /* upload: the caller finished, no more data */
-    bool stop;                /* the caller aborted: the worker stops */
-    bool done;                /* the worker has ended with result and error */
+    size_t queued;  /* bytes of the queue (data and chunk headers) */
+    Chunk *current; /* upload: the chunk the worker is writing */
+    bool end;       /* upload: the caller finished, no more data */
+    bool stop;      /* the caller aborted: the worker stops */
+    bool done;      /* the worker has ended with result and error */
     int result;
     scErrorSaved *error;
 };
@@ -285,8 +285,7 @@ bool
 scStreamCheck(scStream *st, const char *func)
 {
     if (!st || st->magic != SC_STREAM_MAGIC) {
-        scReportError(SC_FROM_STREAMS, SC_ERR_INVALID_STREAM, "invalid stream pointer in %s",
-                      func);
+        scReportError(SC_FROM_STREAMS, SC_ERR_INVALID_STREAM, "invalid stream pointer in %s", func);
         return false;
     }
     return true;
@@ -308,7 +307,8 @@ scStreamEnter(scStream *st, const char *func)
     if (busy)
         scReportError(SC_FROM_STREAMS, SC_ERR_OPERATION_INVALID,
                       "%s: the stream is busy in another call (a callback of the stream must "
-                      "not call back into it)", func);
+                      "not call back into it)",
+                      func);
     return !busy;
 }
 
@@ -332,7 +332,8 @@ check_unbound(scStream *st, scConnect *conn, const char *func)
     if (st->state != STREAM_NEW) {
         scReportError(SC_FROM_STREAMS, SC_ERR_OPERATION_INVALID,
                       "%s: the stream was used for the transfer of %s already: a stream carries "
-                      "one transfer, make a new one", func, st->what);
+                      "one transfer, make a new one",
+                      func, st->what);
         return -1;
     }
     return 0;
@@ -482,7 +483,8 @@ scStreamCheckOpen(scStream *st, int upload, const char *func)
     case STREAM_NEW:
         scReportError(SC_FROM_STREAMS, SC_ERR_OPERATION_INVALID,
                       "%s: the stream is not bound to a transfer: pass it to scStorageVolUpload "
-                      "or scStorageVolDownload first", func);
+                      "or scStorageVolDownload first",
+                      func);
         return -1;
     case STREAM_CLOSED:
         scReportError(SC_FROM_STREAMS, SC_ERR_OPERATION_FAILED,
@@ -632,7 +634,8 @@ scStreamSendHoleBusy(scStream *st, long long length, const char *func)
     if (!st->sparse) {
         scReportError(SC_FROM_STREAMS, SC_ERR_OPERATION_INVALID,
                       "%s: Skipping is not supported with this stream (the upload to %s is not "
-                      "sparse)", func, st->what);
+                      "sparse)",
+                      func, st->what);
         return -1;
     }
     if (length <= 0) {
@@ -744,7 +747,8 @@ scStreamRecvHoleBusy(scStream *st, long long *length, const char *func)
     if (!st->sparse) {
         scReportError(SC_FROM_STREAMS, SC_ERR_OPERATION_INVALID,
                       "%s: Holes are not supported with this stream (the download from %s is "
-                      "not sparse)", func, st->what);
+                      "not sparse)",
+                      func, st->what);
         return -1;
     }
     pthread_mutex_lock(&st->lock);
@@ -796,7 +800,8 @@ stream_finish(scStream *st)
             st->state = STREAM_CLOSED;
             scReportError(SC_FROM_STREAMS, SC_ERR_OPERATION_FAILED,
                           "stream had unexpected termination: the download from %s was finished "
-                          "before its end (scStreamAbort stops a transfer early)", st->what);
+                          "before its end (scStreamAbort stops a transfer early)",
+                          st->what);
             return -1;
         }
     }
@@ -855,7 +860,8 @@ scStreamFree(scStreamPtr stream)
     if (busy) {
         scReportError(SC_FROM_STREAMS, SC_ERR_OPERATION_INVALID,
                       "%s: the stream is busy in another call (a callback of the stream must "
-                      "not free it)", __func__);
+                      "not free it)",
+                      __func__);
         return -1;
     }
     if (scHandleUnref(&stream->refs) > 0)

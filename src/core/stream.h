@@ -47,8 +47,7 @@ int scStreamCheckNew(scStream *st, scConnect *conn, const char *func);
  * failure (reported) nothing is started and @job is the caller's.
  * The caller holds @conn's lock. Returns 0 or -1.
  */
-int scStreamBind(scStream *st, scConnect *conn, bool upload, bool sparse,
-                 unsigned long long length, const char *what, const scStreamJobOps *ops,
-                 void *job, const char *func);
+int scStreamBind(scStream *st, scConnect *conn, bool upload, bool sparse, unsigned long long length,
+                 const char *what, const scStreamJobOps *ops, void *job, const char *func);
 
 #endif /* SC_STREAM_H */

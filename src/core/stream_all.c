@@ -151,8 +151,10 @@ sink_buffer(scStream *st, scStreamSinkFunc handler, const char *buf, int got, vo
             return callback_failed(st, "recv handler", errno);
         if (done == 0 || done > got - off) {
             errno = EINVAL;
-            return callback_failed(st, done ? "recv handler (more bytes than given)"
-                                            : "recv handler (it took no bytes)", errno);
+            return callback_failed(st,
+                                   done ? "recv handler (more bytes than given)"
+                                        : "recv handler (it took no bytes)",
+                                   errno);
         }
         off += done;
     }
@@ -161,8 +163,8 @@ sink_buffer(scStream *st, scStreamSinkFunc handler, const char *buf, int got, vo
 
 /* RecvAll and SparseRecvAll (with @hole_handler) on the busy @st. */
 static int
-recv_all(scStream *st, scStreamSinkFunc handler, scStreamSinkHoleFunc hole_handler,
-         void *opaque, bool sparse_call, const char *func)
+recv_all(scStream *st, scStreamSinkFunc handler, scStreamSinkHoleFunc hole_handler, void *opaque,
+         bool sparse_call, const char *func)
 {
     _cleanup_free_ char *buf = NULL;
     unsigned int flags = sparse_call ? SC_STREAM_RECV_STOP_AT_HOLE : 0;

@@ -29,8 +29,7 @@ int scStreamCheckLoop(scStream *st, bool upload, const char *func);
 
 int scStreamSendBusy(scStream *st, const char *data, size_t nbytes, const char *func);
 int scStreamSendHoleBusy(scStream *st, long long length, const char *func);
-int scStreamRecvBusy(scStream *st, char *data, size_t nbytes, unsigned int flags,
-                     const char *func);
+int scStreamRecvBusy(scStream *st, char *data, size_t nbytes, unsigned int flags, const char *func);
 int scStreamRecvHoleBusy(scStream *st, long long *length, const char *func);
 
 /* Abort the transfer of the busy @st if it is open (a callback of a loop

@@ -18,11 +18,11 @@
 
 /* An operation on one volume: its pool (active), row and record. */
 typedef struct {
-    scStorageVol *vol;  /* borrowed: the caller keeps it alive */
+    scStorageVol *vol; /* borrowed: the caller keeps it alive */
     scActivePool ap;
-    scCatalogVol row;   /* the row as journaled */
-    scVolRecord rec;    /* what the backend acts on */
-    bool journaled;     /* this process runs the journal (scJournalBegin) */
+    scCatalogVol row; /* the row as journaled */
+    scVolRecord rec;  /* what the backend acts on */
+    bool journaled;   /* this process runs the journal (scJournalBegin) */
 } scVolOp;
 
 /*
@@ -34,8 +34,8 @@ typedef struct {
  */
 int scVolOpBegin(scStorageVol *vol, const char *verb, size_t slot_offset, size_t alt_offset,
                  const char *op, scVolOp *o);
-#define VOL_OP_BEGIN(vol, verb, slot, op, o)                                 \
-    scVolOpBegin(vol, verb, offsetof(scBackend, slot), 0, op, o)
+#define VOL_OP_BEGIN(vol, verb, slot, op, o)                                                       \
+ scVolOpBegin(vol, verb, offsetof(scBackend, slot), 0, op, o)
 
 /*
  * scVolOpRecord:

@@ -67,11 +67,10 @@ transfer(scStorageVol *vol, bool upload, int fd, unsigned long long offset,
                               "volume '%s': '%s' pools cannot download from volumes", vol->name,
                               o.ap.row.type);
             else if (vol->seen)
-                r = o.ap.be->vol_download(&o.ap.ctx, &vol->seen->rec, fd, offset, length,
-                                          flags, &progress);
-            else if (scVolRowRecord(vol->conn, &o.row, &o.rec) == 0)
-                r = o.ap.be->vol_download(&o.ap.ctx, &o.rec, fd, offset, length, flags,
+                r = o.ap.be->vol_download(&o.ap.ctx, &vol->seen->rec, fd, offset, length, flags,
                                           &progress);
+            else if (scVolRowRecord(vol->conn, &o.row, &o.rec) == 0)
+                r = o.ap.be->vol_download(&o.ap.ctx, &o.rec, fd, offset, length, flags, &progress);
         }
         scVolOpClear(&o);
         return r;
@@ -126,7 +125,7 @@ scStorageVolDownloadFD(scStorageVolPtr vol, int fd, unsigned long long offset,
 
 /* A stream transfer: the job its stream runs (stream.h). */
 typedef struct {
-    scStorageVol *vol;      /* a reference, held until the job is freed */
+    scStorageVol *vol; /* a reference, held until the job is freed */
     bool upload;
     scVolOp o;              /* upload: journaled; download: pool, row, record */
     scPoolCtx ctx;          /* o.ap.ctx for the worker, without the catalog */
@@ -183,8 +182,8 @@ static const scStreamJobOps transfer_ops = {
 };
 
 static Transfer *
-transfer_new(scStorageVol *vol, bool upload, unsigned long long offset,
-             unsigned long long length, unsigned int flags)
+transfer_new(scStorageVol *vol, bool upload, unsigned long long offset, unsigned long long length,
+             unsigned int flags)
 {
     Transfer *t = scAlloc(sizeof(*t));
 
