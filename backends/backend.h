@@ -162,6 +162,44 @@ int scSinkRecord(scDiscoverSink *sink, const scVolRecord *rec, int want);
  * error). */
 int scSinkPoolInfo(scDiscoverSink *sink, const scStoragePoolInfo *info);
 
+/* ---- streams of data and holes ---------------------------------------- */
+
+/*
+ * What the stream slots (vol_upload_stream, vol_download_stream) move: a
+ * transfer is a sequence of chunks, each either @len bytes of @data or,
+ * with @data NULL, a hole of @len bytes (zeroes that need not be stored).
+ * The core's end of a stream (src/core/stream.c) is a bounded queue
+ * filled and drained by the caller's scStreamSend / scStreamRecv while
+ * the slot runs on a worker thread of the core.
+ */
+typedef struct {
+    const unsigned char *data; /* NULL for a hole */
+    unsigned long long len;    /* bytes of data or of hole, > 0 */
+} scStreamChunk;
+
+/* An upload's source: the chunks the caller sends. */
+typedef struct scStreamIn scStreamIn;
+struct scStreamIn {
+    int (*next)(scStreamIn *in, scStreamChunk *chunk);
+};
+
+/* A download's sink: where the chunks go to the caller. */
+typedef struct scStreamOut scStreamOut;
+struct scStreamOut {
+    int (*data)(scStreamOut *out, const void *buf, size_t len);
+    int (*hole)(scStreamOut *out, unsigned long long len);
+};
+
+/* The next chunk of an upload into @chunk, its data valid until the next
+ * call: 1, 0 at the end of the data (the caller finished), or -1 when the
+ * transfer stops (the caller aborted; reported). */
+int scStreamInNext(scStreamIn *in, scStreamChunk *chunk);
+/* Hand @len bytes of data, or a hole of @len bytes, to a download's
+ * caller (waiting while its queue is full): 0, or -1 when the transfer
+ * stops (the caller aborted or finished early; reported). */
+int scStreamOutData(scStreamOut *out, const void *buf, size_t len);
+int scStreamOutHole(scStreamOut *out, unsigned long long len);
+
 /* ---- a started pool ----------------------------------------------------- */
 
 /*
@@ -321,7 +359,46 @@ typedef struct scBackend {
     int (*vol_download)(const scPoolCtx *pool, const scVolRecord *vol, int fd,
                         unsigned long long offset, unsigned long long length,
                         unsigned int flags, const scProgress *progress);
+
+    /* vol_upload_stream: write the chunks of @in into the volume from
+     * @offset on (a hole: punched in a file, zeroes on a block device)
+     * until scStreamInNext says the end, then make them durable (fsync);
+     * the core keeps @in within @length (0: no limit). When @in stops
+     * (-1), return -1 at once: what was written stays. Optional: without
+     * it the core runs vol_upload on a pipe fed from @in, holes written
+     * as zeroes (scBackendVolUploadStream). Called on a worker thread of
+     * the core with no catalog and no progress callback: the slot must
+     * not use pool->is_volume. */
+    int (*vol_upload_stream)(const scPoolCtx *pool, const scVolRecord *vol, scStreamIn *in,
+                             unsigned long long offset, unsigned long long length,
+                             unsigned int flags);
+    /* vol_download_stream: hand the volume's content from @offset on
+     * (@length bytes, 0: to its end) to @out; with
+     * SC_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM in @flags, a file's holes as
+     * holes (a block device is all data). When @out stops (-1), return -1
+     * at once. Optional: without it the core runs vol_download on a pipe
+     * drained into @out (all data). On a worker thread, as above. */
+    int (*vol_download_stream)(const scPoolCtx *pool, const scVolRecord *vol, scStreamOut *out,
+                               unsigned long long offset, unsigned long long length,
+                               unsigned int flags);
 } scBackend;
+
+/*
+ * scBackendVolUploadStream / scBackendVolDownloadStream:
+ * Run @be's stream slot, or, for a backend with only the fd slots
+ * (vol_upload / vol_download), the fd slot on one end of a pipe on a
+ * thread of its own while this thread pumps the stream through the other
+ * end (a hole of an upload becomes zeroes, which the fd slot with
+ * SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM punches again in a file). Both
+ * threads run with every signal blocked (a reader gone makes EPIPE, not
+ * SIGPIPE). Returns the slot's 0 or -1 (reported).
+ */
+int scBackendVolUploadStream(const scBackend *be, const scPoolCtx *pool, const scVolRecord *vol,
+                             scStreamIn *in, unsigned long long offset, unsigned long long length,
+                             unsigned int flags);
+int scBackendVolDownloadStream(const scBackend *be, const scPoolCtx *pool, const scVolRecord *vol,
+                               scStreamOut *out, unsigned long long offset,
+                               unsigned long long length, unsigned int flags);
 
 /*
  * scBackendForType:

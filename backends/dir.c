@@ -329,6 +329,22 @@ dir_vol_download(const scPoolCtx *pool, const scVolRecord *vol, int fd,
     WITH_DIR(pool, scFileDownload(dir, vol, fd, offset, length, flags, progress));
 }
 
+static int
+dir_vol_upload_stream(const scPoolCtx *pool, const scVolRecord *vol, scStreamIn *in,
+                      unsigned long long offset, unsigned long long length, unsigned int flags)
+{
+    (void) length; /* the core keeps the stream within it */
+    (void) flags;  /* holes come as holes or not at all */
+    WITH_DIR(pool, scFileUploadStream(dir, vol, in, offset));
+}
+
+static int
+dir_vol_download_stream(const scPoolCtx *pool, const scVolRecord *vol, scStreamOut *out,
+                        unsigned long long offset, unsigned long long length, unsigned int flags)
+{
+    WITH_DIR(pool, scFileDownloadStream(dir, vol, out, offset, length, flags));
+}
+
 const scBackend scBackendDir = {
     .version = SC_BACKEND_VERSION,
     .type = SC_POOL_DIR,
@@ -349,4 +365,6 @@ const scBackend scBackendDir = {
     .vol_wipe = dir_vol_wipe,
     .vol_upload = dir_vol_upload,
     .vol_download = dir_vol_download,
+    .vol_upload_stream = dir_vol_upload_stream,
+    .vol_download_stream = dir_vol_download_stream,
 };

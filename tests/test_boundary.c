@@ -493,7 +493,7 @@ test_swaps(void **state)
     assert_non_null(strstr(scGetLastErrorMessage(), "no longer the file storcat recorded"));
     assert_sc_err(scStorageVolResize(va, 1 << 20, 0) == 0, SC_ERR_OPERATION_INVALID);
     assert_int_equal((fd = open(down, O_WRONLY | O_CREAT | O_TRUNC, 0644)) >= 0, 1);
-    assert_sc_err(scStorageVolUpload(va, fd, 0, 0, 0) == 0, SC_ERR_OPERATION_INVALID);
+    assert_sc_err(scStorageVolUploadFD(va, fd, 0, 0, 0) == 0, SC_ERR_OPERATION_INVALID);
     close(fd);
     assert_sc_err(scStorageVolDelete(va, 0) == 0, SC_ERR_OPERATION_INVALID);
     assert_int_equal(size_of(outside), 8);
@@ -502,7 +502,7 @@ test_swaps(void **state)
     /* A download into the volume itself is refused (it would empty it). */
     char *b = cat2(f->images, "b.img");
     assert_true((fd = open(b, O_WRONLY)) >= 0);
-    assert_sc_err(scStorageVolDownload(vb, fd, 0, 0, 0) == 0, SC_ERR_INVALID_ARG);
+    assert_sc_err(scStorageVolDownloadFD(vb, fd, 0, 0, 0) == 0, SC_ERR_INVALID_ARG);
     close(fd);
     assert_int_equal(size_of(b), 8192);
 

@@ -121,13 +121,13 @@ check_changes(Fixture *f, scStorageVolPtr a)
     assert_sc_ok(scStorageVolWipe(a, 0) == 0);
     ctAssertCalls("wipe", FAKE_VOL_WIPE, 1, FAKE_VOL_PROBE, 1, FAKE_POOL_INFO, 1, CT_END);
     fd = ctSourceFd(f, 0xab, 4096);
-    assert_sc_ok(scStorageVolUpload(a, fd, 0, 4096, 0) == 0);
+    assert_sc_ok(scStorageVolUploadFD(a, fd, 0, 4096, 0) == 0);
     close(fd);
     ctAssertCalls("upload", FAKE_VOL_UPLOAD, 1, FAKE_VOL_PROBE, 1, FAKE_POOL_INFO, 1, CT_END);
     other = ctPrintf("%s/download.bin", f->dir);
     fd = open(other, O_RDWR | O_CREAT | O_TRUNC, 0600);
     assert_true(fd >= 0);
-    assert_sc_ok(scStorageVolDownload(a, fd, 0, 4096, 0) == 0);
+    assert_sc_ok(scStorageVolDownloadFD(a, fd, 0, 4096, 0) == 0);
     ctAssertCalls("download", FAKE_VOL_DOWNLOAD, 1, CT_END);
     assert_true(lseek(fd, 0, SEEK_END) > 0);
     close(fd);
@@ -630,7 +630,7 @@ do_upload(Fixture *f, scStorageVolPtr v)
 {
     int fd = ctSourceFd(f, 0x5a, 8192), r;
 
-    r = scStorageVolUpload(v, fd, 0, 8192, 0);
+    r = scStorageVolUploadFD(v, fd, 0, 8192, 0);
     close(fd);
     return r;
 }
@@ -642,7 +642,7 @@ do_download(Fixture *f, scStorageVolPtr v)
     int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600), r;
 
     assert_true(fd >= 0);
-    r = scStorageVolDownload(v, fd, 0, 8192, 0);
+    r = scStorageVolDownloadFD(v, fd, 0, 8192, 0);
     close(fd);
     free(p);
     return r;

@@ -453,24 +453,24 @@ test_gpt(void **state)
         fd = open(in, O_RDWR | O_CREAT | O_TRUNC, 0600);
         assert_int_equal(write(fd, buf, sizeof(buf)), sizeof(buf));
         assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
-        assert_sc_ok(scStorageVolUpload(v1, fd, 512, 0, 0) == 0);
+        assert_sc_ok(scStorageVolUploadFD(v1, fd, 512, 0, 0) == 0);
         close(fd);
         snprintf(out, sizeof(out), "%s/out", f->dir);
         fd = open(out, O_RDWR | O_CREAT | O_TRUNC, 0600);
-        assert_sc_ok(scStorageVolDownload(v1, fd, 512, sizeof(buf), 0) == 0);
+        assert_sc_ok(scStorageVolDownloadFD(v1, fd, 512, sizeof(buf), 0) == 0);
         assert_int_equal(lseek(fd, 0, SEEK_END), sizeof(buf));
         assert_int_equal(pread(fd, got, sizeof(got), 0), sizeof(got));
         assert_memory_equal(got, buf, sizeof(got));
         close(fd);
         /* An upload longer than the partition is refused. */
         fd = open(in, O_RDONLY);
-        assert_sc_err(scStorageVolUpload(v1, fd, 10 * MiB - 100, 4096, 0) == 0,
+        assert_sc_err(scStorageVolUploadFD(v1, fd, 10 * MiB - 100, 4096, 0) == 0,
                       SC_ERR_INVALID_ARG);
         close(fd);
         assert_sc_ok(scStorageVolWipePattern(v1, SC_STORAGE_VOL_WIPE_ALG_DOD, 0) == 0);
         assert_sc_ok(scStorageVolWipe(v1, 0) == 0);
         fd = open(out, O_RDWR | O_TRUNC);
-        assert_sc_ok(scStorageVolDownload(v1, fd, 0, 4096, 0) == 0);
+        assert_sc_ok(scStorageVolDownloadFD(v1, fd, 0, 4096, 0) == 0);
         assert_int_equal(pread(fd, buf, 4096, 0), 4096);
         close(fd);
         for (int i = 0; i < 4096; i++)
@@ -1021,7 +1021,7 @@ test_clone(void **state)
     fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
     assert_int_equal(write(fd, buf, sizeof(buf)), sizeof(buf));
     assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
-    assert_sc_ok(scStorageVolUpload(v, fd, 0, 0, 0) == 0);
+    assert_sc_ok(scStorageVolUploadFD(v, fd, 0, 0, 0) == 0);
     close(fd);
     {
         char *xml, *name = part(f, 2);

@@ -656,10 +656,10 @@ test_upload_download(void **state)
     assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
     assert_sc_ok(scStoragePoolCreate(f->pool, 0) == 0);
     v = lun_vol(f, 1);
-    assert_sc_ok(scStorageVolUpload(v, fd, off, 0, 0) == 0);
+    assert_sc_ok(scStorageVolUploadFD(v, fd, off, 0, 0) == 0);
     close(fd);
     fd = open(out, O_RDWR | O_CREAT | O_TRUNC, 0600);
-    assert_sc_ok(scStorageVolDownload(v, fd, off, len, 0) == 0);
+    assert_sc_ok(scStorageVolDownloadFD(v, fd, off, len, 0) == 0);
     assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
     assert_int_equal(read(fd, back, len), (ssize_t) len);
     assert_memory_equal(back, data, len);
@@ -676,7 +676,7 @@ test_upload_download(void **state)
     close(fd);
     /* Past the end: refused, nothing written. */
     fd = open(in, O_RDONLY);
-    assert_sc_err(scStorageVolUpload(v, fd, 16 * MiB - 10, 100, 0) == 0, SC_ERR_INVALID_ARG);
+    assert_sc_err(scStorageVolUploadFD(v, fd, 16 * MiB - 10, 100, 0) == 0, SC_ERR_INVALID_ARG);
     close(fd);
     scStorageVolFree(v);
     free(data);

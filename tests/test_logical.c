@@ -1047,10 +1047,10 @@ test_data_path(void **state)
     snprintf(out, sizeof(out), "%s/out.bin", f->dir);
     fill_file(in, 8 * MIB, 3);
     assert_true((fd = open(in, O_RDONLY)) >= 0);
-    assert_sc_ok(scStorageVolUpload(vol, fd, 0, 0, 0) == 0);
+    assert_sc_ok(scStorageVolUploadFD(vol, fd, 0, 0, 0) == 0);
     close(fd);
     assert_true((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
-    assert_sc_ok(scStorageVolDownload(vol, fd, 0, 0, 0) == 0);
+    assert_sc_ok(scStorageVolDownloadFD(vol, fd, 0, 0, 0) == 0);
     close(fd);
     assert_true(same_prefix(in, out, 8 * MIB));
 
@@ -1058,7 +1058,7 @@ test_data_path(void **state)
     assert_sc_ok(
         copy = scStorageVolCreateXMLFrom(f->pool, "<volume><name>copy</name></volume>", vol, 0));
     assert_true((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
-    assert_sc_ok(scStorageVolDownload(copy, fd, 0, 0, 0) == 0);
+    assert_sc_ok(scStorageVolDownloadFD(copy, fd, 0, 0, 0) == 0);
     close(fd);
     assert_true(same_prefix(in, out, 8 * MIB));
 
@@ -1082,7 +1082,7 @@ test_data_path(void **state)
     assert_sc_ok(
         back = scStorageVolCreateXMLFrom(f->pool, "<volume><name>back</name></volume>", img, 0));
     assert_true((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
-    assert_sc_ok(scStorageVolDownload(back, fd, 0, 0, 0) == 0);
+    assert_sc_ok(scStorageVolDownloadFD(back, fd, 0, 0, 0) == 0);
     close(fd);
     assert_true(same_prefix(in, out, 8 * MIB));
     scStorageVolFree(back);
@@ -1099,7 +1099,7 @@ test_data_path(void **state)
     }
     assert_sc_ok(scStorageVolWipe(copy, 0) == 0);
     assert_true((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
-    assert_sc_ok(scStorageVolDownload(copy, fd, 0, 0, 0) == 0);
+    assert_sc_ok(scStorageVolDownloadFD(copy, fd, 0, 0, 0) == 0);
     close(fd);
     assert_sc_ok(scStorageVolDelete(copy, SC_STORAGE_VOL_DELETE_ZEROED) == 0);
     scStorageVolFree(copy);

@@ -477,12 +477,12 @@ test_upload_download(void **state)
     memset(buf + (3 << 20), 0x22, 1 << 20);
     assert_int_equal(write(fd, buf, 4 << 20), 4 << 20);
     lseek(fd, 0, SEEK_SET);
-    assert_sc_ok(scStorageVolUpload(vol, fd, 1 << 20, 0, SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM) == 0);
+    assert_sc_ok(scStorageVolUploadFD(vol, fd, 1 << 20, 0, SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM) == 0);
     close(fd);
     /* The zeroes were not written: the volume has holes there. */
     assert_true(stat_in(f, "u.img").st_blocks * 512 <= 2 << 20);
     fd = open(out, O_RDWR | O_CREAT | O_TRUNC, 0644);
-    assert_sc_ok(scStorageVolDownload(vol, fd, 1 << 20, 4 << 20,
+    assert_sc_ok(scStorageVolDownloadFD(vol, fd, 1 << 20, 4 << 20,
                                       SC_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM) == 0);
     close(fd);
     struct stat st;
@@ -494,9 +494,9 @@ test_upload_download(void **state)
     assert_int_equal(system(cmd), 0);
     free(cmd);
     /* Out of range. */
-    assert_sc_err(scStorageVolUpload(vol, 0, 9 << 20, 0, 0) == 0, SC_ERR_INVALID_ARG);
-    assert_sc_err(scStorageVolUpload(vol, -1, 0, 0, 0) == 0, SC_ERR_INVALID_ARG);
-    assert_sc_err(scStorageVolDownload(vol, 1, ~0ULL, 1, 0) == 0, SC_ERR_INVALID_ARG);
+    assert_sc_err(scStorageVolUploadFD(vol, 0, 9 << 20, 0, 0) == 0, SC_ERR_INVALID_ARG);
+    assert_sc_err(scStorageVolUploadFD(vol, -1, 0, 0, 0) == 0, SC_ERR_INVALID_ARG);
+    assert_sc_err(scStorageVolDownloadFD(vol, 1, ~0ULL, 1, 0) == 0, SC_ERR_INVALID_ARG);
     free(buf);
     free(in);
     free(out);
@@ -766,7 +766,7 @@ test_planted_symlink(void **state)
     assert_int_equal(symlink(outside, victim), 0);
     assert_sc_err(scStorageVolWipe(vol, 0) == 0, SC_ERR_SYSTEM_ERROR);
     fd = open("/dev/zero", O_RDONLY);
-    assert_int_equal(scStorageVolUpload(vol, fd, 0, 4096, 0), -1);
+    assert_int_equal(scStorageVolUploadFD(vol, fd, 0, 4096, 0), -1);
     close(fd);
     assert_int_equal(stat(outside, &st), 0);
     assert_int_equal(st.st_size, 4096);
@@ -1251,7 +1251,7 @@ test_review_sparse_upload_overwrites(void **state)
     assert_sc_ok(v = create_raw(f, "s.img", 1 << 20, 0));
     write_at(f, "s.img", 0, 0xff, 1 << 20);
     fd = open("/dev/zero", O_RDONLY);
-    assert_sc_ok(scStorageVolUpload(v, fd, 0, 1 << 20, SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM) == 0);
+    assert_sc_ok(scStorageVolUploadFD(v, fd, 0, 1 << 20, SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM) == 0);
     close(fd);
     assert_true(file_is_all(f, "s.img", 0x00));
     assert_int_equal(stat_in(f, "s.img").st_size, 1 << 20);

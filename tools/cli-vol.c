@@ -369,7 +369,7 @@ cmdVolUpload(cliContext *ctx, const cliArgs *args)
         return CLI_EXIT_FAILED;
     }
     cliProgressBegin(ctx);
-    rc = scStorageVolUpload(vol, fd, offset, length, flags);
+    rc = scStorageVolUploadFD(vol, fd, offset, length, flags);
     cliProgressEnd();
     if (rc < 0)
         cliLibError(name, "failed to upload '%s' to volume '%s'", cliSafe(file), cliSafe(name));
@@ -431,7 +431,7 @@ cmdVolDownload(cliContext *ctx, const cliArgs *args)
     if ((fd = stdoutput ? STDOUT_FILENO : openDownload(vol, file, &created)) < 0)
         return CLI_EXIT_FAILED;
     cliProgressBegin(ctx);
-    rc = scStorageVolDownload(vol, fd, offset, length, flags);
+    rc = scStorageVolDownloadFD(vol, fd, offset, length, flags);
     cliProgressEnd();
     if (rc < 0)
         cliLibError(name, "failed to download volume '%s' to '%s'", cliSafe(name), cliSafe(file));

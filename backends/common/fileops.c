@@ -1037,10 +1037,11 @@ scFileDownload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long l
     /* Holes in the output need a regular file to seek in. */
     if (sparse && fstat(fd, &out_st) == 0 && S_ISREG(out_st.st_mode))
         out_pos = lseek(fd, 0, SEEK_CUR);
+    /* Into a pipe, a hole must travel as zeroes: only a file can skip it. */
     n = length == 0 ? 0
                     : scFdCopy(in, true, offset, fd, out_pos >= 0,
-                               (unsigned long long) (out_pos >= 0 ? out_pos : 0), length, sparse,
-                               vol->name, progress);
+                               (unsigned long long) (out_pos >= 0 ? out_pos : 0), length,
+                               sparse && out_pos >= 0, vol->name, progress);
     if (n >= 0 && out_pos >= 0) {
         off_t end = out_pos + (off_t) n;
         if (fstat(fd, &out_st) == 0 && out_st.st_size < end && ftruncate(fd, end) < 0)

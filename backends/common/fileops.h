@@ -73,6 +73,14 @@ int scFileUpload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long
                  unsigned long long length, unsigned int flags, const scProgress *progress);
 int scFileDownload(const scDir *dir, const scVolRecord *vol, int fd, unsigned long long offset,
                    unsigned long long length, unsigned int flags, const scProgress *progress);
+/* The stream transfers (backend.h's vol_upload_stream and
+ * vol_download_stream; filestream.c): holes punched on the way in, found
+ * with SEEK_HOLE on the way out (with DOWNLOAD_SPARSE_STREAM). */
+int scFileUploadStream(const scDir *dir, const scVolRecord *vol, scStreamIn *in,
+                       unsigned long long offset);
+int scFileDownloadStream(const scDir *dir, const scVolRecord *vol, scStreamOut *out,
+                         unsigned long long offset, unsigned long long length,
+                         unsigned int flags);
 
 /* ---- what works on any descriptor (also the logical backend's) ---------- */
 

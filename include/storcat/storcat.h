@@ -937,12 +937,15 @@ typedef enum {
     SC_STORAGE_VOL_RESIZE_SHRINK = 1 << 2,   /* allow shrinking */
 } scStorageVolResizeFlags;
 
-/* Flags of scStorageVolUpload / scStorageVolDownload. */
+/* Flags of scStorageVolUpload / scStorageVolDownload (libvirt's values),
+ * also taken by storcat's scStorageVolUploadFD / scStorageVolDownloadFD. */
 typedef enum {
-    SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM = 1 << 0, /* keep holes: zero blocks are not written */
+    SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM = 1 << 0, /* holes travel as holes (stream: scStreamSendHole;
+                                                     fd: zero blocks are not written) */
 } scStorageVolUploadFlags;
 typedef enum {
-    SC_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM = 1 << 0, /* keep holes in the output file */
+    SC_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM = 1 << 0, /* holes travel as holes (stream:
+                                                       scStreamRecvHole; fd: holes in the output) */
 } scStorageVolDownloadFlags;
 
 /* Flags of scStoragePoolListAllVolumes: storcat's own (libvirt has none),
@@ -1119,17 +1122,69 @@ int scStorageVolWipePattern(scStorageVolPtr vol, unsigned int algorithm, unsigne
  */
 int scStorageVolResize(scStorageVolPtr vol, unsigned long long capacity, unsigned int flags);
 
+/* A data stream (see "Streams" below). */
+typedef struct scStream scStream;
+typedef scStream *scStreamPtr;
+
 /*
  * scStorageVolUpload / scStorageVolDownload:
- * Copy @length bytes (0: to the end) from @fd into the volume at @offset,
- * or from the volume at @offset into @fd, as libvirt's stream calls do.
- * @fd is read or written sequentially and not closed. With SPARSE_STREAM
- * zero blocks become holes. Returns 0 or -1.
+ * @vol: the volume.
+ * @stream: a new stream of @vol's connection (scStreamNew), never used
+ *          before; it carries the data from now on.
+ * @offset: where in the volume the data starts, in bytes.
+ * @length: how many bytes at most, or 0 for no limit (upload) / to the end
+ *          of the volume (download).
+ * @flags: SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM / ..._DOWNLOAD_SPARSE_STREAM,
+ *         or 0.
+ *
+ * As libvirt's: bind @stream to a transfer into (upload) or out of
+ * (download) the volume; the caller then moves the data with
+ * scStreamSend/SendHole/SendAll/SparseSendAll (upload) or
+ * scStreamRecv/RecvFlags/RecvHole/RecvAll/SparseRecvAll (download), and
+ * ends with scStreamFinish, or scStreamAbort to stop early.
+ *
+ * An upload is journaled on the volume from this call until the stream is
+ * finished or aborted (other changes to the volume, from any process, are
+ * refused as busy meanwhile; a process killed half-way leaves a stale
+ * journal that blocks nothing), and the catalog is not locked while the
+ * data flows. Finish makes the data durable (fsync) and records the
+ * volume's new allocation and size with a "vol-upload" event; abort
+ * records what was written by then (it stays written, as in libvirt).
+ *
+ * Sparse streams: holes travel as holes. Uploaded into a file volume a
+ * hole is punched (it reads as zeroes and takes no space; a hole past the
+ * end grows the file, as ftruncate); into a block device it is written as
+ * zeroes, as libvirt does. A sparse download reports a file's holes
+ * (SEEK_HOLE); a block device's content is all data, as in libvirt.
+ *
+ * Errors (nothing changed, the stream still new): SC_ERR_INVALID_STREAM
+ * (@stream not a stream handle), SC_ERR_INVALID_ARG (unknown flags;
+ * @stream of another connection; @offset + @length past 2^63 - 1; an
+ * upload @offset past the volume's capacity), SC_ERR_OPERATION_INVALID
+ * (@stream already used for a transfer; the volume busy or not present),
+ * SC_ERR_OPERATION_UNSUPPORTED (the pool's backend cannot),
+ * SC_ERR_OPERATION_DENIED (an upload on a read-only connection).
+ * Returns 0 or -1.
  */
-int scStorageVolUpload(scStorageVolPtr vol, int fd, unsigned long long offset,
+int scStorageVolUpload(scStorageVolPtr vol, scStreamPtr stream, unsigned long long offset,
                        unsigned long long length, unsigned int flags);
-int scStorageVolDownload(scStorageVolPtr vol, int fd, unsigned long long offset,
+int scStorageVolDownload(scStorageVolPtr vol, scStreamPtr stream, unsigned long long offset,
                          unsigned long long length, unsigned int flags);
+
+/*
+ * scStorageVolUploadFD / scStorageVolDownloadFD (storcat's own):
+ * The same transfer with a file descriptor instead of a stream, in one
+ * call: copy @length bytes (0: to the end of @fd / of the volume) from
+ * @fd into the volume at @offset, or from the volume at @offset into @fd.
+ * @fd is read or written sequentially and not closed. With SPARSE_STREAM,
+ * zero blocks read from @fd become holes (upload), and the volume's holes
+ * become holes of @fd when it is a regular file (download). An upload is
+ * journaled, synced and recorded as with a stream. Returns 0 or -1.
+ */
+int scStorageVolUploadFD(scStorageVolPtr vol, int fd, unsigned long long offset,
+                         unsigned long long length, unsigned int flags);
+int scStorageVolDownloadFD(scStorageVolPtr vol, int fd, unsigned long long offset,
+                           unsigned long long length, unsigned int flags);
 
 /*
  * scStorageVolGetInfo / scStorageVolGetInfoFlags:
@@ -1682,6 +1737,199 @@ typedef enum {
 typedef void (*scConnectStorageVolEventLifecycleCallback)(scConnectPtr conn, scStorageVolPtr vol,
                                                           int event, int detail, void *opaque);
 
+
+/* ------------------------------------------------------------------ */
+/* Streams                                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Streams carry the data of scStorageVolUpload and scStorageVolDownload,
+ * with libvirt's calls and semantics (libvirt-stream.h). A stream is made
+ * with scStreamNew, bound to one transfer, used from one thread at a time,
+ * ended with scStreamFinish or scStreamAbort, and released with
+ * scStreamFree.
+ *
+ * Inside storcat a bound stream has a worker thread that runs the pool
+ * backend's transfer while the caller sends or receives; a bounded queue
+ * between them carries data and holes (a few MiB at most are in flight).
+ * Finish and abort join the worker: no thread outlives the transfer, and
+ * none the process.
+ *
+ * Errors common to every call: SC_ERR_INVALID_STREAM for a NULL or stale
+ * handle; SC_ERR_OPERATION_INVALID for a stream not bound to a transfer
+ * yet, for a call of the wrong direction (a send on a download) and for a
+ * call on a stream that another call on it is still running (a callback of
+ * SendAll/RecvAll that calls back into its stream, or a second thread);
+ * SC_ERR_OPERATION_FAILED "stream is closed" after finish or abort. A
+ * failed Send, SendHole, Recv or callback ends the transfer (recorded as
+ * by an abort); every later call but Free reports that same error again.
+ */
+
+/* Flags of scStreamNew (libvirt's values). */
+typedef enum {
+    SC_STREAM_NONBLOCK = (1 << 0), /* Send/Recv return -2 rather than wait */
+} scStreamFlags;
+
+/* Flags of scStreamRecvFlags (libvirt's values). */
+typedef enum {
+    SC_STREAM_RECV_STOP_AT_HOLE = (1 << 0), /* return -3 at a hole (see scStreamRecvHole) */
+} scStreamRecvFlagsValues;
+
+/*
+ * scStreamNew:
+ * @flags: 0 or SC_STREAM_NONBLOCK.
+ * Returns a new, unbound stream of @conn (it holds a reference to the
+ * connection), to be released with scStreamFree, or NULL.
+ */
+scStreamPtr scStreamNew(scConnectPtr conn, unsigned int flags);
+
+/*
+ * scStreamRef:
+ * Adds a reference to @stream. Returns 0 or -1.
+ */
+int scStreamRef(scStreamPtr stream);
+
+/*
+ * scStreamSend:
+ * Queues up to @nbytes bytes of @data (an upload): returns how many were
+ * taken (fewer only at the transfer's length limit), -2 if the stream is
+ * non-blocking and the queue is full (try again), or -1: the transfer
+ * failed (the backend's error, or ENOSPC past the length limit as
+ * SC_ERR_SYSTEM_ERROR) and has ended. @nbytes above INT_MAX is
+ * SC_ERR_INVALID_ARG.
+ */
+int scStreamSend(scStreamPtr stream, const char *data, size_t nbytes);
+
+/*
+ * scStreamRecv:
+ * Reads up to @nbytes bytes of a download into @data: returns how many (a
+ * hole of a sparse stream reads as zeroes), 0 at the end of the data
+ * (then call scStreamFinish), -2 if non-blocking and nothing is ready
+ * yet, or -1 (the transfer failed and has ended).
+ */
+int scStreamRecv(scStreamPtr stream, char *data, size_t nbytes);
+
+/*
+ * scStreamRecvFlags:
+ * scStreamRecv with @flags: with SC_STREAM_RECV_STOP_AT_HOLE, a hole next
+ * in a sparse download returns -3 (no error set): scStreamRecvHole then
+ * says how long it is. With 0 it is scStreamRecv.
+ */
+int scStreamRecvFlags(scStreamPtr stream, char *data, size_t nbytes, unsigned int flags);
+
+/*
+ * scStreamSendHole:
+ * Queues a hole of @length bytes (> 0; SC_ERR_INVALID_ARG otherwise) in a
+ * sparse upload (SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM; without it
+ * SC_ERR_OPERATION_INVALID, as libvirt's "Skipping is not supported with
+ * this stream"). A hole past the length limit is cut there. @flags must
+ * be 0. Returns 0 or -1.
+ */
+int scStreamSendHole(scStreamPtr stream, long long length, unsigned int flags);
+
+/*
+ * scStreamRecvHole:
+ * In a sparse download, takes the hole that is next in the stream (after
+ * scStreamRecvFlags returned -3) and stores its length in *@length; 0 if
+ * no hole is next. A stream that is not sparse is SC_ERR_OPERATION_INVALID
+ * ("Holes are not supported with this stream"). @flags must be 0.
+ * Returns 0 or -1.
+ */
+int scStreamRecvHole(scStreamPtr stream, long long *length, unsigned int flags);
+
+/*
+ * scStreamSourceFunc:
+ * Fills @data with up to @nbytes bytes to send and returns how many, 0 at
+ * the end of the source, or -1 on error (setting errno). It must not call
+ * storcat on @st.
+ */
+typedef int (*scStreamSourceFunc)(scStreamPtr st, char *data, size_t nbytes, void *opaque);
+
+/*
+ * scStreamSourceHoleFunc:
+ * Stores in *@inData whether the source's current position is in data (1)
+ * or a hole (0), and in *@length how many bytes are left of that section;
+ * at the end of the source both are 0. It must not move the position.
+ * Returns 0, or -1 on error (setting errno).
+ */
+typedef int (*scStreamSourceHoleFunc)(scStreamPtr st, int *inData, long long *length,
+                                      void *opaque);
+
+/*
+ * scStreamSourceSkipFunc:
+ * Moves the source's position past a hole of @length bytes. Returns 0, or
+ * -1 on error (setting errno).
+ */
+typedef int (*scStreamSourceSkipFunc)(scStreamPtr st, long long length, void *opaque);
+
+/*
+ * scStreamSinkFunc:
+ * Consumes up to @nbytes bytes of @data and returns how many, or -1 on
+ * error (setting errno). It must not call storcat on @st.
+ */
+typedef int (*scStreamSinkFunc)(scStreamPtr st, const char *data, size_t nbytes, void *opaque);
+
+/*
+ * scStreamSinkHoleFunc:
+ * Makes a hole of @length bytes in the sink (seek past it, punch it).
+ * Returns 0, or -1 on error (setting errno).
+ */
+typedef int (*scStreamSinkHoleFunc)(scStreamPtr st, long long length, void *opaque);
+
+/*
+ * scStreamSendAll / scStreamSparseSendAll:
+ * Send everything @handler gives until it returns 0; the sparse variant
+ * asks @holeHandler where the holes are, sends them with scStreamSendHole
+ * and skips them with @skipHandler. Then call scStreamFinish. Not for a
+ * non-blocking stream (SC_ERR_OPERATION_INVALID). A callback that fails
+ * aborts the transfer and the call fails with SC_ERR_SYSTEM_ERROR ("send
+ * handler failed", with the callback's errno), as libvirt. Returns 0 or -1.
+ */
+int scStreamSendAll(scStreamPtr stream, scStreamSourceFunc handler, void *opaque);
+int scStreamSparseSendAll(scStreamPtr stream, scStreamSourceFunc handler,
+                          scStreamSourceHoleFunc holeHandler, scStreamSourceSkipFunc skipHandler,
+                          void *opaque);
+
+/*
+ * scStreamRecvAll / scStreamSparseRecvAll:
+ * Receive everything into @handler (holes of a sparse download go to
+ * @holeHandler; with scStreamRecvAll they arrive as zeroes). Then call
+ * scStreamFinish. Not for a non-blocking stream. A callback that fails
+ * aborts the transfer ("recv handler failed"). Returns 0 or -1.
+ */
+int scStreamRecvAll(scStreamPtr stream, scStreamSinkFunc handler, void *opaque);
+int scStreamSparseRecvAll(scStreamPtr stream, scStreamSinkFunc handler,
+                          scStreamSinkHoleFunc holeHandler, void *opaque);
+
+/*
+ * scStreamFinish:
+ * Ends the transfer: an upload's data is all written, synced and recorded
+ * (the volume's allocation and size, a "vol-upload" event), its journal
+ * ended; a download must have reached its end (scStreamRecv returned 0):
+ * finishing it earlier fails with SC_ERR_OPERATION_FAILED and closes it,
+ * as libvirt ("stream had unexpected termination"; use scStreamAbort to
+ * stop early). The error of the transfer, if any, is reported here.
+ * Returns 0 or -1; either way the stream is closed.
+ */
+int scStreamFinish(scStreamPtr stream);
+
+/*
+ * scStreamAbort:
+ * Stops the transfer early. What an upload wrote stays written and is
+ * recorded (an event "vol-upload" saying it was aborted). An unbound
+ * stream is left as it is. Returns 0, or -1 (closed already: "stream is
+ * closed"; or the catalog could not record).
+ */
+int scStreamAbort(scStreamPtr stream);
+
+/*
+ * scStreamFree:
+ * Drops one reference; the last one releases the stream, aborting first a
+ * transfer still open (libvirt asks callers to finish or abort first;
+ * storcat does not leave the volume journaled if they did not).
+ * Returns 0 or -1 (SC_ERR_INVALID_STREAM).
+ */
+int scStreamFree(scStreamPtr stream);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,6 @@
 /*
  * vol_ops.c: the storage volume calls that change storage: create, clone,
- * delete, wipe, resize, upload and download.
+ * delete, wipe and resize (upload and download: vol_transfer.c).
  *
  * Each is journaled, acted and recorded (DESIGN §5). A short transaction
  * journals the operation in the volume's row as this process's: a new
@@ -25,7 +25,7 @@
 #include "reconcile.h"
 #include "util/util.h"
 #include "util/testpoint.h"
-#include "volume.h"
+#include "vol_ops.h"
 
 /* Refuse to change volumes of a pool that another process is stopping,
  * deleting or building (inside the journal's transaction). 0 or -1. */
@@ -351,17 +351,10 @@ scStorageVolCreateXMLFrom(scStoragePoolPtr pool, const char *xml, scStorageVolPt
 
 /* ---- changing ----------------------------------------------------------- */
 
-/* An operation on one volume: its pool (active), row and record. */
-typedef struct {
-    scStorageVol *vol;
-    scActivePool ap;
-    scCatalogVol row;
-    scVolRecord rec;
-    bool journaled;
-} VolOp;
+typedef scVolOp VolOp;
 
-static void
-vol_op_clear(VolOp *op)
+void
+scVolOpClear(VolOp *op)
 {
     if (op->journaled)
         scJournalEnd(op->row.uuid);
@@ -370,9 +363,8 @@ vol_op_clear(VolOp *op)
     scVolRecordClear(&op->rec);
 }
 
-/* Is the volume of @row free for a change? Reported if not. */
-static int
-check_idle(const scStorageVol *vol, const scCatalogVol *row, const char *pool_name)
+int
+scVolCheckIdle(const scStorageVol *vol, const scCatalogVol *row, const char *pool_name)
 {
     bool live = (row->op || row->state == SC_STORAGE_VOL_STATE_DELETING) &&
                 scJournalLive(row->op_pid, row->op_start, row->op_this_boot, row->uuid);
@@ -399,13 +391,15 @@ check_idle(const scStorageVol *vol, const scCatalogVol *row, const char *pool_na
     return 0;
 }
 
-/*
- * Load what operation @verb on @vol needs (the backend's slot at
- * @slot_offset must exist) and journal it: @op ("wiping", ...) on the
- * volume, or, with @op NULL, the row 'deleting'. Returns 0 or -1.
- */
-static int
-vol_op_begin(scStorageVol *vol, const char *verb, size_t slot_offset, const char *op, VolOp *o)
+static bool
+has_slot(const scBackend *be, size_t offset)
+{
+    return offset && *(void *const *) ((const char *) be + offset);
+}
+
+int
+scVolOpBegin(scStorageVol *vol, const char *verb, size_t slot_offset, size_t alt_offset,
+             const char *op, VolOp *o)
 {
     scCatalog *cat = vol->conn->catalog;
     bool ok = false;
@@ -416,7 +410,7 @@ vol_op_begin(scStorageVol *vol, const char *verb, size_t slot_offset, const char
     if (scVolRow(vol, &o->row) < 0 ||
         scActivePoolLoad(vol->conn, o->row.pool_uuid, verb, &o->ap) < 0)
         goto error;
-    if (!*(void *const *) ((const char *) o->ap.be + slot_offset)) {
+    if (!has_slot(o->ap.be, slot_offset) && !has_slot(o->ap.be, alt_offset)) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                       "volume '%s': '%s' pools cannot %s volumes", vol->name, o->ap.row.type,
                       verb);
@@ -426,7 +420,7 @@ vol_op_begin(scStorageVol *vol, const char *verb, size_t slot_offset, const char
     if (scCatalogBegin(cat) < 0)
         goto error;
     scCatalogVolClear(&o->row);
-    ok = scVolRow(vol, &o->row) == 0 && check_idle(vol, &o->row, o->ap.row.name) == 0 &&
+    ok = scVolRow(vol, &o->row) == 0 && scVolCheckIdle(vol, &o->row, o->ap.row.name) == 0 &&
          check_pool_idle(vol->conn, o->row.pool_uuid) == 0 &&
          (op ? scCatalogVolSetOp(cat, o->row.uuid, op)
              : scCatalogVolSetState(cat, o->row.uuid, SC_STORAGE_VOL_STATE_DELETING)) == 0;
@@ -450,11 +444,9 @@ vol_op_begin(scStorageVol *vol, const char *verb, size_t slot_offset, const char
     }
     return 0;
 error:
-    vol_op_clear(o);
+    scVolOpClear(o);
     return -1;
 }
-#define VOL_OP_BEGIN(vol, verb, slot, op, o)                                 \
-    vol_op_begin(vol, verb, offsetof(scBackend, slot), op, o)
 
 /* Is @rec what the catalog recorded of the volume before the operation
  * (the same change signature)? */
@@ -474,12 +466,8 @@ same_identity(const VolOp *o, const scVolRecord *rec)
             memcmp(rec->ident, o->row.ident, rec->ident_len) == 0);
 }
 
-/* Record what storage says of the volume after an operation (probed
- * before the transaction), with its event, ending the journal. After a
- * failure, storage the backend left as it was is not recorded again; the
- * operation's own error wins over this one's. */
-static int
-vol_op_record(VolOp *o, const char *action, const char *detail, int result)
+int
+scVolOpRecord(VolOp *o, const char *action, const char *detail, int result)
 {
     scConnect *conn = o->vol->conn;
     scCatalog *cat = conn->catalog;
@@ -516,10 +504,8 @@ vol_op_record(VolOp *o, const char *action, const char *detail, int result)
     return result < 0 || found < 0 || !ok ? -1 : 0;
 }
 
-/* End the journal of an operation that did nothing (its arguments were
- * refused), keeping the error. */
-static void
-vol_op_cancel(VolOp *o)
+void
+scVolOpCancel(VolOp *o)
 {
     scCatalog *cat = o->vol->conn->catalog;
     scErrorSaved *saved = scErrorSave();
@@ -583,7 +569,7 @@ scStorageVolDelete(scStorageVolPtr vol, unsigned int flags)
                       "volume '%s': deleting with snapshots is not supported", vol->name);
     } else if (VOL_OP_BEGIN(vol, "delete", vol_delete, NULL, &o) == 0) {
         r = delete_volume(&o, flags);
-        vol_op_clear(&o);
+        scVolOpClear(&o);
     }
     scConnectUnlock(vol->conn);
     return r;
@@ -612,8 +598,8 @@ scStorageVolWipePattern(scStorageVolPtr vol, unsigned int algorithm, unsigned in
     } else if (VOL_OP_BEGIN(vol, "wipe", vol_wipe, "wiping", &o) == 0) {
         snprintf(detail, sizeof(detail), "algorithm %s", names[algorithm]);
         r = o.ap.be->vol_wipe(&o.ap.ctx, &o.rec, algorithm, &progress);
-        r = vol_op_record(&o, "vol-wipe", detail, r);
-        vol_op_clear(&o);
+        r = scVolOpRecord(&o, "vol-wipe", detail, r);
+        scVolOpClear(&o);
     }
     scConnectUnlock(vol->conn);
     return r;
@@ -687,102 +673,14 @@ scStorageVolResize(scStorageVolPtr vol, unsigned long long capacity, unsigned in
         return -1;
     if (VOL_OP_BEGIN(vol, "resize", vol_resize, "resizing", &o) == 0) {
         if (resize_target(vol, &o, capacity, flags, &target) < 0) {
-            vol_op_cancel(&o);
+            scVolOpCancel(&o);
         } else {
             snprintf(detail, sizeof(detail), "capacity %llu -> %llu", o.row.capacity, target);
             r = o.ap.be->vol_resize(&o.ap.ctx, &o.rec, target, flags);
-            r = vol_op_record(&o, "vol-resize", detail, r);
+            r = scVolOpRecord(&o, "vol-resize", detail, r);
         }
-        vol_op_clear(&o);
+        scVolOpClear(&o);
     }
-    scConnectUnlock(vol->conn);
-    return r;
-}
-
-/* Upload and download share their checks. */
-static int
-transfer(scStorageVol *vol, bool upload, int fd, unsigned long long offset,
-         unsigned long long length, unsigned int flags, const char *func)
-{
-    scConnectProgress prog = { vol->conn, upload ? "upload" : "download" };
-    scProgress progress = { scConnectProgressReport, &prog };
-    char detail[96];
-    VolOp o;
-    int r = -1;
-
-    if (fd < 0) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "%s: bad file descriptor %d", func, fd);
-        return -1;
-    }
-    if (offset > (unsigned long long) LLONG_MAX || length > (unsigned long long) LLONG_MAX ||
-        offset + length > (unsigned long long) LLONG_MAX) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
-                      "%s: offset %llu and length %llu are out of range", func, offset, length);
-        return -1;
-    }
-    if (!upload) {
-        /* A read: nothing to journal. */
-        memset(&o, 0, sizeof(o));
-        scVolRecordInit(&o.rec);
-        if (scVolRow(vol, &o.row) == 0 &&
-            scActivePoolLoad(vol->conn, o.row.pool_uuid, "download from", &o.ap) == 0 &&
-            check_idle(vol, &o.row, o.ap.row.name) == 0) {
-            if (!o.ap.be->vol_download)
-                scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
-                              "volume '%s': '%s' pools cannot download from volumes", vol->name,
-                              o.ap.row.type);
-            else if (vol->seen)
-                r = o.ap.be->vol_download(&o.ap.ctx, &vol->seen->rec, fd, offset, length,
-                                          flags, &progress);
-            else if (scVolRowRecord(vol->conn, &o.row, &o.rec) == 0)
-                r = o.ap.be->vol_download(&o.ap.ctx, &o.rec, fd, offset, length, flags,
-                                          &progress);
-        }
-        vol_op_clear(&o);
-        return r;
-    }
-    if (VOL_OP_BEGIN(vol, "upload to", vol_upload, "uploading", &o) < 0)
-        return -1;
-    if (offset > o.row.capacity) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
-                      "volume '%s': upload offset %llu is past its capacity %llu", vol->name,
-                      offset, o.row.capacity);
-        vol_op_cancel(&o);
-    } else {
-        snprintf(detail, sizeof(detail), "offset %llu length %llu", offset, length);
-        r = o.ap.be->vol_upload(&o.ap.ctx, &o.rec, fd, offset, length, flags, &progress);
-        r = vol_op_record(&o, "vol-upload", detail, r);
-    }
-    vol_op_clear(&o);
-    return r;
-}
-
-int
-scStorageVolUpload(scStorageVolPtr vol, int fd, unsigned long long offset,
-                   unsigned long long length, unsigned int flags)
-{
-    int r;
-
-    SC_API_BEGIN();
-    if (scCheckFlags(flags, SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM) < 0 ||
-        !scVolEnter(vol, __func__, true))
-        return -1;
-    r = transfer(vol, true, fd, offset, length, flags, __func__);
-    scConnectUnlock(vol->conn);
-    return r;
-}
-
-int
-scStorageVolDownload(scStorageVolPtr vol, int fd, unsigned long long offset,
-                     unsigned long long length, unsigned int flags)
-{
-    int r;
-
-    SC_API_BEGIN();
-    if (scCheckFlags(flags, SC_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM) < 0 ||
-        !scVolEnter(vol, __func__, false))
-        return -1;
-    r = transfer(vol, false, fd, offset, length, flags, __func__);
     scConnectUnlock(vol->conn);
     return r;
 }
