@@ -135,12 +135,34 @@ test_lookup_errors(void **state)
     assert_int_equal(scGetLastErrorCode(), SC_ERR_INVALID_STORAGE_POOL);
     assert_string_equal(scGetLastErrorMessage(),
                         "invalid storage pool pointer in scStoragePoolRefresh");
+    /* Argument checks as libvirt's virCheckFlags and virCheckNonNullArg
+     * raise them: the text alone, str1 the call, str2 the argument, in the
+     * storage domain (tests/compat.test compares them with libvirt's). */
     assert_int_equal(scStoragePoolRefresh(pool, 0x40000000), -1);
-    assert_string_equal(scGetLastErrorMessage(), "invalid argument: unsupported flags "
-                                                 "(0x40000000) in function scStoragePoolRefresh");
+    assert_string_equal(scGetLastErrorMessage(),
+                        "unsupported flags (0x40000000) in function scStoragePoolRefresh");
+    assert_int_equal(scGetLastErrorCode(), SC_ERR_INVALID_ARG);
+    assert_int_equal(scGetLastErrorDomain(), SC_FROM_STORAGE);
+    assert_string_equal(scGetLastError()->str1, "scStoragePoolRefresh");
+    assert_string_equal(scGetLastError()->str2, "flags");
+    assert_int_equal(scGetLastError()->int1, 0);
+    assert_int_equal(scGetLastError()->int2, 0);
     assert_null(scStoragePoolLookupByName(conn, NULL));
     assert_string_equal(scGetLastErrorMessage(),
-                        "invalid argument: name in scStoragePoolLookupByName must not be NULL");
+                        "name in scStoragePoolLookupByName must not be NULL");
+    assert_int_equal(scGetLastErrorDomain(), SC_FROM_STORAGE);
+    assert_string_equal(scGetLastError()->str1, "scStoragePoolLookupByName");
+    assert_string_equal(scGetLastError()->str2, "name");
+    assert_null(scStoragePoolLookupByUUIDString(conn, "not-a-uuid"));
+    assert_string_equal(scGetLastErrorMessage(),
+                        "uuidstr in scStoragePoolLookupByUUIDString must be a valid UUID");
+    /* A bad connection in a storage call is the storage domain's; in a
+     * connection call, not. */
+    assert_int_equal(scConnectNumOfDefinedStoragePools(NULL), -1);
+    assert_int_equal(scGetLastErrorCode(), SC_ERR_INVALID_CONN);
+    assert_int_equal(scGetLastErrorDomain(), SC_FROM_STORAGE);
+    assert_int_equal(scConnectRef(NULL), -1);
+    assert_int_equal(scGetLastErrorDomain(), SC_FROM_NONE);
     /* A success clears it. */
     assert_int_equal(scStoragePoolRefresh(pool, 0), 0);
     assert_null(scGetLastError());

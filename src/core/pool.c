@@ -160,7 +160,8 @@ scStoragePoolLookupByUUIDString(scConnectPtr conn, const char *uuidstr)
     if (!scConnectCheck(conn, __func__) || !scCheckArg(uuidstr, "uuidstr", __func__))
         return NULL;
     if (scUUIDParse(uuidstr, uuid) < 0) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "'%s' is not a valid UUID", uuidstr);
+        scReportInvalidArg(SC_FROM_STORAGE, __func__, "uuidstr",
+                           "uuidstr in %s must be a valid UUID", __func__);
         return NULL;
     }
     scUUIDFormat(uuid, buf);
@@ -601,7 +602,7 @@ scStoragePoolCreateXML(scConnectPtr conn, const char *xml, unsigned int flags)
     scStoragePool *pool = NULL;
 
     SC_API_BEGIN();
-    if (!scConnectCheckWritable(conn, __func__) || !scCheckArg(xml, "xml", __func__) ||
+    if (!scConnectCheckWritable(conn, __func__) || !scCheckArg(xml, "xmlDesc", __func__) ||
         scCheckFlags(flags, CREATE_XML_FLAGS) < 0 || !(def = parse_pool(xml)))
         return NULL;
     scConnectLock(conn);

@@ -285,7 +285,8 @@ scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uuidstr)
     if (!scConnectCheck(conn, __func__) || !scCheckArg(uuidstr, "uuidstr", __func__))
         return NULL;
     if (scUUIDParse(uuidstr, uuid) < 0) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "'%s' is not a valid UUID", uuidstr);
+        scReportInvalidArg(SC_FROM_STORAGE, __func__, "uuidstr",
+                           "uuidstr in %s must be a valid UUID", __func__);
         return NULL;
     }
     scUUIDFormat(uuid, buf);

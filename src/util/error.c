@@ -276,6 +276,32 @@ scReportErrorFull(int domain, int code, int sys_errno, int sqlite_code, const ch
     last.line = line;
 }
 
+void
+scReportInvalidArgFull(int domain, const char *file, const char *func, int line, const char *call,
+                       const char *arg, const char *fmt, ...)
+{
+    char *detail = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (vasprintf(&detail, fmt, ap) < 0)
+        detail = NULL;
+    va_end(ap);
+
+    scResetLastError();
+    last.code = SC_ERR_INVALID_ARG;
+    last.domain = domain;
+    last.level = SC_ERR_ERROR;
+    last.message = detail ? detail : strdup("out of memory while reporting an error");
+    last.str1 = call ? strdup(call) : NULL;
+    last.str2 = arg ? strdup(arg) : NULL;
+    last.int1 = 0;
+    last.int2 = 0;
+    last.file = file;
+    last.func = func;
+    last.line = line;
+}
+
 scErrorSaved *
 scErrorSave(void)
 {
@@ -380,8 +406,8 @@ int
 scCheckFlagsImpl(unsigned int flags, unsigned int supported, const char *func)
 {
     if (flags & ~supported) {
-        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
-                      flags & ~supported, func);
+        scReportInvalidArg(SC_FROM_STORAGE, func, "flags",
+                           "unsupported flags (0x%x) in function %s", flags & ~supported, func);
         return -1;
     }
     return 0;

@@ -303,6 +303,7 @@ transient(void)
 
     show_refused("transient.no-dir",
                  virStoragePoolCreateXML(conn, pool_xml("compat-t3", "t3", ""), 0));
+    show_refused("transient.null", virStoragePoolCreateXML(conn, NULL, 0));
     show_refused("transient.bad-flags",
                  virStoragePoolCreateXML(conn, pool_xml("compat-t4", "t4", ""), 1U << 30));
     show_found("transient.no-dir-lookup", virStoragePoolLookupByName(conn, "compat-t3"));

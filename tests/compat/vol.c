@@ -310,6 +310,7 @@ cloning(virStoragePoolPtr pool, virStoragePoolPtr other, virStorageVolPtr raw,
                  virStorageVolCreateXMLFrom(pool, vol_xml("k.img", 1048576, ""), raw, 1U << 30), 1);
     show_refused("clone.null-source",
                  virStorageVolCreateXMLFrom(pool, vol_xml("k.img", 1048576, ""), NULL, 0), 1);
+    show_refused("clone.null", virStorageVolCreateXMLFrom(pool, NULL, raw, 0), 1);
     show_refused("clone.reflink",
                  virStorageVolCreateXMLFrom(pool, vol_xml("l.img", 1048576, ""), raw,
                                             VIR_STORAGE_VOL_CREATE_REFLINK),
