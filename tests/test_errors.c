@@ -163,6 +163,16 @@ test_lookup_errors(void **state)
     assert_int_equal(scGetLastErrorDomain(), SC_FROM_STORAGE);
     assert_int_equal(scConnectRef(NULL), -1);
     assert_int_equal(scGetLastErrorDomain(), SC_FROM_NONE);
+    /* A call made through another names itself. */
+    assert_int_equal(scConnectNumOfStoragePools(NULL), -1);
+    assert_string_equal(scGetLastErrorMessage(),
+                        "invalid connection pointer in scConnectNumOfStoragePools");
+    assert_int_equal(scStoragePoolNumOfVolumes(NULL), -1);
+    assert_string_equal(scGetLastErrorMessage(),
+                        "invalid storage pool pointer in scStoragePoolNumOfVolumes");
+    assert_int_equal(scConnectListStoragePools(conn, NULL, -1), -1);
+    assert_string_equal(scGetLastErrorMessage(),
+                        "maxnames in scConnectListStoragePools must be zero or greater");
     /* A success clears it. */
     assert_int_equal(scStoragePoolRefresh(pool, 0), 0);
     assert_null(scGetLastError());

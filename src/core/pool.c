@@ -276,15 +276,22 @@ scConnectListAllStoragePools(scConnectPtr conn, scStoragePoolPtr **pools, unsign
     return (int) ctx.n;
 }
 
+/* The counts check their handle themselves: an error names the call made. */
 int
 scConnectNumOfStoragePools(scConnectPtr conn)
 {
+    SC_API_BEGIN();
+    if (!scConnectCheck(conn, __func__))
+        return -1;
     return scConnectListAllStoragePools(conn, NULL, SC_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
 }
 
 int
 scConnectNumOfDefinedStoragePools(scConnectPtr conn)
 {
+    SC_API_BEGIN();
+    if (!scConnectCheck(conn, __func__))
+        return -1;
     return scConnectListAllStoragePools(conn, NULL, SC_CONNECT_LIST_STORAGE_POOLS_INACTIVE);
 }
 
@@ -300,9 +307,12 @@ list_names(scConnectPtr conn, char **const names, int maxnames, unsigned int fla
     if (!scConnectCheck(conn, func))
         return -1;
     if (maxnames < 0 || (maxnames > 0 && !names)) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
-                      maxnames < 0 ? "maxnames in %s must not be negative"
-                                   : "names in %s must not be NULL", func);
+        if (maxnames < 0)
+            scReportInvalidArg(SC_FROM_STORAGE, func, "maxnames",
+                               "maxnames in %s must be zero or greater", func);
+        else
+            scReportInvalidArg(SC_FROM_STORAGE, func, "names", "names in %s must not be NULL",
+                               func);
         return -1;
     }
     if ((n = scConnectListAllStoragePools(conn, &pools, flags)) < 0)

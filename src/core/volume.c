@@ -560,6 +560,10 @@ scStoragePoolListAllVolumes(scStoragePoolPtr pool, scStorageVolPtr **vols, unsig
 int
 scStoragePoolNumOfVolumes(scStoragePoolPtr pool)
 {
+    SC_API_BEGIN();
+    /* Checked here too: an error names the call made. */
+    if (!scPoolHandleCheck(pool, __func__, false))
+        return -1;
     return scStoragePoolListAllVolumes(pool, NULL, 0);
 }
 
@@ -573,9 +577,12 @@ scStoragePoolListVolumes(scStoragePoolPtr pool, char **const names, int maxnames
     if (!scPoolHandleCheck(pool, __func__, false))
         return -1;
     if (maxnames < 0 || (maxnames > 0 && !names)) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
-                      maxnames < 0 ? "maxnames in %s must not be negative"
-                                   : "names in %s must not be NULL", __func__);
+        if (maxnames < 0)
+            scReportInvalidArg(SC_FROM_STORAGE, __func__, "maxnames",
+                               "maxnames in %s must be zero or greater", __func__);
+        else
+            scReportInvalidArg(SC_FROM_STORAGE, __func__, "names", "names in %s must not be NULL",
+                               __func__);
         return -1;
     }
     if ((n = scStoragePoolListAllVolumes(pool, &vols, 0)) < 0)

@@ -139,6 +139,22 @@ show_lists(const char *tag)
     show_names(t, names, n, 0);
 }
 
+/* The deprecated name lists' arguments, and a NULL connection. */
+static void
+show_list_errors(void)
+{
+    char *names[1];
+
+    show_rc("list.negative", virConnectListStoragePools(conn, names, -1));
+    show_rc("list.null-names", virConnectListStoragePools(conn, NULL, 1));
+    show_rc("list.zero", virConnectListStoragePools(conn, NULL, 0));
+    show_rc("list-defined.negative", virConnectListDefinedStoragePools(conn, names, -1));
+    show_rc("list.null-conn", virConnectListStoragePools(NULL, names, 1));
+    show_rc("numof.null-conn", virConnectNumOfStoragePools(NULL));
+    show_rc("numof-defined.null-conn", virConnectNumOfDefinedStoragePools(NULL));
+    show_rc("listall.null-conn", virConnectListAllStoragePools(NULL, NULL, 0));
+}
+
 /* A lookup: the name of the pool found, or the error. */
 static void
 show_found(const char *tag, virStoragePoolPtr pool)
@@ -388,6 +404,7 @@ main(int argc, char **argv)
     conn = open_or_exit(argv[1]);
 
     show_lists("empty");
+    show_list_errors();
     defining(&p1, &p2);
     starting(p1, p2);
     transient();

@@ -249,6 +249,17 @@ looking_up(virStoragePoolPtr pool)
     show_refused("lookup.path-null", virStorageVolLookupByPath(conn, NULL), 0);
     show_refused("lookup.pool-null", virStorageVolLookupByName(NULL, "a.img"), 0);
     show_ptr("lookup.volume-null", virStoragePoolLookupByVolume(NULL));
+
+    /* The deprecated name list's arguments; a NULL pool. */
+    {
+        char *names[1];
+
+        show_rc("list.negative", virStoragePoolListVolumes(pool, names, -1));
+        show_rc("list.null-names", virStoragePoolListVolumes(pool, NULL, 1));
+        show_rc("list.null-pool", virStoragePoolListVolumes(NULL, names, 1));
+        show_rc("numof.null-pool", virStoragePoolNumOfVolumes(NULL));
+        show_rc("listall.null-pool", virStoragePoolListAllVolumes(NULL, NULL, 0));
+    }
 }
 
 /* A file made behind the library's back: found once the pool is refreshed. */
