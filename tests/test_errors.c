@@ -7,6 +7,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -290,14 +291,45 @@ test_error_functions(void **state)
     testTmpDirRemove(dir);
 }
 
+/* A thread that fails a call and ends. */
+static void *
+fail_and_exit(void *opaque)
+{
+    Seen *seen = opaque;
+
+    seen->code = scConnectNumOfStoragePools(NULL);
+    snprintf(seen->message, sizeof(seen->message), "%s", scGetLastErrorMessage());
+    return NULL;
+}
+
+/* A thread's last error is freed when it ends (found leaking by
+ * tests/compat.test under LeakSanitizer: valgrind and ASan see it here),
+ * and is that thread's alone. */
+static void
+test_thread_exit(void **state)
+{
+    Seen seen = { 0 };
+    pthread_t thread;
+
+    (void) state;
+    scResetLastError();
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(pthread_create(&thread, NULL, fail_and_exit, &seen), 0);
+        assert_int_equal(pthread_join(thread, NULL), 0);
+        assert_int_equal(seen.code, -1);
+        assert_string_equal(seen.message,
+                            "invalid connection pointer in scConnectNumOfStoragePools");
+    }
+    assert_null(scGetLastError());
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_numbers),
-        cmocka_unit_test(test_lookup_errors),
-        cmocka_unit_test(test_copy_save_free),
-        cmocka_unit_test(test_error_functions),
+        cmocka_unit_test(test_numbers),        cmocka_unit_test(test_lookup_errors),
+        cmocka_unit_test(test_copy_save_free), cmocka_unit_test(test_error_functions),
+        cmocka_unit_test(test_thread_exit),
     };
 
     return cmocka_run_group_tests_name("errors", tests, NULL, NULL);

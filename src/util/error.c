@@ -7,6 +7,7 @@
  */
 #include <config.h>
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -76,6 +77,37 @@ error_text(int code)
 
 /* The calling thread's last error; its strings are owned (malloc'ed). */
 static __thread scError last;
+
+/* A thread that ends with an error set frees its strings: a key whose
+ * destructor runs at the thread's exit, set once the thread has one (as
+ * libvirt frees its thread-local error). */
+static pthread_key_t last_key;
+static bool last_key_ok;
+static pthread_once_t last_key_once = PTHREAD_ONCE_INIT;
+static __thread bool last_held;
+
+static void
+last_free(void *err)
+{
+    scResetError(err);
+}
+
+static void
+last_key_make(void)
+{
+    /* Without a key (no more keys: rare), a thread's last error leaks. */
+    last_key_ok = pthread_key_create(&last_key, last_free) == 0;
+}
+
+/* Called whenever the last error gets strings. */
+static void
+last_hold(void)
+{
+    if (last_held)
+        return;
+    pthread_once(&last_key_once, last_key_make);
+    last_held = last_key_ok && pthread_setspecific(last_key, &last) == 0;
+}
 
 /* The global error function (scSetErrorFunc). */
 static scErrorFunc global_handler;
@@ -274,6 +306,7 @@ scReportErrorFull(int domain, int code, int sys_errno, int sqlite_code, const ch
     last.file = file;
     last.func = func;
     last.line = line;
+    last_hold();
 }
 
 void
@@ -300,6 +333,7 @@ scReportInvalidArgFull(int domain, const char *file, const char *func, int line,
     last.file = file;
     last.func = func;
     last.line = line;
+    last_hold();
 }
 
 scErrorSaved *
@@ -332,6 +366,7 @@ scErrorRestore(scErrorSaved **saved)
     if (s->err.code != SC_ERR_OK) {
         scResetLastError();
         last = s->err;
+        last_hold();
     }
     free(s);
 }
@@ -383,6 +418,7 @@ scApiEnd(int *unused)
         handler(data, &last);
         scResetLastError();
         last = keep;
+        last_hold();
     }
 }
 
