@@ -136,8 +136,9 @@ main(int argc, char **argv)
     if (other) {
         show_access("ro", other, dir);
         show_rc("ro.alive", virConnectIsAlive(other));
-        show_text("ro.poolcaps-root",
-                  virConnectGetStoragePoolCapabilities(other, 0) ? strdup("ok") : NULL);
+        text = virConnectGetStoragePoolCapabilities(other, 0);
+        show_line("ro.poolcaps", "%s", text ? "ok" : "NULL");
+        free(text);
         show_rc("ro.close", virConnectClose(other));
     }
 
