@@ -174,6 +174,19 @@ test_lookup_errors(void **state)
     assert_int_equal(scConnectListStoragePools(conn, NULL, -1), -1);
     assert_string_equal(scGetLastErrorMessage(),
                         "maxnames in scConnectListStoragePools must be zero or greater");
+    /* A pool in the wrong state, in libvirt's words. */
+    assert_int_equal(scStoragePoolCreate(pool, 0), -1);
+    assert_string_equal(scGetLastErrorMessage(),
+                        "Requested operation is not valid: storage pool 'p' is already active");
+    assert_int_equal(scStoragePoolBuild(pool, 0), -1);
+    assert_string_equal(scGetLastErrorMessage(),
+                        "Requested operation is not valid: storage pool 'p' is already active");
+    assert_int_equal(scStoragePoolUndefine(pool), -1);
+    assert_string_equal(scGetLastErrorMessage(),
+                        "Requested operation is not valid: storage pool 'p' is still active");
+    assert_int_equal(scStoragePoolDelete(pool, 0), -1);
+    assert_string_equal(scGetLastErrorMessage(),
+                        "Requested operation is not valid: storage pool 'p' is still active");
     /* A success clears it. */
     assert_int_equal(scStoragePoolRefresh(pool, 0), 0);
     assert_null(scGetLastError());

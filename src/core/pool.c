@@ -667,7 +667,7 @@ change_undefine(scStoragePool *pool, scCatalogPool *row, void *opaque)
         return -1;
     if (scPoolRowIsActive(row)) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                      "pool '%s' is active: stop it before undefining it", pool->name);
+                      "storage pool '%s' is still active", pool->name);
         return -1;
     }
     return scCatalogPoolDelete(pool->conn->catalog, pool->uuidstr);

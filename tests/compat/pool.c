@@ -286,6 +286,15 @@ starting(virStoragePoolPtr p1, virStoragePoolPtr p2)
     /* Building on start; a start that cannot find its directory. */
     show_rc("start-build", virStoragePoolCreate(p2, VIR_STORAGE_POOL_CREATE_WITH_BUILD));
     show_file("start-build.target", "p2");
+    /* Redefining an active pool: its new definition is for its next start. */
+    {
+        char uuid[VIR_UUID_STRING_BUFLEN], extra[128];
+
+        virStoragePoolGetUUIDString(p2, uuid);
+        snprintf(extra, sizeof(extra), "<uuid>%s</uuid>", uuid);
+        show_found("redefine-active",
+                   virStoragePoolDefineXML(conn, pool_xml("compat-p2", "p2", extra), 0));
+    }
     show_lists("started");
 }
 
