@@ -120,7 +120,12 @@ test_lookup_errors(void **state)
     assert_null(scStorageVolLookupByName(pool, "nothing.img"));
     assert_int_equal(scGetLastErrorCode(), 50);
     assert_int_equal(scGetLastErrorDomain(), 18);
-    assert_non_null(strstr(scGetLastErrorMessage(), "Storage volume not found: "));
+    assert_string_equal(
+        scGetLastErrorMessage(),
+        "Storage volume not found: no storage vol with matching name 'nothing.img'");
+    assert_null(scStorageVolLookupByPath(conn, "/nonexistent/x.img"));
+    assert_string_equal(scGetLastErrorMessage(), "Storage volume not found: no storage vol with "
+                                                 "matching path '/nonexistent/x.img'");
 
     /* An existing volume: libvirt's text around the name. */
     scStorageVolPtr vol = scStorageVolCreateXML(pool, "<volume><name>a.img</name>"

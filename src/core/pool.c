@@ -178,7 +178,7 @@ scStoragePoolLookupByTargetPath(scConnectPtr conn, const char *path)
         return NULL;
     if (!(clean = scPathSanitize(path)))
         return NULL;
-    return lookup(conn, SC_POOL_BY_TARGET_PATH, clean, "target path");
+    return lookup(conn, SC_POOL_BY_TARGET_PATH, clean, "matching target path");
 }
 
 /* ---- listing ------------------------------------------------------------ */

@@ -215,7 +215,7 @@ id_handle(scConnect *conn, const scCatalogVolIdentity *id, const char *what, con
 {
     if (id->state == SC_STORAGE_VOL_STATE_CREATING || id->state == SC_STORAGE_VOL_STATE_DELETING) {
         scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
-                      "no storage volume with %s '%s' (it is being %s)", what, value,
+                      "no storage vol with matching %s '%s' (it is being %s)", what, value,
                       id->state == SC_STORAGE_VOL_STATE_CREATING ? "created" : "deleted");
         return NULL;
     }
@@ -225,7 +225,7 @@ id_handle(scConnect *conn, const scCatalogVolIdentity *id, const char *what, con
 /* One indexed query and a handle; @pool_uuid for a lookup by name. */
 static scStorageVol *
 lookup(scConnect *conn, scCatalogVolKey by, const char *value, const char *pool_uuid,
-       const char *what, const char *where)
+       const char *what)
 {
     scCatalogVolIdentity id;
     scStorageVol *vol = NULL;
@@ -234,8 +234,8 @@ lookup(scConnect *conn, scCatalogVolKey by, const char *value, const char *pool_
     scConnectLock(conn);
     r = scCatalogVolFind(conn->catalog, by, value, pool_uuid, &id);
     if (r == 0)
-        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL, "no storage volume with %s '%s'%s",
-                      what, value, where ? where : "");
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
+                      "no storage vol with matching %s '%s'", what, value);
     else if (r > 0)
         vol = id_handle(conn, &id, what, value);
     scConnectUnlock(conn);
@@ -245,13 +245,10 @@ lookup(scConnect *conn, scCatalogVolKey by, const char *value, const char *pool_
 scStorageVolPtr
 scStorageVolLookupByName(scStoragePoolPtr pool, const char *name)
 {
-    _cleanup_free_ char *where = NULL;
-
     SC_API_BEGIN();
-    if (!scPoolHandleCheck(pool, __func__, false) || !scCheckArg(name, "name", __func__) ||
-        !(where = scAsprintf(" in pool '%s'", pool->name)))
+    if (!scPoolHandleCheck(pool, __func__, false) || !scCheckArg(name, "name", __func__))
         return NULL;
-    return lookup(pool->conn, SC_VOL_BY_UUID, name, pool->uuidstr, "name", where);
+    return lookup(pool->conn, SC_VOL_BY_UUID, name, pool->uuidstr, "name");
 }
 
 scStorageVolPtr
@@ -260,7 +257,7 @@ scStorageVolLookupByKey(scConnectPtr conn, const char *key)
     SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__) || !scCheckArg(key, "key", __func__))
         return NULL;
-    return lookup(conn, SC_VOL_BY_KEY, key, NULL, "key", NULL);
+    return lookup(conn, SC_VOL_BY_KEY, key, NULL, "key");
 }
 
 scStorageVolPtr
@@ -272,7 +269,7 @@ scStorageVolLookupByUUID(scConnectPtr conn, const unsigned char *uuid)
     if (!scConnectCheck(conn, __func__) || !scCheckArg(uuid, "uuid", __func__))
         return NULL;
     scUUIDFormat(uuid, buf);
-    return lookup(conn, SC_VOL_BY_UUID, buf, NULL, "uuid", NULL);
+    return lookup(conn, SC_VOL_BY_UUID, buf, NULL, "uuid");
 }
 
 scStorageVolPtr
@@ -290,7 +287,7 @@ scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uuidstr)
         return NULL;
     }
     scUUIDFormat(uuid, buf);
-    return lookup(conn, SC_VOL_BY_UUID, buf, NULL, "uuid", NULL);
+    return lookup(conn, SC_VOL_BY_UUID, buf, NULL, "uuid");
 }
 
 /* The pools a path's directory belongs to (few: a directory is usually
@@ -451,8 +448,8 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
         }
     }
     if (r == 0) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL, "no storage volume with path '%s'",
-                      path);
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
+                      "no storage vol with matching path '%s'", path);
     } else if (r > 0 && seen) {
         if ((vol = scVolNew(conn, id.uuid, seen->rec.name, seen->rec.key)))
             vol->seen = seen;
