@@ -192,6 +192,12 @@ test_lookup_errors(void **state)
     assert_int_equal(scStoragePoolDelete(pool, 0), -1);
     assert_string_equal(scGetLastErrorMessage(),
                         "Requested operation is not valid: storage pool 'p' is still active");
+    /* A type that cannot discover sources: libvirt's "not supported". */
+    assert_null(scConnectFindStoragePoolSources(conn, "dir", NULL, 0));
+    assert_int_equal(scGetLastErrorCode(), SC_ERR_NO_SUPPORT);
+    assert_string_equal(scGetLastErrorMessage(),
+                        "this function is not supported by the connection driver: pool type "
+                        "'dir' does not support source discovery");
     /* A success clears it. */
     assert_int_equal(scStoragePoolRefresh(pool, 0), 0);
     assert_null(scGetLastError());

@@ -510,7 +510,7 @@ scConnectFindStoragePoolSources(scConnectPtr conn, const char *type, const char 
     }
     /* As libvirt: the answer is the backend's, or that it has none. */
     if (!(be = scBackendForType(t)) || !be->find_sources) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_SUPPORT,
                       "pool type '%s' does not support source discovery", type);
         return NULL;
     }
