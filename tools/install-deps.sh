@@ -8,13 +8,32 @@ PKGS="gcc make autoconf automake libtool pkg-config
       sqlite3 valgrind python3 groff-base man-db qemu-utils
       libiscsi-dev libiscsi-bin tgt
       lvm2 e2fsprogs util-linux"
-missing=""
-for p in $PKGS; do
-    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
-        missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-    echo "install-deps: installing$missing" >&2
+# libvirt, for tests/compat.test and bench/run: a private session libvirtd
+# (libvirt-daemon; setpriv, from util-linux, runs it as nobody), client code
+# built against libvirt's headers (libvirt-dev), virsh (libvirt-clients).
+# Without their recommendations: those are hypervisors (qemu-system...).
+LIBVIRT_PKGS="libvirt-daemon libvirt-clients libvirt-dev util-linux"
+
+missing() {
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+            printf ' %s' "$p"
+    done
+}
+# shellcheck disable=SC2086 # lists of names, split on purpose
+missing=$(missing $PKGS)
+# shellcheck disable=SC2086
+missing_libvirt=$(missing $LIBVIRT_PKGS)
+if [ -n "$missing$missing_libvirt" ]; then
+    echo "install-deps: installing$missing$missing_libvirt" >&2
     apt-get update -qq
+fi
+if [ -n "$missing" ]; then
+    # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+fi
+if [ -n "$missing_libvirt" ]; then
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        $missing_libvirt >/dev/null
 fi

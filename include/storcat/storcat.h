@@ -833,12 +833,11 @@ int scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags);
  * XML (caller frees). @srcSpec is libvirt's <source> XML of where to look
  * (a host for a network type), or NULL. "logical" lists this host's volume
  * groups and their PVs (vgscan, then pvs), as libvirt. @flags must be 0.
- * Fails with
- * SC_ERR_INVALID_ARG for a type storcat does not know,
- * SC_ERR_OPERATION_UNSUPPORTED ("pool type 'dir' does not support source
- * discovery", as libvirt) for a type whose backend cannot discover (dir
- * cannot, as in libvirt), SC_ERR_OPERATION_DENIED on a read-only
- * connection. NULL on error.
+ * Fails with SC_ERR_INVALID_ARG for a type storcat does not know,
+ * SC_ERR_NO_SUPPORT ("this function is not supported by the connection
+ * driver: pool type 'dir' does not support source discovery", as libvirt)
+ * for a type whose backend cannot discover (dir cannot, as in libvirt),
+ * SC_ERR_OPERATION_DENIED on a read-only connection. NULL on error.
  */
 char *scConnectFindStoragePoolSources(scConnectPtr conn, const char *type, const char *srcSpec,
                                       unsigned int flags);

@@ -60,15 +60,48 @@ scHandleUnref(int *refs)
     return left;
 }
 
-bool
-scConnectCheck(scConnect *conn, const char *func)
+/* The checks of a call's handle and arguments report in the domain of the
+ * call, as libvirt's do: its storage calls in VIR_FROM_STORAGE (the
+ * default here), its connection calls in another (libvirt.c's and
+ * libvirt-host.c's: storcat's connection calls use SC_FROM_NONE). */
+static bool
+check_conn(scConnect *conn, const char *func, int domain)
 {
     if (!conn || conn->magic != SC_CONNECT_MAGIC) {
-        scReportError(SC_FROM_NONE, SC_ERR_INVALID_CONN, "%s", func);
+        scReportError(domain, SC_ERR_INVALID_CONN, "%s", func);
         return false;
     }
     scApiSetConn(conn);
     return true;
+}
+
+static bool
+check_arg(const void *arg, const char *name, const char *func, int domain)
+{
+    if (!arg) {
+        scReportInvalidArg(domain, func, name, "%s in %s must not be NULL", name, func);
+        return false;
+    }
+    return true;
+}
+
+/* The same for the connection calls of this file. */
+static bool
+host_check(scConnect *conn, const char *func)
+{
+    return check_conn(conn, func, SC_FROM_NONE);
+}
+
+static bool
+host_check_arg(const void *arg, const char *name, const char *func)
+{
+    return check_arg(arg, name, func, SC_FROM_NONE);
+}
+
+bool
+scConnectCheck(scConnect *conn, const char *func)
+{
+    return check_conn(conn, func, SC_FROM_STORAGE);
 }
 
 /* ---- errors of a connection --------------------------------------------- */
@@ -144,11 +177,11 @@ scConnectCheckWritable(scConnect *conn, const char *func)
         return false;
     if (conn->readonly) {
         if (conn->readonly_why)
-            scReportError(SC_FROM_NONE, SC_ERR_OPERATION_DENIED,
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_DENIED,
                           "read only access prevents %s: catalog '%s' is read-only: %s", func,
                           conn->path, conn->readonly_why);
         else
-            scReportError(SC_FROM_NONE, SC_ERR_OPERATION_DENIED,
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_DENIED,
                           "read only access prevents %s: catalog '%s' is open read-only", func,
                           conn->path);
         return false;
@@ -159,11 +192,7 @@ scConnectCheckWritable(scConnect *conn, const char *func)
 bool
 scCheckArg(const void *arg, const char *name, const char *func)
 {
-    if (!arg) {
-        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG, "%s in %s must not be NULL", name, func);
-        return false;
-    }
-    return true;
+    return check_arg(arg, name, func, SC_FROM_STORAGE);
 }
 
 bool
@@ -481,7 +510,7 @@ int
 scConnectRef(scConnectPtr conn)
 {
     SC_API_BEGIN();
-    if (!scConnectCheck(conn, __func__))
+    if (!host_check(conn, __func__))
         return -1;
     scHandleRef(&conn->refs);
     return 0;
@@ -493,7 +522,7 @@ scConnectClose(scConnectPtr conn)
     int left;
 
     SC_API_BEGIN();
-    if (!scConnectCheck(conn, __func__))
+    if (!host_check(conn, __func__))
         return -1;
     if ((left = scHandleUnref(&conn->refs)) == 0)
         connect_free(conn);
@@ -511,7 +540,7 @@ const char *
 scConnectGetCatalogPath(scConnectPtr conn)
 {
     SC_API_BEGIN();
-    if (!scConnectCheck(conn, __func__))
+    if (!host_check(conn, __func__))
         return NULL;
     return conn->path;
 }
@@ -520,7 +549,7 @@ int
 scConnectIsReadOnly(scConnectPtr conn)
 {
     SC_API_BEGIN();
-    if (!scConnectCheck(conn, __func__))
+    if (!host_check(conn, __func__))
         return -1;
     return conn->readonly ? 1 : 0;
 }
@@ -532,7 +561,7 @@ scConnectGetURI(scConnectPtr conn)
     char *uri, *p;
 
     SC_API_BEGIN();
-    if (!scConnectCheck(conn, __func__))
+    if (!host_check(conn, __func__))
         return NULL;
     if (!(uri = p = scAlloc(strlen("storcat://") + 3 * strlen(conn->path) + 1)))
         return NULL;
@@ -551,7 +580,7 @@ scConnectGetURI(scConnectPtr conn)
 static int
 get_version(scConnectPtr conn, unsigned long *ver, const char *what, const char *func)
 {
-    if (!scConnectCheck(conn, func) || !scCheckArg(ver, what, func))
+    if (!host_check(conn, func) || !host_check_arg(ver, what, func))
         return -1;
     *ver = SC_VERSION_NUMBER;
     return 0;
@@ -575,21 +604,21 @@ int
 scConnectIsAlive(scConnectPtr conn)
 {
     SC_API_BEGIN();
-    return scConnectCheck(conn, __func__) ? 1 : -1;
+    return host_check(conn, __func__) ? 1 : -1;
 }
 
 int
 scConnectIsSecure(scConnectPtr conn)
 {
     SC_API_BEGIN();
-    return scConnectCheck(conn, __func__) ? 1 : -1;
+    return host_check(conn, __func__) ? 1 : -1;
 }
 
 int
 scConnectIsEncrypted(scConnectPtr conn)
 {
     SC_API_BEGIN();
-    return scConnectCheck(conn, __func__) ? 0 : -1;
+    return host_check(conn, __func__) ? 0 : -1;
 }
 
 int
@@ -599,7 +628,7 @@ scConnectRegisterCloseCallback(scConnectPtr conn, scConnectCloseFunc cb, void *o
     int r = -1;
 
     SC_API_BEGIN();
-    if (!scConnectCheck(conn, __func__) || !scCheckArg((void *) cb, "cb", __func__))
+    if (!host_check(conn, __func__) || !host_check_arg((void *) cb, "cb", __func__))
         return -1;
     scConnectLock(conn);
     if (conn->close_cb) {
@@ -623,7 +652,7 @@ scConnectUnregisterCloseCallback(scConnectPtr conn, scConnectCloseFunc cb)
     int r = -1;
 
     SC_API_BEGIN();
-    if (!scConnectCheck(conn, __func__) || !scCheckArg((void *) cb, "cb", __func__))
+    if (!host_check(conn, __func__) || !host_check_arg((void *) cb, "cb", __func__))
         return -1;
     scConnectLock(conn);
     if (conn->close_cb != cb) {
@@ -653,7 +682,7 @@ char *
 scConnectGetCapabilities(scConnectPtr conn)
 {
     SC_API_BEGIN();
-    if (!scConnectCheck(conn, __func__))
+    if (!host_check(conn, __func__))
         return NULL;
     return scHostCapsFormat(type_supported, conn->path, conn->readonly);
 }
@@ -672,7 +701,7 @@ scConnectSetProgressCallback(scConnectPtr conn, scProgressCallback cb, void *opa
                              void (*freecb)(void *opaque))
 {
     SC_API_BEGIN();
-    if (!scConnectCheck(conn, __func__))
+    if (!host_check(conn, __func__))
         return -1;
     scConnectLock(conn);
     if (conn->progress_free)

@@ -175,7 +175,8 @@ scStoragePoolLookupByUUIDString(scConnectPtr conn, const char *uuidstr)
     if (!scConnectCheck(conn, __func__) || !scCheckArg(uuidstr, "uuidstr", __func__))
         return NULL;
     if (scUUIDParse(uuidstr, uuid) < 0) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "'%s' is not a valid UUID", uuidstr);
+        scReportInvalidArg(SC_FROM_STORAGE, __func__, "uuidstr",
+                           "uuidstr in %s must be a valid UUID", __func__);
         return NULL;
     }
     scUUIDFormat(uuid, buf);
@@ -192,7 +193,7 @@ scStoragePoolLookupByTargetPath(scConnectPtr conn, const char *path)
         return NULL;
     if (!(clean = scPathSanitize(path)))
         return NULL;
-    return lookup(conn, SC_POOL_BY_TARGET_PATH, clean, "target path");
+    return lookup(conn, SC_POOL_BY_TARGET_PATH, clean, "matching target path");
 }
 
 /* ---- listing ------------------------------------------------------------ */
@@ -290,15 +291,22 @@ scConnectListAllStoragePools(scConnectPtr conn, scStoragePoolPtr **pools, unsign
     return (int) ctx.n;
 }
 
+/* The counts check their handle themselves: an error names the call made. */
 int
 scConnectNumOfStoragePools(scConnectPtr conn)
 {
+    SC_API_BEGIN();
+    if (!scConnectCheck(conn, __func__))
+        return -1;
     return scConnectListAllStoragePools(conn, NULL, SC_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
 }
 
 int
 scConnectNumOfDefinedStoragePools(scConnectPtr conn)
 {
+    SC_API_BEGIN();
+    if (!scConnectCheck(conn, __func__))
+        return -1;
     return scConnectListAllStoragePools(conn, NULL, SC_CONNECT_LIST_STORAGE_POOLS_INACTIVE);
 }
 
@@ -314,9 +322,12 @@ list_names(scConnectPtr conn, char **const names, int maxnames, unsigned int fla
     if (!scConnectCheck(conn, func))
         return -1;
     if (maxnames < 0 || (maxnames > 0 && !names)) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
-                      maxnames < 0 ? "maxnames in %s must not be negative"
-                                   : "names in %s must not be NULL", func);
+        if (maxnames < 0)
+            scReportInvalidArg(SC_FROM_STORAGE, func, "maxnames",
+                               "maxnames in %s must be zero or greater", func);
+        else
+            scReportInvalidArg(SC_FROM_STORAGE, func, "names", "names in %s must not be NULL",
+                               func);
         return -1;
     }
     if ((n = scConnectListAllStoragePools(conn, &pools, flags)) < 0)
@@ -616,7 +627,7 @@ scStoragePoolCreateXML(scConnectPtr conn, const char *xml, unsigned int flags)
     scStoragePool *pool = NULL;
 
     SC_API_BEGIN();
-    if (!scConnectCheckWritable(conn, __func__) || !scCheckArg(xml, "xml", __func__) ||
+    if (!scConnectCheckWritable(conn, __func__) || !scCheckArg(xml, "xmlDesc", __func__) ||
         scCheckFlags(flags, CREATE_XML_FLAGS) < 0 || !(def = parse_pool(xml)))
         return NULL;
     scConnectLock(conn);
@@ -671,7 +682,7 @@ change_undefine(scStoragePool *pool, scCatalogPool *row, void *opaque)
         return -1;
     if (scPoolRowIsActive(row)) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                      "pool '%s' is active: stop it before undefining it", pool->name);
+                      "storage pool '%s' is still active", pool->name);
         return -1;
     }
     return scCatalogPoolDelete(pool->conn->catalog, pool->uuidstr);

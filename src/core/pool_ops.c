@@ -90,21 +90,24 @@ check_state(PoolOp *o, const scCatalogPool *row)
         }
         if (active) {
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                          "pool '%s' is already active", name);
+                          "storage pool '%s' is already active", name);
             return -1;
         }
         return 0;
     case SC_POOL_OP_STOPPING:
         if (!active) {
-            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID, "pool '%s' is not active",
-                          name);
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                          "storage pool '%s' is not active", name);
             return -1;
         }
         return 0;
     default:
+        /* libvirt's words: a build finds it "already", a delete "still" active. */
         if (active) {
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                          "pool '%s' is active: stop it first", name);
+                          o->op == SC_POOL_OP_BUILDING ? "storage pool '%s' is already active"
+                                                       : "storage pool '%s' is still active",
+                          name);
             return -1;
         }
         return 0;
@@ -513,7 +516,7 @@ scConnectFindStoragePoolSources(scConnectPtr conn, const char *type, const char 
     }
     /* As libvirt: the answer is the backend's, or that it has none. */
     if (!(be = scBackendForType(t)) || !be->find_sources) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_SUPPORT,
                       "pool type '%s' does not support source discovery", type);
         return NULL;
     }

@@ -86,8 +86,8 @@ scActivePoolLoad(scConnect *conn, const char *uuid, const char *verb, scActivePo
         return -1;
     }
     if (ap->row.state == SC_STORAGE_POOL_INACTIVE) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                      "pool '%s' is not active: start it to %s", ap->row.name, verb);
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID, "storage pool '%s' is not active",
+                      ap->row.name);
         goto error;
     }
     if (!(ap->be = scPoolRowBackend(&ap->row, verb)) || !(ap->def = scPoolRowDef(&ap->row)) ||

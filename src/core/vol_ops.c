@@ -315,7 +315,7 @@ scStorageVolCreateXML(scStoragePoolPtr pool, const char *xml, unsigned int flags
 
     SC_API_BEGIN();
     if (scCheckFlags(flags, CREATE_FLAGS) < 0 || !scPoolHandleCheck(pool, __func__, true) ||
-        !scCheckArg(xml, "xml", __func__))
+        !scCheckArg(xml, "xmlDesc", __func__))
         return NULL;
     scConnectLock(pool->conn);
     vol = create_volume(pool, xml, NULL, flags);
@@ -331,7 +331,7 @@ scStorageVolCreateXMLFrom(scStoragePoolPtr pool, const char *xml, scStorageVolPt
 
     SC_API_BEGIN();
     if (scCheckFlags(flags, CREATE_FLAGS) < 0 || !scPoolHandleCheck(pool, __func__, true) ||
-        !scCheckArg(xml, "xml", __func__) || !scVolCheck(clonevol, __func__))
+        !scCheckArg(xml, "xmlDesc", __func__) || !scVolCheck(clonevol, __func__))
         return NULL;
     if (clonevol->conn != pool->conn) {
         scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,

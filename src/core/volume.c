@@ -217,7 +217,7 @@ id_handle(scConnect *conn, const scCatalogVolIdentity *id, const char *what, con
 {
     if (id->state == SC_STORAGE_VOL_STATE_CREATING || id->state == SC_STORAGE_VOL_STATE_DELETING) {
         scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
-                      "no storage volume with %s '%s' (it is being %s)", what, value,
+                      "no storage vol with matching %s '%s' (it is being %s)", what, value,
                       id->state == SC_STORAGE_VOL_STATE_CREATING ? "created" : "deleted");
         return NULL;
     }
@@ -227,7 +227,7 @@ id_handle(scConnect *conn, const scCatalogVolIdentity *id, const char *what, con
 /* One indexed query and a handle; @pool_uuid for a lookup by name. */
 static scStorageVol *
 lookup(scConnect *conn, scCatalogVolKey by, const char *value, const char *pool_uuid,
-       const char *what, const char *where)
+       const char *what)
 {
     scCatalogVolIdentity id;
     scStorageVol *vol = NULL;
@@ -236,8 +236,8 @@ lookup(scConnect *conn, scCatalogVolKey by, const char *value, const char *pool_
     scConnectLock(conn);
     r = scCatalogVolFind(conn->catalog, by, value, pool_uuid, &id);
     if (r == 0)
-        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL, "no storage volume with %s '%s'%s",
-                      what, value, where ? where : "");
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
+                      "no storage vol with matching %s '%s'", what, value);
     else if (r > 0)
         vol = id_handle(conn, &id, what, value);
     scConnectUnlock(conn);
@@ -247,13 +247,10 @@ lookup(scConnect *conn, scCatalogVolKey by, const char *value, const char *pool_
 scStorageVolPtr
 scStorageVolLookupByName(scStoragePoolPtr pool, const char *name)
 {
-    _cleanup_free_ char *where = NULL;
-
     SC_API_BEGIN();
-    if (!scPoolHandleCheck(pool, __func__, false) || !scCheckArg(name, "name", __func__) ||
-        !(where = scAsprintf(" in pool '%s'", pool->name)))
+    if (!scPoolHandleCheck(pool, __func__, false) || !scCheckArg(name, "name", __func__))
         return NULL;
-    return lookup(pool->conn, SC_VOL_BY_UUID, name, pool->uuidstr, "name", where);
+    return lookup(pool->conn, SC_VOL_BY_UUID, name, pool->uuidstr, "name");
 }
 
 scStorageVolPtr
@@ -262,7 +259,7 @@ scStorageVolLookupByKey(scConnectPtr conn, const char *key)
     SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__) || !scCheckArg(key, "key", __func__))
         return NULL;
-    return lookup(conn, SC_VOL_BY_KEY, key, NULL, "key", NULL);
+    return lookup(conn, SC_VOL_BY_KEY, key, NULL, "key");
 }
 
 scStorageVolPtr
@@ -274,7 +271,7 @@ scStorageVolLookupByUUID(scConnectPtr conn, const unsigned char *uuid)
     if (!scConnectCheck(conn, __func__) || !scCheckArg(uuid, "uuid", __func__))
         return NULL;
     scUUIDFormat(uuid, buf);
-    return lookup(conn, SC_VOL_BY_UUID, buf, NULL, "uuid", NULL);
+    return lookup(conn, SC_VOL_BY_UUID, buf, NULL, "uuid");
 }
 
 scStorageVolPtr
@@ -287,11 +284,12 @@ scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uuidstr)
     if (!scConnectCheck(conn, __func__) || !scCheckArg(uuidstr, "uuidstr", __func__))
         return NULL;
     if (scUUIDParse(uuidstr, uuid) < 0) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "'%s' is not a valid UUID", uuidstr);
+        scReportInvalidArg(SC_FROM_STORAGE, __func__, "uuidstr",
+                           "uuidstr in %s must be a valid UUID", __func__);
         return NULL;
     }
     scUUIDFormat(uuid, buf);
-    return lookup(conn, SC_VOL_BY_UUID, buf, NULL, "uuid", NULL);
+    return lookup(conn, SC_VOL_BY_UUID, buf, NULL, "uuid");
 }
 
 /* The pools a path's directory belongs to (few: a directory is usually
@@ -484,8 +482,8 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
     }
 found:
     if (r == 0) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL, "no storage volume with path '%s'",
-                      path);
+        scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
+                      "no storage vol with matching path '%s'", path);
     } else if (r > 0 && seen) {
         if ((vol = scVolNew(conn, id.uuid, seen->rec.name, seen->rec.key)))
             vol->seen = seen;
@@ -593,6 +591,10 @@ scStoragePoolListAllVolumes(scStoragePoolPtr pool, scStorageVolPtr **vols, unsig
 int
 scStoragePoolNumOfVolumes(scStoragePoolPtr pool)
 {
+    SC_API_BEGIN();
+    /* Checked here too: an error names the call made. */
+    if (!scPoolHandleCheck(pool, __func__, false))
+        return -1;
     return scStoragePoolListAllVolumes(pool, NULL, 0);
 }
 
@@ -606,9 +608,12 @@ scStoragePoolListVolumes(scStoragePoolPtr pool, char **const names, int maxnames
     if (!scPoolHandleCheck(pool, __func__, false))
         return -1;
     if (maxnames < 0 || (maxnames > 0 && !names)) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
-                      maxnames < 0 ? "maxnames in %s must not be negative"
-                                   : "names in %s must not be NULL", __func__);
+        if (maxnames < 0)
+            scReportInvalidArg(SC_FROM_STORAGE, __func__, "maxnames",
+                               "maxnames in %s must be zero or greater", __func__);
+        else
+            scReportInvalidArg(SC_FROM_STORAGE, __func__, "names", "names in %s must not be NULL",
+                               __func__);
         return -1;
     }
     if ((n = scStoragePoolListAllVolumes(pool, &vols, 0)) < 0)

@@ -7,6 +7,7 @@
  */
 #include <config.h>
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -76,6 +77,37 @@ error_text(int code)
 
 /* The calling thread's last error; its strings are owned (malloc'ed). */
 static __thread scError last;
+
+/* A thread that ends with an error set frees its strings: a key whose
+ * destructor runs at the thread's exit, set once the thread has one (as
+ * libvirt frees its thread-local error). */
+static pthread_key_t last_key;
+static bool last_key_ok;
+static pthread_once_t last_key_once = PTHREAD_ONCE_INIT;
+static __thread bool last_held;
+
+static void
+last_free(void *err)
+{
+    scResetError(err);
+}
+
+static void
+last_key_make(void)
+{
+    /* Without a key (no more keys: rare), a thread's last error leaks. */
+    last_key_ok = pthread_key_create(&last_key, last_free) == 0;
+}
+
+/* Called whenever the last error gets strings. */
+static void
+last_hold(void)
+{
+    if (last_held)
+        return;
+    pthread_once(&last_key_once, last_key_make);
+    last_held = last_key_ok && pthread_setspecific(last_key, &last) == 0;
+}
 
 /* The global error function (scSetErrorFunc). */
 static scErrorFunc global_handler;
@@ -274,6 +306,34 @@ scReportErrorFull(int domain, int code, int sys_errno, int sqlite_code, const ch
     last.file = file;
     last.func = func;
     last.line = line;
+    last_hold();
+}
+
+void
+scReportInvalidArgFull(int domain, const char *file, const char *func, int line, const char *call,
+                       const char *arg, const char *fmt, ...)
+{
+    char *detail = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (vasprintf(&detail, fmt, ap) < 0)
+        detail = NULL;
+    va_end(ap);
+
+    scResetLastError();
+    last.code = SC_ERR_INVALID_ARG;
+    last.domain = domain;
+    last.level = SC_ERR_ERROR;
+    last.message = detail ? detail : strdup("out of memory while reporting an error");
+    last.str1 = call ? strdup(call) : NULL;
+    last.str2 = arg ? strdup(arg) : NULL;
+    last.int1 = 0;
+    last.int2 = 0;
+    last.file = file;
+    last.func = func;
+    last.line = line;
+    last_hold();
 }
 
 scErrorSaved *
@@ -306,6 +366,7 @@ scErrorRestore(scErrorSaved **saved)
     if (s->err.code != SC_ERR_OK) {
         scResetLastError();
         last = s->err;
+        last_hold();
     }
     free(s);
 }
@@ -357,6 +418,7 @@ scApiEnd(int *unused)
         handler(data, &last);
         scResetLastError();
         last = keep;
+        last_hold();
     }
 }
 
@@ -380,8 +442,8 @@ int
 scCheckFlagsImpl(unsigned int flags, unsigned int supported, const char *func)
 {
     if (flags & ~supported) {
-        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
-                      flags & ~supported, func);
+        scReportInvalidArg(SC_FROM_STORAGE, func, "flags",
+                           "unsupported flags (0x%x) in function %s", flags & ~supported, func);
         return -1;
     }
     return 0;

@@ -92,6 +92,16 @@ void scReportErrorFull(int domain, int code, int sys_errno, int sqlite_code,
 #define scReportOOM()                                                        \
     scReportError(SC_FROM_NONE, SC_ERR_NO_MEMORY, "out of memory")
 
+/* An invalid argument as libvirt's argument checks raise it
+ * (virReportInvalidArg, virCheckNonNullArg, virCheckFlags): the message is
+ * the text alone, with no "invalid argument: " before it; str1 names the
+ * call @call, str2 the argument @arg; int1 and int2 are 0. */
+void scReportInvalidArgFull(int domain, const char *file, const char *func, int line,
+                            const char *call, const char *arg, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+#define scReportInvalidArg(domain, call, arg, ...)                                                 \
+ scReportInvalidArgFull(domain, __FILE__, __func__, __LINE__, call, arg, __VA_ARGS__)
+
 /* True if the calling thread has an error set. */
 bool scErrorIsSet(void);
 
@@ -127,7 +137,8 @@ scErrorSaved *scErrorSave(void);
 void scErrorRestore(scErrorSaved **saved);
 void scErrorSavedFree(scErrorSaved *saved);
 
-/* Unknown flag bits are an argument error. Returns 0 or -1. */
+/* Unknown flag bits are an argument error, as libvirt's virCheckFlags
+ * reports it (in the storage domain). Returns 0 or -1. */
 #define scCheckFlags(flags, supported)                                       \
     scCheckFlagsImpl((flags), (supported), __func__)
 int scCheckFlagsImpl(unsigned int flags, unsigned int supported, const char *func);
