@@ -135,9 +135,9 @@ test_lookup_errors(void **state)
     assert_int_equal(scGetLastErrorCode(), SC_ERR_INVALID_STORAGE_POOL);
     assert_string_equal(scGetLastErrorMessage(),
                         "invalid storage pool pointer in scStoragePoolRefresh");
-    assert_int_equal(scStoragePoolRefresh(pool, 0x40000000), -1);
+    assert_int_equal(scStoragePoolRefresh(pool, 0x20000000), -1);
     assert_string_equal(scGetLastErrorMessage(), "invalid argument: unsupported flags "
-                                                 "(0x40000000) in function scStoragePoolRefresh");
+                                                 "(0x20000000) in function scStoragePoolRefresh");
     assert_null(scStoragePoolLookupByName(conn, NULL));
     assert_string_equal(scGetLastErrorMessage(),
                         "invalid argument: name in scStoragePoolLookupByName must not be NULL");

@@ -31,7 +31,8 @@ volTypeName(int type)
 static const char *
 volStateName(int state)
 {
-    static const char *const names[] = { "present", "missing", "creating", "deleting" };
+    static const char *const names[] = { "present", "missing", "creating", "deleting",
+                                         "incomplete" };
     _Static_assert(sizeof(names) / sizeof(names[0]) == SC_STORAGE_VOL_STATE_LAST,
                    "volume state names do not match scStorageVolState");
 

@@ -64,6 +64,8 @@ typedef enum {
     P_ACTION,
     P_DETAIL,
     P_ACTION2,
+    P_OLD_PID,  /* a journal's process as it was seen */
+    P_OLD_START,
     P_LAST
 } scParam;
 
@@ -80,7 +82,8 @@ enum {
     SC_STMT_POOL_BASE = 1,
     SC_STMT_VOL_BASE = 32,
     SC_STMT_SCAN_BASE = 80,
-    SC_STMT_MAX = 112,
+    SC_STMT_HISTORY_BASE = 104,
+    SC_STMT_MAX = 120,
 };
 
 struct scCatalog {

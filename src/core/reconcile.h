@@ -36,6 +36,10 @@ void scVolRecordToData(const scVolRecord *rec, scCatalogVolData *data);
 /* Counts of what a refresh changed. */
 typedef struct {
     unsigned long long scanned, added, changed, renamed, missing, reappeared, purged;
+    unsigned long long restored;   /* added with the UUID kept when their pool was undefined */
+    unsigned long long abandoned;  /* interrupted creates whose partial storage was removed */
+    unsigned long long incomplete; /* interrupted creates kept as incomplete */
+    unsigned long long forgotten;  /* missing volumes pruned */
 } scReconcileStats;
 
 /* What a caller adds to a refresh's write transaction (a start records
@@ -49,11 +53,15 @@ typedef int (*scReconcileHook)(scConnect *conn, void *opaque);
  * snapshot of the catalog, so that a volume recorded meanwhile by another
  * process is not taken for gone; no write lock), the differences and the
  * pool's sizes are applied in one short write transaction, which first
- * runs @hook (if not NULL) with @opaque. The caller holds the connection
- * lock and no transaction. Returns 0 or -1 (catalog unchanged).
+ * runs @hook (if not NULL) with @opaque. The partial storage of
+ * interrupted creates is deleted in between (see reconcile.c). With
+ * @prune_missing, the pool's missing volumes are forgotten in the same
+ * transaction. The caller holds the connection lock and no transaction.
+ * Returns 0 or -1 (catalog unchanged; partial storage deleted stays
+ * deleted, its row still 'creating': the next refresh drops it).
  */
-int scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *opaque,
-                    scReconcileStats *stats);
+int scReconcilePool(scConnect *conn, scActivePool *ap, bool prune_missing, scReconcileHook hook,
+                    void *opaque, scReconcileStats *stats);
 
 /*
  * scReconcileProbe / scReconcileRecord:

@@ -11,6 +11,15 @@
  * second short transaction records it with its event and ends the
  * journal. Another process meanwhile is refused the same volume (busy),
  * not the catalog; a crash in between is settled by the next refresh.
+ *
+ * A new volume's storage is journaled too as soon as it exists: the
+ * backend tells its identity (backend.h: vol_made) and it goes to the
+ * 'creating' row, so that the next refresh knows what an interrupted
+ * create left as its own and removes it (reconcile.c).
+ *
+ * With SC_STORAGE_VOL_CHECK_USERS, a change that would break the volumes
+ * using this one (its overlays) is refused inside the journal's
+ * transaction (vol_users.c).
  */
 #include <config.h>
 
@@ -205,6 +214,40 @@ create_args_load(scStoragePool *pool, scActivePool *ap, const char *xml, scStora
     return 0;
 }
 
+/* The identity of the storage a build has just made goes to the create's
+ * journal at once, in its own short transaction (the backend calls this
+ * with no transaction open). */
+typedef struct {
+    scConnect *conn;
+    const char *uuid;
+    const char *name;
+} Made;
+
+static int
+journal_made(void *opaque, const void *ident, size_t ident_len)
+{
+    Made *m = opaque;
+    scCatalog *cat = m->conn->catalog;
+    bool ok;
+    int r;
+
+    if (ident_len == 0 || ident_len > SC_CATALOG_SIG_MAX) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
+                      "volume '%s': its backend gave an identity of %zu bytes", m->name,
+                      ident_len);
+        return -1;
+    }
+    if (scCatalogBegin(cat) < 0)
+        return -1;
+    if ((r = scCatalogVolSetIdent(cat, m->uuid, ident, ident_len)) == 0)
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                      "volume '%s': the journal of its create is gone", m->name);
+    ok = r > 0;
+    if (scCatalogEnd(cat, ok) < 0)
+        ok = false;
+    return ok ? 0 : -1;
+}
+
 /* Build the journaled volume @uuid and record it; a failure at any step
  * leaves storage and the catalog as they were. */
 static scStorageVol *
@@ -213,6 +256,7 @@ build_volume(scStoragePool *pool, scActivePool *ap, CreateArgs *a, bool clone,
 {
     scConnectProgress prog = { pool->conn, clone ? "clone" : "create" };
     scProgress progress = { scConnectProgressReport, &prog };
+    Made made = { pool->conn, uuid, a->def->name };
     scVolRecord plan;
     scCatalogVol replaced = { 0 };
     scStorageVol *vol = NULL;
@@ -230,9 +274,13 @@ build_volume(scStoragePool *pool, scActivePool *ap, CreateArgs *a, bool clone,
     if (journal_create(pool->conn, ap, &plan, uuid, &replaced) < 0)
         goto out;
     scTestPoint("vol-create:journaled");
+    ap->ctx.vol_made = journal_made;
+    ap->ctx.vol_made_opaque = &made;
     r = clone ? ap->be->vol_build_from(&ap->ctx, a->def, &a->src_ap.ctx, &a->src_rec, flags,
                                        &progress, rec)
               : ap->be->vol_build(&ap->ctx, a->def, flags, &progress, rec);
+    ap->ctx.vol_made = NULL;
+    ap->ctx.vol_made_opaque = NULL;
     if (r < 0) {
         scErrorSaved *saved = scErrorSave();
         journal_finish(pool->conn, ap, uuid, NULL, NULL, NULL, &replaced);
@@ -240,7 +288,10 @@ build_volume(scStoragePool *pool, scActivePool *ap, CreateArgs *a, bool clone,
         goto out;
     }
     scTestPoint("vol-create:built");
-    if (journal_finish(pool->conn, ap, uuid, rec, clone ? "vol-clone" : "vol-create", a->detail,
+    /* A caller that asked to stop (a signal, in the CLI) while storage
+     * worked without asking it (qemu-img) is heard now: the same undo. */
+    if (scConnectProgressReport(&prog, rec->capacity, rec->capacity) < 0 ||
+        journal_finish(pool->conn, ap, uuid, rec, clone ? "vol-clone" : "vol-create", a->detail,
                        NULL) < 0) {
         /* The volume exists but could not be recorded: remove it, so
          * that a failed call leaves storage as it was. */
@@ -349,9 +400,11 @@ vol_op_clear(VolOp *op)
     scVolRecordClear(&op->rec);
 }
 
-/* Is the volume of @row free for a change? Reported if not. */
+/* Is the volume of @row free for a change (a delete when @deleting)?
+ * Reported if not. */
 static int
-check_idle(const scStorageVol *vol, const scCatalogVol *row, const char *pool_name)
+check_idle(const scStorageVol *vol, const scCatalogVol *row, const char *pool_name,
+           bool deleting)
 {
     bool live = (row->op || row->state == SC_STORAGE_VOL_STATE_DELETING) &&
                 scJournalLive(row->op_pid, row->op_start, row->op_this_boot, row->uuid);
@@ -363,7 +416,24 @@ check_idle(const scStorageVol *vol, const scCatalogVol *row, const char *pool_na
                       "volume '%s' is being deleted by process %lld", vol->name, row->op_pid);
         return -1;
     }
-    if (row->state != SC_STORAGE_VOL_STATE_PRESENT) {
+    /* What an interrupted create left can only be deleted. */
+    if (row->state == SC_STORAGE_VOL_STATE_INCOMPLETE && !deleting) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "volume '%s' is incomplete (left by an interrupted create or clone): "
+                      "delete it", vol->name);
+        return -1;
+    }
+    if (row->state == SC_STORAGE_VOL_STATE_MISSING) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "volume '%s' is missing (its storage was gone when pool '%s' was last "
+                      "refreshed): delete it to forget it, or refresh the pool if it is back",
+                      vol->name, pool_name);
+        return -1;
+    }
+    if (row->state != SC_STORAGE_VOL_STATE_PRESENT &&
+        row->state != SC_STORAGE_VOL_STATE_INCOMPLETE) {
+        /* A create in progress, or one whose process died: the next
+         * refresh settles it. */
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                       "volume '%s' is %s: refresh pool '%s' first", vol->name,
                       scVolStateToString(row->state), pool_name);
@@ -378,13 +448,19 @@ check_idle(const scStorageVol *vol, const scCatalogVol *row, const char *pool_na
     return 0;
 }
 
+/* A check of an operation's arguments against the row it journals
+ * (inside the journal's transaction): 0, or -1 reported. */
+typedef int (*VolOpCheck)(VolOp *o, void *arg);
+
 /*
  * Load what operation @verb on @vol needs (the backend's slot at
  * @slot_offset must exist) and journal it: @op ("wiping", ...) on the
- * volume, or, with @op NULL, the row 'deleting'. Returns 0 or -1.
+ * volume, or, with @op NULL, the row 'deleting'. @check, if not NULL, runs
+ * with @arg inside the journal's transaction first. Returns 0 or -1.
  */
 static int
-vol_op_begin(scStorageVol *vol, const char *verb, size_t slot_offset, const char *op, VolOp *o)
+vol_op_begin(scStorageVol *vol, const char *verb, size_t slot_offset, const char *op,
+             VolOpCheck check, void *arg, VolOp *o)
 {
     scCatalog *cat = vol->conn->catalog;
     bool ok = false;
@@ -405,8 +481,8 @@ vol_op_begin(scStorageVol *vol, const char *verb, size_t slot_offset, const char
     if (scCatalogBegin(cat) < 0)
         goto error;
     scCatalogVolClear(&o->row);
-    ok = scVolRow(vol, &o->row) == 0 && check_idle(vol, &o->row, o->ap.row.name) == 0 &&
-         check_pool_idle(vol->conn, o->row.pool_uuid) == 0 &&
+    ok = scVolRow(vol, &o->row) == 0 && check_idle(vol, &o->row, o->ap.row.name, !op) == 0 &&
+         check_pool_idle(vol->conn, o->row.pool_uuid) == 0 && (!check || check(o, arg) == 0) &&
          (op ? scCatalogVolSetOp(cat, o->row.uuid, op)
              : scCatalogVolSetState(cat, o->row.uuid, SC_STORAGE_VOL_STATE_DELETING)) == 0;
     if (scCatalogEnd(cat, ok) < 0 || !ok)
@@ -421,7 +497,7 @@ vol_op_begin(scStorageVol *vol, const char *verb, size_t slot_offset, const char
             bool undone =
                 op ? scCatalogVolSetOp(cat, o->row.uuid, NULL) == 0 &&
                          scCatalogVolRestoreSig(cat, o->row.uuid, o->row.sig, o->row.sig_len) == 0
-                   : scCatalogVolSetState(cat, o->row.uuid, SC_STORAGE_VOL_STATE_PRESENT) == 0;
+                   : scCatalogVolSetState(cat, o->row.uuid, o->row.state) == 0;
             scCatalogEnd(cat, undone);
         }
         scErrorRestore(&saved);
@@ -432,8 +508,16 @@ error:
     vol_op_clear(o);
     return -1;
 }
-#define VOL_OP_BEGIN(vol, verb, slot, op, o)                                 \
-    vol_op_begin(vol, verb, offsetof(scBackend, slot), op, o)
+#define VOL_OP_BEGIN(vol, verb, slot, op, check, arg, o)                     \
+    vol_op_begin(vol, verb, offsetof(scBackend, slot), op, check, arg, o)
+
+/* The check of SC_STORAGE_VOL_CHECK_USERS for a delete or a wipe: @arg
+ * is the verb, when the flag was given (NULL: no check). */
+static int
+check_users(VolOp *o, void *arg)
+{
+    return arg ? scVolCheckUsers(o->vol->conn, &o->row, arg) : 0;
+}
 
 /* Is @rec what the catalog recorded of the volume before the operation
  * (the same change signature)? */
@@ -520,8 +604,7 @@ delete_volume(VolOp *o, unsigned int flags)
          * journal is settled by the next refresh). */
         scErrorSaved *saved = scErrorSave();
         if (scCatalogBegin(cat) == 0)
-            scCatalogEnd(cat, scCatalogVolSetState(cat, o->row.uuid,
-                                                   SC_STORAGE_VOL_STATE_PRESENT) == 0);
+            scCatalogEnd(cat, scCatalogVolSetState(cat, o->row.uuid, o->row.state) == 0);
         scErrorRestore(&saved);
         return -1;
     }
@@ -530,10 +613,85 @@ delete_volume(VolOp *o, unsigned int flags)
     ok = scCatalogVolDelete(cat, o->row.uuid) == 0 &&
          scCatalogVolEventAdd(cat, conn->actor, o->ap.row.uuid, o->ap.row.name, o->row.uuid,
                               o->row.name, "vol-delete",
-                              flags & SC_STORAGE_VOL_DELETE_ZEROED ? "zeroed first" : NULL) == 0;
+                              flags & SC_STORAGE_VOL_DELETE_ZEROED ? "zeroed first"
+                              : o->row.state == SC_STORAGE_VOL_STATE_INCOMPLETE
+                                  ? "incomplete: left by an interrupted create"
+                                  : NULL) == 0;
     if (scCatalogEnd(cat, ok) < 0)
         ok = false;
     return ok ? 0 : -1;
+}
+
+/*
+ * A missing volume is forgotten: its row goes, with an event, if its
+ * storage is still gone (or its pool is inactive, so that nobody can
+ * tell); storage that is back is recorded again, for the caller to
+ * delete it as any volume. Returns 0 forgotten, 1 not missing (go on and
+ * delete it), -1.
+ */
+static int
+forget_missing(scStorageVol *vol)
+{
+    scConnect *conn = vol->conn;
+    scCatalog *cat = conn->catalog;
+    char uuid[SC_UUID_STRING_BUFLEN];
+    scCatalogVol row = { 0 };
+    scCatalogPool pool = { 0 };
+    scActivePool ap = { 0 };
+    scVolRecord rec;
+    int found = 0, r = -1;
+    bool ok = false;
+
+    scVolRecordInit(&rec);
+    if (vol->seen)
+        return 1;
+    if (scVolRow(vol, &row) < 0)
+        return -1;
+    if (row.state != SC_STORAGE_VOL_STATE_MISSING) {
+        r = 1;
+        goto out;
+    }
+    /* Is its storage back? Only an active pool can tell (storage work:
+     * before any transaction). */
+    if ((r = scCatalogPoolGet(cat, SC_POOL_BY_UUID, row.pool_uuid, &pool)) < 0)
+        goto out;
+    if (r > 0 && scPoolRowIsActive(&pool) &&
+        (scActivePoolLoad(conn, row.pool_uuid, "delete its volumes", &ap) < 0 ||
+         (found = scReconcileProbe(&ap, row.name, &rec)) < 0)) {
+        r = -1;
+        goto out;
+    }
+    r = -1;
+    if (scCatalogBegin(cat) < 0)
+        goto out;
+    scCatalogVolClear(&row);
+    if (scVolRow(vol, &row) < 0)
+        goto end;
+    if (row.state != SC_STORAGE_VOL_STATE_MISSING) {
+        r = 1; /* changed meanwhile: deleted as it is now */
+    } else if (found > 0) {
+        if (scReconcileRecord(conn, &ap, row.name, found, &rec, false, "vol-reappeared",
+                              "found again by a delete", uuid) < 0)
+            goto end;
+        r = 1;
+    } else {
+        if (scCatalogVolDelete(cat, row.uuid) < 0 ||
+            scCatalogVolEventAdd(cat, conn->actor, row.pool_uuid, row.pool_name, row.uuid,
+                                 row.name, "vol-forget",
+                                 "forgotten by a delete: its storage was gone") < 0)
+            goto end;
+        r = 0;
+    }
+    ok = true;
+end:
+    if (scCatalogEnd(cat, ok) < 0)
+        r = -1;
+out:
+    scVolRecordClear(&rec);
+    scActivePoolClear(&ap);
+    scCatalogPoolClear(&pool);
+    scCatalogVolClear(&row);
+    return r;
 }
 
 int
@@ -543,15 +701,20 @@ scStorageVolDelete(scStorageVolPtr vol, unsigned int flags)
     int r = -1;
 
     SC_API_BEGIN();
-    if (scCheckFlags(flags, SC_STORAGE_VOL_DELETE_ZEROED | SC_STORAGE_VOL_DELETE_WITH_SNAPSHOTS) < 0 ||
+    if (scCheckFlags(flags, SC_STORAGE_VOL_DELETE_ZEROED | SC_STORAGE_VOL_DELETE_WITH_SNAPSHOTS |
+                                SC_STORAGE_VOL_CHECK_USERS) < 0 ||
         !scVolEnter(vol, __func__, true))
         return -1;
     if (flags & SC_STORAGE_VOL_DELETE_WITH_SNAPSHOTS) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                       "volume '%s': deleting with snapshots is not supported", vol->name);
-    } else if (VOL_OP_BEGIN(vol, "delete", vol_delete, NULL, &o) == 0) {
-        r = delete_volume(&o, flags);
-        vol_op_clear(&o);
+    } else if ((r = forget_missing(vol)) > 0) {
+        r = -1;
+        if (VOL_OP_BEGIN(vol, "delete", vol_delete, NULL, check_users,
+                         flags & SC_STORAGE_VOL_CHECK_USERS ? "deleted" : NULL, &o) == 0) {
+            r = delete_volume(&o, flags & ~SC_STORAGE_VOL_CHECK_USERS);
+            vol_op_clear(&o);
+        }
     }
     scConnectUnlock(vol->conn);
     return r;
@@ -571,13 +734,14 @@ scStorageVolWipePattern(scStorageVolPtr vol, unsigned int algorithm, unsigned in
     int r = -1;
 
     SC_API_BEGIN();
-    if (scCheckFlags(flags, 0) < 0 || !scVolEnter(vol, __func__, true))
+    if (scCheckFlags(flags, SC_STORAGE_VOL_CHECK_USERS) < 0 || !scVolEnter(vol, __func__, true))
         return -1;
     prog.conn = vol->conn;
     if (algorithm >= SC_STORAGE_VOL_WIPE_ALG_LAST) {
         scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
                       "volume '%s': unknown wipe algorithm %u", vol->name, algorithm);
-    } else if (VOL_OP_BEGIN(vol, "wipe", vol_wipe, "wiping", &o) == 0) {
+    } else if (VOL_OP_BEGIN(vol, "wipe", vol_wipe, "wiping", check_users,
+                            flags & SC_STORAGE_VOL_CHECK_USERS ? "wiped" : NULL, &o) == 0) {
         snprintf(detail, sizeof(detail), "algorithm %s", names[algorithm]);
         r = o.ap.be->vol_wipe(&o.ap.ctx, &o.rec, algorithm, &progress);
         r = vol_op_record(&o, "vol-wipe", detail, r);
@@ -595,9 +759,10 @@ scStorageVolWipe(scStorageVolPtr vol, unsigned int flags)
 
 /* The new capacity of a resize, checked. 0 or -1. */
 static int
-resize_target(scStorageVol *vol, const VolOp *o, unsigned long long capacity,
-              unsigned int flags, unsigned long long *target)
+resize_target(const VolOp *o, unsigned long long capacity, unsigned int flags,
+              unsigned long long *target)
 {
+    const scStorageVol *vol = o->vol;
     unsigned long long cur = o->row.capacity;
 
     if (flags & SC_STORAGE_VOL_RESIZE_DELTA) {
@@ -640,31 +805,65 @@ resize_target(scStorageVol *vol, const VolOp *o, unsigned long long capacity,
     return 0;
 }
 
+/* What a resize asks, checked against the row it journals: the new
+ * capacity into target; a shrink of a volume others use is refused with
+ * SC_STORAGE_VOL_CHECK_USERS. */
+typedef struct {
+    unsigned long long capacity;
+    unsigned int flags;
+    unsigned long long target;
+} ResizeArgs;
+
+static int
+check_resize(VolOp *o, void *arg)
+{
+    ResizeArgs *a = arg;
+
+    if (resize_target(o, a->capacity, a->flags, &a->target) < 0)
+        return -1;
+    if (a->target < o->row.capacity && (a->flags & SC_STORAGE_VOL_CHECK_USERS))
+        return scVolCheckUsers(o->vol->conn, &o->row, "shrunk");
+    return 0;
+}
+
 int
 scStorageVolResize(scStorageVolPtr vol, unsigned long long capacity, unsigned int flags)
 {
-    unsigned long long target;
+    ResizeArgs args = { capacity, flags, 0 };
     char detail[96];
     VolOp o;
     int r = -1;
 
     SC_API_BEGIN();
     if (scCheckFlags(flags, SC_STORAGE_VOL_RESIZE_ALLOCATE | SC_STORAGE_VOL_RESIZE_DELTA |
-                                SC_STORAGE_VOL_RESIZE_SHRINK) < 0 ||
+                                SC_STORAGE_VOL_RESIZE_SHRINK | SC_STORAGE_VOL_CHECK_USERS) < 0 ||
         !scVolEnter(vol, __func__, true))
         return -1;
-    if (VOL_OP_BEGIN(vol, "resize", vol_resize, "resizing", &o) == 0) {
-        if (resize_target(vol, &o, capacity, flags, &target) < 0) {
-            vol_op_cancel(&o);
-        } else {
-            snprintf(detail, sizeof(detail), "capacity %llu -> %llu", o.row.capacity, target);
-            r = o.ap.be->vol_resize(&o.ap.ctx, &o.rec, target, flags);
-            r = vol_op_record(&o, "vol-resize", detail, r);
-        }
+    if (VOL_OP_BEGIN(vol, "resize", vol_resize, "resizing", check_resize, &args, &o) == 0) {
+        snprintf(detail, sizeof(detail), "capacity %llu -> %llu", o.row.capacity, args.target);
+        r = o.ap.be->vol_resize(&o.ap.ctx, &o.rec, args.target,
+                                flags & ~SC_STORAGE_VOL_CHECK_USERS);
+        r = vol_op_record(&o, "vol-resize", detail, r);
         vol_op_clear(&o);
     }
     scConnectUnlock(vol->conn);
     return r;
+}
+
+/* With SC_STORAGE_VOL_CHECK_USERS (@arg the verb): an upload goes over
+ * raw volumes only, that no other volume uses. */
+static int
+check_upload(VolOp *o, void *arg)
+{
+    if (!arg)
+        return 0;
+    if (o->row.format && strcmp(o->row.format, "raw") != 0) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "volume '%s' is a %s image, not raw: uploading would overwrite it "
+                      "whole, its header too", o->row.name, o->row.format);
+        return -1;
+    }
+    return scVolCheckUsers(o->vol->conn, &o->row, arg);
 }
 
 /* Upload and download share their checks. */
@@ -694,7 +893,7 @@ transfer(scStorageVol *vol, bool upload, int fd, unsigned long long offset,
         scVolRecordInit(&o.rec);
         if (scVolRow(vol, &o.row) == 0 &&
             scActivePoolLoad(vol->conn, o.row.pool_uuid, "download from", &o.ap) == 0 &&
-            check_idle(vol, &o.row, o.ap.row.name) == 0) {
+            check_idle(vol, &o.row, o.ap.row.name, false) == 0) {
             if (!o.ap.be->vol_download)
                 scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                               "volume '%s': '%s' pools cannot download from volumes", vol->name,
@@ -709,8 +908,10 @@ transfer(scStorageVol *vol, bool upload, int fd, unsigned long long offset,
         vol_op_clear(&o);
         return r;
     }
-    if (VOL_OP_BEGIN(vol, "upload to", vol_upload, "uploading", &o) < 0)
+    if (VOL_OP_BEGIN(vol, "upload to", vol_upload, "uploading", check_upload,
+                     flags & SC_STORAGE_VOL_CHECK_USERS ? "uploaded to" : NULL, &o) < 0)
         return -1;
+    flags &= ~SC_STORAGE_VOL_CHECK_USERS;
     if (offset > o.row.capacity) {
         scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
                       "volume '%s': upload offset %llu is past its capacity %llu", vol->name,
@@ -732,7 +933,7 @@ scStorageVolUpload(scStorageVolPtr vol, int fd, unsigned long long offset,
     int r;
 
     SC_API_BEGIN();
-    if (scCheckFlags(flags, SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM) < 0 ||
+    if (scCheckFlags(flags, SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM | SC_STORAGE_VOL_CHECK_USERS) < 0 ||
         !scVolEnter(vol, __func__, true))
         return -1;
     r = transfer(vol, true, fd, offset, length, flags, __func__);
@@ -754,3 +955,10 @@ scStorageVolDownload(scStorageVolPtr vol, int fd, unsigned long long offset,
     scConnectUnlock(vol->conn);
     return r;
 }
+
+/* storcat's own flag must not be one libvirt gives these calls. */
+_Static_assert(!(SC_STORAGE_VOL_CHECK_USERS &
+                 (SC_STORAGE_VOL_DELETE_ZEROED | SC_STORAGE_VOL_DELETE_WITH_SNAPSHOTS |
+                  SC_STORAGE_VOL_RESIZE_ALLOCATE | SC_STORAGE_VOL_RESIZE_DELTA |
+                  SC_STORAGE_VOL_RESIZE_SHRINK | SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM)),
+               "SC_STORAGE_VOL_CHECK_USERS collides with a flag of the calls that take it");
