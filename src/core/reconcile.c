@@ -755,9 +755,11 @@ scReconcilePool(scConnect *conn, scActivePool *ap, bool prune_missing, scReconci
      * meanwhile, say): the token would vouch for what this refresh did not
      * compare, so none is stored and the next refresh compares. */
     c.fresh = version == c.version;
-    if (!c.unchanged && (r = scCatalogHistoryAny(cat, ap->row.uuid)) < 0)
+    /* Identities kept for the pool's UUID: a new volume may get one back. */
+    r = c.unchanged ? 0 : scCatalogHistoryAny(cat, ap->row.uuid);
+    if (r < 0)
         goto end;
-    c.history = !c.unchanged && r > 0;
+    c.history = r > 0;
     if ((hook && hook(conn, opaque) < 0) || (!c.unchanged && apply(&c) < 0) || prune(&c) < 0 ||
         scCatalogPoolSetSizes(cat, ap->row.uuid, &info) < 0 ||
         scCatalogPoolSetToken(cat, ap->row.uuid, c.fresh ? c.token : NULL) < 0 ||
