@@ -79,6 +79,14 @@ scProgressReport(const scProgress *p, unsigned long long done, unsigned long lon
     return p->report(p->opaque, done, total);
 }
 
+int
+scPoolCtxVolMade(const scPoolCtx *pool, const void *ident, size_t ident_len)
+{
+    if (!pool || !pool->vol_made)
+        return 0;
+    return pool->vol_made(pool->vol_made_opaque, ident, ident_len);
+}
+
 /* ---- records -------------------------------------------------------------- */
 
 void

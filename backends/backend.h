@@ -256,7 +256,23 @@ typedef struct {
      * reach outside the pool (backends/common/chain.h). May be NULL. */
     int (*is_volume)(void *opaque, const char *path);
     void *is_volume_opaque;
+    /* Set by the core around vol_build and vol_build_from (else NULL):
+     * the backend calls it through scPoolCtxVolMade right after it made
+     * the new volume's storage (created the file, the LV, the partition),
+     * before it writes any data, with that storage's identity (as
+     * scVolRecord.ident would give it). The core journals the identity at
+     * once (a short transaction), so that the storage an interrupted build
+     * leaves is known to be its own and is removed, not taken for a
+     * volume. Returns 0, or -1 (reported): the build then fails and undoes
+     * what it made. A backend that never calls it still works: what an
+     * interrupted build of its leaves is kept as 'incomplete'. */
+    int (*vol_made)(void *opaque, const void *ident, size_t ident_len);
+    void *vol_made_opaque;
 } scPoolCtx;
+
+/* Tell the core (pool->vol_made, if set) that a build made its volume's
+ * storage, of identity @ident. 0, or -1 (reported): undo and fail. */
+int scPoolCtxVolMade(const scPoolCtx *pool, const void *ident, size_t ident_len);
 
 /* ---- the slots ----------------------------------------------------------- */
 

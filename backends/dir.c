@@ -200,6 +200,7 @@ dir_open(const scPoolCtx *pool, scDir *dir)
     }
     dir->rules.is_volume = pool->is_volume;
     dir->rules.opaque = pool->is_volume_opaque;
+    dir->pool = pool;
     return 0;
 }
 
@@ -207,7 +208,7 @@ dir_open(const scPoolCtx *pool, scDir *dir)
  * or one opened and closed around it. */
 #define WITH_DIR(pool, expr)                                                 \
     do {                                                                     \
-        scDir dir_ = { -1, NULL, { NULL, NULL, NULL } };                     \
+        scDir dir_ = { -1, NULL, { NULL, NULL, NULL }, NULL };               \
         int r_;                                                              \
         if (!(pool)->held && dir_open(pool, &dir_) < 0)                      \
             return -1;                                                       \
@@ -254,7 +255,8 @@ dir_vol_probe(const scPoolCtx *pool, const char *name, scVolRecord *rec)
 static int
 dir_vol_plan(const scPoolCtx *pool, const scVolDef *vol, scVolRecord *plan)
 {
-    scDir dir = { -1, target(pool), { target(pool), pool->is_volume, pool->is_volume_opaque } };
+    scDir dir = { -1, target(pool), { target(pool), pool->is_volume, pool->is_volume_opaque },
+                  NULL };
 
     return scFilePlan(&dir, vol, plan);
 }

@@ -144,9 +144,9 @@ test_lookup_errors(void **state)
     /* Argument checks as libvirt's virCheckFlags and virCheckNonNullArg
      * raise them: the text alone, str1 the call, str2 the argument, in the
      * storage domain (tests/compat.test compares them with libvirt's). */
-    assert_int_equal(scStoragePoolRefresh(pool, 0x40000000), -1);
+    assert_int_equal(scStoragePoolRefresh(pool, 0x20000000), -1);
     assert_string_equal(scGetLastErrorMessage(),
-                        "unsupported flags (0x40000000) in function scStoragePoolRefresh");
+                        "unsupported flags (0x20000000) in function scStoragePoolRefresh");
     assert_int_equal(scGetLastErrorCode(), SC_ERR_INVALID_ARG);
     assert_int_equal(scGetLastErrorDomain(), SC_FROM_STORAGE);
     assert_string_equal(scGetLastError()->str1, "scStoragePoolRefresh");

@@ -1030,7 +1030,9 @@ abort_op(scConnectPtr conn, const char *op, unsigned long long done, unsigned lo
 
 /* SIGKILL in the middle of a create (a clone, killed from its progress
  * callback): the catalog is sound, the journal says 'creating', and the
- * next refresh settles it. An abort through the callback undoes all. */
+ * next refresh settles it: the partial file, which the create journaled
+ * as its own, is removed; it never becomes a volume. An abort through the
+ * callback undoes all. */
 static void
 test_kill_during_create(void **state)
 {
@@ -1055,12 +1057,15 @@ test_kill_during_create(void **state)
     assert_true(integrity_ok(f));
     assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE state = 'creating'"), 1);
     assert_sc_err(scStorageVolLookupByName(f->pool, "half.img"), SC_ERR_NO_STORAGE_VOL);
-    /* The journal's process is dead: the refresh finishes it. */
+    assert_true(exists_in(f, "half.img"));
+    /* The journal's process is dead: the refresh removes what it made. */
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE state != 'present'"), 0);
-    assert_sc_ok(vol = scStorageVolLookupByName(f->pool, "half.img"));
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-create-recovered'"), 1);
-    scStorageVolFree(vol);
+    assert_sc_err(vol = scStorageVolLookupByName(f->pool, "half.img"), SC_ERR_NO_STORAGE_VOL);
+    assert_false(exists_in(f, "half.img"));
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-create-abandoned'"
+                                " AND volume_name = 'half.img'"), 1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-create-recovered'"), 0);
 
     /* The same crash, and the partial file removed before the refresh. */
     pid = fork();

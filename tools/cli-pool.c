@@ -220,12 +220,30 @@ checkOverwrite(const cliArgs *args)
     return CLI_CONTINUE;
 }
 
+/* pool-undefine says how many identities of its volumes the catalog
+ * keeps for a pool defined again with its UUID. */
 static int
 cmdPoolUndefine(cliContext *ctx, const cliArgs *args)
 {
-    static const poolAction undefine = { undefinePool, "undefine", "has been undefined", false };
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    char uuid[SC_UUID_STRING_BUFLEN];
+    const char *name;
+    int kept;
 
-    return runPoolAction(ctx, args, &undefine, 0);
+    if (!(pool = cliLookupPool(ctx, args->params[0])))
+        return CLI_EXIT_FAILED;
+    name = scStoragePoolGetName(pool);
+    if (scStoragePoolGetUUIDString(pool, uuid) < 0 || undefinePool(pool, 0) < 0) {
+        cliLibError(name, "failed to undefine pool '%s'", cliSafe(name));
+        return CLI_EXIT_FAILED;
+    }
+    /* virsh's words when there is nothing more to say. */
+    if ((kept = scConnectNumOfStorageVolHistory(ctx->conn, uuid)) <= 0)
+        printf("Pool %s has been undefined\n", name);
+    else
+        printf("Pool %s has been undefined (%d volume %s kept for a pool defined again with "
+               "its UUID)\n", name, kept, kept == 1 ? "identity" : "identities");
+    return CLI_EXIT_OK;
 }
 
 static int
@@ -287,7 +305,28 @@ cmdPoolRefresh(cliContext *ctx, const cliArgs *args)
 {
     static const poolAction refresh = { scStoragePoolRefresh, "refresh", "refreshed", true };
 
-    return runPoolAction(ctx, args, &refresh, 0);
+    return runPoolAction(ctx, args, &refresh,
+                         cliOptFlag(args, "prune") ? SC_STORAGE_POOL_REFRESH_PRUNE : 0);
+}
+
+/* history-prune [POOL-UUID]: drop the volume identities kept for
+ * undefined pools (for one pool UUID, or all). */
+static int
+cmdHistoryPrune(cliContext *ctx, const cliArgs *args)
+{
+    const char *uuid = args->params[0];
+    int n;
+
+    if (uuid && !cliLooksLikeUUID(uuid))
+        return cliUsageError(args->verb, "'%s' is not a pool UUID", cliSafe(uuid));
+    if (!cliConnect(ctx))
+        return CLI_EXIT_FAILED;
+    if ((n = scConnectPruneStorageVolHistory(ctx->conn, uuid, 0)) < 0) {
+        cliLibError(NULL, "failed to prune the volume history");
+        return CLI_EXIT_FAILED;
+    }
+    printf("%d volume %s dropped\n", n, n == 1 ? "identity" : "identities");
+    return CLI_EXIT_OK;
 }
 
 /* ---- autostart -------------------------------------------------------- */
@@ -823,6 +862,16 @@ static const cliOption findAsParams[] = {
     { NULL, NULL, NULL },
 };
 
+static const cliOption refreshOptions[] = {
+    { "prune", NULL, "also forget the volumes whose storage is gone (state missing)" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption historyParams[] = {
+    { "[POOL-UUID]", NULL, "the UUID of an undefined pool (default: every pool's)" },
+    { NULL, NULL, NULL },
+};
+
 const cliVerb cliPoolVerbs[] = {
     { "init", cmdInit, "create the catalog if it does not exist, and say where it is", NULL,
       NULL },
@@ -837,7 +886,7 @@ const cliVerb cliPoolVerbs[] = {
     { "pool-destroy", cmdPoolDestroy, "destroy (stop) a pool", poolParam, NULL },
     { "pool-delete", cmdPoolDelete, "delete a pool's storage", poolParam, NULL },
     { "pool-refresh", cmdPoolRefresh, "refresh a pool's volumes from its storage", poolParam,
-      NULL },
+      refreshOptions },
     { "pool-list", cmdPoolList, "list pools", NULL, listOptions },
     { "pool-info", cmdPoolInfo, "show information on a pool", poolParam, infoOptions },
     { "pool-dumpxml", cmdPoolDumpXML, "print a pool's XML definition", poolParam, dumpxmlOptions },
@@ -857,5 +906,7 @@ const cliVerb cliPoolVerbs[] = {
       "find-pool-sources-as)", findAsParams, NULL },
     { "find-pool-sources-as", cmdFindSourcesAs, "the same as find-storage-pool-sources-as",
       findAsParams, NULL },
+    { "history-prune", cmdHistoryPrune,
+      "forget the volume identities kept for undefined pools", historyParams, NULL },
     { NULL, NULL, NULL, NULL, NULL },
 };

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
@@ -503,10 +504,21 @@ cliVolFromArgs(cliContext *ctx, const cliArgs *args)
 
 /* The bar on stderr: one operation at a time in this tool. */
 static struct {
+    bool tty;             /* stderr is a terminal: draw the bar */
     bool drawn;           /* a line is on the terminal */
     int width;            /* its length, to clear it */
     struct timespec last; /* when it was drawn */
+    struct sigaction old_int, old_term; /* the dispositions before Begin */
 } progress;
+
+/* The signal that asked a long operation to stop (SIGINT, SIGTERM), or 0. */
+static volatile sig_atomic_t interrupted;
+
+static void
+onInterrupt(int sig)
+{
+    interrupted = sig;
+}
 
 static long long
 nsSince(const struct timespec *then, const struct timespec *now)
@@ -524,6 +536,11 @@ progressDraw(scConnect *conn, const char *operation, unsigned long long done,
     int fill, width;
 
     _Static_assert(sizeof(hashes) == CLI_PROGRESS_BAR + 1, "a '#' per column of the bar");
+    /* Interrupted: the library stops and undoes, as after a failure. */
+    if (interrupted)
+        return -1;
+    if (!progress.tty)
+        return 0;
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (progress.drawn && nsSince(&progress.last, &now) < CLI_PROGRESS_INTERVAL)
         return 0;
@@ -547,11 +564,23 @@ progressDraw(scConnect *conn, const char *operation, unsigned long long done,
 void
 cliProgressBegin(cliContext *ctx)
 {
-    /* Only the terminal's user watches; a log gets no control characters. */
-    if (!ctx->conn || !isatty(STDERR_FILENO))
+    struct sigaction sa;
+
+    if (!ctx->conn)
         return;
+    /* Only the terminal's user watches; a log gets no control characters.
+     * The callback is set either way: it is how SIGINT and SIGTERM stop
+     * the operation cleanly (the library undoes it as a failure). */
+    progress.tty = isatty(STDERR_FILENO);
     progress.drawn = false;
     progress.width = 0;
+    interrupted = 0;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = onInterrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART; /* the library's reads and writes go on to the next check */
+    sigaction(SIGINT, &sa, &progress.old_int);
+    sigaction(SIGTERM, &sa, &progress.old_term);
     scConnectSetProgressCallback(ctx->conn, progressDraw, NULL, NULL);
 }
 
@@ -563,6 +592,14 @@ cliProgressEnd(void)
     if (progress.drawn)
         fprintf(stderr, "\r%*s\r", progress.width, "");
     progress.drawn = false;
+    sigaction(SIGINT, &progress.old_int, NULL);
+    sigaction(SIGTERM, &progress.old_term, NULL);
+}
+
+int
+cliInterrupted(void)
+{
+    return interrupted;
 }
 
 /* ---- input and output ----------------------------------------------- */

@@ -31,7 +31,8 @@ volTypeName(int type)
 static const char *
 volStateName(int state)
 {
-    static const char *const names[] = { "present", "missing", "creating", "deleting" };
+    static const char *const names[] = { "present", "missing", "creating", "deleting",
+                                         "incomplete" };
     _Static_assert(sizeof(names) / sizeof(names[0]) == SC_STORAGE_VOL_STATE_LAST,
                    "volume state names do not match scStorageVolState");
 
@@ -52,6 +53,7 @@ typedef struct volFacts {
     char uuid[SC_UUID_STRING_BUFLEN];
     scStorageVolInfo info;
     int state;                      /* an scStorageVolState */
+    char state_text[64];            /* vol-list --all: "creating (pid 42)"; "" else */
     char sizes[2][CLI_SIZE_BUFLEN]; /* capacity, allocation */
 } volFacts;
 
@@ -195,7 +197,7 @@ volTableAdd(volTable *vt, const volFacts *facts, const char *poolname)
         [VOL_CAPACITY] = facts->sizes[0],
         [VOL_ALLOCATION] = facts->sizes[1],
         [VOL_BACKING] = facts->backing_json,
-        [VOL_STATE] = volStateName(facts->state),
+        [VOL_STATE] = facts->state_text[0] ? facts->state_text : volStateName(facts->state),
     };
     const char *cells[VOL_NFIELDS];
 
@@ -252,14 +254,36 @@ listFields(bool details, bool all, int *fields)
     return n;
 }
 
-/* Fills @vt with a row per volume of @vols. Returns 0 or -1. */
+/* vol-list --all (as a table): the state with the operation journaled on
+ * the volume and its process, "creating (pid 42)", "present (wiping, pid
+ * 42)". Nothing is added when there is none or it cannot be read. */
+static void
+stateWithOperation(scStorageVol *vol, volFacts *facts)
+{
+    _cleanup_free_ char *op = NULL;
+    const char *state = volStateName(facts->state);
+    long long pid;
+
+    if (scStorageVolGetOperation(vol, &op, &pid) <= 0)
+        return;
+    if (strcmp(op, state) == 0)
+        snprintf(facts->state_text, sizeof(facts->state_text), "%s (pid %lld)", state, pid);
+    else
+        snprintf(facts->state_text, sizeof(facts->state_text), "%s (%s, pid %lld)", state, op,
+                 pid);
+}
+
+/* Fills @vt with a row per volume of @vols (with their operations when
+ * @ops). Returns 0 or -1. */
 static int
-listVols(volTable *vt, scStorageVol **vols, int n, const char *poolname, bool bytes)
+listVols(volTable *vt, scStorageVol **vols, int n, const char *poolname, bool bytes, bool ops)
 {
     for (int i = 0; i < n; i++) {
         volFacts facts;
         int rc = getVolFacts(vols[i], bytes, &facts);
 
+        if (rc > 0 && ops)
+            stateWithOperation(vols[i], &facts);
         if (rc > 0)
             rc = volTableAdd(vt, &facts, poolname);
         volFactsClear(&facts);
@@ -295,6 +319,7 @@ cmdVolList(cliContext *ctx, const cliArgs *args)
     bool bytes = cliOptFlag(args, "bytes");
     bool all = cliOptFlag(args, "all");
     unsigned int flags = all ? SC_STORAGE_POOL_LIST_VOLUMES_MISSING |
+                                   SC_STORAGE_POOL_LIST_VOLUMES_ALL |
                                    SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE
                              : 0;
     _cleanup_pool_ scStoragePool *pool = NULL;
@@ -317,7 +342,7 @@ cmdVolList(cliContext *ctx, const cliArgs *args)
     if (json ? volTableNew(&vt, true, bytes, jsonFields, NFIELDS(jsonFields)) == 0
              : volTableNew(&vt, false, bytes, fields,
                            listFields(cliOptFlag(args, "details"), all, fields)) == 0) {
-        if (listVols(&vt, vols, n, poolname, bytes) == 0)
+        if (listVols(&vt, vols, n, poolname, bytes, all && !json) == 0)
             status = cliTablePrint(vt.tb);
     }
     volTableClear(&vt);

@@ -31,6 +31,15 @@ createFlags(const cliArgs *args, bool reflink)
     return flags;
 }
 
+/* SC_STORAGE_VOL_CHECK_USERS unless --force: the tool refuses to delete,
+ * shrink, wipe or upload over a volume other volumes use (its overlays),
+ * or to upload over an image that is not raw. */
+static unsigned int
+usersFlag(const cliArgs *args)
+{
+    return cliOptFlag(args, "force") ? 0 : SC_STORAGE_VOL_CHECK_USERS;
+}
+
 /* ---- volume XML ----------------------------------------------------- */
 
 /* What vol-create-as and vol-clone put in a volume's XML. */
@@ -246,15 +255,21 @@ cmdVolDelete(cliContext *ctx, const cliArgs *args)
 {
     _cleanup_vol_ scStorageVol *vol = NULL;
     const char *name;
+    bool missing;
 
     if (!(vol = cliVolFromArgs(ctx, args)))
         return CLI_EXIT_FAILED;
     name = scStorageVolGetName(vol);
-    if (scStorageVolDelete(vol, 0) < 0) {
+    /* A missing volume's row is what goes (its storage was gone). */
+    missing = scStorageVolGetState(vol) == SC_STORAGE_VOL_STATE_MISSING;
+    if (scStorageVolDelete(vol, usersFlag(args)) < 0) {
         cliLibError(name, "failed to delete volume '%s'", cliSafe(name));
         return CLI_EXIT_FAILED;
     }
-    printf("Vol %s deleted\n", name);
+    if (missing)
+        printf("Vol %s deleted (it was missing: forgotten)\n", name);
+    else
+        printf("Vol %s deleted\n", name);
     return CLI_EXIT_OK;
 }
 
@@ -285,7 +300,7 @@ cmdVolWipe(cliContext *ctx, const cliArgs *args)
         return CLI_EXIT_FAILED;
     name = scStorageVolGetName(vol);
     cliProgressBegin(ctx);
-    rc = scStorageVolWipePattern(vol, alg, 0);
+    rc = scStorageVolWipePattern(vol, alg, usersFlag(args));
     cliProgressEnd();
     if (rc < 0) {
         cliLibError(name, "failed to wipe volume '%s'", cliSafe(name));
@@ -317,6 +332,7 @@ cmdVolResize(cliContext *ctx, const cliArgs *args)
         flags |= SC_STORAGE_VOL_RESIZE_DELTA;
     if (cliOptFlag(args, "shrink"))
         flags |= SC_STORAGE_VOL_RESIZE_SHRINK;
+    flags |= usersFlag(args);
 
     if (!(vol = cliVolFromArgs(ctx, args)))
         return CLI_EXIT_FAILED;
@@ -352,7 +368,8 @@ static int
 cmdVolUpload(cliContext *ctx, const cliArgs *args)
 {
     const char *file = args->params[1];
-    unsigned int flags = cliOptFlag(args, "sparse") ? SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM : 0;
+    unsigned int flags = (cliOptFlag(args, "sparse") ? SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM : 0) |
+                         usersFlag(args);
     bool stdinput = strcmp(file, "-") == 0;
     _cleanup_vol_ scStorageVol *vol = NULL;
     unsigned long long offset, length;
@@ -452,8 +469,13 @@ static const cliOption volParam[] = {
     { NULL, NULL, NULL },
 };
 
-static const cliOption poolOption[] = {
+/* --force: what SC_STORAGE_VOL_CHECK_USERS refuses, done anyway. */
+#define FORCE_OPTION(what)                                                   \
+    { "force", NULL, what " even if other volumes use it as their backing file" }
+
+static const cliOption deleteOptions[] = {
     { "pool", "POOL", "pool of the volume, to find VOL by name" },
+    FORCE_OPTION("delete it"),
     { NULL, NULL, NULL },
 };
 
@@ -516,6 +538,7 @@ static const cliOption wipeOptions[] = {
     { "pool", "POOL", "pool of the volume, to find VOL by name" },
     { "algorithm", "ALG",
       "zero (default), nnsa, dod, bsi, gutmann, schneier, pfitzner7, pfitzner33, random, trim" },
+    FORCE_OPTION("wipe it"),
     { NULL, NULL, NULL },
 };
 
@@ -530,6 +553,7 @@ static const cliOption resizeOptions[] = {
     { "allocate", NULL, "allocate the new space" },
     { "delta", NULL, "change the size by CAPACITY" },
     { "shrink", NULL, "allow the volume to shrink" },
+    FORCE_OPTION("shrink it"),
     { NULL, NULL, NULL },
 };
 
@@ -545,11 +569,21 @@ static const cliOption downloadParams[] = {
     { NULL, NULL, NULL },
 };
 
-static const cliOption transferOptions[] = {
+static const cliOption downloadOptions[] = {
     { "pool", "POOL", "pool of the volume, to find VOL by name" },
     { "offset", "BYTES", "where to start in the volume (default 0)" },
     { "length", "BYTES", "how much to copy (default: to the end)" },
     { "sparse", NULL, "keep holes: zero blocks are not written" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption uploadOptions[] = {
+    { "pool", "POOL", "pool of the volume, to find VOL by name" },
+    { "offset", "BYTES", "where to start in the volume (default 0)" },
+    { "length", "BYTES", "how much to copy (default: to the end)" },
+    { "sparse", NULL, "keep holes: zero blocks are not written" },
+    { "force", NULL,
+      "upload even over an image that is not raw, or one other volumes use as backing file" },
     { NULL, NULL, NULL },
 };
 
@@ -561,12 +595,13 @@ const cliVerb cliVolVerbs[] = {
       "create a volume from an XML file, with the data of another volume", createFromParams,
       createFromOptions },
     { "vol-clone", cmdVolClone, "clone a volume", cloneParams, cloneOptions },
-    { "vol-delete", cmdVolDelete, "delete a volume", volParam, poolOption },
+    { "vol-delete", cmdVolDelete, "delete a volume (or forget a missing one)", volParam,
+      deleteOptions },
     { "vol-wipe", cmdVolWipe, "wipe a volume's data", volParam, wipeOptions },
     { "vol-resize", cmdVolResize, "change the capacity of a volume", resizeParams, resizeOptions },
     { "vol-upload", cmdVolUpload, "copy a file's content into a volume", uploadParams,
-      transferOptions },
+      uploadOptions },
     { "vol-download", cmdVolDownload, "copy a volume's content into a file", downloadParams,
-      transferOptions },
+      downloadOptions },
     { NULL, NULL, NULL, NULL, NULL },
 };

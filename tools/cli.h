@@ -210,9 +210,17 @@ scStorageVol *cliVolFromArgs(cliContext *ctx, const cliArgs *args);
  * second, from the library's progress callback; End clears the line, so
  * that what follows (an error message) starts clean. Nothing at all when
  * stderr is not a terminal.
+ * Between the two, SIGINT and SIGTERM stop the operation cleanly: the
+ * callback asks the library to stop, which undoes it as after a failure
+ * (a clone leaves nothing; a wipe or upload stops where it was); End puts
+ * the signals' dispositions back.
  */
 void cliProgressBegin(cliContext *ctx);
 void cliProgressEnd(void);
+
+/* The signal (SIGINT, SIGTERM) that interrupted the last long operation,
+ * or 0. */
+int cliInterrupted(void);
 
 /* ---- input and output ----------------------------------------------- */
 

@@ -382,6 +382,30 @@ create_exclusive(const scDir *dir, const char *name, const scPoolPerms *perms)
     return fd;
 }
 
+/* The file a create has just made (open as @fd) exists: its identity goes
+ * to the core's journal (scPoolCtxVolMade) before any data is written.
+ * 0, or -1 (reported; the caller removes the file). */
+static int
+file_made(const scDir *dir, int fd, const char *name)
+{
+    long long btime_ns;
+    struct stat st;
+
+    scTestPoint("vol-build:made");
+    if (!dir->pool || !dir->pool->vol_made)
+        return 0;
+    if (stat_fd(fd, &st, &btime_ns) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "cannot stat volume '%s' in '%s'", name,
+                            dir->path);
+        return -1;
+    }
+    long long ident[3] = { (long long) st.st_dev, (long long) st.st_ino, btime_ns };
+    if (scPoolCtxVolMade(dir->pool, ident, sizeof(ident)) < 0)
+        return -1;
+    scTestPoint("vol-build:identified");
+    return 0;
+}
+
 /* Allocate [0, @len) of @fd, by fallocate or, where the filesystem cannot,
  * by writing zeroes. */
 static int
@@ -566,7 +590,9 @@ scFileCreate(const scDir *dir, const scVolDef *vol, unsigned int flags)
         scChainClear(&backing);
         return -1;
     }
-    if (scFileIsRaw(vol->format)) {
+    if (file_made(dir, fd, vol->name) < 0)
+        r = -1;
+    else if (scFileIsRaw(vol->format)) {
         unsigned long long alloc = vol->allocation < vol->capacity ? vol->allocation
                                                                    : vol->capacity;
         r = ftruncate(fd, (off_t) vol->capacity);
@@ -842,7 +868,8 @@ scFileCreateFrom(const scDir *dir, const scVolDef *vol, const scVolRecord *src,
     rules.pool_dir = src_dir;
     if (scChainWalk(in, src->path, src->format, &rules, &chain) < 0)
         goto cleanup;
-    if ((out = create_exclusive(dir, vol->name, &vol->perms)) < 0)
+    if ((out = create_exclusive(dir, vol->name, &vol->perms)) < 0 ||
+        file_made(dir, out, vol->name) < 0)
         goto cleanup;
     if (scFileIsRaw(vol->format) && scFileIsRaw(src->format) && chain.n == 1) {
         if (ftruncate(out, (off_t) capacity) < 0) {

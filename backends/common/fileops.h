@@ -22,6 +22,7 @@ typedef struct {
     int fd;
     const char *path;
     scChainRules rules;
+    const scPoolCtx *pool; /* told of each file a create makes (scPoolCtxVolMade), or NULL */
 } scDir;
 
 int scDirOpen(const char *path, scDir *dir);

@@ -600,8 +600,36 @@ scStoragePoolPtr scStoragePoolCreateXML(scConnectPtr conn, const char *xml, unsi
  * call is building, starting, stopping or deleting
  * (SC_ERR_OPERATION_INVALID). The handle stays valid and must still be
  * freed. Returns 0 or -1.
+ *
+ * The identity of each of its volumes (present or missing: pool UUID,
+ * volume UUID, key, path and name) is kept in the catalog's volume
+ * history, which no lookup or listing sees: when a pool is defined again
+ * with the same UUID (the same XML imported again, say), a volume its
+ * refreshes find with a kept key gets its old UUID back, so that its
+ * history is not split. The "pool-undefine" event's detail says how many
+ * identities were kept ("3 volume identities kept"), and
+ * scConnectNumOfStorageVolHistory counts the ones kept for a pool UUID;
+ * scConnectPruneStorageVolHistory drops them. A transient pool keeps none.
  */
 int scStoragePoolUndefine(scStoragePoolPtr pool);
+
+/*
+ * scConnectNumOfStorageVolHistory (storcat's own):
+ * Returns how many volume identities the catalog keeps for pools undefined
+ * with UUID @poolUUID (a UUID string; NULL: every pool's), not yet given
+ * back to a volume of a pool defined again, or -1 (SC_ERR_INVALID_ARG for
+ * a malformed UUID).
+ */
+int scConnectNumOfStorageVolHistory(scConnectPtr conn, const char *poolUUID);
+
+/*
+ * scConnectPruneStorageVolHistory (storcat's own):
+ * Drops the volume identities kept for pools undefined with UUID @poolUUID
+ * (NULL: all of them), so that a pool defined again with that UUID gives
+ * its volumes new UUIDs. @flags must be 0. Returns the number dropped, or
+ * -1 (SC_ERR_OPERATION_DENIED on a read-only connection).
+ */
+int scConnectPruneStorageVolHistory(scConnectPtr conn, const char *poolUUID, unsigned int flags);
 
 /*
  * Building, starting, stopping and deleting a pool:
@@ -815,15 +843,34 @@ int scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags);
  * files are probed on worker threads when there are many. Memory does not
  * grow with the pool: past 16,384 entries a directory's scan is sorted in
  * runs kept in an unnamed temporary file in $TMPDIR (else /tmp), as are
- * the records between the probes and the write. @flags must be 0. The pool
- * must be active. A refresh whose storage does not answer at all (an
+ * the records between the probes and the write. The pool must be active. A refresh whose storage does not answer at all (an
  * iSCSI portal, within $STORCAT_STORAGE_TIMEOUT seconds) fails, keeps the
  * volumes as they were and records the pool SC_STORAGE_POOL_DEGRADED
  * (still active; a "pool-degraded" event) until a refresh succeeds
  * ("pool-recovered"). A pool whose backend has no sizes of its own (an
  * iSCSI target) gets its volumes' sums as capacity and allocation.
+ *
+ * A create or clone that did not finish (its process was killed, or the
+ * host went down) never becomes a volume here: if the file (LV,
+ * partition) that it made is there and is the one it journaled as soon as
+ * it existed (backend.h: vol_made), the refresh deletes it through the
+ * backend (outside any catalog write transaction) and drops its row, with
+ * a "vol-create-abandoned" event; storage of that name that storcat cannot
+ * tell is its own (no identity was journaled, or another one) is kept as
+ * an SC_STORAGE_VOL_STATE_INCOMPLETE row ("vol-create-incomplete"), which
+ * scStorageVolDelete removes. An incomplete row whose storage is gone is
+ * dropped. Volumes found with the key of a volume the pool had before it
+ * was undefined get that volume's UUID back (see scStoragePoolUndefine).
+ *
+ * @flags: 0, or SC_STORAGE_POOL_REFRESH_PRUNE (storcat's own): also forget
+ * every missing volume of the pool (their rows go, each with a
+ * "vol-forget" event), as scStorageVolDelete of each would.
  * Returns 0 or -1.
  */
+typedef enum {
+    SC_STORAGE_POOL_REFRESH_PRUNE = 1 << 30, /* forget the missing volumes */
+} scStoragePoolRefreshFlags;
+
 int scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags);
 
 /*
@@ -883,10 +930,13 @@ typedef enum {
 
 /* What the catalog knows of a volume's presence (storcat's own). */
 typedef enum {
-    SC_STORAGE_VOL_STATE_PRESENT = 0,  /* found by the last refresh or created by storcat */
-    SC_STORAGE_VOL_STATE_MISSING = 1,  /* gone from storage; kept for its history */
-    SC_STORAGE_VOL_STATE_CREATING = 2, /* a create is in progress (or crashed) */
-    SC_STORAGE_VOL_STATE_DELETING = 3, /* a delete is in progress (or crashed) */
+    SC_STORAGE_VOL_STATE_PRESENT = 0,    /* found by the last refresh or created by storcat */
+    SC_STORAGE_VOL_STATE_MISSING = 1,    /* gone from storage; kept for its history */
+    SC_STORAGE_VOL_STATE_CREATING = 2,   /* a create is in progress (or crashed) */
+    SC_STORAGE_VOL_STATE_DELETING = 3,   /* a delete is in progress (or crashed) */
+    SC_STORAGE_VOL_STATE_INCOMPLETE = 4, /* what an interrupted create or clone left, not
+                                            known to be storcat's own: never a volume
+                                            (see scStoragePoolRefresh) */
 #ifdef SC_ENUM_SENTINELS
     SC_STORAGE_VOL_STATE_LAST
 #endif
@@ -950,6 +1000,10 @@ typedef enum {
 /* Flags of scStoragePoolListAllVolumes: storcat's own (libvirt has none),
  * in high bits. */
 typedef enum {
+    SC_STORAGE_POOL_LIST_VOLUMES_ALL = 1 << 28,      /* every row of the catalog: also
+                                                        incomplete ones and the journals
+                                                        of creates and deletes in progress
+                                                        (or interrupted); implies MISSING */
     SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE = 1 << 29, /* an inactive pool too: the
                                                         catalog's last inventory */
     SC_STORAGE_POOL_LIST_VOLUMES_MISSING = 1 << 30,  /* also volumes in state missing */
@@ -976,7 +1030,7 @@ int scStoragePoolListVolumes(scStoragePoolPtr pool, char **const names, int maxn
  *        references, sorted by name (each freed with scStorageVolFree, the
  *        array with free()), or NULL to count only.
  * @flags: 0 (present volumes), SC_STORAGE_POOL_LIST_VOLUMES_MISSING,
- *        SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE.
+ *        SC_STORAGE_POOL_LIST_VOLUMES_ALL, SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE.
  * Reads the catalog only: no storage is scanned (see scStoragePoolRefresh).
  * An inactive pool's volumes are SC_ERR_OPERATION_INVALID ("storage pool
  * 'x' is not active"), as in libvirt, unless the flag asks for the
@@ -1013,6 +1067,10 @@ scStoragePoolPtr scStoragePoolLookupByVolume(scStorageVolPtr vol);
  * the active pools whose volumes' paths begin as it does; a relative path
  * with a '/' is SC_ERR_INVALID_ARG. The aliases a backend records
  * (/dev/disk/by-id/wwn-0x... of an iSCSI LUN) find their volume too.
+ * A volume in state missing or incomplete is found (to be inspected or
+ * deleted; it cannot be cloned, wiped, resized or uploaded to); the row
+ * of a create or delete in progress is not (SC_ERR_NO_STORAGE_VOL, "it is
+ * being created"), as libvirt finds no volume before its create returns.
  * Returns a new reference, or NULL (SC_ERR_NO_STORAGE_VOL if none).
  */
 scStorageVolPtr scStorageVolLookupByName(scStoragePoolPtr pool, const char *name);
@@ -1042,7 +1100,13 @@ scStorageVolPtr scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uu
  * largest free extent. The name may not contain '/', control characters,
  * or be "." or "..". An existing file, LV or partition of that name is
  * never overwritten (SC_ERR_STORAGE_VOL_EXIST). On failure nothing is left
- * behind (an LV lvcreate made before failing is removed).
+ * behind (an LV lvcreate made before failing is removed). A create
+ * interrupted half-way (the process killed) never becomes a volume: the
+ * next refresh or start of the pool removes what it made, or keeps it as
+ * SC_STORAGE_VOL_STATE_INCOMPLETE where it cannot tell (see
+ * scStoragePoolRefresh). A progress callback that asks to stop (see
+ * scConnectSetProgressCallback) during a create or a clone, or just after
+ * its storage work, undoes it as a failure would (SC_ERR_OPERATION_ABORTED).
  * Returns a new reference, or NULL.
  */
 scStorageVolPtr scStorageVolCreateXML(scStoragePoolPtr pool, const char *xml,
@@ -1055,7 +1119,8 @@ scStorageVolPtr scStorageVolCreateXML(scStoragePoolPtr pool, const char *xml,
  * through qemu-img. Into a logical pool: a new LV as large as the source,
  * every byte written (other formats converted by qemu-img); where LVs have
  * no device node (no device-mapper) SC_ERR_OPERATION_UNSUPPORTED, no LV
- * made. Returns a new reference, or NULL.
+ * made. @clonevol must be present: a missing or incomplete volume is
+ * SC_ERR_OPERATION_INVALID. Returns a new reference, or NULL.
  *
  * Confinement (this call, resize, wipe, upload, download): an image's
  * whole chain (backing files, a relative one resolved against the image's
@@ -1087,13 +1152,44 @@ scStorageVolPtr scStorageVolCreateXMLFrom(scStoragePoolPtr pool, const char *xml
  */
 
 /*
+ * SC_STORAGE_VOL_CHECK_USERS (storcat's own: one bit, above the flags
+ * libvirt gives scStorageVolDelete, Resize, Wipe, WipePattern and Upload,
+ * and accepted by each of them): refuse to act on a volume that other
+ * volumes of the catalog need. Without it, each call behaves as libvirt's.
+ * With it:
+ *  - deleting, shrinking, wiping or uploading over a volume that other
+ *    catalogued volumes (present, incomplete, or being created) use as
+ *    their backing file fails with SC_ERR_OPERATION_INVALID, naming them:
+ *    "volume 'base.img' is used as backing file by vm1.qcow2, vm2.qcow2
+ *    (pool images)" (as libvirt refuses to delete a volume "still in
+ *    use" with that code);
+ *  - uploading over a volume whose recorded format is not raw fails the
+ *    same way (the bytes would replace an image's header).
+ * The users are asked inside the operation's journal transaction, so a
+ * user recorded at the same time by another process is seen or waits.
+ * Later storcat versions extend the same flag to the guest disks a domain
+ * uses (the catalog's attachments): callers that pass it now get that
+ * protection then.
+ */
+typedef enum {
+    SC_STORAGE_VOL_CHECK_USERS = 1 << 30,
+} scStorageVolCheckFlags;
+
+/*
  * scStorageVolDelete:
  * Deletes the volume's storage and its catalog row (the events remain).
  * A partition in use (mounted, held, open exclusively) is not deleted;
  * an extended one only once it holds no logical partitions; deleting a
  * dos logical partition renumbers the ones after it (a refresh records
  * them renamed, keeping their UUIDs). SC_STORAGE_VOL_DELETE_ZEROED is
- * refused for partitions, as libvirt refuses it. Returns 0 or -1.
+ * refused for partitions, as libvirt refuses it.
+ * @flags: SC_STORAGE_VOL_DELETE_ZEROED, SC_STORAGE_VOL_CHECK_USERS.
+ * A volume in state missing (its storage gone when its pool was last
+ * refreshed) is forgotten: if its storage is still gone (or its pool is
+ * inactive), its row goes with a "vol-forget" event; if it is back, it is
+ * recorded again and deleted. An incomplete volume (an interrupted
+ * create's storage) is deleted as any other.
+ * Returns 0 or -1.
  */
 int scStorageVolDelete(scStorageVolPtr vol, unsigned int flags);
 
@@ -1103,8 +1199,8 @@ int scStorageVolDelete(scStorageVolPtr vol, unsigned int flags);
  * partitions, the image file for other formats, which keep their header:
  * storcat recreates it; an LV's device; an extended partition and a sparse
  * LV refused as libvirt refuses them; trim discards).
- * Wipe is WipePattern with SC_STORAGE_VOL_WIPE_ALG_ZERO. @flags must be 0.
- * Returns 0 or -1.
+ * Wipe is WipePattern with SC_STORAGE_VOL_WIPE_ALG_ZERO. @flags: 0 or
+ * SC_STORAGE_VOL_CHECK_USERS. Returns 0 or -1.
  */
 int scStorageVolWipe(scStorageVolPtr vol, unsigned int flags);
 int scStorageVolWipePattern(scStorageVolPtr vol, unsigned int algorithm, unsigned int flags);
@@ -1116,8 +1212,9 @@ int scStorageVolWipePattern(scStorageVolPtr vol, unsigned int algorithm, unsigne
  * SHRINK, subtracted); with ALLOCATE the new space is allocated. An LV is
  * resized by lvresize (to whole extents); a snapshot LV is refused (lvm2
  * would resize its copy-on-write store). Disk pools do not resize
- * partitions, as libvirt's do not (SC_ERR_OPERATION_UNSUPPORTED). Returns
- * 0 or -1.
+ * partitions, as libvirt's do not (SC_ERR_OPERATION_UNSUPPORTED). With
+ * SC_STORAGE_VOL_CHECK_USERS, shrinking a volume other volumes use as
+ * their backing file is refused (growing it is not). Returns 0 or -1.
  */
 int scStorageVolResize(scStorageVolPtr vol, unsigned long long capacity, unsigned int flags);
 
@@ -1134,7 +1231,9 @@ typedef scStream *scStreamPtr;
  * @length: how many bytes at most, or 0 for no limit (upload) / to the end
  *          of the volume (download).
  * @flags: SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM / ..._DOWNLOAD_SPARSE_STREAM,
- *         or 0.
+ *         or 0; an upload also takes SC_STORAGE_VOL_CHECK_USERS (storcat's:
+ *         refused over a volume others use as backing file, or one that
+ *         is not raw).
  *
  * As libvirt's: bind @stream to a transfer into (upload) or out of
  * (download) the volume; the caller then moves the data with
@@ -1178,7 +1277,8 @@ int scStorageVolDownload(scStorageVolPtr vol, scStreamPtr stream, unsigned long 
  * @fd is read or written sequentially and not closed. With SPARSE_STREAM,
  * zero blocks read from @fd become holes (upload), and the volume's holes
  * become holes of @fd when it is a regular file (download). An upload is
- * journaled, synced and recorded as with a stream. Returns 0 or -1.
+ * journaled, synced and recorded as with a stream; it also takes
+ * SC_STORAGE_VOL_CHECK_USERS. Returns 0 or -1.
  */
 int scStorageVolUploadFD(scStorageVolPtr vol, int fd, unsigned long long offset,
                          unsigned long long length, unsigned int flags);
@@ -1235,6 +1335,17 @@ int scStorageVolGetUUIDString(scStorageVolPtr vol, char *buf);
  * Returns the volume's scStorageVolState in the catalog, or -1.
  */
 int scStorageVolGetState(scStorageVolPtr vol);
+
+/*
+ * scStorageVolGetOperation (storcat's own):
+ * The operation journaled on the volume now: stores its name in *@op
+ * ("creating", "deleting", "wiping", "resizing" or "uploading"; a new
+ * string for the caller to free) and the id of the process running it in
+ * *@pid, and returns 1; returns 0 (both cleared) when there is none, -1 on
+ * error. A process that died leaves its journal until the next refresh
+ * (or the next operation on the volume) settles it.
+ */
+int scStorageVolGetOperation(scStorageVolPtr vol, char **op, long long *pid);
 
 /*
  * scStorageVolGetFormat (storcat's own):

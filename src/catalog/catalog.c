@@ -78,6 +78,8 @@ static const char *const param_names[P_LAST] = {
     [P_ACTOR] = ":actor", [P_POOL_NAME] = ":pool_name", [P_VOL_UUID] = ":vol_uuid",
     [P_VOL_NAME] = ":vol_name", [P_ACTION] = ":action", [P_DETAIL] = ":detail",
     [P_ACTION2] = ":action2", [P_EXTENTS] = ":extents",
+    [P_OLD_PID] = ":old_pid",
+    [P_OLD_START] = ":old_start",
 };
 
 /* Prepare @sql into @s and find the index of each of its parameters; a

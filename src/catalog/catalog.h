@@ -284,13 +284,19 @@ int scCatalogVolGet(scCatalog *cat, scCatalogVolKey by, const char *value, scCat
 int scCatalogVolGetByName(scCatalog *cat, const char *pool_uuid, const char *name,
                           scCatalogVol *row);
 
-/* Calls @cb with the identity of each volume of the pool, ordered by
- * name; missing ones too when @missing. A negative return of @cb stops the
- * walk and is returned. */
+/* Which rows of a pool a listing gives. */
+typedef enum {
+    SC_VOLS_PRESENT, /* the volumes storage has */
+    SC_VOLS_KNOWN,   /* ... and the missing ones */
+    SC_VOLS_ALL,     /* every row: incomplete ones and journals too */
+} scCatalogVolSet;
+
+/* Calls @cb with the identity of each volume of the pool in @set, ordered
+ * by name. A negative return of @cb stops the walk and is returned. */
 typedef int (*scCatalogVolCb)(const scCatalogVolIdentity *id, void *opaque);
-int scCatalogVolForEach(scCatalog *cat, const char *pool_uuid, bool missing,
+int scCatalogVolForEach(scCatalog *cat, const char *pool_uuid, scCatalogVolSet set,
                         scCatalogVolCb cb, void *opaque);
-int scCatalogVolCount(scCatalog *cat, const char *pool_uuid, bool missing);
+int scCatalogVolCount(scCatalog *cat, const char *pool_uuid, scCatalogVolSet set);
 /* Type, capacity and allocation of volume @uuid (and its physical size
  * when @physical is not NULL): one row read. 1/0/-1. */
 int scCatalogVolGetInfo(scCatalog *cat, const char *uuid, scStorageVolInfo *info,
@@ -335,6 +341,27 @@ int scCatalogVolSetOp(scCatalog *cat, const char *uuid, const char *op);
  * operation left storage as it was. */
 int scCatalogVolRestoreSig(scCatalog *cat, const char *uuid, const void *sig, size_t sig_len);
 int scCatalogVolDelete(scCatalog *cat, const char *uuid);
+/* Journal the identity of the storage a create (row @uuid, 'creating')
+ * has just made. 1 written, 0 no such create, -1. */
+int scCatalogVolSetIdent(scCatalog *cat, const char *uuid, const void *ident, size_t ident_len);
+/* Take over the 'creating' journal of row @id as this process's, if it is
+ * still the one of process @old_pid (-1: none) started at @old_start (0:
+ * unknown). 1 taken, 0 someone else's now, -1. */
+int scCatalogVolClaim(scCatalog *cat, int64_t id, long long old_pid, unsigned long long old_start);
+
+/*
+ * scCatalogVolUsers:
+ * Calls @cb for each volume that uses volume @uuid: (its name, its pool's
+ * name, the kind of use), ordered by pool and name. The only kind today is
+ * "backing" (a present, incomplete or creating volume whose backing file
+ * is the volume's path or one of its aliases); the guest disks of domains
+ * are to join as kind "domain". A negative return of @cb stops the walk
+ * and is returned.
+ */
+int scCatalogVolUsers(scCatalog *cat, const char *uuid,
+                      int (*cb)(const char *name, const char *pool, const char *kind,
+                                void *opaque),
+                      void *opaque);
 
 /* Detail attributes and alias paths of a volume: @cb for each (for
  * aliases @value is NULL). */
@@ -379,6 +406,9 @@ typedef struct {
     long long pid;
     bool same_boot;
     unsigned long long start;
+    int state;                              /* creating or deleting */
+    unsigned char ident[SC_CATALOG_SIG_MAX]; /* a create's storage, once made */
+    size_t ident_len;                       /* 0: none journaled */
 } scCatalogJournal;
 /* Calls @cb for each creating/deleting journal of the pool. */
 int scCatalogVolJournals(scCatalog *cat, const char *pool_uuid,
@@ -409,6 +439,27 @@ int scCatalogScanDropStale(scCatalog *cat, const char *pool_uuid, const char *po
                            const char *actor, const char *create_action,
                            const char *delete_action, const char *detail,
                            unsigned long long *count);
+
+/* Forget the pool's missing volumes (their rows go), each with an event;
+ * their number is added to *@count. */
+int scCatalogScanPruneMissing(scCatalog *cat, const char *pool_uuid, const char *pool_name,
+                              const char *actor, const char *action, const char *detail,
+                              unsigned long long *count);
+
+/* ---- the volume history (catalog_history.c) ------------------------- */
+
+/* Keep the identity of every present or missing volume of pool @pool_uuid
+ * (before it is undefined); how many in *@count. 0 or -1. */
+int scCatalogHistoryKeep(scCatalog *cat, const char *pool_uuid, unsigned long long *count);
+/* Whether any identity is kept for pool @pool_uuid: 1, 0, -1. */
+int scCatalogHistoryAny(scCatalog *cat, const char *pool_uuid);
+/* The UUID kept for @key in pool @pool_uuid (one no volume has now) into
+ * @uuid, and the entry goes: 1, 0 none, -1. */
+int scCatalogHistoryTake(scCatalog *cat, const char *pool_uuid, const char *key, char *uuid);
+/* Identities kept for @pool_uuid (NULL: all): their number, or -1. */
+int scCatalogHistoryCount(scCatalog *cat, const char *pool_uuid);
+/* Drop them; how many in *@count. 0 or -1. */
+int scCatalogHistoryPrune(scCatalog *cat, const char *pool_uuid, unsigned long long *count);
 
 /* Volume states as stored in the schema (types: scStorageVolType, vol_conf.h). */
 SC_ENUM_DECL(scVolState); /* indexed by scStorageVolState */

@@ -15,7 +15,7 @@
 #define STR(x)  STR_(x)
 
 typedef enum { ES_LAST_ID, ES_AFTER, ES_LAST } EventStmt;
-_Static_assert(SC_STMT_EVENT_BASE + ES_LAST <= SC_STMT_MAX, "event statements overflow");
+_Static_assert(SC_STMT_EVENT_BASE + ES_LAST <= SC_STMT_HISTORY_BASE, "event statements overflow");
 
 static const char *const event_sql[ES_LAST] = {
     [ES_LAST_ID] = "SELECT coalesce(max(id), 0) FROM events",

@@ -65,6 +65,8 @@ typedef enum {
     P_DETAIL,
     P_ACTION2,
     P_EXTENTS,
+    P_OLD_PID,  /* a journal's process as it was seen */
+    P_OLD_START,
     P_LAST
 } scParam;
 
@@ -82,7 +84,8 @@ enum {
     SC_STMT_VOL_BASE = 32,
     SC_STMT_SCAN_BASE = 80,
     SC_STMT_EVENT_BASE = 112,
-    SC_STMT_MAX = 116,
+    SC_STMT_HISTORY_BASE = 116,
+    SC_STMT_MAX = 128,
 };
 
 struct scCatalog {

@@ -30,20 +30,27 @@ typedef enum {
     SS_STALE_ATTRS,
     SS_STALE_PATHS,
     SS_STALE_DELETE,
+    SS_PRUNE_EVENTS,
+    SS_PRUNE_ATTRS,
+    SS_PRUNE_PATHS,
+    SS_PRUNE_DELETE,
     SS_LAST
 } ScanStmt;
 _Static_assert(SC_STMT_SCAN_BASE + SS_LAST <= SC_STMT_EVENT_BASE, "scan statements overflow");
 
 #define POOL_ID "(SELECT id FROM pools WHERE uuid = :pool)"
-/* The stale journals whose storage is gone. */
+/* The stale journals (and incomplete rows) whose storage is gone. */
 #define STALE_GONE                                                           \
     "(SELECT id FROM volumes WHERE id IN (SELECT id FROM temp.stale_gone)"   \
-    " AND state IN ('creating', 'deleting'))"
+    " AND state IN ('creating', 'deleting', 'incomplete'))"
+/* The missing volumes of a pool, to forget. */
+#define MISSING "(SELECT id FROM volumes WHERE pool_id = " POOL_ID " AND state = 'missing')"
 
 static const char *const scan_sql[SS_LAST] = {
     /* Covered by the index volumes_pool_sig: no table access. */
     [SS_SIGS] = "SELECT name, state, sig FROM volumes WHERE pool_id = " POOL_ID " ORDER BY name",
-    [SS_JOURNALS] = "SELECT id, name, uuid, op_pid, op_boot IS :boot, op_start FROM volumes"
+    [SS_JOURNALS] = "SELECT id, name, uuid, op_pid, op_boot IS :boot, op_start, state, ident"
+                    " FROM volumes"
                     " WHERE pool_id = " POOL_ID " AND state IN ('creating', 'deleting')",
     [SS_GONE_ADD] = "INSERT OR IGNORE INTO temp.gone (name, ident) SELECT name, ident"
                     " FROM volumes WHERE pool_id = " POOL_ID " AND name = :name",
@@ -63,13 +70,19 @@ static const char *const scan_sql[SS_LAST] = {
                         " AND state = 'present' AND name IN (SELECT name FROM temp.gone)",
     [SS_STALE_EVENTS] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid,"
                         " volume_name, action, detail) SELECT :now, :actor, :pool, :pool_name,"
-                        " uuid, name, CASE state WHEN 'creating' THEN :action ELSE :action2 END,"
+                        " uuid, name, CASE state WHEN 'deleting' THEN :action2 ELSE :action END,"
                         " :detail FROM volumes WHERE id IN " STALE_GONE,
     /* What ON DELETE CASCADE does when foreign keys are on (they are off
      * in a refresh: scCatalogBeginBulk). */
     [SS_STALE_ATTRS] = "DELETE FROM volume_attrs WHERE volume_id IN " STALE_GONE,
     [SS_STALE_PATHS] = "DELETE FROM volume_paths WHERE volume_id IN " STALE_GONE,
     [SS_STALE_DELETE] = "DELETE FROM volumes WHERE id IN " STALE_GONE,
+    [SS_PRUNE_EVENTS] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid,"
+                        " volume_name, action, detail) SELECT :now, :actor, :pool, :pool_name,"
+                        " uuid, name, :action, :detail FROM volumes WHERE id IN " MISSING,
+    [SS_PRUNE_ATTRS] = "DELETE FROM volume_attrs WHERE volume_id IN " MISSING,
+    [SS_PRUNE_PATHS] = "DELETE FROM volume_paths WHERE volume_id IN " MISSING,
+    [SS_PRUNE_DELETE] = "DELETE FROM volumes WHERE id IN " MISSING,
 };
 
 static scStmt *
@@ -150,7 +163,9 @@ scCatalogVolJournals(scCatalog *cat, const char *pool_uuid,
             .pid = scCatalogColumnInt(st, 3, -1),
             .same_boot = sqlite3_column_int(st, 4) != 0,
             .start = (unsigned long long) scCatalogColumnInt(st, 5, 0),
+            .state = scVolStateFromString((const char *) sqlite3_column_text(st, 6)),
         };
+        j.ident_len = scCatalogColumnBlob(st, 7, j.ident, sizeof(j.ident));
         int r = cb(&j, opaque);
         if (r < 0) {
             sqlite3_reset(st);
@@ -309,3 +324,21 @@ scCatalogScanDropStale(scCatalog *cat, const char *pool_uuid, const char *pool_n
         return -1;
     return 0;
 }
+
+int
+scCatalogScanPruneMissing(scCatalog *cat, const char *pool_uuid, const char *pool_name,
+                          const char *actor, const char *action, const char *detail,
+                          unsigned long long *count)
+{
+    /* Explicit deletes of the dependants: foreign keys are off in a bulk
+     * refresh (scCatalogBeginBulk). */
+    if (run_set(cat, SS_PRUNE_EVENTS, pool_uuid, pool_name, actor, action, NULL, detail,
+                NULL) < 0 ||
+        run_set(cat, SS_PRUNE_ATTRS, pool_uuid, NULL, NULL, NULL, NULL, NULL, NULL) < 0 ||
+        run_set(cat, SS_PRUNE_PATHS, pool_uuid, NULL, NULL, NULL, NULL, NULL, NULL) < 0 ||
+        run_set(cat, SS_PRUNE_DELETE, pool_uuid, NULL, NULL, NULL, NULL, NULL, count) < 0)
+        return -1;
+    return 0;
+}
+
+_Static_assert(SC_STMT_SCAN_BASE + SS_LAST <= SC_STMT_HISTORY_BASE, "statement slots overlap");

@@ -13,7 +13,7 @@
 #include "util/util.h"
 
 SC_ENUM_IMPL(scVolState, SC_STORAGE_VOL_STATE_LAST, "present", "missing", "creating",
-             "deleting")
+             "deleting", "incomplete")
 
 /* The values the schema's CHECK allows in volumes.op (test_catalog.c
  * checks that the two lists agree). */
@@ -32,9 +32,11 @@ typedef enum {
     VS_FIND_NAME,
     VS_LIST,
     VS_LIST_ALL,
+    VS_LIST_EVERY,
     VS_INFO,
     VS_COUNT,
     VS_COUNT_ALL,
+    VS_COUNT_EVERY,
     VS_INSERT,
     VS_UPDATE,
     VS_SET_STATE,
@@ -49,6 +51,11 @@ typedef enum {
     VS_ATTR_SET,
     VS_ATTRS,
     VS_EVENT,
+    VS_USERS,
+    VS_SET_IDENT,
+    VS_CLAIM,
+    VS_DELETE_PATHS,
+    VS_DELETE_ATTRS,
     VS_LAST
 } VolStmt;
 _Static_assert(SC_STMT_VOL_BASE + VS_LAST <= SC_STMT_SCAN_BASE, "volume statements overflow");
@@ -95,17 +102,21 @@ static const char *const vol_sql[VS_LAST] = {
                 " AND state = 'present' ORDER BY name",
     [VS_LIST_ALL] = "SELECT uuid, name, key, state FROM volumes WHERE pool_id = " POOL_ID
                     " AND state IN ('present', 'missing') ORDER BY name",
+    [VS_LIST_EVERY] = "SELECT uuid, name, key, state FROM volumes WHERE pool_id = " POOL_ID
+                      " ORDER BY name",
     [VS_INFO] = "SELECT type, capacity, allocation, physical FROM volumes WHERE uuid = :uuid",
     [VS_COUNT] = "SELECT count(*) FROM volumes WHERE pool_id = " POOL_ID
                  " AND state = 'present'",
     [VS_COUNT_ALL] = "SELECT count(*) FROM volumes WHERE pool_id = " POOL_ID
                      " AND state IN ('present', 'missing')",
+    [VS_COUNT_EVERY] = "SELECT count(*) FROM volumes WHERE pool_id = " POOL_ID,
     [VS_INSERT] = "INSERT OR FAIL INTO volumes (pool_id, uuid, state, op_pid, op_boot, op_start,"
                   " first_seen, last_seen, " DATA_COLUMNS ") VALUES (:pool_id, :uuid,"
                   " :state, :pid, CASE WHEN :pid IS NULL THEN NULL ELSE :boot END, :start,"
                   " :now, :now, " DATA_PARAMS ")",
+    /* What an interrupted create left stays incomplete, whatever it holds. */
     [VS_UPDATE] = "UPDATE volumes SET (" DATA_COLUMNS ") = (" DATA_PARAMS "),"
-                  " state = 'present', op = NULL, op_pid = NULL, op_boot = NULL, op_start = NULL,"
+                  " state = CASE state WHEN 'incomplete' THEN state ELSE 'present' END, op = NULL, op_pid = NULL, op_boot = NULL, op_start = NULL,"
                   " last_seen = :now WHERE uuid = :uuid",
     [VS_SET_STATE] = "UPDATE volumes SET state = :state, op_pid = :pid, op_start = :start,"
                      " op_boot = CASE WHEN :pid IS NULL THEN NULL ELSE :boot END,"
@@ -117,6 +128,9 @@ static const char *const vol_sql[VS_LAST] = {
                   " sig = CASE WHEN :op IS NULL THEN sig END WHERE uuid = :uuid",
     [VS_RESTORE_SIG] = "UPDATE volumes SET sig = :sig WHERE uuid = :uuid",
     [VS_DELETE] = "DELETE FROM volumes WHERE uuid = :uuid",
+    /* What ON DELETE CASCADE does, for a bulk transaction (foreign keys off). */
+    [VS_DELETE_PATHS] = "DELETE FROM volume_paths WHERE volume_id = " VOL_ID,
+    [VS_DELETE_ATTRS] = "DELETE FROM volume_attrs WHERE volume_id = " VOL_ID,
     [VS_ID] = "SELECT id FROM volumes WHERE uuid = :uuid",
     [VS_PATHS_CLEAR] = "DELETE FROM volume_paths WHERE volume_id = :id",
     /* An alias names the volume that recorded it last. */
@@ -131,6 +145,21 @@ static const char *const vol_sql[VS_LAST] = {
     [VS_EVENT] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid, volume_name,"
                  " action, detail) VALUES (:now, :actor, :pool, :pool_name, :vol_uuid,"
                  " :vol_name, :action, :detail)",
+    /* The volumes whose backing file is the volume (its path or an alias),
+     * from the partial index volumes_backing. The users of a volume are
+     * its overlays today; the guest disks of domains join them with the
+     * catalog's attachments (a UNION here, kind 'domain'). */
+    [VS_USERS] = "SELECT u.name, p.name, 'backing' FROM volumes u JOIN pools p ON p.id = u.pool_id"
+                 " WHERE u.backing_path IN (SELECT path FROM volumes WHERE uuid = :uuid"
+                 " UNION SELECT path FROM volume_paths WHERE volume_id = " VOL_ID ")"
+                 " AND u.state IN ('present', 'incomplete', 'creating') AND u.uuid != :uuid"
+                 " ORDER BY p.name, u.name",
+    /* A create's storage exists: its identity, journaled at once. */
+    [VS_SET_IDENT] = "UPDATE volumes SET ident = :ident WHERE uuid = :uuid AND state = 'creating'",
+    /* Take over the stale journal of a create: it is still the one seen. */
+    [VS_CLAIM] = "UPDATE volumes SET op_pid = :pid, op_start = :start, op_boot = :boot"
+                 " WHERE id = :id AND state = 'creating' AND op_pid IS :old_pid"
+                 " AND op_start IS :old_start",
 };
 
 static scStmt *
@@ -310,10 +339,13 @@ scCatalogVolGetByName(scCatalog *cat, const char *pool_uuid, const char *name,
 }
 
 int
-scCatalogVolForEach(scCatalog *cat, const char *pool_uuid, bool missing, scCatalogVolCb cb,
-                    void *opaque)
+scCatalogVolForEach(scCatalog *cat, const char *pool_uuid, scCatalogVolSet set,
+                    scCatalogVolCb cb, void *opaque)
 {
-    scStmt *s = vstmt(cat, missing ? VS_LIST_ALL : VS_LIST);
+    static const VolStmt ids[] = {
+        [SC_VOLS_PRESENT] = VS_LIST, [SC_VOLS_KNOWN] = VS_LIST_ALL, [SC_VOLS_ALL] = VS_LIST_EVERY,
+    };
+    scStmt *s = vstmt(cat, ids[set]);
     scCatalogVolIdentity id;
     int rc;
 
@@ -354,9 +386,13 @@ scCatalogVolGetInfo(scCatalog *cat, const char *uuid, scStorageVolInfo *info,
 }
 
 int
-scCatalogVolCount(scCatalog *cat, const char *pool_uuid, bool missing)
+scCatalogVolCount(scCatalog *cat, const char *pool_uuid, scCatalogVolSet set)
 {
-    scStmt *s = vstmt(cat, missing ? VS_COUNT_ALL : VS_COUNT);
+    static const VolStmt ids[] = {
+        [SC_VOLS_PRESENT] = VS_COUNT, [SC_VOLS_KNOWN] = VS_COUNT_ALL,
+        [SC_VOLS_ALL] = VS_COUNT_EVERY,
+    };
+    scStmt *s = vstmt(cat, ids[set]);
     int n;
 
     if (!s)
@@ -567,12 +603,17 @@ scCatalogVolRestoreSig(scCatalog *cat, const char *uuid, const void *sig, size_t
 int
 scCatalogVolDelete(scCatalog *cat, const char *uuid)
 {
-    scStmt *s = vstmt(cat, VS_DELETE);
+    static const VolStmt steps[] = { VS_DELETE_PATHS, VS_DELETE_ATTRS, VS_DELETE };
 
-    if (!s)
-        return -1;
-    scBindText(s, P_UUID, uuid);
-    return scCatalogRun(cat, s, "deleting a volume");
+    for (size_t i = 0; i < SC_N_ELEMENTS(steps); i++) {
+        scStmt *s = vstmt(cat, steps[i]);
+        if (!s)
+            return -1;
+        scBindText(s, P_UUID, uuid);
+        if (scCatalogRun(cat, s, "deleting a volume") < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* Walk a (name, value) statement keyed by :uuid. */
@@ -630,4 +671,59 @@ scCatalogVolEventAdd(scCatalog *cat, const char *actor, const char *pool_uuid,
     scBindText(s, P_ACTION, action);
     scBindText(s, P_DETAIL, detail);
     return scCatalogRun(cat, s, "recording an event");
+}
+
+int
+scCatalogVolUsers(scCatalog *cat, const char *uuid,
+                  int (*cb)(const char *name, const char *pool, const char *kind, void *opaque),
+                  void *opaque)
+{
+    scStmt *s = vstmt(cat, VS_USERS);
+    int rc;
+
+    if (!s)
+        return -1;
+    scBindText(s, P_UUID, uuid);
+    while ((rc = scCatalogStep(cat, s, "looking for the users of a volume")) == SQLITE_ROW) {
+        int r = cb((const char *) sqlite3_column_text(s->st, 0),
+                   (const char *) sqlite3_column_text(s->st, 1),
+                   (const char *) sqlite3_column_text(s->st, 2), opaque);
+        if (r < 0) {
+            sqlite3_reset(s->st);
+            return r;
+        }
+    }
+    sqlite3_reset(s->st);
+    return rc < 0 ? -1 : 0;
+}
+
+int
+scCatalogVolSetIdent(scCatalog *cat, const char *uuid, const void *ident, size_t ident_len)
+{
+    scStmt *s = vstmt(cat, VS_SET_IDENT);
+
+    if (!s)
+        return -1;
+    scBindText(s, P_UUID, uuid);
+    scBindBlob(s, P_IDENT, ident, ident_len);
+    if (scCatalogRun(cat, s, "journaling the identity of a new volume") < 0)
+        return -1;
+    return sqlite3_changes(cat->db) == 1 ? 1 : 0;
+}
+
+int
+scCatalogVolClaim(scCatalog *cat, int64_t id, long long old_pid, unsigned long long old_start)
+{
+    scStmt *s = vstmt(cat, VS_CLAIM);
+
+    if (!s)
+        return -1;
+    scBindInt(s, P_ID, id);
+    scBindInt(s, P_PID, (long long) getpid());
+    scBindInt(s, P_START, (long long) scCatalogSelfStart());
+    scBindIntOr(s, P_OLD_PID, old_pid, old_pid >= 0);
+    scBindIntOr(s, P_OLD_START, (long long) old_start, old_start != 0);
+    if (scCatalogRun(cat, s, "taking over an interrupted create") < 0)
+        return -1;
+    return sqlite3_changes(cat->db) == 1 ? 1 : 0;
 }

@@ -675,9 +675,14 @@ pool_transact(scStoragePool *pool, const char *action, PoolChange change, void *
     return ok ? 0 : -1;
 }
 
+/* Undefine: the identities of the pool's volumes are kept first (not a
+ * transient pool's), their number in *@opaque's event detail. */
 static int
 change_undefine(scStoragePool *pool, scCatalogPool *row, void *opaque)
 {
+    char **detail = opaque;
+    unsigned long long kept = 0;
+
     if (scPoolBusy(row))
         return -1;
     if (scPoolRowIsActive(row)) {
@@ -685,20 +690,38 @@ change_undefine(scStoragePool *pool, scCatalogPool *row, void *opaque)
                       "storage pool '%s' is still active", pool->name);
         return -1;
     }
+    if (!row->transient && scCatalogHistoryKeep(pool->conn->catalog, pool->uuidstr, &kept) < 0)
+        return -1;
+    if (!(*detail = scAsprintf("%llu volume %s kept", kept,
+                               kept == 1 ? "identity" : "identities")))
+        return -1;
     return scCatalogPoolDelete(pool->conn->catalog, pool->uuidstr);
 }
 
 int
 scStoragePoolUndefine(scStoragePoolPtr pool)
 {
-    int ret;
+    scCatalog *cat;
+    _cleanup_free_ char *detail = NULL;
+    scCatalogPool row = { 0 };
+    bool ok = false;
 
     SC_API_BEGIN();
     if (!scPoolEnter(pool, __func__, true))
         return -1;
-    ret = pool_transact(pool, "pool-undefine", change_undefine, NULL, NULL);
+    /* As pool_transact, with the event's detail known only once the
+     * identities are kept. */
+    cat = pool->conn->catalog;
+    if (scCatalogBegin(cat) == 0) {
+        ok = scPoolRow(pool, &row) == 0 && change_undefine(pool, &row, &detail) == 0 &&
+             scCatalogEventAdd(cat, pool->conn->actor, pool->uuidstr, pool->name,
+                               "pool-undefine", detail) == 0;
+        if (scCatalogEnd(cat, ok) < 0)
+            ok = false;
+    }
+    scCatalogPoolClear(&row);
     scConnectUnlock(pool->conn);
-    return ret;
+    return ok ? 0 : -1;
 }
 
 static int

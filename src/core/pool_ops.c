@@ -320,7 +320,7 @@ scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags)
 /* Refresh an active pool (the connection is locked, no transaction),
  * running @hook in its write transaction. */
 static int
-pool_refresh(scStoragePool *pool, scReconcileHook hook, void *opaque)
+pool_refresh(scStoragePool *pool, bool prune, scReconcileHook hook, void *opaque)
 {
     scActivePool ap;
     scReconcileStats stats;
@@ -328,7 +328,7 @@ pool_refresh(scStoragePool *pool, scReconcileHook hook, void *opaque)
 
     if (scActivePoolLoad(pool->conn, pool->uuidstr, "refresh it", &ap) < 0)
         return -1;
-    r = scReconcilePool(pool->conn, &ap, hook, opaque, &stats);
+    r = scReconcilePool(pool->conn, &ap, prune, hook, opaque, &stats);
     scActivePoolClear(&ap);
     return r < 0 ? -1 : 0;
 }
@@ -412,7 +412,7 @@ start_pool(scStoragePool *pool, unsigned int flags)
     /* A started pool is refreshed, as libvirt does, and the start recorded
      * done (its event too) in the same transaction: if that fails, the
      * pool is stopped again and the start fails having changed nothing. */
-    if (pool_refresh(pool, start_done, &o) < 0) {
+    if (pool_refresh(pool, false, start_done, &o) < 0) {
         /* Stop needs the directories (an interrupted start has none yet);
          * the refresh's error is the one to keep. */
         if (!o.rt.dirs) {
@@ -488,9 +488,10 @@ scStoragePoolRefresh(scStoragePoolPtr pool, unsigned int flags)
     int ret;
 
     SC_API_BEGIN();
-    if (scCheckFlags(flags, 0) < 0 || !scPoolEnter(pool, __func__, true))
+    if (scCheckFlags(flags, SC_STORAGE_POOL_REFRESH_PRUNE) < 0 ||
+        !scPoolEnter(pool, __func__, true))
         return -1;
-    ret = pool_refresh(pool, NULL, NULL);
+    ret = pool_refresh(pool, flags & SC_STORAGE_POOL_REFRESH_PRUNE, NULL, NULL);
     scConnectUnlock(pool->conn);
     return ret;
 }

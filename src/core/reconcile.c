@@ -11,6 +11,16 @@
  * backend then hands over. No write lock is held while storage is read.
  * Then one short write transaction applies the spooled records and the
  * names gone, with their events.
+ *
+ * A create or clone whose process died never becomes a volume. Its row
+ * ('creating') holds the identity of the storage it made, journaled as
+ * soon as that existed (backend.h: vol_made): storage of that name with
+ * that identity is its own partial work, and is deleted through the
+ * backend between the snapshot and the write (claimed first in a short
+ * transaction, so that two refreshes never both act on it); the write
+ * drops the row. Storage storcat cannot tell is its own (no identity
+ * journaled, another one, or a delete that failed) is kept as an
+ * 'incomplete' row, never a volume; one whose storage goes is dropped.
  */
 #include <config.h>
 
@@ -198,10 +208,23 @@ scReconcileStoreSizes(scConnect *conn, scActivePool *ap, const scPoolSizes *size
 /* What the core wants of an entry: a new name, or one it has a row of. */
 enum { WANT_NEW = 1, WANT_KNOWN = 2 };
 
+/* A journal of the pool (or an incomplete row) as the snapshot showed it,
+ * and what this refresh does about it. */
 typedef struct {
     int64_t id;
     char *name;
+    char uuid[SC_UUID_STRING_BUFLEN];
+    int state;              /* creating, deleting or incomplete */
+    long long pid;          /* the journal's process, as seen */
+    unsigned long long start;
     bool live;
+    unsigned char ident[SC_VOL_SIG_MAX]; /* a create's storage, once made */
+    size_t ident_len;
+    bool partial;           /* a stale create whose storage is its own */
+    bool claimed;           /* ... taken over by this refresh */
+    bool removed;           /* ... and deleted from storage */
+    char *why;              /* why it could not be deleted */
+    scVolRecord rec;        /* what is deleted: the storage as discovered */
 } Journal;
 
 typedef struct {
@@ -225,6 +248,8 @@ typedef struct {
     size_t last_alloc;
     Journal *journals;      /* of the pool (few: the operations in flight) */
     size_t njournals;
+    bool prune;             /* forget the pool's missing volumes */
+    bool history;           /* identities are kept for the pool's UUID */
     size_t known;           /* rows of the pool in the snapshot */
     unsigned int version;   /* the snapshot's data version */
     bool fresh;             /* nobody wrote to the catalog since the snapshot */
@@ -251,15 +276,23 @@ journal_add(const scCatalogJournal *cj, void *opaque)
     }
     c->journals = j;
     j = &j[c->njournals];
+    memset(j, 0, sizeof(*j));
+    scVolRecordInit(&j->rec);
     if (!(j->name = scStrdup(cj->name)))
         return -1;
-    j->id = cj->id;
-    j->live = scJournalLive(cj->pid, cj->start, cj->same_boot, cj->uuid);
     c->njournals++;
+    j->id = cj->id;
+    snprintf(j->uuid, sizeof(j->uuid), "%s", cj->uuid);
+    j->state = cj->state;
+    j->pid = cj->pid;
+    j->start = cj->start;
+    j->live = j->state != SC_STORAGE_VOL_STATE_INCOMPLETE &&
+              scJournalLive(cj->pid, cj->start, cj->same_boot, cj->uuid);
+    memcpy(j->ident, cj->ident, j->ident_len = cj->ident_len);
     return 0;
 }
 
-static const Journal *
+static Journal *
 journal_find(const Refresh *c, const char *name)
 {
     for (size_t i = 0; i < c->njournals; i++)
@@ -287,14 +320,14 @@ walk_next(Refresh *c)
 }
 
 /* A row whose name storage no longer has. A create or delete whose
- * process is gone is finished (its row dropped); a present volume is
- * noted gone (missing, unless it turns up renamed). */
+ * process is gone is finished (its row dropped), as is an incomplete row;
+ * a present volume is noted gone (missing, unless it turns up renamed). */
 static int
 row_gone(Refresh *c)
 {
     scCatalog *cat = c->conn->catalog;
 
-    if (is_journal(c->row.state)) {
+    if (is_journal(c->row.state) || c->row.state == SC_STORAGE_VOL_STATE_INCOMPLETE) {
         const Journal *j = journal_find(c, c->row.name);
         return j && !j->live ? scCatalogScanStaleGone(cat, j->id) : 0;
     }
@@ -342,9 +375,28 @@ compare(Refresh *c, const void *sig, size_t sig_len)
             return 0;
         return scCatalogScanStalePresent(c->conn->catalog, j->id) < 0 ? -1 : WANT_KNOWN;
     }
-    if (c->row.state != SC_STORAGE_VOL_STATE_PRESENT || c->row.sig_len != sig_len ||
-        sig_len == 0 || memcmp(c->row.sig, sig, sig_len) != 0)
+    if ((c->row.state != SC_STORAGE_VOL_STATE_PRESENT &&
+         c->row.state != SC_STORAGE_VOL_STATE_INCOMPLETE) ||
+        c->row.sig_len != sig_len || sig_len == 0 || memcmp(c->row.sig, sig, sig_len) != 0)
         return WANT_KNOWN;
+    return 0;
+}
+
+/* What a refresh deletes of a stale create's storage: the record as
+ * discovered (its name, type and identity), copied. 0 or -1. */
+static int
+copy_for_delete(const scVolRecord *rec, scVolRecord *copy)
+{
+    scVolRecordClear(copy);
+    copy->type = rec->type;
+    scVolRecordSetIdent(copy, rec->ident, rec->ident_len);
+    scVolRecordSetSig(copy, rec->sig, rec->sig_len);
+    if (!(copy->name = scStrdup(rec->name)) || !(copy->key = scStrdup(rec->key)) ||
+        !(copy->path = scStrdup(rec->path)) ||
+        (rec->format && !(copy->format = scStrdup(rec->format)))) {
+        scVolRecordClear(copy);
+        return -1;
+    }
     return 0;
 }
 
@@ -403,11 +455,22 @@ sink_record(scDiscoverSink *sink, const scVolRecord *rec, int want)
 {
     Refresh *c = (Refresh *) sink;
 
+    Journal *j;
+
     if (!rec->name || !rec->key || !rec->path) {
         scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
                       "pool '%s': its backend recorded a volume without a name, key or path",
                       c->ap->row.name);
         return -1;
+    }
+    /* The storage of a create whose process died: its own partial work
+     * when it has the identity the create journaled. */
+    if (want == WANT_KNOWN && (j = journal_find(c, rec->name)) &&
+        j->state == SC_STORAGE_VOL_STATE_CREATING && !j->live && j->ident_len > 0 &&
+        rec->ident_len == j->ident_len && memcmp(rec->ident, j->ident, j->ident_len) == 0) {
+        if (copy_for_delete(rec, &j->rec) < 0)
+            return -1;
+        j->partial = true;
     }
     return scRecSpoolPut(&c->records, rec, want);
 }
@@ -461,6 +524,103 @@ discover(Refresh *c)
     if (c->walking)
         scCatalogVolSigClose(cat);
     return r == SC_BACKEND_UNREACHABLE ? r : r < 0 ? -1 : 0;
+}
+
+/*
+ * Between the snapshot and the write, with no transaction open: delete
+ * the storage of each interrupted create that is its own partial work,
+ * through the backend. Each journal is taken over first in a short
+ * transaction, if it is still the stale one the snapshot showed, so that
+ * a second refresh at the same time leaves it to this one. A delete that
+ * fails leaves the storage, which the write records as incomplete.
+ */
+static int
+remove_partials(Refresh *c)
+{
+    scCatalog *cat = c->conn->catalog;
+    const scBackend *be = c->ap->be;
+
+    for (size_t i = 0; i < c->njournals; i++) {
+        Journal *j = &c->journals[i];
+        int r;
+        if (!j->partial)
+            continue;
+        if (scCatalogBegin(cat) < 0)
+            return -1;
+        r = scCatalogVolClaim(cat, j->id, j->pid, j->start);
+        if (scCatalogEnd(cat, r >= 0) < 0 || r < 0)
+            return -1;
+        if (r == 0)
+            continue; /* another process's now */
+        j->claimed = true;
+        scJournalBegin(j->uuid);
+        scTestPoint("refresh:claimed");
+        if (!be->vol_delete) {
+            j->why = scStrdup("its backend cannot delete volumes");
+        } else if (be->vol_delete(&c->ap->ctx, &j->rec, 0) < 0) {
+            j->why = scStrdup(scGetLastErrorMessage());
+            scResetLastError();
+        } else {
+            j->removed = true;
+        }
+        scTestPoint("refresh:removed");
+    }
+    return 0;
+}
+
+/* Phase 3: the row of a create found with storage: dropped when this
+ * refresh deleted its partial storage, else kept as incomplete with what
+ * storage holds. A journal live now (another process took it over since
+ * the snapshot) is left alone. 0 or -1. */
+static int
+apply_create(Refresh *c, const scCatalogVol *row, const scCatalogVolData *d)
+{
+    scCatalog *cat = c->conn->catalog;
+    const scActivePool *ap = c->ap;
+    const Journal *j = journal_find(c, row->name);
+    _cleanup_free_ char *detail = NULL;
+
+    if (j && j->claimed && j->removed) {
+        c->stats->abandoned++;
+        return scCatalogVolDelete(cat, row->uuid) < 0 ||
+                       scCatalogVolEventAdd(cat, c->conn->actor, ap->row.uuid, ap->row.name,
+                                            row->uuid, row->name, "vol-create-abandoned",
+                                            "interrupted: its partial storage was removed") < 0
+                   ? -1
+                   : 0;
+    }
+    if (!(j && j->claimed) &&
+        scJournalLive(row->op_pid, row->op_start, row->op_this_boot, row->uuid))
+        return 0;
+    if (!(detail = j && j->claimed
+                       ? scAsprintf("interrupted: its partial storage could not be removed: %s",
+                                    j->why ? j->why : "?")
+                       : scStrdup("interrupted: storage storcat cannot tell is its own")))
+        return -1;
+    c->stats->incomplete++;
+    return scCatalogVolUpdate(cat, row->uuid, d) < 0 ||
+                   scCatalogVolSetState(cat, row->uuid, SC_STORAGE_VOL_STATE_INCOMPLETE) < 0 ||
+                   scCatalogVolEventAdd(cat, c->conn->actor, ap->row.uuid, ap->row.name,
+                                        row->uuid, row->name, "vol-create-incomplete",
+                                        detail) < 0
+               ? -1
+               : 0;
+}
+
+/* The UUID of a volume new to the pool: the one a volume of the same key
+ * had before the pool was undefined (@history: some are kept), else a new
+ * one. 1 an old one, 0 a new one, -1. */
+static int
+new_uuid(scConnect *conn, const char *pool_uuid, const char *key, bool history, char *uuid)
+{
+    unsigned char raw[SC_UUID_BUFLEN];
+    int r;
+
+    if (history && (r = scCatalogHistoryTake(conn->catalog, pool_uuid, key, uuid)) != 0)
+        return r;
+    scUUIDGenerate(raw);
+    scUUIDFormat(raw, uuid);
+    return 0;
 }
 
 /* Does a live operation of another process (or of another thread of
@@ -537,6 +697,12 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
                 scCatalogVolClear(&row);
                 return r > 0 ? 0 : r;
             }
+            /* An interrupted create never becomes a volume. */
+            if (row.state == SC_STORAGE_VOL_STATE_CREATING) {
+                r = apply_create(c, &row, d);
+                scCatalogVolClear(&row);
+                return r;
+            }
             if (other_volume(&row, d) && any_gone &&
                 (r = scCatalogScanFindRenamed(cat, ap->row.uuid, d->ident, d->ident_len,
                                               uuid, &old_name)) != 0) {
@@ -566,7 +732,6 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
             }
             snprintf(uuid, sizeof(uuid), "%s", row.uuid);
             action = row.state == SC_STORAGE_VOL_STATE_MISSING    ? "vol-reappeared"
-                     : row.state == SC_STORAGE_VOL_STATE_CREATING ? "vol-create-recovered"
                      : row.state == SC_STORAGE_VOL_STATE_DELETING ? "vol-delete-interrupted"
                                                                   : "vol-changed";
             if (row.state == SC_STORAGE_VOL_STATE_MISSING)
@@ -593,16 +758,18 @@ new_name:
         action = "vol-renamed";
         c->stats->renamed++;
     } else {
-        unsigned char raw[SC_UUID_BUFLEN];
-        scUUIDGenerate(raw);
-        scUUIDFormat(raw, uuid);
-        if (scCatalogVolInsert(cat, ap->row.id, uuid, SC_STORAGE_VOL_STATE_PRESENT, d) < 0)
+        if ((r = new_uuid(c->conn, ap->row.uuid, d->key, c->history, uuid)) < 0 ||
+            scCatalogVolInsert(cat, ap->row.id, uuid, SC_STORAGE_VOL_STATE_PRESENT, d) < 0)
             return -1;
         c->stats->added++;
+        if (r > 0)
+            c->stats->restored++;
         /* A pool's first inventory is one event for the refresh. */
         if (c->fresh && c->known == 0)
             return 0;
         action = "vol-discovered";
+        if (r > 0 && !(detail = scStrdup("with the UUID it had before its pool was undefined")))
+            return -1;
     }
 event:
     return scCatalogVolEventAdd(cat, c->conn->actor, ap->row.uuid, ap->row.name, uuid, d->name,
@@ -641,11 +808,30 @@ apply(Refresh *c)
     return 0;
 }
 
+/* In the write transaction: forget the pool's missing volumes (asked for
+ * with SC_STORAGE_POOL_REFRESH_PRUNE), even when nothing else changed. */
+static int
+prune(Refresh *c)
+{
+    if (!c->prune)
+        return 0;
+    return scCatalogScanPruneMissing(c->conn->catalog, c->ap->row.uuid, c->ap->row.name,
+                                     c->conn->actor, "vol-forget",
+                                     "forgotten by a pruning refresh: its storage was gone",
+                                     &c->stats->forgotten);
+}
+
 static void
 refresh_clear(Refresh *c)
 {
-    for (size_t i = 0; i < c->njournals; i++)
-        free(c->journals[i].name);
+    for (size_t i = 0; i < c->njournals; i++) {
+        Journal *j = &c->journals[i];
+        if (j->claimed)
+            scJournalEnd(j->uuid);
+        free(j->name);
+        free(j->why);
+        scVolRecordClear(&j->rec);
+    }
     free(c->journals);
     free(c->token);
     free(c->last_buf);
@@ -677,15 +863,25 @@ recovered(Refresh *c)
 
 /* The refresh's own event. A refresh asked for is always one
  * "pool-refresh" event (what libvirt's REFRESH event reports), saying
- * what changed; the refresh of a start is part of the start (libvirt's
+ * what changed: the counts storcat always gave, then the others that are
+ * not zero; the refresh of a start is part of the start (libvirt's
  * STARTED alone): a "pool-start-refresh" event when it changed anything. */
 static int
 refresh_event(Refresh *c)
 {
     const scReconcileStats *st = c->stats;
+    const struct {
+        unsigned long long n;
+        const char *what;
+    } more[] = {
+        { st->restored, "with their old UUID" },
+        { st->abandoned, "interrupted creates removed" },
+        { st->incomplete, "incomplete" },
+        { st->forgotten, "forgotten" },
+    };
     _cleanup_free_ char *detail = NULL;
-    bool changed =
-        st->added || st->changed || st->renamed || st->missing || st->reappeared || st->purged;
+    bool changed = st->added || st->changed || st->renamed || st->missing || st->reappeared ||
+                   st->purged || st->abandoned || st->incomplete || st->forgotten;
 
     if (!changed && c->of_start)
         return 0;
@@ -698,6 +894,15 @@ refresh_event(Refresh *c)
                             st->reappeared);
     if (!detail)
         return -1;
+    for (size_t i = 0; i < SC_N_ELEMENTS(more); i++) {
+        char *longer;
+        if (!more[i].n)
+            continue;
+        if (!(longer = scAsprintf("%s, %llu %s", detail, more[i].n, more[i].what)))
+            return -1;
+        free(detail);
+        detail = longer;
+    }
     return scCatalogEventAdd(c->conn->catalog, c->conn->actor, c->ap->row.uuid, c->ap->row.name,
                              c->of_start ? "pool-start-refresh" : "pool-refresh", detail);
 }
@@ -731,8 +936,8 @@ mark_degraded(scConnect *conn, scActivePool *ap)
 }
 
 int
-scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *opaque,
-                scReconcileStats *stats)
+scReconcilePool(scConnect *conn, scActivePool *ap, bool prune_missing, scReconcileHook hook,
+                void *opaque, scReconcileStats *stats)
 {
     Refresh c = {
         .sink = { sink_token, sink_entry, sink_record, NULL, sink_pool_info },
@@ -741,6 +946,7 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *o
         .stats = stats,
         .progress = { conn, "refresh" },
         .of_start = hook != NULL,
+        .prune = prune_missing,
     };
     scCatalog *cat = conn->catalog;
     _cleanup_free_ char *old_token = NULL;
@@ -778,6 +984,8 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *o
         c.sizes.info = (scStoragePoolInfo) { .capacity = ap->row.capacity,
                                              .allocation = ap->row.allocation,
                                              .available = ap->row.available };
+    if (remove_partials(&c) < 0)
+        goto out;
 
     /* Phase 3: apply the difference in one short write transaction; the
      * token is stored last (the triggers cleared it on every volume
@@ -791,7 +999,12 @@ scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *o
      * meanwhile, say): the token would vouch for what this refresh did not
      * compare, so none is stored and the next refresh compares. */
     c.fresh = version == c.version;
-    if ((hook && hook(conn, opaque) < 0) || (!c.unchanged && apply(&c) < 0) ||
+    /* Identities kept for the pool's UUID: a new volume may get one back. */
+    r = c.unchanged ? 0 : scCatalogHistoryAny(cat, ap->row.uuid);
+    if (r < 0)
+        goto end;
+    c.history = r > 0;
+    if ((hook && hook(conn, opaque) < 0) || (!c.unchanged && apply(&c) < 0) || prune(&c) < 0 ||
         (c.have_sizes ? scReconcileStoreSizes(conn, ap, &c.sizes)
                       : scCatalogPoolSetSizes(cat, ap->row.uuid, &c.sizes.info)) < 0 ||
         recovered(&c) < 0 ||
@@ -872,10 +1085,7 @@ scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found
         if (row.state == SC_STORAGE_VOL_STATE_MISSING)
             action = "vol-reappeared";
         r = scCatalogVolUpdate(cat, uuid, &data);
-    } else {
-        unsigned char raw[SC_UUID_BUFLEN];
-        scUUIDGenerate(raw);
-        scUUIDFormat(raw, uuid);
+    } else if ((r = new_uuid(conn, ap->row.uuid, rec->key, true, uuid)) >= 0) {
         r = scCatalogVolInsert(cat, ap->row.id, uuid, SC_STORAGE_VOL_STATE_PRESENT, &data);
     }
     if (r == 0)

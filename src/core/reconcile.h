@@ -53,6 +53,10 @@ int scReconcileStoreSizes(scConnect *conn, scActivePool *ap, const scPoolSizes *
 /* Counts of what a refresh changed. */
 typedef struct {
     unsigned long long scanned, added, changed, renamed, missing, reappeared, purged;
+    unsigned long long restored;   /* added with the UUID kept when their pool was undefined */
+    unsigned long long abandoned;  /* interrupted creates whose partial storage was removed */
+    unsigned long long incomplete; /* interrupted creates kept as incomplete */
+    unsigned long long forgotten;  /* missing volumes pruned */
 } scReconcileStats;
 
 /* What a caller adds to a refresh's write transaction (a start records
@@ -66,19 +70,23 @@ typedef int (*scReconcileHook)(scConnect *conn, void *opaque);
  * snapshot of the catalog, so that a volume recorded meanwhile by another
  * process is not taken for gone; no write lock), the differences and the
  * pool's sizes are applied in one short write transaction, which first
- * runs @hook (if not NULL) with @opaque. A refresh with a hook is a
- * start's: it records a "pool-start-refresh" event when it changed
- * anything; one without is a refresh asked for, and always records one
- * "pool-refresh" event (libvirt's REFRESH event). The caller holds the
- * connection lock and no transaction. Returns 0 or -1 (catalog
- * unchanged), or SC_BACKEND_UNREACHABLE when the backend could not reach
- * storage: the volumes are unchanged, and a running pool (not the first
- * refresh of a start, which has a @hook) is recorded degraded with a
- * "pool-degraded" event; the next refresh that succeeds makes it running
- * again ("pool-recovered").
+ * runs @hook (if not NULL) with @opaque. The partial storage of
+ * interrupted creates is deleted in between (see reconcile.c). With
+ * @prune_missing, the pool's missing volumes are forgotten in the same
+ * transaction. A refresh with a hook is a start's: it records a
+ * "pool-start-refresh" event when it changed anything; one without is a
+ * refresh asked for, and always records one "pool-refresh" event
+ * (libvirt's REFRESH event). The caller holds the connection lock and no
+ * transaction. Returns 0 or -1 (catalog unchanged; partial storage deleted
+ * stays deleted, its row still 'creating': the next refresh drops it), or
+ * SC_BACKEND_UNREACHABLE when the backend could not reach storage: the
+ * volumes are unchanged, and a running pool (not the first refresh of a
+ * start, which has a @hook) is recorded degraded with a "pool-degraded"
+ * event; the next refresh that succeeds makes it running again
+ * ("pool-recovered").
  */
-int scReconcilePool(scConnect *conn, scActivePool *ap, scReconcileHook hook, void *opaque,
-                    scReconcileStats *stats);
+int scReconcilePool(scConnect *conn, scActivePool *ap, bool prune_missing, scReconcileHook hook,
+                    void *opaque, scReconcileStats *stats);
 
 /*
  * scReconcileProbe / scReconcileRecord:

@@ -12,6 +12,15 @@
  * second short transaction records it with its event and ends the
  * journal. Another process meanwhile is refused the same volume (busy),
  * not the catalog; a crash in between is settled by the next refresh.
+ *
+ * A new volume's storage is journaled too as soon as it exists: the
+ * backend tells its identity (backend.h: vol_made) and it goes to the
+ * 'creating' row, so that the next refresh knows what an interrupted
+ * create left as its own and removes it (reconcile.c).
+ *
+ * With SC_STORAGE_VOL_CHECK_USERS, a change that would break the volumes
+ * using this one (its overlays) is refused inside the journal's
+ * transaction (vol_users.c).
  */
 #include <config.h>
 
@@ -220,6 +229,40 @@ create_args_load(scStoragePool *pool, scActivePool *ap, const char *xml, scStora
     return 0;
 }
 
+/* The identity of the storage a build has just made goes to the create's
+ * journal at once, in its own short transaction (the backend calls this
+ * with no transaction open). */
+typedef struct {
+    scConnect *conn;
+    const char *uuid;
+    const char *name;
+} Made;
+
+static int
+journal_made(void *opaque, const void *ident, size_t ident_len)
+{
+    Made *m = opaque;
+    scCatalog *cat = m->conn->catalog;
+    bool ok;
+    int r;
+
+    if (ident_len == 0 || ident_len > SC_CATALOG_SIG_MAX) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
+                      "volume '%s': its backend gave an identity of %zu bytes", m->name,
+                      ident_len);
+        return -1;
+    }
+    if (scCatalogBegin(cat) < 0)
+        return -1;
+    if ((r = scCatalogVolSetIdent(cat, m->uuid, ident, ident_len)) == 0)
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                      "volume '%s': the journal of its create is gone", m->name);
+    ok = r > 0;
+    if (scCatalogEnd(cat, ok) < 0)
+        ok = false;
+    return ok ? 0 : -1;
+}
+
 /* Build the journaled volume @uuid and record it; a failure at any step
  * leaves storage and the catalog as they were. */
 static scStorageVol *
@@ -228,6 +271,7 @@ build_volume(scStoragePool *pool, scActivePool *ap, CreateArgs *a, bool clone,
 {
     scConnectProgress prog = { pool->conn, clone ? "clone" : "create" };
     scProgress progress = { scConnectProgressReport, &prog };
+    Made made = { pool->conn, uuid, a->def->name };
     scVolRecord plan;
     scCatalogVol replaced = { 0 };
     scPoolSizes sizes = { 0 };
@@ -250,9 +294,13 @@ build_volume(scStoragePool *pool, scActivePool *ap, CreateArgs *a, bool clone,
         journal_create(pool->conn, ap, &plan, uuid, &replaced) < 0)
         goto out;
     scTestPoint("vol-create:journaled");
+    ap->ctx.vol_made = journal_made;
+    ap->ctx.vol_made_opaque = &made;
     r = clone ? ap->be->vol_build_from(&ap->ctx, a->def, &a->src_ap.ctx, &a->src_rec, flags,
                                        &progress, rec)
               : ap->be->vol_build(&ap->ctx, a->def, flags, &progress, rec);
+    ap->ctx.vol_made = NULL;
+    ap->ctx.vol_made_opaque = NULL;
     if (r < 0) {
         scErrorSaved *saved = scErrorSave();
         journal_finish(pool->conn, ap, uuid, NULL, NULL, NULL, &replaced, NULL);
@@ -260,7 +308,10 @@ build_volume(scStoragePool *pool, scActivePool *ap, CreateArgs *a, bool clone,
         goto out;
     }
     scTestPoint("vol-create:built");
-    if (journal_finish(pool->conn, ap, uuid, rec, clone ? "vol-clone" : "vol-create", a->detail,
+    /* A caller that asked to stop (a signal, in the CLI) while storage
+     * worked without asking it (qemu-img) is heard now: the same undo. */
+    if (scConnectProgressReport(&prog, rec->capacity, rec->capacity) < 0 ||
+        journal_finish(pool->conn, ap, uuid, rec, clone ? "vol-clone" : "vol-create", a->detail,
                        NULL, sizes_after(ap, &sizes)) < 0) {
         /* The volume exists but could not be recorded: remove it, so
          * that a failed call leaves storage as it was. */
@@ -351,10 +402,10 @@ scStorageVolCreateXMLFrom(scStoragePoolPtr pool, const char *xml, scStorageVolPt
 
 /* ---- changing ----------------------------------------------------------- */
 
-typedef scVolOp VolOp;
+typedef scVolOp scVolOp;
 
 void
-scVolOpClear(VolOp *op)
+scVolOpClear(scVolOp *op)
 {
     if (op->journaled)
         scJournalEnd(op->row.uuid);
@@ -364,7 +415,8 @@ scVolOpClear(VolOp *op)
 }
 
 int
-scVolCheckIdle(const scStorageVol *vol, const scCatalogVol *row, const char *pool_name)
+scVolCheckIdle(const scStorageVol *vol, const scCatalogVol *row, const char *pool_name,
+               bool deleting)
 {
     bool live = (row->op || row->state == SC_STORAGE_VOL_STATE_DELETING) &&
                 scJournalLive(row->op_pid, row->op_start, row->op_this_boot, row->uuid);
@@ -376,7 +428,24 @@ scVolCheckIdle(const scStorageVol *vol, const scCatalogVol *row, const char *poo
                       "volume '%s' is being deleted by process %lld", vol->name, row->op_pid);
         return -1;
     }
-    if (row->state != SC_STORAGE_VOL_STATE_PRESENT) {
+    /* What an interrupted create left can only be deleted. */
+    if (row->state == SC_STORAGE_VOL_STATE_INCOMPLETE && !deleting) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "volume '%s' is incomplete (left by an interrupted create or clone): "
+                      "delete it", vol->name);
+        return -1;
+    }
+    if (row->state == SC_STORAGE_VOL_STATE_MISSING) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "volume '%s' is missing (its storage was gone when pool '%s' was last "
+                      "refreshed): delete it to forget it, or refresh the pool if it is back",
+                      vol->name, pool_name);
+        return -1;
+    }
+    if (row->state != SC_STORAGE_VOL_STATE_PRESENT &&
+        row->state != SC_STORAGE_VOL_STATE_INCOMPLETE) {
+        /* A create in progress, or one whose process died: the next
+         * refresh settles it. */
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                       "volume '%s' is %s: refresh pool '%s' first", vol->name,
                       scVolStateToString(row->state), pool_name);
@@ -399,7 +468,7 @@ has_slot(const scBackend *be, size_t offset)
 
 int
 scVolOpBegin(scStorageVol *vol, const char *verb, size_t slot_offset, size_t alt_offset,
-             const char *op, VolOp *o)
+             const char *op, scVolOpCheck check, void *arg, scVolOp *o)
 {
     scCatalog *cat = vol->conn->catalog;
     bool ok = false;
@@ -420,8 +489,9 @@ scVolOpBegin(scStorageVol *vol, const char *verb, size_t slot_offset, size_t alt
     if (scCatalogBegin(cat) < 0)
         goto error;
     scCatalogVolClear(&o->row);
-    ok = scVolRow(vol, &o->row) == 0 && scVolCheckIdle(vol, &o->row, o->ap.row.name) == 0 &&
-         check_pool_idle(vol->conn, o->row.pool_uuid) == 0 &&
+    ok = scVolRow(vol, &o->row) == 0 &&
+         scVolCheckIdle(vol, &o->row, o->ap.row.name, !op) == 0 &&
+         check_pool_idle(vol->conn, o->row.pool_uuid) == 0 && (!check || check(o, arg) == 0) &&
          (op ? scCatalogVolSetOp(cat, o->row.uuid, op)
              : scCatalogVolSetState(cat, o->row.uuid, SC_STORAGE_VOL_STATE_DELETING)) == 0;
     if (scCatalogEnd(cat, ok) < 0 || !ok)
@@ -436,7 +506,7 @@ scVolOpBegin(scStorageVol *vol, const char *verb, size_t slot_offset, size_t alt
             bool undone =
                 op ? scCatalogVolSetOp(cat, o->row.uuid, NULL) == 0 &&
                          scCatalogVolRestoreSig(cat, o->row.uuid, o->row.sig, o->row.sig_len) == 0
-                   : scCatalogVolSetState(cat, o->row.uuid, SC_STORAGE_VOL_STATE_PRESENT) == 0;
+                   : scCatalogVolSetState(cat, o->row.uuid, o->row.state) == 0;
             scCatalogEnd(cat, undone);
         }
         scErrorRestore(&saved);
@@ -447,11 +517,18 @@ error:
     scVolOpClear(o);
     return -1;
 }
+/* The check of SC_STORAGE_VOL_CHECK_USERS for a delete or a wipe: @arg
+ * is the verb, when the flag was given (NULL: no check). */
+static int
+check_users(scVolOp *o, void *arg)
+{
+    return arg ? scVolCheckUsers(o->vol->conn, &o->row, arg) : 0;
+}
 
 /* Is @rec what the catalog recorded of the volume before the operation
  * (the same change signature)? */
 static bool
-unchanged(const VolOp *o, const scVolRecord *rec)
+unchanged(const scVolOp *o, const scVolRecord *rec)
 {
     return o->row.sig_len > 0 && rec->sig_len == o->row.sig_len &&
            memcmp(rec->sig, o->row.sig, rec->sig_len) == 0;
@@ -459,7 +536,7 @@ unchanged(const VolOp *o, const scVolRecord *rec)
 
 /* Does @rec have the identity the catalog recorded of the volume? */
 static bool
-same_identity(const VolOp *o, const scVolRecord *rec)
+same_identity(const scVolOp *o, const scVolRecord *rec)
 {
     return !o->row.ident_len || !rec->ident_len ||
            (rec->ident_len == o->row.ident_len &&
@@ -467,7 +544,7 @@ same_identity(const VolOp *o, const scVolRecord *rec)
 }
 
 int
-scVolOpRecord(VolOp *o, const char *action, const char *detail, int result)
+scVolOpRecord(scVolOp *o, const char *action, const char *detail, int result)
 {
     scConnect *conn = o->vol->conn;
     scCatalog *cat = conn->catalog;
@@ -505,7 +582,7 @@ scVolOpRecord(VolOp *o, const char *action, const char *detail, int result)
 }
 
 void
-scVolOpCancel(VolOp *o)
+scVolOpCancel(scVolOp *o)
 {
     scCatalog *cat = o->vol->conn->catalog;
     scErrorSaved *saved = scErrorSave();
@@ -520,7 +597,7 @@ scVolOpCancel(VolOp *o)
 /* Journaled as 'deleting', act, record: a crash in between is finished
  * by a refresh. */
 static int
-delete_volume(VolOp *o, unsigned int flags)
+delete_volume(scVolOp *o, unsigned int flags)
 {
     scConnect *conn = o->vol->conn;
     scCatalog *cat = conn->catalog;
@@ -533,8 +610,7 @@ delete_volume(VolOp *o, unsigned int flags)
          * journal is settled by the next refresh). */
         scErrorSaved *saved = scErrorSave();
         if (scCatalogBegin(cat) == 0)
-            scCatalogEnd(cat, scCatalogVolSetState(cat, o->row.uuid,
-                                                   SC_STORAGE_VOL_STATE_PRESENT) == 0);
+            scCatalogEnd(cat, scCatalogVolSetState(cat, o->row.uuid, o->row.state) == 0);
         scErrorRestore(&saved);
         return -1;
     }
@@ -546,7 +622,10 @@ delete_volume(VolOp *o, unsigned int flags)
     ok = scCatalogVolDelete(cat, o->row.uuid) == 0 &&
          scCatalogVolEventAdd(cat, conn->actor, o->ap.row.uuid, o->ap.row.name, o->row.uuid,
                               o->row.name, "vol-delete",
-                              flags & SC_STORAGE_VOL_DELETE_ZEROED ? "zeroed first" : NULL) == 0 &&
+                              flags & SC_STORAGE_VOL_DELETE_ZEROED ? "zeroed first"
+                              : o->row.state == SC_STORAGE_VOL_STATE_INCOMPLETE
+                                  ? "incomplete: left by an interrupted create"
+                                  : NULL) == 0 &&
          (!after || scReconcileStoreSizes(conn, &o->ap, after) == 0);
     if (scCatalogEnd(cat, ok) < 0)
         ok = false;
@@ -554,22 +633,99 @@ delete_volume(VolOp *o, unsigned int flags)
     return ok ? 0 : -1;
 }
 
+/*
+ * A missing volume is forgotten: its row goes, with an event, if its
+ * storage is still gone (or its pool is inactive, so that nobody can
+ * tell); storage that is back is recorded again, for the caller to
+ * delete it as any volume. Returns 0 forgotten, 1 not missing (go on and
+ * delete it), -1.
+ */
+static int
+forget_missing(scStorageVol *vol)
+{
+    scConnect *conn = vol->conn;
+    scCatalog *cat = conn->catalog;
+    char uuid[SC_UUID_STRING_BUFLEN];
+    scCatalogVol row = { 0 };
+    scCatalogPool pool = { 0 };
+    scActivePool ap = { 0 };
+    scVolRecord rec;
+    int found = 0, r = -1;
+    bool ok = false;
+
+    scVolRecordInit(&rec);
+    if (vol->seen)
+        return 1;
+    if (scVolRow(vol, &row) < 0)
+        return -1;
+    if (row.state != SC_STORAGE_VOL_STATE_MISSING) {
+        r = 1;
+        goto out;
+    }
+    /* Is its storage back? Only an active pool can tell (storage work:
+     * before any transaction). */
+    if ((r = scCatalogPoolGet(cat, SC_POOL_BY_UUID, row.pool_uuid, &pool)) < 0)
+        goto out;
+    if (r > 0 && scPoolRowIsActive(&pool) &&
+        (scActivePoolLoad(conn, row.pool_uuid, "delete its volumes", &ap) < 0 ||
+         (found = scReconcileProbe(&ap, row.name, &rec)) < 0)) {
+        r = -1;
+        goto out;
+    }
+    r = -1;
+    if (scCatalogBegin(cat) < 0)
+        goto out;
+    scCatalogVolClear(&row);
+    if (scVolRow(vol, &row) < 0)
+        goto end;
+    if (row.state != SC_STORAGE_VOL_STATE_MISSING) {
+        r = 1; /* changed meanwhile: deleted as it is now */
+    } else if (found > 0) {
+        if (scReconcileRecord(conn, &ap, row.name, found, &rec, false, "vol-reappeared",
+                              "found again by a delete", uuid) < 0)
+            goto end;
+        r = 1;
+    } else {
+        if (scCatalogVolDelete(cat, row.uuid) < 0 ||
+            scCatalogVolEventAdd(cat, conn->actor, row.pool_uuid, row.pool_name, row.uuid,
+                                 row.name, "vol-forget",
+                                 "forgotten by a delete: its storage was gone") < 0)
+            goto end;
+        r = 0;
+    }
+    ok = true;
+end:
+    if (scCatalogEnd(cat, ok) < 0)
+        r = -1;
+out:
+    scVolRecordClear(&rec);
+    scActivePoolClear(&ap);
+    scCatalogPoolClear(&pool);
+    scCatalogVolClear(&row);
+    return r;
+}
+
 int
 scStorageVolDelete(scStorageVolPtr vol, unsigned int flags)
 {
-    VolOp o;
+    scVolOp o;
     int r = -1;
 
     SC_API_BEGIN();
-    if (scCheckFlags(flags, SC_STORAGE_VOL_DELETE_ZEROED | SC_STORAGE_VOL_DELETE_WITH_SNAPSHOTS) < 0 ||
+    if (scCheckFlags(flags, SC_STORAGE_VOL_DELETE_ZEROED | SC_STORAGE_VOL_DELETE_WITH_SNAPSHOTS |
+                                SC_STORAGE_VOL_CHECK_USERS) < 0 ||
         !scVolEnter(vol, __func__, true))
         return -1;
     if (flags & SC_STORAGE_VOL_DELETE_WITH_SNAPSHOTS) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                       "volume '%s': deleting with snapshots is not supported", vol->name);
-    } else if (VOL_OP_BEGIN(vol, "delete", vol_delete, NULL, &o) == 0) {
-        r = delete_volume(&o, flags);
-        scVolOpClear(&o);
+    } else if ((r = forget_missing(vol)) > 0) {
+        r = -1;
+        if (VOL_OP_BEGIN(vol, "delete", vol_delete, NULL, check_users,
+                         flags & SC_STORAGE_VOL_CHECK_USERS ? "deleted" : NULL, &o) == 0) {
+            r = delete_volume(&o, flags & ~SC_STORAGE_VOL_CHECK_USERS);
+            scVolOpClear(&o);
+        }
     }
     scConnectUnlock(vol->conn);
     return r;
@@ -585,17 +741,18 @@ scStorageVolWipePattern(scStorageVolPtr vol, unsigned int algorithm, unsigned in
     scConnectProgress prog = { NULL, "wipe" };
     scProgress progress = { scConnectProgressReport, &prog };
     char detail[64];
-    VolOp o;
+    scVolOp o;
     int r = -1;
 
     SC_API_BEGIN();
-    if (scCheckFlags(flags, 0) < 0 || !scVolEnter(vol, __func__, true))
+    if (scCheckFlags(flags, SC_STORAGE_VOL_CHECK_USERS) < 0 || !scVolEnter(vol, __func__, true))
         return -1;
     prog.conn = vol->conn;
     if (algorithm >= SC_STORAGE_VOL_WIPE_ALG_LAST) {
         scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
                       "volume '%s': unknown wipe algorithm %u", vol->name, algorithm);
-    } else if (VOL_OP_BEGIN(vol, "wipe", vol_wipe, "wiping", &o) == 0) {
+    } else if (VOL_OP_BEGIN(vol, "wipe", vol_wipe, "wiping", check_users,
+                            flags & SC_STORAGE_VOL_CHECK_USERS ? "wiped" : NULL, &o) == 0) {
         snprintf(detail, sizeof(detail), "algorithm %s", names[algorithm]);
         r = o.ap.be->vol_wipe(&o.ap.ctx, &o.rec, algorithm, &progress);
         r = scVolOpRecord(&o, "vol-wipe", detail, r);
@@ -613,9 +770,10 @@ scStorageVolWipe(scStorageVolPtr vol, unsigned int flags)
 
 /* The new capacity of a resize, checked. 0 or -1. */
 static int
-resize_target(scStorageVol *vol, const VolOp *o, unsigned long long capacity,
-              unsigned int flags, unsigned long long *target)
+resize_target(const scVolOp *o, unsigned long long capacity, unsigned int flags,
+              unsigned long long *target)
 {
+    const scStorageVol *vol = o->vol;
     unsigned long long cur = o->row.capacity;
 
     if (flags & SC_STORAGE_VOL_RESIZE_DELTA) {
@@ -658,29 +816,71 @@ resize_target(scStorageVol *vol, const VolOp *o, unsigned long long capacity,
     return 0;
 }
 
+/* What a resize asks, checked against the row it journals: the new
+ * capacity into target; a shrink of a volume others use is refused with
+ * SC_STORAGE_VOL_CHECK_USERS. */
+typedef struct {
+    unsigned long long capacity;
+    unsigned int flags;
+    unsigned long long target;
+} ResizeArgs;
+
+static int
+check_resize(scVolOp *o, void *arg)
+{
+    ResizeArgs *a = arg;
+
+    if (resize_target(o, a->capacity, a->flags, &a->target) < 0)
+        return -1;
+    if (a->target < o->row.capacity && (a->flags & SC_STORAGE_VOL_CHECK_USERS))
+        return scVolCheckUsers(o->vol->conn, &o->row, "shrunk");
+    return 0;
+}
+
 int
 scStorageVolResize(scStorageVolPtr vol, unsigned long long capacity, unsigned int flags)
 {
-    unsigned long long target;
+    ResizeArgs args = { capacity, flags, 0 };
     char detail[96];
-    VolOp o;
+    scVolOp o;
     int r = -1;
 
     SC_API_BEGIN();
     if (scCheckFlags(flags, SC_STORAGE_VOL_RESIZE_ALLOCATE | SC_STORAGE_VOL_RESIZE_DELTA |
-                                SC_STORAGE_VOL_RESIZE_SHRINK) < 0 ||
+                                SC_STORAGE_VOL_RESIZE_SHRINK | SC_STORAGE_VOL_CHECK_USERS) < 0 ||
         !scVolEnter(vol, __func__, true))
         return -1;
-    if (VOL_OP_BEGIN(vol, "resize", vol_resize, "resizing", &o) == 0) {
-        if (resize_target(vol, &o, capacity, flags, &target) < 0) {
-            scVolOpCancel(&o);
-        } else {
-            snprintf(detail, sizeof(detail), "capacity %llu -> %llu", o.row.capacity, target);
-            r = o.ap.be->vol_resize(&o.ap.ctx, &o.rec, target, flags);
-            r = scVolOpRecord(&o, "vol-resize", detail, r);
-        }
+    if (VOL_OP_BEGIN(vol, "resize", vol_resize, "resizing", check_resize, &args, &o) == 0) {
+        snprintf(detail, sizeof(detail), "capacity %llu -> %llu", o.row.capacity, args.target);
+        r = o.ap.be->vol_resize(&o.ap.ctx, &o.rec, args.target,
+                                flags & ~SC_STORAGE_VOL_CHECK_USERS);
+        r = scVolOpRecord(&o, "vol-resize", detail, r);
         scVolOpClear(&o);
     }
     scConnectUnlock(vol->conn);
     return r;
 }
+
+int
+scVolCheckUpload(scVolOp *o, void *arg)
+{
+    if (!arg)
+        return 0;
+    /* An image with a header (qcow2, ...): a partition's or an LV's
+     * format is its type, not a header. */
+    if (o->row.type == SC_STORAGE_VOL_FILE && o->row.format &&
+        strcmp(o->row.format, "raw") != 0 && strcmp(o->row.format, "iso") != 0) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "volume '%s' is a %s image, not raw: uploading would overwrite it "
+                      "whole, its header too", o->row.name, o->row.format);
+        return -1;
+    }
+    return scVolCheckUsers(o->vol->conn, &o->row, arg);
+}
+
+/* storcat's own flag must not be one libvirt gives these calls. */
+_Static_assert(!(SC_STORAGE_VOL_CHECK_USERS &
+                 (SC_STORAGE_VOL_DELETE_ZEROED | SC_STORAGE_VOL_DELETE_WITH_SNAPSHOTS |
+                  SC_STORAGE_VOL_RESIZE_ALLOCATE | SC_STORAGE_VOL_RESIZE_DELTA |
+                  SC_STORAGE_VOL_RESIZE_SHRINK | SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM)),
+               "SC_STORAGE_VOL_CHECK_USERS collides with a flag of the calls that take it");

@@ -30,12 +30,17 @@ typedef struct {
  * Load what operation @verb on @vol needs (the backend's slot at
  * @slot_offset, or the one at @alt_offset if not 0, must exist) and
  * journal it: @op ("wiping", ...) on the volume, or, with @op NULL, the
- * row 'deleting'. Returns 0 or -1 (nothing journaled).
+ * row 'deleting'. @check, if not NULL, runs with @arg inside the journal's
+ * transaction first. Returns 0 or -1 (nothing journaled).
  */
+/* A check of an operation's arguments against the row it journals
+ * (inside the journal's transaction): 0, or -1 reported. */
+typedef int (*scVolOpCheck)(scVolOp *o, void *arg);
+
 int scVolOpBegin(scStorageVol *vol, const char *verb, size_t slot_offset, size_t alt_offset,
-                 const char *op, scVolOp *o);
-#define VOL_OP_BEGIN(vol, verb, slot, op, o)                                                       \
- scVolOpBegin(vol, verb, offsetof(scBackend, slot), 0, op, o)
+                 const char *op, scVolOpCheck check, void *arg, scVolOp *o);
+#define VOL_OP_BEGIN(vol, verb, slot, op, check, arg, o)                                           \
+    scVolOpBegin(vol, verb, offsetof(scBackend, slot), 0, op, check, arg, o)
 
 /*
  * scVolOpRecord:
@@ -54,8 +59,13 @@ void scVolOpCancel(scVolOp *o);
 /* Free what @o holds (and forget its journal in this process). */
 void scVolOpClear(scVolOp *o);
 
-/* Is the volume of @row free for a change (not busy, deleting or
- * missing)? 0, or -1 reported. */
-int scVolCheckIdle(const scStorageVol *vol, const scCatalogVol *row, const char *pool_name);
+/* Is the volume of @row free for a change (a delete when @deleting: a
+ * missing volume may be forgotten)? 0, or -1 reported. */
+int scVolCheckIdle(const scStorageVol *vol, const scCatalogVol *row, const char *pool_name,
+                   bool deleting);
+
+/* The check of an upload with SC_STORAGE_VOL_CHECK_USERS (@arg the verb,
+ * NULL without the flag): raw volumes only, that no other volume uses. */
+int scVolCheckUpload(scVolOp *o, void *arg);
 
 #endif /* SC_VOL_OPS_H */

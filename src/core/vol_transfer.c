@@ -61,7 +61,7 @@ transfer(scStorageVol *vol, bool upload, int fd, unsigned long long offset,
         scVolRecordInit(&o.rec);
         if (scVolRow(vol, &o.row) == 0 &&
             scActivePoolLoad(vol->conn, o.row.pool_uuid, "download from", &o.ap) == 0 &&
-            scVolCheckIdle(vol, &o.row, o.ap.row.name) == 0) {
+            scVolCheckIdle(vol, &o.row, o.ap.row.name, false) == 0) {
             if (!o.ap.be->vol_download)
                 scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                               "volume '%s': '%s' pools cannot download from volumes", vol->name,
@@ -75,8 +75,10 @@ transfer(scStorageVol *vol, bool upload, int fd, unsigned long long offset,
         scVolOpClear(&o);
         return r;
     }
-    if (VOL_OP_BEGIN(vol, "upload to", vol_upload, "uploading", &o) < 0)
+    if (VOL_OP_BEGIN(vol, "upload to", vol_upload, "uploading", scVolCheckUpload,
+                     flags & SC_STORAGE_VOL_CHECK_USERS ? "uploaded to" : NULL, &o) < 0)
         return -1;
+    flags &= ~SC_STORAGE_VOL_CHECK_USERS;
     if (offset > o.row.capacity) {
         scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
                       "volume '%s': upload offset %llu is past its capacity %llu", vol->name,
@@ -98,7 +100,7 @@ scStorageVolUploadFD(scStorageVolPtr vol, int fd, unsigned long long offset,
     int r;
 
     SC_API_BEGIN();
-    if (scCheckFlags(flags, SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM) < 0 ||
+    if (scCheckFlags(flags, SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM | SC_STORAGE_VOL_CHECK_USERS) < 0 ||
         !scVolEnter(vol, __func__, true))
         return -1;
     r = transfer(vol, true, fd, offset, length, flags, __func__);
@@ -206,8 +208,11 @@ transfer_load(Transfer *t, scStorageVol *vol)
 {
     if (t->upload) {
         if (scVolOpBegin(vol, "upload to", offsetof(scBackend, vol_upload),
-                         offsetof(scBackend, vol_upload_stream), "uploading", &t->o) < 0)
+                         offsetof(scBackend, vol_upload_stream), "uploading", scVolCheckUpload,
+                         t->flags & SC_STORAGE_VOL_CHECK_USERS ? "uploaded to" : NULL,
+                         &t->o) < 0)
             return -1;
+        t->flags &= ~SC_STORAGE_VOL_CHECK_USERS;
         if (t->offset > t->o.row.capacity) {
             scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
                           "volume '%s': upload offset %llu is past its capacity %llu", vol->name,
@@ -221,7 +226,7 @@ transfer_load(Transfer *t, scStorageVol *vol)
     /* A read: nothing to journal. */
     if (scVolRow(vol, &t->o.row) < 0 ||
         scActivePoolLoad(vol->conn, t->o.row.pool_uuid, "download from", &t->o.ap) < 0 ||
-        scVolCheckIdle(vol, &t->o.row, t->o.ap.row.name) < 0)
+        scVolCheckIdle(vol, &t->o.row, t->o.ap.row.name, false) < 0)
         return -1;
     if (!t->o.ap.be->vol_download && !t->o.ap.be->vol_download_stream) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
@@ -277,7 +282,7 @@ scStorageVolUpload(scStorageVolPtr vol, scStreamPtr stream, unsigned long long o
     int r;
 
     SC_API_BEGIN();
-    if (scCheckFlags(flags, SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM) < 0 ||
+    if (scCheckFlags(flags, SC_STORAGE_VOL_UPLOAD_SPARSE_STREAM | SC_STORAGE_VOL_CHECK_USERS) < 0 ||
         !scStreamCheck(stream, __func__) || !scVolEnter(vol, __func__, true))
         return -1;
     r = stream_transfer(vol, stream, true, offset, length, flags, __func__);

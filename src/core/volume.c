@@ -548,12 +548,15 @@ int
 scStoragePoolListAllVolumes(scStoragePoolPtr pool, scStorageVolPtr **vols, unsigned int flags)
 {
     VolList l = { 0 };
-    bool missing = flags & SC_STORAGE_POOL_LIST_VOLUMES_MISSING;
+    scCatalogVolSet set = flags & SC_STORAGE_POOL_LIST_VOLUMES_ALL       ? SC_VOLS_ALL
+                          : flags & SC_STORAGE_POOL_LIST_VOLUMES_MISSING ? SC_VOLS_KNOWN
+                                                                         : SC_VOLS_PRESENT;
     int r;
 
     SC_API_BEGIN();
     if (scCheckFlags(flags, SC_STORAGE_POOL_LIST_VOLUMES_MISSING |
-                                SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE) < 0 ||
+                                SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE |
+                                SC_STORAGE_POOL_LIST_VOLUMES_ALL) < 0 ||
         !scPoolHandleCheck(pool, __func__, false))
         return -1;
     l.conn = pool->conn;
@@ -569,8 +572,8 @@ scStoragePoolListAllVolumes(scStoragePoolPtr pool, scStorageVolPtr **vols, unsig
         return -1;
     }
     if (!vols)
-        r = scCatalogVolCount(pool->conn->catalog, pool->uuidstr, missing);
-    else if ((r = scCatalogVolForEach(pool->conn->catalog, pool->uuidstr, missing, list_add,
+        r = scCatalogVolCount(pool->conn->catalog, pool->uuidstr, set);
+    else if ((r = scCatalogVolForEach(pool->conn->catalog, pool->uuidstr, set, list_add,
                                       &l)) == 0)
         r = (int) l.n;
     scConnectUnlock(pool->conn);
@@ -866,6 +869,29 @@ scStorageVolGetState(scStorageVolPtr vol)
     state = row.state;
     scCatalogVolClear(&row);
     return state;
+}
+
+int
+scStorageVolGetOperation(scStorageVolPtr vol, char **op, long long *pid)
+{
+    scCatalogVol row;
+    const char *what;
+    int has;
+
+    SC_API_BEGIN();
+    if (!scCheckArg(op, "op", __func__) || !scCheckArg(pid, "pid", __func__) ||
+        vol_read(vol, __func__, &row) < 0)
+        return -1;
+    what = row.state == SC_STORAGE_VOL_STATE_CREATING || row.state == SC_STORAGE_VOL_STATE_DELETING
+               ? scVolStateToString(row.state)
+               : row.op;
+    has = what && row.op_pid > 0;
+    *op = NULL;
+    *pid = has ? row.op_pid : 0;
+    if (has && !(*op = scStrdup(what)))
+        has = -1;
+    scCatalogVolClear(&row);
+    return has;
 }
 
 char *

@@ -37,4 +37,13 @@ bool scPoolHandleCheck(scStoragePool *pool, const char *func, bool write);
 /* What a backend needs to act on the volume of @row. 0 or -1. */
 int scVolRowRecord(scConnect *conn, const scCatalogVol *row, scVolRecord *rec);
 
+/*
+ * scVolCheckUsers (vol_users.c):
+ * SC_STORAGE_VOL_CHECK_USERS: if other catalogued volumes use the volume
+ * of @row (its overlays), fail with SC_ERR_OPERATION_INVALID naming them
+ * and saying it cannot be @verb ("deleted", "shrunk", ...). Inside the
+ * caller's journal transaction. 0 or -1.
+ */
+int scVolCheckUsers(scConnect *conn, const scCatalogVol *row, const char *verb);
+
 #endif /* SC_VOLUME_H */

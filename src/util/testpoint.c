@@ -8,6 +8,7 @@
 #include "testpoint.h"
 
 int scKillCountdown;
+int scKillSignal;
 void (*scTestPointHook)(const char *where);
 
 void
@@ -16,5 +17,5 @@ scTestPoint(const char *where)
     if (scTestPointHook)
         scTestPointHook(where);
     if (scKillCountdown > 0 && --scKillCountdown == 0)
-        raise(SIGKILL);
+        raise(scKillSignal ? scKillSignal : SIGKILL);
 }

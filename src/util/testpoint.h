@@ -10,8 +10,11 @@
 #define SC_TESTPOINT_H
 
 /* When > 0, the Nth test point passed from now kills this process
- * (SIGKILL: no cleanup runs, as in a crash or an OOM kill). */
+ * (SIGKILL: no cleanup runs, as in a crash or an OOM kill), or sends it
+ * scKillSignal if that is set (SIGINT: what a process that handles it,
+ * as the CLI does, makes of an interrupt there). */
 extern int scKillCountdown;
+extern int scKillSignal;
 
 /* When set, called at every test point with its name (a test's barrier:
  * it may block until another process has done its part). */

@@ -112,7 +112,7 @@ main(int argc, char **argv)
               text && !strncmp(text, "<capabilities>", 14) ? "<capabilities>" : "other");
     free(text);
     show_text("poolcaps", virConnectGetStoragePoolCapabilities(conn, 0));
-    show_text("poolcaps.bad-flags", virConnectGetStoragePoolCapabilities(conn, 1U << 30));
+    show_text("poolcaps.bad-flags", virConnectGetStoragePoolCapabilities(conn, 1U << 20));
 
     /* Close callbacks: one per connection; freed when unregistered. */
     show_rc("closecb.register",

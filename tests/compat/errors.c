@@ -222,7 +222,7 @@ main(int argc, char **argv)
              "<pool type='dir'><name>compat-err</name>"
              "<target><path>%s/p</path></target></pool>",
              argv[2]);
-    show_ptr("code.bad-flags", virStoragePoolDefineXML(conn, xml, 1U << 30));
+    show_ptr("code.bad-flags", virStoragePoolDefineXML(conn, xml, 1U << 20));
     show_fields("code.bad-flags.fields", virGetLastError());
 
     ro = virConnectOpenReadOnly(argv[1]);

@@ -200,7 +200,7 @@ defining(virStoragePoolPtr *p1, virStoragePoolPtr *p2)
     show_info("defined", *p1);
     show_text("defined.xml", virStoragePoolGetXMLDesc(*p1, 0));
     show_text("defined.xml-inactive", virStoragePoolGetXMLDesc(*p1, VIR_STORAGE_XML_INACTIVE));
-    show_text("defined.xml-bad-flags", virStoragePoolGetXMLDesc(*p1, 1U << 30));
+    show_text("defined.xml-bad-flags", virStoragePoolGetXMLDesc(*p1, 1U << 20));
     show_file("defined.target", "p1");
 
     *p2 = virStoragePoolDefineXML(conn, pool_xml("compat-p2", "p2", "<uuid>" UUID1 "</uuid>"),
@@ -243,7 +243,7 @@ defining(virStoragePoolPtr *p1, virStoragePoolPtr *p2)
     show_refused("define.slash-name",
                  virStoragePoolDefineXML(conn, pool_xml("compat/slash", "slash", ""), 0));
     show_refused("define.bad-flags",
-                 virStoragePoolDefineXML(conn, pool_xml("compat-bf", "bf", ""), 1U << 30));
+                 virStoragePoolDefineXML(conn, pool_xml("compat-bf", "bf", ""), 1U << 20));
     show_refused("define.null", virStoragePoolDefineXML(conn, NULL, 0));
     show_lists("defined");
 }
@@ -259,8 +259,8 @@ starting(virStoragePoolPtr p1, virStoragePoolPtr p2)
     show_file("build.target", "p1");
     show_rc("build.again", virStoragePoolBuild(p1, 0));
     show_rc("build.no-overwrite", virStoragePoolBuild(p1, VIR_STORAGE_POOL_BUILD_NO_OVERWRITE));
-    show_rc("build.bad-flags", virStoragePoolBuild(p1, 1U << 30));
-    show_rc("start.bad-flags", virStoragePoolCreate(p1, 1U << 30));
+    show_rc("build.bad-flags", virStoragePoolBuild(p1, 1U << 20));
+    show_rc("start.bad-flags", virStoragePoolCreate(p1, 1U << 20));
     show_rc("start", virStoragePoolCreate(p1, 0));
     show_rc("start.again", virStoragePoolCreate(p1, 0));
     show_rc("build.active", virStoragePoolBuild(p1, 0));
@@ -275,7 +275,7 @@ starting(virStoragePoolPtr p1, virStoragePoolPtr p2)
                virStoragePoolLookupByTargetPath(conn, path_of("compat-nosuch")));
     show_found("lookup.targetpath-null", virStoragePoolLookupByTargetPath(conn, NULL));
     show_rc("refresh", virStoragePoolRefresh(p1, 0));
-    show_rc("refresh.bad-flags", virStoragePoolRefresh(p1, 1U << 30));
+    show_rc("refresh.bad-flags", virStoragePoolRefresh(p1, 1U << 20));
     show_rc("started.numof-volumes", virStoragePoolNumOfVolumes(p1));
     show_rc("started.list-volumes", virStoragePoolListVolumes(p1, NULL, 0));
     show_rc("started.listall-volumes", virStoragePoolListAllVolumes(p1, NULL, 0));
@@ -330,7 +330,7 @@ transient(void)
                  virStoragePoolCreateXML(conn, pool_xml("compat-t3", "t3", ""), 0));
     show_refused("transient.null", virStoragePoolCreateXML(conn, NULL, 0));
     show_refused("transient.bad-flags",
-                 virStoragePoolCreateXML(conn, pool_xml("compat-t4", "t4", ""), 1U << 30));
+                 virStoragePoolCreateXML(conn, pool_xml("compat-t4", "t4", ""), 1U << 20));
     show_found("transient.no-dir-lookup", virStoragePoolLookupByName(conn, "compat-t3"));
 
     /* A definition makes a running transient pool persistent. */
@@ -376,7 +376,7 @@ ending(virStoragePoolPtr p1, virStoragePoolPtr p2)
         close(fd);
     show_rc("delete.not-empty", virStoragePoolDelete(p2, 0));
     unlink(path_of("p2/compat-file"));
-    show_rc("delete.bad-flags", virStoragePoolDelete(p2, 1U << 30));
+    show_rc("delete.bad-flags", virStoragePoolDelete(p2, 1U << 20));
     show_rc("delete", virStoragePoolDelete(p2, 0));
     show_file("delete.target", "p2");
     show_rc("delete.again", virStoragePoolDelete(p2, 0));
@@ -422,7 +422,7 @@ main(int argc, char **argv)
     /* Source discovery. */
     show_text("sources.dir", virConnectFindStoragePoolSources(conn, "dir", NULL, 0));
     show_text("sources.unknown", virConnectFindStoragePoolSources(conn, "compat-nosuch", NULL, 0));
-    show_text("sources.bad-flags", virConnectFindStoragePoolSources(conn, "dir", NULL, 1U << 30));
+    show_text("sources.bad-flags", virConnectFindStoragePoolSources(conn, "dir", NULL, 1U << 20));
     show_text("sources.null", virConnectFindStoragePoolSources(conn, NULL, NULL, 0));
 
     show_lists("end");

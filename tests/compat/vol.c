@@ -204,7 +204,7 @@ creating(virStoragePoolPtr pool, virStorageVolPtr *raw, virStorageVolPtr *full,
                                         VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA),
                  1);
     show_refused("create.bad-flags",
-                 virStorageVolCreateXML(pool, vol_xml("i.img", 1048576, ""), 1U << 30), 1);
+                 virStorageVolCreateXML(pool, vol_xml("i.img", 1048576, ""), 1U << 20), 1);
     show_refused("create.null", virStorageVolCreateXML(pool, NULL, 0), 1);
     show_refused(
         "create.missing-backing",
@@ -318,7 +318,7 @@ cloning(virStoragePoolPtr pool, virStoragePoolPtr other, virStorageVolPtr raw,
     show_refused("clone.exists",
                  virStorageVolCreateXMLFrom(pool, vol_xml("b.img", 1048576, ""), raw, 0), 1);
     show_refused("clone.bad-flags",
-                 virStorageVolCreateXMLFrom(pool, vol_xml("k.img", 1048576, ""), raw, 1U << 30), 1);
+                 virStorageVolCreateXMLFrom(pool, vol_xml("k.img", 1048576, ""), raw, 1U << 20), 1);
     show_refused("clone.null-source",
                  virStorageVolCreateXMLFrom(pool, vol_xml("k.img", 1048576, ""), NULL, 0), 1);
     show_refused("clone.null", virStorageVolCreateXMLFrom(pool, NULL, raw, 0), 1);
@@ -349,7 +349,7 @@ changing(virStorageVolPtr raw, virStorageVolPtr full, virStorageVolPtr qcow)
     show_info("resize.allocate", full);
     show_rc("resize.qcow2", virStorageVolResize(qcow, 20971520, 0));
     show_info("resize.qcow2", qcow);
-    show_rc("resize.bad-flags", virStorageVolResize(raw, 1048576, 1U << 30));
+    show_rc("resize.bad-flags", virStorageVolResize(raw, 1048576, 1U << 20));
     show_rc("resize.null", virStorageVolResize(NULL, 1048576, 0));
 
     show_rc("wipe", virStorageVolWipe(full, 0));
@@ -359,13 +359,13 @@ changing(virStorageVolPtr raw, virStorageVolPtr full, virStorageVolPtr qcow)
             virStorageVolWipePattern(raw, VIR_STORAGE_VOL_WIPE_ALG_RANDOM, 0));
     show_info("wipe.pattern-random", raw);
     show_rc("wipe.pattern-bad", virStorageVolWipePattern(raw, 1000, 0));
-    show_rc("wipe.bad-flags", virStorageVolWipe(raw, 1U << 30));
+    show_rc("wipe.bad-flags", virStorageVolWipe(raw, 1U << 20));
     show_rc("wipe.qcow2", virStorageVolWipe(qcow, 0));
     show_vol("wipe.qcow2", qcow);
-    show_text("xml.bad-flags", virStorageVolGetXMLDesc(raw, 1U << 30));
+    show_text("xml.bad-flags", virStorageVolGetXMLDesc(raw, 1U << 20));
     show_rc("info-flags.bad", virStorageVolGetInfoFlags(raw, NULL, 0));
 
-    show_rc("delete.bad-flags", virStorageVolDelete(raw, 1U << 30));
+    show_rc("delete.bad-flags", virStorageVolDelete(raw, 1U << 20));
     show_rc("delete", virStorageVolDelete(raw, 0));
     show_refused("delete.lookup", virStorageVolLookupByPath(conn, path_of("v/a.img")), 0);
     show_str("delete.name", virStorageVolGetName(raw));

@@ -1,0 +1,100 @@
+/*
+ * vol_users.c: who uses a volume, for SC_STORAGE_VOL_CHECK_USERS.
+ *
+ * Today a volume's users are the catalogued volumes whose backing file it
+ * is (their overlays, in any pool); the catalog answers from one indexed
+ * query (scCatalogVolUsers). Issue 14 adds the guest disks of domains: the
+ * catalog's query gains them as another kind of user, and this message
+ * names them too, so callers that pass the flag get that protection with
+ * no change.
+ */
+#include <config.h>
+
+#include <stdio.h>
+
+#include "util/util.h"
+#include "volume.h"
+
+/* Past this many users, the message counts the rest. */
+#define USERS_NAMED 20
+
+/* The message under construction: "vm1.qcow2, vm2.qcow2 (pool images),
+ * vm3.qcow2 (pool other)". */
+typedef struct {
+    FILE *out;
+    char *text;
+    size_t len;
+    char *pool;        /* the pool of the names since the last "(pool ...)" */
+    char kind[16];     /* "backing", ... of the names since the last kind */
+    size_t n;          /* users so far */
+} Users;
+
+static const char *
+kind_words(const char *kind)
+{
+    return strcmp(kind, "backing") == 0 ? "as backing file by" : "by";
+}
+
+/* Close the group of names of one pool. */
+static void
+users_close_pool(Users *u)
+{
+    if (u->pool)
+        fprintf(u->out, " (pool %s)", u->pool);
+    free(u->pool);
+    u->pool = NULL;
+}
+
+static int
+users_add(const char *name, const char *pool, const char *kind, void *opaque)
+{
+    Users *u = opaque;
+    bool same_kind = u->kind[0] && strcmp(u->kind, kind) == 0;
+    bool same_pool = same_kind && u->pool && strcmp(u->pool, pool) == 0;
+
+    if (++u->n > USERS_NAMED)
+        return 0;
+    if (!same_pool)
+        users_close_pool(u);
+    if (u->n > 1)
+        fputs(", ", u->out);
+    if (!same_kind) {
+        fprintf(u->out, "%s ", kind_words(kind));
+        snprintf(u->kind, sizeof(u->kind), "%s", kind);
+    }
+    if (!same_pool && !(u->pool = scStrdup(pool)))
+        return -1;
+    fputs(name, u->out);
+    return 0;
+}
+
+int
+scVolCheckUsers(scConnect *conn, const scCatalogVol *row, const char *verb)
+{
+    Users u = { 0 };
+    int r;
+
+    if (!row->id) /* a volume not recorded (a read-only lookup's): nobody can know */
+        return 0;
+    if (!(u.out = open_memstream(&u.text, &u.len))) {
+        scReportOOM();
+        return -1;
+    }
+    r = scCatalogVolUsers(conn->catalog, row->uuid, users_add, &u);
+    users_close_pool(&u);
+    if (u.n > USERS_NAMED)
+        fprintf(u.out, " and %zu more", u.n - USERS_NAMED);
+    if (fclose(u.out) != 0) {
+        free(u.text);
+        scReportOOM();
+        return -1;
+    }
+    if (r == 0 && u.n > 0) {
+        /* libvirt's code for a volume "still in use" (storageVolDelete). */
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "volume '%s' is used %s: it cannot be %s", row->name, u.text, verb);
+        r = -1;
+    }
+    free(u.text);
+    return r;
+}
