@@ -508,7 +508,9 @@ test_swaps(void **state)
 
     /* The pool directory becomes a symlink to another directory. */
     assert_int_equal(mkdir(elsewhere, 0755), 0);
-    fd = open(cat2(elsewhere, "b.img"), O_WRONLY | O_CREAT, 0644);
+    char *other = cat2(elsewhere, "b.img");
+    fd = open(other, O_WRONLY | O_CREAT, 0644);
+    free(other);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, "other", 5), 5);
     close(fd);
