@@ -21,6 +21,10 @@ sc() {
     printf '\n$ storcat %s\n' "$*"
     "$top/_build-demo/tools/storcat" -c "$demo/catalog.db" "$@"
 }
+# refused VERB ARGS: a storcat command expected to fail, and its status.
+refused() {
+    if sc "$@"; then echo "(unexpectedly accepted)"; else echo "(exit status $?)"; fi
+}
 
 echo "demo catalog: $demo/catalog.db"
 echo "# the main job: a dir pool of guest images, kept in an SQLite catalog"
@@ -42,6 +46,10 @@ sc vol-create-as images db.qcow2 20G --format qcow2
 sc vol-clone --pool images base.img base-copy.img
 sc vol-resize --pool images base-copy.img 2G
 echo
+echo "# the catalog knows web.qcow2 is an overlay of base.img, and guards the base"
+sc vol-info --pool images web.qcow2
+refused vol-delete --pool images base.img
+echo
 echo "# a file appears behind storcat's back; a refresh records it"
 truncate -s 512M "$demo/images/added-by-hand.img"
 sc pool-refresh images
@@ -52,9 +60,9 @@ sc vol-list images --details
 sc pool-info images
 echo
 echo "# bad input changes nothing"
-sc vol-create-as images ../escape.img 1M || true
-sc pool-define-as images2 dir --target "$demo/images" || true
-sc pool-define-as ceph rbd --source-host mon1 --source-name rbd || true
+refused vol-create-as images ../escape.img 1M
+refused pool-define-as images2 dir --target "$demo/images"
+refused pool-define-as ceph rbd --source-host mon1 --source-name rbd
 echo
 echo "# the report is SQL over the catalog"
 sqlite3 -header -column "$demo/catalog.db" \
