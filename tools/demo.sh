@@ -1,11 +1,24 @@
 #!/bin/sh
 # demo.sh: build storcat and show its main job on a demo catalog in a
-# temporary directory (removed at the end; pass --keep to keep it).
+# temporary directory: one SQLite catalog managing pools of several kinds.
+#
+#   1. a dir pool of guest images: volumes, a backing chain and the guard
+#      that protects its base, a refresh, lookups, bad input refused;
+#   2. as root, with losetup, sfdisk and lvm2: a disk pool (a GPT, its
+#      partitions the volumes) and a logical pool (a volume group, its LVs
+#      the volumes), each on a loop device over a sparse image file;
+#   3. SQL reports over the catalog, and the audit trail.
+#
+# A part that cannot run here says why in one line. Everything the demo
+# makes (the directory, loop devices, the volume group) is removed on every
+# way out, Ctrl-C included; --keep keeps the directory (the catalog; the
+# devices go all the same).
 set -eu
 cd "$(dirname "$0")/.."
 top=$PWD
 keep=no
 [ "${1:-}" = --keep ] && keep=yes
+PATH=$PATH:/usr/sbin:/sbin
 
 if [ "$(id -u)" = 0 ]; then tools/install-deps.sh; fi
 if [ ! -x "$top/_build-demo/tools/storcat" ] || [ "$top/configure.ac" -nt "$top/_build-demo/Makefile" ]; then
@@ -15,8 +28,53 @@ if [ ! -x "$top/_build-demo/tools/storcat" ] || [ "$top/configure.ac" -nt "$top/
 fi
 make -C _build-demo -j"$(nproc)" >/dev/null
 
+# ---- what the demo makes, and its removal ------------------------------------
+
+demo=""          # the temporary directory: catalog, images
+
+# lvm2 as the tests run it: no devices file, so that it sees our loop
+# devices; no backup or archive copies in /etc/lvm; and where device-mapper
+# is missing (/dev/mapper/control does not open), activation off: lvm2 then
+# manages the metadata only, and LVs get no device nodes.
+STORCAT_LVM_CONFIG='devices{use_devicesfile=0} backup{backup=0 archive=0}'
+if ! (exec 3<>/dev/mapper/control) 2>/dev/null; then
+    STORCAT_LVM_CONFIG="global{activation=0} $STORCAT_LVM_CONFIG"
+fi
+LVM_SUPPRESS_FD_WARNINGS=1
+export STORCAT_LVM_CONFIG LVM_SUPPRESS_FD_WARNINGS
+lvm() { "$@" --config "$STORCAT_LVM_CONFIG" >/dev/null 2>&1; }
+
+# detach IMAGE: remove the loop devices over the demo's IMAGE file (so
+# only ours), with the volume group on them and their kernel partitions.
+detach() {
+    for dev in $(losetup -j "$1" -O NAME -n 2>/dev/null); do
+        on=$(pvs --config "$STORCAT_LVM_CONFIG" --noheadings -o vg_name "$dev" 2>/dev/null | tr -d ' ')
+        [ -z "$on" ] || lvm vgremove -ff -y "$on"
+        lvm pvremove -ff -y "$dev"
+        k=${dev##*/}
+        for p in /sys/block/"$k"/"$k"p*; do
+            [ -e "$p/partition" ] && partx -d --nr "$(cat "$p/partition")" "$dev" 2>/dev/null
+        done
+        losetup -d "$dev"
+    done
+}
+cleanup() {
+    status=$?
+    trap '' HUP INT TERM
+    set +e
+    if [ -n "$demo" ]; then
+        detach "$demo/disk.img"
+        detach "$demo/pv.img"
+        if [ $keep = yes ]; then echo "kept $demo"; else rm -rf "$demo"; fi
+    fi
+    [ "$status" = 0 ] || echo "demo stopped (exit status $status); what it made is removed" >&2
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 demo=$(mktemp -d /tmp/storcat-demo.XXXXXX)
-[ $keep = yes ] || trap 'rm -rf "$demo"' EXIT
+
 sc() {
     printf '\n$ storcat %s\n' "$*"
     "$top/_build-demo/tools/storcat" -c "$demo/catalog.db" "$@"
@@ -25,9 +83,12 @@ sc() {
 refused() {
     if sc "$@"; then echo "(unexpectedly accepted)"; else echo "(exit status $?)"; fi
 }
+skip() { printf '\n# skipped: %s\n' "$*"; }
+
+# ---- 1. a dir pool --------------------------------------------------------------
 
 echo "demo catalog: $demo/catalog.db"
-echo "# the main job: a dir pool of guest images, kept in an SQLite catalog"
+echo "# 1. the main job: a dir pool of guest images, kept in an SQLite catalog"
 cat > "$demo/images.xml" <<XML
 <pool type='dir'>
   <name>images</name>
@@ -63,6 +124,87 @@ echo "# bad input changes nothing"
 refused vol-create-as images ../escape.img 1M
 refused pool-define-as images2 dir --target "$demo/images"
 refused pool-define-as ceph rbd --source-host mon1 --source-name rbd
+
+# ---- 2. block devices: a disk pool and a logical pool ---------------------------
+
+# Why block devices cannot be shown here, or nothing.
+no_block() {
+    if [ "$(id -u)" != 0 ]; then
+        echo "not root (loop devices need root)"
+    elif [ ! -e /dev/loop-control ] || ! command -v losetup >/dev/null; then
+        echo "no loop devices here (/dev/loop-control or losetup is missing)"
+    fi
+}
+# attach IMAGE SIZE: a sparse file on a new loop device, printed.
+attach() {
+    truncate -s "$2" "$1"
+    losetup --find --show "$1"
+}
+
+# a disk pool: a whole disk with a GPT, its partitions the volumes.
+demo_disk() {
+    echo
+    echo "# a disk pool: a whole disk (a loop device over a sparse file) with a GPT;"
+    echo "# the label is the pool's source format, written by pool-build"
+    disk=$(attach "$demo/disk.img" 256M)
+    k=${disk##*/}
+    sc pool-define-as disk1 disk --source-dev "$disk" --source-format gpt --target /dev
+    sc pool-build disk1
+    sc pool-start disk1
+    echo
+    echo "# volumes are partitions, named as the kernel names them"
+    sc vol-create-as disk1 "${k}p1" 64M
+    sc vol-create-as disk1 "${k}p2" 32M --format linux-swap
+    printf '\n$ sfdisk --dump %s  # the table storcat wrote\n' "$disk"
+    sfdisk --dump "$disk"
+    sc vol-list disk1 --details
+    echo
+    echo "# the partition's device node finds its volume"
+    sc vol-lookup "${disk}p2"
+}
+# a logical pool: an LVM volume group, its LVs the volumes.
+demo_logical() {
+    echo
+    echo "# a logical pool: an LVM volume group on another loop device;"
+    echo "# pool-build runs pvcreate and vgcreate"
+    case $STORCAT_LVM_CONFIG in
+    *activation=0*) echo "# (no device-mapper here: lvm2 runs with activation off, metadata only)" ;;
+    esac
+    pv=$(attach "$demo/pv.img" 256M)
+    vg=storcat_demo_$$
+    sc pool-define-as guests logical --source-dev "$pv" --source-name "$vg" --target "/dev/$vg"
+    sc pool-build guests
+    sc pool-start guests
+    echo
+    echo "# volumes are LVs"
+    sc vol-create-as guests web-data 64M
+    sc vol-create-as guests db-data 32M
+    sc vol-list guests --details
+    echo
+    echo "# device-mapper's name for an LV (dashes doubled) finds it too"
+    sc vol-lookup "/dev/mapper/$vg-web--data"
+}
+
+echo
+echo "# 2. block devices, in the same catalog"
+why=$(no_block)
+if [ -n "$why" ]; then
+    skip "disk and logical pools: $why"
+else
+    if command -v sfdisk >/dev/null; then
+        demo_disk
+    else
+        skip "disk pool: no sfdisk (apt-get install fdisk)"
+    fi
+    if command -v lvcreate >/dev/null; then
+        demo_logical
+    else
+        skip "logical pool: lvm2 is not installed (apt-get install lvm2)"
+    fi
+fi
+
+# ---- 3. reports ---------------------------------------------------------------------
+
 echo
 echo "# the report is SQL over the catalog"
 sqlite3 -header -column "$demo/catalog.db" \
