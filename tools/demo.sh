@@ -7,12 +7,14 @@
 #   2. as root, with losetup, sfdisk and lvm2: a disk pool (a GPT, its
 #      partitions the volumes) and a logical pool (a volume group, its LVs
 #      the volumes), each on a loop device over a sparse image file;
-#   3. SQL reports over the catalog, and the audit trail.
+#   3. with tgtd (Debian tgt): an iscsi-direct pool, the LUNs of a tgtd the
+#      demo starts on 127.0.0.1;
+#   4. SQL reports over the catalog, and the audit trail.
 #
 # A part that cannot run here says why in one line. Everything the demo
-# makes (the directory, loop devices, the volume group) is removed on every
-# way out, Ctrl-C included; --keep keeps the directory (the catalog; the
-# devices go all the same).
+# makes (the directory, loop devices, the volume group, tgtd) is removed on
+# every way out, Ctrl-C included; --keep keeps the directory (the catalog;
+# the devices and tgtd go all the same).
 set -eu
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -30,7 +32,9 @@ make -C _build-demo -j"$(nproc)" >/dev/null
 
 # ---- what the demo makes, and its removal ------------------------------------
 
-demo=""          # the temporary directory: catalog, images
+demo=""          # the temporary directory: catalog, images, LUN files
+tgtd_pid=""      # the tgtd the demo started
+tgtd_control=""  # its control port (its socket is /var/run/tgtd/socket.N)
 
 # lvm2 as the tests run it: no devices file, so that it sees our loop
 # devices; no backup or archive copies in /etc/lvm; and where device-mapper
@@ -62,6 +66,11 @@ cleanup() {
     status=$?
     trap '' HUP INT TERM
     set +e
+    if [ -n "$tgtd_pid" ]; then
+        kill -KILL "$tgtd_pid" 2>/dev/null # it ignores SIGTERM
+        wait "$tgtd_pid" 2>/dev/null
+        rm -f "/var/run/tgtd/socket.$tgtd_control" "/var/run/tgtd/socket.$tgtd_control.lock"
+    fi
     if [ -n "$demo" ]; then
         detach "$demo/disk.img"
         detach "$demo/pv.img"
@@ -203,7 +212,74 @@ else
     fi
 fi
 
-# ---- 3. reports ---------------------------------------------------------------------
+# ---- 3. a network pool: iscsi-direct ---------------------------------------------
+
+# Why iSCSI cannot be shown here, or nothing.
+no_iscsi() {
+    if [ ! -x /usr/sbin/tgtd ] || [ ! -x /usr/sbin/tgtadm ]; then
+        echo "no tgtd/tgtadm (apt-get install tgt)"
+    elif [ "$(id -u)" != 0 ]; then
+        echo "not root (tgtd's control socket is in /var/run/tgtd)"
+    elif ! command -v python3 >/dev/null; then
+        echo "no python3 (to find a free port)"
+    fi
+}
+adm() { /usr/sbin/tgtadm -C "$tgtd_control" --lld iscsi "$@" >/dev/null; }
+# start_tgtd: a tgtd of the demo's own on 127.0.0.1, on a free port
+# ($port), with a control port of its own; fails if it does not answer.
+start_tgtd() {
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    control=$((20000 + $$ % 12000))
+    while [ -e "/var/run/tgtd/socket.$control" ]; do control=$((control + 1)); done
+    tgtd_control=$control
+    /usr/sbin/tgtd -f -C "$tgtd_control" --iscsi "portal=127.0.0.1:$port" >"$demo/tgtd.log" 2>&1 &
+    tgtd_pid=$!
+    i=0
+    until adm --mode target --op show 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -le 100 ] || return 1
+        sleep 0.05
+    done
+}
+
+echo
+echo "# 3. a network pool, in the same catalog: the LUNs of an iSCSI target"
+why=$(no_iscsi)
+if [ -n "$why" ]; then
+    skip "iscsi-direct pool: $why"
+elif ! start_tgtd; then
+    skip "iscsi-direct pool: tgtd did not start ($(tail -n 1 "$demo/tgtd.log"))"
+else
+    echo "# (a tgtd of the demo's own on 127.0.0.1:$port: one target, two file-backed LUNs)"
+    iqn=iqn.2026-12.org.storcat.demo:guests
+    adm --mode target --op new --tid 1 --targetname $iqn
+    adm --mode target --op bind --tid 1 --initiator-address ALL
+    for lun in 1 2; do
+        truncate -s $((lun * 64))M "$demo/lun$lun.img"
+        adm --mode logicalunit --op new --tid 1 --lun $lun --backing-store "$demo/lun$lun.img"
+    done
+    init=iqn.2026-12.org.storcat.demo:initiator
+    echo
+    echo "# what targets does the portal offer? (libvirt's <sources> document)"
+    sc find-pool-sources-as iscsi-direct --host 127.0.0.1 --port "$port" --initiator $init
+    cat > "$demo/san.xml" <<XML
+<pool type='iscsi-direct'>
+  <name>san</name>
+  <source>
+    <host name='127.0.0.1' port='$port'/>
+    <device path='$iqn'/>
+    <initiator><iqn name='$init'/></initiator>
+  </source>
+</pool>
+XML
+    sc pool-define "$demo/san.xml"
+    echo
+    echo "# pool-start logs in (libiscsi, in user space); the LUNs are the volumes"
+    sc pool-start san
+    sc vol-list san --details
+fi
+
+# ---- 4. reports ---------------------------------------------------------------------
 
 echo
 echo "# the report is SQL over the catalog"
