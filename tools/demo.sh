@@ -9,7 +9,7 @@
 #      the volumes), each on a loop device over a sparse image file;
 #   3. with tgtd (Debian tgt): an iscsi-direct pool, the LUNs of a tgtd the
 #      demo starts on 127.0.0.1;
-#   4. SQL reports over the catalog, and the audit trail.
+#   4. one SQL report over every pool, and the audit trail.
 #
 # A part that cannot run here says why in one line. Everything the demo
 # makes (the directory, loop devices, the volume group, tgtd) is removed on
@@ -279,14 +279,15 @@ XML
     sc vol-list san --details
 fi
 
-# ---- 4. reports ---------------------------------------------------------------------
+# ---- 4. one catalog, every pool ---------------------------------------------------
 
 echo
-echo "# the report is SQL over the catalog"
+echo "# 4. the report is SQL over the catalog: every pool's volumes, one query"
 sqlite3 -header -column "$demo/catalog.db" \
-    "SELECT v.name, v.format, v.capacity / 1048576 AS capacity_mib,
-            v.allocation / 1048576 AS allocation_mib, ifnull(v.backing_path, '') AS backing
-       FROM volumes v JOIN pools p ON p.id = v.pool_id WHERE p.name = 'images' ORDER BY v.name"
+    "SELECT p.name AS pool, p.type AS pool_type, v.name, v.type, ifnull(v.format, '') AS format,
+            v.capacity / 1048576 AS capacity_mib, round(v.allocation / 1048576.0, 1) AS allocation_mib,
+            ifnull(v.backing_path, '') AS backing
+       FROM volumes v JOIN pools p ON p.id = v.pool_id ORDER BY p.name, v.name"
 echo
 sqlite3 -header -column "$demo/catalog.db" \
     "SELECT datetime(ts, 'unixepoch') AS time, action, ifnull(volume_name, pool_name) AS object,
