@@ -19,7 +19,53 @@ static const cliOption poolParam[] = {
     { NULL, NULL, NULL },
 };
 
-/* Pool states as virsh names them (virshStoragePoolState). */
+/* --type names, as virsh's, and their list filters. */
+static const struct {
+    const char *name;
+    unsigned int flag;
+} poolTypeFilters[] = {
+    { "dir", SC_CONNECT_LIST_STORAGE_POOLS_DIR },
+    { "fs", SC_CONNECT_LIST_STORAGE_POOLS_FS },
+    { "netfs", SC_CONNECT_LIST_STORAGE_POOLS_NETFS },
+    { "logical", SC_CONNECT_LIST_STORAGE_POOLS_LOGICAL },
+    { "disk", SC_CONNECT_LIST_STORAGE_POOLS_DISK },
+    { "iscsi", SC_CONNECT_LIST_STORAGE_POOLS_ISCSI },
+    { "scsi", SC_CONNECT_LIST_STORAGE_POOLS_SCSI },
+    { "mpath", SC_CONNECT_LIST_STORAGE_POOLS_MPATH },
+    { "rbd", SC_CONNECT_LIST_STORAGE_POOLS_RBD },
+    { "sheepdog", SC_CONNECT_LIST_STORAGE_POOLS_SHEEPDOG },
+    { "gluster", SC_CONNECT_LIST_STORAGE_POOLS_GLUSTER },
+    { "zfs", SC_CONNECT_LIST_STORAGE_POOLS_ZFS },
+    { "vstorage", SC_CONNECT_LIST_STORAGE_POOLS_VSTORAGE },
+    { "iscsi-direct", SC_CONNECT_LIST_STORAGE_POOLS_ISCSI_DIRECT },
+};
+
+const char *const *
+cliPoolTypeNames(size_t *n)
+{
+    static const char *names[sizeof(poolTypeFilters) / sizeof(poolTypeFilters[0])];
+
+    *n = sizeof(names) / sizeof(names[0]);
+    for (size_t i = 0; i < *n; i++)
+        names[i] = poolTypeFilters[i].name;
+    return names;
+}
+
+/* Whether @type is a pool type's name (dir, logical, ...), which a
+ * command line that names another gets as a usage error. */
+static bool
+knownPoolType(const char *type)
+{
+    for (size_t i = 0; i < sizeof(poolTypeFilters) / sizeof(poolTypeFilters[0]); i++) {
+        if (strcmp(poolTypeFilters[i].name, type) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Pool states as virsh names them (virshStoragePoolState): the one word
+ * for a pool's state in every listing, text or JSON (pool-list,
+ * pool-list --details, pool-info). */
 static const char *
 poolStateName(int state)
 {
@@ -48,15 +94,25 @@ cmdInit(cliContext *ctx, const cliArgs *args)
     scConnect *conn;
     _cleanup_free_ char *uri = NULL;
 
+    cliJson j;
+
     (void) args;
     ctx->create = true;
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
-    if (!(uri = scConnectGetURI(conn))) {
-        cliLibError(NULL, "failed to read the catalog's URI");
-        return CLI_EXIT_FAILED;
+    if (!(uri = scConnectGetURI(conn)))
+        return cliLibError(NULL, "failed to read the catalog's URI");
+    if (cliJsonMode()) {
+        cliJsonBegin(&j, stdout, false);
+        cliJsonOpen(&j, "catalog", '{');
+        cliJsonStr(&j, "path", scConnectGetCatalogPath(conn));
+        cliJsonStr(&j, "uri", uri);
+        cliJsonBool(&j, "readonly", scConnectIsReadOnly(conn) == 1);
+        cliJsonClose(&j, '}');
+        cliJsonEnd(&j);
+        return CLI_EXIT_OK;
     }
-    printf("Catalog %s ready (%s)\n", scConnectGetCatalogPath(conn), uri);
+    cliInfo("Catalog %s ready (%s)", scConnectGetCatalogPath(conn), uri);
     return CLI_EXIT_OK;
 }
 
@@ -74,11 +130,11 @@ cmdPoolDefine(cliContext *ctx, const cliArgs *args)
     if (!(xml = cliReadFile(file)) || !(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
     /* The library's message names the pool, not the file it came from. */
-    if (!(pool = scStoragePoolDefineXML(conn, xml, 0))) {
-        cliLibError(NULL, "failed to define pool from '%s'", cliSafe(file));
-        return CLI_EXIT_FAILED;
-    }
-    printf("Pool %s defined from %s\n", scStoragePoolGetName(pool), file);
+    if (!(pool = scStoragePoolDefineXML(conn, xml, 0)))
+        return cliLibError(NULL, "failed to define pool from '%s'", cliSafe(file));
+    if (cliJsonMode())
+        return cliPutDocument(cliPoolDocument(pool));
+    cliInfo("Pool %s defined from %s", scStoragePoolGetName(pool), file);
     return CLI_EXIT_OK;
 }
 
@@ -146,21 +202,24 @@ cmdPoolDefineAs(cliContext *ctx, const cliArgs *args)
     _cleanup_free_ char *xml = NULL;
     _cleanup_pool_ scStoragePool *pool = NULL;
     scConnect *conn;
+    int status;
 
+    if ((status = cliCheckName(args->verb, "pool", name)) != CLI_CONTINUE)
+        return status;
+    if (!knownPoolType(args->params[1]))
+        return cliUsageError(args->verb, "unknown pool type '%s'", cliSafe(args->params[1]));
     if (!(xml = buildPoolXML(args)))
         return CLI_EXIT_FAILED;
-    if (cliOptFlag(args, "print-xml")) {
-        fputs(xml, stdout);
-        return CLI_EXIT_OK;
-    }
+    if (cliOptFlag(args, "print-xml"))
+        return cliPrintXML(xml);
     ctx->create = true;
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
-    if (!(pool = scStoragePoolDefineXML(conn, xml, 0))) {
-        cliLibError(name, "failed to define pool '%s'", cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
-    printf("Pool %s defined\n", scStoragePoolGetName(pool));
+    if (!(pool = scStoragePoolDefineXML(conn, xml, 0)))
+        return cliLibError(name, "failed to define pool '%s'", cliSafe(name));
+    if (cliJsonMode())
+        return cliPutDocument(cliPoolDocument(pool));
+    cliInfo("Pool %s defined", scStoragePoolGetName(pool));
     return CLI_EXIT_OK;
 }
 
@@ -189,21 +248,15 @@ runPoolAction(cliContext *ctx, const cliArgs *args, const poolAction *action, un
     rc = action->act(pool, flags);
     if (action->long_running)
         cliProgressEnd();
-    if (rc < 0) {
-        cliLibError(name, "failed to %s pool '%s'", action->infinitive, cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
-    printf("Pool %s %s\n", name, action->done);
+    if (rc < 0)
+        return cliLibError(name, "failed to %s pool '%s'", action->infinitive, cliSafe(name));
+    if (cliJsonMode())
+        return cliPutDocument(cliPoolDocument(pool));
+    cliInfo("Pool %s %s", name, action->done);
     return CLI_EXIT_OK;
 }
 
-/* The library calls without flags, in poolAction's shape. */
-static int
-undefinePool(scStoragePool *pool, unsigned int flags)
-{
-    return scStoragePoolUndefine(pool);
-}
-
+/* The library call without flags, in poolAction's shape. */
 static int
 destroyPool(scStoragePool *pool, unsigned int flags)
 {
@@ -221,11 +274,13 @@ checkOverwrite(const cliArgs *args)
 }
 
 /* pool-undefine says how many identities of its volumes the catalog
- * keeps for a pool defined again with its UUID. */
+ * keeps for a pool defined again with its UUID; --json prints the pool
+ * as it was. */
 static int
 cmdPoolUndefine(cliContext *ctx, const cliArgs *args)
 {
     _cleanup_pool_ scStoragePool *pool = NULL;
+    _cleanup_free_ char *before = NULL;
     char uuid[SC_UUID_STRING_BUFLEN];
     const char *name;
     int kept;
@@ -233,16 +288,19 @@ cmdPoolUndefine(cliContext *ctx, const cliArgs *args)
     if (!(pool = cliLookupPool(ctx, args->params[0])))
         return CLI_EXIT_FAILED;
     name = scStoragePoolGetName(pool);
-    if (scStoragePoolGetUUIDString(pool, uuid) < 0 || undefinePool(pool, 0) < 0) {
-        cliLibError(name, "failed to undefine pool '%s'", cliSafe(name));
+    if (cliJsonMode() && !(before = cliPoolDocument(pool)))
         return CLI_EXIT_FAILED;
-    }
+    if (scStoragePoolGetUUIDString(pool, uuid) < 0 || scStoragePoolUndefine(pool) < 0)
+        return cliLibError(name, "failed to undefine pool '%s'", cliSafe(name));
+    if (before)
+        return cliPutDocument(TAKE_PTR(before));
     /* virsh's words when there is nothing more to say. */
     if ((kept = scConnectNumOfStorageVolHistory(ctx->conn, uuid)) <= 0)
-        printf("Pool %s has been undefined\n", name);
+        cliInfo("Pool %s has been undefined", name);
     else
-        printf("Pool %s has been undefined (%d volume %s kept for a pool defined again with "
-               "its UUID)\n", name, kept, kept == 1 ? "identity" : "identities");
+        cliInfo("Pool %s has been undefined (%d volume %s kept for a pool defined again with "
+                "its UUID)",
+                name, kept, kept == 1 ? "identity" : "identities");
     return CLI_EXIT_OK;
 }
 
@@ -321,11 +379,9 @@ cmdHistoryPrune(cliContext *ctx, const cliArgs *args)
         return cliUsageError(args->verb, "'%s' is not a pool UUID", cliSafe(uuid));
     if (!cliConnect(ctx))
         return CLI_EXIT_FAILED;
-    if ((n = scConnectPruneStorageVolHistory(ctx->conn, uuid, 0)) < 0) {
-        cliLibError(NULL, "failed to prune the volume history");
-        return CLI_EXIT_FAILED;
-    }
-    printf("%d volume %s dropped\n", n, n == 1 ? "identity" : "identities");
+    if ((n = scConnectPruneStorageVolHistory(ctx->conn, uuid, 0)) < 0)
+        return cliLibError(NULL, "failed to prune the volume history");
+    cliInfo("%d volume %s dropped", n, n == 1 ? "identity" : "identities");
     return CLI_EXIT_OK;
 }
 
@@ -340,52 +396,43 @@ cmdAutostart(cliContext *ctx, const cliArgs *args)
     scStoragePool **pools = NULL;
     int status = CLI_EXIT_OK, n;
     scConnect *conn;
+    cliJson j;
 
     (void) args;
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
     n = scConnectListAllStoragePools(conn, &pools, SC_CONNECT_LIST_STORAGE_POOLS_AUTOSTART |
                                                        SC_CONNECT_LIST_STORAGE_POOLS_INACTIVE);
-    if (n < 0) {
-        cliLibError(NULL, "failed to list pools");
-        return CLI_EXIT_FAILED;
+    if (n < 0)
+        return cliLibError(NULL, "failed to list pools");
+    /* --json: the pools it started, {"pools": [...]}; each failure is an
+     * error on stderr. */
+    if (cliJsonMode()) {
+        cliJsonBegin(&j, stdout, false);
+        cliJsonOpen(&j, "pools", '[');
     }
     for (int i = 0; i < n; i++) {
         _cleanup_free_ char *name = strdup(scStoragePoolGetName(pools[i]));
         if (scStoragePoolCreate(pools[i], 0) < 0) {
             cliLibError(name, "failed to start pool '%s'", name ? cliSafe(name) : "?");
             status = CLI_EXIT_FAILED;
+        } else if (cliJsonMode()) {
+            if (cliPoolJSON(&j, NULL, pools[i]) < 0)
+                status = CLI_EXIT_FAILED;
         } else {
-            printf("Pool %s started\n", name ? name : "?");
+            cliInfo("Pool %s started", name ? name : "?");
         }
         scStoragePoolFree(pools[i]);
     }
     free(pools);
+    if (cliJsonMode()) {
+        cliJsonClose(&j, ']');
+        cliJsonEnd(&j);
+    }
     return status;
 }
 
 /* ---- pool-list ------------------------------------------------------ */
-
-/* --type names, as virsh's, and their list filters. */
-static const struct {
-    const char *name;
-    unsigned int flag;
-} poolTypeFilters[] = {
-    { "dir", SC_CONNECT_LIST_STORAGE_POOLS_DIR },
-    { "fs", SC_CONNECT_LIST_STORAGE_POOLS_FS },
-    { "netfs", SC_CONNECT_LIST_STORAGE_POOLS_NETFS },
-    { "logical", SC_CONNECT_LIST_STORAGE_POOLS_LOGICAL },
-    { "disk", SC_CONNECT_LIST_STORAGE_POOLS_DISK },
-    { "iscsi", SC_CONNECT_LIST_STORAGE_POOLS_ISCSI },
-    { "scsi", SC_CONNECT_LIST_STORAGE_POOLS_SCSI },
-    { "mpath", SC_CONNECT_LIST_STORAGE_POOLS_MPATH },
-    { "rbd", SC_CONNECT_LIST_STORAGE_POOLS_RBD },
-    { "sheepdog", SC_CONNECT_LIST_STORAGE_POOLS_SHEEPDOG },
-    { "gluster", SC_CONNECT_LIST_STORAGE_POOLS_GLUSTER },
-    { "zfs", SC_CONNECT_LIST_STORAGE_POOLS_ZFS },
-    { "vstorage", SC_CONNECT_LIST_STORAGE_POOLS_VSTORAGE },
-    { "iscsi-direct", SC_CONNECT_LIST_STORAGE_POOLS_ISCSI_DIRECT },
-};
 
 /* Adds the filter bits of --type's comma-separated list to *flags. */
 static int
@@ -397,10 +444,8 @@ parseTypeFilter(const cliArgs *args, unsigned int *flags)
 
     if (!list)
         return CLI_CONTINUE;
-    if (!(copy = strdup(list))) {
-        cliError("out of memory");
-        return CLI_EXIT_FAILED;
-    }
+    if (!(copy = strdup(list)))
+        return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
     rest = copy;
     while ((type = strsep(&rest, ","))) {
         size_t i = 0;
@@ -409,7 +454,7 @@ parseTypeFilter(const cliArgs *args, unsigned int *flags)
                strcmp(poolTypeFilters[i].name, type) != 0)
             i++;
         if (i == sizeof(poolTypeFilters) / sizeof(poolTypeFilters[0]))
-            return cliUsageError(args->verb, "unknown pool type '%s'", type);
+            return cliUsageError(args->verb, "unknown pool type '%s'", cliSafe(type));
         *flags |= poolTypeFilters[i].flag;
     }
     return CLI_CONTINUE;
@@ -449,29 +494,42 @@ enum {
 };
 #define LIST_NCOLS_BRIEF 3
 
-/* What one pool's row needs to know, in text form. */
+/* What pool-list, pool-info and the pool object show of one pool. */
 typedef struct poolFacts {
     scStoragePoolInfo info;
     int autostart;
     int persistent;
     char uuid[SC_UUID_STRING_BUFLEN];
-    char sizes[3][CLI_SIZE_BUFLEN]; /* capacity, allocation, available */
-    bool has_sizes;                 /* active: the sizes mean something */
+    char *type;                     /* "dir", ... */
+    char *path;                     /* the target path; NULL if none */
+    char sizes[3][CLI_SIZE_BUFLEN]; /* capacity, allocation, available, as text */
+    bool has_sizes;                 /* running: text shows the sizes */
 } poolFacts;
 
-/* Gathers what pool-list and pool-info show. Returns 1, 0 if the pool was
- * undefined meanwhile (by another process: not an error), or -1 after
- * printing why. */
+static void
+poolFactsClear(poolFacts *facts)
+{
+    free(facts->type);
+    free(facts->path);
+}
+
+/* Gathers what is shown of @pool (to be cleared by the caller whatever the
+ * result). Returns 1, 0 if the pool was undefined meanwhile (by another
+ * process: not an error while listing), or -1 after printing why. */
 static int
 getPoolFacts(scStoragePool *pool, bool bytes, poolFacts *facts)
 {
     const char *name = scStoragePoolGetName(pool); /* before a failure: it resets the error */
     const scError *err;
 
+    memset(facts, 0, sizeof(*facts));
     if (scStoragePoolGetInfo(pool, &facts->info) < 0 ||
         scStoragePoolGetAutostart(pool, &facts->autostart) < 0 ||
         (facts->persistent = scStoragePoolIsPersistent(pool)) < 0 ||
-        scStoragePoolGetUUIDString(pool, facts->uuid) < 0) {
+        scStoragePoolGetUUIDString(pool, facts->uuid) < 0 ||
+        !(facts->type = scStoragePoolGetType(pool)) ||
+        /* NULL without an error: a pool type without a target path */
+        (!(facts->path = scStoragePoolGetTargetPath(pool)) && scGetLastError())) {
         err = scGetLastError();
         if (err && err->code == SC_ERR_NO_STORAGE_POOL)
             return 0;
@@ -485,26 +543,106 @@ getPoolFacts(scStoragePool *pool, bool bytes, poolFacts *facts)
     return 1;
 }
 
+int
+cliPoolJSON(cliJson *j, const char *key, scStoragePool *pool)
+{
+    poolFacts facts;
+    int rc = getPoolFacts(pool, true, &facts);
+
+    if (rc > 0) {
+        /* storcat(1), JSON OUTPUT, "The pool object": keep them in step. */
+        cliJsonOpen(j, key, '{');
+        cliJsonStr(j, "name", scStoragePoolGetName(pool));
+        cliJsonStr(j, "uuid", facts.uuid);
+        cliJsonStr(j, "type", facts.type);
+        cliJsonStr(j, "path", facts.path);
+        cliJsonStr(j, "state", poolStateName(facts.info.state));
+        cliJsonBool(j, "persistent", facts.persistent);
+        cliJsonBool(j, "autostart", facts.autostart);
+        cliJsonNum(j, "capacity", facts.info.capacity);
+        cliJsonNum(j, "allocation", facts.info.allocation);
+        cliJsonNum(j, "available", facts.info.available);
+        cliJsonClose(j, '}');
+    }
+    poolFactsClear(&facts);
+    return rc;
+}
+
+char *
+cliPoolDocument(scStoragePool *pool)
+{
+    char *doc = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&doc, &len);
+    cliJson j;
+    int rc;
+
+    if (!out) {
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
+        return NULL;
+    }
+    cliJsonBegin(&j, out, false);
+    rc = cliPoolJSON(&j, "pool", pool);
+    cliJsonEnd(&j);
+    if (!cliMemstreamClose(out, &doc))
+        return NULL;
+    if (rc == 0) { /* undefined since the lookup: an error here */
+        cliLibError(NULL, "failed to get information on pool '%s'",
+                    cliSafe(scStoragePoolGetName(pool)));
+    }
+    if (rc <= 0) {
+        free(doc);
+        return NULL;
+    }
+    return doc;
+}
+
 /* Appends one pool's row to pool-list's table. Returns 0 or -1. */
 static int
-addPoolListRow(struct libscols_table *tb, scStoragePool *pool, bool details, bool bytes, bool json)
+addPoolListRow(struct libscols_table *tb, scStoragePool *pool, bool bytes)
 {
     poolFacts facts;
     const char *cells[LIST_NCOLS];
     int rc;
 
-    if ((rc = getPoolFacts(pool, bytes, &facts)) <= 0)
-        return rc;
-    cells[LIST_NAME] = scStoragePoolGetName(pool);
-    if (details)
+    if ((rc = getPoolFacts(pool, bytes, &facts)) > 0) {
+        cells[LIST_NAME] = scStoragePoolGetName(pool);
         cells[LIST_STATE] = poolStateName(facts.info.state);
-    else
-        cells[LIST_STATE] = facts.info.state == SC_STORAGE_POOL_INACTIVE ? "inactive" : "active";
-    cells[LIST_AUTOSTART] = facts.autostart ? "yes" : "no";
-    cells[LIST_PERSISTENT] = facts.persistent ? "yes" : "no";
-    for (int i = 0; i < 3; i++)
-        cells[LIST_CAPACITY + i] = facts.has_sizes ? facts.sizes[i] : json ? NULL : "-";
-    return cliTableAddRow(tb, cells);
+        cells[LIST_AUTOSTART] = facts.autostart ? "yes" : "no";
+        cells[LIST_PERSISTENT] = facts.persistent ? "yes" : "no";
+        for (int i = 0; i < 3; i++)
+            cells[LIST_CAPACITY + i] = facts.has_sizes ? facts.sizes[i] : "-";
+        rc = cliTableAddRow(tb, cells);
+    }
+    poolFactsClear(&facts);
+    return rc < 0 ? -1 : 0;
+}
+
+/* pool-list --json: the object of every pool, whatever --details says. */
+static int
+printPoolListJSON(scStoragePool **pools, int n)
+{
+    cliJson j;
+    int status = CLI_EXIT_OK;
+
+    cliJsonBegin(&j, stdout, false);
+    cliJsonOpen(&j, "pools", '[');
+    for (int i = 0; i < n && status == CLI_EXIT_OK; i++) {
+        if (cliPoolJSON(&j, NULL, pools[i]) < 0)
+            status = CLI_EXIT_FAILED;
+    }
+    cliJsonClose(&j, ']');
+    cliJsonEnd(&j);
+    return status;
+}
+
+/* pool-list --name: the names, a line each, for scripts and completion. */
+static int
+printPoolNames(scStoragePool **pools, int n)
+{
+    for (int i = 0; i < n; i++)
+        printf("%s\n", scStoragePoolGetName(pools[i]));
+    return CLI_EXIT_OK;
 }
 
 static int
@@ -512,13 +650,11 @@ cmdPoolList(cliContext *ctx, const cliArgs *args)
 {
     bool details = cliOptFlag(args, "details");
     bool bytes = cliOptFlag(args, "bytes");
-    bool json = cliOptFlag(args, "json");
-    int size_type = bytes ? SCOLS_JSON_NUMBER : SCOLS_JSON_STRING;
     const cliColumn cols[LIST_NCOLS] = {
-        { "Name", 0, SCOLS_JSON_STRING },           { "State", 0, SCOLS_JSON_STRING },
-        { "Autostart", 0, SCOLS_JSON_BOOLEAN },     { "Persistent", 0, SCOLS_JSON_BOOLEAN },
-        { "Capacity", SCOLS_FL_RIGHT, size_type },  { "Allocation", SCOLS_FL_RIGHT, size_type },
-        { "Available", SCOLS_FL_RIGHT, size_type },
+        { "Name", 0 },       { "State", 0 },
+        { "Autostart", 0 },  { "Persistent", 0 },
+        { "Capacity", SCOLS_FL_RIGHT }, { "Allocation", SCOLS_FL_RIGHT },
+        { "Available", SCOLS_FL_RIGHT },
     };
     _cleanup_table_ struct libscols_table *tb = NULL;
     scStoragePool **pools = NULL;
@@ -530,20 +666,21 @@ cmdPoolList(cliContext *ctx, const cliArgs *args)
         return status;
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
-    if ((n = scConnectListAllStoragePools(conn, &pools, flags)) < 0) {
-        cliLibError(NULL, "failed to list pools");
-        return CLI_EXIT_FAILED;
-    }
+    if ((n = scConnectListAllStoragePools(conn, &pools, flags)) < 0)
+        return cliLibError(NULL, "failed to list pools");
     status = CLI_EXIT_FAILED;
-    if (!(tb = cliTableNew("pools", json, cols, details ? LIST_NCOLS : LIST_NCOLS_BRIEF)))
-        goto cleanup;
-    for (int i = 0; i < n; i++) {
-        if (addPoolListRow(tb, pools[i], details, bytes, json) < 0)
-            goto cleanup;
-    }
-    status = cliTablePrint(tb);
+    if (cliJsonMode()) {
+        status = printPoolListJSON(pools, n);
+    } else if (cliOptFlag(args, "name")) {
+        status = printPoolNames(pools, n);
+    } else if ((tb = cliTableNew(cols, details ? LIST_NCOLS : LIST_NCOLS_BRIEF))) {
+        int i = 0;
 
-cleanup:
+        while (i < n && addPoolListRow(tb, pools[i], bytes) == 0)
+            i++;
+        if (i == n)
+            status = cliTablePrint(tb);
+    }
     for (int i = 0; i < n; i++)
         scStoragePoolFree(pools[i]);
     free(pools);
@@ -551,38 +688,6 @@ cleanup:
 }
 
 /* ---- pool-info ------------------------------------------------------ */
-
-/* pool-info --json: one row with every field; sizes are null while the
- * pool is inactive. */
-static int
-printPoolInfoJSON(scStoragePool *pool, const poolFacts *facts, bool bytes)
-{
-    int size_type = bytes ? SCOLS_JSON_NUMBER : SCOLS_JSON_STRING;
-    const cliColumn cols[] = {
-        { "Name", 0, SCOLS_JSON_STRING },       { "UUID", 0, SCOLS_JSON_STRING },
-        { "State", 0, SCOLS_JSON_STRING },      { "Persistent", 0, SCOLS_JSON_BOOLEAN },
-        { "Autostart", 0, SCOLS_JSON_BOOLEAN }, { "Capacity", 0, size_type },
-        { "Allocation", 0, size_type },         { "Available", 0, size_type },
-    };
-    const char *cells[] = {
-        scStoragePoolGetName(pool),
-        facts->uuid,
-        poolStateName(facts->info.state),
-        facts->persistent ? "yes" : "no",
-        facts->autostart ? "yes" : "no",
-        facts->has_sizes ? facts->sizes[0] : NULL,
-        facts->has_sizes ? facts->sizes[1] : NULL,
-        facts->has_sizes ? facts->sizes[2] : NULL,
-    };
-    _cleanup_table_ struct libscols_table *tb = NULL;
-
-    _Static_assert(sizeof(cols) / sizeof(cols[0]) == sizeof(cells) / sizeof(cells[0]),
-                   "pool-info: a cell per column");
-    if (!(tb = cliTableNew("pools", true, cols, sizeof(cols) / sizeof(cols[0]))) ||
-        cliTableAddRow(tb, cells) < 0)
-        return CLI_EXIT_FAILED;
-    return cliTablePrint(tb);
-}
 
 static int
 cmdPoolInfo(cliContext *ctx, const cliArgs *args)
@@ -594,15 +699,15 @@ cmdPoolInfo(cliContext *ctx, const cliArgs *args)
 
     if (!(pool = cliLookupPool(ctx, args->params[0])))
         return CLI_EXIT_FAILED;
+    if (cliJsonMode())
+        return cliPutDocument(cliPoolDocument(pool));
     if ((rc = getPoolFacts(pool, bytes, &facts)) <= 0) {
+        poolFactsClear(&facts);
         if (rc == 0) /* undefined since the lookup: an error here */
-            cliLibError(args->params[0], "failed to get information on pool '%s'",
-                        cliSafe(args->params[0]));
+            return cliLibError(args->params[0], "failed to get information on pool '%s'",
+                               cliSafe(args->params[0]));
         return CLI_EXIT_FAILED;
     }
-    if (cliOptFlag(args, "json"))
-        return printPoolInfoJSON(pool, &facts, bytes);
-
     printf("%-15s %s\n", "Name:", scStoragePoolGetName(pool));
     printf("%-15s %s\n", "UUID:", facts.uuid);
     printf("%-15s %s\n", "State:", poolStateName(facts.info.state));
@@ -613,6 +718,7 @@ cmdPoolInfo(cliContext *ctx, const cliArgs *args)
         printf("%-15s %s\n", "Allocation:", facts.sizes[1]);
         printf("%-15s %s\n", "Available:", facts.sizes[2]);
     }
+    poolFactsClear(&facts);
     return CLI_EXIT_OK;
 }
 
@@ -625,20 +731,13 @@ cmdPoolDumpXML(cliContext *ctx, const cliArgs *args)
     _cleanup_pool_ scStoragePool *pool = NULL;
     _cleanup_free_ char *xml = NULL;
     const char *name;
-    size_t len;
 
     if (!(pool = cliLookupPool(ctx, args->params[0])))
         return CLI_EXIT_FAILED;
     name = scStoragePoolGetName(pool); /* before a failure: it resets the error */
-    if (!(xml = scStoragePoolGetXMLDesc(pool, flags))) {
-        cliLibError(name, "failed to get the XML of pool '%s'", cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
-    len = strlen(xml);
-    fputs(xml, stdout);
-    if (len == 0 || xml[len - 1] != '\n')
-        putchar('\n');
-    return CLI_EXIT_OK;
+    if (!(xml = scStoragePoolGetXMLDesc(pool, flags)))
+        return cliLibError(name, "failed to get the XML of pool '%s'", cliSafe(name));
+    return cliPrintXML(xml);
 }
 
 static int
@@ -651,12 +750,12 @@ cmdPoolAutostart(cliContext *ctx, const cliArgs *args)
     if (!(pool = cliLookupPool(ctx, args->params[0])))
         return CLI_EXIT_FAILED;
     name = scStoragePoolGetName(pool);
-    if (scStoragePoolSetAutostart(pool, autostart) < 0) {
-        cliLibError(name, "failed to %s pool '%s' as autostarted", autostart ? "mark" : "unmark",
-                    cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
-    printf("Pool %s %s as autostarted\n", name, autostart ? "marked" : "unmarked");
+    if (scStoragePoolSetAutostart(pool, autostart) < 0)
+        return cliLibError(name, "failed to %s pool '%s' as autostarted",
+                           autostart ? "mark" : "unmark", cliSafe(name));
+    if (cliJsonMode())
+        return cliPutDocument(cliPoolDocument(pool));
+    cliInfo("Pool %s %s as autostarted", name, autostart ? "marked" : "unmarked");
     return CLI_EXIT_OK;
 }
 
@@ -667,13 +766,15 @@ cmdPoolName(cliContext *ctx, const cliArgs *args)
     _cleanup_pool_ scStoragePool *pool = NULL;
     scConnect *conn;
 
+    if (!cliLooksLikeUUID(uuid))
+        return cliUsageError(args->verb, "'%s' is not a UUID", cliSafe(uuid));
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
     /* By UUID only, as virsh's pool-name. */
-    if (!(pool = scStoragePoolLookupByUUIDString(conn, uuid))) {
-        cliLibError(uuid, "failed to get pool '%s'", cliSafe(uuid));
-        return CLI_EXIT_FAILED;
-    }
+    if (!(pool = scStoragePoolLookupByUUIDString(conn, uuid)))
+        return cliLibError(uuid, "failed to get pool '%s'", cliSafe(uuid));
+    if (cliJsonMode())
+        return cliPutDocument(cliPoolDocument(pool));
     printf("%s\n", scStoragePoolGetName(pool));
     return CLI_EXIT_OK;
 }
@@ -689,14 +790,12 @@ cmdPoolUUID(cliContext *ctx, const cliArgs *args)
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
     /* By name only, as virsh's pool-uuid. */
-    if (!(pool = scStoragePoolLookupByName(conn, name))) {
-        cliLibError(name, "failed to get pool '%s'", cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
-    if (scStoragePoolGetUUIDString(pool, uuid) < 0) {
-        cliLibError(name, "failed to get the UUID of pool '%s'", cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
+    if (!(pool = scStoragePoolLookupByName(conn, name)))
+        return cliLibError(name, "failed to get pool '%s'", cliSafe(name));
+    if (cliJsonMode())
+        return cliPutDocument(cliPoolDocument(pool));
+    if (scStoragePoolGetUUIDString(pool, uuid) < 0)
+        return cliLibError(name, "failed to get the UUID of pool '%s'", cliSafe(name));
     printf("%s\n", uuid);
     return CLI_EXIT_OK;
 }
@@ -750,13 +849,12 @@ static const cliOption listOptions[] = {
     { "type", "TYPE,...", "list pools of these types only" },
     { "details", NULL, "show persistence, capacity, allocation and available space" },
     { "bytes", NULL, "sizes in bytes, not in KiB, MiB, ..." },
-    { "json", NULL, "print JSON" },
+    { "name", NULL, "the names only, a line each" },
     { NULL, NULL, NULL },
 };
 
 static const cliOption infoOptions[] = {
     { "bytes", NULL, "sizes in bytes, not in KiB, MiB, ..." },
-    { "json", NULL, "print JSON" },
     { NULL, NULL, NULL },
 };
 
@@ -795,14 +893,9 @@ findSources(cliContext *ctx, const char *type, const char *spec)
 
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
-    if (!(xml = scConnectFindStoragePoolSources(conn, type, spec, 0))) {
-        cliLibError(NULL, "failed to find the sources of '%s' pools", cliSafe(type));
-        return CLI_EXIT_FAILED;
-    }
-    fputs(xml, stdout);
-    if (!*xml || xml[strlen(xml) - 1] != '\n')
-        putchar('\n');
-    return CLI_EXIT_OK;
+    if (!(xml = scConnectFindStoragePoolSources(conn, type, spec, 0)))
+        return cliLibError(NULL, "failed to find the sources of '%s' pools", cliSafe(type));
+    return cliPrintXML(xml);
 }
 
 static int
@@ -811,6 +904,8 @@ cmdFindSources(cliContext *ctx, const cliArgs *args)
     const char *file = args->params[1];
     _cleanup_free_ char *spec = NULL;
 
+    if (!knownPoolType(args->params[0]))
+        return cliUsageError(args->verb, "unknown pool type '%s'", cliSafe(args->params[0]));
     if (file && !(spec = cliReadFile(file)))
         return CLI_EXIT_FAILED;
     return findSources(ctx, args->params[0], spec);
@@ -832,11 +927,11 @@ cmdFindSourcesAs(cliContext *ctx, const cliArgs *args)
                              cliSafe(port));
     if (!host && (port || iqn))
         return cliUsageError(args->verb, "a port or an initiator needs a host");
+    if (!knownPoolType(args->params[0]))
+        return cliUsageError(args->verb, "unknown pool type '%s'", cliSafe(args->params[0]));
     if (host) {
-        if (!(out = open_memstream(&spec, &len))) {
-            cliError("out of memory");
-            return CLI_EXIT_FAILED;
-        }
+        if (!(out = open_memstream(&spec, &len)))
+            return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
         cliXmlLine(out, "<source>\n  <host name='", host, "'");
         cliXmlLine(out, " port='", port, "'");
         fputs("/>\n", out);
