@@ -145,13 +145,21 @@ verbName(const cliVerb *verb, void *opaque)
     candidate(opaque, verb->name);
 }
 
+/* Offers the names @list returns. */
+static void
+listNames(completion *c, const char *const *(*list)(size_t *n))
+{
+    size_t n = 0;
+    const char *const *names = list(&n);
+
+    candidates(c, names, n);
+}
+
 /* Completes a value that names @what: an argument's name ("POOL", "VOL",
  * "[VERB]") or an option's ("pool", "format"). */
 static void
 completeValue(completion *c, const char *what)
 {
-    size_t n = 0;
-
     if (what[0] == '[')
         what++;
     if (strncmp(what, "POOL", 4) == 0 || strcmp(what, "pool") == 0 ||
@@ -162,11 +170,11 @@ completeValue(completion *c, const char *what)
     else if (strcmp(what, "UUID") == 0)
         poolNames(c, true);
     else if (strcmp(what, "TYPE") == 0 || strcmp(what, "type") == 0)
-        candidates(c, cliPoolTypeNames(&n), n);
+        listNames(c, cliPoolTypeNames);
     else if (strcmp(what, "format") == 0 || strcmp(what, "backing-vol-format") == 0)
-        candidates(c, cliVolFormatNames(&n), n);
+        listNames(c, cliVolFormatNames);
     else if (strcmp(what, "algorithm") == 0)
-        candidates(c, cliWipeAlgorithmNames(&n), n);
+        listNames(c, cliWipeAlgorithmNames);
     else if (strncmp(what, "VERB", 4) == 0)
         cliForEachVerb(verbName, c);
     /* Anything else (a file, a new name, a size): the shell's, or none. */
