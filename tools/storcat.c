@@ -87,7 +87,7 @@ printHelp(FILE *out)
           "  -h, --help                show this help\n"
           "      --version             show the version\n"
           "\n"
-          "Exit status: 0 success, 1 failure, 2 usage error, 3 pool or volume not found.\n"
+          "Exit status: 0 success, 1 failure, 2 usage error, 3 pool, volume or secret not found.\n"
           "\n"
           "Verbs:\n",
           out);
