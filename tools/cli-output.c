@@ -407,6 +407,8 @@ cliJsonPutString(FILE *out, const char *s)
             fprintf(out, "\\udc%02x", *p++);
         } else if (*p == '"' || *p == '\\') {
             fprintf(out, "\\%c", *p++);
+        } else if (*p == '\n' || *p == '\t') {
+            fputs(*p++ == '\n' ? "\\n" : "\\t", out);
         } else if (*p < 0x20 || *p == 0x7f) {
             fprintf(out, "\\u%04x", *p++);
         } else {

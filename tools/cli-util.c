@@ -296,9 +296,17 @@ cliConnect(cliContext *ctx)
     if (ctx->create && !(flags & SC_CONNECT_RO))
         flags |= SC_CONNECT_CREATE;
     if (!(ctx->conn = scConnectOpenAuth(ctx->catalog, NULL, flags))) {
+        const scError *err = scGetLastError();
+
         /* Not "not found" even when the file is missing: a mistyped -c
-         * must not read as an empty catalog (exit status 1, not 3). */
-        if (ctx->catalog)
+         * must not read as an empty catalog (exit status 1, not 3). And
+         * in the tool's words: the library's speak of its flags. */
+        if (ctx->catalog && err && err->sys_errno == ENOENT)
+            cliErrorCode(CLI_EXIT_FAILED, err->code, err->domain,
+                         "catalog '%s' does not exist ('" CLI_PROGRAM
+                         " init' makes it, as pool-define and pool-define-as do)",
+                         cliSafe(ctx->catalog));
+        else if (ctx->catalog)
             cliLibError(NULL, "failed to open catalog '%s'", cliSafe(ctx->catalog));
         else
             cliLibError(NULL, "failed to open the default catalog");
@@ -346,8 +354,16 @@ cliLookupPool(cliContext *ctx, const char *spec)
     if (!conn)
         return NULL;
     if (strchr(spec, '/')) {
-        /* No pool name has a '/': a path is the pool's directory. */
+        /* No pool name has a '/': a path is the pool's directory, as its
+         * definition spells it, or else as the file system resolves it
+         * ("./images", "/var/lib/../lib/images"). */
+        _cleanup_free_ char *real = NULL;
+
         if ((path = cliAbsolutePath(spec)) && (pool = scStoragePoolLookupByTargetPath(conn, path)))
+            return pool;
+        if (path && scGetLastErrorCode() == SC_ERR_NO_STORAGE_POOL &&
+            (real = realpath(path, NULL)) && strcmp(real, path) != 0 &&
+            (pool = scStoragePoolLookupByTargetPath(conn, real)))
             return pool;
         if (!path || scGetLastErrorCode() != SC_ERR_NO_STORAGE_POOL) {
             cliLibError(spec, "failed to get the pool of path '%s'", cliSafe(spec));
