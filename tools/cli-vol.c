@@ -358,7 +358,10 @@ cmdVolWipe(cliContext *ctx, const cliArgs *args)
         while (alg < SC_STORAGE_VOL_WIPE_ALG_LAST && strcmp(wipeAlgorithms[alg], algname) != 0)
             alg++;
         if (alg == SC_STORAGE_VOL_WIPE_ALG_LAST)
-            return cliUsageError(args->verb, "unknown algorithm '%s'", cliSafe(algname));
+            return cliUsageError(args->verb,
+                                 "unknown --algorithm '%s' (zero, nnsa, dod, bsi, gutmann, "
+                                 "schneier, pfitzner7, pfitzner33, random, trim)",
+                                 cliSafe(algname));
     }
     if (!(vol = cliVolFromArgs(ctx, args)))
         return CLI_EXIT_FAILED;
