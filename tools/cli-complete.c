@@ -36,15 +36,15 @@ countParams(const cliVerb *verb)
 /* The words of the command line, as the shell split them, and what is
  * known once the ones before the last are read. */
 typedef struct completion {
-    const char *cur;          /* the word to complete (a prefix) */
-    const char *catalog;      /* -c CATALOG, or NULL */
-    const cliVerb *verb;      /* the verb, once read */
-    const char *pool;         /* a pool named so far (--pool, --inputpool, POOL) */
-    size_t nparams;           /* positional arguments given so far */
-    scConnect *conn;          /* the catalog, opened on first need; NULL if it cannot be */
-    bool tried;               /* whether opening it was tried */
-    FILE *out;                /* where the candidates go */
-    cliJson *json;            /* with --json: the candidates array */
+    const char *cur;     /* the word to complete (a prefix) */
+    const char *catalog; /* -c CATALOG, or NULL */
+    const cliVerb *verb; /* the verb, once read */
+    const char *pool;    /* a pool named so far (--pool, --inputpool, POOL) */
+    size_t nparams;      /* positional arguments given so far */
+    scConnect *conn;     /* the catalog, opened on first need; NULL if it cannot be */
+    bool tried;          /* whether opening it was tried */
+    FILE *out;           /* where the candidates go */
+    cliJson *json;       /* with --json: the candidates array */
 } completion;
 
 /* Prints @word if it starts with what is being completed. */
@@ -100,8 +100,8 @@ static void
 poolVolumes(completion *c, scStoragePool *pool, bool paths)
 {
     scStorageVol **vols = NULL;
-    int n = scStoragePoolListAllVolumes(pool, &vols, SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE |
-                                                         SC_STORAGE_POOL_LIST_VOLUMES_MISSING);
+    int n = scStoragePoolListAllVolumes(
+        pool, &vols, SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE | SC_STORAGE_POOL_LIST_VOLUMES_MISSING);
 
     for (int i = 0; i < n; i++) {
         char *path = paths ? scStorageVolGetPath(vols[i]) : NULL;
@@ -351,6 +351,6 @@ static const cliOption completeParams[] = {
 };
 
 const cliVerb cliCompleteVerb = {
-    "complete", NULL, "list what may complete a command line (for shell completion)",
+    "complete",     NULL, "list what may complete a command line (for shell completion)",
     completeParams, NULL,
 };

@@ -27,9 +27,9 @@
 /* ---- output modes --------------------------------------------------- */
 
 static struct {
-    bool json;         /* --json */
-    bool quiet;        /* -q, --quiet */
-    int failure;       /* the exit status of the first error printed, or 0 */
+    bool json;   /* --json */
+    bool quiet;  /* -q, --quiet */
+    int failure; /* the exit status of the first error printed, or 0 */
 } output;
 
 void
@@ -275,10 +275,10 @@ cliLibError(const char *object, const char *fmt, ...)
     const scError *err = scGetLastError();
     int code = err ? err->code : SC_ERR_INTERNAL_ERROR;
     int domain = err ? err->domain : SC_FROM_NONE;
-    int status = code == SC_ERR_NO_STORAGE_POOL || code == SC_ERR_NO_STORAGE_VOL ||
-                         code == SC_ERR_NO_SECRET
-                     ? CLI_EXIT_NOT_FOUND
-                     : CLI_EXIT_FAILED;
+    int status =
+        code == SC_ERR_NO_STORAGE_POOL || code == SC_ERR_NO_STORAGE_VOL || code == SC_ERR_NO_SECRET
+            ? CLI_EXIT_NOT_FOUND
+            : CLI_EXIT_FAILED;
     char libmsg[CLI_MESSAGE_BUFLEN], msg[CLI_MESSAGE_BUFLEN];
     size_t len = 0;
     va_list ap;

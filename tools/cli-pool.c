@@ -651,9 +651,12 @@ cmdPoolList(cliContext *ctx, const cliArgs *args)
     bool details = cliOptFlag(args, "details");
     bool bytes = cliOptFlag(args, "bytes");
     const cliColumn cols[LIST_NCOLS] = {
-        { "Name", 0 },       { "State", 0 },
-        { "Autostart", 0 },  { "Persistent", 0 },
-        { "Capacity", SCOLS_FL_RIGHT }, { "Allocation", SCOLS_FL_RIGHT },
+        { "Name", 0 },
+        { "State", 0 },
+        { "Autostart", 0 },
+        { "Persistent", 0 },
+        { "Capacity", SCOLS_FL_RIGHT },
+        { "Allocation", SCOLS_FL_RIGHT },
         { "Available", SCOLS_FL_RIGHT },
     };
     _cleanup_table_ struct libscols_table *tb = NULL;

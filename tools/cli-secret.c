@@ -161,8 +161,8 @@ lookupSecret(cliContext *ctx, const char *spec)
 
     /* A SECRET that cannot be a UUID is a usage error, not a miss. */
     if (!cliLooksLikeUUID(spec)) {
-        cliErrorCode(CLI_EXIT_USAGE, SC_ERR_INVALID_ARG, SC_FROM_NONE,
-                     "secret '%s' is not a UUID", cliSafe(spec));
+        cliErrorCode(CLI_EXIT_USAGE, SC_ERR_INVALID_ARG, SC_FROM_NONE, "secret '%s' is not a UUID",
+                     cliSafe(spec));
         return NULL;
     }
     if (!(conn = cliConnect(ctx)))
@@ -201,8 +201,7 @@ cmdSecretDumpXML(cliContext *ctx, const cliArgs *args)
     if (!s)
         return CLI_EXIT_FAILED;
     if (!(xml = scSecretGetXMLDesc(s, 0)))
-        return cliLibError(args->params[0], "failed to get secret '%s'",
-                           cliSafe(args->params[0]));
+        return cliLibError(args->params[0], "failed to get secret '%s'", cliSafe(args->params[0]));
     return cliPrintXML(xml);
 }
 

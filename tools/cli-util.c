@@ -483,8 +483,7 @@ cliLookupVol(cliContext *ctx, const char *spec, scStoragePool *pool)
     if (!vol && volLookupMissed() && spec[0] != '/' && strchr(spec, '/')) {
         if (!(path = cliAbsolutePath(spec))) {
             cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
-                         "cannot make '%s' an absolute path: %s", cliSafe(spec),
-                         strerror(errno));
+                         "cannot make '%s' an absolute path: %s", cliSafe(spec), strerror(errno));
             return NULL;
         }
         vol = scStorageVolLookupByPath(conn, path);

@@ -198,15 +198,7 @@ cliVolDocument(scStorageVol *vol)
 /* ---- tables --------------------------------------------------------- */
 
 /* A volume's fields, as text columns. */
-enum {
-    VOL_NAME,
-    VOL_PATH,
-    VOL_TYPE,
-    VOL_CAPACITY,
-    VOL_ALLOCATION,
-    VOL_STATE,
-    VOL_NFIELDS
-};
+enum { VOL_NAME, VOL_PATH, VOL_TYPE, VOL_CAPACITY, VOL_ALLOCATION, VOL_STATE, VOL_NFIELDS };
 
 /* A table of volumes: which fields it shows. */
 typedef struct volTable {
@@ -388,8 +380,7 @@ cmdVolList(cliContext *ctx, const cliArgs *args)
         return CLI_EXIT_FAILED;
     poolname = scStoragePoolGetName(pool);
     if ((n = scStoragePoolListAllVolumes(pool, &vols, flags)) < 0)
-        return cliLibError(poolname, "failed to list the volumes of pool '%s'",
-                           cliSafe(poolname));
+        return cliLibError(poolname, "failed to list the volumes of pool '%s'", cliSafe(poolname));
     if (all && scStoragePoolIsActive(pool) == 0)
         lastInventoryNote(pool, poolname);
     if (cliJsonMode()) {
@@ -561,8 +552,12 @@ static int
 printChainText(const chainLink *links, int n)
 {
     const cliColumn cols[] = {
-        { "Depth", SCOLS_FL_RIGHT }, { "Path", 0 },   { "Format", 0 },
-        { "Pool", 0 },               { "Volume", 0 }, { "Exists", 0 },
+        { "Depth", SCOLS_FL_RIGHT },
+        { "Path", 0 },
+        { "Format", 0 },
+        { "Pool", 0 },
+        { "Volume", 0 },
+        { "Exists", 0 },
     };
     _cleanup_table_ struct libscols_table *tb = cliTableNew(cols, sizeof(cols) / sizeof(cols[0]));
 

@@ -27,9 +27,9 @@
  * them is a usage error; one that the pool's type does not take is the
  * library's error. */
 static const char *const volFormats[] = {
-    "raw",  "dir",   "bochs", "cloop", "dmg",  "iso",   "vpc",   "vdi",        "fat",
-    "vhd",  "ploop", "cow",   "qcow",  "qcow2", "qed",  "vmdk",  "none",       "linux",
-    "fat16", "fat32", "linux-swap", "linux-lvm", "linux-raid", "extended",
+    "raw",  "dir",   "bochs", "cloop", "dmg",        "iso",       "vpc",        "vdi",
+    "fat",  "vhd",   "ploop", "cow",   "qcow",       "qcow2",     "qed",        "vmdk",
+    "none", "linux", "fat16", "fat32", "linux-swap", "linux-lvm", "linux-raid", "extended",
 };
 
 const char *const *
@@ -289,8 +289,7 @@ cmdVolClone(cliContext *ctx, const cliArgs *args)
      * conversion). NULL without an error is a format storcat does not know. */
     if (!(pool = scStoragePoolLookupByVolume(src)) || scStorageVolGetInfo(src, &info) < 0 ||
         (!(format = scStorageVolGetFormat(src)) && scGetLastError()))
-        return cliLibError(srcname, "failed to get information on volume '%s'",
-                           cliSafe(srcname));
+        return cliLibError(srcname, "failed to get information on volume '%s'", cliSafe(srcname));
     spec.capacity = info.capacity;
     spec.format = format;
     if (!(xml = buildVolXML(&spec)) ||

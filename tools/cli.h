@@ -46,11 +46,11 @@ cliFreep(void *p)
 
 /* Hands the value of a _cleanup_ variable out, leaving NULL behind. */
 #define TAKE_PTR(p)                                                                                \
-    ({                                                                                             \
-        __typeof__(p) _took = (p);                                                                 \
-        (p) = NULL;                                                                                \
-        _took;                                                                                     \
-    })
+ ({                                                                                                \
+__typeof__(p) _took = (p);                                                                             \
+(p) = NULL;                                                                                            \
+_took;                                                                                                 \
+ })
 
 static inline void
 cliPoolFreep(scStoragePool **pool)

@@ -33,11 +33,7 @@ static const cliVerb toolVerbs[] = {
 
 /* The verb tables, in the order of `storcat --help`. */
 static const cliVerb *const verbTables[] = {
-    cliPoolVerbs,
-    cliVolVerbs,
-    cliVolInfoVerbs,
-    cliSecretVerbs,
-    toolVerbs,
+    cliPoolVerbs, cliVolVerbs, cliVolInfoVerbs, cliSecretVerbs, toolVerbs,
 };
 
 void
