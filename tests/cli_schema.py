@@ -4,8 +4,8 @@ schema its manual page documents (tools/storcat.1, section JSON OUTPUT).
 
     cli_schema.py MANPAGE FILE --verb 'VERB'   the document VERB prints
     cli_schema.py MANPAGE FILE --kind KIND     a document of KIND: pools,
-        pool, secrets, secret, value, volumes, volume, chain, catalog, xml,
-        verbs, candidates, error
+        pool, undefined, identities_dropped, secrets, secret, value,
+        volumes, volume, chain, catalog, xml, verbs, candidates, error
 
 The man page is read, not a copy of it: each ".SS The X object" section
 lists its fields as '.BR name " (type)"', in order; the list of documents
@@ -22,6 +22,8 @@ TYPES = {
     "string": lambda v: isinstance(v, str),
     "string or null": lambda v: v is None or isinstance(v, str),
     "number": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+    "number or null": lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool)
+                                              and v >= 0),
     "boolean": lambda v: isinstance(v, bool),
     "object or null": lambda v: v is None or isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
@@ -37,6 +39,8 @@ DOCUMENTS = {
     "volumes": {"volumes": ("array of", "volume")},
     "volume": {"volume": ("object", "volume")},
     "chain": {"volume": ("object", "volume"), "chain": ("array of", "chain link")},
+    "undefined": {"pool": ("object", "pool"), "identities_kept": ("number or null", None)},
+    "identities_dropped": {"identities_dropped": ("number", None)},
     "catalog": {"catalog": ("object", "catalog")},
     "xml": {"xml": ("string", None)},
     "verbs": {"verbs": ("array of", "verb")},
@@ -87,6 +91,8 @@ def read_manpage(path):
                 kind = d.group(1)
                 if kind == "volume" and "chain" in head:
                     kind = "chain"
+                if kind == "pool" and "identities_kept" in head:
+                    kind = "undefined"
                 documents.append((kind, " ".join(body)))
             i = j
             continue
@@ -159,6 +165,8 @@ def main():
             value = doc[key]
             if how == "string" and not isinstance(value, str):
                 errors.append("%s: not a string" % key)
+            elif how in ("number", "number or null") and not TYPES[how](value):
+                errors.append("%s: %r is not %s" % (key, value, how))
             elif how == "array of strings" and not (
                     isinstance(value, list) and all(isinstance(v, str) for v in value)):
                 errors.append("%s: not an array of strings" % key)

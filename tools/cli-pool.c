@@ -273,29 +273,47 @@ checkOverwrite(const cliArgs *args)
     return CLI_CONTINUE;
 }
 
+static FILE *poolDocumentBegin(scStoragePool *pool, cliJson *j, char **doc, size_t *len);
+static char *poolDocumentEnd(FILE *out, cliJson *j, char **doc, bool ok);
+
 /* pool-undefine says how many identities of its volumes the catalog
  * keeps for a pool defined again with its UUID; --json prints the pool
- * as it was. */
+ * as it was, written before it goes, and that number:
+ * {"pool": {...}, "identities_kept": N}. */
 static int
 cmdPoolUndefine(cliContext *ctx, const cliArgs *args)
 {
     _cleanup_pool_ scStoragePool *pool = NULL;
-    _cleanup_free_ char *before = NULL;
+    _cleanup_free_ char *doc = NULL;
     char uuid[SC_UUID_STRING_BUFLEN];
+    FILE *out = NULL;
     const char *name;
+    size_t len = 0;
+    cliJson j;
     int kept;
 
     if (!(pool = cliLookupPool(ctx, args->params[0])))
         return CLI_EXIT_FAILED;
     name = scStoragePoolGetName(pool);
-    if (cliJsonMode() && !(before = cliPoolDocument(pool)))
-        return CLI_EXIT_FAILED;
-    if (scStoragePoolGetUUIDString(pool, uuid) < 0 || scStoragePoolUndefine(pool) < 0)
+    if (scStoragePoolGetUUIDString(pool, uuid) < 0)
         return cliLibError(name, "failed to undefine pool '%s'", cliSafe(name));
-    if (before)
-        return cliPutDocument(TAKE_PTR(before));
+    if (cliJsonMode() && !(out = poolDocumentBegin(pool, &j, &doc, &len)))
+        return CLI_EXIT_FAILED;
+    if (scStoragePoolUndefine(pool) < 0) {
+        if (out)
+            poolDocumentEnd(out, &j, &doc, false);
+        return cliLibError(name, "failed to undefine pool '%s'", cliSafe(name));
+    }
+    kept = scConnectNumOfStorageVolHistory(ctx->conn, uuid);
+    if (out) {
+        if (kept < 0) /* undefined all the same; the number is not known */
+            cliJsonNull(&j, "identities_kept");
+        else
+            cliJsonNum(&j, "identities_kept", (unsigned long long) kept);
+        return cliPutDocument(poolDocumentEnd(out, &j, &doc, true) ? TAKE_PTR(doc) : NULL);
+    }
     /* virsh's words when there is nothing more to say. */
-    if ((kept = scConnectNumOfStorageVolHistory(ctx->conn, uuid)) <= 0)
+    if (kept <= 0)
         cliInfo("Pool %s has been undefined", name);
     else
         cliInfo("Pool %s has been undefined (%d volume %s kept for a pool defined again with "
@@ -368,11 +386,13 @@ cmdPoolRefresh(cliContext *ctx, const cliArgs *args)
 }
 
 /* history-prune [POOL-UUID]: drop the volume identities kept for
- * undefined pools (for one pool UUID, or all). */
+ * undefined pools (for one pool UUID, or all); --json:
+ * {"identities_dropped": N}. */
 static int
 cmdHistoryPrune(cliContext *ctx, const cliArgs *args)
 {
     const char *uuid = args->params[0];
+    cliJson j;
     int n;
 
     if (uuid && !cliLooksLikeUUID(uuid))
@@ -381,6 +401,12 @@ cmdHistoryPrune(cliContext *ctx, const cliArgs *args)
         return CLI_EXIT_FAILED;
     if ((n = scConnectPruneStorageVolHistory(ctx->conn, uuid, 0)) < 0)
         return cliLibError(NULL, "failed to prune the volume history");
+    if (cliJsonMode()) {
+        cliJsonBegin(&j, stdout, false);
+        cliJsonNum(&j, "identities_dropped", (unsigned long long) n);
+        cliJsonEnd(&j);
+        return CLI_EXIT_OK;
+    }
     cliInfo("%d volume %s dropped", n, n == 1 ? "identity" : "identities");
     return CLI_EXIT_OK;
 }
@@ -568,33 +594,57 @@ cliPoolJSON(cliJson *j, const char *key, scStoragePool *pool)
     return rc;
 }
 
-char *
-cliPoolDocument(scStoragePool *pool)
+/*
+ * poolDocumentBegin / poolDocumentEnd:
+ * {"pool": {...} on a memory stream (*@doc), to which the caller may add
+ * members before End closes it; End returns the document (*@doc), or
+ * NULL (freed) when @ok is false. Begin returns the stream, or NULL after
+ * printing why (nothing to end).
+ */
+static FILE *
+poolDocumentBegin(scStoragePool *pool, cliJson *j, char **doc, size_t *len)
 {
-    char *doc = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&doc, &len);
-    cliJson j;
+    FILE *out = open_memstream(doc, len);
     int rc;
 
     if (!out) {
         cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
         return NULL;
     }
-    cliJsonBegin(&j, out, false);
-    rc = cliPoolJSON(&j, "pool", pool);
-    cliJsonEnd(&j);
-    if (!cliMemstreamClose(out, &doc))
-        return NULL;
-    if (rc == 0) { /* undefined since the lookup: an error here */
+    cliJsonBegin(j, out, false);
+    if ((rc = cliPoolJSON(j, "pool", pool)) > 0)
+        return out;
+    if (rc == 0) /* undefined since the lookup: an error here */
         cliLibError(NULL, "failed to get information on pool '%s'",
                     cliSafe(scStoragePoolGetName(pool)));
-    }
-    if (rc <= 0) {
-        free(doc);
+    fclose(out);
+    free(*doc);
+    *doc = NULL;
+    return NULL;
+}
+
+static char *
+poolDocumentEnd(FILE *out, cliJson *j, char **doc, bool ok)
+{
+    cliJsonEnd(j);
+    if (!cliMemstreamClose(out, doc))
         return NULL;
+    if (!ok) {
+        free(*doc);
+        *doc = NULL;
     }
-    return doc;
+    return *doc;
+}
+
+char *
+cliPoolDocument(scStoragePool *pool)
+{
+    char *doc = NULL;
+    size_t len = 0;
+    cliJson j;
+    FILE *out = poolDocumentBegin(pool, &j, &doc, &len);
+
+    return out ? poolDocumentEnd(out, &j, &doc, true) : NULL;
 }
 
 /* Appends one pool's row to pool-list's table. Returns 0 or -1. */
