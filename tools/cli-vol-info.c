@@ -52,6 +52,8 @@ typedef struct volFacts {
     char *format;         /* "raw", "qcow2", ...; NULL if unknown */
     char *backing_path;   /* NULL: no backing store */
     char *backing_format; /* NULL if unknown */
+    char *operation;      /* journaled on it now ("wiping"); NULL: none */
+    long long pid;        /* the process running it */
     char uuid[SC_UUID_STRING_BUFLEN];
     scStorageVolInfo info;
     int state;                      /* an scStorageVolState */
@@ -66,6 +68,7 @@ volFactsClear(volFacts *facts)
     free(facts->format);
     free(facts->backing_path);
     free(facts->backing_format);
+    free(facts->operation);
 }
 
 /* Gathers what is shown of @vol into @facts (to be cleared by the caller
@@ -86,7 +89,8 @@ getVolFacts(scStorageVol *vol, bool bytes, volFacts *facts)
         (facts->state = scStorageVolGetState(vol)) < 0 ||
         /* NULL without an error: a format storcat does not know */
         (!(facts->format = scStorageVolGetFormat(vol)) && scGetLastError()) ||
-        scStorageVolGetBackingStore(vol, &facts->backing_path, &facts->backing_format) < 0) {
+        scStorageVolGetBackingStore(vol, &facts->backing_path, &facts->backing_format) < 0 ||
+        scStorageVolGetOperation(vol, &facts->operation, &facts->pid) < 0) {
         err = scGetLastError();
         if (err && err->code == SC_ERR_NO_STORAGE_VOL)
             return 0;
@@ -130,6 +134,11 @@ volObject(cliJson *j, const char *key, const volFacts *facts, scStoragePool *poo
         cliJsonNull(j, "backing");
     }
     cliJsonStr(j, "state", volStateName(facts->state));
+    cliJsonStr(j, "operation", facts->operation);
+    if (facts->operation)
+        cliJsonNum(j, "pid", (unsigned long long) facts->pid);
+    else
+        cliJsonNull(j, "pid");
     cliJsonClose(j, '}');
 }
 
@@ -275,21 +284,19 @@ listFields(bool details, bool all, int *fields)
 
 /* vol-list --all (as a table): the state with the operation journaled on
  * the volume and its process, "creating (pid 42)", "present (wiping, pid
- * 42)". Nothing is added when there is none or it cannot be read. */
+ * 42)". Nothing is added when there is none. */
 static void
-stateWithOperation(scStorageVol *vol, volFacts *facts)
+stateWithOperation(volFacts *facts)
 {
-    _cleanup_free_ char *op = NULL;
     const char *state = volStateName(facts->state);
-    long long pid;
 
-    if (scStorageVolGetOperation(vol, &op, &pid) <= 0)
+    if (!facts->operation)
         return;
-    if (strcmp(op, state) == 0)
-        snprintf(facts->state_text, sizeof(facts->state_text), "%s (pid %lld)", state, pid);
+    if (strcmp(facts->operation, state) == 0)
+        snprintf(facts->state_text, sizeof(facts->state_text), "%s (pid %lld)", state, facts->pid);
     else
-        snprintf(facts->state_text, sizeof(facts->state_text), "%s (%s, pid %lld)", state, op,
-                 pid);
+        snprintf(facts->state_text, sizeof(facts->state_text), "%s (%s, pid %lld)", state,
+                 facts->operation, facts->pid);
 }
 
 /* Fills @vt with a row per volume of @vols (with their operations when
@@ -306,7 +313,7 @@ listVols(volTable *vt, cliJson *j, scStorageVol **vols, int n, scStoragePool *po
             volObject(j, NULL, &facts, pool);
         } else if (rc > 0) {
             if (ops)
-                stateWithOperation(vols[i], &facts);
+                stateWithOperation(&facts);
             rc = volTableAdd(vt, &facts);
         }
         volFactsClear(&facts);
