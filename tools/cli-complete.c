@@ -162,8 +162,8 @@ completeValue(completion *c, const char *what)
 {
     if (what[0] == '[')
         what++;
-    if (strncmp(what, "POOL", 4) == 0 || strcmp(what, "pool") == 0 ||
-        strcmp(what, "inputpool") == 0)
+    /* POOL, not POOL-UUID: history-prune's, of a pool no longer defined. */
+    if (strcmp(what, "POOL") == 0 || strcmp(what, "pool") == 0 || strcmp(what, "inputpool") == 0)
         poolNames(c, false);
     else if (strncmp(what, "VOL", 3) == 0 || strcmp(what, "backing-vol") == 0)
         volNames(c);
@@ -231,8 +231,7 @@ findParamAlias(const cliVerb *verb, const char *word, size_t len)
 static void
 noteValue(completion *c, const char *name, const char *value)
 {
-    if (strncmp(name, "POOL", 4) == 0 || strcmp(name, "pool") == 0 ||
-        strcmp(name, "inputpool") == 0)
+    if (strcmp(name, "POOL") == 0 || strcmp(name, "pool") == 0 || strcmp(name, "inputpool") == 0)
         c->pool = value;
 }
 
