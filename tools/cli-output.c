@@ -12,6 +12,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -285,6 +286,10 @@ cliLibError(const char *object, const char *fmt, ...)
 
     snprintf(libmsg, sizeof(libmsg), "%s", err && err->message ? err->message : "unknown error");
     dropFunctionNames(libmsg);
+    /* Stopped by the user's signal, not by "the caller" the library names. */
+    if (code == SC_ERR_OPERATION_ABORTED && cliInterrupted())
+        snprintf(libmsg, sizeof(libmsg), "operation aborted: interrupted by %s",
+                 cliInterrupted() == SIGTERM ? "SIGTERM" : "SIGINT");
     if (!object || !messageNames(libmsg, object)) {
         va_start(ap, fmt);
         vsnprintf(msg, sizeof(msg), fmt, ap);
