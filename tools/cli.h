@@ -132,10 +132,12 @@ struct cliContext {
     scConnect *conn;     /* opened on first use by cliConnect(), closed by main */
 };
 
-/* The verb tables, each ended by an entry with a NULL name: pools
- * (cli-pool.c), creating and changing volumes (cli-vol.c), listing and
- * showing volumes (cli-vol-info.c). */
+/* The verb tables, each ended by an entry with a NULL name: making and
+ * changing pools (cli-pool.c), listing and showing them (cli-pool-info.c),
+ * creating and changing volumes (cli-vol.c), listing and showing volumes
+ * (cli-vol-info.c). */
 extern const cliVerb cliPoolVerbs[];
+extern const cliVerb cliPoolInfoVerbs[];
 extern const cliVerb cliVolVerbs[];
 extern const cliVerb cliVolInfoVerbs[];
 extern const cliVerb cliSecretVerbs[]; /* cli-secret.c */
@@ -418,6 +420,17 @@ int cliVolJSON(cliJson *j, const char *key, scStorageVol *vol, scStoragePool *po
 char *cliPoolDocument(scStoragePool *pool);
 char *cliVolDocument(scStorageVol *vol);
 
+/*
+ * cliPoolDocumentBegin / cliPoolDocumentEnd:
+ * {"pool": {...} of @pool on a memory stream (*@doc), to which the caller
+ * may add members (pool-undefine: after the pool has gone) before End
+ * closes it. Begin returns the stream, or NULL after printing why
+ * (nothing to end). End returns the document (*@doc, the caller's), or
+ * NULL, freed, when @ok is false or the stream failed.
+ */
+FILE *cliPoolDocumentBegin(scStoragePool *pool, cliJson *j, char **doc, size_t *len);
+char *cliPoolDocumentEnd(FILE *out, cliJson *j, char **doc, bool ok);
+
 /* Prints and frees @doc (from the calls above). Returns an exit status:
  * CLI_EXIT_FAILED if @doc is NULL. */
 int cliPutDocument(char *doc);
@@ -432,7 +445,11 @@ int cliPutDocument(char *doc);
 int cliComplete(cliContext *ctx, int argc, char **argv);
 extern const cliVerb cliCompleteVerb;
 
-/* The names a completion offers, @n of them: pool types (cli-pool.c),
+/* Whether @type is a pool type's name (dir, logical, ...), which a
+ * command line that names another gets as a usage error (cli-pool-info.c). */
+bool cliKnownPoolType(const char *type);
+
+/* The names a completion offers, @n of them: pool types (cli-pool-info.c),
  * volume formats (cli-vol.c), wipe algorithms (cli-vol.c). */
 const char *const *cliPoolTypeNames(size_t *n);
 const char *const *cliVolFormatNames(size_t *n);
