@@ -137,6 +137,13 @@ test_define_lookup(void **state)
     assert_non_null(strstr(xml, uuidstr));
     assert_non_null(strstr(xml, "<path>/var/lib/images</path>"));
     free(xml);
+    assert_sc_ok(xml = scStoragePoolGetType(pool));
+    assert_string_equal(xml, "dir");
+    free(xml);
+    assert_sc_ok(xml = scStoragePoolGetTargetPath(pool));
+    assert_string_equal(xml, "/var/lib/images"); /* canonical, as in the XML */
+    free(xml);
+    assert_null(scGetLastError());
 
     /* Every way to find it. */
     assert_sc_ok(p2 = scStoragePoolLookupByName(f->conn, "images"));

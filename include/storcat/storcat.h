@@ -702,6 +702,18 @@ int scStoragePoolIsPersistent(scStoragePoolPtr pool);
 int scStoragePoolGetRefreshTime(scStoragePoolPtr pool, long long *when);
 
 /*
+ * scStoragePoolGetType / scStoragePoolGetTargetPath (storcat's own):
+ * Return the pool's type as pool XML names it ("dir", "logical",
+ * "iscsi-direct", ...: <pool type=...>) / its target path, where its
+ * volumes appear (<target><path>), as new strings for the caller to free.
+ * NULL on error; for a pool type without a target path (none that storcat
+ * manages), GetTargetPath returns NULL with no error set. What a program
+ * would otherwise parse out of scStoragePoolGetXMLDesc.
+ */
+char *scStoragePoolGetType(scStoragePoolPtr pool);
+char *scStoragePoolGetTargetPath(scStoragePoolPtr pool);
+
+/*
  * scStoragePoolGetXMLDesc:
  * Returns the pool's definition as libvirt pool XML, with its capacity,
  * allocation and available sizes as of its last refresh (an inactive pool

@@ -808,6 +808,38 @@ scStoragePoolGetRefreshTime(scStoragePoolPtr pool, long long *when)
     return 0;
 }
 
+/* A copy of @pool's type, or of its target path if @target (NULL without
+ * an error when it has none). */
+static char *
+pool_string(scStoragePool *pool, const char *func, bool target)
+{
+    scCatalogPool row;
+    char *value;
+
+    if (pool_read(pool, func, &row) < 0)
+        return NULL;
+    if (target)
+        value = row.target_path, row.target_path = NULL;
+    else
+        value = row.type, row.type = NULL;
+    scCatalogPoolClear(&row);
+    return value;
+}
+
+char *
+scStoragePoolGetType(scStoragePoolPtr pool)
+{
+    SC_API_BEGIN();
+    return pool_string(pool, __func__, false);
+}
+
+char *
+scStoragePoolGetTargetPath(scStoragePoolPtr pool)
+{
+    SC_API_BEGIN();
+    return pool_string(pool, __func__, true);
+}
+
 /* The pool's sizes as of its last refresh: an inactive pool keeps them, as
  * in libvirt. */
 static void
