@@ -117,7 +117,7 @@ sc vol-clone --pool images base.img base-copy.img
 sc vol-resize --pool images base-copy.img 2G
 echo
 echo "# the catalog knows web.qcow2 is an overlay of base.img, and guards the base"
-sc vol-info --pool images web.qcow2
+sc vol-info --chain --pool images web.qcow2
 refused vol-delete --pool images base.img
 echo
 echo "# a file appears behind storcat's back; a refresh records it"
