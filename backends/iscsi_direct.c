@@ -887,11 +887,11 @@ parse_spec(const char *xml, const char *type, bool need_initiator, Spec *sp)
                       "hostname must be specified for %s sources", type);
         return -1;
     }
-    if (!(doc = scXmlReadDocument(xml, "source XML")))
+    if (!(doc = scXmlReadDocument(xml, "source XML", SC_FROM_STORAGE)))
         return -1;
     root = xmlDocGetRootElement(doc);
     if (!root || !scXmlIsElement(root, "source")) {
-        scReportError(SC_FROM_XML, SC_ERR_XML_ERROR,
+        scReportError(SC_FROM_STORAGE, SC_ERR_XML_ERROR,
                       "source XML: the root element must be <source>");
         return -1;
     }
@@ -911,7 +911,7 @@ parse_spec(const char *xml, const char *type, bool need_initiator, Spec *sp)
         goto error;
     }
     if (port && !scXmlParseLL(port, 10, 1, 65535, &v)) {
-        scReportError(SC_FROM_XML, SC_ERR_XML_ERROR,
+        scReportError(SC_FROM_STORAGE, SC_ERR_XML_ERROR,
                       "source XML: <host port='%.32s'> is not a port number", port);
         goto error;
     }

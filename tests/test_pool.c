@@ -371,8 +371,8 @@ test_bad_input(void **state)
         int code;
         const char *says;
     } cases[] = {
-        { "<pool type='dir'><name>x</name>", SC_ERR_XML_ERROR, "" },
-        { "", SC_ERR_XML_ERROR, "" },
+        { "<pool type='dir'><name>x</name>", SC_ERR_XML_DETAIL, "malformed" },
+        { "", SC_ERR_XML_DETAIL, "" },
         { "<volume/>", SC_ERR_XML_ERROR, "volume" },
         { "<pool type='nosuch'><name>x</name></pool>", SC_ERR_XML_ERROR, "nosuch" },
         { "<pool type='dir'><target><path>/x</path></target></pool>", SC_ERR_XML_ERROR, "name" },

@@ -62,8 +62,9 @@ typedef enum {
     SC_ERR_INVALID_CONN = 6,           /* not a valid connection handle */
     SC_ERR_INVALID_ARG = 8,            /* a bad argument: NULL, unknown flag, bad name */
     SC_ERR_OPERATION_FAILED = 9,       /* tried and failed; a pool that exists already */
-    SC_ERR_XML_ERROR = 27,             /* XML that does not parse or breaks the schema */
+    SC_ERR_XML_ERROR = 27,             /* XML that breaks the schema */
     SC_ERR_OPERATION_DENIED = 29,      /* a read-only connection asked to change something */
+    SC_ERR_XML_DETAIL = 35,            /* XML that does not parse (libxml2's message) */
     SC_ERR_SYSTEM_ERROR = 38,          /* a system call failed; errno in int1 */
     SC_ERR_AUTH_FAILED = 45,           /* authentication failed */
     SC_ERR_INVALID_STORAGE_POOL = 46,  /* not a valid pool handle */
@@ -568,8 +569,9 @@ scStoragePoolPtr scStoragePoolLookupByTargetPath(scConnectPtr conn, const char *
  * netfs, logical, disk, iscsi, iscsi-direct) can be defined, any other type
  * is refused with SC_ERR_CONFIG_UNSUPPORTED naming it.
  *
- * Errors, each leaving the catalog unchanged: SC_ERR_XML_ERROR (malformed
- * XML, a DTD or entity, a bad element, naming the element),
+ * Errors, each leaving the catalog unchanged: SC_ERR_XML_DETAIL (XML that
+ * does not parse), SC_ERR_XML_ERROR (a DTD or entity, a bad element,
+ * naming the element; both in SC_FROM_STORAGE, as libvirt's),
  * SC_ERR_OPERATION_FAILED (the name is taken by another UUID, the UUID by
  * another name, or another pool has the same target directory or source),
  * SC_ERR_OPERATION_INVALID (the pool is active), SC_ERR_OPERATION_DENIED
@@ -1429,7 +1431,7 @@ typedef enum {
  * usage that another secret has (naming its UUID), another usage for an
  * existing UUID, turning a private secret public; and ephemeral='yes'
  * (SC_ERR_CONFIG_UNSUPPORTED: storcat has no daemon to keep one in),
- * malformed XML (SC_ERR_XML_ERROR), a read-only connection
+ * malformed XML (SC_ERR_XML_DETAIL), a read-only connection
  * (SC_ERR_OPERATION_DENIED). @flags: 0 or SC_SECRET_DEFINE_VALIDATE.
  * Returns a new reference, or NULL.
  */

@@ -155,7 +155,7 @@ parseSize(xmlNodePtr root, const char *path, const char *what, unsigned long lon
     *present = text != NULL;
     if (!text)
         return 0;
-    return scaleSize(SC_FROM_XML, SC_ERR_XML_ERROR, what, text, unit, limit, out);
+    return scaleSize(SC_FROM_STORAGE, SC_ERR_XML_ERROR, what, text, unit, limit, out);
 }
 
 /* ---- freeing ---------------------------------------------------------------- */
@@ -558,11 +558,11 @@ scVolDefParseString(const scPoolDef *pool, const char *xml, unsigned int flags)
     if (scCheckFlags(flags, SC_VOL_XML_PARSE_NO_CAPACITY | SC_VOL_XML_PARSE_OPT_CAPACITY) < 0)
         return NULL;
     if (!xml || !pool || (unsigned int) pool->type >= SC_POOL_TYPE_LAST) {
-        scReportError(SC_FROM_XML, SC_ERR_INVALID_ARG,
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
                       "volume XML: no document or no valid pool given");
         return NULL;
     }
-    if (!(doc = scXmlReadDocument(xml, "volume XML")))
+    if (!(doc = scXmlReadDocument(xml, "volume XML", SC_FROM_STORAGE)))
         return NULL;
     root = xmlDocGetRootElement(doc);
     if (!root || !xmlStrEqual(root->name, (const xmlChar *) "volume")) {

@@ -114,8 +114,9 @@ typedef struct {
  * as in libvirt: <timestamps> (dropped), <nocow/> (kept in @nocow),
  * <source> extents (dropped); <physical> is not read. @flags: scVolXMLParseFlags.
  * Returns a new definition, or NULL: SC_ERR_XML_ERROR (domain
- * SC_FROM_XML) with a message "volume XML: ..." naming the element and
- * the cause, SC_ERR_INVALID_ARG for a NULL argument or an unknown flag.
+ * SC_FROM_STORAGE, as libvirt's) with a message "volume XML: ..." naming
+ * the element and the cause, SC_ERR_XML_DETAIL for a document that does
+ * not parse, SC_ERR_INVALID_ARG for a NULL argument or an unknown flag.
  */
 scVolDef *scVolDefParseString(const scPoolDef *pool, const char *xml, unsigned int flags);
 

@@ -582,7 +582,7 @@ parse_pool(const char *xml)
     if (!(def = scPoolDefParseString(xml)))
         return NULL;
     if (def->target_path && def->target_path[0] != '/') {
-        scReportError(SC_FROM_XML, SC_ERR_XML_ERROR,
+        scReportError(SC_FROM_STORAGE, SC_ERR_XML_ERROR,
                       "pool '%s': <target><path> '%s' is not an absolute path", def->name,
                       def->target_path);
         return NULL;
