@@ -151,9 +151,10 @@ test_define_lookup(void **state)
             nodash[j++] = uuidstr[i], nodash[j] = '\0';
     assert_sc_ok(p2 = scStoragePoolLookupByUUIDString(f->conn, nodash));
     scStoragePoolFree(p2);
-    assert_sc_ok(p2 = scStoragePoolLookupByTargetPath(f->conn, "/var//lib//images/"));
-    assert_string_equal(scStoragePoolGetName(p2), "images");
-    scStoragePoolFree(p2);
+    /* By target path: active pools only, as libvirt's. */
+    assert_sc_err(scStoragePoolLookupByTargetPath(f->conn, "/var//lib//images/"),
+                  SC_ERR_NO_STORAGE_POOL);
+    assert_non_null(strstr(scGetLastErrorMessage(), "matching target path '/var/lib/images'"));
 
     assert_sc_err(scStoragePoolLookupByName(f->conn, "nope"), SC_ERR_NO_STORAGE_POOL);
     assert_non_null(strstr(scGetLastErrorMessage(), "'nope'"));
@@ -572,6 +573,9 @@ test_transient_and_lists(void **state)
     /* Built by the start. */
     assert_sc_ok(pool = scStoragePoolCreateXML(f->conn, xml, SC_STORAGE_POOL_CREATE_WITH_BUILD));
     assert_int_equal(scStoragePoolIsActive(pool), 1);
+    assert_sc_ok(other = scStoragePoolLookupByTargetPath(f->conn, images));
+    assert_string_equal(scStoragePoolGetName(other), "t");
+    scStoragePoolFree(other);
     assert_int_equal(scStoragePoolIsPersistent(pool), 0);
     assert_int_equal(scConnectListAllStoragePools(f->conn, NULL,
                                                   SC_CONNECT_LIST_STORAGE_POOLS_TRANSIENT), 1);
@@ -624,6 +628,8 @@ test_transient_and_lists(void **state)
     assert_int_equal(scStoragePoolIsPersistent(pool), 1);
     assert_sc_ok(scStoragePoolDestroy(pool) == 0);
     assert_int_equal(scStoragePoolIsActive(other), 0);
+    /* Stopped: not found by its target path (libvirt's rule). */
+    assert_sc_err(scStoragePoolLookupByTargetPath(f->conn, images), SC_ERR_NO_STORAGE_POOL);
     assert_int_equal(scConnectListDefinedStoragePools(f->conn, names, 4), 1);
     assert_string_equal(names[0], "t");
     free(names[0]);

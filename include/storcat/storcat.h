@@ -547,8 +547,9 @@ int scConnectListDefinedStoragePools(scConnectPtr conn, char **const names, int 
 /*
  * scStoragePoolLookupByName / ByUUID / ByUUIDString / ByTargetPath:
  * Find a defined pool by its name, raw UUID (SC_UUID_BUFLEN bytes), UUID
- * string (with or without dashes), or target path (any spelling: "//" and
- * a trailing "/" do not matter). Each is one indexed catalog query.
+ * string (with or without dashes), or, among the active pools only (as
+ * libvirt's), target path (any spelling: "//" and a trailing "/" do not
+ * matter). Each is one indexed catalog query.
  *
  * Returns a new reference, or NULL: SC_ERR_NO_STORAGE_POOL if there is no
  * such pool, SC_ERR_INVALID_ARG for a malformed argument.

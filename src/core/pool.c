@@ -119,10 +119,12 @@ scPoolTransientDead(const scCatalogPool *row)
 
 /* ---- lookups ---------------------------------------------------------- */
 
-/* Find a pool by one catalog key and return a new handle; a miss is
- * SC_ERR_NO_STORAGE_POOL with @what describing the key. */
+/* Find a pool by one catalog key and return a new handle; a miss (or an
+ * inactive pool when @active_only) is SC_ERR_NO_STORAGE_POOL with @what
+ * describing the key. */
 static scStoragePool *
-lookup(scConnect *conn, scCatalogPoolKey by, const char *value, const char *what)
+lookup(scConnect *conn, scCatalogPoolKey by, const char *value, const char *what,
+       bool active_only)
 {
     scCatalogPool row;
     scStoragePool *pool = NULL;
@@ -130,7 +132,7 @@ lookup(scConnect *conn, scCatalogPoolKey by, const char *value, const char *what
 
     scConnectLock(conn);
     r = scCatalogPoolGet(conn->catalog, by, value, &row);
-    if (r > 0 && scPoolTransientDead(&row)) {
+    if (r > 0 && (scPoolTransientDead(&row) || (active_only && !scPoolRowIsActive(&row)))) {
         scCatalogPoolClear(&row);
         r = 0;
     }
@@ -150,7 +152,7 @@ scStoragePoolLookupByName(scConnectPtr conn, const char *name)
     SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__) || !scCheckArg(name, "name", __func__))
         return NULL;
-    return lookup(conn, SC_POOL_BY_NAME, name, "matching name");
+    return lookup(conn, SC_POOL_BY_NAME, name, "matching name", false);
 }
 
 scStoragePoolPtr
@@ -162,7 +164,7 @@ scStoragePoolLookupByUUID(scConnectPtr conn, const unsigned char *uuid)
     if (!scConnectCheck(conn, __func__) || !scCheckArg(uuid, "uuid", __func__))
         return NULL;
     scUUIDFormat(uuid, buf);
-    return lookup(conn, SC_POOL_BY_UUID, buf, "matching uuid");
+    return lookup(conn, SC_POOL_BY_UUID, buf, "matching uuid", false);
 }
 
 scStoragePoolPtr
@@ -180,7 +182,7 @@ scStoragePoolLookupByUUIDString(scConnectPtr conn, const char *uuidstr)
         return NULL;
     }
     scUUIDFormat(uuid, buf);
-    return lookup(conn, SC_POOL_BY_UUID, buf, "matching uuid");
+    return lookup(conn, SC_POOL_BY_UUID, buf, "matching uuid", false);
 }
 
 scStoragePoolPtr
@@ -193,7 +195,9 @@ scStoragePoolLookupByTargetPath(scConnectPtr conn, const char *path)
         return NULL;
     if (!(clean = scPathSanitize(path)))
         return NULL;
-    return lookup(conn, SC_POOL_BY_TARGET_PATH, clean, "matching target path");
+    /* As libvirt's (storagePoolLookupByTargetPathCallback): active pools
+     * only. */
+    return lookup(conn, SC_POOL_BY_TARGET_PATH, clean, "matching target path", true);
 }
 
 /* ---- listing ------------------------------------------------------------ */
