@@ -137,14 +137,11 @@ dir_delete(const scPoolDef *def, unsigned int flags)
                       "pool '%s': a dir pool cannot be deleted zeroed", def->name);
         return -1;
     }
+    /* libvirt's code and text (virStorageBackendDeleteLocal), naming the
+     * directory: "Directory not empty" while it has volumes. */
     if (rmdir(def->target_path) < 0) {
-        if (errno == ENOTEMPTY || errno == EEXIST)
-            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                          "pool '%s': directory '%s' is not empty: delete its volumes first",
-                          def->name, def->target_path);
-        else
-            scReportSystemError(SC_FROM_STORAGE, errno, "pool '%s': cannot remove '%s'",
-                                def->name, def->target_path);
+        scReportSystemError(SC_FROM_STORAGE, errno, "failed to remove pool '%s'",
+                            def->target_path);
         return -1;
     }
     return 0;

@@ -9,6 +9,7 @@
 #include <config.h>
 
 #include <sys/statvfs.h>
+#include <errno.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -194,8 +195,9 @@ test_pool_lifecycle(void **state)
     assert_int_equal(stopped.capacity, info.capacity);
     assert_sc_err(scStoragePoolCreate(f->pool, SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE) == 0,
                   SC_ERR_SYSTEM_ERROR);
-    assert_sc_err(scStoragePoolDelete(f->pool, 0) == 0, SC_ERR_OPERATION_INVALID);
-    assert_non_null(strstr(scGetLastErrorMessage(), "not empty"));
+    assert_sc_err(scStoragePoolDelete(f->pool, 0) == 0, SC_ERR_SYSTEM_ERROR);
+    assert_non_null(strstr(scGetLastErrorMessage(), "': Directory not empty"));
+    assert_int_equal(scGetLastError()->int1, ENOTEMPTY);
     assert_true(exists_in(f, "a.img"));
     /* The inventory survives a stop; the volume is still known, though,
      * as in libvirt, an inactive pool's volumes are not listed unless the

@@ -810,7 +810,8 @@ int scStoragePoolBuild(scStoragePoolPtr pool, unsigned int flags);
 /*
  * scStoragePoolDelete:
  * Destroys the pool's storage (dir: removes the empty target directory;
- * refused when it is not empty; logical: vgremove -f, as libvirt, so the
+ * one that is not empty is SC_ERR_SYSTEM_ERROR, libvirt's "failed to
+ * remove pool 'DIR': Directory not empty" with ENOTEMPTY in int1; logical: vgremove -f, as libvirt, so the
  * VG's LVs go with it, then pvremove on the source devices; disk: wipes
  * the partition table as libvirt does, zeroing the first and last MiB, and
  * the kernel's partitions of the disk with it; refused while the disk is
