@@ -708,12 +708,13 @@ int scStoragePoolGetRefreshTime(scStoragePoolPtr pool, long long *when);
  * scStoragePoolGetXMLDesc:
  * Returns the pool's definition as libvirt pool XML, with its capacity,
  * allocation and available sizes as of its last refresh (an inactive pool
- * keeps them, as in libvirt; zero with SC_STORAGE_XML_INACTIVE). For a
- * file system, as libvirt computes them: available counts the free blocks,
- * and capacity = allocation + available. An active disk pool (not with
- * SC_STORAGE_XML_INACTIVE) shows the free extents of its disk as libvirt
- * does (<device path=...><freeExtent start=... end=.../></device>, bytes,
- * end exclusive). The caller frees it. NULL on error.
+ * keeps them, as in libvirt). For a file system, as libvirt computes them:
+ * available counts the free blocks, and capacity = allocation + available.
+ * An active disk pool shows the free extents of its disk as libvirt does
+ * (<device path=...><freeExtent start=... end=.../></device>, bytes, end
+ * exclusive). SC_STORAGE_XML_INACTIVE asks for the persistent definition:
+ * the same document (libvirt's formats the one definition either way).
+ * The caller frees it. NULL on error.
  */
 char *scStoragePoolGetXMLDesc(scStoragePoolPtr pool, unsigned int flags);
 

@@ -828,7 +828,6 @@ scStoragePoolGetXMLDesc(scStoragePoolPtr pool, unsigned int flags)
 {
     _cleanup_(scPoolDefFreep) scPoolDef *def = NULL;
     _cleanup_free_ char *free_extents = NULL;
-    bool live = !(flags & SC_STORAGE_XML_INACTIVE);
     scCatalogPool row;
     scStoragePoolInfo info;
     int r;
@@ -836,8 +835,11 @@ scStoragePoolGetXMLDesc(scStoragePoolPtr pool, unsigned int flags)
     SC_API_BEGIN();
     if (scCheckFlags(flags, SC_STORAGE_XML_INACTIVE) < 0 || !scPoolEnter(pool, __func__, false))
         return NULL;
-    /* A started pool shows what its backend found free, as libvirt's. */
-    if ((r = scPoolRow(pool, &row)) == 0 && live && scPoolRowIsActive(&row))
+    /* SC_STORAGE_XML_INACTIVE chooses the persistent definition, which is
+     * the pool's own (libvirt's storagePoolGetXMLDesc formats the same
+     * definition, with its sizes, either way). A started pool shows what
+     * its backend found free, as libvirt's. */
+    if ((r = scPoolRow(pool, &row)) == 0 && scPoolRowIsActive(&row))
         r = scCatalogPoolGetFreeExtents(pool->conn->catalog, pool->uuidstr, &free_extents);
     scConnectUnlock(pool->conn);
     if (r < 0) {
@@ -849,7 +851,7 @@ scStoragePoolGetXMLDesc(scStoragePoolPtr pool, unsigned int flags)
     scCatalogPoolClear(&row);
     if (!def || scPoolDefSetFreeExtents(def, free_extents) < 0)
         return NULL;
-    return scPoolDefFormat(def, live ? &info : NULL);
+    return scPoolDefFormat(def, &info);
 }
 
 int
