@@ -174,6 +174,24 @@ dir_pool_info(const scPoolCtx *pool, scStoragePoolInfo *info)
     return 0;
 }
 
+/* As libvirt's refresh reads them (virStorageBackendRefreshLocal): the
+ * directory's permission bits, owner and group. */
+static int
+dir_pool_perms(const scPoolCtx *pool, scPoolPerms *perms)
+{
+    struct stat st;
+
+    if (stat(target(pool), &st) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "pool '%s': cannot stat '%s'",
+                            pool->def->name, target(pool));
+        return -1;
+    }
+    perms->mode = st.st_mode & 0777;
+    perms->uid = st.st_uid;
+    perms->gid = st.st_gid;
+    return 0;
+}
+
 /* Open the pool's directory, with the rules its images' chains follow:
  * this directory and the catalog's volumes. */
 static int
@@ -352,6 +370,7 @@ const scBackend scBackendDir = {
     .start = dir_start,
     .delete_pool = dir_delete,
     .pool_info = dir_pool_info,
+    .pool_perms = dir_pool_perms,
     .attach = dir_attach,
     .detach = dir_detach,
     .discover = dir_discover,

@@ -628,6 +628,21 @@ test_transient_and_lists(void **state)
     assert_int_equal(scStoragePoolIsPersistent(pool), 1);
     assert_sc_ok(scStoragePoolDestroy(pool) == 0);
     assert_int_equal(scStoragePoolIsActive(other), 0);
+    /* Its target directory's permissions, read by its refresh, stay in
+     * its XML while it is stopped, as libvirt's. */
+    {
+        char perms[256];
+        char *text = scStoragePoolGetXMLDesc(other, 0);
+
+        snprintf(perms, sizeof(perms),
+                 "    <permissions>\n      <mode>0711</mode>\n      <owner>%u</owner>\n"
+                 "      <group>%u</group>\n    </permissions>\n  </target>\n",
+                 (unsigned) getuid(), (unsigned) getgid());
+        assert_sc_ok(text);
+        if (!strstr(text, perms))
+            fail_msg("no permissions in %s", text);
+        free(text);
+    }
     /* Stopped: not found by its target path (libvirt's rule). */
     assert_sc_err(scStoragePoolLookupByTargetPath(f->conn, images), SC_ERR_NO_STORAGE_POOL);
     assert_int_equal(scConnectListDefinedStoragePools(f->conn, names, 4), 1);

@@ -712,7 +712,11 @@ int scStoragePoolGetRefreshTime(scStoragePoolPtr pool, long long *when);
  * available counts the free blocks, and capacity = allocation + available.
  * An active disk pool shows the free extents of its disk as libvirt does
  * (<device path=...><freeExtent start=... end=.../></device>, bytes, end
- * exclusive). SC_STORAGE_XML_INACTIVE asks for the persistent definition:
+ * exclusive). A dir pool's <target><permissions> are its directory's
+ * mode, owner and group as its last refresh (a start's too) read them,
+ * kept while it is stopped, as libvirt's (until the host reboots: they
+ * belong to the boot, as the sizes). SC_STORAGE_XML_INACTIVE asks for the
+ * persistent definition:
  * the same document (libvirt's formats the one definition either way).
  * The caller frees it. NULL on error.
  */

@@ -143,6 +143,10 @@ typedef struct {
     unsigned long long op_start; /* that process's start time (0: unknown) */
     bool transient;          /* made by scStoragePoolCreateXML: gone when stopped */
     long long refreshed_at;  /* the last refresh (seconds since the epoch), 0 if none */
+    long long target_mode;   /* the target directory's mode as the last refresh (this
+                                boot) read it, or -1 */
+    long long target_uid;    /* ... its owner, or -1 */
+    long long target_gid;    /* ... its group, or -1 */
 } scCatalogPool;
 
 void scCatalogPoolClear(scCatalogPool *row);
@@ -218,6 +222,10 @@ int scCatalogPoolSumVolumes(scCatalog *cat, const char *uuid, scStoragePoolInfo 
  * NULL when none, or recorded under another boot). 0 or -1. */
 int scCatalogPoolGetFreeExtents(scCatalog *cat, const char *uuid, char **text);
 int scCatalogPoolSetFreeExtents(scCatalog *cat, const char *uuid, const char *text);
+/* Record the target directory's mode, owner and group (a negative @mode:
+ * none) for this boot, as the pool's sizes. 0 or -1. */
+int scCatalogPoolSetPerms(scCatalog *cat, const char *uuid, long long mode, long long uid,
+                          long long gid);
 /* The backend's change token of the last refresh (NULL if a volume
  * changed since: any write to the pool's volumes clears it). */
 int scCatalogPoolGetToken(scCatalog *cat, const char *uuid, char **token);

@@ -43,6 +43,7 @@ typedef enum {
     PS_SUM_VOLUMES,
     PS_GET_FREE,
     PS_SET_FREE,
+    PS_SET_PERMS,
     PS_LAST
 } PoolStmt;
 _Static_assert(SC_STMT_POOL_BASE + PS_LAST <= SC_STMT_VOL_BASE, "pool statements overflow");
@@ -58,7 +59,10 @@ _Static_assert(SC_STMT_POOL_BASE + PS_LAST <= SC_STMT_VOL_BASE, "pool statements
     "CASE WHEN boot_id IS :boot THEN allocation ELSE 0 END, "               \
     "CASE WHEN boot_id IS :boot THEN available ELSE 0 END, "                \
     "CASE WHEN boot_id IS :boot THEN runtime END, op, op_pid, op_boot IS :boot, op_start, "   \
-    "transient, refreshed_at"
+    "transient, refreshed_at, "                                              \
+    "CASE WHEN boot_id IS :boot THEN target_mode END, "                       \
+    "CASE WHEN boot_id IS :boot THEN target_uid END, "                        \
+    "CASE WHEN boot_id IS :boot THEN target_gid END"
 
 static const char *const pool_sql[PS_LAST] = {
     [PS_BY_NAME] = "SELECT " POOL_COLUMNS " FROM pools WHERE name = :name",
@@ -109,6 +113,8 @@ static const char *const pool_sql[PS_LAST] = {
     [PS_GET_FREE] = "SELECT CASE WHEN boot_id IS :boot THEN free_extents END FROM pools"
                     " WHERE uuid = :uuid",
     [PS_SET_FREE] = "UPDATE pools SET free_extents = :extents WHERE uuid = :uuid",
+    [PS_SET_PERMS] = "UPDATE pools SET target_mode = :mode, target_uid = :uid, target_gid = :gid"
+                     " WHERE uuid = :uuid",
 };
 
 static scStmt *
@@ -167,6 +173,9 @@ read_pool_row(sqlite3_stmt *st, scCatalogPool *row)
     row->op_start = (unsigned long long) scCatalogColumnInt(st, 15, 0);
     row->transient = sqlite3_column_int(st, 16) != 0;
     row->refreshed_at = scCatalogColumnInt(st, 17, 0);
+    row->target_mode = scCatalogColumnInt(st, 18, -1);
+    row->target_uid = scCatalogColumnInt(st, 19, -1);
+    row->target_gid = scCatalogColumnInt(st, 20, -1);
     return 0;
 }
 
@@ -522,4 +531,18 @@ scCatalogPoolSetFreeExtents(scCatalog *cat, const char *uuid, const char *text)
         return -1;
     scBindText(s, P_EXTENTS, text);
     return run_pool_write(cat, s, uuid, "recording the pool's free extents");
+}
+
+int
+scCatalogPoolSetPerms(scCatalog *cat, const char *uuid, long long mode, long long uid,
+                      long long gid)
+{
+    scStmt *s = pstmt(cat, PS_SET_PERMS);
+
+    if (!s)
+        return -1;
+    scBindIntOr(s, P_MODE, mode, mode >= 0);
+    scBindIntOr(s, P_UID, uid, mode >= 0);
+    scBindIntOr(s, P_GID, gid, mode >= 0);
+    return run_pool_write(cat, s, uuid, "recording the pool's target permissions");
 }

@@ -847,7 +847,13 @@ scStoragePoolGetXMLDesc(scStoragePoolPtr pool, unsigned int flags)
         return NULL;
     }
     row_info(&row, &info);
-    def = scPoolRowDef(&row);
+    /* The target directory's permissions as the last refresh read them,
+     * over the defined ones (libvirt's refresh updates its definition so). */
+    if ((def = scPoolRowDef(&row)) && row.target_mode >= 0) {
+        def->perms.mode = row.target_mode;
+        def->perms.uid = row.target_uid;
+        def->perms.gid = row.target_gid;
+    }
     scCatalogPoolClear(&row);
     if (!def || scPoolDefSetFreeExtents(def, free_extents) < 0)
         return NULL;
