@@ -637,7 +637,7 @@ test_state_per_boot(void **state)
     assert_int_equal(info.capacity, 100);
     assert_int_equal(info.available, 60);
     assert_int_equal(scConnectNumOfStoragePools(conn), 1);
-    /* An active pool cannot be undefined or redefined. */
+    /* An active pool cannot be undefined. */
     assert_sc_err(scStoragePoolUndefine(pool) == 0, SC_ERR_OPERATION_INVALID);
     scStoragePoolFree(pool);
     scConnectClose(conn);

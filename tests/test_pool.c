@@ -657,6 +657,101 @@ test_transient_and_lists(void **state)
     free(images);
 }
 
+/* A pool that runs is given a new definition: it keeps the one it started
+ * with until it stops (libvirt's newDef). XML with SC_STORAGE_XML_INACTIVE
+ * shows the new one meanwhile, as parsed; the stop makes it the pool's,
+ * with no sizes until the next refresh; its target counts as taken; a
+ * reboot under the running pool makes it the definition too. */
+static void
+test_redefine_active(void **state)
+{
+    Fixture *f = *state;
+    char *a, *b, *xml_a, *xml_b, *other, *text;
+    char uuid[SC_UUID_STRING_BUFLEN];
+    scStoragePoolPtr pool, p2;
+    scStoragePoolInfo info;
+    scConnectPtr conn;
+
+    assert_true(asprintf(&a, "%s/a", f->dir) > 0);
+    assert_true(asprintf(&b, "%s/b", f->dir) > 0);
+    setenv("STORCAT_BOOT_ID", "boot-A", 1);
+    assert_sc_ok(conn = scConnectOpen(f->path));
+    assert_non_null(xml_a = dir_xml("r", a));
+    assert_sc_ok(pool = scStoragePoolDefineXML(conn, xml_a, 0));
+    assert_sc_ok(scStoragePoolCreate(pool, SC_STORAGE_POOL_CREATE_WITH_BUILD) == 0);
+    assert_sc_ok(scStoragePoolGetUUIDString(pool, uuid) == 0);
+    assert_true(asprintf(&xml_b, "<pool type='dir'><name>r</name><uuid>%s</uuid><target>"
+                                 "<path>%s</path></target></pool>", uuid, b) > 0);
+
+    assert_sc_ok(p2 = scStoragePoolDefineXML(conn, xml_b, 0));
+    scStoragePoolFree(p2);
+    assert_null(scGetLastError());
+    assert_int_equal(scStoragePoolIsActive(pool), 1);
+    assert_sc_ok(text = scStoragePoolGetXMLDesc(pool, 0));
+    assert_non_null(strstr(text, a));
+    assert_null(strstr(text, "<capacity unit='bytes'>0</capacity>"));
+    free(text);
+    assert_sc_ok(text = scStoragePoolGetXMLDesc(pool, SC_STORAGE_XML_INACTIVE));
+    assert_non_null(strstr(text, b));
+    assert_non_null(strstr(text, "<capacity unit='bytes'>0</capacity>"));
+    assert_null(strstr(text, "<permissions>"));
+    free(text);
+    /* The running definition is the one found by target path; the pending
+     * one's target is taken all the same. */
+    assert_sc_ok(p2 = scStoragePoolLookupByTargetPath(conn, a));
+    scStoragePoolFree(p2);
+    assert_non_null(other = dir_xml("s", b));
+    assert_sc_err(scStoragePoolDefineXML(conn, other, 0), SC_ERR_OPERATION_FAILED);
+    assert_non_null(strstr(scGetLastErrorMessage(), "'r'"));
+
+    /* Stopped: the new definition is the pool's, with no sizes. */
+    assert_sc_ok(scStoragePoolDestroy(pool) == 0);
+    assert_sc_ok(text = scStoragePoolGetXMLDesc(pool, 0));
+    assert_non_null(strstr(text, b));
+    assert_null(strstr(text, "<permissions>"));
+    free(text);
+    assert_sc_ok(scStoragePoolGetInfo(pool, &info) == 0);
+    assert_int_equal(info.capacity, 0);
+    assert_sc_err(scStoragePoolDefineXML(conn, other, 0), SC_ERR_OPERATION_FAILED);
+    /* ... and the old target is free. */
+    free(other);
+    assert_non_null(other = dir_xml("s", a));
+    assert_sc_ok(p2 = scStoragePoolDefineXML(conn, other, 0));
+    assert_sc_ok(scStoragePoolUndefine(p2) == 0);
+    scStoragePoolFree(p2);
+    assert_sc_ok(scStoragePoolCreate(pool, SC_STORAGE_POOL_CREATE_WITH_BUILD) == 0);
+    assert_int_equal(access(b, F_OK), 0);
+
+    /* Redefined to A while running, then the host reboots: the pool reads
+     * inactive, its definition the new one, applied at its next start. */
+    free(xml_a);
+    assert_true(asprintf(&xml_a, "<pool type='dir'><name>r</name><uuid>%s</uuid><target>"
+                                 "<path>%s</path></target></pool>", uuid, a) > 0);
+    assert_sc_ok(p2 = scStoragePoolDefineXML(conn, xml_a, 0));
+    scStoragePoolFree(p2);
+    scStoragePoolFree(pool);
+    scConnectClose(conn);
+    setenv("STORCAT_BOOT_ID", "boot-B", 1);
+    assert_sc_ok(conn = scConnectOpen(f->path));
+    assert_sc_ok(pool = scStoragePoolLookupByName(conn, "r"));
+    assert_int_equal(scStoragePoolIsActive(pool), 0);
+    assert_sc_ok(text = scStoragePoolGetXMLDesc(pool, 0));
+    assert_non_null(strstr(text, a));
+    free(text);
+    assert_sc_ok(scStoragePoolCreate(pool, 0) == 0);
+    assert_sc_ok(p2 = scStoragePoolLookupByTargetPath(conn, a));
+    scStoragePoolFree(p2);
+    assert_sc_ok(scStoragePoolDestroy(pool) == 0);
+    scStoragePoolFree(pool);
+    scConnectClose(conn);
+    unsetenv("STORCAT_BOOT_ID");
+    free(other);
+    free(xml_a);
+    free(xml_b);
+    free(a);
+    free(b);
+}
+
 int
 main(void)
 {
@@ -671,6 +766,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_two_processes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transient_and_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_redefine_active, setup, teardown),
     };
     return cmocka_run_group_tests_name("pool", tests, NULL, NULL);
 }

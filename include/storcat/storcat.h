@@ -564,8 +564,15 @@ scStoragePoolPtr scStoragePoolLookupByTargetPath(scConnectPtr conn, const char *
  * @xml: a pool definition in libvirt's pool XML (formatstorage).
  * @flags: 0 or SC_STORAGE_POOL_DEFINE_VALIDATE.
  *
- * Defines a new pool, or replaces the definition of an inactive pool with
- * the same name and UUID. A UUID is generated when the XML has none. All
+ * Defines a new pool, or replaces the definition of the pool with the
+ * same name and UUID. A pool that is active keeps the definition it was
+ * started with until it stops, as libvirt's: the new one is pending
+ * meanwhile (scStoragePoolGetXMLDesc with SC_STORAGE_XML_INACTIVE shows
+ * it, as parsed, without sizes; its target and source count as taken),
+ * and becomes the pool's when it stops (or, if the host rebooted under
+ * the running pool, at once: the pool reads inactive with it). A new
+ * definition has no sizes until the pool's next refresh, as libvirt's.
+ * A UUID is generated when the XML has none. All
  * pool types of libvirt's schema parse; the ones storcat manages (dir, fs,
  * netfs, logical, disk, iscsi, iscsi-direct) can be defined, any other type
  * is refused with SC_ERR_CONFIG_UNSUPPORTED naming it.
@@ -575,8 +582,7 @@ scStoragePoolPtr scStoragePoolLookupByTargetPath(scConnectPtr conn, const char *
  * naming the element; both in SC_FROM_STORAGE, as libvirt's),
  * SC_ERR_OPERATION_FAILED (the name is taken by another UUID, the UUID by
  * another name, or another pool has the same target directory or source),
- * SC_ERR_OPERATION_INVALID (the pool is active), SC_ERR_OPERATION_DENIED
- * (read-only connection). Defining a running transient pool (see
+ * SC_ERR_OPERATION_DENIED (read-only connection). Defining a running transient pool (see
  * scStoragePoolCreateXML) makes it persistent, as in libvirt.
  *
  * Returns a new reference to the pool, or NULL.

@@ -147,6 +147,7 @@ typedef struct {
                                 boot) read it, or -1 */
     long long target_uid;    /* ... its owner, or -1 */
     long long target_gid;    /* ... its group, or -1 */
+    char *pending_xml;       /* a definition given while it ran, for its next start, or NULL */
 } scCatalogPool;
 
 void scCatalogPoolClear(scCatalogPool *row);
@@ -176,11 +177,18 @@ typedef struct {
     const char *source_key;
     const char *xml;
     bool transient;
+    bool pending; /* the pool (def->uuid, def->name) runs: keep this one for its next start */
 } scCatalogPoolDef;
 
 /* Insert a new pool, or (when a row with def->uuid exists) replace its
- * definition. */
+ * definition, dropping any pending one; with def->pending, record the
+ * definition as the existing pool's pending one (its transient flag too)
+ * and leave the running one. */
 int scCatalogPoolPut(scCatalog *cat, const scCatalogPoolDef *def);
+
+/* Make the pending definition of pool @uuid its definition. 1 done, 0
+ * none pending, -1 error. */
+int scCatalogPoolApplyPending(scCatalog *cat, const char *uuid);
 
 /* Name of the pool (other than @uuid) holding the target or source key,
  * in *other (caller frees): 1 found, 0 none, -1 error. */

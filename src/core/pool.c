@@ -414,7 +414,10 @@ pool_keys(const scPoolDef *def, char **target_key, char **source_key)
 }
 
 /* Refuse a definition that clashes with another pool (by name, UUID,
- * target or source). Runs inside the define transaction. Returns 0 or -1. */
+ * target or source; a pending definition's count too). The same pool
+ * defined again is no clash, running or not (define_pool keeps the new
+ * definition of a running pool for its next start). Runs inside the
+ * define transaction. Returns 0 or -1. */
 static int
 check_duplicates(scCatalog *cat, const scPoolDef *def, const char *uuid, const char *target_key,
                  const char *source_key, bool transient)
@@ -427,7 +430,6 @@ check_duplicates(scCatalog *cat, const scPoolDef *def, const char *uuid, const c
         return -1;
     if (r > 0) {
         bool same_name = strcmp(row.name, def->name) == 0;
-        bool active = scPoolRowIsActive(&row);
         if (!same_name)
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                           "pool '%s' is already defined with uuid '%s' as pool '%s'",
@@ -436,13 +438,9 @@ check_duplicates(scCatalog *cat, const scPoolDef *def, const char *uuid, const c
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                           "pool '%s' is already defined: start it with scStoragePoolCreate",
                           def->name);
-        else if (active && !row.transient)
-            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                          "pool '%s' is active: stop it before changing its definition",
-                          def->name);
         /* A running transient pool defined again becomes persistent, as
          * in libvirt. */
-        bool refused = !same_name || transient || (active && !row.transient);
+        bool refused = !same_name || transient;
         scCatalogPoolClear(&row);
         if (refused)
             return -1;
@@ -529,7 +527,10 @@ drop_dead_transients(scCatalog *cat)
 }
 
 /* Store @def (already parsed) in one transaction, with its event unless
- * @transient (a pool of scStoragePoolCreateXML, whose start records it). */
+ * @transient (a pool of scStoragePoolCreateXML, whose start records it).
+ * A pool that runs keeps its definition until it stops, as libvirt's
+ * (virStoragePoolObjAssignDef): @def is recorded as its pending one, and
+ * a running transient pool becomes persistent. */
 static int
 define_pool(scConnect *conn, const scPoolDef *def, bool transient, scCatalogPool *row)
 {
@@ -538,7 +539,7 @@ define_pool(scConnect *conn, const scPoolDef *def, bool transient, scCatalogPool
     _cleanup_free_ char *xml = NULL;
     char uuid[SC_UUID_STRING_BUFLEN];
     scCatalog *cat = conn->catalog;
-    bool ok = false;
+    bool ok = false, running;
     int existed;
 
     scUUIDFormat(def->uuid, uuid);
@@ -551,6 +552,7 @@ define_pool(scConnect *conn, const scPoolDef *def, bool transient, scCatalogPool
         check_duplicates(cat, def, uuid, target_key, source_key, transient) < 0 ||
         (existed = scCatalogPoolGet(cat, SC_POOL_BY_UUID, uuid, row)) < 0)
         goto end;
+    running = existed > 0 && scPoolRowIsActive(row);
     scCatalogPoolClear(row);
     scCatalogPoolDef put = {
         .uuid = uuid,
@@ -561,11 +563,14 @@ define_pool(scConnect *conn, const scPoolDef *def, bool transient, scCatalogPool
         .source_key = source_key,
         .xml = xml,
         .transient = transient,
+        .pending = running,
     };
     if (scCatalogPoolPut(cat, &put) < 0 ||
         (!transient &&
          scCatalogEventAdd(cat, conn->actor, uuid, def->name, "pool-define",
-                           existed ? "definition updated" : "defined") < 0) ||
+                           running   ? "definition updated, for the pool's next start"
+                           : existed ? "definition updated"
+                                     : "defined") < 0) ||
         scCatalogPoolGet(cat, SC_POOL_BY_UUID, uuid, row) <= 0)
         goto end;
     ok = true;
@@ -830,21 +835,31 @@ scStoragePoolGetXMLDesc(scStoragePoolPtr pool, unsigned int flags)
     _cleanup_free_ char *free_extents = NULL;
     scCatalogPool row;
     scStoragePoolInfo info;
+    bool active;
     int r;
 
     SC_API_BEGIN();
     if (scCheckFlags(flags, SC_STORAGE_XML_INACTIVE) < 0 || !scPoolEnter(pool, __func__, false))
         return NULL;
-    /* SC_STORAGE_XML_INACTIVE chooses the persistent definition, which is
-     * the pool's own (libvirt's storagePoolGetXMLDesc formats the same
-     * definition, with its sizes, either way). A started pool shows what
-     * its backend found free, as libvirt's. */
-    if ((r = scPoolRow(pool, &row)) == 0 && scPoolRowIsActive(&row))
+    /* A started pool shows what its backend found free, as libvirt's. */
+    if ((r = scPoolRow(pool, &row)) == 0 && (active = scPoolRowIsActive(&row)))
         r = scCatalogPoolGetFreeExtents(pool->conn->catalog, pool->uuidstr, &free_extents);
     scConnectUnlock(pool->conn);
     if (r < 0) {
         scCatalogPoolClear(&row);
         return NULL;
+    }
+    /* SC_STORAGE_XML_INACTIVE chooses the definition for the next start:
+     * the pending one of a running pool, as parsed (libvirt's newDef: no
+     * sizes), else the pool's own, sizes and all (libvirt's
+     * storagePoolGetXMLDesc). A pending one that no stop applied (the host
+     * rebooted) is the definition of the inactive pool. */
+    if (row.pending_xml && (!active || (flags & SC_STORAGE_XML_INACTIVE))) {
+        free(row.xml);
+        row.xml = TAKE_PTR(row.pending_xml);
+        def = scPoolRowDef(&row);
+        scCatalogPoolClear(&row);
+        return def ? scPoolDefFormat(def, NULL) : NULL;
     }
     row_info(&row, &info);
     /* The target directory's permissions as the last refresh read them,
