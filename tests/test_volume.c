@@ -720,6 +720,13 @@ test_hostile_names(void **state)
         assert_non_null(strstr(scGetLastErrorMessage(), "name"));
         free(xml);
     }
+    /* A '/' in libvirt's code and words. */
+    assert_sc_err(scStorageVolCreateXML(f->pool, "<volume><name>x/y.img</name><capacity>1024"
+                                                 "</capacity></volume>", 0),
+                  SC_ERR_OPERATION_INVALID);
+    assert_int_equal(scGetLastErrorDomain(), SC_FROM_STORAGE);
+    assert_string_equal(scGetLastErrorMessage(), "Requested operation is not valid: volume name "
+                                                 "'x/y.img' cannot contain '/'");
     /* NUL cannot be written in XML at all. */
     assert_null(scStorageVolCreateXML(f->pool, "<volume><name>a&#0;b</name><capacity>1</capacity>"
                                                "</volume>", 0));

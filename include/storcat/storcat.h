@@ -1112,8 +1112,9 @@ scStorageVolPtr scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uu
  * while a slot is free, then logical in the extended partition; its name
  * must be the kernel's name of the next partition ("sdb3", "loop0p3"), as
  * in libvirt, and the error says which; one that does not fit names the
- * largest free extent. The name may not contain '/', control characters,
- * or be "." or "..". An existing file, LV or partition of that name is
+ * largest free extent. The name may not contain control characters, or be
+ * "." or ".." (SC_ERR_XML_ERROR), nor contain '/' (libvirt's
+ * SC_ERR_OPERATION_INVALID "volume name 'x/y' cannot contain '/'"). An existing file, LV or partition of that name is
  * never overwritten (SC_ERR_STORAGE_VOL_EXIST). On failure nothing is left
  * behind (an LV lvcreate made before failing is removed). A create
  * interrupted half-way (the process killed) never becomes a volume: the

@@ -387,11 +387,14 @@ parseEncryption(xmlNodePtr node, scVolEncryption **out)
 /* ---- the rest of <volume> ------------------------------------------------------ */
 
 /* The name (which scCheckName refuses is re-reported as an XML error), the
- * key and the type. */
+ * key and the type. A '/' is the one thing scCheckName refuses that the
+ * parser takes, as libvirt's: creating the volume refuses it, in libvirt's
+ * words (the other checks see it as any other character). */
 static int
 parseIdentity(xmlNodePtr root, scVolDef *def)
 {
     _cleanup_free_ char *type = NULL;
+    _cleanup_free_ char *checked = NULL;
     int t = SC_STORAGE_VOL_FILE;
 
     if (scXmlGetText(root, "name", &def->name) < 0)
@@ -400,7 +403,11 @@ parseIdentity(xmlNodePtr root, scVolDef *def)
         scXmlReportError("volume XML: missing <name>");
         return -1;
     }
-    if (scCheckName("volume", def->name) < 0) {
+    if (!(checked = scStrdup(def->name)))
+        return -1;
+    for (char *p = checked; (p = strchr(p, '/')); p++)
+        *p = '_';
+    if (scCheckName("volume", checked) < 0) {
         _cleanup_free_ char *why = scStrdup(scGetLastErrorDetail());
 
         scXmlReportError("volume XML: <name>: %s", why ? why : "invalid volume name");

@@ -106,7 +106,8 @@ typedef struct {
  * Parses a <volume> document for a volume of @pool (same hardening as the
  * pool parser: no network, no DTD, no entities). Sizes take libvirt's
  * units (see scParseScaledSize) and are overflow-checked. The name is
- * checked with scCheckName. <capacity> is required unless @flags allow
+ * checked with scCheckName, but for a '/', which the parser takes as
+ * libvirt's does (creating the volume refuses it). <capacity> is required unless @flags allow
  * otherwise; a missing <allocation> equals the capacity. The <format>
  * names are those of the pool type (file formats, default raw, for dir,
  * fs, netfs, gluster, vstorage and rbd pools; partition types, default
