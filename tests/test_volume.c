@@ -368,6 +368,14 @@ test_create_formats(void **state)
                                         "</backingStore></volume>", 0),
                   SC_ERR_CONFIG_UNSUPPORTED);
     assert_false(exists_in(f, "x"));
+    assert_sc_err(scStorageVolCreateXML(f->pool,
+                                        "<volume><name>x</name><capacity>1</capacity><target>"
+                                        "<format type='nosuch'/></target></volume>", 0),
+                  SC_ERR_CONFIG_UNSUPPORTED);
+    assert_int_equal(scGetLastErrorDomain(), SC_FROM_STORAGE);
+    assert_string_equal(scGetLastErrorMessage(),
+                        "unsupported configuration: unknown volume format type nosuch");
+    assert_false(exists_in(f, "x"));
 }
 
 static void

@@ -426,8 +426,7 @@ parseIdentity(xmlNodePtr root, scVolDef *def)
 /* <@parent><format type=...>, one of @formats; the default when absent.
  * Nothing when the pool type has no volume formats. */
 static int
-parseFormat(xmlNodePtr root, const char *parent, const char *const *formats, const char *pool_type,
-            char **out)
+parseFormat(xmlNodePtr root, const char *parent, const char *const *formats, char **out)
 {
     _cleanup_free_ char *type = NULL;
     char path[32];
@@ -438,10 +437,10 @@ parseFormat(xmlNodePtr root, const char *parent, const char *const *formats, con
     snprintf(path, sizeof(path), "%s/format", parent);
     if (scXmlGetPathAttr(root, path, "type", &type) < 0)
         return -1;
+    /* libvirt's code and words, for <target> and <backingStore> alike. */
     if (!(name = type ? lookup(formats, type) : formats[0])) {
-        scXmlReportError(
-            "volume XML: unknown format '%.64s' in <%s><format type=...> for a volume of a %s pool",
-            type, parent, pool_type);
+        scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
+                      "unknown volume format type %.64s", type);
         return -1;
     }
     *out = scStrdup(name);
@@ -484,8 +483,9 @@ parseFeatures(xmlNodePtr root, scVolDef *def)
                 } else if (xmlStrEqual(c->name, (const xmlChar *) "extended_l2")) {
                     def->extended_l2 = true;
                 } else {
-                    scXmlReportError("volume XML: unknown feature <%.64s> in <target><features>",
-                                     (const char *) c->name);
+                    /* libvirt's code and words. */
+                    scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
+                                  "unsupported feature %.64s", (const char *) c->name);
                     return -1;
                 }
             }
@@ -501,7 +501,7 @@ parseTarget(xmlNodePtr root, scVolDef *def, const char *const *formats, const ch
     bool has_cluster;
 
     if (scXmlGetText(root, "target/path", &def->target_path) < 0 ||
-        parseFormat(root, "target", formats, pool_type, &def->format) < 0 ||
+        parseFormat(root, "target", formats, &def->format) < 0 ||
         scXmlParsePerms(scXmlFindElement(root, "target/permissions", NULL), "volume XML", "target",
                         &def->perms) < 0)
         return -1;
@@ -525,7 +525,7 @@ parseBacking(xmlNodePtr root, scVolDef *def, const char *const *formats, const c
         return -1;
     if (!def->backing_path)
         return 0;
-    if (parseFormat(root, "backingStore", formats, pool_type, &def->backing_format) < 0)
+    if (parseFormat(root, "backingStore", formats, &def->backing_format) < 0)
         return -1;
     return scXmlParsePerms(scXmlFindElement(root, "backingStore/permissions", NULL), "volume XML",
                            "backingStore", &def->backing_perms);
