@@ -378,6 +378,50 @@ test_create_formats(void **state)
     assert_false(exists_in(f, "x"));
 }
 
+/* SC_STORAGE_VOL_CREATE_PREALLOC_METADATA as libvirt's: refused for raw
+ * volumes (a clone from one too); for qcow2, qemu-img's metadata mode when
+ * <allocation> is below the capacity, else falloc (the whole image). */
+static void
+test_prealloc_metadata(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr vol, src;
+    scStorageVolInfo info;
+
+    assert_sc_err(scStorageVolCreateXML(f->pool, "<volume><name>r.img</name><capacity>1048576"
+                                                 "</capacity></volume>",
+                                        SC_STORAGE_VOL_CREATE_PREALLOC_METADATA),
+                  SC_ERR_CONFIG_UNSUPPORTED);
+    assert_string_equal(scGetLastErrorMessage(), "unsupported configuration: metadata "
+                                                 "preallocation is not supported for raw volumes");
+    assert_false(exists_in(f, "r.img"));
+    assert_sc_ok(src = create_raw(f, "src.img", 1 << 20, 0));
+    assert_sc_err(scStorageVolCreateXMLFrom(f->pool, "<volume><name>r.img</name><capacity>1048576"
+                                                     "</capacity></volume>", src,
+                                            SC_STORAGE_VOL_CREATE_PREALLOC_METADATA),
+                  SC_ERR_CONFIG_UNSUPPORTED);
+    assert_false(exists_in(f, "r.img"));
+    scStorageVolFree(src);
+
+    if (!have_qemu_img())
+        skip();
+    assert_sc_ok(vol = scStorageVolCreateXML(f->pool, "<volume><name>m.qcow2</name><capacity unit="
+                                                      "'M'>8</capacity><allocation>0</allocation>"
+                                                      "<target><format type='qcow2'/></target>"
+                                                      "</volume>",
+                                             SC_STORAGE_VOL_CREATE_PREALLOC_METADATA));
+    assert_sc_ok(scStorageVolGetInfo(vol, &info) == 0);
+    assert_true(info.allocation < 8 << 20);
+    scStorageVolFree(vol);
+    assert_sc_ok(vol = scStorageVolCreateXML(f->pool, "<volume><name>f.qcow2</name><capacity unit="
+                                                      "'M'>8</capacity><target><format type="
+                                                      "'qcow2'/></target></volume>",
+                                             SC_STORAGE_VOL_CREATE_PREALLOC_METADATA));
+    assert_sc_ok(scStorageVolGetInfo(vol, &info) == 0);
+    assert_true(info.allocation >= 8 << 20);
+    scStorageVolFree(vol);
+}
+
 static void
 test_clone_resize_wipe(void **state)
 {
@@ -1340,6 +1384,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_pool_lifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_raw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_formats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prealloc_metadata, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clone_resize_wipe, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upload_download, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reconcile, setup, teardown),

@@ -443,24 +443,43 @@ scFileIsRaw(const char *format)
     return !format || strcmp(format, "raw") == 0 || strcmp(format, "iso") == 0;
 }
 
+/* A raw volume has no metadata to preallocate: libvirt refuses the flag
+ * (storageBackendCreateRaw), for a clone from a raw volume too. */
+static int
+check_prealloc_raw(const scVolDef *vol, unsigned int flags)
+{
+    if (!(flags & SC_STORAGE_VOL_CREATE_PREALLOC_METADATA) || !scFileIsRaw(vol->format))
+        return 0;
+    scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
+                  "metadata preallocation is not supported for raw volumes");
+    return -1;
+}
+
 /* The -o options of qemu-img create for @vol: *opts is NULL if there are
  * none. Returns 0 or -1. The values are numbers or fixed words (compat is
- * checked as digits and a dot by the XML parser). */
+ * checked as digits and a dot by the XML parser). With
+ * SC_STORAGE_VOL_CREATE_PREALLOC_METADATA, libvirt's choice
+ * (storageBackendCreateQemuImgOpts): metadata when the allocation asked
+ * for is below the capacity (in KiB, rounded up), else falloc, which
+ * allocates the whole image (no <allocation> means the capacity). */
 static int
 qemu_options(const scVolDef *vol, unsigned int flags, char **opts)
 {
     bool qcow2 = vol->format && strcmp(vol->format, "qcow2") == 0;
     char cluster[48] = "";
+    const char *prealloc = "";
 
     *opts = NULL;
     if (!qcow2)
         return 0;
     if (vol->cluster_size)
         snprintf(cluster, sizeof(cluster), ",cluster_size=%llu", vol->cluster_size);
+    if (flags & SC_STORAGE_VOL_CREATE_PREALLOC_METADATA)
+        prealloc = (vol->capacity + 1023) / 1024 > (vol->allocation + 1023) / 1024
+                       ? ",preallocation=metadata"
+                       : ",preallocation=falloc";
     *opts = scAsprintf("compat=%s%s%s%s%s", vol->compat ? vol->compat : "1.1",
-                       vol->lazy_refcounts ? ",lazy_refcounts=on" : "", cluster,
-                       flags & SC_STORAGE_VOL_CREATE_PREALLOC_METADATA ? ",preallocation=metadata"
-                                                                       : "",
+                       vol->lazy_refcounts ? ",lazy_refcounts=on" : "", cluster, prealloc,
                        vol->nocow ? ",nocow=on" : "");
     return *opts ? 0 : -1;
 }
@@ -584,7 +603,7 @@ scFileCreate(const scDir *dir, const scVolDef *vol, unsigned int flags)
     scChain backing;
     int fd, r;
 
-    if (check_format(dir, vol, &backing) < 0)
+    if (check_prealloc_raw(vol, flags) < 0 || check_format(dir, vol, &backing) < 0)
         return -1;
     if ((fd = create_exclusive(dir, vol->name, &vol->perms)) < 0) {
         scChainClear(&backing);
@@ -859,7 +878,8 @@ scFileCreateFrom(const scDir *dir, const scVolDef *vol, const scVolRecord *src,
     scChain chain = { 0 };
     int in = -1, out = -1, r = -1;
 
-    if (check_format(dir, vol, NULL) < 0 || (in = scFileOpenSource(src, &src_size)) < 0)
+    if ((scFileIsRaw(src->format) && check_prealloc_raw(vol, flags) < 0) ||
+        check_format(dir, vol, NULL) < 0 || (in = scFileOpenSource(src, &src_size)) < 0)
         return -1;
     /* The source's chain may reach its own directory and the catalog's
      * volumes. */

@@ -966,7 +966,10 @@ typedef scStorageVolInfo *scStorageVolInfoPtr;
 
 /* Flags of scStorageVolCreateXML / CreateXMLFrom (libvirt's values). */
 typedef enum {
-    SC_STORAGE_VOL_CREATE_PREALLOC_METADATA = 1 << 0, /* qcow2: preallocate metadata */
+    /* qcow2: qemu-img's preallocation=metadata when <allocation> is below
+     * the capacity, else falloc (all of it), as libvirt chooses; refused
+     * for raw volumes (SC_ERR_CONFIG_UNSUPPORTED), as libvirt's */
+    SC_STORAGE_VOL_CREATE_PREALLOC_METADATA = 1 << 0,
     SC_STORAGE_VOL_CREATE_REFLINK = 1 << 1,           /* clone with a reflink, or fail */
     SC_STORAGE_VOL_CREATE_VALIDATE = 1 << 2,          /* accepted; storcat always validates */
 } scStorageVolCreateFlags;
