@@ -360,6 +360,16 @@ test_create_formats(void **state)
                                         "<format type='raw'/></backingStore></volume>", 0),
                   SC_ERR_INVALID_ARG);
     assert_false(exists_in(f, "j.qcow2"));
+    /* One that does not exist: libvirt's code and words, naming it. */
+    assert_sc_err(scStorageVolCreateXML(f->pool,
+                                        "<volume><name>j.qcow2</name><capacity>1048576</capacity>"
+                                        "<target><format type='qcow2'/></target><backingStore>"
+                                        "<path>/nonexistent/b.qcow2</path><format type='qcow2'/>"
+                                        "</backingStore></volume>", 0),
+                  SC_ERR_SYSTEM_ERROR);
+    assert_string_equal(scGetLastErrorMessage(), "inaccessible backing store volume "
+                                                 "/nonexistent/b.qcow2: No such file or directory");
+    assert_false(exists_in(f, "j.qcow2"));
 
     /* A raw volume cannot have a backing store; an unknown format is refused. */
     assert_sc_err(scStorageVolCreateXML(f->pool,

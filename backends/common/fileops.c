@@ -523,9 +523,25 @@ scFileQemuCreate(int fd, const scVolDef *vol, const scChain *backing, unsigned i
 int
 scFileCheckBacking(const scDir *dir, const scVolDef *vol, scChain *chain)
 {
+    _cleanup_free_ char *abs = NULL;
+
     memset(chain, 0, sizeof(*chain));
     if (!vol->backing_path)
         return 0;
+    /* A backing file that cannot be read: libvirt's code and words
+     * (storageBackendCreateQemuImgSetBacking), naming it; a relative one
+     * is relative to the pool's directory. Protocol and json: names are
+     * the chain walk's to refuse. */
+    if (!strstr(vol->backing_path, "://") && strncmp(vol->backing_path, "json:", 5) != 0) {
+        if (!(abs = vol->backing_path[0] == '/' ? scStrdup(vol->backing_path)
+                                                : join(dir->path, vol->backing_path)))
+            return -1;
+        if (access(abs, R_OK) < 0) {
+            scReportSystemError(SC_FROM_STORAGE, errno, "inaccessible backing store volume %s",
+                                vol->backing_path);
+            return -1;
+        }
+    }
     if (scChainWalkPath(vol->backing_path, vol->backing_format, &dir->rules, chain) < 0) {
         _cleanup_free_ char *why = scStrdup(scGetLastErrorDetail());
         scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "volume '%s': backing store '%s': %s",

@@ -1104,7 +1104,8 @@ scStorageVolPtr scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uu
  * <allocation> means the whole capacity; <allocation>0</allocation> makes
  * a sparse file) and qcow2, qed,
  * vmdk, vdi and vpc images (through qemu-img), with an optional backing
- * store. Logical pools make an LV with lvcreate as libvirt does (lvm2
+ * store (one that cannot be read is libvirt's SC_ERR_SYSTEM_ERROR
+ * "inaccessible backing store volume PATH: CAUSE"). Logical pools make an LV with lvcreate as libvirt does (lvm2
  * rounds its size up to whole extents): a snapshot of a virtual origin
  * when <allocation> is below <capacity> (a sparse volume), a snapshot of
  * its <backingStore> LV; a name lvm2 would refuse is SC_ERR_INVALID_ARG
