@@ -432,6 +432,42 @@ test_prealloc_metadata(void **state)
     scStorageVolFree(vol);
 }
 
+/* A raw clone's allocation as libvirt's: no <allocation> allocates the
+ * whole capacity; an allocation below the source's capacity keeps its
+ * holes. */
+static void
+test_clone_allocation(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr src, vol;
+    scStorageVolInfo info;
+
+    assert_sc_ok(src = create_raw(f, "sparse-src.img", 4 << 20, 0));
+    assert_sc_ok(vol = scStorageVolCreateXMLFrom(f->pool,
+                                                 "<volume><name>full.img</name><capacity>"
+                                                 "1</capacity></volume>",
+                                                 src, 0));
+    assert_sc_ok(scStorageVolGetInfo(vol, &info) == 0);
+    assert_int_equal(info.capacity, 4 << 20);
+    assert_true(info.allocation >= 4 << 20);
+    assert_true(stat_in(f, "full.img").st_blocks * 512 >= 4 << 20);
+    scStorageVolFree(vol);
+    assert_sc_ok(vol = scStorageVolCreateXMLFrom(f->pool,
+                                                 "<volume><name>big.img</name><capacity>"
+                                                 "8388608</capacity></volume>",
+                                                 src, 0));
+    assert_true(stat_in(f, "big.img").st_blocks * 512 >= 8 << 20);
+    scStorageVolFree(vol);
+    assert_sc_ok(vol = scStorageVolCreateXMLFrom(f->pool,
+                                                 "<volume><name>thin.img</name><capacity>"
+                                                 "1</capacity><allocation>0</allocation>"
+                                                 "</volume>",
+                                                 src, 0));
+    assert_true(stat_in(f, "thin.img").st_blocks * 512 < 1 << 20);
+    scStorageVolFree(vol);
+    scStorageVolFree(src);
+}
+
 static void
 test_clone_resize_wipe(void **state)
 {
@@ -444,8 +480,11 @@ test_clone_resize_wipe(void **state)
     assert_sc_ok(src = create_raw(f, "src.img", 64 << 20, 0));
     write_at(f, "src.img", 0, 0xab, 4096);
     write_at(f, "src.img", 40 << 20, 0xcd, 4096);
-    assert_sc_ok(clone = scStorageVolCreateXMLFrom(f->pool, "<volume><name>clone.img</name>"
-                                                            "</volume>", src, 0));
+    assert_sc_ok(clone = scStorageVolCreateXMLFrom(f->pool,
+                                                   "<volume><name>clone.img</name>"
+                                                   "<allocation>0</allocation>"
+                                                   "</volume>",
+                                                   src, 0));
     st = stat_in(f, "clone.img");
     assert_int_equal(st.st_size, 64 << 20);
     assert_true(st.st_blocks * 512 <= 1 << 20); /* holes kept */
@@ -1395,6 +1434,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_create_raw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_formats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prealloc_metadata, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clone_allocation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clone_resize_wipe, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upload_download, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reconcile, setup, teardown),

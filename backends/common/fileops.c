@@ -908,12 +908,30 @@ scFileCreateFrom(const scDir *dir, const scVolDef *vol, const scVolRecord *src,
         file_made(dir, out, vol->name) < 0)
         goto cleanup;
     if (scFileIsRaw(vol->format) && scFileIsRaw(src->format) && chain.n == 1) {
+        /* libvirt's rule (storageVolCreateXMLFrom, createRawFile): no
+         * <allocation> means the whole capacity; an allocation at least
+         * the source's capacity is allocated (up to the capacity), a
+         * smaller one makes a sparse clone, holes kept. */
+        unsigned long long alloc = vol->has_allocation ? vol->allocation : capacity;
+        bool full = alloc >= src->capacity && alloc > 0;
+
+        if (alloc > capacity)
+            alloc = capacity;
         if (ftruncate(out, (off_t) capacity) < 0) {
             scReportSystemError(SC_FROM_STORAGE, errno, "cannot size volume '%s'", vol->name);
             goto cleanup;
         }
+        if (full && allocate(out, vol->name, 0, alloc) < 0)
+            goto cleanup;
         if (scFdCopy(in, true, 0, out, true, 0, src_size, true, vol->name, progress) < 0)
             goto cleanup;
+        /* The sparse copy punched its zero blocks (where the file system
+         * can: there fallocate works too): allocated again. */
+        if (full && fallocate(out, 0, 0, (off_t) alloc) < 0 && errno != EOPNOTSUPP) {
+            scReportSystemError(SC_FROM_STORAGE, errno,
+                                "cannot allocate %llu bytes for volume '%s'", alloc, vol->name);
+            goto cleanup;
+        }
     } else {
         char size[32];
         if (qemu_convert(&chain, out, format, src->capacity) < 0)

@@ -1135,11 +1135,16 @@ scStorageVolPtr scStorageVolCreateXML(scStoragePoolPtr pool, const char *xml,
 /*
  * scStorageVolCreateXMLFrom:
  * As scStorageVolCreateXML, with the data of @clonevol (which may be in
- * another pool): raw copies keep holes; a different <format> converts
- * through qemu-img. Into a logical pool: a new LV as large as the source,
- * every byte written (other formats converted by qemu-img); where LVs have
- * no device node (no device-mapper) SC_ERR_OPERATION_UNSUPPORTED, no LV
- * made. @clonevol must be present: a missing or incomplete volume is
+ * another pool): a different <format> converts through qemu-img. A raw
+ * copy follows libvirt's rule: the clone's capacity is at least the
+ * source's; no <allocation> means the whole capacity, and an allocation
+ * of at least the source's capacity is allocated (up to the capacity),
+ * while a smaller one (<allocation>0</allocation>, or the source's own
+ * allocation, as virsh's vol-clone passes it) makes a sparse clone that
+ * keeps the source's holes. Into a logical pool: a new LV as large as the
+ * source, every byte written (other formats converted by qemu-img); where
+ * LVs have no device node (no device-mapper) SC_ERR_OPERATION_UNSUPPORTED,
+ * no LV made. @clonevol must be present: a missing or incomplete volume is
  * SC_ERR_OPERATION_INVALID. Returns a new reference, or NULL.
  *
  * Confinement (this call, resize, wipe, upload, download): an image's
