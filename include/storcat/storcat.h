@@ -390,6 +390,37 @@ int scConnectGetLibVersion(scConnectPtr conn, unsigned long *libVer);
 int scConnectGetVersion(scConnectPtr conn, unsigned long *hvVer);
 
 /*
+ * scConnectGetType:
+ * The name of the driver behind @conn, as libvirt's names its hypervisor
+ * driver ("QEMU" for qemu://): "storcat", the name the capabilities'
+ * <driver> shows. A static string, not to be freed; NULL on a bad handle.
+ */
+const char *scConnectGetType(scConnectPtr conn);
+
+/*
+ * scConnectGetHostname:
+ * The name of the host @conn's catalog is on, as libvirt's local drivers
+ * give it: gethostname()'s, as it is when it has a '.' or starts with
+ * "localhost", else the canonical name getaddrinfo() finds for it (the
+ * short name when that fails or is a "localhost" one). To be freed by the
+ * caller; NULL on error (SC_ERR_SYSTEM_ERROR when the name cannot be
+ * read).
+ */
+char *scConnectGetHostname(scConnectPtr conn);
+
+/*
+ * scConnectSetKeepAlive:
+ * libvirt's client sends keepalive messages to its daemon, and closes the
+ * connection when @count of them in a row go unanswered after @interval
+ * seconds of silence. A storcat connection is a catalog opened in this
+ * process: there is no other side to send them to, and silence cannot
+ * break it. Returns 1, libvirt's answer when the other side does not
+ * support keepalive messages (nothing is sent, @interval and @count are
+ * not used), or -1 on a bad handle.
+ */
+int scConnectSetKeepAlive(scConnectPtr conn, int interval, unsigned int count);
+
+/*
  * scConnectIsAlive / scConnectIsSecure / scConnectIsEncrypted:
  * A connection is a catalog file opened in this process: it is alive as
  * long as it is open (1), secure (1: nothing crosses a network) and not
