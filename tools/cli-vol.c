@@ -291,6 +291,10 @@ cmdVolClone(cliContext *ctx, const cliArgs *args)
         (!(format = scStorageVolGetFormat(src)) && scGetLastError()))
         return cliLibError(srcname, "failed to get information on volume '%s'", cliSafe(srcname));
     spec.capacity = info.capacity;
+    /* The original's allocation, as virsh's clone passes the original's
+     * XML: a sparse original makes a sparse clone (a clone without
+     * <allocation> is allocated whole, libvirt's rule). */
+    spec.allocation = &info.allocation;
     spec.format = format;
     if (!(xml = buildVolXML(&spec)) ||
         !(vol = createFrom(ctx, pool, xml, src, createFlags(args, true), spec.name, NULL)))

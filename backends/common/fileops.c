@@ -443,24 +443,43 @@ scFileIsRaw(const char *format)
     return !format || strcmp(format, "raw") == 0 || strcmp(format, "iso") == 0;
 }
 
+/* A raw volume has no metadata to preallocate: libvirt refuses the flag
+ * (storageBackendCreateRaw), for a clone from a raw volume too. */
+static int
+check_prealloc_raw(const scVolDef *vol, unsigned int flags)
+{
+    if (!(flags & SC_STORAGE_VOL_CREATE_PREALLOC_METADATA) || !scFileIsRaw(vol->format))
+        return 0;
+    scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
+                  "metadata preallocation is not supported for raw volumes");
+    return -1;
+}
+
 /* The -o options of qemu-img create for @vol: *opts is NULL if there are
  * none. Returns 0 or -1. The values are numbers or fixed words (compat is
- * checked as digits and a dot by the XML parser). */
+ * checked as digits and a dot by the XML parser). With
+ * SC_STORAGE_VOL_CREATE_PREALLOC_METADATA, libvirt's choice
+ * (storageBackendCreateQemuImgOpts): metadata when the allocation asked
+ * for is below the capacity (in KiB, rounded up), else falloc, which
+ * allocates the whole image (no <allocation> means the capacity). */
 static int
 qemu_options(const scVolDef *vol, unsigned int flags, char **opts)
 {
     bool qcow2 = vol->format && strcmp(vol->format, "qcow2") == 0;
     char cluster[48] = "";
+    const char *prealloc = "";
 
     *opts = NULL;
     if (!qcow2)
         return 0;
     if (vol->cluster_size)
         snprintf(cluster, sizeof(cluster), ",cluster_size=%llu", vol->cluster_size);
+    if (flags & SC_STORAGE_VOL_CREATE_PREALLOC_METADATA)
+        prealloc = (vol->capacity + 1023) / 1024 > (vol->allocation + 1023) / 1024
+                       ? ",preallocation=metadata"
+                       : ",preallocation=falloc";
     *opts = scAsprintf("compat=%s%s%s%s%s", vol->compat ? vol->compat : "1.1",
-                       vol->lazy_refcounts ? ",lazy_refcounts=on" : "", cluster,
-                       flags & SC_STORAGE_VOL_CREATE_PREALLOC_METADATA ? ",preallocation=metadata"
-                                                                       : "",
+                       vol->lazy_refcounts ? ",lazy_refcounts=on" : "", cluster, prealloc,
                        vol->nocow ? ",nocow=on" : "");
     return *opts ? 0 : -1;
 }
@@ -504,9 +523,25 @@ scFileQemuCreate(int fd, const scVolDef *vol, const scChain *backing, unsigned i
 int
 scFileCheckBacking(const scDir *dir, const scVolDef *vol, scChain *chain)
 {
+    _cleanup_free_ char *abs = NULL;
+
     memset(chain, 0, sizeof(*chain));
     if (!vol->backing_path)
         return 0;
+    /* A backing file that cannot be read: libvirt's code and words
+     * (storageBackendCreateQemuImgSetBacking), naming it; a relative one
+     * is relative to the pool's directory. Protocol and json: names are
+     * the chain walk's to refuse. */
+    if (!strstr(vol->backing_path, "://") && strncmp(vol->backing_path, "json:", 5) != 0) {
+        if (!(abs = vol->backing_path[0] == '/' ? scStrdup(vol->backing_path)
+                                                : join(dir->path, vol->backing_path)))
+            return -1;
+        if (access(abs, R_OK) < 0) {
+            scReportSystemError(SC_FROM_STORAGE, errno, "inaccessible backing store volume %s",
+                                vol->backing_path);
+            return -1;
+        }
+    }
     if (scChainWalkPath(vol->backing_path, vol->backing_format, &dir->rules, chain) < 0) {
         _cleanup_free_ char *why = scStrdup(scGetLastErrorDetail());
         scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "volume '%s': backing store '%s': %s",
@@ -584,7 +619,7 @@ scFileCreate(const scDir *dir, const scVolDef *vol, unsigned int flags)
     scChain backing;
     int fd, r;
 
-    if (check_format(dir, vol, &backing) < 0)
+    if (check_prealloc_raw(vol, flags) < 0 || check_format(dir, vol, &backing) < 0)
         return -1;
     if ((fd = create_exclusive(dir, vol->name, &vol->perms)) < 0) {
         scChainClear(&backing);
@@ -730,7 +765,8 @@ scFileCreateFrom(const scDir *dir, const scVolDef *vol, const scVolRecord *src,
     scChain chain = { 0 };
     int in = -1, out = -1, r = -1;
 
-    if (check_format(dir, vol, NULL) < 0 || (in = scFileOpenSource(src, &src_size)) < 0)
+    if ((scFileIsRaw(src->format) && check_prealloc_raw(vol, flags) < 0) ||
+        check_format(dir, vol, NULL) < 0 || (in = scFileOpenSource(src, &src_size)) < 0)
         return -1;
     /* The source's chain may reach its own directory and the catalog's
      * volumes. */
@@ -743,12 +779,30 @@ scFileCreateFrom(const scDir *dir, const scVolDef *vol, const scVolRecord *src,
         file_made(dir, out, vol->name) < 0)
         goto cleanup;
     if (scFileIsRaw(vol->format) && scFileIsRaw(src->format) && chain.n == 1) {
+        /* libvirt's rule (storageVolCreateXMLFrom, createRawFile): no
+         * <allocation> means the whole capacity; an allocation at least
+         * the source's capacity is allocated (up to the capacity), a
+         * smaller one makes a sparse clone, holes kept. */
+        unsigned long long alloc = vol->has_allocation ? vol->allocation : capacity;
+        bool full = alloc >= src->capacity && alloc > 0;
+
+        if (alloc > capacity)
+            alloc = capacity;
         if (ftruncate(out, (off_t) capacity) < 0) {
             scReportSystemError(SC_FROM_STORAGE, errno, "cannot size volume '%s'", vol->name);
             goto cleanup;
         }
+        if (full && allocate(out, vol->name, 0, alloc) < 0)
+            goto cleanup;
         if (scFdCopy(in, true, 0, out, true, 0, src_size, true, vol->name, progress) < 0)
             goto cleanup;
+        /* The sparse copy punched its zero blocks (where the file system
+         * can: there fallocate works too): allocated again. */
+        if (full && fallocate(out, 0, 0, (off_t) alloc) < 0 && errno != EOPNOTSUPP) {
+            scReportSystemError(SC_FROM_STORAGE, errno,
+                                "cannot allocate %llu bytes for volume '%s'", alloc, vol->name);
+            goto cleanup;
+        }
     } else {
         char size[32];
         if (qemu_convert(&chain, out, format, src->capacity) < 0)

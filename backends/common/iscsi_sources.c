@@ -31,11 +31,11 @@ scIscsiSourceSpecParse(const char *xml, const char *type, bool need_initiator,
                       "hostname must be specified for %s sources", type);
         return -1;
     }
-    if (!(doc = scXmlReadDocument(xml, "source XML")))
+    if (!(doc = scXmlReadDocument(xml, "source XML", SC_FROM_STORAGE)))
         return -1;
     root = xmlDocGetRootElement(doc);
     if (!root || !scXmlIsElement(root, "source")) {
-        scReportError(SC_FROM_XML, SC_ERR_XML_ERROR,
+        scReportError(SC_FROM_STORAGE, SC_ERR_XML_ERROR,
                       "source XML: the root element must be <source>");
         return -1;
     }
@@ -55,7 +55,7 @@ scIscsiSourceSpecParse(const char *xml, const char *type, bool need_initiator,
         goto error;
     }
     if (port && !scXmlParseLL(port, 10, 1, 65535, &v)) {
-        scReportError(SC_FROM_XML, SC_ERR_XML_ERROR,
+        scReportError(SC_FROM_STORAGE, SC_ERR_XML_ERROR,
                       "source XML: <host port='%.32s'> is not a port number", port);
         goto error;
     }

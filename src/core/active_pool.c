@@ -164,6 +164,10 @@ scReconcileReadSizes(scActivePool *ap, scPoolSizes *sizes)
     if (r == 0 && ap->be->pool_free_extents &&
         (r = ap->be->pool_free_extents(&ap->ctx, &free_extents)) == 0)
         r = free_extents_text(&free_extents, &sizes->free_extents);
+    if (r == 0 && ap->be->pool_perms) {
+        sizes->perms = (scPoolPerms) { .mode = -1, .uid = -1, .gid = -1 };
+        sizes->has_perms = (r = ap->be->pool_perms(&ap->ctx, &sizes->perms)) == 0;
+    }
     scFreeExtentsClear(&free_extents);
     if (r < 0)
         scPoolSizesClear(sizes);
@@ -181,7 +185,10 @@ scReconcileStoreSizes(scConnect *conn, scActivePool *ap, const scPoolSizes *size
         scCatalogPoolSumVolumes(conn->catalog, ap->row.uuid, &info) < 0)
         return -1;
     if (scCatalogPoolSetSizes(conn->catalog, ap->row.uuid, &info) < 0 ||
-        scCatalogPoolSetFreeExtents(conn->catalog, ap->row.uuid, sizes->free_extents) < 0)
+        scCatalogPoolSetFreeExtents(conn->catalog, ap->row.uuid, sizes->free_extents) < 0 ||
+        (sizes->has_perms &&
+         scCatalogPoolSetPerms(conn->catalog, ap->row.uuid, sizes->perms.mode, sizes->perms.uid,
+                               sizes->perms.gid) < 0))
         return -1;
     return 0;
 }
