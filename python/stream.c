@@ -48,19 +48,31 @@ stream_dealloc(ScPyStream *self)
 
 /* ---- the calls ------------------------------------------------------------ */
 
+/* send(data): scStreamSend takes at most a chunk (256 KiB) a call, where
+ * libvirt's remote stream takes the whole buffer: libvirt-python's callers
+ * (its own sendAll among them) send once and do not look at the count.
+ * So the rest is sent too, until all is taken, the length limit stops it
+ * (0), or a non-blocking stream is full (-2): the count so far, or -2 if
+ * nothing was taken. */
 static PyObject *
 send_bytes(ScPyStream *self, PyObject *data)
 {
     Py_buffer buf;
+    Py_ssize_t sent = 0, len;
     int rc;
 
     if (PyObject_GetBuffer(data, &buf, PyBUF_SIMPLE) < 0)
         return NULL;
-    SC_PY_CALL(rc = scStreamSend(self->st, buf.buf, (size_t) buf.len));
+    len = buf.len;
+    SC_PY_CALL(do {
+        rc = scStreamSend(self->st, (const char *) buf.buf + sent, (size_t) (len - sent));
+        if (rc > 0)
+            sent += rc;
+    } while (rc > 0 && sent < len));
     PyBuffer_Release(&buf);
     if (rc == -1)
         return scPyRaise("virStreamSend() failed");
-    return PyLong_FromLong(rc);
+    return PyLong_FromSsize_t(sent > 0 || len == 0 ? sent : rc);
 }
 
 static PyObject *

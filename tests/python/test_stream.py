@@ -126,6 +126,26 @@ def test_send_recv_all(conn, pool, tmp_path):
     assert b"".join(got) == payload
 
 
+def test_send_takes_the_whole_buffer(conn, pool, pooldir):
+    """libvirt's remote stream takes a whole buffer in one send, and
+    libvirt-python's callers rely on it: one send of 3 MiB + 5 (storcat's
+    chunk is 256 KiB), and sendAll with a handler that returns more than
+    asked (libvirt-python's sendAll ignores send's count)."""
+    data = os.urandom(3 * MiB + 5)
+    vol = pool.createXML(vol_xml("big.img", 8 * MiB))
+    st = conn.newStream()
+    vol.upload(st, 0, len(data))
+    assert st.send(data) == len(data)
+    st.finish()
+    assert (pooldir / "big.img").read_bytes()[:len(data)] == data
+
+    st = conn.newStream()
+    vol.upload(st, MiB, 0)
+    st.sendAll(lambda s, n, o: o.pop() if o else b"", [data])
+    st.finish()
+    assert (pooldir / "big.img").read_bytes()[MiB:MiB + len(data)] == data
+
+
 def test_send_recv_by_hand(conn, pool):
     vol = pool.createXML(vol_xml("h.img", MiB, "<allocation>0</allocation>"))
     st = conn.newStream()
