@@ -133,3 +133,59 @@ def test_no_leak_over_100000_lookups(conn, pool):
         pass
     after = rss_kib()
     assert after - before < 2048, (before, after)
+
+
+# storcat calls the module makes with the GIL held, and why that is right:
+# they read the handle or the thread's error, or count references.
+GIL_HELD_OK = {
+    "scConnectGetCatalogPath": "a string the handle holds",
+    "scStoragePoolGetName": "a string the handle holds",
+    "scStorageVolGetName": "a string the handle holds",
+    "scStorageVolGetKey": "a string the handle holds",
+    "scGetLastError": "the thread's error", "scGetLastErrorCode": "the thread's error",
+    "scGetLastErrorDomain": "the thread's error", "scGetLastErrorMessage": "the thread's error",
+    "scResetLastError": "the thread's error", "scSetErrorFunc": "a pointer set",
+    "scGetVersion": "constants", "scInitialize": "nothing to do",
+    "scStoragePoolRef": "a count", "scStorageVolRef": "a count",
+    # The last reference of a closed connection's catalog can go with a
+    # handle: sqlite3_close with the GIL held, once per catalog.
+    "scStoragePoolFree": "a count", "scStorageVolFree": "a count", "scStreamFree": "a count",
+    # Called through SC_PY_CALL by its caller (open_auth), or on the
+    # failure of PyObject_New only.
+    "scConnectOpenAuth": "in SC_PY_CALL(fn(name))", "scConnectClose": "a failure path",
+}
+
+
+def test_every_other_call_releases_the_gil():
+    """The sources: every call of storcat's API not listed above is inside
+    SC_PY_CALL (or Py_BEGIN_ALLOW_THREADS ... Py_END_ALLOW_THREADS)."""
+    import glob
+    import re
+
+    src = os.path.join(os.environ.get("abs_top_srcdir", "../.."), "python")
+    files = sorted(glob.glob(os.path.join(src, "*.c")))
+    assert len(files) >= 8, src
+    seen, outside = set(), []
+    for f in files:
+        with open(f) as fh:
+            text = re.sub(r"/\*.*?\*/", "", fh.read(), flags=re.S)
+        text = re.sub(r'"(?:\\.|[^"\\])*"', '""', text)
+        text = re.sub(r"'(?:\\.|[^'\\])'", "0", text)
+        spans = [(m.start(), m.end()) for m in
+                 re.finditer(r"Py_BEGIN_ALLOW_THREADS.*?Py_END_ALLOW_THREADS", text, flags=re.S)]
+        for m in re.finditer(r"\bSC_PY_CALL\s*\(", text):
+            depth, j = 1, m.end()
+            while depth:
+                depth += {"(": 1, ")": -1}.get(text[j], 0)
+                j += 1
+            spans.append((m.start(), j))
+        for m in re.finditer(r"\b(sc[A-Z]\w*)\s*\(", text):
+            name = m.group(1)
+            # The module's own helpers; a type: scStoragePoolPtr (*fn)(...).
+            if name.startswith("scPy") or name.endswith("Ptr"):
+                continue
+            seen.add(name)
+            if not any(a <= m.start() < b for a, b in spans) and name not in GIL_HELD_OK:
+                outside.append((os.path.basename(f), name))
+    assert outside == []
+    assert len(seen) > 60  # the scan sees the calls
