@@ -1970,7 +1970,9 @@ int scStreamRef(scStreamPtr stream);
 /*
  * scStreamSend:
  * Queues up to @nbytes bytes of @data (an upload): returns how many were
- * taken (fewer only at the transfer's length limit), -2 if the stream is
+ * taken — at most 256 KiB a call, and no more than the transfer's length
+ * leaves; as libvirt's may, it takes fewer than asked, so a caller loops
+ * (scStreamSendAll does) — -2 if the stream is
  * non-blocking and the queue is full (try again), or -1: the transfer
  * failed (the backend's error, or ENOSPC past the length limit as
  * SC_ERR_SYSTEM_ERROR) and has ended. @nbytes above INT_MAX is
