@@ -28,14 +28,13 @@
  */
 #include <config.h>
 
-#include <iscsi/iscsi.h>
-#include <iscsi/scsi-lowlevel.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "backends/common/iscsi_session.h"
 #include "backends/common/iscsi_sources.h"
+#include "backends/common/libiscsi.h"
 #include "backends/common/lun.h"
 #include "conf/xml.h"
 #include "util/util.h"
