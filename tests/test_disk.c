@@ -77,9 +77,9 @@ sh_line(const char *fmt, ...)
     return line;
 }
 
-/* The kernel's partitions of @dev go (as partx -d), then the device. */
+/* The kernel's partitions of @dev go (as partx -d). */
 static void
-loop_detach(const char *dev)
+drop_partitions(const char *dev)
 {
     const char *kname = strrchr(dev, '/') + 1;
     char sys[128];
@@ -110,6 +110,15 @@ loop_detach(const char *dev)
     }
     if (fd >= 0)
         close(fd);
+}
+
+/* The kernel's partitions of @dev go, then the device. */
+static void
+loop_detach(const char *dev)
+{
+    char sys[128];
+
+    drop_partitions(dev);
     snprintf(sys, sizeof(sys), "losetup -d %s 2>/dev/null", dev);
     if (system(sys) != 0)
         fprintf(stderr, "# could not detach %s\n", dev);
@@ -153,6 +162,11 @@ loop_attach(const char *img)
     }
     snprintf(loops[nloops], sizeof(loops[0]), "%s", dev);
     free(dev);
+    /* Partitions added with BLKPG outlive a detach (only a partition scan
+     * drops them): a device just attached may show another program's
+     * leftovers, which storcat would rightly report as a table the kernel
+     * disagrees with. The device is this test's now: clear them. */
+    drop_partitions(loops[nloops]);
     return loops[nloops++];
 }
 
