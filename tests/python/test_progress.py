@@ -64,14 +64,24 @@ def test_ctrl_c_stops_a_long_operation(conn, pool, pooldir):
     seen = []
     conn.setProgressCallback(lambda c, op, done, total, o: seen.append(done))
     started = threading.Event()
+    sent = threading.Event()
 
     def interrupt():
         started.wait(10)
         os.kill(os.getpid(), signal.SIGINT)
+        sent.set()
+
+    def progress(c, op, done, total, o):
+        seen.append(done)
+        # The first report holds the operation until the signal is sent,
+        # so that a fast wipe cannot end first (on any machine load).
+        if not started.is_set():
+            started.set()
+            sent.wait(10)
 
     t = threading.Thread(target=interrupt)
     t.start()
-    conn.setProgressCallback(lambda c, op, done, total, o: (started.set(), seen.append(done)))
+    conn.setProgressCallback(progress)
     with pytest.raises(KeyboardInterrupt):
         # A random pass over 512 MiB takes seconds; the interrupt comes early.
         v.wipePattern(storcat.VIR_STORAGE_VOL_WIPE_ALG_RANDOM, 0)
