@@ -27,7 +27,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -892,9 +891,12 @@ loop_main(void *opaque)
     return NULL;
 }
 
+/* A transfer whose end the callback signals to the waiting thread. */
 typedef struct {
     Transfer t;
-    sem_t done;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done; /* under lock */
 } Signaled;
 
 static void
@@ -903,8 +905,12 @@ on_writable_signal(scStreamPtr st, int events, void *opaque)
     Signaled *s = opaque;
 
     on_writable(st, events, &s->t);
-    if (s->t.done)
-        sem_post(&s->done);
+    if (s->t.done) {
+        pthread_mutex_lock(&s->lock);
+        s->done = true;
+        pthread_cond_broadcast(&s->cond);
+        pthread_mutex_unlock(&s->lock);
+    }
 }
 
 static void
@@ -955,14 +961,15 @@ test_loop_thread(void **state)
     Fixture *f = *state;
     scStorageVolPtr vol = create_vol(f, "t.img", DATA_LEN);
     unsigned char *data = malloc(DATA_LEN);
-    Signaled s = { .t = { .buf = data, .len = DATA_LEN } };
+    Signaled s = { .t = { .buf = data, .len = DATA_LEN },
+                   .lock = PTHREAD_MUTEX_INITIALIZER,
+                   .cond = PTHREAD_COND_INITIALIZER };
     Looker l = { 0 };
     struct timespec deadline;
     pthread_t loop;
     scStreamPtr st;
 
     fill(data, DATA_LEN, 11);
-    assert_int_equal(sem_init(&s.done, 0, 0), 0);
     atomic_store(&stop_loop, false);
     assert_int_equal(pthread_create(&loop, NULL, loop_main, NULL), 0);
 
@@ -972,7 +979,12 @@ test_loop_thread(void **state)
                                           free_signaled) == 0);
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += 60;
-    if (sem_timedwait(&s.done, &deadline) < 0)
+    pthread_mutex_lock(&s.lock);
+    while (!s.done && pthread_cond_timedwait(&s.cond, &s.lock, &deadline) == 0)
+        ;
+    bool done = s.done;
+    pthread_mutex_unlock(&s.lock);
+    if (!done)
         fail_msg("upload from the loop's thread: stalled");
     assert_int_equal(s.t.result, 0);
     assert_int_equal(s.t.off, DATA_LEN);
@@ -999,7 +1011,6 @@ test_loop_thread(void **state)
 
     atomic_store(&stop_loop, true);
     assert_int_equal(pthread_join(loop, NULL), 0);
-    sem_destroy(&s.done);
     assert_int_equal(s.t.frees, 1);
     free(data);
     scStorageVolFree(vol);
