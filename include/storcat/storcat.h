@@ -1923,9 +1923,11 @@ typedef void (*scConnectStorageVolEventLifecycleCallback)(scConnectPtr conn, scS
 /*
  * Streams carry the data of scStorageVolUpload and scStorageVolDownload,
  * with libvirt's calls and semantics (libvirt-stream.h). A stream is made
- * with scStreamNew, bound to one transfer, used from one thread at a time,
- * ended with scStreamFinish or scStreamAbort, and released with
- * scStreamFree.
+ * with scStreamNew, bound to one transfer, used from one thread at a time
+ * (its event callback's calls excepted: any thread, the event loop's
+ * included), ended with scStreamFinish or scStreamAbort, and released
+ * with scStreamFree. A non-blocking stream can be driven from an event
+ * loop (scStreamEventAddCallback, below).
  *
  * Inside storcat a bound stream has a worker thread that runs the pool
  * backend's transfer while the caller sends or receives; a bounded queue
@@ -2082,6 +2084,116 @@ int scStreamSparseRecvAll(scStreamPtr stream, scStreamSinkFunc handler,
                           scStreamSinkHoleFunc holeHandler, void *opaque);
 
 /*
+ * Stream events: a non-blocking stream (SC_STREAM_NONBLOCK) driven from
+ * an event loop, as libvirt's. The caller registers a loop first
+ * (scEventRegisterDefaultImpl, or its own with scEventRegisterImpl), binds
+ * the stream (scStorageVolUpload / scStorageVolDownload), then adds a
+ * callback; the loop calls it while the stream can be used without
+ * waiting, and the callback sends or receives until the call returns -2:
+ *
+ *     static void on_writable(scStreamPtr st, int events, void *opaque)
+ *     {
+ *         Source *src = opaque;
+ *         int n = 0;
+ *
+ *         while (src->left > 0 && (n = scStreamSend(st, src->pos, src->left)) > 0) {
+ *             src->pos += n;
+ *             src->left -= n;
+ *         }
+ *         if (src->left == 0 || n == -1 || events & SC_STREAM_EVENT_ERROR) {
+ *             scStreamEventRemoveCallback(st);
+ *             src->result = n == -1 ? -1 : scStreamFinish(st);
+ *             src->done = 1;
+ *         }
+ *     }
+ *
+ *     scStreamEventAddCallback(st, SC_STREAM_EVENT_WRITABLE, on_writable, &src, NULL);
+ *     while (!src.done)
+ *         scEventRunDefaultImpl();
+ *
+ * The callback is level-triggered: called on each iteration of the loop
+ * while the stream is ready, with what it is ready for. A blocking stream
+ * may have a callback too; its calls then do not wait either.
+ */
+
+/* What a stream's callback waits for, or was told of (libvirt's values). */
+typedef enum {
+    SC_STREAM_EVENT_READABLE = (1 << 0), /* a download: scStreamRecv (RecvFlags, RecvHole)
+                                            returns data, a hole, the end or the
+                                            transfer's error without waiting */
+    SC_STREAM_EVENT_WRITABLE = (1 << 1), /* an upload: scStreamSend (SendHole) takes data, or
+                                            reports the transfer's error, without waiting */
+    SC_STREAM_EVENT_ERROR = (1 << 2),    /* the transfer failed: the next call on the stream
+                                            reports why (told even when not asked for) */
+    SC_STREAM_EVENT_HANGUP = (1 << 3),   /* accepted, never told: storcat's stream has no
+                                            peer to hang up (libvirt's remote streams never
+                                            tell it either) */
+} scStreamEventType;
+
+/*
+ * scStreamEventCallback:
+ * @stream: the stream, valid for the callback's duration (the caller's
+ *          references keep it; the callback may free one of them);
+ * @events: the scStreamEventType bits that hold now;
+ * @opaque: as registered.
+ * Runs in the thread running the event loop, never inside another storcat
+ * call. It may call any stream call on @stream: Send/Recv, Finish, Abort,
+ * Update or Remove its own registration, and Free.
+ */
+typedef void (*scStreamEventCallback)(scStreamPtr stream, int events, void *opaque);
+
+/*
+ * scStreamEventAddCallback:
+ * @stream: a stream bound to a transfer (by scStorageVolUpload or
+ *          scStorageVolDownload).
+ * @events: scStreamEventType bits to be told of (0: none for now, see
+ *          scStreamEventUpdateCallback).
+ * @cb: called from the event loop while @stream is ready for @events (and
+ *      with SC_STREAM_EVENT_ERROR once its transfer failed), until the
+ *      stream is finished or aborted: a closed stream tells nothing more.
+ * @opaque: passed to @cb; @ff, if not NULL, is called with it once @cb can
+ *          no longer be called: by scStreamEventRemoveCallback, or by the
+ *          stream's last scStreamFree; if @cb is running then, right after
+ *          it returns. (libvirt 9.0's remote streams never call it.)
+ *
+ * One callback per stream, as libvirt's. Registers a watch in the event
+ * loop (an eventfd the stream's worker signals), removed with the
+ * registration. Thread-safe: the loop may run in another thread than the
+ * calls on the stream.
+ *
+ * Errors: SC_ERR_INTERNAL_ERROR when no event loop is registered (as
+ * libvirt's, which names no cause) or when @stream has a callback already
+ * ("multiple stream callbacks not supported", libvirt's words; in libvirt's
+ * RPC domain there, SC_FROM_STREAMS here); SC_ERR_OPERATION_INVALID for a
+ * stream not bound yet (libvirt: SC_ERR_NO_SUPPORT); SC_ERR_INVALID_ARG
+ * for a NULL @cb or unknown bits in @events; SC_ERR_SYSTEM_ERROR if the
+ * eventfd cannot be made; the loop's error if it cannot watch it.
+ * Returns 0 or -1 (then nothing is registered and @ff is not called).
+ */
+int scStreamEventAddCallback(scStreamPtr stream, int events, scStreamEventCallback cb, void *opaque,
+                             scFreeCallback ff);
+
+/*
+ * scStreamEventUpdateCallback:
+ * Changes the events @stream's callback waits for to @events
+ * (scStreamEventType bits; 0 pauses it, SC_STREAM_EVENT_ERROR included).
+ * Returns 0, or -1: no callback registered (SC_ERR_INTERNAL_ERROR, "no
+ * stream callback registered", as libvirt's), unknown bits in @events
+ * (SC_ERR_INVALID_ARG).
+ */
+int scStreamEventUpdateCallback(scStreamPtr stream, int events);
+
+/*
+ * scStreamEventRemoveCallback:
+ * Removes @stream's callback and its watch from the event loop: the
+ * callback is not called again, and its @ff is called (now, or when the
+ * callback running meanwhile returns). Works on a finished or aborted
+ * stream too. Returns 0, or -1: no callback registered
+ * (SC_ERR_INTERNAL_ERROR, "no stream callback registered", as libvirt's).
+ */
+int scStreamEventRemoveCallback(scStreamPtr stream);
+
+/*
  * scStreamFinish:
  * Ends the transfer: an upload's data is all written, synced and recorded
  * (the volume's allocation and size, a "vol-upload" event), its journal
@@ -2106,7 +2218,9 @@ int scStreamAbort(scStreamPtr stream);
  * scStreamFree:
  * Drops one reference; the last one releases the stream, aborting first a
  * transfer still open (libvirt asks callers to finish or abort first;
- * storcat does not leave the volume journaled if they did not).
+ * storcat does not leave the volume journaled if they did not), and
+ * removing its event callback (its @ff called; libvirt instead keeps a
+ * stream with a callback alive until the callback is removed).
  * Returns 0 or -1 (SC_ERR_INVALID_STREAM).
  */
 int scStreamFree(scStreamPtr stream);

@@ -17,6 +17,13 @@
  * no thread outlives a transfer, and the catalog is never touched on the
  * worker nor locked while data flows.
  *
+ * A non-blocking stream may be driven from an event loop instead
+ * (stream_event.c): every change that may let a call proceed without
+ * waiting (a chunk queued or taken, the worker's end, a failure) tells it,
+ * under the lock (scStreamEventNotifyLocked), and the loop asks
+ * scStreamReadyLocked what a call could do, by the same conditions
+ * Send's and Recv's waits test.
+ *
  * A stream is used by one call at a time: every public call marks it busy
  * for its duration, so that a SendAll/RecvAll callback that calls back
  * into its stream, or a second thread, gets an error instead of a corrupt
@@ -39,56 +46,6 @@
 #define QUEUE_MAX (4 * 1024 * 1024)
 #define CHUNK_MAX SC_STREAM_CHUNK_MAX
 
-typedef enum {
-    STREAM_NEW,    /* not bound to a transfer yet */
-    STREAM_OPEN,   /* bound: the worker runs or has ended, not settled */
-    STREAM_CLOSED, /* finished or aborted: settled */
-    STREAM_FAILED, /* the transfer failed and was settled: the error sticks */
-} StreamState;
-
-/* A piece of the queue: data (the bytes from data + off) or a hole. */
-typedef struct Chunk {
-    struct Chunk *next;
-    unsigned long long len; /* bytes left: of data from off, or of hole */
-    size_t off;             /* data bytes taken by scStreamRecv so far */
-    bool hole;
-    unsigned char data[];
-} Chunk;
-
-struct scStream {
-    unsigned int magic;
-    int refs;           /* guarded by the global handle lock */
-    scConnect *conn;    /* holds a reference */
-    unsigned int flags; /* scStreamFlags */
-    StreamState state;  /* changed by the busy call only */
-    bool finished;      /* closed by a finish (else by an abort) */
-    char *fail_msg;     /* STREAM_FAILED: the error that sticks */
-    int fail_code, fail_domain;
-    /* The transfer, from scStreamBind on. */
-    bool upload, sparse;
-    char *what;                /* "volume 'x'", for messages */
-    unsigned long long length; /* an upload's limit in bytes, 0: none */
-    unsigned long long passed; /* bytes (data and holes) sent or received */
-    const scStreamJobOps *ops;
-    void *job;
-    pthread_t worker;
-    bool joinable; /* the worker was started and not joined */
-    scStreamIn in; /* the worker's ends of the queue */
-    scStreamOut out;
-    /* Shared with the worker, under lock. */
-    pthread_mutex_t lock;
-    pthread_cond_t cond; /* any change below */
-    bool busy;           /* a public call is running on the stream */
-    Chunk *head, *tail;
-    size_t queued;  /* bytes of the queue (data and chunk headers) */
-    Chunk *current; /* upload: the chunk the worker is writing */
-    bool end;       /* upload: the caller finished, no more data */
-    bool stop;      /* the caller aborted: the worker stops */
-    bool done;      /* the worker has ended with result and error */
-    int result;
-    scErrorSaved *error;
-};
-
 /* ---- the queue -------------------------------------------------------- */
 
 static size_t
@@ -106,6 +63,7 @@ queue_push(scStream *st, const void *data, unsigned long long len)
 
     if (!data && st->tail && st->tail->hole) {
         st->tail->len += len;
+        scStreamEventNotifyLocked(st);
         return 0;
     }
     /* Not zeroed: the data is copied over it at once. */
@@ -126,6 +84,7 @@ queue_push(scStream *st, const void *data, unsigned long long len)
     st->tail = c;
     st->queued += chunk_cost(c);
     pthread_cond_broadcast(&st->cond);
+    scStreamEventNotifyLocked(st);
     return 0;
 }
 
@@ -189,6 +148,7 @@ in_next(scStreamIn *in, scStreamChunk *chunk)
         free(st->current);
         st->current = NULL;
         pthread_cond_broadcast(&st->cond);
+        scStreamEventNotifyLocked(st);
     }
     while (!st->head && !st->end && !st->stop)
         pthread_cond_wait(&st->cond, &st->lock);
@@ -274,12 +234,24 @@ worker_main(void *opaque)
     st->result = r;
     st->error = error;
     pthread_cond_broadcast(&st->cond);
+    scStreamEventNotifyLocked(st);
     pthread_mutex_unlock(&st->lock);
     scResetLastError(); /* this thread's error buffer goes with it */
     return NULL;
 }
 
 /* ---- binding and settling -------------------------------------------------- */
+
+/* Change the state of the busy @st: under the lock, since the event loop
+ * reads it (scStreamReadyLocked), which a failure wakes. */
+static void
+set_state(scStream *st, StreamState state)
+{
+    pthread_mutex_lock(&st->lock);
+    st->state = state;
+    scStreamEventNotifyLocked(st);
+    pthread_mutex_unlock(&st->lock);
+}
 
 bool
 scStreamCheck(scStream *st, const char *func)
@@ -374,7 +346,7 @@ scStreamBind(scStream *st, scConnect *conn, bool upload, bool sparse, unsigned l
         pthread_sigmask(SIG_SETMASK, &old, NULL);
         if (r == 0) {
             st->joinable = true;
-            st->state = STREAM_OPEN;
+            set_state(st, STREAM_OPEN);
         } else {
             scReportSystemError(SC_FROM_STREAMS, r, "%s: cannot start the transfer of %s", func,
                                 what);
@@ -444,7 +416,7 @@ stream_fail(scStream *st, bool settled)
         /* The details: raised again, they get the code's text again. */
         st->fail_msg = strdup(e->str2 ? e->str2 : e->message);
     }
-    st->state = STREAM_FAILED;
+    set_state(st, STREAM_FAILED);
 }
 
 /* The worker ended before the caller did: a failure of the transfer
@@ -471,7 +443,7 @@ scStreamAbortQuiet(scStream *st)
     cause = scErrorSave();
 
     stream_settle(st, true);
-    st->state = STREAM_CLOSED;
+    set_state(st, STREAM_CLOSED);
     scErrorRestore(&cause);
 }
 
@@ -519,6 +491,28 @@ scStreamCheckLoop(scStream *st, bool upload, const char *func)
         return -1;
     }
     return scStreamCheckOpen(st, upload, func);
+}
+
+int
+scStreamReadyLocked(const scStream *st)
+{
+    int dir = st->upload ? SC_STREAM_EVENT_WRITABLE : SC_STREAM_EVENT_READABLE;
+
+    switch (st->state) {
+    case STREAM_OPEN:
+        /* As Send's and Recv's waits: room in the queue, or a chunk. */
+        if (!st->done)
+            return (st->upload ? st->queued < QUEUE_MAX : st->head != NULL) ? dir : 0;
+        /* The worker ended: a download's end or error is for Recv to
+         * return; an upload that ended before the caller did failed. */
+        return dir | (st->upload || st->result < 0 ? SC_STREAM_EVENT_ERROR : 0);
+    case STREAM_FAILED:
+        return dir | SC_STREAM_EVENT_ERROR;
+    case STREAM_NEW:
+    case STREAM_CLOSED:
+        break;
+    }
+    return 0;
 }
 
 /* ---- the public calls ------------------------------------------------------ */
@@ -798,7 +792,7 @@ stream_finish(scStream *st)
         pthread_mutex_unlock(&st->lock);
         if (early) {
             stream_settle(st, true);
-            st->state = STREAM_CLOSED;
+            set_state(st, STREAM_CLOSED);
             scReportError(SC_FROM_STREAMS, SC_ERR_OPERATION_FAILED,
                           "stream had unexpected termination: the download from %s was finished "
                           "before its end (scStreamAbort stops a transfer early)",
@@ -811,7 +805,7 @@ stream_finish(scStream *st)
         return -1;
     }
     st->finished = true;
-    st->state = STREAM_CLOSED;
+    set_state(st, STREAM_CLOSED);
     return 0;
 }
 
@@ -841,7 +835,7 @@ scStreamAbort(scStreamPtr stream)
         r = 0; /* as libvirt: nothing to stop */
     } else if (scStreamCheckOpen(stream, -1, __func__) == 0) {
         r = stream_settle(stream, true);
-        stream->state = STREAM_CLOSED;
+        set_state(stream, STREAM_CLOSED);
     }
     scStreamLeave(stream);
     return r;
@@ -867,6 +861,8 @@ scStreamFree(scStreamPtr stream)
     }
     if (scHandleUnref(&stream->refs) > 0)
         return 0;
+    /* No callback runs on it from here on (its free function called). */
+    scStreamEventDrop(stream);
     if (stream->state == STREAM_OPEN) {
         /* Left open by its caller: stopped and recorded, so that nothing
          * stays journaled and no thread outlives the handle. */
