@@ -28,10 +28,27 @@
 FakeControl fake = { .fail = { .slot = -1 }, .start_notify_fd = -1 };
 
 static const char *const slot_names[FAKE_SLOT_LAST] = {
-    "check",      "build",           "start",    "stop",       "delete_pool",
-    "pool_info",  "find_sources",    "attach",   "detach",     "discover",
-    "vol_probe",  "vol_lookup_path", "vol_plan", "vol_build",  "vol_build_from",
-    "vol_delete", "vol_resize",      "vol_wipe", "vol_upload", "vol_download",
+    "check",
+    "build",
+    "start",
+    "stop",
+    "delete_pool",
+    "pool_info",
+    "pool_free_extents",
+    "find_sources",
+    "attach",
+    "detach",
+    "discover",
+    "vol_probe",
+    "vol_lookup_path",
+    "vol_plan",
+    "vol_build",
+    "vol_build_from",
+    "vol_delete",
+    "vol_resize",
+    "vol_wipe",
+    "vol_upload",
+    "vol_download",
 };
 
 const char *
@@ -662,6 +679,18 @@ fake_pool_info(const scPoolCtx *pool, scStoragePoolInfo *info)
     return inj ? report_injected(FAKE_POOL_INFO) : 0;
 }
 
+/* The in-memory storage has no extents: only a proxy has this slot. */
+static int
+fake_pool_free_extents(const scPoolCtx *pool, scFreeExtents *free_extents)
+{
+    int inj = enter(FAKE_POOL_FREE_EXTENTS);
+
+    if (inj < 0)
+        return -1;
+    assert(fake.inner);
+    return fake.inner->pool_free_extents(pool, free_extents);
+}
+
 static int
 fake_find_sources(const char *srcspec, unsigned int flags, char **xml)
 {
@@ -1094,6 +1123,7 @@ static const scBackend full = {
     .stop = fake_stop,
     .delete_pool = fake_delete,
     .pool_info = fake_pool_info,
+    .pool_free_extents = fake_pool_free_extents,
     .find_sources = fake_find_sources,
     .attach = fake_attach,
     .detach = fake_detach,
@@ -1130,8 +1160,13 @@ fakeReset(const scBackend *inner, const char *catalog)
         assert(fake.catalog);
     }
     table = full;
+    table.pool_free_extents = NULL;
     if (inner) {
         table.type = inner->type;
+        /* What the core may skip on the inner backend's word. */
+        table.sizes_follow_token = inner->sizes_follow_token;
+        table.pool_free_extents = full.pool_free_extents;
+        KEEP_IF_INNER(pool_free_extents);
         KEEP_IF_INNER(check);
         KEEP_IF_INNER(build);
         KEEP_IF_INNER(stop);
@@ -1208,6 +1243,7 @@ fakeHasSlot(FakeSlot slot)
         [FAKE_STOP] = (const void *) table.stop,
         [FAKE_DELETE] = (const void *) table.delete_pool,
         [FAKE_POOL_INFO] = (const void *) table.pool_info,
+        [FAKE_POOL_FREE_EXTENTS] = (const void *) table.pool_free_extents,
         [FAKE_FIND_SOURCES] = (const void *) table.find_sources,
         [FAKE_ATTACH] = (const void *) table.attach,
         [FAKE_DETACH] = (const void *) table.detach,
