@@ -710,6 +710,10 @@ ctAssertCalls(const char *context, ...)
         want[slot] = va_arg(ap, unsigned int);
     va_end(ap);
     want[FAKE_DETACH] = fake.calls[FAKE_ATTACH];
+    /* Sizes a discovery handed over (scSinkPoolInfo, as a logical pool's
+     * does) spare the pool_info slot the refresh would call after it. */
+    if (want[FAKE_POOL_INFO] >= fake.sink_pool_infos)
+        want[FAKE_POOL_INFO] -= fake.sink_pool_infos;
     for (int i = 0; i < FAKE_SLOT_LAST; i++) {
         /* The dir backend holds its directory open through a refresh. */
         if (i == FAKE_ATTACH && !want[i] && fakeHasSlot(FAKE_ATTACH))

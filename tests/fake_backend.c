@@ -755,6 +755,15 @@ count_record(scDiscoverSink *sink, const scVolRecord *rec, int want)
     return scSinkRecord(((CountingSink *) sink)->core, rec, want);
 }
 
+/* The sizes a discovery hands over (NULL: unchanged), passed on: the core
+ * then does not call the pool_info slot. */
+static int
+count_pool_info(scDiscoverSink *sink, const scStoragePoolInfo *info)
+{
+    fake.sink_pool_infos++;
+    return scSinkPoolInfo(((CountingSink *) sink)->core, info);
+}
+
 /* The in-memory pool's volumes to @sink: the token, then each entry in
  * name order, each wanted record right after its entry. */
 static int
@@ -793,7 +802,7 @@ static int
 fake_discover(const scPoolCtx *pool, scDiscoverSink *sink)
 {
     CountingSink counting = {
-        .sink = { count_token, count_entry, count_record, sink->progress },
+        .sink = { count_token, count_entry, count_record, sink->progress, count_pool_info },
         .core = sink,
     };
     int inj = enter(FAKE_DISCOVER);
@@ -1220,7 +1229,7 @@ void
 fakeCountsClear(void)
 {
     memset(fake.calls, 0, sizeof(fake.calls));
-    fake.sink_tokens = fake.sink_entries = fake.sink_records = 0;
+    fake.sink_tokens = fake.sink_entries = fake.sink_records = fake.sink_pool_infos = 0;
 }
 
 unsigned int

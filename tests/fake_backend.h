@@ -64,6 +64,7 @@ typedef struct {
     unsigned int sink_tokens;           /* scSinkToken calls made by discover */
     unsigned int sink_entries;          /* scSinkEntry calls made by discover */
     unsigned int sink_records;          /* scSinkRecord calls made by discover */
+    unsigned int sink_pool_infos;       /* scSinkPoolInfo calls made by discover */
     struct {
         int slot;           /* a FakeSlot to fail, or -1 for none */
         int nth;            /* fail its nth call from now (1: the next) */

@@ -1006,6 +1006,18 @@ slot_failures(Fixture *f, const Op *op)
             fakeCountsClear();
             r = op->run(f);
             fake.fail.slot = -1;
+            /* A discovery that hands the sizes over spares pool_info
+             * (and the free extents read with it): not on this path. */
+            if (fake.fail.fired == 0 && fake.sink_pool_infos > 0 &&
+                (slot == FAKE_POOL_INFO || slot == FAKE_POOL_FREE_EXTENTS)) {
+                if (r != 0)
+                    fail_msg("%s: failed with nothing injected: %s", context, f->err_msg);
+                assert_consistent(f, context);
+                free(cat_before);
+                free(st_before);
+                free(context);
+                continue;
+            }
             if (fake.fail.fired != 1)
                 fail_msg("%s: the slot was not called", context);
             if (r == 0)
