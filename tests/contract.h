@@ -5,7 +5,8 @@
  * Each test gets a fresh temporary directory and catalog, and pool "p"
  * defined in it as <pool type='dir'>, served by the fake backend: its
  * in-memory storage for target "fake", the real dir backend behind it for
- * target "dir" (a real directory). Storage is changed and compared
+ * target "dir" (a real directory); or as the pool types of the targets
+ * below. Storage is changed and compared
  * through the ctStorage* calls whatever the target; the catalog is read
  * and dumped with SQLite directly.
  */
@@ -25,8 +26,14 @@
 /* TARGET_ISCSI: pool "p" is <pool type='iscsi-direct'> on a tgtd of the
  * test's own (tests/tgt.c), the real iscsi-direct backend behind the fake;
  * its storage is the target's LUNs, and only the operations that backend
- * has run (start, refresh, stop, wipe, upload, download, lookups). */
-typedef enum { TARGET_FAKE, TARGET_DIR, TARGET_ISCSI } Target;
+ * has run (start, refresh, stop, wipe, upload, download, lookups).
+ * TARGET_LOGICAL: pool "p" is <pool type='logical'> on a VG of the test's
+ * own on a loop device, the real logical backend behind the fake; its
+ * storage is the VG's LVs (tests/contract_real.c).
+ * TARGET_DISK: pool "p" is <pool type='disk'> with a GPT on a loop device,
+ * the real disk backend behind the fake; its storage is the partitions,
+ * named by the kernel after their number (see ctVolName). */
+typedef enum { TARGET_FAKE, TARGET_DIR, TARGET_ISCSI, TARGET_LOGICAL, TARGET_DISK } Target;
 
 typedef struct {
     Target target;
@@ -40,6 +47,13 @@ typedef struct {
     Tgt tgt;      /* TARGET_ISCSI: the target */
     unsigned long long luns[16]; /* TARGET_ISCSI: LUN sizes (0: none), LUN 0 aside */
     char err_msg[1024];
+    char *loop;     /* TARGET_LOGICAL, TARGET_DISK: the loop device attached, or NULL */
+    char kname[32]; /* its kernel name (loopN) */
+    char vg[48];    /* TARGET_LOGICAL: the VG, named uniquely */
+    struct {
+        char name[16]; /* a test's volume name */
+        int partno;    /* the partition it stands for (0: slot unused) */
+    } parts[16];       /* TARGET_DISK */
 } Fixture;
 
 /* cmocka's setup and teardown: the prestate is a const Target *. The
@@ -57,9 +71,23 @@ char *ctPrintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *ctPoolXML(const char *name, const char *path);
 bool ctIsFake(Fixture *f);
 bool ctIsIscsi(Fixture *f);
+bool ctIsLogical(Fixture *f);
+bool ctIsDisk(Fixture *f);
+/* Whether volumes' data can be read and written: not for LVs without
+ * device-mapper (they have no device node). */
+bool ctHasData(Fixture *f);
 /* The name volume @name of the tests has in the pool: itself, or for an
- * iSCSI target the LUN it stands for ("v" is unit:0:0:1). Static buffer. */
+ * iSCSI target the LUN it stands for ("v" is unit:0:0:1), or for a disk
+ * the partition it was last given ("loop3p2"). Static buffer. */
 const char *ctVolName(Fixture *f, const char *name);
+/* The name of volume @name about to be created: for a disk, the lowest
+ * free partition number's (the only name a new partition may take). */
+const char *ctNewVolName(Fixture *f, const char *name);
+/* The smallest step of a volume's size: an LV is whole extents (4 MiB,
+ * the VG's default), the rest whole MiB here. */
+unsigned long long ctUnit(Fixture *f);
+/* strcmp for qsort of strings. */
+int ctCmpStr(const void *a, const void *b);
 /* Monotonic seconds. */
 double ctNow(void);
 
@@ -81,6 +109,26 @@ char *ctStorageSnapshot(Fixture *f);
 char *ctStorageVolumes(Fixture *f);
 /* A file of @len bytes of @byte, open for reading at 0 (caller closes). */
 int ctSourceFd(Fixture *f, int byte, size_t len);
+
+/* ---- loop devices, LVM and partitions (tests/contract_real.c) ------------- */
+
+/* Why @target cannot run on this host, or NULL. */
+const char *ctRealUnavailable(Target target);
+bool ctHaveDM(void);
+/* Attach the fixture's loop device; the pool's XML. */
+char *ctRealSetup(Fixture *f);
+/* Remove the VG, PV, partitions and loop device the fixture made. */
+void ctRealCleanup(Fixture *f);
+/* @fresh: see ctNewVolName. */
+const char *ctDiskVolName(Fixture *f, const char *name, bool fresh);
+void ctRealAdd(Fixture *f, const char *name, unsigned long long size);
+void ctRealRemove(Fixture *f, const char *name);
+void ctRealRename(Fixture *f, const char *from, const char *to);
+void ctRealResize(Fixture *f, const char *name, unsigned long long size);
+bool ctRealHas(Fixture *f, const char *name);
+bool ctRealBuilt(Fixture *f);
+char *ctRealSnapshot(Fixture *f);
+char *ctRealVolumes(Fixture *f);
 
 /* ---- the catalog ------------------------------------------------------------ */
 

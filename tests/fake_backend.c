@@ -28,10 +28,27 @@
 FakeControl fake = { .fail = { .slot = -1 }, .start_notify_fd = -1 };
 
 static const char *const slot_names[FAKE_SLOT_LAST] = {
-    "check",      "build",           "start",    "stop",       "delete_pool",
-    "pool_info",  "find_sources",    "attach",   "detach",     "discover",
-    "vol_probe",  "vol_lookup_path", "vol_plan", "vol_build",  "vol_build_from",
-    "vol_delete", "vol_resize",      "vol_wipe", "vol_upload", "vol_download",
+    "check",
+    "build",
+    "start",
+    "stop",
+    "delete_pool",
+    "pool_info",
+    "pool_free_extents",
+    "find_sources",
+    "attach",
+    "detach",
+    "discover",
+    "vol_probe",
+    "vol_lookup_path",
+    "vol_plan",
+    "vol_build",
+    "vol_build_from",
+    "vol_delete",
+    "vol_resize",
+    "vol_wipe",
+    "vol_upload",
+    "vol_download",
 };
 
 const char *
@@ -662,6 +679,18 @@ fake_pool_info(const scPoolCtx *pool, scStoragePoolInfo *info)
     return inj ? report_injected(FAKE_POOL_INFO) : 0;
 }
 
+/* The in-memory storage has no extents: only a proxy has this slot. */
+static int
+fake_pool_free_extents(const scPoolCtx *pool, scFreeExtents *free_extents)
+{
+    int inj = enter(FAKE_POOL_FREE_EXTENTS);
+
+    if (inj < 0)
+        return -1;
+    assert(fake.inner);
+    return fake.inner->pool_free_extents(pool, free_extents);
+}
+
 static int
 fake_find_sources(const char *srcspec, unsigned int flags, char **xml)
 {
@@ -726,6 +755,15 @@ count_record(scDiscoverSink *sink, const scVolRecord *rec, int want)
     return scSinkRecord(((CountingSink *) sink)->core, rec, want);
 }
 
+/* The sizes a discovery hands over (NULL: unchanged), passed on: the core
+ * then does not call the pool_info slot. */
+static int
+count_pool_info(scDiscoverSink *sink, const scStoragePoolInfo *info)
+{
+    fake.sink_pool_infos++;
+    return scSinkPoolInfo(((CountingSink *) sink)->core, info);
+}
+
 /* The in-memory pool's volumes to @sink: the token, then each entry in
  * name order, each wanted record right after its entry. */
 static int
@@ -764,7 +802,7 @@ static int
 fake_discover(const scPoolCtx *pool, scDiscoverSink *sink)
 {
     CountingSink counting = {
-        .sink = { count_token, count_entry, count_record, sink->progress },
+        .sink = { count_token, count_entry, count_record, sink->progress, count_pool_info },
         .core = sink,
     };
     int inj = enter(FAKE_DISCOVER);
@@ -1094,6 +1132,7 @@ static const scBackend full = {
     .stop = fake_stop,
     .delete_pool = fake_delete,
     .pool_info = fake_pool_info,
+    .pool_free_extents = fake_pool_free_extents,
     .find_sources = fake_find_sources,
     .attach = fake_attach,
     .detach = fake_detach,
@@ -1130,8 +1169,13 @@ fakeReset(const scBackend *inner, const char *catalog)
         assert(fake.catalog);
     }
     table = full;
+    table.pool_free_extents = NULL;
     if (inner) {
         table.type = inner->type;
+        /* What the core may skip on the inner backend's word. */
+        table.sizes_follow_token = inner->sizes_follow_token;
+        table.pool_free_extents = full.pool_free_extents;
+        KEEP_IF_INNER(pool_free_extents);
         KEEP_IF_INNER(check);
         KEEP_IF_INNER(build);
         KEEP_IF_INNER(stop);
@@ -1185,7 +1229,7 @@ void
 fakeCountsClear(void)
 {
     memset(fake.calls, 0, sizeof(fake.calls));
-    fake.sink_tokens = fake.sink_entries = fake.sink_records = 0;
+    fake.sink_tokens = fake.sink_entries = fake.sink_records = fake.sink_pool_infos = 0;
 }
 
 unsigned int
@@ -1208,6 +1252,7 @@ fakeHasSlot(FakeSlot slot)
         [FAKE_STOP] = (const void *) table.stop,
         [FAKE_DELETE] = (const void *) table.delete_pool,
         [FAKE_POOL_INFO] = (const void *) table.pool_info,
+        [FAKE_POOL_FREE_EXTENTS] = (const void *) table.pool_free_extents,
         [FAKE_FIND_SOURCES] = (const void *) table.find_sources,
         [FAKE_ATTACH] = (const void *) table.attach,
         [FAKE_DETACH] = (const void *) table.detach,

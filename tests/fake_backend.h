@@ -6,7 +6,8 @@
  * its own whose storage lives in this process's memory: pools keyed by
  * name, volumes with a stable numeric id, sizes, a format and a generation,
  * which a test can also change behind storcat's back. Given an inner
- * backend (the real scBackendDir) it is a proxy that passes every call on.
+ * backend (a real one: dir, iscsi-direct, logical, disk) it is a proxy that
+ * passes every call on, with exactly the slots and flags that backend has.
  * Either way it counts each slot's calls and the sink calls discover makes,
  * fails the Nth call of a chosen slot on request, and at the entry of every
  * slot checks from a connection of its own that nobody holds the catalog's
@@ -32,6 +33,7 @@ typedef enum {
     FAKE_STOP,
     FAKE_DELETE,
     FAKE_POOL_INFO,
+    FAKE_POOL_FREE_EXTENTS, /* a proxy's only, when its inner backend has it */
     FAKE_FIND_SOURCES,
     FAKE_ATTACH,
     FAKE_DETACH,
@@ -62,6 +64,7 @@ typedef struct {
     unsigned int sink_tokens;           /* scSinkToken calls made by discover */
     unsigned int sink_entries;          /* scSinkEntry calls made by discover */
     unsigned int sink_records;          /* scSinkRecord calls made by discover */
+    unsigned int sink_pool_infos;       /* scSinkPoolInfo calls made by discover */
     struct {
         int slot;           /* a FakeSlot to fail, or -1 for none */
         int nth;            /* fail its nth call from now (1: the next) */

@@ -1,12 +1,17 @@
 /*
  * test_contract.c: the core held to backends/backend.h (issue 8).
  *
- * Every test runs twice: against the fake backend's in-memory storage
- * ("fake"), and against the real dir backend behind the fake as a proxy
- * ("dir", a real temporary directory). Both stand for <pool type='dir'>
- * through scBackendOverride. The tests drive the public API only and look
- * at the catalog with SQLite and at storage through the fake or the file
- * system:
+ * Every test runs against the fake backend's in-memory storage ("fake"),
+ * and against real backends behind the fake as a proxy: the dir backend
+ * ("dir", a real temporary directory), and with the operations each has,
+ * iscsi-direct on a tgtd of the test's own ("iscsi"), logical on a VG of
+ * the test's own on a loop device ("logical") and disk on a loop device
+ * with a GPT ("disk") (these SKIP, saying why, without root, loop devices,
+ * lvm2 or sfdisk; without device-mapper, what reads or writes an LV's
+ * data SKIPs). The fake stands for each pool type through
+ * scBackendOverride. The tests drive the public API only and look at the
+ * catalog with SQLite and at storage through the fake, the file system,
+ * lvm2 and the partition table:
  *
  *  - the lifecycle of a pool and its volumes, with the backend calls each
  *    step costs (a refresh of an unchanged pool asks discover once, no more);
@@ -38,6 +43,19 @@ extern int scCatalogFailCountdown;
 static const Target target_fake = TARGET_FAKE;
 static const Target target_dir = TARGET_DIR;
 static const Target target_iscsi = TARGET_ISCSI;
+static const Target target_logical = TARGET_LOGICAL;
+static const Target target_disk = TARGET_DISK;
+
+/* The name test volume @name has in the pool (ctVolName), strdup'ed: a
+ * disk's partitions are named after their number. */
+static char *
+vname(Fixture *f, const char *name)
+{
+    char *s = strdup(ctVolName(f, name));
+
+    assert_non_null(s);
+    return s;
+}
 
 /* Listing and lookups are the catalog's: no backend call; a path that
  * misses asks the pool of its directory. */
@@ -45,43 +63,45 @@ static void
 check_lookups(Fixture *f, scStorageVolPtr a, scStorageVolPtr b)
 {
     scStorageVolPtr v, *vols;
-    char *path, *other;
+    char *path, *other, *na = vname(f, "a"), *nb = vname(f, "b");
     int n;
 
     n = scStoragePoolListAllVolumes(f->pool, &vols, 0);
     assert_int_equal(n, 2);
-    assert_string_equal(scStorageVolGetName(vols[0]), "a");
-    assert_string_equal(scStorageVolGetName(vols[1]), "b");
+    assert_string_equal(scStorageVolGetName(vols[0]), na);
+    assert_string_equal(scStorageVolGetName(vols[1]), nb);
     for (int i = 0; i < n; i++)
         scStorageVolFree(vols[i]);
     free(vols);
-    assert_sc_ok(v = scStorageVolLookupByName(f->pool, "a"));
+    assert_sc_ok(v = scStorageVolLookupByName(f->pool, na));
     assert_string_equal(scStorageVolGetKey(v), scStorageVolGetKey(a));
     scStorageVolFree(v);
     assert_sc_ok(v = scStorageVolLookupByKey(f->conn, scStorageVolGetKey(b)));
-    assert_string_equal(scStorageVolGetName(v), "b");
+    assert_string_equal(scStorageVolGetName(v), nb);
     scStorageVolFree(v);
     assert_sc_ok(path = scStorageVolGetPath(a));
     other = ctVolPath(f, "a");
     assert_string_equal(path, other);
     free(other);
     assert_sc_ok(v = scStorageVolLookupByPath(f->conn, path));
-    assert_string_equal(scStorageVolGetName(v), "a");
+    assert_string_equal(scStorageVolGetName(v), na);
     scStorageVolFree(v);
     free(path);
     other = ctIsFake(f) ? ctPrintf("/fake/" POOL "/by-id/%llu", fakeVolId(POOL, "b"))
-                        : ctPrintf("%s//./b", f->images);
+                        : ctPrintf("%s//./%s", f->images, nb);
     assert_sc_ok(v = scStorageVolLookupByPath(f->conn, other));
-    assert_string_equal(scStorageVolGetName(v), "b");
+    assert_string_equal(scStorageVolGetName(v), nb);
     scStorageVolFree(v);
     free(other);
+    free(na);
+    free(nb);
     ctAssertCalls("lookups", CT_END);
 
     /* A path that misses asks the pool of its directory, once. */
     other = ctVolPath(f, "nosuch");
     assert_sc_err(scStorageVolLookupByPath(f->conn, other), SC_ERR_NO_STORAGE_VOL);
     free(other);
-    if (ctIsFake(f))
+    if (fakeHasSlot(FAKE_VOL_LOOKUP_PATH))
         ctAssertCalls("lookup miss", FAKE_VOL_LOOKUP_PATH, 1, FAKE_VOL_PROBE, 1, CT_END);
     else
         ctAssertCalls("lookup miss", FAKE_VOL_PROBE, 1, CT_END);
@@ -95,9 +115,11 @@ check_getters(Fixture *f, scStorageVolPtr a)
     char *xml, *key;
 
     assert_sc_ok(scStorageVolGetInfo(a, &info) == 0);
-    assert_int_equal(info.capacity, MiB);
+    assert_int_equal(info.capacity, ctUnit(f));
     assert_sc_ok(xml = scStorageVolGetXMLDesc(a, 0));
-    assert_non_null(strstr(xml, "<name>a</name>"));
+    key = ctPrintf("<name>%s</name>", ctVolName(f, "a"));
+    assert_non_null(strstr(xml, key));
+    free(key);
     key = ctPrintf("<key>%s</key>", scStorageVolGetKey(a));
     assert_non_null(strstr(xml, key));
     free(key);
@@ -115,9 +137,15 @@ check_changes(Fixture *f, scStorageVolPtr a)
     char *other;
     int fd;
 
-    assert_sc_ok(scStorageVolResize(a, 2 * MiB, 0) == 0);
-    ctAssertCalls("resize", FAKE_VOL_RESIZE, 1, FAKE_VOL_PROBE, 1, FAKE_POOL_INFO, 1, CT_END);
-    assert_int_equal(ctVolCapacity(a), 2 * MiB);
+    /* storcat does not resize a partition (the disk backend has no
+     * vol_resize, as libvirt's). */
+    if (fakeHasSlot(FAKE_VOL_RESIZE)) {
+        assert_sc_ok(scStorageVolResize(a, 2 * ctUnit(f), 0) == 0);
+        ctAssertCalls("resize", FAKE_VOL_RESIZE, 1, FAKE_VOL_PROBE, 1, FAKE_POOL_INFO, 1, CT_END);
+        assert_int_equal(ctVolCapacity(a), 2 * ctUnit(f));
+    }
+    if (!ctHasData(f))
+        return; /* an LV without device-mapper has no node to write */
     assert_sc_ok(scStorageVolWipe(a, 0) == 0);
     ctAssertCalls("wipe", FAKE_VOL_WIPE, 1, FAKE_VOL_PROBE, 1, FAKE_POOL_INFO, 1, CT_END);
     fd = ctSourceFd(f, 0xab, 4096);
@@ -134,7 +162,7 @@ check_changes(Fixture *f, scStorageVolPtr a)
     free(other);
     if (!ctIsFake(f)) {
         char buf[4096];
-        other = ctFileIn(f, "a");
+        other = ctVolPath(f, "a");
         fd = open(other, O_RDONLY);
         assert_int_equal(read(fd, buf, sizeof(buf)), (ssize_t) sizeof(buf));
         assert_int_equal(buf[0] & 0xff, 0xab);
@@ -150,7 +178,8 @@ test_lifecycle(void **state)
 {
     Fixture *f = *state;
     scStorageVolPtr a, b;
-    char *ua, *ub, *key, *actions;
+    char *ua, *ub, *key, *actions, *xml;
+    bool data = ctHasData(f), resize = fakeHasSlot(FAKE_VOL_RESIZE);
 
     /* Build and start: the refresh after start asks discover once. */
     fakeCountsClear();
@@ -171,10 +200,18 @@ test_lifecycle(void **state)
     }
 
     /* Create plans then builds; clone plans then builds from. */
-    assert_sc_ok(a = ctCreateVol(f, "a", MiB));
+    assert_sc_ok(a = ctCreateVol(f, "a", ctUnit(f)));
     ctAssertCalls("create", FAKE_VOL_PLAN, 1, FAKE_VOL_BUILD, 1, FAKE_POOL_INFO, 1, CT_END);
-    assert_sc_ok(b = scStorageVolCreateXMLFrom(f->pool, "<volume><name>b</name></volume>", a, 0));
-    ctAssertCalls("clone", FAKE_VOL_PLAN, 1, FAKE_VOL_BUILD_FROM, 1, FAKE_POOL_INFO, 1, CT_END);
+    if (data) {
+        xml = ctPrintf("<volume><name>%s</name></volume>", ctNewVolName(f, "b"));
+        assert_sc_ok(b = scStorageVolCreateXMLFrom(f->pool, xml, a, 0));
+        free(xml);
+        ctAssertCalls("clone", FAKE_VOL_PLAN, 1, FAKE_VOL_BUILD_FROM, 1, FAKE_POOL_INFO, 1, CT_END);
+    } else {
+        /* A clone copies data: without device-mapper an LV has no node. */
+        assert_sc_ok(b = ctCreateVol(f, "b", ctUnit(f)));
+        ctAssertCalls("create", FAKE_VOL_PLAN, 1, FAKE_VOL_BUILD, 1, FAKE_POOL_INFO, 1, CT_END);
+    }
     assert_true(ctStorageHas(f, "a") && ctStorageHas(f, "b"));
     ua = ctVolUUID(a);
     ub = ctVolUUID(b);
@@ -203,7 +240,10 @@ test_lifecycle(void **state)
         assert_int_equal(fake.sink_tokens, 1);
         assert_int_equal(fake.sink_entries, 0);
     }
-    ctAssertCalls("refresh unchanged", FAKE_DISCOVER, 1, FAKE_POOL_INFO, 1, CT_END);
+    /* A backend whose sizes follow its change token (a disk's table) is
+     * not asked them when the token is unchanged. */
+    ctAssertCalls("refresh unchanged", FAKE_DISCOVER, 1, FAKE_POOL_INFO,
+                  fakeBackend()->sizes_follow_token ? 0 : 1, CT_END);
 
     /* Delete both, stop, delete the pool, undefine. */
     assert_sc_ok(scStorageVolDelete(a, 0) == 0);
@@ -228,9 +268,12 @@ test_lifecycle(void **state)
 
     actions = ctSqlText(f, "SELECT group_concat(action, ' ') FROM (SELECT action FROM events"
                            " ORDER BY id)");
-    assert_string_equal(actions, "pool-define pool-build pool-start vol-create vol-clone"
-                                 " vol-resize vol-wipe vol-upload pool-refresh pool-refresh"
-                                 " vol-delete vol-delete pool-destroy pool-delete pool-undefine");
+    key = ctPrintf("pool-define pool-build pool-start vol-create %s%s%s pool-refresh pool-refresh"
+                   " vol-delete vol-delete pool-destroy pool-delete pool-undefine",
+                   data ? "vol-clone" : "vol-create", resize ? " vol-resize" : "",
+                   data ? " vol-wipe vol-upload" : "");
+    assert_string_equal(actions, key);
+    free(key);
     free(actions);
     assert_int_equal(ctSqlInt(f, "SELECT count(*) FROM volumes"), 0);
     scStorageVolFree(a);
@@ -271,17 +314,19 @@ test_discovery(void **state)
     Fixture *f = *state;
     const char *names[] = { "chg", "gone", "keep", "old" };
     scStorageVolPtr vols[4], v;
-    char *uuids[4], *ev, *u;
+    char *uuids[4], *ev, *u, *n;
+    /* A partition cannot grow into the next one: the disk's shrinks. */
+    unsigned long long unit = ctUnit(f), chg = ctIsDisk(f) ? MiB / 2 : 3 * unit;
 
     assert_sc_ok(scStoragePoolCreate(f->pool, SC_STORAGE_POOL_CREATE_WITH_BUILD) == 0);
     for (int i = 0; i < 4; i++) {
-        assert_sc_ok(vols[i] = ctCreateVol(f, names[i], MiB));
+        assert_sc_ok(vols[i] = ctCreateVol(f, names[i], unit));
         uuids[i] = ctVolUUID(vols[i]);
     }
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
 
-    ctStorageAdd(f, "new", 2 * MiB);
-    ctStorageResize(f, "chg", 3 * MiB);
+    ctStorageAdd(f, "new", 2 * unit);
+    ctStorageResize(f, "chg", chg);
     ctStorageRename(f, "old", "renamed");
     ctStorageRemove(f, "gone");
     fakeCountsClear();
@@ -293,20 +338,20 @@ test_discovery(void **state)
 
     /* New: found, with its size. */
     assert_sc_ok(v = ctPresentVol(f, "new"));
-    assert_int_equal(ctVolCapacity(v), 2 * MiB);
+    assert_int_equal(ctVolCapacity(v), 2 * unit);
     scStorageVolFree(v);
-    ev = last_vol_event(f, "new");
+    ev = last_vol_event(f, ctVolName(f, "new"));
     assert_string_equal(ev, "vol-discovered ");
     free(ev);
     /* Changed: the same volume, updated. */
     assert_sc_ok(v = ctPresentVol(f, "chg"));
     u = ctVolUUID(v);
     assert_string_equal(u, uuids[0]);
-    assert_int_equal(ctVolCapacity(v), 3 * MiB);
-    assert_int_equal(ctVolCapacity(vols[0]), 3 * MiB);
+    assert_int_equal(ctVolCapacity(v), chg);
+    assert_int_equal(ctVolCapacity(vols[0]), chg);
     free(u);
     scStorageVolFree(v);
-    ev = last_vol_event(f, "chg");
+    ev = last_vol_event(f, ctVolName(f, "chg"));
     assert_string_equal(ev, "vol-changed ");
     free(ev);
     /* Renamed: keeps its UUID; the old name is gone from the catalog. */
@@ -315,20 +360,22 @@ test_discovery(void **state)
     assert_string_equal(u, uuids[3]);
     free(u);
     scStorageVolFree(v);
-    assert_sc_err(scStorageVolLookupByName(f->pool, "old"), SC_ERR_NO_STORAGE_VOL);
-    ev = last_vol_event(f, "renamed");
-    assert_string_equal(ev, "vol-renamed renamed from 'old'");
+    assert_sc_err(scStorageVolLookupByName(f->pool, ctVolName(f, "old")), SC_ERR_NO_STORAGE_VOL);
+    ev = last_vol_event(f, ctVolName(f, "renamed"));
+    n = ctPrintf("vol-renamed renamed from '%s'", ctVolName(f, "old"));
+    assert_string_equal(ev, n);
+    free(n);
     free(ev);
     /* Removed: missing, not deleted. */
     assert_int_equal(scStorageVolGetState(vols[1]), SC_STORAGE_VOL_STATE_MISSING);
-    ev = last_vol_event(f, "gone");
+    ev = last_vol_event(f, ctVolName(f, "gone"));
     assert_string_equal(ev, "vol-missing gone from storage");
     free(ev);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 4);
     assert_int_equal(
         scStoragePoolListAllVolumes(f->pool, NULL, SC_STORAGE_POOL_LIST_VOLUMES_MISSING), 5);
     /* Untouched: no event since its creation. */
-    ev = last_vol_event(f, "keep");
+    ev = last_vol_event(f, ctVolName(f, "keep"));
     assert_string_equal(ev, "vol-create ");
     free(ev);
     ev = ctSqlText(f, "SELECT detail FROM events WHERE action = 'pool-refresh' ORDER BY id DESC"
@@ -350,10 +397,10 @@ test_discovery(void **state)
     free(ev);
 
     /* Back on storage: the same volume reappears. */
-    ctStorageAdd(f, "gone", MiB);
+    ctStorageAdd(f, "gone", unit);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_int_equal(scStorageVolGetState(vols[1]), SC_STORAGE_VOL_STATE_PRESENT);
-    ev = last_vol_event(f, "gone");
+    ev = last_vol_event(f, ctVolName(f, "gone"));
     assert_string_equal(ev, "vol-reappeared ");
     free(ev);
     ev = ctStorageVolumes(f);
@@ -392,7 +439,8 @@ typedef struct {
     void (*extra)(Fixture *f); /* more preparation, or NULL */
     int (*run)(Fixture *f);    /* 0 or -1 (error set) */
     Settle settle;
-    FakeSlot slots[6]; /* the slots it calls, up to FAKE_SLOT_LAST */
+    FakeSlot slots[8]; /* the slots it calls, up to FAKE_SLOT_LAST */
+    bool data;         /* it reads or writes a volume's bytes */
 } Op;
 
 static bool
@@ -476,8 +524,19 @@ prepare(Fixture *f, Pre pre)
             assert_sc_ok(scStoragePoolDelete(f->pool, 0) == 0);
         return;
     }
+    /* Stopped already with "v" on storage and in the catalog: nothing to
+     * do (a start and a stop of a real pool cost lvm2 calls). */
+    if (pre == PRE_STOPPED && !pool_active(f) && ctStorageHas(f, "v")) {
+        scStorageVolPtr v = ctPresentVol(f, "v");
+        ctVolFree(v);
+        if (v)
+            return;
+    }
+    /* Built storage is started as it is: a build over a VG or a label
+     * is refused without overwrite, as libvirt's is. */
     if (!pool_active(f))
-        assert_sc_ok(scStoragePoolCreate(f->pool, SC_STORAGE_POOL_CREATE_WITH_BUILD) == 0);
+        assert_sc_ok(scStoragePoolCreate(
+                         f->pool, ctStorageBuilt(f) ? 0 : SC_STORAGE_POOL_CREATE_WITH_BUILD) == 0);
     ensure_vol(f, "v");
     if (pre == PRE_STOPPED)
         assert_sc_ok(scStoragePoolDestroy(f->pool) == 0);
@@ -489,6 +548,24 @@ extra_unseen(Fixture *f)
 {
     if (!ctStorageHas(f, "unseen"))
         ctStorageAdd(f, "unseen", 65536);
+}
+
+/* A change storcat has not seen (for a start, a refresh): volume "unseen"
+ * appears on storage or, once storcat has seen it, goes. Every run reads
+ * storage anew then, also where the backend's sizes follow its change
+ * token (an unchanged token spares pool_info, and its slot would never
+ * fail: a preparation that starts the pool has seen "unseen" already). */
+static void
+extra_changed(Fixture *f)
+{
+    scStorageVolPtr v;
+
+    if (!ctStorageHas(f, "unseen")) {
+        ctStorageAdd(f, "unseen", 65536);
+    } else if ((v = ctPresentVol(f, "unseen"))) {
+        scStorageVolFree(v);
+        ctStorageRemove(f, "unseen");
+    }
 }
 
 static void
@@ -579,11 +656,15 @@ run_create(Fixture *f)
 static int
 run_clone(Fixture *f)
 {
-    scStorageVolPtr v = scStorageVolLookupByName(f->pool, "v"), c = NULL;
+    scStorageVolPtr v = scStorageVolLookupByName(f->pool, ctVolName(f, "v")), c = NULL;
+    char *xml;
     int r;
 
-    if (v)
-        c = scStorageVolCreateXMLFrom(f->pool, "<volume><name>copy</name></volume>", v, 0);
+    if (v) {
+        xml = ctPrintf("<volume><name>%s</name></volume>", ctNewVolName(f, "copy"));
+        c = scStorageVolCreateXMLFrom(f->pool, xml, v, 0);
+        free(xml);
+    }
     r = ctNoted(f, c ? 0 : -1);
     ctVolFree(v);
     ctVolFree(c);
@@ -715,75 +796,101 @@ run_undefine(Fixture *f)
 
 #define END FAKE_SLOT_LAST
 static const Op ops[] = {
-    { "build", PRE_DEFINED, NULL, run_build, SETTLE_NONE, { FAKE_BUILD, END } },
+    { "build", PRE_DEFINED, NULL, run_build, SETTLE_NONE, { FAKE_BUILD, END }, false },
     { "start with build",
       PRE_DEFINED,
       NULL,
       run_start_build,
       SETTLE_NONE,
-      { FAKE_BUILD, FAKE_START, FAKE_ATTACH, FAKE_DISCOVER, FAKE_POOL_INFO, END } },
+      { FAKE_BUILD, FAKE_START, FAKE_ATTACH, FAKE_DISCOVER, FAKE_POOL_INFO, FAKE_POOL_FREE_EXTENTS,
+        END },
+      false },
     { "start",
       PRE_STOPPED,
-      extra_unseen,
+      extra_changed,
       run_start,
       SETTLE_NONE,
-      { FAKE_START, FAKE_ATTACH, FAKE_DISCOVER, FAKE_POOL_INFO, END } },
+      { FAKE_START, FAKE_ATTACH, FAKE_DISCOVER, FAKE_POOL_INFO, FAKE_POOL_FREE_EXTENTS, END },
+      false },
     { "refresh",
       PRE_RUNNING,
-      extra_unseen,
+      extra_changed,
       run_refresh,
       SETTLE_NONE,
-      { FAKE_ATTACH, FAKE_DISCOVER, FAKE_POOL_INFO, END } },
-    { "stop", PRE_RUNNING, NULL, run_stop, SETTLE_STOP, { FAKE_STOP, END } },
-    { "pool delete", PRE_BUILT, NULL, run_pool_delete, SETTLE_BUILD, { FAKE_DELETE, END } },
+      { FAKE_ATTACH, FAKE_DISCOVER, FAKE_POOL_INFO, FAKE_POOL_FREE_EXTENTS, END },
+      false },
+    { "stop", PRE_RUNNING, NULL, run_stop, SETTLE_STOP, { FAKE_STOP, END }, false },
+    { "pool delete", PRE_BUILT, NULL, run_pool_delete, SETTLE_BUILD, { FAKE_DELETE, END }, false },
     { "create",
       PRE_RUNNING,
       extra_no_new,
       run_create,
       SETTLE_NONE,
-      { FAKE_VOL_PLAN, FAKE_VOL_BUILD, END } },
+      { FAKE_VOL_PLAN, FAKE_VOL_BUILD, END },
+      false },
     { "clone",
       PRE_RUNNING,
       extra_no_copy,
       run_clone,
       SETTLE_NONE,
-      { FAKE_VOL_PLAN, FAKE_VOL_BUILD_FROM, END } },
+      { FAKE_VOL_PLAN, FAKE_VOL_BUILD_FROM, END },
+      true },
     { "volume delete",
       PRE_RUNNING,
       NULL,
       run_vol_delete,
       SETTLE_REFRESH,
-      { FAKE_VOL_DELETE, END } },
+      { FAKE_VOL_DELETE, END },
+      false },
     { "resize",
       PRE_RUNNING,
       NULL,
       run_resize,
       SETTLE_REFRESH,
-      { FAKE_VOL_RESIZE, FAKE_VOL_PROBE, END } },
-    { "wipe", PRE_RUNNING, NULL, run_wipe, SETTLE_REFRESH, { FAKE_VOL_WIPE, FAKE_VOL_PROBE, END } },
+      { FAKE_VOL_RESIZE, FAKE_VOL_PROBE, END },
+      false },
+    { "wipe",
+      PRE_RUNNING,
+      NULL,
+      run_wipe,
+      SETTLE_REFRESH,
+      { FAKE_VOL_WIPE, FAKE_VOL_PROBE, END },
+      true },
     { "upload",
       PRE_RUNNING,
       NULL,
       run_upload,
       SETTLE_REFRESH,
-      { FAKE_VOL_UPLOAD, FAKE_VOL_PROBE, END } },
-    { "download", PRE_RUNNING, NULL, run_download, SETTLE_NONE, { FAKE_VOL_DOWNLOAD, END } },
+      { FAKE_VOL_UPLOAD, FAKE_VOL_PROBE, END },
+      true },
+    { "download", PRE_RUNNING, NULL, run_download, SETTLE_NONE, { FAKE_VOL_DOWNLOAD, END }, true },
     { "lookup by path",
       PRE_RUNNING,
       extra_unseen,
       run_lookup_path,
       SETTLE_NONE,
-      { FAKE_VOL_LOOKUP_PATH, FAKE_VOL_PROBE, END } },
-    { "define", PRE_DEFINED, extra_no_q, run_define, SETTLE_NONE, { END } },
-    { "undefine", PRE_DEFINED, extra_q, run_undefine, SETTLE_NONE, { END } },
+      { FAKE_VOL_LOOKUP_PATH, FAKE_VOL_PROBE, END },
+      false },
+    { "define", PRE_DEFINED, extra_no_q, run_define, SETTLE_NONE, { END }, false },
+    { "undefine", PRE_DEFINED, extra_q, run_undefine, SETTLE_NONE, { END }, false },
 };
 
+/* Operation @name, unless it cannot run on the fixture's target here:
+ * then the test SKIPs, saying why. */
 static const Op *
-op_named(const char *name)
+op_named(Fixture *f, const char *name)
 {
-    for (size_t i = 0; i < SC_N_ELEMENTS(ops); i++)
-        if (strcmp(ops[i].name, name) == 0)
-            return &ops[i];
+    for (size_t i = 0; i < SC_N_ELEMENTS(ops); i++) {
+        if (strcmp(ops[i].name, name) != 0)
+            continue;
+        if (ops[i].data && !ctHasData(f)) {
+            print_message("# SKIP: %s needs device-mapper, which this kernel does not have"
+                          " ('/dev/mapper/control' does not open): LVs have no device node\n",
+                          name);
+            skip();
+        }
+        return &ops[i];
+    }
     fail_msg("no operation '%s'", name);
     return NULL;
 }
@@ -822,6 +929,21 @@ assert_consistent(Fixture *f, const char *context)
 }
 
 /*
+ * Whether the failed call changed storage in a way no snapshot shows. A
+ * pool's activation is storage state (the fake's snapshot has it, and with
+ * device-mapper so does lv_attr), but without device-mapper lvm2 activates
+ * nothing: a logical pool's stop slot that ran (the counts were cleared
+ * before the call; an injected failure of the slot stops the proxy before
+ * the real backend) changed what the pool is all the same.
+ */
+static bool
+unseen_change(Fixture *f)
+{
+    return ctIsLogical(f) && !ctHaveDM() && fake.calls[FAKE_STOP] > 0 &&
+           !(fake.fail.fired && strcmp(f->err_msg, fakeInjectedMessage(FAKE_STOP)) == 0);
+}
+
+/*
  * After a failed call of @op (@context says which failure): if storage is
  * as it was, so must the catalog be; if not, the operation must be one
  * whose storage work cannot be undone, and its settling operation makes
@@ -834,7 +956,7 @@ check_after_failure(Fixture *f, const Op *op, const char *context, const char *c
     char *cat_after = ctCatalogDump(f), *st_after = ctStorageSnapshot(f);
     int r;
 
-    if (strcmp(st_before, st_after) == 0) {
+    if (strcmp(st_before, st_after) == 0 && !unseen_change(f)) {
         ctAssertSameText("catalog", context, cat_before, cat_after);
     } else {
         if (op->settle == SETTLE_NONE)
@@ -881,8 +1003,21 @@ slot_failures(Fixture *f, const Op *op)
             st_before = ctStorageSnapshot(f);
             fake.fail.fired = 0;
             fakeFailAt(slot, 1, step);
+            fakeCountsClear();
             r = op->run(f);
             fake.fail.slot = -1;
+            /* A discovery that hands the sizes over spares pool_info
+             * (and the free extents read with it): not on this path. */
+            if (fake.fail.fired == 0 && fake.sink_pool_infos > 0 &&
+                (slot == FAKE_POOL_INFO || slot == FAKE_POOL_FREE_EXTENTS)) {
+                if (r != 0)
+                    fail_msg("%s: failed with nothing injected: %s", context, f->err_msg);
+                assert_consistent(f, context);
+                free(cat_before);
+                free(st_before);
+                free(context);
+                continue;
+            }
             if (fake.fail.fired != 1)
                 fail_msg("%s: the slot was not called", context);
             if (r == 0)
@@ -920,6 +1055,8 @@ catalog_failures(Fixture *f, const Op *op)
         cat_before = ctCatalogDump(f);
         st_before = ctStorageSnapshot(f);
         scCatalogFailCountdown = n;
+        fake.fail.fired = 0;
+        fakeCountsClear();
         r = op->run(f);
         left = scCatalogFailCountdown;
         scCatalogFailCountdown = 0;
@@ -948,11 +1085,11 @@ catalog_failures(Fixture *f, const Op *op)
 #define OP_TESTS(fn, opname)                                                                       \
  static void test_slots_##fn(void **state)                                                         \
  {                                                                                                 \
-  slot_failures(*state, op_named(opname));                                                         \
+  slot_failures(*state, op_named(*state, opname));                                                 \
  }                                                                                                 \
  static void test_catalog_##fn(void **state)                                                       \
  {                                                                                                 \
-  catalog_failures(*state, op_named(opname));                                                      \
+  catalog_failures(*state, op_named(*state, opname));                                              \
  }
 
 OP_TESTS(build, "build")
@@ -973,13 +1110,13 @@ OP_TESTS(lookup_path, "lookup by path")
 static void
 test_catalog_define(void **state)
 {
-    catalog_failures(*state, op_named("define"));
+    catalog_failures(*state, op_named(*state, "define"));
 }
 
 static void
 test_catalog_undefine(void **state)
 {
-    catalog_failures(*state, op_named("undefine"));
+    catalog_failures(*state, op_named(*state, "undefine"));
 }
 
 /* ---- (e) a slow start in another process ---------------------------------- */
@@ -1081,33 +1218,66 @@ test_slow_start(void **state)
 /* The operations an iscsi-direct pool has, on a real target too. */
 #define ISCSI(fn) { "iscsi: " #fn, fn, ctSetup, ctTeardown, (void *) &target_iscsi }
 #define OP3(fn) OP(fn), ISCSI(test_slots_##fn), ISCSI(test_catalog_##fn)
+/* On real LVM and real partition tables, on loop devices. */
+#define LOGICAL(fn)                                                                                \
+ {                                                                                                 \
+  "logical: " #fn, fn, ctSetup, ctTeardown, (void *) &target_logical                               \
+ }
+#define DISK(fn)                                                                                   \
+ {                                                                                                 \
+  "disk: " #fn, fn, ctSetup, ctTeardown, (void *) &target_disk                                     \
+ }
+#define BLOCK(fn) LOGICAL(fn), DISK(fn)
+#define OPL(fn)   LOGICAL(test_slots_##fn), LOGICAL(test_catalog_##fn)
+#define OPB(fn)   BLOCK(test_slots_##fn), BLOCK(test_catalog_##fn)
 
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         BOTH(test_lifecycle),
+        BLOCK(test_lifecycle),
         BOTH(test_discovery),
+        BLOCK(test_discovery),
         OP(build),
+        OPB(build),
         OP(start_build),
+        OPB(start_build),
         OP3(start),
+        OPB(start),
         OP3(refresh),
+        OPB(refresh),
         OP3(stop),
+        OPL(stop), /* a disk pool has nothing to stop */
         OP(pool_delete),
+        OPB(pool_delete),
         OP(create),
+        OPB(create),
         OP(clone),
+        OPB(clone),
         OP(vol_delete),
+        OPB(vol_delete),
         OP(resize),
+        OPL(resize), /* a partition is not resized by storcat */
         OP3(wipe),
+        OPB(wipe),
         OP3(upload),
+        OPB(upload),
         OP3(download),
+        OPB(download),
         OP3(lookup_path),
+        OPB(lookup_path),
         BOTH(test_catalog_define),
         BOTH(test_catalog_undefine),
         ISCSI(test_catalog_define),
         ISCSI(test_catalog_undefine),
+        BLOCK(test_catalog_define),
+        BLOCK(test_catalog_undefine),
         BOTH(test_slow_start),
     };
 
+    /* CT_FILTER='logical: *' runs the tests of one target (cmocka's glob). */
+    if (getenv("CT_FILTER"))
+        cmocka_set_test_filter(getenv("CT_FILTER"));
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

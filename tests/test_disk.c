@@ -1051,6 +1051,18 @@ test_clone(void **state)
     assert_int_equal(read(fd, got, sizeof(got)), sizeof(got));
     close(fd);
     assert_memory_equal(buf, got, sizeof(got));
+    /* Planned as large as its source, as built: not the 1 byte asked. */
+    assert_int_equal(sql_int(f, "SELECT capacity FROM volumes WHERE name LIKE '%p2'"), 2 * MiB);
+    scStorageVolFree(c);
+    /* A clone whose XML gives no capacity has its source's (as libvirt's). */
+    {
+        char *xml, *name = part(f, 3);
+        assert_true(asprintf(&xml, "<volume><name>%s</name></volume>", name) > 0);
+        assert_sc_ok(c = scStorageVolCreateXMLFrom(f->pool, xml, v, 0));
+        free(xml);
+        free(name);
+    }
+    assert_int_equal(sql_int(f, "SELECT capacity FROM volumes WHERE name LIKE '%p3'"), 2 * MiB);
     scStorageVolFree(c);
     scStorageVolFree(v);
 }

@@ -227,6 +227,11 @@ create_args_load(scStoragePool *pool, scActivePool *ap, const char *xml, scStora
         }
         if (!(a->detail = scAsprintf("cloned from '%s'", a->src_row.path)))
             return -1;
+        /* As libvirt's storageVolCreateXMLFrom: a clone is at least as
+         * large as its source, and the backend plans it so (a partition
+         * or an LV is placed by its planned size). */
+        if (a->def->capacity < a->src_row.capacity)
+            a->def->capacity = a->src_row.capacity;
     }
     if (src ? !ap->be->vol_build_from : !ap->be->vol_build || !ap->be->vol_plan) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
