@@ -68,6 +68,7 @@ typedef enum {
     SC_ERR_AUTH_FAILED = 45,           /* authentication failed */
     SC_ERR_INVALID_STORAGE_POOL = 46,  /* not a valid pool handle */
     SC_ERR_INVALID_STORAGE_VOL = 47,   /* not a valid volume handle */
+    SC_ERR_NO_DOMAIN = 42,             /* no imported domain by that name */
     SC_ERR_NO_STORAGE_POOL = 49,       /* no pool by that name, UUID or path */
     SC_ERR_NO_STORAGE_VOL = 50,        /* no volume by that name, key, path or UUID */
     SC_ERR_OPERATION_INVALID = 55,     /* not valid in the object's state (e.g. active) */
@@ -1167,9 +1168,10 @@ scStorageVolPtr scStorageVolCreateXMLFrom(scStoragePoolPtr pool, const char *xml
  *    same way (the bytes would replace an image's header).
  * The users are asked inside the operation's journal transaction, so a
  * user recorded at the same time by another process is seen or waits.
- * Later storcat versions extend the same flag to the guest disks a domain
- * uses (the catalog's attachments): callers that pass it now get that
- * protection then.
+ * The users are also the imported domains with a disk that is the volume
+ * (scConnectDomainImportXML): "volume 'a.img' is used by domain web (disk
+ * vda), as backing file by vm1.qcow2 (pool images): it cannot be deleted".
+ * scStorageVolListUsers lists them.
  */
 typedef enum {
     SC_STORAGE_VOL_CHECK_USERS = 1 << 30,
@@ -2040,6 +2042,82 @@ int scStreamAbort(scStreamPtr stream);
  * Returns 0 or -1 (SC_ERR_INVALID_STREAM).
  */
 int scStreamFree(scStreamPtr stream);
+
+/* ------------------------------------------------------------------ */
+/* Guest disks: which domains use which volumes (storcat's own)        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * storcat has no hypervisor: it learns which volumes guests use from their
+ * libvirt definitions, imported into the catalog (`storcat domain-import
+ * /etc/libvirt/qemu`). Each <disk> is kept as written and tied to the
+ * catalogued volume it resolves to; a volume catalogued later is matched
+ * by its path and aliases. A volume a domain uses is protected by
+ * SC_STORAGE_VOL_CHECK_USERS as an overlay's backing file is.
+ */
+
+/*
+ * scConnectDomainImportXML (storcat's own):
+ * Records the guest disks of one libvirt domain: @xml is its definition
+ * (/etc/libvirt/qemu/NAME.xml, `virsh dumpxml NAME`), @source where it
+ * came from (a file name, for the record and the event; may be NULL).
+ * Every <disk> of <devices> is kept with its target, device, readonly flag
+ * and source: a file, a block device or a directory (the path
+ * canonicalized: "..", "//" and symlinks resolved, and a device-mapper
+ * node also known by its /dev/mapper name, so /dev/VG/LV,
+ * /dev/mapper/VG-LV and /dev/disk/by-id/dm-name-... are one volume), a
+ * pool's volume (<source pool volume>, resolved by the pool's and the
+ * volume's names) or a network disk (kept as "PROTOCOL:NAME", never a
+ * volume); an empty drive has no source. Each is tied to the catalogued
+ * volume it resolves to, if any. Importing a domain again replaces its
+ * disks whole; the import is recorded as a "domain-import" event.
+ * Nothing is recorded when the XML is refused: SC_ERR_XML_ERROR for XML
+ * that does not parse or is not a <domain>, has no <name>, a name with
+ * '/' or control characters, a bad <uuid>, a disk of an unknown type or
+ * device, or a file/block/dir source that is not an absolute path.
+ * SC_ERR_OPERATION_DENIED on a read-only connection; @flags must be 0.
+ * Returns the number of disks recorded, or -1.
+ */
+int scConnectDomainImportXML(scConnectPtr conn, const char *xml, const char *source,
+                             unsigned int flags);
+
+/*
+ * scConnectDomainForget (storcat's own):
+ * Drops what scConnectDomainImportXML recorded of domain @name (a
+ * "domain-forget" event). Returns 0, or -1: SC_ERR_NO_DOMAIN when no
+ * domain of that name was imported. @flags must be 0.
+ */
+int scConnectDomainForget(scConnectPtr conn, const char *name, unsigned int flags);
+
+/*
+ * scStorageVolListUsersFunc / scStorageVolListUsers (storcat's own):
+ * Gives @cb each user of @vol, the users SC_STORAGE_VOL_CHECK_USERS
+ * protects it from: first @kind "domain", by name (@name an imported
+ * domain with a disk that is the volume, @detail that disk's target, or
+ * its targets "vda, vdb"), then @kind "backing", by pool and name (@name
+ * a volume whose backing file the volume is, @detail that volume's pool).
+ * The strings are borrowed for the call. @cb returns 0 to go on, 1 to
+ * stop (success), -1 to fail with SC_ERR_OPERATION_ABORTED. @flags must
+ * be 0. Works on a read-only connection. Returns the number of users
+ * given to @cb, or -1.
+ */
+typedef int (*scStorageVolListUsersFunc)(const char *kind, const char *name,
+                                         const char *detail, void *opaque);
+int scStorageVolListUsers(scStorageVolPtr vol, scStorageVolListUsersFunc cb, void *opaque,
+                          unsigned int flags);
+
+/*
+ * scConnectLookupDiskOwner (storcat's own):
+ * Which imported domains have a disk at @path: absolute, spelled in any
+ * way ("..", "//", symlinks, a device-mapper node's names), or any other
+ * path or alias of the catalogued volume at @path. Stores a new
+ * NULL-terminated array of their names, sorted, in *@domains (each name
+ * and the array for the caller to free()). @flags must be 0. Returns how
+ * many (0: none, with an empty array), or -1 (SC_ERR_INVALID_ARG for a
+ * relative path).
+ */
+int scConnectLookupDiskOwner(scConnectPtr conn, const char *path, char ***domains,
+                             unsigned int flags);
 
 #ifdef __cplusplus
 }

@@ -349,14 +349,49 @@ int scCatalogVolSetIdent(scCatalog *cat, const char *uuid, const void *ident, si
  * unknown). 1 taken, 0 someone else's now, -1. */
 int scCatalogVolClaim(scCatalog *cat, int64_t id, long long old_pid, unsigned long long old_start);
 
+/* ---- guest disks of domains (catalog_domain.c) ------------------------ */
+
+/* One <disk> of a domain, as the core parsed it: every string may be NULL
+ * but @device and @source_type. A disk of a pool's volume has @pool_name
+ * and @vol_name (resolved by name); a file, block or dir disk @path (its
+ * canonical spelling) and maybe @alt_path (another one); a network disk
+ * neither. */
+typedef struct {
+    const char *target;      /* <target dev> */
+    const char *device;      /* disk, cdrom, floppy, lun */
+    const char *source_type; /* the <disk type> */
+    const char *source;      /* as written */
+    const char *path;
+    const char *alt_path;
+    const char *pool_name;
+    const char *vol_name;
+    bool readonly;
+} scCatalogDisk;
+
+/* Replace what is recorded of domain @name (its UUID and the file it came
+ * from may be NULL) by @disks, in the caller's transaction; how many
+ * resolved to a catalogued volume in *@resolved. 0 or -1. */
+int scCatalogDomainReplace(scCatalog *cat, const char *name, const char *uuid, const char *source,
+                           const scCatalogDisk *disks, size_t ndisks, size_t *resolved);
+/* Forget domain @name and its disks, in the caller's transaction: 1, 0 if
+ * it was not recorded, -1. */
+int scCatalogDomainForget(scCatalog *cat, const char *name);
+/* Calls @cb with the name of each domain that has a disk at @path or
+ * @path2 (either may be NULL), or at any spelling of the volume there,
+ * ordered by name. A negative return of @cb stops with -1. 0 or -1. */
+int scCatalogDiskOwners(scCatalog *cat, const char *path, const char *path2,
+                        int (*cb)(const char *domain, void *opaque), void *opaque);
+
 /*
  * scCatalogVolUsers:
  * Calls @cb for each volume that uses volume @uuid: (its name, its pool's
- * name, the kind of use), ordered by pool and name. The only kind today is
- * "backing" (a present, incomplete or creating volume whose backing file
- * is the volume's path or one of its aliases); the guest disks of domains
- * are to join as kind "domain". A negative return of @cb stops the walk
- * and is returned.
+ * name, the kind of use): first the domains, kind "domain" (an imported
+ * domain with a disk that resolved to the volume, or whose path is the
+ * volume's path or one of its aliases: @name the domain, @pool its disks'
+ * targets, "vda, vdb"), by name; then kind "backing" (a present,
+ * incomplete or creating volume whose backing file is the volume's path or
+ * one of its aliases), by pool and name. A negative return of @cb stops
+ * the walk and is returned.
  */
 int scCatalogVolUsers(scCatalog *cat, const char *uuid,
                       int (*cb)(const char *name, const char *pool, const char *kind,

@@ -67,6 +67,14 @@ typedef enum {
     P_EXTENTS,
     P_OLD_PID,  /* a journal's process as it was seen */
     P_OLD_START,
+    P_DOMAIN,       /* a domain's name */
+    P_TARGET,       /* a disk's <target dev> */
+    P_DEVICE,       /* a disk's device: disk, cdrom, ... */
+    P_SOURCE_TYPE,  /* a disk's type: file, block, volume, network, ... */
+    P_SOURCE,       /* a disk's source as written */
+    P_ALT_PATH,     /* another spelling of a disk's path */
+    P_READONLY,
+    P_PATH2,        /* a second spelling of a path looked up */
     P_LAST
 } scParam;
 
@@ -85,7 +93,8 @@ enum {
     SC_STMT_SCAN_BASE = 80,
     SC_STMT_EVENT_BASE = 112,
     SC_STMT_HISTORY_BASE = 116,
-    SC_STMT_MAX = 128,
+    SC_STMT_DOMAIN_BASE = 128,
+    SC_STMT_MAX = 144,
 };
 
 struct scCatalog {
