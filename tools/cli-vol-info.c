@@ -380,6 +380,8 @@ infoLine(const char *label, const char *value)
     printf("%-15s %s\n", label, value);
 }
 
+static int printUsers(scStorageVol *vol, const char *name);
+
 static int
 cmdVolInfo(cliContext *ctx, const cliArgs *args)
 {
@@ -414,11 +416,39 @@ cmdVolInfo(cliContext *ctx, const cliArgs *args)
     else
         printf("%-15s %s (%s)\n", "Backing store:", facts.backing_path, facts.backing_format);
     infoLine("State:", volStateName(facts.state));
-    status = CLI_EXIT_OK;
+    status = printUsers(vol, facts.name);
 
 cleanup:
     volFactsClear(&facts);
     return status;
+}
+
+/* One "Used by:" line of vol-info per user: "domain web (disk vda)",
+ * "backing file of vm1.qcow2 (pool images)". */
+static int
+printUser(const char *kind, const char *name, const char *detail, void *opaque)
+{
+    int *n = opaque;
+    bool domain = strcmp(kind, "domain") == 0;
+
+    printf("%-15s %s%s (%s %s)\n", (*n)++ ? "" : "Used by:",
+           domain ? "domain " : "backing file of ", cliSafe(name), domain ? "disk" : "pool",
+           cliSafe(detail));
+    return 0;
+}
+
+static int
+printUsers(scStorageVol *vol, const char *name)
+{
+    int n = 0;
+
+    if (scStorageVolListUsers(vol, printUser, &n, 0) < 0) {
+        cliLibError(name, "failed to list the users of volume '%s'", cliSafe(name));
+        return CLI_EXIT_FAILED;
+    }
+    if (!n)
+        infoLine("Used by:", "-");
+    return CLI_EXIT_OK;
 }
 
 static int

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <libsmartcols.h>
 
@@ -82,6 +83,9 @@ typedef struct cliOption {
 /* A positional argument named "[NAME]" may be left out (only after the
  * required ones): its value is then NULL. */
 #define cliParamOptional(opt) ((opt)->name[0] == '[')
+/* The last positional argument, named "NAME...", may be given more than
+ * once: the first is its param, the others go to args->rest. */
+#define cliParamRepeats(opt) (strstr((opt)->name, "...") != NULL)
 
 typedef struct cliContext cliContext;
 typedef struct cliArgs cliArgs;
@@ -105,6 +109,8 @@ struct cliArgs {
                           * argument (the last one given wins) */
     const char **params; /* per verb->params, all set once parsing succeeded
                           * (an optional one left out is NULL) */
+    const char **rest;   /* more values of a last "NAME..." param, in order */
+    size_t nrest;
 };
 
 /* What every verb runs in: the global options and the connection. */
@@ -122,6 +128,7 @@ extern const cliVerb cliPoolVerbs[];
 extern const cliVerb cliVolVerbs[];
 extern const cliVerb cliVolInfoVerbs[];
 extern const cliVerb cliSecretVerbs[]; /* cli-secret.c */
+extern const cliVerb cliDomainVerbs[]; /* cli-domain.c */
 
 /*
  * cliParseArgs:
