@@ -1,8 +1,10 @@
 /*
- * cli-domain.c: the guest-disk map: domain-import (libvirt domain XML
- * files, or the directories holding them, such as /etc/libvirt/qemu) and
- * domain-forget. What the map protects shows in vol-info ("Used by") and
- * in the refusals of vol-delete, vol-wipe, vol-resize and vol-upload.
+ * cli-domain.c: what storcat takes from a libvirt host: the guest-disk
+ * map (domain-import of libvirt domain XML files, or of the directories
+ * holding them such as /etc/libvirt/qemu; domain-forget) and the pools of
+ * /etc/libvirt/storage (import-libvirt). What the map protects shows in
+ * vol-info ("Used by") and in the refusals of vol-delete, vol-wipe,
+ * vol-resize and vol-upload.
  */
 #include <config.h>
 
@@ -108,6 +110,48 @@ cmdDomainForget(cliContext *ctx, const cliArgs *args)
     return CLI_EXIT_OK;
 }
 
+/* The counts of import-libvirt, by status (-1, 0, 1). */
+typedef struct {
+    int counts[3];
+} ImportCounts;
+
+static void
+printImported(const char *name, int status, const char *message, void *opaque)
+{
+    ImportCounts *c = opaque;
+
+    c->counts[status + 1]++;
+    if (status == 0)
+        printf("Pool %s imported\n", cliSafe(name));
+    else if (status > 0)
+        printf("Pool %s skipped: defined already, identically\n", cliSafe(name));
+    else
+        cliError("failed to import '%s': %s", cliSafe(name), cliSafe(message));
+}
+
+static int
+cmdImportLibvirt(cliContext *ctx, const cliArgs *args)
+{
+    const char *dir = args->params[0] ? args->params[0] : "/etc/libvirt/storage";
+    ImportCounts c = { { 0 } };
+    scConnect *conn;
+
+    ctx->create = true;
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    if (scConnectImportLibvirt(conn, dir, printImported, &c, 0) < 0) {
+        cliLibError(dir, "failed to import the pools of '%s'", cliSafe(dir));
+        return CLI_EXIT_FAILED;
+    }
+    printf("%d imported, %d skipped, %d not imported\n", c.counts[1], c.counts[2], c.counts[0]);
+    return c.counts[0] ? CLI_EXIT_FAILED : CLI_EXIT_OK;
+}
+
+static const cliOption importLibvirtParams[] = {
+    { "[DIR]", NULL, "libvirt's storage configuration directory (default /etc/libvirt/storage)" },
+    { NULL, NULL, NULL },
+};
+
 static const cliOption importParams[] = {
     { "FILE...", NULL,
       "domain XML file ('-': standard input), or a directory of NAME.xml files such as "
@@ -126,5 +170,8 @@ const cliVerb cliDomainVerbs[] = {
       NULL },
     { "domain-forget", cmdDomainForget, "forget an imported domain and its disks", forgetParams,
       NULL },
+    { "import-libvirt", cmdImportLibvirt,
+      "define the pools of libvirt's configuration (NAME.xml, autostart/ links)",
+      importLibvirtParams, NULL },
     { NULL, NULL, NULL, NULL, NULL },
 };

@@ -2119,6 +2119,30 @@ int scStorageVolListUsers(scStorageVolPtr vol, scStorageVolListUsersFunc cb, voi
 int scConnectLookupDiskOwner(scConnectPtr conn, const char *path, char ***domains,
                              unsigned int flags);
 
+/*
+ * scConnectImportLibvirtFunc / scConnectImportLibvirt (storcat's own):
+ * Defines the pools of libvirt's storage configuration directory @dir
+ * (NULL: /etc/libvirt/storage): every NAME.xml regular file there, with
+ * its name and UUID, autostarted when autostart/NAME.xml is a link to it
+ * (as libvirt marks it). Each pool is imported whole or not at all: its
+ * definition and its autostart in one transaction, with their events. A
+ * pool whose UUID is defined already with the same name, definition and
+ * autostart is skipped (so an import can run again); with any difference
+ * it is not imported (SC_ERR_OPERATION_FAILED: nothing is overwritten).
+ * @cb, if not NULL, is told of each file in name order: @name the pool's
+ * (the file's when the XML gave none), @status 0 imported, 1 skipped, -1
+ * not imported with @message saying why (the XML refused, a name, UUID or
+ * target another pool has, a type storcat does not define, ...); the
+ * strings are borrowed for the call. A file that cannot be imported does
+ * not stop the others. @flags must be 0; a read-only connection is
+ * SC_ERR_OPERATION_DENIED. Returns the number of pools imported, or -1
+ * when @dir cannot be read (nothing is then imported).
+ */
+typedef void (*scConnectImportLibvirtFunc)(const char *name, int status, const char *message,
+                                           void *opaque);
+int scConnectImportLibvirt(scConnectPtr conn, const char *dir, scConnectImportLibvirtFunc cb,
+                           void *opaque, unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif
