@@ -129,6 +129,7 @@ extern const cliVerb cliVolVerbs[];
 extern const cliVerb cliVolInfoVerbs[];
 extern const cliVerb cliSecretVerbs[]; /* cli-secret.c */
 extern const cliVerb cliDomainVerbs[]; /* cli-domain.c */
+extern const cliVerb cliReportVerbs[]; /* cli-report.c */
 
 /*
  * cliParseArgs:

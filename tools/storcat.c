@@ -5,7 +5,7 @@
  *     storcat [-c CATALOG] [-r] VERB [ARGS]
  *
  * Verbs are virsh's (pool-define, pool-list, vol-create-as, ...) and live in
- * tables by object (cli-pool.c, cli-vol.c, cli-vol-info.c, cli-secret.c, cli-domain.c); the catalog is opened only once a verb needs it, so a
+ * tables by object (cli-pool.c, cli-vol.c, cli-vol-info.c, cli-secret.c, cli-domain.c, cli-report.c); the catalog is opened only once a verb needs it, so a
  * usage error or --help never creates a catalog file.
  */
 #include <config.h>
@@ -23,6 +23,7 @@ static const cliVerb *const verbTables[] = {
     cliVolInfoVerbs,
     cliSecretVerbs,
     cliDomainVerbs,
+    cliReportVerbs,
 };
 
 static const cliVerb *

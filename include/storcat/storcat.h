@@ -2143,6 +2143,98 @@ typedef void (*scConnectImportLibvirtFunc)(const char *name, int status, const c
 int scConnectImportLibvirt(scConnectPtr conn, const char *dir, scConnectImportLibvirtFunc cb,
                            void *opaque, unsigned int flags);
 
+/* ------------------------------------------------------------------ */
+/* Queries and reports (storcat's own)                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * What an auditor or an operator asks the catalog, which libvirt cannot
+ * answer: read-only SQL over the catalog's documented views (the report_*
+ * views, storcat(1) REPORTS, whose names and columns only ever grow) and
+ * the named reports built on them. Both read through a read-only SQLite
+ * handle of their own, so a callback may call storcat, on the same
+ * connection too, while rows are delivered.
+ */
+
+/* The type of a value a query delivers (SQLite's storage classes). */
+typedef enum {
+    SC_QUERY_NULL = 0,    /* the value is NULL (its text pointer too) */
+    SC_QUERY_INTEGER = 1, /* decimal digits, maybe a leading '-' */
+    SC_QUERY_FLOAT = 2,   /* a real number as SQLite prints it ("0.5", "1.0e+20") */
+    SC_QUERY_TEXT = 3,    /* UTF-8 text */
+    SC_QUERY_BLOB = 4,    /* bytes, given as lowercase hexadecimal digits */
+} scQueryValueType;
+
+/*
+ * scConnectQueryFunc:
+ * Receives the result of scConnectQuery or scConnectReport, one call per
+ * row. @ncolumns is the number of columns, @names their names (as the
+ * query names them: "name", "count(*)"). The first call, before any row
+ * (also when there is none), has @values and @types NULL: the header.
+ * Then each row: @values[i] is the text of column i (NULL for an SQL
+ * NULL), @types[i] an scQueryValueType. Everything is borrowed for the
+ * call only. Return 0 to go on, 1 to stop there (the call succeeds with
+ * the rows given so far), or -1 to stop and make the call fail with
+ * SC_ERR_OPERATION_ABORTED.
+ */
+typedef int (*scConnectQueryFunc)(int ncolumns, const char *const *names,
+                                  const char *const *values, const int *types, void *opaque);
+
+/*
+ * scConnectQuery (storcat's own):
+ * Runs one SQL statement @sql (SQLite's dialect; a trailing ';' and
+ * comments allowed, a second statement refused with SC_ERR_INVALID_ARG)
+ * over the catalog of @conn and gives each row to @cb. The catalog cannot
+ * be changed by it, whatever @sql says: the statement runs on a read-only
+ * handle of its own with PRAGMA query_only, and an authorizer refuses,
+ * with SC_ERR_OPERATION_DENIED naming what it refused, every write
+ * (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, REINDEX, ANALYZE, VACUUM,
+ * temporary tables included), transactions and savepoints, ATTACH and
+ * DETACH, a PRAGMA that sets anything (reading ones such as table_info,
+ * index_list or user_version are allowed), and extension loading. It is
+ * stopped at the connection's time limit (scConnectSetQueryTimeout, 10 s
+ * by default) with SC_ERR_OPERATION_TIMEOUT; SQL that does not compile is
+ * SC_ERR_INVALID_ARG with SQLite's message. The stable names to query are
+ * the report_* views; the tables are the catalog's own business and may
+ * change with any release. @flags must be 0. Works on a read-only
+ * connection. Returns the number of rows given to @cb, or -1.
+ */
+int scConnectQuery(scConnectPtr conn, const char *sql, scConnectQueryFunc cb, void *opaque,
+                   unsigned int flags);
+
+/*
+ * scConnectSetQueryTimeout (storcat's own):
+ * Sets the time limit of the queries and reports of @conn, in
+ * milliseconds (0: none). Returns 0 or -1.
+ */
+int scConnectSetQueryTimeout(scConnectPtr conn, unsigned int milliseconds);
+
+/*
+ * scConnectReport (storcat's own):
+ * Runs the report @name over the catalog of @conn and gives its rows to
+ * @cb (as scConnectQuery: the header first). The reports are the
+ * report_NAME views of the catalog (columns in storcat(1) REPORTS):
+ *   "pools"           every pool: sizes, volumes, overcommit
+ *   "volumes"         every volume with its pool, format, sizes, backing,
+ *                     state, first and last seen, users
+ *   "unused"          present volumes no domain uses (nor, through its
+ *                     backing chain, any volume a domain uses), with size
+ *                     and age
+ *   "missing"         volumes whose storage vanished, and the domains that
+ *                     still use them
+ *   "unmanaged-disks" disks of imported domains that are no catalogued
+ *                     volume
+ *   "chains"          whole backing chains, one row per link, with depth;
+ *                     a last column "broken" is 1 where the link's file
+ *                     does not exist on disk (looked for by this call)
+ * @pool, if not NULL, keeps the rows of that pool (by name); the report
+ * "unmanaged-disks" takes none. An unknown @name is SC_ERR_INVALID_ARG
+ * naming the reports there are. @flags must be 0. Returns the number of
+ * rows, or -1 (as scConnectQuery).
+ */
+int scConnectReport(scConnectPtr conn, const char *name, const char *pool,
+                    scConnectQueryFunc cb, void *opaque, unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -507,6 +507,7 @@ scCatalogOpen(const char *path, bool readonly, bool create, const char *boot_id)
         if (!(uri = scAsprintf("file:%s?immutable=1", path)))
             return NULL;
         rc = sqlite3_open_v2(uri, &cat->db, flags | SQLITE_OPEN_URI, NULL);
+        cat->immutable = true;
         if (rc == SQLITE_OK && setup(cat) < 0)
             return NULL;
     }

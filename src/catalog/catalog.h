@@ -349,6 +349,48 @@ int scCatalogVolSetIdent(scCatalog *cat, const char *uuid, const void *ident, si
  * unknown). 1 taken, 0 someone else's now, -1. */
 int scCatalogVolClaim(scCatalog *cat, int64_t id, long long old_pid, unsigned long long old_start);
 
+/* ---- read-only queries (catalog_query.c) ---------------------------- */
+
+/* A read-only handle on the catalog for one call: its own SQLite
+ * connection (SQLITE_OPEN_READONLY, query_only), an authorizer that
+ * allows reading only, and a time limit per statement (0: none). */
+typedef struct scCatalogReader scCatalogReader;
+scCatalogReader *scCatalogReaderOpen(scCatalog *cat, unsigned int timeout_ms);
+void scCatalogReaderClose(scCatalogReader *r);
+SC_DEFINE_CLEANUP(scCatalogReader, scCatalogReaderClose)
+
+/* One row as a reader gives it: @values[i] the text of column i (NULL
+ * for NULL; for an INTEGER column only with SC_CATALOG_ROW_INT_TEXT),
+ * @types[i] an scQueryValueType, @ints[i] an INTEGER's (or a FLOAT's
+ * truncated) value. The header call has only @ncols and @names. */
+typedef struct {
+    int ncols;
+    const char *const *names;
+    const char *const *values;
+    const int *types;
+    const long long *ints;
+} scCatalogRow;
+typedef int (*scCatalogRowCb)(const scCatalogRow *row, void *opaque);
+
+enum {
+    SC_CATALOG_ROW_HEADER = 1 << 0,   /* call @cb once first with the column names */
+    SC_CATALOG_ROW_INT_TEXT = 1 << 1, /* integers as text too */
+};
+
+/*
+ * scCatalogReaderRun:
+ * Runs @sql (exactly one statement, read-only) with text parameters
+ * ?1..?@nparams (NULL ones stay NULL) and calls @cb for each row: 0 goes
+ * on, 1 stops (success), -1 stops with an error (SC_ERR_OPERATION_ABORTED
+ * if @cb set none). @what names the statement in messages ("query").
+ * Errors: SC_ERR_OPERATION_DENIED for a change refused,
+ * SC_ERR_OPERATION_TIMEOUT past the time limit, SC_ERR_INVALID_ARG for
+ * SQL that does not compile or holds two statements. Returns the number
+ * of rows given to @cb, or -1.
+ */
+int scCatalogReaderRun(scCatalogReader *r, const char *sql, const char *const *params, int nparams,
+                       unsigned int flags, scCatalogRowCb cb, void *opaque, const char *what);
+
 /* ---- guest disks of domains (catalog_domain.c) ------------------------ */
 
 /* One <disk> of a domain, as the core parsed it: every string may be NULL

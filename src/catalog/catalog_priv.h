@@ -108,6 +108,7 @@ struct scCatalog {
     bool bulk;                     /* foreign keys off until the transaction ends */
     bool rollback;                 /* an inner level failed */
     bool events_added;             /* the transaction inserted into events */
+    bool immutable;                /* opened as immutable (a read-only file system) */
     scStmt stmt[SC_STMT_MAX];      /* prepared on first use */
     scStmt *walk;                  /* the statement of a walk in progress */
 };

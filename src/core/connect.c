@@ -471,6 +471,7 @@ open_catalog(const char *name, unsigned int flags)
         return NULL;
     /* A catalog that cannot be written is read, and says why on a write. */
     conn->readonly = scCatalogReadOnly(conn->catalog, &conn->readonly_why);
+    conn->query_timeout_ms = SC_QUERY_TIMEOUT_MS;
     conn->magic = SC_CONNECT_MAGIC;
     return TAKE_PTR(conn);
 }

@@ -41,7 +41,11 @@ struct scConnect {
     struct scEventState *events;        /* event registrations and their watcher
                                            (event.c), or NULL: none */
     int event_next_id;                  /* the next event callback id */
+    unsigned int query_timeout_ms;      /* scConnectSetQueryTimeout (0: none) */
 };
+
+/* scConnectSetQueryTimeout's default: 10 s. */
+#define SC_QUERY_TIMEOUT_MS 10000
 
 struct scStoragePool {
     unsigned int magic;

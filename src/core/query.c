@@ -1,0 +1,233 @@
+/*
+ * query.c: read-only SQL over the catalog (scConnectQuery) and the named
+ * reports built on the documented views (scConnectReport).
+ *
+ * Both read through a reader of their own (src/catalog/catalog_query.c):
+ * a read-only SQLite handle opened for the call, with an authorizer that
+ * lets a caller's SQL read and nothing else, and a time limit. No lock of
+ * the connection is held while rows are handed out, so a callback may
+ * call storcat, on the same connection too.
+ *
+ * Reports are the report_* views of sql/011-report-views.sql, but for
+ * "chains": its rows are read chain by chain (the tops in order, then
+ * each top's links), so that the first row comes at once however many
+ * volumes there are, and each link's file is looked for on disk, which
+ * SQL cannot do ("broken").
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "connect.h"
+
+/* The public callback, behind the catalog's row callback. */
+typedef struct {
+    scConnectQueryFunc cb;
+    void *opaque;
+} Query;
+
+static int
+query_row(const scCatalogRow *row, void *opaque)
+{
+    Query *q = opaque;
+    int r = q->cb(row->ncols, row->names, row->values, row->types, q->opaque);
+
+    return r < 0 ? -1 : r > 0 ? 1 : 0;
+}
+
+/* A reader on @conn's catalog, with its time limit. */
+static scCatalogReader *
+reader(scConnect *conn)
+{
+    scCatalogReader *r;
+
+    scConnectLock(conn);
+    r = scCatalogReaderOpen(conn->catalog, conn->query_timeout_ms);
+    scConnectUnlock(conn);
+    return r;
+}
+
+int
+scConnectQuery(scConnectPtr conn, const char *sql, scConnectQueryFunc cb, void *opaque,
+               unsigned int flags)
+{
+    _cleanup_(scCatalogReaderClosep) scCatalogReader *r = NULL;
+    Query q = { cb, opaque };
+
+    SC_API_BEGIN();
+    if (scCheckFlags(flags, 0) < 0 || !scConnectCheck(conn, __func__) ||
+        !scCheckArg(sql, "sql", __func__) || !scCheckArg(cb, "cb", __func__))
+        return -1;
+    if (!(r = reader(conn)))
+        return -1;
+    return scCatalogReaderRun(r, sql, NULL, 0, SC_CATALOG_ROW_HEADER | SC_CATALOG_ROW_INT_TEXT,
+                              query_row, &q, "query");
+}
+
+int
+scConnectSetQueryTimeout(scConnectPtr conn, unsigned int milliseconds)
+{
+    SC_API_BEGIN();
+    if (!scConnectCheck(conn, __func__))
+        return -1;
+    scConnectLock(conn);
+    conn->query_timeout_ms = milliseconds;
+    scConnectUnlock(conn);
+    return 0;
+}
+
+/* ---- reports ---------------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    const char *sql; /* ?1: the pool, or NULL */
+} reports[] = {
+    { "pools", "SELECT * FROM report_pools WHERE ?1 IS NULL OR pool = ?1" },
+    { "volumes", "SELECT * FROM report_volumes WHERE ?1 IS NULL OR pool = ?1" },
+    { "unused", "SELECT * FROM report_unused WHERE ?1 IS NULL OR pool = ?1" },
+    { "missing", "SELECT * FROM report_missing WHERE ?1 IS NULL OR pool = ?1" },
+    /* A disk in no pool has no pool to keep it by. */
+    { "unmanaged-disks", "SELECT * FROM report_unmanaged_disks WHERE ?1 IS NULL" },
+    { "chains", NULL },
+};
+
+/* The tops of the chains, in the order of the view report_chains. */
+static const char chain_tops_sql[] =
+    "SELECT t.id FROM pools tp JOIN volumes t ON t.pool_id = tp.id"
+    " WHERE t.backing_path IS NOT NULL AND t.state IN ('present', 'missing')"
+    " AND NOT EXISTS (SELECT 1 FROM volumes o WHERE o.backing_path = t.path)"
+    " AND (?1 IS NULL OR tp.name = ?1) ORDER BY tp.name, t.name";
+
+/* One chain (?1: its top's row id), as the view report_chains has it. */
+static const char chain_links_sql[] =
+    "WITH RECURSIVE link(top, depth, volume_id, path, backing_path) AS ("
+    " SELECT t.id, 0, t.id, t.path, t.backing_path FROM volumes t WHERE t.id = CAST(?1 AS INTEGER)"
+    " UNION ALL"
+    " SELECT l.top, l.depth + 1, b.id, l.backing_path, b.backing_path"
+    " FROM link l LEFT JOIN volumes b"
+    "  ON b.id = coalesce((SELECT x.id FROM volumes x WHERE x.path = l.backing_path),"
+    "                     (SELECT vp.volume_id FROM volume_paths vp"
+    "                       WHERE vp.path = l.backing_path))"
+    " WHERE l.backing_path IS NOT NULL AND l.volume_id IS NOT NULL AND l.depth < 64)"
+    " SELECT tp.name AS pool, t.name AS chain, t.uuid AS chain_uuid, l.depth,"
+    " p.name AS volume_pool, v.name AS volume, v.uuid, l.path, v.format,"
+    " l.backing_path, v.backing_format,"
+    " CASE WHEN v.id IS NULL THEN 'uncatalogued' ELSE v.state END AS link_state"
+    " FROM link l JOIN volumes t ON t.id = l.top JOIN pools tp ON tp.id = t.pool_id"
+    " LEFT JOIN volumes v ON v.id = l.volume_id LEFT JOIN pools p ON p.id = v.pool_id"
+    " ORDER BY l.depth";
+
+/* The columns of report_chains before "broken", and where "path" is. */
+#define CHAIN_COLS 12
+#define CHAIN_PATH 7
+
+typedef struct {
+    scCatalogReader *r;
+    Query *q;
+    bool header_done;
+    int count;
+} Chains;
+
+/* A link's row, with "broken": 1 when its file is not on disk (a path
+ * with no '/' at all is a backend's own form, not a file: NULL). */
+static int
+chain_link(const scCatalogRow *row, void *opaque)
+{
+    Chains *c = opaque;
+    const char *names[CHAIN_COLS + 1];
+    const char *values[CHAIN_COLS + 1];
+    int types[CHAIN_COLS + 1];
+    const char *path;
+    struct stat st;
+    int r;
+
+    assert(row->ncols == CHAIN_COLS);
+    memcpy(names, row->names, sizeof(*names) * CHAIN_COLS);
+    names[CHAIN_COLS] = "broken";
+    if (!row->values) {
+        if (c->header_done)
+            return 0;
+        c->header_done = true;
+        return c->q->cb(CHAIN_COLS + 1, names, NULL, NULL, c->q->opaque) ? 1 : 0;
+    }
+    memcpy(values, row->values, sizeof(*values) * CHAIN_COLS);
+    memcpy(types, row->types, sizeof(*types) * CHAIN_COLS);
+    path = values[CHAIN_PATH];
+    types[CHAIN_COLS] = SC_QUERY_INTEGER;
+    if (!path || path[0] != '/') {
+        values[CHAIN_COLS] = NULL;
+        types[CHAIN_COLS] = SC_QUERY_NULL;
+    } else {
+        values[CHAIN_COLS] = stat(path, &st) == 0 ? "0" : "1";
+    }
+    c->count++;
+    r = c->q->cb(CHAIN_COLS + 1, names, values, types, c->q->opaque);
+    return r < 0 ? -1 : r > 0 ? 1 : 0;
+}
+
+static int
+chain_top(const scCatalogRow *row, void *opaque)
+{
+    Chains *c = opaque;
+    char id[32];
+    const char *params[1] = { id };
+
+    snprintf(id, sizeof(id), "%lld", row->ints[0]);
+    return scCatalogReaderRun(c->r, chain_links_sql, params, 1, SC_CATALOG_ROW_INT_TEXT, chain_link,
+                              c, "report 'chains'") < 0
+               ? -1
+               : 0;
+}
+
+static int
+report_chains(scCatalogReader *r, const char *pool, Query *q)
+{
+    Chains c = { .r = r, .q = q };
+    const char *params[1] = { pool };
+    int n;
+
+    /* The header first, from the statement of a chain that has no rows. */
+    if (scCatalogReaderRun(r, chain_links_sql, NULL, 0, SC_CATALOG_ROW_HEADER, chain_link, &c,
+                           "report 'chains'") < 0)
+        return -1;
+    n = scCatalogReaderRun(r, chain_tops_sql, params, 1, 0, chain_top, &c, "report 'chains'");
+    return n < 0 ? -1 : c.count;
+}
+
+int
+scConnectReport(scConnectPtr conn, const char *name, const char *pool, scConnectQueryFunc cb,
+                void *opaque, unsigned int flags)
+{
+    _cleanup_(scCatalogReaderClosep) scCatalogReader *r = NULL;
+    _cleanup_free_ char *what = NULL;
+    Query q = { cb, opaque };
+    const char *params[1] = { pool };
+    size_t i;
+
+    SC_API_BEGIN();
+    if (scCheckFlags(flags, 0) < 0 || !scConnectCheck(conn, __func__) ||
+        !scCheckArg(name, "name", __func__) || !scCheckArg(cb, "cb", __func__))
+        return -1;
+    for (i = 0; i < SC_N_ELEMENTS(reports); i++)
+        if (strcmp(reports[i].name, name) == 0)
+            break;
+    if (i == SC_N_ELEMENTS(reports)) {
+        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG,
+                      "unknown report '%s' (there are pools, volumes, unused, missing, "
+                      "unmanaged-disks, chains)",
+                      name);
+        return -1;
+    }
+    if (pool && strcmp(name, "unmanaged-disks") == 0) {
+        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG,
+                      "report 'unmanaged-disks' lists disks in no pool: it takes no pool");
+        return -1;
+    }
+    if (!(what = scAsprintf("report '%s'", name)) || !(r = reader(conn)))
+        return -1;
+    if (!reports[i].sql)
+        return report_chains(r, pool, &q);
+    return scCatalogReaderRun(r, reports[i].sql, params, 1,
+                              SC_CATALOG_ROW_HEADER | SC_CATALOG_ROW_INT_TEXT, query_row, &q, what);
+}

@@ -1,0 +1,235 @@
+/*
+ * cli-report.c: the storcat tool's verbs that answer questions about the
+ * catalog rather than change storage: query (read-only SQL) and report
+ * (the documented report views).
+ *
+ * Output is a table (libsmartcols) or, with --json, a document written
+ * row by row as the library hands rows out, so that a report of a million
+ * volumes costs no memory here: {"rows": [{column: value, ...}, ...]}
+ * with integers and reals as JSON numbers and NULL as null.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* --json: the verb's own option. (Where the command line takes --json
+ * for every verb, this is the one place to ask it.) */
+static bool
+wantJson(const cliArgs *args)
+{
+    return cliOptFlag(args, "json");
+}
+
+/* ---- rows: a table, or JSON as they come ---------------------------- */
+
+typedef struct {
+    bool json;
+    FILE *out;
+    struct libscols_table *tb; /* text: the table being filled */
+    long long rows;
+    const char *key; /* JSON: the array's name */
+    bool started;    /* JSON: the document is open */
+} RowsOut;
+
+/* Writes @value of type @type as a JSON value. */
+static void
+jsonValue(FILE *out, const char *value, int type)
+{
+    if (!value || type == SC_QUERY_NULL)
+        fputs("null", out);
+    else if (type == SC_QUERY_INTEGER)
+        fputs(value, out);
+    else if (type == SC_QUERY_FLOAT && strspn(value, "0123456789.-+eE") == strlen(value) &&
+             strcmp(value, "-") != 0)
+        fputs(value, out);
+    else
+        cliJsonPutString(out, value);
+}
+
+static int
+rowsHeader(RowsOut *o, int ncols, const char *const *names)
+{
+    if (o->json) {
+        o->started = true;
+        fputs("{\n  ", o->out);
+        cliJsonPutString(o->out, o->key);
+        fputs(": [", o->out);
+        return 0;
+    }
+    if (!(o->tb = scols_new_table())) {
+        cliError("out of memory");
+        return -1;
+    }
+    for (int i = 0; i < ncols; i++) {
+        if (!scols_table_new_column(o->tb, names[i], 0, 0)) {
+            cliError("out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* One query row: 0, or -1 after printing why. */
+static int
+cliRowsAdd(void *opaque, int ncols, const char *const *names, const char *const *values,
+           const int *types)
+{
+    RowsOut *o = opaque;
+
+    if (!values)
+        return rowsHeader(o, ncols, names);
+    if (o->json) {
+        fputs(o->rows ? ",\n    {" : "\n    {", o->out);
+        for (int i = 0; i < ncols; i++) {
+            fputs(i ? ", " : "", o->out);
+            cliJsonPutString(o->out, names[i]);
+            fputs(": ", o->out);
+            jsonValue(o->out, values[i], types[i]);
+        }
+        fputc('}', o->out);
+    } else {
+        struct libscols_line *ln = scols_table_new_line(o->tb, NULL);
+        for (int i = 0; ln && i < ncols; i++) {
+            if (values[i] && scols_line_set_data(ln, (size_t) i, values[i]) < 0)
+                ln = NULL;
+        }
+        if (!ln) {
+            cliError("out of memory");
+            return -1;
+        }
+    }
+    o->rows++;
+    return 0;
+}
+
+static int
+rowsCallback(int ncols, const char *const *names, const char *const *values, const int *types,
+             void *opaque)
+{
+    return cliRowsAdd(opaque, ncols, names, values, types);
+}
+
+/* The end: the table printed, or the JSON document closed. */
+static int
+rowsEnd(RowsOut *o, bool ok)
+{
+    int status = ok ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+
+    if (o->json && o->started)
+        fputs(o->rows ? "\n  ]\n}\n" : "]\n}\n", o->out);
+    else if (o->tb && ok && scols_print_table(o->tb) < 0)
+        status = CLI_EXIT_FAILED;
+    scols_unref_table(o->tb);
+    o->tb = NULL;
+    return status;
+}
+
+/* ---- query ---------------------------------------------------------- */
+
+/* Parses a duration for --timeout: N (seconds), Nms, Ns, Nm. Returns
+ * CLI_CONTINUE with *@ms set, or a usage error. */
+static int
+parseTimeout(const cliVerb *verb, const char *text, unsigned int *ms)
+{
+    char *end;
+    unsigned long long n;
+    unsigned long long scale = 1000;
+
+    errno = 0;
+    n = strtoull(text, &end, 10);
+    if (end != text && text[0] != '-') {
+        if (strcmp(end, "ms") == 0)
+            scale = 1;
+        else if (strcmp(end, "m") == 0)
+            scale = 60000;
+        else if (*end && strcmp(end, "s") != 0)
+            end = (char *) text;
+    }
+    if (errno || end == text || text[0] == '-' || n > UINT_MAX / scale)
+        return cliUsageError(verb,
+                             "invalid --timeout '%s': a number of seconds, or with ms, s "
+                             "or m",
+                             cliSafe(text));
+    *ms = (unsigned int) (n * scale);
+    return CLI_CONTINUE;
+}
+
+static int
+cmdQuery(cliContext *ctx, const cliArgs *args)
+{
+    const char *timeout = cliOptValue(args, "timeout");
+    RowsOut o = { .json = wantJson(args), .out = stdout, .key = "rows" };
+    scConnect *conn;
+    unsigned int ms = 0;
+    int status, n;
+
+    if (timeout && (status = parseTimeout(args->verb, timeout, &ms)) != CLI_CONTINUE)
+        return status;
+    /* A query only reads: a read-only connection is enough. */
+    ctx->flags |= SC_CONNECT_RO;
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    if (timeout && scConnectSetQueryTimeout(conn, ms) < 0) {
+        cliLibError(NULL, "failed to set the time limit");
+        return CLI_EXIT_FAILED;
+    }
+    n = scConnectQuery(conn, args->params[0], rowsCallback, &o, 0);
+    status = rowsEnd(&o, n >= 0);
+    if (n < 0)
+        cliLibError(NULL, "query failed");
+    return status;
+}
+
+/* ---- report --------------------------------------------------------- */
+
+static int
+cmdReport(cliContext *ctx, const cliArgs *args)
+{
+    const char *name = args->params[0];
+    const char *pool = cliOptValue(args, "pool");
+    RowsOut o = { .json = wantJson(args), .out = stdout, .key = "rows" };
+    scConnect *conn;
+    int status, n;
+
+    ctx->flags |= SC_CONNECT_RO;
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    n = scConnectReport(conn, name, pool, rowsCallback, &o, 0);
+    status = rowsEnd(&o, n >= 0);
+    if (n < 0)
+        cliLibError(name, "report '%s' failed", cliSafe(name));
+    return status;
+}
+
+static const cliOption queryParams[] = {
+    { "SQL", NULL, "one SQL statement that reads (the report_* views: see storcat(1) REPORTS)" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption queryOptions[] = {
+    { "json", NULL, "print JSON" },
+    { "timeout", "TIME", "stop the query after TIME (seconds, or with ms, s, m; default 10 s)" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption reportParams[] = {
+    { "NAME", NULL, "pools, volumes, unused, missing, unmanaged-disks or chains" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption reportOptions[] = {
+    { "pool", "POOL", "only the rows of that pool" },
+    { "json", NULL, "print JSON" },
+    { NULL, NULL, NULL },
+};
+
+const cliVerb cliReportVerbs[] = {
+    { "report", cmdReport, "print a report on the catalog (read-only)", reportParams,
+      reportOptions },
+    { "query", cmdQuery, "run a read-only SQL query over the catalog", queryParams, queryOptions },
+    { NULL, NULL, NULL, NULL, NULL },
+};
