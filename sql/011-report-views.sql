@@ -8,7 +8,10 @@
 --   helper view disk_volumes, are storcat's own business and may change.
 -- disk_volumes: the catalogued volume each domain disk is (or NULL): the
 --   one it resolved to when imported, else the volume whose path or
---   alias is the disk's path or its other spelling.
+--   alias is the disk's path or its other spelling. The views that ask
+--   the other way (which disks are this volume) look the disks up by the
+--   volume's UUID, path and aliases, each an index of attachments, rather
+--   than through it: it has no index to be searched by volume.
 
 CREATE VIEW disk_volumes AS
 SELECT a.id AS attachment_id, a.domain_id,
@@ -50,18 +53,23 @@ SELECT p.name AS pool, v.name AS volume, v.uuid, v.key, v.path, v.type, v.format
        v.capacity, v.allocation, v.physical, v.backing_path, v.backing_format, v.state,
        strftime('%Y-%m-%dT%H:%M:%SZ', v.first_seen, 'unixepoch') AS first_seen,
        strftime('%Y-%m-%dT%H:%M:%SZ', v.last_seen, 'unixepoch') AS last_seen,
-       (WITH RECURSIVE up(id, path, depth) AS (
-            SELECT v.id, v.path, 0
+       (WITH RECURSIVE up(id, uuid, path, depth) AS (
+            SELECT v.id, v.uuid, v.path, 0
             UNION
-            SELECT o.id, o.path, up.depth + 1 FROM up JOIN volumes o ON o.backing_path = up.path
-            WHERE up.depth < 64)
+            SELECT o.id, o.uuid, o.path, up.depth + 1 FROM up
+            JOIN volumes o ON o.backing_path = up.path WHERE up.depth < 64)
         SELECT group_concat(d.name || ':' || coalesce(a.target, '-'), ',')
-        FROM up JOIN disk_volumes dv ON dv.volume_id = up.id
-                JOIN attachments a ON a.id = dv.attachment_id
-                JOIN domains d ON d.id = a.domain_id) AS users,
+        FROM attachments a JOIN domains d ON d.id = a.domain_id
+        WHERE a.id IN (SELECT a.id FROM up JOIN attachments a ON a.volume_uuid = up.uuid
+                       UNION SELECT a.id FROM up JOIN attachments a ON a.path = up.path
+                       UNION SELECT a.id FROM up JOIN attachments a ON a.alt_path = up.path
+                       UNION SELECT a.id FROM up JOIN volume_paths p ON p.volume_id = up.id
+                             JOIN attachments a ON a.path = p.path
+                       UNION SELECT a.id FROM up JOIN volume_paths p ON p.volume_id = up.id
+                             JOIN attachments a ON a.alt_path = p.path)) AS users,
        (SELECT count(*) FROM volumes o WHERE o.backing_path = v.path) AS overlays,
        p.uuid AS pool_uuid
-FROM pools p JOIN volumes v ON v.pool_id = p.id
+FROM pools p CROSS JOIN volumes v ON v.pool_id = p.id
 WHERE v.state IN ('present', 'missing', 'incomplete')
 ORDER BY p.name, v.name;
 
@@ -73,15 +81,22 @@ SELECT p.name AS pool, v.name AS volume, v.uuid, v.path, v.format, v.capacity, v
        strftime('%Y-%m-%dT%H:%M:%SZ', v.first_seen, 'unixepoch') AS first_seen,
        CAST((strftime('%s', 'now') - v.first_seen) / 86400 AS INTEGER) AS age_days,
        p.uuid AS pool_uuid
-FROM pools p JOIN volumes v ON v.pool_id = p.id
+FROM pools p CROSS JOIN volumes v ON v.pool_id = p.id
 WHERE v.state = 'present'
   AND NOT EXISTS (
-      WITH RECURSIVE up(id, path, depth) AS (
-          SELECT v.id, v.path, 0
+      WITH RECURSIVE up(id, uuid, path, depth) AS (
+          SELECT v.id, v.uuid, v.path, 0
           UNION
-          SELECT o.id, o.path, up.depth + 1 FROM up JOIN volumes o ON o.backing_path = up.path
-          WHERE up.depth < 64)
-      SELECT 1 FROM up JOIN disk_volumes dv ON dv.volume_id = up.id)
+          SELECT o.id, o.uuid, o.path, up.depth + 1 FROM up
+          JOIN volumes o ON o.backing_path = up.path WHERE up.depth < 64)
+      SELECT 1 FROM up
+      WHERE EXISTS (SELECT 1 FROM attachments a WHERE a.volume_uuid = up.uuid)
+         OR EXISTS (SELECT 1 FROM attachments a WHERE a.path = up.path)
+         OR EXISTS (SELECT 1 FROM attachments a WHERE a.alt_path = up.path)
+         OR EXISTS (SELECT 1 FROM volume_paths p JOIN attachments a ON a.path = p.path
+                     WHERE p.volume_id = up.id)
+         OR EXISTS (SELECT 1 FROM volume_paths p JOIN attachments a ON a.alt_path = p.path
+                     WHERE p.volume_id = up.id))
 ORDER BY p.name, v.name;
 
 -- Volumes whose storage vanished, and the domains that still use them
@@ -90,10 +105,16 @@ CREATE VIEW report_missing AS
 SELECT p.name AS pool, v.name AS volume, v.uuid, v.path, v.format, v.capacity,
        strftime('%Y-%m-%dT%H:%M:%SZ', v.last_seen, 'unixepoch') AS last_seen,
        (SELECT group_concat(d.name || ':' || coalesce(a.target, '-'), ',')
-        FROM disk_volumes dv JOIN attachments a ON a.id = dv.attachment_id
-        JOIN domains d ON d.id = a.domain_id WHERE dv.volume_id = v.id) AS domains,
+        FROM attachments a JOIN domains d ON d.id = a.domain_id
+        WHERE a.id IN (SELECT a.id FROM attachments a WHERE a.volume_uuid = v.uuid
+                       UNION SELECT a.id FROM attachments a WHERE a.path = v.path
+                       UNION SELECT a.id FROM attachments a WHERE a.alt_path = v.path
+                       UNION SELECT a.id FROM volume_paths p JOIN attachments a
+                             ON a.path = p.path WHERE p.volume_id = v.id
+                       UNION SELECT a.id FROM volume_paths p JOIN attachments a
+                             ON a.alt_path = p.path WHERE p.volume_id = v.id)) AS domains,
        p.uuid AS pool_uuid
-FROM pools p JOIN volumes v ON v.pool_id = p.id
+FROM pools p CROSS JOIN volumes v ON v.pool_id = p.id
 WHERE v.state = 'missing'
 ORDER BY p.name, v.name;
 
