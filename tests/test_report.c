@@ -8,7 +8,10 @@
  *  - scConnectQuery: every way a query could write refused with
  *    SC_ERR_OPERATION_DENIED and the catalog unchanged; two statements;
  *    SQL that does not compile; a runaway query stopped by its limit;
- *    a read-only connection; the callback's stop and abort.
+ *    a read-only connection; the callback's stop and abort;
+ *  - scConnectListEvents: a scripted history compared row by row, in
+ *    commit order, the actor with the user behind sudo and
+ *    $STORCAT_ACTOR, each filter.
  */
 #include <config.h>
 
@@ -592,6 +595,139 @@ test_query(void **state)
     assert_int_equal(scConnectClose(ro), 0);
 }
 
+/* ---- the audit trail ---------------------------------------------------------- */
+
+typedef struct {
+    char lines[32][512];
+    long long ids[32];
+    int n;
+    int stop_after;
+} Trail;
+
+static int
+trail_cb(const scAuditEvent *ev, void *opaque)
+{
+    Trail *t = opaque;
+
+    assert_true(t->n < 32);
+    snprintf(t->lines[t->n], sizeof(t->lines[0]), "%s %s/%s %s", ev->action,
+             ev->poolName ? ev->poolName : "-", ev->volumeName ? ev->volumeName : "-",
+             ev->detail ? ev->detail : "-");
+    t->ids[t->n] = ev->id;
+    assert_true(ev->time > 0);
+    assert_non_null(ev->actor);
+    t->n++;
+    return t->stop_after && t->n >= t->stop_after ? 1 : 0;
+}
+
+static void
+test_events(void **state)
+{
+    Fixture *f = *state;
+    char *catalog = cat2(f->dir, "trail.db"), *path = cat2(f->dir, "trail"), *xml;
+    const char *actor;
+    scConnectPtr c, ro;
+    scStoragePoolPtr p;
+    scStorageVolPtr v;
+    Trail t = { 0 };
+    long long now = (long long) time(NULL);
+    static const char *const want[] = {
+        "pool-define trail/- defined",
+        "pool-start trail/- -",
+        "vol-create trail/a.img -",
+        "vol-resize trail/a.img capacity 1048576 -> 2097152",
+        "domain-import -/- domain 'vm': 1 disks, 1 catalogued volumes",
+        "domain-forget -/- domain 'vm'",
+        "vol-delete trail/a.img -",
+    };
+
+    /* Who: the user behind sudo, and $STORCAT_ACTOR. */
+    setenv("SUDO_USER", "alice", 1);
+    setenv("STORCAT_ACTOR", "ticket 42", 1);
+    c = scConnectOpenAuth(catalog, NULL, SC_CONNECT_CREATE);
+    unsetenv("SUDO_USER");
+    unsetenv("STORCAT_ACTOR");
+    assert_sc_ok(c);
+    assert_true(asprintf(&xml,
+                         "<pool type='dir'><name>trail</name><target><path>%s</path>"
+                         "</target></pool>",
+                         path) > 0);
+    assert_sc_ok(p = scStoragePoolDefineXML(c, xml, 0));
+    free(xml);
+    assert_sc_ok(scStoragePoolCreate(p, SC_STORAGE_POOL_CREATE_WITH_BUILD) == 0);
+    assert_sc_ok(v = scStorageVolCreateXML(p,
+                                           "<volume><name>a.img</name><capacity>1048576"
+                                           "</capacity></volume>",
+                                           0));
+    assert_sc_ok(scStorageVolResize(v, 2097152, 0) == 0);
+    assert_true(asprintf(&xml,
+                         "<domain><name>vm</name><devices><disk type='file'>"
+                         "<source file='%s/a.img'/><target dev='vda'/></disk>"
+                         "</devices></domain>",
+                         path) > 0);
+    assert_sc_ok(scConnectDomainImportXML(c, xml, NULL, 0) == 1);
+    free(xml);
+    /* Refused: no event. */
+    assert_sc_err(scStorageVolDelete(v, SC_STORAGE_VOL_CHECK_USERS) == 0, SC_ERR_OPERATION_INVALID);
+    assert_sc_ok(scConnectDomainForget(c, "vm", 0) == 0);
+    assert_sc_ok(scStorageVolDelete(v, SC_STORAGE_VOL_CHECK_USERS) == 0);
+    scStorageVolFree(v);
+
+    /* Row by row, in commit order (most are of the same second). */
+    assert_int_equal(scConnectListEvents(c, NULL, NULL, NULL, 0, 0, 0, trail_cb, &t, 0),
+                     (int) (sizeof(want) / sizeof(want[0])));
+    assert_null(scGetLastError());
+    for (int i = 0; i < t.n; i++) {
+        if (strcmp(t.lines[i], want[i]) != 0)
+            fail_msg("event %d: '%s', expected '%s'", i, t.lines[i], want[i]);
+        assert_true(i == 0 || t.ids[i] > t.ids[i - 1]);
+    }
+    {
+        Rows r = { 0 };
+        assert_int_equal(scConnectQuery(c, "SELECT DISTINCT actor FROM events", collect, &r, 0), 1);
+        actor = r.values[0][0];
+        if (!strstr(actor, " [sudo: alice] ticket 42") || !strstr(actor, " pid "))
+            fail_msg("actor '%s'", actor);
+        rows_clear(&r);
+    }
+
+    /* Filters. */
+    t = (Trail){ 0 };
+    assert_int_equal(
+        scConnectListEvents(c, "trail", "a.img", "vol-", now - 60, now + 60, 0, trail_cb, &t, 0),
+        3);
+    assert_string_equal(t.lines[0], want[2]);
+    assert_string_equal(t.lines[2], want[6]);
+    t = (Trail){ 0 };
+    assert_int_equal(scConnectListEvents(c, NULL, NULL, "domain-forget", 0, 0, 0, trail_cb, &t, 0),
+                     1);
+    t = (Trail){ 0 };
+    assert_int_equal(scConnectListEvents(c, NULL, NULL, NULL, 0, now - 3600, 0, trail_cb, &t, 0),
+                     0);
+    t = (Trail){ 0 };
+    assert_int_equal(scConnectListEvents(c, NULL, NULL, NULL, now + 3600, 0, 0, trail_cb, &t, 0),
+                     0);
+    t = (Trail){ 0 };
+    assert_int_equal(scConnectListEvents(c, NULL, NULL, NULL, 0, 0, 5, trail_cb, &t, 0), 2);
+    assert_string_equal(t.lines[0], want[5]);
+    t = (Trail){ .stop_after = 2 };
+    assert_int_equal(scConnectListEvents(c, NULL, NULL, NULL, 0, 0, 0, trail_cb, &t, 0), 2);
+    assert_sc_err(scConnectListEvents(c, NULL, NULL, NULL, -1, 0, 0, trail_cb, &t, 0) == 0,
+                  SC_ERR_INVALID_ARG);
+    assert_sc_err(scConnectListEvents(c, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0) == 0,
+                  SC_ERR_INVALID_ARG);
+    /* A read-only connection reads them too. */
+    assert_sc_ok(ro = scConnectOpenReadOnly(catalog));
+    t = (Trail){ 0 };
+    assert_int_equal(scConnectListEvents(ro, "trail", NULL, NULL, 0, 0, 0, trail_cb, &t, 0), 5);
+    assert_int_equal(scConnectClose(ro), 0);
+
+    scStoragePoolFree(p);
+    assert_int_equal(scConnectClose(c), 0);
+    free(catalog);
+    free(path);
+}
+
 int
 main(void)
 {
@@ -602,6 +738,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_report_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_query_refuses_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_query, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_events, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);

@@ -1,7 +1,7 @@
 /*
  * cli-report.c: the storcat tool's verbs that answer questions about the
- * catalog rather than change storage: query (read-only SQL) and report
- * (the documented report views).
+ * catalog rather than change storage: query (read-only SQL), report (the
+ * documented report views) and events (the audit trail).
  *
  * Output is a table (libsmartcols) or, with --json, a document written
  * row by row as the library hands rows out, so that a report of a million
@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -205,6 +206,185 @@ cmdReport(cliContext *ctx, const cliArgs *args)
     return status;
 }
 
+/* ---- events --------------------------------------------------------- */
+
+/*
+ * cliParseTime:
+ * @text as seconds since the epoch: ISO 8601 ("2024-05-01",
+ * "2024-05-01T10:00", "2024-05-01T10:00:00Z", "...+02:00"; no zone:
+ * UTC, as storcat prints times), a relative time before now ("-7d",
+ * "-2h", "-30m", "-45s", "-1w"), or "now". 0, or -1 if it does not parse.
+ */
+static int
+cliParseTime(const char *text, long long *when)
+{
+    static const char *const formats[] = {
+        "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d",
+    };
+    time_t now = time(NULL);
+    struct tm tm;
+    char *end;
+
+    if (strcmp(text, "now") == 0) {
+        *when = (long long) now;
+        return 0;
+    }
+    if (text[0] == '-') {
+        long long n, unit;
+        errno = 0;
+        n = strtoll(text + 1, &end, 10);
+        if (errno || end == text + 1 || n < 0 || !end[0] || end[1])
+            return -1;
+        switch (end[0]) {
+        case 's':
+            unit = 1;
+            break;
+        case 'm':
+            unit = 60;
+            break;
+        case 'h':
+            unit = 3600;
+            break;
+        case 'd':
+            unit = 86400;
+            break;
+        case 'w':
+            unit = 604800;
+            break;
+        default:
+            return -1;
+        }
+        if (n > (long long) now / unit)
+            return -1;
+        *when = (long long) now - n * unit;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        long long offset = 0;
+        memset(&tm, 0, sizeof(tm));
+        end = strptime(text, formats[i], &tm);
+        if (!end)
+            continue;
+        if (end[0] == 'Z' && !end[1]) {
+            end++;
+        } else if ((end[0] == '+' || end[0] == '-') && strlen(end) == 6 && end[3] == ':') {
+            int h = 0, m = 0;
+            if (sscanf(end + 1, "%2d:%2d", &h, &m) != 2 || h > 23 || m > 59)
+                continue;
+            offset = (h * 3600LL + m * 60) * (end[0] == '+' ? 1 : -1);
+            end += 6;
+        }
+        if (*end)
+            continue;
+        *when = (long long) timegm(&tm) - offset;
+        return 0;
+    }
+    return -1;
+}
+
+/* "2024-05-01T10:00:00Z" of @when into @buf (32 bytes). */
+static const char *
+isoTime(long long when, char *buf)
+{
+    time_t t = (time_t) when;
+    struct tm tm;
+
+    if (!gmtime_r(&t, &tm) || !strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(buf, 32, "%lld", when);
+    return buf;
+}
+
+typedef struct {
+    bool json;
+    long long count;
+} EventsOut;
+
+static int
+eventCallback(const scAuditEvent *ev, void *opaque)
+{
+    EventsOut *o = opaque;
+    char when[32];
+
+    isoTime(ev->time, when);
+    if (o->json) {
+        fprintf(stdout,
+                "%s{\"id\": %lld, \"time\": \"%s\", \"action\": ", o->count ? ",\n    " : "\n    ",
+                ev->id, when);
+        cliJsonPutString(stdout, ev->action);
+        fputs(", \"pool\": ", stdout);
+        cliJsonPutString(stdout, ev->poolName);
+        fputs(", \"pool_uuid\": ", stdout);
+        cliJsonPutString(stdout, ev->poolUUID);
+        fputs(", \"volume\": ", stdout);
+        cliJsonPutString(stdout, ev->volumeName);
+        fputs(", \"volume_uuid\": ", stdout);
+        cliJsonPutString(stdout, ev->volumeUUID);
+        fputs(", \"detail\": ", stdout);
+        cliJsonPutString(stdout, ev->detail);
+        fputs(", \"actor\": ", stdout);
+        cliJsonPutString(stdout, ev->actor);
+        fputc('}', stdout);
+    } else {
+        printf("%lld %s %s", ev->id, when, cliSafe(ev->action));
+        if (ev->poolName || ev->volumeName)
+            printf(" %s%s%s", ev->poolName ? cliSafe(ev->poolName) : "", ev->volumeName ? "/" : "",
+                   ev->volumeName ? cliSafe(ev->volumeName) : "");
+        if (ev->detail)
+            printf(" (%s)", cliSafe(ev->detail));
+        printf(" by %s\n", ev->actor ? cliSafe(ev->actor) : "?");
+    }
+    o->count++;
+    return ferror(stdout) ? -1 : 0;
+}
+
+static int
+cmdEvents(cliContext *ctx, const cliArgs *args)
+{
+    const char *since = cliOptValue(args, "since");
+    const char *until = cliOptValue(args, "until");
+    EventsOut o = { .json = cliOptFlag(args, "json") };
+    long long from = 0, to = 0;
+    scConnect *conn;
+    int n;
+
+    if (since && cliParseTime(since, &from) < 0)
+        return cliUsageError(args->verb,
+                             "invalid --since '%s': an ISO 8601 time (2026-05-01, "
+                             "2026-05-01T10:00:00Z) or a time ago (-7d, -2h, -30m)",
+                             cliSafe(since));
+    if (until && cliParseTime(until, &to) < 0)
+        return cliUsageError(args->verb,
+                             "invalid --until '%s': an ISO 8601 time (2026-05-01, "
+                             "2026-05-01T10:00:00Z) or a time ago (-7d, -2h, -30m)",
+                             cliSafe(until));
+    if ((since && from <= 0) || (until && to <= 0))
+        return cliUsageError(args->verb, "--since and --until must be after 1970");
+    ctx->flags |= SC_CONNECT_RO;
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    if (o.json)
+        fputs("{\n  \"events\": [", stdout);
+    n = scConnectListEvents(conn, cliOptValue(args, "pool"), cliOptValue(args, "volume"),
+                            cliOptValue(args, "action"), from, to, 0, eventCallback, &o, 0);
+    if (o.json)
+        fputs(o.count ? "\n  ]\n}\n" : "]\n}\n", stdout);
+    if (n < 0) {
+        cliLibError(NULL, "failed to read the events");
+        return CLI_EXIT_FAILED;
+    }
+    return CLI_EXIT_OK;
+}
+
+static const cliOption eventsOptions[] = {
+    { "pool", "POOL", "events of that pool (name or UUID)" },
+    { "volume", "VOL", "events of that volume (name, UUID or path)" },
+    { "action", "ACTION", "events of that action, or of a prefix ending in '-' (vol-)" },
+    { "since", "TIME", "from TIME: ISO 8601 (2026-05-01T10:00:00Z) or ago (-7d, -2h, -30m)" },
+    { "until", "TIME", "up to TIME (as --since)" },
+    { "json", NULL, "print JSON" },
+    { NULL, NULL, NULL },
+};
+
 static const cliOption queryParams[] = {
     { "SQL", NULL, "one SQL statement that reads (the report_* views: see storcat(1) REPORTS)" },
     { NULL, NULL, NULL },
@@ -231,5 +411,6 @@ const cliVerb cliReportVerbs[] = {
     { "report", cmdReport, "print a report on the catalog (read-only)", reportParams,
       reportOptions },
     { "query", cmdQuery, "run a read-only SQL query over the catalog", queryParams, queryOptions },
+    { "events", cmdEvents, "print the audit trail, in commit order", NULL, eventsOptions },
     { NULL, NULL, NULL, NULL, NULL },
 };

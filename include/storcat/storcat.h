@@ -2235,6 +2235,49 @@ int scConnectSetQueryTimeout(scConnectPtr conn, unsigned int milliseconds);
 int scConnectReport(scConnectPtr conn, const char *name, const char *pool,
                     scConnectQueryFunc cb, void *opaque, unsigned int flags);
 
+/*
+ * One row of the audit trail, as scConnectListEvents gives it. Strings
+ * are NULL where not applicable; everything is borrowed for the callback
+ * only. Fields may be added at the end in later versions (the library
+ * makes this struct, never the caller).
+ */
+typedef struct scAuditEvent {
+    long long id;           /* its place in the trail's total order (commit order) */
+    long long time;         /* when, in seconds since the epoch (UTC) */
+    const char *action;     /* "pool-define", "vol-create", "vol-resize", "domain-import", ... */
+    const char *poolUUID;   /* the pool it concerns */
+    const char *poolName;   /* ... by its name then */
+    const char *volumeUUID; /* the volume it concerns */
+    const char *volumeName; /* ... by its name then */
+    const char *detail;     /* free text: "algorithm zero", "renamed from 'a'", ... */
+    const char *actor;      /* "user(uid) pid N program [sudo: user] $STORCAT_ACTOR" */
+} scAuditEvent;
+
+/*
+ * scConnectListEventsFunc:
+ * Receives each event of scConnectListEvents. Return 0 to go on, 1 to
+ * stop (success), -1 to stop with SC_ERR_OPERATION_ABORTED.
+ */
+typedef int (*scConnectListEventsFunc)(const scAuditEvent *event, void *opaque);
+
+/*
+ * scConnectListEvents (storcat's own):
+ * Gives @cb the events of the catalog's audit trail in their total order
+ * (by id: the order their transactions committed in, also for events of
+ * the same second), keeping those that match every filter given: @pool
+ * (a pool's name or UUID at the time of the event), @volume (a volume's
+ * name or UUID at the time of the event, or the path of a catalogued
+ * volume), @action (one action, or a prefix ending in '-': "vol-"),
+ * @since and @until (seconds since the epoch, inclusive; 0: no bound),
+ * @afterID (only events with a larger id; 0: from the first). Reads
+ * through a read-only handle of its own, with no lock held while @cb
+ * runs. @flags must be 0. Works on a read-only connection. Returns the
+ * number of events given, or -1.
+ */
+int scConnectListEvents(scConnectPtr conn, const char *pool, const char *volume,
+                        const char *action, long long since, long long until, long long afterID,
+                        scConnectListEventsFunc cb, void *opaque, unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif

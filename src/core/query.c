@@ -231,3 +231,85 @@ scConnectReport(scConnectPtr conn, const char *name, const char *pool, scConnect
     return scCatalogReaderRun(r, reports[i].sql, params, 1,
                               SC_CATALOG_ROW_HEADER | SC_CATALOG_ROW_INT_TEXT, query_row, &q, what);
 }
+
+/* ---- the audit trail ------------------------------------------------------ */
+
+/* ?1 pool (UUID or name), ?2 volume (UUID, name or path at the time of
+ * the event: the detail of a create names no path, the volume's row may
+ * be gone), ?3 action or a prefix ending in '-', ?4 since, ?5 until, ?6
+ * after (an id). */
+static const char events_sql[] =
+    "SELECT id, ts, action, pool_uuid, pool_name, volume_uuid, volume_name, detail, actor"
+    " FROM events"
+    " WHERE (?1 IS NULL OR pool_uuid = ?1 OR pool_name = ?1)"
+    " AND (?2 IS NULL OR volume_uuid = ?2 OR volume_name = ?2"
+    "  OR volume_uuid = (SELECT uuid FROM volumes WHERE path = ?2))"
+    " AND (?3 IS NULL OR action = ?3"
+    "  OR (substr(?3, -1) = '-' AND substr(action, 1, length(?3)) = ?3))"
+    " AND (?4 IS NULL OR ts >= CAST(?4 AS INTEGER))"
+    " AND (?5 IS NULL OR ts <= CAST(?5 AS INTEGER))"
+    " AND id > CAST(coalesce(?6, 0) AS INTEGER)"
+    " ORDER BY id";
+
+typedef struct {
+    scConnectListEventsFunc cb;
+    void *opaque;
+} Events;
+
+static int
+event_row(const scCatalogRow *row, void *opaque)
+{
+    Events *e = opaque;
+    const char *const *v = row->values;
+    scAuditEvent ev = {
+        .id = row->ints[0],
+        .time = row->ints[1],
+        .action = v[2],
+        .poolUUID = v[3],
+        .poolName = v[4],
+        .volumeUUID = v[5],
+        .volumeName = v[6],
+        .detail = v[7],
+        .actor = v[8],
+    };
+    int r = e->cb(&ev, e->opaque);
+
+    return r < 0 ? -1 : r > 0 ? 1 : 0;
+}
+
+int
+scConnectListEvents(scConnectPtr conn, const char *pool, const char *volume, const char *action,
+                    long long since, long long until, long long afterID, scConnectListEventsFunc cb,
+                    void *opaque, unsigned int flags)
+{
+    _cleanup_(scCatalogReaderClosep) scCatalogReader *r = NULL;
+    char s_since[32], s_until[32], s_after[32];
+    const char *params[6] = { pool, volume, action, NULL, NULL, NULL };
+    Events e = { cb, opaque };
+
+    SC_API_BEGIN();
+    if (scCheckFlags(flags, 0) < 0 || !scConnectCheck(conn, __func__) ||
+        !scCheckArg(cb, "cb", __func__))
+        return -1;
+    if (since < 0 || until < 0 || afterID < 0) {
+        scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG,
+                      "since, until and afterID cannot be negative");
+        return -1;
+    }
+    if (since) {
+        snprintf(s_since, sizeof(s_since), "%lld", since);
+        params[3] = s_since;
+    }
+    if (until) {
+        snprintf(s_until, sizeof(s_until), "%lld", until);
+        params[4] = s_until;
+    }
+    if (afterID) {
+        snprintf(s_after, sizeof(s_after), "%lld", afterID);
+        params[5] = s_after;
+    }
+    if (!(r = reader(conn)))
+        return -1;
+    return scCatalogReaderRun(r, events_sql, params, 6, SC_CATALOG_ROW_INT_TEXT, event_row, &e,
+                              "the listing of events");
+}
