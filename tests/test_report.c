@@ -11,7 +11,8 @@
  *    a read-only connection; the callback's stop and abort;
  *  - scConnectListEvents: a scripted history compared row by row, in
  *    commit order, the actor with the user behind sudo and
- *    $STORCAT_ACTOR, each filter.
+ *    $STORCAT_ACTOR, each filter;
+ *  - scConnectListStorageVolumes: order, states, format, pool, stop.
  */
 #include <config.h>
 
@@ -728,6 +729,86 @@ test_events(void **state)
     free(path);
 }
 
+/* ---- the streaming listing -------------------------------------------------- */
+
+typedef struct {
+    char text[2048];
+    int n;
+    int stop_after;
+} Listed;
+
+static int
+listed_cb(const scStorageVolRecord *v, void *opaque)
+{
+    Listed *l = opaque;
+    size_t len = strlen(l->text);
+
+    assert_non_null(v->uuid);
+    assert_non_null(v->key);
+    assert_int_equal(strcmp(strrchr(v->path, '/') + 1, v->name), 0);
+    snprintf(l->text + len, sizeof(l->text) - len, "%s/%s:%d:%d:%s:%llu%s;", v->poolName, v->name,
+             v->state, v->type, v->format ? v->format : "-", v->capacity,
+             v->backingPath ? "+" : "");
+    l->n++;
+    return l->stop_after && l->n >= l->stop_after ? 1 : 0;
+}
+
+static void
+test_list_volumes(void **state)
+{
+    Fixture *f = *state;
+    scStoragePoolPtr images, mine;
+    scConnectPtr ro;
+    Listed l = { .n = 0 };
+
+    /* Present ones by default, pool by pool, name by name. */
+    assert_int_equal(scConnectListStorageVolumes(f->conn, NULL, NULL, listed_cb, &l, 0),
+                     f->qemu ? 6 : 3);
+    assert_null(scGetLastError());
+    if (f->qemu)
+        assert_string_equal(l.text,
+                            "images/base.img:0:0:raw:1048576;images/free.img:0:0:raw:1048576;"
+                            "images/orphan.qcow2:0:0:qcow2:1048576+;"
+                            "images/vm1.qcow2:0:0:qcow2:1048576+;"
+                            "images/vm2.qcow2:0:0:qcow2:1048576+;"
+                            "other/data.img:0:0:raw:1048576;");
+    else
+        assert_string_equal(l.text,
+                            "images/base.img:0:0:raw:1048576;images/free.img:0:0:raw:1048576;"
+                            "other/data.img:0:0:raw:1048576;");
+    /* States, a format, a pool. */
+    l = (Listed){ .n = 0 };
+    assert_int_equal(scConnectListStorageVolumes(f->conn, NULL, NULL, listed_cb, &l,
+                                                 SC_CONNECT_LIST_STORAGE_VOLUMES_MISSING),
+                     1);
+    assert_string_equal(l.text, "images/gone.img:1:0:raw:1048576;");
+    l = (Listed){ .n = 0 };
+    assert_int_equal(scConnectListStorageVolumes(f->conn, NULL, "raw", listed_cb, &l,
+                                                 SC_CONNECT_LIST_STORAGE_VOLUMES_PRESENT |
+                                                     SC_CONNECT_LIST_STORAGE_VOLUMES_MISSING),
+                     4);
+    assert_sc_ok(images = scStoragePoolLookupByName(f->conn, "other"));
+    l = (Listed){ .n = 0 };
+    assert_int_equal(scConnectListStorageVolumes(f->conn, images, NULL, listed_cb, &l, 0), 1);
+    assert_string_equal(l.text, "other/data.img:0:0:raw:1048576;");
+    l = (Listed){ .stop_after = 2 };
+    assert_int_equal(scConnectListStorageVolumes(f->conn, NULL, NULL, listed_cb, &l, 0), 2);
+    assert_sc_err(scConnectListStorageVolumes(f->conn, NULL, NULL, listed_cb, &l, 1 << 8) == 0,
+                  SC_ERR_INVALID_ARG);
+    assert_sc_err(scConnectListStorageVolumes(f->conn, NULL, NULL, NULL, NULL, 0) == 0,
+                  SC_ERR_INVALID_ARG);
+    /* A pool handle of another connection; a read-only connection. */
+    assert_sc_ok(ro = scConnectOpenReadOnly(f->catalog));
+    assert_sc_err(scConnectListStorageVolumes(ro, images, NULL, listed_cb, &l, 0) == 0,
+                  SC_ERR_INVALID_ARG);
+    assert_sc_ok(mine = scStoragePoolLookupByName(ro, "other"));
+    l = (Listed){ .n = 0 };
+    assert_int_equal(scConnectListStorageVolumes(ro, mine, NULL, listed_cb, &l, 0), 1);
+    scStoragePoolFree(mine);
+    assert_int_equal(scConnectClose(ro), 0);
+    scStoragePoolFree(images);
+}
+
 int
 main(void)
 {
@@ -739,6 +820,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_query_refuses_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_query, setup, teardown),
         cmocka_unit_test_setup_teardown(test_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_volumes, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);

@@ -312,6 +312,105 @@ lastInventoryNote(scStoragePool *pool, const char *poolname)
             cliSafe(poolname), buf);
 }
 
+/* vol-list --all-pools, --format, --state: the catalog's rows streamed
+ * (scConnectListStorageVolumes), no handle per volume. */
+typedef struct {
+    volTable *vt;
+    bool bytes;
+    int state; /* only this state, or -1 */
+} streamList;
+
+static int
+listRecord(const scStorageVolRecord *rec, void *opaque)
+{
+    streamList *l = opaque;
+    volFacts facts;
+    int rc;
+
+    if (l->state >= 0 && rec->state != l->state)
+        return 0;
+    memset(&facts, 0, sizeof(facts));
+    facts.name = rec->name;
+    facts.key = rec->key;
+    facts.path = (char *) rec->path;
+    facts.format = (char *) rec->format;
+    facts.backing_path = (char *) rec->backingPath;
+    facts.backing_format = (char *) rec->backingFormat;
+    snprintf(facts.uuid, sizeof(facts.uuid), "%s", rec->uuid);
+    facts.info.type = rec->type;
+    facts.info.capacity = rec->capacity;
+    facts.info.allocation = rec->allocation;
+    facts.state = rec->state;
+    cliFormatSize(rec->capacity, l->bytes, facts.sizes[0]);
+    cliFormatSize(rec->allocation, l->bytes, facts.sizes[1]);
+    if (facts.backing_path && !(facts.backing_json = backingJSON(&facts)))
+        return -1;
+    rc = volTableAdd(l->vt, &facts, rec->poolName);
+    free(facts.backing_json);
+    return rc < 0 ? -1 : 0;
+}
+
+/* The listing flag that gives the volumes of each scStorageVolState. */
+static const unsigned int stateFlags[SC_STORAGE_VOL_STATE_LAST] = {
+    [SC_STORAGE_VOL_STATE_PRESENT] = SC_CONNECT_LIST_STORAGE_VOLUMES_PRESENT,
+    [SC_STORAGE_VOL_STATE_MISSING] = SC_CONNECT_LIST_STORAGE_VOLUMES_MISSING,
+    [SC_STORAGE_VOL_STATE_CREATING] = SC_CONNECT_LIST_STORAGE_VOLUMES_JOURNALS,
+    [SC_STORAGE_VOL_STATE_DELETING] = SC_CONNECT_LIST_STORAGE_VOLUMES_JOURNALS,
+    [SC_STORAGE_VOL_STATE_INCOMPLETE] = SC_CONNECT_LIST_STORAGE_VOLUMES_INCOMPLETE,
+};
+
+static int
+cmdVolListStream(cliContext *ctx, const cliArgs *args)
+{
+    const char *format = cliOptValue(args, "format");
+    const char *state = cliOptValue(args, "state");
+    bool json = cliOptFlag(args, "json");
+    bool bytes = cliOptFlag(args, "bytes");
+    bool all = cliOptFlag(args, "all");
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    volTable vt = { NULL, NULL, 0 };
+    streamList l = { &vt, bytes, -1 };
+    unsigned int flags = 0;
+    int fields[VOL_NFIELDS + 1];
+    size_t n = 0;
+    int status = CLI_EXIT_FAILED;
+    scConnect *conn;
+
+    if (state) {
+        for (int i = 0; i < SC_STORAGE_VOL_STATE_LAST; i++)
+            if (strcmp(state, volStateName(i)) == 0)
+                l.state = i;
+        if (l.state < 0)
+            return cliUsageError(args->verb,
+                                 "invalid --state '%s': present, missing, incomplete, creating "
+                                 "or deleting",
+                                 cliSafe(state));
+        flags = stateFlags[l.state];
+    } else if (all) {
+        flags = SC_CONNECT_LIST_STORAGE_VOLUMES_PRESENT | SC_CONNECT_LIST_STORAGE_VOLUMES_MISSING |
+                SC_CONNECT_LIST_STORAGE_VOLUMES_INCOMPLETE |
+                SC_CONNECT_LIST_STORAGE_VOLUMES_JOURNALS;
+    }
+    if (args->params[0] && !(pool = cliLookupPool(ctx, args->params[0])))
+        return CLI_EXIT_FAILED;
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    if (!args->params[0])
+        fields[n++] = VOL_POOL;
+    n += listFields(cliOptFlag(args, "details"), all || state, fields + n);
+    if (json ? volTableNew(&vt, true, bytes, jsonFields, NFIELDS(jsonFields))
+             : volTableNew(&vt, false, bytes, fields, n)) {
+        volTableClear(&vt);
+        return CLI_EXIT_FAILED;
+    }
+    if (scConnectListStorageVolumes(conn, pool, format, listRecord, &l, flags) < 0)
+        cliLibError(NULL, "failed to list the volumes");
+    else
+        status = cliTablePrint(vt.tb);
+    volTableClear(&vt);
+    return status;
+}
+
 static int
 cmdVolList(cliContext *ctx, const cliArgs *args)
 {
@@ -330,6 +429,12 @@ cmdVolList(cliContext *ctx, const cliArgs *args)
     int status = CLI_EXIT_FAILED;
     int n;
 
+    if (cliOptFlag(args, "all-pools") && args->params[0])
+        return cliUsageError(args->verb, "give POOL or --all-pools, not both");
+    if (!cliOptFlag(args, "all-pools") && !args->params[0])
+        return cliUsageError(args->verb, "missing argument POOL (or --all-pools)");
+    if (cliOptFlag(args, "all-pools") || cliOptValue(args, "format") || cliOptValue(args, "state"))
+        return cmdVolListStream(ctx, args);
     if (!(pool = cliLookupPool(ctx, args->params[0])))
         return CLI_EXIT_FAILED;
     poolname = scStoragePoolGetName(pool);
@@ -593,7 +698,7 @@ cmdVolPool(cliContext *ctx, const cliArgs *args)
 /* ---- the table ------------------------------------------------------ */
 
 static const cliOption poolParam[] = {
-    { "POOL", NULL, "pool name or UUID" },
+    { "[POOL]", NULL, "pool name or UUID (or --all-pools)" },
     { NULL, NULL, NULL },
 };
 
@@ -622,6 +727,9 @@ static const cliOption listOptions[] = {
     { "all", NULL, "also list the volumes missing from storage, with their state" },
     { "bytes", NULL, "sizes in bytes, not in KiB, MiB, ..." },
     { "json", NULL, "print JSON, with every field" },
+    { "all-pools", NULL, "the volumes of every pool, with their pool (instead of POOL)" },
+    { "format", "FORMAT", "only the volumes of that format (raw, qcow2, ...)" },
+    { "state", "STATE", "only the volumes in that state (present, missing, incomplete, ...)" },
     { NULL, NULL, NULL },
 };
 

@@ -2278,6 +2278,58 @@ int scConnectListEvents(scConnectPtr conn, const char *pool, const char *volume,
                         const char *action, long long since, long long until, long long afterID,
                         scConnectListEventsFunc cb, void *opaque, unsigned int flags);
 
+/*
+ * One volume as scConnectListStorageVolumes gives it: the catalog's row,
+ * nothing asked of storage. Borrowed for the callback only; fields may be
+ * added at the end in later versions (the library makes it).
+ */
+typedef struct scStorageVolRecord {
+    const char *poolName;
+    const char *poolUUID;
+    const char *name;
+    const char *key;
+    const char *path;
+    const char *uuid;
+    int state;                     /* an scStorageVolState */
+    int type;                      /* an scStorageVolType */
+    const char *format;            /* "raw", "qcow2", ..., or NULL */
+    unsigned long long capacity;   /* bytes */
+    unsigned long long allocation; /* bytes */
+    unsigned long long physical;   /* bytes */
+    const char *backingPath;       /* NULL: no backing store */
+    const char *backingFormat;     /* NULL: not known */
+} scStorageVolRecord;
+
+/* Receives each volume of scConnectListStorageVolumes: 0 goes on, 1
+ * stops (success), -1 stops with SC_ERR_OPERATION_ABORTED. */
+typedef int (*scConnectListStorageVolumesFunc)(const scStorageVolRecord *vol, void *opaque);
+
+/* Flags of scConnectListStorageVolumes: the volumes of which states (0:
+ * present ones); they may be or-ed. */
+typedef enum {
+    SC_CONNECT_LIST_STORAGE_VOLUMES_PRESENT = 1 << 0,
+    SC_CONNECT_LIST_STORAGE_VOLUMES_MISSING = 1 << 1,
+    SC_CONNECT_LIST_STORAGE_VOLUMES_INCOMPLETE = 1 << 2,
+    SC_CONNECT_LIST_STORAGE_VOLUMES_JOURNALS = 1 << 3, /* creating and deleting rows */
+} scConnectListStorageVolumesFlags;
+
+/*
+ * scConnectListStorageVolumes (storcat's own):
+ * Streams the volumes of @pool (NULL: of every pool, by pool name) to
+ * @cb, by name, straight from the catalog's indexes through a read-only
+ * handle: no handle is made per volume, nothing is kept, no lock is held
+ * while @cb runs, so memory does not grow with the number of volumes
+ * (scStoragePoolListAllVolumes makes a handle each, and
+ * scStorageVolGetInfo reads one row each). An inactive pool's volumes are
+ * its last inventory. @format, if not NULL, keeps the volumes of that
+ * format. @flags: which states (scConnectListStorageVolumesFlags; 0:
+ * present). Works on a read-only connection. Returns the number of
+ * volumes given to @cb, or -1.
+ */
+int scConnectListStorageVolumes(scConnectPtr conn, scStoragePoolPtr pool, const char *format,
+                                scConnectListStorageVolumesFunc cb, void *opaque,
+                                unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "conf/vol_conf.h"
 #include "connect.h"
 
 /* The public callback, behind the catalog's row callback. */
@@ -312,4 +313,94 @@ scConnectListEvents(scConnectPtr conn, const char *pool, const char *volume, con
         return -1;
     return scCatalogReaderRun(r, events_sql, params, 6, SC_CATALOG_ROW_INT_TEXT, event_row, &e,
                               "the listing of events");
+}
+
+/* ---- the streaming listing of volumes ------------------------------------ */
+
+/* ?1 a pool's UUID (NULL: every pool), ?2 a format (NULL: any), ?3..?7
+ * the states to give (NULL ones match nothing). Pools by name, then each
+ * pool's volumes through the (pool_id, name) index: no sort, so the
+ * first row comes at once and memory does not grow with the number of
+ * volumes. */
+static const char volumes_sql[] =
+    "SELECT p.name, p.uuid, v.name, v.key, v.path, v.uuid, v.state, v.type, v.format,"
+    " v.capacity, v.allocation, v.physical, v.backing_path, v.backing_format"
+    " FROM pools p CROSS JOIN volumes v ON v.pool_id = p.id"
+    " WHERE (?1 IS NULL OR p.uuid = ?1) AND (?2 IS NULL OR v.format = ?2)"
+    " AND v.state IN (?3, ?4, ?5, ?6, ?7)"
+    " ORDER BY p.name, v.name";
+
+typedef struct {
+    scConnectListStorageVolumesFunc cb;
+    void *opaque;
+} Volumes;
+
+static int
+volume_row(const scCatalogRow *row, void *opaque)
+{
+    Volumes *l = opaque;
+    const char *const *v = row->values;
+    scStorageVolRecord rec = {
+        .poolName = v[0],
+        .poolUUID = v[1],
+        .name = v[2],
+        .key = v[3],
+        .path = v[4],
+        .uuid = v[5],
+        .state = scVolStateFromString(v[6]),
+        .type = scStorageVolTypeFromString(v[7]),
+        .format = v[8],
+        .capacity = (unsigned long long) row->ints[9],
+        .allocation = (unsigned long long) row->ints[10],
+        .physical = (unsigned long long) row->ints[11],
+        .backingPath = v[12],
+        .backingFormat = v[13],
+    };
+    int r = l->cb(&rec, l->opaque);
+
+    return r < 0 ? -1 : r > 0 ? 1 : 0;
+}
+
+#define LIST_VOLUMES_FLAGS                                                                         \
+ (SC_CONNECT_LIST_STORAGE_VOLUMES_PRESENT | SC_CONNECT_LIST_STORAGE_VOLUMES_MISSING |              \
+  SC_CONNECT_LIST_STORAGE_VOLUMES_INCOMPLETE | SC_CONNECT_LIST_STORAGE_VOLUMES_JOURNALS)
+
+int
+scConnectListStorageVolumes(scConnectPtr conn, scStoragePoolPtr pool, const char *format,
+                            scConnectListStorageVolumesFunc cb, void *opaque, unsigned int flags)
+{
+    _cleanup_(scCatalogReaderClosep) scCatalogReader *r = NULL;
+    const char *params[7] = { NULL, format };
+    Volumes l = { cb, opaque };
+
+    SC_API_BEGIN();
+    if (scCheckFlags(flags, LIST_VOLUMES_FLAGS) < 0 || !scConnectCheck(conn, __func__) ||
+        !scCheckArg(cb, "cb", __func__))
+        return -1;
+    if (pool) {
+        if (!scStoragePoolCheck(pool, __func__))
+            return -1;
+        if (pool->conn != conn) {
+            scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                          "pool '%s' belongs to another connection", pool->name);
+            return -1;
+        }
+        params[0] = pool->uuidstr;
+    }
+    if (!flags)
+        flags = SC_CONNECT_LIST_STORAGE_VOLUMES_PRESENT;
+    if (flags & SC_CONNECT_LIST_STORAGE_VOLUMES_PRESENT)
+        params[2] = "present";
+    if (flags & SC_CONNECT_LIST_STORAGE_VOLUMES_MISSING)
+        params[3] = "missing";
+    if (flags & SC_CONNECT_LIST_STORAGE_VOLUMES_INCOMPLETE)
+        params[4] = "incomplete";
+    if (flags & SC_CONNECT_LIST_STORAGE_VOLUMES_JOURNALS) {
+        params[5] = "creating";
+        params[6] = "deleting";
+    }
+    if (!(r = reader(conn)))
+        return -1;
+    return scCatalogReaderRun(r, volumes_sql, params, 7, SC_CATALOG_ROW_INT_TEXT, volume_row, &l,
+                              "the listing of volumes");
 }
