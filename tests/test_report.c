@@ -12,7 +12,9 @@
  *  - scConnectListEvents: a scripted history compared row by row, in
  *    commit order, the actor with the user behind sudo and
  *    $STORCAT_ACTOR, each filter;
- *  - scConnectListStorageVolumes: order, states, format, pool, stop.
+ *  - scConnectListStorageVolumes: order, states, format, pool, stop;
+ *  - events.retention: set, pruning but the newest, bad values, a
+ *    read-only connection, pruning when a read-write connection opens.
  */
 #include <config.h>
 
@@ -513,7 +515,7 @@ test_query_refuses_writes(void **state)
     assert_int_equal(r.nrows, 0);
     rows_clear(&r);
     assert_int_equal(scConnectQuery(f->conn, "PRAGMA user_version", collect, &r, 0), 1);
-    assert_string_equal(r.values[0][0], "11");
+    assert_string_equal(r.values[0][0], "12");
     rows_clear(&r);
     after = catalog_state(f);
     assert_string_equal(before, after);
@@ -809,6 +811,94 @@ test_list_volumes(void **state)
     scStoragePoolFree(images);
 }
 
+/* ---- the trail's retention ----------------------------------------------------- */
+
+static int
+raw_int(const char *catalog, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int v = -1;
+
+    assert_int_equal(sqlite3_open_v2(catalog, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static void
+test_retention(void **state)
+{
+    Fixture *f = *state;
+    const char *ages = "UPDATE events SET ts = ts - 100 * 86400 RETURNING 0";
+    scConnectPtr ro, again;
+    char *v;
+    int total, newest;
+
+    assert_sc_ok(v = scConnectGetCatalogOption(f->conn, "events.retention", 0));
+    assert_string_equal(v, "forever");
+    free(v);
+    /* Every event of the fixture 100 days old but one. */
+    total = raw_int(f->catalog, "SELECT count(*) FROM events");
+    assert_true(total > 5);
+    newest = raw_int(f->catalog, "SELECT max(id) FROM events");
+    raw_int(f->catalog, "UPDATE events SET ts = ts - 100 * 86400 WHERE id < (SELECT max(id)"
+                        " FROM events) RETURNING 0");
+    assert_sc_ok(scConnectSetCatalogOption(f->conn, "events.retention", "30d", 0) == 0);
+    assert_null(scGetLastError());
+    /* Pruned: the newest and the config-set event remain. */
+    assert_int_equal(raw_int(f->catalog, "SELECT count(*) FROM events"), 2);
+    assert_int_equal(raw_int(f->catalog, "SELECT min(id) FROM events"), newest);
+    assert_int_equal(raw_int(f->catalog, "SELECT count(*) FROM events WHERE action = 'config-set'"
+                                         " AND detail = 'events.retention: (default) -> 30d'"),
+                     1);
+    assert_sc_ok(v = scConnectGetCatalogOption(f->conn, "events.retention", 0));
+    assert_string_equal(v, "30d");
+    free(v);
+
+    /* Refused: nothing changes. */
+    static const char *const bad[] = { "",    "0d",  "-5d",
+                                       "5",   "5y",  "d",
+                                       "5dd", " 5d", "99999999999999999999w" };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_sc_err(scConnectSetCatalogOption(f->conn, "events.retention", bad[i], 0) == 0,
+                      SC_ERR_INVALID_ARG);
+        assert_true(strstr(scGetLastErrorMessage(), "invalid events.retention"));
+    }
+    assert_sc_err(scConnectSetCatalogOption(f->conn, "events.keep", "1d", 0) == 0,
+                  SC_ERR_INVALID_ARG);
+    assert_sc_err(scConnectGetCatalogOption(f->conn, "events.keep", 0), SC_ERR_INVALID_ARG);
+    assert_sc_err(scConnectSetCatalogOption(f->conn, "events.retention", "1d", 1) == 0,
+                  SC_ERR_INVALID_ARG);
+
+    /* A read-only connection reads the setting and prunes nothing. */
+    raw_int(f->catalog, ages);
+    assert_sc_ok(ro = scConnectOpenReadOnly(f->catalog));
+    assert_sc_ok(v = scConnectGetCatalogOption(ro, "events.retention", 0));
+    assert_string_equal(v, "30d");
+    free(v);
+    assert_sc_err(scConnectSetCatalogOption(ro, "events.retention", "1d", 0) == 0,
+                  SC_ERR_OPERATION_DENIED);
+    assert_int_equal(scConnectClose(ro), 0);
+    assert_int_equal(raw_int(f->catalog, "SELECT count(*) FROM events"), 2);
+    /* A read-write connection that opens prunes, but the newest. */
+    assert_sc_ok(again = scConnectOpenAuth(f->catalog, NULL, 0));
+    assert_null(scGetLastError());
+    assert_int_equal(raw_int(f->catalog, "SELECT count(*) FROM events"), 1);
+    newest = raw_int(f->catalog, "SELECT max(id) FROM events");
+    /* Back to the default: kept forever. */
+    assert_sc_ok(scConnectSetCatalogOption(again, "events.retention", NULL, 0) == 0);
+    assert_sc_ok(v = scConnectGetCatalogOption(again, "events.retention", 0));
+    assert_string_equal(v, "forever");
+    free(v);
+    assert_int_equal(raw_int(f->catalog, "SELECT count(*) FROM events WHERE id > 0"), 2);
+    assert_int_equal(raw_int(f->catalog, "SELECT max(id) FROM events"), newest + 1);
+    assert_int_equal(scConnectClose(again), 0);
+}
+
 int
 main(void)
 {
@@ -821,6 +911,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_query, setup, teardown),
         cmocka_unit_test_setup_teardown(test_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_volumes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);

@@ -1,7 +1,8 @@
 /*
  * cli-report.c: the storcat tool's verbs that answer questions about the
  * catalog rather than change storage: query (read-only SQL), report (the
- * documented report views) and events (the audit trail).
+ * documented report views), events (the audit trail) and config (the
+ * settings kept in the catalog).
  *
  * Output is a table (libsmartcols) or, with --json, a document written
  * row by row as the library hands rows out, so that a report of a million
@@ -385,6 +386,44 @@ static const cliOption eventsOptions[] = {
     { NULL, NULL, NULL },
 };
 
+/* ---- config ------------------------------------------------------------ */
+
+static int
+cmdConfig(cliContext *ctx, const cliArgs *args)
+{
+    const char *name = args->params[0];
+    const char *value = args->params[1];
+    bool unset = cliOptFlag(args, "unset");
+    _cleanup_free_ char *now = NULL;
+    scConnect *conn;
+
+    if (unset && value)
+        return cliUsageError(args->verb, "give VALUE or --unset, not both");
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    if ((value || unset) && scConnectSetCatalogOption(conn, name, value, 0) < 0) {
+        cliLibError(name, "failed to set '%s'", cliSafe(name));
+        return CLI_EXIT_FAILED;
+    }
+    if (!(now = scConnectGetCatalogOption(conn, name, 0))) {
+        cliLibError(name, "failed to read '%s'", cliSafe(name));
+        return CLI_EXIT_FAILED;
+    }
+    printf("%s = %s\n", cliSafe(name), cliSafe(now));
+    return CLI_EXIT_OK;
+}
+
+static const cliOption configParams[] = {
+    { "NAME", NULL, "a setting kept in the catalog: events.retention" },
+    { "[VALUE]", NULL, "its new value (events.retention: 90d, 12h, 2w, ..., or forever)" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption configOptions[] = {
+    { "unset", NULL, "restore the default" },
+    { NULL, NULL, NULL },
+};
+
 static const cliOption queryParams[] = {
     { "SQL", NULL, "one SQL statement that reads (the report_* views: see storcat(1) REPORTS)" },
     { NULL, NULL, NULL },
@@ -411,6 +450,8 @@ const cliVerb cliReportVerbs[] = {
     { "report", cmdReport, "print a report on the catalog (read-only)", reportParams,
       reportOptions },
     { "query", cmdQuery, "run a read-only SQL query over the catalog", queryParams, queryOptions },
+    { "config", cmdConfig, "show or set a setting kept in the catalog", configParams,
+      configOptions },
     { "events", cmdEvents, "print the audit trail, in commit order", NULL, eventsOptions },
     { NULL, NULL, NULL, NULL, NULL },
 };

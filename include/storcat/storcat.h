@@ -2330,6 +2330,27 @@ int scConnectListStorageVolumes(scConnectPtr conn, scStoragePoolPtr pool, const 
                                 scConnectListStorageVolumesFunc cb, void *opaque,
                                 unsigned int flags);
 
+/*
+ * scConnectSetCatalogOption / scConnectGetCatalogOption (storcat's own):
+ * Settings kept in the catalog itself, shared by every process using it.
+ * Known names:
+ *   "events.retention"   how long the audit trail keeps events: "90d",
+ *                        "12h", "30m", "3600s", "2w" (a number and a unit
+ *                        s, m, h, d, w), or "forever" (the default).
+ *                        Older events are pruned when it is set and
+ *                        whenever a read-write connection opens; the
+ *                        newest event is never pruned, so ids are never
+ *                        given twice.
+ * Set: @value NULL restores the default; an unknown name or a value that
+ * does not parse is SC_ERR_INVALID_ARG; a read-only connection is
+ * SC_ERR_OPERATION_DENIED; a change is recorded as a "config-set" event.
+ * Returns 0 or -1. Get: a new string, the default when not set, or NULL
+ * with an error. @flags must be 0.
+ */
+int scConnectSetCatalogOption(scConnectPtr conn, const char *name, const char *value,
+                              unsigned int flags);
+char *scConnectGetCatalogOption(scConnectPtr conn, const char *name, unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif

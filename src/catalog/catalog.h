@@ -391,6 +391,17 @@ enum {
 int scCatalogReaderRun(scCatalogReader *r, const char *sql, const char *const *params, int nparams,
                        unsigned int flags, scCatalogRowCb cb, void *opaque, const char *what);
 
+/* ---- settings and the trail's age (catalog_settings.c) ---------------- */
+
+/* The value of setting @name in *@value (caller frees): 1, 0 not set, -1. */
+int scCatalogSettingGet(scCatalog *cat, const char *name, char **value);
+/* Set it (NULL: remove it), inside the caller's transaction. 0 or -1. */
+int scCatalogSettingSet(scCatalog *cat, const char *name, const char *value);
+/* Delete the events older than @before (seconds since the epoch) but the
+ * newest, in a transaction of its own if there are any; how many in
+ * *@count. 0 or -1. */
+int scCatalogEventsPrune(scCatalog *cat, long long before, unsigned long long *count);
+
 /* ---- guest disks of domains (catalog_domain.c) ------------------------ */
 
 /* One <disk> of a domain, as the core parsed it: every string may be NULL

@@ -27,7 +27,7 @@ typedef enum {
     DS_LAST
 } DomainStmt;
 
-_Static_assert(SC_STMT_DOMAIN_BASE + DS_LAST <= SC_STMT_MAX, "domain statements overflow");
+_Static_assert(SC_STMT_DOMAIN_BASE + DS_LAST <= SC_STMT_SETTINGS_BASE, "domain statements overflow");
 
 /* The states of a row that is a volume (not a journal of one). */
 #define VOLUME_STATES "('present', 'missing', 'incomplete')"

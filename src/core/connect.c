@@ -522,6 +522,7 @@ open_catalog(const char *name, unsigned int flags)
     /* A catalog that cannot be written is read, and says why on a write. */
     conn->readonly = scCatalogReadOnly(conn->catalog, &conn->readonly_why);
     conn->query_timeout_ms = SC_QUERY_TIMEOUT_MS;
+    scSettingsConnect(conn);
     conn->magic = SC_CONNECT_MAGIC;
     return TAKE_PTR(conn);
 }

@@ -94,6 +94,10 @@ bool scConnectTryRef(scConnect *conn);
 /* Does @conn have no more than @n references? */
 bool scConnectRefsAtMost(scConnect *conn, int n);
 
+/* Apply the catalog's settings to a connection just opened (settings.c):
+ * a read-write one prunes the trail to its retention. Never fails. */
+void scSettingsConnect(scConnect *conn);
+
 /* Deregister every event callback of @conn and stop watching its catalog
  * (event.c); called as the connection closes. */
 void scEventConnectClose(scConnect *conn);
