@@ -1,6 +1,6 @@
 /*
  * catalog_domain.c: the guest disks of libvirt domains (tables domains and
- * attachments, sql/010-domain-disks.sql).
+ * attachments, sql/012-domain-disks.sql).
  *
  * A domain's disks are replaced whole in the caller's transaction: its old
  * row and disks go, the new ones come, each disk tied to the catalogued

@@ -1,6 +1,6 @@
 /*
  * catalog_settings.c: settings kept in the catalog (table settings,
- * sql/012-settings.sql) and the pruning of the audit trail to its
+ * sql/014-settings.sql) and the pruning of the audit trail to its
  * retention.
  */
 #include <config.h>

@@ -8,7 +8,7 @@
  * the connection is held while rows are handed out, so a callback may
  * call storcat, on the same connection too.
  *
- * Reports are the report_* views of sql/011-report-views.sql, but for
+ * Reports are the report_* views of sql/013-report-views.sql, but for
  * "chains": its rows are read chain by chain (the tops in order, then
  * each top's links), so that the first row comes at once however many
  * volumes there are, and each link's file is looked for on disk, which

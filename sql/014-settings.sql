@@ -1,4 +1,4 @@
--- 012-settings.sql: settings kept in the catalog, and the trail's age
+-- 014-settings.sql: settings kept in the catalog, and the trail's age
 -- (issue 14).
 --
 -- settings: what the catalog itself keeps for every process using it

@@ -1,4 +1,4 @@
--- 011-report-views.sql: the documented report views (issue 14).
+-- 013-report-views.sql: the documented report views (issue 14).
 --
 -- report_*: what `storcat report NAME`, scConnectReport and queries of
 --   operators and auditors (`storcat query`, scConnectQuery) read. Their

@@ -1,4 +1,4 @@
--- 010-domain-disks.sql: the guest disks of libvirt domains (issue 14).
+-- 012-domain-disks.sql: the guest disks of libvirt domains (issue 14).
 --
 -- domains: one row per domain imported from its XML
 --   (scConnectDomainImportXML, `storcat domain-import`); importing it again
