@@ -311,6 +311,11 @@ typedef struct scBackend {
      * (empty on entry; filled with scFreeExtentsAdd). Called with
      * pool_info. Optional (none). */
     int (*pool_free_extents)(const scPoolCtx *pool, scFreeExtents *free);
+    /* pool_perms: the mode (permission bits), owner and group of the
+     * started pool's target directory into @perms (mode, uid and gid -1 on
+     * entry; label untouched), for libvirt's pool <target><permissions>,
+     * which its refresh reads. Called with pool_info. Optional (none). */
+    int (*pool_perms)(const scPoolCtx *pool, scPoolPerms *perms);
     /* sizes_follow_token: what pool_info and pool_free_extents report can
      * change only when the change token of discover does (disk: both are
      * read from the partition table), so that a refresh whose token is

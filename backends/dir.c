@@ -137,14 +137,11 @@ dir_delete(const scPoolDef *def, unsigned int flags)
                       "pool '%s': a dir pool cannot be deleted zeroed", def->name);
         return -1;
     }
+    /* libvirt's code and text (virStorageBackendDeleteLocal), naming the
+     * directory: "Directory not empty" while it has volumes. */
     if (rmdir(def->target_path) < 0) {
-        if (errno == ENOTEMPTY || errno == EEXIST)
-            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                          "pool '%s': directory '%s' is not empty: delete its volumes first",
-                          def->name, def->target_path);
-        else
-            scReportSystemError(SC_FROM_STORAGE, errno, "pool '%s': cannot remove '%s'",
-                                def->name, def->target_path);
+        scReportSystemError(SC_FROM_STORAGE, errno, "failed to remove pool '%s'",
+                            def->target_path);
         return -1;
     }
     return 0;
@@ -174,6 +171,24 @@ dir_pool_info(const scPoolCtx *pool, scStoragePoolInfo *info)
     info->capacity = (unsigned long long) vfs.f_frsize * vfs.f_blocks;
     info->available = (unsigned long long) vfs.f_frsize * vfs.f_bfree;
     info->allocation = info->capacity - info->available;
+    return 0;
+}
+
+/* As libvirt's refresh reads them (virStorageBackendRefreshLocal): the
+ * directory's permission bits, owner and group. */
+static int
+dir_pool_perms(const scPoolCtx *pool, scPoolPerms *perms)
+{
+    struct stat st;
+
+    if (stat(target(pool), &st) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "pool '%s': cannot stat '%s'",
+                            pool->def->name, target(pool));
+        return -1;
+    }
+    perms->mode = st.st_mode & 0777;
+    perms->uid = st.st_uid;
+    perms->gid = st.st_gid;
     return 0;
 }
 
@@ -355,6 +370,7 @@ const scBackend scBackendDir = {
     .start = dir_start,
     .delete_pool = dir_delete,
     .pool_info = dir_pool_info,
+    .pool_perms = dir_pool_perms,
     .attach = dir_attach,
     .detach = dir_detach,
     .discover = dir_discover,

@@ -31,6 +31,7 @@
 #include "backends/common/command.h"
 #include "backends/common/iscsi_session.h"
 #include "backends/common/iscsiadm.h"
+#include "backends/common/iscsi_sources.h"
 #include "backends/common/lun.h"
 #include "util/util.h"
 
@@ -424,35 +425,16 @@ iscsi_vol_lookup_path(const scPoolCtx *pool, const char *path, char **name)
 }
 
 /* <sources> of a sendtargets through iscsiadm, as libvirt's iscsi backend
- * gives them. */
-typedef struct {
-    FILE *out;
-    const char *host;
-    int port;
-} Sources;
-
-static int
-add_target(const char *target, void *opaque)
-{
-    Sources *s = opaque;
-
-    fprintf(s->out, "  <source>\n    <host name='%s'", s->host);
-    if (s->port)
-        fprintf(s->out, " port='%d'", s->port);
-    fprintf(s->out, "/>\n    <device path='%s'/>\n  </source>\n", target);
-    return 0;
-}
-
+ * gives them: the spec's host and each target. */
 static int
 iscsi_find_sources(const char *srcspec, unsigned int flags, char **xml)
 {
-    scPoolDef *def;
-    _cleanup_free_ char *poolxml = NULL, *out = NULL;
+    _cleanup_free_ char *out = NULL;
     const char *argv[SC_ISCSIADM_ARGV_MAX];
     char why[256], portal[300];
-    size_t len = 0;
-    Sources s;
-    FILE *f;
+    scIscsiSourceSpec sp;
+    scIscsiSources list;
+    int r;
 
     (void) flags;
     if (!scIscsiKernelHasInitiator(why, sizeof(why))) {
@@ -460,48 +442,27 @@ iscsi_find_sources(const char *srcspec, unsigned int flags, char **xml)
                       "iscsi source discovery: %s: use type iscsi-direct", why);
         return -1;
     }
-    if (!srcspec) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
-                      "hostname must be specified for iscsi sources");
+    if (scIscsiSourceSpecParse(srcspec, "iscsi", false, &sp) < 0)
         return -1;
-    }
-    /* The spec is a <source>: read it as one of a pool. */
-    if (!(poolxml = scAsprintf("<pool type='netfs'><name>spec</name>%s<target><path>/"
-                               "</path></target></pool>",
-                               srcspec)) ||
-        !(def = scPoolDefParseString(poolxml)))
-        return -1;
-    if (def->source.nhosts != 1) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
-                      "Expected exactly 1 host for the storage pool");
-        scPoolDefFree(def);
-        return -1;
-    }
     if (access(scIscsiadmPath, X_OK) != 0) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                       "iscsiadm ('%s') is not installed (Debian package open-iscsi)",
                       scIscsiadmPath);
-        scPoolDefFree(def);
+        scIscsiSourceSpecClear(&sp);
         return -1;
     }
-    s.host = def->source.hosts[0].name;
-    s.port = def->source.hosts[0].port;
-    if (scIscsiPortal(s.host, s.port, portal, sizeof(portal)) < 0) {
-        scPoolDefFree(def);
+    if (scIscsiPortal(sp.host, sp.port, portal, sizeof(portal)) < 0) {
+        scIscsiSourceSpecClear(&sp);
         return -1;
     }
     scIscsiadmDiscoveryArgv(argv, portal);
-    if (run(argv, &out) < 0 || !(f = open_memstream(xml, &len))) {
-        scPoolDefFree(def);
-        return -1;
-    }
-    s.out = f;
-    fputs("<sources>\n", f);
-    scIscsiadmEachTarget(out, add_target, &s);
-    fputs("</sources>\n", f);
-    fclose(f);
-    scPoolDefFree(def);
-    return *xml ? 0 : -1;
+    r = run(argv, &out);
+    scIscsiSourcesBegin(&list, &sp, false);
+    if (r >= 0)
+        r = scIscsiadmEachTarget(out, scIscsiSourcesAdd, &list);
+    r = scIscsiSourcesFinish(&list, r >= 0, xml);
+    scIscsiSourceSpecClear(&sp);
+    return r;
 }
 
 const scBackend scBackendIscsi = {

@@ -28,13 +28,13 @@
  */
 #include <config.h>
 
-#include <iscsi/iscsi.h>
-#include <iscsi/scsi-lowlevel.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "backends/common/iscsi_session.h"
+#include "backends/common/iscsi_sources.h"
+#include "backends/common/libiscsi.h"
 #include "backends/common/lun.h"
 #include "conf/xml.h"
 #include "util/util.h"
@@ -858,141 +858,29 @@ idirect_vol_download(const scPoolCtx *pool, const scVolRecord *vol, int fd,
 
 /* ---- source discovery ---------------------------------------------------------- */
 
-/* <source><host name port/><initiator><iqn name/></initiator></source>,
- * as libvirt reads a source spec: exactly one host; the initiator. */
-typedef struct {
-    char *host;
-    int port;
-    char *initiator;
-} Spec;
-
-static void
-spec_clear(Spec *sp)
-{
-    free(sp->host);
-    free(sp->initiator);
-}
-
-static int
-parse_spec(const char *xml, const char *type, bool need_initiator, Spec *sp)
-{
-    _cleanup_(scXmlFreeDocp) xmlDocPtr doc = NULL;
-    _cleanup_free_ char *port = NULL;
-    xmlNodePtr root, host;
-    long long v;
-
-    memset(sp, 0, sizeof(*sp));
-    if (!xml) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
-                      "hostname must be specified for %s sources", type);
-        return -1;
-    }
-    if (!(doc = scXmlReadDocument(xml, "source XML")))
-        return -1;
-    root = xmlDocGetRootElement(doc);
-    if (!root || !scXmlIsElement(root, "source")) {
-        scReportError(SC_FROM_XML, SC_ERR_XML_ERROR,
-                      "source XML: the root element must be <source>");
-        return -1;
-    }
-    if (scXmlCountChildren(root, "host") != 1) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
-                      "Expected exactly 1 host for the storage pool");
-        return -1;
-    }
-    host = scXmlFindElement(root, "host", NULL);
-    if (scXmlGetPropNonEmpty(host, "name", &sp->host) < 0 ||
-        scXmlGetPropNonEmpty(host, "port", &port) < 0 ||
-        scXmlGetPathAttr(root, "initiator/iqn", "name", &sp->initiator) < 0)
-        goto error;
-    if (!sp->host) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
-                      "hostname must be specified for %s sources", type);
-        goto error;
-    }
-    if (port && !scXmlParseLL(port, 10, 1, 65535, &v)) {
-        scReportError(SC_FROM_XML, SC_ERR_XML_ERROR,
-                      "source XML: <host port='%.32s'> is not a port number", port);
-        goto error;
-    }
-    sp->port = port ? (int) v : 0;
-    if (need_initiator && !sp->initiator) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED, "missing initiator IQN");
-        goto error;
-    }
-    return 0;
-error:
-    spec_clear(sp);
-    return -1;
-}
-
-typedef struct {
-    scXmlBuf *b;
-    const Spec *sp;
-    bool with_initiator;
-} SourcesOut;
-
-static int
-add_source(const char *target, void *opaque)
-{
-    SourcesOut *o = opaque;
-    char port[16];
-
-    scXmlBufAdd(o->b, "<source>\n");
-    o->b->indent += 2;
-    scXmlBufAdd(o->b, "<host");
-    scXmlBufAttr(o->b, "name", o->sp->host);
-    snprintf(port, sizeof(port), "%d", o->sp->port);
-    scXmlBufAttr(o->b, "port", o->sp->port ? port : NULL);
-    scXmlBufAdd(o->b, "/>\n");
-    scXmlBufAdd(o->b, "<device");
-    scXmlBufAttr(o->b, "path", target);
-    scXmlBufAdd(o->b, "/>\n");
-    if (o->with_initiator && o->sp->initiator) {
-        scXmlBufAdd(o->b, "<initiator>\n");
-        o->b->indent += 2;
-        scXmlBufAdd(o->b, "<iqn");
-        scXmlBufAttr(o->b, "name", o->sp->initiator);
-        scXmlBufAdd(o->b, "/>\n");
-        o->b->indent -= 2;
-        scXmlBufAdd(o->b, "</initiator>\n");
-    }
-    o->b->indent -= 2;
-    scXmlBufAdd(o->b, "</source>\n");
-    return 0;
-}
-
 static int
 idirect_find_sources(const char *srcspec, unsigned int flags, char **xml)
 {
-    scXmlBuf b = { 0 };
-    SourcesOut out = { &b, NULL, true };
+    scIscsiSourceSpec sp;
+    scIscsiSources out;
     char portal[300];
     scIscsi s;
-    Spec sp;
     int r;
 
     (void) flags;
-    if (parse_spec(srcspec, "iscsi", true, &sp) < 0)
+    if (scIscsiSourceSpecParse(srcspec, "iscsi", true, &sp) < 0)
         return -1;
-    out.sp = &sp;
     if (scIscsiPortal(sp.host, sp.port, portal, sizeof(portal)) < 0 ||
         scIscsiOpen(&s, "iSCSI discovery", portal, NULL, sp.initiator, NULL, NULL, 0) < 0) {
-        spec_clear(&sp);
+        scIscsiSourceSpecClear(&sp);
         return -1;
     }
-    scXmlBufAdd(&b, "<sources>\n");
-    b.indent += 2;
-    r = scIscsiDiscover(&s, add_source, &out);
+    scIscsiSourcesBegin(&out, &sp, true);
+    r = scIscsiDiscover(&s, scIscsiSourcesAdd, &out);
     scIscsiClose(&s);
-    b.indent -= 2;
-    scXmlBufAdd(&b, "</sources>\n");
-    spec_clear(&sp);
-    if (r < 0) {
-        free(scXmlBufFinish(&b));
-        return -1;
-    }
-    return (*xml = scXmlBufFinish(&b)) ? 0 : -1;
+    r = scIscsiSourcesFinish(&out, r >= 0, xml);
+    scIscsiSourceSpecClear(&sp);
+    return r;
 }
 
 const scBackend scBackendIscsiDirect = {

@@ -230,9 +230,16 @@ test_sizes_and_extents(void **state)
             "    <device path='/dev/fk'>\n"
             "      <freeExtent start='300' end='1000'/>\n"
             "    </device>\n");
-    /* Not in the inactive definition. */
+    /* The inactive definition is the same one (libvirt's
+     * storagePoolGetXMLDesc formats the pool's definition either way). */
     xml_has(scStoragePoolGetXMLDesc(pool, SC_STORAGE_XML_INACTIVE),
-            "    <device path='/dev/fk'/>\n");
+            "  <capacity unit='bytes'>1000</capacity>\n"
+            "  <allocation unit='bytes'>200</allocation>\n"
+            "  <available unit='bytes'>700</available>\n"
+            "  <source>\n"
+            "    <device path='/dev/fk'>\n"
+            "      <freeExtent start='300' end='1000'/>\n"
+            "    </device>\n");
     assert_sc_ok(vol = scStorageVolLookupByName(pool, "fake1"));
     xml_has(scStorageVolGetXMLDesc(vol, 0), "  <key>key-fake1</key>\n"
                                             "  <source>\n"

@@ -237,7 +237,8 @@ test_connection_calls(void **state)
     Fixture *f = *state;
     unsigned long lib = 0, hv = 0, type = 0;
     scConnectPtr conn;
-    char *caps;
+    char *caps, *host;
+    char name[256];
     int freed = 0;
 
     assert_sc_ok(conn = scConnectOpenAuth(f->path, scConnectAuthPtrDefault, SC_CONNECT_CREATE));
@@ -255,6 +256,27 @@ test_connection_calls(void **state)
     assert_int_equal(scConnectIsSecure(conn), 1);
     assert_int_equal(scConnectIsEncrypted(conn), 0);
     assert_int_equal(scConnectIsAlive(NULL), -1);
+    assert_int_equal(scGetLastErrorCode(), SC_ERR_INVALID_CONN);
+
+    /* The driver's name, the host's, keepalive: as libvirt's calls. */
+    assert_string_equal(scConnectGetType(conn), "storcat");
+    assert_null(scGetLastError());
+    assert_sc_ok(host = scConnectGetHostname(conn));
+    assert_int_equal(gethostname(name, sizeof(name)), 0);
+    name[sizeof(name) - 1] = '\0';
+    if (strchr(name, '.') || strncmp(name, "localhost", 9) == 0)
+        assert_string_equal(host, name); /* as it is: no look-up */
+    else
+        assert_true(host[0] != '\0');
+    free(host);
+    assert_int_equal(scConnectSetKeepAlive(conn, 5, 3), 1);
+    assert_null(scGetLastError());
+    assert_int_equal(scConnectSetKeepAlive(conn, 0, 0), 1);
+    assert_null(scConnectGetType(NULL));
+    assert_int_equal(scGetLastErrorCode(), SC_ERR_INVALID_CONN);
+    assert_null(scConnectGetHostname(NULL));
+    assert_int_equal(scGetLastErrorCode(), SC_ERR_INVALID_CONN);
+    assert_int_equal(scConnectSetKeepAlive(NULL, 5, 3), -1);
     assert_int_equal(scGetLastErrorCode(), SC_ERR_INVALID_CONN);
 
     /* One close callback; its data freed when it goes. */
@@ -637,7 +659,7 @@ test_state_per_boot(void **state)
     assert_int_equal(info.capacity, 100);
     assert_int_equal(info.available, 60);
     assert_int_equal(scConnectNumOfStoragePools(conn), 1);
-    /* An active pool cannot be undefined or redefined. */
+    /* An active pool cannot be undefined. */
     assert_sc_err(scStoragePoolUndefine(pool) == 0, SC_ERR_OPERATION_INVALID);
     scStoragePoolFree(pool);
     scConnectClose(conn);

@@ -49,6 +49,7 @@ test_numbers(void **state)
     assert_int_equal(SC_ERR_INVALID_ARG, 8);
     assert_int_equal(SC_ERR_OPERATION_FAILED, 9);
     assert_int_equal(SC_ERR_XML_ERROR, 27);
+    assert_int_equal(SC_ERR_XML_DETAIL, 35);
     assert_int_equal(SC_ERR_OPERATION_DENIED, 29);
     assert_int_equal(SC_ERR_SYSTEM_ERROR, 38);
     assert_int_equal(SC_ERR_INVALID_STORAGE_POOL, 46);
@@ -135,6 +136,24 @@ test_lookup_errors(void **state)
                                             "<capacity>4096</capacity></volume>", 0));
     assert_int_equal(scGetLastErrorCode(), 90);
     assert_string_equal(scGetLastErrorMessage(), "storage volume 'a.img' (pool 'p') exists already");
+
+    /* XML: a parser error is libvirt's VIR_ERR_XML_DETAIL, its text alone;
+     * a document against the schema VIR_ERR_XML_ERROR; both in the storage
+     * domain, as libvirt's storage driver reports them. */
+    assert_null(scStorageVolCreateXML(pool, "<volume><name>", 0));
+    assert_int_equal(scGetLastErrorCode(), 35);
+    assert_int_equal(scGetLastErrorDomain(), 18);
+    assert_true(strncmp(scGetLastErrorMessage(), "volume XML: malformed document at line 1: ",
+                        42) == 0);
+    assert_null(scStoragePoolDefineXML(conn, "<pool type='dir'>", 0));
+    assert_int_equal(scGetLastErrorCode(), 35);
+    assert_int_equal(scGetLastErrorDomain(), 18);
+    assert_null(scStorageVolCreateXML(pool, "<volume><name>b.img</name></volume>", 0));
+    assert_int_equal(scGetLastErrorCode(), 27);
+    assert_int_equal(scGetLastErrorDomain(), 18);
+    assert_null(scStoragePoolDefineXML(conn, "<pool type='dir'><name>q</name></pool>", 0));
+    assert_int_equal(scGetLastErrorCode(), 27);
+    assert_int_equal(scGetLastErrorDomain(), 18);
 
     /* A bad handle names the call; flags as libvirt words them. */
     assert_int_equal(scStoragePoolRefresh(NULL, 0), -1);

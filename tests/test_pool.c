@@ -137,6 +137,13 @@ test_define_lookup(void **state)
     assert_non_null(strstr(xml, uuidstr));
     assert_non_null(strstr(xml, "<path>/var/lib/images</path>"));
     free(xml);
+    assert_sc_ok(xml = scStoragePoolGetType(pool));
+    assert_string_equal(xml, "dir");
+    free(xml);
+    assert_sc_ok(xml = scStoragePoolGetTargetPath(pool));
+    assert_string_equal(xml, "/var/lib/images"); /* canonical, as in the XML */
+    free(xml);
+    assert_null(scGetLastError());
 
     /* Every way to find it. */
     assert_sc_ok(p2 = scStoragePoolLookupByName(f->conn, "images"));
@@ -151,9 +158,10 @@ test_define_lookup(void **state)
             nodash[j++] = uuidstr[i], nodash[j] = '\0';
     assert_sc_ok(p2 = scStoragePoolLookupByUUIDString(f->conn, nodash));
     scStoragePoolFree(p2);
-    assert_sc_ok(p2 = scStoragePoolLookupByTargetPath(f->conn, "/var//lib//images/"));
-    assert_string_equal(scStoragePoolGetName(p2), "images");
-    scStoragePoolFree(p2);
+    /* By target path: active pools only, as libvirt's. */
+    assert_sc_err(scStoragePoolLookupByTargetPath(f->conn, "/var//lib//images/"),
+                  SC_ERR_NO_STORAGE_POOL);
+    assert_non_null(strstr(scGetLastErrorMessage(), "matching target path '/var/lib/images'"));
 
     assert_sc_err(scStoragePoolLookupByName(f->conn, "nope"), SC_ERR_NO_STORAGE_POOL);
     assert_non_null(strstr(scGetLastErrorMessage(), "'nope'"));
@@ -371,8 +379,8 @@ test_bad_input(void **state)
         int code;
         const char *says;
     } cases[] = {
-        { "<pool type='dir'><name>x</name>", SC_ERR_XML_ERROR, "" },
-        { "", SC_ERR_XML_ERROR, "" },
+        { "<pool type='dir'><name>x</name>", SC_ERR_XML_DETAIL, "malformed" },
+        { "", SC_ERR_XML_DETAIL, "" },
         { "<volume/>", SC_ERR_XML_ERROR, "volume" },
         { "<pool type='nosuch'><name>x</name></pool>", SC_ERR_XML_ERROR, "nosuch" },
         { "<pool type='dir'><target><path>/x</path></target></pool>", SC_ERR_XML_ERROR, "name" },
@@ -572,6 +580,9 @@ test_transient_and_lists(void **state)
     /* Built by the start. */
     assert_sc_ok(pool = scStoragePoolCreateXML(f->conn, xml, SC_STORAGE_POOL_CREATE_WITH_BUILD));
     assert_int_equal(scStoragePoolIsActive(pool), 1);
+    assert_sc_ok(other = scStoragePoolLookupByTargetPath(f->conn, images));
+    assert_string_equal(scStoragePoolGetName(other), "t");
+    scStoragePoolFree(other);
     assert_int_equal(scStoragePoolIsPersistent(pool), 0);
     assert_int_equal(scConnectListAllStoragePools(f->conn, NULL,
                                                   SC_CONNECT_LIST_STORAGE_POOLS_TRANSIENT), 1);
@@ -624,6 +635,23 @@ test_transient_and_lists(void **state)
     assert_int_equal(scStoragePoolIsPersistent(pool), 1);
     assert_sc_ok(scStoragePoolDestroy(pool) == 0);
     assert_int_equal(scStoragePoolIsActive(other), 0);
+    /* Its target directory's permissions, read by its refresh, stay in
+     * its XML while it is stopped, as libvirt's. */
+    {
+        char perms[256];
+        char *text = scStoragePoolGetXMLDesc(other, 0);
+
+        snprintf(perms, sizeof(perms),
+                 "    <permissions>\n      <mode>0711</mode>\n      <owner>%u</owner>\n"
+                 "      <group>%u</group>\n    </permissions>\n  </target>\n",
+                 (unsigned) getuid(), (unsigned) getgid());
+        assert_sc_ok(text);
+        if (!strstr(text, perms))
+            fail_msg("no permissions in %s", text);
+        free(text);
+    }
+    /* Stopped: not found by its target path (libvirt's rule). */
+    assert_sc_err(scStoragePoolLookupByTargetPath(f->conn, images), SC_ERR_NO_STORAGE_POOL);
     assert_int_equal(scConnectListDefinedStoragePools(f->conn, names, 4), 1);
     assert_string_equal(names[0], "t");
     free(names[0]);
@@ -634,6 +662,101 @@ test_transient_and_lists(void **state)
     scStoragePoolFree(pool);
     free(xml);
     free(images);
+}
+
+/* A pool that runs is given a new definition: it keeps the one it started
+ * with until it stops (libvirt's newDef). XML with SC_STORAGE_XML_INACTIVE
+ * shows the new one meanwhile, as parsed; the stop makes it the pool's,
+ * with no sizes until the next refresh; its target counts as taken; a
+ * reboot under the running pool makes it the definition too. */
+static void
+test_redefine_active(void **state)
+{
+    Fixture *f = *state;
+    char *a, *b, *xml_a, *xml_b, *other, *text;
+    char uuid[SC_UUID_STRING_BUFLEN];
+    scStoragePoolPtr pool, p2;
+    scStoragePoolInfo info;
+    scConnectPtr conn;
+
+    assert_true(asprintf(&a, "%s/a", f->dir) > 0);
+    assert_true(asprintf(&b, "%s/b", f->dir) > 0);
+    setenv("STORCAT_BOOT_ID", "boot-A", 1);
+    assert_sc_ok(conn = scConnectOpen(f->path));
+    assert_non_null(xml_a = dir_xml("r", a));
+    assert_sc_ok(pool = scStoragePoolDefineXML(conn, xml_a, 0));
+    assert_sc_ok(scStoragePoolCreate(pool, SC_STORAGE_POOL_CREATE_WITH_BUILD) == 0);
+    assert_sc_ok(scStoragePoolGetUUIDString(pool, uuid) == 0);
+    assert_true(asprintf(&xml_b, "<pool type='dir'><name>r</name><uuid>%s</uuid><target>"
+                                 "<path>%s</path></target></pool>", uuid, b) > 0);
+
+    assert_sc_ok(p2 = scStoragePoolDefineXML(conn, xml_b, 0));
+    scStoragePoolFree(p2);
+    assert_null(scGetLastError());
+    assert_int_equal(scStoragePoolIsActive(pool), 1);
+    assert_sc_ok(text = scStoragePoolGetXMLDesc(pool, 0));
+    assert_non_null(strstr(text, a));
+    assert_null(strstr(text, "<capacity unit='bytes'>0</capacity>"));
+    free(text);
+    assert_sc_ok(text = scStoragePoolGetXMLDesc(pool, SC_STORAGE_XML_INACTIVE));
+    assert_non_null(strstr(text, b));
+    assert_non_null(strstr(text, "<capacity unit='bytes'>0</capacity>"));
+    assert_null(strstr(text, "<permissions>"));
+    free(text);
+    /* The running definition is the one found by target path; the pending
+     * one's target is taken all the same. */
+    assert_sc_ok(p2 = scStoragePoolLookupByTargetPath(conn, a));
+    scStoragePoolFree(p2);
+    assert_non_null(other = dir_xml("s", b));
+    assert_sc_err(scStoragePoolDefineXML(conn, other, 0), SC_ERR_OPERATION_FAILED);
+    assert_non_null(strstr(scGetLastErrorMessage(), "'r'"));
+
+    /* Stopped: the new definition is the pool's, with no sizes. */
+    assert_sc_ok(scStoragePoolDestroy(pool) == 0);
+    assert_sc_ok(text = scStoragePoolGetXMLDesc(pool, 0));
+    assert_non_null(strstr(text, b));
+    assert_null(strstr(text, "<permissions>"));
+    free(text);
+    assert_sc_ok(scStoragePoolGetInfo(pool, &info) == 0);
+    assert_int_equal(info.capacity, 0);
+    assert_sc_err(scStoragePoolDefineXML(conn, other, 0), SC_ERR_OPERATION_FAILED);
+    /* ... and the old target is free. */
+    free(other);
+    assert_non_null(other = dir_xml("s", a));
+    assert_sc_ok(p2 = scStoragePoolDefineXML(conn, other, 0));
+    assert_sc_ok(scStoragePoolUndefine(p2) == 0);
+    scStoragePoolFree(p2);
+    assert_sc_ok(scStoragePoolCreate(pool, SC_STORAGE_POOL_CREATE_WITH_BUILD) == 0);
+    assert_int_equal(access(b, F_OK), 0);
+
+    /* Redefined to A while running, then the host reboots: the pool reads
+     * inactive, its definition the new one, applied at its next start. */
+    free(xml_a);
+    assert_true(asprintf(&xml_a, "<pool type='dir'><name>r</name><uuid>%s</uuid><target>"
+                                 "<path>%s</path></target></pool>", uuid, a) > 0);
+    assert_sc_ok(p2 = scStoragePoolDefineXML(conn, xml_a, 0));
+    scStoragePoolFree(p2);
+    scStoragePoolFree(pool);
+    scConnectClose(conn);
+    setenv("STORCAT_BOOT_ID", "boot-B", 1);
+    assert_sc_ok(conn = scConnectOpen(f->path));
+    assert_sc_ok(pool = scStoragePoolLookupByName(conn, "r"));
+    assert_int_equal(scStoragePoolIsActive(pool), 0);
+    assert_sc_ok(text = scStoragePoolGetXMLDesc(pool, 0));
+    assert_non_null(strstr(text, a));
+    free(text);
+    assert_sc_ok(scStoragePoolCreate(pool, 0) == 0);
+    assert_sc_ok(p2 = scStoragePoolLookupByTargetPath(conn, a));
+    scStoragePoolFree(p2);
+    assert_sc_ok(scStoragePoolDestroy(pool) == 0);
+    scStoragePoolFree(pool);
+    scConnectClose(conn);
+    unsetenv("STORCAT_BOOT_ID");
+    free(other);
+    free(xml_a);
+    free(xml_b);
+    free(a);
+    free(b);
 }
 
 int
@@ -650,6 +773,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_two_processes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transient_and_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_redefine_active, setup, teardown),
     };
     return cmocka_run_group_tests_name("pool", tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <config.h>
 
 #include <sys/statvfs.h>
+#include <errno.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -194,8 +195,9 @@ test_pool_lifecycle(void **state)
     assert_int_equal(stopped.capacity, info.capacity);
     assert_sc_err(scStoragePoolCreate(f->pool, SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE) == 0,
                   SC_ERR_SYSTEM_ERROR);
-    assert_sc_err(scStoragePoolDelete(f->pool, 0) == 0, SC_ERR_OPERATION_INVALID);
-    assert_non_null(strstr(scGetLastErrorMessage(), "not empty"));
+    assert_sc_err(scStoragePoolDelete(f->pool, 0) == 0, SC_ERR_SYSTEM_ERROR);
+    assert_non_null(strstr(scGetLastErrorMessage(), "': Directory not empty"));
+    assert_int_equal(scGetLastError()->int1, ENOTEMPTY);
     assert_true(exists_in(f, "a.img"));
     /* The inventory survives a stop; the volume is still known, though,
      * as in libvirt, an inactive pool's volumes are not listed unless the
@@ -358,6 +360,16 @@ test_create_formats(void **state)
                                         "<format type='raw'/></backingStore></volume>", 0),
                   SC_ERR_INVALID_ARG);
     assert_false(exists_in(f, "j.qcow2"));
+    /* One that does not exist: libvirt's code and words, naming it. */
+    assert_sc_err(scStorageVolCreateXML(f->pool,
+                                        "<volume><name>j.qcow2</name><capacity>1048576</capacity>"
+                                        "<target><format type='qcow2'/></target><backingStore>"
+                                        "<path>/nonexistent/b.qcow2</path><format type='qcow2'/>"
+                                        "</backingStore></volume>", 0),
+                  SC_ERR_SYSTEM_ERROR);
+    assert_string_equal(scGetLastErrorMessage(), "inaccessible backing store volume "
+                                                 "/nonexistent/b.qcow2: No such file or directory");
+    assert_false(exists_in(f, "j.qcow2"));
 
     /* A raw volume cannot have a backing store; an unknown format is refused. */
     assert_sc_err(scStorageVolCreateXML(f->pool,
@@ -366,6 +378,94 @@ test_create_formats(void **state)
                                         "</backingStore></volume>", 0),
                   SC_ERR_CONFIG_UNSUPPORTED);
     assert_false(exists_in(f, "x"));
+    assert_sc_err(scStorageVolCreateXML(f->pool,
+                                        "<volume><name>x</name><capacity>1</capacity><target>"
+                                        "<format type='nosuch'/></target></volume>", 0),
+                  SC_ERR_CONFIG_UNSUPPORTED);
+    assert_int_equal(scGetLastErrorDomain(), SC_FROM_STORAGE);
+    assert_string_equal(scGetLastErrorMessage(),
+                        "unsupported configuration: unknown volume format type nosuch");
+    assert_false(exists_in(f, "x"));
+}
+
+/* SC_STORAGE_VOL_CREATE_PREALLOC_METADATA as libvirt's: refused for raw
+ * volumes (a clone from one too); for qcow2, qemu-img's metadata mode when
+ * <allocation> is below the capacity, else falloc (the whole image). */
+static void
+test_prealloc_metadata(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr vol, src;
+    scStorageVolInfo info;
+
+    assert_sc_err(scStorageVolCreateXML(f->pool, "<volume><name>r.img</name><capacity>1048576"
+                                                 "</capacity></volume>",
+                                        SC_STORAGE_VOL_CREATE_PREALLOC_METADATA),
+                  SC_ERR_CONFIG_UNSUPPORTED);
+    assert_string_equal(scGetLastErrorMessage(), "unsupported configuration: metadata "
+                                                 "preallocation is not supported for raw volumes");
+    assert_false(exists_in(f, "r.img"));
+    assert_sc_ok(src = create_raw(f, "src.img", 1 << 20, 0));
+    assert_sc_err(scStorageVolCreateXMLFrom(f->pool, "<volume><name>r.img</name><capacity>1048576"
+                                                     "</capacity></volume>", src,
+                                            SC_STORAGE_VOL_CREATE_PREALLOC_METADATA),
+                  SC_ERR_CONFIG_UNSUPPORTED);
+    assert_false(exists_in(f, "r.img"));
+    scStorageVolFree(src);
+
+    if (!have_qemu_img())
+        skip();
+    assert_sc_ok(vol = scStorageVolCreateXML(f->pool, "<volume><name>m.qcow2</name><capacity unit="
+                                                      "'M'>8</capacity><allocation>0</allocation>"
+                                                      "<target><format type='qcow2'/></target>"
+                                                      "</volume>",
+                                             SC_STORAGE_VOL_CREATE_PREALLOC_METADATA));
+    assert_sc_ok(scStorageVolGetInfo(vol, &info) == 0);
+    assert_true(info.allocation < 8 << 20);
+    scStorageVolFree(vol);
+    assert_sc_ok(vol = scStorageVolCreateXML(f->pool, "<volume><name>f.qcow2</name><capacity unit="
+                                                      "'M'>8</capacity><target><format type="
+                                                      "'qcow2'/></target></volume>",
+                                             SC_STORAGE_VOL_CREATE_PREALLOC_METADATA));
+    assert_sc_ok(scStorageVolGetInfo(vol, &info) == 0);
+    assert_true(info.allocation >= 8 << 20);
+    scStorageVolFree(vol);
+}
+
+/* A raw clone's allocation as libvirt's: no <allocation> allocates the
+ * whole capacity; an allocation below the source's capacity keeps its
+ * holes. */
+static void
+test_clone_allocation(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr src, vol;
+    scStorageVolInfo info;
+
+    assert_sc_ok(src = create_raw(f, "sparse-src.img", 4 << 20, 0));
+    assert_sc_ok(vol = scStorageVolCreateXMLFrom(f->pool,
+                                                 "<volume><name>full.img</name><capacity>"
+                                                 "1</capacity></volume>",
+                                                 src, 0));
+    assert_sc_ok(scStorageVolGetInfo(vol, &info) == 0);
+    assert_int_equal(info.capacity, 4 << 20);
+    assert_true(info.allocation >= 4 << 20);
+    assert_true(stat_in(f, "full.img").st_blocks * 512 >= 4 << 20);
+    scStorageVolFree(vol);
+    assert_sc_ok(vol = scStorageVolCreateXMLFrom(f->pool,
+                                                 "<volume><name>big.img</name><capacity>"
+                                                 "8388608</capacity></volume>",
+                                                 src, 0));
+    assert_true(stat_in(f, "big.img").st_blocks * 512 >= 8 << 20);
+    scStorageVolFree(vol);
+    assert_sc_ok(vol = scStorageVolCreateXMLFrom(f->pool,
+                                                 "<volume><name>thin.img</name><capacity>"
+                                                 "1</capacity><allocation>0</allocation>"
+                                                 "</volume>",
+                                                 src, 0));
+    assert_true(stat_in(f, "thin.img").st_blocks * 512 < 1 << 20);
+    scStorageVolFree(vol);
+    scStorageVolFree(src);
 }
 
 static void
@@ -380,8 +480,11 @@ test_clone_resize_wipe(void **state)
     assert_sc_ok(src = create_raw(f, "src.img", 64 << 20, 0));
     write_at(f, "src.img", 0, 0xab, 4096);
     write_at(f, "src.img", 40 << 20, 0xcd, 4096);
-    assert_sc_ok(clone = scStorageVolCreateXMLFrom(f->pool, "<volume><name>clone.img</name>"
-                                                            "</volume>", src, 0));
+    assert_sc_ok(clone = scStorageVolCreateXMLFrom(f->pool,
+                                                   "<volume><name>clone.img</name>"
+                                                   "<allocation>0</allocation>"
+                                                   "</volume>",
+                                                   src, 0));
     st = stat_in(f, "clone.img");
     assert_int_equal(st.st_size, 64 << 20);
     assert_true(st.st_blocks * 512 <= 1 << 20); /* holes kept */
@@ -718,6 +821,13 @@ test_hostile_names(void **state)
         assert_non_null(strstr(scGetLastErrorMessage(), "name"));
         free(xml);
     }
+    /* A '/' in libvirt's code and words. */
+    assert_sc_err(scStorageVolCreateXML(f->pool, "<volume><name>x/y.img</name><capacity>1024"
+                                                 "</capacity></volume>", 0),
+                  SC_ERR_OPERATION_INVALID);
+    assert_int_equal(scGetLastErrorDomain(), SC_FROM_STORAGE);
+    assert_string_equal(scGetLastErrorMessage(), "Requested operation is not valid: volume name "
+                                                 "'x/y.img' cannot contain '/'");
     /* NUL cannot be written in XML at all. */
     assert_null(scStorageVolCreateXML(f->pool, "<volume><name>a&#0;b</name><capacity>1</capacity>"
                                                "</volume>", 0));
@@ -1323,6 +1433,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_pool_lifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_raw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_formats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prealloc_metadata, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clone_allocation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clone_resize_wipe, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upload_download, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reconcile, setup, teardown),

@@ -1,7 +1,8 @@
 /*
- * cli-pool.c: the pool verbs of the storcat tool (pool-define, pool-start,
- * pool-build, pool-refresh, pool-list, pool-info, ...), with virsh's names,
- * options and output, so that an operator's habits and scripts carry over.
+ * cli-pool.c: the pool verbs of the storcat tool that make and change
+ * pools (pool-define, pool-start, pool-build, pool-refresh, ...; listing
+ * and showing them is cli-pool-info.c), with virsh's names, options and
+ * output, so that an operator's habits and scripts carry over.
  *
  * Each verb is one function over its parsed arguments; the table at the end
  * describes the verbs' arguments and options, from which the parser, the
@@ -19,27 +20,6 @@ static const cliOption poolParam[] = {
     { NULL, NULL, NULL },
 };
 
-/* Pool states as virsh names them (virshStoragePoolState). */
-static const char *
-poolStateName(int state)
-{
-    static const char *const names[] = { "inactive", "building", "running", "degraded",
-                                         "inaccessible" };
-    _Static_assert(sizeof(names) / sizeof(names[0]) == SC_STORAGE_POOL_STATE_LAST,
-                   "pool state names do not match scStoragePoolState");
-
-    if (state < 0 || state >= SC_STORAGE_POOL_STATE_LAST)
-        return "unknown";
-    return names[state];
-}
-
-/* Whether a pool in @state has sizes worth showing (virsh's rule). */
-static bool
-poolStateHasSizes(int state)
-{
-    return state == SC_STORAGE_POOL_RUNNING || state == SC_STORAGE_POOL_DEGRADED;
-}
-
 /* ---- init --------------------------------------------------------------- */
 
 static int
@@ -48,15 +28,25 @@ cmdInit(cliContext *ctx, const cliArgs *args)
     scConnect *conn;
     _cleanup_free_ char *uri = NULL;
 
+    cliJson j;
+
     (void) args;
     ctx->create = true;
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
-    if (!(uri = scConnectGetURI(conn))) {
-        cliLibError(NULL, "failed to read the catalog's URI");
-        return CLI_EXIT_FAILED;
+    if (!(uri = scConnectGetURI(conn)))
+        return cliLibError(NULL, "failed to read the catalog's URI");
+    if (cliJsonMode()) {
+        cliJsonBegin(&j, stdout, false);
+        cliJsonOpen(&j, "catalog", '{');
+        cliJsonStr(&j, "path", scConnectGetCatalogPath(conn));
+        cliJsonStr(&j, "uri", uri);
+        cliJsonBool(&j, "readonly", scConnectIsReadOnly(conn) == 1);
+        cliJsonClose(&j, '}');
+        cliJsonEnd(&j);
+        return CLI_EXIT_OK;
     }
-    printf("Catalog %s ready (%s)\n", scConnectGetCatalogPath(conn), uri);
+    cliInfo("Catalog %s ready (%s)", scConnectGetCatalogPath(conn), uri);
     return CLI_EXIT_OK;
 }
 
@@ -74,11 +64,11 @@ cmdPoolDefine(cliContext *ctx, const cliArgs *args)
     if (!(xml = cliReadFile(file)) || !(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
     /* The library's message names the pool, not the file it came from. */
-    if (!(pool = scStoragePoolDefineXML(conn, xml, 0))) {
-        cliLibError(NULL, "failed to define pool from '%s'", cliSafe(file));
-        return CLI_EXIT_FAILED;
-    }
-    printf("Pool %s defined from %s\n", scStoragePoolGetName(pool), file);
+    if (!(pool = scStoragePoolDefineXML(conn, xml, 0)))
+        return cliLibError(NULL, "failed to define pool from '%s'", cliSafe(file));
+    if (cliJsonMode())
+        return cliPutDocument(cliPoolDocument(pool));
+    cliInfo("Pool %s defined from %s", scStoragePoolGetName(pool), file);
     return CLI_EXIT_OK;
 }
 
@@ -146,21 +136,24 @@ cmdPoolDefineAs(cliContext *ctx, const cliArgs *args)
     _cleanup_free_ char *xml = NULL;
     _cleanup_pool_ scStoragePool *pool = NULL;
     scConnect *conn;
+    int status;
 
+    if ((status = cliCheckName(args->verb, "pool", name)) != CLI_CONTINUE)
+        return status;
+    if (!cliKnownPoolType(args->params[1]))
+        return cliUsageError(args->verb, "unknown pool type '%s'", cliSafe(args->params[1]));
     if (!(xml = buildPoolXML(args)))
         return CLI_EXIT_FAILED;
-    if (cliOptFlag(args, "print-xml")) {
-        fputs(xml, stdout);
-        return CLI_EXIT_OK;
-    }
+    if (cliOptFlag(args, "print-xml"))
+        return cliPrintXML(xml);
     ctx->create = true;
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
-    if (!(pool = scStoragePoolDefineXML(conn, xml, 0))) {
-        cliLibError(name, "failed to define pool '%s'", cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
-    printf("Pool %s defined\n", scStoragePoolGetName(pool));
+    if (!(pool = scStoragePoolDefineXML(conn, xml, 0)))
+        return cliLibError(name, "failed to define pool '%s'", cliSafe(name));
+    if (cliJsonMode())
+        return cliPutDocument(cliPoolDocument(pool));
+    cliInfo("Pool %s defined", scStoragePoolGetName(pool));
     return CLI_EXIT_OK;
 }
 
@@ -189,21 +182,15 @@ runPoolAction(cliContext *ctx, const cliArgs *args, const poolAction *action, un
     rc = action->act(pool, flags);
     if (action->long_running)
         cliProgressEnd();
-    if (rc < 0) {
-        cliLibError(name, "failed to %s pool '%s'", action->infinitive, cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
-    printf("Pool %s %s\n", name, action->done);
+    if (rc < 0)
+        return cliLibError(name, "failed to %s pool '%s'", action->infinitive, cliSafe(name));
+    if (cliJsonMode())
+        return cliPutDocument(cliPoolDocument(pool));
+    cliInfo("Pool %s %s", name, action->done);
     return CLI_EXIT_OK;
 }
 
-/* The library calls without flags, in poolAction's shape. */
-static int
-undefinePool(scStoragePool *pool, unsigned int flags)
-{
-    return scStoragePoolUndefine(pool);
-}
-
+/* The library call without flags, in poolAction's shape. */
 static int
 destroyPool(scStoragePool *pool, unsigned int flags)
 {
@@ -221,28 +208,48 @@ checkOverwrite(const cliArgs *args)
 }
 
 /* pool-undefine says how many identities of its volumes the catalog
- * keeps for a pool defined again with its UUID. */
+ * keeps for a pool defined again with its UUID; --json prints the pool
+ * as it was, written before it goes, and that number:
+ * {"pool": {...}, "identities_kept": N}. */
 static int
 cmdPoolUndefine(cliContext *ctx, const cliArgs *args)
 {
     _cleanup_pool_ scStoragePool *pool = NULL;
+    _cleanup_free_ char *doc = NULL;
     char uuid[SC_UUID_STRING_BUFLEN];
+    FILE *out = NULL;
     const char *name;
+    size_t len = 0;
+    cliJson j;
     int kept;
 
     if (!(pool = cliLookupPool(ctx, args->params[0])))
         return CLI_EXIT_FAILED;
     name = scStoragePoolGetName(pool);
-    if (scStoragePoolGetUUIDString(pool, uuid) < 0 || undefinePool(pool, 0) < 0) {
-        cliLibError(name, "failed to undefine pool '%s'", cliSafe(name));
+    if (scStoragePoolGetUUIDString(pool, uuid) < 0)
+        return cliLibError(name, "failed to undefine pool '%s'", cliSafe(name));
+    if (cliJsonMode() && !(out = cliPoolDocumentBegin(pool, &j, &doc, &len)))
         return CLI_EXIT_FAILED;
+    if (scStoragePoolUndefine(pool) < 0) {
+        if (out)
+            cliPoolDocumentEnd(out, &j, &doc, false);
+        return cliLibError(name, "failed to undefine pool '%s'", cliSafe(name));
+    }
+    kept = scConnectNumOfStorageVolHistory(ctx->conn, uuid);
+    if (out) {
+        if (kept < 0) /* undefined all the same; the number is not known */
+            cliJsonNull(&j, "identities_kept");
+        else
+            cliJsonNum(&j, "identities_kept", (unsigned long long) kept);
+        return cliPutDocument(cliPoolDocumentEnd(out, &j, &doc, true) ? TAKE_PTR(doc) : NULL);
     }
     /* virsh's words when there is nothing more to say. */
-    if ((kept = scConnectNumOfStorageVolHistory(ctx->conn, uuid)) <= 0)
-        printf("Pool %s has been undefined\n", name);
+    if (kept <= 0)
+        cliInfo("Pool %s has been undefined", name);
     else
-        printf("Pool %s has been undefined (%d volume %s kept for a pool defined again with "
-               "its UUID)\n", name, kept, kept == 1 ? "identity" : "identities");
+        cliInfo("Pool %s has been undefined (%d volume %s kept for a pool defined again with "
+                "its UUID)",
+                name, kept, kept == 1 ? "identity" : "identities");
     return CLI_EXIT_OK;
 }
 
@@ -310,22 +317,28 @@ cmdPoolRefresh(cliContext *ctx, const cliArgs *args)
 }
 
 /* history-prune [POOL-UUID]: drop the volume identities kept for
- * undefined pools (for one pool UUID, or all). */
+ * undefined pools (for one pool UUID, or all); --json:
+ * {"identities_dropped": N}. */
 static int
 cmdHistoryPrune(cliContext *ctx, const cliArgs *args)
 {
     const char *uuid = args->params[0];
+    cliJson j;
     int n;
 
     if (uuid && !cliLooksLikeUUID(uuid))
         return cliUsageError(args->verb, "'%s' is not a pool UUID", cliSafe(uuid));
     if (!cliConnect(ctx))
         return CLI_EXIT_FAILED;
-    if ((n = scConnectPruneStorageVolHistory(ctx->conn, uuid, 0)) < 0) {
-        cliLibError(NULL, "failed to prune the volume history");
-        return CLI_EXIT_FAILED;
+    if ((n = scConnectPruneStorageVolHistory(ctx->conn, uuid, 0)) < 0)
+        return cliLibError(NULL, "failed to prune the volume history");
+    if (cliJsonMode()) {
+        cliJsonBegin(&j, stdout, false);
+        cliJsonNum(&j, "identities_dropped", (unsigned long long) n);
+        cliJsonEnd(&j);
+        return CLI_EXIT_OK;
     }
-    printf("%d volume %s dropped\n", n, n == 1 ? "identity" : "identities");
+    cliInfo("%d volume %s dropped", n, n == 1 ? "identity" : "identities");
     return CLI_EXIT_OK;
 }
 
@@ -340,306 +353,43 @@ cmdAutostart(cliContext *ctx, const cliArgs *args)
     scStoragePool **pools = NULL;
     int status = CLI_EXIT_OK, n;
     scConnect *conn;
+    cliJson j;
 
     (void) args;
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
     n = scConnectListAllStoragePools(conn, &pools, SC_CONNECT_LIST_STORAGE_POOLS_AUTOSTART |
                                                        SC_CONNECT_LIST_STORAGE_POOLS_INACTIVE);
-    if (n < 0) {
-        cliLibError(NULL, "failed to list pools");
-        return CLI_EXIT_FAILED;
+    if (n < 0)
+        return cliLibError(NULL, "failed to list pools");
+    /* --json: the pools it started, {"pools": [...]}; each failure is an
+     * error on stderr. */
+    if (cliJsonMode()) {
+        cliJsonBegin(&j, stdout, false);
+        cliJsonOpen(&j, "pools", '[');
     }
     for (int i = 0; i < n; i++) {
         _cleanup_free_ char *name = strdup(scStoragePoolGetName(pools[i]));
         if (scStoragePoolCreate(pools[i], 0) < 0) {
             cliLibError(name, "failed to start pool '%s'", name ? cliSafe(name) : "?");
             status = CLI_EXIT_FAILED;
+        } else if (cliJsonMode()) {
+            if (cliPoolJSON(&j, NULL, pools[i]) < 0)
+                status = CLI_EXIT_FAILED;
         } else {
-            printf("Pool %s started\n", name ? name : "?");
+            cliInfo("Pool %s started", name ? name : "?");
         }
         scStoragePoolFree(pools[i]);
     }
     free(pools);
+    if (cliJsonMode()) {
+        cliJsonClose(&j, ']');
+        cliJsonEnd(&j);
+    }
     return status;
 }
 
-/* ---- pool-list ------------------------------------------------------ */
-
-/* --type names, as virsh's, and their list filters. */
-static const struct {
-    const char *name;
-    unsigned int flag;
-} poolTypeFilters[] = {
-    { "dir", SC_CONNECT_LIST_STORAGE_POOLS_DIR },
-    { "fs", SC_CONNECT_LIST_STORAGE_POOLS_FS },
-    { "netfs", SC_CONNECT_LIST_STORAGE_POOLS_NETFS },
-    { "logical", SC_CONNECT_LIST_STORAGE_POOLS_LOGICAL },
-    { "disk", SC_CONNECT_LIST_STORAGE_POOLS_DISK },
-    { "iscsi", SC_CONNECT_LIST_STORAGE_POOLS_ISCSI },
-    { "scsi", SC_CONNECT_LIST_STORAGE_POOLS_SCSI },
-    { "mpath", SC_CONNECT_LIST_STORAGE_POOLS_MPATH },
-    { "rbd", SC_CONNECT_LIST_STORAGE_POOLS_RBD },
-    { "sheepdog", SC_CONNECT_LIST_STORAGE_POOLS_SHEEPDOG },
-    { "gluster", SC_CONNECT_LIST_STORAGE_POOLS_GLUSTER },
-    { "zfs", SC_CONNECT_LIST_STORAGE_POOLS_ZFS },
-    { "vstorage", SC_CONNECT_LIST_STORAGE_POOLS_VSTORAGE },
-    { "iscsi-direct", SC_CONNECT_LIST_STORAGE_POOLS_ISCSI_DIRECT },
-};
-
-/* Adds the filter bits of --type's comma-separated list to *flags. */
-static int
-parseTypeFilter(const cliArgs *args, unsigned int *flags)
-{
-    const char *list = cliOptValue(args, "type");
-    _cleanup_free_ char *copy = NULL;
-    char *rest, *type;
-
-    if (!list)
-        return CLI_CONTINUE;
-    if (!(copy = strdup(list))) {
-        cliError("out of memory");
-        return CLI_EXIT_FAILED;
-    }
-    rest = copy;
-    while ((type = strsep(&rest, ","))) {
-        size_t i = 0;
-
-        while (i < sizeof(poolTypeFilters) / sizeof(poolTypeFilters[0]) &&
-               strcmp(poolTypeFilters[i].name, type) != 0)
-            i++;
-        if (i == sizeof(poolTypeFilters) / sizeof(poolTypeFilters[0]))
-            return cliUsageError(args->verb, "unknown pool type '%s'", type);
-        *flags |= poolTypeFilters[i].flag;
-    }
-    return CLI_CONTINUE;
-}
-
-/* pool-list's filters from its options; as virsh, active pools only unless
- * --inactive or --all. Returns CLI_CONTINUE or an exit status. */
-static int
-poolListFlags(const cliArgs *args, unsigned int *flags)
-{
-    *flags = SC_CONNECT_LIST_STORAGE_POOLS_ACTIVE;
-    if (cliOptFlag(args, "inactive"))
-        *flags = SC_CONNECT_LIST_STORAGE_POOLS_INACTIVE;
-    if (cliOptFlag(args, "all"))
-        *flags = SC_CONNECT_LIST_STORAGE_POOLS_ACTIVE | SC_CONNECT_LIST_STORAGE_POOLS_INACTIVE;
-    if (cliOptFlag(args, "autostart"))
-        *flags |= SC_CONNECT_LIST_STORAGE_POOLS_AUTOSTART;
-    if (cliOptFlag(args, "no-autostart"))
-        *flags |= SC_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART;
-    if (cliOptFlag(args, "persistent"))
-        *flags |= SC_CONNECT_LIST_STORAGE_POOLS_PERSISTENT;
-    if (cliOptFlag(args, "transient"))
-        *flags |= SC_CONNECT_LIST_STORAGE_POOLS_TRANSIENT;
-    return parseTypeFilter(args, flags);
-}
-
-/* Columns of pool-list (the first three) and pool-list --details. */
-enum {
-    LIST_NAME,
-    LIST_STATE,
-    LIST_AUTOSTART,
-    LIST_PERSISTENT,
-    LIST_CAPACITY,
-    LIST_ALLOCATION,
-    LIST_AVAILABLE,
-    LIST_NCOLS
-};
-#define LIST_NCOLS_BRIEF 3
-
-/* What one pool's row needs to know, in text form. */
-typedef struct poolFacts {
-    scStoragePoolInfo info;
-    int autostart;
-    int persistent;
-    char uuid[SC_UUID_STRING_BUFLEN];
-    char sizes[3][CLI_SIZE_BUFLEN]; /* capacity, allocation, available */
-    bool has_sizes;                 /* active: the sizes mean something */
-} poolFacts;
-
-/* Gathers what pool-list and pool-info show. Returns 1, 0 if the pool was
- * undefined meanwhile (by another process: not an error), or -1 after
- * printing why. */
-static int
-getPoolFacts(scStoragePool *pool, bool bytes, poolFacts *facts)
-{
-    const char *name = scStoragePoolGetName(pool); /* before a failure: it resets the error */
-    const scError *err;
-
-    if (scStoragePoolGetInfo(pool, &facts->info) < 0 ||
-        scStoragePoolGetAutostart(pool, &facts->autostart) < 0 ||
-        (facts->persistent = scStoragePoolIsPersistent(pool)) < 0 ||
-        scStoragePoolGetUUIDString(pool, facts->uuid) < 0) {
-        err = scGetLastError();
-        if (err && err->code == SC_ERR_NO_STORAGE_POOL)
-            return 0;
-        cliLibError(name, "failed to get information on pool '%s'", cliSafe(name));
-        return -1;
-    }
-    facts->has_sizes = poolStateHasSizes(facts->info.state);
-    cliFormatSize(facts->info.capacity, bytes, facts->sizes[0]);
-    cliFormatSize(facts->info.allocation, bytes, facts->sizes[1]);
-    cliFormatSize(facts->info.available, bytes, facts->sizes[2]);
-    return 1;
-}
-
-/* Appends one pool's row to pool-list's table. Returns 0 or -1. */
-static int
-addPoolListRow(struct libscols_table *tb, scStoragePool *pool, bool details, bool bytes, bool json)
-{
-    poolFacts facts;
-    const char *cells[LIST_NCOLS];
-    int rc;
-
-    if ((rc = getPoolFacts(pool, bytes, &facts)) <= 0)
-        return rc;
-    cells[LIST_NAME] = scStoragePoolGetName(pool);
-    if (details)
-        cells[LIST_STATE] = poolStateName(facts.info.state);
-    else
-        cells[LIST_STATE] = facts.info.state == SC_STORAGE_POOL_INACTIVE ? "inactive" : "active";
-    cells[LIST_AUTOSTART] = facts.autostart ? "yes" : "no";
-    cells[LIST_PERSISTENT] = facts.persistent ? "yes" : "no";
-    for (int i = 0; i < 3; i++)
-        cells[LIST_CAPACITY + i] = facts.has_sizes ? facts.sizes[i] : json ? NULL : "-";
-    return cliTableAddRow(tb, cells);
-}
-
-static int
-cmdPoolList(cliContext *ctx, const cliArgs *args)
-{
-    bool details = cliOptFlag(args, "details");
-    bool bytes = cliOptFlag(args, "bytes");
-    bool json = cliOptFlag(args, "json");
-    int size_type = bytes ? SCOLS_JSON_NUMBER : SCOLS_JSON_STRING;
-    const cliColumn cols[LIST_NCOLS] = {
-        { "Name", 0, SCOLS_JSON_STRING },           { "State", 0, SCOLS_JSON_STRING },
-        { "Autostart", 0, SCOLS_JSON_BOOLEAN },     { "Persistent", 0, SCOLS_JSON_BOOLEAN },
-        { "Capacity", SCOLS_FL_RIGHT, size_type },  { "Allocation", SCOLS_FL_RIGHT, size_type },
-        { "Available", SCOLS_FL_RIGHT, size_type },
-    };
-    _cleanup_table_ struct libscols_table *tb = NULL;
-    scStoragePool **pools = NULL;
-    unsigned int flags;
-    scConnect *conn;
-    int status, n;
-
-    if ((status = poolListFlags(args, &flags)) != CLI_CONTINUE)
-        return status;
-    if (!(conn = cliConnect(ctx)))
-        return CLI_EXIT_FAILED;
-    if ((n = scConnectListAllStoragePools(conn, &pools, flags)) < 0) {
-        cliLibError(NULL, "failed to list pools");
-        return CLI_EXIT_FAILED;
-    }
-    status = CLI_EXIT_FAILED;
-    if (!(tb = cliTableNew("pools", json, cols, details ? LIST_NCOLS : LIST_NCOLS_BRIEF)))
-        goto cleanup;
-    for (int i = 0; i < n; i++) {
-        if (addPoolListRow(tb, pools[i], details, bytes, json) < 0)
-            goto cleanup;
-    }
-    status = cliTablePrint(tb);
-
-cleanup:
-    for (int i = 0; i < n; i++)
-        scStoragePoolFree(pools[i]);
-    free(pools);
-    return status;
-}
-
-/* ---- pool-info ------------------------------------------------------ */
-
-/* pool-info --json: one row with every field; sizes are null while the
- * pool is inactive. */
-static int
-printPoolInfoJSON(scStoragePool *pool, const poolFacts *facts, bool bytes)
-{
-    int size_type = bytes ? SCOLS_JSON_NUMBER : SCOLS_JSON_STRING;
-    const cliColumn cols[] = {
-        { "Name", 0, SCOLS_JSON_STRING },       { "UUID", 0, SCOLS_JSON_STRING },
-        { "State", 0, SCOLS_JSON_STRING },      { "Persistent", 0, SCOLS_JSON_BOOLEAN },
-        { "Autostart", 0, SCOLS_JSON_BOOLEAN }, { "Capacity", 0, size_type },
-        { "Allocation", 0, size_type },         { "Available", 0, size_type },
-    };
-    const char *cells[] = {
-        scStoragePoolGetName(pool),
-        facts->uuid,
-        poolStateName(facts->info.state),
-        facts->persistent ? "yes" : "no",
-        facts->autostart ? "yes" : "no",
-        facts->has_sizes ? facts->sizes[0] : NULL,
-        facts->has_sizes ? facts->sizes[1] : NULL,
-        facts->has_sizes ? facts->sizes[2] : NULL,
-    };
-    _cleanup_table_ struct libscols_table *tb = NULL;
-
-    _Static_assert(sizeof(cols) / sizeof(cols[0]) == sizeof(cells) / sizeof(cells[0]),
-                   "pool-info: a cell per column");
-    if (!(tb = cliTableNew("pools", true, cols, sizeof(cols) / sizeof(cols[0]))) ||
-        cliTableAddRow(tb, cells) < 0)
-        return CLI_EXIT_FAILED;
-    return cliTablePrint(tb);
-}
-
-static int
-cmdPoolInfo(cliContext *ctx, const cliArgs *args)
-{
-    bool bytes = cliOptFlag(args, "bytes");
-    _cleanup_pool_ scStoragePool *pool = NULL;
-    poolFacts facts;
-    int rc;
-
-    if (!(pool = cliLookupPool(ctx, args->params[0])))
-        return CLI_EXIT_FAILED;
-    if ((rc = getPoolFacts(pool, bytes, &facts)) <= 0) {
-        if (rc == 0) /* undefined since the lookup: an error here */
-            cliLibError(args->params[0], "failed to get information on pool '%s'",
-                        cliSafe(args->params[0]));
-        return CLI_EXIT_FAILED;
-    }
-    if (cliOptFlag(args, "json"))
-        return printPoolInfoJSON(pool, &facts, bytes);
-
-    printf("%-15s %s\n", "Name:", scStoragePoolGetName(pool));
-    printf("%-15s %s\n", "UUID:", facts.uuid);
-    printf("%-15s %s\n", "State:", poolStateName(facts.info.state));
-    printf("%-15s %s\n", "Persistent:", facts.persistent ? "yes" : "no");
-    printf("%-15s %s\n", "Autostart:", facts.autostart ? "yes" : "no");
-    if (facts.has_sizes) {
-        printf("%-15s %s\n", "Capacity:", facts.sizes[0]);
-        printf("%-15s %s\n", "Allocation:", facts.sizes[1]);
-        printf("%-15s %s\n", "Available:", facts.sizes[2]);
-    }
-    return CLI_EXIT_OK;
-}
-
-/* ---- pool-dumpxml, pool-autostart, pool-name, pool-uuid ------------- */
-
-static int
-cmdPoolDumpXML(cliContext *ctx, const cliArgs *args)
-{
-    unsigned int flags = cliOptFlag(args, "inactive") ? SC_STORAGE_XML_INACTIVE : 0;
-    _cleanup_pool_ scStoragePool *pool = NULL;
-    _cleanup_free_ char *xml = NULL;
-    const char *name;
-    size_t len;
-
-    if (!(pool = cliLookupPool(ctx, args->params[0])))
-        return CLI_EXIT_FAILED;
-    name = scStoragePoolGetName(pool); /* before a failure: it resets the error */
-    if (!(xml = scStoragePoolGetXMLDesc(pool, flags))) {
-        cliLibError(name, "failed to get the XML of pool '%s'", cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
-    len = strlen(xml);
-    fputs(xml, stdout);
-    if (len == 0 || xml[len - 1] != '\n')
-        putchar('\n');
-    return CLI_EXIT_OK;
-}
+/* ---- pool-autostart ------------------------------------------------- */
 
 static int
 cmdPoolAutostart(cliContext *ctx, const cliArgs *args)
@@ -651,53 +401,12 @@ cmdPoolAutostart(cliContext *ctx, const cliArgs *args)
     if (!(pool = cliLookupPool(ctx, args->params[0])))
         return CLI_EXIT_FAILED;
     name = scStoragePoolGetName(pool);
-    if (scStoragePoolSetAutostart(pool, autostart) < 0) {
-        cliLibError(name, "failed to %s pool '%s' as autostarted", autostart ? "mark" : "unmark",
-                    cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
-    printf("Pool %s %s as autostarted\n", name, autostart ? "marked" : "unmarked");
-    return CLI_EXIT_OK;
-}
-
-static int
-cmdPoolName(cliContext *ctx, const cliArgs *args)
-{
-    const char *uuid = args->params[0];
-    _cleanup_pool_ scStoragePool *pool = NULL;
-    scConnect *conn;
-
-    if (!(conn = cliConnect(ctx)))
-        return CLI_EXIT_FAILED;
-    /* By UUID only, as virsh's pool-name. */
-    if (!(pool = scStoragePoolLookupByUUIDString(conn, uuid))) {
-        cliLibError(uuid, "failed to get pool '%s'", cliSafe(uuid));
-        return CLI_EXIT_FAILED;
-    }
-    printf("%s\n", scStoragePoolGetName(pool));
-    return CLI_EXIT_OK;
-}
-
-static int
-cmdPoolUUID(cliContext *ctx, const cliArgs *args)
-{
-    const char *name = args->params[0];
-    _cleanup_pool_ scStoragePool *pool = NULL;
-    char uuid[SC_UUID_STRING_BUFLEN];
-    scConnect *conn;
-
-    if (!(conn = cliConnect(ctx)))
-        return CLI_EXIT_FAILED;
-    /* By name only, as virsh's pool-uuid. */
-    if (!(pool = scStoragePoolLookupByName(conn, name))) {
-        cliLibError(name, "failed to get pool '%s'", cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
-    if (scStoragePoolGetUUIDString(pool, uuid) < 0) {
-        cliLibError(name, "failed to get the UUID of pool '%s'", cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
-    printf("%s\n", uuid);
+    if (scStoragePoolSetAutostart(pool, autostart) < 0)
+        return cliLibError(name, "failed to %s pool '%s' as autostarted",
+                           autostart ? "mark" : "unmark", cliSafe(name));
+    if (cliJsonMode())
+        return cliPutDocument(cliPoolDocument(pool));
+    cliInfo("Pool %s %s as autostarted", name, autostart ? "marked" : "unmarked");
     return CLI_EXIT_OK;
 }
 
@@ -727,41 +436,6 @@ static const cliOption defineAsOptions[] = {
     { "secret-usage", "USAGE", "the auth secret's usage (its iSCSI target name)" },
     { "secret-uuid", "UUID", "the auth secret's UUID" },
     { "print-xml", NULL, "print the XML document, do not define the pool" },
-    { NULL, NULL, NULL },
-};
-
-static const cliOption uuidParam[] = {
-    { "UUID", NULL, "UUID of the pool" },
-    { NULL, NULL, NULL },
-};
-
-static const cliOption nameParam[] = {
-    { "NAME", NULL, "name of the pool" },
-    { NULL, NULL, NULL },
-};
-
-static const cliOption listOptions[] = {
-    { "inactive", NULL, "list inactive pools" },
-    { "all", NULL, "list inactive & active pools" },
-    { "persistent", NULL, "list persistent pools" },
-    { "transient", NULL, "list transient pools" },
-    { "autostart", NULL, "list pools with autostart enabled" },
-    { "no-autostart", NULL, "list pools with autostart disabled" },
-    { "type", "TYPE,...", "list pools of these types only" },
-    { "details", NULL, "show persistence, capacity, allocation and available space" },
-    { "bytes", NULL, "sizes in bytes, not in KiB, MiB, ..." },
-    { "json", NULL, "print JSON" },
-    { NULL, NULL, NULL },
-};
-
-static const cliOption infoOptions[] = {
-    { "bytes", NULL, "sizes in bytes, not in KiB, MiB, ..." },
-    { "json", NULL, "print JSON" },
-    { NULL, NULL, NULL },
-};
-
-static const cliOption dumpxmlOptions[] = {
-    { "inactive", NULL, "the persistent definition only, without current sizes" },
     { NULL, NULL, NULL },
 };
 
@@ -795,14 +469,9 @@ findSources(cliContext *ctx, const char *type, const char *spec)
 
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
-    if (!(xml = scConnectFindStoragePoolSources(conn, type, spec, 0))) {
-        cliLibError(NULL, "failed to find the sources of '%s' pools", cliSafe(type));
-        return CLI_EXIT_FAILED;
-    }
-    fputs(xml, stdout);
-    if (!*xml || xml[strlen(xml) - 1] != '\n')
-        putchar('\n');
-    return CLI_EXIT_OK;
+    if (!(xml = scConnectFindStoragePoolSources(conn, type, spec, 0)))
+        return cliLibError(NULL, "failed to find the sources of '%s' pools", cliSafe(type));
+    return cliPrintXML(xml);
 }
 
 static int
@@ -811,6 +480,8 @@ cmdFindSources(cliContext *ctx, const cliArgs *args)
     const char *file = args->params[1];
     _cleanup_free_ char *spec = NULL;
 
+    if (!cliKnownPoolType(args->params[0]))
+        return cliUsageError(args->verb, "unknown pool type '%s'", cliSafe(args->params[0]));
     if (file && !(spec = cliReadFile(file)))
         return CLI_EXIT_FAILED;
     return findSources(ctx, args->params[0], spec);
@@ -832,11 +503,11 @@ cmdFindSourcesAs(cliContext *ctx, const cliArgs *args)
                              cliSafe(port));
     if (!host && (port || iqn))
         return cliUsageError(args->verb, "a port or an initiator needs a host");
+    if (!cliKnownPoolType(args->params[0]))
+        return cliUsageError(args->verb, "unknown pool type '%s'", cliSafe(args->params[0]));
     if (host) {
-        if (!(out = open_memstream(&spec, &len))) {
-            cliError("out of memory");
-            return CLI_EXIT_FAILED;
-        }
+        if (!(out = open_memstream(&spec, &len)))
+            return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
         cliXmlLine(out, "<source>\n  <host name='", host, "'");
         cliXmlLine(out, " port='", port, "'");
         fputs("/>\n", out);
@@ -887,15 +558,10 @@ const cliVerb cliPoolVerbs[] = {
     { "pool-delete", cmdPoolDelete, "delete a pool's storage", poolParam, NULL },
     { "pool-refresh", cmdPoolRefresh, "refresh a pool's volumes from its storage", poolParam,
       refreshOptions },
-    { "pool-list", cmdPoolList, "list pools", NULL, listOptions },
-    { "pool-info", cmdPoolInfo, "show information on a pool", poolParam, infoOptions },
-    { "pool-dumpxml", cmdPoolDumpXML, "print a pool's XML definition", poolParam, dumpxmlOptions },
     { "pool-autostart", cmdPoolAutostart, "mark or unmark a pool to be started at boot", poolParam,
       autostartOptions },
-    { "pool-name", cmdPoolName, "convert a pool UUID to a pool name", uuidParam, NULL },
     { "autostart", cmdAutostart, "start every inactive pool marked autostart (run it at boot)",
       NULL, NULL },
-    { "pool-uuid", cmdPoolUUID, "convert a pool name to a pool UUID", nameParam, NULL },
     { "find-storage-pool-sources", cmdFindSources,
       "list the pools of a type this host could define (also: find-pool-sources)", findParams,
       NULL },

@@ -4,6 +4,9 @@
  * secret-undefine and secret-list. A value is read from a file, the
  * terminal (without echo) or, as virsh still allows, the command line in
  * base64; it is printed by secret-get-value only, and never in a message.
+ * With --json, a verb prints the secret object (storcat(1), JSON OUTPUT):
+ * its UUID and usage, never its value (secret-get-value prints that, in
+ * base64).
  */
 #include <config.h>
 
@@ -97,15 +100,72 @@ base64Decode(const char *in, size_t *len)
     return out;
 }
 
+/* ---- the secret object ---------------------------------------------------- */
+
+static const char *const usageNames[] = { "none", "volume", "ceph", "iscsi", "tls", "vtpm" };
+_Static_assert(sizeof(usageNames) / sizeof(usageNames[0]) == SC_SECRET_USAGE_TYPE_LAST,
+               "usage names do not match scSecretUsageType");
+
+/* Writes @s as the secret object, member @key of @j (NULL in an array).
+ * Returns 0, or -1 after printing why. */
+static int
+secretJSON(cliJson *j, const char *key, scSecret *s)
+{
+    char uuid[SC_UUID_STRING_BUFLEN];
+    int type;
+
+    if (scSecretGetUUIDString(s, uuid) < 0 || (type = scSecretGetUsageType(s)) < 0) {
+        cliLibError(NULL, "failed to read a secret");
+        return -1;
+    }
+    /* storcat(1), JSON OUTPUT, "The secret object": keep them in step. */
+    cliJsonOpen(j, key, '{');
+    cliJsonStr(j, "uuid", uuid);
+    cliJsonStr(j, "usage", type < SC_SECRET_USAGE_TYPE_LAST ? usageNames[type] : "unknown");
+    cliJsonStr(j, "usage_id", type > 0 ? scSecretGetUsageID(s) : NULL);
+    cliJsonClose(j, '}');
+    return 0;
+}
+
+/* {"secret": {...}} as a new string, or NULL after printing why. */
+static char *
+secretDocument(scSecret *s)
+{
+    char *doc = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&doc, &len);
+    cliJson j;
+    int rc;
+
+    if (!out) {
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
+        return NULL;
+    }
+    cliJsonBegin(&j, out, false);
+    rc = secretJSON(&j, "secret", s);
+    cliJsonEnd(&j);
+    if (!cliMemstreamClose(out, &doc) || rc < 0) {
+        free(doc);
+        return NULL;
+    }
+    return doc;
+}
+
 /* ---- verbs ---------------------------------------------------------------- */
 
 static scSecret *
 lookupSecret(cliContext *ctx, const char *spec)
 {
-    scConnect *conn = cliConnect(ctx);
+    scConnect *conn;
     scSecret *s;
 
-    if (!conn)
+    /* A SECRET that cannot be a UUID is a usage error, not a miss. */
+    if (!cliLooksLikeUUID(spec)) {
+        cliErrorCode(CLI_EXIT_USAGE, SC_ERR_INVALID_ARG, SC_FROM_NONE, "secret '%s' is not a UUID",
+                     cliSafe(spec));
+        return NULL;
+    }
+    if (!(conn = cliConnect(ctx)))
         return NULL;
     if (!(s = scSecretLookupByUUIDString(conn, spec)))
         cliLibError(spec, "failed to get secret '%s'", cliSafe(spec));
@@ -123,12 +183,12 @@ cmdSecretDefine(cliContext *ctx, const cliArgs *args)
 
     if (!(xml = cliReadFile(file)) || !(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
-    if (!(s = scSecretDefineXML(conn, xml, 0))) {
-        cliLibError(NULL, "failed to set attributes from '%s'", cliSafe(file));
-        return CLI_EXIT_FAILED;
-    }
+    if (!(s = scSecretDefineXML(conn, xml, 0)))
+        return cliLibError(NULL, "failed to set attributes from '%s'", cliSafe(file));
+    if (cliJsonMode())
+        return cliPutDocument(secretDocument(s));
     scSecretGetUUIDString(s, uuid);
-    printf("Secret %s created\n", uuid);
+    cliInfo("Secret %s created", uuid);
     return CLI_EXIT_OK;
 }
 
@@ -140,12 +200,9 @@ cmdSecretDumpXML(cliContext *ctx, const cliArgs *args)
 
     if (!s)
         return CLI_EXIT_FAILED;
-    if (!(xml = scSecretGetXMLDesc(s, 0))) {
-        cliLibError(args->params[0], "failed to get secret '%s'", cliSafe(args->params[0]));
-        return CLI_EXIT_FAILED;
-    }
-    fputs(xml, stdout);
-    return CLI_EXIT_OK;
+    if (!(xml = scSecretGetXMLDesc(s, 0)))
+        return cliLibError(args->params[0], "failed to get secret '%s'", cliSafe(args->params[0]));
+    return cliPrintXML(xml);
 }
 
 /* A line from the terminal, not echoed. NULL after printing why. */
@@ -214,11 +271,15 @@ cmdSecretSetValue(cliContext *ctx, const cliArgs *args)
         goto out;
     }
     if (scSecretSetValue(s, value, len, 0) < 0) {
-        cliLibError(args->params[0], "failed to set the value of secret '%s'",
-                    cliSafe(args->params[0]));
+        status = cliLibError(args->params[0], "failed to set the value of secret '%s'",
+                             cliSafe(args->params[0]));
         goto out;
     }
-    puts("Secret value set");
+    if (cliJsonMode()) {
+        status = cliPutDocument(secretDocument(s));
+        goto out;
+    }
+    cliInfo("Secret value set");
     status = CLI_EXIT_OK;
 out:
     wipeFree(text, textlen);
@@ -241,13 +302,24 @@ cmdSecretGetValue(cliContext *ctx, const cliArgs *args)
                     cliSafe(args->params[0]));
         return CLI_EXIT_FAILED;
     }
-    if (cliOptFlag(args, "plain")) {
+    if (cliOptFlag(args, "plain") && !cliJsonMode()) {
         fwrite(value, 1, len, stdout);
     } else if ((text = base64Encode(value, len))) {
-        puts(text);
+        /* --json: {"value": BASE64}, whatever --plain says (JSON is text). */
+        if (cliJsonMode()) {
+            cliJson j;
+
+            cliJsonBegin(&j, stdout, false);
+            cliJsonStr(&j, "value", text);
+            cliJsonEnd(&j);
+        } else {
+            puts(text);
+        }
         wipeFree(text, strlen(text));
     } else {
-        cliError("out of memory");
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
+        wipeFree(value, len);
+        return CLI_EXIT_FAILED;
     }
     wipeFree(value, len);
     return CLI_EXIT_OK;
@@ -257,22 +329,22 @@ static int
 cmdSecretUndefine(cliContext *ctx, const cliArgs *args)
 {
     _cleanup_secret_ scSecret *s = lookupSecret(ctx, args->params[0]);
+    _cleanup_free_ char *before = NULL;
     char uuid[SC_UUID_STRING_BUFLEN];
 
     if (!s)
         return CLI_EXIT_FAILED;
-    scSecretGetUUIDString(s, uuid);
-    if (scSecretUndefine(s) < 0) {
-        cliLibError(uuid, "failed to delete secret '%s'", uuid);
+    /* --json: the secret as it was. */
+    if (cliJsonMode() && !(before = secretDocument(s)))
         return CLI_EXIT_FAILED;
-    }
-    printf("Secret %s deleted\n", uuid);
+    scSecretGetUUIDString(s, uuid);
+    if (scSecretUndefine(s) < 0)
+        return cliLibError(uuid, "failed to delete secret '%s'", uuid);
+    if (before)
+        return cliPutDocument(TAKE_PTR(before));
+    cliInfo("Secret %s deleted", uuid);
     return CLI_EXIT_OK;
 }
-
-static const char *const usageNames[] = { "none", "volume", "ceph", "iscsi", "tls", "vtpm" };
-_Static_assert(sizeof(usageNames) / sizeof(usageNames[0]) == SC_SECRET_USAGE_TYPE_LAST,
-               "usage names do not match scSecretUsageType");
 
 static int
 cmdSecretList(cliContext *ctx, const cliArgs *args)
@@ -287,8 +359,8 @@ cmdSecretList(cliContext *ctx, const cliArgs *args)
         { "no-private", SC_CONNECT_LIST_SECRETS_NO_PRIVATE },
     };
     const cliColumn cols[] = {
-        { "UUID", 0, SCOLS_JSON_STRING },
-        { "Usage", 0, SCOLS_JSON_STRING },
+        { "UUID", 0 },
+        { "Usage", 0 },
     };
     _cleanup_table_ struct libscols_table *tb = NULL;
     scSecret **list = NULL;
@@ -301,11 +373,23 @@ cmdSecretList(cliContext *ctx, const cliArgs *args)
             flags |= filters[i].flag;
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
-    if ((n = scConnectListAllSecrets(conn, &list, flags)) < 0) {
-        cliLibError(NULL, "failed to list secrets");
-        return CLI_EXIT_FAILED;
+    if ((n = scConnectListAllSecrets(conn, &list, flags)) < 0)
+        return cliLibError(NULL, "failed to list secrets");
+    if (cliJsonMode()) {
+        cliJson j;
+
+        status = CLI_EXIT_OK;
+        cliJsonBegin(&j, stdout, false);
+        cliJsonOpen(&j, "secrets", '[');
+        for (int i = 0; i < n && status == CLI_EXIT_OK; i++) {
+            if (secretJSON(&j, NULL, list[i]) < 0)
+                status = CLI_EXIT_FAILED;
+        }
+        cliJsonClose(&j, ']');
+        cliJsonEnd(&j);
+        goto out;
     }
-    if (!(tb = cliTableNew("secrets", cliOptFlag(args, "json"), cols, 2)))
+    if (!(tb = cliTableNew(cols, 2)))
         goto out;
     for (int i = 0; i < n; i++) {
         char uuid[SC_UUID_STRING_BUFLEN], *usage = NULL;
@@ -353,7 +437,6 @@ static const cliOption listOptions[] = {
     { "no-ephemeral", NULL, "list non-ephemeral secrets" },
     { "private", NULL, "list private secrets" },
     { "no-private", NULL, "list non-private secrets" },
-    { "json", NULL, "print JSON" },
     { NULL, NULL, NULL },
 };
 

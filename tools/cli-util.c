@@ -1,17 +1,13 @@
 /*
  * cli-util.c: the machinery every verb of the storcat tool shares: parsing a
- * verb's options from its table, per-verb help, error messages, opening the
- * catalog on first use, finding a pool as virsh does, reading XML files,
- * human-readable sizes and libsmartcols tables.
+ * verb's options from its table, per-verb help, opening the catalog on
+ * first use, finding pools and volumes as virsh does (and saying, in the
+ * user's words, why one was not found), reading XML files and sizes.
+ * How the tool prints (errors, JSON, tables) is in cli-output.c.
  *
  * Verbs only describe their options (cliVerb, cliOption); the parser, the
  * usage errors and the help are all derived from that one description, so
- * they cannot disagree.
- *
- * Errors: the library's messages already name their object ("pool 'p1' is
- * not active"), so the tool prints them as they are and adds its own
- * "failed to ... 'X'" only when the message does not say which object it
- * is about (cliLibError).
+ * they cannot disagree. --json, -q/--quiet and --help are every verb's.
  */
 #include <config.h>
 
@@ -33,124 +29,12 @@
  * above every character value. */
 #define CLI_OPT_BASE 0x100
 
+/* getopt_long's value of --json, every verb's (as --help is 'h' and
+ * --quiet 'q'): below CLI_OPT_BASE, not a character of an option. */
+#define CLI_OPT_JSON 0xff
+
 /* Larger XML files are refused, as virsh's VSH_MAX_XML_FILE. */
 #define CLI_MAX_XML_FILE (10 * 1024 * 1024)
-
-/* cliSafe: how many results live at once, and how long each may be. */
-#define CLI_SAFE_SLOTS  4
-#define CLI_SAFE_BUFLEN 256
-
-/* ---- messages ------------------------------------------------------- */
-
-void
-cliError(const char *fmt, ...)
-{
-    va_list ap;
-
-    fflush(stdout); /* keep the order of what was printed before */
-    fputs(CLI_PROGRAM ": error: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
-int
-cliUsageError(const cliVerb *verb, const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs(CLI_PROGRAM ": error: ", stderr);
-    if (verb)
-        fprintf(stderr, "%s: ", verb->name);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    if (verb)
-        fprintf(stderr, " (see '" CLI_PROGRAM " %s --help')\n", verb->name);
-    else
-        fputs(" (see '" CLI_PROGRAM " --help')\n", stderr);
-    return CLI_EXIT_USAGE;
-}
-
-/* Copies @s into @buf (of @size bytes) with control characters escaped;
- * what does not fit is cut, at a character's boundary, and ends in "...". */
-static void
-escapeInto(char *buf, size_t size, const char *s)
-{
-    size_t len = 0, room = size - 4; /* keep room for "..." and the NUL */
-
-    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
-        char esc[5] = { (char) *p, '\0' };
-        size_t n;
-
-        if (*p == '\n')
-            memcpy(esc, "\\n", 3);
-        else if (*p == '\t')
-            memcpy(esc, "\\t", 3);
-        else if (*p < 0x20 || *p == 0x7f)
-            snprintf(esc, sizeof(esc), "\\x%02x", *p);
-        n = strlen(esc);
-        if (len + n > room) {
-            /* Drop the last UTF-8 sequence, which may be cut short. */
-            while (len > 0 && ((unsigned char) buf[len - 1] & 0xc0) == 0x80)
-                len--;
-            if (len > 0 && (unsigned char) buf[len - 1] >= 0xc0)
-                len--;
-            memcpy(buf + len, "...", 4);
-            return;
-        }
-        memcpy(buf + len, esc, n);
-        len += n;
-    }
-    buf[len] = '\0';
-}
-
-const char *
-cliSafe(const char *s)
-{
-    static char slots[CLI_SAFE_SLOTS][CLI_SAFE_BUFLEN];
-    static unsigned int next;
-    char *buf = slots[next++ % CLI_SAFE_SLOTS];
-
-    escapeInto(buf, CLI_SAFE_BUFLEN, s);
-    return buf;
-}
-
-/* Whether @msg names @object as '@object'. */
-static bool
-messageNames(const char *msg, const char *object)
-{
-    size_t len = strlen(object);
-
-    if (len == 0)
-        return false;
-    for (const char *p = msg; (p = strstr(p, object)); p++) {
-        if (p > msg && p[-1] == '\'' && p[len] == '\'')
-            return true;
-    }
-    return false;
-}
-
-void
-cliLibError(const char *object, const char *fmt, ...)
-{
-    const char *msg = scGetLastErrorMessage();
-    char buf[1024];
-    va_list ap;
-
-    fflush(stdout); /* keep the order of what was printed before */
-    fputs(CLI_PROGRAM ": error: ", stderr);
-    if (!object || !messageNames(msg, object)) {
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fputs(": ", stderr);
-    }
-    /* One line whatever the message holds; a very long one is cut. */
-    escapeInto(buf, sizeof(buf), msg);
-    fprintf(stderr, "%s\n", buf);
-}
 
 /* ---- parsing a verb's command line ---------------------------------- */
 
@@ -188,7 +72,7 @@ buildLongOptions(const cliVerb *verb, char **aliases)
 {
     size_t nopts = countOptions(verb->options);
     size_t nparams = countOptions(verb->params);
-    struct option *longopts = calloc(nopts + nparams + 2, sizeof(*longopts));
+    struct option *longopts = calloc(nopts + nparams + 4, sizeof(*longopts));
     size_t i;
 
     if (!longopts)
@@ -209,6 +93,10 @@ buildLongOptions(const cliVerb *verb, char **aliases)
     }
     longopts[nopts + nparams].name = "help";
     longopts[nopts + nparams].val = 'h';
+    longopts[nopts + nparams + 1].name = "json";
+    longopts[nopts + nparams + 1].val = CLI_OPT_JSON;
+    longopts[nopts + nparams + 2].name = "quiet";
+    longopts[nopts + nparams + 2].val = 'q';
     return longopts;
 }
 
@@ -269,7 +157,7 @@ scanArgs(const cliVerb *verb, int argc, char **argv, const struct option *longop
      * POSIXLY_CORRECT says; ":": a missing argument is ':', not '?'. This
      * first call (argc 1) only sets getopt up for that, reading nothing, so
      * that the loop can look at each element before getopt does. */
-    getopt_long(1, argv, "-:h", longopts, NULL);
+    getopt_long(1, argv, "-:hq", longopts, NULL);
     while (status == CLI_CONTINUE) {
         /* A negative number ("vol-resize VOL -1G") is an argument, as in
          * virsh: no verb has a digit for an option. In this mode getopt
@@ -278,11 +166,15 @@ scanArgs(const cliVerb *verb, int argc, char **argv, const struct option *longop
             status = addParam(verb, args, argv[optind++]);
             continue;
         }
-        if ((c = getopt_long(argc, argv, "-:h", longopts, NULL)) == -1)
+        if ((c = getopt_long(argc, argv, "-:hq", longopts, NULL)) == -1)
             break;
         if (c == 'h') {
             cliVerbHelp(verb, stdout);
             return CLI_EXIT_OK;
+        } else if (c == CLI_OPT_JSON) {
+            args->json = true;
+        } else if (c == 'q') {
+            args->quiet = true;
         } else if (c == 1) {
             status = addParam(verb, args, optarg);
         } else if (c == '?' || c == ':') {
@@ -314,7 +206,7 @@ cliParseArgs(const cliVerb *verb, int argc, char **argv, cliArgs *args)
     aliases = calloc(nparams + 1, sizeof(*aliases));
     if (!args->values || !args->params || !aliases ||
         !(longopts = buildLongOptions(verb, aliases))) {
-        cliError("out of memory");
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
         goto cleanup;
     }
 
@@ -385,9 +277,7 @@ cliVerbHelp(const cliVerb *verb, FILE *out)
 {
     const cliOption *opt;
 
-    fprintf(out, "Usage: " CLI_PROGRAM " %s", verb->name);
-    if (verb->options)
-        fputs(" [OPTIONS]", out);
+    fprintf(out, "Usage: " CLI_PROGRAM " %s [OPTIONS]", verb->name);
     for (opt = verb->params; opt && opt->name; opt++)
         fprintf(out, " %s", opt->name);
     fprintf(out, "\n\n%c%s.\n", toupper((unsigned char) verb->summary[0]), verb->summary + 1);
@@ -400,6 +290,8 @@ cliVerbHelp(const cliVerb *verb, FILE *out)
     fputs("\nOptions:\n", out);
     for (opt = verb->options; opt && opt->name; opt++)
         helpLine(out, "--", opt->name, opt->arg, opt->help);
+    helpLine(out, "", "--json", NULL, "print JSON (see storcat(1)); errors as JSON on stderr");
+    helpLine(out, "", "-q, --quiet", NULL, "no confirmations, notes or table headers");
     helpLine(out, "", "-h, --help", NULL, "show this help");
 }
 
@@ -417,10 +309,20 @@ cliConnect(cliContext *ctx)
     if (ctx->create && !(flags & SC_CONNECT_RO))
         flags |= SC_CONNECT_CREATE;
     if (!(ctx->conn = scConnectOpenAuth(ctx->catalog, NULL, flags))) {
-        if (ctx->catalog)
-            cliError("failed to open catalog '%s': %s", ctx->catalog, scGetLastErrorMessage());
+        const scError *err = scGetLastError();
+
+        /* Not "not found" even when the file is missing: a mistyped -c
+         * must not read as an empty catalog (exit status 1, not 3). And
+         * in the tool's words: the library's speak of its flags. */
+        if (ctx->catalog && err && err->sys_errno == ENOENT)
+            cliErrorCode(CLI_EXIT_FAILED, err->code, err->domain,
+                         "catalog '%s' does not exist ('" CLI_PROGRAM
+                         " init' makes it, as pool-define and pool-define-as do)",
+                         cliSafe(ctx->catalog));
+        else if (ctx->catalog)
+            cliLibError(NULL, "failed to open catalog '%s'", cliSafe(ctx->catalog));
         else
-            cliError("failed to open the default catalog: %s", scGetLastErrorMessage());
+            cliLibError(NULL, "failed to open the default catalog");
     }
     return ctx->conn;
 }
@@ -439,15 +341,51 @@ cliLooksLikeUUID(const char *s)
     return digits == 32;
 }
 
+/* @spec as an absolute path: as it is, or from the working directory.
+ * A new string, or NULL (out of memory, no working directory). */
+char *
+cliAbsolutePath(const char *spec)
+{
+    char cwd[PATH_MAX];
+    char *path = NULL;
+
+    if (spec[0] == '/')
+        return strdup(spec);
+    if (!getcwd(cwd, sizeof(cwd)) || asprintf(&path, "%s/%s", cwd, spec) < 0)
+        return NULL;
+    return path;
+}
+
 scStoragePool *
 cliLookupPool(cliContext *ctx, const char *spec)
 {
     scConnect *conn = cliConnect(ctx);
+    _cleanup_free_ char *path = NULL;
     scStoragePool *pool;
     const scError *err;
 
     if (!conn)
         return NULL;
+    if (strchr(spec, '/')) {
+        /* No pool name has a '/': a path is the pool's directory, as its
+         * definition spells it, or else as the file system resolves it
+         * ("./images", "/var/lib/../lib/images"). */
+        _cleanup_free_ char *real = NULL;
+
+        if ((path = cliAbsolutePath(spec)) && (pool = scStoragePoolLookupByTargetPath(conn, path)))
+            return pool;
+        if (path && scGetLastErrorCode() == SC_ERR_NO_STORAGE_POOL &&
+            (real = realpath(path, NULL)) && strcmp(real, path) != 0 &&
+            (pool = scStoragePoolLookupByTargetPath(conn, real)))
+            return pool;
+        if (!path || scGetLastErrorCode() != SC_ERR_NO_STORAGE_POOL) {
+            cliLibError(spec, "failed to get the pool of path '%s'", cliSafe(spec));
+            return NULL;
+        }
+        cliErrorCode(CLI_EXIT_NOT_FOUND, SC_ERR_NO_STORAGE_POOL, SC_FROM_STORAGE,
+                     "no pool '%s' (a path: no pool has it as its target path)", cliSafe(spec));
+        return NULL;
+    }
     pool = scStoragePoolLookupByName(conn, spec);
     /* A miss by name is worth a try by UUID; a catalog error is not, and a
      * name that cannot be a UUID keeps the name's "no such pool" message. */
@@ -457,6 +395,19 @@ cliLookupPool(cliContext *ctx, const char *spec)
     if (!pool)
         cliLibError(spec, "failed to get pool '%s'", cliSafe(spec));
     return pool;
+}
+
+int
+cliCheckName(const cliVerb *verb, const char *what, const char *name)
+{
+    const char *base = strrchr(name, '/');
+
+    if (!base)
+        return CLI_CONTINUE;
+    if (!base[1])
+        return cliUsageError(verb, "%s name '%s' is a path, not a name", what, cliSafe(name));
+    return cliUsageError(verb, "%s name '%s' is a path, not a name: give the name alone ('%s')",
+                         what, cliSafe(name), cliSafe(base + 1));
 }
 
 /* Whether the last lookup missed (so the next kind of lookup is worth a
@@ -470,10 +421,65 @@ volLookupMissed(void)
     return err && (err->code == SC_ERR_NO_STORAGE_VOL || err->code == SC_ERR_INVALID_ARG);
 }
 
+/* After a bare name (no --pool) missed: the pools with a volume of that
+ * name, "'p1', 'p2'", into @buf; "" if none (or on any error). */
+static void
+poolsWithName(scConnect *conn, const char *name, char *buf, size_t size)
+{
+    scStoragePool **pools = NULL;
+    size_t len = 0;
+    int n = scConnectListAllStoragePools(conn, &pools, 0);
+
+    buf[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        scStorageVol *vol = scStorageVolLookupByName(pools[i], name);
+
+        if (vol && len < size)
+            len += (size_t) snprintf(buf + len, size - len, "%s'%s'", len ? ", " : "",
+                                     cliSafe(scStoragePoolGetName(pools[i])));
+        if (vol)
+            scStorageVolFree(vol);
+        scStoragePoolFree(pools[i]);
+    }
+    free(pools);
+}
+
+/* Says that no lookup found @spec, in the user's words. */
+static void
+volNotFound(scConnect *conn, const char *spec, scStoragePool *pool)
+{
+    char where[256];
+
+    if (pool) {
+        cliErrorCode(CLI_EXIT_NOT_FOUND, SC_ERR_NO_STORAGE_VOL, SC_FROM_STORAGE,
+                     "no volume '%s' (not a name in pool '%s', a key, a path or a UUID)",
+                     cliSafe(spec), cliSafe(scStoragePoolGetName(pool)));
+        return;
+    }
+    if (!strchr(spec, '/'))
+        poolsWithName(conn, spec, where, sizeof(where));
+    else
+        where[0] = '\0';
+    if (where[0])
+        cliErrorCode(CLI_EXIT_NOT_FOUND, SC_ERR_NO_STORAGE_VOL, SC_FROM_STORAGE,
+                     "no volume '%s' (a volume name needs its pool, --pool POOL: pools with "
+                     "a volume of that name: %s)",
+                     cliSafe(spec), where);
+    else if (!strchr(spec, '/') && !cliLooksLikeUUID(spec))
+        cliErrorCode(CLI_EXIT_NOT_FOUND, SC_ERR_NO_STORAGE_VOL, SC_FROM_STORAGE,
+                     "no volume '%s' (not a key, a path or a UUID; a volume name needs "
+                     "--pool POOL)",
+                     cliSafe(spec));
+    else
+        cliErrorCode(CLI_EXIT_NOT_FOUND, SC_ERR_NO_STORAGE_VOL, SC_FROM_STORAGE,
+                     "no volume '%s' (not a key, a path or a UUID)", cliSafe(spec));
+}
+
 scStorageVol *
 cliLookupVol(cliContext *ctx, const char *spec, scStoragePool *pool)
 {
     scConnect *conn = cliConnect(ctx);
+    _cleanup_free_ char *path = NULL;
     scStorageVol *vol = NULL;
 
     if (!conn)
@@ -484,17 +490,25 @@ cliLookupVol(cliContext *ctx, const char *spec, scStoragePool *pool)
         vol = scStorageVolLookupByKey(conn, spec);
     if (!vol && volLookupMissed())
         vol = scStorageVolLookupByPath(conn, spec);
+    /* A relative path ("./a.img", "images/a.img") from here, as a shell
+     * user means it, if it is not a path as it is (an iSCSI LUN's); a
+     * bare name is not a path. */
+    if (!vol && volLookupMissed() && spec[0] != '/' && strchr(spec, '/')) {
+        if (!(path = cliAbsolutePath(spec))) {
+            cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
+                         "cannot make '%s' an absolute path: %s", cliSafe(spec), strerror(errno));
+            return NULL;
+        }
+        vol = scStorageVolLookupByPath(conn, path);
+    }
     if (!vol && volLookupMissed() && cliLooksLikeUUID(spec))
         vol = scStorageVolLookupByUUIDString(conn, spec);
     if (vol)
         return vol;
     if (!volLookupMissed())
         cliLibError(spec, "failed to get volume '%s'", cliSafe(spec));
-    else if (pool)
-        cliError("no volume '%s' (not a name in pool '%s', a key, a path or a UUID)", cliSafe(spec),
-                 cliSafe(scStoragePoolGetName(pool)));
     else
-        cliError("no volume '%s' (not a key, a path or a UUID)", cliSafe(spec));
+        volNotFound(conn, spec, pool);
     return NULL;
 }
 
@@ -659,122 +673,16 @@ cliReadFile(const char *path)
     char *buf;
 
     if (!fp) {
-        cliError("failed to read '%s': %s", path, strerror(errno));
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE, "failed to read '%s': %s",
+                     cliSafe(path), strerror(errno));
         return NULL;
     }
     if (!(buf = readStream(fp)))
-        cliError("failed to read '%s': %s", stdinput ? "standard input" : path, strerror(errno));
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE, "failed to read '%s': %s",
+                     stdinput ? "standard input" : cliSafe(path), strerror(errno));
     if (!stdinput)
         fclose(fp);
     return buf;
-}
-
-void
-cliXmlPutEscaped(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '\'':
-            fputs("&apos;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        default:
-            fputc(*s, out);
-        }
-    }
-}
-
-void
-cliXmlLine(FILE *out, const char *before, const char *value, const char *after)
-{
-    if (!value)
-        return;
-    fputs(before, out);
-    cliXmlPutEscaped(out, value);
-    fputs(after, out);
-}
-
-/* The length of the well-formed UTF-8 sequence at @s (1 to 4), or 0 if
- * the byte there does not start one (overlong forms, surrogates and code
- * points past U+10FFFF are not well-formed). */
-static size_t
-utf8_len(const unsigned char *s)
-{
-    size_t n;
-    unsigned int cp;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        n = 2, cp = s[0] & 0x1f;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        n = 3, cp = s[0] & 0x0f;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        n = 4, cp = s[0] & 0x07;
-    else
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
-void
-cliJsonPutString(FILE *out, const char *s)
-{
-    const unsigned char *p = (const unsigned char *) s;
-
-    if (!s) {
-        fputs("null", out);
-        return;
-    }
-    fputc('"', out);
-    while (*p) {
-        size_t n = utf8_len(p);
-
-        if (n == 0) {
-            /* A byte that is not UTF-8 (a file name is bytes): escaped as
-             * the lone surrogate U+DC80 + byte - 0x80, as Python's
-             * "surrogateescape" does, so that the exact bytes can be had
-             * back (json.loads, then .encode("utf-8", "surrogateescape")). */
-            fprintf(out, "\\udc%02x", *p++);
-        } else if (*p == '"' || *p == '\\') {
-            fprintf(out, "\\%c", *p++);
-        } else if (*p < 0x20 || *p == 0x7f) {
-            fprintf(out, "\\u%04x", *p++);
-        } else {
-            fwrite(p, 1, n, out);
-            p += n;
-        }
-    }
-    fputc('"', out);
-}
-
-char *
-cliMemstreamClose(FILE *out, char **buf)
-{
-    if (ferror(out) | fclose(out)) {
-        free(*buf);
-        *buf = NULL;
-        cliError("out of memory");
-    }
-    return *buf;
 }
 
 /* The scale of a size's unit @unit, as virsh's virScaleInteger: "K", "KiB"
@@ -803,10 +711,27 @@ unitScale(const char *unit)
     return scale;
 }
 
+/* The bytes of @frac (the digits after the point, @ndigits of them) times
+ * @scale, rounded down: 0.5 * 1024 = 512. Exact, in 128 bits. */
+static unsigned long long
+fractionBytes(const char *frac, size_t ndigits, unsigned long long scale)
+{
+    unsigned __int128 num = 0, den = 1;
+
+    /* 19 digits are finer than a byte of 2^63 bytes; more are dropped. */
+    for (size_t i = 0; i < ndigits && i < 19; i++) {
+        num = num * 10 + (unsigned) (frac[i] - '0');
+        den *= 10;
+    }
+    return (unsigned long long) (num * scale / den);
+}
+
 int
 cliParseSize(const cliVerb *verb, const char *what, const char *text, unsigned long long *bytes)
 {
-    unsigned long long value, scale = 1;
+    unsigned long long value, scale = 1, fraction = 0;
+    const char *frac = NULL;
+    size_t ndigits = 0;
     char *end;
 
     /* Digits first: no sign, no blanks (strtoull would take both). */
@@ -814,140 +739,26 @@ cliParseSize(const cliVerb *verb, const char *what, const char *text, unsigned l
         return cliUsageError(verb, "%s '%s' is not a size", what, cliSafe(text));
     errno = 0;
     value = strtoull(text, &end, 10);
+    if (*end == '.') {
+        /* qemu-img's "1.5G": a fraction of a unit. */
+        frac = end + 1;
+        ndigits = strspn(frac, "0123456789");
+        end = (char *) frac + ndigits;
+        if (ndigits == 0)
+            return cliUsageError(verb, "%s '%s' is not a size", what, cliSafe(text));
+    }
     if (*end && !(scale = unitScale(end)))
         return cliUsageError(verb, "%s '%s' has an unknown unit '%s'", what, cliSafe(text),
                              cliSafe(end));
-    if (errno == ERANGE || value > ULLONG_MAX / scale)
+    if (frac && scale == 1)
+        return cliUsageError(verb,
+                             "%s '%s': a fraction needs a unit (1.5G, 0.5KiB): bytes are whole",
+                             what, cliSafe(text));
+    if (frac)
+        fraction = fractionBytes(frac, ndigits, scale);
+    if (errno == ERANGE || value > (unsigned long long) LLONG_MAX / scale ||
+        value * scale > (unsigned long long) LLONG_MAX - fraction)
         return cliUsageError(verb, "%s '%s' is too large", what, cliSafe(text));
-    *bytes = value * scale;
+    *bytes = value * scale + fraction;
     return CLI_CONTINUE;
-}
-
-char *
-cliFormatSize(unsigned long long bytes, bool exact, char *buf)
-{
-    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-    double value = (double) bytes;
-    size_t unit = 0;
-
-    if (exact) {
-        snprintf(buf, CLI_SIZE_BUFLEN, "%llu", bytes);
-        return buf;
-    }
-    /* virsh's vshPrettyCapacity: the largest unit the value reaches. */
-    while (unit + 1 < sizeof(units) / sizeof(units[0]) && bytes >= 1024ULL << (10 * unit)) {
-        value = (double) bytes / (double) (1ULL << (10 * (unit + 1)));
-        unit++;
-    }
-    snprintf(buf, CLI_SIZE_BUFLEN, "%.2f %s", value, units[unit]);
-    return buf;
-}
-
-struct libscols_table *
-cliTableNew(const char *name, bool json, const cliColumn *cols, size_t ncols)
-{
-    struct libscols_table *tb = scols_new_table();
-
-    if (!tb || scols_table_set_name(tb, name) < 0 || scols_table_enable_json(tb, json) < 0)
-        goto nomem;
-    for (size_t i = 0; i < ncols; i++) {
-        struct libscols_column *cl = scols_table_new_column(tb, cols[i].header, 0, cols[i].flags);
-
-        if (!cl || scols_column_set_json_type(cl, cols[i].json_type) < 0)
-            goto nomem;
-    }
-    return tb;
-
-nomem:
-    scols_unref_table(tb);
-    cliError("out of memory");
-    return NULL;
-}
-
-int
-cliTableAddRow(struct libscols_table *tb, const char *const *cells)
-{
-    struct libscols_line *ln = scols_table_new_line(tb, NULL);
-    size_t ncols = scols_table_get_ncols(tb);
-
-    if (!ln)
-        goto nomem;
-    for (size_t i = 0; i < ncols; i++) {
-        if (cells[i] && cells[i][0] && scols_line_set_data(ln, i, cells[i]) < 0)
-            goto nomem;
-    }
-    return 0;
-
-nomem:
-    cliError("out of memory");
-    return -1;
-}
-
-/* Prints a table in JSON mode: {"name": [ {"header": value, ...}, ... ]},
- * keys the headers in lower case, values as the columns' JSON types say
- * (an empty cell is null). libsmartcols would pass bytes that are not
- * UTF-8 through, making the document invalid; cliJsonPutString escapes
- * them. */
-static int
-print_json(struct libscols_table *tb)
-{
-    size_t ncols = scols_table_get_ncols(tb);
-    struct libscols_iter *it = scols_new_iter(SCOLS_ITER_FORWARD);
-    struct libscols_line *ln;
-    bool first = true;
-
-    if (!it) {
-        cliError("out of memory");
-        return CLI_EXIT_FAILED;
-    }
-    fputs("{\n   ", stdout);
-    cliJsonPutString(stdout, scols_table_get_name(tb));
-    fputs(": [", stdout);
-    while (scols_table_next_line(tb, it, &ln) == 0) {
-        fputs(first ? "\n      {" : ",\n      {", stdout);
-        first = false;
-        for (size_t i = 0; i < ncols; i++) {
-            struct libscols_column *cl = scols_table_get_column(tb, i);
-            struct libscols_cell *cell = scols_line_get_cell(ln, i);
-            const char *data = cell ? scols_cell_get_data(cell) : NULL;
-            const char *header = scols_cell_get_data(scols_column_get_header(cl));
-            char key[64];
-            size_t k = 0;
-
-            for (; header && header[k] && k + 1 < sizeof(key); k++)
-                key[k] = (char) tolower((unsigned char) header[k]);
-            key[k] = '\0';
-            fputs(i ? ",\n         " : "\n         ", stdout);
-            cliJsonPutString(stdout, key);
-            fputs(": ", stdout);
-            if (!data || !*data)
-                fputs("null", stdout);
-            else if (scols_column_get_json_type(cl) == SCOLS_JSON_BOOLEAN)
-                fputs(strchr("1yYtT", data[0]) ? "true" : "false", stdout);
-            else if (scols_column_get_json_type(cl) == SCOLS_JSON_NUMBER)
-                fputs(data, stdout);
-            else
-                cliJsonPutString(stdout, data);
-        }
-        fputs("\n      }", stdout);
-    }
-    fputs(first ? "]\n}\n" : "\n   ]\n}\n", stdout);
-    scols_free_iter(it);
-    return CLI_EXIT_OK;
-}
-
-int
-cliTablePrint(struct libscols_table *tb)
-{
-    int rc;
-
-    if (scols_table_is_json(tb))
-        return print_json(tb);
-    rc = scols_print_table(tb);
-
-    if (rc < 0) {
-        cliError("failed to print the table: %s", strerror(-rc));
-        return CLI_EXIT_FAILED;
-    }
-    return CLI_EXIT_OK;
 }

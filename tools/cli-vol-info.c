@@ -4,15 +4,18 @@
  * and storcat's own vol-lookup), with virsh's names, options and output.
  * They only read the catalog.
  *
- * Every volume field has one column description (volFields); the text
- * tables show a few of them, --json all of them, so vol-list --json,
- * vol-info --json and vol-lookup --json print the same object per volume.
+ * Every volume field has one column description (volTableNew); the text
+ * tables show a few of them. --json prints the volume object (cliVolJSON,
+ * storcat(1) JSON OUTPUT) wherever a verb prints a volume, so vol-list,
+ * vol-info, vol-lookup and the verbs that make or change a volume print
+ * the same object.
  */
 #include <config.h>
 
-#include <time.h>
-
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -49,7 +52,9 @@ typedef struct volFacts {
     char *format;         /* "raw", "qcow2", ...; NULL if unknown */
     char *backing_path;   /* NULL: no backing store */
     char *backing_format; /* NULL if unknown */
-    char *backing_json;   /* {"path": ..., "format": ...}, or NULL */
+    char *operation;      /* journaled on it now ("wiping"); NULL: none */
+    const char *pool;     /* vol-list --all-pools: its pool's name (borrowed) */
+    long long pid;        /* the process running it */
     char uuid[SC_UUID_STRING_BUFLEN];
     scStorageVolInfo info;
     int state;                      /* an scStorageVolState */
@@ -64,29 +69,7 @@ volFactsClear(volFacts *facts)
     free(facts->format);
     free(facts->backing_path);
     free(facts->backing_format);
-    free(facts->backing_json);
-}
-
-/* The backing store as a JSON object, for the --json "backing" cell. */
-static char *
-backingJSON(const volFacts *facts)
-{
-    char *json = NULL;
-    size_t len = 0;
-    FILE *out;
-
-    if (!facts->backing_path)
-        return NULL;
-    if (!(out = open_memstream(&json, &len))) {
-        cliError("out of memory");
-        return NULL;
-    }
-    fputs("{\"path\": ", out);
-    cliJsonPutString(out, facts->backing_path);
-    fputs(", \"format\": ", out);
-    cliJsonPutString(out, facts->backing_format);
-    fputc('}', out);
-    return cliMemstreamClose(out, &json);
+    free(facts->operation);
 }
 
 /* Gathers what is shown of @vol into @facts (to be cleared by the caller
@@ -107,7 +90,8 @@ getVolFacts(scStorageVol *vol, bool bytes, volFacts *facts)
         (facts->state = scStorageVolGetState(vol)) < 0 ||
         /* NULL without an error: a format storcat does not know */
         (!(facts->format = scStorageVolGetFormat(vol)) && scGetLastError()) ||
-        scStorageVolGetBackingStore(vol, &facts->backing_path, &facts->backing_format) < 0) {
+        scStorageVolGetBackingStore(vol, &facts->backing_path, &facts->backing_format) < 0 ||
+        scStorageVolGetOperation(vol, &facts->operation, &facts->pid) < 0) {
         err = scGetLastError();
         if (err && err->code == SC_ERR_NO_STORAGE_VOL)
             return 0;
@@ -115,32 +99,136 @@ getVolFacts(scStorageVol *vol, bool bytes, volFacts *facts)
                     cliSafe(facts->name ? facts->name : "?"));
         return -1;
     }
-    if (facts->backing_path && !(facts->backing_json = backingJSON(facts)))
-        return -1;
     cliFormatSize(facts->info.capacity, bytes, facts->sizes[0]);
     cliFormatSize(facts->info.allocation, bytes, facts->sizes[1]);
     return 1;
 }
 
+/* ---- the volume object --------------------------------------------- */
+
+/* Writes @facts as the volume object, of a volume of the pool named
+ * @poolName, of UUID @poolUUID. */
+static void
+volObjectIn(cliJson *j, const char *key, const volFacts *facts, const char *poolName,
+            const char *poolUUID)
+{
+    /* storcat(1), JSON OUTPUT, "The volume object": keep them in step. */
+    cliJsonOpen(j, key, '{');
+    cliJsonStr(j, "name", facts->name);
+    cliJsonStr(j, "uuid", facts->uuid);
+    cliJsonStr(j, "key", facts->key);
+    cliJsonStr(j, "path", facts->path);
+    cliJsonStr(j, "pool", poolName);
+    cliJsonStr(j, "pool_uuid", poolUUID);
+    cliJsonStr(j, "type", volTypeName(facts->info.type));
+    cliJsonStr(j, "format", facts->format);
+    cliJsonNum(j, "capacity", facts->info.capacity);
+    cliJsonNum(j, "allocation", facts->info.allocation);
+    if (facts->backing_path) {
+        cliJsonOpen(j, "backing", '{');
+        cliJsonStr(j, "path", facts->backing_path);
+        cliJsonStr(j, "format", facts->backing_format);
+        cliJsonClose(j, '}');
+    } else {
+        cliJsonNull(j, "backing");
+    }
+    cliJsonStr(j, "state", volStateName(facts->state));
+    cliJsonStr(j, "operation", facts->operation);
+    if (facts->operation)
+        cliJsonNum(j, "pid", (unsigned long long) facts->pid);
+    else
+        cliJsonNull(j, "pid");
+    cliJsonClose(j, '}');
+}
+
+/* Writes @facts as the volume object (of a volume of @pool). */
+static void
+volObject(cliJson *j, const char *key, const volFacts *facts, scStoragePool *pool)
+{
+    char pool_uuid[SC_UUID_STRING_BUFLEN];
+
+    if (scStoragePoolGetUUIDString(pool, pool_uuid) < 0)
+        pool_uuid[0] = '\0'; /* cannot fail on a handle that is valid */
+    volObjectIn(j, key, facts, scStoragePoolGetName(pool), pool_uuid);
+}
+
+int
+cliVolJSON(cliJson *j, const char *key, scStorageVol *vol, scStoragePool *poolOfVol)
+{
+    _cleanup_pool_ scStoragePool *own = NULL;
+    volFacts facts;
+    int rc = getVolFacts(vol, true, &facts);
+
+    if (rc > 0 && !poolOfVol && !(poolOfVol = own = scStoragePoolLookupByVolume(vol))) {
+        cliLibError(facts.name, "failed to get the pool of volume '%s'", cliSafe(facts.name));
+        rc = -1;
+    }
+    if (rc > 0)
+        volObject(j, key, &facts, poolOfVol);
+    volFactsClear(&facts);
+    return rc;
+}
+
+/* Begins a document on a memory stream: {"volume": ... */
+static FILE *
+documentBegin(char **doc, size_t *len, cliJson *j)
+{
+    FILE *out = open_memstream(doc, len);
+
+    if (!out) {
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
+        return NULL;
+    }
+    cliJsonBegin(j, out, false);
+    return out;
+}
+
+/* Ends it: the new string, or NULL after printing why (@rc from the
+ * object: 0 if the volume was deleted meanwhile). */
+static char *
+documentEnd(FILE *out, char **doc, cliJson *j, int rc, const char *name)
+{
+    cliJsonEnd(j);
+    if (!cliMemstreamClose(out, doc))
+        return NULL;
+    if (rc == 0) /* deleted since the lookup: an error here */
+        cliLibError(name, "failed to get information on volume '%s'", cliSafe(name));
+    if (rc <= 0) {
+        free(*doc);
+        *doc = NULL;
+    }
+    return *doc;
+}
+
+char *
+cliVolDocument(scStorageVol *vol)
+{
+    const char *name = scStorageVolGetName(vol);
+    char *doc = NULL;
+    size_t len = 0;
+    cliJson j;
+    FILE *out = documentBegin(&doc, &len, &j);
+
+    if (!out)
+        return NULL;
+    return documentEnd(out, &doc, &j, cliVolJSON(&j, "volume", vol, NULL), name);
+}
+
 /* ---- tables --------------------------------------------------------- */
 
-/* A volume's fields, in --json's order. */
+/* A volume's fields, as text columns. */
 enum {
+    VOL_POOL, /* vol-list --all-pools */
     VOL_NAME,
-    VOL_UUID,
-    VOL_KEY,
     VOL_PATH,
-    VOL_POOL,
     VOL_TYPE,
-    VOL_FORMAT,
     VOL_CAPACITY,
     VOL_ALLOCATION,
-    VOL_BACKING,
     VOL_STATE,
     VOL_NFIELDS
 };
 
-/* A table of volumes: which fields it shows, in which form. */
+/* A table of volumes: which fields it shows. */
 typedef struct volTable {
     struct libscols_table *tb;
     const int *fields; /* VOL_* */
@@ -153,25 +241,17 @@ volTableClear(volTable *vt)
     scols_unref_table(vt->tb);
 }
 
-/* Every field's column; sizes are JSON numbers with --bytes. The backing
- * store is an object: its cell holds ready JSON, which libsmartcols
- * prints as it is for a "number" column (only --json shows it). */
 static int
-volTableNew(volTable *vt, bool json, bool bytes, const int *fields, size_t nfields)
+volTableNew(volTable *vt, const int *fields, size_t nfields)
 {
-    int size_type = bytes ? SCOLS_JSON_NUMBER : SCOLS_JSON_STRING;
     const cliColumn all[VOL_NFIELDS] = {
-        [VOL_NAME] = { "Name", 0, SCOLS_JSON_STRING },
-        [VOL_UUID] = { "UUID", 0, SCOLS_JSON_STRING },
-        [VOL_KEY] = { "Key", 0, SCOLS_JSON_STRING },
-        [VOL_PATH] = { "Path", 0, SCOLS_JSON_STRING },
-        [VOL_POOL] = { "Pool", 0, SCOLS_JSON_STRING },
-        [VOL_TYPE] = { "Type", 0, SCOLS_JSON_STRING },
-        [VOL_FORMAT] = { "Format", 0, SCOLS_JSON_STRING },
-        [VOL_CAPACITY] = { "Capacity", SCOLS_FL_RIGHT, size_type },
-        [VOL_ALLOCATION] = { "Allocation", SCOLS_FL_RIGHT, size_type },
-        [VOL_BACKING] = { "Backing", 0, SCOLS_JSON_NUMBER },
-        [VOL_STATE] = { "State", 0, SCOLS_JSON_STRING },
+        [VOL_POOL] = { "Pool", 0 },
+        [VOL_NAME] = { "Name", 0 },
+        [VOL_PATH] = { "Path", 0 },
+        [VOL_TYPE] = { "Type", 0 },
+        [VOL_CAPACITY] = { "Capacity", SCOLS_FL_RIGHT },
+        [VOL_ALLOCATION] = { "Allocation", SCOLS_FL_RIGHT },
+        [VOL_STATE] = { "State", 0 },
     };
     cliColumn cols[VOL_NFIELDS];
 
@@ -179,24 +259,20 @@ volTableNew(volTable *vt, bool json, bool bytes, const int *fields, size_t nfiel
         cols[i] = all[fields[i]];
     vt->fields = fields;
     vt->nfields = nfields;
-    return (vt->tb = cliTableNew("volumes", json, cols, nfields)) ? 0 : -1;
+    return (vt->tb = cliTableNew(cols, nfields)) ? 0 : -1;
 }
 
-/* Appends @facts' row (of a volume of pool @poolname). Returns 0 or -1. */
+/* Appends @facts' row. Returns 0 or -1. */
 static int
-volTableAdd(volTable *vt, const volFacts *facts, const char *poolname)
+volTableAdd(volTable *vt, const volFacts *facts)
 {
     const char *all[VOL_NFIELDS] = {
+        [VOL_POOL] = facts->pool,
         [VOL_NAME] = facts->name,
-        [VOL_UUID] = facts->uuid,
-        [VOL_KEY] = facts->key,
         [VOL_PATH] = facts->path,
-        [VOL_POOL] = poolname,
         [VOL_TYPE] = volTypeName(facts->info.type),
-        [VOL_FORMAT] = facts->format,
         [VOL_CAPACITY] = facts->sizes[0],
         [VOL_ALLOCATION] = facts->sizes[1],
-        [VOL_BACKING] = facts->backing_json,
         [VOL_STATE] = facts->state_text[0] ? facts->state_text : volStateName(facts->state),
     };
     const char *cells[VOL_NFIELDS];
@@ -204,33 +280,6 @@ volTableAdd(volTable *vt, const volFacts *facts, const char *poolname)
     for (size_t i = 0; i < vt->nfields; i++)
         cells[i] = all[vt->fields[i]];
     return cliTableAddRow(vt->tb, cells);
-}
-
-#define NFIELDS(fields) (sizeof(fields) / sizeof((fields)[0]))
-
-/* vol-list --json and vol-info --json: every field. */
-static const int jsonFields[] = {
-    VOL_NAME,   VOL_UUID,     VOL_KEY,        VOL_PATH,    VOL_POOL,  VOL_TYPE,
-    VOL_FORMAT, VOL_CAPACITY, VOL_ALLOCATION, VOL_BACKING, VOL_STATE,
-};
-_Static_assert(NFIELDS(jsonFields) == VOL_NFIELDS, "--json shows every field");
-
-/* vol-lookup: which volume a path is. */
-static const int lookupFields[] = { VOL_POOL, VOL_NAME, VOL_KEY, VOL_UUID };
-
-/* Prints one volume as a JSON table of @fields. */
-static int
-printVolJSON(const volFacts *facts, const char *poolname, bool bytes, const int *fields,
-             size_t nfields)
-{
-    volTable vt = { NULL, NULL, 0 };
-    int status = CLI_EXIT_FAILED;
-
-    if (volTableNew(&vt, true, bytes, fields, nfields) == 0 &&
-        volTableAdd(&vt, facts, poolname) == 0)
-        status = cliTablePrint(vt.tb);
-    volTableClear(&vt);
-    return status;
 }
 
 /* ---- vol-list ------------------------------------------------------- */
@@ -256,41 +305,68 @@ listFields(bool details, bool all, int *fields)
 
 /* vol-list --all (as a table): the state with the operation journaled on
  * the volume and its process, "creating (pid 42)", "present (wiping, pid
- * 42)". Nothing is added when there is none or it cannot be read. */
+ * 42)". Nothing is added when there is none. */
 static void
-stateWithOperation(scStorageVol *vol, volFacts *facts)
+stateWithOperation(volFacts *facts)
 {
-    _cleanup_free_ char *op = NULL;
     const char *state = volStateName(facts->state);
-    long long pid;
 
-    if (scStorageVolGetOperation(vol, &op, &pid) <= 0)
+    if (!facts->operation)
         return;
-    if (strcmp(op, state) == 0)
-        snprintf(facts->state_text, sizeof(facts->state_text), "%s (pid %lld)", state, pid);
+    if (strcmp(facts->operation, state) == 0)
+        snprintf(facts->state_text, sizeof(facts->state_text), "%s (pid %lld)", state, facts->pid);
     else
-        snprintf(facts->state_text, sizeof(facts->state_text), "%s (%s, pid %lld)", state, op,
-                 pid);
+        snprintf(facts->state_text, sizeof(facts->state_text), "%s (%s, pid %lld)", state,
+                 facts->operation, facts->pid);
 }
 
 /* Fills @vt with a row per volume of @vols (with their operations when
- * @ops). Returns 0 or -1. */
+ * @ops), or with --json writes their objects into @j. Returns 0 or -1. */
 static int
-listVols(volTable *vt, scStorageVol **vols, int n, const char *poolname, bool bytes, bool ops)
+listVols(volTable *vt, cliJson *j, scStorageVol **vols, int n, scStoragePool *pool, bool bytes,
+         bool ops)
 {
     for (int i = 0; i < n; i++) {
         volFacts facts;
-        int rc = getVolFacts(vols[i], bytes, &facts);
+        int rc = getVolFacts(vols[i], bytes || j, &facts);
 
-        if (rc > 0 && ops)
-            stateWithOperation(vols[i], &facts);
-        if (rc > 0)
-            rc = volTableAdd(vt, &facts, poolname);
+        if (rc > 0 && j) {
+            volObject(j, NULL, &facts, pool);
+        } else if (rc > 0) {
+            if (ops)
+                stateWithOperation(&facts);
+            rc = volTableAdd(vt, &facts);
+        }
         volFactsClear(&facts);
         if (rc < 0)
             return -1;
     }
     return 0;
+}
+
+/* vol-list --name: the names, a line each, for scripts and completion. */
+static int
+printVolNames(scStorageVol **vols, int n)
+{
+    for (int i = 0; i < n; i++)
+        printf("%s\n", scStorageVolGetName(vols[i]));
+    return CLI_EXIT_OK;
+}
+
+/* vol-list --json: {"volumes": [...]}. */
+static int
+printVolListJSON(scStorageVol **vols, int n, scStoragePool *pool)
+{
+    int status = CLI_EXIT_OK;
+    cliJson j;
+
+    cliJsonBegin(&j, stdout, false);
+    cliJsonOpen(&j, "volumes", '[');
+    if (listVols(NULL, &j, vols, n, pool, true, false) < 0)
+        status = CLI_EXIT_FAILED;
+    cliJsonClose(&j, ']');
+    cliJsonEnd(&j);
+    return status;
 }
 
 /* An inactive pool's volumes are the catalog's last inventory: say so,
@@ -308,14 +384,16 @@ lastInventoryNote(scStoragePool *pool, const char *poolname)
         if (localtime_r(&t, &tm))
             strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S %z", &tm);
     }
-    fprintf(stderr, "note: pool '%s' is inactive: its volumes as last refreshed (%s)\n",
-            cliSafe(poolname), buf);
+    cliNote("pool '%s' is inactive: its volumes as last refreshed (%s)", cliSafe(poolname), buf);
 }
 
 /* vol-list --all-pools, --format, --state: the catalog's rows streamed
- * (scConnectListStorageVolumes), no handle per volume. */
+ * (scConnectListStorageVolumes), no handle per volume, into a table, the
+ * names, or --json's array as they come. */
 typedef struct {
-    volTable *vt;
+    volTable *vt; /* a table; NULL with --json or --name */
+    cliJson *j;   /* --json */
+    bool names;   /* --name */
     bool bytes;
     int state; /* only this state, or -1 */
 } streamList;
@@ -325,13 +403,17 @@ listRecord(const scStorageVolRecord *rec, void *opaque)
 {
     streamList *l = opaque;
     volFacts facts;
-    int rc;
 
     if (l->state >= 0 && rec->state != l->state)
         return 0;
+    if (l->names) {
+        printf("%s\n", rec->name);
+        return 0;
+    }
     memset(&facts, 0, sizeof(facts));
     facts.name = rec->name;
     facts.key = rec->key;
+    facts.pool = rec->poolName;
     facts.path = (char *) rec->path;
     facts.format = (char *) rec->format;
     facts.backing_path = (char *) rec->backingPath;
@@ -341,13 +423,13 @@ listRecord(const scStorageVolRecord *rec, void *opaque)
     facts.info.capacity = rec->capacity;
     facts.info.allocation = rec->allocation;
     facts.state = rec->state;
+    if (l->j) {
+        volObjectIn(l->j, NULL, &facts, rec->poolName, rec->poolUUID);
+        return 0;
+    }
     cliFormatSize(rec->capacity, l->bytes, facts.sizes[0]);
     cliFormatSize(rec->allocation, l->bytes, facts.sizes[1]);
-    if (facts.backing_path && !(facts.backing_json = backingJSON(&facts)))
-        return -1;
-    rc = volTableAdd(l->vt, &facts, rec->poolName);
-    free(facts.backing_json);
-    return rc < 0 ? -1 : 0;
+    return volTableAdd(l->vt, &facts) < 0 ? -1 : 0;
 }
 
 /* The listing flag that gives the volumes of each scStorageVolState. */
@@ -359,54 +441,77 @@ static const unsigned int stateFlags[SC_STORAGE_VOL_STATE_LAST] = {
     [SC_STORAGE_VOL_STATE_INCOMPLETE] = SC_CONNECT_LIST_STORAGE_VOLUMES_INCOMPLETE,
 };
 
+/* The scConnectListStorageVolumes flags of --state @state or --all: 0, or
+ * a usage error. */
 static int
-cmdVolListStream(cliContext *ctx, const cliArgs *args)
+streamFlags(const cliArgs *args, const char *state, bool all, streamList *l, unsigned int *flags)
 {
-    const char *format = cliOptValue(args, "format");
-    const char *state = cliOptValue(args, "state");
-    bool json = cliOptFlag(args, "json");
-    bool bytes = cliOptFlag(args, "bytes");
-    bool all = cliOptFlag(args, "all");
-    _cleanup_pool_ scStoragePool *pool = NULL;
-    volTable vt = { NULL, NULL, 0 };
-    streamList l = { &vt, bytes, -1 };
-    unsigned int flags = 0;
-    int fields[VOL_NFIELDS + 1];
-    size_t n = 0;
-    int status = CLI_EXIT_FAILED;
-    scConnect *conn;
-
+    *flags = 0;
     if (state) {
         for (int i = 0; i < SC_STORAGE_VOL_STATE_LAST; i++)
             if (strcmp(state, volStateName(i)) == 0)
-                l.state = i;
-        if (l.state < 0)
+                l->state = i;
+        if (l->state < 0)
             return cliUsageError(args->verb,
                                  "invalid --state '%s': present, missing, incomplete, creating "
                                  "or deleting",
                                  cliSafe(state));
-        flags = stateFlags[l.state];
+        *flags = stateFlags[l->state];
     } else if (all) {
-        flags = SC_CONNECT_LIST_STORAGE_VOLUMES_PRESENT | SC_CONNECT_LIST_STORAGE_VOLUMES_MISSING |
-                SC_CONNECT_LIST_STORAGE_VOLUMES_INCOMPLETE |
-                SC_CONNECT_LIST_STORAGE_VOLUMES_JOURNALS;
+        *flags = SC_CONNECT_LIST_STORAGE_VOLUMES_PRESENT | SC_CONNECT_LIST_STORAGE_VOLUMES_MISSING |
+                 SC_CONNECT_LIST_STORAGE_VOLUMES_INCOMPLETE |
+                 SC_CONNECT_LIST_STORAGE_VOLUMES_JOURNALS;
     }
+    return 0;
+}
+
+static int
+cmdVolListStream(cliContext *ctx, const cliArgs *args)
+{
+    const char *state = cliOptValue(args, "state");
+    bool all = cliOptFlag(args, "all");
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    volTable vt = { NULL, NULL, 0 };
+    cliJson j;
+    streamList l = { NULL, NULL, cliOptFlag(args, "name"), cliOptFlag(args, "bytes"), -1 };
+    unsigned int flags;
+    int fields[VOL_NFIELDS];
+    size_t n = 0;
+    int status = CLI_EXIT_FAILED;
+    scConnect *conn;
+    int rc;
+
+    if ((rc = streamFlags(args, state, all, &l, &flags)) != 0)
+        return rc;
     if (args->params[0] && !(pool = cliLookupPool(ctx, args->params[0])))
         return CLI_EXIT_FAILED;
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
-    if (!args->params[0])
-        fields[n++] = VOL_POOL;
-    n += listFields(cliOptFlag(args, "details"), all || state, fields + n);
-    if (json ? volTableNew(&vt, true, bytes, jsonFields, NFIELDS(jsonFields))
-             : volTableNew(&vt, false, bytes, fields, n)) {
-        volTableClear(&vt);
-        return CLI_EXIT_FAILED;
+    if (cliJsonMode()) {
+        l.names = false;
+        l.j = &j;
+        cliJsonBegin(&j, stdout, false);
+        cliJsonOpen(&j, "volumes", '[');
+    } else if (!l.names) {
+        if (!args->params[0])
+            fields[n++] = VOL_POOL;
+        n += listFields(cliOptFlag(args, "details"), all || state, fields + n);
+        if (volTableNew(&vt, fields, n) < 0) {
+            volTableClear(&vt);
+            return CLI_EXIT_FAILED;
+        }
+        l.vt = &vt;
     }
-    if (scConnectListStorageVolumes(conn, pool, format, listRecord, &l, flags) < 0)
+    rc = scConnectListStorageVolumes(conn, pool, cliOptValue(args, "format"), listRecord, &l,
+                                     flags);
+    if (l.j) {
+        cliJsonClose(&j, ']');
+        cliJsonEnd(&j);
+    }
+    if (rc < 0)
         cliLibError(NULL, "failed to list the volumes");
     else
-        status = cliTablePrint(vt.tb);
+        status = l.vt ? cliTablePrint(vt.tb) : CLI_EXIT_OK;
     volTableClear(&vt);
     return status;
 }
@@ -414,7 +519,6 @@ cmdVolListStream(cliContext *ctx, const cliArgs *args)
 static int
 cmdVolList(cliContext *ctx, const cliArgs *args)
 {
-    bool json = cliOptFlag(args, "json");
     bool bytes = cliOptFlag(args, "bytes");
     bool all = cliOptFlag(args, "all");
     unsigned int flags = all ? SC_STORAGE_POOL_LIST_VOLUMES_MISSING |
@@ -438,16 +542,17 @@ cmdVolList(cliContext *ctx, const cliArgs *args)
     if (!(pool = cliLookupPool(ctx, args->params[0])))
         return CLI_EXIT_FAILED;
     poolname = scStoragePoolGetName(pool);
-    if ((n = scStoragePoolListAllVolumes(pool, &vols, flags)) < 0) {
-        cliLibError(poolname, "failed to list the volumes of pool '%s'", cliSafe(poolname));
-        return CLI_EXIT_FAILED;
-    }
+    if ((n = scStoragePoolListAllVolumes(pool, &vols, flags)) < 0)
+        return cliLibError(poolname, "failed to list the volumes of pool '%s'", cliSafe(poolname));
     if (all && scStoragePoolIsActive(pool) == 0)
         lastInventoryNote(pool, poolname);
-    if (json ? volTableNew(&vt, true, bytes, jsonFields, NFIELDS(jsonFields)) == 0
-             : volTableNew(&vt, false, bytes, fields,
-                           listFields(cliOptFlag(args, "details"), all, fields)) == 0) {
-        if (listVols(&vt, vols, n, poolname, bytes, all && !json) == 0)
+    if (cliJsonMode()) {
+        status = printVolListJSON(vols, n, pool);
+    } else if (cliOptFlag(args, "name")) {
+        status = printVolNames(vols, n);
+    } else if (volTableNew(&vt, fields, listFields(cliOptFlag(args, "details"), all, fields)) ==
+               0) {
+        if (listVols(&vt, NULL, vols, n, pool, bytes, all) == 0)
             status = cliTablePrint(vt.tb);
     }
     volTableClear(&vt);
@@ -487,23 +592,221 @@ infoLine(const char *label, const char *value)
 
 static int printUsers(scStorageVol *vol, const char *name);
 
+/* ---- vol-info --chain ----------------------------------------------- */
+
+/* How deep a chain is followed: the library's own limit. */
+#define CHAIN_MAX_DEPTH 64
+
+/* One link of a backing chain: a file, what the catalog says of it. */
+typedef struct chainLink {
+    char *path;           /* the file, as its overlay's record names it */
+    char *format;         /* its format as recorded (by its overlay, else its own row) */
+    char *backing_path;   /* the next link, if the catalog knows it */
+    char *backing_format; /* its format as this link's row records it */
+    bool exists;          /* the file is there now */
+    scStorageVol *vol;    /* the catalog's volume at that path, or NULL */
+    scStoragePool *pool;  /* and its pool */
+    char uuid[SC_UUID_STRING_BUFLEN];
+} chainLink;
+
+static void
+chainClear(chainLink *links, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(links[i].path);
+        free(links[i].format);
+        free(links[i].backing_path);
+        free(links[i].backing_format);
+        if (links[i].vol)
+            scStorageVolFree(links[i].vol);
+        if (links[i].pool)
+            scStoragePoolFree(links[i].pool);
+    }
+}
+
+/* Fills @link from its volume @link->vol (a reference it takes): its pool,
+ * UUID, its own format if its overlay did not record one, its backing
+ * file. Returns 0, or -1 after printing why. */
+static int
+linkFromVolume(chainLink *link)
+{
+    const char *name = scStorageVolGetName(link->vol);
+    char *own = NULL;
+
+    if (!(link->pool = scStoragePoolLookupByVolume(link->vol)) ||
+        scStorageVolGetUUIDString(link->vol, link->uuid) < 0 ||
+        (!link->format && !(own = scStorageVolGetFormat(link->vol)) && scGetLastError()) ||
+        scStorageVolGetBackingStore(link->vol, &link->backing_path, &link->backing_format) < 0) {
+        free(own);
+        cliLibError(name, "failed to read the backing chain at volume '%s'", cliSafe(name));
+        return -1;
+    }
+    if (!link->format)
+        link->format = own;
+    return 0;
+}
+
+/*
+ * walkChain:
+ * The backing chain of @vol, as the catalog records it: @vol itself, then
+ * per link the file its row names as backing file (backing_path,
+ * backing_format), looked up by path, until a link without one, a file
+ * the catalog has no volume for (what it is backed by is not known), a
+ * loop or CHAIN_MAX_DEPTH. Each link says whether its file exists now.
+ * Returns the number of links in @links, or -1 after printing why.
+ */
+static int
+walkChain(scStorageVol *vol, chainLink *links)
+{
+    scConnect *conn = scStorageVolGetConnect(vol);
+    struct stat st;
+    size_t n = 0;
+
+    memset(links, 0, sizeof(*links) * CHAIN_MAX_DEPTH);
+    if (!(links[0].path = scStorageVolGetPath(vol)) || scStorageVolRef(vol) < 0) {
+        const char *name = scStorageVolGetName(vol);
+
+        cliLibError(name, "failed to get the path of volume '%s'", cliSafe(name));
+        chainClear(links, 1);
+        return -1;
+    }
+    links[0].vol = vol;
+    for (;;) {
+        chainLink *link = &links[n++];
+
+        link->exists = stat(link->path, &st) == 0;
+        if (link->vol && linkFromVolume(link) < 0)
+            break;
+        if (!link->backing_path) /* the end, or not known beyond */
+            return (int) n;
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(links[i].path, link->backing_path) == 0) {
+                cliNote("the backing chain of '%s' loops back to '%s'", cliSafe(links[0].path),
+                        cliSafe(link->backing_path));
+                return (int) n;
+            }
+        }
+        if (n == CHAIN_MAX_DEPTH) {
+            cliNote("the backing chain of '%s' is longer than %d files: the rest is not shown",
+                    cliSafe(links[0].path), CHAIN_MAX_DEPTH);
+            return (int) n;
+        }
+        links[n].path = strdup(link->backing_path);
+        links[n].format = link->backing_format ? strdup(link->backing_format) : NULL;
+        if (!links[n].path || (link->backing_format && !links[n].format)) {
+            n++;
+            cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
+            break;
+        }
+        /* A file the catalog has no volume for ends what is known. */
+        links[n].vol = scStorageVolLookupByPath(conn, links[n].path);
+        if (!links[n].vol && scGetLastErrorCode() != SC_ERR_NO_STORAGE_VOL &&
+            scGetLastErrorCode() != SC_ERR_INVALID_ARG) {
+            n++;
+            cliLibError(links[n - 1].path, "failed to look up backing file '%s'",
+                        cliSafe(links[n - 1].path));
+            break;
+        }
+    }
+    chainClear(links, n);
+    return -1;
+}
+
+/* vol-info --chain as text: a table after the volume's lines. */
+static int
+printChainText(const chainLink *links, int n)
+{
+    const cliColumn cols[] = {
+        { "Depth", SCOLS_FL_RIGHT },
+        { "Path", 0 },
+        { "Format", 0 },
+        { "Pool", 0 },
+        { "Volume", 0 },
+        { "Exists", 0 },
+    };
+    _cleanup_table_ struct libscols_table *tb = cliTableNew(cols, sizeof(cols) / sizeof(cols[0]));
+
+    if (!tb)
+        return CLI_EXIT_FAILED;
+    for (int i = 0; i < n; i++) {
+        char depth[16];
+        const char *cells[] = {
+            depth,
+            links[i].path,
+            links[i].format ? links[i].format : "-",
+            links[i].pool ? scStoragePoolGetName(links[i].pool) : "-",
+            links[i].vol ? scStorageVolGetName(links[i].vol) : "-",
+            links[i].exists ? "yes" : "no",
+        };
+
+        snprintf(depth, sizeof(depth), "%d", i);
+        if (cliTableAddRow(tb, cells) < 0)
+            return CLI_EXIT_FAILED;
+    }
+    printf("Backing chain:\n");
+    return cliTablePrint(tb);
+}
+
+/* The chain as the "chain" member of vol-info --json. */
+static void
+chainJSON(cliJson *j, const chainLink *links, int n)
+{
+    cliJsonOpen(j, "chain", '[');
+    for (int i = 0; i < n; i++) {
+        /* storcat(1), JSON OUTPUT, "The chain link object". */
+        cliJsonOpen(j, NULL, '{');
+        cliJsonNum(j, "depth", (unsigned long long) i);
+        cliJsonStr(j, "path", links[i].path);
+        cliJsonStr(j, "format", links[i].format);
+        cliJsonBool(j, "exists", links[i].exists);
+        cliJsonStr(j, "volume", links[i].vol ? scStorageVolGetName(links[i].vol) : NULL);
+        cliJsonStr(j, "uuid", links[i].vol ? links[i].uuid : NULL);
+        cliJsonStr(j, "pool", links[i].pool ? scStoragePoolGetName(links[i].pool) : NULL);
+        cliJsonClose(j, '}');
+    }
+    cliJsonClose(j, ']');
+}
+
+/* vol-info --json [--chain]: {"volume": {...}[, "chain": [...]]}. */
+static int
+printVolInfoJSON(scStorageVol *vol, const chainLink *links, int n)
+{
+    const char *name = scStorageVolGetName(vol);
+    char *doc = NULL;
+    size_t len = 0;
+    cliJson j;
+    FILE *out = documentBegin(&doc, &len, &j);
+    int rc;
+
+    if (!out)
+        return CLI_EXIT_FAILED;
+    if ((rc = cliVolJSON(&j, "volume", vol, NULL)) > 0 && links)
+        chainJSON(&j, links, n);
+    return cliPutDocument(documentEnd(out, &doc, &j, rc, name));
+}
+
 static int
 cmdVolInfo(cliContext *ctx, const cliArgs *args)
 {
     bool bytes = cliOptFlag(args, "bytes");
+    bool chain = cliOptFlag(args, "chain");
     _cleanup_pool_ scStoragePool *pool = NULL;
     _cleanup_vol_ scStorageVol *vol = NULL;
+    chainLink links[CHAIN_MAX_DEPTH];
     const char *poolname;
     volFacts facts = { 0 };
     int status = CLI_EXIT_FAILED;
+    int n = 0;
 
-    if (!(vol = cliVolFromArgs(ctx, args)) || getVolAndPool(vol, bytes, &facts, &pool) < 0)
-        goto cleanup;
-    poolname = scStoragePoolGetName(pool);
-    if (cliOptFlag(args, "json")) {
-        status = printVolJSON(&facts, poolname, bytes, jsonFields, NFIELDS(jsonFields));
+    if (!(vol = cliVolFromArgs(ctx, args)) || (chain && (n = walkChain(vol, links)) < 0))
+        return CLI_EXIT_FAILED;
+    if (cliJsonMode()) {
+        status = printVolInfoJSON(vol, chain ? links : NULL, n);
         goto cleanup;
     }
+    if (getVolAndPool(vol, bytes, &facts, &pool) < 0)
+        goto cleanup;
+    poolname = scStoragePoolGetName(pool);
     /* virsh's four first, in virsh's order; then storcat's. */
     infoLine("Name:", facts.name);
     infoLine("Type:", volTypeName(facts.info.type));
@@ -522,8 +825,12 @@ cmdVolInfo(cliContext *ctx, const cliArgs *args)
         printf("%-15s %s (%s)\n", "Backing store:", facts.backing_path, facts.backing_format);
     infoLine("State:", volStateName(facts.state));
     status = printUsers(vol, facts.name);
+    if (status == CLI_EXIT_OK && chain)
+        status = printChainText(links, n);
 
 cleanup:
+    if (chain)
+        chainClear(links, (size_t) n);
     volFactsClear(&facts);
     return status;
 }
@@ -559,28 +866,35 @@ printUsers(scStorageVol *vol, const char *name)
 static int
 cmdVolLookup(cliContext *ctx, const cliArgs *args)
 {
-    const char *path = args->params[0];
+    const char *spec = args->params[0];
     _cleanup_pool_ scStoragePool *pool = NULL;
     _cleanup_vol_ scStorageVol *vol = NULL;
-    const char *poolname;
+    _cleanup_free_ char *path = NULL;
     volFacts facts = { 0 };
     int status = CLI_EXIT_FAILED;
     scConnect *conn;
 
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
-    if (!(vol = scStorageVolLookupByPath(conn, path))) {
-        cliLibError(path, "no volume at '%s'", cliSafe(path));
-        return CLI_EXIT_FAILED;
+    /* The path as it is (an iSCSI LUN's is not absolute), else a relative
+     * one from here. */
+    vol = scStorageVolLookupByPath(conn, spec);
+    if (!vol && spec[0] != '/' &&
+        (scGetLastErrorCode() == SC_ERR_NO_STORAGE_VOL ||
+         scGetLastErrorCode() == SC_ERR_INVALID_ARG)) {
+        if (!(path = cliAbsolutePath(spec)))
+            return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
+                                "cannot make '%s' an absolute path: %s", cliSafe(spec),
+                                strerror(errno));
+        vol = scStorageVolLookupByPath(conn, path);
     }
+    if (!vol)
+        return cliLibError(spec, "no volume at '%s'", cliSafe(spec));
+    if (cliJsonMode())
+        return cliPutDocument(cliVolDocument(vol));
     if (getVolAndPool(vol, false, &facts, &pool) < 0)
         goto cleanup;
-    poolname = scStoragePoolGetName(pool);
-    if (cliOptFlag(args, "json")) {
-        status = printVolJSON(&facts, poolname, false, lookupFields, NFIELDS(lookupFields));
-        goto cleanup;
-    }
-    infoLine("Pool:", poolname);
+    infoLine("Pool:", scStoragePoolGetName(pool));
     infoLine("Name:", facts.name);
     infoLine("Key:", facts.key);
     infoLine("UUID:", facts.uuid);
@@ -599,20 +913,13 @@ cmdVolDumpXML(cliContext *ctx, const cliArgs *args)
     _cleanup_vol_ scStorageVol *vol = NULL;
     _cleanup_free_ char *xml = NULL;
     const char *name;
-    size_t len;
 
     if (!(vol = cliVolFromArgs(ctx, args)))
         return CLI_EXIT_FAILED;
     name = scStorageVolGetName(vol);
-    if (!(xml = scStorageVolGetXMLDesc(vol, 0))) {
-        cliLibError(name, "failed to get the XML of volume '%s'", cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
-    len = strlen(xml);
-    fputs(xml, stdout);
-    if (len == 0 || xml[len - 1] != '\n')
-        putchar('\n');
-    return CLI_EXIT_OK;
+    if (!(xml = scStorageVolGetXMLDesc(vol, 0)))
+        return cliLibError(name, "failed to get the XML of volume '%s'", cliSafe(name));
+    return cliPrintXML(xml);
 }
 
 static int
@@ -624,11 +931,11 @@ cmdVolPath(cliContext *ctx, const cliArgs *args)
 
     if (!(vol = cliVolFromArgs(ctx, args)))
         return CLI_EXIT_FAILED;
+    if (cliJsonMode())
+        return cliPutDocument(cliVolDocument(vol));
     name = scStorageVolGetName(vol);
-    if (!(path = scStorageVolGetPath(vol))) {
-        cliLibError(name, "failed to get the path of volume '%s'", cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
+    if (!(path = scStorageVolGetPath(vol)))
+        return cliLibError(name, "failed to get the path of volume '%s'", cliSafe(name));
     printf("%s\n", path);
     return CLI_EXIT_OK;
 }
@@ -642,10 +949,10 @@ printVolString(scStorageVol *vol, const char *(*get)(scStorageVolPtr), const cha
 
     if (!vol)
         return CLI_EXIT_FAILED;
-    if (!(value = get(vol))) {
-        cliLibError(spec, "failed to get the %s of volume '%s'", what, cliSafe(spec));
-        return CLI_EXIT_FAILED;
-    }
+    if (cliJsonMode())
+        return cliPutDocument(cliVolDocument(vol));
+    if (!(value = get(vol)))
+        return cliLibError(spec, "failed to get the %s of volume '%s'", what, cliSafe(spec));
     printf("%s\n", value);
     return CLI_EXIT_OK;
 }
@@ -679,18 +986,17 @@ cmdVolPool(cliContext *ctx, const cliArgs *args)
     if (!(vol = cliLookupVol(ctx, spec, NULL)))
         return CLI_EXIT_FAILED;
     name = scStorageVolGetName(vol);
-    if (!(pool = scStoragePoolLookupByVolume(vol))) {
-        cliLibError(name, "failed to get the pool of volume '%s'", cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
+    if (!(pool = scStoragePoolLookupByVolume(vol)))
+        return cliLibError(name, "failed to get the pool of volume '%s'", cliSafe(name));
+    if (cliJsonMode())
+        return cliPutDocument(cliPoolDocument(pool));
     if (!cliOptFlag(args, "uuid")) {
         printf("%s\n", scStoragePoolGetName(pool));
         return CLI_EXIT_OK;
     }
-    if (scStoragePoolGetUUIDString(pool, uuid) < 0) {
-        cliLibError(NULL, "failed to get the UUID of the pool of volume '%s'", cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
+    if (scStoragePoolGetUUIDString(pool, uuid) < 0)
+        return cliLibError(NULL, "failed to get the UUID of the pool of volume '%s'",
+                           cliSafe(name));
     printf("%s\n", uuid);
     return CLI_EXIT_OK;
 }
@@ -726,7 +1032,7 @@ static const cliOption listOptions[] = {
     { "details", NULL, "show the type, capacity and allocation" },
     { "all", NULL, "also list the volumes missing from storage, with their state" },
     { "bytes", NULL, "sizes in bytes, not in KiB, MiB, ..." },
-    { "json", NULL, "print JSON, with every field" },
+    { "name", NULL, "the names only, a line each" },
     { "all-pools", NULL, "the volumes of every pool, with their pool (instead of POOL)" },
     { "format", "FORMAT", "only the volumes of that format (raw, qcow2, ...)" },
     { "state", "STATE", "only the volumes in that state (present, missing, incomplete, ...)" },
@@ -736,12 +1042,7 @@ static const cliOption listOptions[] = {
 static const cliOption infoOptions[] = {
     { "pool", "POOL", "pool of the volume, to find VOL by name" },
     { "bytes", NULL, "sizes in bytes, not in KiB, MiB, ..." },
-    { "json", NULL, "print JSON" },
-    { NULL, NULL, NULL },
-};
-
-static const cliOption lookupOptions[] = {
-    { "json", NULL, "print JSON" },
+    { "chain", NULL, "also the whole backing chain, each file flagged if it does not exist" },
     { NULL, NULL, NULL },
 };
 
@@ -761,6 +1062,6 @@ const cliVerb cliVolInfoVerbs[] = {
     { "vol-pool", cmdVolPool, "print the pool of a volume given by key or path", volKeyParam,
       volPoolOptions },
     { "vol-lookup", cmdVolLookup, "show which volume a path is: pool, name, key and UUID",
-      pathParam, lookupOptions },
+      pathParam, NULL },
     { NULL, NULL, NULL, NULL, NULL },
 };

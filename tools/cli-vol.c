@@ -12,11 +12,57 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+
+/* Room for a confirmation: "Size of volume 'NAME' successfully changed to 1G". */
+#define CLI_DONE_BUFLEN 512
+
+/* Volume formats, as libvirt names them (its file formats, then its disk
+ * partition types): a --format or --backing-vol-format that is none of
+ * them is a usage error; one that the pool's type does not take is the
+ * library's error. */
+static const char *const volFormats[] = {
+    "raw",  "dir",   "bochs", "cloop", "dmg",        "iso",       "vpc",        "vdi",
+    "fat",  "vhd",   "ploop", "cow",   "qcow",       "qcow2",     "qed",        "vmdk",
+    "none", "linux", "fat16", "fat32", "linux-swap", "linux-lvm", "linux-raid", "extended",
+};
+
+const char *const *
+cliVolFormatNames(size_t *n)
+{
+    *n = sizeof(volFormats) / sizeof(volFormats[0]);
+    return volFormats;
+}
+
+/* A usage error if option @option's value @format is no volume format. */
+static int
+checkFormat(const cliArgs *args, const char *option, const char *format)
+{
+    if (!format)
+        return CLI_CONTINUE;
+    for (size_t i = 0; i < sizeof(volFormats) / sizeof(volFormats[0]); i++) {
+        if (strcmp(volFormats[i], format) == 0)
+            return CLI_CONTINUE;
+    }
+    return cliUsageError(args->verb, "unknown %s '%s' (raw, qcow2, qed, vmdk, vdi, vpc, ...)",
+                         option, cliSafe(format));
+}
+
+/* After a verb made or changed @vol: its object with --json, else the
+ * confirmation (already formatted into @done, "Vol x created"). */
+static int
+printDone(scStorageVol *vol, const char *done)
+{
+    if (cliJsonMode())
+        return cliPutDocument(cliVolDocument(vol));
+    cliInfo("%s", done);
+    return CLI_EXIT_OK;
+}
 
 /* SC_STORAGE_VOL_CREATE_* flags of the create and clone verbs' options. */
 static unsigned int
@@ -63,7 +109,7 @@ buildVolXML(const volSpec *spec)
     FILE *out = open_memstream(&xml, &len);
 
     if (!out) {
-        cliError("out of memory");
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
         return NULL;
     }
     fputs("<volume>\n", out);
@@ -95,16 +141,15 @@ cmdVolCreate(cliContext *ctx, const cliArgs *args)
     _cleanup_pool_ scStoragePool *pool = NULL;
     _cleanup_vol_ scStorageVol *vol = NULL;
     _cleanup_free_ char *xml = NULL;
+    char done[CLI_DONE_BUFLEN];
 
     if (!(xml = cliReadFile(file)) || !(pool = cliLookupPool(ctx, args->params[0])))
         return CLI_EXIT_FAILED;
     /* The library's message names the volume, not the file it came from. */
-    if (!(vol = scStorageVolCreateXML(pool, xml, createFlags(args, false)))) {
-        cliLibError(NULL, "failed to create volume from '%s'", cliSafe(file));
-        return CLI_EXIT_FAILED;
-    }
-    printf("Vol %s created from %s\n", scStorageVolGetName(vol), file);
-    return CLI_EXIT_OK;
+    if (!(vol = scStorageVolCreateXML(pool, xml, createFlags(args, false))))
+        return cliLibError(NULL, "failed to create volume from '%s'", cliSafe(file));
+    snprintf(done, sizeof(done), "Vol %s created from %s", scStorageVolGetName(vol), file);
+    return printDone(vol, done);
 }
 
 /* The path of --backing-vol: a volume of @pool by name, else by key, path
@@ -139,12 +184,19 @@ cmdVolCreateAs(cliContext *ctx, const cliArgs *args)
     _cleanup_vol_ scStorageVol *vol = NULL;
     _cleanup_free_ char *path = NULL;
     _cleanup_free_ char *xml = NULL;
+    char done[CLI_DONE_BUFLEN];
     const char *poolname;
     int status;
 
-    status = cliParseSize(args->verb, "capacity", args->params[2], &spec.capacity);
+    status = cliCheckName(args->verb, "volume", spec.name);
+    if (status == CLI_CONTINUE)
+        status = cliParseSize(args->verb, "capacity", args->params[2], &spec.capacity);
     if (status == CLI_CONTINUE && allocation)
         status = cliParseSize(args->verb, "allocation", allocation, &allocBytes);
+    if (status == CLI_CONTINUE)
+        status = checkFormat(args, "--format", spec.format);
+    if (status == CLI_CONTINUE)
+        status = checkFormat(args, "--backing-vol-format", spec.backing_format);
     if (status != CLI_CONTINUE)
         return status;
     if (spec.backing_format && !backing)
@@ -158,18 +210,14 @@ cmdVolCreateAs(cliContext *ctx, const cliArgs *args)
         return CLI_EXIT_FAILED;
     if (!(xml = buildVolXML(&spec)))
         return CLI_EXIT_FAILED;
-    if (print) {
-        fputs(xml, stdout);
-        return CLI_EXIT_OK;
-    }
+    if (print)
+        return cliPrintXML(xml);
     poolname = scStoragePoolGetName(pool);
-    if (!(vol = scStorageVolCreateXML(pool, xml, createFlags(args, false)))) {
-        cliLibError(spec.name, "failed to create volume '%s' in pool '%s'", cliSafe(spec.name),
-                    cliSafe(poolname));
-        return CLI_EXIT_FAILED;
-    }
-    printf("Vol %s created\n", scStorageVolGetName(vol));
-    return CLI_EXIT_OK;
+    if (!(vol = scStorageVolCreateXML(pool, xml, createFlags(args, false))))
+        return cliLibError(spec.name, "failed to create volume '%s' in pool '%s'",
+                           cliSafe(spec.name), cliSafe(poolname));
+    snprintf(done, sizeof(done), "Vol %s created", scStorageVolGetName(vol));
+    return printDone(vol, done);
 }
 
 /* ---- vol-create-from, vol-clone ------------------------------------- */
@@ -205,6 +253,7 @@ cmdVolCreateFrom(cliContext *ctx, const cliArgs *args)
     _cleanup_vol_ scStorageVol *src = NULL;
     _cleanup_vol_ scStorageVol *vol = NULL;
     _cleanup_free_ char *xml = NULL;
+    char done[CLI_DONE_BUFLEN];
 
     if (!(xml = cliReadFile(file)) || !(pool = cliLookupPool(ctx, args->params[0])) ||
         (inputpool && !(srcpool = cliLookupPool(ctx, inputpool))) ||
@@ -212,9 +261,9 @@ cmdVolCreateFrom(cliContext *ctx, const cliArgs *args)
         return CLI_EXIT_FAILED;
     if (!(vol = createFrom(ctx, pool, xml, src, createFlags(args, true), NULL, file)))
         return CLI_EXIT_FAILED;
-    printf("Vol %s created from input vol %s\n", scStorageVolGetName(vol),
-           scStorageVolGetName(src));
-    return CLI_EXIT_OK;
+    snprintf(done, sizeof(done), "Vol %s created from input vol %s", scStorageVolGetName(vol),
+             scStorageVolGetName(src));
+    return printDone(vol, done);
 }
 
 static int
@@ -227,8 +276,12 @@ cmdVolClone(cliContext *ctx, const cliArgs *args)
     _cleanup_free_ char *format = NULL;
     _cleanup_free_ char *xml = NULL;
     scStorageVolInfo info;
+    char done[CLI_DONE_BUFLEN];
     const char *srcname;
+    int status;
 
+    if ((status = cliCheckName(args->verb, "volume", spec.name)) != CLI_CONTINUE)
+        return status;
     if (!(src = cliVolFromArgs(ctx, args)))
         return CLI_EXIT_FAILED;
     srcname = scStorageVolGetName(src);
@@ -236,17 +289,19 @@ cmdVolClone(cliContext *ctx, const cliArgs *args)
      * and format (a format left out would be the pool's default: a
      * conversion). NULL without an error is a format storcat does not know. */
     if (!(pool = scStoragePoolLookupByVolume(src)) || scStorageVolGetInfo(src, &info) < 0 ||
-        (!(format = scStorageVolGetFormat(src)) && scGetLastError())) {
-        cliLibError(srcname, "failed to get information on volume '%s'", cliSafe(srcname));
-        return CLI_EXIT_FAILED;
-    }
+        (!(format = scStorageVolGetFormat(src)) && scGetLastError()))
+        return cliLibError(srcname, "failed to get information on volume '%s'", cliSafe(srcname));
     spec.capacity = info.capacity;
+    /* The original's allocation, as virsh's clone passes the original's
+     * XML: a sparse original makes a sparse clone (a clone without
+     * <allocation> is allocated whole, libvirt's rule). */
+    spec.allocation = &info.allocation;
     spec.format = format;
     if (!(xml = buildVolXML(&spec)) ||
         !(vol = createFrom(ctx, pool, xml, src, createFlags(args, true), spec.name, NULL)))
         return CLI_EXIT_FAILED;
-    printf("Vol %s cloned from %s\n", scStorageVolGetName(vol), srcname);
-    return CLI_EXIT_OK;
+    snprintf(done, sizeof(done), "Vol %s cloned from %s", scStorageVolGetName(vol), srcname);
+    return printDone(vol, done);
 }
 
 /* ---- vol-delete, vol-wipe, vol-resize ------------------------------- */
@@ -255,6 +310,7 @@ static int
 cmdVolDelete(cliContext *ctx, const cliArgs *args)
 {
     _cleanup_vol_ scStorageVol *vol = NULL;
+    _cleanup_free_ char *before = NULL;
     const char *name;
     bool missing;
 
@@ -263,14 +319,17 @@ cmdVolDelete(cliContext *ctx, const cliArgs *args)
     name = scStorageVolGetName(vol);
     /* A missing volume's row is what goes (its storage was gone). */
     missing = scStorageVolGetState(vol) == SC_STORAGE_VOL_STATE_MISSING;
-    if (scStorageVolDelete(vol, usersFlag(args)) < 0) {
-        cliLibError(name, "failed to delete volume '%s'", cliSafe(name));
+    /* --json: the volume as it was. */
+    if (cliJsonMode() && !(before = cliVolDocument(vol)))
         return CLI_EXIT_FAILED;
-    }
+    if (scStorageVolDelete(vol, usersFlag(args)) < 0)
+        return cliLibError(name, "failed to delete volume '%s'", cliSafe(name));
+    if (before)
+        return cliPutDocument(TAKE_PTR(before));
     if (missing)
-        printf("Vol %s deleted (it was missing: forgotten)\n", name);
+        cliInfo("Vol %s deleted (it was missing: forgotten)", name);
     else
-        printf("Vol %s deleted\n", name);
+        cliInfo("Vol %s deleted", name);
     return CLI_EXIT_OK;
 }
 
@@ -282,12 +341,20 @@ static const char *const wipeAlgorithms[] = {
 _Static_assert(sizeof(wipeAlgorithms) / sizeof(wipeAlgorithms[0]) == SC_STORAGE_VOL_WIPE_ALG_LAST,
                "wipe algorithm names do not match scStorageVolWipeAlgorithm");
 
+const char *const *
+cliWipeAlgorithmNames(size_t *n)
+{
+    *n = sizeof(wipeAlgorithms) / sizeof(wipeAlgorithms[0]);
+    return wipeAlgorithms;
+}
+
 static int
 cmdVolWipe(cliContext *ctx, const cliArgs *args)
 {
     const char *algname = cliOptValue(args, "algorithm");
     unsigned int alg = SC_STORAGE_VOL_WIPE_ALG_ZERO;
     _cleanup_vol_ scStorageVol *vol = NULL;
+    char done[CLI_DONE_BUFLEN];
     const char *name;
     int rc;
 
@@ -295,7 +362,10 @@ cmdVolWipe(cliContext *ctx, const cliArgs *args)
         while (alg < SC_STORAGE_VOL_WIPE_ALG_LAST && strcmp(wipeAlgorithms[alg], algname) != 0)
             alg++;
         if (alg == SC_STORAGE_VOL_WIPE_ALG_LAST)
-            return cliUsageError(args->verb, "unknown algorithm '%s'", cliSafe(algname));
+            return cliUsageError(args->verb,
+                                 "unknown --algorithm '%s' (zero, nnsa, dod, bsi, gutmann, "
+                                 "schneier, pfitzner7, pfitzner33, random, trim)",
+                                 cliSafe(algname));
     }
     if (!(vol = cliVolFromArgs(ctx, args)))
         return CLI_EXIT_FAILED;
@@ -303,12 +373,49 @@ cmdVolWipe(cliContext *ctx, const cliArgs *args)
     cliProgressBegin(ctx);
     rc = scStorageVolWipePattern(vol, alg, usersFlag(args));
     cliProgressEnd();
-    if (rc < 0) {
-        cliLibError(name, "failed to wipe volume '%s'", cliSafe(name));
-        return CLI_EXIT_FAILED;
+    if (rc < 0)
+        return cliLibError(name, "failed to wipe volume '%s'", cliSafe(name));
+    snprintf(done, sizeof(done), "Vol %s wiped", name);
+    return printDone(vol, done);
+}
+
+/*
+ * checkResize:
+ * What vol-resize asks of @vol, checked in the user's words before the
+ * library is asked (whose words are the API's: "the shrink flag"): the
+ * new capacity from the current one, a shrink only with --shrink, not
+ * below zero, not past what a file can hold. Returns CLI_CONTINUE or the
+ * exit status of the error printed.
+ */
+static int
+checkResize(scStorageVol *vol, unsigned long long capacity, unsigned int flags)
+{
+    const char *name = scStorageVolGetName(vol);
+    unsigned long long target = capacity;
+    scStorageVolInfo info;
+
+    if (scStorageVolGetInfo(vol, &info) < 0)
+        return cliLibError(name, "failed to get information on volume '%s'", cliSafe(name));
+    if ((flags & SC_STORAGE_VOL_RESIZE_DELTA) && (flags & SC_STORAGE_VOL_RESIZE_SHRINK)) {
+        if (capacity > info.capacity)
+            return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_INVALID_ARG, SC_FROM_STORAGE,
+                                "volume '%s': cannot shrink by %llu bytes, its capacity is "
+                                "%llu bytes",
+                                cliSafe(name), capacity, info.capacity);
+        target = info.capacity - capacity;
+    } else if (flags & SC_STORAGE_VOL_RESIZE_DELTA) {
+        if (capacity > (unsigned long long) LLONG_MAX - info.capacity)
+            return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_INVALID_ARG, SC_FROM_STORAGE,
+                                "volume '%s': growing by %llu bytes is too large", cliSafe(name),
+                                capacity);
+        target = info.capacity + capacity;
     }
-    printf("Vol %s wiped\n", name);
-    return CLI_EXIT_OK;
+    if (target < info.capacity && !(flags & SC_STORAGE_VOL_RESIZE_SHRINK))
+        return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_INVALID_ARG, SC_FROM_STORAGE,
+                            "volume '%s': the new capacity, %llu bytes, is below its capacity, "
+                            "%llu bytes: give --shrink to shrink it",
+                            cliSafe(name), target, info.capacity);
+    return CLI_CONTINUE;
 }
 
 static int
@@ -317,6 +424,7 @@ cmdVolResize(cliContext *ctx, const cliArgs *args)
     const char *text = args->params[1];
     _cleanup_vol_ scStorageVol *vol = NULL;
     unsigned long long capacity;
+    char done[CLI_DONE_BUFLEN];
     unsigned int flags = 0;
     const char *name;
     int status;
@@ -338,13 +446,13 @@ cmdVolResize(cliContext *ctx, const cliArgs *args)
     if (!(vol = cliVolFromArgs(ctx, args)))
         return CLI_EXIT_FAILED;
     name = scStorageVolGetName(vol);
-    if (scStorageVolResize(vol, capacity, flags) < 0) {
-        cliLibError(name, "failed to change the size of volume '%s'", cliSafe(name));
-        return CLI_EXIT_FAILED;
-    }
-    printf("Size of volume '%s' successfully changed %s %s\n", name,
-           flags & SC_STORAGE_VOL_RESIZE_DELTA ? "by" : "to", text);
-    return CLI_EXIT_OK;
+    if ((status = checkResize(vol, capacity, flags)) != CLI_CONTINUE)
+        return status;
+    if (scStorageVolResize(vol, capacity, flags) < 0)
+        return cliLibError(name, "failed to change the size of volume '%s'", cliSafe(name));
+    snprintf(done, sizeof(done), "Size of volume '%s' successfully changed %s %s", name,
+             flags & SC_STORAGE_VOL_RESIZE_DELTA ? "by" : "to", text);
+    return printDone(vol, done);
 }
 
 /* ---- vol-upload, vol-download --------------------------------------- */
@@ -362,6 +470,8 @@ parseRange(const cliArgs *args, unsigned long long *offset, unsigned long long *
         status = cliParseSize(args->verb, "offset", off, offset);
     if (status == CLI_CONTINUE && len)
         status = cliParseSize(args->verb, "length", len, length);
+    if (status == CLI_CONTINUE && *offset > (unsigned long long) LLONG_MAX - *length)
+        status = cliUsageError(args->verb, "--offset and --length end past the largest size");
     return status;
 }
 

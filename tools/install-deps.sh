@@ -1,5 +1,6 @@
 #!/bin/sh
-# install-deps.sh: install what storcat needs to build and test, on Debian 12.
+# install-deps.sh: install what storcat needs to build and test, on Debian 12
+# (python3-dev and python3-pytest: the Python module, ./configure --with-python).
 # Run as root (or through sudo). Installs nothing that is already there.
 set -eu
 PKGS="gcc make autoconf automake libtool pkg-config
@@ -7,12 +8,15 @@ PKGS="gcc make autoconf automake libtool pkg-config
       libfdisk-dev libblkid-dev fdisk
       sqlite3 valgrind python3 groff-base man-db qemu-utils
       libiscsi-dev libiscsi-bin tgt
-      lvm2 e2fsprogs util-linux"
+      lvm2 e2fsprogs util-linux
+      python3-dev python3-pytest"
 # libvirt, for tests/compat.test and bench/run: a private session libvirtd
 # (libvirt-daemon; setpriv, from util-linux, runs it as nobody), client code
 # built against libvirt's headers (libvirt-dev), virsh (libvirt-clients).
+# libvirt-python (python3-libvirt), for tests/python's comparisons of
+# names, parameters and constants with libvirt 9.0's binding.
 # Without their recommendations: those are hypervisors (qemu-system...).
-LIBVIRT_PKGS="libvirt-daemon libvirt-clients libvirt-dev util-linux"
+LIBVIRT_PKGS="libvirt-daemon libvirt-clients libvirt-dev util-linux python3-libvirt"
 
 missing() {
     for p in "$@"; do

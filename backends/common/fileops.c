@@ -443,24 +443,43 @@ scFileIsRaw(const char *format)
     return !format || strcmp(format, "raw") == 0 || strcmp(format, "iso") == 0;
 }
 
+/* A raw volume has no metadata to preallocate: libvirt refuses the flag
+ * (storageBackendCreateRaw), for a clone from a raw volume too. */
+static int
+check_prealloc_raw(const scVolDef *vol, unsigned int flags)
+{
+    if (!(flags & SC_STORAGE_VOL_CREATE_PREALLOC_METADATA) || !scFileIsRaw(vol->format))
+        return 0;
+    scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
+                  "metadata preallocation is not supported for raw volumes");
+    return -1;
+}
+
 /* The -o options of qemu-img create for @vol: *opts is NULL if there are
  * none. Returns 0 or -1. The values are numbers or fixed words (compat is
- * checked as digits and a dot by the XML parser). */
+ * checked as digits and a dot by the XML parser). With
+ * SC_STORAGE_VOL_CREATE_PREALLOC_METADATA, libvirt's choice
+ * (storageBackendCreateQemuImgOpts): metadata when the allocation asked
+ * for is below the capacity (in KiB, rounded up), else falloc, which
+ * allocates the whole image (no <allocation> means the capacity). */
 static int
 qemu_options(const scVolDef *vol, unsigned int flags, char **opts)
 {
     bool qcow2 = vol->format && strcmp(vol->format, "qcow2") == 0;
     char cluster[48] = "";
+    const char *prealloc = "";
 
     *opts = NULL;
     if (!qcow2)
         return 0;
     if (vol->cluster_size)
         snprintf(cluster, sizeof(cluster), ",cluster_size=%llu", vol->cluster_size);
+    if (flags & SC_STORAGE_VOL_CREATE_PREALLOC_METADATA)
+        prealloc = (vol->capacity + 1023) / 1024 > (vol->allocation + 1023) / 1024
+                       ? ",preallocation=metadata"
+                       : ",preallocation=falloc";
     *opts = scAsprintf("compat=%s%s%s%s%s", vol->compat ? vol->compat : "1.1",
-                       vol->lazy_refcounts ? ",lazy_refcounts=on" : "", cluster,
-                       flags & SC_STORAGE_VOL_CREATE_PREALLOC_METADATA ? ",preallocation=metadata"
-                                                                       : "",
+                       vol->lazy_refcounts ? ",lazy_refcounts=on" : "", cluster, prealloc,
                        vol->nocow ? ",nocow=on" : "");
     return *opts ? 0 : -1;
 }
@@ -504,9 +523,25 @@ scFileQemuCreate(int fd, const scVolDef *vol, const scChain *backing, unsigned i
 int
 scFileCheckBacking(const scDir *dir, const scVolDef *vol, scChain *chain)
 {
+    _cleanup_free_ char *abs = NULL;
+
     memset(chain, 0, sizeof(*chain));
     if (!vol->backing_path)
         return 0;
+    /* A backing file that cannot be read: libvirt's code and words
+     * (storageBackendCreateQemuImgSetBacking), naming it; a relative one
+     * is relative to the pool's directory. Protocol and json: names are
+     * the chain walk's to refuse. */
+    if (!strstr(vol->backing_path, "://") && strncmp(vol->backing_path, "json:", 5) != 0) {
+        if (!(abs = vol->backing_path[0] == '/' ? scStrdup(vol->backing_path)
+                                                : join(dir->path, vol->backing_path)))
+            return -1;
+        if (access(abs, R_OK) < 0) {
+            scReportSystemError(SC_FROM_STORAGE, errno, "inaccessible backing store volume %s",
+                                vol->backing_path);
+            return -1;
+        }
+    }
     if (scChainWalkPath(vol->backing_path, vol->backing_format, &dir->rules, chain) < 0) {
         _cleanup_free_ char *why = scStrdup(scGetLastErrorDetail());
         scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "volume '%s': backing store '%s': %s",
@@ -584,7 +619,7 @@ scFileCreate(const scDir *dir, const scVolDef *vol, unsigned int flags)
     scChain backing;
     int fd, r;
 
-    if (check_format(dir, vol, &backing) < 0)
+    if (check_prealloc_raw(vol, flags) < 0 || check_format(dir, vol, &backing) < 0)
         return -1;
     if ((fd = create_exclusive(dir, vol->name, &vol->perms)) < 0) {
         scChainClear(&backing);
@@ -613,135 +648,6 @@ scFileCreate(const scDir *dir, const scVolDef *vol, unsigned int flags)
     if (r < 0)
         unlinkat(dir->fd, vol->name, 0);
     return r;
-}
-
-/* ---- copying ------------------------------------------------------------ */
-
-
-static bool
-all_zero(const unsigned char *buf, size_t n)
-{
-    /* Compare in words; chunks are large and usually mostly zero or not. */
-    size_t i = 0;
-    for (; i + sizeof(unsigned long) <= n; i += sizeof(unsigned long)) {
-        unsigned long w;
-        memcpy(&w, buf + i, sizeof(w));
-        if (w)
-            return false;
-    }
-    for (; i < n; i++)
-        if (buf[i])
-            return false;
-    return true;
-}
-
-/* Where the next data starts at or after @off in @fd (SEEK_DATA), or @end
- * if none; files whose filesystem cannot tell are all data. */
-static off_t
-next_data(int fd, off_t off, off_t end)
-{
-    off_t d = lseek(fd, off, SEEK_DATA);
-    if (d < 0)
-        return errno == ENXIO ? end : off;
-    return d < end ? d : end;
-}
-
-static off_t
-next_hole(int fd, off_t off, off_t end)
-{
-    off_t h = lseek(fd, off, SEEK_HOLE);
-    if (h < 0)
-        return end;
-    return h < end ? h : end;
-}
-
-/* Write all of @buf; with @sparse (and a seekable @out), blocks of
- * SPARSE_BLOCK zero bytes become holes. */
-#define SPARSE_BLOCK (64 * 1024)
-
-static int
-write_chunk(int out, bool seekable, bool sparse, const unsigned char *buf, size_t n,
-            unsigned long long off, const char *what)
-{
-    for (size_t w = 0; w < n;) {
-        size_t len = n - w;
-        if (sparse && seekable) {
-            len = len < SPARSE_BLOCK ? len : SPARSE_BLOCK;
-            /* A zero block becomes a hole: punched, as the file may hold
-             * older data there; written where holes cannot be made. */
-            if (all_zero(buf + w, len) &&
-                fallocate(out, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t) (off + w),
-                          (off_t) len) == 0) {
-                w += len;
-                continue;
-            }
-        }
-        ssize_t r = seekable ? pwrite(out, buf + w, len, (off_t) (off + w))
-                             : write(out, buf + w, len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            scReportSystemError(SC_FROM_STORAGE, errno, "%s: write failed", what);
-            return -1;
-        }
-        w += (size_t) r;
-    }
-    return 0;
-}
-
-/*
- * Copy [@src_off, @src_off + @len) of @in to @out at @dst_off. With @sparse,
- * holes of @in are skipped when @in is seekable, and all-zero chunks are not
- * written either (the caller makes the file long enough: they read as
- * zeroes). @in may be a pipe (@in_seekable false): read sequentially until
- * @len or EOF (when @len is 0). Returns the bytes copied, or -1.
- */
-long long
-scFdCopy(int in, bool in_seekable, unsigned long long src_off, int out, bool out_seekable,
-         unsigned long long dst_off, unsigned long long len, bool sparse, const char *what,
-         const scProgress *progress)
-{
-    _cleanup_free_ unsigned char *buf = malloc(CHUNK);
-    unsigned long long done = 0;
-    bool to_eof = len == 0;
-
-    if (!buf) {
-        scReportOOM();
-        return -1;
-    }
-    while (to_eof || done < len) {
-        size_t want = CHUNK;
-        if (!to_eof && len - done < want)
-            want = (size_t) (len - done);
-        if (in_seekable && sparse) {
-            off_t pos = (off_t) (src_off + done), end = (off_t) (src_off + len);
-            off_t data = next_data(in, pos, end);
-            if (data > pos) { /* a hole: nothing to write */
-                done += (unsigned long long) (data - pos);
-                continue;
-            }
-            off_t hole = next_hole(in, pos, end);
-            if (hole > pos && (unsigned long long) (hole - pos) < want)
-                want = (size_t) (hole - pos);
-        }
-        ssize_t n = in_seekable ? pread(in, buf, want, (off_t) (src_off + done))
-                                : read(in, buf, want);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            scReportSystemError(SC_FROM_STORAGE, errno, "%s: read failed", what);
-            return -1;
-        }
-        if (n == 0)
-            break;
-        if (write_chunk(out, out_seekable, sparse, buf, (size_t) n, dst_off + done, what) < 0)
-            return -1;
-        done += (unsigned long long) n;
-        scTestPoint("copy:chunk");
-        if (scProgressReport(progress, done, to_eof ? 0 : len) < 0)
-            return -1;
-    }
-    return (long long) done;
 }
 
 /* Is the file of @st (birth time @btime_ns) the one @vol's record says?
@@ -859,7 +765,8 @@ scFileCreateFrom(const scDir *dir, const scVolDef *vol, const scVolRecord *src,
     scChain chain = { 0 };
     int in = -1, out = -1, r = -1;
 
-    if (check_format(dir, vol, NULL) < 0 || (in = scFileOpenSource(src, &src_size)) < 0)
+    if ((scFileIsRaw(src->format) && check_prealloc_raw(vol, flags) < 0) ||
+        check_format(dir, vol, NULL) < 0 || (in = scFileOpenSource(src, &src_size)) < 0)
         return -1;
     /* The source's chain may reach its own directory and the catalog's
      * volumes. */
@@ -872,12 +779,30 @@ scFileCreateFrom(const scDir *dir, const scVolDef *vol, const scVolRecord *src,
         file_made(dir, out, vol->name) < 0)
         goto cleanup;
     if (scFileIsRaw(vol->format) && scFileIsRaw(src->format) && chain.n == 1) {
+        /* libvirt's rule (storageVolCreateXMLFrom, createRawFile): no
+         * <allocation> means the whole capacity; an allocation at least
+         * the source's capacity is allocated (up to the capacity), a
+         * smaller one makes a sparse clone, holes kept. */
+        unsigned long long alloc = vol->has_allocation ? vol->allocation : capacity;
+        bool full = alloc >= src->capacity && alloc > 0;
+
+        if (alloc > capacity)
+            alloc = capacity;
         if (ftruncate(out, (off_t) capacity) < 0) {
             scReportSystemError(SC_FROM_STORAGE, errno, "cannot size volume '%s'", vol->name);
             goto cleanup;
         }
+        if (full && allocate(out, vol->name, 0, alloc) < 0)
+            goto cleanup;
         if (scFdCopy(in, true, 0, out, true, 0, src_size, true, vol->name, progress) < 0)
             goto cleanup;
+        /* The sparse copy punched its zero blocks (where the file system
+         * can: there fallocate works too): allocated again. */
+        if (full && fallocate(out, 0, 0, (off_t) alloc) < 0 && errno != EOPNOTSUPP) {
+            scReportSystemError(SC_FROM_STORAGE, errno,
+                                "cannot allocate %llu bytes for volume '%s'", alloc, vol->name);
+            goto cleanup;
+        }
     } else {
         char size[32];
         if (qemu_convert(&chain, out, format, src->capacity) < 0)

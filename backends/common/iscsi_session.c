@@ -12,14 +12,13 @@
  */
 #include <config.h>
 
-#include <iscsi/iscsi.h>
-#include <iscsi/scsi-lowlevel.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "iscsi_session.h"
+#include "libiscsi.h"
 
 static int64_t
 now_ms(void)
@@ -160,6 +159,8 @@ scIscsiOpen(scIscsi *s, const char *what, const char *portal, const char *target
     s->target = target;
     s->timeout_ms = scBackendTimeoutMs();
     snprintf(s->portal, sizeof(s->portal), "%s", portal);
+    if (scLibiscsiLoad() < 0)
+        return -1;
     if (!(s->ctx = iscsi_create_context(initiator))) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                       "%s: cannot make an iSCSI context for initiator '%s'", what, initiator);

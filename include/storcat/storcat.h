@@ -62,8 +62,9 @@ typedef enum {
     SC_ERR_INVALID_CONN = 6,           /* not a valid connection handle */
     SC_ERR_INVALID_ARG = 8,            /* a bad argument: NULL, unknown flag, bad name */
     SC_ERR_OPERATION_FAILED = 9,       /* tried and failed; a pool that exists already */
-    SC_ERR_XML_ERROR = 27,             /* XML that does not parse or breaks the schema */
+    SC_ERR_XML_ERROR = 27,             /* XML that breaks the schema */
     SC_ERR_OPERATION_DENIED = 29,      /* a read-only connection asked to change something */
+    SC_ERR_XML_DETAIL = 35,            /* XML that does not parse (libxml2's message) */
     SC_ERR_SYSTEM_ERROR = 38,          /* a system call failed; errno in int1 */
     SC_ERR_AUTH_FAILED = 45,           /* authentication failed */
     SC_ERR_INVALID_STORAGE_POOL = 46,  /* not a valid pool handle */
@@ -390,6 +391,37 @@ int scConnectGetLibVersion(scConnectPtr conn, unsigned long *libVer);
 int scConnectGetVersion(scConnectPtr conn, unsigned long *hvVer);
 
 /*
+ * scConnectGetType:
+ * The name of the driver behind @conn, as libvirt's names its hypervisor
+ * driver ("QEMU" for qemu://): "storcat", the name the capabilities'
+ * <driver> shows. A static string, not to be freed; NULL on a bad handle.
+ */
+const char *scConnectGetType(scConnectPtr conn);
+
+/*
+ * scConnectGetHostname:
+ * The name of the host @conn's catalog is on, as libvirt's local drivers
+ * give it: gethostname()'s, as it is when it has a '.' or starts with
+ * "localhost", else the canonical name getaddrinfo() finds for it (the
+ * short name when that fails or is a "localhost" one). To be freed by the
+ * caller; NULL on error (SC_ERR_SYSTEM_ERROR when the name cannot be
+ * read).
+ */
+char *scConnectGetHostname(scConnectPtr conn);
+
+/*
+ * scConnectSetKeepAlive:
+ * libvirt's client sends keepalive messages to its daemon, and closes the
+ * connection when @count of them in a row go unanswered after @interval
+ * seconds of silence. A storcat connection is a catalog opened in this
+ * process: there is no other side to send them to, and silence cannot
+ * break it. Returns 1, libvirt's answer when the other side does not
+ * support keepalive messages (nothing is sent, @interval and @count are
+ * not used), or -1 on a bad handle.
+ */
+int scConnectSetKeepAlive(scConnectPtr conn, int interval, unsigned int count);
+
+/*
  * scConnectIsAlive / scConnectIsSecure / scConnectIsEncrypted:
  * A connection is a catalog file opened in this process: it is alive as
  * long as it is open (1), secure (1: nothing crosses a network) and not
@@ -547,8 +579,9 @@ int scConnectListDefinedStoragePools(scConnectPtr conn, char **const names, int 
 /*
  * scStoragePoolLookupByName / ByUUID / ByUUIDString / ByTargetPath:
  * Find a defined pool by its name, raw UUID (SC_UUID_BUFLEN bytes), UUID
- * string (with or without dashes), or target path (any spelling: "//" and
- * a trailing "/" do not matter). Each is one indexed catalog query.
+ * string (with or without dashes), or, among the active pools only (as
+ * libvirt's), target path (any spelling: "//" and a trailing "/" do not
+ * matter). Each is one indexed catalog query.
  *
  * Returns a new reference, or NULL: SC_ERR_NO_STORAGE_POOL if there is no
  * such pool, SC_ERR_INVALID_ARG for a malformed argument.
@@ -563,18 +596,25 @@ scStoragePoolPtr scStoragePoolLookupByTargetPath(scConnectPtr conn, const char *
  * @xml: a pool definition in libvirt's pool XML (formatstorage).
  * @flags: 0 or SC_STORAGE_POOL_DEFINE_VALIDATE.
  *
- * Defines a new pool, or replaces the definition of an inactive pool with
- * the same name and UUID. A UUID is generated when the XML has none. All
+ * Defines a new pool, or replaces the definition of the pool with the
+ * same name and UUID. A pool that is active keeps the definition it was
+ * started with until it stops, as libvirt's: the new one is pending
+ * meanwhile (scStoragePoolGetXMLDesc with SC_STORAGE_XML_INACTIVE shows
+ * it, as parsed, without sizes; its target and source count as taken),
+ * and becomes the pool's when it stops (or, if the host rebooted under
+ * the running pool, at once: the pool reads inactive with it). A new
+ * definition has no sizes until the pool's next refresh, as libvirt's.
+ * A UUID is generated when the XML has none. All
  * pool types of libvirt's schema parse; the ones storcat manages (dir, fs,
  * netfs, logical, disk, iscsi, iscsi-direct) can be defined, any other type
  * is refused with SC_ERR_CONFIG_UNSUPPORTED naming it.
  *
- * Errors, each leaving the catalog unchanged: SC_ERR_XML_ERROR (malformed
- * XML, a DTD or entity, a bad element, naming the element),
+ * Errors, each leaving the catalog unchanged: SC_ERR_XML_DETAIL (XML that
+ * does not parse), SC_ERR_XML_ERROR (a DTD or entity, a bad element,
+ * naming the element; both in SC_FROM_STORAGE, as libvirt's),
  * SC_ERR_OPERATION_FAILED (the name is taken by another UUID, the UUID by
  * another name, or another pool has the same target directory or source),
- * SC_ERR_OPERATION_INVALID (the pool is active), SC_ERR_OPERATION_DENIED
- * (read-only connection). Defining a running transient pool (see
+ * SC_ERR_OPERATION_DENIED (read-only connection). Defining a running transient pool (see
  * scStoragePoolCreateXML) makes it persistent, as in libvirt.
  *
  * Returns a new reference to the pool, or NULL.
@@ -703,15 +743,32 @@ int scStoragePoolIsPersistent(scStoragePoolPtr pool);
 int scStoragePoolGetRefreshTime(scStoragePoolPtr pool, long long *when);
 
 /*
+ * scStoragePoolGetType / scStoragePoolGetTargetPath (storcat's own):
+ * Return the pool's type as pool XML names it ("dir", "logical",
+ * "iscsi-direct", ...: <pool type=...>) / its target path, where its
+ * volumes appear (<target><path>), as new strings for the caller to free.
+ * NULL on error; for a pool type without a target path (none that storcat
+ * manages), GetTargetPath returns NULL with no error set. What a program
+ * would otherwise parse out of scStoragePoolGetXMLDesc.
+ */
+char *scStoragePoolGetType(scStoragePoolPtr pool);
+char *scStoragePoolGetTargetPath(scStoragePoolPtr pool);
+
+/*
  * scStoragePoolGetXMLDesc:
  * Returns the pool's definition as libvirt pool XML, with its capacity,
  * allocation and available sizes as of its last refresh (an inactive pool
- * keeps them, as in libvirt; zero with SC_STORAGE_XML_INACTIVE). For a
- * file system, as libvirt computes them: available counts the free blocks,
- * and capacity = allocation + available. An active disk pool (not with
- * SC_STORAGE_XML_INACTIVE) shows the free extents of its disk as libvirt
- * does (<device path=...><freeExtent start=... end=.../></device>, bytes,
- * end exclusive). The caller frees it. NULL on error.
+ * keeps them, as in libvirt). For a file system, as libvirt computes them:
+ * available counts the free blocks, and capacity = allocation + available.
+ * An active disk pool shows the free extents of its disk as libvirt does
+ * (<device path=...><freeExtent start=... end=.../></device>, bytes, end
+ * exclusive). A dir pool's <target><permissions> are its directory's
+ * mode, owner and group as its last refresh (a start's too) read them,
+ * kept while it is stopped, as libvirt's (until the host reboots: they
+ * belong to the boot, as the sizes). SC_STORAGE_XML_INACTIVE asks for the
+ * persistent definition:
+ * the same document (libvirt's formats the one definition either way).
+ * The caller frees it. NULL on error.
  */
 char *scStoragePoolGetXMLDesc(scStoragePoolPtr pool, unsigned int flags);
 
@@ -808,7 +865,8 @@ int scStoragePoolBuild(scStoragePoolPtr pool, unsigned int flags);
 /*
  * scStoragePoolDelete:
  * Destroys the pool's storage (dir: removes the empty target directory;
- * refused when it is not empty; logical: vgremove -f, as libvirt, so the
+ * one that is not empty is SC_ERR_SYSTEM_ERROR, libvirt's "failed to
+ * remove pool 'DIR': Directory not empty" with ENOTEMPTY in int1; logical: vgremove -f, as libvirt, so the
  * VG's LVs go with it, then pvremove on the source devices; disk: wipes
  * the partition table as libvirt does, zeroing the first and last MiB, and
  * the kernel's partitions of the disk with it; refused while the disk is
@@ -952,7 +1010,10 @@ typedef scStorageVolInfo *scStorageVolInfoPtr;
 
 /* Flags of scStorageVolCreateXML / CreateXMLFrom (libvirt's values). */
 typedef enum {
-    SC_STORAGE_VOL_CREATE_PREALLOC_METADATA = 1 << 0, /* qcow2: preallocate metadata */
+    /* qcow2: qemu-img's preallocation=metadata when <allocation> is below
+     * the capacity, else falloc (all of it), as libvirt chooses; refused
+     * for raw volumes (SC_ERR_CONFIG_UNSUPPORTED), as libvirt's */
+    SC_STORAGE_VOL_CREATE_PREALLOC_METADATA = 1 << 0,
     SC_STORAGE_VOL_CREATE_REFLINK = 1 << 1,           /* clone with a reflink, or fail */
     SC_STORAGE_VOL_CREATE_VALIDATE = 1 << 2,          /* accepted; storcat always validates */
 } scStorageVolCreateFlags;
@@ -1087,7 +1148,8 @@ scStorageVolPtr scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uu
  * <allocation> means the whole capacity; <allocation>0</allocation> makes
  * a sparse file) and qcow2, qed,
  * vmdk, vdi and vpc images (through qemu-img), with an optional backing
- * store. Logical pools make an LV with lvcreate as libvirt does (lvm2
+ * store (one that cannot be read is libvirt's SC_ERR_SYSTEM_ERROR
+ * "inaccessible backing store volume PATH: CAUSE"). Logical pools make an LV with lvcreate as libvirt does (lvm2
  * rounds its size up to whole extents): a snapshot of a virtual origin
  * when <allocation> is below <capacity> (a sparse volume), a snapshot of
  * its <backingStore> LV; a name lvm2 would refuse is SC_ERR_INVALID_ARG
@@ -1098,8 +1160,9 @@ scStorageVolPtr scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uu
  * while a slot is free, then logical in the extended partition; its name
  * must be the kernel's name of the next partition ("sdb3", "loop0p3"), as
  * in libvirt, and the error says which; one that does not fit names the
- * largest free extent. The name may not contain '/', control characters,
- * or be "." or "..". An existing file, LV or partition of that name is
+ * largest free extent. The name may not contain control characters, or be
+ * "." or ".." (SC_ERR_XML_ERROR), nor contain '/' (libvirt's
+ * SC_ERR_OPERATION_INVALID "volume name 'x/y' cannot contain '/'"). An existing file, LV or partition of that name is
  * never overwritten (SC_ERR_STORAGE_VOL_EXIST). On failure nothing is left
  * behind (an LV lvcreate made before failing is removed). A create
  * interrupted half-way (the process killed) never becomes a volume: the
@@ -1116,11 +1179,16 @@ scStorageVolPtr scStorageVolCreateXML(scStoragePoolPtr pool, const char *xml,
 /*
  * scStorageVolCreateXMLFrom:
  * As scStorageVolCreateXML, with the data of @clonevol (which may be in
- * another pool): raw copies keep holes; a different <format> converts
- * through qemu-img. Into a logical pool: a new LV as large as the source,
- * every byte written (other formats converted by qemu-img); where LVs have
- * no device node (no device-mapper) SC_ERR_OPERATION_UNSUPPORTED, no LV
- * made. @clonevol must be present: a missing or incomplete volume is
+ * another pool): a different <format> converts through qemu-img. A raw
+ * copy follows libvirt's rule: the clone's capacity is at least the
+ * source's; no <allocation> means the whole capacity, and an allocation
+ * of at least the source's capacity is allocated (up to the capacity),
+ * while a smaller one (<allocation>0</allocation>, or the source's own
+ * allocation, as virsh's vol-clone passes it) makes a sparse clone that
+ * keeps the source's holes. Into a logical pool: a new LV as large as the
+ * source, every byte written (other formats converted by qemu-img); where
+ * LVs have no device node (no device-mapper) SC_ERR_OPERATION_UNSUPPORTED,
+ * no LV made. @clonevol must be present: a missing or incomplete volume is
  * SC_ERR_OPERATION_INVALID. Returns a new reference, or NULL.
  *
  * Confinement (this call, resize, wipe, upload, download): an image's
@@ -1431,7 +1499,7 @@ typedef enum {
  * usage that another secret has (naming its UUID), another usage for an
  * existing UUID, turning a private secret public; and ephemeral='yes'
  * (SC_ERR_CONFIG_UNSUPPORTED: storcat has no daemon to keep one in),
- * malformed XML (SC_ERR_XML_ERROR), a read-only connection
+ * malformed XML (SC_ERR_XML_DETAIL), a read-only connection
  * (SC_ERR_OPERATION_DENIED). @flags: 0 or SC_SECRET_DEFINE_VALIDATE.
  * Returns a new reference, or NULL.
  */
@@ -1904,7 +1972,9 @@ int scStreamRef(scStreamPtr stream);
 /*
  * scStreamSend:
  * Queues up to @nbytes bytes of @data (an upload): returns how many were
- * taken (fewer only at the transfer's length limit), -2 if the stream is
+ * taken — at most 256 KiB a call, and no more than the transfer's length
+ * leaves; as libvirt's may, it takes fewer than asked, so a caller loops
+ * (scStreamSendAll does) — -2 if the stream is
  * non-blocking and the queue is full (try again), or -1: the transfer
  * failed (the backend's error, or ENOSPC past the length limit as
  * SC_ERR_SYSTEM_ERROR) and has ended. @nbytes above INT_MAX is

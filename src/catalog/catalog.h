@@ -143,6 +143,11 @@ typedef struct {
     unsigned long long op_start; /* that process's start time (0: unknown) */
     bool transient;          /* made by scStoragePoolCreateXML: gone when stopped */
     long long refreshed_at;  /* the last refresh (seconds since the epoch), 0 if none */
+    long long target_mode;   /* the target directory's mode as the last refresh (this
+                                boot) read it, or -1 */
+    long long target_uid;    /* ... its owner, or -1 */
+    long long target_gid;    /* ... its group, or -1 */
+    char *pending_xml;       /* a definition given while it ran, for its next start, or NULL */
 } scCatalogPool;
 
 void scCatalogPoolClear(scCatalogPool *row);
@@ -172,11 +177,18 @@ typedef struct {
     const char *source_key;
     const char *xml;
     bool transient;
+    bool pending; /* the pool (def->uuid, def->name) runs: keep this one for its next start */
 } scCatalogPoolDef;
 
 /* Insert a new pool, or (when a row with def->uuid exists) replace its
- * definition. */
+ * definition, dropping any pending one; with def->pending, record the
+ * definition as the existing pool's pending one (its transient flag too)
+ * and leave the running one. */
 int scCatalogPoolPut(scCatalog *cat, const scCatalogPoolDef *def);
+
+/* Make the pending definition of pool @uuid its definition. 1 done, 0
+ * none pending, -1 error. */
+int scCatalogPoolApplyPending(scCatalog *cat, const char *uuid);
 
 /* Name of the pool (other than @uuid) holding the target or source key,
  * in *other (caller frees): 1 found, 0 none, -1 error. */
@@ -218,6 +230,10 @@ int scCatalogPoolSumVolumes(scCatalog *cat, const char *uuid, scStoragePoolInfo 
  * NULL when none, or recorded under another boot). 0 or -1. */
 int scCatalogPoolGetFreeExtents(scCatalog *cat, const char *uuid, char **text);
 int scCatalogPoolSetFreeExtents(scCatalog *cat, const char *uuid, const char *text);
+/* Record the target directory's mode, owner and group (a negative @mode:
+ * none) for this boot, as the pool's sizes. 0 or -1. */
+int scCatalogPoolSetPerms(scCatalog *cat, const char *uuid, long long mode, long long uid,
+                          long long gid);
 /* The backend's change token of the last refresh (NULL if a volume
  * changed since: any write to the pool's volumes clears it). */
 int scCatalogPoolGetToken(scCatalog *cat, const char *uuid, char **token);

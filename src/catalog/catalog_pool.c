@@ -43,6 +43,9 @@ typedef enum {
     PS_SUM_VOLUMES,
     PS_GET_FREE,
     PS_SET_FREE,
+    PS_SET_PERMS,
+    PS_SET_PENDING,
+    PS_APPLY_PENDING,
     PS_LAST
 } PoolStmt;
 _Static_assert(SC_STMT_POOL_BASE + PS_LAST <= SC_STMT_VOL_BASE, "pool statements overflow");
@@ -58,7 +61,18 @@ _Static_assert(SC_STMT_POOL_BASE + PS_LAST <= SC_STMT_VOL_BASE, "pool statements
     "CASE WHEN boot_id IS :boot THEN allocation ELSE 0 END, "               \
     "CASE WHEN boot_id IS :boot THEN available ELSE 0 END, "                \
     "CASE WHEN boot_id IS :boot THEN runtime END, op, op_pid, op_boot IS :boot, op_start, "   \
-    "transient, refreshed_at"
+    "transient, refreshed_at, "                                              \
+    "CASE WHEN boot_id IS :boot THEN target_mode END, "                       \
+    "CASE WHEN boot_id IS :boot THEN target_uid END, "                        \
+    "CASE WHEN boot_id IS :boot THEN target_gid END, pending_xml"
+
+/* A new definition replaces what a refresh learned with the old one, as
+ * libvirt's new definition object has no sizes, no target permissions
+ * but the defined ones, and no free extents until the pool's next
+ * refresh; that refresh reads every volume again (no change token). */
+#define NEW_DEF_SIZES                                                        \
+    "capacity = 0, allocation = 0, available = 0, free_extents = NULL, "      \
+    "target_mode = NULL, target_uid = NULL, target_gid = NULL, change_token = NULL"
 
 static const char *const pool_sql[PS_LAST] = {
     [PS_BY_NAME] = "SELECT " POOL_COLUMNS " FROM pools WHERE name = :name",
@@ -72,9 +86,15 @@ static const char *const pool_sql[PS_LAST] = {
                   " :target_path, :target_key, :source_key, :xml, :transient, :now, :now)",
     [PS_UPDATE] = "UPDATE pools SET name = :name, type = :type, target_path = :target_path,"
                   " target_key = :target_key, source_key = :source_key, xml = :xml,"
-                  " transient = :transient, updated_at = :now WHERE uuid = :uuid",
-    [PS_CLASH_TARGET] = "SELECT name FROM pools WHERE target_key = :key AND uuid != :uuid",
-    [PS_CLASH_SOURCE] = "SELECT name FROM pools WHERE source_key = :key AND uuid != :uuid",
+                  " transient = :transient, pending_xml = NULL, pending_type = NULL,"
+                  " pending_target_path = NULL, pending_target_key = NULL,"
+                  " pending_source_key = NULL, " NEW_DEF_SIZES ", updated_at = :now"
+                  " WHERE uuid = :uuid",
+    /* A pool's pending definition holds its keys too. */
+    [PS_CLASH_TARGET] = "SELECT name FROM pools WHERE (target_key = :key OR"
+                        " pending_target_key = :key) AND uuid != :uuid",
+    [PS_CLASH_SOURCE] = "SELECT name FROM pools WHERE (source_key = :key OR"
+                        " pending_source_key = :key) AND uuid != :uuid",
     [PS_DELETE] = "DELETE FROM pools WHERE uuid = :uuid",
     [PS_SET_AUTOSTART] = "UPDATE pools SET autostart = :autostart, updated_at = :now"
                          " WHERE uuid = :uuid",
@@ -109,6 +129,18 @@ static const char *const pool_sql[PS_LAST] = {
     [PS_GET_FREE] = "SELECT CASE WHEN boot_id IS :boot THEN free_extents END FROM pools"
                     " WHERE uuid = :uuid",
     [PS_SET_FREE] = "UPDATE pools SET free_extents = :extents WHERE uuid = :uuid",
+    [PS_SET_PERMS] = "UPDATE pools SET target_mode = :mode, target_uid = :uid, target_gid = :gid"
+                     " WHERE uuid = :uuid",
+    [PS_SET_PENDING] = "UPDATE pools SET pending_xml = :xml, pending_type = :type,"
+                       " pending_target_path = :target_path, pending_target_key = :target_key,"
+                       " pending_source_key = :source_key, transient = :transient,"
+                       " updated_at = :now WHERE uuid = :uuid AND name = :name",
+    [PS_APPLY_PENDING] = "UPDATE pools SET xml = pending_xml, type = pending_type,"
+                         " target_path = pending_target_path, target_key = pending_target_key,"
+                         " source_key = pending_source_key, pending_xml = NULL,"
+                         " pending_type = NULL, pending_target_path = NULL,"
+                         " pending_target_key = NULL, pending_source_key = NULL, " NEW_DEF_SIZES
+                         ", updated_at = :now WHERE uuid = :uuid AND pending_xml IS NOT NULL",
 };
 
 static scStmt *
@@ -127,6 +159,7 @@ scCatalogPoolClear(scCatalogPool *row)
     free(row->target_path);
     free(row->xml);
     free(row->runtime);
+    free(row->pending_xml);
     memset(row, 0, sizeof(*row));
 }
 
@@ -167,6 +200,13 @@ read_pool_row(sqlite3_stmt *st, scCatalogPool *row)
     row->op_start = (unsigned long long) scCatalogColumnInt(st, 15, 0);
     row->transient = sqlite3_column_int(st, 16) != 0;
     row->refreshed_at = scCatalogColumnInt(st, 17, 0);
+    row->target_mode = scCatalogColumnInt(st, 18, -1);
+    row->target_uid = scCatalogColumnInt(st, 19, -1);
+    row->target_gid = scCatalogColumnInt(st, 20, -1);
+    if (scCatalogColumnDup(st, 21, &row->pending_xml) < 0) {
+        scCatalogPoolClear(row);
+        return -1;
+    }
     return 0;
 }
 
@@ -246,6 +286,8 @@ scCatalogPoolFindClash(scCatalog *cat, const char *uuid, const char *column, con
     return ret;
 }
 
+static int run_pool_write(scCatalog *cat, scStmt *s, const char *uuid, const char *what);
+
 int
 scCatalogPoolPut(scCatalog *cat, const scCatalogPoolDef *def)
 {
@@ -256,7 +298,7 @@ scCatalogPoolPut(scCatalog *cat, const scCatalogPoolDef *def)
     if ((found = scCatalogPoolGet(cat, SC_POOL_BY_UUID, def->uuid, &row)) < 0)
         return -1;
     scCatalogPoolClear(&row);
-    if (!(s = pstmt(cat, found ? PS_UPDATE : PS_INSERT)))
+    if (!(s = pstmt(cat, def->pending ? PS_SET_PENDING : found ? PS_UPDATE : PS_INSERT)))
         return -1;
     scBindText(s, P_UUID, def->uuid);
     scBindText(s, P_NAME, def->name);
@@ -267,7 +309,23 @@ scCatalogPoolPut(scCatalog *cat, const scCatalogPoolDef *def)
     scBindText(s, P_XML, def->xml);
     scBindInt(s, P_TRANSIENT, def->transient);
     scBindInt(s, P_NOW, scCatalogNow());
+    if (def->pending)
+        return run_pool_write(cat, s, def->uuid, "recording a pool's pending definition");
     return scCatalogRun(cat, s, found ? "updating a pool" : "inserting a pool");
+}
+
+int
+scCatalogPoolApplyPending(scCatalog *cat, const char *uuid)
+{
+    scStmt *s = pstmt(cat, PS_APPLY_PENDING);
+
+    if (!s)
+        return -1;
+    scBindText(s, P_UUID, uuid);
+    scBindInt(s, P_NOW, scCatalogNow());
+    if (scCatalogRun(cat, s, "applying a pool's pending definition") < 0)
+        return -1;
+    return sqlite3_changes(cat->db) > 0 ? 1 : 0;
 }
 
 /* Run a one-row UPDATE/DELETE keyed by :uuid; 0 rows is "no pool". */
@@ -522,4 +580,18 @@ scCatalogPoolSetFreeExtents(scCatalog *cat, const char *uuid, const char *text)
         return -1;
     scBindText(s, P_EXTENTS, text);
     return run_pool_write(cat, s, uuid, "recording the pool's free extents");
+}
+
+int
+scCatalogPoolSetPerms(scCatalog *cat, const char *uuid, long long mode, long long uid,
+                      long long gid)
+{
+    scStmt *s = pstmt(cat, PS_SET_PERMS);
+
+    if (!s)
+        return -1;
+    scBindIntOr(s, P_MODE, mode, mode >= 0);
+    scBindIntOr(s, P_UID, uid, mode >= 0);
+    scBindIntOr(s, P_GID, gid, mode >= 0);
+    return run_pool_write(cat, s, uuid, "recording the pool's target permissions");
 }

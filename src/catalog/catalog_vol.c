@@ -28,7 +28,6 @@ typedef enum {
     VS_FIND_UUID,
     VS_FIND_KEY,
     VS_FIND_PATH,
-    VS_FIND_ALIAS,
     VS_FIND_NAME,
     VS_LIST,
     VS_LIST_ALL,
@@ -94,11 +93,12 @@ static const char *const vol_sql[VS_LAST] = {
     /* Lookups for a handle: identity only, one index probe, no join. */
     [VS_FIND_UUID] = "SELECT uuid, name, key, state FROM volumes WHERE uuid = :uuid",
     [VS_FIND_KEY] = "SELECT uuid, name, key, state FROM volumes WHERE key = :key",
-    /* A volume's own path first; only a miss looks at the aliases (one
-     * statement each: a UNION ALL costs every lookup its setup). */
-    [VS_FIND_PATH] = "SELECT uuid, name, key, state FROM volumes WHERE path = :path",
-    [VS_FIND_ALIAS] = "SELECT v.uuid, v.name, v.key, v.state FROM volume_paths a"
-                      " JOIN volumes v ON v.id = a.volume_id WHERE a.path = :path",
+    /* A volume's own path, else one of the aliases: one statement, so
+     * one read transaction (its locks are most of a lookup's cost); the
+     * second arm runs only when the first found nothing. */
+    [VS_FIND_PATH] = "SELECT uuid, name, key, state FROM volumes WHERE path = :path"
+                     " UNION ALL SELECT v.uuid, v.name, v.key, v.state FROM volume_paths a"
+                     " JOIN volumes v ON v.id = a.volume_id WHERE a.path = :path LIMIT 1",
     [VS_FIND_NAME] = "SELECT uuid, name, key, state FROM volumes"
                      " WHERE pool_id = " POOL_ID " AND name = :name",
     /* Listings for handles: identity only, from the (pool_id, name) index. */
@@ -314,18 +314,7 @@ scCatalogVolFind(scCatalog *cat, scCatalogVolKey by, const char *value, const ch
     }
     if ((rc = scCatalogStep(cat, s, "looking up a volume")) != SQLITE_ROW) {
         sqlite3_reset(s->st);
-        if (rc < 0)
-            return -1;
-        if (pool_uuid || by != SC_VOL_BY_PATH)
-            return 0;
-        /* Not a volume's own path: perhaps one of its aliases. */
-        if (!(s = vstmt(cat, VS_FIND_ALIAS)))
-            return -1;
-        scBindText(s, P_PATH, value);
-        if ((rc = scCatalogStep(cat, s, "looking up a volume")) != SQLITE_ROW) {
-            sqlite3_reset(s->st);
-            return rc < 0 ? -1 : 0;
-        }
+        return rc < 0 ? -1 : 0;
     }
     read_identity(s->st, id);
     sqlite3_reset(s->st);

@@ -197,7 +197,7 @@ parse_identity(xmlNodePtr root, scDomainDef *d)
 int
 scDomainDefParse(const char *xml, scDomainDef *d)
 {
-    _cleanup_(scXmlFreeDocp) xmlDocPtr doc = scXmlReadDocument(xml, "domain XML");
+    _cleanup_(scXmlFreeDocp) xmlDocPtr doc = scXmlReadDocument(xml, "domain XML", SC_FROM_STORAGE);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     xmlNodePtr devices;
     size_t n;

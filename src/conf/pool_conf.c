@@ -547,12 +547,15 @@ parsePoolType(xmlNodePtr root, scPoolDef *def)
 
     if (scXmlGetProp(root, "type", &type) < 0)
         return -1;
+    /* libvirt reads the type with virXMLPropEnum: its errors are its XML
+     * utilities' (SC_FROM_XML), not the storage driver's. */
     if (!type) {
-        scXmlReportError("pool XML: missing type in <pool type=...>");
+        scReportError(SC_FROM_XML, SC_ERR_XML_ERROR, "pool XML: missing type in <pool type=...>");
         return -1;
     }
     if ((t = scPoolTypeFromString(type)) < 0) {
-        scXmlReportError("pool XML: unknown pool type '%.64s' in <pool type=...>", type);
+        scReportError(SC_FROM_XML, SC_ERR_XML_ERROR,
+                      "pool XML: unknown pool type '%.64s' in <pool type=...>", type);
         return -1;
     }
     def->type = t;
@@ -805,10 +808,10 @@ scPoolDefParseString(const char *xml)
     xmlNodePtr root;
 
     if (!xml) {
-        scReportError(SC_FROM_XML, SC_ERR_INVALID_ARG, "pool XML: no document given");
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "pool XML: no document given");
         return NULL;
     }
-    if (!(doc = scXmlReadDocument(xml, "pool XML")))
+    if (!(doc = scXmlReadDocument(xml, "pool XML", SC_FROM_STORAGE)))
         return NULL;
     root = xmlDocGetRootElement(doc);
     if (!root || !xmlStrEqual(root->name, (const xmlChar *) "pool")) {

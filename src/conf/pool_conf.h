@@ -155,7 +155,8 @@ typedef struct {
  * libvirt never prints for the pool's type (a <dir> in a dir pool, say) are
  * dropped, so the definition holds exactly what scPoolDefFormat prints.
  * Returns a new definition, or NULL with SC_ERR_XML_ERROR (domain
- * SC_FROM_XML) naming the element and the cause. That includes a name that
+ * SC_FROM_STORAGE, as libvirt's) naming the element and the cause, or
+ * SC_ERR_XML_DETAIL for a document that does not parse. That includes a name that
  * scCheckName refuses: its message is re-reported as "pool XML: <name>: ..."
  * so that every bad document gives the same code. A NULL @xml is
  * SC_ERR_INVALID_ARG.

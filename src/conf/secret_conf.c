@@ -91,7 +91,7 @@ scSecretDefParseString(const char *xml)
         scReportError(SC_FROM_XML, SC_ERR_INVALID_ARG, "secret XML: no document");
         return NULL;
     }
-    if (!(doc = scXmlReadDocument(xml, "secret XML")))
+    if (!(doc = scXmlReadDocument(xml, "secret XML", SC_FROM_XML)))
         return NULL;
     root = xmlDocGetRootElement(doc);
     if (!root || !scXmlIsElement(root, "secret")) {

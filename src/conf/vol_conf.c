@@ -155,7 +155,7 @@ parseSize(xmlNodePtr root, const char *path, const char *what, unsigned long lon
     *present = text != NULL;
     if (!text)
         return 0;
-    return scaleSize(SC_FROM_XML, SC_ERR_XML_ERROR, what, text, unit, limit, out);
+    return scaleSize(SC_FROM_STORAGE, SC_ERR_XML_ERROR, what, text, unit, limit, out);
 }
 
 /* ---- freeing ---------------------------------------------------------------- */
@@ -387,11 +387,14 @@ parseEncryption(xmlNodePtr node, scVolEncryption **out)
 /* ---- the rest of <volume> ------------------------------------------------------ */
 
 /* The name (which scCheckName refuses is re-reported as an XML error), the
- * key and the type. */
+ * key and the type. A '/' is the one thing scCheckName refuses that the
+ * parser takes, as libvirt's: creating the volume refuses it, in libvirt's
+ * words (the other checks see it as any other character). */
 static int
 parseIdentity(xmlNodePtr root, scVolDef *def)
 {
     _cleanup_free_ char *type = NULL;
+    _cleanup_free_ char *checked = NULL;
     int t = SC_STORAGE_VOL_FILE;
 
     if (scXmlGetText(root, "name", &def->name) < 0)
@@ -400,7 +403,11 @@ parseIdentity(xmlNodePtr root, scVolDef *def)
         scXmlReportError("volume XML: missing <name>");
         return -1;
     }
-    if (scCheckName("volume", def->name) < 0) {
+    if (!(checked = scStrdup(def->name)))
+        return -1;
+    for (char *p = checked; (p = strchr(p, '/')); p++)
+        *p = '_';
+    if (scCheckName("volume", checked) < 0) {
         _cleanup_free_ char *why = scStrdup(scGetLastErrorDetail());
 
         scXmlReportError("volume XML: <name>: %s", why ? why : "invalid volume name");
@@ -419,8 +426,7 @@ parseIdentity(xmlNodePtr root, scVolDef *def)
 /* <@parent><format type=...>, one of @formats; the default when absent.
  * Nothing when the pool type has no volume formats. */
 static int
-parseFormat(xmlNodePtr root, const char *parent, const char *const *formats, const char *pool_type,
-            char **out)
+parseFormat(xmlNodePtr root, const char *parent, const char *const *formats, char **out)
 {
     _cleanup_free_ char *type = NULL;
     char path[32];
@@ -431,10 +437,10 @@ parseFormat(xmlNodePtr root, const char *parent, const char *const *formats, con
     snprintf(path, sizeof(path), "%s/format", parent);
     if (scXmlGetPathAttr(root, path, "type", &type) < 0)
         return -1;
+    /* libvirt's code and words, for <target> and <backingStore> alike. */
     if (!(name = type ? lookup(formats, type) : formats[0])) {
-        scXmlReportError(
-            "volume XML: unknown format '%.64s' in <%s><format type=...> for a volume of a %s pool",
-            type, parent, pool_type);
+        scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
+                      "unknown volume format type %.64s", type);
         return -1;
     }
     *out = scStrdup(name);
@@ -477,8 +483,9 @@ parseFeatures(xmlNodePtr root, scVolDef *def)
                 } else if (xmlStrEqual(c->name, (const xmlChar *) "extended_l2")) {
                     def->extended_l2 = true;
                 } else {
-                    scXmlReportError("volume XML: unknown feature <%.64s> in <target><features>",
-                                     (const char *) c->name);
+                    /* libvirt's code and words. */
+                    scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
+                                  "unsupported feature %.64s", (const char *) c->name);
                     return -1;
                 }
             }
@@ -494,7 +501,7 @@ parseTarget(xmlNodePtr root, scVolDef *def, const char *const *formats, const ch
     bool has_cluster;
 
     if (scXmlGetText(root, "target/path", &def->target_path) < 0 ||
-        parseFormat(root, "target", formats, pool_type, &def->format) < 0 ||
+        parseFormat(root, "target", formats, &def->format) < 0 ||
         scXmlParsePerms(scXmlFindElement(root, "target/permissions", NULL), "volume XML", "target",
                         &def->perms) < 0)
         return -1;
@@ -518,7 +525,7 @@ parseBacking(xmlNodePtr root, scVolDef *def, const char *const *formats, const c
         return -1;
     if (!def->backing_path)
         return 0;
-    if (parseFormat(root, "backingStore", formats, pool_type, &def->backing_format) < 0)
+    if (parseFormat(root, "backingStore", formats, &def->backing_format) < 0)
         return -1;
     return scXmlParsePerms(scXmlFindElement(root, "backingStore/permissions", NULL), "volume XML",
                            "backingStore", &def->backing_perms);
@@ -558,11 +565,11 @@ scVolDefParseString(const scPoolDef *pool, const char *xml, unsigned int flags)
     if (scCheckFlags(flags, SC_VOL_XML_PARSE_NO_CAPACITY | SC_VOL_XML_PARSE_OPT_CAPACITY) < 0)
         return NULL;
     if (!xml || !pool || (unsigned int) pool->type >= SC_POOL_TYPE_LAST) {
-        scReportError(SC_FROM_XML, SC_ERR_INVALID_ARG,
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
                       "volume XML: no document or no valid pool given");
         return NULL;
     }
-    if (!(doc = scXmlReadDocument(xml, "volume XML")))
+    if (!(doc = scXmlReadDocument(xml, "volume XML", SC_FROM_STORAGE)))
         return NULL;
     root = xmlDocGetRootElement(doc);
     if (!root || !xmlStrEqual(root->name, (const xmlChar *) "volume")) {

@@ -106,7 +106,8 @@ typedef struct {
  * Parses a <volume> document for a volume of @pool (same hardening as the
  * pool parser: no network, no DTD, no entities). Sizes take libvirt's
  * units (see scParseScaledSize) and are overflow-checked. The name is
- * checked with scCheckName. <capacity> is required unless @flags allow
+ * checked with scCheckName, but for a '/', which the parser takes as
+ * libvirt's does (creating the volume refuses it). <capacity> is required unless @flags allow
  * otherwise; a missing <allocation> equals the capacity. The <format>
  * names are those of the pool type (file formats, default raw, for dir,
  * fs, netfs, gluster, vstorage and rbd pools; partition types, default
@@ -114,8 +115,9 @@ typedef struct {
  * as in libvirt: <timestamps> (dropped), <nocow/> (kept in @nocow),
  * <source> extents (dropped); <physical> is not read. @flags: scVolXMLParseFlags.
  * Returns a new definition, or NULL: SC_ERR_XML_ERROR (domain
- * SC_FROM_XML) with a message "volume XML: ..." naming the element and
- * the cause, SC_ERR_INVALID_ARG for a NULL argument or an unknown flag.
+ * SC_FROM_STORAGE, as libvirt's) with a message "volume XML: ..." naming
+ * the element and the cause, SC_ERR_XML_DETAIL for a document that does
+ * not parse, SC_ERR_INVALID_ARG for a NULL argument or an unknown flag.
  */
 scVolDef *scVolDefParseString(const scPoolDef *pool, const char *xml, unsigned int flags);
 

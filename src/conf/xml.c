@@ -111,7 +111,7 @@ scXmlFreeDocp(xmlDocPtr *doc)
 /* libxml2's per-thread generic error handler is silenced for the call and
  * then restored. */
 xmlDocPtr
-scXmlReadDocument(const char *xml, const char *what)
+scXmlReadDocument(const char *xml, const char *what, int domain)
 {
     const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
     size_t len = strlen(xml);
@@ -122,8 +122,9 @@ scXmlReadDocument(const char *xml, const char *what)
     void *old_ctx;
 
     if (len > INT_MAX) {
-        scXmlReportError("%s: the document is %zu bytes long; at most %d are allowed", what, len,
-                         INT_MAX);
+        scReportError(domain, SC_ERR_XML_ERROR,
+                      "%s: the document is %zu bytes long; at most %d are allowed", what, len,
+                      INT_MAX);
         return NULL;
     }
     xmlInitParser();
@@ -144,10 +145,10 @@ scXmlReadDocument(const char *xml, const char *what)
     xmlSetGenericErrorFunc(old_ctx, old_handler);
 
     if (st.doctype || (doc && doc->intSubset)) {
-        scXmlReportError("%s: DTDs and entities are not allowed", what);
+        scReportError(domain, SC_ERR_XML_ERROR, "%s: DTDs and entities are not allowed", what);
     } else if (!doc || !ctxt->wellFormed || !ctxt->nsWellFormed || st.message) {
-        scXmlReportError("%s: malformed document at line %d: %s", what, st.message ? st.line : 0,
-                         st.message ? st.message : "the parser gave up");
+        scReportError(domain, SC_ERR_XML_DETAIL, "%s: malformed document at line %d: %s", what,
+                      st.message ? st.line : 0, st.message ? st.message : "the parser gave up");
     } else {
         xmlFreeParserCtxt(ctxt);
         return doc;

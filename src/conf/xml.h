@@ -22,8 +22,9 @@
 #include "util/internal.h"
 #include "pool_conf.h"
 
-/* An XML error about the document being parsed (SC_FROM_XML). */
-#define scXmlReportError(...) scReportError(SC_FROM_XML, SC_ERR_XML_ERROR, __VA_ARGS__)
+/* A pool or volume document that breaks the schema: SC_ERR_XML_ERROR in
+ * SC_FROM_STORAGE, as libvirt's storage_conf.c reports it. */
+#define scXmlReportError(...) scReportError(SC_FROM_STORAGE, SC_ERR_XML_ERROR, __VA_ARGS__)
 
 /* ---- reading ---------------------------------------------------------- */
 
@@ -32,11 +33,13 @@
  * Parses @xml (NUL-terminated) without network access or entity
  * substitution; a DOCTYPE stops the parser on the spot, so no entity is
  * ever declared, expanded or fetched. Returns the document (free it with
- * xmlFreeDoc or scXmlFreeDocp), or NULL with SC_ERR_XML_ERROR: "<what>:
- * DTDs and entities are not allowed" or "<what>: malformed document at
- * line N: <libxml2's message>".
+ * xmlFreeDoc or scXmlFreeDocp), or NULL with an error in @domain (the
+ * domain of the document's kind, as libvirt's virXMLParse reports in its
+ * caller's): SC_ERR_XML_DETAIL "<what>: malformed document at line N:
+ * <libxml2's message>" (libvirt's code for a parser error), or
+ * SC_ERR_XML_ERROR "<what>: DTDs and entities are not allowed".
  */
-xmlDocPtr scXmlReadDocument(const char *xml, const char *what);
+xmlDocPtr scXmlReadDocument(const char *xml, const char *what, int domain);
 
 /* _cleanup_ helper for an xmlDocPtr variable. */
 void scXmlFreeDocp(xmlDocPtr *doc);

@@ -6,8 +6,10 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <netdb.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -650,6 +652,55 @@ scConnectGetVersion(scConnectPtr conn, unsigned long *hvVer)
 {
     SC_API_BEGIN();
     return get_version(conn, hvVer, "hvVer", __func__);
+}
+
+const char *
+scConnectGetType(scConnectPtr conn)
+{
+    SC_API_BEGIN();
+    return host_check(conn, __func__) ? "storcat" : NULL;
+}
+
+/* libvirt's virGetHostname: a short name is worth a look-up for its fully
+ * qualified one, but a "localhost" answer says less than the short name. */
+char *
+scConnectGetHostname(scConnectPtr conn)
+{
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_flags = AI_CANONNAME };
+    struct addrinfo *info = NULL;
+    char name[HOST_NAME_MAX + 1];
+    char *result;
+
+    SC_API_BEGIN();
+    if (!host_check(conn, __func__))
+        return NULL;
+    if (gethostname(name, sizeof(name)) < 0) {
+        scReportSystemError(SC_FROM_NONE, errno, "failed to determine host name");
+        return NULL;
+    }
+    name[sizeof(name) - 1] = '\0';
+    if (strncmp(name, "localhost", strlen("localhost")) == 0 || strchr(name, '.'))
+        return scStrdup(name);
+#ifdef AI_CANONIDN
+    hints.ai_flags |= AI_CANONIDN;
+#endif
+    if (getaddrinfo(name, NULL, &hints, &info) != 0)
+        return scStrdup(name);
+    if (!info->ai_canonname || strncmp(info->ai_canonname, "localhost", strlen("localhost")) == 0)
+        result = scStrdup(name);
+    else
+        result = scStrdup(info->ai_canonname);
+    freeaddrinfo(info);
+    return result;
+}
+
+int
+scConnectSetKeepAlive(scConnectPtr conn, int interval, unsigned int count)
+{
+    SC_API_BEGIN();
+    (void) interval;
+    (void) count;
+    return host_check(conn, __func__) ? 1 : -1;
 }
 
 int

@@ -119,10 +119,12 @@ scPoolTransientDead(const scCatalogPool *row)
 
 /* ---- lookups ---------------------------------------------------------- */
 
-/* Find a pool by one catalog key and return a new handle; a miss is
- * SC_ERR_NO_STORAGE_POOL with @what describing the key. */
+/* Find a pool by one catalog key and return a new handle; a miss (or an
+ * inactive pool when @active_only) is SC_ERR_NO_STORAGE_POOL with @what
+ * describing the key. */
 static scStoragePool *
-lookup(scConnect *conn, scCatalogPoolKey by, const char *value, const char *what)
+lookup(scConnect *conn, scCatalogPoolKey by, const char *value, const char *what,
+       bool active_only)
 {
     scCatalogPool row;
     scStoragePool *pool = NULL;
@@ -130,7 +132,7 @@ lookup(scConnect *conn, scCatalogPoolKey by, const char *value, const char *what
 
     scConnectLock(conn);
     r = scCatalogPoolGet(conn->catalog, by, value, &row);
-    if (r > 0 && scPoolTransientDead(&row)) {
+    if (r > 0 && (scPoolTransientDead(&row) || (active_only && !scPoolRowIsActive(&row)))) {
         scCatalogPoolClear(&row);
         r = 0;
     }
@@ -150,7 +152,7 @@ scStoragePoolLookupByName(scConnectPtr conn, const char *name)
     SC_API_BEGIN();
     if (!scConnectCheck(conn, __func__) || !scCheckArg(name, "name", __func__))
         return NULL;
-    return lookup(conn, SC_POOL_BY_NAME, name, "matching name");
+    return lookup(conn, SC_POOL_BY_NAME, name, "matching name", false);
 }
 
 scStoragePoolPtr
@@ -162,7 +164,7 @@ scStoragePoolLookupByUUID(scConnectPtr conn, const unsigned char *uuid)
     if (!scConnectCheck(conn, __func__) || !scCheckArg(uuid, "uuid", __func__))
         return NULL;
     scUUIDFormat(uuid, buf);
-    return lookup(conn, SC_POOL_BY_UUID, buf, "matching uuid");
+    return lookup(conn, SC_POOL_BY_UUID, buf, "matching uuid", false);
 }
 
 scStoragePoolPtr
@@ -180,7 +182,7 @@ scStoragePoolLookupByUUIDString(scConnectPtr conn, const char *uuidstr)
         return NULL;
     }
     scUUIDFormat(uuid, buf);
-    return lookup(conn, SC_POOL_BY_UUID, buf, "matching uuid");
+    return lookup(conn, SC_POOL_BY_UUID, buf, "matching uuid", false);
 }
 
 scStoragePoolPtr
@@ -193,7 +195,9 @@ scStoragePoolLookupByTargetPath(scConnectPtr conn, const char *path)
         return NULL;
     if (!(clean = scPathSanitize(path)))
         return NULL;
-    return lookup(conn, SC_POOL_BY_TARGET_PATH, clean, "matching target path");
+    /* As libvirt's (storagePoolLookupByTargetPathCallback): active pools
+     * only. */
+    return lookup(conn, SC_POOL_BY_TARGET_PATH, clean, "matching target path", true);
 }
 
 /* ---- listing ------------------------------------------------------------ */
@@ -410,7 +414,10 @@ pool_keys(const scPoolDef *def, char **target_key, char **source_key)
 }
 
 /* Refuse a definition that clashes with another pool (by name, UUID,
- * target or source). Runs inside the define transaction. Returns 0 or -1. */
+ * target or source; a pending definition's count too). The same pool
+ * defined again is no clash, running or not (define_pool keeps the new
+ * definition of a running pool for its next start). Runs inside the
+ * define transaction. Returns 0 or -1. */
 static int
 check_duplicates(scCatalog *cat, const scPoolDef *def, const char *uuid, const char *target_key,
                  const char *source_key, bool transient)
@@ -423,7 +430,6 @@ check_duplicates(scCatalog *cat, const scPoolDef *def, const char *uuid, const c
         return -1;
     if (r > 0) {
         bool same_name = strcmp(row.name, def->name) == 0;
-        bool active = scPoolRowIsActive(&row);
         if (!same_name)
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                           "pool '%s' is already defined with uuid '%s' as pool '%s'",
@@ -432,13 +438,9 @@ check_duplicates(scCatalog *cat, const scPoolDef *def, const char *uuid, const c
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                           "pool '%s' is already defined: start it with scStoragePoolCreate",
                           def->name);
-        else if (active && !row.transient)
-            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                          "pool '%s' is active: stop it before changing its definition",
-                          def->name);
         /* A running transient pool defined again becomes persistent, as
          * in libvirt. */
-        bool refused = !same_name || transient || (active && !row.transient);
+        bool refused = !same_name || transient;
         scCatalogPoolClear(&row);
         if (refused)
             return -1;
@@ -525,7 +527,10 @@ drop_dead_transients(scCatalog *cat)
 }
 
 /* Store @def (already parsed) in one transaction, with its event unless
- * @transient (a pool of scStoragePoolCreateXML, whose start records it). */
+ * @transient (a pool of scStoragePoolCreateXML, whose start records it).
+ * A pool that runs keeps its definition until it stops, as libvirt's
+ * (virStoragePoolObjAssignDef): @def is recorded as its pending one, and
+ * a running transient pool becomes persistent. */
 static int
 define_pool(scConnect *conn, const scPoolDef *def, bool transient, scCatalogPool *row)
 {
@@ -534,7 +539,7 @@ define_pool(scConnect *conn, const scPoolDef *def, bool transient, scCatalogPool
     _cleanup_free_ char *xml = NULL;
     char uuid[SC_UUID_STRING_BUFLEN];
     scCatalog *cat = conn->catalog;
-    bool ok = false;
+    bool ok = false, running;
     int existed;
 
     scUUIDFormat(def->uuid, uuid);
@@ -547,6 +552,7 @@ define_pool(scConnect *conn, const scPoolDef *def, bool transient, scCatalogPool
         check_duplicates(cat, def, uuid, target_key, source_key, transient) < 0 ||
         (existed = scCatalogPoolGet(cat, SC_POOL_BY_UUID, uuid, row)) < 0)
         goto end;
+    running = existed > 0 && scPoolRowIsActive(row);
     scCatalogPoolClear(row);
     scCatalogPoolDef put = {
         .uuid = uuid,
@@ -557,11 +563,14 @@ define_pool(scConnect *conn, const scPoolDef *def, bool transient, scCatalogPool
         .source_key = source_key,
         .xml = xml,
         .transient = transient,
+        .pending = running,
     };
     if (scCatalogPoolPut(cat, &put) < 0 ||
         (!transient &&
          scCatalogEventAdd(cat, conn->actor, uuid, def->name, "pool-define",
-                           existed ? "definition updated" : "defined") < 0) ||
+                           running   ? "definition updated, for the pool's next start"
+                           : existed ? "definition updated"
+                                     : "defined") < 0) ||
         scCatalogPoolGet(cat, SC_POOL_BY_UUID, uuid, row) <= 0)
         goto end;
     ok = true;
@@ -582,7 +591,7 @@ parse_pool(const char *xml)
     if (!(def = scPoolDefParseString(xml)))
         return NULL;
     if (def->target_path && def->target_path[0] != '/') {
-        scReportError(SC_FROM_XML, SC_ERR_XML_ERROR,
+        scReportError(SC_FROM_STORAGE, SC_ERR_XML_ERROR,
                       "pool '%s': <target><path> '%s' is not an absolute path", def->name,
                       def->target_path);
         return NULL;
@@ -850,6 +859,38 @@ scStoragePoolGetRefreshTime(scStoragePoolPtr pool, long long *when)
     return 0;
 }
 
+/* A copy of @pool's type, or of its target path if @target (NULL without
+ * an error when it has none). */
+static char *
+pool_string(scStoragePool *pool, const char *func, bool target)
+{
+    scCatalogPool row;
+    char *value;
+
+    if (pool_read(pool, func, &row) < 0)
+        return NULL;
+    if (target)
+        value = row.target_path, row.target_path = NULL;
+    else
+        value = row.type, row.type = NULL;
+    scCatalogPoolClear(&row);
+    return value;
+}
+
+char *
+scStoragePoolGetType(scStoragePoolPtr pool)
+{
+    SC_API_BEGIN();
+    return pool_string(pool, __func__, false);
+}
+
+char *
+scStoragePoolGetTargetPath(scStoragePoolPtr pool)
+{
+    SC_API_BEGIN();
+    return pool_string(pool, __func__, true);
+}
+
 /* The pool's sizes as of its last refresh: an inactive pool keeps them, as
  * in libvirt. */
 static void
@@ -866,28 +907,46 @@ scStoragePoolGetXMLDesc(scStoragePoolPtr pool, unsigned int flags)
 {
     _cleanup_(scPoolDefFreep) scPoolDef *def = NULL;
     _cleanup_free_ char *free_extents = NULL;
-    bool live = !(flags & SC_STORAGE_XML_INACTIVE);
     scCatalogPool row;
     scStoragePoolInfo info;
+    bool active;
     int r;
 
     SC_API_BEGIN();
     if (scCheckFlags(flags, SC_STORAGE_XML_INACTIVE) < 0 || !scPoolEnter(pool, __func__, false))
         return NULL;
     /* A started pool shows what its backend found free, as libvirt's. */
-    if ((r = scPoolRow(pool, &row)) == 0 && live && scPoolRowIsActive(&row))
+    if ((r = scPoolRow(pool, &row)) == 0 && (active = scPoolRowIsActive(&row)))
         r = scCatalogPoolGetFreeExtents(pool->conn->catalog, pool->uuidstr, &free_extents);
     scConnectUnlock(pool->conn);
     if (r < 0) {
         scCatalogPoolClear(&row);
         return NULL;
     }
+    /* SC_STORAGE_XML_INACTIVE chooses the definition for the next start:
+     * the pending one of a running pool, as parsed (libvirt's newDef: no
+     * sizes), else the pool's own, sizes and all (libvirt's
+     * storagePoolGetXMLDesc). A pending one that no stop applied (the host
+     * rebooted) is the definition of the inactive pool. */
+    if (row.pending_xml && (!active || (flags & SC_STORAGE_XML_INACTIVE))) {
+        free(row.xml);
+        row.xml = TAKE_PTR(row.pending_xml);
+        def = scPoolRowDef(&row);
+        scCatalogPoolClear(&row);
+        return def ? scPoolDefFormat(def, NULL) : NULL;
+    }
     row_info(&row, &info);
-    def = scPoolRowDef(&row);
+    /* The target directory's permissions as the last refresh read them,
+     * over the defined ones (libvirt's refresh updates its definition so). */
+    if ((def = scPoolRowDef(&row)) && row.target_mode >= 0) {
+        def->perms.mode = row.target_mode;
+        def->perms.uid = row.target_uid;
+        def->perms.gid = row.target_gid;
+    }
     scCatalogPoolClear(&row);
     if (!def || scPoolDefSetFreeExtents(def, free_extents) < 0)
         return NULL;
-    return scPoolDefFormat(def, live ? &info : NULL);
+    return scPoolDefFormat(def, &info);
 }
 
 int

@@ -132,6 +132,28 @@ settle_stop(PoolOp *o, const scCatalogPool *row)
     return active ? 0 : 1;
 }
 
+/* A definition given while the pool ran waits for its stop (op_record);
+ * one that no stop applied (the host rebooted under the running pool) is
+ * the definition of the stopped pool: applied before any operation. The
+ * pool's row in @seen is read again. 0 or -1. */
+static int
+apply_pending(scStoragePool *pool, scCatalogPool *seen)
+{
+    scCatalog *cat = pool->conn->catalog;
+    scCatalogPool row = { 0 };
+    bool ok;
+
+    if (scCatalogBegin(cat) < 0)
+        return -1;
+    ok = scPoolRow(pool, &row) == 0 &&
+         (scPoolRowIsActive(&row) || scCatalogPoolApplyPending(cat, pool->uuidstr) >= 0);
+    scCatalogPoolClear(&row);
+    if (scCatalogEnd(cat, ok) < 0)
+        ok = false;
+    scCatalogPoolClear(seen);
+    return ok ? scPoolRow(pool, seen) : -1;
+}
+
 /* Step 1: load the pool, check its state and journal @op. 0, or -1 with
  * @o cleared (op_clear is for a journaled operation only). */
 static int
@@ -145,7 +167,9 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
     memset(o, 0, sizeof(*o));
     o->pool = pool;
     o->op = op;
-    if (scPoolRow(pool, &seen) < 0 || !(o->def = scPoolRowDef(&seen)) ||
+    if (scPoolRow(pool, &seen) < 0 ||
+        (seen.pending_xml && !scPoolRowIsActive(&seen) && apply_pending(pool, &seen) < 0) ||
+        !(o->def = scPoolRowDef(&seen)) ||
         /* A start logs in: the secret its <auth> names, if any. */
         (op == SC_POOL_OP_STARTING && scSecretLoadForPool(pool->conn, o->def) < 0)) {
         scCatalogPoolClear(&seen);
@@ -169,7 +193,8 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
             scCatalogPoolSetOp(cat, pool->uuidstr, SC_POOL_OP_NONE) < 0 ||
             scCatalogEventAdd(cat, pool->conn->actor, pool->uuidstr, pool->name, "pool-destroy",
                               "interrupted stop completed") < 0 ||
-            (o->row.transient && scCatalogPoolDelete(cat, pool->uuidstr) < 0))
+            (o->row.transient ? scCatalogPoolDelete(cat, pool->uuidstr)
+                              : scCatalogPoolApplyPending(cat, pool->uuidstr)) < 0)
             goto end;
         o->row.state = SC_STORAGE_POOL_INACTIVE;
         o->row.op = SC_POOL_OP_NONE;
@@ -227,9 +252,12 @@ op_record(PoolOp *o, int state, bool set_rt, bool keep_op, const char *action,
          (keep_op || scCatalogPoolSetOp(cat, pool->uuidstr, SC_POOL_OP_NONE) == 0) &&
          (!action || scCatalogEventAdd(cat, pool->conn->actor, pool->uuidstr, pool->name, action,
                                        detail) == 0) &&
-         /* A transient pool lives only while it runs. */
-         (state != SC_STORAGE_POOL_INACTIVE || !o->row.transient ||
-          scCatalogPoolDelete(cat, pool->uuidstr) == 0);
+         /* A transient pool lives only while it runs; a persistent one
+          * takes the definition given while it ran, as libvirt's
+          * (virStoragePoolUpdateInactive). */
+         (state != SC_STORAGE_POOL_INACTIVE ||
+          (o->row.transient ? scCatalogPoolDelete(cat, pool->uuidstr)
+                            : scCatalogPoolApplyPending(cat, pool->uuidstr)) >= 0);
     if (scCatalogEnd(cat, ok) < 0)
         ok = false;
     return ok ? 0 : -1;

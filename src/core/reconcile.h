@@ -42,6 +42,8 @@ void scVolRecordToData(const scVolRecord *rec, scCatalogVolData *data);
 typedef struct {
     scStoragePoolInfo info;
     char *free_extents; /* "DEVICE START END" lines (scPoolDefSetFreeExtents), or NULL */
+    bool has_perms;     /* the backend has pool_perms: @perms is what it read */
+    scPoolPerms perms;  /* the target directory's mode, owner, group (no label) */
 } scPoolSizes;
 
 void scPoolSizesClear(scPoolSizes *sizes);

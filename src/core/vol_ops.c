@@ -165,6 +165,14 @@ parse_vol(scActivePool *ap, const char *xml, unsigned int parse_flags)
 {
     scVolDef *def = scVolDefParseString(ap->def, xml, parse_flags);
 
+    /* libvirt's code and words (virStorageBackendVolCreateLocal); the
+     * parser takes a '/'. */
+    if (def && strchr(def->name, '/')) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "volume name '%s' cannot contain '/'", def->name);
+        scVolDefFree(def);
+        return NULL;
+    }
     if (def && scCheckName("volume", def->name) < 0) {
         scVolDefFree(def);
         return NULL;

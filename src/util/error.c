@@ -33,6 +33,7 @@ static const ErrorText error_texts[] = {
     { SC_ERR_XML_ERROR, "XML description is invalid or not well formed", "XML error: %s" },
     { SC_ERR_OPERATION_DENIED, "operation forbidden for read only access",
       "operation forbidden: %s" },
+    { SC_ERR_XML_DETAIL, "parser error", "%s" },
     { SC_ERR_SYSTEM_ERROR, "system call error", "%s" },
     { SC_ERR_AUTH_FAILED, "authentication failed", "authentication failed: %s" },
     { SC_ERR_INVALID_STORAGE_POOL, "invalid storage pool pointer in",

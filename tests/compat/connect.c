@@ -2,8 +2,8 @@
  * connect.c: the connection calls of libvirt-host.h and
  * virConnectGetStoragePoolCapabilities, as a management tool makes them:
  * versions, opening read-write, read-only and with authentication, the
- * URI, reference counts, alive/secure/encrypted, close callbacks,
- * capabilities.
+ * URI, the driver's type, the host name, keepalive, reference counts,
+ * alive/secure/encrypted, close callbacks, capabilities.
  * Usage: connect URI SCRATCH-DIR
  */
 #include "compat.h"
@@ -97,6 +97,13 @@ main(int argc, char **argv)
     show_rc("alive", virConnectIsAlive(conn));
     show_rc("secure", virConnectIsSecure(conn));
     show_rc("encrypted", virConnectIsEncrypted(conn));
+    show_str("type", virConnectGetType(conn));
+    show_str("type.null", virConnectGetType(NULL));
+    show_text("hostname", virConnectGetHostname(conn));
+    show_text("hostname.null", virConnectGetHostname(NULL));
+    /* Without an event loop, as most storage clients. */
+    show_rc("keepalive", virConnectSetKeepAlive(conn, 5, 3));
+    show_rc("keepalive.null", virConnectSetKeepAlive(NULL, 5, 3));
     show_access("rw", conn, dir);
 
     /* References: Close returns what is left. */

@@ -286,14 +286,23 @@ starting(virStoragePoolPtr p1, virStoragePoolPtr p2)
     /* Building on start; a start that cannot find its directory. */
     show_rc("start-build", virStoragePoolCreate(p2, VIR_STORAGE_POOL_CREATE_WITH_BUILD));
     show_file("start-build.target", "p2");
-    /* Redefining an active pool: its new definition is for its next start. */
+    /* Redefining an active pool: its new definition (another mode for its
+     * directory) is for its next start; it shows with
+     * VIR_STORAGE_XML_INACTIVE meanwhile, and is the pool's once stopped
+     * (ending()). */
     {
-        char uuid[VIR_UUID_STRING_BUFLEN], extra[128];
+        char uuid[VIR_UUID_STRING_BUFLEN], xml[4096];
 
         virStoragePoolGetUUIDString(p2, uuid);
-        snprintf(extra, sizeof(extra), "<uuid>%s</uuid>", uuid);
-        show_found("redefine-active",
-                   virStoragePoolDefineXML(conn, pool_xml("compat-p2", "p2", extra), 0));
+        snprintf(xml, sizeof(xml),
+                 "<pool type='dir'><name>compat-p2</name><uuid>%s</uuid><target><path>%s</path>"
+                 "<permissions><mode>0750</mode></permissions></target></pool>",
+                 uuid, path_of("p2"));
+        show_found("redefine-active", virStoragePoolDefineXML(conn, xml, 0));
+        show_text("redefine-active.xml", virStoragePoolGetXMLDesc(p2, 0));
+        show_text("redefine-active.xml-inactive",
+                  virStoragePoolGetXMLDesc(p2, VIR_STORAGE_XML_INACTIVE));
+        show_state("redefine-active", p2);
     }
     show_lists("started");
 }
@@ -371,6 +380,8 @@ ending(virStoragePoolPtr p1, virStoragePoolPtr p2)
     show_state("stopped.autostart", p1);
 
     show_rc("destroy.p2", virStoragePoolDestroy(p2));
+    show_text("destroy.p2.xml", virStoragePoolGetXMLDesc(p2, 0));
+    show_text("destroy.p2.xml-inactive", virStoragePoolGetXMLDesc(p2, VIR_STORAGE_XML_INACTIVE));
     fd = open(path_of("p2/compat-file"), O_WRONLY | O_CREAT, 0600);
     if (fd >= 0)
         close(fd);
