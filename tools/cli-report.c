@@ -7,7 +7,8 @@
  * Output is a table (libsmartcols) or, with --json, a document written
  * row by row as the library hands rows out, so that a report of a million
  * volumes costs no memory here: {"rows": [{column: value, ...}, ...]}
- * with integers and reals as JSON numbers and NULL as null.
+ * with integers and reals as JSON numbers and NULL as null (storcat(1),
+ * JSON OUTPUT).
  */
 #include <config.h>
 
@@ -18,115 +19,123 @@
 
 #include "cli.h"
 
-/* --json: the verb's own option. (Where the command line takes --json
- * for every verb, this is the one place to ask it.) */
-static bool
-wantJson(const cliArgs *args)
+/* The reports scConnectReport knows, and the settings of
+ * scConnectSetCatalogOption: another name is a usage error here. */
+static const char *const reportNames[] = { "pools",   "volumes",         "unused",
+                                           "missing", "unmanaged-disks", "chains" };
+static const char *const settingNames[] = { "events.retention" };
+
+const char *const *
+cliReportNames(size_t *n)
 {
-    return cliOptFlag(args, "json");
+    *n = sizeof(reportNames) / sizeof(reportNames[0]);
+    return reportNames;
+}
+
+const char *const *
+cliSettingNames(size_t *n)
+{
+    *n = sizeof(settingNames) / sizeof(settingNames[0]);
+    return settingNames;
+}
+
+/* Whether @name is one of @names, @n of them. */
+static bool
+knownName(const char *name, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(name, names[i]) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* ---- rows: a table, or JSON as they come ---------------------------- */
 
 typedef struct {
-    bool json;
-    FILE *out;
+    cliJson *j;                /* --json: the "rows" array being written */
     struct libscols_table *tb; /* text: the table being filled */
     long long rows;
-    const char *key; /* JSON: the array's name */
-    bool started;    /* JSON: the document is open */
 } RowsOut;
 
-/* Writes @value of type @type as a JSON value. */
+/* Writes @value of type @type as member @key of a row: a number as it is,
+ * NULL as null, anything else as a string. */
 static void
-jsonValue(FILE *out, const char *value, int type)
+jsonValue(cliJson *j, const char *key, const char *value, int type)
 {
     if (!value || type == SC_QUERY_NULL)
-        fputs("null", out);
-    else if (type == SC_QUERY_INTEGER)
-        fputs(value, out);
-    else if (type == SC_QUERY_FLOAT && strspn(value, "0123456789.-+eE") == strlen(value) &&
-             strcmp(value, "-") != 0)
-        fputs(value, out);
+        cliJsonNull(j, key);
+    else if ((type == SC_QUERY_INTEGER || type == SC_QUERY_FLOAT) && value[0] &&
+             strspn(value, "0123456789.-+eE") == strlen(value) && strcmp(value, "-") != 0)
+        cliJsonRaw(j, key, value);
     else
-        cliJsonPutString(out, value);
+        cliJsonStr(j, key, value);
 }
 
 static int
 rowsHeader(RowsOut *o, int ncols, const char *const *names)
 {
-    if (o->json) {
-        o->started = true;
-        fputs("{\n  ", o->out);
-        cliJsonPutString(o->out, o->key);
-        fputs(": [", o->out);
+    _cleanup_free_ cliColumn *cols = NULL;
+
+    if (o->j)
         return 0;
-    }
-    if (!(o->tb = scols_new_table())) {
-        cliError("out of memory");
+    if (!(cols = calloc(ncols > 0 ? (size_t) ncols : 1, sizeof(*cols)))) {
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
         return -1;
     }
-    for (int i = 0; i < ncols; i++) {
-        if (!scols_table_new_column(o->tb, names[i], 0, 0)) {
-            cliError("out of memory");
-            return -1;
-        }
-    }
-    return 0;
+    for (int i = 0; i < ncols; i++)
+        cols[i].header = names[i];
+    return (o->tb = cliTableNew(cols, (size_t) ncols)) ? 0 : -1;
 }
 
-/* One query row: 0, or -1 after printing why. */
+/* One query row (or, @values NULL, the columns): 0, or -1 after printing
+ * why. */
 static int
-cliRowsAdd(void *opaque, int ncols, const char *const *names, const char *const *values,
-           const int *types)
+rowsCallback(int ncols, const char *const *names, const char *const *values, const int *types,
+             void *opaque)
 {
     RowsOut *o = opaque;
 
     if (!values)
         return rowsHeader(o, ncols, names);
-    if (o->json) {
-        fputs(o->rows ? ",\n    {" : "\n    {", o->out);
-        for (int i = 0; i < ncols; i++) {
-            fputs(i ? ", " : "", o->out);
-            cliJsonPutString(o->out, names[i]);
-            fputs(": ", o->out);
-            jsonValue(o->out, values[i], types[i]);
-        }
-        fputc('}', o->out);
-    } else {
-        struct libscols_line *ln = scols_table_new_line(o->tb, NULL);
-        for (int i = 0; ln && i < ncols; i++) {
-            if (values[i] && scols_line_set_data(ln, (size_t) i, values[i]) < 0)
-                ln = NULL;
-        }
-        if (!ln) {
-            cliError("out of memory");
-            return -1;
-        }
-    }
     o->rows++;
+    if (!o->j)
+        return cliTableAddRow(o->tb, values);
+    /* storcat(1), JSON OUTPUT, "The row object". */
+    cliJsonOpen(o->j, NULL, '{');
+    for (int i = 0; i < ncols; i++)
+        jsonValue(o->j, names[i], values[i], types[i]);
+    cliJsonClose(o->j, '}');
     return 0;
 }
 
+/* Runs @run (a query or a report of @conn) with the rows into a table or
+ * the document {"rows": [...]}; then prints the table. Returns the exit
+ * status, after printing what failed (@what, naming @object). */
 static int
-rowsCallback(int ncols, const char *const *names, const char *const *values, const int *types,
-             void *opaque)
+printRows(int (*run)(scConnect *conn, const void *arg, scConnectQueryFunc cb, void *opaque),
+          scConnect *conn, const void *arg, const char *object, const char *what)
 {
-    return cliRowsAdd(opaque, ncols, names, values, types);
-}
+    RowsOut o = { NULL, NULL, 0 };
+    cliJson j;
+    int status = CLI_EXIT_OK;
+    int n;
 
-/* The end: the table printed, or the JSON document closed. */
-static int
-rowsEnd(RowsOut *o, bool ok)
-{
-    int status = ok ? CLI_EXIT_OK : CLI_EXIT_FAILED;
-
-    if (o->json && o->started)
-        fputs(o->rows ? "\n  ]\n}\n" : "]\n}\n", o->out);
-    else if (o->tb && ok && scols_print_table(o->tb) < 0)
-        status = CLI_EXIT_FAILED;
-    scols_unref_table(o->tb);
-    o->tb = NULL;
+    if (cliJsonMode()) {
+        cliJsonBegin(&j, stdout, false);
+        cliJsonOpen(&j, "rows", '[');
+        o.j = &j;
+    }
+    n = run(conn, arg, rowsCallback, &o);
+    if (o.j) {
+        cliJsonClose(&j, ']');
+        cliJsonEnd(&j);
+    }
+    if (n < 0)
+        status = cliLibError(object, "%s", what);
+    else if (o.tb)
+        status = cliTablePrint(o.tb);
+    scols_unref_table(o.tb);
     return status;
 }
 
@@ -160,14 +169,20 @@ parseTimeout(const cliVerb *verb, const char *text, unsigned int *ms)
     return CLI_CONTINUE;
 }
 
+/* The query of @conn that printRows runs: the SQL @arg. */
+static int
+runQuery(scConnect *conn, const void *arg, scConnectQueryFunc cb, void *opaque)
+{
+    return scConnectQuery(conn, arg, cb, opaque, 0);
+}
+
 static int
 cmdQuery(cliContext *ctx, const cliArgs *args)
 {
     const char *timeout = cliOptValue(args, "timeout");
-    RowsOut o = { .json = wantJson(args), .out = stdout, .key = "rows" };
     scConnect *conn;
     unsigned int ms = 0;
-    int status, n;
+    int status;
 
     if (timeout && (status = parseTimeout(args->verb, timeout, &ms)) != CLI_CONTINUE)
         return status;
@@ -175,36 +190,44 @@ cmdQuery(cliContext *ctx, const cliArgs *args)
     ctx->flags |= SC_CONNECT_RO;
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
-    if (timeout && scConnectSetQueryTimeout(conn, ms) < 0) {
-        cliLibError(NULL, "failed to set the time limit");
-        return CLI_EXIT_FAILED;
-    }
-    n = scConnectQuery(conn, args->params[0], rowsCallback, &o, 0);
-    status = rowsEnd(&o, n >= 0);
-    if (n < 0)
-        cliLibError(NULL, "query failed");
-    return status;
+    if (timeout && scConnectSetQueryTimeout(conn, ms) < 0)
+        return cliLibError(NULL, "failed to set the time limit");
+    return printRows(runQuery, conn, args->params[0], NULL, "query failed");
 }
 
 /* ---- report --------------------------------------------------------- */
 
+/* A report and the pool it is limited to (NULL: every pool). */
+typedef struct {
+    const char *name;
+    const char *pool;
+} reportArg;
+
+static int
+runReport(scConnect *conn, const void *arg, scConnectQueryFunc cb, void *opaque)
+{
+    const reportArg *r = arg;
+
+    return scConnectReport(conn, r->name, r->pool, cb, opaque, 0);
+}
+
 static int
 cmdReport(cliContext *ctx, const cliArgs *args)
 {
-    const char *name = args->params[0];
-    const char *pool = cliOptValue(args, "pool");
-    RowsOut o = { .json = wantJson(args), .out = stdout, .key = "rows" };
+    reportArg r = { args->params[0], cliOptValue(args, "pool") };
+    char what[256];
     scConnect *conn;
-    int status, n;
 
+    if (!knownName(r.name, reportNames, sizeof(reportNames) / sizeof(reportNames[0])))
+        return cliUsageError(args->verb,
+                             "unknown report '%s' (there are pools, volumes, unused, missing, "
+                             "unmanaged-disks, chains)",
+                             cliSafe(r.name));
     ctx->flags |= SC_CONNECT_RO;
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
-    n = scConnectReport(conn, name, pool, rowsCallback, &o, 0);
-    status = rowsEnd(&o, n >= 0);
-    if (n < 0)
-        cliLibError(name, "report '%s' failed", cliSafe(name));
-    return status;
+    snprintf(what, sizeof(what), "report '%s' failed", r.name);
+    return printRows(runReport, conn, &r, r.name, what);
 }
 
 /* ---- events --------------------------------------------------------- */
@@ -296,7 +319,7 @@ isoTime(long long when, char *buf)
 }
 
 typedef struct {
-    bool json;
+    cliJson *j; /* --json: the "events" array being written */
     long long count;
 } EventsOut;
 
@@ -307,24 +330,20 @@ eventCallback(const scAuditEvent *ev, void *opaque)
     char when[32];
 
     isoTime(ev->time, when);
-    if (o->json) {
-        fprintf(stdout,
-                "%s{\"id\": %lld, \"time\": \"%s\", \"action\": ", o->count ? ",\n    " : "\n    ",
-                ev->id, when);
-        cliJsonPutString(stdout, ev->action);
-        fputs(", \"pool\": ", stdout);
-        cliJsonPutString(stdout, ev->poolName);
-        fputs(", \"pool_uuid\": ", stdout);
-        cliJsonPutString(stdout, ev->poolUUID);
-        fputs(", \"volume\": ", stdout);
-        cliJsonPutString(stdout, ev->volumeName);
-        fputs(", \"volume_uuid\": ", stdout);
-        cliJsonPutString(stdout, ev->volumeUUID);
-        fputs(", \"detail\": ", stdout);
-        cliJsonPutString(stdout, ev->detail);
-        fputs(", \"actor\": ", stdout);
-        cliJsonPutString(stdout, ev->actor);
-        fputc('}', stdout);
+    o->count++;
+    if (o->j) {
+        /* storcat(1), JSON OUTPUT, "The event object". */
+        cliJsonOpen(o->j, NULL, '{');
+        cliJsonNum(o->j, "id", (unsigned long long) ev->id);
+        cliJsonStr(o->j, "time", when);
+        cliJsonStr(o->j, "action", ev->action);
+        cliJsonStr(o->j, "pool", ev->poolName);
+        cliJsonStr(o->j, "pool_uuid", ev->poolUUID);
+        cliJsonStr(o->j, "volume", ev->volumeName);
+        cliJsonStr(o->j, "volume_uuid", ev->volumeUUID);
+        cliJsonStr(o->j, "detail", ev->detail);
+        cliJsonStr(o->j, "actor", ev->actor);
+        cliJsonClose(o->j, '}');
     } else {
         printf("%lld %s %s", ev->id, when, cliSafe(ev->action));
         if (ev->poolName || ev->volumeName)
@@ -334,45 +353,56 @@ eventCallback(const scAuditEvent *ev, void *opaque)
             printf(" (%s)", cliSafe(ev->detail));
         printf(" by %s\n", ev->actor ? cliSafe(ev->actor) : "?");
     }
-    o->count++;
     return ferror(stdout) ? -1 : 0;
+}
+
+/* Parses --since or --until (@opt) into *@when: CLI_CONTINUE, or a usage
+ * error. */
+static int
+parseTimeOption(const cliArgs *args, const char *opt, long long *when)
+{
+    const char *text = cliOptValue(args, opt);
+
+    if (!text)
+        return CLI_CONTINUE;
+    if (cliParseTime(text, when) < 0)
+        return cliUsageError(args->verb,
+                             "invalid --%s '%s': an ISO 8601 time (2026-05-01, "
+                             "2026-05-01T10:00:00Z) or a time ago (-7d, -2h, -30m)",
+                             opt, cliSafe(text));
+    if (*when <= 0)
+        return cliUsageError(args->verb, "--since and --until must be after 1970");
+    return CLI_CONTINUE;
 }
 
 static int
 cmdEvents(cliContext *ctx, const cliArgs *args)
 {
-    const char *since = cliOptValue(args, "since");
-    const char *until = cliOptValue(args, "until");
-    EventsOut o = { .json = cliOptFlag(args, "json") };
+    EventsOut o = { NULL, 0 };
     long long from = 0, to = 0;
     scConnect *conn;
-    int n;
+    cliJson j;
+    int status, n;
 
-    if (since && cliParseTime(since, &from) < 0)
-        return cliUsageError(args->verb,
-                             "invalid --since '%s': an ISO 8601 time (2026-05-01, "
-                             "2026-05-01T10:00:00Z) or a time ago (-7d, -2h, -30m)",
-                             cliSafe(since));
-    if (until && cliParseTime(until, &to) < 0)
-        return cliUsageError(args->verb,
-                             "invalid --until '%s': an ISO 8601 time (2026-05-01, "
-                             "2026-05-01T10:00:00Z) or a time ago (-7d, -2h, -30m)",
-                             cliSafe(until));
-    if ((since && from <= 0) || (until && to <= 0))
-        return cliUsageError(args->verb, "--since and --until must be after 1970");
+    if ((status = parseTimeOption(args, "since", &from)) != CLI_CONTINUE ||
+        (status = parseTimeOption(args, "until", &to)) != CLI_CONTINUE)
+        return status;
     ctx->flags |= SC_CONNECT_RO;
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
-    if (o.json)
-        fputs("{\n  \"events\": [", stdout);
+    if (cliJsonMode()) {
+        cliJsonBegin(&j, stdout, false);
+        cliJsonOpen(&j, "events", '[');
+        o.j = &j;
+    }
     n = scConnectListEvents(conn, cliOptValue(args, "pool"), cliOptValue(args, "volume"),
                             cliOptValue(args, "action"), from, to, 0, eventCallback, &o, 0);
-    if (o.json)
-        fputs(o.count ? "\n  ]\n}\n" : "]\n}\n", stdout);
-    if (n < 0) {
-        cliLibError(NULL, "failed to read the events");
-        return CLI_EXIT_FAILED;
+    if (o.j) {
+        cliJsonClose(&j, ']');
+        cliJsonEnd(&j);
     }
+    if (n < 0)
+        return cliLibError(NULL, "failed to read the events");
     return CLI_EXIT_OK;
 }
 
@@ -382,7 +412,6 @@ static const cliOption eventsOptions[] = {
     { "action", "ACTION", "events of that action, or of a prefix ending in '-' (vol-)" },
     { "since", "TIME", "from TIME: ISO 8601 (2026-05-01T10:00:00Z) or ago (-7d, -2h, -30m)" },
     { "until", "TIME", "up to TIME (as --since)" },
-    { "json", NULL, "print JSON" },
     { NULL, NULL, NULL },
 };
 
@@ -396,25 +425,46 @@ cmdConfig(cliContext *ctx, const cliArgs *args)
     bool unset = cliOptFlag(args, "unset");
     _cleanup_free_ char *now = NULL;
     scConnect *conn;
+    cliJson j;
 
     if (unset && value)
         return cliUsageError(args->verb, "give VALUE or --unset, not both");
+    if (!knownName(name, settingNames, sizeof(settingNames) / sizeof(settingNames[0])))
+        return cliUsageError(args->verb, "unknown setting '%s' (there is events.retention)",
+                             cliSafe(name));
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
     if ((value || unset) && scConnectSetCatalogOption(conn, name, value, 0) < 0) {
-        cliLibError(name, "failed to set '%s'", cliSafe(name));
-        return CLI_EXIT_FAILED;
+        /* The setting is known: what the library refuses is the value
+         * (its message without libvirt's "invalid argument: "). */
+        if (scGetLastErrorCode() == SC_ERR_INVALID_ARG) {
+            const char *msg = scGetLastErrorMessage();
+            const char *prefix = "invalid argument: ";
+
+            if (strncmp(msg, prefix, strlen(prefix)) == 0)
+                msg += strlen(prefix);
+            return cliUsageError(args->verb, "%s", cliSafe(msg));
+        }
+        return cliLibError(name, "failed to set '%s'", cliSafe(name));
     }
-    if (!(now = scConnectGetCatalogOption(conn, name, 0))) {
-        cliLibError(name, "failed to read '%s'", cliSafe(name));
-        return CLI_EXIT_FAILED;
+    if (!(now = scConnectGetCatalogOption(conn, name, 0)))
+        return cliLibError(name, "failed to read '%s'", cliSafe(name));
+    if (!cliJsonMode()) {
+        printf("%s = %s\n", cliSafe(name), cliSafe(now));
+        return CLI_EXIT_OK;
     }
-    printf("%s = %s\n", cliSafe(name), cliSafe(now));
+    /* storcat(1), JSON OUTPUT, "The setting object". */
+    cliJsonBegin(&j, stdout, false);
+    cliJsonOpen(&j, "setting", '{');
+    cliJsonStr(&j, "name", name);
+    cliJsonStr(&j, "value", now);
+    cliJsonClose(&j, '}');
+    cliJsonEnd(&j);
     return CLI_EXIT_OK;
 }
 
 static const cliOption configParams[] = {
-    { "NAME", NULL, "a setting kept in the catalog: events.retention" },
+    { "SETTING", NULL, "a setting kept in the catalog: events.retention" },
     { "[VALUE]", NULL, "its new value (events.retention: 90d, 12h, 2w, ..., or forever)" },
     { NULL, NULL, NULL },
 };
@@ -430,19 +480,17 @@ static const cliOption queryParams[] = {
 };
 
 static const cliOption queryOptions[] = {
-    { "json", NULL, "print JSON" },
     { "timeout", "TIME", "stop the query after TIME (seconds, or with ms, s, m; default 10 s)" },
     { NULL, NULL, NULL },
 };
 
 static const cliOption reportParams[] = {
-    { "NAME", NULL, "pools, volumes, unused, missing, unmanaged-disks or chains" },
+    { "REPORT", NULL, "pools, volumes, unused, missing, unmanaged-disks or chains" },
     { NULL, NULL, NULL },
 };
 
 static const cliOption reportOptions[] = {
     { "pool", "POOL", "only the rows of that pool" },
-    { "json", NULL, "print JSON" },
     { NULL, NULL, NULL },
 };
 

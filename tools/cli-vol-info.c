@@ -42,6 +42,16 @@ volStateName(int state)
     return state >= 0 && state < SC_STORAGE_VOL_STATE_LAST ? names[state] : "unknown";
 }
 
+const char *const *
+cliVolStateNames(size_t *n)
+{
+    static const char *const names[] = { "present", "missing", "incomplete", "creating",
+                                         "deleting" };
+
+    *n = sizeof(names) / sizeof(names[0]);
+    return names;
+}
+
 /* ---- what is known of a volume -------------------------------------- */
 
 /* What vol-list, vol-info and vol-lookup show of one volume, as text. */
