@@ -317,7 +317,7 @@ test_bad_files(void **state)
     assert_int_equal(run_import(f, &t), 1);
     assert_null(scGetLastError());
     assert_int_equal(t.counts[0], 4);
-    assert_told(&t, "broken.xml -1: XML error: pool XML: malformed document");
+    assert_told(&t, "broken.xml -1: pool XML: malformed document"); /* SC_ERR_XML_DETAIL */
     assert_told(&t, "entity.xml -1: XML error: pool XML: DTDs and entities are not allowed");
     assert_told(&t, "huge.xml -1: XML error: '");
     assert_told(&t, "too large for a pool definition");

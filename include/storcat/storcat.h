@@ -2141,10 +2141,12 @@ int scStreamFree(scStreamPtr stream);
  * volume); an empty drive has no source. Each is tied to the catalogued
  * volume it resolves to, if any. Importing a domain again replaces its
  * disks whole; the import is recorded as a "domain-import" event.
- * Nothing is recorded when the XML is refused: SC_ERR_XML_ERROR for XML
- * that does not parse or is not a <domain>, has no <name>, a name with
- * '/' or control characters, a bad <uuid>, a disk of an unknown type or
- * device, or a file/block/dir source that is not an absolute path.
+ * Nothing is recorded when the XML is refused: SC_ERR_XML_DETAIL for XML
+ * that does not parse (libvirt's code for a parser error),
+ * SC_ERR_XML_ERROR for a DTD, or XML that is not a <domain>, has no
+ * <name>, a name with '/' or control characters, a bad <uuid>, a disk of
+ * an unknown type or device, or a file/block/dir source that is not an
+ * absolute path.
  * SC_ERR_OPERATION_DENIED on a read-only connection; @flags must be 0.
  * Returns the number of disks recorded, or -1.
  */
