@@ -5,7 +5,8 @@ schema its manual page documents (tools/storcat.1, section JSON OUTPUT).
     cli_schema.py MANPAGE FILE --verb 'VERB'   the document VERB prints
     cli_schema.py MANPAGE FILE --kind KIND     a document of KIND: pools,
         pool, undefined, identities_dropped, secrets, secret, value,
-        volumes, volume, chain, catalog, xml, verbs, candidates, error
+        volumes, volume, chain, catalog, xml, verbs, candidates, imported,
+        forgotten_domain, pool_imports, rows, events, setting, error
 
 The man page is read, not a copy of it: each ".SS The X object" section
 lists its fields as '.BR name " (type)"', in order; the list of documents
@@ -45,6 +46,12 @@ DOCUMENTS = {
     "xml": {"xml": ("string", None)},
     "verbs": {"verbs": ("array of", "verb")},
     "candidates": {"candidates": ("array of strings", None)},
+    "imported": {"imported": ("array of", "domain import")},
+    "forgotten_domain": {"forgotten_domain": ("string", None)},
+    "pool_imports": {"pool_imports": ("array of", "pool import")},
+    "rows": {"rows": ("array of rows", None)},
+    "events": {"events": ("array of", "event")},
+    "setting": {"setting": ("object", "setting")},
     "error": {"error": ("object", "error")},
 }
 
@@ -170,6 +177,16 @@ def main():
             elif how == "array of strings" and not (
                     isinstance(value, list) and all(isinstance(v, str) for v in value)):
                 errors.append("%s: not an array of strings" % key)
+            elif how == "array of rows":
+                # The row object: one member per column, each a number,
+                # a string or null.
+                if not isinstance(value, list):
+                    errors.append("%s: not an array" % key)
+                for k, item in enumerate(value if isinstance(value, list) else []):
+                    if not isinstance(item, dict) or not all(
+                            v is None or isinstance(v, (str, int, float)) and not isinstance(v, bool)
+                            for v in item.values()):
+                        errors.append("%s[%d]: not a row object: %r" % (key, k, item))
             elif how == "object":
                 check_object(errors, key, value, objects[obj])
             elif how == "array of":

@@ -10,7 +10,9 @@
  * value of an option or argument by what it names: POOL (pool names),
  * VOL (volume names in the pool given by --pool, --inputpool or POOL,
  * else volume paths), UUID (pool UUIDs), TYPE (pool types), --format
- * (volume formats), --algorithm (wipe algorithms), VERB (verbs). Files
+ * (volume formats), --algorithm (wipe algorithms), VERB (verbs), --state
+ * (volume states), REPORT (reports), SETTING (catalog settings), DOMAIN
+ * (imported domains). Files
  * are left to the shell: no candidate. The catalog is opened read-only,
  * never made, and a catalog that cannot be opened gives no candidate and
  * no message: completion never prints an error.
@@ -145,6 +147,12 @@ verbName(const cliVerb *verb, void *opaque)
     candidate(opaque, verb->name);
 }
 
+static void
+domainName(const char *name, void *opaque)
+{
+    candidate(opaque, name);
+}
+
 /* Offers the names @list returns. */
 static void
 listNames(completion *c, const char *const *(*list)(size_t *n))
@@ -158,14 +166,19 @@ listNames(completion *c, const char *const *(*list)(size_t *n))
 /* Completes a value that names @what: an argument's name ("POOL", "VOL",
  * "[VERB]") or an option's ("pool", "format"). */
 static void
-completeValue(completion *c, const char *what)
+completeValue(completion *c, const char *name)
 {
-    if (what[0] == '[')
-        what++;
+    char what[64];
+
+    /* "[POOL]", an optional argument, names a POOL too. */
+    if (name[0] == '[')
+        name++;
+    snprintf(what, sizeof(what), "%.*s", (int) strcspn(name, "]"), name);
     /* POOL, not POOL-UUID: history-prune's, of a pool no longer defined. */
     if (strcmp(what, "POOL") == 0 || strcmp(what, "pool") == 0 || strcmp(what, "inputpool") == 0)
         poolNames(c, false);
-    else if (strncmp(what, "VOL", 3) == 0 || strcmp(what, "backing-vol") == 0)
+    else if (strncmp(what, "VOL", 3) == 0 || strcmp(what, "backing-vol") == 0 ||
+             strcmp(what, "volume") == 0)
         volNames(c);
     else if (strcmp(what, "UUID") == 0)
         poolNames(c, true);
@@ -177,6 +190,14 @@ completeValue(completion *c, const char *what)
         listNames(c, cliWipeAlgorithmNames);
     else if (strncmp(what, "VERB", 4) == 0)
         cliForEachVerb(verbName, c);
+    else if (strcmp(what, "state") == 0)
+        listNames(c, cliVolStateNames);
+    else if (strcmp(what, "REPORT") == 0)
+        listNames(c, cliReportNames);
+    else if (strcmp(what, "SETTING") == 0)
+        listNames(c, cliSettingNames);
+    else if (strcmp(what, "DOMAIN") == 0 && openCatalog(c))
+        cliDomainNames(c->conn, domainName, c);
     /* Anything else (a file, a new name, a size): the shell's, or none. */
 }
 

@@ -276,10 +276,10 @@ cliLibError(const char *object, const char *fmt, ...)
     const scError *err = scGetLastError();
     int code = err ? err->code : SC_ERR_INTERNAL_ERROR;
     int domain = err ? err->domain : SC_FROM_NONE;
-    int status =
-        code == SC_ERR_NO_STORAGE_POOL || code == SC_ERR_NO_STORAGE_VOL || code == SC_ERR_NO_SECRET
-            ? CLI_EXIT_NOT_FOUND
-            : CLI_EXIT_FAILED;
+    int status = code == SC_ERR_NO_STORAGE_POOL || code == SC_ERR_NO_STORAGE_VOL ||
+                         code == SC_ERR_NO_SECRET || code == SC_ERR_NO_DOMAIN
+                     ? CLI_EXIT_NOT_FOUND
+                     : CLI_EXIT_FAILED;
     char libmsg[CLI_MESSAGE_BUFLEN], msg[CLI_MESSAGE_BUFLEN];
     size_t len = 0;
     va_list ap;
@@ -489,6 +489,13 @@ cliJsonNum(cliJson *j, const char *key, unsigned long long value)
 {
     jsonMember(j, key);
     fprintf(j->out, "%llu", value);
+}
+
+void
+cliJsonRaw(cliJson *j, const char *key, const char *text)
+{
+    jsonMember(j, key);
+    fputs(text, j->out);
 }
 
 void

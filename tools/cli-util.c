@@ -129,6 +129,16 @@ addParam(const cliVerb *verb, cliArgs *args, const char *value)
             return CLI_CONTINUE;
         }
     }
+    if (nparams && cliParamRepeats(&verb->params[nparams - 1])) {
+        const char **rest = reallocarray(args->rest, args->nrest + 1, sizeof(*rest));
+        if (!rest) {
+            cliError("out of memory");
+            return CLI_EXIT_FAILED;
+        }
+        args->rest = rest;
+        args->rest[args->nrest++] = value;
+        return CLI_CONTINUE;
+    }
     return cliUsageError(verb, "unexpected argument '%s'", value);
 }
 
@@ -222,8 +232,11 @@ cliArgsClear(cliArgs *args)
 {
     free(args->values);
     free(args->params);
+    free(args->rest);
     args->values = NULL;
     args->params = NULL;
+    args->rest = NULL;
+    args->nrest = 0;
 }
 
 const char *

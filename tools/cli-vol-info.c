@@ -42,6 +42,16 @@ volStateName(int state)
     return state >= 0 && state < SC_STORAGE_VOL_STATE_LAST ? names[state] : "unknown";
 }
 
+const char *const *
+cliVolStateNames(size_t *n)
+{
+    static const char *const names[] = { "present", "missing", "incomplete", "creating",
+                                         "deleting" };
+
+    *n = sizeof(names) / sizeof(names[0]);
+    return names;
+}
+
 /* ---- what is known of a volume -------------------------------------- */
 
 /* What vol-list, vol-info and vol-lookup show of one volume, as text. */
@@ -53,6 +63,7 @@ typedef struct volFacts {
     char *backing_path;   /* NULL: no backing store */
     char *backing_format; /* NULL if unknown */
     char *operation;      /* journaled on it now ("wiping"); NULL: none */
+    const char *pool;     /* vol-list --all-pools: its pool's name (borrowed) */
     long long pid;        /* the process running it */
     char uuid[SC_UUID_STRING_BUFLEN];
     scStorageVolInfo info;
@@ -105,22 +116,20 @@ getVolFacts(scStorageVol *vol, bool bytes, volFacts *facts)
 
 /* ---- the volume object --------------------------------------------- */
 
-/* Writes @facts as the volume object (of a volume of @pool). */
+/* Writes @facts as the volume object, of a volume of the pool named
+ * @poolName, of UUID @poolUUID. */
 static void
-volObject(cliJson *j, const char *key, const volFacts *facts, scStoragePool *pool)
+volObjectIn(cliJson *j, const char *key, const volFacts *facts, const char *poolName,
+            const char *poolUUID)
 {
-    char pool_uuid[SC_UUID_STRING_BUFLEN];
-
-    if (scStoragePoolGetUUIDString(pool, pool_uuid) < 0)
-        pool_uuid[0] = '\0'; /* cannot fail on a handle that is valid */
     /* storcat(1), JSON OUTPUT, "The volume object": keep them in step. */
     cliJsonOpen(j, key, '{');
     cliJsonStr(j, "name", facts->name);
     cliJsonStr(j, "uuid", facts->uuid);
     cliJsonStr(j, "key", facts->key);
     cliJsonStr(j, "path", facts->path);
-    cliJsonStr(j, "pool", scStoragePoolGetName(pool));
-    cliJsonStr(j, "pool_uuid", pool_uuid);
+    cliJsonStr(j, "pool", poolName);
+    cliJsonStr(j, "pool_uuid", poolUUID);
     cliJsonStr(j, "type", volTypeName(facts->info.type));
     cliJsonStr(j, "format", facts->format);
     cliJsonNum(j, "capacity", facts->info.capacity);
@@ -140,6 +149,17 @@ volObject(cliJson *j, const char *key, const volFacts *facts, scStoragePool *poo
     else
         cliJsonNull(j, "pid");
     cliJsonClose(j, '}');
+}
+
+/* Writes @facts as the volume object (of a volume of @pool). */
+static void
+volObject(cliJson *j, const char *key, const volFacts *facts, scStoragePool *pool)
+{
+    char pool_uuid[SC_UUID_STRING_BUFLEN];
+
+    if (scStoragePoolGetUUIDString(pool, pool_uuid) < 0)
+        pool_uuid[0] = '\0'; /* cannot fail on a handle that is valid */
+    volObjectIn(j, key, facts, scStoragePoolGetName(pool), pool_uuid);
 }
 
 int
@@ -207,7 +227,16 @@ cliVolDocument(scStorageVol *vol)
 /* ---- tables --------------------------------------------------------- */
 
 /* A volume's fields, as text columns. */
-enum { VOL_NAME, VOL_PATH, VOL_TYPE, VOL_CAPACITY, VOL_ALLOCATION, VOL_STATE, VOL_NFIELDS };
+enum {
+    VOL_POOL, /* vol-list --all-pools */
+    VOL_NAME,
+    VOL_PATH,
+    VOL_TYPE,
+    VOL_CAPACITY,
+    VOL_ALLOCATION,
+    VOL_STATE,
+    VOL_NFIELDS
+};
 
 /* A table of volumes: which fields it shows. */
 typedef struct volTable {
@@ -226,6 +255,7 @@ static int
 volTableNew(volTable *vt, const int *fields, size_t nfields)
 {
     const cliColumn all[VOL_NFIELDS] = {
+        [VOL_POOL] = { "Pool", 0 },
         [VOL_NAME] = { "Name", 0 },
         [VOL_PATH] = { "Path", 0 },
         [VOL_TYPE] = { "Type", 0 },
@@ -247,6 +277,7 @@ static int
 volTableAdd(volTable *vt, const volFacts *facts)
 {
     const char *all[VOL_NFIELDS] = {
+        [VOL_POOL] = facts->pool,
         [VOL_NAME] = facts->name,
         [VOL_PATH] = facts->path,
         [VOL_TYPE] = volTypeName(facts->info.type),
@@ -366,6 +397,135 @@ lastInventoryNote(scStoragePool *pool, const char *poolname)
     cliNote("pool '%s' is inactive: its volumes as last refreshed (%s)", cliSafe(poolname), buf);
 }
 
+/* vol-list --all-pools, --format, --state: the catalog's rows streamed
+ * (scConnectListStorageVolumes), no handle per volume, into a table, the
+ * names, or --json's array as they come. */
+typedef struct {
+    volTable *vt; /* a table; NULL with --json or --name */
+    cliJson *j;   /* --json */
+    bool names;   /* --name */
+    bool bytes;
+    int state; /* only this state, or -1 */
+} streamList;
+
+static int
+listRecord(const scStorageVolRecord *rec, void *opaque)
+{
+    streamList *l = opaque;
+    volFacts facts;
+
+    if (l->state >= 0 && rec->state != l->state)
+        return 0;
+    if (l->names) {
+        printf("%s\n", rec->name);
+        return 0;
+    }
+    memset(&facts, 0, sizeof(facts));
+    facts.name = rec->name;
+    facts.key = rec->key;
+    facts.pool = rec->poolName;
+    facts.path = (char *) rec->path;
+    facts.format = (char *) rec->format;
+    facts.backing_path = (char *) rec->backingPath;
+    facts.backing_format = (char *) rec->backingFormat;
+    snprintf(facts.uuid, sizeof(facts.uuid), "%s", rec->uuid);
+    facts.info.type = rec->type;
+    facts.info.capacity = rec->capacity;
+    facts.info.allocation = rec->allocation;
+    facts.state = rec->state;
+    if (l->j) {
+        volObjectIn(l->j, NULL, &facts, rec->poolName, rec->poolUUID);
+        return 0;
+    }
+    cliFormatSize(rec->capacity, l->bytes, facts.sizes[0]);
+    cliFormatSize(rec->allocation, l->bytes, facts.sizes[1]);
+    return volTableAdd(l->vt, &facts) < 0 ? -1 : 0;
+}
+
+/* The listing flag that gives the volumes of each scStorageVolState. */
+static const unsigned int stateFlags[SC_STORAGE_VOL_STATE_LAST] = {
+    [SC_STORAGE_VOL_STATE_PRESENT] = SC_CONNECT_LIST_STORAGE_VOLUMES_PRESENT,
+    [SC_STORAGE_VOL_STATE_MISSING] = SC_CONNECT_LIST_STORAGE_VOLUMES_MISSING,
+    [SC_STORAGE_VOL_STATE_CREATING] = SC_CONNECT_LIST_STORAGE_VOLUMES_JOURNALS,
+    [SC_STORAGE_VOL_STATE_DELETING] = SC_CONNECT_LIST_STORAGE_VOLUMES_JOURNALS,
+    [SC_STORAGE_VOL_STATE_INCOMPLETE] = SC_CONNECT_LIST_STORAGE_VOLUMES_INCOMPLETE,
+};
+
+/* The scConnectListStorageVolumes flags of --state @state or --all: 0, or
+ * a usage error. */
+static int
+streamFlags(const cliArgs *args, const char *state, bool all, streamList *l, unsigned int *flags)
+{
+    *flags = 0;
+    if (state) {
+        for (int i = 0; i < SC_STORAGE_VOL_STATE_LAST; i++)
+            if (strcmp(state, volStateName(i)) == 0)
+                l->state = i;
+        if (l->state < 0)
+            return cliUsageError(args->verb,
+                                 "invalid --state '%s': present, missing, incomplete, creating "
+                                 "or deleting",
+                                 cliSafe(state));
+        *flags = stateFlags[l->state];
+    } else if (all) {
+        *flags = SC_CONNECT_LIST_STORAGE_VOLUMES_PRESENT | SC_CONNECT_LIST_STORAGE_VOLUMES_MISSING |
+                 SC_CONNECT_LIST_STORAGE_VOLUMES_INCOMPLETE |
+                 SC_CONNECT_LIST_STORAGE_VOLUMES_JOURNALS;
+    }
+    return 0;
+}
+
+static int
+cmdVolListStream(cliContext *ctx, const cliArgs *args)
+{
+    const char *state = cliOptValue(args, "state");
+    bool all = cliOptFlag(args, "all");
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    volTable vt = { NULL, NULL, 0 };
+    cliJson j;
+    streamList l = { NULL, NULL, cliOptFlag(args, "name"), cliOptFlag(args, "bytes"), -1 };
+    unsigned int flags;
+    int fields[VOL_NFIELDS];
+    size_t n = 0;
+    int status = CLI_EXIT_FAILED;
+    scConnect *conn;
+    int rc;
+
+    if ((rc = streamFlags(args, state, all, &l, &flags)) != 0)
+        return rc;
+    if (args->params[0] && !(pool = cliLookupPool(ctx, args->params[0])))
+        return CLI_EXIT_FAILED;
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    if (cliJsonMode()) {
+        l.names = false;
+        l.j = &j;
+        cliJsonBegin(&j, stdout, false);
+        cliJsonOpen(&j, "volumes", '[');
+    } else if (!l.names) {
+        if (!args->params[0])
+            fields[n++] = VOL_POOL;
+        n += listFields(cliOptFlag(args, "details"), all || state, fields + n);
+        if (volTableNew(&vt, fields, n) < 0) {
+            volTableClear(&vt);
+            return CLI_EXIT_FAILED;
+        }
+        l.vt = &vt;
+    }
+    rc = scConnectListStorageVolumes(conn, pool, cliOptValue(args, "format"), listRecord, &l,
+                                     flags);
+    if (l.j) {
+        cliJsonClose(&j, ']');
+        cliJsonEnd(&j);
+    }
+    if (rc < 0)
+        cliLibError(NULL, "failed to list the volumes");
+    else
+        status = l.vt ? cliTablePrint(vt.tb) : CLI_EXIT_OK;
+    volTableClear(&vt);
+    return status;
+}
+
 static int
 cmdVolList(cliContext *ctx, const cliArgs *args)
 {
@@ -383,6 +543,12 @@ cmdVolList(cliContext *ctx, const cliArgs *args)
     int status = CLI_EXIT_FAILED;
     int n;
 
+    if (cliOptFlag(args, "all-pools") && args->params[0])
+        return cliUsageError(args->verb, "give POOL or --all-pools, not both");
+    if (!cliOptFlag(args, "all-pools") && !args->params[0])
+        return cliUsageError(args->verb, "missing argument POOL (or --all-pools)");
+    if (cliOptFlag(args, "all-pools") || cliOptValue(args, "format") || cliOptValue(args, "state"))
+        return cmdVolListStream(ctx, args);
     if (!(pool = cliLookupPool(ctx, args->params[0])))
         return CLI_EXIT_FAILED;
     poolname = scStoragePoolGetName(pool);
@@ -433,6 +599,8 @@ infoLine(const char *label, const char *value)
 {
     printf("%-15s %s\n", label, value);
 }
+
+static int printUsers(scStorageVol *vol, const char *name);
 
 /* ---- vol-info --chain ----------------------------------------------- */
 
@@ -666,13 +834,43 @@ cmdVolInfo(cliContext *ctx, const cliArgs *args)
     else
         printf("%-15s %s (%s)\n", "Backing store:", facts.backing_path, facts.backing_format);
     infoLine("State:", volStateName(facts.state));
-    status = chain ? printChainText(links, n) : CLI_EXIT_OK;
+    status = printUsers(vol, facts.name);
+    if (status == CLI_EXIT_OK && chain)
+        status = printChainText(links, n);
 
 cleanup:
     if (chain)
         chainClear(links, (size_t) n);
     volFactsClear(&facts);
     return status;
+}
+
+/* One "Used by:" line of vol-info per user: "domain web (disk vda)",
+ * "backing file of vm1.qcow2 (pool images)". */
+static int
+printUser(const char *kind, const char *name, const char *detail, void *opaque)
+{
+    int *n = opaque;
+    bool domain = strcmp(kind, "domain") == 0;
+
+    printf("%-15s %s%s (%s %s)\n", (*n)++ ? "" : "Used by:",
+           domain ? "domain " : "backing file of ", cliSafe(name), domain ? "disk" : "pool",
+           cliSafe(detail));
+    return 0;
+}
+
+static int
+printUsers(scStorageVol *vol, const char *name)
+{
+    int n = 0;
+
+    if (scStorageVolListUsers(vol, printUser, &n, 0) < 0) {
+        cliLibError(name, "failed to list the users of volume '%s'", cliSafe(name));
+        return CLI_EXIT_FAILED;
+    }
+    if (!n)
+        infoLine("Used by:", "-");
+    return CLI_EXIT_OK;
 }
 
 static int
@@ -816,7 +1014,7 @@ cmdVolPool(cliContext *ctx, const cliArgs *args)
 /* ---- the table ------------------------------------------------------ */
 
 static const cliOption poolParam[] = {
-    { "POOL", NULL, "pool name or UUID" },
+    { "[POOL]", NULL, "pool name or UUID (or --all-pools)" },
     { NULL, NULL, NULL },
 };
 
@@ -845,6 +1043,9 @@ static const cliOption listOptions[] = {
     { "all", NULL, "also list the volumes missing from storage, with their state" },
     { "bytes", NULL, "sizes in bytes, not in KiB, MiB, ..." },
     { "name", NULL, "the names only, a line each" },
+    { "all-pools", NULL, "the volumes of every pool, with their pool (instead of POOL)" },
+    { "format", "FORMAT", "only the volumes of that format (raw, qcow2, ...)" },
+    { "state", "STATE", "only the volumes in that state (present, missing, incomplete, ...)" },
     { NULL, NULL, NULL },
 };
 

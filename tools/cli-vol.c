@@ -78,7 +78,8 @@ createFlags(const cliArgs *args, bool reflink)
 }
 
 /* SC_STORAGE_VOL_CHECK_USERS unless --force: the tool refuses to delete,
- * shrink, wipe or upload over a volume other volumes use (its overlays),
+ * shrink, wipe or upload over a volume imported domains or other volumes
+ * use (its guest disks, its overlays),
  * or to upload over an image that is not raw. */
 static unsigned int
 usersFlag(const cliArgs *args)
@@ -581,7 +582,7 @@ static const cliOption volParam[] = {
 
 /* --force: what SC_STORAGE_VOL_CHECK_USERS refuses, done anyway. */
 #define FORCE_OPTION(what)                                                   \
-    { "force", NULL, what " even if other volumes use it as their backing file" }
+    { "force", NULL, what " even if a domain uses it or other volumes use it as backing file" }
 
 static const cliOption deleteOptions[] = {
     { "pool", "POOL", "pool of the volume, to find VOL by name" },
@@ -693,7 +694,7 @@ static const cliOption uploadOptions[] = {
     { "length", "BYTES", "how much to copy (default: to the end)" },
     { "sparse", NULL, "keep holes: zero blocks are not written" },
     { "force", NULL,
-      "upload even over an image that is not raw, or one other volumes use as backing file" },
+      "upload even over an image that is not raw, or one a domain or other volumes use" },
     { NULL, NULL, NULL },
 };
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <libsmartcols.h>
 
@@ -26,7 +27,7 @@ enum {
     CLI_EXIT_OK = 0,        /* it worked */
     CLI_EXIT_FAILED = 1,    /* the operation was tried and failed */
     CLI_EXIT_USAGE = 2,     /* the command line was wrong; nothing was tried */
-    CLI_EXIT_NOT_FOUND = 3, /* a pool, a volume or a secret it names is not in the catalog */
+    CLI_EXIT_NOT_FOUND = 3, /* a pool, volume, secret or domain it names is not in the catalog */
     CLI_CONTINUE = -1,      /* internal: parsing went well, run the verb */
 };
 
@@ -91,6 +92,9 @@ typedef struct cliOption {
 /* A positional argument named "[NAME]" may be left out (only after the
  * required ones): its value is then NULL. */
 #define cliParamOptional(opt) ((opt)->name[0] == '[')
+/* The last positional argument, named "NAME...", may be given more than
+ * once: the first is its param, the others go to args->rest. */
+#define cliParamRepeats(opt) (strstr((opt)->name, "...") != NULL)
 
 typedef struct cliContext cliContext;
 typedef struct cliArgs cliArgs;
@@ -118,6 +122,8 @@ struct cliArgs {
                           * argument (the last one given wins) */
     const char **params; /* per verb->params, all set once parsing succeeded
                           * (an optional one left out is NULL) */
+    const char **rest;   /* more values of a last "NAME..." param, in order */
+    size_t nrest;
     bool json;           /* --json was given */
     bool quiet;          /* -q or --quiet was given */
 };
@@ -141,6 +147,8 @@ extern const cliVerb cliPoolInfoVerbs[];
 extern const cliVerb cliVolVerbs[];
 extern const cliVerb cliVolInfoVerbs[];
 extern const cliVerb cliSecretVerbs[]; /* cli-secret.c */
+extern const cliVerb cliDomainVerbs[]; /* cli-domain.c */
+extern const cliVerb cliReportVerbs[]; /* cli-report.c */
 
 /*
  * cliParseArgs:
@@ -222,7 +230,7 @@ int cliFailureStatus(void);
  * functions, which mean nothing to the user, are left out. Get the names
  * @fmt needs before the failing call: a library getter resets the last
  * error. Returns the exit status the error stands for: CLI_EXIT_NOT_FOUND
- * for no such pool, volume or secret, else CLI_EXIT_FAILED.
+ * for no such pool, volume, secret or domain, else CLI_EXIT_FAILED.
  */
 int cliLibError(const char *object, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -344,6 +352,8 @@ void cliJsonStr(cliJson *j, const char *key, const char *value); /* NULL: null *
 void cliJsonNum(cliJson *j, const char *key, unsigned long long value);
 void cliJsonBool(cliJson *j, const char *key, bool value);
 void cliJsonNull(cliJson *j, const char *key);
+/* Writes @text, a JSON number as it is ("-12", "0.5"), as member @key. */
+void cliJsonRaw(cliJson *j, const char *key, const char *text);
 
 /*
  * cliPrintXML:
@@ -450,10 +460,18 @@ extern const cliVerb cliCompleteVerb;
 bool cliKnownPoolType(const char *type);
 
 /* The names a completion offers, @n of them: pool types (cli-pool-info.c),
- * volume formats (cli-vol.c), wipe algorithms (cli-vol.c). */
+ * volume formats (cli-vol.c), wipe algorithms (cli-vol.c), volume states
+ * (cli-vol-info.c), reports and settings (cli-report.c). */
 const char *const *cliPoolTypeNames(size_t *n);
 const char *const *cliVolFormatNames(size_t *n);
 const char *const *cliWipeAlgorithmNames(size_t *n);
+const char *const *cliVolStateNames(size_t *n);
+const char *const *cliReportNames(size_t *n);
+const char *const *cliSettingNames(size_t *n);
+
+/* Offers, through @fn, the names of the imported domains (cli-domain.c),
+ * read from the catalog @conn. */
+void cliDomainNames(scConnect *conn, void (*fn)(const char *name, void *opaque), void *opaque);
 
 /* The verbs of every table, in the order of the help, for the help and
  * completion: calls @fn on each; "help" and "complete" included. */

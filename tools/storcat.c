@@ -7,8 +7,9 @@
  *
  * Verbs are virsh's (pool-define, pool-list, vol-create-as, ...) and live in
  * tables by object (cli-pool.c, cli-pool-info.c, cli-vol.c, cli-vol-info.c,
- * cli-secret.c); the catalog is opened only once a verb needs it, so a
- * usage error or --help never creates a catalog file.
+ * cli-secret.c, cli-domain.c, cli-report.c); the catalog is opened only
+ * once a verb needs it, so a usage error or --help never creates a catalog
+ * file.
  */
 #include <config.h>
 
@@ -34,7 +35,8 @@ static const cliVerb toolVerbs[] = {
 
 /* The verb tables, in the order of `storcat --help`. */
 static const cliVerb *const verbTables[] = {
-    cliPoolVerbs, cliPoolInfoVerbs, cliVolVerbs, cliVolInfoVerbs, cliSecretVerbs, toolVerbs,
+    cliPoolVerbs,   cliPoolInfoVerbs, cliVolVerbs,    cliVolInfoVerbs,
+    cliSecretVerbs, cliDomainVerbs,   cliReportVerbs, toolVerbs,
 };
 
 void

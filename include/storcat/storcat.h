@@ -69,6 +69,7 @@ typedef enum {
     SC_ERR_AUTH_FAILED = 45,           /* authentication failed */
     SC_ERR_INVALID_STORAGE_POOL = 46,  /* not a valid pool handle */
     SC_ERR_INVALID_STORAGE_VOL = 47,   /* not a valid volume handle */
+    SC_ERR_NO_DOMAIN = 42,             /* no imported domain by that name */
     SC_ERR_NO_STORAGE_POOL = 49,       /* no pool by that name, UUID or path */
     SC_ERR_NO_STORAGE_VOL = 50,        /* no volume by that name, key, path or UUID */
     SC_ERR_OPERATION_INVALID = 55,     /* not valid in the object's state (e.g. active) */
@@ -1235,9 +1236,10 @@ scStorageVolPtr scStorageVolCreateXMLFrom(scStoragePoolPtr pool, const char *xml
  *    same way (the bytes would replace an image's header).
  * The users are asked inside the operation's journal transaction, so a
  * user recorded at the same time by another process is seen or waits.
- * Later storcat versions extend the same flag to the guest disks a domain
- * uses (the catalog's attachments): callers that pass it now get that
- * protection then.
+ * The users are also the imported domains with a disk that is the volume
+ * (scConnectDomainImportXML): "volume 'a.img' is used by domain web (disk
+ * vda), as backing file by vm1.qcow2 (pool images): it cannot be deleted".
+ * scStorageVolListUsers lists them.
  */
 typedef enum {
     SC_STORAGE_VOL_CHECK_USERS = 1 << 30,
@@ -2224,6 +2226,316 @@ int scStreamAbort(scStreamPtr stream);
  * Returns 0 or -1 (SC_ERR_INVALID_STREAM).
  */
 int scStreamFree(scStreamPtr stream);
+
+/* ------------------------------------------------------------------ */
+/* Guest disks: which domains use which volumes (storcat's own)        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * storcat has no hypervisor: it learns which volumes guests use from their
+ * libvirt definitions, imported into the catalog (`storcat domain-import
+ * /etc/libvirt/qemu`). Each <disk> is kept as written and tied to the
+ * catalogued volume it resolves to; a volume catalogued later is matched
+ * by its path and aliases. A volume a domain uses is protected by
+ * SC_STORAGE_VOL_CHECK_USERS as an overlay's backing file is.
+ */
+
+/*
+ * scConnectDomainImportXML (storcat's own):
+ * Records the guest disks of one libvirt domain: @xml is its definition
+ * (/etc/libvirt/qemu/NAME.xml, `virsh dumpxml NAME`), @source where it
+ * came from (a file name, for the record and the event; may be NULL).
+ * Every <disk> of <devices> is kept with its target, device, readonly flag
+ * and source: a file, a block device or a directory (the path
+ * canonicalized: "..", "//" and symlinks resolved, and a device-mapper
+ * node also known by its /dev/mapper name, so /dev/VG/LV,
+ * /dev/mapper/VG-LV and /dev/disk/by-id/dm-name-... are one volume), a
+ * pool's volume (<source pool volume>, resolved by the pool's and the
+ * volume's names) or a network disk (kept as "PROTOCOL:NAME", never a
+ * volume); an empty drive has no source. Each is tied to the catalogued
+ * volume it resolves to, if any. Importing a domain again replaces its
+ * disks whole; the import is recorded as a "domain-import" event.
+ * Nothing is recorded when the XML is refused: SC_ERR_XML_DETAIL for XML
+ * that does not parse (libvirt's code for a parser error),
+ * SC_ERR_XML_ERROR for a DTD, or XML that is not a <domain>, has no
+ * <name>, a name with '/' or control characters, a bad <uuid>, a disk of
+ * an unknown type or device, or a file/block/dir source that is not an
+ * absolute path.
+ * SC_ERR_OPERATION_DENIED on a read-only connection; @flags must be 0.
+ * Returns the number of disks recorded, or -1.
+ */
+int scConnectDomainImportXML(scConnectPtr conn, const char *xml, const char *source,
+                             unsigned int flags);
+
+/*
+ * scConnectDomainForget (storcat's own):
+ * Drops what scConnectDomainImportXML recorded of domain @name (a
+ * "domain-forget" event). Returns 0, or -1: SC_ERR_NO_DOMAIN when no
+ * domain of that name was imported. @flags must be 0.
+ */
+int scConnectDomainForget(scConnectPtr conn, const char *name, unsigned int flags);
+
+/*
+ * scStorageVolListUsersFunc / scStorageVolListUsers (storcat's own):
+ * Gives @cb each user of @vol, the users SC_STORAGE_VOL_CHECK_USERS
+ * protects it from: first @kind "domain", by name (@name an imported
+ * domain with a disk that is the volume, @detail that disk's target, or
+ * its targets "vda, vdb"), then @kind "backing", by pool and name (@name
+ * a volume whose backing file the volume is, @detail that volume's pool).
+ * The strings are borrowed for the call. @cb returns 0 to go on, 1 to
+ * stop (success), -1 to fail with SC_ERR_OPERATION_ABORTED. @flags must
+ * be 0. Works on a read-only connection. Returns the number of users
+ * given to @cb, or -1.
+ */
+typedef int (*scStorageVolListUsersFunc)(const char *kind, const char *name,
+                                         const char *detail, void *opaque);
+int scStorageVolListUsers(scStorageVolPtr vol, scStorageVolListUsersFunc cb, void *opaque,
+                          unsigned int flags);
+
+/*
+ * scConnectLookupDiskOwner (storcat's own):
+ * Which imported domains have a disk at @path: absolute, spelled in any
+ * way ("..", "//", symlinks, a device-mapper node's names), or any other
+ * path or alias of the catalogued volume at @path. Stores a new
+ * NULL-terminated array of their names, sorted, in *@domains (each name
+ * and the array for the caller to free()). @flags must be 0. Returns how
+ * many (0: none, with an empty array), or -1 (SC_ERR_INVALID_ARG for a
+ * relative path).
+ */
+int scConnectLookupDiskOwner(scConnectPtr conn, const char *path, char ***domains,
+                             unsigned int flags);
+
+/*
+ * scConnectImportLibvirtFunc / scConnectImportLibvirt (storcat's own):
+ * Defines the pools of libvirt's storage configuration directory @dir
+ * (NULL: /etc/libvirt/storage): every NAME.xml regular file there, with
+ * its name and UUID, autostarted when autostart/NAME.xml is a link to it
+ * (as libvirt marks it). Each pool is imported whole or not at all: its
+ * definition and its autostart in one transaction, with their events. A
+ * pool whose UUID is defined already with the same name, definition and
+ * autostart is skipped (so an import can run again); with any difference
+ * it is not imported (SC_ERR_OPERATION_FAILED: nothing is overwritten).
+ * @cb, if not NULL, is told of each file in name order: @name the pool's
+ * (the file's when the XML gave none), @status 0 imported, 1 skipped, -1
+ * not imported with @message saying why (the XML refused, a name, UUID or
+ * target another pool has, a type storcat does not define, ...); the
+ * strings are borrowed for the call. A file that cannot be imported does
+ * not stop the others. @flags must be 0; a read-only connection is
+ * SC_ERR_OPERATION_DENIED. Returns the number of pools imported, or -1
+ * when @dir cannot be read (nothing is then imported).
+ */
+typedef void (*scConnectImportLibvirtFunc)(const char *name, int status, const char *message,
+                                           void *opaque);
+int scConnectImportLibvirt(scConnectPtr conn, const char *dir, scConnectImportLibvirtFunc cb,
+                           void *opaque, unsigned int flags);
+
+/* ------------------------------------------------------------------ */
+/* Queries and reports (storcat's own)                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * What an auditor or an operator asks the catalog, which libvirt cannot
+ * answer: read-only SQL over the catalog's documented views (the report_*
+ * views, storcat(1) REPORTS, whose names and columns only ever grow) and
+ * the named reports built on them. Both read through a read-only SQLite
+ * handle of their own, so a callback may call storcat, on the same
+ * connection too, while rows are delivered.
+ */
+
+/* The type of a value a query delivers (SQLite's storage classes). */
+typedef enum {
+    SC_QUERY_NULL = 0,    /* the value is NULL (its text pointer too) */
+    SC_QUERY_INTEGER = 1, /* decimal digits, maybe a leading '-' */
+    SC_QUERY_FLOAT = 2,   /* a real number as SQLite prints it ("0.5", "1.0e+20") */
+    SC_QUERY_TEXT = 3,    /* UTF-8 text */
+    SC_QUERY_BLOB = 4,    /* bytes, given as lowercase hexadecimal digits */
+} scQueryValueType;
+
+/*
+ * scConnectQueryFunc:
+ * Receives the result of scConnectQuery or scConnectReport, one call per
+ * row. @ncolumns is the number of columns, @names their names (as the
+ * query names them: "name", "count(*)"). The first call, before any row
+ * (also when there is none), has @values and @types NULL: the header.
+ * Then each row: @values[i] is the text of column i (NULL for an SQL
+ * NULL), @types[i] an scQueryValueType. Everything is borrowed for the
+ * call only. Return 0 to go on, 1 to stop there (the call succeeds with
+ * the rows given so far), or -1 to stop and make the call fail with
+ * SC_ERR_OPERATION_ABORTED.
+ */
+typedef int (*scConnectQueryFunc)(int ncolumns, const char *const *names,
+                                  const char *const *values, const int *types, void *opaque);
+
+/*
+ * scConnectQuery (storcat's own):
+ * Runs one SQL statement @sql (SQLite's dialect; a trailing ';' and
+ * comments allowed, a second statement refused with SC_ERR_INVALID_ARG)
+ * over the catalog of @conn and gives each row to @cb. The catalog cannot
+ * be changed by it, whatever @sql says: the statement runs on a read-only
+ * handle of its own with PRAGMA query_only, and an authorizer refuses,
+ * with SC_ERR_OPERATION_DENIED naming what it refused, every write
+ * (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, REINDEX, ANALYZE, VACUUM,
+ * temporary tables included), transactions and savepoints, ATTACH and
+ * DETACH, a PRAGMA that sets anything (reading ones such as table_info,
+ * index_list or user_version are allowed), and extension loading. It is
+ * stopped at the connection's time limit (scConnectSetQueryTimeout, 10 s
+ * by default) with SC_ERR_OPERATION_TIMEOUT; SQL that does not compile is
+ * SC_ERR_INVALID_ARG with SQLite's message. The stable names to query are
+ * the report_* views; the tables are the catalog's own business and may
+ * change with any release. @flags must be 0. Works on a read-only
+ * connection. Returns the number of rows given to @cb, or -1.
+ */
+int scConnectQuery(scConnectPtr conn, const char *sql, scConnectQueryFunc cb, void *opaque,
+                   unsigned int flags);
+
+/*
+ * scConnectSetQueryTimeout (storcat's own):
+ * Sets the time limit of the queries and reports of @conn, in
+ * milliseconds (0: none). Returns 0 or -1.
+ */
+int scConnectSetQueryTimeout(scConnectPtr conn, unsigned int milliseconds);
+
+/*
+ * scConnectReport (storcat's own):
+ * Runs the report @name over the catalog of @conn and gives its rows to
+ * @cb (as scConnectQuery: the header first). The reports are the
+ * report_NAME views of the catalog (columns in storcat(1) REPORTS):
+ *   "pools"           every pool: sizes, volumes, overcommit
+ *   "volumes"         every volume with its pool, format, sizes, backing,
+ *                     state, first and last seen, users
+ *   "unused"          present volumes no domain uses (nor, through its
+ *                     backing chain, any volume a domain uses), with size
+ *                     and age
+ *   "missing"         volumes whose storage vanished, and the domains that
+ *                     still use them
+ *   "unmanaged-disks" disks of imported domains that are no catalogued
+ *                     volume
+ *   "chains"          whole backing chains, one row per link, with depth;
+ *                     a last column "broken" is 1 where the link's file
+ *                     does not exist on disk (looked for by this call)
+ * @pool, if not NULL, keeps the rows of that pool (by name); the report
+ * "unmanaged-disks" takes none. An unknown @name is SC_ERR_INVALID_ARG
+ * naming the reports there are. @flags must be 0. Returns the number of
+ * rows, or -1 (as scConnectQuery).
+ */
+int scConnectReport(scConnectPtr conn, const char *name, const char *pool,
+                    scConnectQueryFunc cb, void *opaque, unsigned int flags);
+
+/*
+ * One row of the audit trail, as scConnectListEvents gives it. Strings
+ * are NULL where not applicable; everything is borrowed for the callback
+ * only. Fields may be added at the end in later versions (the library
+ * makes this struct, never the caller).
+ */
+typedef struct scAuditEvent {
+    long long id;           /* its place in the trail's total order (commit order) */
+    long long time;         /* when, in seconds since the epoch (UTC) */
+    const char *action;     /* "pool-define", "vol-create", "vol-resize", "domain-import", ... */
+    const char *poolUUID;   /* the pool it concerns */
+    const char *poolName;   /* ... by its name then */
+    const char *volumeUUID; /* the volume it concerns */
+    const char *volumeName; /* ... by its name then */
+    const char *detail;     /* free text: "algorithm zero", "renamed from 'a'", ... */
+    const char *actor;      /* "user(uid) pid N program [sudo: user] $STORCAT_ACTOR" */
+} scAuditEvent;
+
+/*
+ * scConnectListEventsFunc:
+ * Receives each event of scConnectListEvents. Return 0 to go on, 1 to
+ * stop (success), -1 to stop with SC_ERR_OPERATION_ABORTED.
+ */
+typedef int (*scConnectListEventsFunc)(const scAuditEvent *event, void *opaque);
+
+/*
+ * scConnectListEvents (storcat's own):
+ * Gives @cb the events of the catalog's audit trail in their total order
+ * (by id: the order their transactions committed in, also for events of
+ * the same second), keeping those that match every filter given: @pool
+ * (a pool's name or UUID at the time of the event), @volume (a volume's
+ * name or UUID at the time of the event, or the path of a catalogued
+ * volume), @action (one action, or a prefix ending in '-': "vol-"),
+ * @since and @until (seconds since the epoch, inclusive; 0: no bound),
+ * @afterID (only events with a larger id; 0: from the first). Reads
+ * through a read-only handle of its own, with no lock held while @cb
+ * runs. @flags must be 0. Works on a read-only connection. Returns the
+ * number of events given, or -1.
+ */
+int scConnectListEvents(scConnectPtr conn, const char *pool, const char *volume,
+                        const char *action, long long since, long long until, long long afterID,
+                        scConnectListEventsFunc cb, void *opaque, unsigned int flags);
+
+/*
+ * One volume as scConnectListStorageVolumes gives it: the catalog's row,
+ * nothing asked of storage. Borrowed for the callback only; fields may be
+ * added at the end in later versions (the library makes it).
+ */
+typedef struct scStorageVolRecord {
+    const char *poolName;
+    const char *poolUUID;
+    const char *name;
+    const char *key;
+    const char *path;
+    const char *uuid;
+    int state;                     /* an scStorageVolState */
+    int type;                      /* an scStorageVolType */
+    const char *format;            /* "raw", "qcow2", ..., or NULL */
+    unsigned long long capacity;   /* bytes */
+    unsigned long long allocation; /* bytes */
+    unsigned long long physical;   /* bytes */
+    const char *backingPath;       /* NULL: no backing store */
+    const char *backingFormat;     /* NULL: not known */
+} scStorageVolRecord;
+
+/* Receives each volume of scConnectListStorageVolumes: 0 goes on, 1
+ * stops (success), -1 stops with SC_ERR_OPERATION_ABORTED. */
+typedef int (*scConnectListStorageVolumesFunc)(const scStorageVolRecord *vol, void *opaque);
+
+/* Flags of scConnectListStorageVolumes: the volumes of which states (0:
+ * present ones); they may be or-ed. */
+typedef enum {
+    SC_CONNECT_LIST_STORAGE_VOLUMES_PRESENT = 1 << 0,
+    SC_CONNECT_LIST_STORAGE_VOLUMES_MISSING = 1 << 1,
+    SC_CONNECT_LIST_STORAGE_VOLUMES_INCOMPLETE = 1 << 2,
+    SC_CONNECT_LIST_STORAGE_VOLUMES_JOURNALS = 1 << 3, /* creating and deleting rows */
+} scConnectListStorageVolumesFlags;
+
+/*
+ * scConnectListStorageVolumes (storcat's own):
+ * Streams the volumes of @pool (NULL: of every pool, by pool name) to
+ * @cb, by name, straight from the catalog's indexes through a read-only
+ * handle: no handle is made per volume, nothing is kept, no lock is held
+ * while @cb runs, so memory does not grow with the number of volumes
+ * (scStoragePoolListAllVolumes makes a handle each, and
+ * scStorageVolGetInfo reads one row each). An inactive pool's volumes are
+ * its last inventory. @format, if not NULL, keeps the volumes of that
+ * format. @flags: which states (scConnectListStorageVolumesFlags; 0:
+ * present). Works on a read-only connection. Returns the number of
+ * volumes given to @cb, or -1.
+ */
+int scConnectListStorageVolumes(scConnectPtr conn, scStoragePoolPtr pool, const char *format,
+                                scConnectListStorageVolumesFunc cb, void *opaque,
+                                unsigned int flags);
+
+/*
+ * scConnectSetCatalogOption / scConnectGetCatalogOption (storcat's own):
+ * Settings kept in the catalog itself, shared by every process using it.
+ * Known names:
+ *   "events.retention"   how long the audit trail keeps events: "90d",
+ *                        "12h", "30m", "3600s", "2w" (a number and a unit
+ *                        s, m, h, d, w), or "forever" (the default).
+ *                        Older events are pruned when it is set and
+ *                        whenever a read-write connection opens; the
+ *                        newest event is never pruned, so ids are never
+ *                        given twice.
+ * Set: @value NULL restores the default; an unknown name or a value that
+ * does not parse is SC_ERR_INVALID_ARG; a read-only connection is
+ * SC_ERR_OPERATION_DENIED; a change is recorded as a "config-set" event.
+ * Returns 0 or -1. Get: a new string, the default when not set, or NULL
+ * with an error. @flags must be 0.
+ */
+int scConnectSetCatalogOption(scConnectPtr conn, const char *name, const char *value,
+                              unsigned int flags);
+char *scConnectGetCatalogOption(scConnectPtr conn, const char *name, unsigned int flags);
 
 #ifdef __cplusplus
 }

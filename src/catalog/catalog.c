@@ -80,6 +80,9 @@ static const char *const param_names[P_LAST] = {
     [P_ACTION2] = ":action2", [P_EXTENTS] = ":extents",
     [P_OLD_PID] = ":old_pid",
     [P_OLD_START] = ":old_start",
+    [P_DOMAIN] = ":domain", [P_TARGET] = ":target", [P_DEVICE] = ":device",
+    [P_SOURCE_TYPE] = ":source_type", [P_SOURCE] = ":source", [P_ALT_PATH] = ":alt_path",
+    [P_READONLY] = ":readonly", [P_PATH2] = ":path2",
 };
 
 /* Prepare @sql into @s and find the index of each of its parameters; a
@@ -504,6 +507,7 @@ scCatalogOpen(const char *path, bool readonly, bool create, const char *boot_id)
         if (!(uri = scAsprintf("file:%s?immutable=1", path)))
             return NULL;
         rc = sqlite3_open_v2(uri, &cat->db, flags | SQLITE_OPEN_URI, NULL);
+        cat->immutable = true;
         if (rc == SQLITE_OK && setup(cat) < 0)
             return NULL;
     }

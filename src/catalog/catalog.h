@@ -365,14 +365,102 @@ int scCatalogVolSetIdent(scCatalog *cat, const char *uuid, const void *ident, si
  * unknown). 1 taken, 0 someone else's now, -1. */
 int scCatalogVolClaim(scCatalog *cat, int64_t id, long long old_pid, unsigned long long old_start);
 
+/* ---- read-only queries (catalog_query.c) ---------------------------- */
+
+/* A read-only handle on the catalog for one call: its own SQLite
+ * connection (SQLITE_OPEN_READONLY, query_only), an authorizer that
+ * allows reading only, and a time limit per statement (0: none). */
+typedef struct scCatalogReader scCatalogReader;
+scCatalogReader *scCatalogReaderOpen(scCatalog *cat, unsigned int timeout_ms);
+void scCatalogReaderClose(scCatalogReader *r);
+SC_DEFINE_CLEANUP(scCatalogReader, scCatalogReaderClose)
+
+/* One row as a reader gives it: @values[i] the text of column i (NULL
+ * for NULL; for an INTEGER column only with SC_CATALOG_ROW_INT_TEXT),
+ * @types[i] an scQueryValueType, @ints[i] an INTEGER's (or a FLOAT's
+ * truncated) value. The header call has only @ncols and @names. */
+typedef struct {
+    int ncols;
+    const char *const *names;
+    const char *const *values;
+    const int *types;
+    const long long *ints;
+} scCatalogRow;
+typedef int (*scCatalogRowCb)(const scCatalogRow *row, void *opaque);
+
+enum {
+    SC_CATALOG_ROW_HEADER = 1 << 0,   /* call @cb once first with the column names */
+    SC_CATALOG_ROW_INT_TEXT = 1 << 1, /* integers as text too */
+};
+
+/*
+ * scCatalogReaderRun:
+ * Runs @sql (exactly one statement, read-only) with text parameters
+ * ?1..?@nparams (NULL ones stay NULL) and calls @cb for each row: 0 goes
+ * on, 1 stops (success), -1 stops with an error (SC_ERR_OPERATION_ABORTED
+ * if @cb set none). @what names the statement in messages ("query").
+ * Errors: SC_ERR_OPERATION_DENIED for a change refused,
+ * SC_ERR_OPERATION_TIMEOUT past the time limit, SC_ERR_INVALID_ARG for
+ * SQL that does not compile or holds two statements. Returns the number
+ * of rows given to @cb, or -1.
+ */
+int scCatalogReaderRun(scCatalogReader *r, const char *sql, const char *const *params, int nparams,
+                       unsigned int flags, scCatalogRowCb cb, void *opaque, const char *what);
+
+/* ---- settings and the trail's age (catalog_settings.c) ---------------- */
+
+/* The value of setting @name in *@value (caller frees): 1, 0 not set, -1. */
+int scCatalogSettingGet(scCatalog *cat, const char *name, char **value);
+/* Set it (NULL: remove it), inside the caller's transaction. 0 or -1. */
+int scCatalogSettingSet(scCatalog *cat, const char *name, const char *value);
+/* Delete the events older than @before (seconds since the epoch) but the
+ * newest, in a transaction of its own if there are any; how many in
+ * *@count. 0 or -1. */
+int scCatalogEventsPrune(scCatalog *cat, long long before, unsigned long long *count);
+
+/* ---- guest disks of domains (catalog_domain.c) ------------------------ */
+
+/* One <disk> of a domain, as the core parsed it: every string may be NULL
+ * but @device and @source_type. A disk of a pool's volume has @pool_name
+ * and @vol_name (resolved by name); a file, block or dir disk @path (its
+ * canonical spelling) and maybe @alt_path (another one); a network disk
+ * neither. */
+typedef struct {
+    const char *target;      /* <target dev> */
+    const char *device;      /* disk, cdrom, floppy, lun */
+    const char *source_type; /* the <disk type> */
+    const char *source;      /* as written */
+    const char *path;
+    const char *alt_path;
+    const char *pool_name;
+    const char *vol_name;
+    bool readonly;
+} scCatalogDisk;
+
+/* Replace what is recorded of domain @name (its UUID and the file it came
+ * from may be NULL) by @disks, in the caller's transaction; how many
+ * resolved to a catalogued volume in *@resolved. 0 or -1. */
+int scCatalogDomainReplace(scCatalog *cat, const char *name, const char *uuid, const char *source,
+                           const scCatalogDisk *disks, size_t ndisks, size_t *resolved);
+/* Forget domain @name and its disks, in the caller's transaction: 1, 0 if
+ * it was not recorded, -1. */
+int scCatalogDomainForget(scCatalog *cat, const char *name);
+/* Calls @cb with the name of each domain that has a disk at @path or
+ * @path2 (either may be NULL), or at any spelling of the volume there,
+ * ordered by name. A negative return of @cb stops with -1. 0 or -1. */
+int scCatalogDiskOwners(scCatalog *cat, const char *path, const char *path2,
+                        int (*cb)(const char *domain, void *opaque), void *opaque);
+
 /*
  * scCatalogVolUsers:
  * Calls @cb for each volume that uses volume @uuid: (its name, its pool's
- * name, the kind of use), ordered by pool and name. The only kind today is
- * "backing" (a present, incomplete or creating volume whose backing file
- * is the volume's path or one of its aliases); the guest disks of domains
- * are to join as kind "domain". A negative return of @cb stops the walk
- * and is returned.
+ * name, the kind of use): first the domains, kind "domain" (an imported
+ * domain with a disk that resolved to the volume, or whose path is the
+ * volume's path or one of its aliases: @name the domain, @pool its disks'
+ * targets, "vda, vdb"), by name; then kind "backing" (a present,
+ * incomplete or creating volume whose backing file is the volume's path or
+ * one of its aliases), by pool and name. A negative return of @cb stops
+ * the walk and is returned.
  */
 int scCatalogVolUsers(scCatalog *cat, const char *uuid,
                       int (*cb)(const char *name, const char *pool, const char *kind,

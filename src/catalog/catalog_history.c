@@ -27,7 +27,7 @@ typedef enum {
     HS_LAST
 } HistoryStmt;
 
-_Static_assert(SC_STMT_HISTORY_BASE + HS_LAST <= SC_STMT_MAX, "statement slots overlap");
+_Static_assert(SC_STMT_HISTORY_BASE + HS_LAST <= SC_STMT_DOMAIN_BASE, "statement slots overlap");
 
 static const char *const history_sql[HS_LAST] = {
     /* Real volumes only: a journal or an incomplete row never was one. */

@@ -67,6 +67,14 @@ typedef enum {
     P_EXTENTS,
     P_OLD_PID,  /* a journal's process as it was seen */
     P_OLD_START,
+    P_DOMAIN,       /* a domain's name */
+    P_TARGET,       /* a disk's <target dev> */
+    P_DEVICE,       /* a disk's device: disk, cdrom, ... */
+    P_SOURCE_TYPE,  /* a disk's type: file, block, volume, network, ... */
+    P_SOURCE,       /* a disk's source as written */
+    P_ALT_PATH,     /* another spelling of a disk's path */
+    P_READONLY,
+    P_PATH2,        /* a second spelling of a path looked up */
     P_LAST
 } scParam;
 
@@ -85,7 +93,9 @@ enum {
     SC_STMT_SCAN_BASE = 80,
     SC_STMT_EVENT_BASE = 112,
     SC_STMT_HISTORY_BASE = 116,
-    SC_STMT_MAX = 128,
+    SC_STMT_DOMAIN_BASE = 128,
+    SC_STMT_SETTINGS_BASE = 136,
+    SC_STMT_MAX = 144,
 };
 
 struct scCatalog {
@@ -99,6 +109,7 @@ struct scCatalog {
     bool bulk;                     /* foreign keys off until the transaction ends */
     bool rollback;                 /* an inner level failed */
     bool events_added;             /* the transaction inserted into events */
+    bool immutable;                /* opened as immutable (a read-only file system) */
     scStmt stmt[SC_STMT_MAX];      /* prepared on first use */
     scStmt *walk;                  /* the statement of a walk in progress */
 };

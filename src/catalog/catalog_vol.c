@@ -67,6 +67,10 @@ _Static_assert(SC_STMT_VOL_BASE + VS_LAST <= SC_STMT_SCAN_BASE, "volume statemen
 #define VOL_FROM " FROM volumes v JOIN pools p ON p.id = v.pool_id "
 #define POOL_ID "(SELECT id FROM pools WHERE uuid = :pool)"
 #define VOL_ID "(SELECT id FROM volumes WHERE uuid = :uuid)"
+/* The volume's path and its aliases. */
+#define VOL_SPELLINGS                                                                              \
+    "(SELECT path FROM volumes WHERE uuid = :uuid"                                               \
+    " UNION SELECT path FROM volume_paths WHERE volume_id = " VOL_ID ")"
 
 /* The columns a record sets (insert and update), and their parameters. */
 #define DATA_COLUMNS                                                         \
@@ -145,15 +149,19 @@ static const char *const vol_sql[VS_LAST] = {
     [VS_EVENT] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid, volume_name,"
                  " action, detail) VALUES (:now, :actor, :pool, :pool_name, :vol_uuid,"
                  " :vol_name, :action, :detail)",
-    /* The volumes whose backing file is the volume (its path or an alias),
-     * from the partial index volumes_backing. The users of a volume are
-     * its overlays today; the guest disks of domains join them with the
-     * catalog's attachments (a UNION here, kind 'domain'). */
-    [VS_USERS] = "SELECT u.name, p.name, 'backing' FROM volumes u JOIN pools p ON p.id = u.pool_id"
-                 " WHERE u.backing_path IN (SELECT path FROM volumes WHERE uuid = :uuid"
-                 " UNION SELECT path FROM volume_paths WHERE volume_id = " VOL_ID ")"
-                 " AND u.state IN ('present', 'incomplete', 'creating') AND u.uuid != :uuid"
-                 " ORDER BY p.name, u.name",
+    /* Who uses the volume: the domains with a disk that resolved to it
+     * or is spelled as its path or an alias (attachments_volume,
+     * attachments_path, attachments_alt_path), then the volumes whose
+     * backing file it is (the partial index volumes_backing). */
+    [VS_USERS] = "SELECT name, pool, kind FROM ("
+                 "SELECT d.name AS name, group_concat(coalesce(t.target, '-'), ', ') AS pool,"
+                 " 'domain' AS kind, 0 AS k FROM attachments t JOIN domains d ON d.id = t.domain_id"
+                 " WHERE t.volume_uuid = :uuid OR t.path IN " VOL_SPELLINGS
+                 " OR t.alt_path IN " VOL_SPELLINGS " GROUP BY d.id"
+                 " UNION ALL SELECT u.name, p.name, 'backing', 1 FROM volumes u"
+                 " JOIN pools p ON p.id = u.pool_id WHERE u.backing_path IN " VOL_SPELLINGS
+                 " AND u.state IN ('present', 'incomplete', 'creating') AND u.uuid != :uuid)"
+                 " ORDER BY k, CASE k WHEN 0 THEN name ELSE pool END, name",
     /* A create's storage exists: its identity, journaled at once. */
     [VS_SET_IDENT] = "UPDATE volumes SET ident = :ident WHERE uuid = :uuid AND state = 'creating'",
     /* Take over the stale journal of a create: it is still the one seen. */

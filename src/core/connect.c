@@ -406,19 +406,68 @@ read_boot_id(void)
     return scStrdup(buf[0] ? buf : "unknown-boot");
 }
 
-/* "user(uid) pid N", recorded as the actor of every event. */
+/* The name of user @uid into @name (size @len), or "?". */
+static void
+user_name(uid_t uid, char *name, size_t len)
+{
+    struct passwd pw, *res = NULL;
+    char buf[1024];
+
+    if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0 || !res)
+        snprintf(name, len, "?");
+    else
+        snprintf(name, len, "%s", res->pw_name);
+}
+
+/* Who stands behind this process as its environment claims it: the user
+ * sudo(8) (SUDO_USER) or pkexec(1) (PKEXEC_UID) ran it for, as
+ * " [sudo: NAME]" or " [pkexec: NAME(UID)]"; "" when neither. The claim
+ * is recorded, not trusted: anyone can set the variables. */
+static void
+invoker(char *out, size_t len)
+{
+    const char *sudo = getenv("SUDO_USER");
+    const char *pkexec = getenv("PKEXEC_UID");
+    char name[256];
+    char *end;
+    unsigned long id;
+
+    out[0] = '\0';
+    if (sudo && *sudo) {
+        snprintf(out, len, " [sudo: %.64s]", sudo);
+    } else if (pkexec && *pkexec) {
+        errno = 0;
+        id = strtoul(pkexec, &end, 10);
+        if (!errno && !*end && id <= (unsigned long) (uid_t) -1) {
+            user_name((uid_t) id, name, sizeof(name));
+            snprintf(out, len, " [pkexec: %s(%lu)]", name, id);
+        }
+    }
+}
+
+/*
+ * The actor recorded with every event: "user(uid) pid N program", then
+ * who the process runs for behind sudo or pkexec ("[sudo: alice]"), then
+ * $STORCAT_ACTOR, free text a tool sets to say on whose behalf it acts
+ * (storcat(1) ENVIRONMENT). Control characters become '?'.
+ */
 static char *
 make_actor(void)
 {
     const char *env = getenv("STORCAT_ACTOR");
-    struct passwd pw, *res = NULL;
-    char buf[1024];
+    char name[256], via[320];
     uid_t uid = getuid();
+    char *actor;
 
-    if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0)
-        res = NULL;
-    return scAsprintf("%s(%u) pid %ld%s%s", res ? res->pw_name : "?", (unsigned) uid,
-                      (long) getpid(), env && *env ? " " : "", env && *env ? env : "");
+    user_name(uid, name, sizeof(name));
+    invoker(via, sizeof(via));
+    actor = scAsprintf("%s(%u) pid %ld %s%s%s%.256s", name, (unsigned) uid, (long) getpid(),
+                       program_invocation_short_name, via, env && *env ? " " : "",
+                       env && *env ? env : "");
+    for (char *c = actor; c && *c; c++)
+        if ((unsigned char) *c < 0x20 || *c == 0x7f)
+            *c = '?';
+    return actor;
 }
 
 static void
@@ -474,6 +523,8 @@ open_catalog(const char *name, unsigned int flags)
         return NULL;
     /* A catalog that cannot be written is read, and says why on a write. */
     conn->readonly = scCatalogReadOnly(conn->catalog, &conn->readonly_why);
+    conn->query_timeout_ms = SC_QUERY_TIMEOUT_MS;
+    scSettingsConnect(conn);
     conn->magic = SC_CONNECT_MAGIC;
     return TAKE_PTR(conn);
 }

@@ -41,7 +41,11 @@ struct scConnect {
     struct scEventState *events;        /* event registrations and their watcher
                                            (event.c), or NULL: none */
     int event_next_id;                  /* the next event callback id */
+    unsigned int query_timeout_ms;      /* scConnectSetQueryTimeout (0: none) */
 };
+
+/* scConnectSetQueryTimeout's default: 10 s. */
+#define SC_QUERY_TIMEOUT_MS 10000
 
 struct scStoragePool {
     unsigned int magic;
@@ -89,6 +93,10 @@ void scConnectRelease(scConnect *conn);
 bool scConnectTryRef(scConnect *conn);
 /* Does @conn have no more than @n references? */
 bool scConnectRefsAtMost(scConnect *conn, int n);
+
+/* Apply the catalog's settings to a connection just opened (settings.c):
+ * a read-write one prunes the trail to its retention. Never fails. */
+void scSettingsConnect(scConnect *conn);
 
 /* Deregister every event callback of @conn and stop watching its catalog
  * (event.c); called as the connection closes. */

@@ -605,6 +605,48 @@ parse_pool(const char *xml)
     return TAKE_PTR(def);
 }
 
+int
+scPoolImport(scConnect *conn, const char *xml, bool autostart, char **name)
+{
+    _cleanup_(scPoolDefFreep) scPoolDef *def = parse_pool(xml);
+    _cleanup_free_ char *formatted = NULL;
+    char uuid[SC_UUID_STRING_BUFLEN];
+    scCatalog *cat = conn->catalog;
+    scCatalogPool row = { 0 };
+    int r = -1, existed;
+
+    if (!def || !(*name = scStrdup(def->name)) || !(formatted = scPoolDefFormat(def, NULL)))
+        return -1;
+    scUUIDFormat(def->uuid, uuid);
+    if (scCatalogBegin(cat) < 0)
+        return -1;
+    if ((existed = scCatalogPoolGet(cat, SC_POOL_BY_UUID, uuid, &row)) > 0) {
+        if (!row.transient && strcmp(row.name, def->name) == 0 && row.xml &&
+            strcmp(row.xml, formatted) == 0 && row.autostart == autostart)
+            r = 1;
+        else if (strcmp(row.name, def->name) != 0)
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                          "pool '%s': its uuid '%s' is pool '%s''s: not imported over it",
+                          def->name, uuid, row.name);
+        else
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                          "pool '%s' with uuid '%s' is defined already, differently: not "
+                          "imported over it",
+                          row.name, uuid);
+    } else if (existed == 0) {
+        /* The definition and its autostart in the one transaction. */
+        if (define_pool(conn, def, false, &row) == 0 &&
+            (!autostart || (scCatalogPoolSetAutostart(cat, uuid, true) == 0 &&
+                            scCatalogEventAdd(cat, conn->actor, uuid, def->name,
+                                              "pool-autostart", "enabled") == 0)))
+            r = 0;
+    }
+    scCatalogPoolClear(&row);
+    if (scCatalogEnd(cat, r >= 0) < 0)
+        r = -1;
+    return r;
+}
+
 scStoragePoolPtr
 scStoragePoolDefineXML(scConnectPtr conn, const char *xml, unsigned int flags)
 {

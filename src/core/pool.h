@@ -26,4 +26,15 @@ int scPoolStart(scStoragePool *pool, unsigned int flags);
  * now (an event's pool may be undefined since). NULL on error. */
 scStoragePool *scPoolNew(scConnect *conn, const char *uuid, const char *name);
 
+/*
+ * scPoolImport (pool.c, for pool_import.c):
+ * Define the pool of libvirt pool XML @xml, with @autostart, in one
+ * transaction, unless a pool with its UUID is defined already: identically
+ * (name, definition, autostart) is 1, skipped; otherwise
+ * SC_ERR_OPERATION_FAILED. The pool's name, once parsed, in *@name (the
+ * caller frees it, even on failure). 0 imported, 1 skipped, -1 reported.
+ * Called with the connection locked.
+ */
+int scPoolImport(scConnect *conn, const char *xml, bool autostart, char **name);
+
 #endif /* SC_POOL_H */

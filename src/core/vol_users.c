@@ -1,12 +1,12 @@
 /*
  * vol_users.c: who uses a volume, for SC_STORAGE_VOL_CHECK_USERS.
  *
- * Today a volume's users are the catalogued volumes whose backing file it
- * is (their overlays, in any pool); the catalog answers from one indexed
- * query (scCatalogVolUsers). Issue 14 adds the guest disks of domains: the
- * catalog's query gains them as another kind of user, and this message
- * names them too, so callers that pass the flag get that protection with
- * no change.
+ * A volume's users are the imported domains with a disk that is the
+ * volume (catalog_domain.c) and the catalogued volumes whose backing file
+ * it is (their overlays, in any pool); the catalog answers from one
+ * indexed query (scCatalogVolUsers), and the message names them all:
+ * "used by domain vm1 (disk vda), as backing file by a.qcow2 (pool
+ * images)".
  */
 #include <config.h>
 
@@ -18,13 +18,14 @@
 /* Past this many users, the message counts the rest. */
 #define USERS_NAMED 20
 
-/* The message under construction: "vm1.qcow2, vm2.qcow2 (pool images),
- * vm3.qcow2 (pool other)". */
+/* The message under construction: "domain vm1 (disk vda), as backing
+ * file by vm1.qcow2, vm2.qcow2 (pool images), vm3.qcow2 (pool other)". */
 typedef struct {
     FILE *out;
     char *text;
     size_t len;
-    char *pool;        /* the pool of the names since the last "(pool ...)" */
+    char *pool;        /* the pool of the names since the last "(pool ...)"
+                          (a domain's disks, for kind "domain") */
     char kind[16];     /* "backing", ... of the names since the last kind */
     size_t n;          /* users so far */
 } Users;
@@ -32,7 +33,7 @@ typedef struct {
 static const char *
 kind_words(const char *kind)
 {
-    return strcmp(kind, "backing") == 0 ? "as backing file by" : "by";
+    return strcmp(kind, "backing") == 0 ? "as backing file by" : "by domain";
 }
 
 /* Close the group of names of one pool. */
@@ -40,7 +41,7 @@ static void
 users_close_pool(Users *u)
 {
     if (u->pool)
-        fprintf(u->out, " (pool %s)", u->pool);
+        fprintf(u->out, strcmp(u->kind, "domain") == 0 ? " (disk %s)" : " (pool %s)", u->pool);
     free(u->pool);
     u->pool = NULL;
 }

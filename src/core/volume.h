@@ -39,8 +39,8 @@ int scVolRowRecord(scConnect *conn, const scCatalogVol *row, scVolRecord *rec);
 
 /*
  * scVolCheckUsers (vol_users.c):
- * SC_STORAGE_VOL_CHECK_USERS: if other catalogued volumes use the volume
- * of @row (its overlays), fail with SC_ERR_OPERATION_INVALID naming them
+ * SC_STORAGE_VOL_CHECK_USERS: if imported domains or other catalogued
+ * volumes use the volume of @row (its guest disks, its overlays), fail with SC_ERR_OPERATION_INVALID naming them
  * and saying it cannot be @verb ("deleted", "shrunk", ...). Inside the
  * caller's journal transaction. 0 or -1.
  */

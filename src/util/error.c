@@ -40,6 +40,7 @@ static const ErrorText error_texts[] = {
       "invalid storage pool pointer in %s" },
     { SC_ERR_INVALID_STORAGE_VOL, "invalid storage volume pointer in",
       "invalid storage volume pointer in %s" },
+    { SC_ERR_NO_DOMAIN, "Domain not found", "Domain not found: %s" },
     { SC_ERR_NO_STORAGE_POOL, "Storage pool not found", "Storage pool not found: %s" },
     { SC_ERR_NO_STORAGE_VOL, "Storage volume not found", "Storage volume not found: %s" },
     { SC_ERR_OPERATION_INVALID, "Requested operation is not valid",

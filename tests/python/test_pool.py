@@ -1,6 +1,7 @@
 """virStoragePool: every method, against a real dir pool."""
 
 import os
+import re
 import time
 
 import pytest
@@ -73,10 +74,9 @@ def test_xml_desc(pool, pooldir):
     assert xml.startswith("<pool type='dir'>")
     assert f"<path>{pooldir}</path>" in xml
     assert pool.UUIDString() in xml
-    # The persistent definition, with the sizes as libvirt keeps them.
-    inactive = pool.XMLDesc(storcat.VIR_STORAGE_XML_INACTIVE)
-    assert f"<path>{pooldir}</path>" in inactive
-    assert "<capacity unit='bytes'>" in inactive
+    # VIR_STORAGE_XML_INACTIVE keeps the sizes, as libvirt's.
+    capacity = re.search(r"<capacity unit='bytes'>\d+</capacity>", xml).group(0)
+    assert capacity in pool.XMLDesc(storcat.VIR_STORAGE_XML_INACTIVE)
 
 
 def test_volumes(pool, pooldir):

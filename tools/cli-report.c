@@ -1,0 +1,505 @@
+/*
+ * cli-report.c: the storcat tool's verbs that answer questions about the
+ * catalog rather than change storage: query (read-only SQL), report (the
+ * documented report views), events (the audit trail) and config (the
+ * settings kept in the catalog).
+ *
+ * Output is a table (libsmartcols) or, with --json, a document written
+ * row by row as the library hands rows out, so that a report of a million
+ * volumes costs no memory here: {"rows": [{column: value, ...}, ...]}
+ * with integers and reals as JSON numbers and NULL as null (storcat(1),
+ * JSON OUTPUT).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+/* The reports scConnectReport knows, and the settings of
+ * scConnectSetCatalogOption: another name is a usage error here. */
+static const char *const reportNames[] = { "pools",   "volumes",         "unused",
+                                           "missing", "unmanaged-disks", "chains" };
+static const char *const settingNames[] = { "events.retention" };
+
+const char *const *
+cliReportNames(size_t *n)
+{
+    *n = sizeof(reportNames) / sizeof(reportNames[0]);
+    return reportNames;
+}
+
+const char *const *
+cliSettingNames(size_t *n)
+{
+    *n = sizeof(settingNames) / sizeof(settingNames[0]);
+    return settingNames;
+}
+
+/* Whether @name is one of @names, @n of them. */
+static bool
+knownName(const char *name, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(name, names[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* ---- rows: a table, or JSON as they come ---------------------------- */
+
+typedef struct {
+    cliJson *j;                /* --json: the "rows" array being written */
+    struct libscols_table *tb; /* text: the table being filled */
+    long long rows;
+} RowsOut;
+
+/* Writes @value of type @type as member @key of a row: a number as it is,
+ * NULL as null, anything else as a string. */
+static void
+jsonValue(cliJson *j, const char *key, const char *value, int type)
+{
+    if (!value || type == SC_QUERY_NULL)
+        cliJsonNull(j, key);
+    else if ((type == SC_QUERY_INTEGER || type == SC_QUERY_FLOAT) && value[0] &&
+             strspn(value, "0123456789.-+eE") == strlen(value) && strcmp(value, "-") != 0)
+        cliJsonRaw(j, key, value);
+    else
+        cliJsonStr(j, key, value);
+}
+
+static int
+rowsHeader(RowsOut *o, int ncols, const char *const *names)
+{
+    _cleanup_free_ cliColumn *cols = NULL;
+
+    if (o->j)
+        return 0;
+    if (!(cols = calloc(ncols > 0 ? (size_t) ncols : 1, sizeof(*cols)))) {
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
+        return -1;
+    }
+    for (int i = 0; i < ncols; i++)
+        cols[i].header = names[i];
+    return (o->tb = cliTableNew(cols, (size_t) ncols)) ? 0 : -1;
+}
+
+/* One query row (or, @values NULL, the columns): 0, or -1 after printing
+ * why. */
+static int
+rowsCallback(int ncols, const char *const *names, const char *const *values, const int *types,
+             void *opaque)
+{
+    RowsOut *o = opaque;
+
+    if (!values)
+        return rowsHeader(o, ncols, names);
+    o->rows++;
+    if (!o->j)
+        return cliTableAddRow(o->tb, values);
+    /* storcat(1), JSON OUTPUT, "The row object". */
+    cliJsonOpen(o->j, NULL, '{');
+    for (int i = 0; i < ncols; i++)
+        jsonValue(o->j, names[i], values[i], types[i]);
+    cliJsonClose(o->j, '}');
+    return 0;
+}
+
+/* Runs @run (a query or a report of @conn) with the rows into a table or
+ * the document {"rows": [...]}; then prints the table. Returns the exit
+ * status, after printing what failed (@what, naming @object). */
+static int
+printRows(int (*run)(scConnect *conn, const void *arg, scConnectQueryFunc cb, void *opaque),
+          scConnect *conn, const void *arg, const char *object, const char *what)
+{
+    RowsOut o = { NULL, NULL, 0 };
+    cliJson j;
+    int status = CLI_EXIT_OK;
+    int n;
+
+    if (cliJsonMode()) {
+        cliJsonBegin(&j, stdout, false);
+        cliJsonOpen(&j, "rows", '[');
+        o.j = &j;
+    }
+    n = run(conn, arg, rowsCallback, &o);
+    if (o.j) {
+        cliJsonClose(&j, ']');
+        cliJsonEnd(&j);
+    }
+    if (n < 0)
+        status = cliLibError(object, "%s", what);
+    else if (o.tb)
+        status = cliTablePrint(o.tb);
+    scols_unref_table(o.tb);
+    return status;
+}
+
+/* ---- query ---------------------------------------------------------- */
+
+/* Parses a duration for --timeout: N (seconds), Nms, Ns, Nm. Returns
+ * CLI_CONTINUE with *@ms set, or a usage error. */
+static int
+parseTimeout(const cliVerb *verb, const char *text, unsigned int *ms)
+{
+    char *end;
+    unsigned long long n;
+    unsigned long long scale = 1000;
+
+    errno = 0;
+    n = strtoull(text, &end, 10);
+    if (end != text && text[0] != '-') {
+        if (strcmp(end, "ms") == 0)
+            scale = 1;
+        else if (strcmp(end, "m") == 0)
+            scale = 60000;
+        else if (*end && strcmp(end, "s") != 0)
+            end = (char *) text;
+    }
+    if (errno || end == text || text[0] == '-' || n > UINT_MAX / scale)
+        return cliUsageError(verb,
+                             "invalid --timeout '%s': a number of seconds, or with ms, s "
+                             "or m",
+                             cliSafe(text));
+    *ms = (unsigned int) (n * scale);
+    return CLI_CONTINUE;
+}
+
+/* The query of @conn that printRows runs: the SQL @arg. */
+static int
+runQuery(scConnect *conn, const void *arg, scConnectQueryFunc cb, void *opaque)
+{
+    return scConnectQuery(conn, arg, cb, opaque, 0);
+}
+
+static int
+cmdQuery(cliContext *ctx, const cliArgs *args)
+{
+    const char *timeout = cliOptValue(args, "timeout");
+    scConnect *conn;
+    unsigned int ms = 0;
+    int status;
+
+    if (timeout && (status = parseTimeout(args->verb, timeout, &ms)) != CLI_CONTINUE)
+        return status;
+    /* A query only reads: a read-only connection is enough. */
+    ctx->flags |= SC_CONNECT_RO;
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    if (timeout && scConnectSetQueryTimeout(conn, ms) < 0)
+        return cliLibError(NULL, "failed to set the time limit");
+    return printRows(runQuery, conn, args->params[0], NULL, "query failed");
+}
+
+/* ---- report --------------------------------------------------------- */
+
+/* A report and the pool it is limited to (NULL: every pool). */
+typedef struct {
+    const char *name;
+    const char *pool;
+} reportArg;
+
+static int
+runReport(scConnect *conn, const void *arg, scConnectQueryFunc cb, void *opaque)
+{
+    const reportArg *r = arg;
+
+    return scConnectReport(conn, r->name, r->pool, cb, opaque, 0);
+}
+
+static int
+cmdReport(cliContext *ctx, const cliArgs *args)
+{
+    reportArg r = { args->params[0], cliOptValue(args, "pool") };
+    char what[256];
+    scConnect *conn;
+
+    if (!knownName(r.name, reportNames, sizeof(reportNames) / sizeof(reportNames[0])))
+        return cliUsageError(args->verb,
+                             "unknown report '%s' (there are pools, volumes, unused, missing, "
+                             "unmanaged-disks, chains)",
+                             cliSafe(r.name));
+    ctx->flags |= SC_CONNECT_RO;
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    snprintf(what, sizeof(what), "report '%s' failed", r.name);
+    return printRows(runReport, conn, &r, r.name, what);
+}
+
+/* ---- events --------------------------------------------------------- */
+
+/*
+ * cliParseTime:
+ * @text as seconds since the epoch: ISO 8601 ("2024-05-01",
+ * "2024-05-01T10:00", "2024-05-01T10:00:00Z", "...+02:00"; no zone:
+ * UTC, as storcat prints times), a relative time before now ("-7d",
+ * "-2h", "-30m", "-45s", "-1w"), or "now". 0, or -1 if it does not parse.
+ */
+static int
+cliParseTime(const char *text, long long *when)
+{
+    static const char *const formats[] = {
+        "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d",
+    };
+    time_t now = time(NULL);
+    struct tm tm;
+    char *end;
+
+    if (strcmp(text, "now") == 0) {
+        *when = (long long) now;
+        return 0;
+    }
+    if (text[0] == '-') {
+        long long n, unit;
+        errno = 0;
+        n = strtoll(text + 1, &end, 10);
+        if (errno || end == text + 1 || n < 0 || !end[0] || end[1])
+            return -1;
+        switch (end[0]) {
+        case 's':
+            unit = 1;
+            break;
+        case 'm':
+            unit = 60;
+            break;
+        case 'h':
+            unit = 3600;
+            break;
+        case 'd':
+            unit = 86400;
+            break;
+        case 'w':
+            unit = 604800;
+            break;
+        default:
+            return -1;
+        }
+        if (n > (long long) now / unit)
+            return -1;
+        *when = (long long) now - n * unit;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        long long offset = 0;
+        memset(&tm, 0, sizeof(tm));
+        end = strptime(text, formats[i], &tm);
+        if (!end)
+            continue;
+        if (end[0] == 'Z' && !end[1]) {
+            end++;
+        } else if ((end[0] == '+' || end[0] == '-') && strlen(end) == 6 && end[3] == ':') {
+            int h = 0, m = 0;
+            if (sscanf(end + 1, "%2d:%2d", &h, &m) != 2 || h > 23 || m > 59)
+                continue;
+            offset = (h * 3600LL + m * 60) * (end[0] == '+' ? 1 : -1);
+            end += 6;
+        }
+        if (*end)
+            continue;
+        *when = (long long) timegm(&tm) - offset;
+        return 0;
+    }
+    return -1;
+}
+
+/* "2024-05-01T10:00:00Z" of @when into @buf (32 bytes). */
+static const char *
+isoTime(long long when, char *buf)
+{
+    time_t t = (time_t) when;
+    struct tm tm;
+
+    if (!gmtime_r(&t, &tm) || !strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(buf, 32, "%lld", when);
+    return buf;
+}
+
+typedef struct {
+    cliJson *j; /* --json: the "events" array being written */
+    long long count;
+} EventsOut;
+
+static int
+eventCallback(const scAuditEvent *ev, void *opaque)
+{
+    EventsOut *o = opaque;
+    char when[32];
+
+    isoTime(ev->time, when);
+    o->count++;
+    if (o->j) {
+        /* storcat(1), JSON OUTPUT, "The event object". */
+        cliJsonOpen(o->j, NULL, '{');
+        cliJsonNum(o->j, "id", (unsigned long long) ev->id);
+        cliJsonStr(o->j, "time", when);
+        cliJsonStr(o->j, "action", ev->action);
+        cliJsonStr(o->j, "pool", ev->poolName);
+        cliJsonStr(o->j, "pool_uuid", ev->poolUUID);
+        cliJsonStr(o->j, "volume", ev->volumeName);
+        cliJsonStr(o->j, "volume_uuid", ev->volumeUUID);
+        cliJsonStr(o->j, "detail", ev->detail);
+        cliJsonStr(o->j, "actor", ev->actor);
+        cliJsonClose(o->j, '}');
+    } else {
+        printf("%lld %s %s", ev->id, when, cliSafe(ev->action));
+        if (ev->poolName || ev->volumeName)
+            printf(" %s%s%s", ev->poolName ? cliSafe(ev->poolName) : "", ev->volumeName ? "/" : "",
+                   ev->volumeName ? cliSafe(ev->volumeName) : "");
+        if (ev->detail)
+            printf(" (%s)", cliSafe(ev->detail));
+        printf(" by %s\n", ev->actor ? cliSafe(ev->actor) : "?");
+    }
+    return ferror(stdout) ? -1 : 0;
+}
+
+/* Parses --since or --until (@opt) into *@when: CLI_CONTINUE, or a usage
+ * error. */
+static int
+parseTimeOption(const cliArgs *args, const char *opt, long long *when)
+{
+    const char *text = cliOptValue(args, opt);
+
+    if (!text)
+        return CLI_CONTINUE;
+    if (cliParseTime(text, when) < 0)
+        return cliUsageError(args->verb,
+                             "invalid --%s '%s': an ISO 8601 time (2026-05-01, "
+                             "2026-05-01T10:00:00Z) or a time ago (-7d, -2h, -30m)",
+                             opt, cliSafe(text));
+    if (*when <= 0)
+        return cliUsageError(args->verb, "--since and --until must be after 1970");
+    return CLI_CONTINUE;
+}
+
+static int
+cmdEvents(cliContext *ctx, const cliArgs *args)
+{
+    EventsOut o = { NULL, 0 };
+    long long from = 0, to = 0;
+    scConnect *conn;
+    cliJson j;
+    int status, n;
+
+    if ((status = parseTimeOption(args, "since", &from)) != CLI_CONTINUE ||
+        (status = parseTimeOption(args, "until", &to)) != CLI_CONTINUE)
+        return status;
+    ctx->flags |= SC_CONNECT_RO;
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    if (cliJsonMode()) {
+        cliJsonBegin(&j, stdout, false);
+        cliJsonOpen(&j, "events", '[');
+        o.j = &j;
+    }
+    n = scConnectListEvents(conn, cliOptValue(args, "pool"), cliOptValue(args, "volume"),
+                            cliOptValue(args, "action"), from, to, 0, eventCallback, &o, 0);
+    if (o.j) {
+        cliJsonClose(&j, ']');
+        cliJsonEnd(&j);
+    }
+    if (n < 0)
+        return cliLibError(NULL, "failed to read the events");
+    return CLI_EXIT_OK;
+}
+
+static const cliOption eventsOptions[] = {
+    { "pool", "POOL", "events of that pool (name or UUID)" },
+    { "volume", "VOL", "events of that volume (name, UUID or path)" },
+    { "action", "ACTION", "events of that action, or of a prefix ending in '-' (vol-)" },
+    { "since", "TIME", "from TIME: ISO 8601 (2026-05-01T10:00:00Z) or ago (-7d, -2h, -30m)" },
+    { "until", "TIME", "up to TIME (as --since)" },
+    { NULL, NULL, NULL },
+};
+
+/* ---- config ------------------------------------------------------------ */
+
+static int
+cmdConfig(cliContext *ctx, const cliArgs *args)
+{
+    const char *name = args->params[0];
+    const char *value = args->params[1];
+    bool unset = cliOptFlag(args, "unset");
+    _cleanup_free_ char *now = NULL;
+    scConnect *conn;
+    cliJson j;
+
+    if (unset && value)
+        return cliUsageError(args->verb, "give VALUE or --unset, not both");
+    if (!knownName(name, settingNames, sizeof(settingNames) / sizeof(settingNames[0])))
+        return cliUsageError(args->verb, "unknown setting '%s' (there is events.retention)",
+                             cliSafe(name));
+    if (!(conn = cliConnect(ctx)))
+        return CLI_EXIT_FAILED;
+    if ((value || unset) && scConnectSetCatalogOption(conn, name, value, 0) < 0) {
+        /* The setting is known: what the library refuses is the value
+         * (its message without libvirt's "invalid argument: "). */
+        if (scGetLastErrorCode() == SC_ERR_INVALID_ARG) {
+            const char *msg = scGetLastErrorMessage();
+            const char *prefix = "invalid argument: ";
+
+            if (strncmp(msg, prefix, strlen(prefix)) == 0)
+                msg += strlen(prefix);
+            return cliUsageError(args->verb, "%s", cliSafe(msg));
+        }
+        return cliLibError(name, "failed to set '%s'", cliSafe(name));
+    }
+    if (!(now = scConnectGetCatalogOption(conn, name, 0)))
+        return cliLibError(name, "failed to read '%s'", cliSafe(name));
+    if (!cliJsonMode()) {
+        printf("%s = %s\n", cliSafe(name), cliSafe(now));
+        return CLI_EXIT_OK;
+    }
+    /* storcat(1), JSON OUTPUT, "The setting object". */
+    cliJsonBegin(&j, stdout, false);
+    cliJsonOpen(&j, "setting", '{');
+    cliJsonStr(&j, "name", name);
+    cliJsonStr(&j, "value", now);
+    cliJsonClose(&j, '}');
+    cliJsonEnd(&j);
+    return CLI_EXIT_OK;
+}
+
+static const cliOption configParams[] = {
+    { "SETTING", NULL, "a setting kept in the catalog: events.retention" },
+    { "[VALUE]", NULL, "its new value (events.retention: 90d, 12h, 2w, ..., or forever)" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption configOptions[] = {
+    { "unset", NULL, "restore the default" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption queryParams[] = {
+    { "SQL", NULL, "one SQL statement that reads (the report_* views: see storcat(1) REPORTS)" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption queryOptions[] = {
+    { "timeout", "TIME", "stop the query after TIME (seconds, or with ms, s, m; default 10 s)" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption reportParams[] = {
+    { "REPORT", NULL, "pools, volumes, unused, missing, unmanaged-disks or chains" },
+    { NULL, NULL, NULL },
+};
+
+static const cliOption reportOptions[] = {
+    { "pool", "POOL", "only the rows of that pool" },
+    { NULL, NULL, NULL },
+};
+
+const cliVerb cliReportVerbs[] = {
+    { "report", cmdReport, "print a report on the catalog (read-only)", reportParams,
+      reportOptions },
+    { "query", cmdQuery, "run a read-only SQL query over the catalog", queryParams, queryOptions },
+    { "config", cmdConfig, "show or set a setting kept in the catalog", configParams,
+      configOptions },
+    { "events", cmdEvents, "print the audit trail, in commit order", NULL, eventsOptions },
+    { NULL, NULL, NULL, NULL, NULL },
+};
