@@ -31,6 +31,9 @@
 
 /* How long a partition node may take to appear or go (devtmpfs, udev). */
 #define NODE_WAIT_MS 10000
+/* How long a partition the kernel must drop may stay open (EBUSY) by
+ * another program before that is an error. */
+#define BUSY_WAIT_MS 2000
 
 /* ---- names ------------------------------------------------------------------ */
 
@@ -268,11 +271,20 @@ diskKernelDel(Disk *d, size_t partno)
         return -1;
     if (d->dm || kpart_read(d, name, &k, true) <= 0)
         return 0;
-    if (blkpg(d, BLKPG_DEL_PARTITION, partno, 0, 0) < 0 && errno != ENXIO) {
-        scReportSystemError(SC_FROM_STORAGE, errno,
-                            "pool '%s': cannot take partition %zu of '%s' from the kernel", d->pool,
-                            partno, d->path);
-        return -1;
+    /* A partition open anywhere is EBUSY: a scanner that opens every
+     * block device (udev's blkid, an lvm2 command) holds it for moments,
+     * so it is asked again for up to BUSY_WAIT_MS. */
+    for (long waited = 0;; waited += 5) {
+        if (blkpg(d, BLKPG_DEL_PARTITION, partno, 0, 0) == 0 || errno == ENXIO)
+            break;
+        if (errno != EBUSY || waited >= BUSY_WAIT_MS) {
+            scReportSystemError(SC_FROM_STORAGE, errno,
+                                "pool '%s': cannot take partition %zu of '%s' from the kernel%s",
+                                d->pool, partno, d->path,
+                                errno == EBUSY ? " (it stayed open: in use?)" : "");
+            return -1;
+        }
+        sleep_ms(5);
     }
     return wait_node(d, partno, k.devno, false);
 }
