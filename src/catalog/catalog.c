@@ -547,6 +547,7 @@ scCatalogClose(scCatalog *cat)
 {
     if (!cat)
         return;
+    scCatalogInactiveClear(cat);
     for (size_t i = 0; i < SC_STMT_MAX; i++)
         sqlite3_finalize(cat->stmt[i].st);
     if (cat->db)

@@ -655,6 +655,7 @@ static int
 vol_info(scStorageVol *vol, scStorageVolInfo *info, unsigned int flags, const char *func)
 {
     unsigned long long physical = 0;
+    long long pool_id = 0;
     int r;
 
     if (scCheckFlagsImpl(flags, SC_STORAGE_VOL_GET_PHYSICAL, func) < 0 ||
@@ -667,7 +668,7 @@ vol_info(scStorageVol *vol, scStorageVolInfo *info, unsigned int flags, const ch
         physical = vol->seen->rec.physical;
         r = 1;
     } else {
-        r = scCatalogVolGetInfo(vol->conn->catalog, vol->uuidstr, info, &physical);
+        r = scCatalogVolGetInfo(vol->conn->catalog, vol->uuidstr, info, &physical, &pool_id);
     }
     /* libvirt's GET_PHYSICAL: the allocation field holds the size of the
      * container (a file's size, a device's). */
