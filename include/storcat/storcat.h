@@ -1357,23 +1357,34 @@ int scStorageVolDownloadFD(scStorageVolPtr vol, int fd, unsigned long long offse
  * scStorageVolGetInfo / scStorageVolGetInfoFlags:
  * Fills @info from the catalog (type, capacity, allocation). With
  * SC_STORAGE_VOL_GET_PHYSICAL, allocation is the size of the container
- * instead (a file's size), as in libvirt. Returns 0 or -1.
+ * instead (a file's size), as in libvirt. SC_STORAGE_VOL_GET_INACTIVE
+ * (storcat's own) answers for a volume of an inactive pool too, with the
+ * catalog's last record of it. Returns 0 or -1.
  */
 typedef enum {
     SC_STORAGE_VOL_USE_ALLOCATION = 0,
     SC_STORAGE_VOL_GET_PHYSICAL = 1 << 0,
+    SC_STORAGE_VOL_GET_INACTIVE = 1 << 30, /* storcat's own: a volume of an
+                                              inactive pool too, as the catalog
+                                              last recorded it */
 } scStorageVolInfoFlags;
 
 int scStorageVolGetInfo(scStorageVolPtr vol, scStorageVolInfoPtr info);
 int scStorageVolGetInfoFlags(scStorageVolPtr vol, scStorageVolInfoPtr info, unsigned int flags);
+
+/* Flags of scStorageVolGetXMLDesc: storcat's own (libvirt has none). */
+typedef enum {
+    SC_STORAGE_VOL_XML_INACTIVE = 1 << 30, /* a volume of an inactive pool too */
+} scStorageVolXMLFlags;
 
 /*
  * scStorageVolGetXMLDesc:
  * Returns the volume as libvirt volume XML (name, key, where it lies on
  * its pool's devices as <source><device><extent/> for a partition,
  * capacity, allocation, physical size, target path, format, permissions,
- * timestamps, backing store), to be freed by the caller, or NULL. @flags
- * must be 0.
+ * timestamps, backing store), to be freed by the caller, or NULL. @flags:
+ * 0, or SC_STORAGE_VOL_XML_INACTIVE for the catalog's last record of a
+ * volume of an inactive pool.
  */
 char *scStorageVolGetXMLDesc(scStorageVolPtr vol, unsigned int flags);
 
@@ -1387,8 +1398,13 @@ const char *scStorageVolGetKey(scStorageVolPtr vol);
 /*
  * scStorageVolGetPath:
  * Returns the volume's path, to be freed by the caller, or NULL.
+ *
+ * scStorageVolGetPathFlags (storcat's own):
+ * The same; @flags: 0, or SC_STORAGE_VOL_GET_INACTIVE for the path the
+ * catalog last recorded of a volume of an inactive pool.
  */
 char *scStorageVolGetPath(scStorageVolPtr vol);
+char *scStorageVolGetPathFlags(scStorageVolPtr vol, unsigned int flags);
 
 /*
  * scStorageVolGetUUID / scStorageVolGetUUIDString (storcat's own):

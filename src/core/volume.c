@@ -658,7 +658,8 @@ vol_info(scStorageVol *vol, scStorageVolInfo *info, unsigned int flags, const ch
     long long pool_id = 0;
     int r;
 
-    if (scCheckFlagsImpl(flags, SC_STORAGE_VOL_GET_PHYSICAL, func) < 0 ||
+    if (scCheckFlagsImpl(flags, SC_STORAGE_VOL_GET_PHYSICAL | SC_STORAGE_VOL_GET_INACTIVE, func) <
+            0 ||
         !scCheckArg(info, "info", func) || !scVolEnter(vol, func, false))
         return -1;
     if (vol->seen) {
@@ -800,7 +801,7 @@ scStorageVolGetXMLDesc(scStorageVolPtr vol, unsigned int flags)
     char *xml = NULL;
 
     SC_API_BEGIN();
-    if (scCheckFlags(flags, 0) < 0 || !scVolEnter(vol, __func__, false))
+    if (scCheckFlags(flags, SC_STORAGE_VOL_XML_INACTIVE) < 0 || !scVolEnter(vol, __func__, false))
         return NULL;
     if (scVolRow(vol, &row) == 0)
         xml = format_row(vol->conn, &row, vol->seen);
@@ -823,19 +824,35 @@ scStorageVolGetKey(scStorageVolPtr vol)
     return scVolCheck(vol, __func__) ? vol->key : NULL;
 }
 
-char *
-scStorageVolGetPath(scStorageVolPtr vol)
+/* The path of @vol. */
+static char *
+vol_path(scStorageVol *vol, const char *func)
 {
     scCatalogVol row;
     char *path;
 
-    SC_API_BEGIN();
-    if (vol_read(vol, __func__, &row) < 0)
+    if (vol_read(vol, func, &row) < 0)
         return NULL;
     path = row.path;
     row.path = NULL;
     scCatalogVolClear(&row);
     return path;
+}
+
+char *
+scStorageVolGetPath(scStorageVolPtr vol)
+{
+    SC_API_BEGIN();
+    return vol_path(vol, __func__);
+}
+
+char *
+scStorageVolGetPathFlags(scStorageVolPtr vol, unsigned int flags)
+{
+    SC_API_BEGIN();
+    if (scCheckFlags(flags, SC_STORAGE_VOL_GET_INACTIVE) < 0)
+        return NULL;
+    return vol_path(vol, __func__);
 }
 
 int
