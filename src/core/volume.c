@@ -156,6 +156,41 @@ vol_read(scStorageVol *vol, const char *func, scCatalogVol *row)
     return r;
 }
 
+/* Report @pool_name's pool not active, as libvirt does for the volumes
+ * of a stopped pool. */
+static void
+report_inactive(const char *pool_name)
+{
+    scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID, "storage pool '%s' is not active",
+                  pool_name);
+}
+
+/* libvirt's getters answer nothing of a volume whose pool is not active:
+ * 0 if the pool of @vol (row id @pool_id, read by the statement just run;
+ * @pool_uuid for a volume not recorded) is active, else -1 with
+ * SC_ERR_OPERATION_INVALID reported (or the error). */
+static int
+vol_pool_active(scStorageVol *vol, long long pool_id, const char *pool_uuid)
+{
+    const char *name = NULL;
+    int r;
+
+    if (vol->seen) {
+        /* No statement of this call ran yet: read the pool's row. */
+        scCatalogPool prow;
+        if ((r = scCatalogPoolGet(vol->conn->catalog, SC_POOL_BY_UUID, pool_uuid, &prow)) > 0 &&
+            prow.state == SC_STORAGE_POOL_INACTIVE) {
+            report_inactive(prow.name);
+            r = -1;
+        }
+        scCatalogPoolClear(&prow);
+        return r < 0 ? -1 : 0;
+    }
+    if ((r = scCatalogPoolInactive(vol->conn->catalog, pool_id, NULL, &name)) > 0)
+        report_inactive(name);
+    return r != 0 ? -1 : 0;
+}
+
 bool
 scPoolHandleCheck(scStoragePool *pool, const char *func, bool write)
 {
@@ -224,17 +259,46 @@ id_handle(scConnect *conn, const scCatalogVolIdentity *id, const char *what, con
     return scVolNew(conn, id->uuid, id->name, id->key);
 }
 
-/* One indexed query and a handle; @pool_uuid for a lookup by name. */
+/* Is the pool of the volume @id a lookup found active? 1 yes, 0 no (the
+ * volume is skipped, as libvirt's lookups by key and path skip inactive
+ * pools), -1 error. No query unless the catalog changed since the last
+ * check (scCatalogPoolInactive). */
+static int
+found_active(scConnect *conn, const scCatalogVolIdentity *id)
+{
+    const char *name;
+    int r = scCatalogPoolInactive(conn->catalog, id->pool_id, NULL, &name);
+
+    return r < 0 ? -1 : !r;
+}
+
+/* One indexed query and a handle; @pool_uuid for a lookup by name. The
+ * lookups by name and key answer no volume of an inactive pool, as
+ * libvirt's; by UUID (storcat's own) answers the catalog's view. */
 static scStorageVol *
 lookup(scConnect *conn, scCatalogVolKey by, const char *value, const char *pool_uuid,
        const char *what)
 {
     scCatalogVolIdentity id;
     scStorageVol *vol = NULL;
+    const char *pool_name;
     int r;
 
     scConnectLock(conn);
     r = scCatalogVolFind(conn->catalog, by, value, pool_uuid, &id);
+    /* By name: an inactive pool is an error whether or not it has the
+     * volume (libvirt checks the pool first). */
+    if (r >= 0 && pool_uuid) {
+        int s = scCatalogPoolInactive(conn->catalog, 0, pool_uuid, &pool_name);
+        if (s != 0) {
+            if (s > 0)
+                report_inactive(pool_name);
+            scConnectUnlock(conn);
+            return NULL;
+        }
+    } else if (r > 0 && by == SC_VOL_BY_KEY) {
+        r = found_active(conn, &id);
+    }
     if (r == 0)
         scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
                       "no storage vol with matching %s '%s'", what, value);
@@ -419,6 +483,7 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
     scCatalogVolIdentity id;
     scStorageVol *vol = NULL;
     scVolSeen *seen = NULL;
+    bool stopped = false;
     int r = 0;
 
     SC_API_BEGIN();
@@ -435,8 +500,10 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
     if (path[0] != '/') {
         if (!(canon = scStrdup(path)))
             r = -1;
-        else if ((r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH, canon, NULL, &id)) >= 0 &&
-                 (r == 0 || id.state == SC_STORAGE_VOL_STATE_MISSING)) {
+        else if ((r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH, canon, NULL, &id)) > 0 &&
+                 (r = found_active(conn, &id)) == 0)
+            stopped = true;
+        else if (r >= 0 && (r == 0 || id.state == SC_STORAGE_VOL_STATE_MISSING)) {
             bool had_row = r > 0;
             int c = check_path(conn, canon, &id, &seen);
             if (seen && !had_row)
@@ -461,10 +528,15 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
     }
     if (!spelled)
         r = -1;
+    /* As libvirt's, the lookup skips the volumes of inactive pools; one
+     * it found there is not checked against storage: nothing a stopped
+     * pool holds is probed or recorded. */
+    if (r > 0 && (r = found_active(conn, &id)) == 0)
+        stopped = true;
     /* Never stale for one volume: a miss, or a volume believed missing,
      * is checked against storage (that one path, no pool rescan); a
      * read-only connection finds the same, without recording it. */
-    if (r == 0 || (r > 0 && id.state == SC_STORAGE_VOL_STATE_MISSING)) {
+    if (!stopped && (r == 0 || (r > 0 && id.state == SC_STORAGE_VOL_STATE_MISSING))) {
         if (!canon && !(canon = scPathCanonical(path))) {
             r = -1;
         } else {
@@ -671,6 +743,9 @@ vol_info(scStorageVol *vol, scStorageVolInfo *info, unsigned int flags, const ch
     } else {
         r = scCatalogVolGetInfo(vol->conn->catalog, vol->uuidstr, info, &physical, &pool_id);
     }
+    if (r > 0 && !(flags & SC_STORAGE_VOL_GET_INACTIVE) &&
+        vol_pool_active(vol, pool_id, vol->seen ? vol->seen->pool_uuid : NULL) < 0)
+        r = -1;
     /* libvirt's GET_PHYSICAL: the allocation field holds the size of the
      * container (a file's size, a device's). */
     if (r > 0 && (flags & SC_STORAGE_VOL_GET_PHYSICAL))
@@ -803,7 +878,8 @@ scStorageVolGetXMLDesc(scStorageVolPtr vol, unsigned int flags)
     SC_API_BEGIN();
     if (scCheckFlags(flags, SC_STORAGE_VOL_XML_INACTIVE) < 0 || !scVolEnter(vol, __func__, false))
         return NULL;
-    if (scVolRow(vol, &row) == 0)
+    if (scVolRow(vol, &row) == 0 && ((flags & SC_STORAGE_VOL_XML_INACTIVE) ||
+                                     vol_pool_active(vol, row.pool_id, row.pool_uuid) == 0))
         xml = format_row(vol->conn, &row, vol->seen);
     scCatalogVolClear(&row);
     scConnectUnlock(vol->conn);
@@ -824,17 +900,22 @@ scStorageVolGetKey(scStorageVolPtr vol)
     return scVolCheck(vol, __func__) ? vol->key : NULL;
 }
 
-/* The path of @vol. */
+/* The path of @vol, its pool active unless @flags say otherwise. */
 static char *
-vol_path(scStorageVol *vol, const char *func)
+vol_path(scStorageVol *vol, unsigned int flags, const char *func)
 {
     scCatalogVol row;
     char *path;
+    int r;
 
-    if (vol_read(vol, func, &row) < 0)
+    if (!scVolEnter(vol, func, false))
         return NULL;
-    path = row.path;
-    row.path = NULL;
+    if ((r = scVolRow(vol, &row)) == 0 && !(flags & SC_STORAGE_VOL_GET_INACTIVE))
+        r = vol_pool_active(vol, row.pool_id, row.pool_uuid);
+    scConnectUnlock(vol->conn);
+    path = r == 0 ? row.path : NULL;
+    if (r == 0)
+        row.path = NULL;
     scCatalogVolClear(&row);
     return path;
 }
@@ -843,7 +924,7 @@ char *
 scStorageVolGetPath(scStorageVolPtr vol)
 {
     SC_API_BEGIN();
-    return vol_path(vol, __func__);
+    return vol_path(vol, 0, __func__);
 }
 
 char *
@@ -852,7 +933,7 @@ scStorageVolGetPathFlags(scStorageVolPtr vol, unsigned int flags)
     SC_API_BEGIN();
     if (scCheckFlags(flags, SC_STORAGE_VOL_GET_INACTIVE) < 0)
         return NULL;
-    return vol_path(vol, __func__);
+    return vol_path(vol, flags, __func__);
 }
 
 int
