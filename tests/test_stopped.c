@@ -270,6 +270,7 @@ test_stopped_catalog_view(void **state)
 {
     Fixture *f = *state;
     scStorageVolInfo info;
+    scStorageVolPtr vol;
     long long pid;
     char *s, *t, *op;
 
@@ -293,6 +294,14 @@ test_stopped_catalog_view(void **state)
     free(s);
     assert_int_equal(scStorageVolGetBackingStore(f->vol, &s, &t), 0);
     assert_int_equal(scStorageVolGetOperation(f->vol, &op, &pid), 0);
+    /* By path, with the lookup's own flag. */
+    assert_sc_ok(
+        vol = scStorageVolLookupByPathFlags(f->conn, f->path, SC_STORAGE_VOL_LOOKUP_INACTIVE));
+    assert_string_equal(scStorageVolGetName(vol), "b.img");
+    scStorageVolFree(vol);
+    assert_sc_err(scStorageVolLookupByPathFlags(f->conn, f->path, 0), SC_ERR_NO_STORAGE_VOL);
+    assert_sc_err(scStorageVolLookupByPathFlags(f->conn, f->path, SC_STORAGE_VOL_GET_PHYSICAL),
+                  SC_ERR_INVALID_ARG);
 }
 
 /* A lookup by path that resolves to a stopped pool's volume, or that
@@ -302,6 +311,7 @@ test_stopped_no_probe(void **state)
 {
     Fixture *f = *state;
     char *fresh = cat2(f->images, "fresh.img");
+    scStorageVolPtr vol;
     int fd;
 
     assert_sc_ok(scStoragePoolDestroy(f->pool) == 0);
@@ -310,6 +320,13 @@ test_stopped_no_probe(void **state)
     close(fd);
     assert_sc_err(scStorageVolLookupByPath(f->conn, f->path), SC_ERR_NO_STORAGE_VOL);
     assert_sc_err(scStorageVolLookupByPath(f->conn, fresh), SC_ERR_NO_STORAGE_VOL);
+    /* The catalog's view finds the volume as recorded, its file unchecked. */
+    assert_sc_ok(
+        vol = scStorageVolLookupByPathFlags(f->conn, f->path, SC_STORAGE_VOL_LOOKUP_INACTIVE));
+    assert_int_equal(scStorageVolGetState(vol), SC_STORAGE_VOL_STATE_PRESENT);
+    scStorageVolFree(vol);
+    assert_sc_err(scStorageVolLookupByPathFlags(f->conn, fresh, SC_STORAGE_VOL_LOOKUP_INACTIVE),
+                  SC_ERR_NO_STORAGE_VOL);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 1);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE state = 'present'"), 1);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-discovered'"), 0);

@@ -544,8 +544,10 @@ walkChain(scStorageVol *vol, chainLink *links)
             cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
             break;
         }
-        /* A file the catalog has no volume for ends what is known. */
-        links[n].vol = scStorageVolLookupByPath(conn, links[n].path);
+        /* A file the catalog has no volume for ends what is known (a
+         * volume of an inactive pool is one: the catalog's chain). */
+        links[n].vol =
+            scStorageVolLookupByPathFlags(conn, links[n].path, SC_STORAGE_VOL_LOOKUP_INACTIVE);
         if (!links[n].vol && scGetLastErrorCode() != SC_ERR_NO_STORAGE_VOL &&
             scGetLastErrorCode() != SC_ERR_INVALID_ARG) {
             n++;

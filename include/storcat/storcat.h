@@ -1142,7 +1142,7 @@ scStoragePoolPtr scStoragePoolLookupByVolume(scStorageVolPtr vol);
  * then refuse it while its pool is inactive; storcat's own answer, as do
  * the history, scStoragePoolListAllVolumes with
  * SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE and the *_INACTIVE flags of the
- * getters). Whether a pool is active is read from a set of inactive pools
+ * getters and of scStorageVolLookupByPathFlags). Whether a pool is active is read from a set of inactive pools
  * the connection keeps and reads again only when the catalog changed: no
  * further query while nothing changed.
  * Returns a new reference, or NULL (SC_ERR_NO_STORAGE_VOL if none).
@@ -1152,6 +1152,20 @@ scStorageVolPtr scStorageVolLookupByKey(scConnectPtr conn, const char *key);
 scStorageVolPtr scStorageVolLookupByPath(scConnectPtr conn, const char *path);
 scStorageVolPtr scStorageVolLookupByUUID(scConnectPtr conn, const unsigned char *uuid);
 scStorageVolPtr scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uuidstr);
+
+/* Flags of scStorageVolLookupByPathFlags (storcat's own). */
+typedef enum {
+    SC_STORAGE_VOL_LOOKUP_INACTIVE = 1 << 30, /* a volume of an inactive pool too */
+} scStorageVolLookupFlags;
+
+/*
+ * scStorageVolLookupByPathFlags (storcat's own):
+ * scStorageVolLookupByPath; with SC_STORAGE_VOL_LOOKUP_INACTIVE, a path
+ * of a volume of an inactive pool finds it too (the catalog's view, as
+ * the lookups by UUID; its storage is not checked). @flags: 0 or that.
+ */
+scStorageVolPtr scStorageVolLookupByPathFlags(scConnectPtr conn, const char *path,
+                                              unsigned int flags);
 
 /*
  * scStorageVolCreateXML:

@@ -474,8 +474,22 @@ check_path(scConnect *conn, const char *canon, scCatalogVolIdentity *id, scVolSe
     return r;
 }
 
-scStorageVolPtr
-scStorageVolLookupByPath(scConnectPtr conn, const char *path)
+/* Is the pool of the volume @id a lookup by path found active? 1 yes,
+ * 0 no (*@stopped set), -1 error. A volume of an inactive pool is
+ * skipped, as libvirt's lookup skips inactive pools, unless @inactive
+ * (storcat's own flag) keeps it: then 1. */
+static int
+path_found_active(scConnect *conn, const scCatalogVolIdentity *id, bool inactive, bool *stopped)
+{
+    int r = found_active(conn, id);
+
+    *stopped = r == 0;
+    return r == 0 && inactive ? 1 : r;
+}
+
+/* scStorageVolLookupByPath, and with @inactive its storcat flag. */
+static scStorageVol *
+lookup_path(scConnect *conn, const char *path, bool inactive, const char *func)
 {
     _cleanup_free_ char *canon = NULL;
     _cleanup_free_ char *folded = NULL;
@@ -486,8 +500,7 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
     bool stopped = false;
     int r = 0;
 
-    SC_API_BEGIN();
-    if (!scConnectCheck(conn, __func__) || !scCheckArg(path, "path", __func__))
+    if (!scConnectCheck(conn, func) || !scCheckArg(path, "path", func))
         return NULL;
     /* A relative file path is refused; a path without any '/' may be a
      * backend's own form (iscsi-direct's "ip-HOST:PORT-iscsi-IQN-lun-N"),
@@ -500,10 +513,9 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
     if (path[0] != '/') {
         if (!(canon = scStrdup(path)))
             r = -1;
-        else if ((r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH, canon, NULL, &id)) > 0 &&
-                 (r = found_active(conn, &id)) == 0)
-            stopped = true;
-        else if (r >= 0 && (r == 0 || id.state == SC_STORAGE_VOL_STATE_MISSING)) {
+        else if ((r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH, canon, NULL, &id)) > 0)
+            r = path_found_active(conn, &id, inactive, &stopped);
+        if (!stopped && r >= 0 && (r == 0 || id.state == SC_STORAGE_VOL_STATE_MISSING)) {
             bool had_row = r > 0;
             int c = check_path(conn, canon, &id, &seen);
             if (seen && !had_row)
@@ -531,8 +543,8 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
     /* As libvirt's, the lookup skips the volumes of inactive pools; one
      * it found there is not checked against storage: nothing a stopped
      * pool holds is probed or recorded. */
-    if (r > 0 && (r = found_active(conn, &id)) == 0)
-        stopped = true;
+    if (r > 0)
+        r = path_found_active(conn, &id, inactive, &stopped);
     /* Never stale for one volume: a miss, or a volume believed missing,
      * is checked against storage (that one path, no pool rescan); a
      * read-only connection finds the same, without recording it. */
@@ -566,6 +578,22 @@ found:
     }
     scConnectUnlock(conn);
     return vol;
+}
+
+scStorageVolPtr
+scStorageVolLookupByPath(scConnectPtr conn, const char *path)
+{
+    SC_API_BEGIN();
+    return lookup_path(conn, path, false, __func__);
+}
+
+scStorageVolPtr
+scStorageVolLookupByPathFlags(scConnectPtr conn, const char *path, unsigned int flags)
+{
+    SC_API_BEGIN();
+    if (scCheckFlags(flags, SC_STORAGE_VOL_LOOKUP_INACTIVE) < 0)
+        return NULL;
+    return lookup_path(conn, path, flags & SC_STORAGE_VOL_LOOKUP_INACTIVE, __func__);
 }
 
 /* ---- listing ------------------------------------------------------------ */
