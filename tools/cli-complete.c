@@ -106,7 +106,7 @@ poolVolumes(completion *c, scStoragePool *pool, bool paths)
         pool, &vols, SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE | SC_STORAGE_POOL_LIST_VOLUMES_MISSING);
 
     for (int i = 0; i < n; i++) {
-        char *path = paths ? scStorageVolGetPath(vols[i]) : NULL;
+        char *path = paths ? scStorageVolGetPathFlags(vols[i], SC_STORAGE_VOL_GET_INACTIVE) : NULL;
 
         candidate(c, paths ? path : scStorageVolGetName(vols[i]));
         free(path);

@@ -83,20 +83,23 @@ volFactsClear(volFacts *facts)
 }
 
 /* Gathers what is shown of @vol into @facts (to be cleared by the caller
- * whatever the result). Returns 1, 0 if the volume was deleted meanwhile
- * (by another process: not an error while listing), or -1 after printing
- * why. */
+ * whatever the result); with @inactive, what the catalog last recorded
+ * of a volume of an inactive pool too (vol-list --all: storcat's own),
+ * else as virsh (an inactive pool's volume is an error). Returns 1, 0 if
+ * the volume was deleted meanwhile (by another process: not an error
+ * while listing), or -1 after printing why. */
 static int
-getVolFacts(scStorageVol *vol, bool bytes, volFacts *facts)
+getVolFacts(scStorageVol *vol, bool bytes, bool inactive, volFacts *facts)
 {
+    unsigned int flags = inactive ? SC_STORAGE_VOL_GET_INACTIVE : 0;
     const scError *err;
 
     memset(facts, 0, sizeof(*facts));
     facts->name = scStorageVolGetName(vol);
     if (!facts->name || !(facts->key = scStorageVolGetKey(vol)) ||
-        !(facts->path = scStorageVolGetPath(vol)) ||
+        !(facts->path = scStorageVolGetPathFlags(vol, flags)) ||
         scStorageVolGetUUIDString(vol, facts->uuid) < 0 ||
-        scStorageVolGetInfo(vol, &facts->info) < 0 ||
+        scStorageVolGetInfoFlags(vol, &facts->info, flags) < 0 ||
         (facts->state = scStorageVolGetState(vol)) < 0 ||
         /* NULL without an error: a format storcat does not know */
         (!(facts->format = scStorageVolGetFormat(vol)) && scGetLastError()) ||
@@ -167,7 +170,7 @@ cliVolJSON(cliJson *j, const char *key, scStorageVol *vol, scStoragePool *poolOf
 {
     _cleanup_pool_ scStoragePool *own = NULL;
     volFacts facts;
-    int rc = getVolFacts(vol, true, &facts);
+    int rc = getVolFacts(vol, true, false, &facts);
 
     if (rc > 0 && !poolOfVol && !(poolOfVol = own = scStoragePoolLookupByVolume(vol))) {
         cliLibError(facts.name, "failed to get the pool of volume '%s'", cliSafe(facts.name));
@@ -331,14 +334,15 @@ stateWithOperation(volFacts *facts)
 }
 
 /* Fills @vt with a row per volume of @vols (with their operations when
- * @ops), or with --json writes their objects into @j. Returns 0 or -1. */
+ * @ops), or with --json writes their objects into @j. @all: vol-list
+ * --all, which shows an inactive pool's last inventory. Returns 0 or -1. */
 static int
 listVols(volTable *vt, cliJson *j, scStorageVol **vols, int n, scStoragePool *pool, bool bytes,
-         bool ops)
+         bool ops, bool all)
 {
     for (int i = 0; i < n; i++) {
         volFacts facts;
-        int rc = getVolFacts(vols[i], bytes || j, &facts);
+        int rc = getVolFacts(vols[i], bytes || j, all, &facts);
 
         if (rc > 0 && j) {
             volObject(j, NULL, &facts, pool);
@@ -363,16 +367,16 @@ printVolNames(scStorageVol **vols, int n)
     return CLI_EXIT_OK;
 }
 
-/* vol-list --json: {"volumes": [...]}. */
+/* vol-list --json: {"volumes": [...]} (@all: with --all). */
 static int
-printVolListJSON(scStorageVol **vols, int n, scStoragePool *pool)
+printVolListJSON(scStorageVol **vols, int n, scStoragePool *pool, bool all)
 {
     int status = CLI_EXIT_OK;
     cliJson j;
 
     cliJsonBegin(&j, stdout, false);
     cliJsonOpen(&j, "volumes", '[');
-    if (listVols(NULL, &j, vols, n, pool, true, false) < 0)
+    if (listVols(NULL, &j, vols, n, pool, true, false, all) < 0)
         status = CLI_EXIT_FAILED;
     cliJsonClose(&j, ']');
     cliJsonEnd(&j);
@@ -557,12 +561,12 @@ cmdVolList(cliContext *ctx, const cliArgs *args)
     if (all && scStoragePoolIsActive(pool) == 0)
         lastInventoryNote(pool, poolname);
     if (cliJsonMode()) {
-        status = printVolListJSON(vols, n, pool);
+        status = printVolListJSON(vols, n, pool, all);
     } else if (cliOptFlag(args, "name")) {
         status = printVolNames(vols, n);
     } else if (volTableNew(&vt, fields, listFields(cliOptFlag(args, "details"), all, fields)) ==
                0) {
-        if (listVols(&vt, NULL, vols, n, pool, bytes, all) == 0)
+        if (listVols(&vt, NULL, vols, n, pool, bytes, all, all) == 0)
             status = cliTablePrint(vt.tb);
     }
     volTableClear(&vt);
@@ -580,7 +584,7 @@ static int
 getVolAndPool(scStorageVol *vol, bool bytes, volFacts *facts, scStoragePool **pool)
 {
     const char *name = scStorageVolGetName(vol);
-    int rc = getVolFacts(vol, bytes, facts);
+    int rc = getVolFacts(vol, bytes, false, facts);
 
     if (rc == 0) /* deleted since the lookup: an error here */
         cliLibError(name, "failed to get information on volume '%s'", cliSafe(name));
@@ -708,8 +712,10 @@ walkChain(scStorageVol *vol, chainLink *links)
             cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
             break;
         }
-        /* A file the catalog has no volume for ends what is known. */
-        links[n].vol = scStorageVolLookupByPath(conn, links[n].path);
+        /* A file the catalog has no volume for ends what is known (a
+         * volume of an inactive pool is one: the catalog's chain). */
+        links[n].vol =
+            scStorageVolLookupByPathFlags(conn, links[n].path, SC_STORAGE_VOL_LOOKUP_INACTIVE);
         if (!links[n].vol && scGetLastErrorCode() != SC_ERR_NO_STORAGE_VOL &&
             scGetLastErrorCode() != SC_ERR_INVALID_ARG) {
             n++;

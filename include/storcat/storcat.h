@@ -1133,6 +1133,19 @@ scStoragePoolPtr scStoragePoolLookupByVolume(scStorageVolPtr vol);
  * deleted; it cannot be cloned, wiped, resized or uploaded to); the row
  * of a create or delete in progress is not (SC_ERR_NO_STORAGE_VOL, "it is
  * being created"), as libvirt finds no volume before its create returns.
+ * As libvirt's, the lookups by name, key and path answer no volume of an
+ * inactive pool: by name, an inactive @pool is SC_ERR_OPERATION_INVALID
+ * ("storage pool 'x' is not active", whether it has the name or not); by
+ * key or path, the volumes of inactive pools are skipped
+ * (SC_ERR_NO_STORAGE_VOL), and a path is never checked against a stopped
+ * pool's storage. The lookups by UUID are storcat's own: they find every
+ * volume the catalog has, whatever its pool's state (libvirt's getters
+ * then refuse it while its pool is inactive; storcat's own answer, as do
+ * the history, scStoragePoolListAllVolumes with
+ * SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE and the *_INACTIVE flags of the
+ * getters and of scStorageVolLookupByPathFlags). Whether a pool is active is read from a set of inactive pools
+ * the connection keeps and reads again only when the catalog changed: no
+ * further query while nothing changed.
  * Returns a new reference, or NULL (SC_ERR_NO_STORAGE_VOL if none).
  */
 scStorageVolPtr scStorageVolLookupByName(scStoragePoolPtr pool, const char *name);
@@ -1140,6 +1153,20 @@ scStorageVolPtr scStorageVolLookupByKey(scConnectPtr conn, const char *key);
 scStorageVolPtr scStorageVolLookupByPath(scConnectPtr conn, const char *path);
 scStorageVolPtr scStorageVolLookupByUUID(scConnectPtr conn, const unsigned char *uuid);
 scStorageVolPtr scStorageVolLookupByUUIDString(scConnectPtr conn, const char *uuidstr);
+
+/* Flags of scStorageVolLookupByPathFlags (storcat's own). */
+typedef enum {
+    SC_STORAGE_VOL_LOOKUP_INACTIVE = 1 << 30, /* a volume of an inactive pool too */
+} scStorageVolLookupFlags;
+
+/*
+ * scStorageVolLookupByPathFlags (storcat's own):
+ * scStorageVolLookupByPath; with SC_STORAGE_VOL_LOOKUP_INACTIVE, a path
+ * of a volume of an inactive pool finds it too (the catalog's view, as
+ * the lookups by UUID; its storage is not checked). @flags: 0 or that.
+ */
+scStorageVolPtr scStorageVolLookupByPathFlags(scConnectPtr conn, const char *path,
+                                              unsigned int flags);
 
 /*
  * scStorageVolCreateXML:
@@ -1359,23 +1386,36 @@ int scStorageVolDownloadFD(scStorageVolPtr vol, int fd, unsigned long long offse
  * scStorageVolGetInfo / scStorageVolGetInfoFlags:
  * Fills @info from the catalog (type, capacity, allocation). With
  * SC_STORAGE_VOL_GET_PHYSICAL, allocation is the size of the container
- * instead (a file's size), as in libvirt. Returns 0 or -1.
+ * instead (a file's size), as in libvirt. A volume whose pool is not
+ * active is SC_ERR_OPERATION_INVALID ("storage pool 'x' is not active"),
+ * as in libvirt, unless SC_STORAGE_VOL_GET_INACTIVE (storcat's own) asks
+ * for the catalog's last record of it. Returns 0 or -1.
  */
 typedef enum {
     SC_STORAGE_VOL_USE_ALLOCATION = 0,
     SC_STORAGE_VOL_GET_PHYSICAL = 1 << 0,
+    SC_STORAGE_VOL_GET_INACTIVE = 1 << 30, /* storcat's own: a volume of an
+                                              inactive pool too, as the catalog
+                                              last recorded it */
 } scStorageVolInfoFlags;
 
 int scStorageVolGetInfo(scStorageVolPtr vol, scStorageVolInfoPtr info);
 int scStorageVolGetInfoFlags(scStorageVolPtr vol, scStorageVolInfoPtr info, unsigned int flags);
+
+/* Flags of scStorageVolGetXMLDesc: storcat's own (libvirt has none). */
+typedef enum {
+    SC_STORAGE_VOL_XML_INACTIVE = 1 << 30, /* a volume of an inactive pool too */
+} scStorageVolXMLFlags;
 
 /*
  * scStorageVolGetXMLDesc:
  * Returns the volume as libvirt volume XML (name, key, where it lies on
  * its pool's devices as <source><device><extent/> for a partition,
  * capacity, allocation, physical size, target path, format, permissions,
- * timestamps, backing store), to be freed by the caller, or NULL. @flags
- * must be 0.
+ * timestamps, backing store), to be freed by the caller, or NULL. @flags:
+ * 0, or SC_STORAGE_VOL_XML_INACTIVE. A volume whose pool is not active is
+ * SC_ERR_OPERATION_INVALID, as in libvirt, unless the flag asks for the
+ * catalog's last record of it.
  */
 char *scStorageVolGetXMLDesc(scStorageVolPtr vol, unsigned int flags);
 
@@ -1388,9 +1428,15 @@ const char *scStorageVolGetKey(scStorageVolPtr vol);
 
 /*
  * scStorageVolGetPath:
- * Returns the volume's path, to be freed by the caller, or NULL.
+ * Returns the volume's path, to be freed by the caller, or NULL. A volume
+ * whose pool is not active is SC_ERR_OPERATION_INVALID, as in libvirt.
+ *
+ * scStorageVolGetPathFlags (storcat's own):
+ * The same; @flags: 0, or SC_STORAGE_VOL_GET_INACTIVE for the path the
+ * catalog last recorded of a volume of an inactive pool.
  */
 char *scStorageVolGetPath(scStorageVolPtr vol);
+char *scStorageVolGetPathFlags(scStorageVolPtr vol, unsigned int flags);
 
 /*
  * scStorageVolGetUUID / scStorageVolGetUUIDString (storcat's own):
@@ -1402,7 +1448,9 @@ int scStorageVolGetUUIDString(scStorageVolPtr vol, char *buf);
 
 /*
  * scStorageVolGetState (storcat's own):
- * Returns the volume's scStorageVolState in the catalog, or -1.
+ * Returns the volume's scStorageVolState in the catalog, or -1. This
+ * getter and the three below answer from the catalog whatever the state
+ * of the volume's pool.
  */
 int scStorageVolGetState(scStorageVolPtr vol);
 

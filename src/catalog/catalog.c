@@ -551,6 +551,7 @@ scCatalogClose(scCatalog *cat)
 {
     if (!cat)
         return;
+    scCatalogInactiveClear(cat);
     for (size_t i = 0; i < SC_STMT_MAX; i++)
         sqlite3_finalize(cat->stmt[i].st);
     if (cat->db)
@@ -647,7 +648,9 @@ scCatalogReadEnd(scCatalog *cat, bool ok)
 int
 scCatalogDataVersion(scCatalog *cat, unsigned int *version)
 {
-    int rc = sqlite3_file_control(cat->db, "main", SQLITE_FCNTL_DATA_VERSION, version);
+    /* NULL names the main database without the name lookup "main" costs:
+     * every volume lookup reads the data version (scCatalogPoolInactive). */
+    int rc = sqlite3_file_control(cat->db, NULL, SQLITE_FCNTL_DATA_VERSION, version);
 
     if (rc != SQLITE_OK) {
         scCatalogReport(cat, rc, "reading the catalog's data version");

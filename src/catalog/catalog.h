@@ -221,6 +221,17 @@ int scCatalogPoolsByDir(scCatalog *cat, const char *dir,
 int scCatalogPoolsByPrefix(scCatalog *cat, const char *path,
                            int (*cb)(const char *uuid, void *opaque), void *opaque);
 
+/* Is the pool of row id @pool_id (or, when @pool_id is 0, of UUID
+ * @pool_uuid) inactive this boot? 1 inactive, its name in *@name
+ * (borrowed: valid until the next catalog call), 0 active or not
+ * defined, -1 error. The inactive pools are cached on the connection and
+ * read again only when the catalog's data version changed since (a commit
+ * by this connection or another): a check that finds nothing changed
+ * runs no query. Call it after the statement it qualifies has run, so
+ * that the data version is the one that statement read. */
+int scCatalogPoolInactive(scCatalog *cat, long long pool_id, const char *pool_uuid,
+                          const char **name);
+
 int scCatalogPoolSetSizes(scCatalog *cat, const char *uuid, const scStoragePoolInfo *info);
 /* The sums of the capacity and allocation of the pool's present volumes
  * into @info (available 0): the sizes of a pool whose backend has no
@@ -288,6 +299,7 @@ typedef struct {
     char name[256];   /* SC_NAME_MAX + 1 */
     char key[4096];   /* PATH_MAX */
     int state;
+    long long pool_id; /* its pool's row id (scCatalogPoolInactive) */
 } scCatalogVolIdentity;
 
 /* Find a volume's identity by uuid, key or path or, when @pool_uuid is
@@ -314,9 +326,10 @@ int scCatalogVolForEach(scCatalog *cat, const char *pool_uuid, scCatalogVolSet s
                         scCatalogVolCb cb, void *opaque);
 int scCatalogVolCount(scCatalog *cat, const char *pool_uuid, scCatalogVolSet set);
 /* Type, capacity and allocation of volume @uuid (and its physical size
- * when @physical is not NULL): one row read. 1/0/-1. */
+ * when @physical is not NULL) and its pool's row id: one row read.
+ * 1/0/-1. */
 int scCatalogVolGetInfo(scCatalog *cat, const char *uuid, scStorageVolInfo *info,
-                        unsigned long long *physical);
+                        unsigned long long *physical, long long *pool_id);
 
 /* The columns a volume row takes from storage (strings borrowed). */
 typedef struct {

@@ -46,6 +46,7 @@ typedef enum {
     PS_SET_PERMS,
     PS_SET_PENDING,
     PS_APPLY_PENDING,
+    PS_INACTIVE,
     PS_LAST
 } PoolStmt;
 _Static_assert(SC_STMT_POOL_BASE + PS_LAST <= SC_STMT_VOL_BASE, "pool statements overflow");
@@ -141,6 +142,10 @@ static const char *const pool_sql[PS_LAST] = {
                          " pending_type = NULL, pending_target_path = NULL,"
                          " pending_target_key = NULL, pending_source_key = NULL, " NEW_DEF_SIZES
                          ", updated_at = :now WHERE uuid = :uuid AND pending_xml IS NOT NULL",
+    /* The pools whose volumes libvirt's lookups skip (as PS_BY_DIR's
+     * negation: a state of another boot is inactive). */
+    [PS_INACTIVE] = "SELECT id, uuid, name FROM pools"
+                    " WHERE NOT (boot_id IS :boot AND state != 'inactive')",
 };
 
 static scStmt *
@@ -594,4 +599,78 @@ scCatalogPoolSetPerms(scCatalog *cat, const char *uuid, long long mode, long lon
     scBindIntOr(s, P_UID, uid, mode >= 0);
     scBindIntOr(s, P_GID, gid, mode >= 0);
     return run_pool_write(cat, s, uuid, "recording the pool's target permissions");
+}
+
+/* ---- the inactive pools, cached ------------------------------------------ */
+
+void
+scCatalogInactiveClear(scCatalog *cat)
+{
+    for (size_t i = 0; i < cat->ninactive; i++)
+        free(cat->inactive[i].name);
+    free(cat->inactive);
+    cat->inactive = NULL;
+    cat->ninactive = 0;
+    cat->inactive_loaded = false;
+}
+
+/* Read the inactive pools again; the data version is read after the
+ * query, so that it is the one of the snapshot the query saw. 0 or -1. */
+static int
+inactive_load(scCatalog *cat)
+{
+    scStmt *s = pstmt(cat, PS_INACTIVE);
+    size_t alloc = 0;
+    int rc;
+
+    scCatalogInactiveClear(cat);
+    if (!s)
+        return -1;
+    while ((rc = scCatalogStep(cat, s, "reading the inactive pools")) == SQLITE_ROW) {
+        scInactivePool *p;
+        if (cat->ninactive == alloc) {
+            alloc = alloc ? alloc * 2 : 8;
+            if (!(p = reallocarray(cat->inactive, alloc, sizeof(*p)))) {
+                scReportOOM();
+                rc = -1;
+                break;
+            }
+            cat->inactive = p;
+        }
+        p = &cat->inactive[cat->ninactive];
+        p->id = sqlite3_column_int64(s->st, 0);
+        snprintf(p->uuid, sizeof(p->uuid), "%s", (const char *) sqlite3_column_text(s->st, 1));
+        if (scCatalogColumnDup(s->st, 2, &p->name) < 0) {
+            rc = -1;
+            break;
+        }
+        cat->ninactive++;
+    }
+    sqlite3_reset(s->st);
+    if (rc < 0 || scCatalogDataVersion(cat, &cat->inactive_version) < 0) {
+        scCatalogInactiveClear(cat);
+        return -1;
+    }
+    cat->inactive_loaded = true;
+    return 0;
+}
+
+int
+scCatalogPoolInactive(scCatalog *cat, long long pool_id, const char *pool_uuid, const char **name)
+{
+    unsigned int version;
+
+    *name = NULL;
+    if (scCatalogDataVersion(cat, &version) < 0)
+        return -1;
+    if ((!cat->inactive_loaded || version != cat->inactive_version) && inactive_load(cat) < 0)
+        return -1;
+    for (size_t i = 0; i < cat->ninactive; i++) {
+        const scInactivePool *p = &cat->inactive[i];
+        if (pool_id ? p->id == pool_id : strcmp(p->uuid, pool_uuid) == 0) {
+            *name = p->name;
+            return 1;
+        }
+    }
+    return 0;
 }

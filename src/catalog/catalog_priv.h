@@ -98,6 +98,13 @@ enum {
     SC_STMT_MAX = 144,
 };
 
+/* A pool not active this boot, as scCatalogPoolInactive caches it. */
+typedef struct {
+    long long id; /* its row id */
+    char uuid[SC_UUID_STRING_BUFLEN];
+    char *name;
+} scInactivePool;
+
 struct scCatalog {
     sqlite3 *db;
     char *path;                    /* for messages */
@@ -112,7 +119,14 @@ struct scCatalog {
     bool immutable;                /* opened as immutable (a read-only file system) */
     scStmt stmt[SC_STMT_MAX];      /* prepared on first use */
     scStmt *walk;                  /* the statement of a walk in progress */
+    scInactivePool *inactive;      /* the pools not active this boot ... */
+    size_t ninactive;
+    unsigned int inactive_version; /* ... as of this data version */
+    bool inactive_loaded;          /* (false: never read, or dropped on error) */
 };
+
+/* Drop the cache of inactive pools (scCatalogClose). */
+void scCatalogInactiveClear(scCatalog *cat);
 
 /* Failure injection for tests: when > 0, the Nth statement step from now
  * fails as if SQLite had. Not exported from the shared library. */

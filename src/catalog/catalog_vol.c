@@ -91,24 +91,26 @@ static const char *const vol_sql[VS_LAST] = {
                    " SELECT " VOL_COLUMNS VOL_FROM "WHERE v.path = :path LIMIT 1",
     [VS_BY_NAME] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE p.uuid = :pool AND v.name = :name",
     /* Lookups for a handle: identity only, one index probe, no join. */
-    [VS_FIND_UUID] = "SELECT uuid, name, key, state FROM volumes WHERE uuid = :uuid",
-    [VS_FIND_KEY] = "SELECT uuid, name, key, state FROM volumes WHERE key = :key",
+    [VS_FIND_UUID] = "SELECT uuid, name, key, state, pool_id FROM volumes WHERE uuid = :uuid",
+    [VS_FIND_KEY] = "SELECT uuid, name, key, state, pool_id FROM volumes WHERE key = :key",
     /* A volume's own path, else one of the aliases: one statement, so
      * one read transaction (its locks are most of a lookup's cost); the
      * second arm runs only when the first found nothing. */
-    [VS_FIND_PATH] = "SELECT uuid, name, key, state FROM volumes WHERE path = :path"
-                     " UNION ALL SELECT v.uuid, v.name, v.key, v.state FROM volume_paths a"
+    [VS_FIND_PATH] = "SELECT uuid, name, key, state, pool_id FROM volumes WHERE path = :path"
+                     " UNION ALL SELECT v.uuid, v.name, v.key, v.state, v.pool_id"
+                     " FROM volume_paths a"
                      " JOIN volumes v ON v.id = a.volume_id WHERE a.path = :path LIMIT 1",
-    [VS_FIND_NAME] = "SELECT uuid, name, key, state FROM volumes"
+    [VS_FIND_NAME] = "SELECT uuid, name, key, state, pool_id FROM volumes"
                      " WHERE pool_id = " POOL_ID " AND name = :name",
     /* Listings for handles: identity only, from the (pool_id, name) index. */
-    [VS_LIST] = "SELECT uuid, name, key, state FROM volumes WHERE pool_id = " POOL_ID
+    [VS_LIST] = "SELECT uuid, name, key, state, pool_id FROM volumes WHERE pool_id = " POOL_ID
                 " AND state = 'present' ORDER BY name",
-    [VS_LIST_ALL] = "SELECT uuid, name, key, state FROM volumes WHERE pool_id = " POOL_ID
+    [VS_LIST_ALL] = "SELECT uuid, name, key, state, pool_id FROM volumes WHERE pool_id = " POOL_ID
                     " AND state IN ('present', 'missing') ORDER BY name",
-    [VS_LIST_EVERY] = "SELECT uuid, name, key, state FROM volumes WHERE pool_id = " POOL_ID
+    [VS_LIST_EVERY] = "SELECT uuid, name, key, state, pool_id FROM volumes WHERE pool_id = " POOL_ID
                       " ORDER BY name",
-    [VS_INFO] = "SELECT type, capacity, allocation, physical FROM volumes WHERE uuid = :uuid",
+    [VS_INFO] = "SELECT type, capacity, allocation, physical, pool_id FROM volumes"
+                " WHERE uuid = :uuid",
     [VS_COUNT] = "SELECT count(*) FROM volumes WHERE pool_id = " POOL_ID
                  " AND state = 'present'",
     [VS_COUNT_ALL] = "SELECT count(*) FROM volumes WHERE pool_id = " POOL_ID
@@ -267,6 +269,7 @@ read_identity(sqlite3_stmt *st, scCatalogVolIdentity *id)
     column_copy(st, 1, id->name, sizeof(id->name));
     column_copy(st, 2, id->key, sizeof(id->key));
     id->state = scVolStateFromString((const char *) sqlite3_column_text(st, 3));
+    id->pool_id = sqlite3_column_int64(st, 4);
 }
 
 static const scParam by_param[] = {
@@ -363,7 +366,7 @@ scCatalogVolForEach(scCatalog *cat, const char *pool_uuid, scCatalogVolSet set,
 
 int
 scCatalogVolGetInfo(scCatalog *cat, const char *uuid, scStorageVolInfo *info,
-                    unsigned long long *physical)
+                    unsigned long long *physical, long long *pool_id)
 {
     scStmt *s = vstmt(cat, VS_INFO);
     int rc;
@@ -377,6 +380,7 @@ scCatalogVolGetInfo(scCatalog *cat, const char *uuid, scStorageVolInfo *info,
         info->allocation = (unsigned long long) scCatalogColumnInt(s->st, 2, 0);
         if (physical)
             *physical = (unsigned long long) scCatalogColumnInt(s->st, 3, 0);
+        *pool_id = sqlite3_column_int64(s->st, 4);
     }
     sqlite3_reset(s->st);
     return rc < 0 ? -1 : rc == SQLITE_ROW;

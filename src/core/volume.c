@@ -156,6 +156,41 @@ vol_read(scStorageVol *vol, const char *func, scCatalogVol *row)
     return r;
 }
 
+/* Report @pool_name's pool not active, as libvirt does for the volumes
+ * of a stopped pool. */
+static void
+report_inactive(const char *pool_name)
+{
+    scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID, "storage pool '%s' is not active",
+                  pool_name);
+}
+
+/* libvirt's getters answer nothing of a volume whose pool is not active:
+ * 0 if the pool of @vol (row id @pool_id, read by the statement just run;
+ * @pool_uuid for a volume not recorded) is active, else -1 with
+ * SC_ERR_OPERATION_INVALID reported (or the error). */
+static int
+vol_pool_active(scStorageVol *vol, long long pool_id, const char *pool_uuid)
+{
+    const char *name = NULL;
+    int r;
+
+    if (vol->seen) {
+        /* No statement of this call ran yet: read the pool's row. */
+        scCatalogPool prow;
+        if ((r = scCatalogPoolGet(vol->conn->catalog, SC_POOL_BY_UUID, pool_uuid, &prow)) > 0 &&
+            prow.state == SC_STORAGE_POOL_INACTIVE) {
+            report_inactive(prow.name);
+            r = -1;
+        }
+        scCatalogPoolClear(&prow);
+        return r < 0 ? -1 : 0;
+    }
+    if ((r = scCatalogPoolInactive(vol->conn->catalog, pool_id, NULL, &name)) > 0)
+        report_inactive(name);
+    return r != 0 ? -1 : 0;
+}
+
 bool
 scPoolHandleCheck(scStoragePool *pool, const char *func, bool write)
 {
@@ -224,17 +259,46 @@ id_handle(scConnect *conn, const scCatalogVolIdentity *id, const char *what, con
     return scVolNew(conn, id->uuid, id->name, id->key);
 }
 
-/* One indexed query and a handle; @pool_uuid for a lookup by name. */
+/* Is the pool of the volume @id a lookup found active? 1 yes, 0 no (the
+ * volume is skipped, as libvirt's lookups by key and path skip inactive
+ * pools), -1 error. No query unless the catalog changed since the last
+ * check (scCatalogPoolInactive). */
+static int
+found_active(scConnect *conn, const scCatalogVolIdentity *id)
+{
+    const char *name;
+    int r = scCatalogPoolInactive(conn->catalog, id->pool_id, NULL, &name);
+
+    return r < 0 ? -1 : !r;
+}
+
+/* One indexed query and a handle; @pool_uuid for a lookup by name. The
+ * lookups by name and key answer no volume of an inactive pool, as
+ * libvirt's; by UUID (storcat's own) answers the catalog's view. */
 static scStorageVol *
 lookup(scConnect *conn, scCatalogVolKey by, const char *value, const char *pool_uuid,
        const char *what)
 {
     scCatalogVolIdentity id;
     scStorageVol *vol = NULL;
+    const char *pool_name;
     int r;
 
     scConnectLock(conn);
     r = scCatalogVolFind(conn->catalog, by, value, pool_uuid, &id);
+    /* By name: an inactive pool is an error whether or not it has the
+     * volume (libvirt checks the pool first). */
+    if (r >= 0 && pool_uuid) {
+        int s = scCatalogPoolInactive(conn->catalog, 0, pool_uuid, &pool_name);
+        if (s != 0) {
+            if (s > 0)
+                report_inactive(pool_name);
+            scConnectUnlock(conn);
+            return NULL;
+        }
+    } else if (r > 0 && by == SC_VOL_BY_KEY) {
+        r = found_active(conn, &id);
+    }
     if (r == 0)
         scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_VOL,
                       "no storage vol with matching %s '%s'", what, value);
@@ -410,8 +474,22 @@ check_path(scConnect *conn, const char *canon, scCatalogVolIdentity *id, scVolSe
     return r;
 }
 
-scStorageVolPtr
-scStorageVolLookupByPath(scConnectPtr conn, const char *path)
+/* Is the pool of the volume @id a lookup by path found active? 1 yes,
+ * 0 no (*@stopped set), -1 error. A volume of an inactive pool is
+ * skipped, as libvirt's lookup skips inactive pools, unless @inactive
+ * (storcat's own flag) keeps it: then 1. */
+static int
+path_found_active(scConnect *conn, const scCatalogVolIdentity *id, bool inactive, bool *stopped)
+{
+    int r = found_active(conn, id);
+
+    *stopped = r == 0;
+    return r == 0 && inactive ? 1 : r;
+}
+
+/* scStorageVolLookupByPath, and with @inactive its storcat flag. */
+static scStorageVol *
+lookup_path(scConnect *conn, const char *path, bool inactive, const char *func)
 {
     _cleanup_free_ char *canon = NULL;
     _cleanup_free_ char *folded = NULL;
@@ -419,10 +497,10 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
     scCatalogVolIdentity id;
     scStorageVol *vol = NULL;
     scVolSeen *seen = NULL;
+    bool stopped = false;
     int r = 0;
 
-    SC_API_BEGIN();
-    if (!scConnectCheck(conn, __func__) || !scCheckArg(path, "path", __func__))
+    if (!scConnectCheck(conn, func) || !scCheckArg(path, "path", func))
         return NULL;
     /* A relative file path is refused; a path without any '/' may be a
      * backend's own form (iscsi-direct's "ip-HOST:PORT-iscsi-IQN-lun-N"),
@@ -435,8 +513,9 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
     if (path[0] != '/') {
         if (!(canon = scStrdup(path)))
             r = -1;
-        else if ((r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH, canon, NULL, &id)) >= 0 &&
-                 (r == 0 || id.state == SC_STORAGE_VOL_STATE_MISSING)) {
+        else if ((r = scCatalogVolFind(conn->catalog, SC_VOL_BY_PATH, canon, NULL, &id)) > 0)
+            r = path_found_active(conn, &id, inactive, &stopped);
+        if (!stopped && r >= 0 && (r == 0 || id.state == SC_STORAGE_VOL_STATE_MISSING)) {
             bool had_row = r > 0;
             int c = check_path(conn, canon, &id, &seen);
             if (seen && !had_row)
@@ -461,10 +540,15 @@ scStorageVolLookupByPath(scConnectPtr conn, const char *path)
     }
     if (!spelled)
         r = -1;
+    /* As libvirt's, the lookup skips the volumes of inactive pools; one
+     * it found there is not checked against storage: nothing a stopped
+     * pool holds is probed or recorded. */
+    if (r > 0)
+        r = path_found_active(conn, &id, inactive, &stopped);
     /* Never stale for one volume: a miss, or a volume believed missing,
      * is checked against storage (that one path, no pool rescan); a
      * read-only connection finds the same, without recording it. */
-    if (r == 0 || (r > 0 && id.state == SC_STORAGE_VOL_STATE_MISSING)) {
+    if (!stopped && (r == 0 || (r > 0 && id.state == SC_STORAGE_VOL_STATE_MISSING))) {
         if (!canon && !(canon = scPathCanonical(path))) {
             r = -1;
         } else {
@@ -494,6 +578,22 @@ found:
     }
     scConnectUnlock(conn);
     return vol;
+}
+
+scStorageVolPtr
+scStorageVolLookupByPath(scConnectPtr conn, const char *path)
+{
+    SC_API_BEGIN();
+    return lookup_path(conn, path, false, __func__);
+}
+
+scStorageVolPtr
+scStorageVolLookupByPathFlags(scConnectPtr conn, const char *path, unsigned int flags)
+{
+    SC_API_BEGIN();
+    if (scCheckFlags(flags, SC_STORAGE_VOL_LOOKUP_INACTIVE) < 0)
+        return NULL;
+    return lookup_path(conn, path, flags & SC_STORAGE_VOL_LOOKUP_INACTIVE, __func__);
 }
 
 /* ---- listing ------------------------------------------------------------ */
@@ -655,9 +755,11 @@ static int
 vol_info(scStorageVol *vol, scStorageVolInfo *info, unsigned int flags, const char *func)
 {
     unsigned long long physical = 0;
+    long long pool_id = 0;
     int r;
 
-    if (scCheckFlagsImpl(flags, SC_STORAGE_VOL_GET_PHYSICAL, func) < 0 ||
+    if (scCheckFlagsImpl(flags, SC_STORAGE_VOL_GET_PHYSICAL | SC_STORAGE_VOL_GET_INACTIVE, func) <
+            0 ||
         !scCheckArg(info, "info", func) || !scVolEnter(vol, func, false))
         return -1;
     if (vol->seen) {
@@ -667,8 +769,11 @@ vol_info(scStorageVol *vol, scStorageVolInfo *info, unsigned int flags, const ch
         physical = vol->seen->rec.physical;
         r = 1;
     } else {
-        r = scCatalogVolGetInfo(vol->conn->catalog, vol->uuidstr, info, &physical);
+        r = scCatalogVolGetInfo(vol->conn->catalog, vol->uuidstr, info, &physical, &pool_id);
     }
+    if (r > 0 && !(flags & SC_STORAGE_VOL_GET_INACTIVE) &&
+        vol_pool_active(vol, pool_id, vol->seen ? vol->seen->pool_uuid : NULL) < 0)
+        r = -1;
     /* libvirt's GET_PHYSICAL: the allocation field holds the size of the
      * container (a file's size, a device's). */
     if (r > 0 && (flags & SC_STORAGE_VOL_GET_PHYSICAL))
@@ -799,9 +904,10 @@ scStorageVolGetXMLDesc(scStorageVolPtr vol, unsigned int flags)
     char *xml = NULL;
 
     SC_API_BEGIN();
-    if (scCheckFlags(flags, 0) < 0 || !scVolEnter(vol, __func__, false))
+    if (scCheckFlags(flags, SC_STORAGE_VOL_XML_INACTIVE) < 0 || !scVolEnter(vol, __func__, false))
         return NULL;
-    if (scVolRow(vol, &row) == 0)
+    if (scVolRow(vol, &row) == 0 && ((flags & SC_STORAGE_VOL_XML_INACTIVE) ||
+                                     vol_pool_active(vol, row.pool_id, row.pool_uuid) == 0))
         xml = format_row(vol->conn, &row, vol->seen);
     scCatalogVolClear(&row);
     scConnectUnlock(vol->conn);
@@ -822,19 +928,40 @@ scStorageVolGetKey(scStorageVolPtr vol)
     return scVolCheck(vol, __func__) ? vol->key : NULL;
 }
 
-char *
-scStorageVolGetPath(scStorageVolPtr vol)
+/* The path of @vol, its pool active unless @flags say otherwise. */
+static char *
+vol_path(scStorageVol *vol, unsigned int flags, const char *func)
 {
     scCatalogVol row;
     char *path;
+    int r;
 
-    SC_API_BEGIN();
-    if (vol_read(vol, __func__, &row) < 0)
+    if (!scVolEnter(vol, func, false))
         return NULL;
-    path = row.path;
-    row.path = NULL;
+    if ((r = scVolRow(vol, &row)) == 0 && !(flags & SC_STORAGE_VOL_GET_INACTIVE))
+        r = vol_pool_active(vol, row.pool_id, row.pool_uuid);
+    scConnectUnlock(vol->conn);
+    path = r == 0 ? row.path : NULL;
+    if (r == 0)
+        row.path = NULL;
     scCatalogVolClear(&row);
     return path;
+}
+
+char *
+scStorageVolGetPath(scStorageVolPtr vol)
+{
+    SC_API_BEGIN();
+    return vol_path(vol, 0, __func__);
+}
+
+char *
+scStorageVolGetPathFlags(scStorageVolPtr vol, unsigned int flags)
+{
+    SC_API_BEGIN();
+    if (scCheckFlags(flags, SC_STORAGE_VOL_GET_INACTIVE) < 0)
+        return NULL;
+    return vol_path(vol, flags, __func__);
 }
 
 int
