@@ -659,8 +659,23 @@ ctVolCapacity(scStorageVolPtr vol)
 scStorageVolPtr
 ctPresentVol(Fixture *f, const char *name)
 {
-    scStorageVolPtr vol = scStorageVolLookupByName(f->pool, ctVolName(f, name));
+    scStorageVolPtr vol = NULL, *vols;
+    int n;
 
+    /* A stopped pool's volumes are the catalog's view (libvirt's lookups
+     * answer none): its listing with the INACTIVE flag. */
+    if (scStoragePoolIsActive(f->pool) == 1) {
+        vol = scStorageVolLookupByName(f->pool, ctVolName(f, name));
+    } else if ((n = scStoragePoolListAllVolumes(f->pool, &vols,
+                                                SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE)) >= 0) {
+        for (int i = 0; i < n; i++) {
+            if (!vol && strcmp(scStorageVolGetName(vols[i]), ctVolName(f, name)) == 0)
+                vol = vols[i];
+            else
+                scStorageVolFree(vols[i]);
+        }
+        free(vols);
+    }
     if (vol && scStorageVolGetState(vol) != SC_STORAGE_VOL_STATE_PRESENT) {
         scStorageVolFree(vol);
         vol = NULL;
