@@ -111,7 +111,7 @@ ctRealUnavailable(Target target)
     have_dm = fd >= 0;
     if (fd >= 0)
         close(fd);
-    snprintf(lvm_config, sizeof(lvm_config), "%sdevices{use_devicesfile=0}",
+    snprintf(lvm_config, sizeof(lvm_config), "%sdevices{use_devicesfile=0} backup{backup=0 archive=0}",
              have_dm ? "" : "global{activation=0} ");
     if (geteuid() != 0)
         return "not root: loop devices need root";

@@ -16,7 +16,9 @@
  * data path (wipe, upload, download, the data of a clone) and of sparse
  * and thin LVs SKIP saying so. lvm2 is always told devices{use_devicesfile
  * =0}, so that a host with a devices file does not ignore the loop
- * devices. Not root, or no loop devices: every test SKIPs with the reason.
+ * devices, and backup{backup=0 archive=0}, so that the tests leave no
+ * metadata copies in /etc/lvm. Not root, or no loop devices: every test
+ * SKIPs with the reason.
  *
  * Other tests on this host use loop devices and lvm2 at the same time:
  * each fixture makes its own image files, attaches them with `losetup
@@ -1157,7 +1159,7 @@ group_setup(void **state)
     have_dm = fd >= 0;
     if (fd >= 0)
         close(fd);
-    snprintf(lvm_config, sizeof(lvm_config), "%sdevices{use_devicesfile=0}",
+    snprintf(lvm_config, sizeof(lvm_config), "%sdevices{use_devicesfile=0} backup{backup=0 archive=0}",
              have_dm ? "" : "global{activation=0} ");
     setenv("STORCAT_LVM_CONFIG", lvm_config, 1);
     setenv("LVM_SUPPRESS_FD_WARNINGS", "1", 1);
