@@ -68,54 +68,6 @@ static Fx *live[8]; /* for atexit and signals */
 
 /* ---- running tools ------------------------------------------------------- */
 
-/* Runs argv (NULL-terminated), stdout into *@out (caller frees) if @out,
- * stderr dropped. Returns the exit status, or -1. */
-static int
-run_argv(char **out, char *const *argv)
-{
-    int pipefd[2], status;
-    pid_t pid;
-
-    if (out) {
-        *out = NULL;
-        if (pipe(pipefd) < 0)
-            return -1;
-    }
-    if ((pid = fork()) == 0) {
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 0);
-        dup2(out ? pipefd[1] : null, 1);
-        dup2(null, 2);
-        if (out)
-            close(pipefd[0]);
-        setenv("LVM_SUPPRESS_FD_WARNINGS", "1", 1);
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    if (out) {
-        char buf[4096];
-        size_t len = 0;
-        ssize_t n;
-        close(pipefd[1]);
-        while ((n = read(pipefd[0], buf, sizeof(buf))) > 0) {
-            char *grown = realloc(*out, len + (size_t) n + 1);
-            if (!grown)
-                break;
-            *out = grown;
-            memcpy(*out + len, buf, (size_t) n);
-            len += (size_t) n;
-            (*out)[len] = '\0';
-        }
-        close(pipefd[0]);
-        if (!*out)
-            *out = strdup("");
-    }
-    if (pid < 0 || waitpid(pid, &status, 0) < 0)
-        return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-#define RUN(out, ...) run_argv(out, (char *const[]){ __VA_ARGS__, NULL })
 /* An lvm2 tool with the tests' --config. */
 #define LVM(out, prog, ...) RUN(out, prog, "--config", lvm_config, __VA_ARGS__)
 

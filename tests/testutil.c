@@ -3,7 +3,9 @@
  */
 #include <config.h>
 
+#include <fcntl.h>
 #include <ftw.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -89,3 +91,49 @@ testCompatDir(void)
         return NULL;
     return path;
 }
+
+int
+testRunArgv(char **out, char *const *argv)
+{
+    int pipefd[2], status;
+    pid_t pid;
+
+    if (out) {
+        *out = NULL;
+        if (pipe(pipefd) < 0)
+            return -1;
+    }
+    if ((pid = fork()) == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(out ? pipefd[1] : null, 1);
+        dup2(null, 2);
+        if (out)
+            close(pipefd[0]);
+        setenv("LVM_SUPPRESS_FD_WARNINGS", "1", 1);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    if (out) {
+        char buf[4096];
+        size_t len = 0;
+        ssize_t n;
+        close(pipefd[1]);
+        while ((n = read(pipefd[0], buf, sizeof(buf))) > 0) {
+            char *grown = realloc(*out, len + (size_t) n + 1);
+            if (!grown)
+                break;
+            *out = grown;
+            memcpy(*out + len, buf, (size_t) n);
+            len += (size_t) n;
+            (*out)[len] = '\0';
+        }
+        close(pipefd[0]);
+        if (!*out)
+            *out = strdup("");
+    }
+    if (pid < 0 || waitpid(pid, &status, 0) < 0)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+

@@ -47,6 +47,12 @@ void testTmpDirRemove(char *dir);
 /* Read a whole file into a new NUL-terminated string; NULL on error. */
 char *testReadFile(const char *path);
 
+/* Run argv (NULL-terminated) with stdin and stderr on /dev/null and
+ * LVM_SUPPRESS_FD_WARNINGS=1 (lvm2 tools), stdout into *@out (caller
+ * frees) if @out. The exit status, or -1. */
+int testRunArgv(char **out, char *const *argv);
+#define RUN(out, ...) testRunArgv(out, (char *const[]){ __VA_ARGS__, NULL })
+
 /* The source tree and libvirt's compat vectors (NULL if absent). */
 const char *testSrcDir(void);
 const char *testCompatDir(void);
