@@ -79,13 +79,20 @@ def test_ctrl_c_stops_a_long_operation(conn, pool, pooldir):
             started.set()
             sent.wait(10)
 
+    # Python raises KeyboardInterrupt for SIGINT only with its own handler
+    # in place, which it does not install when SIGINT was ignored at its
+    # start (a test run in the background): install it for this test.
+    old_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
     t = threading.Thread(target=interrupt)
     t.start()
     conn.setProgressCallback(progress)
     with pytest.raises(KeyboardInterrupt):
         # A random pass over 512 MiB takes seconds; the interrupt comes early.
-        v.wipePattern(storcat.VIR_STORAGE_VOL_WIPE_ALG_RANDOM, 0)
-    t.join()
+        try:
+            v.wipePattern(storcat.VIR_STORAGE_VOL_WIPE_ALG_RANDOM, 0)
+        finally:
+            t.join()
+            signal.signal(signal.SIGINT, old_handler)
     assert seen and seen[-1] < 512 * MiB
     assert v.operation() is None
     conn.setProgressCallback(None)
