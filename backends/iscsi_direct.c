@@ -9,17 +9,21 @@
  * probe, wipe, upload, download) logs in for itself and out again. Every
  * wait is bounded by scBackendTimeoutMs (backends/common/iscsi_session.c).
  *
- * Names, keys and paths are libvirt 9.0's (storage_backend_iscsi_direct.c):
- * LUN N is volume "unit:0:0:N" with key and path
- * "ip-HOST:PORT-iscsi-IQN-lun-N" (not an absolute path: lookups by path
- * accept it through the runtime prefix "ip-HOST:PORT-iscsi-IQN-lun-"),
- * type network, and the pool's capacity and allocation are the sums of its
- * LUNs'. Unlike libvirt 9.0, whose READ CAPACITY arithmetic drops the last
- * block, a LUN's capacity is its whole size. What libvirt does not record
- * storcat adds from INQUIRY: the designator of VPD page 0x83 (identity,
- * attribute and udev's /dev/disk/by-id aliases, so that the same LUN
- * reached through another portal or the kernel's initiator matches),
- * vendor, product, revision, serial, block size and thin provisioning.
+ * Names and paths are libvirt 9.0's (storage_backend_iscsi_direct.c):
+ * LUN N is volume "unit:0:0:N" with path "ip-HOST:PORT-iscsi-IQN-lun-N"
+ * (not an absolute path: lookups by path accept it through the runtime
+ * prefix "ip-HOST:PORT-iscsi-IQN-lun-"), type network, and the pool's
+ * capacity and allocation are the sums of its LUNs'. Two departures from
+ * libvirt 9.0: a LUN's capacity is its whole size (libvirt's READ
+ * CAPACITY arithmetic drops the last block), and its key is the LUN's
+ * designator as udev's scsi_id prints it ("3" and the NAA of VPD 0x83), as
+ * libvirt's kernel-initiator backend keys LUNs, not the path: libvirt
+ * documents a key as the same for a volume however it is reached, and
+ * its iscsi-direct key names the portal. A LUN without a designator keeps
+ * libvirt's key, the path. What libvirt does not record storcat adds from
+ * INQUIRY: the designator (identity, attribute and udev's /dev/disk/by-id
+ * aliases), vendor, product, revision, serial, block size and thin
+ * provisioning.
  *
  * A refresh is REPORT LUNS, then for every LUN at once (pipelined on the
  * session) a standard INQUIRY, VPD 0x83 and READ CAPACITY(16): their
@@ -264,13 +268,17 @@ ask_serials(scIscsi *s, Lun *luns, size_t n, bool all)
     return 0;
 }
 
+/* The key is the LUN's, not the portal's: udev's scsi_id id of its
+ * designator, as the kernel-initiator backend keys it (a LUN without a
+ * designator keeps libvirt's key, its path). */
 static int
 record(const Where *w, const Lun *l, scVolRecord *rec)
 {
     char path[1100];
 
     snprintf(path, sizeof(path), "%s%u", w->prefix, l->info.lun);
-    return scLunRecord(&l->info, l->name, path, path, SC_STORAGE_VOL_NETWORK, rec);
+    return scLunRecord(&l->info, l->name, l->info.udev_id[0] ? l->info.udev_id : path, path,
+                       SC_STORAGE_VOL_NETWORK, rec);
 }
 
 /* ---- pool slots -------------------------------------------------------------- */

@@ -500,6 +500,62 @@ test_migrate_from_v1(void **state)
     scConnectClose(conn);
 }
 
+/* Migration 15: a key is unique in its pool, no longer in the catalog.
+ * A catalog of version 14 with a volume, its alias and its attribute is
+ * rebuilt with the same rows and ids; the report views still read it. */
+static void
+test_migrate_keys_per_pool(void **state)
+{
+    Fixture *f = *state;
+    scConnectPtr conn;
+    char *sql;
+
+    for (size_t i = 0; i < 14; i++)
+        assert_int_equal(raw_exec(f->path, scCatalogMigrations[i].sql), SQLITE_OK);
+    assert_true(asprintf(&sql, "PRAGMA user_version = 14; PRAGMA application_id = %d;"
+                               " INSERT INTO pools (id, uuid, name, type, xml, defined_at,"
+                               " updated_at) VALUES (7, '70a7eb15-6c34-ee9c-bf57-69e8e5ff3fb2',"
+                               " 'a', 'iscsi-direct', '<pool/>', 0, 0),"
+                               " (8, '80a7eb15-6c34-ee9c-bf57-69e8e5ff3fb2', 'b', 'iscsi-direct',"
+                               " '<pool/>', 0, 0);"
+                               " INSERT INTO volumes (id, pool_id, uuid, name, key, path, type,"
+                               " first_seen, last_seen) VALUES (42, 7,"
+                               " '00000000-0000-0000-0000-000000000042', 'unit:0:0:1', '3600a',"
+                               " 'ip-a-lun-1', 'network', 0, 0);"
+                               " INSERT INTO volume_paths VALUES ('/dev/disk/by-id/wwn-0x600a', 42);"
+                               " INSERT INTO volume_attrs VALUES (42, 'designator', 'naa.600a')",
+                         SC_CATALOG_APPLICATION_ID) > 0);
+    assert_int_equal(raw_exec(f->path, sql), SQLITE_OK);
+    free(sql);
+
+    assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
+    scConnectClose(conn);
+    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM volumes v JOIN volume_paths a"
+                                      " ON a.volume_id = v.id JOIN volume_attrs t ON"
+                                      " t.volume_id = v.id WHERE v.id = 42 AND v.key = '3600a'"),
+                     1);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM report_volumes"), 1);
+    /* The same key in another pool: taken; twice in one pool: refused. */
+    assert_int_equal(raw_exec(f->path, "INSERT INTO volumes (pool_id, uuid, name, key, path, type,"
+                                       " first_seen, last_seen) VALUES (8, 'u2', 'unit:0:0:1',"
+                                       " '3600a', 'ip-b-lun-1', 'network', 0, 0)"),
+                     SQLITE_OK);
+    assert_int_equal(raw_exec(f->path, "INSERT INTO volumes (pool_id, uuid, name, key, path, type,"
+                                       " first_seen, last_seen) VALUES (8, 'u3', 'unit:0:0:2',"
+                                       " '3600a', 'ip-b-lun-2', 'network', 0, 0)"),
+                     SQLITE_CONSTRAINT);
+    /* Lookups by key use the index. */
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_index_list('volumes') l"
+                                      " JOIN pragma_index_info(l.name) i WHERE l.\"unique\""
+                                      " AND i.seqno = 0 AND i.name = 'key'"),
+                     1);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+                                      " AND tbl_name = 'volumes'"),
+                     3);
+}
+
 static void
 test_migration_is_atomic(void **state)
 {
@@ -692,6 +748,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_readonly_filesystem, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_users_catalog, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_keys_per_pool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_is_atomic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuse_newer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuse_foreign, setup, teardown),

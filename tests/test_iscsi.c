@@ -4,9 +4,11 @@
  *
  *  - SendTargets discovery through scConnectFindStoragePoolSources;
  *  - start, refresh and stop: three LUNs (and the target's controller
- *    LUN 0, as libvirt lists it) with their sizes, libvirt's names, keys
- *    and paths, lookups by key, by that non-absolute path and by the
- *    designator's alias, attributes from INQUIRY;
+ *    LUN 0, as libvirt lists it) with their sizes, libvirt's names and
+ *    paths, the LUN's key, lookups by key, by that non-absolute path and
+ *    by the designator's alias, attributes from INQUIRY;
+ *  - one LUN through two portals: the same key in both pools, a lookup
+ *    by key answering an active one's;
  *  - a LUN added and one removed behind storcat's back, the removed one
  *    missing and then the same volume again when it comes back;
  *  - CHAP: a wrong secret refused, the right one accepted, and the value
@@ -278,11 +280,17 @@ static void
 check_lun(Fixture *f, int lun, unsigned long long capacity)
 {
     scStorageVolPtr v = lun_vol(f, lun), other;
-    char *path = lun_path(f, IQN, lun), *p, *xml, *uuid = vol_uuid(v), *designator, *alias;
+    char *path = lun_path(f, IQN, lun), *p, *xml, *uuid = vol_uuid(v), *designator, *alias, *key;
     scStorageVolInfo info;
 
-    /* libvirt's key and path. */
-    assert_string_equal(scStorageVolGetKey(v), path);
+    /* libvirt's path; the LUN's key (scsi_id's "3" + NAA). */
+    designator = sql_text(f,
+                          "SELECT a.value FROM volume_attrs a JOIN volumes v ON v.id ="
+                          " a.volume_id WHERE v.uuid = %Q AND a.name = 'designator'",
+                          uuid);
+    assert_true(strncmp(designator, "naa.", 4) == 0);
+    key = printf_dup("3%s", designator + 4);
+    assert_string_equal(scStorageVolGetKey(v), key);
     assert_sc_ok(p = scStorageVolGetPath(v));
     assert_string_equal(p, path);
     free(p);
@@ -294,17 +302,12 @@ check_lun(Fixture *f, int lun, unsigned long long capacity)
     assert_non_null(strstr(xml, "<volume type='network'>"));
     free(xml);
     /* By key, by the path (not absolute), by the designator's alias. */
-    assert_sc_ok(other = scStorageVolLookupByKey(f->conn, path));
+    assert_sc_ok(other = scStorageVolLookupByKey(f->conn, key));
     assert_string_equal(scStorageVolGetName(other), scStorageVolGetName(v));
     scStorageVolFree(other);
     assert_sc_ok(other = scStorageVolLookupByPath(f->conn, path));
     assert_string_equal(scStorageVolGetName(other), scStorageVolGetName(v));
     scStorageVolFree(other);
-    designator = sql_text(f,
-                          "SELECT a.value FROM volume_attrs a JOIN volumes v ON v.id ="
-                          " a.volume_id WHERE v.uuid = %Q AND a.name = 'designator'",
-                          uuid);
-    assert_true(strncmp(designator, "naa.", 4) == 0);
     alias = printf_dup("/dev/disk/by-id/wwn-0x%s", designator + 4);
     assert_sc_ok(other = scStorageVolLookupByPath(f->conn, alias));
     assert_string_equal(scStorageVolGetName(other), scStorageVolGetName(v));
@@ -324,6 +327,7 @@ check_lun(Fixture *f, int lun, unsigned long long capacity)
         free(p);
     }
     free(alias);
+    free(key);
     free(designator);
     free(uuid);
     free(path);
@@ -374,6 +378,82 @@ test_start_refresh_stop(void **state)
     scStorageVolFree(v);
     free(u1);
     free(u2);
+}
+
+/* ---- one LUN, two portals ------------------------------------------------------ */
+
+static void
+assert_pool_of(scStorageVolPtr v, const char *name)
+{
+    scStoragePoolPtr p;
+
+    assert_sc_ok(p = scStoragePoolLookupByVolume(v));
+    assert_string_equal(scStoragePoolGetName(p), name);
+    scStoragePoolFree(p);
+}
+
+/* The target reached through a second portal (127.0.0.2, the same port):
+ * each pool has the LUN under its own path, with the same key; a lookup
+ * by key answers the volume of an active pool. */
+static void
+test_two_portals(void **state)
+{
+    Fixture *f = *state;
+    scStoragePoolPtr p2;
+    scStorageVolPtr v1, v2, v;
+    char *xml, *portal, *param, *path2, *p;
+
+    portal = printf_dup("127.0.0.2:%d", f->tgt.port);
+    param = printf_dup("portal=%s", portal);
+    if (tgtAdm(&f->tgt, "--op", "new", "--mode", "portal", "--param", param, NULL) < 0)
+        fail_msg("tgtd: cannot add portal %s", portal);
+    free(param);
+    xml = printf_dup("<pool type='iscsi-direct'><name>t2</name><source>"
+                     "<host name='127.0.0.2' port='%d'/><device path='" IQN "'/>"
+                     "<initiator><iqn name='" INITIATOR "'/></initiator></source></pool>",
+                     f->tgt.port);
+    assert_sc_ok(p2 = scStoragePoolDefineXML(f->conn, xml, 0));
+    free(xml);
+    assert_sc_ok(scStoragePoolCreate(f->pool, 0) == 0);
+    assert_sc_ok(scStoragePoolCreate(p2, 0) == 0);
+    assert_int_equal(scStoragePoolNumOfVolumes(p2), 4);
+
+    v1 = lun_vol(f, 1);
+    assert_sc_ok(v2 = scStorageVolLookupByName(p2, "unit:0:0:1"));
+    assert_string_equal(scStorageVolGetKey(v1), scStorageVolGetKey(v2));
+    assert_true(scStorageVolGetKey(v1)[0] == '3');
+    path2 = printf_dup("ip-%s-iscsi-" IQN "-lun-1", portal);
+    assert_sc_ok(p = scStorageVolGetPath(v2));
+    assert_string_equal(p, path2);
+    free(p);
+    assert_sc_ok(v = scStorageVolLookupByPath(f->conn, path2));
+    assert_pool_of(v, "t2");
+    scStorageVolFree(v);
+
+    /* By key: the first active pool's; with it stopped, the other's. */
+    assert_sc_ok(v = scStorageVolLookupByKey(f->conn, scStorageVolGetKey(v1)));
+    assert_pool_of(v, "t");
+    scStorageVolFree(v);
+    assert_sc_ok(scStoragePoolDestroy(f->pool) == 0);
+    assert_sc_ok(v = scStorageVolLookupByKey(f->conn, scStorageVolGetKey(v1)));
+    assert_pool_of(v, "t2");
+    scStorageVolFree(v);
+    assert_sc_ok(scStoragePoolDestroy(p2) == 0);
+    assert_sc_err(scStorageVolLookupByKey(f->conn, scStorageVolGetKey(v1)) != NULL,
+                  SC_ERR_NO_STORAGE_VOL);
+
+    /* A refresh of either keeps both (no clash on the shared key). */
+    assert_sc_ok(scStoragePoolCreate(p2, 0) == 0);
+    assert_sc_ok(scStoragePoolCreate(f->pool, 0) == 0);
+    assert_sc_ok(scStoragePoolRefresh(p2, 0) == 0);
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 4);
+    assert_int_equal(scStoragePoolNumOfVolumes(p2), 4);
+
+    free(path2);
+    free(portal);
+    scStorageVolFree(v1);
+    scStorageVolFree(v2);
+    scStoragePoolFree(p2);
 }
 
 /* ---- behind storcat's back ------------------------------------------------------ */
@@ -893,6 +973,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_find_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_start_refresh_stop, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_portals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_luns_behind_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unreachable, setup, teardown),

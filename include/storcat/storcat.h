@@ -1112,7 +1112,9 @@ scStoragePoolPtr scStoragePoolLookupByVolume(scStorageVolPtr vol);
  * scStorageVolLookupByName / ByKey / ByPath / ByUUID / ByUUIDString:
  * Find a volume by its name in @pool, its key (dir: the canonical path;
  * logical: the LV UUID; disk: the GPT partition UUID, or for dos the disk
- * identifier and number as the kernel spells a dos PARTUUID), any path to
+ * identifier and number as the kernel spells a dos PARTUUID; iscsi and
+ * iscsi-direct: the LUN's VPD 0x83 designator as udev's scsi_id prints
+ * it, "3" and the NAA in hex), any path to
  * it ("/a/../a//x.img", a symlinked directory: the path is canonicalized
  * first; an LV: /dev/VG/LV or /dev/mapper/VG-LV, dashes doubled; a
  * partition's node or its /dev/disk/by-* links), or its UUID (storcat
@@ -1422,6 +1424,12 @@ char *scStorageVolGetXMLDesc(scStorageVolPtr vol, unsigned int flags);
 /*
  * scStorageVolGetName / scStorageVolGetKey:
  * Return the volume's name or key, borrowed from the handle, or NULL.
+ * As libvirt documents it, a key is the same for a volume however it is
+ * reached: the same LUN through two portals, or through iscsi and
+ * iscsi-direct pools, is one key in each pool (libvirt 9.0's iscsi-direct
+ * backend keys a LUN by its portal instead; storcat by the LUN). A key is
+ * unique within a pool; scStorageVolLookupByKey answers the volume of the
+ * first active pool that has it.
  */
 const char *scStorageVolGetName(scStorageVolPtr vol);
 const char *scStorageVolGetKey(scStorageVolPtr vol);

@@ -303,7 +303,9 @@ typedef struct {
 } scCatalogVolIdentity;
 
 /* Find a volume's identity by uuid, key or path or, when @pool_uuid is
- * not NULL, by name in that pool (@by is then ignored). 1/0/-1. */
+ * not NULL, by name in that pool (@by is then ignored). A key several
+ * pools share answers the volume of the first active one, else the
+ * first. 1/0/-1. */
 int scCatalogVolFind(scCatalog *cat, scCatalogVolKey by, const char *value,
                      const char *pool_uuid, scCatalogVolIdentity *id);
 
@@ -311,6 +313,10 @@ int scCatalogVolFind(scCatalog *cat, scCatalogVolKey by, const char *value,
 int scCatalogVolGet(scCatalog *cat, scCatalogVolKey by, const char *value, scCatalogVol *row);
 int scCatalogVolGetByName(scCatalog *cat, const char *pool_uuid, const char *name,
                           scCatalogVol *row);
+/* The volume of key @key in the pool @pool_uuid (a key is unique in its
+ * pool, not across pools). 1/0/-1 as scCatalogVolGet. */
+int scCatalogVolGetByKey(scCatalog *cat, const char *pool_uuid, const char *key,
+                         scCatalogVol *row);
 
 /* Which rows of a pool a listing gives. */
 typedef enum {

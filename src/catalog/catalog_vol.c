@@ -25,6 +25,7 @@ typedef enum {
     VS_BY_KEY,
     VS_BY_PATH,
     VS_BY_NAME,
+    VS_BY_POOL_KEY,
     VS_FIND_UUID,
     VS_FIND_KEY,
     VS_FIND_PATH,
@@ -90,8 +91,11 @@ static const char *const vol_sql[VS_LAST] = {
                    " JOIN volume_paths a ON a.volume_id = v.id WHERE a.path = :path UNION ALL"
                    " SELECT " VOL_COLUMNS VOL_FROM "WHERE v.path = :path LIMIT 1",
     [VS_BY_NAME] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE p.uuid = :pool AND v.name = :name",
+    [VS_BY_POOL_KEY] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE v.key = :key AND p.uuid = :pool",
     /* Lookups for a handle: identity only, one index probe, no join. */
     [VS_FIND_UUID] = "SELECT uuid, name, key, state, pool_id FROM volumes WHERE uuid = :uuid",
+    /* A key is unique in its pool only: the same LUN in two pools is one
+     * key twice (scCatalogVolFind takes the first whose pool is active). */
     [VS_FIND_KEY] = "SELECT uuid, name, key, state, pool_id FROM volumes WHERE key = :key",
     /* A volume's own path, else one of the aliases: one statement, so
      * one read transaction (its locks are most of a lookup's cost); the
@@ -320,8 +324,38 @@ scCatalogVolFind(scCatalog *cat, scCatalogVolKey by, const char *value, const ch
         return rc < 0 ? -1 : 0;
     }
     read_identity(s->st, id);
+    /* A key may be several pools' (one LUN through two portals): the
+     * first whose pool is active, else the first. */
+    if (by == SC_VOL_BY_KEY && !pool_uuid) {
+        scCatalogVolIdentity next;
+        const char *name;
+        int r = scCatalogPoolInactive(cat, id->pool_id, NULL, &name);
+
+        while (r > 0 && (rc = scCatalogStep(cat, s, "looking up a volume")) == SQLITE_ROW) {
+            read_identity(s->st, &next);
+            if ((r = scCatalogPoolInactive(cat, next.pool_id, NULL, &name)) == 0)
+                *id = next;
+        }
+        if (r < 0 || rc < 0) {
+            sqlite3_reset(s->st);
+            return -1;
+        }
+    }
     sqlite3_reset(s->st);
     return 1;
+}
+
+int
+scCatalogVolGetByKey(scCatalog *cat, const char *pool_uuid, const char *key, scCatalogVol *row)
+{
+    scStmt *s;
+
+    memset(row, 0, sizeof(*row));
+    if (!(s = vstmt(cat, VS_BY_POOL_KEY)))
+        return -1;
+    scBindText(s, P_POOL, pool_uuid);
+    scBindText(s, P_KEY, key);
+    return get_one(cat, s, row);
 }
 
 int

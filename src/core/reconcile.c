@@ -484,10 +484,10 @@ find_renamed_by_key(scCatalog *cat, const scActivePool *ap, const char *key, con
                     char *uuid, char **old_name)
 {
     scCatalogVol row;
-    int r = scCatalogVolGet(cat, SC_VOL_BY_KEY, key, &row);
+    int r = scCatalogVolGetByKey(cat, ap->row.uuid, key, &row);
 
     if (r > 0) {
-        r = strcmp(row.pool_uuid, ap->row.uuid) == 0 && strcmp(row.name, name) != 0 &&
+        r = strcmp(row.name, name) != 0 &&
             (row.state == SC_STORAGE_VOL_STATE_PRESENT ||
              row.state == SC_STORAGE_VOL_STATE_MISSING) && !busy(&row);
         if (r) {
