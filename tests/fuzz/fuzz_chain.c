@@ -15,7 +15,7 @@
  *         -I. -Iinclude -Isrc tests/fuzz/fuzz_chain.c backends/common/chain.c \
  *         backends/common/probe*.c src/util/error.c src/util/util.c -luuid -o fuzz_chain
  *     cp -r tests/fuzz/corpus/chain work && ./fuzz_chain -max_total_time=60 work
- * Without it, it replays the files named on its command line (make check
+ * Without it, linked with tests/fuzz/replay.c, it replays the files named on its command line (make check
  * runs it over tests/fuzz/corpus/chain through tests/fuzz_chain.test):
  * exit status 0, 1 if a file cannot be read; a broken rule aborts.
  */
@@ -118,35 +118,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
 }
 
-#ifndef SC_FUZZING_LIBFUZZER
+/* After the last input of a replay (tests/fuzz/replay.c): the files the
+ * inputs were written to go. */
+int fuzzReplayEnd(void);
+
 int
-main(int argc, char **argv)
+fuzzReplayEnd(void)
 {
-    int status = 0;
+    char cmd[PATH_MAX + 16];
 
-    for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        unsigned char *buf = NULL;
-        long len;
-
-        if (!f || fseek(f, 0, SEEK_END) < 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0 ||
-            !(buf = malloc(len ? (size_t) len : 1)) ||
-            fread(buf, 1, (size_t) len, f) != (size_t) len) {
-            fprintf(stderr, "fuzz_chain: cannot read '%s'\n", argv[i]);
-            status = 1;
-        } else {
-            LLVMFuzzerTestOneInput(buf, (size_t) len);
-        }
-        free(buf);
-        if (f)
-            fclose(f);
-    }
-    if (root[0]) {
-        char cmd[PATH_MAX + 16];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-        if (system(cmd) != 0)
-            status = 1;
-    }
-    return status;
+    if (!root[0])
+        return 0;
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+    return system(cmd) == 0 ? 0 : -1;
 }
-#endif /* SC_FUZZING_LIBFUZZER */

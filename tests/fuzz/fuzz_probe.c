@@ -11,7 +11,7 @@
  *         tests/fuzz/fuzz_probe.c backends/common/probe*.c src/util/error.c -o fuzz_probe
  *     cp -r tests/fuzz/corpus/probe work    # libFuzzer adds to its corpus
  *     ./fuzz_probe -max_total_time=60 work
- * Without it, it is a program that replays the files named on its command
+ * Without it, linked with tests/fuzz/replay.c, it replays the files named on its command
  * line (make check runs it over tests/fuzz/corpus/probe through
  * tests/fuzz_probe.test), each from a buffer of its exact size so that
  * ASan or valgrind sees an overread: exit status 0, 1 if a file cannot be
@@ -41,69 +41,3 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     scProbeResultClear(&res);
     return 0;
 }
-
-#ifndef SC_FUZZING_LIBFUZZER
-/* Reads @path into *@data (malloc'ed). Returns its size, or -1. */
-static long
-readAll(const char *path, unsigned char **data)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf = NULL;
-    size_t len = 0, cap = 0;
-
-    if (!f)
-        return -1;
-    for (;;) {
-        size_t n;
-
-        if (len == cap) {
-            unsigned char *grown = realloc(buf, cap = cap ? cap * 2 : 65536);
-
-            if (!grown) {
-                free(buf);
-                fclose(f);
-                return -1;
-            }
-            buf = grown;
-        }
-        if ((n = fread(buf + len, 1, cap - len, f)) == 0)
-            break;
-        len += n;
-    }
-    if (ferror(f)) {
-        free(buf);
-        fclose(f);
-        return -1;
-    }
-    fclose(f);
-    /* Exactly @len bytes: the slack of @buf would hide an overread. */
-    if (!(*data = malloc(len ? len : 1))) {
-        free(buf);
-        return -1;
-    }
-    if (len)
-        memcpy(*data, buf, len);
-    free(buf);
-    return (long) len;
-}
-
-int
-main(int argc, char **argv)
-{
-    int status = 0;
-
-    for (int i = 1; i < argc; i++) {
-        unsigned char *data = NULL;
-        long len = readAll(argv[i], &data);
-
-        if (len < 0) {
-            fprintf(stderr, "fuzz_probe: cannot read '%s'\n", argv[i]);
-            status = 1;
-            continue;
-        }
-        LLVMFuzzerTestOneInput(data, (size_t) len);
-        free(data);
-    }
-    return status;
-}
-#endif /* SC_FUZZING_LIBFUZZER */
