@@ -32,14 +32,6 @@ typedef struct {
     scStoragePoolPtr pool;
 } Fixture;
 
-static char *
-cat2(const char *a, const char *b)
-{
-    char *s;
-    assert_true(asprintf(&s, "%s/%s", a, b) > 0);
-    return s;
-}
-
 /* A new catalog with a started dir pool "images" (unless @start is false:
  * only the directories). */
 static Fixture *
@@ -50,8 +42,8 @@ fixture(const char *name, bool start)
 
     assert_non_null(f);
     assert_non_null(f->dir = testTmpDirMake(name));
-    f->images = cat2(f->dir, "images");
-    f->catalog = cat2(f->dir, "catalog.db");
+    f->images = testPath(f->dir, "images");
+    f->catalog = testPath(f->dir, "catalog.db");
     assert_int_equal(mkdir(f->images, 0755), 0);
     if (!start)
         return f;
@@ -104,7 +96,7 @@ fixture_free_quiet(Fixture *f)
 static void
 write_file(Fixture *f, const char *name, size_t len)
 {
-    char *p = cat2(f->images, name);
+    char *p = testPath(f->images, name);
     int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     char buf[4096];
 
@@ -119,7 +111,7 @@ write_file(Fixture *f, const char *name, size_t len)
 static ino_t
 inode_of(Fixture *f, const char *name)
 {
-    char *p = cat2(f->images, name);
+    char *p = testPath(f->images, name);
     struct stat st;
 
     assert_int_equal(stat(p, &st), 0);
@@ -130,25 +122,9 @@ inode_of(Fixture *f, const char *name)
 static void
 unlink_in(Fixture *f, const char *name)
 {
-    char *p = cat2(f->images, name);
+    char *p = testPath(f->images, name);
     assert_int_equal(unlink(p), 0);
     free(p);
-}
-
-static int
-sql_int(const char *catalog, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int v = -1;
-
-    assert_int_equal(sqlite3_open_v2(catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
 }
 
 static void
@@ -199,7 +175,7 @@ test_identity(void **state)
             snprintf(name, sizeof(name), "filler%03d.img", i);
             write_file(f, name, 4096);
             if ((reused = inode_of(f, name) == ino)) {
-                char *from = cat2(f->images, name), *to = cat2(f->images, "other.img");
+                char *from = testPath(f->images, name), *to = testPath(f->images, "other.img");
                 assert_int_equal(rename(from, to), 0);
                 free(from);
                 free(to);
@@ -208,7 +184,7 @@ test_identity(void **state)
         for (int i = 0; i < 200; i++) {
             char name[32], *p;
             snprintf(name, sizeof(name), "filler%03d.img", i);
-            p = cat2(f->images, name);
+            p = testPath(f->images, name);
             unlink(p);
             free(p);
         }
@@ -222,18 +198,18 @@ test_identity(void **state)
     uuid_of(f, "other.img", b);
     assert_string_not_equal(a, b);
     assert_int_equal(state_of(f, "vm1-disk.img"), SC_STORAGE_VOL_STATE_MISSING);
-    assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"),
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"),
                      0);
 
     /* A real rename keeps the UUID. */
-    char *from = cat2(f->images, "other.img"), *to = cat2(f->images, "renamed.img");
+    char *from = testPath(f->images, "other.img"), *to = testPath(f->images, "renamed.img");
     assert_int_equal(rename(from, to), 0);
     free(from);
     free(to);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     uuid_of(f, "renamed.img", c);
     assert_string_equal(b, c);
-    assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"
                                          " AND detail = 'renamed from ''other.img'''"), 1);
     fixture_free(f);
 }
@@ -291,7 +267,7 @@ test_unreadable_entry(void **state)
     assert_sc_ok(scStoragePoolCreate(f->pool, 0) == 0);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 2);
     if (geteuid() == 0) {
-        char *wal = cat2(f->dir, "catalog.db-wal"), *shm = cat2(f->dir, "catalog.db-shm");
+        char *wal = testPath(f->dir, "catalog.db-wal"), *shm = testPath(f->dir, "catalog.db-shm");
         assert_int_equal(chmod(f->dir, 0777), 0);
         assert_int_equal(chown(f->catalog, pw->pw_uid, pw->pw_gid), 0);
         chown(wal, pw->pw_uid, pw->pw_gid);
@@ -315,8 +291,8 @@ test_unreadable_entry(void **state)
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
     /* Nothing recorded missing; a refresh that can read sees them again. */
-    assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM volumes WHERE state = 'present'"), 2);
-    assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-missing'"),
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE state = 'present'"), 2);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-missing'"),
                      0);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 2);
@@ -409,7 +385,7 @@ test_volume_busy(void **state)
     (void) state;
     write_file(f, "held.img", 4 << 20);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    path = cat2(f->images, "held.img");
+    path = testPath(f->images, "held.img");
     pid = start_held_wipe(f, path, &go);
     snprintf(pidtext, sizeof(pidtext), "process %d", (int) pid);
 
@@ -422,7 +398,7 @@ test_volume_busy(void **state)
     assert_true(access(path, F_OK) == 0);
     /* ... a refresh leaves it to that operation ... */
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM volumes WHERE op = 'wiping'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE op = 'wiping'"), 1);
     /* ... and other volumes and pools go on. */
     write_file(f, "free.img", 4096);
     scStorageVolPtr other = scStorageVolLookupByPath(f->conn, path);
@@ -434,8 +410,8 @@ test_volume_busy(void **state)
     close(go);
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM volumes WHERE op IS NOT NULL"), 0);
-    assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-wipe'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE op IS NOT NULL"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-wipe'"), 1);
     assert_sc_ok(scStorageVolResize(vol, 8 << 20, 0) == 0);
 
     /* Killed half-way, its journal blocks nothing; a refresh reads the
@@ -444,9 +420,9 @@ test_volume_busy(void **state)
     kill(pid, SIGKILL);
     assert_int_equal(waitpid(pid, &status, 0), pid);
     close(go);
-    assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM volumes WHERE op = 'wiping'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE op = 'wiping'"), 1);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM volumes WHERE op IS NOT NULL"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE op IS NOT NULL"), 0);
     assert_sc_ok(scStorageVolResize(vol, 12 << 20, 0) == 0);
     scStorageVolFree(vol);
     free(path);
@@ -469,9 +445,9 @@ static void
 test_swaps(void **state)
 {
     Fixture *f = fixture("boundary-swaps", true);
-    char *outside = cat2(f->dir, "outside.img"), *a = cat2(f->images, "a.img");
-    char *real = cat2(f->dir, "images.real"), *elsewhere = cat2(f->dir, "elsewhere");
-    char *down = cat2(f->dir, "down.img");
+    char *outside = testPath(f->dir, "outside.img"), *a = testPath(f->images, "a.img");
+    char *real = testPath(f->dir, "images.real"), *elsewhere = testPath(f->dir, "elsewhere");
+    char *down = testPath(f->dir, "down.img");
     scStorageVolPtr va, vb;
     int fd;
 
@@ -500,7 +476,7 @@ test_swaps(void **state)
     assert_int_equal(access(a, F_OK), 0);
 
     /* A download into the volume itself is refused (it would empty it). */
-    char *b = cat2(f->images, "b.img");
+    char *b = testPath(f->images, "b.img");
     assert_true((fd = open(b, O_WRONLY)) >= 0);
     assert_sc_err(scStorageVolDownloadFD(vb, fd, 0, 0, 0) == 0, SC_ERR_INVALID_ARG);
     close(fd);
@@ -508,7 +484,7 @@ test_swaps(void **state)
 
     /* The pool directory becomes a symlink to another directory. */
     assert_int_equal(mkdir(elsewhere, 0755), 0);
-    char *other = cat2(elsewhere, "b.img");
+    char *other = testPath(elsewhere, "b.img");
     fd = open(other, O_WRONLY | O_CREAT, 0644);
     free(other);
     assert_true(fd >= 0);
@@ -525,7 +501,7 @@ test_swaps(void **state)
     assert_non_null(strstr(scGetLastErrorMessage(), "no longer the one the pool was started on"));
     assert_int_equal(rename(f->images, elsewhere), 0);
     assert_int_equal(symlink(elsewhere, f->images), 0);
-    char *eb = cat2(elsewhere, "b.img");
+    char *eb = testPath(elsewhere, "b.img");
     assert_int_equal(size_of(eb), 5);
     free(eb);
     /* Put back, everything works again. */
@@ -612,7 +588,7 @@ test_pid_reuse(void **state)
         sql_exec(f->catalog, sql);
         free(sql);
         assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-        assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM volumes WHERE name = 'stuck.img'"),
+        assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE name = 'stuck.img'"),
                          live ? 1 : 0);
         if (live)
             sql_exec(f->catalog, "DELETE FROM volumes WHERE name = 'stuck.img'");
@@ -712,7 +688,7 @@ test_sizes_from_discovery(void **state)
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_sizes(f->pool, 1000, 400, 600);
     assert_int_equal(info_calls, 0);
-    assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM pools WHERE refreshed_at > 0"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pools WHERE refreshed_at > 0"), 1);
 
     /* Keeping sizes after a changed token is the backend's bug: an error,
      * nothing recorded. */
@@ -797,19 +773,19 @@ test_migrate_running_pool(void **state)
     assert_sc_ok(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE));
     assert_sc_ok(f->pool = scStoragePoolLookupByName(f->conn, "images"));
     assert_int_equal(scStoragePoolIsActive(f->pool), 1);
-    assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM pool_dirs"), 1);
-    assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM pools WHERE runtime IS NOT NULL"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pool_dirs"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pools WHERE runtime IS NOT NULL"), 1);
     /* A file added since is found by a lookup by path (the pool's directory). */
     write_file(f, "c.img", 4096);
-    char *c = cat2(f->images, "c.img");
+    char *c = testPath(f->images, "c.img");
     scStorageVolPtr vol = scStorageVolLookupByPath(f->conn, c);
     assert_sc_ok(vol);
     scStorageVolFree(vol);
     free(c);
     /* The first refresh reads the old volumes once, keeping their UUIDs. */
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM volumes WHERE sig IS NULL"), 0);
-    assert_int_equal(sql_int(f->catalog, "SELECT count(*) FROM volumes WHERE uuid IN"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE sig IS NULL"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE uuid IN"
                                          " ('0190aaaa-0000-7000-8000-000000000001',"
                                          " '0190aaaa-0000-7000-8000-000000000002')"), 2);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 3);

@@ -42,14 +42,6 @@ typedef struct {
     scStoragePoolPtr pool;
 } Fixture;
 
-static char *
-cat2(const char *a, const char *b)
-{
-    char *s;
-    assert_true(asprintf(&s, "%s/%s", a, b) > 0);
-    return s;
-}
-
 /* A new catalog with a dir pool "images", started. */
 static Fixture *
 fixture(const char *name)
@@ -59,8 +51,8 @@ fixture(const char *name)
 
     assert_non_null(f);
     assert_non_null(f->dir = testTmpDirMake(name));
-    f->images = cat2(f->dir, "images");
-    f->catalog = cat2(f->dir, "catalog.db");
+    f->images = testPath(f->dir, "images");
+    f->catalog = testPath(f->dir, "catalog.db");
     assert_int_equal(mkdir(f->images, 0755), 0);
     assert_sc_ok(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE));
     assert_true(asprintf(&xml, "<pool type='dir'><name>images</name><target><path>%s</path>"
@@ -86,7 +78,7 @@ fixture_free(Fixture *f)
 static void
 write_file(Fixture *f, const char *name, size_t len, unsigned seed)
 {
-    char *p = cat2(f->images, name);
+    char *p = testPath(f->images, name);
     int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     unsigned char buf[4096];
 
@@ -105,7 +97,7 @@ write_file(Fixture *f, const char *name, size_t len, unsigned seed)
 static unsigned long long
 file_sum(Fixture *f, const char *name)
 {
-    char *p = cat2(f->images, name);
+    char *p = testPath(f->images, name);
     unsigned long long h = 1469598103934665603ull;
     unsigned char buf[65536];
     int fd = open(p, O_RDONLY);
@@ -124,26 +116,10 @@ file_sum(Fixture *f, const char *name)
 static bool
 exists_in(Fixture *f, const char *name)
 {
-    char *p = cat2(f->images, name);
+    char *p = testPath(f->images, name);
     bool r = access(p, F_OK) == 0;
     free(p);
     return r;
-}
-
-static int
-sql_int(Fixture *f, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int v = -1;
-
-    assert_int_equal(sqlite3_open_v2(f->catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
 }
 
 static bool
@@ -218,9 +194,9 @@ assert_agree(Fixture *f)
     int files = 0;
 
     assert_non_null(d);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE op IS NOT NULL"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE op IS NOT NULL"
                                 " OR state NOT IN ('present', 'missing', 'incomplete')"), 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools WHERE op IS NOT NULL"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pools WHERE op IS NOT NULL"), 0);
     while ((e = readdir(d))) {
         char *sql;
         if (e->d_name[0] == '.')
@@ -228,12 +204,12 @@ assert_agree(Fixture *f)
         files++;
         assert_true(asprintf(&sql, "SELECT count(*) FROM volumes WHERE name = '%s'"
                                    " AND state IN ('present', 'incomplete')", e->d_name) > 0);
-        if (sql_int(f, sql) != 1)
+        if (testSqlInt(f->catalog, sql) != 1)
             fail_msg("'%s' is in the pool's directory but not in the catalog", e->d_name);
         free(sql);
     }
     closedir(d);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE state IN"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE state IN"
                                 " ('present', 'incomplete')"), files);
 }
 
@@ -343,7 +319,7 @@ start_kill_loop(Fixture *f, unsigned int flags, bool remove_dir)
     int n;
 
     for (n = 1;; n++) {
-        int starts = sql_int(f, "SELECT count(*) FROM events WHERE action = 'pool-start'");
+        int starts = testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'pool-start'");
         bool killed;
 
         assert_int_equal(scStoragePoolIsActive(f->pool), 1);
@@ -366,7 +342,7 @@ start_kill_loop(Fixture *f, unsigned int flags, bool remove_dir)
         assert_nothing_left(f);
         if (!killed) {
             assert_int_equal(scStoragePoolIsActive(f->pool), 1);
-            assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'pool-start'"),
+            assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'pool-start'"),
                              starts + 1);
             break;
         }
@@ -385,7 +361,7 @@ start_kill_loop(Fixture *f, unsigned int flags, bool remove_dir)
         if (scStoragePoolCreate(f->pool, flags) < 0)
             fail_msg("start %d after a kill at point %d: %s", n, n, scGetLastErrorMessage());
         assert_int_equal(scStoragePoolIsActive(f->pool), 1);
-        assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'pool-start'"),
+        assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'pool-start'"),
                          starts + 1);
         assert_agree(f);
     }
@@ -408,14 +384,14 @@ test_kill_pool_start(void **state)
     print_message("pool-start: killed at each of %d points\n", points);
     /* journaled, built, started, recorded, discovered, 2 records, applied */
     assert_true(points >= 8);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE state = 'present'"),
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE state = 'present'"),
                      3 + points + 1);
 
     /* The start that builds the pool's directory. */
     points = start_kill_loop(f, SC_STORAGE_POOL_CREATE_WITH_BUILD, true);
     print_message("pool-start --build: killed at each of %d points\n", points);
     assert_true(points >= 5);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE state = 'present'"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE state = 'present'"), 0);
     fixture_free(f);
 }
 
@@ -455,7 +431,7 @@ row_state(Fixture *f, const char *name)
     for (size_t i = 0; r < 0 && i < sizeof(states) / sizeof(states[0]); i++) {
         assert_true(asprintf(&sql, "SELECT count(*) FROM volumes WHERE name = '%s'"
                                    " AND state = '%s'", name, states[i]) > 0);
-        if (sql_int(f, sql) > 0)
+        if (testSqlInt(f->catalog, sql) > 0)
             r = (int) i;
         free(sql);
     }
@@ -490,7 +466,7 @@ clone_signal_loop(Fixture *f, const char *src, const char *dst, const char *form
                                "</volume>", dst, format) > 0);
     const CloneArg arg = { src, xml };
     for (n = 1;; n++) {
-        int abandoned = sql_int(f, "SELECT count(*) FROM events"
+        int abandoned = testSqlInt(f->catalog, "SELECT count(*) FROM events"
                                    " WHERE action = 'vol-create-abandoned'");
         bool killed = signalled_at(f, n, sig, op_clone, &arg);
         bool had_file = exists_in(f, dst);
@@ -509,7 +485,7 @@ clone_signal_loop(Fixture *f, const char *src, const char *dst, const char *form
             res.nothing++;
             continue;
         }
-        assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE op IS NOT NULL"
+        assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE op IS NOT NULL"
                                     " OR state NOT IN ('present', 'creating')"), 0);
         if (row_state(f, dst) == SC_STORAGE_VOL_STATE_PRESENT) {
             /* Killed once the clone was recorded: it finished. */
@@ -523,14 +499,14 @@ clone_signal_loop(Fixture *f, const char *src, const char *dst, const char *form
         /* The next refresh: never a volume. */
         assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
         assert_agree(f);
-        assert_int_equal(sql_int(f, "SELECT count(*) FROM events"
+        assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events"
                                     " WHERE action = 'vol-create-recovered'"), 0);
         switch (row_state(f, dst)) {
         case -1:
             assert_false(exists_in(f, dst));
             if (had_file) {
                 res.removed++;
-                assert_int_equal(sql_int(f, "SELECT count(*) FROM events"
+                assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events"
                                             " WHERE action = 'vol-create-abandoned'"),
                                  abandoned + 1);
             } else {
@@ -544,7 +520,7 @@ clone_signal_loop(Fixture *f, const char *src, const char *dst, const char *form
             assert_int_equal(scStorageVolGetState(vol), SC_STORAGE_VOL_STATE_INCOMPLETE);
             /* Not a volume: not listed, not a clone source. */
             assert_int_equal(scStoragePoolNumOfVolumes(f->pool),
-                             sql_int(f, "SELECT count(*) FROM volumes WHERE state = 'present'"));
+                             testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE state = 'present'"));
             assert_sc_err(scStorageVolCreateXMLFrom(f->pool, "<volume><name>x</name></volume>",
                                                     vol, 0),
                           SC_ERR_OPERATION_INVALID);
@@ -621,7 +597,7 @@ test_kill_clone(void **state)
     points = clone_kill_loop(f, "src.img", "conv.qcow2", "qcow2");
     print_message("vol-create-from raw to qcow2: killed at each of %d points\n", points);
     assert_true(points >= 3);
-    char *cmd, *q = cat2(f->images, "base.qcow2");
+    char *cmd, *q = testPath(f->images, "base.qcow2");
     assert_true(asprintf(&cmd, "%s convert -q -O qcow2 '%s/src.img' '%s'", QEMU_IMG, f->images,
                          q) > 0);
     assert_int_equal(system(cmd), 0);
@@ -693,7 +669,7 @@ start_held(Fixture *f, const char *name, HeldVerb verb, const char *at)
         if (hold_up >= 0) /* never held: let the parent on all the same */
             assert_int_equal(write(hold_up, "x", 1), 1);
         if (r < 0) {
-            char *p = cat2(f->dir, "child.err");
+            char *p = testPath(f->dir, "child.err");
             FILE *out = fopen(p, "w");
             if (out) {
                 fputs(scGetLastErrorMessage(), out);
@@ -733,7 +709,7 @@ finish_held(Held h)
 static char *
 child_err(Fixture *f)
 {
-    char *p = cat2(f->dir, "child.err");
+    char *p = testPath(f->dir, "child.err");
     char *s = testReadFile(p);
 
     assert_non_null(s);
@@ -765,8 +741,8 @@ test_race_two_deletes(void **state)
     /* And once it is done. */
     assert_sc_err(scStorageVolDelete(mine, 0) == 0, SC_ERR_NO_STORAGE_VOL);
     assert_non_null(strstr(scGetLastErrorMessage(), "no longer exists"));
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-delete'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-delete'"), 1);
     scStorageVolFree(mine);
     fixture_free(f);
 }
@@ -812,7 +788,7 @@ test_race_same_name(void **state)
         assert_true(file_sum(f, "z.img") == sum);
         assert_int_equal(scStorageVolGetInfo(new, &info), 0);
         assert_int_equal(info.capacity, 2 << 20);
-        assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'z.img'"
+        assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE name = 'z.img'"
                                     " AND state = 'present' AND op IS NULL"), 1);
         assert_sc_ok(scStorageVolDelete(new, 0) == 0);
         scStorageVolFree(old);
@@ -833,7 +809,7 @@ test_race_file_swap(void **state)
     (void) state;
     for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
         unsigned long long sum;
-        char *err, *p = cat2(f->images, "z.img");
+        char *err, *p = testPath(f->images, "z.img");
         Held h;
 
         write_file(f, "z.img", 1 << 20, 1);
@@ -848,10 +824,10 @@ test_race_file_swap(void **state)
         free(err);
         assert_true(file_sum(f, "z.img") == sum);
         /* The journal ended; the refresh records the new file. */
-        assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE op IS NOT NULL"), 0);
+        assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE op IS NOT NULL"), 0);
         assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
         assert_agree(f);
-        assert_int_equal(sql_int(f, "SELECT capacity FROM volumes WHERE name = 'z.img'"),
+        assert_int_equal(testSqlInt(f->catalog, "SELECT capacity FROM volumes WHERE name = 'z.img'"),
                          3 << 20);
         assert_int_equal(unlink(p), 0);
         assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);

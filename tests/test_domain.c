@@ -33,14 +33,6 @@ typedef struct {
     scStoragePoolPtr pool;
 } Fixture;
 
-static char *
-cat2(const char *a, const char *b)
-{
-    char *s;
-    assert_true(asprintf(&s, "%s/%s", a, b) > 0);
-    return s;
-}
-
 static scStorageVolPtr
 create(scStoragePoolPtr pool, const char *name)
 {
@@ -64,9 +56,9 @@ setup(void **state)
 
     if (!f || !(f->dir = testTmpDirMake("domain")))
         return -1;
-    f->images = cat2(f->dir, "images");
-    f->link = cat2(f->dir, "link");
-    f->catalog = cat2(f->dir, "catalog.db");
+    f->images = testPath(f->dir, "images");
+    f->link = testPath(f->dir, "link");
+    f->catalog = testPath(f->dir, "catalog.db");
     if (!(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE)))
         return -1;
     if (asprintf(&xml,
@@ -98,22 +90,6 @@ teardown(void **state)
     free(f->catalog);
     free(f);
     return 0;
-}
-
-static int
-sql_int(Fixture *f, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int v = -1;
-
-    assert_int_equal(sqlite3_open_v2(f->catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
 }
 
 static void
@@ -214,7 +190,7 @@ test_import_spellings(void **state)
     assert_sc_ok(c = create(f->pool, "c.img"));
     assert_sc_ok(d = create(f->pool, "d.img"));
     /* An alias of d.img, as a backend records /dev/mapper names. */
-    alias = cat2(f->dir, "by-id-disk-d");
+    alias = testPath(f->dir, "by-id-disk-d");
     assert_true(asprintf(&sql,
                          "INSERT INTO volume_paths (path, volume_id) SELECT '%s', id"
                          " FROM volumes WHERE name = 'd.img'",
@@ -241,20 +217,20 @@ test_import_spellings(void **state)
                "</devices></domain>",
                f->images, f->link, alias) == 7);
     assert_null(scGetLastError());
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM attachments"), 7);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM attachments WHERE volume_uuid IS NOT NULL"),
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM attachments"), 7);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM attachments WHERE volume_uuid IS NOT NULL"),
                      4);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM attachments WHERE readonly"), 2);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM domains WHERE name = 'vm1' AND uuid ="
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM attachments WHERE readonly"), 2);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM domains WHERE name = 'vm1' AND uuid ="
                                 " '6f1c2c7a-1b7e-4c55-9f3e-2a4d1b9e0c11' AND source = 'test.xml'"),
                      1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM attachments WHERE source_type = 'network'"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM attachments WHERE source_type = 'network'"
                                 " AND source = 'rbd:rbdpool/img' AND path IS NULL"),
                      1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM attachments WHERE device = 'cdrom'"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM attachments WHERE device = 'cdrom'"
                                 " AND source IS NULL AND path IS NULL"),
                      1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'domain-import'"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'domain-import'"
                                 " AND detail = 'domain ''vm1'': 7 disks, 4 catalogued volumes"
                                 " (from ''test.xml'')'"),
                      1);
@@ -266,16 +242,16 @@ test_import_spellings(void **state)
 
     /* Every spelling of a.img's path finds its owner; so does the
      * volume's alias for d.img, and d.img's own path. */
-    p = cat2(f->images, "a.img");
+    p = testPath(f->images, "a.img");
     assert_owners(f, p, "vm1");
     free(p);
-    p = cat2(f->link, "a.img");
+    p = testPath(f->link, "a.img");
     assert_owners(f, p, "vm1");
     free(p);
     assert_true(asprintf(&p, "%s//./a.img", f->images) > 0);
     assert_owners(f, p, "vm1");
     free(p);
-    p = cat2(f->images, "d.img");
+    p = testPath(f->images, "d.img");
     assert_owners(f, p, "vm1");
     free(p);
     assert_owners(f, alias, "vm1");
@@ -296,13 +272,13 @@ test_import_spellings(void **state)
                         "<disk type='file'><source file='%s/late.img'/><target dev='vda'/></disk>"
                         "</devices></domain>",
                         f->images, f->link) == 2);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM attachments WHERE volume_uuid IS NULL"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM attachments WHERE volume_uuid IS NULL"
                                 " AND source LIKE '%/late.img'"),
                      1);
     assert_users(a, "domain:vm1:vda;domain:vm2:vdb;");
     assert_sc_ok(late = create(f->pool, "late.img"));
     assert_users(late, "domain:vm2:vda;");
-    p = cat2(f->images, "a.img");
+    p = testPath(f->images, "a.img");
     assert_owners(f, p, "vm1,vm2");
     free(p);
 
@@ -362,21 +338,21 @@ test_reimport_forget(void **state)
                         "<disk type='file'><source file='%s/a.img'/><target dev='vdz'/></disk>"
                         "</devices></domain>",
                         f->images) == 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM domains"), 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM attachments"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM domains"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM attachments"), 1);
     assert_users(a, "domain:vm1:vdz;");
     assert_users(b, "");
     /* A domain with no disk is recorded too. */
     assert_int_equal(import(f, "<domain><name>empty</name></domain>"), 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM domains"), 2);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM domains"), 2);
 
     assert_sc_ok(scConnectDomainForget(f->conn, "vm1", 0) == 0);
     assert_users(a, "");
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM attachments"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM attachments"), 0);
     assert_sc_err(scConnectDomainForget(f->conn, "vm1", 0) == 0, SC_ERR_NO_DOMAIN);
     assert_message_has("no domain 'vm1' was imported");
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'domain-import'"), 3);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'domain-forget'"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'domain-import'"), 3);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'domain-forget'"
                                 " AND detail = 'domain ''vm1'''"),
                      1);
     assert_sc_err(scConnectDomainForget(f->conn, NULL, 0) == 0, SC_ERR_INVALID_ARG);
@@ -431,7 +407,7 @@ test_bad_xml(void **state)
                         "<source file='%s/a.img'/><target dev='vda'/></disk></devices>"
                         "</domain>",
                         f->images) == 1);
-    events = sql_int(f, "SELECT count(*) FROM events");
+    events = testSqlInt(f->catalog, "SELECT count(*) FROM events");
     for (size_t i = 0; i < sizeof(bad_docs) / sizeof(bad_docs[0]); i++) {
         /* A parser error is libvirt's SC_ERR_XML_DETAIL, the rest
          * SC_ERR_XML_ERROR. */
@@ -440,8 +416,8 @@ test_bad_xml(void **state)
         assert_message_has(bad_docs[i].message);
     }
     /* Nothing changed: vm1 as it was, no event. */
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events"), events);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM domains"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events"), events);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM domains"), 1);
     assert_users(a, "domain:vm1:vda;");
 
     assert_sc_err(scConnectDomainImportXML(f->conn, NULL, NULL, 0) == 0, SC_ERR_INVALID_ARG);
@@ -456,7 +432,7 @@ test_bad_xml(void **state)
     assert_sc_err(scConnectDomainForget(ro, "vm1", 0) == 0, SC_ERR_OPERATION_DENIED);
     {
         char **names = NULL;
-        char *p = cat2(f->images, "a.img");
+        char *p = testPath(f->images, "a.img");
         assert_int_equal(scConnectLookupDiskOwner(ro, p, &names, 0), 1);
         assert_string_equal(names[0], "vm1");
         free(names[0]);
@@ -464,7 +440,7 @@ test_bad_xml(void **state)
         free(p);
     }
     assert_int_equal(scConnectClose(ro), 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM domains"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM domains"), 1);
     scStorageVolFree(a);
 }
 
@@ -506,10 +482,10 @@ test_check_users(void **state)
     assert_message_has("used by domain db");
     assert_message_has("it cannot be uploaded to");
     /* Nothing happened: no journal, no event, the file whole. */
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE op IS NOT NULL"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE op IS NOT NULL"
                                 " OR state != 'present'"),
                      0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE volume_name = 'a.img'"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE volume_name = 'a.img'"
                                 " AND action != 'vol-create'"),
                      0);
     /* Growing is harmless; a volume no domain uses is free. */

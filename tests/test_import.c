@@ -33,14 +33,6 @@ typedef struct {
     scConnectPtr conn;
 } Fixture;
 
-static char *
-cat2(const char *a, const char *b)
-{
-    char *s;
-    assert_true(asprintf(&s, "%s/%s", a, b) > 0);
-    return s;
-}
-
 static int
 setup(void **state)
 {
@@ -49,9 +41,9 @@ setup(void **state)
 
     if (!f || !(f->dir = testTmpDirMake("import")))
         return -1;
-    f->storage = cat2(f->dir, "storage");
-    f->catalog = cat2(f->dir, "catalog.db");
-    autostart = cat2(f->storage, "autostart");
+    f->storage = testPath(f->dir, "storage");
+    f->catalog = testPath(f->dir, "catalog.db");
+    autostart = testPath(f->storage, "autostart");
     if (mkdir(f->storage, 0700) < 0 || mkdir(autostart, 0700) < 0)
         return -1;
     free(autostart);
@@ -74,26 +66,10 @@ teardown(void **state)
     return 0;
 }
 
-static int
-sql_int(Fixture *f, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int v = -1;
-
-    assert_int_equal(sqlite3_open_v2(f->catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 static void
 write_file(const char *dir, const char *name, const char *text)
 {
-    char *p = cat2(dir, name);
+    char *p = testPath(dir, name);
     FILE *fp = fopen(p, "w");
 
     assert_non_null(fp);
@@ -157,13 +133,13 @@ test_libvirt_cases(void **state)
         skip();
         return;
     }
-    in = cat2(compat, "storagepoolxml2xmlout");
+    in = testPath(compat, "storagepoolxml2xmlout");
     assert_non_null(d = opendir(in));
     while ((e = readdir(d))) {
         char *src, *text;
         if (e->d_name[0] == '.' || !strstr(e->d_name, ".xml"))
             continue;
-        src = cat2(in, e->d_name);
+        src = testPath(in, e->d_name);
         assert_non_null(text = testReadFile(src));
         write_file(f->storage, e->d_name, text);
         free(text);
@@ -173,16 +149,16 @@ test_libvirt_cases(void **state)
     closedir(d);
     free(in);
     /* As libvirt marks autostart: autostart/NAME.xml -> ../NAME.xml. */
-    link = cat2(f->storage, "autostart/pool-dir-cow.xml");
+    link = testPath(f->storage, "autostart/pool-dir-cow.xml");
     assert_int_equal(symlink("../pool-dir-cow.xml", link), 0);
     free(link);
-    link = cat2(f->storage, "autostart/pool-disk.xml");
-    target = cat2(f->storage, "pool-disk.xml");
+    link = testPath(f->storage, "autostart/pool-disk.xml");
+    target = testPath(f->storage, "pool-disk.xml");
     assert_int_equal(symlink(target, link), 0);
     free(link);
     free(target);
     /* A link to another file is no autostart of this one. */
-    link = cat2(f->storage, "autostart/pool-fs.xml");
+    link = testPath(f->storage, "autostart/pool-fs.xml");
     assert_int_equal(symlink("../pool-dir-cow.xml", link), 0);
     free(link);
 
@@ -190,17 +166,17 @@ test_libvirt_cases(void **state)
     assert_null(scGetLastError());
     assert_int_equal(t.counts[0] + t.counts[1] + t.counts[2], files);
     assert_int_equal(t.counts[1], n);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools"), n);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pools"), n);
     /* Defined with their names, UUIDs and autostart. */
     assert_told(&t, "vms 0\n");
     assert_told(&t, "sda 0\n");
     assert_told(&t, "images 0\n");
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools WHERE name = 'vms' AND uuid ="
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pools WHERE name = 'vms' AND uuid ="
                                 " '751f8e7e-d2e9-463d-8ffe-d38f5e13a19b' AND autostart"),
                      1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools WHERE name = 'sda' AND autostart"), 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools WHERE autostart"), 2);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools WHERE name = 'images' AND type = 'fs'"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pools WHERE name = 'sda' AND autostart"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pools WHERE autostart"), 2);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pools WHERE name = 'images' AND type = 'fs'"
                                 " AND NOT autostart"),
                      1);
     /* What storcat does not define, said so. */
@@ -227,12 +203,12 @@ test_libvirt_cases(void **state)
     free(t.text);
 
     /* Again: all skipped, nothing recorded. */
-    events = sql_int(f, "SELECT count(*) FROM events");
+    events = testSqlInt(f->catalog, "SELECT count(*) FROM events");
     assert_int_equal(run_import(f, &t), 0);
     assert_int_equal(t.counts[2], n + skipped);
     assert_int_equal(t.counts[1], 0);
     assert_told(&t, "vms 1\n");
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events"), events);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events"), events);
     free(t.text);
 
     /* Defined differently since (autostart off): not overwritten. */
@@ -245,7 +221,7 @@ test_libvirt_cases(void **state)
     assert_int_equal(run_import(f, &t), 0);
     assert_told(&t, "vms -1: operation failed: pool 'vms' with uuid "
                     "'751f8e7e-d2e9-463d-8ffe-d38f5e13a19b' is defined already, differently");
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools WHERE name = 'vms' AND autostart"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pools WHERE name = 'vms' AND autostart"), 0);
     free(t.text);
 }
 
@@ -259,7 +235,7 @@ static void
 test_whole_or_nothing(void **state)
 {
     Fixture *f = *state;
-    char *link = cat2(f->storage, "autostart/p1.xml");
+    char *link = testPath(f->storage, "autostart/p1.xml");
     Told t;
     int n = 0;
 
@@ -277,14 +253,14 @@ test_whole_or_nothing(void **state)
             break;
         }
         assert_int_equal(t.counts[0], 1);
-        assert_int_equal(sql_int(f, "SELECT count(*) FROM pools"), 0);
-        assert_int_equal(sql_int(f, "SELECT count(*) FROM events"), 0);
+        assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pools"), 0);
+        assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events"), 0);
         free(t.text);
     }
     assert_int_equal(n, 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools WHERE name = 'p1' AND autostart"), 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'pool-define'"), 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'pool-autostart'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pools WHERE name = 'p1' AND autostart"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'pool-define'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'pool-autostart'"), 1);
 }
 
 /* ---- hostile input ------------------------------------------------------------ */
@@ -310,7 +286,7 @@ test_bad_files(void **state)
     big[(1 << 20) + 1] = '\0';
     write_file(f->storage, "huge.xml", big);
     free(big);
-    sub = cat2(f->storage, "dir.xml");
+    sub = testPath(f->storage, "dir.xml");
     assert_int_equal(mkdir(sub, 0700), 0);
     free(sub);
 
@@ -327,9 +303,9 @@ test_bad_files(void **state)
     assert_null(strstr(t.text, "notes"));
     assert_null(strstr(t.text, "dir.xml"));
     free(t.text);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pools"), 1);
 
-    missing = cat2(f->dir, "nowhere");
+    missing = testPath(f->dir, "nowhere");
     assert_sc_err(scConnectImportLibvirt(f->conn, missing, NULL, NULL, 0) == 0,
                   SC_ERR_SYSTEM_ERROR);
     free(missing);

@@ -293,36 +293,20 @@ fx_teardown(void **state)
   }                                                                                                \
  } while (0)
 
-static int
-sql_int(const Fx *f, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int v = -1;
-
-    assert_int_equal(sqlite3_open_v2(f->catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 /* The catalog's volumes and events, to show one unchanged. */
 static void
 snapshot(const Fx *f, int *vols, int *events)
 {
-    *vols = sql_int(f, "SELECT count(*) FROM volumes");
-    *events = sql_int(f, "SELECT count(*) FROM events WHERE action != 'pool-refresh'");
+    *vols = testSqlInt(f->catalog, "SELECT count(*) FROM volumes");
+    *events = testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action != 'pool-refresh'");
 }
 
 static void
 assert_unchanged(const Fx *f, int vols, int events)
 {
     /* A refresh's own event aside (libvirt's REFRESH: every refresh). */
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), vols);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action != 'pool-refresh'"),
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes"), vols);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action != 'pool-refresh'"),
                      events);
 }
 
@@ -531,7 +515,7 @@ test_volumes(void **state)
     /* The pool's sizes follow at the next refresh. */
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_sc_ok(scStoragePoolGetInfo(f->pool, &(scStoragePoolInfo){ 0 }) == 0);
-    assert_int_equal(sql_int(f, "SELECT allocation FROM pools"), 12 * MIB);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT allocation FROM pools"), 12 * MIB);
 
     /* Delete. */
     uuid_of(vol, uuid);
@@ -542,7 +526,7 @@ test_volumes(void **state)
     /* The same name again is a new volume. */
     vol = create(f, "disk-1", 4 * MIB);
     assert_true(lv_exists(f, "disk-1"));
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-create'"), 3);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-create'"), 3);
     scStorageVolFree(vol);
 }
 
@@ -569,7 +553,7 @@ test_behind_back(void **state)
     assert_sc_ok(vol = scStorageVolLookupByName(f->pool, "renamed"));
     uuid_of(vol, b);
     assert_string_equal(a, b);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-renamed' AND"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-renamed' AND"
                                 " detail = 'renamed from ''outside'''"),
                      1);
 
@@ -618,7 +602,7 @@ test_lookups(void **state)
     assert_sc_ok(other = scStorageVolLookupByPath(f->conn, path));
     assert_string_equal(scStorageVolGetName(other), "late-lv");
     scStorageVolFree(other);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-discovered'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-discovered'"), 1);
     /* Renamed behind its back: found by its new path, same UUID. */
     assert_int_equal(LVM(NULL, "lvrename", f->vg, "my-disk", "your-disk"), 0);
     snprintf(path, sizeof(path), "/dev/%s/your-disk", f->vg);
@@ -925,7 +909,7 @@ test_disk_seqno(void **state)
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 3);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    assert_int_equal(sql_int(f, "SELECT allocation FROM pools"), 12 * MIB);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT allocation FROM pools"), 12 * MIB);
 }
 
 /* Without device nodes there is no data to clone: refused before any LV

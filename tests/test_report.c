@@ -36,14 +36,6 @@ typedef struct {
     bool qemu; /* qemu-img here: the overlays exist */
 } Fixture;
 
-static char *
-cat2(const char *a, const char *b)
-{
-    char *s;
-    assert_true(asprintf(&s, "%s/%s", a, b) > 0);
-    return s;
-}
-
 static scStoragePoolPtr
 define_pool(Fixture *f, const char *name, const char *path)
 {
@@ -91,15 +83,15 @@ setup(void **state)
 
     if (!f || !(f->dir = testTmpDirMake("report")))
         return -1;
-    f->images = cat2(f->dir, "images");
-    f->other = cat2(f->dir, "other");
-    f->catalog = cat2(f->dir, "catalog.db");
+    f->images = testPath(f->dir, "images");
+    f->other = testPath(f->dir, "other");
+    f->catalog = testPath(f->dir, "catalog.db");
     f->qemu = access(QEMU_IMG, X_OK) == 0;
     if (!(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE)) ||
         !(images = define_pool(f, "images", f->images)) ||
         !(other = define_pool(f, "other", f->other)))
         return -1;
-    base = cat2(f->images, "base.img");
+    base = testPath(f->images, "base.img");
     create(images, "base.img", "raw", NULL);
     create(images, "free.img", "raw", NULL);
     create(images, "gone.img", "raw", NULL);
@@ -109,14 +101,14 @@ setup(void **state)
         create(images, "vm2.qcow2", "qcow2", base);
         /* An overlay whose backing file is not there (made behind
          * storcat's back, found by a refresh). */
-        orphan = cat2(f->images, "orphan.qcow2");
+        orphan = testPath(f->images, "orphan.qcow2");
         assert_true(asprintf(&cmd, "%s create -q -f qcow2 -u -b %s/nothere.img -F raw %s 1M",
                              QEMU_IMG, f->dir, orphan) > 0);
         assert_int_equal(system(cmd), 0);
         free(cmd);
         free(orphan);
     }
-    gone = cat2(f->images, "gone.img");
+    gone = testPath(f->images, "gone.img");
     assert_int_equal(unlink(gone), 0);
     free(gone);
     assert_sc_ok(scStoragePoolRefresh(images, 0) == 0);
@@ -497,7 +489,7 @@ test_query_refuses_writes(void **state)
         rows_clear(&r);
     }
     /* VACUUM INTO writes a file and no table. */
-    vacuum = cat2(f->dir, "copy.db");
+    vacuum = testPath(f->dir, "copy.db");
     assert_true(asprintf(&sql, "VACUUM INTO '%s'", vacuum) > 0);
     assert_sc_err(scConnectQuery(f->conn, sql, collect, &r, 0) == 0, SC_ERR_OPERATION_DENIED);
     assert_int_equal(access(vacuum, F_OK), -1);
@@ -628,7 +620,7 @@ static void
 test_events(void **state)
 {
     Fixture *f = *state;
-    char *catalog = cat2(f->dir, "trail.db"), *path = cat2(f->dir, "trail"), *xml;
+    char *catalog = testPath(f->dir, "trail.db"), *path = testPath(f->dir, "trail"), *xml;
     const char *actor;
     scConnectPtr c, ro;
     scStoragePoolPtr p;

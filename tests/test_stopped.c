@@ -30,14 +30,6 @@ typedef struct {
     char *key;           /* its key */
 } Fixture;
 
-static char *
-cat2(const char *a, const char *b)
-{
-    char *s;
-    assert_true(asprintf(&s, "%s/%s", a, b) > 0);
-    return s;
-}
-
 static int
 setup(void **state)
 {
@@ -46,8 +38,8 @@ setup(void **state)
 
     if (!(f->dir = testTmpDirMake("stopped")))
         return -1;
-    f->images = cat2(f->dir, "images");
-    f->catalog = cat2(f->dir, "catalog.db");
+    f->images = testPath(f->dir, "images");
+    f->catalog = testPath(f->dir, "catalog.db");
     if (!(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE)))
         return -1;
     if (asprintf(&xml,
@@ -87,21 +79,6 @@ teardown(void **state)
     return 0;
 }
 
-static int
-sql_int(Fixture *f, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int v = -1;
-    assert_int_equal(sqlite3_open_v2(f->catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 /* The last error is libvirt's for a stopped pool's volume. */
 static void
 assert_not_active_message(void)
@@ -118,7 +95,7 @@ assert_not_active_message(void)
 static void
 assert_key_path_refused(Fixture *f, scConnectPtr conn)
 {
-    char *spelled = cat2(f->images, "./b.img");
+    char *spelled = testPath(f->images, "./b.img");
 
     assert_sc_err(scStorageVolLookupByKey(conn, f->key), SC_ERR_NO_STORAGE_VOL);
     assert_sc_err(scStorageVolLookupByPath(conn, f->path), SC_ERR_NO_STORAGE_VOL);
@@ -310,7 +287,7 @@ static void
 test_stopped_no_probe(void **state)
 {
     Fixture *f = *state;
-    char *fresh = cat2(f->images, "fresh.img");
+    char *fresh = testPath(f->images, "fresh.img");
     scStorageVolPtr vol;
     int fd;
 
@@ -327,9 +304,9 @@ test_stopped_no_probe(void **state)
     scStorageVolFree(vol);
     assert_sc_err(scStorageVolLookupByPathFlags(f->conn, fresh, SC_STORAGE_VOL_LOOKUP_INACTIVE),
                   SC_ERR_NO_STORAGE_VOL);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE state = 'present'"), 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-discovered'"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE state = 'present'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-discovered'"), 0);
     free(fresh);
 }
 
@@ -387,7 +364,7 @@ static void
 test_stopped_readonly_seen(void **state)
 {
     Fixture *f = *state;
-    char *fresh = cat2(f->images, "fresh.img");
+    char *fresh = testPath(f->images, "fresh.img");
     scConnectPtr ro;
     scStorageVolPtr seen;
     int fd;
@@ -411,7 +388,7 @@ static void
 test_stopped_transient(void **state)
 {
     Fixture *f = *state;
-    char *dir = cat2(f->dir, "transient"), *xml, *path;
+    char *dir = testPath(f->dir, "transient"), *xml, *path;
     scStoragePoolPtr pool;
     scStorageVolPtr vol;
 

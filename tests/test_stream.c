@@ -32,14 +32,6 @@ typedef struct {
     scStoragePoolPtr pool;
 } Fixture;
 
-static char *
-cat2(const char *a, const char *b)
-{
-    char *s;
-    assert_true(asprintf(&s, "%s/%s", a, b) > 0);
-    return s;
-}
-
 static int
 setup(void **state)
 {
@@ -48,8 +40,8 @@ setup(void **state)
 
     if (!f || !(f->dir = testTmpDirMake("stream")))
         return -1;
-    f->images = cat2(f->dir, "images");
-    f->catalog = cat2(f->dir, "catalog.db");
+    f->images = testPath(f->dir, "images");
+    f->catalog = testPath(f->dir, "catalog.db");
     if (!(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE)))
         return -1;
     if (asprintf(&xml,
@@ -100,22 +92,6 @@ create_vol(Fixture *f, const char *name, const char *format, unsigned long long 
     return vol;
 }
 
-static int
-sql_int(Fixture *f, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int v = -1;
-
-    assert_int_equal(sqlite3_open_v2(f->catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 /* Events of @action so far, and volumes with an operation journaled. */
 static int
 events(Fixture *f, const char *action)
@@ -123,19 +99,19 @@ events(Fixture *f, const char *action)
     char sql[256];
 
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM events WHERE action = '%s'", action);
-    return sql_int(f, sql);
+    return testSqlInt(f->catalog, sql);
 }
 
 static int
 journaled(Fixture *f)
 {
-    return sql_int(f, "SELECT count(*) FROM volumes WHERE op IS NOT NULL");
+    return testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE op IS NOT NULL");
 }
 
 static char *
 vol_file(Fixture *f, const char *name)
 {
-    return cat2(f->images, name);
+    return testPath(f->images, name);
 }
 
 /* A file's whole content (*@len bytes). */
@@ -417,8 +393,8 @@ test_sparse_holes(void **state)
 {
     Fixture *f = *state;
     scStorageVolPtr vol = create_vol(f, "s.img", "raw", 8 * MiB, 0);
-    char *path = vol_file(f, "s.img"), *src = cat2(f->dir, "src.img"),
-         *dst = cat2(f->dir, "dst.img");
+    char *path = vol_file(f, "s.img"), *src = testPath(f->dir, "src.img"),
+         *dst = testPath(f->dir, "dst.img");
     unsigned char *want, *old = malloc(8 * MiB), *got;
     FileIO io = { -1, 0, 0, 0 };
     scStorageVolInfo info;
@@ -714,7 +690,7 @@ test_abort(void **state)
     wait_written(path, want, MiB, 0);
     assert_sc_ok(scStreamAbort(st) == 0);
     assert_int_equal(journaled(f), 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-upload' "
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-upload' "
                                 "AND detail LIKE '%aborted after 1048576 bytes%'"),
                      1);
     got = slurp(path, &len);
@@ -776,7 +752,7 @@ test_bad_handles_and_args(void **state)
     scStreamPtr st, st2;
     long long hole;
     char buf[16];
-    int before = sql_int(f, "SELECT count(*) FROM events");
+    int before = testSqlInt(f->catalog, "SELECT count(*) FROM events");
 
     assert_sc_err(scStreamNew(NULL, 0), SC_ERR_INVALID_CONN);
     assert_sc_err(scStreamNew(f->conn, 2), SC_ERR_INVALID_ARG);
@@ -830,7 +806,7 @@ test_bad_handles_and_args(void **state)
     scConnectClose(ro);
     scConnectClose(conn2);
     assert_int_equal(journaled(f), 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events"), before);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events"), before);
 
     /* Still new: it binds. Wrong-direction calls, bad holes, bad sizes. */
     assert_sc_ok(scStorageVolUpload(vol, st, 0, 0, 0) == 0);
@@ -1097,7 +1073,7 @@ test_fd_adapter(void **state)
 {
     Fixture *f = *state;
     scStorageVolPtr vol;
-    char *path, *src = cat2(f->dir, "src.img");
+    char *path, *src = testPath(f->dir, "src.img");
     unsigned char *want, *got;
     FileIO io = { -1, 0, 0, 0 };
     Mem m = { calloc(1, 8 * MiB), 0, 8 * MiB };

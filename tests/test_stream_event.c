@@ -53,14 +53,6 @@ typedef struct {
     int tick; /* the watchdog timer of the default loop, or -1 */
 } Fixture;
 
-static char *
-cat2(const char *a, const char *b)
-{
-    char *s;
-    assert_true(asprintf(&s, "%s/%s", a, b) > 0);
-    return s;
-}
-
 static double
 now_s(void)
 {
@@ -346,8 +338,8 @@ setup_no_loop(void **state)
     if (!f || !(f->dir = testTmpDirMake("stream_event")))
         return -1;
     f->tick = -1;
-    f->images = cat2(f->dir, "images");
-    f->catalog = cat2(f->dir, "catalog.db");
+    f->images = testPath(f->dir, "images");
+    f->catalog = testPath(f->dir, "catalog.db");
     if (!(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE)))
         return -1;
     if (asprintf(&xml,
@@ -851,7 +843,7 @@ test_error_event(void **state)
 {
     Fixture *f = *state;
     scStorageVolPtr vol = create_vol(f, "x.img", MiB);
-    char *path = cat2(f->images, "x.img");
+    char *path = testPath(f->images, "x.img");
     Transfer t = { 0 };
     scStreamPtr st;
 

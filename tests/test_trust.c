@@ -36,14 +36,6 @@ typedef struct {
     scStoragePoolPtr pool;
 } Fixture;
 
-static char *
-cat2(const char *a, const char *b)
-{
-    char *s;
-    assert_true(asprintf(&s, "%s/%s", a, b) > 0);
-    return s;
-}
-
 static int
 setup(void **state)
 {
@@ -51,9 +43,9 @@ setup(void **state)
 
     if (!f || !(f->dir = testTmpDirMake("trust")))
         return -1;
-    f->images = cat2(f->dir, "images");
-    f->other = cat2(f->dir, "other");
-    f->catalog = cat2(f->dir, "catalog.db");
+    f->images = testPath(f->dir, "images");
+    f->other = testPath(f->dir, "other");
+    f->catalog = testPath(f->dir, "catalog.db");
     if (!(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE)))
         return -1;
     if (asprintf(&f->xml, "<pool type='dir'><name>images</name>"
@@ -86,22 +78,6 @@ teardown(void **state)
     return 0;
 }
 
-static int
-sql_int(Fixture *f, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int v = -1;
-
-    assert_int_equal(sqlite3_open_v2(f->catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 static void
 sql_exec(Fixture *f, const char *sql)
 {
@@ -115,7 +91,7 @@ sql_exec(Fixture *f, const char *sql)
 static bool
 exists_in(const char *dir, const char *name)
 {
-    char *p = cat2(dir, name);
+    char *p = testPath(dir, name);
     bool r = access(p, F_OK) == 0;
     free(p);
     return r;
@@ -124,7 +100,7 @@ exists_in(const char *dir, const char *name)
 static off_t
 size_in(const char *dir, const char *name)
 {
-    char *p = cat2(dir, name);
+    char *p = testPath(dir, name);
     struct stat st;
     off_t r = stat(p, &st) == 0 ? st.st_size : -1;
     free(p);
@@ -226,9 +202,9 @@ test_base_with_overlays(void **state)
     assert_true(exists_in(f->images, "base.img"));
     assert_int_equal(size_in(f->images, "base.img"), 1048576);
     /* Refused ones leave no journal and no event. */
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE op IS NOT NULL"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE op IS NOT NULL"
                                 " OR state != 'present'"), 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE volume_name = 'base.img'"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE volume_name = 'base.img'"
                                 " AND action != 'vol-create'"), 0);
 
     /* Growing a base is harmless: allowed with the flag. */
@@ -243,7 +219,7 @@ test_base_with_overlays(void **state)
                   SC_ERR_OPERATION_INVALID);
     assert_message_has("volume 'vm1.qcow2' is a qcow2 image, not raw");
     /* A user in state missing is no user; one deleted neither. */
-    p = cat2(f->other, "vm3.qcow2");
+    p = testPath(f->other, "vm3.qcow2");
     assert_int_equal(unlink(p), 0);
     free(p);
     assert_sc_ok(scStoragePoolRefresh(other, 0) == 0);
@@ -288,7 +264,7 @@ test_forget_missing(void **state)
     assert_sc_ok(d = create(f->pool, "d.img", "raw", NULL));
     for (const char *const *n = (const char *const[]) { "a.img", "b.img", "c.img", NULL }; *n;
          n++) {
-        p = cat2(f->images, *n);
+        p = testPath(f->images, *n);
         assert_int_equal(unlink(p), 0);
         free(p);
     }
@@ -300,51 +276,51 @@ test_forget_missing(void **state)
     assert_message_has("delete it to forget it");
     /* A delete forgets it: its row goes, with an event. */
     assert_sc_ok(scStorageVolDelete(a, SC_STORAGE_VOL_CHECK_USERS) == 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'a.img'"), 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-forget'"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE name = 'a.img'"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-forget'"
                                 " AND volume_name = 'a.img'"), 1);
     assert_sc_err(scStorageVolGetState(a) >= 0, SC_ERR_NO_STORAGE_VOL);
 
     /* Missing, but its file is back: the delete deletes it. */
-    p = cat2(f->images, "b.img");
+    p = testPath(f->images, "b.img");
     assert_int_equal(close(open(p, O_WRONLY | O_CREAT, 0600)), 0);
     free(p);
     assert_sc_ok(scStorageVolDelete(b, 0) == 0);
     assert_false(exists_in(f->images, "b.img"));
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'b.img'"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE name = 'b.img'"), 0);
 
     /* A pruning refresh forgets every missing one, and only those. */
-    p = cat2(f->images, "d.img");
+    p = testPath(f->images, "d.img");
     assert_int_equal(unlink(p), 0);
     free(p);
     assert_sc_ok(scStoragePoolRefresh(f->pool, SC_STORAGE_POOL_REFRESH_PRUNE) == 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-forget'"), 3);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action IN"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-forget'"), 3);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action IN"
                                 " ('pool-refresh', 'pool-start-refresh')"
                                 " AND detail LIKE '%, 2 forgotten'"), 1);
     /* ... also when nothing else changed (the pool's change token). */
     scStorageVolFree(b);
     assert_sc_ok(b = create(f->pool, "e.img", "raw", NULL));
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    p = cat2(f->images, "e.img");
+    p = testPath(f->images, "e.img");
     assert_int_equal(unlink(p), 0);
     free(p);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE state = 'missing'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE state = 'missing'"), 1);
     assert_sc_ok(scStoragePoolRefresh(f->pool, SC_STORAGE_POOL_REFRESH_PRUNE) == 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes"), 0);
 
     /* An inactive pool's missing volume is forgotten too. */
     scStorageVolFree(c);
     assert_sc_ok(c = create(f->pool, "f.img", "raw", NULL));
-    p = cat2(f->images, "f.img");
+    p = testPath(f->images, "f.img");
     assert_int_equal(unlink(p), 0);
     free(p);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_sc_ok(scStoragePoolDestroy(f->pool) == 0);
     assert_sc_ok(scStorageVolDelete(c, 0) == 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes"), 0);
     scStorageVolFree(a);
     scStorageVolFree(b);
     scStorageVolFree(c);
@@ -380,7 +356,7 @@ test_redefine_keeps_uuids(void **state)
     uuid_of(f->pool, "a.img", a);
     uuid_of(f->pool, "b.img", b);
     assert_int_equal(scStoragePoolGetUUIDString(f->pool, puuid), 0);
-    p = cat2(f->images, "gone.img");
+    p = testPath(f->images, "gone.img");
     assert_int_equal(unlink(p), 0);
     free(p);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
@@ -393,7 +369,7 @@ test_redefine_keeps_uuids(void **state)
     /* Present and missing volumes: three identities, said in the event. */
     assert_int_equal(scConnectNumOfStorageVolHistory(f->conn, puuid), 3);
     assert_int_equal(scConnectNumOfStorageVolHistory(f->conn, NULL), 3);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'pool-undefine'"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'pool-undefine'"
                                 " AND detail = '3 volume identities kept'"), 1);
     /* Never seen by lookups. */
     assert_sc_err(scStorageVolLookupByUUIDString(f->conn, a), SC_ERR_NO_STORAGE_VOL);
@@ -410,7 +386,7 @@ test_redefine_keeps_uuids(void **state)
     scStorageVolFree(vol);
     /* Given back: gone from the history, but the missing one's. */
     assert_int_equal(scConnectNumOfStorageVolHistory(f->conn, puuid), 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action IN"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action IN"
                                 " ('pool-refresh', 'pool-start-refresh')"
                                 " AND detail LIKE '%, 2 with their old UUID'"), 1);
 

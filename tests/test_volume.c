@@ -32,14 +32,6 @@ typedef struct {
     scStoragePoolPtr pool;
 } Fixture;
 
-static char *
-cat2(const char *a, const char *b)
-{
-    char *s;
-    assert_true(asprintf(&s, "%s/%s", a, b) > 0);
-    return s;
-}
-
 static int
 setup(void **state)
 {
@@ -48,8 +40,8 @@ setup(void **state)
 
     if (!(f->dir = testTmpDirMake("volume")))
         return -1;
-    f->images = cat2(f->dir, "images");
-    f->catalog = cat2(f->dir, "catalog.db");
+    f->images = testPath(f->dir, "images");
+    f->catalog = testPath(f->dir, "catalog.db");
     if (!(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE)))
         return -1;
     if (asprintf(&xml, "<pool type='dir'><name>images</name><target><path>%s</path></target>"
@@ -94,7 +86,7 @@ static struct stat
 stat_in(Fixture *f, const char *name)
 {
     struct stat st;
-    char *p = cat2(f->images, name);
+    char *p = testPath(f->images, name);
     memset(&st, 0, sizeof(st));
     if (lstat(p, &st) < 0)
         st.st_nlink = 0;
@@ -112,7 +104,7 @@ exists_in(Fixture *f, const char *name)
 static void
 write_at(Fixture *f, const char *name, off_t off, int byte, size_t len)
 {
-    char *p = cat2(f->images, name);
+    char *p = testPath(f->images, name);
     int fd = open(p, O_WRONLY | O_CREAT, 0644);
     char *buf = malloc(len);
     assert_true(fd >= 0);
@@ -127,7 +119,7 @@ write_at(Fixture *f, const char *name, off_t off, int byte, size_t len)
 static bool
 file_is_all(Fixture *f, const char *name, int byte)
 {
-    char *p = cat2(f->images, name);
+    char *p = testPath(f->images, name);
     FILE *fp = fopen(p, "rb");
     int c;
     bool all = fp != NULL;
@@ -140,21 +132,6 @@ file_is_all(Fixture *f, const char *name, int byte)
         fclose(fp);
     free(p);
     return all;
-}
-
-static int
-sql_int(Fixture *f, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int v = -1;
-    assert_int_equal(sqlite3_open_v2(f->catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
 }
 
 static bool
@@ -207,7 +184,7 @@ test_pool_lifecycle(void **state)
                         "Requested operation is not valid: storage pool 'images' is not active");
     assert_int_equal(scStoragePoolListAllVolumes(f->pool, NULL,
                                                  SC_STORAGE_POOL_LIST_VOLUMES_INACTIVE), 1);
-    char *p = cat2(f->images, "a.img");
+    char *p = testPath(f->images, "a.img");
     unlink(p);
     free(p);
     assert_sc_ok(scStoragePoolDelete(f->pool, 0) == 0);
@@ -257,7 +234,7 @@ test_create_raw(void **state)
 
     /* Path, key, name, UUID, XML. */
     assert_sc_ok(path = scStorageVolGetPath(sparse));
-    char *want = cat2(f->images, "sparse.img");
+    char *want = testPath(f->images, "sparse.img");
     assert_string_equal(path, want);
     assert_string_equal(scStorageVolGetKey(sparse), want);
     assert_string_equal(scStorageVolGetName(sparse), "sparse.img");
@@ -281,7 +258,7 @@ test_create_raw(void **state)
     assert_sc_err(create_raw(f, "full.img", 1, 0), SC_ERR_STORAGE_VOL_EXIST);
     assert_int_equal(stat_in(f, "full.img").st_size, 8 << 20);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 2);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-create'"), 2);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-create'"), 2);
     scStorageVolFree(sparse);
     scStorageVolFree(full);
 }
@@ -488,7 +465,7 @@ test_clone_resize_wipe(void **state)
     st = stat_in(f, "clone.img");
     assert_int_equal(st.st_size, 64 << 20);
     assert_true(st.st_blocks * 512 <= 1 << 20); /* holes kept */
-    char *a = cat2(f->images, "src.img"), *b = cat2(f->images, "clone.img");
+    char *a = testPath(f->images, "src.img"), *b = testPath(f->images, "clone.img");
     char *cmd;
     assert_true(asprintf(&cmd, "cmp -s '%s' '%s'", a, b) > 0);
     assert_int_equal(system(cmd), 0);
@@ -532,7 +509,7 @@ test_clone_resize_wipe(void **state)
     assert_true(file_is_all(f, "src.img", 0x00));
     assert_true(stat_in(f, "src.img").st_blocks == 0);
     assert_sc_err(scStorageVolWipePattern(src, 99, 0) == 0, SC_ERR_INVALID_ARG);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-wipe'"), 7);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-wipe'"), 7);
 
     /* qcow2: resized through qemu-img, wiped into an empty image again. */
     if (have_qemu_img()) {
@@ -568,7 +545,7 @@ test_upload_download(void **state)
 {
     Fixture *f = *state;
     scStorageVolPtr vol;
-    char *in = cat2(f->dir, "in.bin"), *out = cat2(f->dir, "out.bin");
+    char *in = testPath(f->dir, "in.bin"), *out = testPath(f->dir, "out.bin");
     int fd;
 
     assert_sc_ok(vol = create_raw(f, "u.img", 8 << 20, 0));
@@ -629,7 +606,7 @@ test_reconcile(void **state)
     ub = vol_uuid(b);
     write_at(f, "new.img", 0, 1, 4096);                 /* added */
     write_at(f, "b.img", 3 << 20, 2, 4096);             /* changed: grows to 3 MiB + 4 KiB */
-    char *from = cat2(f->images, "a.img"), *to = cat2(f->images, "renamed.img");
+    char *from = testPath(f->images, "a.img"), *to = testPath(f->images, "renamed.img");
     assert_int_equal(rename(from, to), 0);              /* renamed */
     free(from);
     free(to);
@@ -647,7 +624,7 @@ test_reconcile(void **state)
     scStorageVolFree(vol);
 
     /* Removed: missing, not deleted; back again: reappeared, same UUID. */
-    char *pb = cat2(f->images, "b.img"), *saved = cat2(f->dir, "b.saved");
+    char *pb = testPath(f->images, "b.img"), *saved = testPath(f->dir, "b.saved");
     assert_int_equal(rename(pb, saved), 0);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 2);
@@ -665,18 +642,18 @@ test_reconcile(void **state)
     scStorageVolFree(vol);
 
     /* The audit trail says all of it. */
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"), 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-discovered'"), 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-changed'"), 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-missing'"), 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-reappeared'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-discovered'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-changed'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-missing'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-reappeared'"), 1);
 
     /* Nothing changed: only the refresh itself is recorded (libvirt's
      * REFRESH event), saying so. */
-    int before = sql_int(f, "SELECT count(*) FROM events");
+    int before = testSqlInt(f->catalog, "SELECT count(*) FROM events");
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events"), before + 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE id = (SELECT max(id) FROM"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events"), before + 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE id = (SELECT max(id) FROM"
                                 " events) AND action = 'pool-refresh' AND detail = 'unchanged'"),
                      1);
     free(pb);
@@ -693,7 +670,7 @@ test_lookup_by_path(void **state)
 {
     Fixture *f = *state;
     scStorageVolPtr vol, found;
-    char *spellings[4], *link = cat2(f->dir, "link");
+    char *spellings[4], *link = testPath(f->dir, "link");
 
     assert_sc_ok(vol = create_raw(f, "disk.img", 1 << 20, 0));
     assert_int_equal(symlink(f->images, link), 0);
@@ -718,10 +695,10 @@ test_lookup_by_path(void **state)
     assert_int_equal(scStorageVolGetState(found), SC_STORAGE_VOL_STATE_PRESENT);
     scStorageVolFree(found);
     free(p);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 2);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes"), 2);
     /* A path nowhere near a pool is a clean miss. */
     assert_sc_err(scStorageVolLookupByPath(f->conn, "/nonexistent/x.img"), SC_ERR_NO_STORAGE_VOL);
-    p = cat2(f->images, "nothing-here.img");
+    p = testPath(f->images, "nothing-here.img");
     assert_sc_err(scStorageVolLookupByPath(f->conn, p), SC_ERR_NO_STORAGE_VOL);
     free(p);
     free(link);
@@ -743,7 +720,7 @@ test_lookup_by_path_readonly(void **state)
     assert_sc_ok(vol = create_raw(f, "known.img", 1 << 20, 0));
     assert_sc_ok(ro = scConnectOpenReadOnly(f->catalog));
     write_at(f, "fresh.img", 0, 7, 3 * 512);
-    p = cat2(f->images, "./fresh.img");
+    p = testPath(f->images, "./fresh.img");
     assert_sc_ok(found = scStorageVolLookupByPath(ro, p));
     assert_string_equal(scStorageVolGetName(found), "fresh.img");
     assert_sc_ok(path = scStorageVolGetPath(found));
@@ -761,7 +738,7 @@ test_lookup_by_path_readonly(void **state)
     assert_string_equal(uuid, "00000000-0000-0000-0000-000000000000");
     assert_sc_ok(pool = scStoragePoolLookupByVolume(found));
     assert_string_equal(scStoragePoolGetName(pool), "images");
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes"), 1);
     /* It can be read; nothing can be written through a read-only handle. */
     assert_sc_err(scStorageVolWipe(found, 0) == 0, SC_ERR_OPERATION_DENIED);
     /* The same path read-write: recorded, with a real UUID. */
@@ -769,11 +746,11 @@ test_lookup_by_path_readonly(void **state)
     assert_sc_ok(found = scStorageVolLookupByPath(f->conn, p));
     assert_int_equal(scStorageVolGetUUIDString(found, uuid), 0);
     assert_string_not_equal(uuid, "00000000-0000-0000-0000-000000000000");
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 2);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes"), 2);
     scStorageVolFree(found);
     /* Nothing there is still a miss; a recorded volume is the catalog's. */
     free(p);
-    p = cat2(f->images, "nothing-here.img");
+    p = testPath(f->images, "nothing-here.img");
     assert_sc_err(scStorageVolLookupByPath(ro, p), SC_ERR_NO_STORAGE_VOL);
     assert_sc_ok(found = scStorageVolLookupByPath(ro, path));
     assert_int_equal(scStorageVolGetUUIDString(found, uuid), 0);
@@ -810,7 +787,7 @@ test_hostile_names(void **state)
                                          "" };
     char *xml, *longname = malloc(10001);
     int before = count_entries(f);
-    int events = sql_int(f, "SELECT count(*) FROM events");
+    int events = testSqlInt(f->catalog, "SELECT count(*) FROM events");
 
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         assert_true(asprintf(&xml, "<volume><name>%s</name><capacity>1024</capacity></volume>",
@@ -842,8 +819,8 @@ test_hostile_names(void **state)
                                                "</capacity></volume>", 0));
     free(longname);
     assert_int_equal(count_entries(f), before);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events"), events);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events"), events);
 }
 
 /* A symlink planted in the pool, pointing outside, is never followed. */
@@ -851,7 +828,7 @@ static void
 test_planted_symlink(void **state)
 {
     Fixture *f = *state;
-    char *outside = cat2(f->dir, "outside.bin"), *link = cat2(f->images, "evil.img");
+    char *outside = testPath(f->dir, "outside.bin"), *link = testPath(f->images, "evil.img");
     scStorageVolPtr vol;
     struct stat st;
     int fd;
@@ -871,7 +848,7 @@ test_planted_symlink(void **state)
     /* A real volume swapped for a symlink behind storcat's back: wipe,
      * upload and delete do not follow it. */
     assert_sc_ok(vol = create_raw(f, "victim.img", 4096, 0));
-    char *victim = cat2(f->images, "victim.img");
+    char *victim = testPath(f->images, "victim.img");
     assert_int_equal(unlink(victim), 0);
     assert_int_equal(symlink(outside, victim), 0);
     assert_sc_err(scStorageVolWipe(vol, 0) == 0, SC_ERR_SYSTEM_ERROR);
@@ -927,7 +904,7 @@ make_empty_files(Fixture *f, const char *prefix, int from, int to)
     for (int i = from; i < to; i++) {
         char name[32];
         snprintf(name, sizeof(name), "%s%05d.img", prefix, i);
-        char *p = cat2(f->images, name);
+        char *p = testPath(f->images, name);
         int fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
         assert_true(fd >= 0);
         close(fd);
@@ -965,7 +942,7 @@ test_kill_during_refresh(void **state)
         waitpid(pid, &status, 0);
         assert_true(integrity_ok(f));
         /* Each refresh is all or nothing. */
-        int n = sql_int(f, "SELECT count(*) FROM volumes");
+        int n = testSqlInt(f->catalog, "SELECT count(*) FROM volumes");
         assert_true(n == 0 || n == MANY);
     }
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
@@ -998,22 +975,22 @@ test_refresh_many(void **state)
     assert_sc_ok(scConnectSetProgressCallback(f->conn, abort_in_apply, &calls, NULL) == 0);
     assert_sc_err(scStoragePoolRefresh(f->pool, 0) == 0, SC_ERR_OPERATION_ABORTED);
     assert_int_equal(calls, 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes"), 0);
     assert_true(integrity_ok(f));
 
     assert_sc_ok(scConnectSetProgressCallback(f->conn, NULL, NULL, NULL) == 0);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 6000);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-discovered'"), 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'pool-refresh'"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-discovered'"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'pool-refresh'"
                                 " AND detail LIKE '6000 scanned, 6000 new,%'"), 1);
 
     make_empty_files(f, "n", 0, 1500);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 7500);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-discovered'"),
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-discovered'"),
                      1500);
-    assert_int_equal(sql_int(f, "SELECT count(DISTINCT uuid) FROM volumes"), 7500);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(DISTINCT uuid) FROM volumes"), 7500);
     assert_true(integrity_ok(f));
 }
 
@@ -1032,27 +1009,27 @@ test_refresh_keeps_references(void **state)
                                                 "<capacity unit='M'>8</capacity><target>"
                                                 "<format type='qcow2'/></target></volume>", 0));
     scStorageVolFree(vol);
-    assert_true(sql_int(f, "SELECT count(*) FROM volume_attrs") > 0);
+    assert_true(testSqlInt(f->catalog, "SELECT count(*) FROM volume_attrs") > 0);
     /* A create that crashed: its journal, an alias, and its file gone. */
     sql_exec(f, "UPDATE volumes SET state = 'creating', op_pid = 2147483646, op_boot = NULL"
                 " WHERE name = 'j.qcow2';"
                 "INSERT INTO volume_paths (path, volume_id)"
                 " SELECT '/dev/disk/by-id/storcat-test-j', id FROM volumes WHERE name = 'j.qcow2'");
-    char *p = cat2(f->images, "j.qcow2");
+    char *p = testPath(f->images, "j.qcow2");
     assert_int_equal(unlink(p), 0);
     free(p);
     make_empty_files(f, "k", 0, 10);
 
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'j.qcow2'"), 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volume_attrs"), 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volume_paths"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE name = 'j.qcow2'"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volume_attrs"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volume_paths"), 0);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 10);
     assert_true(integrity_ok(f));
 
     assert_sc_ok(scStoragePoolDestroy(f->pool) == 0);
     assert_sc_ok(scStoragePoolUndefine(f->pool) == 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes"), 0);
     assert_true(integrity_ok(f));
 }
 
@@ -1095,10 +1072,10 @@ test_refresh_digest_after_concurrent_write(void **state)
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_sc_ok(scConnectSetProgressCallback(f->conn, NULL, NULL, NULL) == 0);
     assert_true(g.done);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'ghost.img'"), 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools WHERE change_token IS NULL"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE name = 'ghost.img'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pools WHERE change_token IS NULL"), 1);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'ghost.img'"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE name = 'ghost.img'"), 0);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 5000);
     assert_true(integrity_ok(f));
 }
@@ -1165,17 +1142,17 @@ test_kill_during_create(void **state)
     waitpid(pid, &status, 0);
     assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
     assert_true(integrity_ok(f));
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE state = 'creating'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE state = 'creating'"), 1);
     assert_sc_err(scStorageVolLookupByName(f->pool, "half.img"), SC_ERR_NO_STORAGE_VOL);
     assert_true(exists_in(f, "half.img"));
     /* The journal's process is dead: the refresh removes what it made. */
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE state != 'present'"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE state != 'present'"), 0);
     assert_sc_err(vol = scStorageVolLookupByName(f->pool, "half.img"), SC_ERR_NO_STORAGE_VOL);
     assert_false(exists_in(f, "half.img"));
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-create-abandoned'"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-create-abandoned'"
                                 " AND volume_name = 'half.img'"), 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-create-recovered'"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-create-recovered'"), 0);
 
     /* The same crash, and the partial file removed before the refresh. */
     pid = fork();
@@ -1188,11 +1165,11 @@ test_kill_during_create(void **state)
         _exit(3);
     }
     waitpid(pid, &status, 0);
-    char *p = cat2(f->images, "gone.img");
+    char *p = testPath(f->images, "gone.img");
     unlink(p);
     free(p);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'gone.img'"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE name = 'gone.img'"), 0);
 
     /* Abort through the callback: an error, and nothing left. */
     assert_sc_ok(scConnectSetProgressCallback(f->conn, abort_op, &calls, NULL) == 0);
@@ -1201,7 +1178,7 @@ test_kill_during_create(void **state)
                   SC_ERR_OPERATION_ABORTED);
     assert_true(calls > 0);
     assert_false(exists_in(f, "aborted.img"));
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'aborted.img'"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE name = 'aborted.img'"), 0);
     assert_sc_ok(scConnectSetProgressCallback(f->conn, NULL, NULL, NULL) == 0);
     scStorageVolFree(src);
 }
@@ -1241,7 +1218,7 @@ test_two_processes_create(void **state)
         assert_true(WIFEXITED(status));
         assert_int_equal(WEXITSTATUS(status), 0);
     }
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE state = 'present'"),
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE state = 'present'"),
                      2 * PER_PROC);
     assert_int_equal(count_entries(f), 2 * PER_PROC);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 2 * PER_PROC);
@@ -1256,8 +1233,8 @@ test_create_failure_injection(void **state)
     int failures = 0;
 
     for (int n = 1; n < 60; n++) {
-        int rows = sql_int(f, "SELECT count(*) FROM volumes");
-        int events = sql_int(f, "SELECT count(*) FROM events");
+        int rows = testSqlInt(f->catalog, "SELECT count(*) FROM volumes");
+        int events = testSqlInt(f->catalog, "SELECT count(*) FROM events");
         scCatalogFailCountdown = n;
         scStorageVolPtr vol = create_raw(f, "inj.img", 1 << 20, 0);
         scCatalogFailCountdown = 0;
@@ -1268,8 +1245,8 @@ test_create_failure_injection(void **state)
         failures++;
         assert_int_equal(scGetLastError()->code, SC_ERR_CATALOG);
         assert_false(exists_in(f, "inj.img"));
-        assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), rows);
-        assert_int_equal(sql_int(f, "SELECT count(*) FROM events"), events);
+        assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes"), rows);
+        assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events"), events);
     }
     assert_true(failures >= 3);
     assert_true(exists_in(f, "inj.img"));
@@ -1303,7 +1280,7 @@ test_review_failed_create_keeps_missing(void **state)
 {
     Fixture *f = *state;
     scStorageVolPtr a, again;
-    char *ua, *p = cat2(f->images, "a.img");
+    char *ua, *p = testPath(f->images, "a.img");
 
     assert_sc_ok(a = create_raw(f, "a.img", 1 << 20, 0));
     ua = vol_uuid(a);
@@ -1316,7 +1293,7 @@ test_review_failed_create_keeps_missing(void **state)
                                                "</backingStore></volume>", 0));
     assert_sc_ok(again = scStorageVolLookupByUUIDString(f->conn, ua));
     assert_int_equal(scStorageVolGetState(again), SC_STORAGE_VOL_STATE_MISSING);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes"), 1);
     scStorageVolFree(again);
     scStorageVolFree(a);
     free(ua);
@@ -1338,10 +1315,10 @@ test_review_delete_failure_injection(void **state)
         scCatalogFailCountdown = 0;
         scStorageVolFree(v);
         assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-        assert_int_equal(sql_int(f, "SELECT count(*) FROM volumes WHERE state IN"
+        assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE state IN"
                                     " ('creating', 'deleting')"), 0);
         /* The catalog follows storage, whatever step failed. */
-        int rows = sql_int(f, "SELECT count(*) FROM volumes WHERE name = 'd.img'"
+        int rows = testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE name = 'd.img'"
                               " AND state = 'present'");
         assert_int_equal(rows, exists_in(f, "d.img") ? 1 : 0);
         if (exists_in(f, "d.img")) {
@@ -1420,7 +1397,7 @@ test_review_create_during_refresh(void **state)
     assert_true(race.done);
     assert_sc_ok(v = scStorageVolLookupByName(f->pool, "newvol.img"));
     assert_int_equal(scStorageVolGetState(v), SC_STORAGE_VOL_STATE_PRESENT);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-missing'"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-missing'"), 0);
     scStorageVolFree(v);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 5001);

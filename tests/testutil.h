@@ -44,6 +44,14 @@
 char *testTmpDirMake(const char *name);
 void testTmpDirRemove(char *dir);
 
+/* "@dir/@name", malloc'ed (asserts). */
+char *testPath(const char *dir, const char *name);
+
+/* The first column of the first row of @sql on the catalog file
+ * @catalog, opened read-only beside the library's connection; -1 if no
+ * row (asserts that it opens and prepares). */
+int testSqlInt(const char *catalog, const char *sql);
+
 /* Read a whole file into a new NUL-terminated string; NULL on error. */
 char *testReadFile(const char *path);
 
