@@ -337,11 +337,12 @@ int
 diskDiscoverTable(const scPoolCtx *pool, Disk *d, DiskTable *t, scDiscoverSink *sink)
 {
     _cleanup_free_ Named *names = scAlloc((t->nparts + 1) * sizeof(*names));
+    _cleanup_free_ int *wants = scAlloc((t->nparts + 1) * sizeof(*wants));
     DiskAliases aliases;
     scVolRecord rec;
     int r = -1;
 
-    if (!names || diskAliasesLoad(d, pool->def->target_path, &aliases) < 0)
+    if (!names || !wants || diskAliasesLoad(d, pool->def->target_path, &aliases) < 0)
         return -1;
     scVolRecordInit(&rec);
     for (size_t i = 0; i < t->nparts; i++) {
@@ -351,23 +352,34 @@ diskDiscoverTable(const scPoolCtx *pool, Disk *d, DiskTable *t, scDiscoverSink *
     }
     if (t->nparts > 1)
         qsort(names, t->nparts, sizeof(*names), cmp_named);
+    /* The signatures alone first: the sink wants few records. */
     for (size_t i = 0; i < t->nparts; i++) {
         const DiskPart *p = &t->parts[names[i].index];
-        int want;
+        unsigned long long logical = 0;
         scVolRecordClear(&rec);
-        /* The signature alone first: the sink wants few records. */
-        {
-            unsigned long long logical = 0;
-            if (p->kind == PART_EXTENDED)
-                for (size_t j = 0; j < t->nparts; j++)
-                    if (t->parts[j].kind == PART_LOGICAL)
-                        logical += t->parts[j].size * t->sector;
-            part_sig(t, p, logical, &rec);
-        }
-        if ((want = scSinkEntry(sink, names[i].name, rec.sig, rec.sig_len)) < 0)
+        if (p->kind == PART_EXTENDED)
+            for (size_t j = 0; j < t->nparts; j++)
+                if (t->parts[j].kind == PART_LOGICAL)
+                    logical += t->parts[j].size * t->sector;
+        part_sig(t, p, logical, &rec);
+        if ((wants[i] = scSinkEntry(sink, names[i].name, rec.sig, rec.sig_len)) < 0)
             goto out;
-        if (want > 0 && (diskRecord(d, t, p, &aliases, pool->def->target_path, true, &rec) < 0 ||
-                         scSinkRecord(sink, &rec, want) < 0))
+    }
+    /* Then the records wanted, each with a libblkid probe inside the
+     * partition: the areas it reads are asked of the disk for all of
+     * them before the first probe, so that they are read together rather
+     * than one request at a time, each waited for (a table of many small
+     * partitions probed one by one is mostly waiting). */
+    for (size_t i = 0; i < t->nparts; i++) {
+        const DiskPart *p = &t->parts[names[i].index];
+        if (wants[i] > 0 && p->kind != PART_EXTENDED)
+            diskProbePrefetch(d, p->start * t->sector, p->size * t->sector);
+    }
+    for (size_t i = 0; i < t->nparts; i++) {
+        const DiskPart *p = &t->parts[names[i].index];
+        if (wants[i] > 0 &&
+            (diskRecord(d, t, p, &aliases, pool->def->target_path, true, &rec) < 0 ||
+             scSinkRecord(sink, &rec, wants[i]) < 0))
             goto out;
     }
     r = 0;

@@ -749,6 +749,57 @@ test_behind_back(void **state)
     assert_int_equal(scStoragePoolIsActive(f->pool), 0);
 }
 
+/* How many attributes @name (an SQL LIKE pattern) of value @value (any
+ * when NULL) the catalog has of partition @n. */
+static int
+attrs_of(const Fixture *f, int n, const char *name, const char *value)
+{
+    char *sql;
+    int v;
+
+    assert_true(asprintf(&sql,
+                         "SELECT count(*) FROM volume_attrs a JOIN volumes v ON v.id = "
+                         "a.volume_id WHERE v.name = '%sp%d' AND a.name LIKE '%s'%s%s%s",
+                         f->kname, n, name, value ? " AND a.value = '" : "",
+                         value ? value : "", value ? "'" : "") > 0);
+    v = sql_int(f, sql);
+    free(sql);
+    return v;
+}
+
+/* The first discovery of a table records what libblkid finds inside each
+ * partition, and only there: partitions of several sizes (one small
+ * enough to be "tiny" to libblkid), signatures on the first and the
+ * last, nothing on the one between, which must not inherit the results
+ * of the prober that looked at its neighbour before it. */
+static void
+test_signatures(void **state)
+{
+    Fixture *f = *state;
+
+    SKIP_UNLESS_RUNNABLE();
+    if (sh("command -v mkswap >/dev/null && command -v partx >/dev/null") != 0) {
+        print_message("# SKIP mkswap or partx (util-linux) missing\n");
+        skip();
+    }
+    make_pool(f, 32, "gpt", false);
+    assert_int_equal(sh("printf 'label: gpt\\nsize=1MiB\\nsize=4MiB\\nsize=4MiB\\n' | "
+                        "sfdisk -q %s >/dev/null 2>&1 && partx -a %s",
+                        f->dev, f->dev),
+                     0);
+    assert_int_equal(sh("mkswap -q -L one %sp1 >/dev/null && mkswap -q -L three %sp3 >/dev/null",
+                        f->dev, f->dev),
+                     0);
+    assert_sc_ok(scStoragePoolCreate(f->pool, 0) == 0);
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 3);
+    assert_int_equal(attrs_of(f, 1, "content.type", "swap"), 1);
+    assert_int_equal(attrs_of(f, 1, "content.label", "one"), 1);
+    assert_int_equal(attrs_of(f, 1, "content.uuid", NULL), 1);
+    assert_int_equal(attrs_of(f, 2, "content.%", NULL), 0);
+    assert_int_equal(attrs_of(f, 3, "content.type", "swap"), 1);
+    assert_int_equal(attrs_of(f, 3, "content.label", "three"), 1);
+}
+
 /* A partition moved to another number by a rewrite of the table keeps
  * its UUID (its PARTUUID is its identity), also onto the number of a
  * partition that went missing before, which is purged, not revived. */
@@ -1077,6 +1128,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_dos_logical, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dos_fifth_primary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_behind_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_signatures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reorder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_aliases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuse_ext4, setup, teardown),
