@@ -261,6 +261,61 @@ diskKernelAdd(Disk *d, const DiskPart *p)
     return wait_node(d, p->partno, k.devno, true);
 }
 
+/* The programs that have block device @devno open, from /proc/PID/fd:
+ * "process 1234 (qemu)", the first few, comma-separated; NULL for none
+ * found (or no memory). Only for messages: a program that opened it
+ * meanwhile, or one whose /proc entries are not ours to read, is missed. */
+static char *
+openers(dev_t devno)
+{
+    char *who = NULL;
+    int found = 0;
+    struct dirent *e;
+    DIR *proc = opendir("/proc");
+
+    if (!proc)
+        return NULL;
+    while (found < 3 && (e = readdir(proc))) {
+        char path[PATH_MAX];
+        struct dirent *fe;
+        DIR *fds;
+        bool has = false;
+
+        if (!isdigit((unsigned char) e->d_name[0]))
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/fd", e->d_name);
+        if (!(fds = opendir(path)))
+            continue;
+        while (!has && (fe = readdir(fds))) {
+            struct stat st;
+            if (fe->d_name[0] == '.')
+                continue;
+            snprintf(path, sizeof(path), "/proc/%s/fd/%s", e->d_name, fe->d_name);
+            has = stat(path, &st) == 0 && S_ISBLK(st.st_mode) && st.st_rdev == devno;
+        }
+        closedir(fds);
+        if (has) {
+            char comm[64] = "?";
+            FILE *f;
+            char *more;
+            snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+            if ((f = fopen(path, "re"))) {
+                if (fgets(comm, sizeof(comm), f))
+                    comm[strcspn(comm, "\n")] = '\0';
+                fclose(f);
+            }
+            more = scAsprintf("%s%sprocess %s (%s)", who ? who : "", who ? ", " : "",
+                              e->d_name, comm);
+            free(who);
+            if (!(who = more))
+                break;
+            found++;
+        }
+    }
+    closedir(proc);
+    return who;
+}
+
 int
 diskKernelDel(Disk *d, size_t partno)
 {
@@ -277,11 +332,20 @@ diskKernelDel(Disk *d, size_t partno)
     for (long waited = 0;; waited += 5) {
         if (blkpg(d, BLKPG_DEL_PARTITION, partno, 0, 0) == 0 || errno == ENXIO)
             break;
-        if (errno != EBUSY || waited >= BUSY_WAIT_MS) {
+        if (errno == EBUSY && waited >= BUSY_WAIT_MS) {
+            _cleanup_free_ char *node = diskPartPath(d, partno);
+            _cleanup_free_ char *who = openers(k.devno);
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                          "pool '%s': partition '%s' is in use: it stayed open%s%s for %d s, "
+                          "and the kernel does not let go of an open partition",
+                          d->pool, node ? node : name, who ? " by " : "", who ? who : "",
+                          BUSY_WAIT_MS / 1000);
+            return -1;
+        }
+        if (errno != EBUSY) {
             scReportSystemError(SC_FROM_STORAGE, errno,
-                                "pool '%s': cannot take partition %zu of '%s' from the kernel%s",
-                                d->pool, partno, d->path,
-                                errno == EBUSY ? " (it stayed open: in use?)" : "");
+                                "pool '%s': cannot take partition %zu of '%s' from the kernel",
+                                d->pool, partno, d->path);
             return -1;
         }
         sleep_ms(5);

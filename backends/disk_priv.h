@@ -51,6 +51,8 @@ typedef struct {
     int fd;                   /* -1 when closed */
     unsigned long sector;     /* logical sector size, bytes */
     unsigned long long bytes; /* size, bytes */
+    struct blkid_struct_probe *probe; /* libblkid's prober of partitions' content, made by
+                                         the first diskProbeContent, reused by the others */
 } Disk;
 
 /* Open the disk of pool @def. Refused with a clear error: a source that
@@ -174,6 +176,12 @@ int diskProbeWhole(Disk *d, char **what);
  * disk, as the record's content.* attributes. 0 or -1. */
 int diskProbeContent(Disk *d, unsigned long long off, unsigned long long len,
                      scVolRecord *rec);
+/* Ask the kernel to start reading, without waiting, the areas of
+ * [@off, @off + @len) where diskProbeContent's libblkid will look: called
+ * for every partition about to be probed before the first probe, so that
+ * the reads of all of them are in flight at once rather than one after
+ * the other. A hint: nothing is read into memory, nothing fails. */
+void diskProbePrefetch(const Disk *d, unsigned long long off, unsigned long long len);
 
 /* ---- partitions and the kernel (disk_kernel.c) --------------------------- */
 

@@ -337,11 +337,12 @@ int
 diskDiscoverTable(const scPoolCtx *pool, Disk *d, DiskTable *t, scDiscoverSink *sink)
 {
     _cleanup_free_ Named *names = scAlloc((t->nparts + 1) * sizeof(*names));
+    _cleanup_free_ int *wants = scAlloc((t->nparts + 1) * sizeof(*wants));
     DiskAliases aliases;
     scVolRecord rec;
     int r = -1;
 
-    if (!names || diskAliasesLoad(d, pool->def->target_path, &aliases) < 0)
+    if (!names || !wants || diskAliasesLoad(d, pool->def->target_path, &aliases) < 0)
         return -1;
     scVolRecordInit(&rec);
     for (size_t i = 0; i < t->nparts; i++) {
@@ -351,23 +352,34 @@ diskDiscoverTable(const scPoolCtx *pool, Disk *d, DiskTable *t, scDiscoverSink *
     }
     if (t->nparts > 1)
         qsort(names, t->nparts, sizeof(*names), cmp_named);
+    /* The signatures alone first: the sink wants few records. */
     for (size_t i = 0; i < t->nparts; i++) {
         const DiskPart *p = &t->parts[names[i].index];
-        int want;
+        unsigned long long logical = 0;
         scVolRecordClear(&rec);
-        /* The signature alone first: the sink wants few records. */
-        {
-            unsigned long long logical = 0;
-            if (p->kind == PART_EXTENDED)
-                for (size_t j = 0; j < t->nparts; j++)
-                    if (t->parts[j].kind == PART_LOGICAL)
-                        logical += t->parts[j].size * t->sector;
-            part_sig(t, p, logical, &rec);
-        }
-        if ((want = scSinkEntry(sink, names[i].name, rec.sig, rec.sig_len)) < 0)
+        if (p->kind == PART_EXTENDED)
+            for (size_t j = 0; j < t->nparts; j++)
+                if (t->parts[j].kind == PART_LOGICAL)
+                    logical += t->parts[j].size * t->sector;
+        part_sig(t, p, logical, &rec);
+        if ((wants[i] = scSinkEntry(sink, names[i].name, rec.sig, rec.sig_len)) < 0)
             goto out;
-        if (want > 0 && (diskRecord(d, t, p, &aliases, pool->def->target_path, true, &rec) < 0 ||
-                         scSinkRecord(sink, &rec, want) < 0))
+    }
+    /* Then the records wanted, each with a libblkid probe inside the
+     * partition: the areas it reads are asked of the disk for all of
+     * them before the first probe, so that they are read together rather
+     * than one request at a time, each waited for (a table of many small
+     * partitions probed one by one is mostly waiting). */
+    for (size_t i = 0; i < t->nparts; i++) {
+        const DiskPart *p = &t->parts[names[i].index];
+        if (wants[i] > 0 && p->kind != PART_EXTENDED)
+            diskProbePrefetch(d, p->start * t->sector, p->size * t->sector);
+    }
+    for (size_t i = 0; i < t->nparts; i++) {
+        const DiskPart *p = &t->parts[names[i].index];
+        if (wants[i] > 0 &&
+            (diskRecord(d, t, p, &aliases, pool->def->target_path, true, &rec) < 0 ||
+             scSinkRecord(sink, &rec, wants[i]) < 0))
             goto out;
     }
     r = 0;
@@ -746,6 +758,50 @@ diskVolBuildFrom(const scPoolCtx *pool, const scVolDef *vol, const scPoolCtx *sr
 
 /* ---- deleting ------------------------------------------------------------------- */
 
+/* Does deleting @p from @t take @q from the kernel: @p itself, and on a
+ * dos table the logical partitions after a logical @p, renumbered down? */
+static bool
+goes_with(const DiskPart *p, const DiskPart *q)
+{
+    return q == p || (p->kind == PART_LOGICAL && q->kind == PART_LOGICAL && q->partno > p->partno);
+}
+
+/* Give the kernel back the partitions of @t that deleting @p took from
+ * it, after the table could not be written (or the kernel refused one):
+ * the kernel's view is the unchanged table's again. Best effort: the
+ * error the caller reports is kept. */
+static void
+kernel_give_back(Disk *d, const DiskTable *t, const DiskPart *p)
+{
+    scErrorSaved *saved = scErrorSave();
+
+    for (size_t i = 0; i < t->nparts; i++)
+        if (goes_with(p, &t->parts[i]))
+            diskKernelAdd(d, &t->parts[i]);
+    scErrorRestore(&saved);
+}
+
+/*
+ * Take from the kernel, before the table is written, the partitions that
+ * deleting @p takes away. The kernel refuses (EBUSY) while anything has
+ * one open, exclusively or not: a program that opened it without O_EXCL
+ * is found no other way before the fact (diskInUse sees mounts, holders
+ * and exclusive openers). Asked after the write, a refusal would leave a
+ * table without the partition and a kernel still serving it to whoever
+ * holds it. On a refusal the ones taken are given back. 0 or -1.
+ */
+static int
+kernel_take(Disk *d, const DiskTable *t, const DiskPart *p)
+{
+    for (size_t i = 0; i < t->nparts; i++) {
+        if (goes_with(p, &t->parts[i]) && diskKernelDel(d, t->parts[i].partno) < 0) {
+            kernel_give_back(d, t, p);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* The kernel after partition @partno went from a dos table: the logical
  * partitions after it were renumbered down by one. */
 static int
@@ -807,8 +863,7 @@ diskVolDelete(const scPoolCtx *pool, const scVolRecord *vol, unsigned int flags)
     for (size_t i = 0; i < t.nparts; i++) {
         const DiskPart *q = &t.parts[i];
         int u;
-        if (q != p &&
-            !(p->kind == PART_LOGICAL && q->kind == PART_LOGICAL && q->partno > p->partno))
+        if (!goes_with(p, q))
             continue;
         if ((u = diskInUse(&d, q->partno, &why)) != 0) {
             if (u > 0)
@@ -817,14 +872,20 @@ diskVolDelete(const scPoolCtx *pool, const scVolRecord *vol, unsigned int flags)
             goto out;
         }
     }
+    if (kernel_take(&d, &t, p) < 0)
+        goto out;
     if (fdisk_delete_partition(cxt, p->partno - 1) < 0) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                       "volume '%s': libfdisk cannot delete partition %zu of '%s'", vol->name,
                       p->partno, d.path);
+        kernel_give_back(&d, &t, p);
         goto out;
     }
-    if (write_table(&d, cxt) < 0 || diskTableRefill(&d, cxt, &after) < 0 ||
-        kernel_after_delete(&d, &t, &after, p->partno) < 0)
+    if (write_table(&d, cxt) < 0) {
+        kernel_give_back(&d, &t, p);
+        goto out;
+    }
+    if (diskTableRefill(&d, cxt, &after) < 0 || kernel_after_delete(&d, &t, &after, p->partno) < 0)
         goto out;
     r = 0;
 out:

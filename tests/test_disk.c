@@ -749,6 +749,155 @@ test_behind_back(void **state)
     assert_int_equal(scStoragePoolIsActive(f->pool), 0);
 }
 
+/* How many attributes @name (an SQL LIKE pattern) of value @value (any
+ * when NULL) the catalog has of partition @n. */
+static int
+attrs_of(const Fixture *f, int n, const char *name, const char *value)
+{
+    char *sql;
+    int v;
+
+    assert_true(asprintf(&sql,
+                         "SELECT count(*) FROM volume_attrs a JOIN volumes v ON v.id = "
+                         "a.volume_id WHERE v.name = '%sp%d' AND a.name LIKE '%s'%s%s%s",
+                         f->kname, n, name, value ? " AND a.value = '" : "",
+                         value ? value : "", value ? "'" : "") > 0);
+    v = sql_int(f, sql);
+    free(sql);
+    return v;
+}
+
+/* The first discovery of a table records what libblkid finds inside each
+ * partition, and only there: partitions of several sizes (one small
+ * enough to be "tiny" to libblkid), signatures on the first and the
+ * last, nothing on the one between, which must not inherit the results
+ * of the prober that looked at its neighbour before it. */
+static void
+test_signatures(void **state)
+{
+    Fixture *f = *state;
+
+    SKIP_UNLESS_RUNNABLE();
+    if (sh("command -v mkswap >/dev/null && command -v partx >/dev/null") != 0) {
+        print_message("# SKIP mkswap or partx (util-linux) missing\n");
+        skip();
+    }
+    make_pool(f, 32, "gpt", false);
+    assert_int_equal(sh("printf 'label: gpt\\nsize=1MiB\\nsize=4MiB\\nsize=4MiB\\n' | "
+                        "sfdisk -q %s >/dev/null 2>&1 && partx -a %s",
+                        f->dev, f->dev),
+                     0);
+    assert_int_equal(sh("mkswap -q -L one %sp1 >/dev/null && mkswap -q -L three %sp3 >/dev/null",
+                        f->dev, f->dev),
+                     0);
+    assert_sc_ok(scStoragePoolCreate(f->pool, 0) == 0);
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 3);
+    assert_int_equal(attrs_of(f, 1, "content.type", "swap"), 1);
+    assert_int_equal(attrs_of(f, 1, "content.label", "one"), 1);
+    assert_int_equal(attrs_of(f, 1, "content.uuid", NULL), 1);
+    assert_int_equal(attrs_of(f, 2, "content.%", NULL), 0);
+    assert_int_equal(attrs_of(f, 3, "content.type", "swap"), 1);
+    assert_int_equal(attrs_of(f, 3, "content.label", "three"), 1);
+}
+
+/* Open partition @n of the fixture's disk read-only, not exclusively (as
+ * a backup tool or `dd` holds it): a descriptor. */
+static int
+open_part(const Fixture *f, int n)
+{
+    char node[64];
+    int fd;
+
+    snprintf(node, sizeof(node), "%sp%d", f->dev, n);
+    assert_true((fd = open(node, O_RDONLY)) >= 0);
+    return fd;
+}
+
+/* A partition held open by another program without O_EXCL is invisible
+ * to the checks of mounts, holders and exclusive openers, and the kernel
+ * will not let it go: its delete is refused before the table is written,
+ * naming the partition and who holds it; the table, the kernel's
+ * partitions and the catalog as they were. On a dos table, a logical
+ * partition renumbered by the delete of the one before it counts too:
+ * the one already taken from the kernel is given back. */
+static void
+test_delete_open(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr v;
+    char *before, *after, *want;
+    int fd;
+
+    SKIP_UNLESS_RUNNABLE();
+    make_pool(f, 32, "gpt", true);
+    assert_sc_ok(v = create(f, 1, 2 * MiB, NULL));
+    scStorageVolFree(v);
+    assert_sc_ok(v = create(f, 2, 2 * MiB, NULL));
+    fd = open_part(f, 1);
+    before = dump(f);
+    scStorageVolFree(v);
+    assert_sc_ok(v = lookup(f, 1));
+    assert_sc_err(scStorageVolDelete(v, 0) == 0, SC_ERR_OPERATION_INVALID);
+    assert_true(asprintf(&want, "partition '%sp1' is in use", f->dev) > 0);
+    err_has(want);
+    free(want);
+    assert_true(asprintf(&want, "process %d (", (int) getpid()) > 0);
+    err_has(want);
+    free(want);
+    after = dump(f);
+    assert_string_equal(before, after);
+    free(after);
+    free(before);
+    assert_true(node_exists(f, 1) && node_exists(f, 2));
+    assert_int_equal(scStoragePoolNumOfVolumes(f->pool), 2);
+    close(fd);
+    assert_sc_ok(scStorageVolDelete(v, 0) == 0);
+    scStorageVolFree(v);
+    assert_false(node_exists(f, 1));
+    assert_true(node_exists(f, 2));
+
+    /* dos: p6 open, p5 deleted (p6 would become p5). */
+    assert_sc_ok(scStoragePoolDestroy(f->pool) == 0);
+    assert_sc_ok(scStoragePoolDelete(f->pool, 0) == 0);
+    assert_sc_ok(scStoragePoolUndefine(f->pool) == 0);
+    scStoragePoolFree(f->pool);
+    f->pool = NULL;
+    loop_forget(f->dev);
+    loop_detach(f->dev);
+    free(f->dev);
+    f->dev = NULL;
+    make_pool(f, 32, "dos", true);
+    assert_sc_ok(v = create(f, 1, 2 * MiB, "linux"));
+    scStorageVolFree(v);
+    assert_sc_ok(v = create(f, 2, 16 * MiB, "extended"));
+    scStorageVolFree(v);
+    assert_sc_ok(v = create(f, 3, 2 * MiB, "linux"));
+    scStorageVolFree(v);
+    assert_sc_ok(v = create(f, 4, 2 * MiB, "linux"));
+    scStorageVolFree(v);
+    assert_sc_ok(v = create(f, 5, 4 * MiB, "linux"));
+    scStorageVolFree(v);
+    assert_sc_ok(v = create(f, 6, 4 * MiB, "linux"));
+    scStorageVolFree(v);
+    fd = open_part(f, 6);
+    before = dump(f);
+    assert_sc_ok(v = lookup(f, 5));
+    assert_sc_err(scStorageVolDelete(v, 0) == 0, SC_ERR_OPERATION_INVALID);
+    assert_true(asprintf(&want, "partition '%sp6' is in use", f->dev) > 0);
+    err_has(want);
+    free(want);
+    after = dump(f);
+    assert_string_equal(before, after);
+    free(after);
+    free(before);
+    assert_true(node_exists(f, 5) && node_exists(f, 6));
+    close(fd);
+    assert_sc_ok(scStorageVolDelete(v, 0) == 0);
+    scStorageVolFree(v);
+    assert_true(node_exists(f, 5));
+    assert_false(node_exists(f, 6));
+}
+
 /* A partition moved to another number by a rewrite of the table keeps
  * its UUID (its PARTUUID is its identity), also onto the number of a
  * partition that went missing before, which is purged, not revived. */
@@ -1077,6 +1226,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_dos_logical, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dos_fifth_primary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_behind_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_signatures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_open, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reorder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_aliases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuse_ext4, setup, teardown),
