@@ -21,7 +21,7 @@
 
 struct scConnect {
     unsigned int magic;
-    int refs;                 /* guarded by the global handle lock */
+    int refs;                 /* atomic: scHandleRef, scHandleUnref */
     pthread_mutex_t lock;     /* serializes calls on this connection */
     scCatalog *catalog;
     char *path;               /* absolute catalog path */
