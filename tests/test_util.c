@@ -96,6 +96,18 @@ test_uuid(void **state)
     assert_int_equal(scUUIDParse("70a7eb15-6c34-ee9c-bf57-69e8e5ff3fb2x", v), -1);
     assert_int_equal(scUUIDParse("zz", v), -1);
     assert_int_equal(scUUIDParse("", v), -1);
+    /* The catalog's form only: every other one scUUIDParse takes is refused. */
+    assert_true(scUUIDParseCanonical("70a7eb15-6c34-ee9c-bf57-69e8e5ff3fb2", v));
+    assert_memory_equal(u, v, SC_UUID_BUFLEN);
+    assert_true(scUUIDParseCanonical("70A7EB15-6C34-EE9C-BF57-69E8E5FF3FB2", v));
+    assert_memory_equal(u, v, SC_UUID_BUFLEN);
+    assert_false(scUUIDParseCanonical("70a7eb156c34ee9cbf5769e8e5ff3fb2", v));
+    assert_false(scUUIDParseCanonical(" 70a7eb15-6c34-ee9c-bf57-69e8e5ff3fb2", v));
+    assert_false(scUUIDParseCanonical("70a7eb15-6c34-ee9c-bf57-69e8e5ff3fb2 ", v));
+    assert_false(scUUIDParseCanonical("70a7eb15-6c34-ee9c-bf57-69e8e5ff3fbg", v));
+    assert_false(scUUIDParseCanonical("70a7eb15-6c34-ee9c-bf57-69e8e5ff3f:2", v));
+    assert_false(scUUIDParseCanonical("70a7eb15-6c34-ee9c-bf5769e8-e5ff3fb2", v));
+    assert_false(scUUIDParseCanonical("", v));
     scUUIDGenerate(u);
     scUUIDGenerate(v);
     assert_memory_not_equal(u, v, SC_UUID_BUFLEN);

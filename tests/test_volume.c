@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "util/util.h"
 
 extern int scCatalogFailCountdown;
 extern size_t scScanRunMax; /* entries a refresh holds before it spills a run */
@@ -898,6 +899,66 @@ sql_exec(Fixture *f, const char *sql)
     sqlite3_close(db);
 }
 
+/* Lookups by path ask a volume's own path before the aliases: a path that
+ * is both one volume's own path and another's alias is the first's, one
+ * that is only an alias the second's. A handle's UUID is the catalog's
+ * text, parsed when asked for; one that is not UUID-shaped fails the
+ * lookup, one with other characters fails scStorageVolGetUUID, both
+ * naming the volume. */
+static void
+test_lookup_identity(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr a, b, found;
+    unsigned char raw[SC_UUID_BUFLEN], parsed[SC_UUID_BUFLEN];
+    char uuid[SC_UUID_STRING_BUFLEN], *sql, *alias = cat2(f->dir, "alias-of-b");
+    const char *a_path;
+
+    assert_sc_ok(a = create_raw(f, "a.img", 1 << 20, 0));
+    assert_sc_ok(b = create_raw(f, "b.img", 1 << 20, 0));
+    a_path = scStorageVolGetKey(a); /* a dir volume's key is its path */
+    assert_true(asprintf(&sql, "INSERT INTO volume_paths (path, volume_id) SELECT '%s', id FROM"
+                               " volumes WHERE name = 'b.img'; INSERT INTO volume_paths (path,"
+                               " volume_id) SELECT '%s', id FROM volumes WHERE name = 'b.img'",
+                         a_path, alias) > 0);
+    sql_exec(f, sql);
+    free(sql);
+    for (int i = 0; i < 2; i++) { /* the second time from the statement cache */
+        assert_sc_ok(found = scStorageVolLookupByPath(f->conn, a_path));
+        assert_string_equal(scStorageVolGetName(found), "a.img");
+        scStorageVolFree(found);
+        assert_sc_ok(found = scStorageVolLookupByPath(f->conn, alias));
+        assert_string_equal(scStorageVolGetName(found), "b.img");
+        scStorageVolFree(found);
+    }
+
+    /* The UUID as bytes and as text agree, and the text is the catalog's. */
+    assert_sc_ok(found = scStorageVolLookupByKey(f->conn, scStorageVolGetKey(b)));
+    assert_sc_ok(scStorageVolGetUUID(found, raw) == 0);
+    assert_sc_ok(scStorageVolGetUUIDString(found, uuid) == 0);
+    assert_int_equal(scUUIDParse(uuid, parsed), 0);
+    assert_memory_equal(raw, parsed, SC_UUID_BUFLEN);
+    assert_true(asprintf(&sql, "SELECT count(*) FROM volumes WHERE name = 'b.img' AND uuid = '%s'",
+                         uuid) > 0);
+    assert_int_equal(sql_int(f, sql), 1);
+    free(sql);
+    scStorageVolFree(found);
+
+    /* A catalog edited by hand. */
+    sql_exec(f, "UPDATE volumes SET uuid = 'not-a-uuid' WHERE name = 'b.img'");
+    assert_sc_err(scStorageVolLookupByPath(f->conn, alias), SC_ERR_INTERNAL_ERROR);
+    assert_non_null(strstr(scGetLastErrorMessage(), "volume 'b.img' has a malformed UUID"));
+    sql_exec(f, "UPDATE volumes SET uuid = '0000000g-0000-0000-0000-000000000000'"
+                " WHERE name = 'b.img'");
+    assert_sc_ok(found = scStorageVolLookupByPath(f->conn, alias));
+    assert_sc_err(scStorageVolGetUUID(found, raw) == 0, SC_ERR_INTERNAL_ERROR);
+    assert_non_null(strstr(scGetLastErrorMessage(), "volume 'b.img' has a malformed UUID"));
+    scStorageVolFree(found);
+    free(alias);
+    scStorageVolFree(a);
+    scStorageVolFree(b);
+}
+
 static void
 make_empty_files(Fixture *f, const char *prefix, int from, int to)
 {
@@ -1417,6 +1478,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_reconcile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lookup_by_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lookup_by_path_readonly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookup_identity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_planted_symlink, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_during_refresh, setup, teardown),

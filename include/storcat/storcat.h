@@ -1449,7 +1449,9 @@ char *scStorageVolGetPathFlags(scStorageVolPtr vol, unsigned int flags);
 /*
  * scStorageVolGetUUID / scStorageVolGetUUIDString (storcat's own):
  * Copy the volume's stable UUID (SC_UUID_BUFLEN bytes / a string of
- * SC_UUID_STRING_BUFLEN). Return 0 or -1.
+ * SC_UUID_STRING_BUFLEN), as the catalog has it. Return 0 or -1 (for
+ * scStorageVolGetUUID also SC_ERR_INTERNAL_ERROR when the catalog's text
+ * is not a UUID: a catalog edited by hand).
  */
 int scStorageVolGetUUID(scStorageVolPtr vol, unsigned char *uuid);
 int scStorageVolGetUUIDString(scStorageVolPtr vol, char *buf);

@@ -127,7 +127,10 @@ scCatalogStmt(scCatalog *cat, int slot, const char *sql)
     s = &cat->stmt[slot];
     if (!s->st && prepare(cat, s, sql) < 0)
         return NULL;
-    sqlite3_reset(s->st);
+    /* Statements are reset after use: only one left stepping needs it
+     * (one that ran to its end resets itself when stepped again). */
+    if (sqlite3_stmt_busy(s->st))
+        sqlite3_reset(s->st);
     sqlite3_clear_bindings(s->st);
     if (s->idx[P_BOOT])
         sqlite3_bind_text(s->st, s->idx[P_BOOT], cat->boot_id, -1, SQLITE_STATIC);

@@ -17,50 +17,38 @@
 #include "backends/backend.h"
 #include "conf/caps.h"
 
-/* Handle reference counts are changed under one lock: handles are shared
- * between threads and the counts are tiny critical sections. */
-static pthread_mutex_t handle_lock = PTHREAD_MUTEX_INITIALIZER;
-
+/* Handle reference counts are atomic: handles are shared between threads,
+ * and every lookup takes one reference to its connection and every free
+ * drops one (a global lock around them cost a lookup three lock pairs). */
 void
 scHandleRef(int *refs)
 {
-    pthread_mutex_lock(&handle_lock);
-    (*refs)++;
-    pthread_mutex_unlock(&handle_lock);
+    __atomic_add_fetch(refs, 1, __ATOMIC_ACQ_REL);
 }
 
 bool
 scConnectTryRef(scConnect *conn)
 {
-    bool taken;
+    int n = __atomic_load_n(&conn->refs, __ATOMIC_ACQUIRE);
 
-    pthread_mutex_lock(&handle_lock);
-    if ((taken = conn->refs > 0))
-        conn->refs++;
-    pthread_mutex_unlock(&handle_lock);
-    return taken;
+    do {
+        if (n <= 0)
+            return false;
+    } while (!__atomic_compare_exchange_n(&conn->refs, &n, n + 1, false, __ATOMIC_ACQ_REL,
+                                          __ATOMIC_ACQUIRE));
+    return true;
 }
 
 bool
 scConnectRefsAtMost(scConnect *conn, int n)
 {
-    bool few;
-
-    pthread_mutex_lock(&handle_lock);
-    few = conn->refs <= n;
-    pthread_mutex_unlock(&handle_lock);
-    return few;
+    return __atomic_load_n(&conn->refs, __ATOMIC_ACQUIRE) <= n;
 }
 
 int
 scHandleUnref(int *refs)
 {
-    int left;
-
-    pthread_mutex_lock(&handle_lock);
-    left = --(*refs);
-    pthread_mutex_unlock(&handle_lock);
-    return left;
+    return __atomic_sub_fetch(refs, 1, __ATOMIC_ACQ_REL);
 }
 
 /* The checks of a call's handle and arguments report in the domain of the

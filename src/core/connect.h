@@ -21,7 +21,7 @@
 
 struct scConnect {
     unsigned int magic;
-    int refs;                 /* guarded by the global handle lock */
+    int refs;                 /* atomic: scHandleRef, scHandleUnref */
     pthread_mutex_t lock;     /* serializes calls on this connection */
     scCatalog *catalog;
     char *path;               /* absolute catalog path */
@@ -60,8 +60,7 @@ struct scStorageVol {
     unsigned int magic;
     int refs;
     scConnect *conn;          /* holds a reference */
-    unsigned char uuid[SC_UUID_BUFLEN];
-    char uuidstr[SC_UUID_STRING_BUFLEN];
+    char uuidstr[SC_UUID_STRING_BUFLEN]; /* the catalog's (scStorageVolGetUUID parses it) */
     char *name;               /* as of the lookup; both point into the */
     char *key;                /* same allocation as the handle */
     struct scVolSeen *seen;   /* found on storage by a read-only lookup and

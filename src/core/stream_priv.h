@@ -55,7 +55,7 @@ typedef struct {
 
 struct scStream {
     unsigned int magic;
-    int refs;           /* guarded by the global handle lock */
+    int refs;           /* atomic: scHandleRef, scHandleUnref */
     scConnect *conn;    /* holds a reference */
     unsigned int flags; /* scStreamFlags */
     StreamState state;  /* changed by the busy call only, under lock */

@@ -26,26 +26,40 @@
 /* The UUID of a volume storage holds and the catalog has not recorded. */
 #define SC_UUID_NIL "00000000-0000-0000-0000-000000000000"
 
-/* A new handle for the volume (uuid, name, key): one allocation. */
+/* Is @uuid 8-4-4-4-12 characters long? */
+static bool
+uuid_shaped(const char *uuid)
+{
+    return strlen(uuid) == SC_UUID_STRING_BUFLEN - 1 && uuid[8] == '-' && uuid[13] == '-' &&
+           uuid[18] == '-' && uuid[23] == '-';
+}
+
+/* A new handle for the volume (uuid, name, key): one allocation, with
+ * nothing written twice (every lookup makes one). */
 scStorageVol *
 scVolNew(scConnect *conn, const char *uuid, const char *name, const char *key)
 {
     size_t nlen = strlen(name) + 1, klen = strlen(key) + 1;
-    scStorageVol *vol = scAlloc(sizeof(*vol) + nlen + klen);
+    scStorageVol *vol = malloc(sizeof(*vol) + nlen + klen);
 
-    if (!vol)
+    if (!vol) {
+        scReportOOM();
         return NULL;
-    if (scUUIDParse(uuid, vol->uuid) < 0) {
+    }
+    /* The catalog's text as it is (what its rows are asked by), checked
+     * for the canonical shape only: scStorageVolGetUUID parses it. */
+    if (!uuid_shaped(uuid)) {
         scReportError(SC_FROM_CATALOG, SC_ERR_INTERNAL_ERROR,
                       "volume '%s' has a malformed UUID '%s' in the catalog", name, uuid);
         free(vol);
         return NULL;
     }
+    memcpy(vol->uuidstr, uuid, SC_UUID_STRING_BUFLEN);
     vol->name = (char *) (vol + 1);
     vol->key = vol->name + nlen;
     memcpy(vol->name, name, nlen);
     memcpy(vol->key, key, klen);
-    scUUIDFormat(vol->uuid, vol->uuidstr);
+    vol->seen = NULL;
     vol->refs = 1;
     vol->conn = conn;
     scHandleRef(&conn->refs);
@@ -970,7 +984,12 @@ scStorageVolGetUUID(scStorageVolPtr vol, unsigned char *uuid)
     SC_API_BEGIN();
     if (!scVolCheck(vol, __func__) || !scCheckArg(uuid, "uuid", __func__))
         return -1;
-    memcpy(uuid, vol->uuid, SC_UUID_BUFLEN);
+    if (!scUUIDParseCanonical(vol->uuidstr, uuid)) {
+        scReportError(SC_FROM_CATALOG, SC_ERR_INTERNAL_ERROR,
+                      "volume '%s' has a malformed UUID '%s' in the catalog", vol->name,
+                      vol->uuidstr);
+        return -1;
+    }
     return 0;
 }
 

@@ -380,7 +380,10 @@ scApiBegin(void)
 {
     if (api_depth++ == 0)
         api_conn = NULL;
-    scResetLastError();
+    /* Every public call passes here: nothing to free when no error is
+     * set (every report sets a code), the common case. */
+    if (last.code != SC_ERR_OK || last.message)
+        scResetLastError();
     return 0;
 }
 

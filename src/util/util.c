@@ -93,21 +93,23 @@ scPathSanitize(const char *path)
     return out;
 }
 
+/* The value + 1 of each hex digit, 0 for other characters: a table, as
+ * every volume handle a lookup returns parses its UUID. */
+static const unsigned char hex_digits[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+    ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 static int
 hexval(int c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    return hex_digits[(unsigned char) c] - 1;
 }
 
 /* The canonical form, the catalog's: 8-4-4-4-12 hex digits. */
-static bool
-parse_canonical(const char *str, unsigned char *uuid)
+bool
+scUUIDParseCanonical(const char *str, unsigned char *uuid)
 {
     static const unsigned char dash[SC_UUID_BUFLEN] = { [4] = 1, [6] = 1, [8] = 1, [10] = 1 };
     const char *p = str;
@@ -132,7 +134,7 @@ scUUIDParse(const char *str, unsigned char *uuid)
 
     if (!str)
         return -1;
-    if (parse_canonical(str, uuid))
+    if (scUUIDParseCanonical(str, uuid))
         return 0;
     while (*p == ' ')
         p++;
@@ -281,16 +283,18 @@ scPathDirname(const char *path, const char **base)
 bool
 scPathIsFolded(const char *path)
 {
-    for (const char *p = path; *p; p++) {
-        if (*p != '/')
-            continue;
+    if (path[0] != '/')
+        return false;
+    /* From one '/' to the next (strchr, not a loop over every byte: every
+     * lookup by path asks this). */
+    for (const char *p = path; p; p = strchr(p + 1, '/')) {
         /* "//", a trailing "/", "/." or "/.." as a component. */
         if (p[1] == '/' || (p[1] == '\0' && p != path) ||
             (p[1] == '.' &&
              (p[2] == '/' || p[2] == '\0' || (p[2] == '.' && (p[3] == '/' || p[3] == '\0')))))
             return false;
     }
-    return path[0] == '/';
+    return true;
 }
 
 char *

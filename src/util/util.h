@@ -57,6 +57,9 @@ char *scPathDirname(const char *path, const char **base);
  * Returns 0, or -1 (no error reported: the caller knows the context).
  */
 int scUUIDParse(const char *str, unsigned char *uuid);
+/* Only the canonical form, 8-4-4-4-12 hex digits (the catalog's): true if
+ * @str is one, its bytes in @uuid. */
+bool scUUIDParseCanonical(const char *str, unsigned char *uuid);
 
 /* Writes the canonical dashed lowercase form into @buf (SC_UUID_STRING_BUFLEN). */
 void scUUIDFormat(const unsigned char *uuid, char *buf);
