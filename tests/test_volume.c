@@ -911,7 +911,7 @@ test_lookup_identity(void **state)
     Fixture *f = *state;
     scStorageVolPtr a, b, found;
     unsigned char raw[SC_UUID_BUFLEN], parsed[SC_UUID_BUFLEN];
-    char uuid[SC_UUID_STRING_BUFLEN], *sql, *alias = cat2(f->dir, "alias-of-b");
+    char uuid[SC_UUID_STRING_BUFLEN], *sql, *alias = testPath(f->dir, "alias-of-b");
     const char *a_path;
 
     assert_sc_ok(a = create_raw(f, "a.img", 1 << 20, 0));
@@ -940,7 +940,7 @@ test_lookup_identity(void **state)
     assert_memory_equal(raw, parsed, SC_UUID_BUFLEN);
     assert_true(asprintf(&sql, "SELECT count(*) FROM volumes WHERE name = 'b.img' AND uuid = '%s'",
                          uuid) > 0);
-    assert_int_equal(sql_int(f, sql), 1);
+    assert_int_equal(testSqlInt(f->catalog, sql), 1);
     free(sql);
     scStorageVolFree(found);
 
