@@ -85,11 +85,11 @@ _Static_assert(SC_STMT_VOL_BASE + VS_LAST <= SC_STMT_SCAN_BASE, "volume statemen
 static const char *const vol_sql[VS_LAST] = {
     [VS_BY_UUID] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE v.uuid = :uuid",
     [VS_BY_KEY] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE v.key = :key",
-    /* By path: the aliases first (a /dev/mapper lookup costs one probe
-     * more than a bare one otherwise), then the volumes' own paths. */
-    [VS_BY_PATH] = "SELECT " VOL_COLUMNS VOL_FROM
-                   " JOIN volume_paths a ON a.volume_id = v.id WHERE a.path = :path UNION ALL"
-                   " SELECT " VOL_COLUMNS VOL_FROM "WHERE v.path = :path LIMIT 1",
+    /* By path: a volume's own path, else an alias (as VS_FIND_PATH: a
+     * path that is one volume's own and another's alias is the first's). */
+    [VS_BY_PATH] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE v.path = :path UNION ALL"
+                   " SELECT " VOL_COLUMNS VOL_FROM
+                   " JOIN volume_paths a ON a.volume_id = v.id WHERE a.path = :path LIMIT 1",
     [VS_BY_NAME] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE p.uuid = :pool AND v.name = :name",
     [VS_BY_POOL_KEY] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE v.key = :key AND p.uuid = :pool",
     /* Lookups for a handle: identity only, one index probe, no join. */
