@@ -38,6 +38,7 @@ typedef enum {
     VS_COUNT_EVERY,
     VS_INSERT,
     VS_UPDATE,
+    VS_UPDATE_KEPT,
     VS_SET_STATE,
     VS_SET_OP,
     VS_RESTORE_SIG,
@@ -55,6 +56,8 @@ typedef enum {
     VS_CLAIM,
     VS_DELETE_PATHS,
     VS_DELETE_ATTRS,
+    VS_PATHS_OF,
+    VS_ATTRS_OF,
     VS_LAST
 } VolStmt;
 _Static_assert(SC_STMT_VOL_BASE + VS_LAST <= SC_STMT_SCAN_BASE, "volume statements overflow");
@@ -72,14 +75,24 @@ _Static_assert(SC_STMT_VOL_BASE + VS_LAST <= SC_STMT_SCAN_BASE, "volume statemen
     "(SELECT path FROM volumes WHERE uuid = :uuid"                                               \
     " UNION SELECT path FROM volume_paths WHERE volume_id = " VOL_ID ")"
 
-/* The columns a record sets (insert and update), and their parameters. */
-#define DATA_COLUMNS                                                         \
-    "name, key, path, type, format, capacity, allocation, physical, backing_path, "       \
+/* The columns a record sets (insert and update), and their parameters:
+ * the names, each under a UNIQUE index, and the rest. */
+#define NAME_COLUMNS "name, key, path"
+#define NAME_PARAMS ":name, :key, :path"
+#define REST_COLUMNS                                                         \
+    "type, format, capacity, allocation, physical, backing_path, "                        \
     "backing_format, mode, uid, gid, atime_ns, mtime_ns, ctime_ns, btime_ns, sig, ident"
-#define DATA_PARAMS                                                          \
-    ":name, :key, :path, :type, :format, :capacity, :allocation, :physical, "             \
+#define REST_PARAMS                                                          \
+    ":type, :format, :capacity, :allocation, :physical, "                                 \
     ":backing_path, :backing_format, :mode, :uid, :gid, :atime, :mtime, :ctime, :btime, "  \
     ":sig, :ident"
+#define DATA_COLUMNS NAME_COLUMNS ", " REST_COLUMNS
+#define DATA_PARAMS NAME_PARAMS ", " REST_PARAMS
+/* What an update sets besides a record's columns: what an interrupted
+ * create left stays incomplete, whatever it holds. */
+#define UPDATE_REST                                                                                \
+    " state = CASE state WHEN 'incomplete' THEN state ELSE 'present' END, op = NULL,"           \
+    " op_pid = NULL, op_boot = NULL, op_start = NULL, last_seen = :now WHERE id = :id"
 
 static const char *const vol_sql[VS_LAST] = {
     [VS_BY_UUID] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE v.uuid = :uuid",
@@ -120,10 +133,11 @@ static const char *const vol_sql[VS_LAST] = {
                   " first_seen, last_seen, " DATA_COLUMNS ") VALUES (:pool_id, :uuid,"
                   " :state, :pid, CASE WHEN :pid IS NULL THEN NULL ELSE :boot END, :start,"
                   " :now, :now, " DATA_PARAMS ")",
-    /* What an interrupted create left stays incomplete, whatever it holds. */
-    [VS_UPDATE] = "UPDATE volumes SET (" DATA_COLUMNS ") = (" DATA_PARAMS "),"
-                  " state = CASE state WHEN 'incomplete' THEN state ELSE 'present' END, op = NULL, op_pid = NULL, op_boot = NULL, op_start = NULL,"
-                  " last_seen = :now WHERE uuid = :uuid",
+    [VS_UPDATE] = "UPDATE volumes SET (" DATA_COLUMNS ") = (" DATA_PARAMS ")," UPDATE_REST,
+    /* The same, names kept: SQLite rewrites the index entries of every
+     * column set, changed or not; a volume read again mostly keeps its
+     * name, key and path. */
+    [VS_UPDATE_KEPT] = "UPDATE volumes SET (" REST_COLUMNS ") = (" REST_PARAMS ")," UPDATE_REST,
     [VS_SET_STATE] = "UPDATE volumes SET state = :state, op_pid = :pid, op_start = :start,"
                      " op_boot = CASE WHEN :pid IS NULL THEN NULL ELSE :boot END,"
                      " last_seen = :now WHERE uuid = :uuid",
@@ -137,7 +151,7 @@ static const char *const vol_sql[VS_LAST] = {
     /* What ON DELETE CASCADE does, for a bulk transaction (foreign keys off). */
     [VS_DELETE_PATHS] = "DELETE FROM volume_paths WHERE volume_id = " VOL_ID,
     [VS_DELETE_ATTRS] = "DELETE FROM volume_attrs WHERE volume_id = " VOL_ID,
-    [VS_ID] = "SELECT id FROM volumes WHERE uuid = :uuid",
+    [VS_ID] = "SELECT id, name, key, path FROM volumes WHERE uuid = :uuid",
     [VS_PATHS_CLEAR] = "DELETE FROM volume_paths WHERE volume_id = :id",
     /* An alias names the volume that recorded it last. */
     [VS_PATH_ADD] = "INSERT OR REPLACE INTO volume_paths (path, volume_id) VALUES (:path, :id)",
@@ -148,6 +162,9 @@ static const char *const vol_sql[VS_LAST] = {
                     " VALUES (:id, :name, :value)",
     [VS_ATTRS] = "SELECT name, value FROM volume_attrs WHERE volume_id = " VOL_ID
                  " ORDER BY name",
+    /* What an update compares before it rewrites: index ranges, no sort. */
+    [VS_PATHS_OF] = "SELECT path, NULL FROM volume_paths WHERE volume_id = :id",
+    [VS_ATTRS_OF] = "SELECT name, value FROM volume_attrs WHERE volume_id = :id",
     [VS_EVENT] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid, volume_name,"
                  " action, detail) VALUES (:now, :actor, :pool, :pool_name, :vol_uuid,"
                  " :vol_name, :action, :detail)",
@@ -406,13 +423,15 @@ scCatalogVolCount(scCatalog *cat, const char *pool_uuid, scCatalogVolSet set)
     return n;
 }
 
-/* Bind a record's columns. */
+/* Bind a record's columns (@names: its name, key and path too). */
 static void
-bind_data(scStmt *s, const scCatalogVolData *d)
+bind_data(scStmt *s, const scCatalogVolData *d, bool names)
 {
-    scBindText(s, P_NAME, d->name);
-    scBindText(s, P_KEY, d->key);
-    scBindText(s, P_PATH, d->path);
+    if (names) {
+        scBindText(s, P_NAME, d->name);
+        scBindText(s, P_KEY, d->key);
+        scBindText(s, P_PATH, d->path);
+    }
     scBindText(s, P_TYPE, scStorageVolTypeToString(d->type));
     scBindText(s, P_FORMAT, d->format);
     scBindInt(s, P_CAPACITY, (long long) d->capacity);
@@ -431,24 +450,85 @@ bind_data(scStmt *s, const scCatalogVolData *d)
     scBindBlob(s, P_IDENT, d->ident, d->ident_len);
 }
 
+static bool
+same_text(const char *a, const char *b)
+{
+    return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+/* Is (@name, @value), a row of @which (VS_PATHS_OF: a path, no value), in
+ * @d? */
+static bool
+in_data(VolStmt which, const scCatalogVolData *d, const char *name, const char *value)
+{
+    if (which == VS_PATHS_OF) {
+        for (size_t i = 0; i < d->naliases; i++)
+            if (same_text(d->aliases[i], name))
+                return true;
+        return false;
+    }
+    for (size_t i = 0; i < d->nattrs; i++)
+        if (same_text(d->attrs[i].name, name))
+            return same_text(d->attrs[i].value, value);
+    return false;
+}
+
+/* Does the volume of row @id have the aliases (@which VS_PATHS_OF) or the
+ * attributes (VS_ATTRS_OF) of @d already, no more, no fewer? Its rows are
+ * distinct, each in @d, and as many: @d is that set (a list with a name
+ * twice never matches, and is written). 1 yes, 0 no, -1 error. */
+static int
+details_match(scCatalog *cat, VolStmt which, int64_t id, const scCatalogVolData *d)
+{
+    size_t want = which == VS_PATHS_OF ? d->naliases : d->nattrs, n = 0;
+    scStmt *s = vstmt(cat, which);
+    bool same = true;
+    int rc = SQLITE_DONE;
+
+    if (!s)
+        return -1;
+    scBindInt(s, P_ID, id);
+    while (same && (rc = scCatalogStep(cat, s, "reading volume details")) == SQLITE_ROW)
+        same = ++n <= want && in_data(which, d, (const char *) sqlite3_column_text(s->st, 0),
+                                      (const char *) sqlite3_column_text(s->st, 1));
+    if (rc < 0)
+        return -1;
+    sqlite3_reset(s->st);
+    return same && n == want;
+}
+
 /* Replace the aliases and attributes of the volume of row @id (@fresh: it
- * has none yet). */
+ * has none yet). A volume updated mostly keeps them (a file written to, a
+ * LUN read again): what already holds is left as it is, so that an update
+ * costs two index reads rather than a delete and an insert of each. */
 static int
 set_details(scCatalog *cat, int64_t id, const scCatalogVolData *d, bool fresh)
 {
+    bool paths = true, attrs = true;
     scStmt *s;
+    int r;
 
     if (!fresh) {
-        if (!(s = vstmt(cat, VS_PATHS_CLEAR)))
+        if ((r = details_match(cat, VS_PATHS_OF, id, d)) < 0)
             return -1;
-        scBindInt(s, P_ID, id);
-        if (scCatalogRun(cat, s, "clearing volume paths") < 0 || !(s = vstmt(cat, VS_ATTRS_CLEAR)))
+        if ((paths = r == 0)) {
+            if (!(s = vstmt(cat, VS_PATHS_CLEAR)))
+                return -1;
+            scBindInt(s, P_ID, id);
+            if (scCatalogRun(cat, s, "clearing volume paths") < 0)
+                return -1;
+        }
+        if ((r = details_match(cat, VS_ATTRS_OF, id, d)) < 0)
             return -1;
-        scBindInt(s, P_ID, id);
-        if (scCatalogRun(cat, s, "clearing volume attributes") < 0)
-            return -1;
+        if ((attrs = r == 0)) {
+            if (!(s = vstmt(cat, VS_ATTRS_CLEAR)))
+                return -1;
+            scBindInt(s, P_ID, id);
+            if (scCatalogRun(cat, s, "clearing volume attributes") < 0)
+                return -1;
+        }
     }
-    for (size_t i = 0; i < d->naliases; i++) {
+    for (size_t i = 0; paths && i < d->naliases; i++) {
         if (!(s = vstmt(cat, VS_PATH_ADD)))
             return -1;
         scBindInt(s, P_ID, id);
@@ -456,7 +536,7 @@ set_details(scCatalog *cat, int64_t id, const scCatalogVolData *d, bool fresh)
         if (scCatalogRun(cat, s, "recording a volume path") < 0)
             return -1;
     }
-    for (size_t i = 0; i < d->nattrs; i++) {
+    for (size_t i = 0; attrs && i < d->nattrs; i++) {
         if (!(s = vstmt(cat, VS_ATTR_SET)))
             return -1;
         scBindInt(s, P_ID, id);
@@ -526,7 +606,7 @@ scCatalogVolInsert(scCatalog *cat, int64_t pool_id, const char *uuid, int state,
         return -1;
     scBindInt(s, P_POOL_ID, pool_id);
     scBindText(s, P_UUID, uuid);
-    bind_data(s, data);
+    bind_data(s, data, true);
     scBindText(s, P_STATE, scVolStateToString(state));
     scBindIntOr(s, P_PID, (long long) getpid(), is_journal(state));
     scBindIntOr(s, P_START, (long long) scCatalogSelfStart(), is_journal(state));
@@ -538,26 +618,42 @@ scCatalogVolInsert(scCatalog *cat, int64_t pool_id, const char *uuid, int state,
     return set_details(cat, sqlite3_last_insert_rowid(cat->db), data, true);
 }
 
+/* Is column @col of @st the text @text? */
+static bool
+column_is(sqlite3_stmt *st, int col, const char *text)
+{
+    return same_text((const char *) sqlite3_column_text(st, col), text);
+}
+
 int
 scCatalogVolUpdate(scCatalog *cat, const char *uuid, const scCatalogVolData *data)
 {
-    scStmt *s = vstmt(cat, VS_UPDATE);
+    scStmt *s = vstmt(cat, VS_ID);
+    bool kept;
     int64_t id;
     int rc;
 
     if (!s)
         return -1;
     scBindText(s, P_UUID, uuid);
-    bind_data(s, data);
-    scBindInt(s, P_NOW, scCatalogNow());
-    if (write_record(cat, s, data, "updating a volume") < 0 || !(s = vstmt(cat, VS_ID)))
-        return -1;
-    scBindText(s, P_UUID, uuid);
     if ((rc = scCatalogStep(cat, s, "updating a volume")) < 0)
         return -1;
-    id = rc == SQLITE_ROW ? sqlite3_column_int64(s->st, 0) : 0;
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s->st);
+        return 0;
+    }
+    id = sqlite3_column_int64(s->st, 0);
+    kept = column_is(s->st, 1, data->name) && column_is(s->st, 2, data->key) &&
+           column_is(s->st, 3, data->path);
     sqlite3_reset(s->st);
-    return id ? set_details(cat, id, data, false) : 0;
+    if (!(s = vstmt(cat, kept ? VS_UPDATE_KEPT : VS_UPDATE)))
+        return -1;
+    scBindInt(s, P_ID, id);
+    bind_data(s, data, !kept);
+    scBindInt(s, P_NOW, scCatalogNow());
+    if (write_record(cat, s, data, "updating a volume") < 0)
+        return -1;
+    return set_details(cat, id, data, false);
 }
 
 int
