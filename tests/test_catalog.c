@@ -735,6 +735,265 @@ test_state_per_boot(void **state)
     unsetenv("STORCAT_BOOT_ID");
 }
 
+/* Column 0 of the first row of @sql on the file, as text (NULL: no row or
+ * NULL). */
+static char *
+raw_text(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char *v = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        v = strdup((const char *) sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* Does @sql on the file give @want (NULL: nothing)? */
+static void
+assert_raw_text(const char *path, const char *sql, const char *want)
+{
+    char *got = raw_text(path, sql);
+    if (want)
+        assert_string_equal(got, want);
+    else
+        assert_null(got);
+    free(got);
+}
+
+#define VOL_ALIASES                                                                                \
+    "SELECT group_concat(path, ' ') FROM (SELECT a.path FROM volume_paths a"                      \
+    " JOIN volumes v ON v.id = a.volume_id WHERE v.uuid = 'uuid-v' ORDER BY a.path)"
+#define VOL_ATTRS                                                                                  \
+    "SELECT group_concat(name || '=' || coalesce(value, '-'), ' ') FROM (SELECT a.name, a.value" \
+    " FROM volume_attrs a JOIN volumes v ON v.id = a.volume_id WHERE v.uuid = 'uuid-v'"           \
+    " ORDER BY a.name)"
+#define VOL_NAMES "SELECT name || ' ' || key || ' ' || path || ' ' || capacity FROM volumes" \
+                  " WHERE uuid = 'uuid-v'"
+
+/* Update @uuid with @d in a transaction: 0 or -1. */
+static int
+vol_update(scCatalog *cat, const char *uuid, const scCatalogVolData *d)
+{
+    int r;
+    assert_int_equal(scCatalogBegin(cat), 0);
+    r = scCatalogVolUpdate(cat, uuid, d);
+    assert_int_equal(scCatalogEnd(cat, r == 0), 0);
+    return r;
+}
+
+/* An update writes what storage says of a volume: its aliases and
+ * attributes are left as they are when they hold and replaced when they
+ * do not (one more, one fewer, one changed, a name twice); its name, key
+ * and path, kept or changed, and a change that clashes with another
+ * volume refused. */
+static void
+test_vol_update_details(void **state)
+{
+    Fixture *f = *state;
+    scCatalog *cat;
+    scCatalogPool pool;
+    scCatalogVol row;
+    const scCatalogPoolDef def = { .uuid = "6f1d2c1e-7a51-4d0a-9d47-0c8a3b4e5f60",
+                                   .name = "p", .type = "dir", .target_path = "/p",
+                                   .xml = "<pool type='dir'><name>p</name></pool>" };
+    char *al2[] = { "/dev/a1", "/dev/a2" }, *al2b[] = { "/dev/a2", "/dev/a3" };
+    char *al3[] = { "/dev/a3", "/dev/a1", "/dev/a2" }, *al2dup[] = { "/dev/a1", "/dev/a1" };
+    scNameValue at2[] = { { "serial", "1" }, { "vendor", "V" } };
+    scNameValue at2b[] = { { "vendor", "V" }, { "serial", "2" } };
+    scNameValue at3[] = { { "vendor", "V" }, { "thin", NULL }, { "serial", "2" } };
+    scNameValue atdup[] = { { "vendor", "V" }, { "vendor", "W" } };
+    scCatalogVolData d = { .name = "v", .key = "k", .path = "/p/v", .type = SC_STORAGE_VOL_FILE,
+                           .capacity = 1, .mode = -1, .uid = -1, .gid = -1, .atime_ns = -1,
+                           .mtime_ns = -1, .ctime_ns = -1, .btime_ns = -1, .aliases = al2,
+                           .naliases = 2, .attrs = at2, .nattrs = 2 };
+    scCatalogVolData other = d;
+
+    assert_non_null(cat = scCatalogOpen(f->path, false, true, "boot"));
+    assert_int_equal(scCatalogBegin(cat), 0);
+    assert_int_equal(scCatalogPoolPut(cat, &def), 0);
+    assert_int_equal(scCatalogPoolGet(cat, SC_POOL_BY_UUID, def.uuid, &pool), 1);
+    assert_int_equal(scCatalogVolInsert(cat, pool.id, "uuid-v", SC_STORAGE_VOL_STATE_PRESENT, &d),
+                     0);
+    other.name = "w", other.key = "kw", other.path = "/p/w";
+    other.naliases = other.nattrs = 0;
+    assert_int_equal(scCatalogVolInsert(cat, pool.id, "uuid-w", SC_STORAGE_VOL_STATE_PRESENT,
+                                        &other),
+                     0);
+    assert_int_equal(scCatalogEnd(cat, true), 0);
+    assert_raw_text(f->path, VOL_ALIASES, "/dev/a1 /dev/a2");
+    assert_raw_text(f->path, VOL_ATTRS, "serial=1 vendor=V");
+
+    /* The same again, in another order; then each change. */
+    d.capacity = 2;
+    d.attrs = at2b;
+    assert_int_equal(vol_update(cat, "uuid-v", &d), 0);
+    assert_raw_text(f->path, VOL_NAMES, "v k /p/v 2");
+    assert_raw_text(f->path, VOL_ALIASES, "/dev/a1 /dev/a2");
+    assert_raw_text(f->path, VOL_ATTRS, "serial=2 vendor=V");
+    d.aliases = al2b;
+    assert_int_equal(vol_update(cat, "uuid-v", &d), 0);
+    assert_raw_text(f->path, VOL_ALIASES, "/dev/a2 /dev/a3");
+    d.aliases = al3, d.naliases = 3;
+    d.attrs = at3, d.nattrs = 3;
+    assert_int_equal(vol_update(cat, "uuid-v", &d), 0);
+    assert_raw_text(f->path, VOL_ALIASES, "/dev/a1 /dev/a2 /dev/a3");
+    assert_raw_text(f->path, VOL_ATTRS, "serial=2 thin=- vendor=V");
+    d.naliases = 1;
+    d.nattrs = 2;
+    assert_int_equal(vol_update(cat, "uuid-v", &d), 0);
+    assert_raw_text(f->path, VOL_ALIASES, "/dev/a3");
+    assert_raw_text(f->path, VOL_ATTRS, "thin=- vendor=V");
+    d.aliases = al2dup, d.naliases = 2;
+    d.attrs = atdup;
+    assert_int_equal(vol_update(cat, "uuid-v", &d), 0);
+    assert_raw_text(f->path, VOL_ALIASES, "/dev/a1");
+    assert_raw_text(f->path, VOL_ATTRS, "vendor=W");
+    assert_int_equal(vol_update(cat, "uuid-v", &d), 0);
+    assert_raw_text(f->path, VOL_ATTRS, "vendor=W");
+    d.naliases = d.nattrs = 0;
+    assert_int_equal(vol_update(cat, "uuid-v", &d), 0);
+    assert_raw_text(f->path, VOL_ALIASES, NULL);
+    assert_raw_text(f->path, VOL_ATTRS, NULL);
+
+    /* Names: each changed alone is written; a clash is refused, the
+     * volume left as it was. */
+    d.name = "v2";
+    assert_int_equal(vol_update(cat, "uuid-v", &d), 0);
+    assert_raw_text(f->path, VOL_NAMES, "v2 k /p/v 2");
+    d.key = "k2";
+    assert_int_equal(vol_update(cat, "uuid-v", &d), 0);
+    assert_raw_text(f->path, VOL_NAMES, "v2 k2 /p/v 2");
+    d.path = "/p/v2", d.capacity = 3;
+    assert_int_equal(vol_update(cat, "uuid-v", &d), 0);
+    assert_raw_text(f->path, VOL_NAMES, "v2 k2 /p/v2 3");
+    d.path = "/p/w", d.capacity = 4;
+    assert_sc_err(vol_update(cat, "uuid-v", &d) == 0, SC_ERR_STORAGE_VOL_EXIST);
+    assert_raw_text(f->path, VOL_NAMES, "v2 k2 /p/v2 3");
+    /* The same of a row read in the transaction: kept names, then not. */
+    assert_int_equal(scCatalogBegin(cat), 0);
+    assert_int_equal(scCatalogVolGetByName(cat, def.uuid, "v2", &row), 1);
+    d.path = "/p/v2", d.capacity = 5;
+    d.attrs = at2, d.nattrs = 2;
+    assert_int_equal(scCatalogVolUpdateRow(cat, &row, &d), 0);
+    d.path = "/p/v3";
+    assert_int_equal(scCatalogVolUpdateRow(cat, &row, &d), 0);
+    scCatalogVolClear(&row);
+    assert_int_equal(scCatalogEnd(cat, true), 0);
+    assert_raw_text(f->path, VOL_NAMES, "v2 k2 /p/v3 5");
+    assert_raw_text(f->path, VOL_ATTRS, "serial=1 vendor=V");
+    /* A volume that is not there: nothing to update. */
+    assert_int_equal(vol_update(cat, "uuid-none", &d), 0);
+
+    scCatalogPoolClear(&pool);
+    scCatalogClose(cat);
+}
+
+static int
+cmp_pair(const void *a, const void *b)
+{
+    return strcmp(((const scNameValue *) a)->name, ((const scNameValue *) b)->name);
+}
+
+/* What VOL_ATTRS should read after @d was written: of a name given twice
+ * the last value, in name order. */
+static void
+want_attrs(const scCatalogVolData *d, char *buf, size_t size)
+{
+    scNameValue v[32];
+    size_t n = 0, len = 0;
+
+    for (size_t i = 0; i < d->nattrs; i++) {
+        size_t k = 0;
+        while (k < n && strcmp(v[k].name, d->attrs[i].name) != 0)
+            k++;
+        v[k] = d->attrs[i];
+        n += k == n;
+    }
+    qsort(v, n, sizeof(*v), cmp_pair);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        len += (size_t) snprintf(buf + len, size - len, "%s%s=%s", i ? " " : "", v[i].name,
+                                 v[i].value ? v[i].value : "-");
+}
+
+/* What VOL_ALIASES should read after @d was written (its aliases are
+ * distinct and in order). */
+static void
+want_aliases(const scCatalogVolData *d, char *buf, size_t size)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < d->naliases; i++)
+        len += (size_t) snprintf(buf + len, size - len, "%s%s", i ? " " : "", d->aliases[i]);
+}
+
+/* Aliases and attributes of every count from 0 to 20 (inserted 8, 4, 2
+ * and 1 to a statement): each recorded once, with its value, on insert
+ * and on update; of a name given twice the last value holds. */
+static void
+test_vol_details_counts(void **state)
+{
+    Fixture *f = *state;
+    scCatalog *cat;
+    scCatalogPool pool;
+    const scCatalogPoolDef def = { .uuid = "6f1d2c1e-7a51-4d0a-9d47-0c8a3b4e5f61",
+                                   .name = "p", .type = "dir", .target_path = "/p",
+                                   .xml = "<pool type='dir'><name>p</name></pool>" };
+    char names[22][16], values[22][16], paths[22][16], *aliases[22];
+    scNameValue attrs[22];
+    scCatalogVolData d = { .name = "v", .key = "k", .path = "/p/v", .type = SC_STORAGE_VOL_FILE,
+                           .mode = -1, .uid = -1, .gid = -1, .atime_ns = -1, .mtime_ns = -1,
+                           .ctime_ns = -1, .btime_ns = -1, .aliases = aliases, .attrs = attrs };
+    char want[1024];
+
+    for (int i = 0; i < 22; i++) {
+        snprintf(names[i], sizeof(names[i]), "a%02d", i);
+        snprintf(values[i], sizeof(values[i]), "%d", i * 7);
+        snprintf(paths[i], sizeof(paths[i]), "/dev/x%02d", i);
+        aliases[i] = paths[i];
+        attrs[i] = (scNameValue) { names[i], i % 5 == 3 ? NULL : values[i] };
+    }
+    assert_non_null(cat = scCatalogOpen(f->path, false, true, "boot"));
+    assert_int_equal(scCatalogBegin(cat), 0);
+    assert_int_equal(scCatalogPoolPut(cat, &def), 0);
+    assert_int_equal(scCatalogPoolGet(cat, SC_POOL_BY_UUID, def.uuid, &pool), 1);
+    assert_int_equal(scCatalogEnd(cat, true), 0);
+    for (int n = 0; n <= 20; n++) {
+        /* Inserted with n of each. */
+        d.naliases = d.nattrs = (size_t) n;
+        assert_int_equal(scCatalogBegin(cat), 0);
+        assert_int_equal(
+            scCatalogVolInsert(cat, pool.id, "uuid-v", SC_STORAGE_VOL_STATE_PRESENT, &d), 0);
+        assert_int_equal(scCatalogEnd(cat, true), 0);
+        want_attrs(&d, want, sizeof(want));
+        assert_raw_text(f->path, VOL_ATTRS, *want ? want : NULL);
+        want_aliases(&d, want, sizeof(want));
+        assert_raw_text(f->path, VOL_ALIASES, *want ? want : NULL);
+        /* Updated with one more alias, and the first attribute's name
+         * again last, with another value. */
+        d.naliases = d.nattrs = (size_t) n + 1;
+        attrs[n] = (scNameValue) { names[0], values[21] };
+        assert_int_equal(scCatalogBegin(cat), 0);
+        assert_int_equal(scCatalogVolUpdate(cat, "uuid-v", &d), 0);
+        assert_int_equal(scCatalogEnd(cat, true), 0);
+        want_attrs(&d, want, sizeof(want));
+        assert_raw_text(f->path, VOL_ATTRS, want);
+        want_aliases(&d, want, sizeof(want));
+        assert_raw_text(f->path, VOL_ALIASES, want);
+        attrs[n] = (scNameValue) { names[n], n % 5 == 3 ? NULL : values[n] };
+        assert_int_equal(scCatalogBegin(cat), 0);
+        assert_int_equal(scCatalogVolDelete(cat, "uuid-v"), 0);
+        assert_int_equal(scCatalogEnd(cat, true), 0);
+    }
+    scCatalogPoolClear(&pool);
+    scCatalogClose(cat);
+}
+
 int
 main(void)
 {
@@ -755,6 +1014,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_enums_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state_per_boot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vol_update_details, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vol_details_counts, setup, teardown),
     };
     return cmocka_run_group_tests_name("catalog", tests, NULL, NULL);
 }

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "backends/common/iscsiadm.h"
+#include "backends/common/lun.h"
 #include "testutil.h"
 #include "tgt.h"
 
@@ -967,10 +968,51 @@ test_kernel_errors(void **state)
     scStoragePoolFree(p);
 }
 
+/* VPD page 0x83 as a refresh reads it: the best LU designator in hex,
+ * both nibbles of every byte, as the name and as udev's id. */
+static void
+test_designators(void **state)
+{
+    /* A T10 vendor id, then NAA (IEEE registered extended, 16 bytes). */
+    static const unsigned char naa[] = {
+        0x00, 0x83, 0x00, 0x24,
+        0x02, 0x01, 0x00, 0x08, 'I', 'E', 'T', ' ', ' ', ' ', ' ', ' ',
+        0x01, 0x03, 0x00, 0x10, 0x60, 0x00, 0xc2, 0x9f, 0x01, 0x23, 0x45, 0x67,
+        0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x90,
+    };
+    static const unsigned char eui[] = {
+        0x00, 0x83, 0x00, 0x0c, 0x01, 0x02, 0x00, 0x08,
+        0x00, 0x0f, 0xf0, 0xff, 0x5a, 0xa5, 0x10, 0x01,
+    };
+    unsigned char big[4 + 4 + 255] = { 0x00, 0x83, 0x01, 0x03, 0x01, 0x03, 0x00, 0xff };
+    scLunInfo info;
+    char want[600];
+
+    (void) state;
+    memset(&info, 0, sizeof(info));
+    assert_int_equal(scLunParseDesignators(naa, sizeof(naa), &info), 0);
+    assert_string_equal(info.designator, "naa.6000c29f0123456789abcdeffedcba90");
+    assert_string_equal(info.udev_id, "36000c29f0123456789abcdeffedcba90");
+    assert_int_equal(scLunParseDesignators(eui, sizeof(eui), &info), 0);
+    assert_string_equal(info.designator, "eui.000ff0ff5aa51001");
+    assert_string_equal(info.udev_id, "2000ff0ff5aa51001");
+    /* The longest a designator can be. */
+    memset(big + 8, 0xa7, 255);
+    memcpy(want, "naa.", 4);
+    for (int i = 0; i < 255; i++)
+        memcpy(want + 4 + 2 * i, "a7", 3);
+    assert_int_equal(scLunParseDesignators(big, sizeof(big), &info), 0);
+    assert_string_equal(info.designator, want);
+    /* Malformed: a designator longer than the page. */
+    big[2] = 0x00, big[3] = 0x10;
+    assert_int_equal(scLunParseDesignators(big, sizeof(big), &info), -1);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_designators),
         cmocka_unit_test_setup_teardown(test_find_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_start_refresh_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_portals, setup, teardown),

@@ -77,13 +77,20 @@ scLunParseSerial(const unsigned char *d, size_t len, scLunInfo *info)
     return 0;
 }
 
+/* @prefix then @src in lower-case hex, cut to fit @size (a refresh
+ * writes two per LUN: a digit at a time, not an snprintf per byte). */
 static void
 hex(char *dst, size_t size, const char *prefix, const unsigned char *src, size_t len)
 {
-    size_t n = (size_t) snprintf(dst, size, "%s", prefix);
+    static const char digits[] = "0123456789abcdef";
+    size_t n = strnlen(prefix, size - 1);
 
-    for (size_t i = 0; i < len && n + 3 <= size; i++)
-        n += (size_t) snprintf(dst + n, size - n, "%02x", src[i]);
+    memcpy(dst, prefix, n);
+    for (size_t i = 0; i < len && n + 3 <= size; i++) {
+        dst[n++] = digits[src[i] >> 4];
+        dst[n++] = digits[src[i] & 0x0f];
+    }
+    dst[n] = '\0';
 }
 
 int

@@ -86,7 +86,8 @@ static const char *const param_names[P_LAST] = {
 };
 
 /* Prepare @sql into @s and find the index of each of its parameters; a
- * parameter that is not a known name is a bug, reported as one. */
+ * parameter that is not a known name is a bug, reported as one. Numbered
+ * ones (?NNN, a multi-row insert's) are bound by their number. */
 static int
 prepare(scCatalog *cat, scStmt *s, const char *sql)
 {
@@ -102,6 +103,8 @@ prepare(scCatalog *cat, scStmt *s, const char *sql)
     for (int i = 1; i <= n; i++) {
         const char *name = sqlite3_bind_parameter_name(s->st, i);
         int p;
+        if (name && name[0] == '?')
+            continue;
         for (p = 0; p < P_LAST; p++)
             if (name && strcmp(name, param_names[p]) == 0)
                 break;

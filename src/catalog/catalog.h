@@ -367,6 +367,9 @@ int scCatalogVolInsert(scCatalog *cat, int64_t pool_id, const char *uuid, int st
 /* Replace what storage says of volume @uuid (aliases and attributes too),
  * set it present and end any journal on it. */
 int scCatalogVolUpdate(scCatalog *cat, const char *uuid, const scCatalogVolData *data);
+/* The same of the volume of @row, read in this transaction: no lookup of
+ * its row. */
+int scCatalogVolUpdateRow(scCatalog *cat, const scCatalogVol *row, const scCatalogVolData *data);
 /* Set the state; creating/deleting record this process as the operator. */
 int scCatalogVolSetState(scCatalog *cat, const char *uuid, int state);
 /* Journal operation @op ("wiping", ...) on present volume @uuid as this

@@ -39,6 +39,7 @@ typedef enum {
     VS_COUNT_EVERY,
     VS_INSERT,
     VS_UPDATE,
+    VS_UPDATE_KEPT,
     VS_SET_STATE,
     VS_SET_OP,
     VS_RESTORE_SIG,
@@ -46,9 +47,15 @@ typedef enum {
     VS_ID,
     VS_PATHS_CLEAR,
     VS_PATH_ADD,
+    VS_PATH_ADD2,
+    VS_PATH_ADD4,
+    VS_PATH_ADD8,
     VS_PATHS,
     VS_ATTRS_CLEAR,
     VS_ATTR_SET,
+    VS_ATTR_SET2,
+    VS_ATTR_SET4,
+    VS_ATTR_SET8,
     VS_ATTRS,
     VS_EVENT,
     VS_USERS,
@@ -56,6 +63,7 @@ typedef enum {
     VS_CLAIM,
     VS_DELETE_PATHS,
     VS_DELETE_ATTRS,
+    VS_DETAILS_OF,
     VS_LAST
 } VolStmt;
 _Static_assert(SC_STMT_VOL_BASE + VS_LAST <= SC_STMT_SCAN_BASE, "volume statements overflow");
@@ -73,14 +81,36 @@ _Static_assert(SC_STMT_VOL_BASE + VS_LAST <= SC_STMT_SCAN_BASE, "volume statemen
     "(SELECT path FROM volumes WHERE uuid = :uuid"                                               \
     " UNION SELECT path FROM volume_paths WHERE volume_id = " VOL_ID ")"
 
-/* The columns a record sets (insert and update), and their parameters. */
-#define DATA_COLUMNS                                                         \
-    "name, key, path, type, format, capacity, allocation, physical, backing_path, "       \
+/* The columns a record sets (insert and update), and their parameters:
+ * the names, each under a UNIQUE index, and the rest. */
+#define NAME_COLUMNS "name, key, path"
+#define NAME_PARAMS ":name, :key, :path"
+#define REST_COLUMNS                                                         \
+    "type, format, capacity, allocation, physical, backing_path, "                        \
     "backing_format, mode, uid, gid, atime_ns, mtime_ns, ctime_ns, btime_ns, sig, ident"
-#define DATA_PARAMS                                                          \
-    ":name, :key, :path, :type, :format, :capacity, :allocation, :physical, "             \
+#define REST_PARAMS                                                          \
+    ":type, :format, :capacity, :allocation, :physical, "                                 \
     ":backing_path, :backing_format, :mode, :uid, :gid, :atime, :mtime, :ctime, :btime, "  \
     ":sig, :ident"
+#define DATA_COLUMNS NAME_COLUMNS ", " REST_COLUMNS
+#define DATA_PARAMS NAME_PARAMS ", " REST_PARAMS
+/* What an update sets besides a record's columns: what an interrupted
+ * create left stays incomplete, whatever it holds. */
+#define UPDATE_REST                                                                                \
+    " state = CASE state WHEN 'incomplete' THEN state ELSE 'present' END, op = NULL,"           \
+    " op_pid = NULL, op_boot = NULL, op_start = NULL, last_seen = :now WHERE id = :id"
+
+/* Rows of the multi-row inserts of aliases and attributes: :id first, so
+ * that it is parameter 1 and the numbered ones follow. */
+#define PATH_ROWS1 "(:id, ?2)"
+#define PATH_ROWS2 PATH_ROWS1 ", (:id, ?3)"
+#define PATH_ROWS4 PATH_ROWS2 ", (:id, ?4), (:id, ?5)"
+#define PATH_ROWS8 PATH_ROWS4 ", (:id, ?6), (:id, ?7), (:id, ?8), (:id, ?9)"
+#define ATTR_ROWS1 "(:id, ?2, ?3)"
+#define ATTR_ROWS2 ATTR_ROWS1 ", (:id, ?4, ?5)"
+#define ATTR_ROWS4 ATTR_ROWS2 ", (:id, ?6, ?7), (:id, ?8, ?9)"
+#define ATTR_ROWS8                                                                                 \
+    ATTR_ROWS4 ", (:id, ?10, ?11), (:id, ?12, ?13), (:id, ?14, ?15), (:id, ?16, ?17)"
 
 static const char *const vol_sql[VS_LAST] = {
     [VS_BY_UUID] = "SELECT " VOL_COLUMNS VOL_FROM "WHERE v.uuid = :uuid",
@@ -124,10 +154,11 @@ static const char *const vol_sql[VS_LAST] = {
                   " first_seen, last_seen, " DATA_COLUMNS ") VALUES (:pool_id, :uuid,"
                   " :state, :pid, CASE WHEN :pid IS NULL THEN NULL ELSE :boot END, :start,"
                   " :now, :now, " DATA_PARAMS ")",
-    /* What an interrupted create left stays incomplete, whatever it holds. */
-    [VS_UPDATE] = "UPDATE volumes SET (" DATA_COLUMNS ") = (" DATA_PARAMS "),"
-                  " state = CASE state WHEN 'incomplete' THEN state ELSE 'present' END, op = NULL, op_pid = NULL, op_boot = NULL, op_start = NULL,"
-                  " last_seen = :now WHERE uuid = :uuid",
+    [VS_UPDATE] = "UPDATE volumes SET (" DATA_COLUMNS ") = (" DATA_PARAMS ")," UPDATE_REST,
+    /* The same, names kept: SQLite rewrites the index entries of every
+     * column set, changed or not; a volume read again mostly keeps its
+     * name, key and path. */
+    [VS_UPDATE_KEPT] = "UPDATE volumes SET (" REST_COLUMNS ") = (" REST_PARAMS ")," UPDATE_REST,
     [VS_SET_STATE] = "UPDATE volumes SET state = :state, op_pid = :pid, op_start = :start,"
                      " op_boot = CASE WHEN :pid IS NULL THEN NULL ELSE :boot END,"
                      " last_seen = :now WHERE uuid = :uuid",
@@ -141,17 +172,28 @@ static const char *const vol_sql[VS_LAST] = {
     /* What ON DELETE CASCADE does, for a bulk transaction (foreign keys off). */
     [VS_DELETE_PATHS] = "DELETE FROM volume_paths WHERE volume_id = " VOL_ID,
     [VS_DELETE_ATTRS] = "DELETE FROM volume_attrs WHERE volume_id = " VOL_ID,
-    [VS_ID] = "SELECT id FROM volumes WHERE uuid = :uuid",
+    [VS_ID] = "SELECT id, name, key, path FROM volumes WHERE uuid = :uuid",
     [VS_PATHS_CLEAR] = "DELETE FROM volume_paths WHERE volume_id = :id",
-    /* An alias names the volume that recorded it last. */
-    [VS_PATH_ADD] = "INSERT OR REPLACE INTO volume_paths (path, volume_id) VALUES (:path, :id)",
+    /* An alias names the volume that recorded it last. One row, 2, 4 or
+     * 8 at a time (add_details): the aliases ?2, ?3, ... */
+    [VS_PATH_ADD] = "INSERT OR REPLACE INTO volume_paths (volume_id, path) VALUES " PATH_ROWS1,
+    [VS_PATH_ADD2] = "INSERT OR REPLACE INTO volume_paths (volume_id, path) VALUES " PATH_ROWS2,
+    [VS_PATH_ADD4] = "INSERT OR REPLACE INTO volume_paths (volume_id, path) VALUES " PATH_ROWS4,
+    [VS_PATH_ADD8] = "INSERT OR REPLACE INTO volume_paths (volume_id, path) VALUES " PATH_ROWS8,
     [VS_PATHS] = "SELECT path, NULL FROM volume_paths WHERE volume_id = " VOL_ID
                  " ORDER BY path",
     [VS_ATTRS_CLEAR] = "DELETE FROM volume_attrs WHERE volume_id = :id",
-    [VS_ATTR_SET] = "INSERT OR REPLACE INTO volume_attrs (volume_id, name, value)"
-                    " VALUES (:id, :name, :value)",
+    /* The same for attributes: names and values ?2, ?3, ?4, ?5, ... */
+    [VS_ATTR_SET] = "INSERT OR REPLACE INTO volume_attrs (volume_id, name, value) VALUES " ATTR_ROWS1,
+    [VS_ATTR_SET2] = "INSERT OR REPLACE INTO volume_attrs (volume_id, name, value) VALUES " ATTR_ROWS2,
+    [VS_ATTR_SET4] = "INSERT OR REPLACE INTO volume_attrs (volume_id, name, value) VALUES " ATTR_ROWS4,
+    [VS_ATTR_SET8] = "INSERT OR REPLACE INTO volume_attrs (volume_id, name, value) VALUES " ATTR_ROWS8,
     [VS_ATTRS] = "SELECT name, value FROM volume_attrs WHERE volume_id = " VOL_ID
                  " ORDER BY name",
+    /* What an update compares before it rewrites, in one statement: the
+     * aliases (0) and the attributes (1), two index ranges, no sort. */
+    [VS_DETAILS_OF] = "SELECT 0, path, NULL FROM volume_paths WHERE volume_id = :id"
+                      " UNION ALL SELECT 1, name, value FROM volume_attrs WHERE volume_id = :id",
     [VS_EVENT] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid, volume_name,"
                  " action, detail) VALUES (:now, :actor, :pool, :pool_name, :vol_uuid,"
                  " :vol_name, :action, :detail)",
@@ -440,13 +482,15 @@ scCatalogVolCount(scCatalog *cat, const char *pool_uuid, scCatalogVolSet set)
     return n;
 }
 
-/* Bind a record's columns. */
+/* Bind a record's columns (@names: its name, key and path too). */
 static void
-bind_data(scStmt *s, const scCatalogVolData *d)
+bind_data(scStmt *s, const scCatalogVolData *d, bool names)
 {
-    scBindText(s, P_NAME, d->name);
-    scBindText(s, P_KEY, d->key);
-    scBindText(s, P_PATH, d->path);
+    if (names) {
+        scBindText(s, P_NAME, d->name);
+        scBindText(s, P_KEY, d->key);
+        scBindText(s, P_PATH, d->path);
+    }
     scBindText(s, P_TYPE, scStorageVolTypeToString(d->type));
     scBindText(s, P_FORMAT, d->format);
     scBindInt(s, P_CAPACITY, (long long) d->capacity);
@@ -465,40 +509,143 @@ bind_data(scStmt *s, const scCatalogVolData *d)
     scBindBlob(s, P_IDENT, d->ident, d->ident_len);
 }
 
+static bool
+same_text(const char *a, const char *b)
+{
+    return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+enum { DETAIL_PATH, DETAIL_ATTR };
+
+/* Is (@name, @value), an alias (@kind DETAIL_PATH: no value) or an
+ * attribute, in @d? */
+static bool
+in_data(int kind, const scCatalogVolData *d, const char *name, const char *value)
+{
+    if (kind == DETAIL_PATH) {
+        for (size_t i = 0; i < d->naliases; i++)
+            if (same_text(d->aliases[i], name))
+                return true;
+        return false;
+    }
+    for (size_t i = 0; i < d->nattrs; i++)
+        if (same_text(d->attrs[i].name, name))
+            return same_text(d->attrs[i].value, value);
+    return false;
+}
+
+/* Does the volume of row @id have the aliases of @d already, no more, no
+ * fewer (same[DETAIL_PATH]), and its attributes (same[DETAIL_ATTR])? Its
+ * rows of each are distinct, each in @d, and as many: @d's are that set
+ * (a list with a name twice never matches, and is written). 0 or -1. */
+static int
+details_match(scCatalog *cat, int64_t id, const scCatalogVolData *d, bool same[2])
+{
+    const size_t want[2] = { d->naliases, d->nattrs };
+    size_t n[2] = { 0, 0 };
+    scStmt *s = vstmt(cat, VS_DETAILS_OF);
+    int rc = SQLITE_ROW;
+
+    same[DETAIL_PATH] = same[DETAIL_ATTR] = true;
+    if (!s)
+        return -1;
+    scBindInt(s, P_ID, id);
+    while ((same[DETAIL_PATH] || same[DETAIL_ATTR]) &&
+           (rc = scCatalogStep(cat, s, "reading volume details")) == SQLITE_ROW) {
+        int k = sqlite3_column_int(s->st, 0) == DETAIL_PATH ? DETAIL_PATH : DETAIL_ATTR;
+        if (same[k])
+            same[k] = ++n[k] <= want[k] &&
+                      in_data(k, d, (const char *) sqlite3_column_text(s->st, 1),
+                              (const char *) sqlite3_column_text(s->st, 2));
+    }
+    if (rc < 0)
+        return -1;
+    sqlite3_reset(s->st);
+    same[DETAIL_PATH] = same[DETAIL_PATH] && n[DETAIL_PATH] == want[DETAIL_PATH];
+    same[DETAIL_ATTR] = same[DETAIL_ATTR] && n[DETAIL_ATTR] == want[DETAIL_ATTR];
+    return 0;
+}
+
+/* Bind @text (NULL: NULL) to parameter @i of @s. */
+static void
+bind_text_at(scStmt *s, int i, const char *text)
+{
+    if (text)
+        sqlite3_bind_text(s->st, i, text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s->st, i);
+}
+
+/* Insert the aliases (@kind DETAIL_PATH) or the attributes of @d for the
+ * volume of row @id: 8, 4, 2 rows to a statement while there are as many
+ * left, then 1 (a volume's 9 attributes are 2 statements, not 9: each
+ * statement's fixed cost is most of a small row's). Rows go in in order,
+ * as one by one: of a name given twice, the last holds. */
+static int
+add_details(scCatalog *cat, int64_t id, int kind, const scCatalogVolData *d)
+{
+    static const VolStmt stmts[2][4] = {
+        [DETAIL_PATH] = { VS_PATH_ADD, VS_PATH_ADD2, VS_PATH_ADD4, VS_PATH_ADD8 },
+        [DETAIL_ATTR] = { VS_ATTR_SET, VS_ATTR_SET2, VS_ATTR_SET4, VS_ATTR_SET8 },
+    };
+    size_t n = kind == DETAIL_PATH ? d->naliases : d->nattrs;
+
+    for (size_t i = 0; i < n;) {
+        size_t left = n - i;
+        int w = left >= 8 ? 3 : left >= 4 ? 2 : left >= 2 ? 1 : 0;
+        scStmt *s = vstmt(cat, stmts[kind][w]);
+
+        if (!s)
+            return -1;
+        scBindInt(s, P_ID, id);
+        for (int r = 0; r < 1 << w; r++, i++) {
+            if (kind == DETAIL_PATH) {
+                bind_text_at(s, 2 + r, d->aliases[i]);
+            } else {
+                bind_text_at(s, 2 + 2 * r, d->attrs[i].name);
+                bind_text_at(s, 3 + 2 * r, d->attrs[i].value);
+            }
+        }
+        if (scCatalogRun(cat, s,
+                         kind == DETAIL_PATH ? "recording volume paths"
+                                             : "recording volume attributes") < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Replace the aliases and attributes of the volume of row @id (@fresh: it
- * has none yet). */
+ * has none yet). A volume updated mostly keeps them (a file written to, a
+ * LUN read again): what already holds is left as it is, so that an update
+ * costs a read of two index ranges rather than a delete and an insert of
+ * each row. */
 static int
 set_details(scCatalog *cat, int64_t id, const scCatalogVolData *d, bool fresh)
 {
+    bool same[2] = { false, false };
     scStmt *s;
 
     if (!fresh) {
-        if (!(s = vstmt(cat, VS_PATHS_CLEAR)))
+        if (details_match(cat, id, d, same) < 0)
             return -1;
-        scBindInt(s, P_ID, id);
-        if (scCatalogRun(cat, s, "clearing volume paths") < 0 || !(s = vstmt(cat, VS_ATTRS_CLEAR)))
-            return -1;
-        scBindInt(s, P_ID, id);
-        if (scCatalogRun(cat, s, "clearing volume attributes") < 0)
-            return -1;
+        if (!same[DETAIL_PATH]) {
+            if (!(s = vstmt(cat, VS_PATHS_CLEAR)))
+                return -1;
+            scBindInt(s, P_ID, id);
+            if (scCatalogRun(cat, s, "clearing volume paths") < 0)
+                return -1;
+        }
+        if (!same[DETAIL_ATTR]) {
+            if (!(s = vstmt(cat, VS_ATTRS_CLEAR)))
+                return -1;
+            scBindInt(s, P_ID, id);
+            if (scCatalogRun(cat, s, "clearing volume attributes") < 0)
+                return -1;
+        }
     }
-    for (size_t i = 0; i < d->naliases; i++) {
-        if (!(s = vstmt(cat, VS_PATH_ADD)))
-            return -1;
-        scBindInt(s, P_ID, id);
-        scBindText(s, P_PATH, d->aliases[i]);
-        if (scCatalogRun(cat, s, "recording a volume path") < 0)
-            return -1;
-    }
-    for (size_t i = 0; i < d->nattrs; i++) {
-        if (!(s = vstmt(cat, VS_ATTR_SET)))
-            return -1;
-        scBindInt(s, P_ID, id);
-        scBindText(s, P_NAME, d->attrs[i].name);
-        scBindText(s, P_VALUE, d->attrs[i].value);
-        if (scCatalogRun(cat, s, "recording volume attributes") < 0)
-            return -1;
-    }
+    if ((!same[DETAIL_PATH] && add_details(cat, id, DETAIL_PATH, d) < 0) ||
+        (!same[DETAIL_ATTR] && add_details(cat, id, DETAIL_ATTR, d) < 0))
+        return -1;
     return 0;
 }
 
@@ -560,7 +707,7 @@ scCatalogVolInsert(scCatalog *cat, int64_t pool_id, const char *uuid, int state,
         return -1;
     scBindInt(s, P_POOL_ID, pool_id);
     scBindText(s, P_UUID, uuid);
-    bind_data(s, data);
+    bind_data(s, data, true);
     scBindText(s, P_STATE, scVolStateToString(state));
     scBindIntOr(s, P_PID, (long long) getpid(), is_journal(state));
     scBindIntOr(s, P_START, (long long) scCatalogSelfStart(), is_journal(state));
@@ -572,26 +719,61 @@ scCatalogVolInsert(scCatalog *cat, int64_t pool_id, const char *uuid, int state,
     return set_details(cat, sqlite3_last_insert_rowid(cat->db), data, true);
 }
 
+/* Update row @id with @data; @kept: its name, key and path are @data's
+ * already. */
+static int
+update_row(scCatalog *cat, int64_t id, bool kept, const scCatalogVolData *data)
+{
+    scStmt *s = vstmt(cat, kept ? VS_UPDATE_KEPT : VS_UPDATE);
+
+    if (!s)
+        return -1;
+    scBindInt(s, P_ID, id);
+    bind_data(s, data, !kept);
+    scBindInt(s, P_NOW, scCatalogNow());
+    if (write_record(cat, s, data, "updating a volume") < 0)
+        return -1;
+    return set_details(cat, id, data, false);
+}
+
+/* Is column @col of @st the text @text? */
+static bool
+column_is(sqlite3_stmt *st, int col, const char *text)
+{
+    return same_text((const char *) sqlite3_column_text(st, col), text);
+}
+
 int
 scCatalogVolUpdate(scCatalog *cat, const char *uuid, const scCatalogVolData *data)
 {
-    scStmt *s = vstmt(cat, VS_UPDATE);
+    scStmt *s = vstmt(cat, VS_ID);
+    bool kept;
     int64_t id;
     int rc;
 
     if (!s)
         return -1;
     scBindText(s, P_UUID, uuid);
-    bind_data(s, data);
-    scBindInt(s, P_NOW, scCatalogNow());
-    if (write_record(cat, s, data, "updating a volume") < 0 || !(s = vstmt(cat, VS_ID)))
-        return -1;
-    scBindText(s, P_UUID, uuid);
     if ((rc = scCatalogStep(cat, s, "updating a volume")) < 0)
         return -1;
-    id = rc == SQLITE_ROW ? sqlite3_column_int64(s->st, 0) : 0;
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s->st);
+        return 0;
+    }
+    id = sqlite3_column_int64(s->st, 0);
+    kept = column_is(s->st, 1, data->name) && column_is(s->st, 2, data->key) &&
+           column_is(s->st, 3, data->path);
     sqlite3_reset(s->st);
-    return id ? set_details(cat, id, data, false) : 0;
+    return update_row(cat, id, kept, data);
+}
+
+int
+scCatalogVolUpdateRow(scCatalog *cat, const scCatalogVol *row, const scCatalogVolData *data)
+{
+    return update_row(cat, row->id,
+                      same_text(row->name, data->name) && same_text(row->key, data->key) &&
+                          same_text(row->path, data->path),
+                      data);
 }
 
 int

@@ -427,7 +427,7 @@ apply_create(Refresh *c, const scCatalogVol *row, const scCatalogVolData *d)
                        : scStrdup("interrupted: storage storcat cannot tell is its own")))
         return -1;
     c->stats->incomplete++;
-    return scCatalogVolUpdate(cat, row->uuid, d) < 0 ||
+    return scCatalogVolUpdateRow(cat, row, d) < 0 ||
                    scCatalogVolSetState(cat, row->uuid, SC_STORAGE_VOL_STATE_INCOMPLETE) < 0 ||
                    scCatalogVolEventAdd(cat, c->conn->actor, ap->row.uuid, ap->row.name,
                                         row->uuid, row->name, "vol-create-incomplete",
@@ -567,8 +567,9 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
                 c->stats->reappeared++;
             else
                 c->stats->changed++;
+            r = scCatalogVolUpdateRow(cat, &row, d);
             scCatalogVolClear(&row);
-            if (scCatalogVolUpdate(cat, uuid, d) < 0)
+            if (r < 0)
                 return -1;
             goto event;
         }
@@ -913,7 +914,7 @@ scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found
     } else if (r > 0) {
         if (row.state == SC_STORAGE_VOL_STATE_MISSING)
             action = "vol-reappeared";
-        r = scCatalogVolUpdate(cat, uuid, &data);
+        r = scCatalogVolUpdateRow(cat, &row, &data);
     } else if ((r = new_uuid(conn, ap->row.uuid, rec->key, true, uuid)) >= 0) {
         r = scCatalogVolInsert(cat, ap->row.id, uuid, SC_STORAGE_VOL_STATE_PRESENT, &data);
     }
