@@ -30,6 +30,7 @@
 #include <config.h>
 
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/file.h>
@@ -187,7 +188,17 @@ attach(Fx *f, size_t i, unsigned long long size)
 static void
 detach(Fx *f, size_t i)
 {
+    char sys[PATH_MAX];
+
     assert_int_equal(RUN(NULL, "losetup", "-d", f->loops[i]), 0);
+    /* A device another process has open (another test's lvm2 scanning
+     * every loop device) is only marked to go at its last close, and
+     * reads as before until then: wait until it is gone. */
+    snprintf(sys, sizeof(sys), "/sys/block/%s/loop/backing_file", strrchr(f->loops[i], '/') + 1);
+    for (int n = 0; n < 1000 && access(sys, F_OK) == 0; n++)
+        usleep(10000);
+    if (access(sys, F_OK) == 0)
+        fail_msg("%s still attached 10 s after losetup -d", f->loops[i]);
     free(f->loops[i]);
     f->loops[i] = NULL;
 }
