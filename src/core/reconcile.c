@@ -26,6 +26,7 @@
 
 #include <stdio.h>
 
+#include "changes.h"
 #include "journal.h"
 #include "reconcile.h"
 #include "recspool.h"
@@ -510,6 +511,7 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
     char uuid[SC_UUID_STRING_BUFLEN];
     _cleanup_free_ char *old_name = NULL;
     _cleanup_free_ char *detail = NULL;
+    _cleanup_free_ char *changes = NULL;
     const char *action;
     scCatalogVol row;
     int r;
@@ -567,8 +569,10 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
                 c->stats->reappeared++;
             else
                 c->stats->changed++;
+            /* What changed, old row against new record. */
+            r = scVolChanges(&row, NULL, d, &changes);
             scCatalogVolClear(&row);
-            if (scCatalogVolUpdate(cat, uuid, d) < 0)
+            if (r < 0 || scCatalogVolUpdate(cat, uuid, d) < 0)
                 return -1;
             goto event;
         }
@@ -582,7 +586,8 @@ new_name:
         (c->known > 0 &&
          (r = find_renamed_by_key(cat, ap, d->key, d->name, uuid, &old_name)) != 0)) {
         if (r < 0 || scCatalogVolUpdate(cat, uuid, d) < 0 ||
-            !(detail = scAsprintf("renamed from '%s'", old_name)))
+            !(detail = scAsprintf("renamed from '%s'", old_name)) ||
+            scVolChanges(NULL, old_name, d, &changes) < 0)
             return -1;
         action = "vol-renamed";
         c->stats->renamed++;
@@ -597,12 +602,13 @@ new_name:
         if (c->fresh && c->known == 0)
             return 0;
         action = "vol-discovered";
-        if (r > 0 && !(detail = scStrdup("with the UUID it had before its pool was undefined")))
+        if ((r > 0 && !(detail = scStrdup("with the UUID it had before its pool was undefined"))) ||
+            scVolChanges(NULL, NULL, d, &changes) < 0)
             return -1;
     }
 event:
-    return scCatalogVolEventAdd(cat, c->conn->actor, ap->row.uuid, ap->row.name, uuid, d->name,
-                                action, detail);
+    return scCatalogVolEventAddChanges(cat, c->conn->actor, ap->row.uuid, ap->row.name, uuid,
+                                       d->name, action, detail, changes);
 }
 
 static int
@@ -874,6 +880,7 @@ scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found
     scCatalog *cat = conn->catalog;
     _cleanup_free_ char *old_name = NULL;
     _cleanup_free_ char *renamed = NULL;
+    _cleanup_free_ char *changes = NULL;
     scCatalogVol row;
     scCatalogVolData data;
     int r;
@@ -893,8 +900,9 @@ scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found
         if (r > 0 && row.state == SC_STORAGE_VOL_STATE_PRESENT &&
             (scCatalogVolSetOp(cat, row.uuid, NULL) < 0 ||
              scCatalogVolSetState(cat, row.uuid, SC_STORAGE_VOL_STATE_MISSING) < 0 ||
-             scCatalogVolEventAdd(cat, conn->actor, ap->row.uuid, ap->row.name, row.uuid, name,
-                                  "vol-missing", "gone from storage") < 0))
+             scChangesOne("state", "present", "missing", &changes) < 0 ||
+             scCatalogVolEventAddChanges(cat, conn->actor, ap->row.uuid, ap->row.name, row.uuid,
+                                         name, "vol-missing", "gone from storage", changes) < 0))
             r = -1;
         else
             r = 0;
@@ -909,17 +917,22 @@ scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found
             goto out;
         }
         action = "vol-renamed";
-        r = scCatalogVolUpdate(cat, uuid, &data);
+        r = scVolChanges(NULL, old_name, &data, &changes) < 0 ? -1
+                                                               : scCatalogVolUpdate(cat, uuid, &data);
     } else if (r > 0) {
         if (row.state == SC_STORAGE_VOL_STATE_MISSING)
             action = "vol-reappeared";
-        r = scCatalogVolUpdate(cat, uuid, &data);
+        /* What changed: the row as it was against what storage says. */
+        r = scVolChanges(&row, NULL, &data, &changes) < 0 ? -1
+                                                          : scCatalogVolUpdate(cat, uuid, &data);
     } else if ((r = new_uuid(conn, ap->row.uuid, rec->key, true, uuid)) >= 0) {
-        r = scCatalogVolInsert(cat, ap->row.id, uuid, SC_STORAGE_VOL_STATE_PRESENT, &data);
+        r = scVolChanges(NULL, NULL, &data, &changes) < 0
+                ? -1
+                : scCatalogVolInsert(cat, ap->row.id, uuid, SC_STORAGE_VOL_STATE_PRESENT, &data);
     }
     if (r == 0)
-        r = scCatalogVolEventAdd(cat, conn->actor, ap->row.uuid, ap->row.name, uuid, name, action,
-                                 detail);
+        r = scCatalogVolEventAddChanges(cat, conn->actor, ap->row.uuid, ap->row.name, uuid, name,
+                                        action, detail, changes);
     r = r < 0 ? -1 : 1;
 out:
     scCatalogVolClear(&row);
