@@ -1,8 +1,9 @@
 -- 015-event-who-changes.sql: who wrote each event, field by field, and
--- what it changed, old -> new (issue 14, Audit).
+-- what it changed, old -> new, and the view report_events (issue 14,
+-- Audit).
 --
--- Columns only are added (events is read by older libraries too, which
--- leave these NULL; so are the events recorded before this migration).
+-- Columns only are added to events (the events recorded before this
+-- migration have them NULL).
 -- actor keeps its one-line summary; the columns say the same apart:
 --   uid, user_name       the process's real user id and its name then
 --   invoker_via          'sudo' or 'pkexec' when the environment says the
@@ -32,3 +33,15 @@ ALTER TABLE events ADD COLUMN pid INTEGER;
 ALTER TABLE events ADD COLUMN program TEXT;
 ALTER TABLE events ADD COLUMN storcat_actor TEXT;
 ALTER TABLE events ADD COLUMN changes TEXT;
+
+-- The audit trail under a stable name (storcat(1) REPORTS; its columns
+-- only ever grow, as report_*'s), in its total order: who by field, and
+-- changes as the JSON text (query it with SQLite's json functions:
+-- json_extract(changes, '$.capacity[1])').
+CREATE VIEW report_events AS
+SELECT id, strftime('%Y-%m-%dT%H:%M:%SZ', ts, 'unixepoch') AS time, action,
+       pool_name AS pool, pool_uuid, volume_name AS volume, volume_uuid, detail, actor,
+       uid, user_name, invoker_via, invoker_uid, invoker_name, pid, program, storcat_actor,
+       changes
+FROM events
+ORDER BY id;
