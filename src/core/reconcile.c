@@ -500,6 +500,21 @@ find_renamed_by_key(scCatalog *cat, const scActivePool *ap, const char *key, con
     return r;
 }
 
+/* What a rename of volume @uuid (known before as @old_name) to record @d
+ * changed, its row read as it was: into *@changes. 0 or -1. */
+static int
+renamed_changes(scCatalog *cat, const char *uuid, const char *old_name,
+                const scCatalogVolData *d, char **changes)
+{
+    scCatalogVol old;
+    int r = scCatalogVolGet(cat, SC_VOL_BY_UUID, uuid, &old);
+
+    if (r >= 0)
+        r = scVolChanges(r > 0 ? &old : NULL, old_name, d, changes);
+    scCatalogVolClear(&old);
+    return r;
+}
+
 /* Phase 3, in the write transaction: one record. A name the snapshot
  * did not know is inserted without a lookup by name, unless another
  * connection wrote to the catalog since the snapshot. */
@@ -585,9 +600,9 @@ new_name:
                                                    &old_name)) != 0) ||
         (c->known > 0 &&
          (r = find_renamed_by_key(cat, ap, d->key, d->name, uuid, &old_name)) != 0)) {
-        if (r < 0 || scCatalogVolUpdate(cat, uuid, d) < 0 ||
-            !(detail = scAsprintf("renamed from '%s'", old_name)) ||
-            scVolChanges(NULL, old_name, d, &changes) < 0)
+        if (r < 0 || renamed_changes(cat, uuid, old_name, d, &changes) < 0 ||
+            scCatalogVolUpdate(cat, uuid, d) < 0 ||
+            !(detail = scAsprintf("renamed from '%s'", old_name)))
             return -1;
         action = "vol-renamed";
         c->stats->renamed++;
@@ -917,8 +932,9 @@ scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found
             goto out;
         }
         action = "vol-renamed";
-        r = scVolChanges(NULL, old_name, &data, &changes) < 0 ? -1
-                                                               : scCatalogVolUpdate(cat, uuid, &data);
+        r = renamed_changes(cat, uuid, old_name, &data, &changes) < 0
+                ? -1
+                : scCatalogVolUpdate(cat, uuid, &data);
     } else if (r > 0) {
         if (row.state == SC_STORAGE_VOL_STATE_MISSING)
             action = "vol-reappeared";
