@@ -385,8 +385,10 @@ assert_invoker(const Event *e, const char *via, long long uid, const char *name)
         assert_null(strchr(e->actor, '['));
         return;
     }
+    assert_non_null(e->via);
     assert_string_equal(e->via, via);
     assert_int_equal(e->invoker_uid, uid);
+    assert_non_null(e->invoker);
     assert_string_equal(e->invoker, name);
 }
 
