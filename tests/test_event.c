@@ -815,6 +815,7 @@ test_audit(void **state)
         char c;
 
         close(go[1]);
+        free(dir); /* the child's copy: valgrind checks its leaks too */
         setenv("STORCAT_ACTOR", "child", 1);
         if (read(go[0], &c, 1) != 1 ||
             !(conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE)) ||
