@@ -2480,9 +2480,8 @@ int scConnectReport(scConnectPtr conn, const char *name, const char *pool,
  *
  * Who: @actor sums it up on one line (control characters as '?', cut to
  * about 600 bytes); the fields from @uid on say it field by field and
- * whole. Events recorded by a library older than these fields (catalog
- * schema 14 or before) have @actor only: the numbers are -1, the strings
- * NULL.
+ * whole. Events recorded by a storcat older than these fields have
+ * @actor only: the numbers are -1, the strings NULL.
  *
  * @changes: what the event changed, a JSON object with one member per
  * field, each the array [old, new] (null on a side that did not exist: a
