@@ -50,8 +50,7 @@ setup(void **state)
 {
     Fixture *f = calloc(1, sizeof(*f));
 
-    if (!f || !(f->dir = testTmpDirMake("audit")) ||
-        asprintf(&f->pool_dir, "%s/p", f->dir) < 0 ||
+    if (!f || !(f->dir = testTmpDirMake("audit")) || asprintf(&f->pool_dir, "%s/p", f->dir) < 0 ||
         asprintf(&f->catalog, "%s/catalog.db", f->dir) < 0)
         return -1;
     clear_who();
@@ -79,7 +78,7 @@ teardown(void **state)
 
 typedef struct {
     long long id;
-    char *line;    /* "ACTION POOL/VOLUME (DETAIL) CHANGES" */
+    char *line; /* "ACTION POOL/VOLUME (DETAIL) CHANGES" */
     long long uid, invoker_uid, pid;
     char *user, *via, *invoker, *program, *storcat_actor, *actor, *changes;
 } Event;
@@ -274,12 +273,16 @@ test_history(void **state)
     assert_true(asprintf(&want[n++], "vol-changed p/a.img (-) {\"capacity\": [2097152, 3145728]%s}",
                          grow) > 0);
     free(grow);
-    want[n++] = strdup("pool-refresh p/- (" "%ANY%" ") -");
+    want[n++] = strdup("pool-refresh p/- ("
+                       "%ANY%"
+                       ") -");
     assert_true(asprintf(&want[n++],
                          "vol-renamed p/r.img (renamed from 'a.img') {\"path\": [\"%s\", \"%s\"], "
                          "\"name\": [\"a.img\", \"r.img\"]}",
                          path, renamed) > 0);
-    want[n++] = strdup("pool-refresh p/- (" "%ANY%" ") -");
+    want[n++] = strdup("pool-refresh p/- ("
+                       "%ANY%"
+                       ") -");
     if (qemu)
         assert_true(asprintf(&want[n++],
                              "vol-delete p/o.qcow2 (-) {\"capacity\": [1048576, null], "
@@ -517,8 +520,8 @@ test_hostile_names(void **state)
     for (int i = 0; i < 2; i++) {
         const Event *e = &t.e[i];
 
-        assert_true(asprintf(&sql, "SELECT json_valid(changes) FROM events WHERE id = %lld",
-                             e->id) > 0);
+        assert_true(
+            asprintf(&sql, "SELECT json_valid(changes) FROM events WHERE id = %lld", e->id) > 0);
         check_query(f->conn, sql, "1");
         free(sql);
         /* The byte that is not UTF-8 as \udcff, the others escaped. */

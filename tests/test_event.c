@@ -275,8 +275,8 @@ on_audit(scConnectPtr conn, const scAuditEvent *ev, void *opaque)
     assert_non_null(conn);
     assert_true(ev->id > 0 && ev->time > 0);
     note("%saudit %s %s pid=%lld actor=%s changes=%s", TAG(opaque), ev->action,
-         ev->poolName ? ev->poolName : "-", ev->pid,
-         ev->storcatActor ? ev->storcatActor : "-", ev->changes ? ev->changes : "-");
+         ev->poolName ? ev->poolName : "-", ev->pid, ev->storcatActor ? ev->storcatActor : "-",
+         ev->changes ? ev->changes : "-");
 }
 
 /* ---- before any loop is registered ------------------------------------------ */

@@ -224,14 +224,31 @@ parseString(const char **pp)
         }
         p++;
         switch (*p) {
-        case '"': case '\\': case '/':
+        case '"':
+        case '\\':
+        case '/':
             out[len++] = *p++;
             continue;
-        case 'n': out[len++] = '\n'; p++; continue;
-        case 't': out[len++] = '\t'; p++; continue;
-        case 'r': out[len++] = '\r'; p++; continue;
-        case 'b': out[len++] = '\b'; p++; continue;
-        case 'f': out[len++] = '\f'; p++; continue;
+        case 'n':
+            out[len++] = '\n';
+            p++;
+            continue;
+        case 't':
+            out[len++] = '\t';
+            p++;
+            continue;
+        case 'r':
+            out[len++] = '\r';
+            p++;
+            continue;
+        case 'b':
+            out[len++] = '\b';
+            p++;
+            continue;
+        case 'f':
+            out[len++] = '\f';
+            p++;
+            continue;
         case 'u':
             if (!hex4(p + 1, &cp))
                 goto bad;
@@ -468,11 +485,11 @@ printWho(FILE *out, const scAuditEvent *ev)
 }
 
 typedef struct {
-    cliJson *j;          /* --json, listing: the "events" array being written */
-    bool lines;          /* --json, following: an object a line */
+    cliJson *j; /* --json, listing: the "events" array being written */
+    bool lines; /* --json, following: an object a line */
     long long count;
-    long long last;      /* the id of the last event printed */
-    long long limit;     /* following: print none after this id (0: no limit) */
+    long long last;  /* the id of the last event printed */
+    long long limit; /* following: print none after this id (0: no limit) */
 } EventsOut;
 
 static int
@@ -596,8 +613,8 @@ follow(scConnect *conn, const Filters *f, EventsOut *o)
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
     if (f->since) {
-        if (scConnectListEvents(conn, f->pool, f->volume, f->action, f->since, 0, 0,
-                                eventCallback, o, 0) < 0)
+        if (scConnectListEvents(conn, f->pool, f->volume, f->action, f->since, 0, 0, eventCallback,
+                                o, 0) < 0)
             status = cliLibError(NULL, "failed to read the events");
         done = o->last;
         fflush(stdout);
@@ -683,8 +700,7 @@ cmdEvents(cliContext *ctx, const cliArgs *args)
         cliJsonOpen(&j, "events", '[');
         o.j = &j;
     }
-    n = scConnectListEvents(conn, f.pool, f.volume, f.action, f.since, to, 0, eventCallback, &o,
-                            0);
+    n = scConnectListEvents(conn, f.pool, f.volume, f.action, f.since, to, 0, eventCallback, &o, 0);
     if (o.j) {
         cliJsonClose(&j, ']');
         cliJsonEnd(&j);

@@ -2516,12 +2516,12 @@ typedef struct scAuditEvent {
                                environment claims (SUDO_USER or SUDO_UID,
                                PKEXEC_UID); NULL: no such claim */
     long long invokerUID;   /* that user's id (SUDO_UID, PKEXEC_UID), or -1 */
-    const char *invokerName; /* that user's name (SUDO_USER, else the passwd entry) */
-    long long pid;          /* the process, or -1 */
-    const char *program;    /* its program (program_invocation_short_name) */
+    const char *invokerName;  /* that user's name (SUDO_USER, else the passwd entry) */
+    long long pid;            /* the process, or -1 */
+    const char *program;      /* its program (program_invocation_short_name) */
     const char *storcatActor; /* $STORCAT_ACTOR as given, control characters and
                                  all (at most 1024 bytes), or NULL */
-    const char *changes;    /* the JSON object of what changed (above), or NULL */
+    const char *changes;      /* the JSON object of what changed (above), or NULL */
 } scAuditEvent;
 
 /*

@@ -85,14 +85,14 @@ int scCatalogDataVersion(scCatalog *cat, unsigned int *version);
  * are stored as NULL.
  */
 typedef struct {
-    long long uid;          /* the process's real user id */
-    char *user_name;        /* ... its name, or NULL */
-    char *invoker_via;      /* "sudo", "pkexec", or NULL: no other user behind */
-    long long invoker_uid;  /* the user behind sudo or pkexec, or -1 */
-    char *invoker_name;     /* ... its name, or NULL */
-    long long pid;          /* the process */
-    char *program;          /* its program */
-    char *storcat_actor;    /* $STORCAT_ACTOR as given, or NULL */
+    long long uid;         /* the process's real user id */
+    char *user_name;       /* ... its name, or NULL */
+    char *invoker_via;     /* "sudo", "pkexec", or NULL: no other user behind */
+    long long invoker_uid; /* the user behind sudo or pkexec, or -1 */
+    char *invoker_name;    /* ... its name, or NULL */
+    long long pid;         /* the process */
+    char *program;         /* its program */
+    char *storcat_actor;   /* $STORCAT_ACTOR as given, or NULL */
 } scCatalogWho;
 
 void scCatalogWhoClear(scCatalogWho *who);
@@ -529,9 +529,8 @@ int scCatalogVolEventAdd(scCatalog *cat, const char *actor, const char *pool_uui
                          const char *pool_name, const char *vol_uuid, const char *vol_name,
                          const char *action, const char *detail);
 int scCatalogVolEventAddChanges(scCatalog *cat, const char *actor, const char *pool_uuid,
-                                const char *pool_name, const char *vol_uuid,
-                                const char *vol_name, const char *action, const char *detail,
-                                const char *changes);
+                                const char *pool_name, const char *vol_uuid, const char *vol_name,
+                                const char *action, const char *detail, const char *changes);
 
 /* ---- reconcile (catalog_scan.c) --------------------------------------- */
 

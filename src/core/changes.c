@@ -151,11 +151,10 @@ scChangesEnd(scChanges *c, char **out)
 }
 
 int
-scVolChanges(const scCatalogVol *old, const char *old_name, const scCatalogVolData *now,
-             char **out)
+scVolChanges(const scCatalogVol *old, const char *old_name, const scCatalogVolData *now, char **out)
 {
-    const char *old_state = old && old->state != SC_STORAGE_VOL_STATE_PRESENT
-                                ? scVolStateToString(old->state) : NULL;
+    const char *old_state =
+        old && old->state != SC_STORAGE_VOL_STATE_PRESENT ? scVolStateToString(old->state) : NULL;
     scChanges c;
 
     if (scChangesInit(&c) < 0)
@@ -166,8 +165,7 @@ scVolChanges(const scCatalogVol *old, const char *old_name, const scCatalogVolDa
         return scChangesEnd(&c, out);
     }
     scChangesSize(&c, "capacity", old ? &old->capacity : NULL, now ? &now->capacity : NULL);
-    scChangesSize(&c, "allocation", old ? &old->allocation : NULL,
-                  now ? &now->allocation : NULL);
+    scChangesSize(&c, "allocation", old ? &old->allocation : NULL, now ? &now->allocation : NULL);
     scChangesText(&c, "format", old ? old->format : NULL, now ? now->format : NULL);
     scChangesText(&c, "backing", old ? old->backing_path : NULL, now ? now->backing_path : NULL);
     scChangesText(&c, "path", old ? old->path : NULL, now ? now->path : NULL);

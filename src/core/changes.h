@@ -18,10 +18,10 @@
 #include "catalog/catalog.h"
 
 typedef struct {
-    FILE *out;  /* an open_memstream on buf, or NULL once failed */
+    FILE *out; /* an open_memstream on buf, or NULL once failed */
     char *buf;
     size_t len;
-    int n;      /* members written */
+    int n; /* members written */
 } scChanges;
 
 /* Start an object: 0, or -1 (reported). */

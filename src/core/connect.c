@@ -519,14 +519,13 @@ make_actor(const scCatalogWho *who)
     char *actor;
 
     if (who->invoker_via && strcmp(who->invoker_via, "sudo") == 0)
-        snprintf(via, sizeof(via), " [sudo: %.64s]",
-                 who->invoker_name ? who->invoker_name : "?");
+        snprintf(via, sizeof(via), " [sudo: %.64s]", who->invoker_name ? who->invoker_name : "?");
     else if (who->invoker_via)
         snprintf(via, sizeof(via), " [pkexec: %.64s(%lld)]",
                  who->invoker_name ? who->invoker_name : "?", who->invoker_uid);
-    actor = scAsprintf("%s(%lld) pid %lld %s%s%s%.256s",
-                       who->user_name ? who->user_name : "?", who->uid, who->pid,
-                       who->program ? who->program : "?", via, env ? " " : "", env ? env : "");
+    actor = scAsprintf("%s(%lld) pid %lld %s%s%s%.256s", who->user_name ? who->user_name : "?",
+                       who->uid, who->pid, who->program ? who->program : "?", via, env ? " " : "",
+                       env ? env : "");
     for (char *c = actor; c && *c; c++)
         if ((unsigned char) *c < 0x20 || *c == 0x7f)
             *c = '?';

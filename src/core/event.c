@@ -333,7 +333,7 @@ dispatch_one(EventState *st, scConnect *conn, const scCatalogEvent *ev, const Ac
             audit_event(ev, &aev);
             fn.audit(conn, &aev, opaque);
         } else if (ae->kind == EV_POOL &&
-            (pool || (pool = scPoolNew(conn, ev->pool_uuid, ev->pool_name)))) {
+                   (pool || (pool = scPoolNew(conn, ev->pool_uuid, ev->pool_name)))) {
             if (ae->event_id == SC_STORAGE_POOL_EVENT_ID_LIFECYCLE)
                 ((scConnectStoragePoolEventLifecycleCallback) (void (*)(void)) fn.pool)(
                     conn, pool, ae->type, ae->detail, opaque);

@@ -778,13 +778,13 @@ scStoragePoolUndefine(scStoragePoolPtr pool)
      * identities are kept; its changes say what the pool was. */
     cat = pool->conn->catalog;
     if (scCatalogBegin(cat) == 0) {
-        ok = scPoolRow(pool, &row) == 0 && change_undefine(pool, &row, &detail) == 0 &&
-             scChangesInit(&c) == 0 &&
-             (scChangesText(&c, "type", row.type, NULL),
-              scChangesText(&c, "target", row.target_path, NULL),
-              scChangesEnd(&c, &changes) == 0) &&
-             scCatalogEventAddChanges(cat, pool->conn->actor, pool->uuidstr, pool->name,
-                                      "pool-undefine", detail, changes) == 0;
+        ok =
+            scPoolRow(pool, &row) == 0 && change_undefine(pool, &row, &detail) == 0 &&
+            scChangesInit(&c) == 0 &&
+            (scChangesText(&c, "type", row.type, NULL),
+             scChangesText(&c, "target", row.target_path, NULL), scChangesEnd(&c, &changes) == 0) &&
+            scCatalogEventAddChanges(cat, pool->conn->actor, pool->uuidstr, pool->name,
+                                     "pool-undefine", detail, changes) == 0;
         if (scCatalogEnd(cat, ok) < 0)
             ok = false;
     }

@@ -410,8 +410,7 @@ start_done(scConnect *conn, void *opaque)
         return -1;
     return scCatalogEventAddChanges(conn->catalog, conn->actor, o->pool->uuidstr, o->pool->name,
                                     "pool-start",
-                                    o->finish_start ? "interrupted start finished" : NULL,
-                                    changes);
+                                    o->finish_start ? "interrupted start finished" : NULL, changes);
 }
 
 #define START_BUILD_FLAGS                                                    \

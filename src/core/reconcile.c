@@ -503,8 +503,8 @@ find_renamed_by_key(scCatalog *cat, const scActivePool *ap, const char *key, con
 /* What a rename of volume @uuid (known before as @old_name) to record @d
  * changed, its row read as it was: into *@changes. 0 or -1. */
 static int
-renamed_changes(scCatalog *cat, const char *uuid, const char *old_name,
-                const scCatalogVolData *d, char **changes)
+renamed_changes(scCatalog *cat, const char *uuid, const char *old_name, const scCatalogVolData *d,
+                char **changes)
 {
     scCatalogVol old;
     int r = scCatalogVolGet(cat, SC_VOL_BY_UUID, uuid, &old);

@@ -639,8 +639,8 @@ delete_volume(scVolOp *o, unsigned int flags)
     /* The event says what the volume was. */
     ok = scVolChanges(&o->row, NULL, NULL, &changes) == 0 &&
          scCatalogVolDelete(cat, o->row.uuid) == 0 &&
-         scCatalogVolEventAddChanges(cat, conn->actor, o->ap.row.uuid, o->ap.row.name,
-                                     o->row.uuid, o->row.name, "vol-delete",
+         scCatalogVolEventAddChanges(cat, conn->actor, o->ap.row.uuid, o->ap.row.name, o->row.uuid,
+                                     o->row.name, "vol-delete",
                                      flags & SC_STORAGE_VOL_DELETE_ZEROED ? "zeroed first"
                                      : o->row.state == SC_STORAGE_VOL_STATE_INCOMPLETE
                                          ? "incomplete: left by an interrupted create"
@@ -710,8 +710,7 @@ forget_missing(scStorageVol *vol)
         if (scVolChanges(&row, NULL, NULL, &changes) < 0 || scCatalogVolDelete(cat, row.uuid) < 0 ||
             scCatalogVolEventAddChanges(cat, conn->actor, row.pool_uuid, row.pool_name, row.uuid,
                                         row.name, "vol-forget",
-                                        "forgotten by a delete: its storage was gone",
-                                        changes) < 0)
+                                        "forgotten by a delete: its storage was gone", changes) < 0)
             goto end;
         r = 0;
     }
