@@ -403,7 +403,8 @@ test_who(void **state)
     const Event *e;
 
     e = event_with(f, NULL, &t);
-    assert_string_equal(e->line, "config-set -/- (events.retention: (default) -> 1d) -");
+    assert_string_equal(e->line, "config-set -/- (events.retention: (default) -> 1d) "
+                                 "{\"events.retention\": [null, \"1d\"]}");
     assert_invoker(e, NULL, -1, NULL);
     assert_null(e->storcat_actor);
     assert_int_equal(e->uid, (long long) getuid());

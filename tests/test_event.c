@@ -840,7 +840,8 @@ test_audit(void **state)
                          "audit pool-define a pid=%ld actor=child changes={\"type\": [null, "
                          "\"dir\"], \"target\": [null, \"%s\"]}\n"
                          "pool a defined\n"
-                         "audit config-set - pid=%ld actor=child changes=-\n"
+                         "audit config-set - pid=%ld actor=child changes={\"events.retention\": "
+                         "[null, \"90d\"]}\n"
                          "audit pool-undefine a pid=%ld actor=child changes={\"type\": "
                          "[\"dir\", null], \"target\": [\"%s\", null]}\n"
                          "pool a undefined\n",

@@ -2497,7 +2497,9 @@ int scConnectReport(scConnectPtr conn, const char *name, const char *pool,
  *   vol-missing: {"state": ["present", "missing"]};
  *   pool-define: type and target ([null, value], or the old and new of a
  *       definition replaced); pool-undefine: [value, null];
- *   pool-start, pool-destroy: state.
+ *   pool-start, pool-destroy: state;
+ *   config-set: the setting, by its name ("events.retention"), null for
+ *       its default.
  * NULL where the event changed none of these.
  */
 typedef struct scAuditEvent {
