@@ -115,8 +115,8 @@ scConnectSetCatalogOption(scConnectPtr conn, const char *name, const char *value
                                   value ? value : "(default)")) &&
              /* The setting's old and new values, null for the default. */
              scChangesOne(name, old, value, &changes) == 0 &&
-             scCatalogEventAddChanges(conn->catalog, conn->actor, NULL, NULL, "config-set",
-                                      detail, changes) == 0;
+             scCatalogEventAddChanges(conn->catalog, conn->actor, NULL, NULL, "config-set", detail,
+                                      changes) == 0;
         if (scCatalogEnd(conn->catalog, ok) < 0)
             ok = false;
     }
