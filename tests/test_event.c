@@ -9,7 +9,9 @@
  * argument errors libvirt gives (no loop, twice registered, deregistered
  * twice, unknown ids); callbacks that look up, deregister themselves,
  * register others or close the connection; a connection closed with
- * registrations; the slow timer used where inotify is not.
+ * registrations; the slow timer used where inotify is not; the audit
+ * callbacks (scConnectAuditEventRegister): every row of another process,
+ * with who and what changed.
  *
  * The first test runs before any event loop is registered (the loop is
  * process-wide, as in libvirt): keep it first.
@@ -266,6 +268,17 @@ register_all(scConnectPtr conn, void *tag)
     return register_all_free(conn, tag, NULL);
 }
 
+/* scConnectAuditEventRegister's: every row, with who and what changed. */
+static void
+on_audit(scConnectPtr conn, const scAuditEvent *ev, void *opaque)
+{
+    assert_non_null(conn);
+    assert_true(ev->id > 0 && ev->time > 0);
+    note("%saudit %s %s pid=%lld actor=%s changes=%s", TAG(opaque), ev->action,
+         ev->poolName ? ev->poolName : "-", ev->pid, ev->storcatActor ? ev->storcatActor : "-",
+         ev->changes ? ev->changes : "-");
+}
+
 /* ---- before any loop is registered ------------------------------------------ */
 
 static void
@@ -284,6 +297,8 @@ test_no_loop(void **state)
     assert_int_equal(scEventAddTimeout(10, on_tick, NULL, NULL), -1);
     assert_int_equal(scEventRemoveTimeout(1), -1);
     assert_sc_err(scEventRunDefaultImpl() == 0, SC_ERR_OPERATION_INVALID);
+    assert_sc_err(scConnectAuditEventRegister(conn, on_audit, NULL, NULL, 0) >= 0,
+                  SC_ERR_INTERNAL_ERROR);
     /* Nothing was left registered: deregistering finds nothing. */
     assert_sc_err(scConnectStoragePoolEventDeregisterAny(conn, 0) == 0, SC_ERR_INVALID_ARG);
     assert_int_equal(scConnectClose(conn), 0);
@@ -765,6 +780,85 @@ test_other_process(void **state)
     close(times[0]);
 }
 
+/*
+ * The whole trail, as another process commits it: every action (a setting
+ * changed is no pool or volume event), in order, each once, with who wrote
+ * it and what it changed; the lifecycle callbacks of the same connection
+ * get theirs, from the same watch. Deregistered, nothing more comes.
+ */
+static void
+test_audit(void **state)
+{
+    Fixture *f = *state;
+    char *dir = path_in(f, "a"), *want = NULL;
+    int go[2], status, id;
+    pid_t pid;
+
+    assert_sc_err(scConnectAuditEventRegister(f->conn, NULL, NULL, NULL, 0) >= 0,
+                  SC_ERR_INVALID_ARG);
+    assert_sc_err(scConnectAuditEventRegister(f->conn, on_audit, NULL, NULL, 1) >= 0,
+                  SC_ERR_INVALID_ARG);
+    assert_sc_err(scConnectAuditEventRegister(NULL, on_audit, NULL, NULL, 0) >= 0,
+                  SC_ERR_INVALID_CONN);
+    assert_sc_ok((id = scConnectAuditEventRegister(f->conn, on_audit, NULL, NULL, 0)) >= 0);
+    assert_sc_ok(scConnectStoragePoolEventRegisterAny(
+                     f->conn, NULL, SC_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+                     SC_STORAGE_POOL_EVENT_CALLBACK(on_pool_lifecycle), NULL, NULL) > id);
+    /* A pool id is not an audit one, nor the other way round. */
+    assert_sc_err(scConnectAuditEventDeregister(f->conn, id + 1) == 0, SC_ERR_INVALID_ARG);
+    assert_sc_err(scConnectStoragePoolEventDeregisterAny(f->conn, id) == 0, SC_ERR_INVALID_ARG);
+    assert_int_equal(pipe(go), 0);
+    fflush(NULL);
+    if ((pid = fork()) == 0) {
+        scConnectPtr conn;
+        scStoragePoolPtr p;
+        char c;
+
+        close(go[1]);
+        free(dir); /* the child's copy: valgrind checks its leaks too */
+        setenv("STORCAT_ACTOR", "child", 1);
+        if (read(go[0], &c, 1) != 1 ||
+            !(conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE)) ||
+            !(p = define_pool(f, conn, "a")) ||
+            scConnectSetCatalogOption(conn, "events.retention", "90d", 0) < 0 ||
+            scStoragePoolUndefine(p) < 0)
+            _exit(1);
+        scStoragePoolFree(p);
+        scConnectClose(conn);
+        _exit(0);
+    }
+    assert_true(pid > 0);
+    close(go[0]);
+    assert_int_equal(write(go[1], "g", 1), 1);
+    close(go[1]);
+    run_until(5, 10);
+    run_for(0.2);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_true(asprintf(&want,
+                         "audit pool-define a pid=%ld actor=child changes={\"type\": [null, "
+                         "\"dir\"], \"target\": [null, \"%s\"]}\n"
+                         "pool a defined\n"
+                         "audit config-set - pid=%ld actor=child changes={\"events.retention\": "
+                         "[null, \"90d\"]}\n"
+                         "audit pool-undefine a pid=%ld actor=child changes={\"type\": "
+                         "[\"dir\", null], \"target\": [\"%s\", null]}\n"
+                         "pool a undefined\n",
+                         (long) pid, dir, (long) pid, (long) pid, dir) > 0);
+    assert_seen(want);
+    /* Deregistered: the pool callback alone. */
+    assert_sc_ok(scConnectAuditEventDeregister(f->conn, id) == 0);
+    assert_sc_err(scConnectAuditEventDeregister(f->conn, id) == 0, SC_ERR_INVALID_ARG);
+    seen.n = 0;
+    scStoragePoolFree(define_pool(f, f->conn, "b"));
+    run_until(1, 5);
+    run_for(0.2);
+    assert_seen("pool b defined\n");
+    free(want);
+    free(dir);
+}
+
 /* ---- filters ------------------------------------------------------------- */
 
 static void
@@ -1177,6 +1271,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_same_process, setup, teardown),
         cmocka_unit_test_setup_teardown(test_discovery, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_process, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pool_filter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reentrant, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deregister_in_batch, setup, teardown),

@@ -1,8 +1,8 @@
 /*
  * cli-report.c: the storcat tool's verbs that answer questions about the
  * catalog rather than change storage: query (read-only SQL), report (the
- * documented report views), events (the audit trail) and config (the
- * settings kept in the catalog).
+ * documented report views) and config (the settings kept in the
+ * catalog); events (the audit trail) are cli-events.c's.
  *
  * Output is a table (libsmartcols) or, with --json, a document written
  * row by row as the library hands rows out, so that a report of a million
@@ -230,191 +230,6 @@ cmdReport(cliContext *ctx, const cliArgs *args)
     return printRows(runReport, conn, &r, r.name, what);
 }
 
-/* ---- events --------------------------------------------------------- */
-
-/*
- * cliParseTime:
- * @text as seconds since the epoch: ISO 8601 ("2024-05-01",
- * "2024-05-01T10:00", "2024-05-01T10:00:00Z", "...+02:00"; no zone:
- * UTC, as storcat prints times), a relative time before now ("-7d",
- * "-2h", "-30m", "-45s", "-1w"), or "now". 0, or -1 if it does not parse.
- */
-static int
-cliParseTime(const char *text, long long *when)
-{
-    static const char *const formats[] = {
-        "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d",
-    };
-    time_t now = time(NULL);
-    struct tm tm;
-    char *end;
-
-    if (strcmp(text, "now") == 0) {
-        *when = (long long) now;
-        return 0;
-    }
-    if (text[0] == '-') {
-        long long n, unit;
-        errno = 0;
-        n = strtoll(text + 1, &end, 10);
-        if (errno || end == text + 1 || n < 0 || !end[0] || end[1])
-            return -1;
-        switch (end[0]) {
-        case 's':
-            unit = 1;
-            break;
-        case 'm':
-            unit = 60;
-            break;
-        case 'h':
-            unit = 3600;
-            break;
-        case 'd':
-            unit = 86400;
-            break;
-        case 'w':
-            unit = 604800;
-            break;
-        default:
-            return -1;
-        }
-        if (n > (long long) now / unit)
-            return -1;
-        *when = (long long) now - n * unit;
-        return 0;
-    }
-    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-        long long offset = 0;
-        memset(&tm, 0, sizeof(tm));
-        end = strptime(text, formats[i], &tm);
-        if (!end)
-            continue;
-        if (end[0] == 'Z' && !end[1]) {
-            end++;
-        } else if ((end[0] == '+' || end[0] == '-') && strlen(end) == 6 && end[3] == ':') {
-            int h = 0, m = 0;
-            if (sscanf(end + 1, "%2d:%2d", &h, &m) != 2 || h > 23 || m > 59)
-                continue;
-            offset = (h * 3600LL + m * 60) * (end[0] == '+' ? 1 : -1);
-            end += 6;
-        }
-        if (*end)
-            continue;
-        *when = (long long) timegm(&tm) - offset;
-        return 0;
-    }
-    return -1;
-}
-
-/* "2024-05-01T10:00:00Z" of @when into @buf (32 bytes). */
-static const char *
-isoTime(long long when, char *buf)
-{
-    time_t t = (time_t) when;
-    struct tm tm;
-
-    if (!gmtime_r(&t, &tm) || !strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        snprintf(buf, 32, "%lld", when);
-    return buf;
-}
-
-typedef struct {
-    cliJson *j; /* --json: the "events" array being written */
-    long long count;
-} EventsOut;
-
-static int
-eventCallback(const scAuditEvent *ev, void *opaque)
-{
-    EventsOut *o = opaque;
-    char when[32];
-
-    isoTime(ev->time, when);
-    o->count++;
-    if (o->j) {
-        /* storcat(1), JSON OUTPUT, "The event object". */
-        cliJsonOpen(o->j, NULL, '{');
-        cliJsonNum(o->j, "id", (unsigned long long) ev->id);
-        cliJsonStr(o->j, "time", when);
-        cliJsonStr(o->j, "action", ev->action);
-        cliJsonStr(o->j, "pool", ev->poolName);
-        cliJsonStr(o->j, "pool_uuid", ev->poolUUID);
-        cliJsonStr(o->j, "volume", ev->volumeName);
-        cliJsonStr(o->j, "volume_uuid", ev->volumeUUID);
-        cliJsonStr(o->j, "detail", ev->detail);
-        cliJsonStr(o->j, "actor", ev->actor);
-        cliJsonClose(o->j, '}');
-    } else {
-        printf("%lld %s %s", ev->id, when, cliSafe(ev->action));
-        if (ev->poolName || ev->volumeName)
-            printf(" %s%s%s", ev->poolName ? cliSafe(ev->poolName) : "", ev->volumeName ? "/" : "",
-                   ev->volumeName ? cliSafe(ev->volumeName) : "");
-        if (ev->detail)
-            printf(" (%s)", cliSafe(ev->detail));
-        printf(" by %s\n", ev->actor ? cliSafe(ev->actor) : "?");
-    }
-    return ferror(stdout) ? -1 : 0;
-}
-
-/* Parses --since or --until (@opt) into *@when: CLI_CONTINUE, or a usage
- * error. */
-static int
-parseTimeOption(const cliArgs *args, const char *opt, long long *when)
-{
-    const char *text = cliOptValue(args, opt);
-
-    if (!text)
-        return CLI_CONTINUE;
-    if (cliParseTime(text, when) < 0)
-        return cliUsageError(args->verb,
-                             "invalid --%s '%s': an ISO 8601 time (2026-05-01, "
-                             "2026-05-01T10:00:00Z) or a time ago (-7d, -2h, -30m)",
-                             opt, cliSafe(text));
-    if (*when <= 0)
-        return cliUsageError(args->verb, "--since and --until must be after 1970");
-    return CLI_CONTINUE;
-}
-
-static int
-cmdEvents(cliContext *ctx, const cliArgs *args)
-{
-    EventsOut o = { NULL, 0 };
-    long long from = 0, to = 0;
-    scConnect *conn;
-    cliJson j;
-    int status, n;
-
-    if ((status = parseTimeOption(args, "since", &from)) != CLI_CONTINUE ||
-        (status = parseTimeOption(args, "until", &to)) != CLI_CONTINUE)
-        return status;
-    ctx->flags |= SC_CONNECT_RO;
-    if (!(conn = cliConnect(ctx)))
-        return CLI_EXIT_FAILED;
-    if (cliJsonMode()) {
-        cliJsonBegin(&j, stdout, false);
-        cliJsonOpen(&j, "events", '[');
-        o.j = &j;
-    }
-    n = scConnectListEvents(conn, cliOptValue(args, "pool"), cliOptValue(args, "volume"),
-                            cliOptValue(args, "action"), from, to, 0, eventCallback, &o, 0);
-    if (o.j) {
-        cliJsonClose(&j, ']');
-        cliJsonEnd(&j);
-    }
-    if (n < 0)
-        return cliLibError(NULL, "failed to read the events");
-    return CLI_EXIT_OK;
-}
-
-static const cliOption eventsOptions[] = {
-    { "pool", "POOL", "events of that pool (name or UUID)" },
-    { "volume", "VOL", "events of that volume (name, UUID or path)" },
-    { "action", "ACTION", "events of that action, or of a prefix ending in '-' (vol-)" },
-    { "since", "TIME", "from TIME: ISO 8601 (2026-05-01T10:00:00Z) or ago (-7d, -2h, -30m)" },
-    { "until", "TIME", "up to TIME (as --since)" },
-    { NULL, NULL, NULL },
-};
-
 /* ---- config ------------------------------------------------------------ */
 
 static int
@@ -500,6 +315,5 @@ const cliVerb cliReportVerbs[] = {
     { "query", cmdQuery, "run a read-only SQL query over the catalog", queryParams, queryOptions },
     { "config", cmdConfig, "show or set a setting kept in the catalog", configParams,
       configOptions },
-    { "events", cmdEvents, "print the audit trail, in commit order", NULL, eventsOptions },
     { NULL, NULL, NULL, NULL, NULL },
 };

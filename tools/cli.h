@@ -149,6 +149,7 @@ extern const cliVerb cliVolInfoVerbs[];
 extern const cliVerb cliSecretVerbs[]; /* cli-secret.c */
 extern const cliVerb cliDomainVerbs[]; /* cli-domain.c */
 extern const cliVerb cliReportVerbs[]; /* cli-report.c */
+extern const cliVerb cliEventsVerbs[]; /* cli-events.c */
 
 /*
  * cliParseArgs:

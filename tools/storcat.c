@@ -35,8 +35,8 @@ static const cliVerb toolVerbs[] = {
 
 /* The verb tables, in the order of `storcat --help`. */
 static const cliVerb *const verbTables[] = {
-    cliPoolVerbs,   cliPoolInfoVerbs, cliVolVerbs,    cliVolInfoVerbs,
-    cliSecretVerbs, cliDomainVerbs,   cliReportVerbs, toolVerbs,
+    cliPoolVerbs,   cliPoolInfoVerbs, cliVolVerbs,    cliVolInfoVerbs, cliSecretVerbs,
+    cliDomainVerbs, cliReportVerbs,   cliEventsVerbs, toolVerbs,
 };
 
 void

@@ -2480,10 +2480,37 @@ int scConnectReport(scConnectPtr conn, const char *name, const char *pool,
                     scConnectQueryFunc cb, void *opaque, unsigned int flags);
 
 /*
- * One row of the audit trail, as scConnectListEvents gives it. Strings
- * are NULL where not applicable; everything is borrowed for the callback
- * only. Fields may be added at the end in later versions (the library
- * makes this struct, never the caller).
+ * One row of the audit trail, as scConnectListEvents and the callbacks of
+ * scConnectAuditEventRegister give it. Strings are NULL where not
+ * applicable; everything is borrowed for the callback only. Fields may be
+ * added at the end in later versions: the library makes this struct and
+ * hands out a pointer, never the caller, so a program built against an
+ * older header reads the fields it knows and never the ones after (do not
+ * copy it by value, nor allocate one).
+ *
+ * Who: @actor sums it up on one line (control characters as '?', cut to
+ * about 600 bytes); the fields from @uid on say it field by field and
+ * whole. Events recorded by a storcat older than these fields have
+ * @actor only: the numbers are -1, the strings NULL.
+ *
+ * @changes: what the event changed, a JSON object with one member per
+ * field, each the array [old, new] (null on a side that did not exist: a
+ * create's old, a delete's new); sizes are numbers of bytes, the rest
+ * strings (a byte that is not UTF-8 as the escape \udc80 + byte - 0x80):
+ *   vol-create, vol-clone, vol-discovered: capacity, allocation, format,
+ *       backing, path, [null, value];
+ *   vol-resize, vol-wipe, vol-upload, vol-changed (a refresh found the
+ *       volume's storage changed), vol-reappeared, vol-renamed: the fields
+ *       that differ of capacity, allocation, format, backing, path, name
+ *       and state ("missing" -> "present");
+ *   vol-delete, vol-forget: what it was, [value, null];
+ *   vol-missing: {"state": ["present", "missing"]};
+ *   pool-define: type and target ([null, value], or the old and new of a
+ *       definition replaced); pool-undefine: [value, null];
+ *   pool-start, pool-destroy: state;
+ *   config-set: the setting, by its name ("events.retention"), null for
+ *       its default.
+ * NULL where the event changed none of these.
  */
 typedef struct scAuditEvent {
     long long id;           /* its place in the trail's total order (commit order) */
@@ -2495,6 +2522,18 @@ typedef struct scAuditEvent {
     const char *volumeName; /* ... by its name then */
     const char *detail;     /* free text: "algorithm zero", "renamed from 'a'", ... */
     const char *actor;      /* "user(uid) pid N program [sudo: user] $STORCAT_ACTOR" */
+    long long uid;          /* the process's real user id, or -1 */
+    const char *userName;   /* its user name (NULL: none in the passwd database) */
+    const char *invokerVia; /* "sudo" or "pkexec": run for another user, as the
+                               environment claims (SUDO_USER or SUDO_UID,
+                               PKEXEC_UID); NULL: no such claim */
+    long long invokerUID;   /* that user's id (SUDO_UID, PKEXEC_UID), or -1 */
+    const char *invokerName;  /* that user's name (SUDO_USER, else the passwd entry) */
+    long long pid;            /* the process, or -1 */
+    const char *program;      /* its program (program_invocation_short_name) */
+    const char *storcatActor; /* $STORCAT_ACTOR as given, control characters and
+                                 all (at most 1024 bytes), or NULL */
+    const char *changes;      /* the JSON object of what changed (above), or NULL */
 } scAuditEvent;
 
 /*
@@ -2521,6 +2560,41 @@ typedef int (*scConnectListEventsFunc)(const scAuditEvent *event, void *opaque);
 int scConnectListEvents(scConnectPtr conn, const char *pool, const char *volume,
                         const char *action, long long since, long long until, long long afterID,
                         scConnectListEventsFunc cb, void *opaque, unsigned int flags);
+
+/*
+ * scConnectAuditEventCallback:
+ * Receives each event of the audit trail committed after the callback was
+ * registered with scConnectAuditEventRegister, in the trail's order.
+ * @event is borrowed for the call only.
+ */
+typedef void (*scConnectAuditEventCallback)(scConnectPtr conn, const scAuditEvent *event,
+                                            void *opaque);
+
+/*
+ * scConnectAuditEventRegister (storcat's own):
+ * Calls @cb with every event of the audit trail that any process commits
+ * to the catalog of @conn from now on (every action, lifecycle events or
+ * not, with who and what changed), in their total order, through the
+ * event loop as the storage pool events are
+ * (scConnectStoragePoolEventRegisterAny: an event loop must be registered
+ * and run; the same watch of the catalog serves both). What @cb does with
+ * an event is its business: `storcat events --follow` reads the events it
+ * is told of through scConnectListEvents with its filters. @freecb, if
+ * not NULL, is called with @opaque when the callback is deregistered or
+ * the connection closes. @flags must be 0. Works on a read-only
+ * connection. Returns a callback id for scConnectAuditEventDeregister,
+ * or -1.
+ */
+int scConnectAuditEventRegister(scConnectPtr conn, scConnectAuditEventCallback cb, void *opaque,
+                                scFreeCallback freecb, unsigned int flags);
+
+/*
+ * scConnectAuditEventDeregister (storcat's own):
+ * Removes the callback @callbackID of scConnectAuditEventRegister (its
+ * freecb is called; during a dispatch, once the dispatch ends). Returns 0,
+ * or -1 (an unknown id is SC_ERR_INVALID_ARG).
+ */
+int scConnectAuditEventDeregister(scConnectPtr conn, int callbackID);
 
 /*
  * One volume as scConnectListStorageVolumes gives it: the catalog's row,

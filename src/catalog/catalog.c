@@ -82,8 +82,50 @@ static const char *const param_names[P_LAST] = {
     [P_OLD_START] = ":old_start",
     [P_DOMAIN] = ":domain", [P_TARGET] = ":target", [P_DEVICE] = ":device",
     [P_SOURCE_TYPE] = ":source_type", [P_SOURCE] = ":source", [P_ALT_PATH] = ":alt_path",
-    [P_READONLY] = ":readonly", [P_PATH2] = ":path2",
+    [P_READONLY] = ":readonly", [P_PATH2] = ":path2", [P_CHANGES] = ":changes",
+    [P_WHO_UID] = ":who_uid", [P_WHO_USER] = ":who_user", [P_WHO_VIA] = ":who_via",
+    [P_WHO_INVOKER_UID] = ":who_invoker_uid", [P_WHO_INVOKER] = ":who_invoker",
+    [P_WHO_PID] = ":who_pid", [P_WHO_PROGRAM] = ":who_program", [P_WHO_ACTOR] = ":who_actor",
 };
+
+/* Bind who writes the events into statement @s, which records some. */
+static void
+bind_who(scCatalog *cat, scStmt *s)
+{
+    const scCatalogWho *w = &cat->who;
+
+    scBindIntOr(s, P_WHO_UID, w->uid, w->uid >= 0);
+    scBindText(s, P_WHO_USER, w->user_name);
+    scBindText(s, P_WHO_VIA, w->invoker_via);
+    scBindIntOr(s, P_WHO_INVOKER_UID, w->invoker_uid, w->invoker_uid >= 0);
+    scBindText(s, P_WHO_INVOKER, w->invoker_name);
+    scBindIntOr(s, P_WHO_PID, w->pid, w->pid >= 0);
+    scBindText(s, P_WHO_PROGRAM, w->program);
+    scBindText(s, P_WHO_ACTOR, w->storcat_actor);
+}
+
+void
+scCatalogWhoClear(scCatalogWho *who)
+{
+    if (!who)
+        return;
+    free(who->user_name);
+    free(who->invoker_via);
+    free(who->invoker_name);
+    free(who->program);
+    free(who->storcat_actor);
+    memset(who, 0, sizeof(*who));
+    who->uid = who->invoker_uid = who->pid = -1;
+}
+
+void
+scCatalogSetWho(scCatalog *cat, scCatalogWho *who)
+{
+    scCatalogWhoClear(&cat->who);
+    cat->who = *who;
+    memset(who, 0, sizeof(*who));
+    who->uid = who->invoker_uid = who->pid = -1;
+}
 
 /* Prepare @sql into @s and find the index of each of its parameters; a
  * parameter that is not a known name is a bug, reported as one. Numbered
@@ -137,6 +179,8 @@ scCatalogStmt(scCatalog *cat, int slot, const char *sql)
     sqlite3_clear_bindings(s->st);
     if (s->idx[P_BOOT])
         sqlite3_bind_text(s->st, s->idx[P_BOOT], cat->boot_id, -1, SQLITE_STATIC);
+    if (s->idx[P_WHO_UID])
+        bind_who(cat, s);
     return s;
 }
 
@@ -481,6 +525,7 @@ scCatalogOpen(const char *path, bool readonly, bool create, const char *boot_id)
         !(cat->boot_id = scStrdup(boot_id ? boot_id : "")) ||
         !(wal = scAsprintf("%s-wal", path)))
         return NULL;
+    cat->who.uid = cat->who.invoker_uid = cat->who.pid = -1;
     if ((created = prepare_file(cat, create && !readonly, &readonly, &why)) < 0)
         return NULL;
     cat->readonly = readonly;
@@ -566,6 +611,7 @@ scCatalogClose(scCatalog *cat)
         tidy_wal(cat->path);
     free(cat->path);
     free(cat->boot_id);
+    scCatalogWhoClear(&cat->who);
     free(cat);
 }
 
@@ -701,12 +747,15 @@ scCatalogColumnBlob(sqlite3_stmt *st, int col, void *buf, size_t max)
 }
 
 int
-scCatalogEventAdd(scCatalog *cat, const char *actor, const char *pool_uuid,
-                  const char *pool_name, const char *action, const char *detail)
+scCatalogEventAddChanges(scCatalog *cat, const char *actor, const char *pool_uuid,
+                         const char *pool_name, const char *action, const char *detail,
+                         const char *changes)
 {
     scStmt *s = scCatalogStmt(cat, SC_STMT_EVENT,
-                              "INSERT INTO events (ts, actor, pool_uuid, pool_name, action, detail)"
-                              " VALUES (:now, :actor, :pool, :pool_name, :action, :detail)");
+                              "INSERT INTO events (ts, actor, pool_uuid, pool_name, action, detail,"
+                              " changes, " SC_EVENT_WHO_COLUMNS ")"
+                              " VALUES (:now, :actor, :pool, :pool_name, :action, :detail,"
+                              " :changes, " SC_EVENT_WHO_VALUES ")");
 
     if (!s)
         return -1;
@@ -716,5 +765,13 @@ scCatalogEventAdd(scCatalog *cat, const char *actor, const char *pool_uuid,
     scBindText(s, P_POOL_NAME, pool_name);
     scBindText(s, P_ACTION, action);
     scBindText(s, P_DETAIL, detail);
+    scBindText(s, P_CHANGES, changes);
     return scCatalogRun(cat, s, "recording an event");
+}
+
+int
+scCatalogEventAdd(scCatalog *cat, const char *actor, const char *pool_uuid,
+                  const char *pool_name, const char *action, const char *detail)
+{
+    return scCatalogEventAddChanges(cat, actor, pool_uuid, pool_name, action, detail, NULL);
 }

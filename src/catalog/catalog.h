@@ -77,9 +77,37 @@ int scCatalogReadEnd(scCatalog *cat, bool ok);
  * connection committed anything in between. */
 int scCatalogDataVersion(scCatalog *cat, unsigned int *version);
 
-/* Append to the audit trail (inside the caller's transaction). */
+/*
+ * Who writes a connection's events: the columns of the audit trail that
+ * sql/016-event-who-changes.sql describes. Given once (scCatalogSetWho,
+ * which takes the strings), then bound by the catalog into every event it
+ * records, whichever statement records it. NULL strings and negative ids
+ * are stored as NULL.
+ */
+typedef struct {
+    long long uid;         /* the process's real user id */
+    char *user_name;       /* ... its name, or NULL */
+    char *invoker_via;     /* "sudo", "pkexec", or NULL: no other user behind */
+    long long invoker_uid; /* the user behind sudo or pkexec, or -1 */
+    char *invoker_name;    /* ... its name, or NULL */
+    long long pid;         /* the process */
+    char *program;         /* its program */
+    char *storcat_actor;   /* $STORCAT_ACTOR as given, or NULL */
+} scCatalogWho;
+
+void scCatalogWhoClear(scCatalogWho *who);
+/* Hand @who to @cat (its strings are the catalog's now; *@who is
+ * emptied). */
+void scCatalogSetWho(scCatalog *cat, scCatalogWho *who);
+
+/* Append to the audit trail (inside the caller's transaction).
+ * @changes, if not NULL, is the JSON object of what the event changed
+ * (src/core/changes.c makes it). */
 int scCatalogEventAdd(scCatalog *cat, const char *actor, const char *pool_uuid,
                       const char *pool_name, const char *action, const char *detail);
+int scCatalogEventAddChanges(scCatalog *cat, const char *actor, const char *pool_uuid,
+                             const char *pool_name, const char *action, const char *detail,
+                             const char *changes);
 
 /* ---- reading the audit trail (catalog_event.c) ------------------------ */
 
@@ -94,6 +122,12 @@ typedef struct {
     char *vol_uuid;
     char *vol_name;
     char *vol_key; /* the volume's key while its row exists, else NULL */
+    /* The rest of the row, for scConnectAuditEventRegister's callbacks. */
+    long long ts;
+    char *actor;
+    long long uid, invoker_uid, pid; /* -1 where NULL */
+    char *user_name, *invoker_via, *invoker_name, *program, *storcat_actor;
+    char *changes;
 } scCatalogEvent;
 
 void scCatalogEventClear(scCatalogEvent *ev);
@@ -498,10 +532,14 @@ int scCatalogVolAliases(scCatalog *cat, const char *uuid,
                         int (*cb)(const char *path, const char *unused, void *opaque),
                         void *opaque);
 
-/* Append a volume event (inside the caller's transaction). */
+/* Append a volume event (inside the caller's transaction), with the
+ * JSON object of what it changed (@changes, or NULL). */
 int scCatalogVolEventAdd(scCatalog *cat, const char *actor, const char *pool_uuid,
                          const char *pool_name, const char *vol_uuid, const char *vol_name,
                          const char *action, const char *detail);
+int scCatalogVolEventAddChanges(scCatalog *cat, const char *actor, const char *pool_uuid,
+                                const char *pool_name, const char *vol_uuid, const char *vol_name,
+                                const char *action, const char *detail, const char *changes);
 
 /* ---- reconcile (catalog_scan.c) --------------------------------------- */
 

@@ -1,6 +1,7 @@
 /*
  * catalog_event.c: reading the audit trail for the event dispatcher
- * (src/core/event.c): where it ends, and the rows after a given one.
+ * (src/core/event.c): where it ends, and the rows after a given one,
+ * whole (scConnectAuditEventRegister's callbacks get every column).
  *
  * Rows are read by rowid, which is the order they were committed in:
  * SQLite has one writer at a time, and a new row's id is one more than
@@ -21,7 +22,9 @@ static const char *const event_sql[ES_LAST] = {
     [ES_LAST_ID] = "SELECT coalesce(max(id), 0) FROM events",
     /* The volume's key, while its row exists (a deleted one has none). */
     [ES_AFTER] = "SELECT e.id, e.action, e.detail, e.pool_uuid, e.pool_name, e.volume_uuid,"
-                 " e.volume_name, v.key FROM events e LEFT JOIN volumes v ON v.uuid = e.volume_uuid"
+                 " e.volume_name, v.key, e.ts, e.actor, e.uid, e.user_name, e.invoker_via,"
+                 " e.invoker_uid, e.invoker_name, e.pid, e.program, e.storcat_actor, e.changes"
+                 " FROM events e LEFT JOIN volumes v ON v.uuid = e.volume_uuid"
                  " WHERE e.id > :id ORDER BY e.id LIMIT " STR(SC_CATALOG_EVENT_BATCH),
 };
 
@@ -43,6 +46,13 @@ scCatalogEventClear(scCatalogEvent *ev)
     free(ev->vol_uuid);
     free(ev->vol_name);
     free(ev->vol_key);
+    free(ev->actor);
+    free(ev->user_name);
+    free(ev->invoker_via);
+    free(ev->invoker_name);
+    free(ev->program);
+    free(ev->storcat_actor);
+    free(ev->changes);
     memset(ev, 0, sizeof(*ev));
 }
 
@@ -75,13 +85,24 @@ scCatalogEventsAfter(scCatalog *cat, int64_t after, scCatalogEvent *evs)
         memset(ev, 0, sizeof(*ev));
         n++;
         ev->id = sqlite3_column_int64(st, 0);
+        ev->ts = sqlite3_column_int64(st, 8);
+        ev->uid = scCatalogColumnInt(st, 10, -1);
+        ev->invoker_uid = scCatalogColumnInt(st, 13, -1);
+        ev->pid = scCatalogColumnInt(st, 15, -1);
         if (scCatalogColumnDup(st, 1, &ev->action) < 0 ||
             scCatalogColumnDup(st, 2, &ev->detail) < 0 ||
             scCatalogColumnDup(st, 3, &ev->pool_uuid) < 0 ||
             scCatalogColumnDup(st, 4, &ev->pool_name) < 0 ||
             scCatalogColumnDup(st, 5, &ev->vol_uuid) < 0 ||
             scCatalogColumnDup(st, 6, &ev->vol_name) < 0 ||
-            scCatalogColumnDup(st, 7, &ev->vol_key) < 0) {
+            scCatalogColumnDup(st, 7, &ev->vol_key) < 0 ||
+            scCatalogColumnDup(st, 9, &ev->actor) < 0 ||
+            scCatalogColumnDup(st, 11, &ev->user_name) < 0 ||
+            scCatalogColumnDup(st, 12, &ev->invoker_via) < 0 ||
+            scCatalogColumnDup(st, 14, &ev->invoker_name) < 0 ||
+            scCatalogColumnDup(st, 16, &ev->program) < 0 ||
+            scCatalogColumnDup(st, 17, &ev->storcat_actor) < 0 ||
+            scCatalogColumnDup(st, 18, &ev->changes) < 0) {
             rc = -1;
             break;
         }

@@ -75,8 +75,27 @@ typedef enum {
     P_ALT_PATH,     /* another spelling of a disk's path */
     P_READONLY,
     P_PATH2,        /* a second spelling of a path looked up */
+    P_CHANGES,      /* an event's JSON object of old -> new values */
+    /* Who writes an event (scCatalogWho): bound by scCatalogStmt itself. */
+    P_WHO_UID,
+    P_WHO_USER,
+    P_WHO_VIA,
+    P_WHO_INVOKER_UID,
+    P_WHO_INVOKER,
+    P_WHO_PID,
+    P_WHO_PROGRAM,
+    P_WHO_ACTOR,
     P_LAST
 } scParam;
+
+/* The columns of an event that say who wrote it, and their parameters,
+ * for each statement that inserts into events (scCatalogStmt binds them
+ * from the connection's scCatalogWho). */
+#define SC_EVENT_WHO_COLUMNS                                                                       \
+    "uid, user_name, invoker_via, invoker_uid, invoker_name, pid, program, storcat_actor"
+#define SC_EVENT_WHO_VALUES                                                                        \
+    ":who_uid, :who_user, :who_via, :who_invoker_uid, :who_invoker, :who_pid, :who_program,"      \
+    " :who_actor"
 
 /* A prepared statement and the index of each of its named parameters (0:
  * the statement has no such parameter). */
@@ -123,6 +142,7 @@ struct scCatalog {
     size_t ninactive;
     unsigned int inactive_version; /* ... as of this data version */
     bool inactive_loaded;          /* (false: never read, or dropped on error) */
+    scCatalogWho who;              /* who writes this connection's events */
 };
 
 /* Drop the cache of inactive pools (scCatalogClose). */

@@ -62,24 +62,40 @@ static const char *const scan_sql[SS_LAST] = {
     [SS_RENAMED] = "SELECT v.uuid, v.name FROM temp.gone g JOIN volumes v"
                    " ON v.pool_id = " POOL_ID " AND v.name = g.name"
                    " WHERE g.ident = :ident AND v.state IN ('present', 'missing') LIMIT 1",
-    [SS_MISSING_EVENTS] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid,"
-                          " volume_name, action, detail) SELECT :now, :actor, :pool, :pool_name,"
-                          " uuid, name, :action, :detail FROM volumes WHERE pool_id = " POOL_ID
-                          " AND state = 'present' AND name IN (SELECT name FROM temp.gone)",
+    /* The events' changes (sql/016-event-who-changes.sql): the state
+     * that changed; a volume forgotten, what it was (json_patch drops
+     * the fields it did not have, NULL in json_object). */
+    [SS_MISSING_EVENTS] =
+        "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid,"
+        " volume_name, action, detail, changes, " SC_EVENT_WHO_COLUMNS ")"
+        " SELECT :now, :actor, :pool, :pool_name, uuid, name, :action, :detail,"
+        " json_object('state', json_array('present', 'missing')), " SC_EVENT_WHO_VALUES
+        " FROM volumes WHERE pool_id = " POOL_ID
+        " AND state = 'present' AND name IN (SELECT name FROM temp.gone)",
     [SS_MARK_MISSING] = "UPDATE volumes SET state = 'missing' WHERE pool_id = " POOL_ID
                         " AND state = 'present' AND name IN (SELECT name FROM temp.gone)",
-    [SS_STALE_EVENTS] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid,"
-                        " volume_name, action, detail) SELECT :now, :actor, :pool, :pool_name,"
-                        " uuid, name, CASE state WHEN 'deleting' THEN :action2 ELSE :action END,"
-                        " :detail FROM volumes WHERE id IN " STALE_GONE,
+    [SS_STALE_EVENTS] =
+        "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid,"
+        " volume_name, action, detail, " SC_EVENT_WHO_COLUMNS ") SELECT :now,"
+        " :actor, :pool, :pool_name, uuid, name,"
+        " CASE state WHEN 'deleting' THEN :action2 ELSE :action END, :detail, " SC_EVENT_WHO_VALUES
+        " FROM volumes WHERE id IN " STALE_GONE,
     /* What ON DELETE CASCADE does when foreign keys are on (they are off
      * in a refresh: scCatalogBeginBulk). */
     [SS_STALE_ATTRS] = "DELETE FROM volume_attrs WHERE volume_id IN " STALE_GONE,
     [SS_STALE_PATHS] = "DELETE FROM volume_paths WHERE volume_id IN " STALE_GONE,
     [SS_STALE_DELETE] = "DELETE FROM volumes WHERE id IN " STALE_GONE,
     [SS_PRUNE_EVENTS] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid,"
-                        " volume_name, action, detail) SELECT :now, :actor, :pool, :pool_name,"
-                        " uuid, name, :action, :detail FROM volumes WHERE id IN " MISSING,
+                        " volume_name, action, detail, changes, " SC_EVENT_WHO_COLUMNS ")"
+                        " SELECT :now, :actor, :pool, :pool_name, uuid, name, :action, :detail,"
+                        " json_patch('{}', json_object("
+                        "'capacity', json_array(capacity, NULL),"
+                        " 'allocation', json_array(allocation, NULL),"
+                        " 'format', CASE WHEN format IS NOT NULL THEN json_array(format, NULL) END,"
+                        " 'backing', CASE WHEN backing_path IS NOT NULL"
+                        " THEN json_array(backing_path, NULL) END,"
+                        " 'path', json_array(path, NULL))), " SC_EVENT_WHO_VALUES
+                        " FROM volumes WHERE id IN " MISSING,
     [SS_PRUNE_ATTRS] = "DELETE FROM volume_attrs WHERE volume_id IN " MISSING,
     [SS_PRUNE_PATHS] = "DELETE FROM volume_paths WHERE volume_id IN " MISSING,
     [SS_PRUNE_DELETE] = "DELETE FROM volumes WHERE id IN " MISSING,

@@ -195,8 +195,9 @@ static const char *const vol_sql[VS_LAST] = {
     [VS_DETAILS_OF] = "SELECT 0, path, NULL FROM volume_paths WHERE volume_id = :id"
                       " UNION ALL SELECT 1, name, value FROM volume_attrs WHERE volume_id = :id",
     [VS_EVENT] = "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid, volume_name,"
-                 " action, detail) VALUES (:now, :actor, :pool, :pool_name, :vol_uuid,"
-                 " :vol_name, :action, :detail)",
+                 " action, detail, changes, " SC_EVENT_WHO_COLUMNS ") VALUES (:now, :actor,"
+                 " :pool, :pool_name, :vol_uuid, :vol_name, :action, :detail, :changes, "
+                 SC_EVENT_WHO_VALUES ")",
     /* Who uses the volume: the domains with a disk that resolved to it
      * or is spelled as its path or an alias (attachments_volume,
      * attachments_path, attachments_alt_path), then the volumes whose
@@ -875,6 +876,15 @@ scCatalogVolEventAdd(scCatalog *cat, const char *actor, const char *pool_uuid,
                      const char *pool_name, const char *vol_uuid, const char *vol_name,
                      const char *action, const char *detail)
 {
+    return scCatalogVolEventAddChanges(cat, actor, pool_uuid, pool_name, vol_uuid, vol_name,
+                                       action, detail, NULL);
+}
+
+int
+scCatalogVolEventAddChanges(scCatalog *cat, const char *actor, const char *pool_uuid,
+                            const char *pool_name, const char *vol_uuid, const char *vol_name,
+                            const char *action, const char *detail, const char *changes)
+{
     scStmt *s = vstmt(cat, VS_EVENT);
 
     if (!s)
@@ -887,6 +897,7 @@ scCatalogVolEventAdd(scCatalog *cat, const char *actor, const char *pool_uuid,
     scBindText(s, P_VOL_NAME, vol_name);
     scBindText(s, P_ACTION, action);
     scBindText(s, P_DETAIL, detail);
+    scBindText(s, P_CHANGES, changes);
     return scCatalogRun(cat, s, "recording an event");
 }
 

@@ -394,64 +394,126 @@ read_boot_id(void)
     return scStrdup(buf[0] ? buf : "unknown-boot");
 }
 
-/* The name of user @uid into @name (size @len), or "?". */
-static void
-user_name(uid_t uid, char *name, size_t len)
+/* The name of user @uid (a new string), or NULL if it has none (or
+ * memory ran out: the name is what an event can do without). */
+static char *
+user_name(uid_t uid)
 {
     struct passwd pw, *res = NULL;
     char buf[1024];
 
     if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0 || !res)
-        snprintf(name, len, "?");
-    else
-        snprintf(name, len, "%s", res->pw_name);
+        return NULL;
+    return scStrdup(res->pw_name);
 }
 
-/* Who stands behind this process as its environment claims it: the user
- * sudo(8) (SUDO_USER) or pkexec(1) (PKEXEC_UID) ran it for, as
- * " [sudo: NAME]" or " [pkexec: NAME(UID)]"; "" when neither. The claim
- * is recorded, not trusted: anyone can set the variables. */
+/* The id of user @name, or -1. */
+static long long
+user_id(const char *name)
+{
+    struct passwd pw, *res = NULL;
+    char buf[1024];
+
+    if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0 || !res)
+        return -1;
+    return (long long) res->pw_uid;
+}
+
+/* $@var as a user id, or -1 if unset or not one. */
+static long long
+env_uid(const char *var)
+{
+    const char *text = getenv(var);
+    unsigned long long id;
+    char *end;
+
+    if (!text || !*text)
+        return -1;
+    errno = 0;
+    id = strtoull(text, &end, 10);
+    if (errno || *end || text[0] == '-' || id >= (unsigned long long) (uid_t) -1)
+        return -1;
+    return (long long) id;
+}
+
+/* A copy of @s, at most @max bytes of it (cut at a character's boundary),
+ * or NULL for NULL or "". */
+static char *
+dup_capped(const char *s, size_t max)
+{
+    size_t len;
+
+    if (!s || !*s)
+        return NULL;
+    len = strnlen(s, max + 1);
+    if (len > max) {
+        len = max;
+        while (len > 0 && ((unsigned char) s[len] & 0xc0) == 0x80)
+            len--;
+    }
+    return strndup(s, len);
+}
+
+/* The most of $STORCAT_ACTOR an event keeps, and of a user's name. */
+#define ACTOR_MAX 1024
+#define NAME_MAX_ 256
+
+/*
+ * Who this process is, for the audit trail (sql/016-event-who-changes.sql):
+ * its real user, pid and program (program_invocation_short_name: argv[0]
+ * as started, not /proc/self/comm, which is cut to 15 bytes and which a
+ * thread may rename), who stands behind it as its environment claims
+ * (sudo(8): SUDO_USER and SUDO_UID; else pkexec(1): PKEXEC_UID) and
+ * $STORCAT_ACTOR. The claims are recorded, not trusted: anyone can set
+ * the variables. Memory running out loses a name, never the event.
+ */
 static void
-invoker(char *out, size_t len)
+make_who(scCatalogWho *who)
 {
     const char *sudo = getenv("SUDO_USER");
-    const char *pkexec = getenv("PKEXEC_UID");
-    char name[256];
-    char *end;
-    unsigned long id;
+    long long sudo_uid = env_uid("SUDO_UID");
+    long long pkexec_uid = env_uid("PKEXEC_UID");
 
-    out[0] = '\0';
-    if (sudo && *sudo) {
-        snprintf(out, len, " [sudo: %.64s]", sudo);
-    } else if (pkexec && *pkexec) {
-        errno = 0;
-        id = strtoul(pkexec, &end, 10);
-        if (!errno && !*end && id <= (unsigned long) (uid_t) -1) {
-            user_name((uid_t) id, name, sizeof(name));
-            snprintf(out, len, " [pkexec: %s(%lu)]", name, id);
-        }
+    memset(who, 0, sizeof(*who));
+    who->uid = (long long) getuid();
+    who->user_name = user_name(getuid());
+    who->pid = (long long) getpid();
+    who->program = scStrdup(program_invocation_short_name);
+    who->storcat_actor = dup_capped(getenv("STORCAT_ACTOR"), ACTOR_MAX);
+    who->invoker_uid = -1;
+    if ((sudo && *sudo) || sudo_uid >= 0) {
+        who->invoker_via = scStrdup("sudo");
+        who->invoker_name = sudo && *sudo ? dup_capped(sudo, NAME_MAX_) : user_name(sudo_uid);
+        who->invoker_uid = sudo_uid >= 0 ? sudo_uid : user_id(sudo);
+    } else if (pkexec_uid >= 0) {
+        who->invoker_via = scStrdup("pkexec");
+        who->invoker_uid = pkexec_uid;
+        who->invoker_name = user_name((uid_t) pkexec_uid);
     }
 }
 
 /*
- * The actor recorded with every event: "user(uid) pid N program", then
- * who the process runs for behind sudo or pkexec ("[sudo: alice]"), then
- * $STORCAT_ACTOR, free text a tool sets to say on whose behalf it acts
- * (storcat(1) ENVIRONMENT). Control characters become '?'.
+ * The actor recorded with every event, one line: "user(uid) pid N
+ * program", then who the process runs for behind sudo or pkexec ("[sudo:
+ * alice]", "[pkexec: alice(1000)]"), then $STORCAT_ACTOR, cut to 256
+ * bytes (storcat(1) ENVIRONMENT). Control characters become '?'. The
+ * columns of @who say the same apart and whole.
  */
 static char *
-make_actor(void)
+make_actor(const scCatalogWho *who)
 {
-    const char *env = getenv("STORCAT_ACTOR");
-    char name[256], via[320];
-    uid_t uid = getuid();
+    const char *env = who->storcat_actor;
+    char via[320] = "";
     char *actor;
 
-    user_name(uid, name, sizeof(name));
-    invoker(via, sizeof(via));
-    actor = scAsprintf("%s(%u) pid %ld %s%s%s%.256s", name, (unsigned) uid, (long) getpid(),
-                       program_invocation_short_name, via, env && *env ? " " : "",
-                       env && *env ? env : "");
+    if (who->invoker_via && strcmp(who->invoker_via, "sudo") == 0)
+        snprintf(via, sizeof(via), " [sudo: %.64s]", who->invoker_name ? who->invoker_name : "?");
+    else if (who->invoker_via)
+        snprintf(via, sizeof(via), " [pkexec: %.64s(%lld)]",
+                 who->invoker_name ? who->invoker_name : "?", who->invoker_uid);
+    actor = scAsprintf("%s(%lld) pid %lld %s%s%s%.256s", who->user_name ? who->user_name : "?",
+                       who->uid, who->pid, who->program ? who->program : "?", via, env ? " " : "",
+                       env ? env : "");
     for (char *c = actor; c && *c; c++)
         if ((unsigned char) *c < 0x20 || *c == 0x7f)
             *c = '?';
@@ -486,6 +548,7 @@ open_catalog(const char *name, unsigned int flags)
     _cleanup_(connect_freep) scConnect *conn = NULL;
     _cleanup_free_ char *given = NULL;
     _cleanup_free_ char *boot_id = NULL;
+    _cleanup_(scCatalogWhoClear) scCatalogWho who = { .uid = -1, .invoker_uid = -1, .pid = -1 };
     bool is_default, create;
 
     if (scCheckFlags(flags, SC_CONNECT_RO | SC_CONNECT_NO_ALIASES | SC_CONNECT_CREATE) < 0)
@@ -504,11 +567,13 @@ open_catalog(const char *name, unsigned int flags)
     pthread_mutex_init(&conn->err_lock, NULL);
     conn->refs = 1;
     conn->readonly = flags & SC_CONNECT_RO;
-    if (!(conn->path = absolute_path(given)) || !(conn->actor = make_actor()) ||
+    make_who(&who);
+    if (!(conn->path = absolute_path(given)) || !(conn->actor = make_actor(&who)) ||
         !(boot_id = read_boot_id()))
         return NULL;
     if (!(conn->catalog = scCatalogOpen(conn->path, conn->readonly, create, boot_id)))
         return NULL;
+    scCatalogSetWho(conn->catalog, &who);
     /* A catalog that cannot be written is read, and says why on a write. */
     conn->readonly = scCatalogReadOnly(conn->catalog, &conn->readonly_why);
     conn->query_timeout_ms = SC_QUERY_TIMEOUT_MS;

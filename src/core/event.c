@@ -9,12 +9,14 @@
  * read, a watch on the catalog's directory (inotify) in the event loop,
  * and a timer. Woken, it reads the rows after that id (in id order, which
  * is commit order), maps each row's action to an event (the table below)
- * and calls the matching callbacks. A commit that recorded events touches
- * the catalog file's times after it is visible (src/catalog/catalog.c);
- * SQLite's own writes to the -wal file also wake the watcher, and since
- * they come before the commit is visible, such a wake re-reads once more
- * a little later (SETTLE_MS). Where inotify cannot watch the directory,
- * the timer reads the table every POLL_MS instead.
+ * and calls the matching callbacks; the callbacks of
+ * scConnectAuditEventRegister get every row, whole, event or not. A
+ * commit that recorded events touches the catalog file's times after it
+ * is visible (src/catalog/catalog.c); SQLite's own writes to the -wal
+ * file also wake the watcher, and since they come before the commit is
+ * visible, such a wake re-reads once more a little later (SETTLE_MS).
+ * Where inotify cannot watch the directory, the timer reads the table
+ * every POLL_MS instead.
  *
  * Locks: the connection's lock serializes catalog reads as for every call;
  * the watcher's lock guards its callback list. The connection's is taken
@@ -46,7 +48,8 @@
 /* Without inotify: read the events table this often. */
 #define POLL_MS 1000
 
-enum { EV_POOL, EV_VOL };
+/* EV_AUDIT: scConnectAuditEventRegister's, every row of the trail. */
+enum { EV_POOL, EV_VOL, EV_AUDIT };
 
 /* ---- what each action of the audit trail is --------------------------- */
 
@@ -125,11 +128,12 @@ event_of(const scCatalogEvent *ev, ActionEvent *out)
 typedef union {
     scConnectStoragePoolEventGenericCallback pool;
     scConnectStorageVolEventGenericCallback vol;
+    scConnectAuditEventCallback audit;
 } GenericCallback;
 
 typedef struct {
     int id;
-    int kind; /* EV_POOL, EV_VOL */
+    int kind; /* EV_POOL, EV_VOL, EV_AUDIT */
     int event_id;
     bool filtered; /* only the events of pool @pool_uuid */
     char pool_uuid[SC_UUID_STRING_BUFLEN];
@@ -261,8 +265,48 @@ detach_if_idle(scConnect *conn)
 
 /* ---- reading and dispatching ------------------------------------------ */
 
-/* Call the callbacks of @st that want event @ev (its event @ae), in the
- * order they registered, each with the handle of its object. Callbacks
+/* Row @ev as the public struct (borrowing its strings). */
+static void
+audit_event(const scCatalogEvent *ev, scAuditEvent *out)
+{
+    *out = (scAuditEvent){
+        .id = ev->id,
+        .time = ev->ts,
+        .action = ev->action,
+        .poolUUID = ev->pool_uuid,
+        .poolName = ev->pool_name,
+        .volumeUUID = ev->vol_uuid,
+        .volumeName = ev->vol_name,
+        .detail = ev->detail,
+        .actor = ev->actor,
+        .uid = ev->uid,
+        .userName = ev->user_name,
+        .invokerVia = ev->invoker_via,
+        .invokerUID = ev->invoker_uid,
+        .invokerName = ev->invoker_name,
+        .pid = ev->pid,
+        .program = ev->program,
+        .storcatActor = ev->storcat_actor,
+        .changes = ev->changes,
+    };
+}
+
+/* Does callback @cb want row @ev, whose event is @ae (NULL: none but
+ * the row itself)? */
+static bool
+wants(const Callback *cb, const scCatalogEvent *ev, const ActionEvent *ae)
+{
+    if (cb->deleted || ev->id <= cb->from)
+        return false;
+    if (cb->kind == EV_AUDIT)
+        return true;
+    return ae && cb->kind == ae->kind && cb->event_id == ae->event_id &&
+           (!cb->filtered || strcmp(cb->pool_uuid, ev->pool_uuid) == 0);
+}
+
+/* Call the callbacks of @st that want row @ev (its event @ae, or NULL if
+ * it is none, for the audit callbacks only), in the order they
+ * registered, each with the handle of its object or the row. Callbacks
  * that register meanwhile wait for the next event. Returns false if a
  * callback closed the connection: nobody but this dispatch holds it (and
  * the handle it made), so the dispatch ends. */
@@ -278,14 +322,18 @@ dispatch_one(EventState *st, scConnect *conn, const scCatalogEvent *ev, const Ac
     n = st->ncbs;
     for (size_t i = 0; i < n && i < st->ncbs; i++) {
         const Callback *cb = &st->cbs[i];
-        if (cb->deleted || cb->kind != ae->kind || cb->event_id != ae->event_id ||
-            ev->id <= cb->from || (cb->filtered && strcmp(cb->pool_uuid, ev->pool_uuid) != 0))
+        if (!wants(cb, ev, ae))
             continue;
         GenericCallback fn = cb->cb;
         void *opaque = cb->opaque;
+        int kind = cb->kind;
         pthread_mutex_unlock(&st->lock);
-        if (ae->kind == EV_POOL &&
-            (pool || (pool = scPoolNew(conn, ev->pool_uuid, ev->pool_name)))) {
+        if (kind == EV_AUDIT) {
+            scAuditEvent aev;
+            audit_event(ev, &aev);
+            fn.audit(conn, &aev, opaque);
+        } else if (ae->kind == EV_POOL &&
+                   (pool || (pool = scPoolNew(conn, ev->pool_uuid, ev->pool_name)))) {
             if (ae->event_id == SC_STORAGE_POOL_EVENT_ID_LIFECYCLE)
                 ((scConnectStoragePoolEventLifecycleCallback) (void (*)(void)) fn.pool)(
                     conn, pool, ae->type, ae->detail, opaque);
@@ -297,7 +345,8 @@ dispatch_one(EventState *st, scConnect *conn, const scCatalogEvent *ev, const Ac
             ((scConnectStorageVolEventLifecycleCallback) (void (*)(void)) fn.vol)(
                 conn, vol, ae->type, ae->detail, opaque);
         }
-        if ((pool || vol) && scConnectRefsAtMost(conn, 2)) {
+        /* The dispatch's reference, and the handle's: no other left. */
+        if (scConnectRefsAtMost(conn, 1 + (pool != NULL) + (vol != NULL))) {
             open = false;
             pthread_mutex_lock(&st->lock);
             break;
@@ -371,8 +420,9 @@ deliver(EventState *st)
                     st->last = evs[n - 1].id;
                 for (int i = 0; i < n; i++) {
                     ActionEvent ae;
-                    if (open && event_of(&evs[i], &ae))
-                        open = dispatch_one(st, conn, &evs[i], &ae);
+                    bool is_event = event_of(&evs[i], &ae);
+                    if (open)
+                        open = dispatch_one(st, conn, &evs[i], is_event ? &ae : NULL);
                     scCatalogEventClear(&evs[i]);
                 }
             } while (open && n == SC_CATALOG_EVENT_BATCH);
@@ -721,4 +771,24 @@ scConnectStorageVolEventDeregisterAny(scConnectPtr conn, int callbackID)
     if (!scConnectCheck(conn, __func__))
         return -1;
     return event_deregister(conn, EV_VOL, callbackID, __func__);
+}
+
+int
+scConnectAuditEventRegister(scConnectPtr conn, scConnectAuditEventCallback cb, void *opaque,
+                            scFreeCallback freecb, unsigned int flags)
+{
+    SC_API_BEGIN();
+    if (scCheckFlags(flags, 0) < 0 || !check_register(conn, NULL, cb != NULL, 0, 1, __func__))
+        return -1;
+    return event_register(conn, EV_AUDIT, NULL, 0, (GenericCallback){ .audit = cb }, opaque,
+                          freecb);
+}
+
+int
+scConnectAuditEventDeregister(scConnectPtr conn, int callbackID)
+{
+    SC_API_BEGIN();
+    if (!scConnectCheck(conn, __func__))
+        return -1;
+    return event_deregister(conn, EV_AUDIT, callbackID, __func__);
 }

@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 
+#include "changes.h"
 #include "conf/pool_conf.h"
 #include "journal.h"
 #include "pool.h"
@@ -537,9 +538,12 @@ define_pool(scConnect *conn, const scPoolDef *def, bool transient, scCatalogPool
     _cleanup_free_ char *target_key = NULL;
     _cleanup_free_ char *source_key = NULL;
     _cleanup_free_ char *xml = NULL;
+    _cleanup_free_ char *changes = NULL;
     char uuid[SC_UUID_STRING_BUFLEN];
     scCatalog *cat = conn->catalog;
+    const char *type = scPoolTypeToString(def->type);
     bool ok = false, running;
+    scChanges c;
     int existed;
 
     scUUIDFormat(def->uuid, uuid);
@@ -553,11 +557,18 @@ define_pool(scConnect *conn, const scPoolDef *def, bool transient, scCatalogPool
         (existed = scCatalogPoolGet(cat, SC_POOL_BY_UUID, uuid, row)) < 0)
         goto end;
     running = existed > 0 && scPoolRowIsActive(row);
+    /* The event's changes: the type and target, from none or as they were. */
+    if (scChangesInit(&c) < 0)
+        goto end;
+    scChangesText(&c, "type", existed ? row->type : NULL, type);
+    scChangesText(&c, "target", existed ? row->target_path : NULL, def->target_path);
     scCatalogPoolClear(row);
+    if (scChangesEnd(&c, &changes) < 0)
+        goto end;
     scCatalogPoolDef put = {
         .uuid = uuid,
         .name = def->name,
-        .type = scPoolTypeToString(def->type),
+        .type = type,
         .target_path = def->target_path,
         .target_key = target_key,
         .source_key = source_key,
@@ -567,10 +578,11 @@ define_pool(scConnect *conn, const scPoolDef *def, bool transient, scCatalogPool
     };
     if (scCatalogPoolPut(cat, &put) < 0 ||
         (!transient &&
-         scCatalogEventAdd(cat, conn->actor, uuid, def->name, "pool-define",
-                           running   ? "definition updated, for the pool's next start"
-                           : existed ? "definition updated"
-                                     : "defined") < 0) ||
+         scCatalogEventAddChanges(cat, conn->actor, uuid, def->name, "pool-define",
+                                  running   ? "definition updated, for the pool's next start"
+                                  : existed ? "definition updated"
+                                            : "defined",
+                                  changes) < 0) ||
         scCatalogPoolGet(cat, SC_POOL_BY_UUID, uuid, row) <= 0)
         goto end;
     ok = true;
@@ -754,19 +766,25 @@ scStoragePoolUndefine(scStoragePoolPtr pool)
 {
     scCatalog *cat;
     _cleanup_free_ char *detail = NULL;
+    _cleanup_free_ char *changes = NULL;
     scCatalogPool row = { 0 };
     bool ok = false;
+    scChanges c;
 
     SC_API_BEGIN();
     if (!scPoolEnter(pool, __func__, true))
         return -1;
     /* As pool_transact, with the event's detail known only once the
-     * identities are kept. */
+     * identities are kept; its changes say what the pool was. */
     cat = pool->conn->catalog;
     if (scCatalogBegin(cat) == 0) {
-        ok = scPoolRow(pool, &row) == 0 && change_undefine(pool, &row, &detail) == 0 &&
-             scCatalogEventAdd(cat, pool->conn->actor, pool->uuidstr, pool->name,
-                               "pool-undefine", detail) == 0;
+        ok =
+            scPoolRow(pool, &row) == 0 && change_undefine(pool, &row, &detail) == 0 &&
+            scChangesInit(&c) == 0 &&
+            (scChangesText(&c, "type", row.type, NULL),
+             scChangesText(&c, "target", row.target_path, NULL), scChangesEnd(&c, &changes) == 0) &&
+            scCatalogEventAddChanges(cat, pool->conn->actor, pool->uuidstr, pool->name,
+                                     "pool-undefine", detail, changes) == 0;
         if (scCatalogEnd(cat, ok) < 0)
             ok = false;
     }

@@ -17,6 +17,7 @@
 
 #include <stdio.h>
 
+#include "changes.h"
 #include "journal.h"
 #include "pool.h"
 #include "reconcile.h"
@@ -243,15 +244,21 @@ op_record(PoolOp *o, int state, bool set_rt, bool keep_op, const char *action,
 {
     scStoragePool *pool = o->pool;
     scCatalog *cat = pool->conn->catalog;
+    _cleanup_free_ char *changes = NULL;
     bool ok;
 
+    /* The event's changes: the state, from the one the operation found. */
+    if (action && state >= 0 &&
+        scChangesOne("state", scPoolStateToString(o->row.state), scPoolStateToString(state),
+                     &changes) < 0)
+        return -1;
     if (scCatalogBegin(cat) < 0)
         return -1;
     ok = (state < 0 || scCatalogPoolSetState(cat, pool->uuidstr, state) == 0) &&
          (!set_rt || scCatalogPoolSetRuntime(cat, pool->uuidstr, o->rt.state, o->rt.dirs) == 0) &&
          (keep_op || scCatalogPoolSetOp(cat, pool->uuidstr, SC_POOL_OP_NONE) == 0) &&
-         (!action || scCatalogEventAdd(cat, pool->conn->actor, pool->uuidstr, pool->name, action,
-                                       detail) == 0) &&
+         (!action || scCatalogEventAddChanges(cat, pool->conn->actor, pool->uuidstr, pool->name,
+                                              action, detail, changes) == 0) &&
          /* A transient pool lives only while it runs; a persistent one
           * takes the definition given while it ran, as libvirt's
           * (virStoragePoolUpdateInactive). */
@@ -396,11 +403,14 @@ static int
 start_done(scConnect *conn, void *opaque)
 {
     PoolOp *o = opaque;
+    _cleanup_free_ char *changes = NULL;
 
-    if (scCatalogPoolSetOp(conn->catalog, o->pool->uuidstr, SC_POOL_OP_NONE) < 0)
+    if (scCatalogPoolSetOp(conn->catalog, o->pool->uuidstr, SC_POOL_OP_NONE) < 0 ||
+        scChangesOne("state", scPoolStateToString(o->row.state), "running", &changes) < 0)
         return -1;
-    return scCatalogEventAdd(conn->catalog, conn->actor, o->pool->uuidstr, o->pool->name,
-                             "pool-start", o->finish_start ? "interrupted start finished" : NULL);
+    return scCatalogEventAddChanges(conn->catalog, conn->actor, o->pool->uuidstr, o->pool->name,
+                                    "pool-start",
+                                    o->finish_start ? "interrupted start finished" : NULL, changes);
 }
 
 #define START_BUILD_FLAGS                                                    \

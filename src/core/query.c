@@ -240,8 +240,9 @@ scConnectReport(scConnectPtr conn, const char *name, const char *pool, scConnect
  * be gone), ?3 action or a prefix ending in '-', ?4 since, ?5 until, ?6
  * after (an id). */
 static const char events_sql[] =
-    "SELECT id, ts, action, pool_uuid, pool_name, volume_uuid, volume_name, detail, actor"
-    " FROM events"
+    "SELECT id, ts, action, pool_uuid, pool_name, volume_uuid, volume_name, detail, actor,"
+    " uid, user_name, invoker_via, invoker_uid, invoker_name, pid, program, storcat_actor,"
+    " changes FROM events"
     " WHERE (?1 IS NULL OR pool_uuid = ?1 OR pool_name = ?1)"
     " AND (?2 IS NULL OR volume_uuid = ?2 OR volume_name = ?2"
     "  OR volume_uuid = (SELECT uuid FROM volumes WHERE path = ?2))"
@@ -272,6 +273,15 @@ event_row(const scCatalogRow *row, void *opaque)
         .volumeName = v[6],
         .detail = v[7],
         .actor = v[8],
+        .uid = row->types[9] == SC_QUERY_INTEGER ? row->ints[9] : -1,
+        .userName = v[10],
+        .invokerVia = v[11],
+        .invokerUID = row->types[12] == SC_QUERY_INTEGER ? row->ints[12] : -1,
+        .invokerName = v[13],
+        .pid = row->types[14] == SC_QUERY_INTEGER ? row->ints[14] : -1,
+        .program = v[15],
+        .storcatActor = v[16],
+        .changes = v[17],
     };
     int r = e->cb(&ev, e->opaque);
 

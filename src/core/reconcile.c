@@ -26,6 +26,7 @@
 
 #include <stdio.h>
 
+#include "changes.h"
 #include "journal.h"
 #include "reconcile.h"
 #include "recspool.h"
@@ -499,6 +500,21 @@ find_renamed_by_key(scCatalog *cat, const scActivePool *ap, const char *key, con
     return r;
 }
 
+/* What a rename of volume @uuid (known before as @old_name) to record @d
+ * changed, its row read as it was: into *@changes. 0 or -1. */
+static int
+renamed_changes(scCatalog *cat, const char *uuid, const char *old_name, const scCatalogVolData *d,
+                char **changes)
+{
+    scCatalogVol old;
+    int r = scCatalogVolGet(cat, SC_VOL_BY_UUID, uuid, &old);
+
+    if (r >= 0)
+        r = scVolChanges(r > 0 ? &old : NULL, old_name, d, changes);
+    scCatalogVolClear(&old);
+    return r;
+}
+
 /* Phase 3, in the write transaction: one record. A name the snapshot
  * did not know is inserted without a lookup by name, unless another
  * connection wrote to the catalog since the snapshot. */
@@ -510,6 +526,7 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
     char uuid[SC_UUID_STRING_BUFLEN];
     _cleanup_free_ char *old_name = NULL;
     _cleanup_free_ char *detail = NULL;
+    _cleanup_free_ char *changes = NULL;
     const char *action;
     scCatalogVol row;
     int r;
@@ -567,7 +584,10 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
                 c->stats->reappeared++;
             else
                 c->stats->changed++;
-            r = scCatalogVolUpdateRow(cat, &row, d);
+            /* What changed, old row against new record. */
+            r = scVolChanges(&row, NULL, d, &changes);
+            if (r >= 0)
+                r = scCatalogVolUpdateRow(cat, &row, d);
             scCatalogVolClear(&row);
             if (r < 0)
                 return -1;
@@ -582,7 +602,8 @@ new_name:
                                                    &old_name)) != 0) ||
         (c->known > 0 &&
          (r = find_renamed_by_key(cat, ap, d->key, d->name, uuid, &old_name)) != 0)) {
-        if (r < 0 || scCatalogVolUpdate(cat, uuid, d) < 0 ||
+        if (r < 0 || renamed_changes(cat, uuid, old_name, d, &changes) < 0 ||
+            scCatalogVolUpdate(cat, uuid, d) < 0 ||
             !(detail = scAsprintf("renamed from '%s'", old_name)))
             return -1;
         action = "vol-renamed";
@@ -598,12 +619,13 @@ new_name:
         if (c->fresh && c->known == 0)
             return 0;
         action = "vol-discovered";
-        if (r > 0 && !(detail = scStrdup("with the UUID it had before its pool was undefined")))
+        if ((r > 0 && !(detail = scStrdup("with the UUID it had before its pool was undefined"))) ||
+            scVolChanges(NULL, NULL, d, &changes) < 0)
             return -1;
     }
 event:
-    return scCatalogVolEventAdd(cat, c->conn->actor, ap->row.uuid, ap->row.name, uuid, d->name,
-                                action, detail);
+    return scCatalogVolEventAddChanges(cat, c->conn->actor, ap->row.uuid, ap->row.name, uuid,
+                                       d->name, action, detail, changes);
 }
 
 static int
@@ -875,6 +897,7 @@ scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found
     scCatalog *cat = conn->catalog;
     _cleanup_free_ char *old_name = NULL;
     _cleanup_free_ char *renamed = NULL;
+    _cleanup_free_ char *changes = NULL;
     scCatalogVol row;
     scCatalogVolData data;
     int r;
@@ -894,8 +917,9 @@ scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found
         if (r > 0 && row.state == SC_STORAGE_VOL_STATE_PRESENT &&
             (scCatalogVolSetOp(cat, row.uuid, NULL) < 0 ||
              scCatalogVolSetState(cat, row.uuid, SC_STORAGE_VOL_STATE_MISSING) < 0 ||
-             scCatalogVolEventAdd(cat, conn->actor, ap->row.uuid, ap->row.name, row.uuid, name,
-                                  "vol-missing", "gone from storage") < 0))
+             scChangesOne("state", "present", "missing", &changes) < 0 ||
+             scCatalogVolEventAddChanges(cat, conn->actor, ap->row.uuid, ap->row.name, row.uuid,
+                                         name, "vol-missing", "gone from storage", changes) < 0))
             r = -1;
         else
             r = 0;
@@ -910,17 +934,23 @@ scReconcileRecord(scConnect *conn, scActivePool *ap, const char *name, int found
             goto out;
         }
         action = "vol-renamed";
-        r = scCatalogVolUpdate(cat, uuid, &data);
+        r = renamed_changes(cat, uuid, old_name, &data, &changes) < 0
+                ? -1
+                : scCatalogVolUpdate(cat, uuid, &data);
     } else if (r > 0) {
         if (row.state == SC_STORAGE_VOL_STATE_MISSING)
             action = "vol-reappeared";
-        r = scCatalogVolUpdateRow(cat, &row, &data);
+        /* What changed: the row as it was against what storage says. */
+        r = scVolChanges(&row, NULL, &data, &changes) < 0 ? -1
+                                                          : scCatalogVolUpdateRow(cat, &row, &data);
     } else if ((r = new_uuid(conn, ap->row.uuid, rec->key, true, uuid)) >= 0) {
-        r = scCatalogVolInsert(cat, ap->row.id, uuid, SC_STORAGE_VOL_STATE_PRESENT, &data);
+        r = scVolChanges(NULL, NULL, &data, &changes) < 0
+                ? -1
+                : scCatalogVolInsert(cat, ap->row.id, uuid, SC_STORAGE_VOL_STATE_PRESENT, &data);
     }
     if (r == 0)
-        r = scCatalogVolEventAdd(cat, conn->actor, ap->row.uuid, ap->row.name, uuid, name, action,
-                                 detail);
+        r = scCatalogVolEventAddChanges(cat, conn->actor, ap->row.uuid, ap->row.name, uuid, name,
+                                        action, detail, changes);
     r = r < 0 ? -1 : 1;
 out:
     scCatalogVolClear(&row);

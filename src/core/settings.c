@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <time.h>
 
+#include "changes.h"
 #include "connect.h"
 #include "util/util.h"
 
@@ -97,6 +98,7 @@ scConnectSetCatalogOption(scConnectPtr conn, const char *name, const char *value
 {
     _cleanup_free_ char *detail = NULL;
     _cleanup_free_ char *old = NULL;
+    _cleanup_free_ char *changes = NULL;
     long long secs = 0;
     bool ok = false;
 
@@ -111,7 +113,10 @@ scConnectSetCatalogOption(scConnectPtr conn, const char *name, const char *value
              scCatalogSettingSet(conn->catalog, name, value) == 0 &&
              (detail = scAsprintf("%s: %s -> %s", name, old ? old : "(default)",
                                   value ? value : "(default)")) &&
-             scCatalogEventAdd(conn->catalog, conn->actor, NULL, NULL, "config-set", detail) == 0;
+             /* The setting's old and new values, null for the default. */
+             scChangesOne(name, old, value, &changes) == 0 &&
+             scCatalogEventAddChanges(conn->catalog, conn->actor, NULL, NULL, "config-set", detail,
+                                      changes) == 0;
         if (scCatalogEnd(conn->catalog, ok) < 0)
             ok = false;
     }

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "changes.h"
 #include "conf/vol_conf.h"
 #include "journal.h"
 #include "pool.h"
@@ -136,6 +137,7 @@ journal_finish(scConnect *conn, scActivePool *ap, const char *uuid, const scVolR
                const scPoolSizes *sizes)
 {
     scCatalog *cat = conn->catalog;
+    _cleanup_free_ char *changes = NULL;
     scCatalogVolData d;
     bool ok = false;
 
@@ -150,9 +152,10 @@ journal_finish(scConnect *conn, scActivePool *ap, const char *uuid, const scVolR
         }
     } else {
         scVolRecordToData(rec, &d);
-        ok = scCatalogVolUpdate(cat, uuid, &d) == 0 &&
-             scCatalogVolEventAdd(cat, conn->actor, ap->row.uuid, ap->row.name, uuid, rec->name,
-                                  action, detail) == 0 &&
+        ok = scVolChanges(NULL, NULL, &d, &changes) == 0 &&
+             scCatalogVolUpdate(cat, uuid, &d) == 0 &&
+             scCatalogVolEventAddChanges(cat, conn->actor, ap->row.uuid, ap->row.name, uuid,
+                                         rec->name, action, detail, changes) == 0 &&
              (!sizes || scReconcileStoreSizes(conn, ap, sizes) == 0);
     }
     if (scCatalogEnd(cat, ok) < 0)
@@ -616,6 +619,7 @@ delete_volume(scVolOp *o, unsigned int flags)
     scCatalog *cat = conn->catalog;
     scPoolSizes sizes = { 0 };
     const scPoolSizes *after;
+    _cleanup_free_ char *changes = NULL;
     bool ok;
 
     if (o->ap.be->vol_delete(&o->ap.ctx, &o->rec, flags) < 0) {
@@ -632,13 +636,16 @@ delete_volume(scVolOp *o, unsigned int flags)
         scPoolSizesClear(&sizes);
         return -1;
     }
-    ok = scCatalogVolDelete(cat, o->row.uuid) == 0 &&
-         scCatalogVolEventAdd(cat, conn->actor, o->ap.row.uuid, o->ap.row.name, o->row.uuid,
-                              o->row.name, "vol-delete",
-                              flags & SC_STORAGE_VOL_DELETE_ZEROED ? "zeroed first"
-                              : o->row.state == SC_STORAGE_VOL_STATE_INCOMPLETE
-                                  ? "incomplete: left by an interrupted create"
-                                  : NULL) == 0 &&
+    /* The event says what the volume was. */
+    ok = scVolChanges(&o->row, NULL, NULL, &changes) == 0 &&
+         scCatalogVolDelete(cat, o->row.uuid) == 0 &&
+         scCatalogVolEventAddChanges(cat, conn->actor, o->ap.row.uuid, o->ap.row.name, o->row.uuid,
+                                     o->row.name, "vol-delete",
+                                     flags & SC_STORAGE_VOL_DELETE_ZEROED ? "zeroed first"
+                                     : o->row.state == SC_STORAGE_VOL_STATE_INCOMPLETE
+                                         ? "incomplete: left by an interrupted create"
+                                         : NULL,
+                                     changes) == 0 &&
          (!after || scReconcileStoreSizes(conn, &o->ap, after) == 0);
     if (scCatalogEnd(cat, ok) < 0)
         ok = false;
@@ -663,6 +670,7 @@ forget_missing(scStorageVol *vol)
     scCatalogPool pool = { 0 };
     scActivePool ap = { 0 };
     scVolRecord rec;
+    _cleanup_free_ char *changes = NULL;
     int found = 0, r = -1;
     bool ok = false;
 
@@ -699,10 +707,10 @@ forget_missing(scStorageVol *vol)
             goto end;
         r = 1;
     } else {
-        if (scCatalogVolDelete(cat, row.uuid) < 0 ||
-            scCatalogVolEventAdd(cat, conn->actor, row.pool_uuid, row.pool_name, row.uuid,
-                                 row.name, "vol-forget",
-                                 "forgotten by a delete: its storage was gone") < 0)
+        if (scVolChanges(&row, NULL, NULL, &changes) < 0 || scCatalogVolDelete(cat, row.uuid) < 0 ||
+            scCatalogVolEventAddChanges(cat, conn->actor, row.pool_uuid, row.pool_name, row.uuid,
+                                        row.name, "vol-forget",
+                                        "forgotten by a delete: its storage was gone", changes) < 0)
             goto end;
         r = 0;
     }
