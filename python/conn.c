@@ -352,7 +352,7 @@ conn_listAllStoragePools(ScPyConnect *self, FASTARGS)
     }
 out:
     for (i = 0; pools && pools[i]; i++)
-        scStoragePoolFree(pools[i]);
+        SC_PY_CALL(scStoragePoolFree(pools[i]));
     free(pools);
     scPyConnEnd((PyObject *) self);
     return r;

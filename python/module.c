@@ -41,7 +41,7 @@ open_with(PyObject *const *args, Py_ssize_t nargs, PyObject *kw, const char *fna
     if (!c)
         return scPyRaise(defmsg);
     if (!(self = PyObject_New(ScPyConnect, &ScPyConnect_Type))) {
-        scConnectClose(c);
+        SC_PY_CALL(scConnectClose(c));
         return NULL;
     }
     self->conn = c;
