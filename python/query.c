@@ -5,14 +5,17 @@
  *
  * Each of those C calls hands its rows to a callback, one at a time, and
  * returns after the last. To give them to a for loop as they come, and
- * not keep them all, the call runs in a thread of its own, the pump,
- * which never takes the GIL: its callback copies a row into one block of
- * C memory, queues it, and waits while PUMP_ROWS rows wait to be taken.
- * The iterator (scRows) takes them in order and makes each Python row
- * with the GIL held. So at most PUMP_ROWS rows are held, however long the
- * listing. The method itself waits for the first row, the header or the
+ * not keep them all, the call runs in a thread of its own, the pump
+ * (named "storcat-rows", with every signal blocked), which never takes
+ * the GIL: its callback copies a row into one block of C memory, queues
+ * it, and waits while PUMP_ROWS rows wait to be taken. The iterator
+ * (scRows) takes them in order and makes each Python row with the GIL
+ * held. So at most PUMP_ROWS rows are held, however long the listing. The method itself waits for the first row, the header or the
  * end, so that an error of the call (SQL that does not compile, a write
  * refused, a pool unknown) raises there, not at the first next().
+ *
+ * One next() at a time, as a generator's: another thread's close() while
+ * next() waits makes that next() end the listing.
  *
  * Stopping early: close(), leaving a with block, or the iterator freed
  * (a loop left by break or by an exception, KeyboardInterrupt too) tells
@@ -43,6 +46,9 @@
 /* Rows a pump queues before it waits for the iterator; it goes on when
  * half of them are taken. */
 #define PUMP_ROWS 64
+
+/* The pumps' name, as ps -L and /proc/PID/task/TID/comm show it. */
+#define PUMP_THREAD_NAME "storcat-rows"
 
 /* How long the iterator waits for the pump before it looks at signals. */
 #define PUMP_WAIT_NS (100 * 1000 * 1000)
@@ -97,6 +103,8 @@ typedef struct {
     Pump *pump;        /* NULL once the iterator is finished */
     PyObject *conn;    /* the virConnect */
     PyObject *columns; /* query, report: the names; else None */
+    bool waiting;      /* a next() waits for the pump, GIL released */
+    bool closing;      /* close() came meanwhile: that next() ends it */
     PumpKind kind;
     const char *defmsg;
 } ScPyRows;
@@ -121,6 +129,7 @@ pump_free(Pump *p)
     free(p->names);
     for (int i = 0; i < 3; i++)
         free(p->str[i]);
+    scResetError(&p->err); /* of a call that failed after the iterator left */
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->more);
     pthread_cond_destroy(&p->room);
@@ -288,6 +297,7 @@ pump_main_nogil(void *opaque)
     int rc = -1;
 
     scPyNoErrorHandler = 1;
+    pthread_setname_np(pthread_self(), PUMP_THREAD_NAME);
     switch (p->kind) {
     case PUMP_QUERY:
         rc = scConnectQuery(p->conn, p->str[0], pump_query_row_nogil, p, p->flags);
@@ -365,8 +375,8 @@ pump_start(Pump *p)
     return 0;
 }
 
-/* Wait until a row, the end, or (@header) the header is there. 0, or -1
- * with the exception of a signal handler (KeyboardInterrupt). */
+/* Wait until a row, the end, a stop, or (@header) the header is there.
+ * 0, or -1 with the exception of a signal handler (KeyboardInterrupt). */
 static int
 pump_wait(Pump *p, bool header)
 {
@@ -375,13 +385,13 @@ pump_wait(Pump *p, bool header)
 
     for (;;) {
         pthread_mutex_lock(&p->lock);
-        ready = p->head || p->done || (header && p->header);
+        ready = p->head || p->done || p->stop || (header && p->header);
         pthread_mutex_unlock(&p->lock);
         if (ready)
             return 0;
         Py_BEGIN_ALLOW_THREADS
         pthread_mutex_lock(&p->lock);
-        if (!(p->head || p->done || (header && p->header))) {
+        if (!(p->head || p->done || p->stop || (header && p->header))) {
             clock_gettime(CLOCK_MONOTONIC, &ts);
             ts.tv_nsec += PUMP_WAIT_NS;
             if (ts.tv_nsec >= 1000000000L) {
@@ -397,6 +407,17 @@ pump_wait(Pump *p, bool header)
     }
 }
 
+/* Tell the pump to stop (at once, or at its next row). */
+static void
+pump_stop(Pump *p)
+{
+    pthread_mutex_lock(&p->lock);
+    p->stop = true;
+    pthread_cond_signal(&p->room);
+    pthread_cond_signal(&p->more);
+    pthread_mutex_unlock(&p->lock);
+}
+
 /* The iterator is done with its pump: stop it if it runs, and let go. */
 static void
 rows_release(ScPyRows *self)
@@ -406,10 +427,7 @@ rows_release(ScPyRows *self)
     if (!p)
         return;
     self->pump = NULL;
-    pthread_mutex_lock(&p->lock);
-    p->stop = true;
-    pthread_cond_signal(&p->room);
-    pthread_mutex_unlock(&p->lock);
+    pump_stop(p);
     pump_unref(p);
 }
 
@@ -451,10 +469,17 @@ rows_take(ScPyRows *self)
     scError err;
     Row *row;
     bool failed;
+    int rc;
 
     if (!p)
         return NULL;
-    if (pump_wait(p, false) < 0) {
+    /* Another thread may call close() while this one waits: the pump is
+     * let go here, after the wait (as generators, a second next() at the
+     * same time is refused). */
+    self->waiting = true;
+    rc = pump_wait(p, false);
+    self->waiting = false;
+    if (rc < 0 || self->closing) {
         rows_release(self);
         return NULL;
     }
@@ -613,10 +638,14 @@ volume_row(const scStorageVolRecord *v)
 static PyObject *
 rows_next(ScPyRows *self)
 {
-    Row *row = rows_take(self);
+    Row *row;
     PyObject *r;
 
-    if (!row)
+    if (self->waiting) {
+        PyErr_SetString(PyExc_ValueError, "scRows already executing");
+        return NULL;
+    }
+    if (!(row = rows_take(self)))
         return NULL;
     switch (self->kind) {
     case PUMP_QUERY:
@@ -634,10 +663,22 @@ rows_next(ScPyRows *self)
     return r;
 }
 
+/* close(), also from another thread while next() waits. */
+static void
+rows_stop(ScPyRows *self)
+{
+    if (self->waiting && self->pump) {
+        self->closing = true;
+        pump_stop(self->pump);
+        return;
+    }
+    rows_release(self);
+}
+
 static PyObject *
 rows_close(ScPyRows *self, PyObject *unused)
 {
-    rows_release(self);
+    rows_stop(self);
     Py_RETURN_NONE;
 }
 
@@ -650,7 +691,7 @@ rows_enter(PyObject *self, PyObject *unused)
 static PyObject *
 rows_exit(ScPyRows *self, PyObject *args)
 {
-    rows_release(self);
+    rows_stop(self);
     Py_RETURN_NONE;
 }
 
@@ -746,6 +787,7 @@ rows_new(PyObject *conn, Pump *p, const char *defmsg)
     if (!(self = PyObject_New(ScPyRows, &ScPyRows_Type)))
         return pump_discard(p);
     self->pump = NULL;
+    self->waiting = self->closing = false;
     self->conn = Py_NewRef(conn);
     self->columns = Py_NewRef(Py_None);
     self->kind = p->kind;

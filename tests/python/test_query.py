@@ -35,16 +35,24 @@ VALGRIND = any("vgpreload" in line for line in open("/proc/self/maps"))
 SLOWER = 20 if VALGRIND else 1
 
 
-def threads():
-    return len(os.listdir("/proc/self/task"))
+def pumps():
+    """The module's threads that run a listing's C call (query.c)."""
+    n = 0
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/comm") as f:
+                n += f.read().strip() == "storcat-rows"
+        except FileNotFoundError:
+            pass
+    return n
 
 
-def wait_threads(n, timeout=5.0):
-    """Wait until the process has @n threads again (a pump has ended)."""
+def no_pump_left(timeout=5.0):
+    """Wait until no listing's thread runs; whether none does."""
     end = time.monotonic() + timeout * SLOWER
-    while threads() > n and time.monotonic() < end:
+    while pumps() and time.monotonic() < end:
         time.sleep(0.01)
-    return threads()
+    return pumps() == 0
 
 
 # A statement with as many rows as one cares to read, and one that takes
@@ -153,14 +161,14 @@ def test_query_stops_when_the_loop_is_left(conn):
     """The rows are given as they come: an endless statement can be read
     from, and leaving the loop (break, an exception, close) ends the
     statement and its thread; the connection goes on."""
-    base = threads()
+    assert no_pump_left()
     got = []
     for row in conn.query(ENDLESS):
         got.append(row)
         if len(got) == 5:
             break
     assert got == [(i, f"row {i}") for i in range(1, 6)]
-    assert wait_threads(base) == base
+    assert no_pump_left()
 
     class Stop(Exception):
         pass
@@ -169,13 +177,13 @@ def test_query_stops_when_the_loop_is_left(conn):
         for row in conn.query(ENDLESS):
             if row[0] == 1000:
                 raise Stop()
-    assert wait_threads(base) == base
+    assert no_pump_left()
     # KeyboardInterrupt raised in the loop, as Ctrl-C between two rows.
     with pytest.raises(KeyboardInterrupt):
         for row in conn.query(ENDLESS):
             if row[0] == 3:
                 raise KeyboardInterrupt()
-    assert wait_threads(base) == base
+    assert no_pump_left()
 
     rows = conn.query(ENDLESS)
     assert next(rows) == (1, "row 1")
@@ -184,7 +192,7 @@ def test_query_stops_when_the_loop_is_left(conn):
     with conn.query(ENDLESS) as rows:
         assert next(rows)[0] == 1
     assert list(rows) == []
-    assert wait_threads(base) == base
+    assert no_pump_left()
     assert list(conn.query("SELECT 42")) == [(42,)]
     assert conn.isAlive() == 1
 
@@ -193,7 +201,7 @@ def test_query_ctrl_c_before_the_first_row(conn):
     """SIGINT while the statement has not given its first row: next()
     raises KeyboardInterrupt at once; the statement runs on to the time
     limit in its thread, which then ends."""
-    base = threads()
+    assert no_pump_left()
     conn.setQueryTimeout(1500)
     old = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
@@ -208,8 +216,37 @@ def test_query_ctrl_c_before_the_first_row(conn):
         timer.cancel()
         signal.signal(signal.SIGINT, old)
     assert time.monotonic() - t0 < 1.2 * SLOWER
-    assert wait_threads(base, 10) == base
+    assert no_pump_left(10)
     assert list(conn.query("SELECT 1")) == [(1,)]
+
+
+def test_close_from_another_thread(conn):
+    """close() while another thread's next() waits for a row ends that
+    next() (StopIteration) at once; a second next() at the same time is
+    refused, as a generator's."""
+    assert no_pump_left()
+    conn.setQueryTimeout(1500)  # for the statement left running
+    rows = conn.query(SLOW)
+    got = []
+
+    def reader():
+        t0 = time.monotonic()
+        got.append(next(rows, "end"))
+        got.append(time.monotonic() - t0)
+
+    t = threading.Thread(target=reader)
+    t.start()
+    time.sleep(0.3)
+    assert t.is_alive()
+    with pytest.raises(ValueError, match="already executing"):
+        next(rows)
+    t0 = time.monotonic()
+    rows.close()
+    t.join(10)
+    assert not t.is_alive() and got[0] == "end"
+    assert time.monotonic() - t0 < 0.5 * SLOWER
+    assert list(rows) == []
+    assert no_pump_left(10)
 
 
 def test_query_time_limit(conn):
@@ -247,12 +284,12 @@ def test_close_while_a_listing_runs(catalog, pooldir):
     for i in range(200):
         pool.createXML(vol_xml(f"v{i:03d}", 4096), 0)
     del pool
-    base = threads()
+    assert no_pump_left()
     rows = c.listStorageVolumes()
     first = next(rows)
     assert c.close() == 1  # the listing's reference is left
     assert [first.name] + [r.name for r in rows] == [f"v{i:03d}" for i in range(200)]
-    assert wait_threads(base) == base
+    assert no_pump_left()
     with pytest.raises(storcat.libvirtError):
         c.query("SELECT 1")
 
@@ -397,7 +434,7 @@ def test_list_storage_volumes_memory_flat(conn, pool, pooldir):
         os.close(os.open(pooldir / f"v{i:05d}.img", os.O_CREAT | os.O_WRONLY, 0o644))
     pool.refresh(0)
     list(conn.listStorageVolumes(pool, "vmdk"))  # the call's own first-use costs
-    base_threads = threads()
+    assert no_pump_left()
     rss = [rss_kib()]
     peak = rss[0]
     for _ in range(5):
@@ -414,4 +451,4 @@ def test_list_storage_volumes_memory_flat(conn, pool, pooldir):
         assert peak - rss[0] < 4096, (peak, rss)
         # The next ones: nothing more.
         assert rss[-1] - rss[1] < 512, (peak, rss)
-    assert wait_threads(base_threads) == base_threads
+    assert no_pump_left()
