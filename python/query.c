@@ -26,6 +26,8 @@
  * and the last of the two to let go frees what they share. So Ctrl-C
  * during a statement that takes long to give a row returns at once (the
  * statement runs on, to its next row or the connection's time limit).
+ * A pump whose call has returned is joined: a loop of listings does not
+ * spread over several malloc arenas, each with a SQLite page cache.
  *
  * Errors: the pump copies the error of a failed call and the iterator
  * raises it as libvirtError, calling registerErrorHandler's handler from
@@ -89,6 +91,7 @@ typedef struct {
     int rc;              /* the C call's result */
     scError err;         /* and its error, if it failed */
     bool failed;
+    pthread_t tid;       /* joined or detached by the iterator's release */
     /* The call, with the pump's own references. */
     PumpKind kind;
     scConnectPtr conn;
@@ -354,18 +357,13 @@ pump_discard(Pump *p)
 static int
 pump_start(Pump *p)
 {
-    pthread_attr_t attr;
-    pthread_t tid;
     sigset_t all, old;
     int rc;
 
     sigfillset(&all);
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    rc = pthread_create(&tid, &attr, pump_main_nogil, p);
+    rc = pthread_create(&p->tid, NULL, pump_main_nogil, p);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    pthread_attr_destroy(&attr);
     if (rc != 0) {
         errno = rc;
         PyErr_SetFromErrno(PyExc_OSError);
@@ -418,16 +416,29 @@ pump_stop(Pump *p)
     pthread_mutex_unlock(&p->lock);
 }
 
-/* The iterator is done with its pump: stop it if it runs, and let go. */
+/* The iterator is done with its pump: stop it if it runs, and let go.
+ * A pump whose call has returned is joined (it is ending), so that the
+ * next listing's thread gets its malloc arena and SQLite cache back;
+ * one still in its call is left to end by itself. */
 static void
 rows_release(ScPyRows *self)
 {
     Pump *p = self->pump;
+    pthread_t tid;
+    bool done;
 
     if (!p)
         return;
     self->pump = NULL;
     pump_stop(p);
+    pthread_mutex_lock(&p->lock);
+    done = p->done;
+    tid = p->tid;
+    pthread_mutex_unlock(&p->lock);
+    if (done)
+        SC_PY_CALL(pthread_join(tid, NULL));
+    else
+        pthread_detach(tid);
     pump_unref(p);
 }
 

@@ -449,6 +449,8 @@ def test_list_storage_volumes_memory_flat(conn, pool, pooldir):
         # The first listing: SQLite's page cache of its read-only handle
         # (up to 2 MiB, kept by malloc after), and a few rows.
         assert peak - rss[0] < 4096, (peak, rss)
-        # The next ones: nothing more.
-        assert rss[-1] - rss[1] < 512, (peak, rss)
+        # The next ones: nothing more (malloc's own ups and downs are some
+        # 100s of KiB here; a row kept or leaked per volume, 300 bytes or
+        # more, would be 24 MiB).
+        assert rss[-1] - rss[1] < 1024, (peak, rss)
     assert no_pump_left()
