@@ -352,7 +352,7 @@ conn_listAllStoragePools(ScPyConnect *self, FASTARGS)
     }
 out:
     for (i = 0; pools && pools[i]; i++)
-        scStoragePoolFree(pools[i]);
+        SC_PY_CALL(scStoragePoolFree(pools[i]));
     free(pools);
     scPyConnEnd((PyObject *) self);
     return r;
@@ -612,6 +612,49 @@ conn_setProgressCallback(ScPyConnect *self, FASTARGS)
 }
 
 static PyObject *
+conn_query(ScPyConnect *self, FASTARGS)
+{
+    return scPyConnQuery((PyObject *) self, args, nargs, kw);
+}
+
+static PyObject *
+conn_report(ScPyConnect *self, FASTARGS)
+{
+    return scPyConnReport((PyObject *) self, args, nargs, kw);
+}
+
+static PyObject *
+conn_listEvents(ScPyConnect *self, FASTARGS)
+{
+    return scPyConnListEvents((PyObject *) self, args, nargs, kw);
+}
+
+static PyObject *
+conn_listStorageVolumes(ScPyConnect *self, FASTARGS)
+{
+    return scPyConnListStorageVolumes((PyObject *) self, args, nargs, kw);
+}
+
+static PyObject *
+conn_setQueryTimeout(ScPyConnect *self, FASTARGS)
+{
+    static const char *const names[] = { "milliseconds", NULL };
+    PyObject *a[1], *r;
+    unsigned int ms;
+    scConnectPtr c;
+    int rc;
+
+    if (scPyArgs("setQueryTimeout", args, nargs, kw, names, 1, a) < 0 ||
+        scPyFlags(a[0], &ms) < 0)
+        return NULL;
+    c = scPyConnBegin((PyObject *) self);
+    SC_PY_CALL(rc = scConnectSetQueryTimeout(c, ms));
+    r = rc < 0 ? scPyRaise("scConnectSetQueryTimeout() failed") : PyLong_FromLong(rc);
+    scPyConnEnd((PyObject *) self);
+    return r;
+}
+
+static PyObject *
 conn_c_pointer(ScPyConnect *self, PyObject *unused)
 {
     return PyLong_FromVoidPtr(self->conn);
@@ -668,6 +711,35 @@ static PyMethodDef conn_methods[] = {
            "long operations on this connection; returning -1 or raising (KeyboardInterrupt:\n"
            "Ctrl-C) stops the operation cleanly, and the exception is raised by the call.\n"
            "None removes it.\n\n" DOC_scConnectSetProgressCallback),
+    METHOD(query, "($self, sql, flags=0)",
+           "Rows of one read-only SQL statement over the catalog, as an iterator of\n"
+           "tuples (None, int, float, str; a blob as bytes), given as the statement\n"
+           "yields them: a few rows are held at a time, however many there are. Its\n"
+           "columns attribute has the columns' names. An error of the statement\n"
+           "(SQL that does not compile, a write refused) raises libvirtError here;\n"
+           "one later (the time limit) at the next row. Breaking out of the loop,\n"
+           "an exception in it, close() or the end of a with block stops the\n"
+           "statement. The time limit (setQueryTimeout) counts the loop's time too.\n\n"
+           DOC_scConnectQuery),
+    METHOD(report, "($self, name, pool=None, flags=0)",
+           "The rows of a named report, as query() gives rows.\n\n" DOC_scConnectReport),
+    METHOD(setQueryTimeout, "($self, milliseconds)", DOC_scConnectSetQueryTimeout),
+    METHOD(listEvents,
+           "($self, pool=None, volume=None, action=None, since=0, until=0, afterID=0, flags=0)",
+           "The events of the audit trail that match every filter given, as an\n"
+           "iterator of scAuditEvent (a tuple with the C struct's fields by name: id,\n"
+           "time, action, poolUUID, poolName, volumeUUID, volumeName, detail, actor),\n"
+           "given as they are read (a few held at a time). Leaving the loop stops\n"
+           "the listing; an error of the call raises libvirtError here.\n\n"
+           DOC_scConnectListEvents),
+    METHOD(listStorageVolumes, "($self, pool=None, format=None, flags=0)",
+           "The volumes of @pool (a virStoragePool; None: of every pool) from the\n"
+           "catalog, as an iterator of scStorageVolRecord (a tuple with the C struct's\n"
+           "fields by name: poolName, poolUUID, name, key, path, uuid, state, type,\n"
+           "format, capacity, allocation, physical, backingPath, backingFormat),\n"
+           "given as they are read: memory does not grow with the number of volumes.\n"
+           "Leaving the loop stops the listing; an error raises libvirtError here.\n\n"
+           DOC_scConnectListStorageVolumes),
     METHOD0(c_pointer, "($self, /)", "The address of the scConnect handle."),
     { NULL, NULL, 0, NULL }
 };

@@ -13,6 +13,8 @@
 
 PyObject *ScPyError;
 
+__thread int scPyNoErrorHandler;
+
 static PyObject *py_handler;     /* registerErrorHandler's f, or NULL */
 static PyObject *py_handler_ctx; /* and its ctx */
 
@@ -143,17 +145,13 @@ static PyMethodDef error_init_def = {
     "libvirtError(defmsg): the thread's last storcat error, or defmsg if there is none."
 };
 
-/* scErrorFunc: call the Python handler as f(ctx, err), in the failing
- * thread, keeping any exception that is pending there. */
-static void
-error_func(void *data, scErrorPtr err)
+/* Call the Python handler as f(ctx, err), keeping any exception that is
+ * pending (GIL held). */
+void
+scPyCallErrorHandler(const scError *err)
 {
-    PyGILState_STATE g;
     PyObject *type, *value, *tb, *tuple, *r;
 
-    if (!err || err->code == SC_ERR_OK)
-        return;
-    g = PyGILState_Ensure();
     if (py_handler) {
         PyErr_Fetch(&type, &value, &tb);
         tuple = scPyErrorTuple(err);
@@ -164,6 +162,20 @@ error_func(void *data, scErrorPtr err)
         Py_XDECREF(tuple);
         PyErr_Restore(type, value, tb);
     }
+}
+
+/* scErrorFunc: the Python handler, in the failing thread; not in a thread
+ * that runs no Python code (query.c's pumps, which hand their errors to
+ * the Python thread: it calls the handler). */
+static void
+error_func(void *data, scErrorPtr err)
+{
+    PyGILState_STATE g;
+
+    if (!err || err->code == SC_ERR_OK || scPyNoErrorHandler)
+        return;
+    g = PyGILState_Ensure();
+    scPyCallErrorHandler(err);
     PyGILState_Release(g);
 }
 

@@ -41,7 +41,7 @@ open_with(PyObject *const *args, Py_ssize_t nargs, PyObject *kw, const char *fna
     if (!c)
         return scPyRaise(defmsg);
     if (!(self = PyObject_New(ScPyConnect, &ScPyConnect_Type))) {
-        scConnectClose(c);
+        SC_PY_CALL(scConnectClose(c));
         return NULL;
     }
     self->conn = c;
@@ -222,7 +222,7 @@ PyInit_storcat(void)
         add_type(m, &ScPyPool_Type, "virStoragePool", "scStoragePool") < 0 ||
         add_type(m, &ScPyVol_Type, "virStorageVol", "scStorageVol") < 0 ||
         add_type(m, &ScPyStream_Type, "virStream", "scStream") < 0 || scPyErrorInit(m) < 0 ||
-        add_constants(m) < 0)
+        scPyQueryInit(m) < 0 || add_constants(m) < 0)
         goto fail;
     /* libvirt-python's buffer size of sendAll and friends, on the class. */
     if (!(v = PyLong_FromLong(262120)) ||

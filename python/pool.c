@@ -20,7 +20,7 @@ scPyPoolNew(PyObject *conn, scStoragePoolPtr pool)
     ScPyPool *self = PyObject_New(ScPyPool, &ScPyPool_Type);
 
     if (!self) {
-        scStoragePoolFree(pool);
+        SC_PY_CALL(scStoragePoolFree(pool));
         return NULL;
     }
     self->pool = pool;
@@ -32,7 +32,7 @@ static void
 pool_dealloc(ScPyPool *self)
 {
     if (self->pool)
-        scStoragePoolFree(self->pool);
+        SC_PY_CALL(scStoragePoolFree(self->pool));
     Py_XDECREF(self->conn);
     PyObject_Free(self);
 }
@@ -241,7 +241,7 @@ pool_listAllVolumes(ScPyPool *self, FASTARGS)
     }
     for (i = 0; i < n; i++)
         if (vols[i])
-            scStorageVolFree(vols[i]);
+            SC_PY_CALL(scStorageVolFree(vols[i]));
     free(vols);
     return r;
 }
@@ -302,7 +302,7 @@ vol_result(ScPyPool *self, scStorageVolPtr v, const char *defmsg)
     if (!v)
         return scPyRaise(defmsg);
     if (PyErr_Occurred()) {
-        scStorageVolFree(v);
+        SC_PY_CALL(scStorageVolFree(v));
         return NULL;
     }
     return scPyVolNew(self->conn, v);

@@ -76,6 +76,10 @@ PyObject *scPyErrorTuple(const scError *err);
 int scPyErrorInit(PyObject *module);
 PyObject *scPyRegisterErrorHandler(PyObject *self, PyObject *args);
 PyObject *scPyGetLastError(PyObject *self, PyObject *unused);
+/* registerErrorHandler's handler with @err (GIL held). */
+void scPyCallErrorHandler(const scError *err);
+/* Set in a thread that must not call the handler (it runs no Python). */
+extern __thread int scPyNoErrorHandler;
 
 /* args.c: arguments by position or keyword (METH_FASTCALL | METH_KEYWORDS).
  * @names lists every parameter; the first @required must be given; the
@@ -119,6 +123,16 @@ PyObject *scPyConnSetProgress(ScPyConnect *self, PyObject *const *args, Py_ssize
                               PyObject *kwnames);
 extern PyMethodDef scPyEventFunctions[];
 
-/* query.c: issue 14's calls, when they land. */
+/* query.c: storcat's listings (issue 14's calls) as iterators of rows,
+ * each C call in a thread of its own that never takes the GIL. */
+PyObject *scPyConnQuery(PyObject *conn, PyObject *const *args, Py_ssize_t nargs,
+                        PyObject *kwnames);
+PyObject *scPyConnReport(PyObject *conn, PyObject *const *args, Py_ssize_t nargs,
+                         PyObject *kwnames);
+PyObject *scPyConnListEvents(PyObject *conn, PyObject *const *args, Py_ssize_t nargs,
+                             PyObject *kwnames);
+PyObject *scPyConnListStorageVolumes(PyObject *conn, PyObject *const *args, Py_ssize_t nargs,
+                                     PyObject *kwnames);
+int scPyQueryInit(PyObject *module);
 
 #endif /* PYSTORCAT_H */

@@ -26,7 +26,7 @@ scPyStreamNew(PyObject *conn, scStreamPtr st)
     ScPyStream *self = PyObject_New(ScPyStream, &ScPyStream_Type);
 
     if (!self) {
-        scStreamFree(st);
+        SC_PY_CALL(scStreamFree(st));
         return NULL;
     }
     self->st = st;

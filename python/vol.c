@@ -18,7 +18,7 @@ scPyVolNew(PyObject *conn, scStorageVolPtr vol)
     ScPyVol *self = PyObject_New(ScPyVol, &ScPyVol_Type);
 
     if (!self) {
-        scStorageVolFree(vol);
+        SC_PY_CALL(scStorageVolFree(vol));
         return NULL;
     }
     self->vol = vol;
@@ -30,7 +30,7 @@ static void
 vol_dealloc(ScPyVol *self)
 {
     if (self->vol)
-        scStorageVolFree(self->vol);
+        SC_PY_CALL(scStorageVolFree(self->vol));
     Py_XDECREF(self->conn);
     PyObject_Free(self);
 }

@@ -125,11 +125,17 @@ def test_stubs_list_the_module():
             names.update(t.id for t in node.targets)
     module = {n for n in dir(storcat) if not n.startswith("_")} | {"__version__"}
     assert module - names == set()
-    assert names - module - {"_T", "_RawError"} == set()
-    for cls in ("virConnect", "virStoragePool", "virStorageVol", "virStream"):
-        runtime = public(getattr(storcat, cls)) | {"__enter__", "__exit__"} & set(dir(getattr(storcat, cls)))
+    assert names - module - {"_T", "_Row", "_RawError"} == set()
+    # The rows' named fields, in the C structs' order.
+    for cls in ("scAuditEvent", "scStorageVolRecord"):
+        node = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls][0]
+        fields = tuple(n.target.id for n in node.body if isinstance(n, ast.AnnAssign))
+        assert fields == getattr(storcat, cls).__match_args__, cls
+    for cls in ("virConnect", "virStoragePool", "virStorageVol", "virStream", "scRows"):
+        runtime = public(getattr(storcat, cls)) | \
+            {"__enter__", "__exit__", "__iter__", "__next__"} & set(dir(getattr(storcat, cls)))
         assert classes[cls] == runtime, (cls, classes[cls] ^ runtime)
-        for m in public(getattr(storcat, cls)) - {"streamBufSize"}:
+        for m in public(getattr(storcat, cls)) - {"streamBufSize", "columns"}:
             node = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls][0]
             fn = [n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == m][0]
             stub = [a.arg for a in fn.args.args if a.arg != "self"]
