@@ -728,7 +728,9 @@ static PyMethodDef conn_methods[] = {
            "($self, pool=None, volume=None, action=None, since=0, until=0, afterID=0, flags=0)",
            "The events of the audit trail that match every filter given, as an\n"
            "iterator of scAuditEvent (a tuple with the C struct's fields by name: id,\n"
-           "time, action, poolUUID, poolName, volumeUUID, volumeName, detail, actor),\n"
+           "time, action, poolUUID, poolName, volumeUUID, volumeName, detail, actor,\n"
+           "uid, userName, invokerVia, invokerUID, invokerName, pid, program,\n"
+           "storcatActor, changes: the JSON text of what changed, old -> new),\n"
            "given as they are read (a few held at a time). Leaving the loop stops\n"
            "the listing; an error of the call raises libvirtError here.\n\n"
            DOC_scConnectListEvents),

@@ -247,7 +247,10 @@ pump_event_nogil(const scAuditEvent *ev, void *opaque)
 {
     size_t size = sizeof(Row) + str_size(ev->action) + str_size(ev->poolUUID) +
                   str_size(ev->poolName) + str_size(ev->volumeUUID) +
-                  str_size(ev->volumeName) + str_size(ev->detail) + str_size(ev->actor);
+                  str_size(ev->volumeName) + str_size(ev->detail) + str_size(ev->actor) +
+                  str_size(ev->userName) + str_size(ev->invokerVia) +
+                  str_size(ev->invokerName) + str_size(ev->program) +
+                  str_size(ev->storcatActor) + str_size(ev->changes);
     Row *row = malloc(size);
     char *at;
 
@@ -262,6 +265,12 @@ pump_event_nogil(const scAuditEvent *ev, void *opaque)
     row->u.ev.volumeName = str_pack(&at, ev->volumeName);
     row->u.ev.detail = str_pack(&at, ev->detail);
     row->u.ev.actor = str_pack(&at, ev->actor);
+    row->u.ev.userName = str_pack(&at, ev->userName);
+    row->u.ev.invokerVia = str_pack(&at, ev->invokerVia);
+    row->u.ev.invokerName = str_pack(&at, ev->invokerName);
+    row->u.ev.program = str_pack(&at, ev->program);
+    row->u.ev.storcatActor = str_pack(&at, ev->storcatActor);
+    row->u.ev.changes = str_pack(&at, ev->changes);
     return pump_put_nogil(opaque, row);
 }
 
@@ -603,6 +612,15 @@ fill(PyObject *r, PyObject **items, int n)
     return r;
 }
 
+/* An id the C struct gives as -1 when there is none: None. */
+static PyObject *
+id_or_none(long long v)
+{
+    if (v < 0)
+        Py_RETURN_NONE;
+    return PyLong_FromLongLong(v);
+}
+
 static PyObject *
 event_row(const scAuditEvent *ev)
 {
@@ -610,9 +628,13 @@ event_row(const scAuditEvent *ev)
         PyLong_FromLongLong(ev->id), PyLong_FromLongLong(ev->time), text(ev->action),
         text(ev->poolUUID),          text(ev->poolName),            text(ev->volumeUUID),
         text(ev->volumeName),        text(ev->detail),              text(ev->actor),
+        id_or_none(ev->uid),         text(ev->userName),            text(ev->invokerVia),
+        id_or_none(ev->invokerUID),  text(ev->invokerName),         id_or_none(ev->pid),
+        text(ev->program),           text(ev->storcatActor),        text(ev->changes),
     };
 
-    return fill(PyStructSequence_New(&ScPyAuditEvent_Type), items, 9);
+    return fill(PyStructSequence_New(&ScPyAuditEvent_Type), items,
+                (int) (sizeof(items) / sizeof(items[0])));
 }
 
 static PyObject *
@@ -959,6 +981,15 @@ static PyStructSequence_Field event_fields[] = {
     { "volumeName", "... by its name then" },
     { "detail", "free text, or None" },
     { "actor", "who: \"user(uid) pid N program [sudo: user] $STORCAT_ACTOR\"" },
+    { "uid", "the process's real user id, or None" },
+    { "userName", "its user name, or None" },
+    { "invokerVia", "\"sudo\" or \"pkexec\" when run for another user, or None" },
+    { "invokerUID", "that user's id, or None" },
+    { "invokerName", "that user's name, or None" },
+    { "pid", "the process, or None" },
+    { "program", "its program, or None" },
+    { "storcatActor", "$STORCAT_ACTOR as given, or None" },
+    { "changes", "the JSON object of what changed, {field: [old, new]}, or None" },
     { NULL, NULL },
 };
 
@@ -967,7 +998,7 @@ static PyStructSequence_Desc event_desc = {
     "One event of the audit trail (virConnect.listEvents), as the C struct\n"
     "scAuditEvent: a tuple with named fields.",
     event_fields,
-    9,
+    (int) (sizeof(event_fields) / sizeof(event_fields[0])) - 1,
 };
 
 static PyStructSequence_Field volume_fields[] = {

@@ -5,7 +5,9 @@ pools. Each C call runs in a thread of the module's own (query.c): these
 tests also check that the thread ends when the loop is left, and that
 memory does not grow with the number of rows."""
 
+import json
 import os
+import pwd
 import signal
 import sqlite3
 import threading
@@ -321,11 +323,19 @@ def test_list_events_filters(conn, catalog, pooldir):
     assert evs[0].volumeName is None and evs[0].volumeUUID is None
     # A tuple with named fields, in the C struct's order.
     e = evs[4]
-    assert isinstance(e, tuple) and len(e) == 9
-    assert e == (e.id, e.time, e.action, e.poolUUID, e.poolName, e.volumeUUID, e.volumeName,
-                 e.detail, e.actor)
-    assert type(e).__match_args__ == ("id", "time", "action", "poolUUID", "poolName",
-                                      "volumeUUID", "volumeName", "detail", "actor")
+    fields = ("id", "time", "action", "poolUUID", "poolName", "volumeUUID", "volumeName",
+              "detail", "actor", "uid", "userName", "invokerVia", "invokerUID", "invokerName",
+              "pid", "program", "storcatActor", "changes")
+    assert isinstance(e, tuple) and len(e) == len(fields)
+    assert e == tuple(getattr(e, f) for f in fields)
+    assert type(e).__match_args__ == fields
+    # Who, field by field, and what the resize changed, old -> new.
+    assert (e.uid, e.pid) == (os.getuid(), os.getpid())
+    assert e.userName == pwd.getpwuid(os.getuid()).pw_name
+    assert e.program and e.storcatActor is None
+    assert json.loads(e.changes)["capacity"] == [1 << 20, 2 << 20]
+    assert json.loads(evs[2].changes)["capacity"] == [None, 1 << 20]
+    assert evs[1].changes is None or isinstance(json.loads(evs[1].changes), dict)
 
     def actions(**kw):
         return [(e.action, e.volumeName) for e in conn.listEvents(**kw)]
