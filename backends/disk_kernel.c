@@ -287,10 +287,15 @@ openers(dev_t devno)
         if (!(fds = opendir(path)))
             continue;
         while (!has && (fe = readdir(fds))) {
+            char target[8];
             struct stat st;
             if (fe->d_name[0] == '.')
                 continue;
             snprintf(path, sizeof(path), "/proc/%s/fd/%s", e->d_name, fe->d_name);
+            /* Only what lies under /dev is looked at: a stat of a file
+             * on a hung NFS or FUSE mount would hang the delete. */
+            if (readlink(path, target, sizeof(target)) < 5 || memcmp(target, "/dev/", 5) != 0)
+                continue;
             has = stat(path, &st) == 0 && S_ISBLK(st.st_mode) && st.st_rdev == devno;
         }
         closedir(fds);

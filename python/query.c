@@ -960,9 +960,13 @@ scPyConnListStorageVolumes(PyObject *conn, FASTARGS)
     if (bad || scPyFlags(a[2], &flags) < 0 || !(p = pump_new(conn, PUMP_VOLUMES, flags)))
         return NULL;
     if (a[0] && a[0] != Py_None) {
+        /* A reference of the listing's own; without it, no listing (a
+         * NULL pool would list every pool). */
+        if (scStoragePoolRef(((ScPyPool *) a[0])->pool) < 0) {
+            scPyRaise("scStoragePoolRef() failed");
+            return pump_discard(p);
+        }
         p->pool = ((ScPyPool *) a[0])->pool;
-        if (scStoragePoolRef(p->pool) < 0)
-            p->pool = NULL;
     }
     if (pump_str(p, 0, format) < 0)
         return pump_discard(p);

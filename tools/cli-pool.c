@@ -492,13 +492,17 @@ findSources(cliContext *ctx, const char *type, const char *spec)
     /* The default catalog only: a -c naming no file is a mistake to say. */
     if (!conn && !ctx->catalog && !(conn = ctx->conn = scConnectOpenAuth(NULL, NULL, ctx->flags)) &&
         (err = scGetLastError()) && err->sys_errno == ENOENT) {
-        if (!tmpdir || tmpdir[0] != '/')
+        if (!tmpdir || tmpdir[0] != '/' || strlen(tmpdir) > sizeof(path) - 64)
             tmpdir = "/tmp";
-        if (asprintf(&tmp, "%s/storcat-find.XXXXXX", tmpdir) < 0 || !mkdtemp(tmp) ||
-            snprintf(path, sizeof(path), "%s/catalog.db", tmp) >= (int) sizeof(path))
+        if (asprintf(&tmp, "%s/storcat-find.XXXXXX", tmpdir) < 0) {
+            tmp = NULL;
+            return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
+        }
+        if (!mkdtemp(tmp))
             return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
                                 "cannot make a temporary catalog in '%s': %s", cliSafe(tmpdir),
                                 strerror(errno));
+        snprintf(path, sizeof(path), "%s/catalog.db", tmp);
         if (!(conn = own = scConnectOpenAuth(path, NULL, SC_CONNECT_CREATE))) {
             nftw(tmp, removeEntry, 8, FTW_DEPTH | FTW_PHYS);
             return cliLibError(NULL, "failed to open a temporary catalog");

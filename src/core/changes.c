@@ -153,8 +153,11 @@ scChangesEnd(scChanges *c, char **out)
 int
 scVolChanges(const scCatalogVol *old, const char *old_name, const scCatalogVolData *now, char **out)
 {
-    const char *old_state =
-        old && old->state != SC_STORAGE_VOL_STATE_PRESENT ? scVolStateToString(old->state) : NULL;
+    /* The states an update makes present (an incomplete row stays so). */
+    const char *old_state = old && old->state != SC_STORAGE_VOL_STATE_PRESENT &&
+                                    old->state != SC_STORAGE_VOL_STATE_INCOMPLETE
+                                ? scVolStateToString(old->state)
+                                : NULL;
     scChanges c;
 
     if (scChangesInit(&c) < 0)
