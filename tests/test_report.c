@@ -14,7 +14,10 @@
  *    $STORCAT_ACTOR, each filter;
  *  - scConnectListStorageVolumes: order, states, format, pool, stop;
  *  - events.retention: set, pruning but the newest, bad values, a
- *    read-only connection, pruning when a read-write connection opens.
+ *    read-only connection, pruning when a read-write connection opens;
+ *    the pools' size history pruned with it;
+ *  - drift: the last refresh's rows, changes behind storcat's back, an
+ *    unchanged refresh; growth: day by day from an aged history.
  */
 #include <config.h>
 
@@ -406,9 +409,9 @@ test_report_errors(void **state)
     Fixture *f = *state;
     Rows r = { 0 };
 
-    assert_sc_err(scConnectReport(f->conn, "growth", NULL, collect, &r, 0) == 0,
+    assert_sc_err(scConnectReport(f->conn, "shrinkage", NULL, collect, &r, 0) == 0,
                   SC_ERR_INVALID_ARG);
-    assert_true(strstr(scGetLastErrorMessage(), "unknown report 'growth' (there are pools,"));
+    assert_true(strstr(scGetLastErrorMessage(), "unknown report 'shrinkage' (there are pools,"));
     assert_sc_err(scConnectReport(f->conn, "pools", NULL, NULL, NULL, 0) == 0, SC_ERR_INVALID_ARG);
     assert_sc_err(scConnectReport(f->conn, "pools", NULL, collect, &r, 1) == 0, SC_ERR_INVALID_ARG);
     rows_clear(&r);
@@ -804,23 +807,160 @@ test_list_volumes(void **state)
     scStoragePoolFree(images);
 }
 
-/* ---- the trail's retention ----------------------------------------------------- */
-
-static int
-raw_int(const char *catalog, const char *sql)
+/* A file of @size bytes written (not sparse) at @dir/@name. */
+static void
+write_file(const char *dir, const char *name, size_t size)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int v = -1;
+    char *path = testPath(dir, name);
+    char *buf = calloc(1, size);
+    FILE *fp = fopen(path, "w");
 
-    assert_int_equal(sqlite3_open_v2(catalog, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
+    assert_non_null(buf);
+    assert_non_null(fp);
+    memset(buf, 'x', size);
+    assert_int_equal(fwrite(buf, 1, size, fp), size);
+    assert_int_equal(fclose(fp), 0);
+    free(buf);
+    free(path);
 }
+
+static void
+test_drift(void **state)
+{
+    Fixture *f = *state;
+    scStoragePoolPtr images;
+    char *path;
+    Rows r;
+    int i, n;
+
+    /* The fixture's refresh of images found gone.img gone (and
+     * orphan.qcow2 new): its rows, then its own event, last. */
+    n = report(f, "drift", "images", &r);
+    assert_int_equal(n, f->qemu ? 3 : 2);
+    assert_int_equal(r.ncols, 9);
+    assert_string_equal(r.names[0], "pool");
+    assert_string_equal(r.names[r.ncols - 1], "pool_uuid");
+    i = find(&r, "volume", "gone.img");
+    assert_true(i >= 0);
+    assert_value(&r, i, "action", "vol-missing");
+    {
+        char *sql;
+        assert_true(asprintf(&sql,
+                             "SELECT count(*) FROM events WHERE id = %s AND"
+                             " json_extract(changes, '$.state') = json_array('present', 'missing')",
+                             get(&r, i, "event_id")) > 0);
+        assert_int_equal(testSqlInt(f->catalog, sql), 1);
+        free(sql);
+    }
+    if (f->qemu)
+        assert_value(&r, find(&r, "volume", "orphan.qcow2"), "action", "vol-discovered");
+    assert_value(&r, n - 1, "action", "pool-refresh");
+    assert_value(&r, n - 1, "volume", NULL);
+    assert_true(strstr(get(&r, n - 1, "detail"), "1 missing"));
+    rows_clear(&r);
+    /* "other" was only started (a refresh that changed nothing): no rows. */
+    assert_int_equal(report(f, "drift", "other", &r), 0);
+    rows_clear(&r);
+
+    /* Behind storcat's back: a new file, free.img grown. The next
+     * refresh's rows are those, and only those. */
+    assert_sc_ok(images = scStoragePoolLookupByName(f->conn, "images"));
+    write_file(f->images, "new.img", 4096);
+    path = testPath(f->images, "free.img");
+    assert_int_equal(truncate(path, 2 * 1048576), 0);
+    free(path);
+    assert_sc_ok(scStoragePoolRefresh(images, 0) == 0);
+    assert_int_equal(report(f, "drift", NULL, &r), 3);
+    assert_value(&r, 0, "pool", "images");
+    i = find(&r, "volume", "free.img");
+    assert_value(&r, i, "action", "vol-changed");
+    assert_true(strstr(get(&r, i, "changes"), "\"capacity\": [1048576, 2097152]"));
+    assert_value(&r, find(&r, "volume", "new.img"), "action", "vol-discovered");
+    assert_value(&r, 2, "action", "pool-refresh");
+    assert_true(strstr(get(&r, 2, "detail"), "1 new, 1 changed"));
+    /* The rows are the refresh's events, as report_events has them. */
+    for (i = 0; i < 3; i++) {
+        char *sql;
+        assert_true(asprintf(&sql,
+                             "SELECT count(*) FROM report_events WHERE id = %s AND refresh ="
+                             " (SELECT refresh FROM events WHERE id = %s)",
+                             get(&r, i, "event_id"), get(&r, 2, "event_id")) > 0);
+        assert_int_equal(testSqlInt(f->catalog, sql), 1);
+        free(sql);
+    }
+    rows_clear(&r);
+
+    /* An unchanged refresh: its event alone. */
+    assert_sc_ok(scStoragePoolRefresh(images, 0) == 0);
+    assert_int_equal(report(f, "drift", "images", &r), 1);
+    assert_value(&r, 0, "action", "pool-refresh");
+    assert_value(&r, 0, "detail", "unchanged");
+    rows_clear(&r);
+    /* Events of no refresh have none. */
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE refresh IS NOT NULL"
+                                            " AND action NOT LIKE 'vol-%' AND action <> 'pool-refresh'"),
+                     0);
+    assert_true(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE refresh IS NULL"
+                                       " AND action = 'vol-create'") > 0);
+    scStoragePoolFree(images);
+}
+
+static void
+test_growth(void **state)
+{
+    Fixture *f = *state;
+    scStoragePoolPtr images;
+    scStoragePoolInfo info;
+    long long a0, a1, samples;
+    char want[32];
+    Rows r;
+
+    /* The sizes the pool took so far, two days ago; then 8 MiB more
+     * today. */
+    assert_true(testSqlInt(f->catalog, "SELECT count(*) FROM pool_usage") >= 2);
+    testSqlWrite(f->catalog, "UPDATE pool_usage SET ts = ts - 2 * 86400 RETURNING 0");
+    assert_sc_ok(images = scStoragePoolLookupByName(f->conn, "images"));
+    write_file(f->images, "grow.img", 8 << 20);
+    assert_sc_ok(scStoragePoolRefresh(images, 0) == 0);
+    assert_sc_ok(scStoragePoolGetInfo(images, &info) == 0);
+
+    assert_int_equal(report(f, "growth", "images", &r), 2);
+    {
+        static const char *const names[] = { "pool",      "day",    "capacity", "allocation",
+                                             "available", "growth", "samples",  "pool_uuid" };
+        assert_int_equal(r.ncols, 8);
+        for (size_t c = 0; c < 8; c++)
+            assert_string_equal(r.names[c], names[c]);
+    }
+    assert_true(strcmp(get(&r, 0, "day"), get(&r, 1, "day")) < 0);
+    assert_value(&r, 0, "growth", NULL);
+    a0 = strtoll(get(&r, 0, "allocation"), NULL, 10);
+    a1 = strtoll(get(&r, 1, "allocation"), NULL, 10);
+    snprintf(want, sizeof(want), "%lld", a1 - a0);
+    assert_value(&r, 1, "growth", want);
+    /* Today's last sizes are the pool's. */
+    snprintf(want, sizeof(want), "%llu", info.allocation);
+    assert_value(&r, 1, "allocation", want);
+    snprintf(want, sizeof(want), "%llu", info.available);
+    assert_value(&r, 1, "available", want);
+    samples = strtoll(get(&r, 0, "samples"), NULL, 10);
+    assert_int_equal(samples, testSqlInt(f->catalog, "SELECT count(*) FROM pool_usage u JOIN pools"
+                                                     " p ON p.uuid = u.pool_uuid WHERE p.name ="
+                                                     " 'images' AND u.ts < strftime('%s', 'now')"
+                                                     " - 86400"));
+    rows_clear(&r);
+
+    /* Sizes that stay as they are record nothing. */
+    samples = testSqlInt(f->catalog, "SELECT count(*) FROM pool_usage");
+    testSqlWrite(f->catalog, "UPDATE pools SET allocation = allocation, capacity = capacity"
+                             " RETURNING 0");
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pool_usage"), samples);
+    assert_int_equal(report(f, "growth", "nosuch", &r), 0);
+    rows_clear(&r);
+    scStoragePoolFree(images);
+}
+
+/* ---- the trail's retention ----------------------------------------------------- */
 
 static void
 test_retention(void **state)
@@ -835,17 +975,21 @@ test_retention(void **state)
     assert_string_equal(v, "forever");
     free(v);
     /* Every event of the fixture 100 days old but one. */
-    total = raw_int(f->catalog, "SELECT count(*) FROM events");
+    total = testSqlInt(f->catalog, "SELECT count(*) FROM events");
     assert_true(total > 5);
-    newest = raw_int(f->catalog, "SELECT max(id) FROM events");
-    raw_int(f->catalog, "UPDATE events SET ts = ts - 100 * 86400 WHERE id < (SELECT max(id)"
+    newest = testSqlInt(f->catalog, "SELECT max(id) FROM events");
+    assert_true(testSqlInt(f->catalog, "SELECT count(*) FROM pool_usage") > 0);
+    testSqlWrite(f->catalog, "UPDATE pool_usage SET ts = ts - 100 * 86400 RETURNING 0");
+    testSqlWrite(f->catalog, "UPDATE events SET ts = ts - 100 * 86400 WHERE id < (SELECT max(id)"
                         " FROM events) RETURNING 0");
     assert_sc_ok(scConnectSetCatalogOption(f->conn, "events.retention", "30d", 0) == 0);
     assert_null(scGetLastError());
     /* Pruned: the newest and the config-set event remain. */
-    assert_int_equal(raw_int(f->catalog, "SELECT count(*) FROM events"), 2);
-    assert_int_equal(raw_int(f->catalog, "SELECT min(id) FROM events"), newest);
-    assert_int_equal(raw_int(f->catalog, "SELECT count(*) FROM events WHERE action = 'config-set'"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events"), 2);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT min(id) FROM events"), newest);
+    /* And the pools' size history as old. */
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pool_usage"), 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'config-set'"
                                          " AND detail = 'events.retention: (default) -> 30d'"),
                      1);
     assert_sc_ok(v = scConnectGetCatalogOption(f->conn, "events.retention", 0));
@@ -868,7 +1012,7 @@ test_retention(void **state)
                   SC_ERR_INVALID_ARG);
 
     /* A read-only connection reads the setting and prunes nothing. */
-    raw_int(f->catalog, ages);
+    testSqlWrite(f->catalog, ages);
     assert_sc_ok(ro = scConnectOpenReadOnly(f->catalog));
     assert_sc_ok(v = scConnectGetCatalogOption(ro, "events.retention", 0));
     assert_string_equal(v, "30d");
@@ -876,19 +1020,19 @@ test_retention(void **state)
     assert_sc_err(scConnectSetCatalogOption(ro, "events.retention", "1d", 0) == 0,
                   SC_ERR_OPERATION_DENIED);
     assert_int_equal(scConnectClose(ro), 0);
-    assert_int_equal(raw_int(f->catalog, "SELECT count(*) FROM events"), 2);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events"), 2);
     /* A read-write connection that opens prunes, but the newest. */
     assert_sc_ok(again = scConnectOpenAuth(f->catalog, NULL, 0));
     assert_null(scGetLastError());
-    assert_int_equal(raw_int(f->catalog, "SELECT count(*) FROM events"), 1);
-    newest = raw_int(f->catalog, "SELECT max(id) FROM events");
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events"), 1);
+    newest = testSqlInt(f->catalog, "SELECT max(id) FROM events");
     /* Back to the default: kept forever. */
     assert_sc_ok(scConnectSetCatalogOption(again, "events.retention", NULL, 0) == 0);
     assert_sc_ok(v = scConnectGetCatalogOption(again, "events.retention", 0));
     assert_string_equal(v, "forever");
     free(v);
-    assert_int_equal(raw_int(f->catalog, "SELECT count(*) FROM events WHERE id > 0"), 2);
-    assert_int_equal(raw_int(f->catalog, "SELECT max(id) FROM events"), newest + 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE id > 0"), 2);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT max(id) FROM events"), newest + 1);
     assert_int_equal(scConnectClose(again), 0);
 }
 
@@ -905,6 +1049,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_volumes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_drift, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_growth, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);

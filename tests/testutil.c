@@ -148,18 +148,30 @@ testPath(const char *dir, const char *name)
     return s;
 }
 
-int
-testSqlInt(const char *catalog, const char *sql)
+static int
+testSqlIntOpen(const char *catalog, const char *sql, int mode)
 {
     sqlite3 *db;
     sqlite3_stmt *st;
     int v = -1;
 
-    assert_int_equal(sqlite3_open_v2(catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_open_v2(catalog, &db, mode, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     if (sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     sqlite3_close(db);
     return v;
+}
+
+int
+testSqlInt(const char *catalog, const char *sql)
+{
+    return testSqlIntOpen(catalog, sql, SQLITE_OPEN_READONLY);
+}
+
+int
+testSqlWrite(const char *catalog, const char *sql)
+{
+    return testSqlIntOpen(catalog, sql, SQLITE_OPEN_READWRITE);
 }

@@ -51,6 +51,9 @@ char *testPath(const char *dir, const char *name);
  * @catalog, opened read-only beside the library's connection; -1 if no
  * row (asserts that it opens and prepares). */
 int testSqlInt(const char *catalog, const char *sql);
+/* As testSqlInt, on a read-write handle: for a statement that changes
+ * the catalog behind the library's back (ages its rows, say). */
+int testSqlWrite(const char *catalog, const char *sql);
 
 /* Read a whole file into a new NUL-terminated string; NULL on error. */
 char *testReadFile(const char *path);

@@ -21,8 +21,8 @@
 
 /* The reports scConnectReport knows, and the settings of
  * scConnectSetCatalogOption: another name is a usage error here. */
-static const char *const reportNames[] = { "pools",   "volumes",         "unused",
-                                           "missing", "unmanaged-disks", "chains" };
+static const char *const reportNames[] = { "pools",  "volumes", "unused", "missing",
+                                           "unmanaged-disks", "chains", "growth", "drift" };
 static const char *const settingNames[] = { "events.retention" };
 
 const char *const *
@@ -221,7 +221,7 @@ cmdReport(cliContext *ctx, const cliArgs *args)
     if (!knownName(r.name, reportNames, sizeof(reportNames) / sizeof(reportNames[0])))
         return cliUsageError(args->verb,
                              "unknown report '%s' (there are pools, volumes, unused, missing, "
-                             "unmanaged-disks, chains)",
+                             "unmanaged-disks, chains, growth, drift)",
                              cliSafe(r.name));
     ctx->flags |= SC_CONNECT_RO;
     if (!(conn = cliConnect(ctx)))

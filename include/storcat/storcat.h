@@ -2471,6 +2471,10 @@ int scConnectSetQueryTimeout(scConnectPtr conn, unsigned int milliseconds);
  *   "chains"          whole backing chains, one row per link, with depth;
  *                     a last column "broken" is 1 where the link's file
  *                     does not exist on disk (looked for by this call)
+ *   "growth"          each pool's sizes day by day, with the allocation's
+ *                     change since the day before
+ *   "drift"           what the last refresh of each pool changed: a row
+ *                     per volume, then the refresh's own event
  * @pool, if not NULL, keeps the rows of that pool (by name); the report
  * "unmanaged-disks" takes none. An unknown @name is SC_ERR_INVALID_ARG
  * naming the reports there are. @flags must be 0. Returns the number of

@@ -86,6 +86,7 @@ static const char *const param_names[P_LAST] = {
     [P_WHO_UID] = ":who_uid", [P_WHO_USER] = ":who_user", [P_WHO_VIA] = ":who_via",
     [P_WHO_INVOKER_UID] = ":who_invoker_uid", [P_WHO_INVOKER] = ":who_invoker",
     [P_WHO_PID] = ":who_pid", [P_WHO_PROGRAM] = ":who_program", [P_WHO_ACTOR] = ":who_actor",
+    [P_REFRESH] = ":refresh",
 };
 
 /* Bind who writes the events into statement @s, which records some. */
@@ -102,6 +103,7 @@ bind_who(scCatalog *cat, scStmt *s)
     scBindIntOr(s, P_WHO_PID, w->pid, w->pid >= 0);
     scBindText(s, P_WHO_PROGRAM, w->program);
     scBindText(s, P_WHO_ACTOR, w->storcat_actor);
+    scBindIntOr(s, P_REFRESH, cat->refresh, cat->refresh > 0);
 }
 
 void
@@ -767,6 +769,26 @@ scCatalogEventAddChanges(scCatalog *cat, const char *actor, const char *pool_uui
     scBindText(s, P_DETAIL, detail);
     scBindText(s, P_CHANGES, changes);
     return scCatalogRun(cat, s, "recording an event");
+}
+
+int
+scCatalogRefreshBegin(scCatalog *cat)
+{
+    int64_t last;
+
+    /* In a write transaction no other connection adds events: the next
+     * id is the last one's successor. */
+    assert(cat->depth > 0);
+    if (scCatalogEventLastId(cat, &last) < 0)
+        return -1;
+    cat->refresh = last + 1;
+    return 0;
+}
+
+void
+scCatalogRefreshEnd(scCatalog *cat)
+{
+    cat->refresh = 0;
 }
 
 int

@@ -109,6 +109,13 @@ int scCatalogEventAddChanges(scCatalog *cat, const char *actor, const char *pool
                              const char *pool_name, const char *action, const char *detail,
                              const char *changes);
 
+/* The events written from scCatalogRefreshBegin (inside a write
+ * transaction) to scCatalogRefreshEnd are one refresh's: their column
+ * refresh is the id of the first of them (report_drift finds a pool's
+ * last refresh by it). */
+int scCatalogRefreshBegin(scCatalog *cat);
+void scCatalogRefreshEnd(scCatalog *cat);
+
 /* ---- reading the audit trail (catalog_event.c) ------------------------ */
 
 /* One row of the events table, as the event dispatcher reads it; the
@@ -470,8 +477,9 @@ int scCatalogSettingGet(scCatalog *cat, const char *name, char **value);
 /* Set it (NULL: remove it), inside the caller's transaction. 0 or -1. */
 int scCatalogSettingSet(scCatalog *cat, const char *name, const char *value);
 /* Delete the events older than @before (seconds since the epoch) but the
- * newest, in a transaction of its own if there are any; how many in
- * *@count. 0 or -1. */
+ * newest, and the pools' sizes recorded before it (pool_usage), in a
+ * transaction of its own if there are any; how many events in *@count.
+ * 0 or -1. */
 int scCatalogEventsPrune(scCatalog *cat, long long before, unsigned long long *count);
 
 /* ---- guest disks of domains (catalog_domain.c) ------------------------ */

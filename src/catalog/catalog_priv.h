@@ -85,17 +85,20 @@ typedef enum {
     P_WHO_PID,
     P_WHO_PROGRAM,
     P_WHO_ACTOR,
+    P_REFRESH,
     P_LAST
 } scParam;
 
-/* The columns of an event that say who wrote it, and their parameters,
- * for each statement that inserts into events (scCatalogStmt binds them
- * from the connection's scCatalogWho). */
+/* The columns of an event that say who wrote it (and in which refresh),
+ * and their parameters, for each statement that inserts into events
+ * (scCatalogStmt binds them from the connection's scCatalogWho and
+ * refresh). */
 #define SC_EVENT_WHO_COLUMNS                                                                       \
-    "uid, user_name, invoker_via, invoker_uid, invoker_name, pid, program, storcat_actor"
+    "uid, user_name, invoker_via, invoker_uid, invoker_name, pid, program, storcat_actor,"        \
+    " refresh"
 #define SC_EVENT_WHO_VALUES                                                                        \
     ":who_uid, :who_user, :who_via, :who_invoker_uid, :who_invoker, :who_pid, :who_program,"      \
-    " :who_actor"
+    " :who_actor, :refresh"
 
 /* A prepared statement and the index of each of its named parameters (0:
  * the statement has no such parameter). */
@@ -143,6 +146,7 @@ struct scCatalog {
     unsigned int inactive_version; /* ... as of this data version */
     bool inactive_loaded;          /* (false: never read, or dropped on error) */
     scCatalogWho who;              /* who writes this connection's events */
+    int64_t refresh;               /* the events' refresh (scCatalogRefreshBegin), or 0 */
 };
 
 /* Drop the cache of inactive pools (scCatalogClose). */

@@ -1,13 +1,13 @@
 /*
  * catalog_settings.c: settings kept in the catalog (table settings,
- * sql/014-settings.sql) and the pruning of the audit trail to its
- * retention.
+ * sql/014-settings.sql) and the pruning of the audit trail (and the
+ * pools' size history) to its retention.
  */
 #include <config.h>
 
 #include "catalog_priv.h"
 
-typedef enum { TS_GET, TS_SET, TS_DEL, TS_PRUNE_ANY, TS_PRUNE, TS_LAST } SettingsStmt;
+typedef enum { TS_GET, TS_SET, TS_DEL, TS_PRUNE_ANY, TS_PRUNE, TS_PRUNE_USAGE, TS_LAST } SettingsStmt;
 
 _Static_assert(SC_STMT_SETTINGS_BASE + TS_LAST <= SC_STMT_MAX, "settings statements overflow");
 
@@ -20,9 +20,13 @@ static const char *const settings_sql[TS_LAST] = {
     [TS_GET] = "SELECT value FROM settings WHERE name = :name",
     [TS_SET] = "INSERT OR REPLACE INTO settings (name, value) VALUES (:name, :value)",
     [TS_DEL] = "DELETE FROM settings WHERE name = :name",
-    /* Through events_ts: a look that costs one probe when nothing is old. */
-    [TS_PRUNE_ANY] = "SELECT 1 " OLD_EVENTS " LIMIT 1",
+    /* Through events_ts and pool_usage_ts: a look that costs a probe of
+     * each when nothing is old. */
+    [TS_PRUNE_ANY] = "SELECT 1 " OLD_EVENTS
+                     " UNION ALL SELECT 1 FROM pool_usage WHERE ts < :now LIMIT 1",
     [TS_PRUNE] = "DELETE " OLD_EVENTS,
+    /* The pools' size history (report_growth) is kept as long. */
+    [TS_PRUNE_USAGE] = "DELETE FROM pool_usage WHERE ts < :now",
 };
 
 static scStmt *
@@ -90,6 +94,12 @@ scCatalogEventsPrune(scCatalog *cat, long long before, unsigned long long *count
     rc = scCatalogRun(cat, s, "pruning old events");
     if (rc == 0)
         *count = (unsigned long long) sqlite3_changes(cat->db);
+    if (rc == 0 && (s = tstmt(cat, TS_PRUNE_USAGE))) {
+        scBindInt(s, P_NOW, before);
+        rc = scCatalogRun(cat, s, "pruning the pools' old sizes");
+    } else if (rc == 0) {
+        rc = -1;
+    }
     if (scCatalogEnd(cat, rc == 0) < 0)
         return -1;
     return rc;

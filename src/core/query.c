@@ -91,6 +91,8 @@ static const struct {
     /* A disk in no pool has no pool to keep it by. */
     { "unmanaged-disks", "SELECT * FROM report_unmanaged_disks WHERE ?1 IS NULL" },
     { "chains", NULL },
+    { "growth", "SELECT * FROM report_growth WHERE ?1 IS NULL OR pool = ?1" },
+    { "drift", "SELECT * FROM report_drift WHERE ?1 IS NULL OR pool = ?1" },
 };
 
 /* The tops of the chains, in the order of the view report_chains. */
@@ -216,7 +218,7 @@ scConnectReport(scConnectPtr conn, const char *name, const char *pool, scConnect
     if (i == SC_N_ELEMENTS(reports)) {
         scReportError(SC_FROM_NONE, SC_ERR_INVALID_ARG,
                       "unknown report '%s' (there are pools, volumes, unused, missing, "
-                      "unmanaged-disks, chains)",
+                      "unmanaged-disks, chains, growth, drift)",
                       name);
         return -1;
     }

@@ -856,7 +856,8 @@ scReconcilePool(scConnect *conn, scActivePool *ap, bool prune_missing, scReconci
     if (r < 0)
         goto end;
     c.history = r > 0;
-    if ((hook && hook(conn, opaque) < 0) || (!c.unchanged && apply(&c) < 0) || prune(&c) < 0 ||
+    if ((hook && hook(conn, opaque) < 0) || scCatalogRefreshBegin(cat) < 0 ||
+        (!c.unchanged && apply(&c) < 0) || prune(&c) < 0 ||
         (c.have_sizes ? scReconcileStoreSizes(conn, ap, &c.sizes)
                       : scCatalogPoolSetSizes(cat, ap->row.uuid, &c.sizes.info)) < 0 ||
         recovered(&c) < 0 ||
@@ -866,6 +867,7 @@ scReconcilePool(scConnect *conn, scActivePool *ap, bool prune_missing, scReconci
     scTestPoint("refresh:applied");
     ok = true;
 end:
+    scCatalogRefreshEnd(cat);
     if (scCatalogEnd(cat, ok) < 0)
         ok = false;
     /* Done and committed: a callback asking to stop now changes nothing. */
