@@ -5,7 +5,7 @@ schema its manual page documents (tools/storcat.1, section JSON OUTPUT).
     cli_schema.py MANPAGE FILE --verb 'VERB'   the document VERB prints
     cli_schema.py MANPAGE FILE --kind KIND     a document of KIND: pools,
         pool, undefined, identities_dropped, secrets, secret, value,
-        volumes, volume, chain, catalog, xml, verbs, candidates, imported,
+        volumes, volume, volume_info, chain, catalog, xml, verbs, candidates, imported,
         forgotten_domain, pool_imports, rows, events, setting, error
 
 The man page is read, not a copy of it: each ".SS The X object" section
@@ -39,7 +39,9 @@ DOCUMENTS = {
     "value": {"value": ("string", None)},
     "volumes": {"volumes": ("array of", "volume")},
     "volume": {"volume": ("object", "volume")},
-    "chain": {"volume": ("object", "volume"), "chain": ("array of", "chain link")},
+    "volume_info": {"volume": ("object", "volume"), "used_by": ("array of", "user")},
+    "chain": {"volume": ("object", "volume"), "used_by": ("array of", "user"),
+              "chain": ("array of", "chain link")},
     "undefined": {"pool": ("object", "pool"), "identities_kept": ("number or null", None)},
     "identities_dropped": {"identities_dropped": ("number", None)},
     "catalog": {"catalog": ("object", "catalog")},
@@ -98,6 +100,8 @@ def read_manpage(path):
                 kind = d.group(1)
                 if kind == "volume" and "chain" in head:
                     kind = "chain"
+                elif kind == "volume" and "used_by" in head:
+                    kind = "volume_info"
                 if kind == "pool" and "identities_kept" in head:
                     kind = "undefined"
                 documents.append((kind, " ".join(body)))

@@ -783,7 +783,23 @@ chainJSON(cliJson *j, const chainLink *links, int n)
     cliJsonClose(j, ']');
 }
 
-/* vol-info --json [--chain]: {"volume": {...}[, "chain": [...]]}. */
+/* One user as an object of "used_by" (storcat(1), JSON OUTPUT, "The user
+ * object"). */
+static int
+userJSON(const char *kind, const char *name, const char *detail, void *opaque)
+{
+    cliJson *j = opaque;
+
+    cliJsonOpen(j, NULL, '{');
+    cliJsonStr(j, "kind", kind);
+    cliJsonStr(j, "name", name);
+    cliJsonStr(j, "detail", detail);
+    cliJsonClose(j, '}');
+    return 0;
+}
+
+/* vol-info --json [--chain]: {"volume": {...}, "used_by": [...][,
+ * "chain": [...]]}. */
 static int
 printVolInfoJSON(scStorageVol *vol, const chainLink *links, int n)
 {
@@ -796,7 +812,15 @@ printVolInfoJSON(scStorageVol *vol, const chainLink *links, int n)
 
     if (!out)
         return CLI_EXIT_FAILED;
-    if ((rc = cliVolJSON(&j, "volume", vol, NULL)) > 0 && links)
+    if ((rc = cliVolJSON(&j, "volume", vol, NULL)) > 0) {
+        cliJsonOpen(&j, "used_by", '[');
+        if (scStorageVolListUsers(vol, userJSON, &j, 0) < 0) {
+            cliLibError(name, "failed to list the users of volume '%s'", cliSafe(name));
+            rc = -1;
+        }
+        cliJsonClose(&j, ']');
+    }
+    if (rc > 0 && links)
         chainJSON(&j, links, n);
     return cliPutDocument(documentEnd(out, &doc, &j, rc, name));
 }
