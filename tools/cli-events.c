@@ -490,7 +490,19 @@ typedef struct {
     long long count;
     long long last;  /* the id of the last event printed */
     long long limit; /* following: print none after this id (0: no limit) */
+    int write_errno; /* standard output failed: why (the listing was stopped) */
 } EventsOut;
+
+/* A listing of the events failed: because standard output did (the
+ * callback stopped it), or the library. Returns the exit status. */
+static int
+listFailed(const EventsOut *o)
+{
+    if (o->write_errno)
+        return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
+                            "failed to write the events: %s", strerror(o->write_errno));
+    return cliLibError(NULL, "failed to read the events");
+}
 
 static int
 eventCallback(const scAuditEvent *ev, void *opaque)
@@ -522,7 +534,11 @@ eventCallback(const scAuditEvent *ev, void *opaque)
         printWho(stdout, ev);
         putchar('\n');
     }
-    return ferror(stdout) ? -1 : 0;
+    if (ferror(stdout)) {
+        o->write_errno = errno ? errno : EIO;
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- following --------------------------------------------------------- */
@@ -615,7 +631,7 @@ follow(scConnect *conn, const Filters *f, EventsOut *o)
     if (f->since) {
         if (scConnectListEvents(conn, f->pool, f->volume, f->action, f->since, 0, 0, eventCallback,
                                 o, 0) < 0)
-            status = cliLibError(NULL, "failed to read the events");
+            status = listFailed(o);
         done = o->last;
         fflush(stdout);
     }
@@ -631,7 +647,7 @@ follow(scConnect *conn, const Filters *f, EventsOut *o)
         o->limit = told.seen;
         if (scConnectListEvents(conn, f->pool, f->volume, f->action, f->since, 0, done,
                                 eventCallback, o, 0) < 0) {
-            status = cliLibError(NULL, "failed to read the events");
+            status = listFailed(o);
             break;
         }
         done = told.seen;
@@ -706,7 +722,7 @@ cmdEvents(cliContext *ctx, const cliArgs *args)
         cliJsonEnd(&j);
     }
     if (n < 0)
-        return cliLibError(NULL, "failed to read the events");
+        return listFailed(&o);
     return CLI_EXIT_OK;
 }
 

@@ -248,18 +248,23 @@ jsonAsked(int argc, char **argv)
 }
 
 /* Flushes standard output; a failed write (a full disk, a closed pipe) is a
- * failure of the command, not a silent truncation. */
+ * failure of the command, not a silent truncation. A command that failed
+ * has said why already (a verb that saw its output fail among them). */
 static int
 closeStdout(int status)
 {
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        int err = errno;
+    int err;
 
-        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
-                     "failed to write the output: %s", strerror(err));
-        return status == CLI_EXIT_OK ? CLI_EXIT_FAILED : status;
-    }
-    return status;
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return status;
+    if (status != CLI_EXIT_OK)
+        return status;
+    /* An earlier write failed (errno is not its): its cause is lost. */
+    err = errno ? errno : EIO;
+    cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
+                 "failed to write the output: %s", strerror(err));
+    return CLI_EXIT_FAILED;
 }
 
 int
