@@ -361,69 +361,6 @@ cliPrintXML(const char *xml)
 
 /* ---- JSON ----------------------------------------------------------- */
 
-/* The length of the well-formed UTF-8 sequence at @s (1 to 4), or 0 if
- * the byte there does not start one (overlong forms, surrogates and code
- * points past U+10FFFF are not well-formed). */
-static size_t
-utf8_len(const unsigned char *s)
-{
-    size_t n;
-    unsigned int cp;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        n = 2, cp = s[0] & 0x1f;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        n = 3, cp = s[0] & 0x0f;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        n = 4, cp = s[0] & 0x07;
-    else
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
-void
-cliJsonPutString(FILE *out, const char *s)
-{
-    const unsigned char *p = (const unsigned char *) s;
-
-    if (!s) {
-        fputs("null", out);
-        return;
-    }
-    fputc('"', out);
-    while (*p) {
-        size_t n = utf8_len(p);
-
-        if (n == 0) {
-            /* A byte that is not UTF-8 (a file name is bytes): escaped as
-             * the lone surrogate U+DC80 + byte - 0x80, as Python's
-             * "surrogateescape" does, so that the exact bytes can be had
-             * back (json.loads, then .encode("utf-8", "surrogateescape")). */
-            fprintf(out, "\\udc%02x", *p++);
-        } else if (*p == '"' || *p == '\\') {
-            fprintf(out, "\\%c", *p++);
-        } else if (*p == '\n' || *p == '\t') {
-            fputs(*p++ == '\n' ? "\\n" : "\\t", out);
-        } else if (*p < 0x20 || *p == 0x7f) {
-            fprintf(out, "\\u%04x", *p++);
-        } else {
-            fwrite(p, 1, n, out);
-            p += n;
-        }
-    }
-    fputc('"', out);
-}
-
 /* Starts a member: the comma after the one before, the line break and
  * the indentation, the key. */
 static void
@@ -437,7 +374,7 @@ jsonMember(cliJson *j, const char *key)
         fprintf(j->out, "\n%*s", 2 * j->depth, "");
     j->first = false;
     if (key) {
-        cliJsonPutString(j->out, key);
+        scJsonPutString(j->out, key);
         fputs(": ", j->out);
     }
 }
@@ -481,7 +418,7 @@ void
 cliJsonStr(cliJson *j, const char *key, const char *value)
 {
     jsonMember(j, key);
-    cliJsonPutString(j->out, value);
+    scJsonPutString(j->out, value);
 }
 
 void

@@ -321,8 +321,9 @@ void cliXmlPutEscaped(FILE *out, const char *s);
 /* Writes @before, @value escaped, then @after; nothing if @value is NULL. */
 void cliXmlLine(FILE *out, const char *before, const char *value, const char *after);
 
-/* Writes @s as a JSON string (quoted and escaped), or null if @s is NULL. */
-void cliJsonPutString(FILE *out, const char *s);
+/* JSON strings: scJsonPutString (src/util/json.h), the library's own
+ * escaping, compiled into the tool. */
+#include "util/json.h"
 
 /*
  * cliJson: a JSON document written as it goes, one member at a time:

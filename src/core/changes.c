@@ -5,12 +5,9 @@
  * added for it, and an unchanged volume, which never gets this far, costs
  * nothing.
  *
- * Strings are escaped as the storcat tool escapes them in its --json
- * output, so that the column holds valid JSON whatever bytes a path or a
- * backing file name holds: '"' and '\' escaped, control characters as
- * \n, \t or \u00XX, and a byte that does not begin a well-formed UTF-8
- * sequence as the lone surrogate \udc80 + byte - 0x80 (Python's
- * "surrogateescape" reads the bytes back).
+ * Strings are written by scJsonPutString (src/util/json.c), as the
+ * storcat tool writes them in its --json output, so that the column holds
+ * valid JSON whatever bytes a path or a backing file name holds.
  */
 #include <config.h>
 
@@ -19,66 +16,7 @@
 
 #include "changes.h"
 #include "catalog/catalog.h"
-
-/* The length of the well-formed UTF-8 sequence at @s, or 0 if the byte
- * there does not begin one (overlong forms, surrogates and code points
- * past U+10FFFF are not well-formed). */
-static size_t
-utf8_len(const unsigned char *s)
-{
-    size_t n;
-    unsigned int cp;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        n = 2, cp = s[0] & 0x1f;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        n = 3, cp = s[0] & 0x0f;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        n = 4, cp = s[0] & 0x07;
-    else
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
-/* Write @s as a JSON string, or null. */
-static void
-put_string(FILE *out, const char *s)
-{
-    const unsigned char *p = (const unsigned char *) s;
-
-    if (!s) {
-        fputs("null", out);
-        return;
-    }
-    fputc('"', out);
-    while (*p) {
-        size_t n = utf8_len(p);
-
-        if (n == 0)
-            fprintf(out, "\\udc%02x", *p++);
-        else if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p++);
-        else if (*p == '\n' || *p == '\t')
-            fputs(*p++ == '\n' ? "\\n" : "\\t", out);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(out, "\\u%04x", *p++);
-        else {
-            fwrite(p, 1, n, out);
-            p += n;
-        }
-    }
-    fputc('"', out);
-}
+#include "util/json.h"
 
 int
 scChangesInit(scChanges *c)
@@ -97,7 +35,7 @@ static void
 member(scChanges *c, const char *field)
 {
     fputs(c->n++ ? ", " : "", c->out);
-    put_string(c->out, field);
+    scJsonPutString(c->out, field);
     fputs(": [", c->out);
 }
 
@@ -124,9 +62,9 @@ scChangesText(scChanges *c, const char *field, const char *old, const char *new_
     if ((!old && !new_value) || (old && new_value && strcmp(old, new_value) == 0))
         return;
     member(c, field);
-    put_string(c->out, old);
+    scJsonPutString(c->out, old);
     fputs(", ", c->out);
-    put_string(c->out, new_value);
+    scJsonPutString(c->out, new_value);
     fputc(']', c->out);
 }
 

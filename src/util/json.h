@@ -1,0 +1,22 @@
+/*
+ * json.h: a JSON string as storcat writes it, in the library (the changes
+ * of events, src/core/changes.c) and in the storcat tool (--json), which
+ * compiles json.c into itself: one escaping for both, so that an event's
+ * "changes" column and the tool's documents read the same bytes back.
+ */
+#ifndef SC_JSON_H
+#define SC_JSON_H
+
+#include <stdio.h>
+
+/*
+ * Writes @s to @out as a JSON string, or null when @s is NULL: '"' and
+ * '\' escaped, newline and tab as \n and \t, other control characters and
+ * DEL as \u00XX, and a byte that does not begin a well-formed UTF-8
+ * sequence (a file name is bytes) as the lone surrogate U+DC80 + byte -
+ * 0x80, as Python's "surrogateescape" reads it back (json.loads, then
+ * .encode("utf-8", "surrogateescape")).
+ */
+void scJsonPutString(FILE *out, const char *s);
+
+#endif /* SC_JSON_H */
