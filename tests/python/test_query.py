@@ -110,6 +110,24 @@ def test_query_keywords_and_report(conn, pool, vols):
     assert "unused" in e.value.get_error_message()  # names the reports there are
 
 
+def test_report_drift_growth(conn, pool, vols, tmp_path):
+    """What a refresh found, as report('drift') gives it, and the pool's
+    sizes in report('growth')."""
+    target = pool.XMLDesc().split("<path>")[1].split("</path>")[0]
+    with open(os.path.join(target, "behind.img"), "wb") as f:
+        f.write(b"x" * 8192)
+    pool.refresh()
+    rep = conn.report("drift", pool="images")
+    assert rep.columns[:4] == ("pool", "time", "action", "volume")
+    rows = list(rep)
+    assert [(r[2], r[3]) for r in rows] == [("vol-discovered", "behind.img"),
+                                           ("pool-refresh", None)]
+    assert json.loads(rows[0][6])["path"] == [None, os.path.join(target, "behind.img")]
+    growth = list(conn.report("growth", "images"))
+    assert growth and growth[-1][0] == "images"
+    assert growth[-1][3] == pool.info()[2]  # today's last allocation is the pool's
+
+
 def catalog_dump(catalog):
     db = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True)
     try:
