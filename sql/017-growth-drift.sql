@@ -5,7 +5,8 @@
 --   moment they took those values: a row each time they change (the
 --   trigger below, whatever wrote them: a refresh, a start, a volume's
 --   create or delete), none while they stay as they are, so a flat pool
---   costs nothing. events.retention ages it as it ages the audit trail.
+--   costs nothing. events.retention ages it as it ages the audit trail;
+--   a pool's rows go with the pool.
 -- events.refresh: the events one refresh wrote (the volumes it found,
 --   changed, lost or got back, and its own "pool-refresh" or
 --   "pool-start-refresh") share it: the id of the first of them. NULL
@@ -31,6 +32,13 @@ BEGIN
     INSERT INTO pool_usage (pool_uuid, ts, capacity, allocation, available)
     VALUES (new.uuid, CAST(strftime('%s', 'now') AS INTEGER), new.capacity, new.allocation,
             new.available);
+END;
+
+-- A pool undefined (or a transient one stopped) takes its history along:
+-- a pool defined again starts a new one.
+CREATE TRIGGER pools_usage_delete AFTER DELETE ON pools
+BEGIN
+    DELETE FROM pool_usage WHERE pool_uuid = old.uuid;
 END;
 
 ALTER TABLE events ADD COLUMN refresh INTEGER;

@@ -958,6 +958,17 @@ test_growth(void **state)
     assert_int_equal(report(f, "growth", "nosuch", &r), 0);
     rows_clear(&r);
     scStoragePoolFree(images);
+
+    /* A pool undefined takes its history along. */
+    assert_sc_ok(images = scStoragePoolLookupByName(f->conn, "other"));
+    assert_true(testSqlInt(f->catalog, "SELECT count(*) FROM pool_usage u JOIN pools p"
+                                       " ON p.uuid = u.pool_uuid WHERE p.name = 'other'") > 0);
+    samples = testSqlInt(f->catalog, "SELECT count(*) FROM pool_usage u JOIN pools p"
+                                     " ON p.uuid = u.pool_uuid WHERE p.name = 'images'");
+    assert_sc_ok(scStoragePoolDestroy(images) == 0);
+    assert_sc_ok(scStoragePoolUndefine(images) == 0);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pool_usage"), samples);
+    scStoragePoolFree(images);
 }
 
 /* ---- the trail's retention ----------------------------------------------------- */
