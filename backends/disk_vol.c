@@ -767,15 +767,16 @@ goes_with(const DiskPart *p, const DiskPart *q)
 }
 
 /* Give the kernel back the partitions of @t that deleting @p took from
- * it, after the table could not be written (or the kernel refused one):
- * the kernel's view is the unchanged table's again. Best effort: the
- * error the caller reports is kept. */
+ * it, those among the first @taken entries of @t, after the table could
+ * not be written (or the kernel refused one): the kernel's view is the
+ * unchanged table's again. Best effort: the error the caller reports is
+ * kept. */
 static void
-kernel_give_back(Disk *d, const DiskTable *t, const DiskPart *p)
+kernel_give_back(Disk *d, const DiskTable *t, const DiskPart *p, size_t taken)
 {
     scErrorSaved *saved = scErrorSave();
 
-    for (size_t i = 0; i < t->nparts; i++)
+    for (size_t i = 0; i < taken; i++)
         if (goes_with(p, &t->parts[i]))
             diskKernelAdd(d, &t->parts[i]);
     scErrorRestore(&saved);
@@ -795,7 +796,7 @@ kernel_take(Disk *d, const DiskTable *t, const DiskPart *p)
 {
     for (size_t i = 0; i < t->nparts; i++) {
         if (goes_with(p, &t->parts[i]) && diskKernelDel(d, t->parts[i].partno) < 0) {
-            kernel_give_back(d, t, p);
+            kernel_give_back(d, t, p, i);
             return -1;
         }
     }
@@ -878,11 +879,11 @@ diskVolDelete(const scPoolCtx *pool, const scVolRecord *vol, unsigned int flags)
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                       "volume '%s': libfdisk cannot delete partition %zu of '%s'", vol->name,
                       p->partno, d.path);
-        kernel_give_back(&d, &t, p);
+        kernel_give_back(&d, &t, p, t.nparts);
         goto out;
     }
     if (write_table(&d, cxt) < 0) {
-        kernel_give_back(&d, &t, p);
+        kernel_give_back(&d, &t, p, t.nparts);
         goto out;
     }
     if (diskTableRefill(&d, cxt, &after) < 0 || kernel_after_delete(&d, &t, &after, p->partno) < 0)
