@@ -603,10 +603,12 @@ closePage(FILE *out, const char *tmp, const char *file, bool ok)
 {
     int err = 0;
 
+    errno = 0;
     if (!tmp) {
         if (fflush(out) != 0 || ferror(out))
             return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
-                                "failed to write the page to standard output: %s", strerror(errno));
+                                "failed to write the page to standard output: %s",
+                                strerror(errno ? errno : EIO));
         return ok ? CLI_EXIT_OK : cliFailureStatus();
     }
     if (ok && (fflush(out) != 0 || ferror(out) || fsync(fileno(out)) < 0))
