@@ -257,7 +257,7 @@ pageBegin(FILE *out, scConnect *conn, const char *pool)
     fputs("</style>\n</head>\n<body>\n<h1>Storage pools</h1>\n<p class=\"meta\">Catalog <code>",
           out);
     htmlText(out, catalog ? catalog : "-");
-    fprintf(out, "</code>, %s", when);
+    fprintf(out, "</code>, written %s", when);
     if (pool) {
         fputs("; pool <code>", out);
         htmlText(out, pool);
