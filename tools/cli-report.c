@@ -8,7 +8,7 @@
  * row by row as the library hands rows out, so that a report of a million
  * volumes costs no memory here: {"rows": [{column: value, ...}, ...]}
  * with integers and reals as JSON numbers and NULL as null (storcat(1),
- * JSON OUTPUT).
+ * JSON OUTPUT). report pools --html writes a page instead (cli-report-html.c).
  */
 #include <config.h>
 
@@ -215,6 +215,7 @@ static int
 cmdReport(cliContext *ctx, const cliArgs *args)
 {
     reportArg r = { args->params[0], cliOptValue(args, "pool") };
+    const char *html = cliOptValue(args, "html");
     char what[256];
     scConnect *conn;
 
@@ -223,6 +224,16 @@ cmdReport(cliContext *ctx, const cliArgs *args)
                              "unknown report '%s' (there are pools, volumes, unused, missing, "
                              "unmanaged-disks, chains, growth, drift)",
                              cliSafe(r.name));
+    if (html) {
+        if (strcmp(r.name, "pools") != 0)
+            return cliUsageError(args->verb, "--html is for report 'pools' only, not report '%s'",
+                                 cliSafe(r.name));
+        if (cliJsonMode())
+            return cliUsageError(args->verb, "give --html or --json, not both");
+        if (!html[0])
+            return cliUsageError(args->verb, "--html needs a FILE ('-': standard output)");
+        return cliReportHtml(ctx, r.pool, html);
+    }
     ctx->flags |= SC_CONNECT_RO;
     if (!(conn = cliConnect(ctx)))
         return CLI_EXIT_FAILED;
@@ -306,6 +317,7 @@ static const cliOption reportParams[] = {
 
 static const cliOption reportOptions[] = {
     { "pool", "POOL", "only the rows of that pool" },
+    { "html", "FILE", "report pools only: write a self-contained HTML page to FILE ('-': stdout)" },
     { NULL, NULL, NULL },
 };
 

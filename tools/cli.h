@@ -410,6 +410,16 @@ int cliTableAddRow(struct libscols_table *tb, const char *const *cells);
  * (as virsh does), unless --quiet. Returns an exit status. */
 int cliTablePrint(struct libscols_table *tb);
 
+/*
+ * cliReportHtml:
+ * `report pools --html FILE` (cli-report-html.c): writes the page of the
+ * catalog's pools (only @pool's if not NULL; an unknown one is not found,
+ * exit status 3) to @file, through a temporary file renamed over it when
+ * complete, or ("-") to standard output. Opens the catalog read-only.
+ * Returns an exit status, after printing why if it failed.
+ */
+int cliReportHtml(cliContext *ctx, const char *pool, const char *file);
+
 /* ---- the objects, as --json shows them ------------------------------ */
 
 /*
