@@ -43,44 +43,6 @@
 
 /* ---- text ------------------------------------------------------------- */
 
-/* The length (1 to 4) of the valid UTF-8 sequence @p starts with, its code
- * point in *@cp; 0 if @p starts no valid sequence (a stray continuation
- * byte, a sequence cut short, an overlong form, a surrogate, beyond
- * U+10FFFF). */
-static size_t
-utf8Sequence(const unsigned char *p, unsigned int *cp)
-{
-    unsigned int c = p[0];
-    size_t n;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2;
-        c &= 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        c &= 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        c &= 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80) /* the terminating NUL stops here too */
-            return 0;
-        c = (c << 6) | (p[i] & 0x3f);
-    }
-    if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-        (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *cp = c;
-    return n;
-}
-
 /*
  * htmlText:
  * Writes @s as HTML text, fit for an element's content and for a quoted
@@ -98,7 +60,7 @@ htmlText(FILE *out, const char *s)
     size_t n;
 
     for (; *p; p += n) {
-        if (!(n = utf8Sequence(p, &cp))) {
+        if (!(n = scUtf8Sequence(p, &cp))) {
             fprintf(out, "\\x%02x", *p);
             n = 1;
             continue;

@@ -1,37 +1,37 @@
 /*
- * json.c: a JSON string as storcat writes it (json.h).
+ * json.c: UTF-8 read and JSON strings written as storcat does (json.h).
  */
 #include <config.h>
 
 #include "json.h"
 
-/* The length of the well-formed UTF-8 sequence at @s (1 to 4), or 0 if
- * the byte there does not begin one (overlong forms, surrogates and code
- * points past U+10FFFF are not well-formed). */
-static size_t
-utf8_len(const unsigned char *s)
+size_t
+scUtf8Sequence(const unsigned char *p, unsigned int *cp)
 {
+    unsigned int c = p[0];
     size_t n;
-    unsigned int cp;
 
-    if (s[0] < 0x80)
+    if (c < 0x80) {
+        *cp = c;
         return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        n = 2, cp = s[0] & 0x1f;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        n = 3, cp = s[0] & 0x0f;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        n = 4, cp = s[0] & 0x07;
+    }
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2, c &= 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 3, c &= 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 4, c &= 0x07;
     else
         return 0;
     for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
+        if ((p[i] & 0xc0) != 0x80)
             return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
+        c = (c << 6) | (p[i] & 0x3f);
     }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
+    if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+        (c >= 0xd800 && c <= 0xdfff))
         return 0;
+    *cp = c;
     return n;
 }
 
@@ -46,7 +46,8 @@ scJsonPutString(FILE *out, const char *s)
     }
     fputc('"', out);
     while (*p) {
-        size_t n = utf8_len(p);
+        unsigned int cp;
+        size_t n = scUtf8Sequence(p, &cp);
 
         if (n == 0) {
             fprintf(out, "\\udc%02x", *p++);
