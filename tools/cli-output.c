@@ -82,35 +82,41 @@ cliNote(const char *fmt, ...)
 
 /* ---- messages ------------------------------------------------------- */
 
-/* Copies @s into @buf (of @size bytes) with control characters escaped;
- * what does not fit is cut, at a character's boundary, and ends in "...". */
+/* Copies @s into @buf (of @size bytes) escaped for a terminal: newline
+ * and tab as \n and \t, other control characters as \xNN, the C1 ones
+ * as \u00NN, and each byte that is not UTF-8 (a file name is bytes) as
+ * \xNN; what does not fit is cut, at a character's boundary, and ends in
+ * "...". */
 static void
 escapeInto(char *buf, size_t size, const char *s)
 {
     size_t len = 0, room = size - 4; /* keep room for "..." and the NUL */
+    size_t n;
 
-    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
-        char esc[5] = { (char) *p, '\0' };
-        size_t n;
+    for (const unsigned char *p = (const unsigned char *) s; *p; p += n) {
+        char esc[8];
+        unsigned int cp;
+        size_t elen;
 
-        if (*p == '\n')
-            memcpy(esc, "\\n", 3);
-        else if (*p == '\t')
-            memcpy(esc, "\\t", 3);
-        else if (*p < 0x20 || *p == 0x7f)
-            snprintf(esc, sizeof(esc), "\\x%02x", *p);
-        n = strlen(esc);
-        if (len + n > room) {
-            /* Drop the last UTF-8 sequence, which may be cut short. */
-            while (len > 0 && ((unsigned char) buf[len - 1] & 0xc0) == 0x80)
-                len--;
-            if (len > 0 && (unsigned char) buf[len - 1] >= 0xc0)
-                len--;
+        if (!(n = scUtf8Sequence(p, &cp))) {
+            n = 1;
+            elen = (size_t) snprintf(esc, sizeof(esc), "\\x%02x", *p);
+        } else if (cp == '\n' || cp == '\t') {
+            elen = (size_t) snprintf(esc, sizeof(esc), "\\%c", cp == '\n' ? 'n' : 't');
+        } else if (cp < 0x20 || cp == 0x7f) {
+            elen = (size_t) snprintf(esc, sizeof(esc), "\\x%02x", cp);
+        } else if (cp >= 0x80 && cp < 0xa0) {
+            elen = (size_t) snprintf(esc, sizeof(esc), "\\u%04x", cp);
+        } else {
+            memcpy(esc, p, n);
+            elen = n;
+        }
+        if (len + elen > room) {
             memcpy(buf + len, "...", 4);
             return;
         }
-        memcpy(buf + len, esc, n);
-        len += n;
+        memcpy(buf + len, esc, elen);
+        len += elen;
     }
     buf[len] = '\0';
 }
