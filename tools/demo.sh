@@ -9,7 +9,8 @@
 #      the volumes), each on a loop device over a sparse image file;
 #   3. with tgtd (Debian tgt): an iscsi-direct pool, the LUNs of a tgtd the
 #      demo starts on 127.0.0.1;
-#   4. one SQL report over every pool, and the audit trail.
+#   4. the reports over every pool (drift, an HTML page), read-only SQL
+#      and the audit trail.
 #
 # A part that cannot run here says why in one line. Everything the demo
 # makes (the directory, loop devices, the volume group, tgtd) is removed on
@@ -282,13 +283,17 @@ fi
 # ---- 4. one catalog, every pool ---------------------------------------------------
 
 echo
-echo "# 4. the report is SQL over the catalog: every pool's volumes, one query"
-sqlite3 -header -column "$demo/catalog.db" \
-    "SELECT p.name AS pool, p.type AS pool_type, v.name, v.type, ifnull(v.format, '') AS format,
-            v.capacity / 1048576 AS capacity_mib, round(v.allocation / 1048576.0, 1) AS allocation_mib,
-            ifnull(v.backing_path, '') AS backing
-       FROM volumes v JOIN pools p ON p.id = v.pool_id ORDER BY p.name, v.name"
+echo "# 4. the catalog answers for every pool: documented report views, read-only SQL"
+sc query "SELECT pool, type, state, capacity >> 20 AS capacity_mib, allocation >> 20 AS
+                 allocation_mib, volumes, volume_capacity >> 20 AS volume_capacity_mib,
+                 overcommit FROM report_pools"
+sc query "SELECT pool, volume, type, format, capacity / 1048576 AS capacity_mib,
+                 backing_path, users FROM report_volumes ORDER BY pool, volume"
 echo
-sqlite3 -header -column "$demo/catalog.db" \
-    "SELECT datetime(ts, 'unixepoch') AS time, action, ifnull(volume_name, pool_name) AS object,
-            ifnull(detail, '') AS detail FROM events ORDER BY id"
+echo "# what the last refresh of each pool found, and who did what (the audit trail)"
+sc report drift --pool images
+sc events --pool images --action vol-
+echo
+echo "# the same as one self-contained HTML page (capacity bars, largest and unused volumes)"
+sc report pools --html "$demo/pools.html"
+echo "wrote $demo/pools.html ($(wc -c <"$demo/pools.html") bytes)"
