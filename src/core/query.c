@@ -260,6 +260,60 @@ typedef struct {
     void *opaque;
 } Events;
 
+/*
+ * Where the events of a time on start. The listing reads the trail in id
+ * order, so that its first row comes at once and nothing is sorted; ids
+ * follow commit order and times the clock, so the events from ?1 on are
+ * mostly, not surely, the last ones (a clock may have been set back). The
+ * exact start is the smallest id among them: the events_ts index finds it
+ * by reading every index entry from ?1 on, cheap for a recent time and as
+ * long as the whole trail for an old one, where reading the trail from
+ * its start finds the first row at once. The first query tells which:
+ * the id of the earliest event from ?1 on (NULL: there is none) and the
+ * last id; the events after that id are about as many as the index
+ * would read.
+ */
+static const char since_probe_sql[] =
+    "SELECT (SELECT id FROM events WHERE ts >= CAST(?1 AS INTEGER) ORDER BY ts LIMIT 1),"
+    " (SELECT max(id) FROM events)";
+static const char since_first_sql[] =
+    "SELECT min(id) FROM events WHERE ts >= CAST(?1 AS INTEGER)";
+
+static int
+ints_row(const scCatalogRow *row, void *opaque)
+{
+    long long *v = opaque;
+
+    for (int i = 0; i < row->ncols; i++)
+        v[i] = row->types[i] == SC_QUERY_INTEGER ? row->ints[i] : -1;
+    return 0;
+}
+
+/* The id after which the events from @since on are (into *@after, which
+ * holds the caller's afterID): 0, or 1 when there is none. */
+static int
+events_since_start(scCatalogReader *r, const char *since, long long *after)
+{
+    const char *params[1] = { since };
+    long long v[2] = { -1, -1 }, first = -1;
+
+    if (scCatalogReaderRun(r, since_probe_sql, params, 1, 0, ints_row, v,
+                           "the listing of events") < 0)
+        return -1;
+    if (v[0] < 0)
+        return 1;
+    if (v[1] - v[0] >= v[0] - *after)
+        return 0;
+    if (scCatalogReaderRun(r, since_first_sql, params, 1, 0, ints_row, &first,
+                           "the listing of events") < 0)
+        return -1;
+    if (first < 0)
+        return 1;
+    if (first - 1 > *after)
+        *after = first - 1;
+    return 0;
+}
+
 static int
 event_row(const scCatalogRow *row, void *opaque)
 {
@@ -317,12 +371,17 @@ scConnectListEvents(scConnectPtr conn, const char *pool, const char *volume, con
         snprintf(s_until, sizeof(s_until), "%lld", until);
         params[4] = s_until;
     }
+    if (!(r = reader(conn)))
+        return -1;
+    if (since) {
+        int rc = events_since_start(r, s_since, &afterID);
+        if (rc != 0)
+            return rc < 0 ? -1 : 0;
+    }
     if (afterID) {
         snprintf(s_after, sizeof(s_after), "%lld", afterID);
         params[5] = s_after;
     }
-    if (!(r = reader(conn)))
-        return -1;
     return scCatalogReaderRun(r, events_sql, params, 6, SC_CATALOG_ROW_INT_TEXT, event_row, &e,
                               "the listing of events");
 }
