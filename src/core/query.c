@@ -95,9 +95,13 @@ static const struct {
     { "drift", "SELECT * FROM report_drift WHERE ?1 IS NULL OR pool = ?1" },
 };
 
-/* The tops of the chains, in the order of the view report_chains. */
+/* The tops of the chains, in the order of the view report_chains: pools
+ * by name, each pool's volumes through the (pool_id, name) index (CROSS
+ * JOIN keeps that order), so that no sort comes before the first top
+ * (the index of backing paths would find the overlays first, but out of
+ * order: all of them sorted before the first row). */
 static const char chain_tops_sql[] =
-    "SELECT t.id FROM pools tp JOIN volumes t ON t.pool_id = tp.id"
+    "SELECT t.id FROM pools tp CROSS JOIN volumes t ON t.pool_id = tp.id"
     " WHERE t.backing_path IS NOT NULL AND t.state IN ('present', 'missing')"
     " AND NOT EXISTS (SELECT 1 FROM volumes o WHERE o.backing_path = t.path)"
     " AND (?1 IS NULL OR tp.name = ?1) ORDER BY tp.name, t.name";
@@ -271,13 +275,14 @@ typedef struct {
  * its start finds the first row at once. The first query tells which:
  * the id of the earliest event from ?1 on (NULL: there is none) and the
  * last id; the events after that id are about as many as the index
- * would read.
+ * would read. INDEXED BY: SQLite would find min(id) by reading the
+ * table in id order up to the first match, the very scan to avoid.
  */
 static const char since_probe_sql[] =
     "SELECT (SELECT id FROM events WHERE ts >= CAST(?1 AS INTEGER) ORDER BY ts LIMIT 1),"
     " (SELECT max(id) FROM events)";
 static const char since_first_sql[] =
-    "SELECT min(id) FROM events WHERE ts >= CAST(?1 AS INTEGER)";
+    "SELECT min(id) FROM events INDEXED BY events_ts WHERE ts >= CAST(?1 AS INTEGER)";
 
 static int
 ints_row(const scCatalogRow *row, void *opaque)
