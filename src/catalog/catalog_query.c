@@ -33,6 +33,8 @@ struct scCatalogReader {
     unsigned int timeout_ms;
     bool timed_out;   /* the progress handler stopped a statement */
     int depth;        /* statements running (a report nests them) */
+    sqlite3_stmt *kept; /* the first statement run, kept for the next run of its SQL */
+    bool kept_busy;     /* ... which is running now */
     char denied[256]; /* what the authorizer refused, for the message */
 };
 
@@ -242,6 +244,7 @@ scCatalogReaderClose(scCatalogReader *r)
 {
     if (!r)
         return;
+    sqlite3_finalize(r->kept);
     if (r->db)
         sqlite3_close_v2(r->db);
     free(r->path);
@@ -332,11 +335,46 @@ prepare_one(scCatalogReader *r, const char *sql, const char *what)
     return st;
 }
 
+/*
+ * The statement of @sql: the one kept from an earlier run of the same
+ * SQL if it is not running, else a new one. A report that runs one
+ * statement per row of another (the links of each chain) prepares it
+ * once: preparing costs more than running it.
+ */
+static sqlite3_stmt *
+take(scCatalogReader *r, const char *sql, const char *what)
+{
+    if (r->kept && !r->kept_busy && strcmp(sqlite3_sql(r->kept), sql) == 0) {
+        r->denied[0] = '\0';
+        r->timed_out = false;
+        sqlite3_clear_bindings(r->kept);
+        r->kept_busy = true;
+        return r->kept;
+    }
+    return prepare_one(r, sql, what);
+}
+
+/* Done with @st: reset (so that it holds no snapshot of the catalog) and
+ * kept if it is the kept one or none is, else finalized. */
+static void
+give_back(scCatalogReader *r, sqlite3_stmt *st)
+{
+    if (st == r->kept) {
+        sqlite3_reset(st);
+        r->kept_busy = false;
+    } else if (!r->kept) {
+        sqlite3_reset(st);
+        r->kept = st;
+    } else {
+        sqlite3_finalize(st);
+    }
+}
+
 int
 scCatalogReaderRun(scCatalogReader *r, const char *sql, const char *const *params, int nparams,
                    unsigned int flags, scCatalogRowCb cb, void *opaque, const char *what)
 {
-    sqlite3_stmt *st = prepare_one(r, sql, what);
+    sqlite3_stmt *st = take(r, sql, what);
     const char **names = NULL, **values = NULL;
     char **bufs = NULL;
     size_t *caps = NULL;
@@ -437,7 +475,7 @@ stopped:
         scReportError(SC_FROM_CATALOG, SC_ERR_OPERATION_ABORTED, "%s stopped by its row callback",
                       what);
 out:
-    sqlite3_finalize(st);
+    give_back(r, st);
     for (int i = 0; bufs && i < n; i++)
         free(bufs[i]);
     free(bufs);
