@@ -2,7 +2,8 @@
  * bench_report.c: the reports, the listing of events and the streaming
  * listing of volumes over a large catalog (issue 14, Performance).
  *
- *   bench_report [--reps N] [--events N] [--dir DIR] [--plans-only]
+ *   bench_report [--reps N] [--volumes N] [--events N] [--dir DIR] [--plans-only]
+ *                [--only reports|events|listing]
  *
  * The catalog (DIR/report.db, DIR defaulting to /tmp/storcat-bench-report)
  * is made once and reused by later runs while its parameters are the same
@@ -599,7 +600,7 @@ measure(const char *name, const Run *r, size_t reps, bool firsts_alone)
 
 /* As src/core/query.c has them. */
 static const char chain_tops_sql[] =
-    "SELECT t.id FROM pools tp JOIN volumes t ON t.pool_id = tp.id"
+    "SELECT t.id FROM pools tp CROSS JOIN volumes t ON t.pool_id = tp.id"
     " WHERE t.backing_path IS NOT NULL AND t.state IN ('present', 'missing')"
     " AND NOT EXISTS (SELECT 1 FROM volumes o WHERE o.backing_path = t.path)"
     " AND (?1 IS NULL OR tp.name = ?1) ORDER BY tp.name, t.name";
@@ -620,6 +621,11 @@ static const char chain_links_sql[] =
     " FROM link l JOIN volumes t ON t.id = l.top JOIN pools tp ON tp.id = t.pool_id"
     " LEFT JOIN volumes v ON v.id = l.volume_id LEFT JOIN pools p ON p.id = v.pool_id"
     " ORDER BY l.depth";
+static const char since_probe_sql[] =
+    "SELECT (SELECT id FROM events WHERE ts >= CAST(?1 AS INTEGER) ORDER BY ts LIMIT 1),"
+    " (SELECT max(id) FROM events)";
+static const char since_first_sql[] =
+    "SELECT min(id) FROM events INDEXED BY events_ts WHERE ts >= CAST(?1 AS INTEGER)";
 static const char events_sql[] =
     "SELECT id, ts, action, pool_uuid, pool_name, volume_uuid, volume_name, detail, actor,"
     " uid, user_name, invoker_via, invoker_uid, invoker_name, pid, program, storcat_actor,"
@@ -670,7 +676,10 @@ plans(const char *catalog)
     plan(db, "report volumes", "SELECT * FROM report_volumes WHERE ?1 IS NULL OR pool = ?1");
     plan(db, "report chains: the tops", chain_tops_sql);
     plan(db, "report chains: one chain", chain_links_sql);
-    plan(db, "events (any filters)", events_sql);
+    plan(db, "events --since: the probe", since_probe_sql);
+    plan(db, "events --since: the first id (when the events since are the fewer)",
+         since_first_sql);
+    plan(db, "events (any filters; ?6 the id after which to start)", events_sql);
     plan(db, "scConnectListStorageVolumes", volumes_sql);
     sqlite3_close(db);
 }
@@ -768,6 +777,7 @@ main(int argc, char **argv)
 {
     size_t reps = 5, nevents = 10000000, nvol = 1000000;
     bool plans_only = false;
+    const char *only = NULL; /* reports, events or listing: that part alone */
     char catalog[4200];
     scConnectPtr conn;
     Run r;
@@ -783,9 +793,11 @@ main(int argc, char **argv)
             root = argv[++i];
         else if (strcmp(argv[i], "--plans-only") == 0)
             plans_only = true;
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            only = argv[++i];
         else {
             fprintf(stderr, "usage: bench_report [--reps N] [--volumes N] [--events N] [--dir DIR] "
-                            "[--plans-only]\n");
+                            "[--plans-only] [--only reports|events|listing]\n");
             return 2;
         }
     }
@@ -808,15 +820,17 @@ main(int argc, char **argv)
     if (scConnectSetQueryTimeout(conn, 0) < 0)
         DIE("query timeout");
     r = (Run){ .kind = RUN_REPORT, .conn = conn };
-    r.report = "unused";
-    measure("report_unused", &r, reps, true);
-    r.report = "volumes";
-    measure("report_volumes", &r, reps, true);
-    r.report = "chains";
-    measure("report_chains", &r, reps, true);
+    if (!only || strcmp(only, "reports") == 0) {
+        r.report = "unused";
+        measure("report_unused", &r, reps, true);
+        r.report = "volumes";
+        measure("report_volumes", &r, reps, true);
+        r.report = "chains";
+        measure("report_chains", &r, reps, true);
+    }
 
     r = (Run){ .kind = RUN_EVENTS, .conn = conn };
-    {
+    if (!only || strcmp(only, "events") == 0) {
         long long last = last_event_time(catalog);
 
         static const struct {
@@ -835,8 +849,10 @@ main(int argc, char **argv)
     }
     scConnectClose(conn);
 
-    listing(10000, reps);
-    listing(100000, reps);
-    listing(1000000, reps);
+    if (!only || strcmp(only, "listing") == 0) {
+        listing(10000, reps);
+        listing(100000, reps);
+        listing(1000000, reps);
+    }
     return 0;
 }
