@@ -25,7 +25,8 @@
  * to the connection and the pool, drops them itself (without the GIL),
  * and the last of the two to let go frees what they share. So Ctrl-C
  * during a statement that takes long to give a row returns at once (the
- * statement runs on, to its next row or the connection's time limit).
+ * statement runs on, to its next row, its end or, for a query or a
+ * report, the connection's time limit).
  * A pump whose call has returned is joined: a loop of listings does not
  * spread over several malloc arenas, each with a SQLite page cache.
  *

@@ -19,7 +19,7 @@
  *  - drift: the last refresh's rows, changes behind storcat's back, an
  *    unchanged refresh; growth: day by day from an aged history.
  *  - scConnectListEvents from a time on, with the clock set back and
- *    ahead, against SQL's answer.
+ *    ahead, against SQL's answer; the listings have no time limit.
  */
 #include <config.h>
 
@@ -1077,6 +1077,25 @@ ids_cb(const scAuditEvent *ev, void *opaque)
     return 0;
 }
 
+/* Callbacks that take their time over the first row. */
+static int
+slow_event_cb(const scAuditEvent *ev, void *opaque)
+{
+    (void) ev;
+    if ((*(int *) opaque)++ == 0)
+        usleep(20 * 1000);
+    return 0;
+}
+
+static int
+slow_volume_cb(const scStorageVolRecord *vol, void *opaque)
+{
+    (void) vol;
+    if ((*(int *) opaque)++ == 0)
+        usleep(20 * 1000);
+    return 0;
+}
+
 /* The ids of the events from @since on after @after, as SQL finds them. */
 static void
 ids_expected(const char *catalog, long long since, long long after, Ids *ids)
@@ -1116,9 +1135,21 @@ test_events_since(void **state)
                                        101995, 102000, 102001, 150000, 186400, 186401 };
     static const long long after[] = { 0, 650, 700, 800, 1995, 2000 };
     scConnectPtr c;
+    scStoragePoolPtr p;
+    int n;
 
     assert_sc_ok(c = scConnectOpenAuth(catalog, NULL, SC_CONNECT_CREATE));
+    assert_sc_ok(p = scStoragePoolDefineXML(c,
+                                            "<pool type='dir'><name>many</name><target>"
+                                            "<path>/nonexistent/many</path></target></pool>",
+                                            0));
+    scStoragePoolFree(p);
     assert_int_equal(scConnectClose(c), 0);
+    raw_int(catalog, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                     " WHERE i < 2000) INSERT INTO volumes (pool_id, uuid, name, key, path, type,"
+                     " first_seen, last_seen) SELECT (SELECT id FROM pools), 'uuid' || i,"
+                     " 'v' || i, '/nonexistent/many/v' || i, '/nonexistent/many/v' || i, 'file',"
+                     " 1, 1 FROM n RETURNING 0");
     raw_int(catalog, "DELETE FROM events RETURNING 0");
     raw_int(catalog, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
                      " WHERE i < 2000) INSERT INTO events (id, ts, actor, action)"
@@ -1130,7 +1161,6 @@ test_events_since(void **state)
     for (size_t i = 0; i < sizeof(since) / sizeof(since[0]); i++) {
         for (size_t j = 0; j < sizeof(after) / sizeof(after[0]); j++) {
             Ids got = { 0 }, want = { 0 };
-            int n;
 
             n = scConnectListEvents(c, NULL, NULL, NULL, since[i], 0, after[j], ids_cb, &got, 0);
             ids_expected(catalog, since[i], after[j], &want);
@@ -1141,6 +1171,14 @@ test_events_since(void **state)
             free(want.text);
         }
     }
+
+    /* The listings have no time limit (the connection's is for queries
+     * and reports): a callback slower than it does not stop them. */
+    assert_int_equal(scConnectSetQueryTimeout(c, 1), 0);
+    n = 0;
+    assert_int_equal(scConnectListEvents(c, NULL, NULL, NULL, 0, 0, 0, slow_event_cb, &n, 0), 2000);
+    n = 0;
+    assert_int_equal(scConnectListStorageVolumes(c, NULL, NULL, slow_volume_cb, &n, 0), 2000);
     assert_int_equal(scConnectClose(c), 0);
     free(catalog);
 }

@@ -2558,8 +2558,9 @@ typedef int (*scConnectListEventsFunc)(const scAuditEvent *event, void *opaque);
  * @since and @until (seconds since the epoch, inclusive; 0: no bound),
  * @afterID (only events with a larger id; 0: from the first). Reads
  * through a read-only handle of its own, with no lock held while @cb
- * runs. @flags must be 0. Works on a read-only connection. Returns the
- * number of events given, or -1.
+ * runs, and no time limit (scConnectSetQueryTimeout limits queries and
+ * reports). @flags must be 0. Works on a read-only connection. Returns
+ * the number of events given, or -1.
  */
 int scConnectListEvents(scConnectPtr conn, const char *pool, const char *volume,
                         const char *action, long long since, long long until, long long afterID,
@@ -2645,7 +2646,8 @@ typedef enum {
  * scStorageVolGetInfo reads one row each). An inactive pool's volumes are
  * its last inventory. @format, if not NULL, keeps the volumes of that
  * format. @flags: which states (scConnectListStorageVolumesFlags; 0:
- * present). Works on a read-only connection. Returns the number of
+ * present). No time limit (scConnectSetQueryTimeout limits queries and
+ * reports). Works on a read-only connection. Returns the number of
  * volumes given to @cb, or -1.
  */
 int scConnectListStorageVolumes(scConnectPtr conn, scStoragePoolPtr pool, const char *format,

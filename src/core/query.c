@@ -37,14 +37,18 @@ query_row(const scCatalogRow *row, void *opaque)
     return r < 0 ? -1 : r > 0 ? 1 : 0;
 }
 
-/* A reader on @conn's catalog, with its time limit. */
+/* A reader on @conn's catalog, with its time limit if @timed. The
+ * limit stops a caller's runaway SQL (queries, reports); the listings'
+ * own statements end with the catalog, and their time is mostly their
+ * callback's: a listing of 10,000,000 events or 1,000,000 volumes takes
+ * longer than the default limit. */
 static scCatalogReader *
-reader(scConnect *conn)
+reader(scConnect *conn, bool timed)
 {
     scCatalogReader *r;
 
     scConnectLock(conn);
-    r = scCatalogReaderOpen(conn->catalog, conn->query_timeout_ms);
+    r = scCatalogReaderOpen(conn->catalog, timed ? conn->query_timeout_ms : 0);
     scConnectUnlock(conn);
     return r;
 }
@@ -60,7 +64,7 @@ scConnectQuery(scConnectPtr conn, const char *sql, scConnectQueryFunc cb, void *
     if (scCheckFlags(flags, 0) < 0 || !scConnectCheck(conn, __func__) ||
         !scCheckArg(sql, "sql", __func__) || !scCheckArg(cb, "cb", __func__))
         return -1;
-    if (!(r = reader(conn)))
+    if (!(r = reader(conn, true)))
         return -1;
     return scCatalogReaderRun(r, sql, NULL, 0, SC_CATALOG_ROW_HEADER | SC_CATALOG_ROW_INT_TEXT,
                               query_row, &q, "query");
@@ -231,7 +235,7 @@ scConnectReport(scConnectPtr conn, const char *name, const char *pool, scConnect
                       "report 'unmanaged-disks' lists disks in no pool: it takes no pool");
         return -1;
     }
-    if (!(what = scAsprintf("report '%s'", name)) || !(r = reader(conn)))
+    if (!(what = scAsprintf("report '%s'", name)) || !(r = reader(conn, true)))
         return -1;
     if (!reports[i].sql)
         return report_chains(r, pool, &q);
@@ -376,7 +380,7 @@ scConnectListEvents(scConnectPtr conn, const char *pool, const char *volume, con
         snprintf(s_until, sizeof(s_until), "%lld", until);
         params[4] = s_until;
     }
-    if (!(r = reader(conn)))
+    if (!(r = reader(conn, false)))
         return -1;
     if (since) {
         int rc = events_since_start(r, s_since, &afterID);
@@ -475,7 +479,7 @@ scConnectListStorageVolumes(scConnectPtr conn, scStoragePoolPtr pool, const char
         params[5] = "creating";
         params[6] = "deleting";
     }
-    if (!(r = reader(conn)))
+    if (!(r = reader(conn, false)))
         return -1;
     return scCatalogReaderRun(r, volumes_sql, params, 7, SC_CATALOG_ROW_INT_TEXT, volume_row, &l,
                               "the listing of volumes");
