@@ -17,7 +17,7 @@
  *    read-only connection, pruning when a read-write connection opens;
  *    the pools' size history pruned with it;
  *  - drift: the last refresh's rows, changes behind storcat's back, an
- *    unchanged refresh; growth: day by day from an aged history.
+ *    unchanged refresh; growth: day by day from an aged history;
  *  - scConnectListEvents from a time on, with the clock set back and
  *    ahead, against SQL's answer; the listings have no time limit.
  */
@@ -1145,18 +1145,18 @@ test_events_since(void **state)
                                             0));
     scStoragePoolFree(p);
     assert_int_equal(scConnectClose(c), 0);
-    raw_int(catalog, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+    testSqlWrite(catalog, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
                      " WHERE i < 2000) INSERT INTO volumes (pool_id, uuid, name, key, path, type,"
                      " first_seen, last_seen) SELECT (SELECT id FROM pools), 'uuid' || i,"
                      " 'v' || i, '/nonexistent/many/v' || i, '/nonexistent/many/v' || i, 'file',"
                      " 1, 1 FROM n RETURNING 0");
-    raw_int(catalog, "DELETE FROM events RETURNING 0");
-    raw_int(catalog, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+    testSqlWrite(catalog, "DELETE FROM events RETURNING 0");
+    testSqlWrite(catalog, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
                      " WHERE i < 2000) INSERT INTO events (id, ts, actor, action)"
                      " SELECT i, 100000 + i, 'test', 'vol-changed' FROM n RETURNING 0");
-    raw_int(catalog, "UPDATE events SET ts = 186400 WHERE id = 700 RETURNING 0");
-    raw_int(catalog, "UPDATE events SET ts = 100000 WHERE id = 1990 RETURNING 0");
-    assert_int_equal(raw_int(catalog, "SELECT count(*) FROM events WHERE ts > 100000"), 1999);
+    testSqlWrite(catalog, "UPDATE events SET ts = 186400 WHERE id = 700 RETURNING 0");
+    testSqlWrite(catalog, "UPDATE events SET ts = 100000 WHERE id = 1990 RETURNING 0");
+    assert_int_equal(testSqlInt(catalog, "SELECT count(*) FROM events WHERE ts > 100000"), 1999);
     assert_sc_ok(c = scConnectOpenReadOnly(catalog));
     for (size_t i = 0; i < sizeof(since) / sizeof(since[0]); i++) {
         for (size_t j = 0; j < sizeof(after) / sizeof(after[0]); j++) {
