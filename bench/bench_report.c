@@ -56,11 +56,11 @@
 #include "storcat/storcat.h"
 
 #define DIE(...)                                                                                   \
-    do {                                                                                           \
-        fprintf(stderr, "bench_report: " __VA_ARGS__);                                             \
-        fprintf(stderr, ": %s\n", scGetLastErrorMessage());                                        \
-        exit(1);                                                                                   \
-    } while (0)
+ do {                                                                                              \
+  fprintf(stderr, "bench_report: " __VA_ARGS__);                                                   \
+  fprintf(stderr, ": %s\n", scGetLastErrorMessage());                                              \
+  exit(1);                                                                                         \
+ } while (0)
 
 #define NPOOLS 100
 
@@ -87,8 +87,8 @@ make_uuid(char *buf, size_t len, unsigned kind, uint64_t i)
     uint64_t h = mix(i * 4 + kind);
 
     snprintf(buf, len, "%08x-%04x-4%03x-8%01x%02x-%012llx", (unsigned) (h >> 32),
-             (unsigned) (h >> 16) & 0xffff, (unsigned) (h >> 4) & 0xfff, kind,
-             (unsigned) h & 0xff, (unsigned long long) i);
+             (unsigned) (h >> 16) & 0xffff, (unsigned) (h >> 4) & 0xfff, kind, (unsigned) h & 0xff,
+             (unsigned long long) i);
 }
 
 static void
@@ -168,7 +168,8 @@ drop_indexes(sqlite3 *db, const char *const *names, char **sqls, size_t n)
     char q[256];
 
     for (size_t k = 0; k < n; k++) {
-        sqlite3_stmt *st = prep(db, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?");
+        sqlite3_stmt *st =
+            prep(db, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?");
         sqlite3_bind_text(st, 1, names[k], -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_ROW) {
             fprintf(stderr, "bench_report: no index %s in the catalog\n", names[k]);
@@ -279,8 +280,9 @@ make_catalog(const char *path, size_t nvol, size_t nevents)
                 const char *bfmt = NULL;
                 long long seen = now_s - 86400LL * 365 + (long long) (mix(n) % (86400ULL * 360));
                 long long cap = overlay ? 10LL << 30 : (1LL + (long long) (mix(n) % 64)) << 30;
-                const char *state = n % 1000 == 13 ? "incomplete" : n % 200 == 7 ? "missing"
-                                                                                  : "present";
+                const char *state = n % 1000 == 13 ? "incomplete"
+                                    : n % 200 == 7 ? "missing"
+                                                   : "present";
                 unsigned char sig[24], ident[24];
 
                 for (size_t k = 0; k < sizeof(sig); k++) {
@@ -677,8 +679,7 @@ plans(const char *catalog)
     plan(db, "report chains: the tops", chain_tops_sql);
     plan(db, "report chains: one chain", chain_links_sql);
     plan(db, "events --since: the probe", since_probe_sql);
-    plan(db, "events --since: the first id (when the events since are the fewer)",
-         since_first_sql);
+    plan(db, "events --since: the first id (when the events since are the fewer)", since_first_sql);
     plan(db, "events (any filters; ?6 the id after which to start)", events_sql);
     plan(db, "scConnectListStorageVolumes", volumes_sql);
     sqlite3_close(db);

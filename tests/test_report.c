@@ -1145,15 +1145,16 @@ test_events_since(void **state)
                                             0));
     scStoragePoolFree(p);
     assert_int_equal(scConnectClose(c), 0);
-    testSqlWrite(catalog, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
-                     " WHERE i < 2000) INSERT INTO volumes (pool_id, uuid, name, key, path, type,"
-                     " first_seen, last_seen) SELECT (SELECT id FROM pools), 'uuid' || i,"
-                     " 'v' || i, '/nonexistent/many/v' || i, '/nonexistent/many/v' || i, 'file',"
-                     " 1, 1 FROM n RETURNING 0");
+    testSqlWrite(catalog,
+                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                 " WHERE i < 2000) INSERT INTO volumes (pool_id, uuid, name, key, path, type,"
+                 " first_seen, last_seen) SELECT (SELECT id FROM pools), 'uuid' || i,"
+                 " 'v' || i, '/nonexistent/many/v' || i, '/nonexistent/many/v' || i, 'file',"
+                 " 1, 1 FROM n RETURNING 0");
     testSqlWrite(catalog, "DELETE FROM events RETURNING 0");
     testSqlWrite(catalog, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
-                     " WHERE i < 2000) INSERT INTO events (id, ts, actor, action)"
-                     " SELECT i, 100000 + i, 'test', 'vol-changed' FROM n RETURNING 0");
+                          " WHERE i < 2000) INSERT INTO events (id, ts, actor, action)"
+                          " SELECT i, 100000 + i, 'test', 'vol-changed' FROM n RETURNING 0");
     testSqlWrite(catalog, "UPDATE events SET ts = 186400 WHERE id = 700 RETURNING 0");
     testSqlWrite(catalog, "UPDATE events SET ts = 100000 WHERE id = 1990 RETURNING 0");
     assert_int_equal(testSqlInt(catalog, "SELECT count(*) FROM events WHERE ts > 100000"), 1999);
@@ -1165,8 +1166,8 @@ test_events_since(void **state)
             n = scConnectListEvents(c, NULL, NULL, NULL, since[i], 0, after[j], ids_cb, &got, 0);
             ids_expected(catalog, since[i], after[j], &want);
             if (n < 0 || strcmp(got.text ? got.text : "", want.text ? want.text : "") != 0)
-                fail_msg("since %lld after %lld: %d events '%s', expected '%s'", since[i],
-                         after[j], n, got.text ? got.text : "", want.text ? want.text : "");
+                fail_msg("since %lld after %lld: %d events '%s', expected '%s'", since[i], after[j],
+                         n, got.text ? got.text : "", want.text ? want.text : "");
             free(got.text);
             free(want.text);
         }

@@ -31,11 +31,11 @@ struct scCatalogReader {
     char *path;               /* for messages */
     struct timespec deadline; /* when to stop (tv_sec 0: never) */
     unsigned int timeout_ms;
-    bool timed_out;   /* the progress handler stopped a statement */
-    int depth;        /* statements running (a report nests them) */
+    bool timed_out;     /* the progress handler stopped a statement */
+    int depth;          /* statements running (a report nests them) */
     sqlite3_stmt *kept; /* the first statement run, kept for the next run of its SQL */
     bool kept_busy;     /* ... which is running now */
-    char denied[256]; /* what the authorizer refused, for the message */
+    char denied[256];   /* what the authorizer refused, for the message */
 };
 
 /* ---- the authorizer ------------------------------------------------- */

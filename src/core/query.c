@@ -304,17 +304,16 @@ static int
 events_since_start(scCatalogReader *r, const char *since, long long *after)
 {
     const char *params[1] = { since };
+    const char *what = "the listing of events";
     long long v[2] = { -1, -1 }, first = -1;
 
-    if (scCatalogReaderRun(r, since_probe_sql, params, 1, 0, ints_row, v,
-                           "the listing of events") < 0)
+    if (scCatalogReaderRun(r, since_probe_sql, params, 1, 0, ints_row, v, what) < 0)
         return -1;
     if (v[0] < 0)
         return 1;
     if (v[1] - v[0] >= v[0] - *after)
         return 0;
-    if (scCatalogReaderRun(r, since_first_sql, params, 1, 0, ints_row, &first,
-                           "the listing of events") < 0)
+    if (scCatalogReaderRun(r, since_first_sql, params, 1, 0, ints_row, &first, what) < 0)
         return -1;
     if (first < 0)
         return 1;
