@@ -381,9 +381,13 @@ make_catalog(const char *path, size_t nvol, size_t nevents)
         sqlite3_finalize(att);
 
         /* Events, in time order, one every ~3 s over the last 365 days. */
+        /* ts_max: the largest time so far, as the library writes it (the
+         * times here only grow). */
         ev = prep(db, "INSERT INTO events (ts, actor, pool_uuid, pool_name, volume_uuid,"
-                      " volume_name, action, detail, uid, user_name, pid, program, changes)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, 0, 'root', ?8, 'storcat', ?9)");
+                      " volume_name, action, detail, uid, user_name, pid, program, changes,"
+                      " ts_max)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, 0, 'root', ?8, 'storcat', ?9,"
+                      " ?1)");
         for (size_t e = 0; e < nevents; e++) {
             static const char *const actions[] = { "vol-changed", "vol-create", "vol-delete",
                                                    "vol-resize", "vol-discovered" };
@@ -624,10 +628,8 @@ static const char chain_links_sql[] =
     " LEFT JOIN volumes v ON v.id = l.volume_id LEFT JOIN pools p ON p.id = v.pool_id"
     " ORDER BY l.depth";
 static const char since_probe_sql[] =
-    "SELECT (SELECT id FROM events WHERE ts >= CAST(?1 AS INTEGER) ORDER BY ts LIMIT 1),"
-    " (SELECT max(id) FROM events)";
-static const char since_first_sql[] =
-    "SELECT min(id) FROM events INDEXED BY events_ts WHERE ts >= CAST(?1 AS INTEGER)";
+    "SELECT id, ts_max FROM events WHERE id >= CAST(?1 AS INTEGER) ORDER BY id LIMIT 1";
+static const char since_last_sql[] = "SELECT id, ts_max FROM events ORDER BY id DESC LIMIT 1";
 static const char events_sql[] =
     "SELECT id, ts, action, pool_uuid, pool_name, volume_uuid, volume_name, detail, actor,"
     " uid, user_name, invoker_via, invoker_uid, invoker_name, pid, program, storcat_actor,"
@@ -678,8 +680,8 @@ plans(const char *catalog)
     plan(db, "report volumes", "SELECT * FROM report_volumes WHERE ?1 IS NULL OR pool = ?1");
     plan(db, "report chains: the tops", chain_tops_sql);
     plan(db, "report chains: one chain", chain_links_sql);
-    plan(db, "events --since: the probe", since_probe_sql);
-    plan(db, "events --since: the first id (when the events since are the fewer)", since_first_sql);
+    plan(db, "events --since: a probe of the binary search over ids", since_probe_sql);
+    plan(db, "events --since: the last event", since_last_sql);
     plan(db, "events (any filters; ?6 the id after which to start)", events_sql);
     plan(db, "scConnectListStorageVolumes", volumes_sql);
     sqlite3_close(db);

@@ -904,6 +904,13 @@ test_drift(void **state)
                      0);
     assert_true(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE refresh IS NULL"
                                        " AND action = 'vol-create'") > 0);
+    /* Every event, whichever statement wrote it (one event, or one per
+     * volume gone), has the largest time of the trail up to it. */
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events e WHERE ts_max IS NOT"
+                                            " (SELECT max(ts) FROM events x WHERE x.id <= e.id)"),
+                     0);
+    assert_true(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-missing'"
+                                       " AND ts_max IS NOT NULL") > 0);
     scStoragePoolFree(images);
 }
 
@@ -1119,12 +1126,13 @@ ids_expected(const char *catalog, long long since, long long after, Ids *ids)
 
 /*
  * The listing from a time on reads the trail from the first id whose
- * event is that recent, found through the index of times when the events
- * from then on are few: that must be the smallest such id, not the id of
+ * event is that recent, found by a binary search over ids of ts_max (the
+ * largest time so far): that must be the smallest such id, not the id of
  * the earliest such time, when the clock went back and forth. A trail of
  * 2,000 events a second apart, but for one written with the clock set a
  * day ahead (id 700) and one with the clock set back (id 1990), listed
- * from times that take either way, with and without afterID.
+ * from times on either side, with and without afterID; again with gaps in
+ * the ids; and with events that have no ts_max.
  */
 static void
 test_events_since(void **state)
@@ -1158,26 +1166,54 @@ test_events_since(void **state)
     testSqlWrite(catalog, "UPDATE events SET ts = 186400 WHERE id = 700 RETURNING 0");
     testSqlWrite(catalog, "UPDATE events SET ts = 100000 WHERE id = 1990 RETURNING 0");
     assert_int_equal(testSqlInt(catalog, "SELECT count(*) FROM events WHERE ts > 100000"), 1999);
+    /* Each event's ts_max as the library writes it (and migration 018
+     * computes it): the largest time up to it. */
+    testSqlWrite(catalog, "UPDATE events SET ts_max = w.m FROM (SELECT id, max(ts) OVER"
+                          " (ORDER BY id) AS m FROM events) AS w WHERE events.id = w.id"
+                          " RETURNING 0");
     assert_sc_ok(c = scConnectOpenReadOnly(catalog));
-    for (size_t i = 0; i < sizeof(since) / sizeof(since[0]); i++) {
-        for (size_t j = 0; j < sizeof(after) / sizeof(after[0]); j++) {
-            Ids got = { 0 }, want = { 0 };
+    /* Then with gaps in the ids (pruned events), and the first ones gone. */
+    for (int round = 0; round < 2; round++) {
+        if (round == 1)
+            testSqlWrite(catalog, "DELETE FROM events WHERE id BETWEEN 1200 AND 1500 OR id < 30"
+                                  " OR id BETWEEN 697 AND 699 OR id = 701 RETURNING 0");
+        for (size_t i = 0; i < sizeof(since) / sizeof(since[0]); i++) {
+            for (size_t j = 0; j < sizeof(after) / sizeof(after[0]); j++) {
+                Ids got = { 0 }, want = { 0 };
 
-            n = scConnectListEvents(c, NULL, NULL, NULL, since[i], 0, after[j], ids_cb, &got, 0);
-            ids_expected(catalog, since[i], after[j], &want);
-            if (n < 0 || strcmp(got.text ? got.text : "", want.text ? want.text : "") != 0)
-                fail_msg("since %lld after %lld: %d events '%s', expected '%s'", since[i], after[j],
-                         n, got.text ? got.text : "", want.text ? want.text : "");
-            free(got.text);
-            free(want.text);
+                n = scConnectListEvents(c, NULL, NULL, NULL, since[i], 0, after[j], ids_cb, &got,
+                                        0);
+                ids_expected(catalog, since[i], after[j], &want);
+                if (n < 0 || strcmp(got.text ? got.text : "", want.text ? want.text : "") != 0)
+                    fail_msg("round %d, since %lld after %lld: %d events '%s', expected '%s'",
+                             round, since[i], after[j], n, got.text ? got.text : "",
+                             want.text ? want.text : "");
+                free(got.text);
+                free(want.text);
+            }
         }
+    }
+    /* Events with no ts_max (written behind the library's back): the
+     * trail is read from its start, right all the same. */
+    testSqlWrite(catalog, "UPDATE events SET ts_max = NULL WHERE id > 1900 RETURNING 0");
+    for (size_t i = 0; i < sizeof(since) / sizeof(since[0]); i++) {
+        Ids got = { 0 }, want = { 0 };
+
+        n = scConnectListEvents(c, NULL, NULL, NULL, since[i], 0, 0, ids_cb, &got, 0);
+        ids_expected(catalog, since[i], 0, &want);
+        if (n < 0 || strcmp(got.text ? got.text : "", want.text ? want.text : "") != 0)
+            fail_msg("no ts_max, since %lld: '%s', expected '%s'", since[i],
+                     got.text ? got.text : "", want.text ? want.text : "");
+        free(got.text);
+        free(want.text);
     }
 
     /* The listings have no time limit (the connection's is for queries
      * and reports): a callback slower than it does not stop them. */
     assert_int_equal(scConnectSetQueryTimeout(c, 1), 0);
     n = 0;
-    assert_int_equal(scConnectListEvents(c, NULL, NULL, NULL, 0, 0, 0, slow_event_cb, &n, 0), 2000);
+    assert_int_equal(scConnectListEvents(c, NULL, NULL, NULL, 0, 0, 0, slow_event_cb, &n, 0),
+                     testSqlInt(catalog, "SELECT count(*) FROM events"));
     n = 0;
     assert_int_equal(scConnectListStorageVolumes(c, NULL, NULL, slow_volume_cb, &n, 0), 2000);
     assert_int_equal(scConnectClose(c), 0);

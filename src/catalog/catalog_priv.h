@@ -92,13 +92,15 @@ typedef enum {
 /* The columns of an event that say who wrote it (and in which refresh),
  * and their parameters, for each statement that inserts into events
  * (scCatalogStmt binds them from the connection's scCatalogWho and
- * refresh). */
+ * refresh); and ts_max, the largest time of the trail so far (its ts is
+ * :now: sql/018-event-time-max.sql). */
 #define SC_EVENT_WHO_COLUMNS                                                                       \
     "uid, user_name, invoker_via, invoker_uid, invoker_name, pid, program, storcat_actor,"        \
-    " refresh"
+    " refresh, ts_max"
 #define SC_EVENT_WHO_VALUES                                                                        \
     ":who_uid, :who_user, :who_via, :who_invoker_uid, :who_invoker, :who_pid, :who_program,"      \
-    " :who_actor, :refresh"
+    " :who_actor, :refresh,"                                                                       \
+    " max(:now, coalesce((SELECT ts_max FROM events ORDER BY id DESC LIMIT 1), 0))"
 
 /* A prepared statement and the index of each of its named parameters (0:
  * the statement has no such parameter). */

@@ -271,22 +271,17 @@ typedef struct {
 /*
  * Where the events of a time on start. The listing reads the trail in id
  * order, so that its first row comes at once and nothing is sorted; ids
- * follow commit order and times the clock, so the events from ?1 on are
- * mostly, not surely, the last ones (a clock may have been set back). The
- * exact start is the smallest id among them: the events_ts index finds it
- * by reading every index entry from ?1 on, cheap for a recent time and as
- * long as the whole trail for an old one, where reading the trail from
- * its start finds the first row at once. The first query tells which:
- * the id of the earliest event from ?1 on (NULL: there is none) and the
- * last id; the events after that id are about as many as the index
- * would read. INDEXED BY: SQLite would find min(id) by reading the
- * table in id order up to the first match, the very scan to avoid.
+ * follow commit order and times the clock, which may have been set back,
+ * so ts is not sorted by id. ts_max is (sql/018-event-time-max.sql): the
+ * largest time of the trail up to each event. The first event of time T
+ * or later is then the first whose ts_max is T or later, found by a
+ * binary search over ids: O(log n) probes of the table, each the first
+ * event from an id on (ids may have gaps: pruned events).
  */
 static const char since_probe_sql[] =
-    "SELECT (SELECT id FROM events WHERE ts >= CAST(?1 AS INTEGER) ORDER BY ts LIMIT 1),"
-    " (SELECT max(id) FROM events)";
-static const char since_first_sql[] =
-    "SELECT min(id) FROM events INDEXED BY events_ts WHERE ts >= CAST(?1 AS INTEGER)";
+    "SELECT id, ts_max FROM events WHERE id >= CAST(?1 AS INTEGER) ORDER BY id LIMIT 1";
+static const char since_last_sql[] =
+    "SELECT id, ts_max FROM events ORDER BY id DESC LIMIT 1";
 
 static int
 ints_row(const scCatalogRow *row, void *opaque)
@@ -298,27 +293,61 @@ ints_row(const scCatalogRow *row, void *opaque)
     return 0;
 }
 
-/* The id after which the events from @since on are (into *@after, which
- * holds the caller's afterID): 0, or 1 when there is none. */
+/* The first event from id @from on: its id and ts_max into @v (-1, -1:
+ * none; ts_max -1: not recorded). */
 static int
-events_since_start(scCatalogReader *r, const char *since, long long *after)
+since_probe(scCatalogReader *r, long long from, long long v[2])
 {
-    const char *params[1] = { since };
-    const char *what = "the listing of events";
-    long long v[2] = { -1, -1 }, first = -1;
+    char s_from[32];
+    const char *params[1] = { s_from };
 
-    if (scCatalogReaderRun(r, since_probe_sql, params, 1, 0, ints_row, v, what) < 0)
+    snprintf(s_from, sizeof(s_from), "%lld", from);
+    v[0] = v[1] = -1;
+    return scCatalogReaderRun(r, since_probe_sql, params, 1, 0, ints_row, v,
+                              "the listing of events");
+}
+
+/* The id after which the events from @since on are (into *@after, which
+ * holds the caller's afterID): 0, or 1 when there is none. An event with
+ * no ts_max (written behind the library's back) leaves *@after as it is:
+ * the listing then reads the trail from there. */
+static int
+events_since_start(scCatalogReader *r, long long since, long long *after)
+{
+    long long lo[2], hi[2], at[2], lo_id, hi_id, first;
+
+    /* The probe first: the reader keeps the first statement it runs. */
+    if (since_probe(r, *after + 1, lo) < 0)
         return -1;
-    if (v[0] < 0)
+    if (lo[0] < 0)
         return 1;
-    if (v[1] - v[0] >= v[0] - *after)
+    if (lo[1] < 0 || lo[1] >= since)
         return 0;
-    if (scCatalogReaderRun(r, since_first_sql, params, 1, 0, ints_row, &first, what) < 0)
+    if (scCatalogReaderRun(r, since_last_sql, NULL, 0, 0, ints_row, hi,
+                           "the listing of events") < 0)
         return -1;
-    if (first < 0)
+    if (hi[1] < 0)
+        return 0;
+    if (hi[1] < since)
         return 1;
-    if (first - 1 > *after)
-        *after = first - 1;
+    /* The first event from id lo_id on is before the start, the first
+     * from hi_id on (first) is from it on: halve the ids between. */
+    lo_id = lo[0];
+    hi_id = first = hi[0];
+    while (hi_id - lo_id > 1) {
+        long long mid = lo_id + (hi_id - lo_id) / 2;
+        if (since_probe(r, mid, at) < 0)
+            return -1;
+        if (at[1] < 0)
+            return 0;
+        if (at[1] >= since) {
+            hi_id = mid;
+            first = at[0];
+        } else {
+            lo_id = at[0]; /* no event between mid and it */
+        }
+    }
+    *after = first - 1;
     return 0;
 }
 
@@ -382,7 +411,7 @@ scConnectListEvents(scConnectPtr conn, const char *pool, const char *volume, con
     if (!(r = reader(conn, false)))
         return -1;
     if (since) {
-        int rc = events_since_start(r, s_since, &afterID);
+        int rc = events_since_start(r, since, &afterID);
         if (rc != 0)
             return rc < 0 ? -1 : 0;
     }
