@@ -556,6 +556,52 @@ test_migrate_keys_per_pool(void **state)
                      3);
 }
 
+/* Migration 18: the events already there get ts_max, the largest time up
+ * to each (the clock set back at id 3); an event written afterwards
+ * carries it on. */
+static void
+test_migrate_event_time_max(void **state)
+{
+    Fixture *f = *state;
+    scConnectPtr conn;
+    char *sql;
+
+    for (size_t i = 0; i < 17; i++)
+        assert_int_equal(raw_exec(f->path, scCatalogMigrations[i].sql), SQLITE_OK);
+    assert_true(asprintf(&sql, "PRAGMA user_version = 17; PRAGMA application_id = %d;"
+                               " INSERT INTO events (id, ts, actor, action) VALUES"
+                               " (1, 100, 'a', 'x'), (2, 300, 'a', 'x'), (3, 200, 'a', 'x'),"
+                               " (5, 250, 'a', 'x'), (6, 400, 'a', 'x')",
+                         SC_CATALOG_APPLICATION_ID) > 0);
+    assert_int_equal(raw_exec(f->path, sql), SQLITE_OK);
+    free(sql);
+
+    assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
+    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
+    {
+        sqlite3 *db;
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(ts_max, ',') FROM (SELECT"
+                                                " ts_max FROM events WHERE id <= 6 ORDER BY id)",
+                                            -1, &st, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_string_equal((const char *) sqlite3_column_text(st, 0), "100,300,300,300,400");
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+    }
+    /* A new event (a pool defined now): its own time, larger. */
+    scStoragePoolFree(scStoragePoolDefineXML(conn, "<pool type='dir'><name>t</name><target>"
+                                                   "<path>/nonexistent/t</path></target></pool>",
+                                             0));
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM events WHERE id > 6 AND ts_max = ts"
+                                      " AND ts > 400"),
+                     raw_int(f->path, "SELECT count(*) FROM events WHERE id > 6"));
+    assert_true(raw_int(f->path, "SELECT count(*) FROM events WHERE id > 6") > 0);
+    scConnectClose(conn);
+}
+
 static void
 test_migration_is_atomic(void **state)
 {
@@ -1008,6 +1054,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_other_users_catalog, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_keys_per_pool, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_event_time_max, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_is_atomic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuse_newer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuse_foreign, setup, teardown),
