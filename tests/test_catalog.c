@@ -56,21 +56,6 @@ raw_exec(const char *path, const char *sql)
     return rc;
 }
 
-static int
-raw_int(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int v = -1;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 static void
 test_create(void **state)
 {
@@ -88,13 +73,13 @@ test_create(void **state)
     assert_int_equal(st.st_mode & 0777, 0600);
     assert_int_equal(scConnectClose(conn), 0);
 
-    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
-    assert_int_equal(raw_int(f->path, "PRAGMA application_id"), SC_CATALOG_APPLICATION_ID);
-    assert_int_equal(raw_int(f->path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    assert_int_equal(testSqlInt(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
+    assert_int_equal(testSqlInt(f->path, "PRAGMA application_id"), SC_CATALOG_APPLICATION_ID);
+    assert_int_equal(testSqlInt(f->path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
     /* Reopening a current catalog changes nothing. */
     assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
     assert_int_equal(scConnectClose(conn), 0);
-    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
+    assert_int_equal(testSqlInt(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
 }
 
 static void
@@ -483,14 +468,14 @@ test_migrate_from_v1(void **state)
     assert_true(scCatalogSchemaVersion() > 1);
 
     assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
-    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_table_info('pools')"
+    assert_int_equal(testSqlInt(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
+    assert_int_equal(testSqlInt(f->path, "SELECT count(*) FROM pragma_table_info('pools')"
                                       " WHERE name IN ('runtime', 'change_token', 'op')"), 3);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_table_info('pools')"
+    assert_int_equal(testSqlInt(f->path, "SELECT count(*) FROM pragma_table_info('pools')"
                                       " WHERE name IN ('target_real', 'scan_digest')"), 0);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_table_info('volumes')"
+    assert_int_equal(testSqlInt(f->path, "SELECT count(*) FROM pragma_table_info('volumes')"
                                       " WHERE name IN ('sig', 'ident', 'op', 'physical')"), 4);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_table_info('volumes')"
+    assert_int_equal(testSqlInt(f->path, "SELECT count(*) FROM pragma_table_info('volumes')"
                                       " WHERE name IN ('dev', 'ino', 'size')"), 0);
     assert_sc_ok(pool = scStoragePoolLookupByName(conn, "old"));
     char *xml = scStoragePoolGetXMLDesc(pool, 0);
@@ -530,12 +515,12 @@ test_migrate_keys_per_pool(void **state)
 
     assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
     scConnectClose(conn);
-    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM volumes v JOIN volume_paths a"
+    assert_int_equal(testSqlInt(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
+    assert_int_equal(testSqlInt(f->path, "SELECT count(*) FROM volumes v JOIN volume_paths a"
                                       " ON a.volume_id = v.id JOIN volume_attrs t ON"
                                       " t.volume_id = v.id WHERE v.id = 42 AND v.key = '3600a'"),
                      1);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM report_volumes"), 1);
+    assert_int_equal(testSqlInt(f->path, "SELECT count(*) FROM report_volumes"), 1);
     /* The same key in another pool: taken; twice in one pool: refused. */
     assert_int_equal(raw_exec(f->path, "INSERT INTO volumes (pool_id, uuid, name, key, path, type,"
                                        " first_seen, last_seen) VALUES (8, 'u2', 'unit:0:0:1',"
@@ -546,12 +531,12 @@ test_migrate_keys_per_pool(void **state)
                                        " '3600a', 'ip-b-lun-2', 'network', 0, 0)"),
                      SQLITE_CONSTRAINT);
     /* Lookups by key use the index. */
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_index_list('volumes') l"
+    assert_int_equal(testSqlInt(f->path, "SELECT count(*) FROM pragma_index_list('volumes') l"
                                       " JOIN pragma_index_info(l.name) i WHERE l.\"unique\""
                                       " AND i.seqno = 0 AND i.name = 'key'"),
                      1);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+    assert_int_equal(testSqlInt(f->path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    assert_int_equal(testSqlInt(f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
                                       " AND tbl_name = 'volumes'"),
                      3);
 }
@@ -577,7 +562,7 @@ test_migrate_event_time_max(void **state)
     free(sql);
 
     assert_sc_ok(conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE));
-    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
+    assert_int_equal(testSqlInt(f->path, "PRAGMA user_version"), scCatalogSchemaVersion());
     {
         sqlite3 *db;
         sqlite3_stmt *st;
@@ -595,10 +580,10 @@ test_migrate_event_time_max(void **state)
     scStoragePoolFree(scStoragePoolDefineXML(conn, "<pool type='dir'><name>t</name><target>"
                                                    "<path>/nonexistent/t</path></target></pool>",
                                              0));
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM events WHERE id > 6 AND ts_max = ts"
+    assert_int_equal(testSqlInt(f->path, "SELECT count(*) FROM events WHERE id > 6 AND ts_max = ts"
                                       " AND ts > 400"),
-                     raw_int(f->path, "SELECT count(*) FROM events WHERE id > 6"));
-    assert_true(raw_int(f->path, "SELECT count(*) FROM events WHERE id > 6") > 0);
+                     testSqlInt(f->path, "SELECT count(*) FROM events WHERE id > 6"));
+    assert_true(testSqlInt(f->path, "SELECT count(*) FROM events WHERE id > 6") > 0);
     scConnectClose(conn);
 }
 
@@ -615,8 +600,8 @@ test_migration_is_atomic(void **state)
         scCatalogFailCountdown = n;
         conn = scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE);
         scCatalogFailCountdown = 0;
-        int version = raw_int(f->path, "PRAGMA user_version");
-        int tables = raw_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
+        int version = testSqlInt(f->path, "PRAGMA user_version");
+        int tables = testSqlInt(f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
         if (conn) {
             assert_int_equal(version, scCatalogSchemaVersion());
             scConnectClose(conn);
@@ -643,7 +628,7 @@ test_refuse_newer(void **state)
     assert_non_null(strstr(scGetLastErrorMessage(), f->path));
     assert_sc_err(scConnectOpenReadOnly(f->path), SC_ERR_CATALOG_VERSION);
     /* Refusing did not touch it. */
-    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 99);
+    assert_int_equal(testSqlInt(f->path, "PRAGMA user_version"), 99);
 }
 
 static void
@@ -655,7 +640,7 @@ test_refuse_foreign(void **state)
     assert_int_equal(raw_exec(f->path, "CREATE TABLE t (x)"), SQLITE_OK);
     assert_sc_err(scConnectOpenAuth(f->path, NULL, SC_CONNECT_CREATE), SC_ERR_CATALOG);
     assert_non_null(strstr(scGetLastErrorMessage(), "not a storcat catalog"));
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM sqlite_schema"), 1);
+    assert_int_equal(testSqlInt(f->path, "SELECT count(*) FROM sqlite_schema"), 1);
 
     unlink(f->path);
     fp = fopen(f->path, "w");
@@ -690,7 +675,7 @@ test_readonly(void **state)
                                                "<path>/tmp/p</path></target></pool>", 0),
                   SC_ERR_OPERATION_DENIED);
     scConnectClose(conn);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pools"), 0);
+    assert_int_equal(testSqlInt(f->path, "SELECT count(*) FROM pools"), 0);
 }
 
 /* The CHECK lists of the schema and the C enum tables must agree. */
@@ -717,7 +702,7 @@ test_enums_agree(void **state)
                                        " updated_at) VALUES ('x', 'x', 'bogus', '', 0, 0)"),
                      SQLITE_CONSTRAINT);
     assert_int_equal(raw_exec(f->path, "UPDATE pools SET state = 'bogus'"), SQLITE_CONSTRAINT);
-    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pools"), SC_POOL_TYPE_LAST);
+    assert_int_equal(testSqlInt(f->path, "SELECT count(*) FROM pools"), SC_POOL_TYPE_LAST);
 
     for (int t = 0; t < SC_STORAGE_VOL_LAST; t++) {
         snprintf(sql, sizeof(sql),

@@ -330,22 +330,6 @@ dump(const Fixture *f)
     return text;
 }
 
-static int
-sql_int(const Fixture *f, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int v = -1;
-
-    assert_int_equal(sqlite3_open_v2(f->catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 static bool
 node_exists(const Fixture *f, int n)
 {
@@ -581,10 +565,10 @@ test_gpt_full_table(void **state)
     /* A refresh of an unchanged table changes nothing: its only event is
      * its own ("unchanged", libvirt's REFRESH). */
     {
-        int events = sql_int(f, "SELECT count(*) FROM events");
+        int events = testSqlInt(f->catalog, "SELECT count(*) FROM events");
         assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-        assert_int_equal(sql_int(f, "SELECT count(*) FROM events"), events + 1);
-        assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE id = (SELECT max(id)"
+        assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events"), events + 1);
+        assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE id = (SELECT max(id)"
                                     " FROM events) AND action = 'pool-refresh'"
                                     " AND detail = 'unchanged'"), 1);
     }
@@ -656,7 +640,7 @@ test_dos_logical(void **state)
     free(xml);
     scStorageVolFree(v);
     assert_null(lookup(f, 6));
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"), 1);
 }
 
 /* Four primary partitions and no extended one: no fifth. */
@@ -683,7 +667,7 @@ test_dos_fifth_primary(void **state)
     /* The dos token follows the table: a partition deleted behind
      * storcat's back after a refresh is seen gone by the next one. */
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools WHERE change_token LIKE 'dos:%'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pools WHERE change_token LIKE 'dos:%'"), 1);
     assert_int_equal(sh("sfdisk -q --delete %s 4 >/dev/null 2>&1", f->dev), 0);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_sc_ok(v = lookup(f, 4));
@@ -708,7 +692,7 @@ test_behind_back(void **state)
     /* A refresh that leaves the table's token recorded: the change below
      * must be seen through it. */
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM pools WHERE change_token LIKE 'gpt:%'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM pools WHERE change_token LIKE 'gpt:%'"), 1);
     assert_int_equal(sh("echo 'size=3MiB, type=swap, name=\"behind back\"' | "
                         "sfdisk -q --append %s >/dev/null 2>&1",
                         f->dev),
@@ -729,7 +713,7 @@ test_behind_back(void **state)
     has(xml, "<format type='linux-swap'/>");
     has(xml, "<extent start='5242880' end='8388608'/>");
     free(xml);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM volume_attrs WHERE name = 'part.name'"
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volume_attrs WHERE name = 'part.name'"
                                 " AND value = 'behind back'"),
                      1);
     /* The kernel does not read loop devices' tables: a restart tells it. */
@@ -762,7 +746,7 @@ attrs_of(const Fixture *f, int n, const char *name, const char *value)
                          "a.volume_id WHERE v.name = '%sp%d' AND a.name LIKE '%s'%s%s%s",
                          f->kname, n, name, value ? " AND a.value = '" : "",
                          value ? value : "", value ? "'" : "") > 0);
-    v = sql_int(f, sql);
+    v = testSqlInt(f->catalog, sql);
     free(sql);
     return v;
 }
@@ -932,8 +916,8 @@ test_reorder(void **state)
     assert_null(lookup(f, 3));
     assert_int_equal(scStoragePoolListAllVolumes(f->pool, NULL,
                                                  SC_STORAGE_POOL_LIST_VOLUMES_MISSING), 2);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-purged'"), 1);
-    assert_int_equal(sql_int(f, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-purged'"), 1);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"), 1);
 }
 
 /* Every alias that exists finds the volume: the node, the key, the UUID
@@ -1201,7 +1185,7 @@ test_clone(void **state)
     close(fd);
     assert_memory_equal(buf, got, sizeof(got));
     /* Planned as large as its source, as built: not the 1 byte asked. */
-    assert_int_equal(sql_int(f, "SELECT capacity FROM volumes WHERE name LIKE '%p2'"), 2 * MiB);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT capacity FROM volumes WHERE name LIKE '%p2'"), 2 * MiB);
     scStorageVolFree(c);
     /* A clone whose XML gives no capacity has its source's (as libvirt's). */
     {
@@ -1211,7 +1195,7 @@ test_clone(void **state)
         free(xml);
         free(name);
     }
-    assert_int_equal(sql_int(f, "SELECT capacity FROM volumes WHERE name LIKE '%p3'"), 2 * MiB);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT capacity FROM volumes WHERE name LIKE '%p3'"), 2 * MiB);
     scStorageVolFree(c);
     scStorageVolFree(v);
 }

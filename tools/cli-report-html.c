@@ -392,13 +392,35 @@ poolsLegend(FILE *out)
 
 /* ---- volumes -------------------------------------------------------------- */
 
+/* A row of the largest or the unused volumes: its number, pool, volume,
+ * format and sizes, then (@age) its age in days, then its path. */
+static void
+volumeRow(Page *pg, const Row *row, bool age)
+{
+    FILE *out = pg->out;
+
+    fprintf(out, "<tr><td class=\"num\">%lld</td>", pg->rows);
+    putCell(out, row, "pool");
+    putCell(out, row, "volume");
+    putCell(out, row, "format");
+    putSizeCell(out, row, "capacity");
+    putSizeCell(out, row, "allocation");
+    if (age) {
+        fputs("<td class=\"num\">", out);
+        putValue(out, row, "age_days");
+        fputs("</td>", out);
+    }
+    fputs("<td><code>", out);
+    putValue(out, row, "path");
+    fputs("</code></td></tr>\n", out);
+}
+
 static int
 largestRow(int ncols, const char *const *names, const char *const *values, const int *types,
            void *opaque)
 {
     Page *pg = opaque;
     Row row = { ncols, names, values };
-    FILE *out = pg->out;
 
     (void) types;
     if (!values)
@@ -406,15 +428,7 @@ largestRow(int ncols, const char *const *names, const char *const *values, const
     sectionRow(pg, "<table class=\"largest\"><thead><tr><th>#</th><th>Pool</th><th>Volume</th>"
                    "<th>Format</th><th>Capacity</th><th>Allocation</th><th>Path</th></tr>"
                    "</thead><tbody>\n");
-    fprintf(out, "<tr><td class=\"num\">%lld</td>", pg->rows);
-    putCell(out, &row, "pool");
-    putCell(out, &row, "volume");
-    putCell(out, &row, "format");
-    putSizeCell(out, &row, "capacity");
-    putSizeCell(out, &row, "allocation");
-    fputs("<td><code>", out);
-    putValue(out, &row, "path");
-    fputs("</code></td></tr>\n", out);
+    volumeRow(pg, &row, false);
     return 0;
 }
 
@@ -425,7 +439,6 @@ unusedRow(int ncols, const char *const *names, const char *const *values, const 
     Page *pg = opaque;
     Row row = { ncols, names, values };
     unsigned long long total;
-    FILE *out = pg->out;
 
     (void) types;
     if (!values)
@@ -435,17 +448,7 @@ unusedRow(int ncols, const char *const *names, const char *const *values, const 
     sectionRow(pg, "<table class=\"unused\"><thead><tr><th>#</th><th>Pool</th><th>Volume</th>"
                    "<th>Format</th><th>Capacity</th><th>Allocation</th><th>Age (days)</th>"
                    "<th>Path</th></tr></thead><tbody>\n");
-    fprintf(out, "<tr><td class=\"num\">%lld</td>", pg->rows);
-    putCell(out, &row, "pool");
-    putCell(out, &row, "volume");
-    putCell(out, &row, "format");
-    putSizeCell(out, &row, "capacity");
-    putSizeCell(out, &row, "allocation");
-    fputs("<td class=\"num\">", out);
-    putValue(out, &row, "age_days");
-    fputs("</td><td><code>", out);
-    putValue(out, &row, "path");
-    fputs("</code></td></tr>\n", out);
+    volumeRow(pg, &row, true);
     return 0;
 }
 

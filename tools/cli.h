@@ -19,6 +19,9 @@
 #include <libsmartcols.h>
 
 #include "storcat/storcat.h"
+/* JSON strings and UTF-8 as the library writes them (scJsonPutString,
+ * scUtf8Sequence): json.c is compiled into the tool. */
+#include "util/json.h"
 
 #define CLI_PROGRAM "storcat"
 
@@ -320,10 +323,6 @@ void cliXmlPutEscaped(FILE *out, const char *s);
 
 /* Writes @before, @value escaped, then @after; nothing if @value is NULL. */
 void cliXmlLine(FILE *out, const char *before, const char *value, const char *after);
-
-/* JSON strings: scJsonPutString (src/util/json.h), the library's own
- * escaping, compiled into the tool. */
-#include "util/json.h"
 
 /*
  * cliJson: a JSON document written as it goes, one member at a time:
