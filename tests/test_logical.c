@@ -403,14 +403,25 @@ test_build_two_pvs(void **state)
     assert_has(xml, path);
     free(xml);
 
-    /* This host's sources list the VG with both PVs. */
+    /* This host's sources list the VG with both PVs (in pvs's order, by
+     * name: /dev/loop10 before /dev/loop9), and nothing else in its
+     * <source>; other tests' VGs may be listed too. */
     assert_sc_ok(xml = scConnectFindStoragePoolSources(f->conn, "logical", NULL, 0));
-    snprintf(path, sizeof(path),
-             "<device path='%s'/>\n    <device path='%s'/>\n    <name>%s</name>"
-             "\n    <format type='lvm2'/>",
-             f->loops[0], f->loops[1], f->vg);
-    assert_has(xml, path);
     assert_true(strncmp(xml, "<sources>\n", 10) == 0);
+    snprintf(path, sizeof(path), "<name>%s</name>\n    <format type='lvm2'/>\n  </source>", f->vg);
+    assert_has(xml, path);
+    {
+        char *end = strstr(xml, path), *start = end, want[160];
+        while (start > xml && strncmp(start, "<source>", 8) != 0)
+            start--;
+        *end = '\0';
+        for (int i = 0; i < 2; i++) {
+            snprintf(want, sizeof(want), "\n    <device path='%s'/>\n", f->loops[i]);
+            assert_has(start, want);
+        }
+        assert_int_equal(strlen(start), strlen("<source>\n    ") + strlen(f->loops[0]) +
+                                             strlen(f->loops[1]) + 2 * strlen("<device path=''/>\n    "));
+    }
     free(xml);
 
     /* Built already: the devices carry PVs, refused without overwrite. */
