@@ -263,7 +263,9 @@ typedef struct {
      * scVolRecord.ident would give it). The core journals the identity at
      * once (a short transaction), so that the storage an interrupted build
      * leaves is known to be its own and is removed, not taken for a
-     * volume. Returns 0, or -1 (reported): the build then fails and undoes
+     * volume. A backend that knows the identity before it makes the
+     * storage (a partition's UUID and start) calls it before, and leaves
+     * no window at all. Returns 0, or -1 (reported): the build then fails and undoes
      * what it made. A backend that never calls it still works: what an
      * interrupted build of its leaves is kept as 'incomplete'. */
     int (*vol_made)(void *opaque, const void *ident, size_t ident_len);

@@ -32,6 +32,7 @@
 #include "backends/common/command.h"
 #include "backends/common/fileops.h"
 #include "disk_priv.h"
+#include "util/testpoint.h"
 #include "util/util.h"
 
 #define QEMU_IMG_TIMEOUT 3600 /* seconds, as for file volumes */
@@ -164,20 +165,16 @@ part_sig(const DiskTable *t, const DiskPart *p, unsigned long long extra, scVolR
 }
 
 /* The identity: the partition UUID (16 bytes), else the dos disk
- * identifier and the start, which a renumbering keeps. */
-static void
-part_ident(const DiskTable *t, const DiskPart *p, scVolRecord *rec)
+ * identifier and the start, which a renumbering keeps. Its length. */
+static size_t
+part_ident(const DiskTable *t, const DiskPart *p, char buf[static 48])
 {
-    unsigned char uuid[SC_UUID_BUFLEN];
-    char buf[48];
     int n;
 
-    if (p->uuid && scUUIDParse(p->uuid, uuid) == 0) {
-        scVolRecordSetIdent(rec, uuid, sizeof(uuid));
-        return;
-    }
-    n = snprintf(buf, sizeof(buf), "dos:%s:%llu", t->id ? t->id : "", p->start);
-    scVolRecordSetIdent(rec, buf, (size_t) n < sizeof(buf) ? (size_t) n : sizeof(buf) - 1);
+    if (p->uuid && scUUIDParse(p->uuid, (unsigned char *) buf) == 0)
+        return SC_UUID_BUFLEN;
+    n = snprintf(buf, 48, "dos:%s:%llu", t->id ? t->id : "", p->start);
+    return (size_t) n < 48 ? (size_t) n : 47;
 }
 
 /* The attributes of what the table says. */
@@ -222,6 +219,7 @@ diskRecord(Disk *d, const DiskTable *t, const DiskPart *p, const DiskAliases *al
 {
     unsigned long long start = p->start * t->sector, bytes = p->size * t->sector, logical = 0;
     _cleanup_free_ char *node = diskPartPath(d, p->partno);
+    char ident[48];
     struct stat st;
 
     scVolRecordClear(rec);
@@ -236,7 +234,7 @@ diskRecord(Disk *d, const DiskTable *t, const DiskPart *p, const DiskAliases *al
     rec->allocation = p->kind == PART_EXTENDED ? logical : bytes;
     rec->physical = p->kind == PART_EXTENDED && bytes > 1024 ? 1024 : bytes;
     part_sig(t, p, logical, rec);
-    part_ident(t, p, rec);
+    scVolRecordSetIdent(rec, ident, part_ident(t, p, ident));
     if (!node || !(rec->name = diskPartName(d, p->partno)) ||
         !(rec->path = stable_path(target, node, aliases)) || !(rec->key = part_key(t, p)) ||
         part_attrs(p, rec) < 0 || scVolRecordAddExtent(rec, d->path, start, start + bytes) < 0)
@@ -595,6 +593,21 @@ out:
     return rc < 0 ? -1 : 0;
 }
 
+/* Has partition @p of @t the identity @ident (@len bytes) a create
+ * journaled for it? Else an error naming volume @name. */
+static bool
+same_ident(const DiskTable *t, const DiskPart *p, const char *ident, size_t len, const char *name)
+{
+    char have[48];
+
+    if (part_ident(t, p, have) == len && memcmp(have, ident, len) == 0)
+        return true;
+    scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
+                  "volume '%s': partition %zu was written elsewhere than planned (start %llu)",
+                  name, p->partno, p->start);
+    return false;
+}
+
 /* Make partition @vol of @capacity bytes: the table changed and written,
  * the kernel told, the record in @rec. On failure nothing is left. */
 static int
@@ -605,6 +618,9 @@ make_partition(const scPoolCtx *pool, const scVolDef *vol, unsigned long long ca
     const DiskPart *p;
     DiskAliases aliases = { 0 };
     DiskTable t = { 0 };
+    DiskPart planned = { 0 };
+    char ident[48];
+    size_t ident_len;
     NewPart np;
     int r = -1;
 
@@ -629,12 +645,21 @@ make_partition(const scPoolCtx *pool, const scVolDef *vol, unsigned long long ca
             }
         }
     }
-    if (add_part(d, cxt, t.label, &np, t.label == DISK_LABEL_GPT ? vol->key : NULL, vol->name) <
-            0 ||
-        write_table(d, cxt) < 0 || diskTableRefill(d, cxt, &t) < 0)
+    /* Its identity (the partition UUID, or the disk identifier and the
+     * start) is known before the table is written: to the core's journal
+     * first, so that a refresh after a crash anywhere from here on finds
+     * the partition, if it was written, to be this create's own, and
+     * removes it (the kernel never left without its node). */
+    planned.start = np.start;
+    planned.uuid = t.label == DISK_LABEL_GPT ? vol->key : NULL;
+    ident_len = part_ident(&t, &planned, ident);
+    if (scPoolCtxVolMade(pool, ident, ident_len) < 0 ||
+        add_part(d, cxt, t.label, &np, planned.uuid, vol->name) < 0 || write_table(d, cxt) < 0 ||
+        diskTableRefill(d, cxt, &t) < 0)
         goto out;
-    if (!(p = diskTableFind(&t, np.partno)) || diskKernelAdd(d, p) < 0 ||
-        diskAliasesLoad(d, pool->def->target_path, &aliases) < 0 ||
+    scTestPoint("vol-build:made");
+    if (!(p = diskTableFind(&t, np.partno)) || !same_ident(&t, p, ident, ident_len, vol->name) ||
+        diskKernelAdd(d, p) < 0 || diskAliasesLoad(d, pool->def->target_path, &aliases) < 0 ||
         diskRecord(d, &t, p, &aliases, pool->def->target_path, true, rec) < 0) {
         /* Undo: the partition goes from the table and the kernel. */
         scErrorSaved *saved = scErrorSave();

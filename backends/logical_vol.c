@@ -543,6 +543,13 @@ create_lv(const scPoolCtx *ctx, const Pool *p, const scVolDef *vol, scVolRecord 
         remove_halfway(p, vol->name);
         return -1;
     }
+    /* Its identity (the LV UUID lvs told) to the core's journal before
+     * anything else, so that a refresh after a crash from here on removes
+     * it; a crash before leaves it 'incomplete'. */
+    if (scPoolCtxVolMade(ctx, rec->ident, rec->ident_len) < 0) {
+        remove_halfway(p, vol->name);
+        return -1;
+    }
     return 0;
 }
 
