@@ -461,15 +461,16 @@ busy(const scCatalogVol *row)
     return row->op && scJournalLive(row->op_pid, row->op_start, row->op_this_boot, row->uuid);
 }
 
-/* Is missing volume @row, whose name storage shows again, another volume
- * than record @d, by the backend's identity (both have one, and they
- * differ)? A present row keeps its UUID whatever its identity says (a
- * file rewritten in place). */
+/* Is missing volume @row, whose name storage shows again, or the volume
+ * of an interrupted delete, another volume than record @d, by the
+ * backend's identity (both have one, and they differ)? A present row
+ * keeps its UUID whatever its identity says (a file rewritten in place). */
 static bool
 other_volume(const scCatalogVol *row, const scCatalogVolData *d)
 {
-    return row->state == SC_STORAGE_VOL_STATE_MISSING && row->ident_len > 0 &&
-           d->ident_len > 0 &&
+    return (row->state == SC_STORAGE_VOL_STATE_MISSING ||
+            row->state == SC_STORAGE_VOL_STATE_DELETING) &&
+           row->ident_len > 0 && d->ident_len > 0 &&
            (row->ident_len != d->ident_len || memcmp(row->ident, d->ident, d->ident_len) != 0);
 }
 
@@ -562,10 +563,13 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
                     scCatalogVolClear(&row);
                     return -1;
                 }
+                bool deleting = row.state == SC_STORAGE_VOL_STATE_DELETING;
                 r = scCatalogVolDelete(cat, row.uuid) < 0 ||
                             scCatalogVolEventAdd(cat, c->conn->actor, ap->row.uuid, ap->row.name,
-                                                 row.uuid, row.name, "vol-purged",
-                                                 "its name was taken by another volume") < 0
+                                                 row.uuid, row.name,
+                                                 deleting ? "vol-delete" : "vol-purged",
+                                                 deleting ? SC_RECONCILE_INTERRUPTED
+                                                          : "its name was taken by another volume") < 0
                         ? -1
                         : 0;
                 scCatalogVolClear(&row);
@@ -574,6 +578,20 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
                 if (r < 0)
                     return -1;
                 c->stats->purged++;
+                goto new_name;
+            }
+            if (other_volume(&row, d) && row.state == SC_STORAGE_VOL_STATE_DELETING) {
+                /* The delete went through: the name is another volume's
+                 * now (a partition renumbered onto it). */
+                r = scCatalogVolDelete(cat, row.uuid) < 0 ||
+                            scCatalogVolEventAdd(cat, c->conn->actor, ap->row.uuid, ap->row.name,
+                                                 row.uuid, row.name, "vol-delete",
+                                                 SC_RECONCILE_INTERRUPTED) < 0
+                        ? -1
+                        : 0;
+                scCatalogVolClear(&row);
+                if (r < 0)
+                    return -1;
                 goto new_name;
             }
             snprintf(uuid, sizeof(uuid), "%s", row.uuid);
