@@ -369,7 +369,11 @@ typedef struct scBackend {
     int (*vol_build_from)(const scPoolCtx *pool, const scVolDef *vol, const scPoolCtx *src_pool,
                           const scVolRecord *src, unsigned int flags,
                           const scProgress *progress, scVolRecord *rec);
-    /* The operations on a volume: @vol is the catalog's record of it. */
+    /* The operations on a volume: @vol is the catalog's record of it.
+     * vol_delete returns 0, or 1 when the delete changed other volumes
+     * of the pool too (a dos logical partition's renumbers the ones
+     * after it): the core records the delete, then refreshes the pool,
+     * so that no name in the catalog is left naming other storage. */
     int (*vol_delete)(const scPoolCtx *pool, const scVolRecord *vol, unsigned int flags);
     /* vol_resize: @capacity is the new absolute size, already checked. */
     int (*vol_resize)(const scPoolCtx *pool, const scVolRecord *vol,

@@ -900,6 +900,7 @@ diskVolDelete(const scPoolCtx *pool, const scVolRecord *vol, unsigned int flags)
     }
     if (kernel_take(&d, &t, p) < 0)
         goto out;
+    scTestPoint("disk-delete:taken");
     if (fdisk_delete_partition(cxt, p->partno - 1) < 0) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                       "volume '%s': libfdisk cannot delete partition %zu of '%s'", vol->name,
@@ -911,13 +912,19 @@ diskVolDelete(const scPoolCtx *pool, const scVolRecord *vol, unsigned int flags)
         kernel_give_back(&d, &t, p, t.nparts);
         goto out;
     }
+    scTestPoint("disk-delete:written");
     if (diskTableRefill(&d, cxt, &after) < 0 || kernel_after_delete(&d, &t, &after, p->partno) < 0)
         goto out;
+    /* Logical partitions after it were renumbered: the catalog must
+     * follow (the core refreshes the pool). */
     r = 0;
+    for (size_t i = 0; i < t.nparts; i++)
+        if (&t.parts[i] != p && goes_with(p, &t.parts[i]))
+            r = 1;
 out:
     diskTableClear(&after);
     close_table(&d, cxt, &t);
-    return r < 0 ? -1 : 0;
+    return r;
 }
 
 /* ---- wipe, upload, download --------------------------------------------------- */

@@ -998,7 +998,7 @@ fake_vol_delete(const scPoolCtx *pool, const scVolRecord *vol, unsigned int flag
     if (inj)
         return undo_and_fail(p, &saved, FAKE_VOL_DELETE);
     pool_clear(&saved);
-    return 0;
+    return fake.delete_changes_others ? 1 : 0;
 }
 
 static int

@@ -72,6 +72,7 @@ typedef struct {
                                           work and undoing it (in-memory storage only) */
         unsigned int fired; /* injected failures so far */
     } fail;
+    bool delete_changes_others;  /* vol_delete (in-memory) says it changed other volumes */
     unsigned int start_delay_ms; /* start sleeps this long before its work */
     int start_notify_fd;         /* start writes one byte here on entry, or -1 */
     char *catalog;               /* the catalog under test (for the lock check) */

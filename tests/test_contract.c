@@ -1119,6 +1119,44 @@ test_catalog_undefine(void **state)
     catalog_failures(*state, op_named(*state, "undefine"));
 }
 
+/* A delete that changed other volumes with it (vol_delete returns 1, as a
+ * dos logical partition's renumbers the ones after it) is followed by a
+ * refresh, outside the write lock: the catalog shows the other volume
+ * under its new name, with its UUID, when the delete returns. */
+static void
+test_delete_changes_others(void **state)
+{
+    Fixture *f = *state;
+    char ub[SC_UUID_STRING_BUFLEN], uc[SC_UUID_STRING_BUFLEN];
+    scStorageVolPtr a, b, c;
+
+    assert_sc_ok(scStoragePoolCreate(f->pool, SC_STORAGE_POOL_CREATE_WITH_BUILD) == 0);
+    assert_sc_ok(a = ctCreateVol(f, "a", 1 << 20));
+    assert_sc_ok(b = ctCreateVol(f, "b", 1 << 20));
+    assert_sc_ok(scStorageVolGetUUIDString(b, ub) == 0);
+    ctStorageRename(f, "b", "c");
+    fakeCountsClear();
+    assert_sc_ok(scStorageVolDelete(a, 0) == 0);
+    ctAssertCalls("a delete alone", FAKE_VOL_DELETE, 1, FAKE_POOL_INFO, 1, CT_END);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE name = 'c'"), 0);
+
+    scStorageVolFree(a);
+    assert_sc_ok(a = ctCreateVol(f, "a", 1 << 20));
+    fake.delete_changes_others = true;
+    fakeCountsClear();
+    assert_sc_ok(scStorageVolDelete(a, 0) == 0);
+    ctAssertCalls("a delete that changed others", FAKE_VOL_DELETE, 1, FAKE_DISCOVER, 1,
+                  FAKE_POOL_INFO, 2, CT_END);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE name IN ('b', 'c')"), 1);
+    assert_sc_ok(c = scStorageVolLookupByName(f->pool, "c"));
+    assert_sc_ok(scStorageVolGetUUIDString(c, uc) == 0);
+    assert_string_equal(uc, ub);
+    fake.delete_changes_others = false;
+    scStorageVolFree(a);
+    scStorageVolFree(b);
+    scStorageVolFree(c);
+}
+
 /* ---- (e) a slow start in another process ---------------------------------- */
 
 #define SLOW_START_MS 10000
@@ -1274,6 +1312,8 @@ main(void)
         BLOCK(test_catalog_define),
         BLOCK(test_catalog_undefine),
         BOTH(test_slow_start),
+        { "fake: test_delete_changes_others", test_delete_changes_others, ctSetup, ctTeardown,
+          (void *) &target_fake },
     };
 
     /* CT_FILTER='logical: *' runs the tests of one target (cmocka's glob). */

@@ -625,12 +625,18 @@ test_dos_logical(void **state)
     scStorageVolFree(v);
 
     /* Delete p5: p6 becomes p5, in the table and the kernel, and keeps
-     * its UUID (a rename by its identity). */
+     * its UUID (a rename by its identity), in the catalog as soon as the
+     * delete returns (the pool refreshed with it). */
     assert_sc_ok(v = lookup(f, 5));
     assert_sc_ok(scStorageVolDelete(v, 0) == 0);
     scStorageVolFree(v);
     assert_true(node_exists(f, 5));
     assert_false(node_exists(f, 6));
+    assert_sc_ok(v = lookup(f, 5));
+    assert_sc_ok(scStorageVolGetUUIDString(v, uuid5) == 0);
+    assert_string_equal(uuid5, uuid6);
+    scStorageVolFree(v);
+    assert_null(lookup(f, 6));
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_sc_ok(v = lookup(f, 5));
     assert_sc_ok(scStorageVolGetUUIDString(v, uuid5) == 0);

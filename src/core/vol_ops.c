@@ -621,8 +621,9 @@ delete_volume(scVolOp *o, unsigned int flags)
     const scPoolSizes *after;
     _cleanup_free_ char *changes = NULL;
     bool ok;
+    int done;
 
-    if (o->ap.be->vol_delete(&o->ap.ctx, &o->rec, flags) < 0) {
+    if ((done = o->ap.be->vol_delete(&o->ap.ctx, &o->rec, flags)) < 0) {
         /* Storage is as it was: so is the catalog (best effort; a stale
          * journal is settled by the next refresh). */
         scErrorSaved *saved = scErrorSave();
@@ -650,6 +651,15 @@ delete_volume(scVolOp *o, unsigned int flags)
     if (scCatalogEnd(cat, ok) < 0)
         ok = false;
     scPoolSizesClear(&sizes);
+    if (ok && done > 0) {
+        /* Other volumes changed with it (renumbered): the catalog follows
+         * at once. The delete is done whatever this refresh says; one that
+         * fails leaves the catalog to the next. */
+        scErrorSaved *saved = scErrorSave();
+        scReconcileStats stats;
+        scReconcilePool(conn, &o->ap, false, NULL, NULL, &stats);
+        scErrorRestore(&saved);
+    }
     return ok ? 0 : -1;
 }
 
