@@ -63,7 +63,7 @@ wipe_label(Disk *d)
                             d->path);
         return -1;
     }
-    return diskKernelSync(d, NULL, true);
+    return diskKernelSync(d, NULL, DISK_SYNC_FIX);
 }
 
 /* Refuse to change a disk that is in use (for @verb). 0 or -1. */
@@ -236,7 +236,7 @@ disk_start(const scPoolDef *def, scPoolRuntime *rt)
     if (diskWantedLabel(def, &want) < 0 || diskOpen(def, DISK_READ, &d) < 0)
         return -1;
     if (diskReadToken(&d, &token, &raw) < 0 || diskRawCheck(&d, &raw, want) < 0 ||
-        diskReadTable(&d, &t) < 0 || diskKernelSync(&d, &t, false) < 0)
+        diskReadTable(&d, &t) < 0 || diskKernelSync(&d, &t, DISK_SYNC_CHECK) < 0)
         goto out;
     if (!(rt->state = scStrdup(d.prefix)) || !(dir = scStrdup(d.prefix)))
         goto out;
@@ -359,28 +359,37 @@ disk_detach(scPoolCtx *pool)
     pool->held = NULL;
 }
 
-/* The token from one read of the table's sectors; an unchanged one ends
- * the discovery there. Then the table with libfdisk, read-only. */
+/* The token from one read of the table's sectors and the number of
+ * partitions the kernel has (one read of a sysfs directory); an unchanged
+ * one ends the discovery there. Then the table with libfdisk, read-only,
+ * and the kernel told of the partitions it lacks, as a start does: what a
+ * process killed between writing a table and telling the kernel (or the
+ * other way round) left, and a table changed by a tool that could not
+ * tell it (sfdisk on a loop device). */
 static int
 disk_discover(const scPoolCtx *pool, scDiscoverSink *sink)
 {
     DiskHeld *h = pool->held;
     _cleanup_free_ char *token = NULL;
+    _cleanup_free_ char *full = NULL;
     DiskTable own = { 0 };
     DiskTable *t = h ? &h->table : &own;
     Disk local, *d = h ? &h->disk : &local;
     DiskLabel want;
     DiskRaw raw;
+    size_t nk;
     int r = -1;
 
     if (diskWantedLabel(pool->def, &want) < 0 || diskOpen(pool->def, DISK_READ, d) < 0)
         return -1;
-    if (diskReadToken(d, &token, &raw) < 0 || diskRawCheck(d, &raw, want) < 0)
+    if (diskReadToken(d, &token, &raw) < 0 || diskRawCheck(d, &raw, want) < 0 ||
+        diskKernelCount(d, &nk) < 0 || !(full = scAsprintf("%s kernel:%zu", token, nk)))
         goto out;
-    if ((r = scSinkToken(sink, token)) <= 0)
+    if ((r = scSinkToken(sink, full)) <= 0)
         goto out;
     r = -1;
-    if (diskReadTable(d, t) < 0)
+    if (diskReadTable(d, t) < 0 ||
+        (nk != t->nparts && diskKernelSync(d, t, DISK_SYNC_KEEP) < 0))
         goto out;
     if (h)
         h->have_table = true;

@@ -176,6 +176,32 @@ kparts(const Disk *d, KPart **v, size_t *n)
     return 0;
 }
 
+int
+diskKernelCount(const Disk *d, size_t *n)
+{
+    size_t len = strlen(d->kname);
+    char path[PATH_MAX];
+    struct dirent *e;
+    DIR *dir;
+
+    *n = 0;
+    if (d->dm)
+        return 0;
+    snprintf(path, sizeof(path), "/sys/block/%s", d->kname);
+    if (!(dir = opendir(path))) {
+        scReportSystemError(SC_FROM_STORAGE, errno,
+                            "pool '%s': cannot read the kernel's partitions of '%s' (%s)", d->pool,
+                            d->path, path);
+        return -1;
+    }
+    /* A partition's directory is the only entry named after the disk. */
+    while ((e = readdir(dir)))
+        if (strncmp(e->d_name, d->kname, len) == 0 && e->d_name[len])
+            (*n)++;
+    closedir(dir);
+    return 0;
+}
+
 static const KPart *
 kpart_find(const KPart *v, size_t n, size_t partno)
 {
@@ -370,7 +396,7 @@ kpart_is(const Disk *d, const KPart *k, const DiskPart *p)
 }
 
 int
-diskKernelSync(Disk *d, const DiskTable *t, bool fix)
+diskKernelSync(Disk *d, const DiskTable *t, DiskSync how)
 {
     _cleanup_free_ KPart *k = NULL;
     size_t nk;
@@ -379,9 +405,9 @@ diskKernelSync(Disk *d, const DiskTable *t, bool fix)
         return -1;
     for (size_t i = 0; i < nk; i++) {
         const DiskPart *p = t ? diskTableFind(t, k[i].partno) : NULL;
-        if (p && kpart_is(d, &k[i], p))
+        if ((p && kpart_is(d, &k[i], p)) || how == DISK_SYNC_KEEP)
             continue;
-        if (!fix) {
+        if (how == DISK_SYNC_CHECK) {
             _cleanup_free_ char *node = diskPartPath(d, k[i].partno);
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                           "pool '%s': the kernel has partition '%s' (start %llu, %llu bytes) "
@@ -396,8 +422,19 @@ diskKernelSync(Disk *d, const DiskTable *t, bool fix)
     }
     for (size_t i = 0; t && i < t->nparts; i++) {
         const KPart *kp = kpart_find(k, nk, t->parts[i].partno);
-        if ((!kp || !kpart_is(d, kp, &t->parts[i])) && diskKernelAdd(d, &t->parts[i]) < 0)
-            return -1;
+        if (kp && kpart_is(d, kp, &t->parts[i]))
+            continue;
+        if (how != DISK_SYNC_KEEP) {
+            if (diskKernelAdd(d, &t->parts[i]) < 0)
+                return -1;
+        } else if (!kp) {
+            /* What the kernel lacks, as far as it takes it: a number it
+             * has elsewhere, or a place that overlaps one of its, is the
+             * start's to report. */
+            scErrorSaved *saved = scErrorSave();
+            diskKernelAdd(d, &t->parts[i]);
+            scErrorRestore(&saved);
+        }
     }
     return 0;
 }

@@ -199,10 +199,22 @@ int diskPartnoOf(const Disk *d, const char *name, size_t *partno);
 int diskKernelAdd(Disk *d, const DiskPart *p);
 /* Take one partition from the kernel; gone already is fine. 0 or -1. */
 int diskKernelDel(Disk *d, size_t partno);
+/* What diskKernelSync does with a partition the kernel has that @t does
+ * not (or has elsewhere). */
+typedef enum {
+    DISK_SYNC_CHECK, /* an error naming it (a start) */
+    DISK_SYNC_KEEP,  /* left alone, and so is a table partition that its
+                      * number or place clashes with (a refresh: the start
+                      * reports them); adding the others is best effort */
+    DISK_SYNC_FIX,   /* taken away (a new label, a deleted table) */
+} DiskSync;
+
 /* Make the kernel's partitions those of @t: the ones it lacks are added;
- * one it has that the table does not (or elsewhere) is an error naming it,
- * unless @fix, when it is taken away (a new label, a deleted table). 0 or -1. */
-int diskKernelSync(Disk *d, const DiskTable *t, bool fix);
+ * one it has that the table does not, as @how says. 0 or -1. */
+int diskKernelSync(Disk *d, const DiskTable *t, DiskSync how);
+/* How many partitions the kernel has of the disk, in *@n: one read of its
+ * sysfs directory. 0 or -1. */
+int diskKernelCount(const Disk *d, size_t *n);
 
 /* Is the whole disk (@partno 0) or partition @partno in use: mounted,
  * held (LVM, RAID, dm), or open exclusively? 1 with *@why a phrase
