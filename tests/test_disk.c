@@ -170,6 +170,17 @@ loop_attach(const char *img)
     return loops[nloops++];
 }
 
+/* Has loop device @dev an image again (a test running beside this one
+ * took the device this one freed)? */
+static bool
+loop_taken(const char *dev)
+{
+    char sys[128];
+
+    snprintf(sys, sizeof(sys), "/sys/block/%s/loop/backing_file", strrchr(dev, '/') + 1);
+    return access(sys, F_OK) == 0;
+}
+
 /* @dev is the caller's to detach from now on. */
 static void
 loop_forget(const char *dev)
@@ -1088,7 +1099,7 @@ test_faults(void **state)
     scStoragePoolPtr p;
     scStorageVolPtr v;
     char *xml, node[64];
-    int fd;
+    int fd, r;
 
     SKIP_UNLESS_RUNNABLE();
     make_pool(f, 32, "gpt", true);
@@ -1122,16 +1133,28 @@ test_faults(void **state)
     assert_sc_ok(scStoragePoolCreate(f->pool, 0) == 0);
     assert_true(node_exists(f, 1));
 
-    /* The disk goes: the refresh fails and nothing is marked missing. */
+    /* The disk goes: the refresh fails and nothing is marked missing. A
+     * test running beside this one may attach its image to the device
+     * number freed here: what follows would then act on its disk, and is
+     * left out. */
+    snprintf(node, sizeof(node), "%s", f->dev);
     loop_forget(f->dev);
     loop_detach(f->dev);
     free(f->dev);
     f->dev = NULL;
-    assert_sc_err(scStoragePoolRefresh(f->pool, 0) == 0, SC_ERR_OPERATION_INVALID);
+    r = scStoragePoolRefresh(f->pool, 0);
+    if (loop_taken(node)) {
+        print_message("# %s was taken by another test: the vanished disk is not checked\n", node);
+        scStorageVolFree(v);
+        return;
+    }
+    assert_sc_err(r == 0, SC_ERR_OPERATION_INVALID);
     err_has("has no medium");
     assert_int_equal(scStorageVolGetState(v), SC_STORAGE_VOL_STATE_PRESENT);
-    assert_null(create(f, 2, MiB, NULL));
-    err_has("has no medium");
+    if (!loop_taken(node)) {
+        assert_null(create(f, 2, MiB, NULL));
+        err_has("has no medium");
+    }
     scStorageVolFree(v);
 }
 
