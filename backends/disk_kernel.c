@@ -138,25 +138,38 @@ kpart_read(const Disk *d, const char *name, KPart *k, bool full)
     return 1;
 }
 
-/* Every partition the kernel has of the disk (none for device-mapper). */
+/* The disk's sysfs directory, where its partitions are, in *@dir: 1; 0
+ * for device-mapper (its partitions are kpartx's); -1 (reported). */
 static int
-kparts(const Disk *d, KPart **v, size_t *n)
+sys_dir(const Disk *d, DIR **dir)
 {
     char path[PATH_MAX];
-    struct dirent *e;
-    DIR *dir;
 
-    *v = NULL;
-    *n = 0;
+    *dir = NULL;
     if (d->dm)
         return 0;
     snprintf(path, sizeof(path), "/sys/block/%s", d->kname);
-    if (!(dir = opendir(path))) {
+    if (!(*dir = opendir(path))) {
         scReportSystemError(SC_FROM_STORAGE, errno,
                             "pool '%s': cannot read the kernel's partitions of '%s' (%s)", d->pool,
                             d->path, path);
         return -1;
     }
+    return 1;
+}
+
+/* Every partition the kernel has of the disk (none for device-mapper). */
+static int
+kparts(const Disk *d, KPart **v, size_t *n)
+{
+    struct dirent *e;
+    DIR *dir;
+    int r;
+
+    *v = NULL;
+    *n = 0;
+    if ((r = sys_dir(d, &dir)) <= 0)
+        return r;
     while ((e = readdir(dir))) {
         KPart k, *nv;
         if (strncmp(e->d_name, d->kname, strlen(d->kname)) != 0 ||
@@ -180,20 +193,13 @@ int
 diskKernelCount(const Disk *d, size_t *n)
 {
     size_t len = strlen(d->kname);
-    char path[PATH_MAX];
     struct dirent *e;
     DIR *dir;
+    int r;
 
     *n = 0;
-    if (d->dm)
-        return 0;
-    snprintf(path, sizeof(path), "/sys/block/%s", d->kname);
-    if (!(dir = opendir(path))) {
-        scReportSystemError(SC_FROM_STORAGE, errno,
-                            "pool '%s': cannot read the kernel's partitions of '%s' (%s)", d->pool,
-                            d->path, path);
-        return -1;
-    }
+    if ((r = sys_dir(d, &dir)) <= 0)
+        return r;
     /* A partition's directory is the only entry named after the disk. */
     while ((e = readdir(dir)))
         if (strncmp(e->d_name, d->kname, len) == 0 && e->d_name[len])
