@@ -593,7 +593,8 @@ test_dos_logical(void **state)
 {
     Fixture *f = *state;
     scStorageVolPtr v;
-    char *text, *xml, uuid6[SC_UUID_STRING_BUFLEN], uuid5[SC_UUID_STRING_BUFLEN];
+    char *text, *xml, uuid6[SC_UUID_STRING_BUFLEN], uuid5[SC_UUID_STRING_BUFLEN],
+        uuid7[SC_UUID_STRING_BUFLEN];
 
     SKIP_UNLESS_RUNNABLE();
     make_pool(f, 64, "dos", true);
@@ -634,20 +635,34 @@ test_dos_logical(void **state)
     assert_sc_err(scStorageVolDelete(v, 0) == 0, SC_ERR_OPERATION_INVALID);
     err_has("still holds logical partitions");
     scStorageVolFree(v);
+    assert_sc_ok(v = create(f, 7, 4 * MiB, NULL));
+    assert_sc_ok(scStorageVolGetUUIDString(v, uuid7) == 0);
+    scStorageVolFree(v);
 
-    /* Delete p5: p6 becomes p5, in the table and the kernel, and keeps
-     * its UUID (a rename by its identity), in the catalog as soon as the
+    /* Delete p5: p6 becomes p5 and p7 p6, in the table and the kernel,
+     * and each keeps its UUID (a rename by its identity, whatever the
+     * order the refresh meets them in), in the catalog as soon as the
      * delete returns (the pool refreshed with it). */
     assert_sc_ok(v = lookup(f, 5));
     assert_sc_ok(scStorageVolDelete(v, 0) == 0);
     scStorageVolFree(v);
-    assert_true(node_exists(f, 5));
-    assert_false(node_exists(f, 6));
+    assert_true(node_exists(f, 5) && node_exists(f, 6));
+    assert_false(node_exists(f, 7));
     assert_sc_ok(v = lookup(f, 5));
     assert_sc_ok(scStorageVolGetUUIDString(v, uuid5) == 0);
     assert_string_equal(uuid5, uuid6);
     scStorageVolFree(v);
-    assert_null(lookup(f, 6));
+    assert_sc_ok(v = lookup(f, 6));
+    assert_sc_ok(scStorageVolGetUUIDString(v, uuid5) == 0);
+    assert_string_equal(uuid5, uuid7);
+    scStorageVolFree(v);
+    assert_null(lookup(f, 7));
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"
+                                " AND changes NOT LIKE '%' || char(1) || '%'"),
+                     2);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE state != 'present'"
+                                " OR name LIKE char(1) || '%'"),
+                     0);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_sc_ok(v = lookup(f, 5));
     assert_sc_ok(scStorageVolGetUUIDString(v, uuid5) == 0);
@@ -656,8 +671,9 @@ test_dos_logical(void **state)
     has(xml, "<format type='linux-raid'/>");
     free(xml);
     scStorageVolFree(v);
-    assert_null(lookup(f, 6));
-    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"), 1);
+    assert_sc_ok(v = lookup(f, 6));
+    scStorageVolFree(v);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"), 2);
 }
 
 /* Four primary partitions and no extended one: no fifth. */

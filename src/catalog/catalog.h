@@ -595,11 +595,22 @@ int scCatalogScanStaleGone(scCatalog *cat, int64_t id);
 int scCatalogScanAnyGone(scCatalog *cat, bool *any);
 /* Is journal row @id one this refresh found stale (and present)? 1/0/-1 */
 int scCatalogScanIsStalePresent(scCatalog *cat, int64_t id);
-/* A row of the pool, present or missing, whose name is gone and whose
- * identity is @ident: its uuid and name into @uuid and *@old_name (caller
+/* A record of storage (name and identity), before any is applied. */
+int scCatalogScanFound(scCatalog *cat, const char *name, const void *ident, size_t ident_len);
+/* Set aside the rows of the pool that moved: their name is storage's
+ * with another identity, and their identity storage's under another name
+ * (partitions renumbered). They are found by identity then, as the rows
+ * whose names are gone; *@any if there was one. 0 or -1. */
+int scCatalogScanMoveAside(scCatalog *cat, const char *pool_uuid, bool *any);
+/* A row set aside that no record took, after all were applied: its uuid
+ * and the name it had. 1, 0 none, -1. */
+int scCatalogScanUnclaimed(scCatalog *cat, const char *pool_uuid, char *uuid, char **was);
+/* A row of the pool, present or missing, whose name is gone (or that was
+ * set aside; with @moved_only, only one set aside) and whose identity is
+ * @ident: its uuid and the name it had into @uuid and *@old_name (caller
  * frees). 1 found, 0 not, -1. */
 int scCatalogScanFindRenamed(scCatalog *cat, const char *pool_uuid, const void *ident,
-                             size_t ident_len, char *uuid, char **old_name);
+                             size_t ident_len, bool moved_only, char *uuid, char **old_name);
 /* Mark the present rows whose names are gone missing, each with an event
  * (@action, @detail); their number in *@count. */
 int scCatalogScanMarkGone(scCatalog *cat, const char *pool_uuid, const char *pool_name,

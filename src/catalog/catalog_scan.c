@@ -23,7 +23,12 @@ typedef enum {
     SS_STALE_PRESENT_ADD,
     SS_IS_STALE_PRESENT,
     SS_ANY_GONE,
+    SS_FOUND_ADD,
+    SS_MOVED_ADD,
+    SS_MOVED_ASIDE,
+    SS_UNCLAIMED,
     SS_RENAMED,
+    SS_RENAMED_MOVED,
     SS_MISSING_EVENTS,
     SS_MARK_MISSING,
     SS_STALE_EVENTS,
@@ -58,10 +63,34 @@ static const char *const scan_sql[SS_LAST] = {
     [SS_STALE_PRESENT_ADD] = "INSERT OR IGNORE INTO temp.stale_present (id) VALUES (:id)",
     [SS_IS_STALE_PRESENT] = "SELECT 1 FROM temp.stale_present WHERE id = :id",
     [SS_ANY_GONE] = "SELECT 1 FROM temp.gone LIMIT 1",
-    /* A volume of this pool whose name is gone, with the same identity. */
-    [SS_RENAMED] = "SELECT v.uuid, v.name FROM temp.gone g JOIN volumes v"
+    [SS_FOUND_ADD] = "INSERT OR IGNORE INTO temp.found (name, ident) VALUES (:name, :ident)",
+    /* Moved: a row whose name storage shows with another identity, and
+     * whose own identity storage shows under another name (partitions
+     * renumbered). Named aside (char(1) || uuid: no name of storage's), in
+     * temp.gone under that name with the one it had, so that its storage's
+     * record finds it by identity whatever the order of the records. */
+    [SS_MOVED_ADD] = "INSERT OR IGNORE INTO temp.gone (name, ident, was)"
+                     " SELECT char(1) || v.uuid, v.ident, v.name FROM volumes v"
+                     " JOIN temp.found f ON f.name = v.name"
+                     " WHERE v.pool_id = " POOL_ID " AND v.state IN ('present', 'missing')"
+                     " AND v.ident IS NOT NULL AND f.ident IS NOT v.ident"
+                     " AND EXISTS (SELECT 1 FROM temp.found o"
+                     "             WHERE o.ident = v.ident AND o.name != v.name)",
+    [SS_MOVED_ASIDE] = "UPDATE volumes SET name = char(1) || uuid WHERE pool_id = " POOL_ID
+                       " AND char(1) || uuid IN (SELECT name FROM temp.gone WHERE was IS NOT NULL)",
+    /* A row set aside that no record took (not expected: its identity
+     * was found): its uuid and the name it had. */
+    [SS_UNCLAIMED] = "SELECT v.uuid, g.was FROM temp.gone g JOIN volumes v"
+                     " ON v.pool_id = " POOL_ID " AND v.name = g.name WHERE g.was IS NOT NULL",
+    /* A volume of this pool whose name is gone, or that was set aside,
+     * with the same identity; the name it had. */
+    [SS_RENAMED] = "SELECT v.uuid, coalesce(g.was, v.name) FROM temp.gone g JOIN volumes v"
                    " ON v.pool_id = " POOL_ID " AND v.name = g.name"
                    " WHERE g.ident = :ident AND v.state IN ('present', 'missing') LIMIT 1",
+    [SS_RENAMED_MOVED] = "SELECT v.uuid, g.was FROM temp.gone g JOIN volumes v"
+                         " ON v.pool_id = " POOL_ID " AND v.name = g.name"
+                         " WHERE g.ident = :ident AND g.was IS NOT NULL"
+                         " AND v.state IN ('present', 'missing') LIMIT 1",
     /* The events' changes (sql/016-event-who-changes.sql): the state
      * that changed; a volume forgotten, what it was (json_patch drops
      * the fields it did not have, NULL in json_object). */
@@ -114,12 +143,15 @@ scCatalogScanBegin(scCatalog *cat)
      * takes no lock on the catalog. Only differences are written there. */
     return scCatalogExec(
         cat,
-        "CREATE TEMP TABLE IF NOT EXISTS gone (name TEXT PRIMARY KEY, ident BLOB)"
+        "CREATE TEMP TABLE IF NOT EXISTS gone (name TEXT PRIMARY KEY, ident BLOB, was TEXT)"
         " WITHOUT ROWID;"
         "CREATE INDEX IF NOT EXISTS temp.gone_ident ON gone (ident);"
+        "CREATE TEMP TABLE IF NOT EXISTS found (name TEXT PRIMARY KEY, ident BLOB) WITHOUT ROWID;"
+        "CREATE INDEX IF NOT EXISTS temp.found_ident ON found (ident);"
         "CREATE TEMP TABLE IF NOT EXISTS stale_gone (id INTEGER PRIMARY KEY);"
         "CREATE TEMP TABLE IF NOT EXISTS stale_present (id INTEGER PRIMARY KEY);"
-        "DELETE FROM temp.gone; DELETE FROM temp.stale_gone; DELETE FROM temp.stale_present;",
+        "DELETE FROM temp.gone; DELETE FROM temp.found; DELETE FROM temp.stale_gone;"
+        " DELETE FROM temp.stale_present;",
         "preparing a refresh");
 }
 
@@ -261,29 +293,82 @@ scCatalogScanIsStalePresent(scCatalog *cat, int64_t id)
 }
 
 int
-scCatalogScanFindRenamed(scCatalog *cat, const char *pool_uuid, const void *ident,
-                         size_t ident_len, char *uuid, char **old_name)
+scCatalogScanFound(scCatalog *cat, const char *name, const void *ident, size_t ident_len)
 {
-    scStmt *s;
-    int rc, r;
+    scStmt *s = sstmt(cat, SS_FOUND_ADD);
 
-    *old_name = NULL;
-    if (!ident || ident_len == 0)
-        return 0;
-    if (!(s = sstmt(cat, SS_RENAMED)))
+    if (!s)
+        return -1;
+    scBindText(s, P_NAME, name);
+    scBindBlob(s, P_IDENT, ident, ident_len);
+    return scCatalogRun(cat, s, "applying a refresh");
+}
+
+int
+scCatalogScanMoveAside(scCatalog *cat, const char *pool_uuid, bool *any)
+{
+    scStmt *s = sstmt(cat, SS_MOVED_ADD);
+
+    *any = false;
+    if (!s)
         return -1;
     scBindText(s, P_POOL, pool_uuid);
-    scBindBlob(s, P_IDENT, ident, ident_len);
-    if ((rc = scCatalogStep(cat, s, "looking for a renamed volume")) < 0)
+    if (scCatalogRun(cat, s, "applying a refresh") < 0)
+        return -1;
+    if (sqlite3_changes(cat->db) == 0)
+        return 0;
+    *any = true;
+    if (!(s = sstmt(cat, SS_MOVED_ASIDE)))
+        return -1;
+    scBindText(s, P_POOL, pool_uuid);
+    return scCatalogRun(cat, s, "applying a refresh");
+}
+
+/* Step @s (bound) once: a row's uuid into @uuid and a name into *@name
+ * (caller frees). 1, 0 no row, -1. */
+static int
+uuid_and_name(scCatalog *cat, scStmt *s, const char *what, char *uuid, char **name)
+{
+    int rc, r;
+
+    if ((rc = scCatalogStep(cat, s, what)) < 0)
         return -1;
     r = rc == SQLITE_ROW;
     if (r) {
         snprintf(uuid, SC_UUID_STRING_BUFLEN, "%s", (const char *) sqlite3_column_text(s->st, 0));
-        if (scCatalogColumnDup(s->st, 1, old_name) < 0)
+        if (scCatalogColumnDup(s->st, 1, name) < 0)
             r = -1;
     }
     sqlite3_reset(s->st);
     return r;
+}
+
+int
+scCatalogScanUnclaimed(scCatalog *cat, const char *pool_uuid, char *uuid, char **was)
+{
+    scStmt *s = sstmt(cat, SS_UNCLAIMED);
+
+    *was = NULL;
+    if (!s)
+        return -1;
+    scBindText(s, P_POOL, pool_uuid);
+    return uuid_and_name(cat, s, "applying a refresh", uuid, was);
+}
+
+int
+scCatalogScanFindRenamed(scCatalog *cat, const char *pool_uuid, const void *ident,
+                         size_t ident_len, bool moved_only, char *uuid, char **old_name)
+{
+    scStmt *s;
+
+    *old_name = NULL;
+    if (!ident || ident_len == 0)
+        return 0;
+    if (!(s = sstmt(cat, moved_only ? SS_RENAMED_MOVED : SS_RENAMED)))
+        return -1;
+    scBindText(s, P_POOL, pool_uuid);
+    scBindBlob(s, P_IDENT, ident, ident_len);
+    return uuid_and_name(cat, s, "looking for a renamed volume", uuid, old_name);
 }
 
 /* Run a set statement bound as (:pool, :now, :actor, :pool_name, :action,

@@ -466,12 +466,18 @@ busy(const scCatalogVol *row)
  * backend's identity (both have one, and they differ)? A present row
  * keeps its UUID whatever its identity says (a file rewritten in place). */
 static bool
+ident_differs(const scCatalogVol *row, const scCatalogVolData *d)
+{
+    return row->ident_len > 0 && d->ident_len > 0 &&
+           (row->ident_len != d->ident_len || memcmp(row->ident, d->ident, d->ident_len) != 0);
+}
+
+static bool
 other_volume(const scCatalogVol *row, const scCatalogVolData *d)
 {
     return (row->state == SC_STORAGE_VOL_STATE_MISSING ||
             row->state == SC_STORAGE_VOL_STATE_DELETING) &&
-           row->ident_len > 0 && d->ident_len > 0 &&
-           (row->ident_len != d->ident_len || memcmp(row->ident, d->ident, d->ident_len) != 0);
+           ident_differs(row, d);
 }
 
 /* A row of @ap's pool whose key is @key, under a name other than @name:
@@ -502,14 +508,24 @@ find_renamed_by_key(scCatalog *cat, const scActivePool *ap, const char *key, con
 }
 
 /* What a rename of volume @uuid (known before as @old_name) to record @d
- * changed, its row read as it was: into *@changes. 0 or -1. */
+ * changed, its row read as it was (under @old_name: a row set aside has
+ * another now): into *@changes. 0 or -1. */
 static int
 renamed_changes(scCatalog *cat, const char *uuid, const char *old_name, const scCatalogVolData *d,
                 char **changes)
 {
     scCatalogVol old;
     int r = scCatalogVolGet(cat, SC_VOL_BY_UUID, uuid, &old);
+    char *name;
 
+    if (r > 0 && old_name) {
+        if ((name = scStrdup(old_name))) {
+            free(old.name);
+            old.name = name;
+        } else {
+            r = -1;
+        }
+    }
     if (r >= 0)
         r = scVolChanges(r > 0 ? &old : NULL, old_name, d, changes);
     scCatalogVolClear(&old);
@@ -550,8 +566,13 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
                 scCatalogVolClear(&row);
                 return r;
             }
-            if (other_volume(&row, d) && any_gone &&
-                (r = scCatalogScanFindRenamed(cat, ap->row.uuid, d->ident, d->ident_len,
+            /* A present volume keeps its UUID whatever its identity says
+             * (a file rewritten in place), unless its name was taken by a
+             * volume that moved (scCatalogScanMoveAside) while its own
+             * identity is nowhere in storage. */
+            bool taken = row.state == SC_STORAGE_VOL_STATE_PRESENT && ident_differs(&row, d);
+            if ((other_volume(&row, d) || taken) && any_gone &&
+                (r = scCatalogScanFindRenamed(cat, ap->row.uuid, d->ident, d->ident_len, taken,
                                               uuid, &old_name)) != 0) {
                 /* A missing volume's name taken by another volume of the
                  * pool, renamed onto it (a partition number given to
@@ -616,8 +637,8 @@ new_name:
     /* A new name: a volume renamed (the backend's identity of a name gone,
      * or the key of a volume the pool had before this refresh), or a new
      * volume. */
-    if ((any_gone && (r = scCatalogScanFindRenamed(cat, ap->row.uuid, d->ident, d->ident_len, uuid,
-                                                   &old_name)) != 0) ||
+    if ((any_gone && (r = scCatalogScanFindRenamed(cat, ap->row.uuid, d->ident, d->ident_len,
+                                                   false, uuid, &old_name)) != 0) ||
         (c->known > 0 &&
          (r = find_renamed_by_key(cat, ap, d->key, d->name, uuid, &old_name)) != 0)) {
         if (r < 0 || renamed_changes(cat, uuid, old_name, d, &changes) < 0 ||
@@ -646,6 +667,55 @@ event:
                                        d->name, action, detail, changes);
 }
 
+/* Before the records are applied: each one's name and identity, then the
+ * rows that moved set aside (partitions renumbered: p6 is now p5, p7 p6),
+ * so that each record finds its row by identity in any order. Not for a
+ * pool's first inventory: there is no row to move. */
+static int
+move_aside(Refresh *c, bool *any_gone)
+{
+    scCatalog *cat = c->conn->catalog;
+    scCatalogVolData d;
+    bool moved;
+    int want, r;
+
+    if (c->known == 0)
+        return 0;
+    scRecSpoolRewind(&c->records);
+    while ((r = scRecSpoolNext(&c->records, &d, &want)) > 0)
+        if (d.ident_len > 0 && scCatalogScanFound(cat, d.name, d.ident, d.ident_len) < 0)
+            return -1;
+    if (r < 0 || scCatalogScanMoveAside(cat, c->ap->row.uuid, &moved) < 0)
+        return -1;
+    *any_gone = *any_gone || moved;
+    return 0;
+}
+
+/* After: a row set aside that no record took (its storage's record went
+ * elsewhere) has lost its name to another volume: purged. */
+static int
+purge_unclaimed(Refresh *c)
+{
+    scCatalog *cat = c->conn->catalog;
+    const scActivePool *ap = c->ap;
+    char uuid[SC_UUID_STRING_BUFLEN];
+    char *was;
+    int r;
+
+    while ((r = scCatalogScanUnclaimed(cat, ap->row.uuid, uuid, &was)) > 0) {
+        r = scCatalogVolDelete(cat, uuid) < 0 ||
+                    scCatalogVolEventAdd(cat, c->conn->actor, ap->row.uuid, ap->row.name, uuid, was,
+                                         "vol-purged", "its name was taken by another volume") < 0
+                ? -1
+                : 0;
+        free(was);
+        if (r < 0)
+            return -1;
+        c->stats->purged++;
+    }
+    return r;
+}
+
 static int
 apply(Refresh *c)
 {
@@ -656,7 +726,7 @@ apply(Refresh *c)
     bool any_gone;
     int want, r;
 
-    if (scCatalogScanAnyGone(cat, &any_gone) < 0)
+    if (scCatalogScanAnyGone(cat, &any_gone) < 0 || move_aside(c, &any_gone) < 0)
         return -1;
     scRecSpoolRewind(&c->records);
     while ((r = scRecSpoolNext(&c->records, &d, &want)) > 0) {
@@ -668,7 +738,7 @@ apply(Refresh *c)
                                     c->stats->scanned + total) < 0)
             return -1;
     }
-    if (r < 0 ||
+    if (r < 0 || purge_unclaimed(c) < 0 ||
         scCatalogScanMarkGone(cat, ap->row.uuid, ap->row.name, c->conn->actor, "vol-missing",
                               "gone from storage", &c->stats->missing) < 0 ||
         scCatalogScanDropStale(cat, ap->row.uuid, ap->row.name, c->conn->actor,
