@@ -70,17 +70,17 @@ static const char *const scan_sql[SS_LAST] = {
      * temp.gone under that name with the one it had, so that its storage's
      * record finds it by identity whatever the order of the records. */
     [SS_MOVED_ADD] = "INSERT OR IGNORE INTO temp.gone (name, ident, was)"
-                     " SELECT char(1) || v.uuid, v.ident, v.name FROM volumes v"
-                     " JOIN temp.found f ON f.name = v.name"
-                     " WHERE v.pool_id = " POOL_ID " AND v.state IN ('present', 'missing')"
+                     " SELECT char(1) || v.uuid, v.ident, v.name FROM temp.found f"
+                     " CROSS JOIN volumes v ON v.pool_id = " POOL_ID " AND v.name = f.name"
+                     " WHERE v.state IN ('present', 'missing')"
                      " AND v.ident IS NOT NULL AND f.ident IS NOT v.ident"
                      " AND EXISTS (SELECT 1 FROM temp.found o"
                      "             WHERE o.ident = v.ident AND o.name != v.name)",
     [SS_MOVED_ASIDE] = "UPDATE volumes SET name = char(1) || uuid WHERE pool_id = " POOL_ID
-                       " AND char(1) || uuid IN (SELECT name FROM temp.gone WHERE was IS NOT NULL)",
+                       " AND name IN (SELECT was FROM temp.gone WHERE was IS NOT NULL)",
     /* A row set aside that no record took (not expected: its identity
      * was found): its uuid and the name it had. */
-    [SS_UNCLAIMED] = "SELECT v.uuid, g.was FROM temp.gone g JOIN volumes v"
+    [SS_UNCLAIMED] = "SELECT v.uuid, g.was FROM temp.gone g CROSS JOIN volumes v"
                      " ON v.pool_id = " POOL_ID " AND v.name = g.name WHERE g.was IS NOT NULL",
     /* A volume of this pool whose name is gone, or that was set aside,
      * with the same identity; the name it had. */

@@ -670,7 +670,8 @@ event:
 /* Before the records are applied: each one's name and identity, then the
  * rows that moved set aside (partitions renumbered: p6 is now p5, p7 p6),
  * so that each record finds its row by identity in any order. Not for a
- * pool's first inventory: there is no row to move. */
+ * pool's first inventory (no row to move), nor when storage changed
+ * nothing. */
 static int
 move_aside(Refresh *c, bool *any_gone)
 {
@@ -679,7 +680,7 @@ move_aside(Refresh *c, bool *any_gone)
     bool moved;
     int want, r;
 
-    if (c->known == 0)
+    if (c->known == 0 || c->records.count == 0)
         return 0;
     scRecSpoolRewind(&c->records);
     while ((r = scRecSpoolNext(&c->records, &d, &want)) > 0)
