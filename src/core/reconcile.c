@@ -461,10 +461,7 @@ busy(const scCatalogVol *row)
     return row->op && scJournalLive(row->op_pid, row->op_start, row->op_this_boot, row->uuid);
 }
 
-/* Is missing volume @row, whose name storage shows again, or the volume
- * of an interrupted delete, another volume than record @d, by the
- * backend's identity (both have one, and they differ)? A present row
- * keeps its UUID whatever its identity says (a file rewritten in place). */
+/* Have @row and record @d each an identity, and do they differ? */
 static bool
 ident_differs(const scCatalogVol *row, const scCatalogVolData *d)
 {
@@ -472,6 +469,9 @@ ident_differs(const scCatalogVol *row, const scCatalogVolData *d)
            (row->ident_len != d->ident_len || memcmp(row->ident, d->ident, d->ident_len) != 0);
 }
 
+/* Is missing volume @row, whose name storage shows again, or the volume
+ * of an interrupted delete, another volume than record @d, by the
+ * backend's identity? */
 static bool
 other_volume(const scCatalogVol *row, const scCatalogVolData *d)
 {
@@ -566,54 +566,42 @@ apply_record(Refresh *c, const scCatalogVolData *d, int want, bool any_gone)
                 scCatalogVolClear(&row);
                 return r;
             }
-            /* A present volume keeps its UUID whatever its identity says
-             * (a file rewritten in place), unless its name was taken by a
-             * volume that moved (scCatalogScanMoveAside) while its own
-             * identity is nowhere in storage. */
+            /* The name shows another volume than the row's: a missing
+             * volume's name taken by another volume of the pool, renamed
+             * onto it (a partition number given to another partition when
+             * its table was rewritten), or an interrupted delete that went
+             * through (a partition renumbered onto the deleted one's name):
+             * the row goes, and the record is that volume renamed, or a new
+             * one. A missing volume's new identity alone is the volume back
+             * (a file restored from a copy). A present volume keeps its UUID
+             * whatever its identity says (a file rewritten in place), unless
+             * a volume that moved (scCatalogScanMoveAside) took its name. */
             bool taken = row.state == SC_STORAGE_VOL_STATE_PRESENT && ident_differs(&row, d);
-            if ((other_volume(&row, d) || taken) && any_gone &&
-                (r = scCatalogScanFindRenamed(cat, ap->row.uuid, d->ident, d->ident_len, taken,
-                                              uuid, &old_name)) != 0) {
-                /* A missing volume's name taken by another volume of the
-                 * pool, renamed onto it (a partition number given to
-                 * another partition when its table was rewritten): the
-                 * missing one is purged, and the record is that volume
-                 * renamed. A new identity alone is the volume back (a
-                 * file restored from a copy). */
-                if (r < 0) {
-                    scCatalogVolClear(&row);
-                    return -1;
-                }
+            if (other_volume(&row, d) || taken) {
                 bool deleting = row.state == SC_STORAGE_VOL_STATE_DELETING;
-                r = scCatalogVolDelete(cat, row.uuid) < 0 ||
-                            scCatalogVolEventAdd(cat, c->conn->actor, ap->row.uuid, ap->row.name,
-                                                 row.uuid, row.name,
-                                                 deleting ? "vol-delete" : "vol-purged",
-                                                 deleting ? SC_RECONCILE_INTERRUPTED
-                                                          : "its name was taken by another volume") < 0
-                        ? -1
-                        : 0;
-                scCatalogVolClear(&row);
+                r = any_gone ? scCatalogScanFindRenamed(cat, ap->row.uuid, d->ident, d->ident_len,
+                                                        taken, uuid, &old_name)
+                             : 0;
                 free(old_name);
                 old_name = NULL;
-                if (r < 0)
-                    return -1;
-                c->stats->purged++;
-                goto new_name;
-            }
-            if (other_volume(&row, d) && row.state == SC_STORAGE_VOL_STATE_DELETING) {
-                /* The delete went through: the name is another volume's
-                 * now (a partition renumbered onto it). */
-                r = scCatalogVolDelete(cat, row.uuid) < 0 ||
-                            scCatalogVolEventAdd(cat, c->conn->actor, ap->row.uuid, ap->row.name,
-                                                 row.uuid, row.name, "vol-delete",
-                                                 SC_RECONCILE_INTERRUPTED) < 0
-                        ? -1
-                        : 0;
-                scCatalogVolClear(&row);
-                if (r < 0)
-                    return -1;
-                goto new_name;
+                if (r > 0 || (r == 0 && deleting)) {
+                    r = scCatalogVolDelete(cat, row.uuid) < 0 ||
+                                scCatalogVolEventAdd(
+                                    cat, c->conn->actor, ap->row.uuid, ap->row.name, row.uuid,
+                                    row.name, deleting ? "vol-delete" : "vol-purged",
+                                    deleting ? SC_RECONCILE_INTERRUPTED
+                                             : "its name was taken by another volume") < 0
+                            ? -1
+                            : 1;
+                    if (r > 0)
+                        c->stats->purged++;
+                }
+                if (r != 0) {
+                    scCatalogVolClear(&row);
+                    if (r < 0)
+                        return -1;
+                    goto new_name;
+                }
             }
             snprintf(uuid, sizeof(uuid), "%s", row.uuid);
             action = row.state == SC_STORAGE_VOL_STATE_MISSING    ? "vol-reappeared"
