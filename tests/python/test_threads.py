@@ -80,19 +80,25 @@ def test_shared_objects_between_threads(conn, pool):
 
 
 def test_close_while_other_threads_call(catalog, pool):
+    """close() while four threads look up on the connection: each call
+    either succeeds or fails with VIR_ERR_INVALID_CONN, never anything
+    else, and every thread sees the close (each has looked up once before
+    it, so the close lands among their calls whatever the load)."""
     v = pool.createXML(vol_xml("c.img", 4096))
     path = v.path()
     c = storcat.open(catalog)
-    go = threading.Event()
+    looked_up = threading.Barrier(5)
     outcomes = []
 
     def work():
-        go.wait()
         ok = bad = 0
-        for _ in range(2000):
+        deadline = time.monotonic() + 60
+        while not bad and time.monotonic() < deadline:
             try:
                 c.storageVolLookupByPath(path)
                 ok += 1
+                if ok == 1:
+                    looked_up.wait()
             except storcat.libvirtError as e:
                 assert e.get_error_code() == storcat.VIR_ERR_INVALID_CONN
                 bad += 1
@@ -101,13 +107,12 @@ def test_close_while_other_threads_call(catalog, pool):
     threads = [threading.Thread(target=work) for _ in range(4)]
     for t in threads:
         t.start()
-    go.set()
-    time.sleep(0.01)
+    looked_up.wait(timeout=60)
     c.close()
     for t in threads:
         t.join()
     assert len(outcomes) == 4
-    assert sum(bad for ok, bad in outcomes) > 0
+    assert all(ok >= 1 and bad == 1 for ok, bad in outcomes), outcomes
 
 
 @pytest.mark.skipif("libasan" in os.environ.get("LD_PRELOAD", ""),
