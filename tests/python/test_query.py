@@ -224,7 +224,7 @@ def test_query_ctrl_c_before_the_first_row(conn):
     raises KeyboardInterrupt at once; the statement runs on to the time
     limit in its thread, which then ends."""
     assert no_pump_left()
-    conn.setQueryTimeout(1500)
+    conn.setQueryTimeout(1500 * SLOWER)
     old = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
     t0 = time.monotonic()
@@ -247,7 +247,7 @@ def test_close_from_another_thread(conn):
     next() (StopIteration) at once; a second next() at the same time is
     refused, as a generator's."""
     assert no_pump_left()
-    conn.setQueryTimeout(1500)  # for the statement left running
+    conn.setQueryTimeout(1500 * SLOWER)  # for the statement left running
     rows = conn.query(SLOW)
     got = []
 
