@@ -30,6 +30,8 @@
  * call to its first row, total: to its return):
  *   report_{unused,volumes,chains}_{first,total}   scConnectReport
  *   events_since_{1h,1d,30d,all}_{first,total}     scConnectListEvents(since)
+ *   events_1h_30d_ago_{first,total}                 scConnectListEvents(since,
+ *       until): the hour that ended 30 days before the last event
  *   list_N_{first,total}, bare_N_{first,total}     scConnectListStorageVolumes
  *       of every pool against a bare prepared SQLite read of the same
  *       columns, in the same order, on the same catalog; bare_table_N_*:
@@ -490,6 +492,7 @@ typedef struct {
     scConnectPtr conn;
     const char *report;  /* RUN_REPORT */
     long long since;     /* RUN_EVENTS */
+    long long until;     /* RUN_EVENTS */
     const char *catalog; /* RUN_BARE */
 } Run;
 
@@ -554,7 +557,8 @@ run_once(const Run *r, Timing *t)
         n = scConnectReport(r->conn, r->report, NULL, report_cb, t, 0);
         break;
     case RUN_EVENTS:
-        n = scConnectListEvents(r->conn, NULL, NULL, NULL, r->since, 0, 0, event_cb, t, 0);
+        n = scConnectListEvents(r->conn, NULL, NULL, NULL, r->since, r->until, 0, event_cb, t,
+                                0);
         break;
     case RUN_LIST:
         n = scConnectListStorageVolumes(r->conn, NULL, NULL, volume_cb, t, 0);
@@ -630,29 +634,41 @@ static const char chain_links_sql[] =
 static const char since_probe_sql[] =
     "SELECT id, ts_max FROM events WHERE id >= CAST(?1 AS INTEGER) ORDER BY id LIMIT 1";
 static const char since_last_sql[] = "SELECT id, ts_max FROM events ORDER BY id DESC LIMIT 1";
-static const char events_sql[] =
-    "SELECT id, ts, action, pool_uuid, pool_name, volume_uuid, volume_name, detail, actor,"
-    " uid, user_name, invoker_via, invoker_uid, invoker_name, pid, program, storcat_actor,"
+#define EVENTS_SELECT                                                                              \
+    "SELECT id, ts, action, pool_uuid, pool_name, volume_uuid, volume_name, detail, actor,"       \
+    " uid, user_name, invoker_via, invoker_uid, invoker_name, pid, program, storcat_actor,"       \
     " changes FROM events"
-    " WHERE (?1 IS NULL OR pool_uuid = ?1 OR pool_name = ?1)"
-    " AND (?2 IS NULL OR volume_uuid = ?2 OR volume_name = ?2"
-    "  OR volume_uuid = (SELECT uuid FROM volumes WHERE path = ?2))"
-    " AND (?3 IS NULL OR action = ?3"
-    "  OR (substr(?3, -1) = '-' AND substr(action, 1, length(?3)) = ?3))"
-    " AND (?4 IS NULL OR ts >= CAST(?4 AS INTEGER))"
-    " AND (?5 IS NULL OR ts <= CAST(?5 AS INTEGER))"
+#define EVENTS_WHERE                                                                               \
+    " WHERE (?1 IS NULL OR pool_uuid = ?1 OR pool_name = ?1)"                                     \
+    " AND (?2 IS NULL OR volume_uuid = ?2 OR volume_name = ?2"                                    \
+    "  OR volume_uuid = (SELECT uuid FROM volumes WHERE path = ?2))"                              \
+    " AND (?3 IS NULL OR action = ?3"                                                             \
+    "  OR (substr(?3, -1) = '-' AND substr(action, 1, length(?3)) = ?3))"                         \
+    " AND (?4 IS NULL OR ts >= CAST(?4 AS INTEGER))"                                              \
+    " AND (?5 IS NULL OR ts <= CAST(?5 AS INTEGER))"                                              \
     " AND id > CAST(coalesce(?6, 0) AS INTEGER)"
-    " ORDER BY id";
+static const char events_sql[] =
+    EVENTS_SELECT EVENTS_WHERE
+    " AND id < CAST(coalesce(?7, 9223372036854775807) AS INTEGER) ORDER BY id";
+static const char events_set_back_sql[] =
+    EVENTS_SELECT " INDEXED BY events_set_back" EVENTS_WHERE
+    " AND (ts_max IS NULL OR ts < ts_max) ORDER BY id";
 
 static void
 plan(sqlite3 *db, const char *title, const char *sql)
 {
     char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
-    sqlite3_stmt *st = prep(db, q);
-
+    sqlite3_stmt *st = NULL;
     int ids[256] = { 0 }, depths[256] = { 0 }, n = 0;
 
     printf("# plan: %s\n", title);
+    /* A library older than the statement (LD_LIBRARY_PATH, to compare)
+     * left the catalog without its index. */
+    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK) {
+        printf("#   (none: %s)\n", sqlite3_errmsg(db));
+        sqlite3_free(q);
+        return;
+    }
     while (sqlite3_step(st) == SQLITE_ROW) {
         int id = sqlite3_column_int(st, 0), parent = sqlite3_column_int(st, 1), depth = 0;
 
@@ -682,7 +698,10 @@ plans(const char *catalog)
     plan(db, "report chains: one chain", chain_links_sql);
     plan(db, "events --since: a probe of the binary search over ids", since_probe_sql);
     plan(db, "events --since: the last event", since_last_sql);
-    plan(db, "events (any filters; ?6 the id after which to start)", events_sql);
+    plan(db, "events (any filters; ?6 the id after which to start, ?7 the id before which to end)",
+         events_sql);
+    plan(db, "events --until: the events after the end written with the clock set back",
+         events_set_back_sql);
     plan(db, "scConnectListStorageVolumes", volumes_sql);
     sqlite3_close(db);
 }
@@ -813,13 +832,16 @@ main(int argc, char **argv)
            nvol, NPOOLS, nvol / 10, nevents);
     snprintf(catalog, sizeof(catalog), "%s/report.db", root);
     make_catalog(catalog, nvol, nevents);
-    plans(catalog);
-    if (plans_only)
-        return 0;
-    fflush(stdout);
-
+    /* Opened (and so brought to the library's schema) before the plans. */
     if (!(conn = scConnectOpenAuth(catalog, NULL, 0)))
         DIE("open %s", catalog);
+    plans(catalog);
+    if (plans_only) {
+        scConnectClose(conn);
+        return 0;
+    }
+    fflush(stdout);
+
     if (scConnectSetQueryTimeout(conn, 0) < 0)
         DIE("query timeout");
     r = (Run){ .kind = RUN_REPORT, .conn = conn };
@@ -851,6 +873,9 @@ main(int argc, char **argv)
             r.since = last - windows[w].ago;
             measure(windows[w].name, &r, reps, true);
         }
+        r.since = last - 86400LL * 30 - 3600;
+        r.until = last - 86400LL * 30;
+        measure("events_1h_30d_ago", &r, reps, true);
     }
     scConnectClose(conn);
 

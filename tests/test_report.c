@@ -23,6 +23,7 @@
  */
 #include <config.h>
 
+#include <limits.h>
 #include <stdbool.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -1103,9 +1104,10 @@ slow_volume_cb(const scStorageVolRecord *vol, void *opaque)
     return 0;
 }
 
-/* The ids of the events from @since on after @after, as SQL finds them. */
+/* The ids of the events from @since on up to @until (0: no end) after
+ * @after, as SQL finds them. */
 static void
-ids_expected(const char *catalog, long long since, long long after, Ids *ids)
+ids_expected(const char *catalog, long long since, long long until, long long after, Ids *ids)
 {
     sqlite3 *db;
     sqlite3_stmt *st;
@@ -1113,11 +1115,12 @@ ids_expected(const char *catalog, long long since, long long after, Ids *ids)
     assert_int_equal(sqlite3_open_v2(catalog, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db,
                                         "SELECT id FROM events WHERE ts >= ?1 AND id > ?2"
-                                        " ORDER BY id",
+                                        " AND (?3 = 0 OR ts <= ?3) ORDER BY id",
                                         -1, &st, NULL),
                      SQLITE_OK);
     sqlite3_bind_int64(st, 1, since);
     sqlite3_bind_int64(st, 2, after);
+    sqlite3_bind_int64(st, 3, until);
     while (sqlite3_step(st) == SQLITE_ROW)
         ids_add(ids, sqlite3_column_int64(st, 0));
     sqlite3_finalize(st);
@@ -1132,7 +1135,10 @@ ids_expected(const char *catalog, long long since, long long after, Ids *ids)
  * 2,000 events a second apart, but for one written with the clock set a
  * day ahead (id 700) and one with the clock set back (id 1990), listed
  * from times on either side, with and without afterID; again with gaps in
- * the ids; and with events that have no ts_max.
+ * the ids; and with events that have no ts_max. The listing up to a time
+ * stops at the first id whose ts_max is later, then reads only the events
+ * written with the clock set back (here all from 701 to about 1990: the
+ * clock came back a day): each window is checked against plain SQL.
  */
 static void
 test_events_since(void **state)
@@ -1142,6 +1148,8 @@ test_events_since(void **state)
     static const long long since[] = { 100001, 100500, 101000, 101700, 101900, 101991,
                                        101995, 102000, 102001, 150000, 186400, 186401 };
     static const long long after[] = { 0, 650, 700, 800, 1995, 2000 };
+    static const long long until[] = { 0, 100000, 100001, 100699, 100700, 101000, 101989,
+                                       101995, 102000, 186399, 186400, LLONG_MAX };
     scConnectPtr c;
     scStoragePoolPtr p;
     int n;
@@ -1179,17 +1187,20 @@ test_events_since(void **state)
                                   " OR id BETWEEN 697 AND 699 OR id = 701 RETURNING 0");
         for (size_t i = 0; i < sizeof(since) / sizeof(since[0]); i++) {
             for (size_t j = 0; j < sizeof(after) / sizeof(after[0]); j++) {
-                Ids got = { 0 }, want = { 0 };
+                for (size_t k = 0; k < sizeof(until) / sizeof(until[0]); k++) {
+                    Ids got = { 0 }, want = { 0 };
 
-                n = scConnectListEvents(c, NULL, NULL, NULL, since[i], 0, after[j], ids_cb, &got,
-                                        0);
-                ids_expected(catalog, since[i], after[j], &want);
-                if (n < 0 || strcmp(got.text ? got.text : "", want.text ? want.text : "") != 0)
-                    fail_msg("round %d, since %lld after %lld: %d events '%s', expected '%s'",
-                             round, since[i], after[j], n, got.text ? got.text : "",
-                             want.text ? want.text : "");
-                free(got.text);
-                free(want.text);
+                    n = scConnectListEvents(c, NULL, NULL, NULL, since[i], until[k], after[j],
+                                            ids_cb, &got, 0);
+                    ids_expected(catalog, since[i], until[k], after[j], &want);
+                    if (n < 0 || strcmp(got.text ? got.text : "", want.text ? want.text : "") != 0)
+                        fail_msg("round %d, since %lld until %lld after %lld: %d events '%s', "
+                                 "expected '%s'",
+                                 round, since[i], until[k], after[j], n, got.text ? got.text : "",
+                                 want.text ? want.text : "");
+                    free(got.text);
+                    free(want.text);
+                }
             }
         }
     }
@@ -1197,15 +1208,17 @@ test_events_since(void **state)
      * trail is read from its start, right all the same. */
     testSqlWrite(catalog, "UPDATE events SET ts_max = NULL WHERE id > 1900 RETURNING 0");
     for (size_t i = 0; i < sizeof(since) / sizeof(since[0]); i++) {
-        Ids got = { 0 }, want = { 0 };
+        for (size_t k = 0; k < sizeof(until) / sizeof(until[0]); k++) {
+            Ids got = { 0 }, want = { 0 };
 
-        n = scConnectListEvents(c, NULL, NULL, NULL, since[i], 0, 0, ids_cb, &got, 0);
-        ids_expected(catalog, since[i], 0, &want);
-        if (n < 0 || strcmp(got.text ? got.text : "", want.text ? want.text : "") != 0)
-            fail_msg("no ts_max, since %lld: '%s', expected '%s'", since[i],
-                     got.text ? got.text : "", want.text ? want.text : "");
-        free(got.text);
-        free(want.text);
+            n = scConnectListEvents(c, NULL, NULL, NULL, since[i], until[k], 0, ids_cb, &got, 0);
+            ids_expected(catalog, since[i], until[k], 0, &want);
+            if (n < 0 || strcmp(got.text ? got.text : "", want.text ? want.text : "") != 0)
+                fail_msg("no ts_max, since %lld until %lld: '%s', expected '%s'", since[i],
+                         until[k], got.text ? got.text : "", want.text ? want.text : "");
+            free(got.text);
+            free(want.text);
+        }
     }
 
     /* The listings have no time limit (the connection's is for queries

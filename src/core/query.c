@@ -16,6 +16,7 @@
  */
 #include <config.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -248,35 +249,47 @@ scConnectReport(scConnectPtr conn, const char *name, const char *pool, scConnect
 /* ?1 pool (UUID or name), ?2 volume (UUID, name or path at the time of
  * the event: the detail of a create names no path, the volume's row may
  * be gone), ?3 action or a prefix ending in '-', ?4 since, ?5 until, ?6
- * after (an id). */
-static const char events_sql[] =
-    "SELECT id, ts, action, pool_uuid, pool_name, volume_uuid, volume_name, detail, actor,"
-    " uid, user_name, invoker_via, invoker_uid, invoker_name, pid, program, storcat_actor,"
+ * after (an id); events_sql ?7 before (an id). */
+#define EVENTS_SELECT                                                                              \
+    "SELECT id, ts, action, pool_uuid, pool_name, volume_uuid, volume_name, detail, actor,"       \
+    " uid, user_name, invoker_via, invoker_uid, invoker_name, pid, program, storcat_actor,"       \
     " changes FROM events"
-    " WHERE (?1 IS NULL OR pool_uuid = ?1 OR pool_name = ?1)"
-    " AND (?2 IS NULL OR volume_uuid = ?2 OR volume_name = ?2"
-    "  OR volume_uuid = (SELECT uuid FROM volumes WHERE path = ?2))"
-    " AND (?3 IS NULL OR action = ?3"
-    "  OR (substr(?3, -1) = '-' AND substr(action, 1, length(?3)) = ?3))"
-    " AND (?4 IS NULL OR ts >= CAST(?4 AS INTEGER))"
-    " AND (?5 IS NULL OR ts <= CAST(?5 AS INTEGER))"
+#define EVENTS_WHERE                                                                               \
+    " WHERE (?1 IS NULL OR pool_uuid = ?1 OR pool_name = ?1)"                                     \
+    " AND (?2 IS NULL OR volume_uuid = ?2 OR volume_name = ?2"                                    \
+    "  OR volume_uuid = (SELECT uuid FROM volumes WHERE path = ?2))"                              \
+    " AND (?3 IS NULL OR action = ?3"                                                             \
+    "  OR (substr(?3, -1) = '-' AND substr(action, 1, length(?3)) = ?3))"                         \
+    " AND (?4 IS NULL OR ts >= CAST(?4 AS INTEGER))"                                              \
+    " AND (?5 IS NULL OR ts <= CAST(?5 AS INTEGER))"                                              \
     " AND id > CAST(coalesce(?6, 0) AS INTEGER)"
-    " ORDER BY id";
+static const char events_sql[] =
+    EVENTS_SELECT EVENTS_WHERE
+    " AND id < CAST(coalesce(?7, 9223372036854775807) AS INTEGER) ORDER BY id";
+/* The events after a listing's end that may still be in its window: the
+ * clock was set back for them (sql/019-event-set-back.sql). */
+static const char events_set_back_sql[] =
+    EVENTS_SELECT " INDEXED BY events_set_back" EVENTS_WHERE
+    " AND (ts_max IS NULL OR ts < ts_max) ORDER BY id";
 
 typedef struct {
     scConnectListEventsFunc cb;
     void *opaque;
+    bool stopped; /* by @cb */
 } Events;
 
 /*
- * Where the events of a time on start. The listing reads the trail in id
- * order, so that its first row comes at once and nothing is sorted; ids
- * follow commit order and times the clock, which may have been set back,
- * so ts is not sorted by id. ts_max is (sql/018-event-time-max.sql): the
- * largest time of the trail up to each event. The first event of time T
- * or later is then the first whose ts_max is T or later, found by a
- * binary search over ids: O(log n) probes of the table, each the first
- * event from an id on (ids may have gaps: pruned events).
+ * Where the events of a time window start and end. The listing reads the
+ * trail in id order, so that its first row comes at once and nothing is
+ * sorted; ids follow commit order and times the clock, which may have
+ * been set back, so ts is not sorted by id. ts_max is
+ * (sql/018-event-time-max.sql): the largest time of the trail up to each
+ * event. The first event of time T or later is then the first whose
+ * ts_max is T or later, found by a binary search over ids: O(log n)
+ * probes of the table, each the first event from an id on (ids may have
+ * gaps: pruned events). The window up to U ends there for T = U + 1, but
+ * for the events after it written with the clock set back, which an
+ * index of their own holds (sql/019-event-set-back.sql).
  */
 static const char since_probe_sql[] =
     "SELECT id, ts_max FROM events WHERE id >= CAST(?1 AS INTEGER) ORDER BY id LIMIT 1";
@@ -307,31 +320,35 @@ since_probe(scCatalogReader *r, long long from, long long v[2])
                               "the listing of events");
 }
 
-/* The id after which the events from @since on are (into *@after, which
- * holds the caller's afterID): 0, or 1 when there is none. An event with
- * no ts_max (written behind the library's back) leaves *@after as it is:
- * the listing then reads the trail from there. */
+/* The first event after id @after whose ts_max is @t or later: its id
+ * into *@id (0 when an event with no ts_max, written behind the
+ * library's back, leaves it unknown): 0, or 1 when there is none. */
 static int
-events_since_start(scCatalogReader *r, long long since, long long *after)
+events_first_at(scCatalogReader *r, long long t, long long after, long long *id)
 {
     long long lo[2], hi[2], at[2], lo_id, hi_id, first;
 
+    *id = 0;
     /* The probe first: the reader keeps the first statement it runs. */
-    if (since_probe(r, *after + 1, lo) < 0)
+    if (since_probe(r, after + 1, lo) < 0)
         return -1;
     if (lo[0] < 0)
         return 1;
-    if (lo[1] < 0 || lo[1] >= since)
+    if (lo[1] < 0)
         return 0;
+    if (lo[1] >= t) {
+        *id = lo[0];
+        return 0;
+    }
     if (scCatalogReaderRun(r, since_last_sql, NULL, 0, 0, ints_row, hi,
                            "the listing of events") < 0)
         return -1;
     if (hi[1] < 0)
         return 0;
-    if (hi[1] < since)
+    if (hi[1] < t)
         return 1;
-    /* The first event from id lo_id on is before the start, the first
-     * from hi_id on (first) is from it on: halve the ids between. */
+    /* The first event from id lo_id on is before @t, the first from
+     * hi_id on (first) is from it on: halve the ids between. */
     lo_id = lo[0];
     hi_id = first = hi[0];
     while (hi_id - lo_id > 1) {
@@ -340,14 +357,14 @@ events_since_start(scCatalogReader *r, long long since, long long *after)
             return -1;
         if (at[1] < 0)
             return 0;
-        if (at[1] >= since) {
+        if (at[1] >= t) {
             hi_id = mid;
             first = at[0];
         } else {
             lo_id = at[0]; /* no event between mid and it */
         }
     }
-    *after = first - 1;
+    *id = first;
     return 0;
 }
 
@@ -378,6 +395,7 @@ event_row(const scCatalogRow *row, void *opaque)
     };
     int r = e->cb(&ev, e->opaque);
 
+    e->stopped = r != 0;
     return r < 0 ? -1 : r > 0 ? 1 : 0;
 }
 
@@ -387,9 +405,11 @@ scConnectListEvents(scConnectPtr conn, const char *pool, const char *volume, con
                     void *opaque, unsigned int flags)
 {
     _cleanup_(scCatalogReaderClosep) scCatalogReader *r = NULL;
-    char s_since[32], s_until[32], s_after[32];
-    const char *params[6] = { pool, volume, action, NULL, NULL, NULL };
-    Events e = { cb, opaque };
+    char s_since[32], s_until[32], s_after[32], s_before[32];
+    const char *params[7] = { pool, volume, action, NULL, NULL, NULL, NULL };
+    Events e = { cb, opaque, false };
+    long long first, end = 0;
+    int n, m;
 
     SC_API_BEGIN();
     if (scCheckFlags(flags, 0) < 0 || !scConnectCheck(conn, __func__) ||
@@ -410,17 +430,37 @@ scConnectListEvents(scConnectPtr conn, const char *pool, const char *volume, con
     }
     if (!(r = reader(conn, false)))
         return -1;
+    /* The trail is read in id order from the first event of time @since
+     * or later, up to the first later than @until; after that, only the
+     * events written with the clock set back may be in the window. */
     if (since) {
-        int rc = events_since_start(r, since, &afterID);
-        if (rc != 0)
-            return rc < 0 ? -1 : 0;
+        if ((n = events_first_at(r, since, afterID, &first)) != 0)
+            return n < 0 ? -1 : 0;
+        if (first)
+            afterID = first - 1;
+    }
+    if (until && until < LLONG_MAX && (n = events_first_at(r, until + 1, afterID, &end)) != 0) {
+        if (n < 0)
+            return -1;
+        end = 0;
     }
     if (afterID) {
         snprintf(s_after, sizeof(s_after), "%lld", afterID);
         params[5] = s_after;
     }
-    return scCatalogReaderRun(r, events_sql, params, 6, SC_CATALOG_ROW_INT_TEXT, event_row, &e,
-                              "the listing of events");
+    if (end) {
+        snprintf(s_before, sizeof(s_before), "%lld", end);
+        params[6] = s_before;
+    }
+    n = scCatalogReaderRun(r, events_sql, params, 7, SC_CATALOG_ROW_INT_TEXT, event_row, &e,
+                           "the listing of events");
+    if (n < 0 || !end || e.stopped)
+        return n;
+    snprintf(s_after, sizeof(s_after), "%lld", end - 1);
+    params[5] = s_after;
+    m = scCatalogReaderRun(r, events_set_back_sql, params, 6, SC_CATALOG_ROW_INT_TEXT, event_row,
+                           &e, "the listing of events");
+    return m < 0 ? -1 : n + m;
 }
 
 /* ---- the streaming listing of volumes ------------------------------------ */
