@@ -649,10 +649,12 @@ static const char since_last_sql[] = "SELECT id, ts_max FROM events ORDER BY id 
     " AND id > CAST(coalesce(?6, 0) AS INTEGER)"
 static const char events_sql[] =
     EVENTS_SELECT EVENTS_WHERE
-    " AND id < CAST(coalesce(?7, 9223372036854775807) AS INTEGER) ORDER BY id";
+    " AND id <= CAST(coalesce(?7, 9223372036854775807) AS INTEGER) ORDER BY id";
 static const char events_set_back_sql[] =
     EVENTS_SELECT " INDEXED BY events_set_back" EVENTS_WHERE
-    " AND (ts_max IS NULL OR ts < ts_max) ORDER BY id";
+    " AND ts < ts_max ORDER BY id";
+static const char no_ts_max_sql[] =
+    "SELECT id, id FROM events INDEXED BY events_no_ts_max WHERE ts_max IS NULL LIMIT 1";
 
 static void
 plan(sqlite3 *db, const char *title, const char *sql)
@@ -698,10 +700,11 @@ plans(const char *catalog)
     plan(db, "report chains: one chain", chain_links_sql);
     plan(db, "events --since: a probe of the binary search over ids", since_probe_sql);
     plan(db, "events --since: the last event", since_last_sql);
-    plan(db, "events (any filters; ?6 the id after which to start, ?7 the id before which to end)",
+    plan(db, "events (any filters; ?6 the id after which to start, ?7 the last id to read)",
          events_sql);
     plan(db, "events --until: the events after the end written with the clock set back",
          events_set_back_sql);
+    plan(db, "events --since or --until: an event without ts_max", no_ts_max_sql);
     plan(db, "scConnectListStorageVolumes", volumes_sql);
     sqlite3_close(db);
 }

@@ -1233,6 +1233,71 @@ test_events_since(void **state)
     free(catalog);
 }
 
+/*
+ * Events written behind the library's back have no ts_max. While one is
+ * there, a listing by time reads the whole trail; each event the library
+ * writes after it counts its time and the last ts_max before it. Three
+ * events a day ahead (ts_max as the library writes it), one written
+ * behind its back, then one the library writes now: its ts_max is the day
+ * ahead, so once the outside one is gone, a listing up to now (which ends
+ * at the first event, a day ahead) finds it among those written with the
+ * clock set back.
+ */
+static void
+test_events_outside_rows(void **state)
+{
+    Fixture *f = *state;
+    char *catalog = testPath(f->dir, "outside.db");
+    long long now = (long long) time(NULL), ahead = now + 86400;
+    char *sql;
+    scConnectPtr c, ro;
+    scStoragePoolPtr p;
+    Ids got = { 0 }, want = { 0 };
+
+    assert_sc_ok(c = scConnectOpenAuth(catalog, NULL, SC_CONNECT_CREATE));
+    testSqlWrite(catalog, "DELETE FROM events RETURNING 0");
+    sql = scAsprintf(
+        "INSERT INTO events (id, ts, ts_max, actor, action) VALUES"
+        " (1, %lld, %lld, 'test', 'vol-changed'), (2, %lld, %lld, 'test', 'vol-changed'),"
+        " (3, %lld, %lld, 'test', 'vol-changed'), (4, %lld, NULL, 'test', 'vol-changed')"
+        " RETURNING 0",
+        ahead, ahead, ahead, ahead, ahead, ahead, now - 10);
+    testSqlWrite(catalog, sql);
+    free(sql);
+    assert_sc_ok(p = scStoragePoolDefineXML(c,
+                                            "<pool type='dir'><name>late</name><target>"
+                                            "<path>/nonexistent/late</path></target></pool>",
+                                            0));
+    scStoragePoolFree(p);
+    assert_int_equal(
+        testSqlInt(catalog, "SELECT count(*) FROM events WHERE id > 4 AND ts_max IS NULL"), 0);
+    assert_true(testSqlInt(catalog, "SELECT min(ts_max) FROM events WHERE id > 4") >= ahead);
+    assert_sc_ok(ro = scConnectOpenReadOnly(catalog));
+    /* With the outside event, and without it. */
+    for (int round = 0; round < 2; round++) {
+        if (round == 1)
+            testSqlWrite(catalog, "DELETE FROM events WHERE id = 4 RETURNING 0");
+        for (long long until = now - 20; until <= ahead + 1;
+             until += (until < now + 20 ? 10 : 86400)) {
+            assert_true(scConnectListEvents(ro, NULL, NULL, NULL, 0, until, 0, ids_cb, &got, 0) >=
+                        0);
+            ids_expected(catalog, 0, until, 0, &want);
+            if (strcmp(got.text ? got.text : "", want.text ? want.text : "") != 0)
+                fail_msg("round %d, until %lld (now %lld): '%s', expected '%s'", round, until, now,
+                         got.text ? got.text : "", want.text ? want.text : "");
+            free(got.text);
+            free(want.text);
+            got = want = (Ids){ 0 };
+        }
+    }
+    /* No id is larger than the largest. */
+    assert_int_equal(scConnectListEvents(ro, NULL, NULL, NULL, 0, now, LLONG_MAX, ids_cb, &got, 0),
+                     0);
+    assert_int_equal(scConnectClose(ro), 0);
+    assert_int_equal(scConnectClose(c), 0);
+    free(catalog);
+}
+
 int
 main(void)
 {
@@ -1249,6 +1314,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_drift, setup, teardown),
         cmocka_unit_test_setup_teardown(test_growth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_events_since, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_events_outside_rows, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);

@@ -93,14 +93,17 @@ typedef enum {
  * and their parameters, for each statement that inserts into events
  * (scCatalogStmt binds them from the connection's scCatalogWho and
  * refresh); and ts_max, the largest time of the trail so far (its ts is
- * :now: sql/018-event-time-max.sql). */
+ * :now: sql/018-event-time-max.sql): the last ts_max, and the times of
+ * the events after it written without one (sql/019-event-set-back.sql;
+ * none, usually: then one seek of the last event). */
 #define SC_EVENT_WHO_COLUMNS                                                                       \
     "uid, user_name, invoker_via, invoker_uid, invoker_name, pid, program, storcat_actor,"        \
     " refresh, ts_max"
 #define SC_EVENT_WHO_VALUES                                                                        \
     ":who_uid, :who_user, :who_via, :who_invoker_uid, :who_invoker, :who_pid, :who_program,"      \
     " :who_actor, :refresh,"                                                                       \
-    " max(:now, coalesce((SELECT ts_max FROM events ORDER BY id DESC LIMIT 1), 0))"
+    " max(:now, coalesce((SELECT max(coalesce(ts_max, ts)) FROM events WHERE id >= coalesce("     \
+    "(SELECT id FROM events WHERE ts_max IS NOT NULL ORDER BY id DESC LIMIT 1), 0)), 0))"
 
 /* A prepared statement and the index of each of its named parameters (0:
  * the statement has no such parameter). */

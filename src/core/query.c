@@ -249,7 +249,7 @@ scConnectReport(scConnectPtr conn, const char *name, const char *pool, scConnect
 /* ?1 pool (UUID or name), ?2 volume (UUID, name or path at the time of
  * the event: the detail of a create names no path, the volume's row may
  * be gone), ?3 action or a prefix ending in '-', ?4 since, ?5 until, ?6
- * after (an id); events_sql ?7 before (an id). */
+ * after (an id); events_sql ?7 the last id to read. */
 #define EVENTS_SELECT                                                                              \
     "SELECT id, ts, action, pool_uuid, pool_name, volume_uuid, volume_name, detail, actor,"       \
     " uid, user_name, invoker_via, invoker_uid, invoker_name, pid, program, storcat_actor,"       \
@@ -265,12 +265,12 @@ scConnectReport(scConnectPtr conn, const char *name, const char *pool, scConnect
     " AND id > CAST(coalesce(?6, 0) AS INTEGER)"
 static const char events_sql[] =
     EVENTS_SELECT EVENTS_WHERE
-    " AND id < CAST(coalesce(?7, 9223372036854775807) AS INTEGER) ORDER BY id";
+    " AND id <= CAST(coalesce(?7, 9223372036854775807) AS INTEGER) ORDER BY id";
 /* The events after a listing's end that may still be in its window: the
  * clock was set back for them (sql/019-event-set-back.sql). */
 static const char events_set_back_sql[] =
     EVENTS_SELECT " INDEXED BY events_set_back" EVENTS_WHERE
-    " AND (ts_max IS NULL OR ts < ts_max) ORDER BY id";
+    " AND ts < ts_max ORDER BY id";
 
 typedef struct {
     scConnectListEventsFunc cb;
@@ -289,12 +289,18 @@ typedef struct {
  * probes of the table, each the first event from an id on (ids may have
  * gaps: pruned events). The window up to U ends there for T = U + 1, but
  * for the events after it written with the clock set back, which an
- * index of their own holds (sql/019-event-set-back.sql).
+ * index of their own holds (sql/019-event-set-back.sql). While an event
+ * written behind the library's back has no ts_max, neither search is
+ * made.
  */
 static const char since_probe_sql[] =
     "SELECT id, ts_max FROM events WHERE id >= CAST(?1 AS INTEGER) ORDER BY id LIMIT 1";
 static const char since_last_sql[] =
     "SELECT id, ts_max FROM events ORDER BY id DESC LIMIT 1";
+/* An event written behind the library's back, with no ts_max: its time
+ * is in none, so the whole trail is read. */
+static const char no_ts_max_sql[] =
+    "SELECT id, id FROM events INDEXED BY events_no_ts_max WHERE ts_max IS NULL LIMIT 1";
 
 static int
 ints_row(const scCatalogRow *row, void *opaque)
@@ -321,8 +327,8 @@ since_probe(scCatalogReader *r, long long from, long long v[2])
 }
 
 /* The first event after id @after whose ts_max is @t or later: its id
- * into *@id (0 when an event with no ts_max, written behind the
- * library's back, leaves it unknown): 0, or 1 when there is none. */
+ * into *@id (0 when an event with no ts_max leaves it unknown): 0, or 1
+ * when there is none. */
 static int
 events_first_at(scCatalogReader *r, long long t, long long after, long long *id)
 {
@@ -405,11 +411,11 @@ scConnectListEvents(scConnectPtr conn, const char *pool, const char *volume, con
                     void *opaque, unsigned int flags)
 {
     _cleanup_(scCatalogReaderClosep) scCatalogReader *r = NULL;
-    char s_since[32], s_until[32], s_after[32], s_before[32];
+    char s_since[32], s_until[32], s_after[32], s_last[32];
     const char *params[7] = { pool, volume, action, NULL, NULL, NULL, NULL };
     Events e = { cb, opaque, false };
-    long long first, end = 0;
-    int n, m;
+    long long first = 0, end = 0;
+    int n, m, none = 0;
 
     SC_API_BEGIN();
     if (scCheckFlags(flags, 0) < 0 || !scConnectCheck(conn, __func__) ||
@@ -428,29 +434,42 @@ scConnectListEvents(scConnectPtr conn, const char *pool, const char *volume, con
         snprintf(s_until, sizeof(s_until), "%lld", until);
         params[4] = s_until;
     }
+    if (afterID == LLONG_MAX)
+        return 0; /* no id is larger */
     if (!(r = reader(conn, false)))
         return -1;
     /* The trail is read in id order from the first event of time @since
      * or later, up to the first later than @until; after that, only the
-     * events written with the clock set back may be in the window. */
-    if (since) {
-        if ((n = events_first_at(r, since, afterID, &first)) != 0)
-            return n < 0 ? -1 : 0;
-        if (first)
-            afterID = first - 1;
-    }
-    if (until && until < LLONG_MAX && (n = events_first_at(r, until + 1, afterID, &end)) != 0) {
+     * events written with the clock set back may be in the window. The
+     * searches first: the reader keeps the first statement it runs, and
+     * the probe is run most. */
+    if (since && (none = events_first_at(r, since, afterID, &first)) < 0)
+        return -1;
+    if (until && until < LLONG_MAX && !none &&
+        (n = events_first_at(r, until + 1, first ? first - 1 : afterID, &end)) != 0) {
         if (n < 0)
             return -1;
         end = 0;
     }
+    if (since || until) {
+        long long v[2] = { -1, -1 };
+        if (scCatalogReaderRun(r, no_ts_max_sql, NULL, 0, 0, ints_row, v,
+                               "the listing of events") < 0)
+            return -1;
+        if (v[0] >= 0)
+            none = first = end = 0; /* no search holds: read it all */
+    }
+    if (none)
+        return 0;
+    if (first)
+        afterID = first - 1;
     if (afterID) {
         snprintf(s_after, sizeof(s_after), "%lld", afterID);
         params[5] = s_after;
     }
     if (end) {
-        snprintf(s_before, sizeof(s_before), "%lld", end);
-        params[6] = s_before;
+        snprintf(s_last, sizeof(s_last), "%lld", end - 1);
+        params[6] = s_last;
     }
     n = scCatalogReaderRun(r, events_sql, params, 7, SC_CATALOG_ROW_INT_TEXT, event_row, &e,
                            "the listing of events");
