@@ -120,10 +120,14 @@ void scVolRecordSetIdent(scVolRecord *rec, const void *data, size_t len);
  * What a refresh hands to `discover`: the core's side of the comparison.
  * A backend calls these through scSinkToken/Entry/Record, in this order:
  *
- *  1. token (optional, once, first): a pool-level change token (dir: the
+ *  1. token (optional, first): a pool-level change token (dir: the
  *     scan's digest; logical: the VG's metadata seqno). If it equals the
  *     token of the last complete refresh, nothing changed: the call returns
- *     0 and `discover` returns 0 at once, having done nothing more.
+ *     0 and `discover` returns 0 at once, having done nothing more. A
+ *     discovery that itself changed what its token covers (disk: the
+ *     kernel's partitions, told what it lacked) calls it again, before
+ *     the first entry, with the token of storage as it left it: that one
+ *     is recorded (it returns 1 or -1; the first call's answer stands).
  *  2. entry, once per volume, in strictly increasing strcmp order of names:
  *     the name and change signature. The core compares them with its rows
  *     (in the same order) and returns 0 when it has the record already, or

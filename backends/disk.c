@@ -388,9 +388,21 @@ disk_discover(const scPoolCtx *pool, scDiscoverSink *sink)
     if ((r = scSinkToken(sink, full)) <= 0)
         goto out;
     r = -1;
-    if (diskReadTable(d, t) < 0 ||
-        (nk != t->nparts && diskKernelSync(d, t, DISK_SYNC_KEEP) < 0))
+    if (diskReadTable(d, t) < 0)
         goto out;
+    /* The kernel told what it lacks: the token to record is the kernel's
+     * after that (else the next refresh could take a kernel that lost as
+     * many partitions as this one gained for one unchanged). */
+    if (nk != t->nparts) {
+        size_t now;
+        if (diskKernelSync(d, t, DISK_SYNC_KEEP) < 0 || diskKernelCount(d, &now) < 0)
+            goto out;
+        if (now != nk) {
+            free(full);
+            if (!(full = scAsprintf("%s kernel:%zu", token, now)) || scSinkToken(sink, full) < 0)
+                goto out;
+        }
+    }
     if (h)
         h->have_table = true;
     r = diskDiscoverTable(pool, d, t, sink);

@@ -857,6 +857,7 @@ diskVolDelete(const scPoolCtx *pool, const scVolRecord *vol, unsigned int flags)
     _cleanup_free_ char *why = NULL;
     const DiskPart *p;
     DiskTable t, after = { 0 };
+    scErrorSaved *saved;
     Disk d;
     int r = -1, found;
 
@@ -913,14 +914,20 @@ diskVolDelete(const scPoolCtx *pool, const scVolRecord *vol, unsigned int flags)
         goto out;
     }
     scTestPoint("disk-delete:written");
-    if (diskTableRefill(&d, cxt, &after) < 0 || kernel_after_delete(&d, &t, &after, p->partno) < 0)
-        goto out;
-    /* Logical partitions after it were renumbered: the catalog must
-     * follow (the core refreshes the pool). */
+    /* The partition is gone from the table: the delete is done, whatever
+     * the kernel says now. Logical partitions after it were renumbered:
+     * the catalog must follow (the core refreshes the pool). What the
+     * kernel could not be told (a renumbered partition it would not take
+     * back) is left to that refresh, which adds what the kernel lacks, as
+     * after a crash here; a start reports what it still lacks. */
     r = 0;
     for (size_t i = 0; i < t.nparts; i++)
         if (&t.parts[i] != p && goes_with(p, &t.parts[i]))
             r = 1;
+    saved = scErrorSave();
+    if (diskTableRefill(&d, cxt, &after) < 0 || kernel_after_delete(&d, &t, &after, p->partno) < 0)
+        r = 1;
+    scErrorRestore(&saved);
 out:
     diskTableClear(&after);
     close_table(&d, cxt, &t);

@@ -778,6 +778,8 @@ mem_discover(const scPoolCtx *pool, scDiscoverSink *sink)
     snprintf(token, sizeof(token), "gen:%llu", p->gen);
     if ((r = scSinkToken(sink, token)) <= 0)
         return r;
+    if (fake.second_token && scSinkToken(sink, fake.second_token) < 0)
+        return -1;
     for (size_t i = 0; i < p->nvols; i++) {
         const FakeVol *v = &p->vols[i];
         unsigned long long sig[3] = { v->id, v->capacity, v->gen };

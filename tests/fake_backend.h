@@ -73,6 +73,8 @@ typedef struct {
         unsigned int fired; /* injected failures so far */
     } fail;
     bool delete_changes_others;  /* vol_delete (in-memory) says it changed other volumes */
+    const char *second_token;    /* discover (in-memory) gives it as its token again, after
+                                    the first, as one that changed what its token covers */
     unsigned int start_delay_ms; /* start sleeps this long before its work */
     int start_notify_fd;         /* start writes one byte here on entry, or -1 */
     char *catalog;               /* the catalog under test (for the lock check) */

@@ -1157,6 +1157,34 @@ test_delete_changes_others(void **state)
     scStorageVolFree(c);
 }
 
+/* A discovery that changed what its token covers gives the token again:
+ * that one is recorded, and the first one's answer stands, even when the
+ * second is the token recorded before (the disk backend's: the kernel
+ * told what it lacked, back to the count of the last refresh). */
+static void
+test_second_token(void **state)
+{
+    Fixture *f = *state;
+
+    assert_sc_ok(scStoragePoolCreate(f->pool, SC_STORAGE_POOL_CREATE_WITH_BUILD) == 0);
+    fake.second_token = "mended";
+    ctStorageAdd(f, "first", 1 << 20);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_int_equal(
+        testSqlInt(f->catalog, "SELECT count(*) FROM pools WHERE change_token = 'mended'"), 1);
+    ctStorageAdd(f, "behind", 1 << 20);
+    fakeCountsClear();
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    ctAssertCalls("a refresh whose second token is the last one", FAKE_DISCOVER, 1, FAKE_POOL_INFO,
+                  1, CT_END);
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE name = 'behind'"
+                                            " AND state = 'present'"),
+                     1);
+    assert_int_equal(
+        testSqlInt(f->catalog, "SELECT count(*) FROM pools WHERE change_token = 'mended'"), 1);
+    fake.second_token = NULL;
+}
+
 /* ---- (e) a slow start in another process ---------------------------------- */
 
 #define SLOW_START_MS 10000
@@ -1313,6 +1341,8 @@ main(void)
         BLOCK(test_catalog_undefine),
         BOTH(test_slow_start),
         { "fake: test_delete_changes_others", test_delete_changes_others, ctSetup, ctTeardown,
+          (void *) &target_fake },
+        { "fake: test_second_token", test_second_token, ctSetup, ctTeardown,
           (void *) &target_fake },
     };
 

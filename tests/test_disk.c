@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "util/testpoint.h"
 
 #define MiB (1024ULL * 1024)
 
@@ -676,6 +677,95 @@ test_dos_logical(void **state)
     assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"), 2);
 }
 
+/* At "disk-delete:written", the kernel is given partition 8 over where
+ * the renumbered p5 goes: it will not take p5 back. */
+static const char *block_dev;
+static unsigned long long block_start;
+
+static void
+block_hook(const char *where)
+{
+    struct blkpg_partition p = { .pno = 8, .start = (long long) block_start, .length = MiB };
+    struct blkpg_ioctl_arg a = { .op = BLKPG_ADD_PARTITION, .datalen = sizeof(p), .data = &p };
+    int fd;
+
+    if (strcmp(where, "disk-delete:written") != 0)
+        return;
+    assert_true((fd = open(block_dev, O_RDONLY | O_CLOEXEC)) >= 0);
+    assert_int_equal(ioctl(fd, BLKPG, &a), 0);
+    close(fd);
+}
+
+/* The table written, the kernel will not take a renumbered logical
+ * partition back: the delete is done all the same (the catalog follows
+ * the table, UUIDs kept), the kernel's view is mended by the refresh
+ * once it takes it. */
+static void
+test_dos_delete_kernel_refuses(void **state)
+{
+    Fixture *f = *state;
+    scStorageVolPtr v;
+    char *sys, *text, uuid6[SC_UUID_STRING_BUFLEN], uuid7[SC_UUID_STRING_BUFLEN],
+        got[SC_UUID_STRING_BUFLEN];
+    struct blkpg_partition bp = { .pno = 8 };
+    struct blkpg_ioctl_arg a = { .op = BLKPG_DEL_PARTITION, .datalen = sizeof(bp), .data = &bp };
+    int fd;
+
+    SKIP_UNLESS_RUNNABLE();
+    make_pool(f, 64, "dos", true);
+    assert_sc_ok(v = create(f, 1, 8 * MiB, "linux"));
+    scStorageVolFree(v);
+    assert_sc_ok(v = create(f, 2, 30 * MiB, "extended"));
+    scStorageVolFree(v);
+    for (int n = 3; n <= 7; n++) {
+        assert_sc_ok(v = create(f, n, (n == 5 ? 6 : 4) * MiB, "linux"));
+        if (n == 6)
+            assert_sc_ok(scStorageVolGetUUIDString(v, uuid6) == 0);
+        if (n == 7)
+            assert_sc_ok(scStorageVolGetUUIDString(v, uuid7) == 0);
+        scStorageVolFree(v);
+    }
+    /* Where p6 starts (in the kernel's 512-byte sectors): p5 after. */
+    assert_true(asprintf(&sys, "/sys/block/%s/%sp6/start", f->kname, f->kname) > 0);
+    assert_non_null(text = testReadFile(sys));
+    block_start = strtoull(text, NULL, 10) * 512;
+    block_dev = f->dev;
+    free(text);
+    free(sys);
+
+    assert_sc_ok(v = lookup(f, 5));
+    scTestPointHook = block_hook;
+    assert_sc_ok(scStorageVolDelete(v, 0) == 0);
+    scTestPointHook = NULL;
+    scStorageVolFree(v);
+    assert_false(node_exists(f, 5)); /* the kernel's partition 8 is there */
+    assert_true(node_exists(f, 6) && node_exists(f, 8));
+    assert_false(node_exists(f, 7));
+    assert_sc_ok(v = lookup(f, 5));
+    assert_sc_ok(scStorageVolGetUUIDString(v, got) == 0);
+    assert_string_equal(got, uuid6);
+    scStorageVolFree(v);
+    assert_sc_ok(v = lookup(f, 6));
+    assert_sc_ok(scStorageVolGetUUIDString(v, got) == 0);
+    assert_string_equal(got, uuid7);
+    scStorageVolFree(v);
+    assert_null(lookup(f, 7));
+    assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE state != 'present'"
+                                            " OR op IS NOT NULL"),
+                     0);
+
+    /* Partition 8 gone, the next refresh gives the kernel p5. */
+    assert_true((fd = open(f->dev, O_RDONLY | O_CLOEXEC)) >= 0);
+    assert_int_equal(ioctl(fd, BLKPG, &a), 0);
+    close(fd);
+    assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    assert_true(node_exists(f, 5) && node_exists(f, 6));
+    assert_sc_ok(v = lookup(f, 5));
+    assert_sc_ok(scStorageVolGetUUIDString(v, got) == 0);
+    assert_string_equal(got, uuid6);
+    scStorageVolFree(v);
+}
+
 /* Four primary partitions and no extended one: no fifth. */
 static void
 test_dos_fifth_primary(void **state)
@@ -1254,6 +1344,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_until_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gpt_full_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dos_logical, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dos_delete_kernel_refuses, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dos_fifth_primary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_behind_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_signatures, setup, teardown),

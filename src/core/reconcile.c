@@ -66,6 +66,7 @@ typedef struct {
     scProgress backend_progress;
     const char *old_token;  /* the last complete refresh's */
     char *token;            /* the backend's, this time */
+    bool token_given;       /* the first call was made (the one compared) */
     bool unchanged;         /* the token says so: nothing more to do */
     bool have_info;         /* the backend gave the pool's sizes: info */
     bool keep_info;         /* ... or said the recorded ones still hold */
@@ -238,6 +239,10 @@ sink_token(scDiscoverSink *sink, const char *token)
     free(c->token);
     if (!(c->token = scStrdup(token)) && token)
         return -1;
+    /* A second call: storage as the discovery left it, to record. */
+    if (c->token_given)
+        return 1;
+    c->token_given = true;
     c->unchanged = token && c->old_token && strcmp(token, c->old_token) == 0;
     return c->unchanged ? 0 : 1;
 }
