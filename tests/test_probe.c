@@ -422,8 +422,10 @@ setupImages(void **state)
             continue;
         /* qemu-img times its LUKS key derivation by CPU time and gives up
          * when a loaded machine lets it run too little ("Unable to get
-         * accurate CPU usage"): a few more tries, nothing else is retried. */
-        for (int try = 0; try < 5; try++) {
+         * accurate CPU usage"; a thread's CPU time advances by the tick):
+         * more tries, nothing else is retried (five were not enough under
+         * AddressSanitizer beside a benchmark on two CPUs). */
+        for (int try = 0; try < 20; try++) {
             free(made_log[i]);
             made_log[i] = runQemuImg(&images[i]);
             if (!made_log[i] || !strstr(made_log[i], "accurate CPU usage"))
