@@ -326,6 +326,19 @@ lookup(Fixture *f, int n)
     return vol;
 }
 
+/* Partition @n is the volume of UUID @want. */
+static void
+uuid_is(Fixture *f, int n, const char *want)
+{
+    char got[SC_UUID_STRING_BUFLEN];
+    scStorageVolPtr vol;
+
+    assert_sc_ok(vol = lookup(f, n));
+    assert_sc_ok(scStorageVolGetUUIDString(vol, got) == 0);
+    assert_string_equal(got, want);
+    scStorageVolFree(vol);
+}
+
 /* sfdisk's dump of the disk: what is really on it. */
 static char *
 dump(const Fixture *f)
@@ -594,8 +607,7 @@ test_dos_logical(void **state)
 {
     Fixture *f = *state;
     scStorageVolPtr v;
-    char *text, *xml, uuid6[SC_UUID_STRING_BUFLEN], uuid5[SC_UUID_STRING_BUFLEN],
-        uuid7[SC_UUID_STRING_BUFLEN];
+    char *text, *xml, uuid6[SC_UUID_STRING_BUFLEN], uuid7[SC_UUID_STRING_BUFLEN];
 
     SKIP_UNLESS_RUNNABLE();
     make_pool(f, 64, "dos", true);
@@ -649,14 +661,8 @@ test_dos_logical(void **state)
     scStorageVolFree(v);
     assert_true(node_exists(f, 5) && node_exists(f, 6));
     assert_false(node_exists(f, 7));
-    assert_sc_ok(v = lookup(f, 5));
-    assert_sc_ok(scStorageVolGetUUIDString(v, uuid5) == 0);
-    assert_string_equal(uuid5, uuid6);
-    scStorageVolFree(v);
-    assert_sc_ok(v = lookup(f, 6));
-    assert_sc_ok(scStorageVolGetUUIDString(v, uuid5) == 0);
-    assert_string_equal(uuid5, uuid7);
-    scStorageVolFree(v);
+    uuid_is(f, 5, uuid6);
+    uuid_is(f, 6, uuid7);
     assert_null(lookup(f, 7));
     assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM events WHERE action = 'vol-renamed'"
                                 " AND changes NOT LIKE '%' || char(1) || '%'"),
@@ -665,9 +671,8 @@ test_dos_logical(void **state)
                                 " OR name LIKE char(1) || '%'"),
                      0);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
+    uuid_is(f, 5, uuid6);
     assert_sc_ok(v = lookup(f, 5));
-    assert_sc_ok(scStorageVolGetUUIDString(v, uuid5) == 0);
-    assert_string_equal(uuid5, uuid6);
     assert_sc_ok(xml = scStorageVolGetXMLDesc(v, 0));
     has(xml, "<format type='linux-raid'/>");
     free(xml);
@@ -705,8 +710,7 @@ test_dos_delete_kernel_refuses(void **state)
 {
     Fixture *f = *state;
     scStorageVolPtr v;
-    char *sys, *text, uuid6[SC_UUID_STRING_BUFLEN], uuid7[SC_UUID_STRING_BUFLEN],
-        got[SC_UUID_STRING_BUFLEN];
+    char *sys, *text, uuid6[SC_UUID_STRING_BUFLEN], uuid7[SC_UUID_STRING_BUFLEN];
     struct blkpg_partition bp = { .pno = 8 };
     struct blkpg_ioctl_arg a = { .op = BLKPG_DEL_PARTITION, .datalen = sizeof(bp), .data = &bp };
     int fd;
@@ -741,14 +745,8 @@ test_dos_delete_kernel_refuses(void **state)
     assert_false(node_exists(f, 5)); /* the kernel's partition 8 is there */
     assert_true(node_exists(f, 6) && node_exists(f, 8));
     assert_false(node_exists(f, 7));
-    assert_sc_ok(v = lookup(f, 5));
-    assert_sc_ok(scStorageVolGetUUIDString(v, got) == 0);
-    assert_string_equal(got, uuid6);
-    scStorageVolFree(v);
-    assert_sc_ok(v = lookup(f, 6));
-    assert_sc_ok(scStorageVolGetUUIDString(v, got) == 0);
-    assert_string_equal(got, uuid7);
-    scStorageVolFree(v);
+    uuid_is(f, 5, uuid6);
+    uuid_is(f, 6, uuid7);
     assert_null(lookup(f, 7));
     assert_int_equal(testSqlInt(f->catalog, "SELECT count(*) FROM volumes WHERE state != 'present'"
                                             " OR op IS NOT NULL"),
@@ -760,10 +758,7 @@ test_dos_delete_kernel_refuses(void **state)
     close(fd);
     assert_sc_ok(scStoragePoolRefresh(f->pool, 0) == 0);
     assert_true(node_exists(f, 5) && node_exists(f, 6));
-    assert_sc_ok(v = lookup(f, 5));
-    assert_sc_ok(scStorageVolGetUUIDString(v, got) == 0);
-    assert_string_equal(got, uuid6);
-    scStorageVolFree(v);
+    uuid_is(f, 5, uuid6);
 }
 
 /* Four primary partitions and no extended one: no fifth. */
