@@ -135,16 +135,50 @@ buildPoolXML(const cliArgs *args)
     return cliMemstreamClose(out, &xml);
 }
 
+/* --overwrite and --no-overwrite of pool-build, pool-start and
+ * pool-create(-as), which
+ * exclude each other (as virsh's VSH_EXCLUSIVE_OPTIONS). */
 static int
-cmdPoolDefineAs(cliContext *ctx, const cliArgs *args)
+checkOverwrite(const cliArgs *args)
+{
+    if (cliOptFlag(args, "overwrite") && cliOptFlag(args, "no-overwrite"))
+        return cliUsageError(args->verb, "--overwrite and --no-overwrite exclude each other");
+    return CLI_CONTINUE;
+}
+
+/* --build, --overwrite and --no-overwrite of pool-start, pool-create and
+ * pool-create-as: the flags of scStoragePoolCreate(XML), as virsh sets
+ * them (either overwrite option alone builds too). */
+static int
+startFlags(const cliArgs *args, unsigned int *flags)
+{
+    int status;
+
+    *flags = 0;
+    if ((status = checkOverwrite(args)) != CLI_CONTINUE)
+        return status;
+    if (cliOptFlag(args, "build"))
+        *flags |= SC_STORAGE_POOL_CREATE_WITH_BUILD;
+    if (cliOptFlag(args, "overwrite"))
+        *flags |= SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE;
+    if (cliOptFlag(args, "no-overwrite"))
+        *flags |= SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE;
+    return CLI_CONTINUE;
+}
+
+/* pool-define-as and pool-create-as (@create: a transient pool, started;
+ * its build options). */
+static int
+poolFromArgs(cliContext *ctx, const cliArgs *args, bool create)
 {
     const char *name = args->params[0];
     _cleanup_free_ char *xml = NULL;
     _cleanup_pool_ scStoragePool *pool = NULL;
-    scConnect *conn;
+    unsigned int flags = 0;
     int status;
 
-    if ((status = cliCheckName(args->verb, "pool", name)) != CLI_CONTINUE)
+    if ((status = cliCheckName(args->verb, "pool", name)) != CLI_CONTINUE ||
+        (create && (status = startFlags(args, &flags)) != CLI_CONTINUE))
         return status;
     if (!cliKnownPoolType(args->params[1]))
         return cliUsageError(args->verb, "unknown pool type '%s'", cliSafe(args->params[1]));
@@ -153,13 +187,61 @@ cmdPoolDefineAs(cliContext *ctx, const cliArgs *args)
     if (cliOptFlag(args, "print-xml"))
         return cliPrintXML(xml);
     ctx->create = true;
-    if (!(conn = cliConnect(ctx)))
+    if (!cliConnect(ctx))
         return CLI_EXIT_FAILED;
-    if (!(pool = scStoragePoolDefineXML(conn, xml, 0)))
-        return cliLibError(name, "failed to define pool '%s'", cliSafe(name));
+    if (create) {
+        cliProgressBegin(ctx);
+        pool = scStoragePoolCreateXML(ctx->conn, xml, flags);
+        cliProgressEnd();
+    } else {
+        pool = scStoragePoolDefineXML(ctx->conn, xml, 0);
+    }
+    if (!pool)
+        return cliLibError(name, "failed to %s pool '%s'", create ? "create" : "define",
+                           cliSafe(name));
     if (cliJsonMode())
         return cliPutDocument(cliPoolDocument(pool));
-    cliInfo("Pool %s defined", scStoragePoolGetName(pool));
+    cliInfo("Pool %s %s", scStoragePoolGetName(pool), create ? "created" : "defined");
+    return CLI_EXIT_OK;
+}
+
+static int
+cmdPoolDefineAs(cliContext *ctx, const cliArgs *args)
+{
+    return poolFromArgs(ctx, args, false);
+}
+
+static int
+cmdPoolCreateAs(cliContext *ctx, const cliArgs *args)
+{
+    return poolFromArgs(ctx, args, true);
+}
+
+/* pool-create FILE: a transient pool, started, from an XML file; it is
+ * in the catalog while it runs (pool-destroy removes it), as libvirt's. */
+static int
+cmdPoolCreate(cliContext *ctx, const cliArgs *args)
+{
+    const char *file = args->params[0];
+    _cleanup_free_ char *xml = NULL;
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    unsigned int flags;
+    int status;
+
+    if ((status = startFlags(args, &flags)) != CLI_CONTINUE)
+        return status;
+    ctx->create = true;
+    if (!(xml = cliReadFile(file)) || !cliConnect(ctx))
+        return CLI_EXIT_FAILED;
+    cliProgressBegin(ctx);
+    pool = scStoragePoolCreateXML(ctx->conn, xml, flags);
+    cliProgressEnd();
+    /* The library's message names the pool, not the file it came from. */
+    if (!pool)
+        return cliLibError(NULL, "failed to create pool from '%s'", cliSafe(file));
+    if (cliJsonMode())
+        return cliPutDocument(cliPoolDocument(pool));
+    cliInfo("Pool %s created from %s", scStoragePoolGetName(pool), file);
     return CLI_EXIT_OK;
 }
 
@@ -201,16 +283,6 @@ static int
 destroyPool(scStoragePool *pool, unsigned int flags)
 {
     return scStoragePoolDestroy(pool);
-}
-
-/* --overwrite and --no-overwrite of pool-build and pool-start, which
- * exclude each other (as virsh's VSH_EXCLUSIVE_OPTIONS). */
-static int
-checkOverwrite(const cliArgs *args)
-{
-    if (cliOptFlag(args, "overwrite") && cliOptFlag(args, "no-overwrite"))
-        return cliUsageError(args->verb, "--overwrite and --no-overwrite exclude each other");
-    return CLI_CONTINUE;
 }
 
 /* pool-undefine says how many identities of its volumes the catalog
@@ -263,17 +335,11 @@ static int
 cmdPoolStart(cliContext *ctx, const cliArgs *args)
 {
     static const poolAction start = { scStoragePoolCreate, "start", "started", true };
-    unsigned int flags = 0;
+    unsigned int flags;
     int status;
 
-    if ((status = checkOverwrite(args)) != CLI_CONTINUE)
+    if ((status = startFlags(args, &flags)) != CLI_CONTINUE)
         return status;
-    if (cliOptFlag(args, "build"))
-        flags |= SC_STORAGE_POOL_CREATE_WITH_BUILD;
-    if (cliOptFlag(args, "overwrite"))
-        flags |= SC_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE;
-    if (cliOptFlag(args, "no-overwrite"))
-        flags |= SC_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE;
     return runPoolAction(ctx, args, &start, flags);
 }
 
@@ -429,26 +495,41 @@ static const cliOption defineAsParams[] = {
     { NULL, NULL, NULL },
 };
 
+/* virsh's VIRSH_COMMON_OPT_POOL_X_AS: the options of pool-define-as and
+ * pool-create-as. */
+#define POOL_X_AS_OPTIONS                                                                          \
+    { "source-host", "HOST", "host of the source storage (netfs, iscsi)" },                        \
+    { "source-path", "PATH", "source directory (netfs: the export)" },                             \
+    { "source-dev", "DEVICE", "source device (fs, logical, disk; iscsi: the target IQN)" },        \
+    { "source-name", "NAME", "source name (logical: the volume group)" },                          \
+    { "source-format", "FORMAT", "format of the source (ext4, nfs, gpt, lvm2, ...)" },             \
+    { "target", "PATH", "target directory of the pool" },                                          \
+    { "source-initiator", "IQN", "initiator IQN (iscsi, iscsi-direct)" },                          \
+    { "auth-type", "TYPE", "auth type (chap), with --auth-username and a secret" },                \
+    { "auth-username", "USER", "auth username" },                                                  \
+    { "secret-usage", "USAGE", "the auth secret's usage (its iSCSI target name)" },                \
+    { "secret-uuid", "UUID", "the auth secret's UUID" }
+
+#define START_OPTIONS                                                                              \
+    { "build", NULL, "build the pool first" },                                                     \
+    { "overwrite", NULL, "build, overwriting existing storage" },                                  \
+    { "no-overwrite", NULL, "build, but refuse to overwrite existing storage" }
+
 static const cliOption defineAsOptions[] = {
-    { "source-host", "HOST", "host of the source storage (netfs, iscsi)" },
-    { "source-path", "PATH", "source directory (netfs: the export)" },
-    { "source-dev", "DEVICE", "source device (fs, logical, disk; iscsi: the target IQN)" },
-    { "source-name", "NAME", "source name (logical: the volume group)" },
-    { "source-format", "FORMAT", "format of the source (ext4, nfs, gpt, lvm2, ...)" },
-    { "target", "PATH", "target directory of the pool" },
-    { "source-initiator", "IQN", "initiator IQN (iscsi, iscsi-direct)" },
-    { "auth-type", "TYPE", "auth type (chap), with --auth-username and a secret" },
-    { "auth-username", "USER", "auth username" },
-    { "secret-usage", "USAGE", "the auth secret's usage (its iSCSI target name)" },
-    { "secret-uuid", "UUID", "the auth secret's UUID" },
+    POOL_X_AS_OPTIONS,
     { "print-xml", NULL, "print the XML document, do not define the pool" },
     { NULL, NULL, NULL },
 };
 
+static const cliOption createAsOptions[] = {
+    POOL_X_AS_OPTIONS,
+    { "print-xml", NULL, "print the XML document, do not create the pool" },
+    START_OPTIONS,
+    { NULL, NULL, NULL },
+};
+
 static const cliOption startOptions[] = {
-    { "build", NULL, "build the pool first" },
-    { "overwrite", NULL, "build, overwriting existing storage" },
-    { "no-overwrite", NULL, "build, but refuse to overwrite existing storage" },
+    START_OPTIONS,
     { NULL, NULL, NULL },
 };
 
@@ -597,6 +678,10 @@ const cliVerb cliPoolVerbs[] = {
       defineParams, NULL },
     { "pool-define-as", cmdPoolDefineAs, "define a pool from a set of arguments", defineAsParams,
       defineAsOptions },
+    { "pool-create", cmdPoolCreate, "create and start a transient pool from an XML file",
+      defineParams, startOptions },
+    { "pool-create-as", cmdPoolCreateAs, "create and start a transient pool from a set of arguments",
+      defineAsParams, createAsOptions },
     { "pool-undefine", cmdPoolUndefine, "undefine an inactive pool", poolParam, NULL },
     { "pool-build", cmdPoolBuild, "build a pool's storage", poolParam, buildOptions },
     { "pool-start", cmdPoolStart, "start a previously defined inactive pool", poolParam,
