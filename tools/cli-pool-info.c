@@ -114,6 +114,18 @@ parseTypeFilter(const cliArgs *args, unsigned int *flags)
 static int
 poolListFlags(const cliArgs *args, unsigned int *flags)
 {
+    /* As virsh's VSH_EXCLUSIVE_OPTIONS. */
+    static const char *const exclusive[][2] = {
+        { "all", "inactive" },
+        { "details", "uuid" },
+        { "details", "name" },
+    };
+
+    *flags = 0;
+    for (size_t i = 0; i < sizeof(exclusive) / sizeof(exclusive[0]); i++)
+        if (cliOptFlag(args, exclusive[i][0]) && cliOptFlag(args, exclusive[i][1]))
+            return cliUsageError(args->verb, "--%s and --%s exclude each other", exclusive[i][0],
+                                 exclusive[i][1]);
     *flags = SC_CONNECT_LIST_STORAGE_POOLS_ACTIVE;
     if (cliOptFlag(args, "inactive"))
         *flags = SC_CONNECT_LIST_STORAGE_POOLS_INACTIVE;
@@ -302,12 +314,23 @@ printPoolListJSON(scStoragePool **pools, int n)
     return status;
 }
 
-/* pool-list --name: the names, a line each, for scripts and completion. */
+/* pool-list --name, --uuid or both: a line each, for scripts and
+ * completion ("UUID NAME" with both, as virsh prints them). */
 static int
-printPoolNames(scStoragePool **pools, int n)
+printPoolNames(scStoragePool **pools, int n, bool uuids, bool names)
 {
-    for (int i = 0; i < n; i++)
-        printf("%s\n", scStoragePoolGetName(pools[i]));
+    char uuid[SC_UUID_STRING_BUFLEN];
+
+    for (int i = 0; i < n; i++) {
+        if (uuids) {
+            if (scStoragePoolGetUUIDString(pools[i], uuid) < 0)
+                return cliLibError(NULL, "failed to read the UUID of pool '%s'",
+                                   cliSafe(scStoragePoolGetName(pools[i])));
+            printf("%s%c", uuid, names ? ' ' : '\n');
+        }
+        if (names)
+            printf("%s\n", scStoragePoolGetName(pools[i]));
+    }
     return CLI_EXIT_OK;
 }
 
@@ -340,8 +363,8 @@ cmdPoolList(cliContext *ctx, const cliArgs *args)
     status = CLI_EXIT_FAILED;
     if (cliJsonMode()) {
         status = printPoolListJSON(pools, n);
-    } else if (cliOptFlag(args, "name")) {
-        status = printPoolNames(pools, n);
+    } else if (cliOptFlag(args, "name") || cliOptFlag(args, "uuid")) {
+        status = printPoolNames(pools, n, cliOptFlag(args, "uuid"), cliOptFlag(args, "name"));
     } else if ((tb = cliTableNew(cols, details ? LIST_NCOLS : LIST_NCOLS_BRIEF))) {
         int i = 0;
 
@@ -473,6 +496,7 @@ static const cliOption listOptions[] = {
     { "details", NULL, "show persistence, capacity, allocation and available space" },
     { "bytes", NULL, "sizes in bytes, not in KiB, MiB, ..." },
     { "name", NULL, "the names only, a line each" },
+    { "uuid", NULL, "the UUIDs only, a line each (with --name: UUID and name)" },
     { NULL, NULL, NULL },
 };
 
