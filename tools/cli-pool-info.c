@@ -432,6 +432,21 @@ cmdPoolDumpXML(cliContext *ctx, const cliArgs *args)
     return cliPrintXML(xml);
 }
 
+/* pool-capabilities: libvirt's <storagepoolCapabilities>, which pool
+ * types there are and which volume formats each takes. */
+static int
+cmdPoolCapabilities(cliContext *ctx, const cliArgs *args)
+{
+    _cleanup_free_ char *xml = NULL;
+
+    (void) args;
+    if (!cliConnectAny(ctx, true))
+        return CLI_EXIT_FAILED;
+    if (!(xml = scConnectGetStoragePoolCapabilities(ctx->conn, 0)))
+        return cliLibError(NULL, "failed to get the storage pool capabilities");
+    return cliPrintXML(xml);
+}
+
 static int
 cmdPoolName(cliContext *ctx, const cliArgs *args)
 {
@@ -514,6 +529,9 @@ const cliVerb cliPoolInfoVerbs[] = {
     { "pool-list", cmdPoolList, "list pools", NULL, listOptions },
     { "pool-info", cmdPoolInfo, "show information on a pool", poolParam, infoOptions },
     { "pool-dumpxml", cmdPoolDumpXML, "print a pool's XML definition", poolParam, dumpxmlOptions },
+    { "pool-capabilities", cmdPoolCapabilities,
+      "the pool types and the volume formats of each (libvirt's storagepoolCapabilities)", NULL,
+      NULL },
     { "pool-name", cmdPoolName, "convert a pool UUID to a pool name", uuidParam, NULL },
     { "pool-uuid", cmdPoolUUID, "convert a pool name to a pool UUID", nameParam, NULL },
     { NULL, NULL, NULL, NULL, NULL },

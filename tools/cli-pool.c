@@ -10,9 +10,6 @@
  */
 #include <config.h>
 
-#include <errno.h>
-#include <ftw.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -547,59 +544,17 @@ static const cliOption autostartOptions[] = {
 
 /* ---- find-storage-pool-sources(-as) ---------------------------------- */
 
-/* Remove the temporary catalog of a discovery: its files (the catalog,
- * its WAL and shared memory, a secrets directory) and its directory. */
-static int
-removeEntry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void) st;
-    (void) ftw;
-    return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-/* Prints what the pool type's backend says this host could define. Like
- * libvirt's, a discovery needs no pool: with no default catalog yet (a
- * new host), it runs on a temporary one in $TMPDIR, removed after. */
+/* Prints what the pool type's backend says this host could define. */
 static int
 findSources(cliContext *ctx, const char *type, const char *spec)
 {
-    const char *tmpdir = getenv("TMPDIR");
-    _cleanup_free_ char *xml = NULL, *tmp = NULL;
-    char path[PATH_MAX];
-    scConnect *conn = ctx->conn, *own = NULL;
-    const scError *err;
-    int status;
+    _cleanup_free_ char *xml = NULL;
 
-    /* The default catalog only: a -c naming no file is a mistake to say. */
-    if (!conn && !ctx->catalog && !(conn = ctx->conn = scConnectOpenAuth(NULL, NULL, ctx->flags)) &&
-        (err = scGetLastError()) && err->sys_errno == ENOENT) {
-        if (!tmpdir || tmpdir[0] != '/' || strlen(tmpdir) > sizeof(path) - 64)
-            tmpdir = "/tmp";
-        if (asprintf(&tmp, "%s/storcat-find.XXXXXX", tmpdir) < 0) {
-            tmp = NULL;
-            return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
-        }
-        if (!mkdtemp(tmp))
-            return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
-                                "cannot make a temporary catalog in '%s': %s", cliSafe(tmpdir),
-                                strerror(errno));
-        snprintf(path, sizeof(path), "%s/catalog.db", tmp);
-        if (!(conn = own = scConnectOpenAuth(path, NULL, SC_CONNECT_CREATE))) {
-            nftw(tmp, removeEntry, 8, FTW_DEPTH | FTW_PHYS);
-            return cliLibError(NULL, "failed to open a temporary catalog");
-        }
-    }
-    if (!conn && !(conn = cliConnect(ctx)))
+    if (!cliConnectAny(ctx, false))
         return CLI_EXIT_FAILED;
-    if (!(xml = scConnectFindStoragePoolSources(conn, type, spec, 0)))
-        status = cliLibError(NULL, "failed to find the sources of '%s' pools", cliSafe(type));
-    else
-        status = cliPrintXML(xml);
-    if (own) {
-        scConnectClose(own);
-        nftw(tmp, removeEntry, 8, FTW_DEPTH | FTW_PHYS);
-    }
-    return status;
+    if (!(xml = scConnectFindStoragePoolSources(ctx->conn, type, spec, 0)))
+        return cliLibError(NULL, "failed to find the sources of '%s' pools", cliSafe(type));
+    return cliPrintXML(xml);
 }
 
 static int

@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -325,6 +326,72 @@ cliConnect(cliContext *ctx)
             cliLibError(NULL, "failed to open the default catalog");
     }
     return ctx->conn;
+}
+
+/* Remove a temporary catalog: its files (the catalog, its WAL and shared
+ * memory, a secrets directory) and its directory. */
+static int
+removeEntry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void) st;
+    (void) ftw;
+    return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+scConnect *
+cliConnectAny(cliContext *ctx, bool readonly)
+{
+    unsigned int flags = ctx->flags | (readonly ? SC_CONNECT_RO : 0);
+    const char *tmpdir = getenv("TMPDIR");
+    const scError *err;
+    char path[PATH_MAX];
+
+    if (ctx->conn || ctx->catalog)
+        return cliConnect(ctx);
+    /* The default catalog only: a -c naming no file is a mistake to say. */
+    if ((ctx->conn = scConnectOpenAuth(NULL, NULL, flags)))
+        return ctx->conn;
+    if (!(err = scGetLastError()) || err->sys_errno != ENOENT) {
+        cliLibError(NULL, "failed to open the default catalog");
+        return NULL;
+    }
+    if (!tmpdir || tmpdir[0] != '/' || strlen(tmpdir) > sizeof(path) - 64)
+        tmpdir = "/tmp";
+    if (asprintf(&ctx->tmp_catalog, "%s/storcat-tmp.XXXXXX", tmpdir) < 0) {
+        ctx->tmp_catalog = NULL;
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
+        return NULL;
+    }
+    if (!mkdtemp(ctx->tmp_catalog)) {
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
+                     "cannot make a temporary catalog in '%s': %s", cliSafe(tmpdir),
+                     strerror(errno));
+        free(ctx->tmp_catalog);
+        ctx->tmp_catalog = NULL;
+        return NULL;
+    }
+    snprintf(path, sizeof(path), "%s/catalog.db", ctx->tmp_catalog);
+    if (!(ctx->conn = scConnectOpenAuth(path, NULL, SC_CONNECT_CREATE)))
+        cliLibError(NULL, "failed to open a temporary catalog");
+    return ctx->conn;
+}
+
+int
+cliDone(cliContext *ctx)
+{
+    int ret = 0;
+
+    if (ctx->conn && scConnectClose(ctx->conn) < 0) {
+        cliLibError(NULL, "failed to close the catalog");
+        ret = -1;
+    }
+    ctx->conn = NULL;
+    if (ctx->tmp_catalog) {
+        nftw(ctx->tmp_catalog, removeEntry, 8, FTW_DEPTH | FTW_PHYS);
+        free(ctx->tmp_catalog);
+        ctx->tmp_catalog = NULL;
+    }
+    return ret;
 }
 
 bool

@@ -139,6 +139,7 @@ struct cliContext {
     bool json;           /* --json before the verb */
     bool quiet;          /* -q, --quiet before the verb */
     scConnect *conn;     /* opened on first use by cliConnect(), closed by main */
+    char *tmp_catalog;   /* cliConnectAny's temporary catalog's directory: main removes it */
 };
 
 /* The verb tables, each ended by an entry with a NULL name: making and
@@ -252,6 +253,17 @@ const char *cliSafe(const char *s);
 /* Returns the connection, opening the catalog on first use; NULL after
  * printing why it could not be opened. Borrowed: main closes it. */
 scConnect *cliConnect(cliContext *ctx);
+
+/* The same for a verb that reads nothing in the catalog (find-pool-sources,
+ * pool-capabilities): as libvirt's, it needs no pool. With no -c and no
+ * default catalog yet (a new host), the connection is a temporary catalog
+ * in $TMPDIR, which cliDone removes; @readonly: the default catalog is
+ * opened read-only (nothing is written to it, nor is it migrated). */
+scConnect *cliConnectAny(cliContext *ctx, bool readonly);
+
+/* Closes the connection (and removes a temporary catalog); main's last
+ * word. Returns -1 after printing why the catalog could not be closed. */
+int cliDone(cliContext *ctx);
 
 /*
  * cliLookupPool:

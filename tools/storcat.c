@@ -282,8 +282,8 @@ main(int argc, char **argv)
         cliSetOutputMode(ctx.json || jsonAsked(argc - optind, argv + optind), ctx.quiet);
         status = runVerb(&ctx, argc - optind, argv + optind);
     }
-    if (ctx.conn && scConnectClose(ctx.conn) < 0 && status == CLI_EXIT_OK)
-        status = cliLibError(NULL, "failed to close the catalog");
+    if (cliDone(&ctx) < 0 && status == CLI_EXIT_OK)
+        status = CLI_EXIT_FAILED;
     /* A verb says it failed; the first error it printed says how. */
     if (status == CLI_EXIT_FAILED)
         status = cliFailureStatus();
