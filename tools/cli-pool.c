@@ -10,9 +10,12 @@
  */
 #include <config.h>
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -479,6 +482,140 @@ cmdPoolAutostart(cliContext *ctx, const cliArgs *args)
     return CLI_EXIT_OK;
 }
 
+/* ---- pool-edit ------------------------------------------------------ */
+
+/* Runs the user's editor on @path as virsh does: $VISUAL, else $EDITOR,
+ * else vi. The variable may carry options ("emacs -nw"), so the shell
+ * runs it, with the file as its argument ("$1"), never spliced into the
+ * command. Returns 0, or -1 after printing why. */
+static int
+runEditor(const char *path)
+{
+    const char *editor = getenv("VISUAL");
+    _cleanup_free_ char *cmd = NULL;
+    struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+    int status = 0;
+    pid_t pid;
+
+    if (!editor || !*editor)
+        editor = getenv("EDITOR");
+    if (!editor || !*editor)
+        editor = "vi";
+    if (asprintf(&cmd, "%s \"$1\"", editor) < 0) {
+        cmd = NULL;
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
+        return -1;
+    }
+    fflush(NULL);
+    /* The terminal's ^C is the editor's, as for system(3). */
+    sigaction(SIGINT, &ign, &old_int);
+    sigaction(SIGQUIT, &ign, &old_quit);
+    if ((pid = fork()) == 0) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGQUIT, &old_quit, NULL);
+        execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *) NULL);
+        _exit(127);
+    }
+    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGQUIT, &old_quit, NULL);
+    if (pid < 0) {
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
+                     "cannot run the editor '%s': %s", cliSafe(editor), strerror(errno));
+        return -1;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
+                     "the editor '%s' failed (%s %d): the pool is unchanged", cliSafe(editor),
+                     WIFEXITED(status) ? "exit status" : "signal",
+                     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+        return -1;
+    }
+    return 0;
+}
+
+/* After a definition the library refused: on a terminal, "Try again?"
+ * as virsh asks (the file keeps the edits); elsewhere, no. */
+static bool
+askReedit(void)
+{
+    char answer[16];
+
+    if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+        return false;
+    for (;;) {
+        fputs("Failed. Try again? [y,n]: ", stderr);
+        if (!fgets(answer, sizeof(answer), stdin))
+            return false;
+        if (answer[0] == 'y' || answer[0] == 'Y')
+            return true;
+        if (answer[0] == 'n' || answer[0] == 'N')
+            return false;
+    }
+}
+
+/* pool-edit POOL: its persistent definition (the inactive XML) in the
+ * user's editor, then defined again if it changed, as virsh's. */
+static int
+cmdPoolEdit(cliContext *ctx, const cliArgs *args)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    _cleanup_pool_ scStoragePool *edited = NULL;
+    _cleanup_free_ char *xml = NULL, *path = NULL;
+    int status = CLI_EXIT_FAILED, fd = -1;
+    char *doc = NULL;
+    const char *name;
+    size_t len;
+
+    if (!(pool = cliLookupPool(ctx, args->params[0])))
+        return CLI_EXIT_FAILED;
+    name = scStoragePoolGetName(pool);
+    if (!(xml = scStoragePoolGetXMLDesc(pool, SC_STORAGE_XML_INACTIVE)))
+        return cliLibError(name, "failed to get the XML of pool '%s'", cliSafe(name));
+    if (!tmpdir || tmpdir[0] != '/')
+        tmpdir = "/tmp";
+    if (asprintf(&path, "%s/storcat-pool-edit.XXXXXX.xml", tmpdir) < 0) {
+        path = NULL;
+        return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
+    }
+    len = strlen(xml);
+    if ((fd = mkstemps(path, 4)) < 0 || write(fd, xml, len) != (ssize_t) len || close(fd) < 0) {
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
+                     "cannot write the XML of pool '%s' to '%s': %s", cliSafe(name),
+                     cliSafe(path), strerror(errno));
+        if (fd >= 0)
+            unlink(path);
+        return CLI_EXIT_FAILED;
+    }
+    for (;;) {
+        free(doc);
+        if (runEditor(path) < 0 || !(doc = cliReadFile(path)))
+            break;
+        if (strcmp(doc, xml) == 0) {
+            cliInfo("Pool %s XML configuration not changed.", name);
+            status = CLI_EXIT_OK;
+            break;
+        }
+        if ((edited = scStoragePoolDefineXML(ctx->conn, doc, 0))) {
+            if (cliJsonMode()) {
+                status = cliPutDocument(cliPoolDocument(edited));
+                break;
+            }
+            cliInfo("Pool %s XML configuration edited.", scStoragePoolGetName(edited));
+            status = CLI_EXIT_OK;
+            break;
+        }
+        cliLibError(name, "failed to define pool '%s' from the edited XML", cliSafe(name));
+        if (!askReedit())
+            break;
+    }
+    free(doc);
+    unlink(path);
+    return status;
+}
+
 /* ---- the table ------------------------------------------------------ */
 
 static const cliOption defineParams[] = {
@@ -637,6 +774,8 @@ const cliVerb cliPoolVerbs[] = {
       defineParams, startOptions },
     { "pool-create-as", cmdPoolCreateAs, "create and start a transient pool from a set of arguments",
       defineAsParams, createAsOptions },
+    { "pool-edit", cmdPoolEdit, "edit a pool's XML definition in $VISUAL or $EDITOR", poolParam,
+      NULL },
     { "pool-undefine", cmdPoolUndefine, "undefine an inactive pool", poolParam, NULL },
     { "pool-build", cmdPoolBuild, "build a pool's storage", poolParam, buildOptions },
     { "pool-start", cmdPoolStart, "start a previously defined inactive pool", poolParam,
