@@ -830,6 +830,7 @@ cmdVolInfo(cliContext *ctx, const cliArgs *args)
 {
     bool bytes = cliOptFlag(args, "bytes");
     bool chain = cliOptFlag(args, "chain");
+    bool physical = cliOptFlag(args, "physical");
     _cleanup_pool_ scStoragePool *pool = NULL;
     _cleanup_vol_ scStorageVol *vol = NULL;
     chainLink links[CHAIN_MAX_DEPTH];
@@ -847,11 +848,23 @@ cmdVolInfo(cliContext *ctx, const cliArgs *args)
     if (getVolAndPool(vol, bytes, &facts, &pool) < 0)
         goto cleanup;
     poolname = scStoragePoolGetName(pool);
+    /* --physical: the size of the container (the image file, not the
+     * guest's data in it), on virsh's line in place of the allocation. */
+    if (physical) {
+        scStorageVolInfo info;
+
+        if (scStorageVolGetInfoFlags(vol, &info, SC_STORAGE_VOL_GET_PHYSICAL) < 0) {
+            cliLibError(facts.name, "failed to get information on volume '%s'",
+                        cliSafe(facts.name));
+            goto cleanup;
+        }
+        cliFormatSize(info.allocation, bytes, facts.sizes[1]);
+    }
     /* virsh's four first, in virsh's order; then storcat's. */
     infoLine("Name:", facts.name);
     infoLine("Type:", volTypeName(facts.info.type));
     infoLine("Capacity:", facts.sizes[0]);
-    infoLine("Allocation:", facts.sizes[1]);
+    infoLine(physical ? "Physical:" : "Allocation:", facts.sizes[1]);
     infoLine("UUID:", facts.uuid);
     infoLine("Key:", facts.key);
     infoLine("Path:", facts.path);
@@ -1083,6 +1096,7 @@ static const cliOption infoOptions[] = {
     { "pool", "POOL", "pool of the volume, to find VOL by name" },
     { "bytes", NULL, "sizes in bytes, not in KiB, MiB, ..." },
     { "chain", NULL, "also the whole backing chain, each file flagged if it does not exist" },
+    { "physical", NULL, "the container's size (Physical:) in place of the allocation" },
     { NULL, NULL, NULL },
 };
 
