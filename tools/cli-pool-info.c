@@ -429,7 +429,7 @@ cmdPoolDumpXML(cliContext *ctx, const cliArgs *args)
     name = scStoragePoolGetName(pool); /* before a failure: it resets the error */
     if (!(xml = scStoragePoolGetXMLDesc(pool, flags)))
         return cliLibError(name, "failed to get the XML of pool '%s'", cliSafe(name));
-    return cliPrintXML(xml);
+    return cliDumpXML(args, xml, "the pool");
 }
 
 /* pool-capabilities: libvirt's <storagepoolCapabilities>, which pool
@@ -522,6 +522,7 @@ static const cliOption infoOptions[] = {
 
 static const cliOption dumpxmlOptions[] = {
     { "inactive", NULL, "the persistent definition only, without current sizes" },
+    CLI_XPATH_OPTIONS,
     { NULL, NULL, NULL },
 };
 

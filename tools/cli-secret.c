@@ -202,7 +202,7 @@ cmdSecretDumpXML(cliContext *ctx, const cliArgs *args)
         return CLI_EXIT_FAILED;
     if (!(xml = scSecretGetXMLDesc(s, 0)))
         return cliLibError(args->params[0], "failed to get secret '%s'", cliSafe(args->params[0]));
-    return cliPrintXML(xml);
+    return cliDumpXML(args, xml, "the secret");
 }
 
 /* A line from the terminal, not echoed. NULL after printing why. */
@@ -440,10 +440,16 @@ static const cliOption listOptions[] = {
     { NULL, NULL, NULL },
 };
 
+static const cliOption dumpxmlOptions[] = {
+    CLI_XPATH_OPTIONS,
+    { NULL, NULL, NULL },
+};
+
 const cliVerb cliSecretVerbs[] = {
     { "secret-define", cmdSecretDefine, "define or modify a secret from an XML file", defineParams,
       NULL },
-    { "secret-dumpxml", cmdSecretDumpXML, "print a secret's attributes in XML", secretParam, NULL },
+    { "secret-dumpxml", cmdSecretDumpXML, "print a secret's attributes in XML", secretParam,
+      dumpxmlOptions },
     { "secret-set-value", cmdSecretSetValue, "set a secret's value", secretParam, setValueOptions },
     { "secret-get-value", cmdSecretGetValue, "print a secret's value (base64)", secretParam,
       getValueOptions },

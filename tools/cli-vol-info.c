@@ -972,7 +972,7 @@ cmdVolDumpXML(cliContext *ctx, const cliArgs *args)
     name = scStorageVolGetName(vol);
     if (!(xml = scStorageVolGetXMLDesc(vol, 0)))
         return cliLibError(name, "failed to get the XML of volume '%s'", cliSafe(name));
-    return cliPrintXML(xml);
+    return cliDumpXML(args, xml, "the volume");
 }
 
 static int
@@ -1100,6 +1100,12 @@ static const cliOption infoOptions[] = {
     { NULL, NULL, NULL },
 };
 
+static const cliOption dumpxmlOptions[] = {
+    { "pool", "POOL", "pool of the volume, to find VOL by name" },
+    CLI_XPATH_OPTIONS,
+    { NULL, NULL, NULL },
+};
+
 static const cliOption volPoolOptions[] = {
     { "uuid", NULL, "print the pool's UUID, not its name" },
     { NULL, NULL, NULL },
@@ -1108,7 +1114,8 @@ static const cliOption volPoolOptions[] = {
 const cliVerb cliVolInfoVerbs[] = {
     { "vol-list", cmdVolList, "list the volumes of a pool", poolParam, listOptions },
     { "vol-info", cmdVolInfo, "show information on a volume", volParam, infoOptions },
-    { "vol-dumpxml", cmdVolDumpXML, "print a volume's XML description", volParam, poolOption },
+    { "vol-dumpxml", cmdVolDumpXML, "print a volume's XML description", volParam,
+      dumpxmlOptions },
     { "vol-path", cmdVolPath, "print a volume's path", volParam, poolOption },
     { "vol-key", cmdVolKey, "print a volume's key", volParam, poolOption },
     { "vol-name", cmdVolName, "print the name of a volume given by key or path", volKeyParam,

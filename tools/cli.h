@@ -376,6 +376,20 @@ void cliJsonRaw(cliJson *j, const char *key, const char *text);
 int cliPrintXML(const char *xml);
 
 /*
+ * cliDumpXML:
+ * The same for a *-dumpxml verb: with --xpath EXPRESSION, the nodes it
+ * selects in @xml instead, each serialized on its own (with --wrap, all
+ * in one <nodes> element), as virsh's. @what names the document in an
+ * error ("pool 'p1'"). Returns an exit status.
+ */
+int cliDumpXML(const cliArgs *args, const char *xml, const char *what);
+
+/* The options --xpath and --wrap of the *-dumpxml verbs. */
+#define CLI_XPATH_OPTIONS                                                                          \
+    { "xpath", "EXPRESSION", "print only the nodes the XPath expression selects" },                \
+    { "wrap", NULL, "with --xpath: the nodes in one <nodes> element" }
+
+/*
  * cliMemstreamClose:
  * Closes @out, an open_memstream() on *@buf; returns *@buf, or NULL after
  * freeing it and printing "out of memory" if a write or the close failed.
