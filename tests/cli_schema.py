@@ -6,7 +6,8 @@ schema its manual page documents (tools/storcat.1, section JSON OUTPUT).
     cli_schema.py MANPAGE FILE --kind KIND     a document of KIND: pools,
         pool, undefined, identities_dropped, secrets, secret, value,
         volumes, volume, volume_info, chain, catalog, xml, verbs, candidates, imported,
-        forgotten_domain, pool_imports, rows, events, setting, error
+        forgotten_domain, pool_imports, rows, events, setting, error,
+        pool_event, event_types
 
 The man page is read, not a copy of it: each ".SS The X object" section
 lists its fields as '.BR name " (type)"', in order; the list of documents
@@ -55,6 +56,8 @@ DOCUMENTS = {
     "events": {"events": ("array of", "event")},
     "setting": {"setting": ("object", "setting")},
     "error": {"error": ("object", "error")},
+    "pool_event": {"pool_event": ("object", "pool event")},
+    "event_types": {"event_types": ("array of strings", None)},
 }
 
 

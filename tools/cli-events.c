@@ -11,8 +11,10 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -541,12 +543,15 @@ eventCallback(const scAuditEvent *ev, void *opaque)
     return 0;
 }
 
-/* ---- following --------------------------------------------------------- */
+/* ---- the event loop ----------------------------------------------------- */
 
-/* The signal that ends a --follow, and the pipe its handler wakes the
- * event loop through (a signal between two waits would not). */
+/* The signal that ends a wait for events (--follow, pool-event), and the
+ * pipe its handler wakes the event loop through (a signal between two
+ * waits would not). */
 static volatile sig_atomic_t followStop;
 static int followPipe[2] = { -1, -1 };
+static int followWatch = -1;
+static struct sigaction followOldInt, followOldTerm;
 
 static void
 onFollowSignal(int sig)
@@ -569,6 +574,54 @@ onFollowPipe(int watch, int fd, int events, void *opaque)
     while (read(fd, buf, sizeof(buf)) > 0)
         ;
 }
+
+/* The library's default event loop, which SIGINT and SIGTERM end
+ * (followStop): 0, or -1 after printing why (@what: "follow the events"). */
+static int
+loopBegin(const char *what)
+{
+    struct sigaction sa;
+
+    if (scEventRegisterDefaultImpl() < 0) {
+        cliLibError(NULL, "failed to %s", what);
+        return -1;
+    }
+    if (pipe2(followPipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+        cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE, "failed to %s: %s", what,
+                     strerror(errno));
+        return -1;
+    }
+    if ((followWatch = scEventAddHandle(followPipe[0], SC_EVENT_HANDLE_READABLE, onFollowPipe,
+                                        NULL, NULL)) < 0) {
+        cliLibError(NULL, "failed to %s", what);
+        close(followPipe[0]);
+        close(followPipe[1]);
+        followPipe[0] = followPipe[1] = -1;
+        return -1;
+    }
+    followStop = 0;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = onFollowSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, &followOldInt);
+    sigaction(SIGTERM, &sa, &followOldTerm);
+    return 0;
+}
+
+static void
+loopEnd(void)
+{
+    sigaction(SIGINT, &followOldInt, NULL);
+    sigaction(SIGTERM, &followOldTerm, NULL);
+    scEventRemoveHandle(followWatch);
+    followWatch = -1;
+    close(followPipe[0]);
+    close(followPipe[1]);
+    followPipe[0] = followPipe[1] = -1;
+}
+
+/* ---- following --------------------------------------------------------- */
 
 /* What the library told of: the events committed since it registered. */
 typedef struct {
@@ -605,29 +658,17 @@ typedef struct {
 static int
 follow(scConnect *conn, const Filters *f, EventsOut *o)
 {
-    struct sigaction sa, old_int, old_term;
     Told told = { 0, 0 };
     long long done = -1; /* every event up to this id is considered */
-    int id, watch = -1, status = CLI_EXIT_OK;
+    int id, status = CLI_EXIT_OK;
 
-    if (scEventRegisterDefaultImpl() < 0)
-        return cliLibError(NULL, "failed to follow the events");
-    if (pipe2(followPipe, O_CLOEXEC | O_NONBLOCK) < 0)
-        return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
-                            "failed to follow the events: %s", strerror(errno));
-    if ((watch = scEventAddHandle(followPipe[0], SC_EVENT_HANDLE_READABLE, onFollowPipe, NULL,
-                                  NULL)) < 0 ||
-        (id = scConnectAuditEventRegister(conn, onAuditEvent, &told, NULL, 0)) < 0) {
+    if (loopBegin("follow the events") < 0)
+        return CLI_EXIT_FAILED;
+    if ((id = scConnectAuditEventRegister(conn, onAuditEvent, &told, NULL, 0)) < 0) {
         status = cliLibError(NULL, "failed to follow the events");
-        goto out;
+        loopEnd();
+        return status;
     }
-    followStop = 0;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = onFollowSignal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
     if (f->since) {
         if (scConnectListEvents(conn, f->pool, f->volume, f->action, f->since, 0, 0, eventCallback,
                                 o, 0) < 0)
@@ -655,15 +696,8 @@ follow(scConnect *conn, const Filters *f, EventsOut *o)
             status = cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
                                   "failed to write the events: %s", strerror(errno));
     }
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
     scConnectAuditEventDeregister(conn, id);
-out:
-    if (watch > 0)
-        scEventRemoveHandle(watch);
-    close(followPipe[0]);
-    close(followPipe[1]);
-    followPipe[0] = followPipe[1] = -1;
+    loopEnd();
     return status;
 }
 
@@ -726,6 +760,193 @@ cmdEvents(cliContext *ctx, const cliArgs *args)
     return CLI_EXIT_OK;
 }
 
+/* ---- pool-event ---------------------------------------------------------- */
+
+/* virsh's pool-event: the pool events of one type, as they come. */
+typedef struct {
+    const char *type; /* "lifecycle" or "refresh" */
+    bool loop, timestamp, timed_out;
+    int count;
+} PoolEventWait;
+
+/* virsh's words for the lifecycle events, by scStoragePoolEventLifecycleType. */
+static const char *const lifecycleWords[] = {
+    "Defined", "Undefined", "Started", "Stopped", "Created", "Deleted",
+};
+
+static void
+printPoolEvent(PoolEventWait *w, scStoragePoolPtr pool, int event)
+{
+    const char *detail = NULL;
+    char uuid[SC_UUID_STRING_BUFLEN] = "", when[48], lower[16];
+    struct timespec now;
+    struct tm tm;
+    size_t n;
+    cliJson j;
+
+    if (!w->loop && w->count)
+        return;
+    if (event >= 0)
+        detail = (size_t) event < sizeof(lifecycleWords) / sizeof(lifecycleWords[0])
+                     ? lifecycleWords[event]
+                     : "unknown";
+    clock_gettime(CLOCK_REALTIME, &now);
+    gmtime_r(&now.tv_sec, &tm);
+    if (cliJsonMode()) {
+        n = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+        snprintf(when + n, sizeof(when) - n, ".%03ldZ", now.tv_nsec / 1000000);
+        for (n = 0; detail && detail[n] && n < sizeof(lower) - 1; n++)
+            lower[n] = (char) tolower((unsigned char) detail[n]);
+        lower[n] = '\0';
+        scStoragePoolGetUUIDString(pool, uuid);
+        cliJsonBegin(&j, stdout, true);
+        cliJsonOpen(&j, "pool_event", '{');
+        cliJsonStr(&j, "event", w->type);
+        cliJsonStr(&j, "pool", scStoragePoolGetName(pool));
+        cliJsonStr(&j, "pool_uuid", uuid);
+        cliJsonStr(&j, "detail", detail ? lower : NULL);
+        cliJsonStr(&j, "time", when);
+        cliJsonClose(&j, '}');
+        cliJsonEnd(&j);
+    } else {
+        /* virsh's virTimeStringNowRaw. */
+        if (w->timestamp) {
+            n = strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+            snprintf(when + n, sizeof(when) - n, ".%03ld+0000", now.tv_nsec / 1000000);
+            printf("%s: ", when);
+        }
+        printf("event '%s' for storage pool %s%s%s\n", w->type, scStoragePoolGetName(pool),
+               detail ? ": " : "", detail ? detail : "");
+    }
+    fflush(stdout);
+    w->count++;
+}
+
+static void
+onPoolLifecycle(scConnectPtr conn, scStoragePoolPtr pool, int event, int detail, void *opaque)
+{
+    (void) conn, (void) detail;
+    printPoolEvent(opaque, pool, event);
+}
+
+static void
+onPoolRefresh(scConnectPtr conn, scStoragePoolPtr pool, void *opaque)
+{
+    (void) conn;
+    printPoolEvent(opaque, pool, -1);
+}
+
+static void
+onPoolEventTimeout(int timer, void *opaque)
+{
+    PoolEventWait *w = opaque;
+
+    (void) timer;
+    w->timed_out = true;
+}
+
+static const struct {
+    const char *name;
+    scConnectStoragePoolEventGenericCallback cb;
+} poolEventTypes[] = {
+    [SC_STORAGE_POOL_EVENT_ID_LIFECYCLE] = { "lifecycle",
+                                             SC_STORAGE_POOL_EVENT_CALLBACK(onPoolLifecycle) },
+    [SC_STORAGE_POOL_EVENT_ID_REFRESH] = { "refresh", onPoolRefresh },
+};
+
+/* pool-event --list: the types; or wait for one event of --event TYPE
+ * (of --pool POOL), or for every one with --loop, until --timeout or
+ * SIGINT/SIGTERM. Exit status 0 if any came, as virsh's. */
+static int
+cmdPoolEvent(cliContext *ctx, const cliArgs *args)
+{
+    const size_t ntypes = sizeof(poolEventTypes) / sizeof(poolEventTypes[0]);
+    const char *type = cliOptValue(args, "event"), *timeout = cliOptValue(args, "timeout");
+    PoolEventWait w = { type, cliOptFlag(args, "loop"), cliOptFlag(args, "timestamp"), false, 0 };
+    _cleanup_pool_ scStoragePool *pool = NULL;
+    unsigned long long seconds = 0;
+    int id, timer = -1, status;
+    size_t t = 0;
+    cliJson j;
+
+    if (cliOptFlag(args, "list")) {
+        if (cliJsonMode()) {
+            cliJsonBegin(&j, stdout, false);
+            cliJsonOpen(&j, "event_types", '[');
+            for (t = 0; t < ntypes; t++)
+                cliJsonStr(&j, NULL, poolEventTypes[t].name);
+            cliJsonClose(&j, ']');
+            cliJsonEnd(&j);
+        } else {
+            for (t = 0; t < ntypes; t++)
+                printf("%s\n", poolEventTypes[t].name);
+        }
+        return CLI_EXIT_OK;
+    }
+    if (!type)
+        return cliUsageError(args->verb, "either --list or --event TYPE is required");
+    while (t < ntypes && strcmp(poolEventTypes[t].name, type) != 0)
+        t++;
+    if (t == ntypes)
+        return cliUsageError(args->verb, "unknown event type '%s' (lifecycle, refresh)",
+                             cliSafe(type));
+    if (timeout && (strspn(timeout, "0123456789") != strlen(timeout) || strlen(timeout) > 7 ||
+                    (seconds = strtoull(timeout, NULL, 10)) == 0 || seconds > INT_MAX / 1000))
+        return cliUsageError(args->verb, "invalid --timeout '%s': a number of seconds from 1",
+                             cliSafe(timeout));
+    if (cliOptValue(args, "pool") && !(pool = cliLookupPool(ctx, cliOptValue(args, "pool"))))
+        return CLI_EXIT_FAILED;
+    ctx->flags |= SC_CONNECT_RO;
+    if (!cliConnect(ctx) || loopBegin("wait for pool events") < 0)
+        return CLI_EXIT_FAILED;
+    if ((id = scConnectStoragePoolEventRegisterAny(ctx->conn, pool, (int) t, poolEventTypes[t].cb,
+                                                   &w, NULL)) < 0 ||
+        (seconds && (timer = scEventAddTimeout((int) seconds * 1000, onPoolEventTimeout, &w,
+                                               NULL)) < 0)) {
+        status = cliLibError(NULL, "failed to wait for pool events");
+        if (id >= 0)
+            scConnectStoragePoolEventDeregisterAny(ctx->conn, id);
+        loopEnd();
+        return status;
+    }
+    status = CLI_EXIT_OK;
+    while (!followStop && !w.timed_out && (w.loop || !w.count)) {
+        if (scEventRunDefaultImpl() < 0) {
+            status = cliLibError(NULL, "failed to wait for pool events");
+            break;
+        }
+    }
+    if (timer >= 0)
+        scEventRemoveTimeout(timer);
+    scConnectStoragePoolEventDeregisterAny(ctx->conn, id);
+    loopEnd();
+    if (status != CLI_EXIT_OK)
+        return status;
+    /* virsh's last words (not with --json: its lines are objects). */
+    if (!cliJsonMode()) {
+        if (followStop)
+            printf("event loop interrupted\n");
+        else if (w.timed_out)
+            printf("event loop timed out\n");
+        printf("events received: %d\n", w.count);
+    }
+    if (!w.count)
+        return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_OPERATION_FAILED, SC_FROM_NONE,
+                            "no '%s' event received%s", type,
+                            followStop ? " (interrupted)" : " (timed out)");
+    return CLI_EXIT_OK;
+}
+
+static const cliOption poolEventOptions[] = {
+    { "pool", "POOL", "the events of this pool only (name or UUID)" },
+    { "event", "TYPE", "the type of event to wait for: lifecycle or refresh" },
+    { "loop", NULL, "print every event until the timeout or an interrupt, not only the first" },
+    { "timeout", "SECONDS", "stop waiting after this many seconds" },
+    { "list", NULL, "list the event types" },
+    { "timestamp", NULL, "print the time of each event before it" },
+    { NULL, NULL, NULL },
+};
+
 static const cliOption eventsOptions[] = {
     { "pool", "POOL", "events of that pool (name or UUID)" },
     { "volume", "VOL", "events of that volume (name, UUID or path)" },
@@ -738,5 +959,7 @@ static const cliOption eventsOptions[] = {
 
 const cliVerb cliEventsVerbs[] = {
     { "events", cmdEvents, "print the audit trail, in commit order", NULL, eventsOptions },
+    { "pool-event", cmdPoolEvent, "list event types, or wait for pool events and print them",
+      NULL, poolEventOptions },
     { NULL, NULL, NULL, NULL, NULL },
 };
