@@ -594,6 +594,10 @@ cmdPoolEdit(cliContext *ctx, const cliArgs *args)
         if (runEditor(path) < 0 || !(doc = cliReadFile(path)))
             break;
         if (strcmp(doc, xml) == 0) {
+            if (cliJsonMode()) {
+                status = cliPutDocument(cliPoolDocument(pool));
+                break;
+            }
             cliInfo("Pool %s XML configuration not changed.", name);
             status = CLI_EXIT_OK;
             break;
