@@ -894,9 +894,9 @@ cmdPoolEvent(cliContext *ctx, const cliArgs *args)
                     (seconds = strtoull(timeout, NULL, 10)) == 0 || seconds > INT_MAX / 1000))
         return cliUsageError(args->verb, "invalid --timeout '%s': a number of seconds from 1",
                              cliSafe(timeout));
+    ctx->flags |= SC_CONNECT_RO;
     if (cliOptValue(args, "pool") && !(pool = cliLookupPool(ctx, cliOptValue(args, "pool"))))
         return CLI_EXIT_FAILED;
-    ctx->flags |= SC_CONNECT_RO;
     if (!cliConnect(ctx) || loopBegin("wait for pool events") < 0)
         return CLI_EXIT_FAILED;
     if ((id = scConnectStoragePoolEventRegisterAny(ctx->conn, pool, (int) t, poolEventTypes[t].cb,

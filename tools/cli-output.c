@@ -369,8 +369,8 @@ cliPrintXML(const char *xml)
     return CLI_EXIT_OK;
 }
 
-/* Keeps libxml2's error messages out of stderr: the XPath error is said
- * by the caller, in the tool's words. */
+/* Keep libxml2's error messages out of stderr (both its handlers): the
+ * XPath error is said by the caller, in the tool's words. */
 static void
 xmlQuiet(void *ctx, const xmlError *err)
 {
@@ -378,9 +378,20 @@ xmlQuiet(void *ctx, const xmlError *err)
     (void) err;
 }
 
-int
-cliDumpXML(const cliArgs *args, const char *xml, const char *what)
+static void
+xmlQuietGeneric(void *ctx, const char *fmt, ...)
 {
+    (void) ctx;
+    (void) fmt;
+}
+
+int
+cliDumpXML(const cliArgs *args, const char *xml, const char *kind, const char *name)
+{
+    xmlGenericErrorFunc old_generic = xmlGenericError;
+    xmlStructuredErrorFunc old_structured = xmlStructuredError;
+    void *old_generic_ctx = xmlGenericErrorContext;
+    void *old_structured_ctx = xmlStructuredErrorContext;
     const char *xpath = cliOptValue(args, "xpath");
     bool wrap = cliOptFlag(args, "wrap");
     _cleanup_free_ char *out = NULL;
@@ -394,6 +405,7 @@ cliDumpXML(const cliArgs *args, const char *xml, const char *what)
     /* --wrap alone is ignored, as by virsh. */
     if (!xpath)
         return cliPrintXML(xml);
+    xmlSetGenericErrorFunc(NULL, xmlQuietGeneric);
     xmlSetStructuredErrorFunc(NULL, (xmlStructuredErrorFunc) xmlQuiet);
     /* Blanks dropped, so that a node selected is indented anew, as virsh
      * prints it; no network, no entities (the library's document). */
@@ -402,7 +414,7 @@ cliDumpXML(const cliArgs *args, const char *xml, const char *what)
                             XML_PARSE_NOWARNING);
     if (!doc || !(ctxt = xmlXPathNewContext(doc)) || !(buf = xmlBufferCreate())) {
         cliErrorCode(CLI_EXIT_FAILED, SC_ERR_XML_ERROR, SC_FROM_NONE,
-                     "cannot read the XML of %s", what);
+                     "cannot read the XML of %s '%s'", kind, cliSafe(name));
         goto cleanup;
     }
     if (!(obj = xmlXPathEvalExpression(BAD_CAST xpath, ctxt)) || obj->type != XPATH_NODESET) {
@@ -420,6 +432,16 @@ cliDumpXML(const cliArgs *args, const char *xml, const char *what)
     for (int i = 0; obj->nodesetval && i < obj->nodesetval->nodeNr; i++) {
         xmlNodePtr node = obj->nodesetval->nodeTab[i];
 
+        /* The document is its root element; a namespace is no node that
+         * can be printed alone (as virsh, which fails on it). */
+        if (node->type == XML_DOCUMENT_NODE)
+            node = xmlDocGetRootElement(doc);
+        if (node->type == XML_NAMESPACE_DECL) {
+            cliErrorCode(CLI_EXIT_FAILED, SC_ERR_INVALID_ARG, SC_FROM_NONE,
+                         "XPath expression '%s' selects a namespace, which cannot be printed",
+                         cliSafe(xpath));
+            goto cleanup;
+        }
         if (wrap) {
             xmlNodePtr copy = xmlDocCopyNode(node, wrapped, 1);
             if (!copy || !xmlAddChild(root, copy)) {
@@ -449,7 +471,8 @@ cleanup:
     xmlXPathFreeContext(ctxt);
     xmlFreeDoc(wrapped);
     xmlFreeDoc(doc);
-    xmlSetStructuredErrorFunc(NULL, NULL);
+    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+    xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
     return status;
 }
 

@@ -429,7 +429,7 @@ cmdPoolDumpXML(cliContext *ctx, const cliArgs *args)
     name = scStoragePoolGetName(pool); /* before a failure: it resets the error */
     if (!(xml = scStoragePoolGetXMLDesc(pool, flags)))
         return cliLibError(name, "failed to get the XML of pool '%s'", cliSafe(name));
-    return cliDumpXML(args, xml, "the pool");
+    return cliDumpXML(args, xml, "pool", name);
 }
 
 /* pool-capabilities: libvirt's <storagepoolCapabilities>, which pool

@@ -494,8 +494,8 @@ runEditor(const char *path)
     const char *editor = getenv("VISUAL");
     _cleanup_free_ char *cmd = NULL;
     struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
-    int status = 0;
-    pid_t pid;
+    int status = 0, err;
+    pid_t pid, waited = -1;
 
     if (!editor || !*editor)
         editor = getenv("EDITOR");
@@ -516,13 +516,16 @@ runEditor(const char *path)
         execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *) NULL);
         _exit(127);
     }
-    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
+    if (pid > 0) {
+        while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+            ;
+    }
+    err = errno;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGQUIT, &old_quit, NULL);
-    if (pid < 0) {
+    if (pid < 0 || waited < 0) {
         cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
-                     "cannot run the editor '%s': %s", cliSafe(editor), strerror(errno));
+                     "cannot run the editor '%s': %s", cliSafe(editor), strerror(err));
         return -1;
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -555,19 +558,38 @@ askReedit(void)
     }
 }
 
+/* Writes @text into the new file @fd, and closes it: 0, or -1 with errno. */
+static int
+writeAll(int fd, const char *text)
+{
+    size_t len = strlen(text);
+    ssize_t n = 0;
+    int err;
+
+    while (len > 0 && (n = write(fd, text, len)) > 0) {
+        text += n;
+        len -= (size_t) n;
+    }
+    err = len == 0 ? 0 : n < 0 ? errno : EIO;
+    if (close(fd) < 0 && !err)
+        err = errno;
+    errno = err;
+    return err ? -1 : 0;
+}
+
 /* pool-edit POOL: its persistent definition (the inactive XML) in the
- * user's editor, then defined again if it changed, as virsh's. */
+ * user's editor, then defined again if it changed, as virsh's: not over
+ * a definition another process changed meanwhile. */
 static int
 cmdPoolEdit(cliContext *ctx, const cliArgs *args)
 {
     const char *tmpdir = getenv("TMPDIR");
     _cleanup_pool_ scStoragePool *pool = NULL;
     _cleanup_pool_ scStoragePool *edited = NULL;
-    _cleanup_free_ char *xml = NULL, *path = NULL;
-    int status = CLI_EXIT_FAILED, fd = -1;
+    _cleanup_free_ char *xml = NULL, *path = NULL, *now = NULL;
+    int status = CLI_EXIT_FAILED, fd;
     char *doc = NULL;
     const char *name;
-    size_t len;
 
     if (!(pool = cliLookupPool(ctx, args->params[0])))
         return CLI_EXIT_FAILED;
@@ -580,8 +602,7 @@ cmdPoolEdit(cliContext *ctx, const cliArgs *args)
         path = NULL;
         return cliErrorCode(CLI_EXIT_FAILED, SC_ERR_NO_MEMORY, SC_FROM_NONE, "out of memory");
     }
-    len = strlen(xml);
-    if ((fd = mkstemps(path, 4)) < 0 || write(fd, xml, len) != (ssize_t) len || close(fd) < 0) {
+    if ((fd = mkstemps(path, 4)) < 0 || writeAll(fd, xml) < 0) {
         cliErrorCode(CLI_EXIT_FAILED, SC_ERR_SYSTEM_ERROR, SC_FROM_NONE,
                      "cannot write the XML of pool '%s' to '%s': %s", cliSafe(name),
                      cliSafe(path), strerror(errno));
@@ -591,6 +612,7 @@ cmdPoolEdit(cliContext *ctx, const cliArgs *args)
     }
     for (;;) {
         free(doc);
+        doc = NULL;
         if (runEditor(path) < 0 || !(doc = cliReadFile(path)))
             break;
         if (strcmp(doc, xml) == 0) {
@@ -601,6 +623,24 @@ cmdPoolEdit(cliContext *ctx, const cliArgs *args)
             cliInfo("Pool %s XML configuration not changed.", name);
             status = CLI_EXIT_OK;
             break;
+        }
+        /* Changed by another process while it was edited (or gone)? */
+        free(now);
+        if (!(now = scStoragePoolGetXMLDesc(pool, SC_STORAGE_XML_INACTIVE))) {
+            cliLibError(name, "failed to get the XML of pool '%s'", cliSafe(name));
+            break;
+        }
+        if (strcmp(now, xml) != 0) {
+            cliErrorCode(CLI_EXIT_FAILED, SC_ERR_OPERATION_FAILED, SC_FROM_NONE,
+                         "pool '%s': its XML configuration was changed by another process "
+                         "while it was edited: the edits are not defined",
+                         cliSafe(name));
+            /* On a terminal, edit again over the definition as it is. */
+            free(xml);
+            xml = TAKE_PTR(now);
+            if (!askReedit())
+                break;
+            continue;
         }
         if ((edited = scStoragePoolDefineXML(ctx->conn, doc, 0))) {
             if (cliJsonMode()) {

@@ -202,7 +202,7 @@ cmdSecretDumpXML(cliContext *ctx, const cliArgs *args)
         return CLI_EXIT_FAILED;
     if (!(xml = scSecretGetXMLDesc(s, 0)))
         return cliLibError(args->params[0], "failed to get secret '%s'", cliSafe(args->params[0]));
-    return cliDumpXML(args, xml, "the secret");
+    return cliDumpXML(args, xml, "secret", args->params[0]);
 }
 
 /* A line from the terminal, not echoed. NULL after printing why. */

@@ -348,9 +348,17 @@ cliConnectAny(cliContext *ctx, bool readonly)
 
     if (ctx->conn || ctx->catalog)
         return cliConnect(ctx);
-    /* The default catalog only: a -c naming no file is a mistake to say. */
-    if ((ctx->conn = scConnectOpenAuth(NULL, NULL, flags)))
+    /* The default catalog only (a -c naming no file is a mistake to say),
+     * asked read-only first: a read-write open of the default catalog
+     * would make it. */
+    if ((ctx->conn = scConnectOpenAuth(NULL, NULL, ctx->flags | SC_CONNECT_RO))) {
+        if (flags & SC_CONNECT_RO)
+            return ctx->conn;
+        scConnectClose(ctx->conn);
+        if (!(ctx->conn = scConnectOpenAuth(NULL, NULL, flags)))
+            cliLibError(NULL, "failed to open the default catalog");
         return ctx->conn;
+    }
     if (!(err = scGetLastError()) || err->sys_errno != ENOENT) {
         cliLibError(NULL, "failed to open the default catalog");
         return NULL;

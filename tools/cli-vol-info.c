@@ -972,7 +972,7 @@ cmdVolDumpXML(cliContext *ctx, const cliArgs *args)
     name = scStorageVolGetName(vol);
     if (!(xml = scStorageVolGetXMLDesc(vol, 0)))
         return cliLibError(name, "failed to get the XML of volume '%s'", cliSafe(name));
-    return cliDumpXML(args, xml, "the volume");
+    return cliDumpXML(args, xml, "volume", name);
 }
 
 static int

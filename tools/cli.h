@@ -379,10 +379,10 @@ int cliPrintXML(const char *xml);
  * cliDumpXML:
  * The same for a *-dumpxml verb: with --xpath EXPRESSION, the nodes it
  * selects in @xml instead, each serialized on its own (with --wrap, all
- * in one <nodes> element), as virsh's. @what names the document in an
- * error ("pool 'p1'"). Returns an exit status.
+ * in one <nodes> element), as virsh's. @kind and @name name the document
+ * in an error ("pool", "p1"). Returns an exit status.
  */
-int cliDumpXML(const cliArgs *args, const char *xml, const char *what);
+int cliDumpXML(const cliArgs *args, const char *xml, const char *kind, const char *name);
 
 /* The options --xpath and --wrap of the *-dumpxml verbs. */
 #define CLI_XPATH_OPTIONS                                                                          \

@@ -321,7 +321,9 @@ extern scConnectAuthPtr scConnectAuthPtrDefault;
  * (which a read-only connection refuses); any other name that does not
  * exist is an error naming the path (a typo never makes a new empty
  * catalog). A new catalog file is created with mode 0600, the default's
- * directory with 0700. An older catalog is migrated to the current schema
+ * directory with 0700 (by a read-write connection only: a read-only one
+ * to a default catalog not made yet fails, ENOENT, and leaves nothing
+ * behind). An older catalog is migrated to the current schema
  * in one transaction; a catalog made by a newer storcat is refused
  * (SC_ERR_CATALOG_VERSION); a file that is not a storcat catalog, or is
  * empty, is refused (SC_ERR_CATALOG). A read-write open of a catalog that

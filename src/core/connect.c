@@ -234,7 +234,7 @@ make_dirs(const char *dir)
 /* The default catalog (DESIGN §2) when $STORCAT_CATALOG is not set; its
  * directory is created. */
 static char *
-default_catalog_path(void)
+default_catalog_path(bool make_dir)
 {
     _cleanup_free_ char *dir = NULL;
 
@@ -254,7 +254,9 @@ default_catalog_path(void)
             return NULL;
         }
     }
-    if (!dir || make_dirs(dir) < 0)
+    /* Made for a connection that may create the catalog only: a
+     * read-only one leaves nothing behind. */
+    if (!dir || (make_dir && make_dirs(dir) < 0))
         return NULL;
     return scAsprintf("%s/catalog.db", dir);
 }
@@ -331,15 +333,16 @@ uri_to_path(const char *uri)
 }
 
 /* The catalog file that connection name @name names (see scConnectOpen);
- * *@is_default if it is the default catalog. */
+ * *@is_default if it is the default catalog, whose directory is made if
+ * @make_dir. */
 static char *
-name_to_path(const char *name, bool *is_default)
+name_to_path(const char *name, bool make_dir, bool *is_default)
 {
     *is_default = !name || !*name;
     if (*is_default) {
         const char *env = getenv("STORCAT_CATALOG");
         if (!env || !*env)
-            return default_catalog_path();
+            return default_catalog_path(make_dir);
         name = env;
     }
     if (is_uri(name))
@@ -558,7 +561,7 @@ open_catalog(const char *name, unsigned int flags)
                       "a read-only connection cannot create a catalog");
         return NULL;
     }
-    if (!(given = name_to_path(name, &is_default)))
+    if (!(given = name_to_path(name, !(flags & SC_CONNECT_RO), &is_default)))
         return NULL;
     create = (flags & SC_CONNECT_CREATE) || (is_default && !(flags & SC_CONNECT_RO));
     if (!(conn = scAlloc(sizeof(*conn))))
