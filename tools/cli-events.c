@@ -8,6 +8,9 @@
  * -> 2.00 GiB") or, with --json, the event object of storcat(1), JSON
  * OUTPUT: in the document {"events": [...]}, or with --follow one object
  * a line as each event comes.
+ *
+ * And virsh's pool-event: the library's pool events (which come from the
+ * same trail) as virsh prints them, through the same event loop.
  */
 #include <config.h>
 

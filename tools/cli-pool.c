@@ -136,8 +136,8 @@ buildPoolXML(const cliArgs *args)
 }
 
 /* --overwrite and --no-overwrite of pool-build, pool-start and
- * pool-create(-as), which
- * exclude each other (as virsh's VSH_EXCLUSIVE_OPTIONS). */
+ * pool-create(-as), which exclude each other (as virsh's
+ * VSH_EXCLUSIVE_OPTIONS). */
 static int
 checkOverwrite(const cliArgs *args)
 {

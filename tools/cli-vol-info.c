@@ -848,8 +848,9 @@ cmdVolInfo(cliContext *ctx, const cliArgs *args)
     if (getVolAndPool(vol, bytes, &facts, &pool) < 0)
         goto cleanup;
     poolname = scStoragePoolGetName(pool);
-    /* --physical: the size of the container (the image file, not the
-     * guest's data in it), on virsh's line in place of the allocation. */
+    /* --physical: the size of the container (a file's length, where the
+     * allocation is what it takes on disk), on virsh's line in place of
+     * the allocation. */
     if (physical) {
         scStorageVolInfo info;
 
