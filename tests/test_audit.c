@@ -13,7 +13,9 @@
  *    the one-line actor without control characters; a file whose name
  *    has quotes, a backslash, a newline, an escape and a byte that is not
  *    UTF-8, recorded as valid JSON that reads back as the name;
- *  - report_events gives the same.
+ *  - report_events gives the same;
+ *  - an event's time is never before a time its caller read, with
+ *    clock_gettime, before the call, even just after a second turns.
  */
 #include <config.h>
 
@@ -23,6 +25,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -77,7 +80,7 @@ teardown(void **state)
 /* ---- the events, copied out of the callback -------------------------------- */
 
 typedef struct {
-    long long id;
+    long long id, time;
     char *line; /* "ACTION POOL/VOLUME (DETAIL) CHANGES" */
     long long uid, invoker_uid, pid;
     char *user, *via, *invoker, *program, *storcat_actor, *actor, *changes;
@@ -103,6 +106,7 @@ trail_cb(const scAuditEvent *ev, void *opaque)
     assert_true(t->n < 64);
     t->n++;
     e->id = ev->id;
+    e->time = ev->time;
     assert_true(asprintf(&e->line, "%s %s/%s (%s) %s", ev->action,
                          ev->poolName ? ev->poolName : "-", ev->volumeName ? ev->volumeName : "-",
                          ev->detail ? ev->detail : "-", ev->changes ? ev->changes : "-") > 0);
@@ -544,6 +548,45 @@ test_hostile_names(void **state)
     scStoragePoolFree(p);
 }
 
+/* ---- the time of an event ---------------------------------------------------- */
+
+/* An event's time is not before what its caller's clock read before the
+ * call. Each round starts as the second turns, where time(), the kernel's
+ * coarse seconds, still reads the second before for a few milliseconds. */
+static void
+test_time_as_the_second_turns(void **state)
+{
+    Fixture *f = *state;
+    Trail t = { .n = 0 };
+    long long after = 0;
+
+    for (int round = 0; round < 3; round++) {
+        struct timespec now, wait;
+        scStoragePoolPtr p;
+        char *xml;
+
+        assert_true(asprintf(&xml,
+                             "<pool type='dir'><name>t%d</name><target><path>%s/t%d</path>"
+                             "</target></pool>",
+                             round, f->dir, round) > 0);
+        clock_gettime(CLOCK_REALTIME, &now);
+        wait = (struct timespec) { .tv_sec = 0, .tv_nsec = 1000000000L - now.tv_nsec };
+        while (nanosleep(&wait, &wait) < 0 && errno == EINTR)
+            ;
+        clock_gettime(CLOCK_REALTIME, &now);
+        assert_sc_ok(p = scStoragePoolDefineXML(f->conn, xml, 0));
+        read_trail(f->conn, after, &t);
+        assert_int_equal(t.n, 1);
+        if (t.e[0].time < (long long) now.tv_sec)
+            fail_msg("round %d: the event's time %lld is before %lld, read before the define",
+                     round, t.e[0].time, (long long) now.tv_sec);
+        after = t.e[0].id;
+        scStoragePoolFree(p);
+        free(xml);
+    }
+    trail_clear(&t);
+}
+
 int
 main(void)
 {
@@ -552,6 +595,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_who, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_actor, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_time_as_the_second_turns, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,10 +41,15 @@ cliParseTime(const char *text, long long *when)
     static const char *const formats[] = {
         "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d",
     };
-    time_t now = time(NULL);
+    struct timespec clock;
+    time_t now;
     struct tm tm;
     char *end;
 
+    /* The clock the library stamps events with; not time(), which lags
+     * it for a few milliseconds after each second turns. */
+    clock_gettime(CLOCK_REALTIME, &clock);
+    now = clock.tv_sec;
     if (strcmp(text, "now") == 0) {
         *when = (long long) now;
         return 0;

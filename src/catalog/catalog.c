@@ -60,7 +60,7 @@ scCatalogSelfStart(void)
 int64_t
 scCatalogNow(void)
 {
-    return (int64_t) time(NULL);
+    return scNow();
 }
 
 static const char *const param_names[P_LAST] = {

@@ -80,7 +80,7 @@ prune(scConnect *conn)
         return -1;
     if (secs == 0)
         return 0;
-    return scCatalogEventsPrune(conn->catalog, (long long) time(NULL) - secs, &count);
+    return scCatalogEventsPrune(conn->catalog, (long long) scNow() - secs, &count);
 }
 
 void

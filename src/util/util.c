@@ -206,6 +206,15 @@ scUUIDGenerate(unsigned char *uuid)
     uuid[8] = (uuid[8] & 0x3f) | 0x80; /* RFC 9562 variant */
 }
 
+int64_t
+scNow(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (int64_t) now.tv_sec;
+}
+
 /* Fold "//", "/./" and "/../" of absolute @path in place, as the kernel
  * would if no component were a symlink. */
 static void

@@ -64,6 +64,13 @@ bool scUUIDParseCanonical(const char *str, unsigned char *uuid);
 /* Writes the canonical dashed lowercase form into @buf (SC_UUID_STRING_BUFLEN). */
 void scUUIDFormat(const unsigned char *uuid, char *buf);
 
+/* The wall clock's seconds as clock_gettime(CLOCK_REALTIME) reads them.
+ * Not time(): it returns the kernel's coarse seconds, which lag for a few
+ * milliseconds after each second turns, so a time recorded with it could
+ * be a second before one its caller read, with any other clock, just
+ * before the call. Every time the catalog records is read here. */
+int64_t scNow(void);
+
 /* Fills @uuid with a new UUID (version 7: time-ordered, 74 random bits). */
 void scUUIDGenerate(unsigned char *uuid);
 
