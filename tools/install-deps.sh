@@ -15,8 +15,12 @@ PKGS="gcc make autoconf automake libtool pkg-config
 # built against libvirt's headers (libvirt-dev), virsh (libvirt-clients).
 # libvirt-python (python3-libvirt), for tests/python's comparisons of
 # names, parameters and constants with libvirt 9.0's binding.
-# Without their recommendations: those are hypervisors (qemu-system...).
-LIBVIRT_PKGS="libvirt-daemon libvirt-clients libvirt-dev util-linux python3-libvirt"
+# Without their recommendations, but with one emulator (qemu-system-x86):
+# libvirt's qemu:///session answers virConnectGetVersion with the
+# emulator's version, and fails without one ("Cannot find suitable
+# emulator"), which tests/compat/connect.c compares.
+LIBVIRT_PKGS="libvirt-daemon libvirt-clients libvirt-dev util-linux python3-libvirt
+              qemu-system-x86"
 
 missing() {
     for p in "$@"; do
