@@ -352,10 +352,11 @@ test_loop(void **state)
 
     memset(fired, 0, sizeof(fired));
     memset(freed, 0, sizeof(freed));
+    /* Before the timer is added: the 50 ms count from a time no later. */
+    t0 = now_s();
     assert_true((every = scEventAddTimeout(0, on_count, (void *) 0, on_free)) > 0);
     assert_true((never = scEventAddTimeout(-1, on_count, (void *) 1, on_free)) > every);
     assert_true((later = scEventAddTimeout(50, on_count, (void *) 2, on_free)) > never);
-    t0 = now_s();
     for (int i = 0; i < 3; i++)
         assert_sc_ok(scEventRunDefaultImpl() == 0);
     /* 0: every iteration; -1: never; 50 ms: not yet. */

@@ -639,6 +639,9 @@ test_unreachable(void **state)
     char *xml, *before, *after, *want, *ev;
     double t0, took;
     int port, fd = silent_portal(&port);
+    /* Bounded, not a hang: 2 s beyond the timeout, 14 under valgrind. */
+    const char *wrapper = getenv("SC_TEST_WRAPPER");
+    double slack = wrapper && *wrapper ? 15.0 : 3.0;
 
     setenv("STORCAT_STORAGE_TIMEOUT", "1", 1);
     xml = pool_xml("dead", port, IQN, NULL);
@@ -648,7 +651,7 @@ test_unreachable(void **state)
     t0 = now();
     assert_sc_err(scStoragePoolCreate(p, 0) == 0, SC_ERR_OPERATION_FAILED);
     took = now() - t0;
-    if (took < 0.9 || took > 3.0)
+    if (took < 0.9 || took > slack)
         fail_msg("a start on a silent portal failed after %.2f s (timeout 1 s)", took);
     want = printf_dup("127.0.0.1:%d", port);
     assert_non_null(strstr(scGetLastErrorMessage(), want));
@@ -671,7 +674,7 @@ test_unreachable(void **state)
     assert_sc_err(scStoragePoolRefresh(f->pool, 0) == 0, SC_ERR_OPERATION_FAILED);
     took = now() - t0;
     tgtFreeze(&f->tgt, false);
-    if (took > 3.0)
+    if (took > slack)
         fail_msg("a refresh of a frozen target failed after %.2f s (timeout 1 s)", took);
     assert_sc_ok(scStoragePoolGetInfo(f->pool, &info) == 0);
     assert_int_equal(info.state, SC_STORAGE_POOL_DEGRADED);

@@ -36,7 +36,7 @@ def rss_kib():
 VALGRIND = any("vgpreload" in line for line in open("/proc/self/maps"))
 # AddressSanitizer's quarantine holds freed memory: RSS grows with every row.
 ASAN = "libasan" in os.environ.get("LD_PRELOAD", "")
-SLOWER = 20 if VALGRIND else 1
+SLOWER = 20 if VALGRIND else 3 if ASAN else 1
 
 
 def pumps():
@@ -258,7 +258,7 @@ def test_close_from_another_thread(conn):
 
     t = threading.Thread(target=reader)
     t.start()
-    time.sleep(0.3)
+    time.sleep(0.3 * SLOWER)
     assert t.is_alive()
     with pytest.raises(ValueError, match="already executing"):
         next(rows)
