@@ -18,7 +18,6 @@
  */
 #include <config.h>
 
-#include <blkid.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/fs.h>
@@ -28,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backends/common/signature.h"
 #include "logical_priv.h"
 #include "util/util.h"
 
@@ -198,49 +198,6 @@ logical_check(const scPoolDef *def, bool *active)
     return 0;
 }
 
-/* What libblkid finds on @path, in @found ("an 'ext4' filesystem"): 1
- * something, 0 nothing, -1 (reported). */
-static int
-probe_signature(const scPoolDef *def, const char *path, char *found, size_t n)
-{
-    blkid_probe pr = blkid_new_probe_from_filename(path);
-    const char *type = NULL, *usage = NULL;
-    int rc;
-
-    if (!pr) {
-        scReportSystemError(SC_FROM_STORAGE, errno ? errno : EIO,
-                            "pool '%s': cannot probe device '%s' for signatures", def->name, path);
-        return -1;
-    }
-    blkid_probe_enable_superblocks(pr, 1);
-    blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_USAGE);
-    blkid_probe_enable_partitions(pr, 1);
-    blkid_probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC);
-    rc = blkid_do_safeprobe(pr);
-    if (rc == 0) {
-        if (blkid_probe_lookup_value(pr, "TYPE", &type, NULL) == 0) {
-            blkid_probe_lookup_value(pr, "USAGE", &usage, NULL);
-            snprintf(found, n, "a '%s' %s", type,
-                     strcmp(type, "LVM2_member") == 0 ? "signature (an LVM physical volume)"
-                     : usage && strcmp(usage, "filesystem") == 0 ? "file system"
-                                                                 : "signature");
-        } else if (blkid_probe_lookup_value(pr, "PTTYPE", &type, NULL) == 0) {
-            snprintf(found, n, "a '%s' partition table", type);
-        } else {
-            snprintf(found, n, "a signature");
-        }
-    } else if (rc == -2) {
-        snprintf(found, n, "several conflicting signatures");
-    }
-    blkid_free_probe(pr);
-    if (rc == -1) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
-                      "pool '%s': libblkid cannot probe device '%s'", def->name, path);
-        return -1;
-    }
-    return rc == 1 ? 0 : 1;
-}
-
 /* Zero the first and last ZERO_BYTES of @path (opened exclusively: a
  * mounted or otherwise held device is refused), as libvirt does before
  * pvcreate, so that no old label or table confuses lvm2. */
@@ -309,7 +266,7 @@ logical_build(const scPoolDef *def, unsigned int flags)
 {
     const char *vg = scLogicalVg(def);
     bool overwrite = flags & SC_STORAGE_POOL_BUILD_OVERWRITE;
-    char what[SC_LOGICAL_WHAT_MAX], found[160];
+    char what[SC_LOGICAL_WHAT_MAX], found[SC_SIGNATURE_MAX];
     const char *args[4 + 64];
     size_t i, n = 0;
 
@@ -330,7 +287,8 @@ logical_build(const scPoolDef *def, unsigned int flags)
     /* Every device is checked before any is touched. */
     for (i = 0; !overwrite && i < def->source.ndevices; i++) {
         const char *path = def->source.devices[i].path;
-        int r = probe_signature(def, path, found, sizeof(found));
+        char type[SC_SIGNATURE_MAX];
+        int r = scDeviceSignature(def->name, path, type, found);
         if (r < 0)
             return -1;
         if (r > 0) {
