@@ -42,6 +42,7 @@ static const bool managed[SC_POOL_TYPE_LAST] = {
 /* Backends as they land (backends/dir.c, ...). */
 static const scBackend *const builtin[SC_POOL_TYPE_LAST] = {
     [SC_POOL_DIR] = &scBackendDir,
+    [SC_POOL_FS] = &scBackendFs,
     [SC_POOL_LOGICAL] = &scBackendLogical,
     [SC_POOL_DISK] = &scBackendDisk,
     [SC_POOL_ISCSI] = &scBackendIscsi,

@@ -455,6 +455,7 @@ void scBackendOverride(scPoolType type, const scBackend *be);
 
 extern const scBackend scBackendDir;
 extern const scBackend scBackendDisk;
+extern const scBackend scBackendFs;
 extern const scBackend scBackendIscsi;
 extern const scBackend scBackendIscsiDirect;
 extern const scBackend scBackendLogical;

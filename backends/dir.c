@@ -2,7 +2,8 @@
  * dir.c: the "dir" backend: a pool is a directory, its volumes are the
  * files (and subdirectories) in it. Its runtime state is the target
  * directory with symlinks resolved, where its volumes' paths start; the
- * work on files is backends/common/fileops.c's.
+ * work on files is backends/common/fileops.c's. The "fs" backend is this
+ * one on a file system it mounts (backends/fs.c, dir.h).
  */
 #include <config.h>
 
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "backends/common/fileops.h"
+#include "backends/dir.h"
 #include "util/util.h"
 
 /* libvirt's default mode for a pool directory it builds. */
@@ -52,8 +54,8 @@ dir_check(const scPoolDef *def, bool *active)
 /* Build the target directory. As libvirt: an existing directory keeps its
  * mode unless the definition sets one; a new one gets the definition's
  * mode or 0711, and the owner and group the definition asks for. */
-static int
-dir_build(const scPoolDef *def, unsigned int flags)
+int
+scDirPoolBuild(const scPoolDef *def, unsigned int flags)
 {
     const char *path = def->target_path;
     mode_t mode = def->perms.mode >= 0 ? (mode_t) def->perms.mode : DEFAULT_POOL_MODE;
@@ -62,7 +64,8 @@ dir_build(const scPoolDef *def, unsigned int flags)
 
     if (flags & (SC_STORAGE_POOL_BUILD_REPAIR | SC_STORAGE_POOL_BUILD_RESIZE)) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
-                      "pool '%s': a dir pool cannot be repaired or resized", def->name);
+                      "pool '%s': a %s pool cannot be repaired or resized", def->name,
+                      scPoolTypeToString(def->type));
         return -1;
     }
     if (make_parents(path) < 0)
@@ -94,8 +97,8 @@ dir_build(const scPoolDef *def, unsigned int flags)
     return created ? 1 : 0;
 }
 
-static int
-dir_start(const scPoolDef *def, scPoolRuntime *rt)
+int
+scDirPoolStart(const scPoolDef *def, scPoolRuntime *rt)
 {
     char buf[PATH_MAX];
     struct stat st;
@@ -134,7 +137,8 @@ dir_delete(const scPoolDef *def, unsigned int flags)
 {
     if (flags & SC_STORAGE_POOL_DELETE_ZEROED) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
-                      "pool '%s': a dir pool cannot be deleted zeroed", def->name);
+                      "pool '%s': a %s pool cannot be deleted zeroed", def->name,
+                      scPoolTypeToString(def->type));
         return -1;
     }
     /* libvirt's code and text (virStorageBackendDeleteLocal), naming the
@@ -362,27 +366,38 @@ dir_vol_download_stream(const scPoolCtx *pool, const scVolRecord *vol, scStreamO
     WITH_DIR(pool, scFileDownloadStream(dir, vol, out, offset, length, flags));
 }
 
+/* The slots of the files in the pool's directory, a dir pool's and an fs
+ * pool's alike. */
+#define DIR_FILE_SLOTS                                                       \
+    .pool_info = dir_pool_info, .pool_perms = dir_pool_perms, .attach = dir_attach,           \
+    .detach = dir_detach, .discover = dir_discover, .vol_probe = dir_vol_probe,               \
+    .vol_plan = dir_vol_plan, .vol_build = dir_vol_build,                                     \
+    .vol_build_from = dir_vol_build_from, .vol_delete = dir_vol_delete,                       \
+    .vol_resize = dir_vol_resize, .vol_wipe = dir_vol_wipe, .vol_upload = dir_vol_upload,     \
+    .vol_download = dir_vol_download, .vol_upload_stream = dir_vol_upload_stream,             \
+    .vol_download_stream = dir_vol_download_stream
+
 const scBackend scBackendDir = {
     .version = SC_BACKEND_VERSION,
     .type = SC_POOL_DIR,
     .check = dir_check,
-    .build = dir_build,
-    .start = dir_start,
+    .build = scDirPoolBuild,
+    .start = scDirPoolStart,
     .delete_pool = dir_delete,
-    .pool_info = dir_pool_info,
-    .pool_perms = dir_pool_perms,
-    .attach = dir_attach,
-    .detach = dir_detach,
-    .discover = dir_discover,
-    .vol_probe = dir_vol_probe,
-    .vol_plan = dir_vol_plan,
-    .vol_build = dir_vol_build,
-    .vol_build_from = dir_vol_build_from,
-    .vol_delete = dir_vol_delete,
-    .vol_resize = dir_vol_resize,
-    .vol_wipe = dir_vol_wipe,
-    .vol_upload = dir_vol_upload,
-    .vol_download = dir_vol_download,
-    .vol_upload_stream = dir_vol_upload_stream,
-    .vol_download_stream = dir_vol_download_stream,
+    DIR_FILE_SLOTS,
+};
+
+/* A dir pool on the file system fs.c mounts on its target: built with
+ * mkfs when asked, started with a mount, stopped with an unmount; deleted
+ * as a dir pool (its target directory removed; the device is left as it
+ * is, as libvirt leaves it). */
+const scBackend scBackendFs = {
+    .version = SC_BACKEND_VERSION,
+    .type = SC_POOL_FS,
+    .check = scFsCheck,
+    .build = scFsBuild,
+    .start = scFsStart,
+    .stop = scFsStop,
+    .delete_pool = dir_delete,
+    DIR_FILE_SLOTS,
 };

@@ -308,10 +308,10 @@ test_types(void **state)
     free(pools);
 
     /* A managed type whose backend is not there yet says so. */
-    scStoragePoolPtr pool = scStoragePoolLookupByName(f->conn, "t-fs");
+    scStoragePoolPtr pool = scStoragePoolLookupByName(f->conn, "t-netfs");
     assert_sc_err(scStoragePoolCreate(pool, 0) == 0, SC_ERR_OPERATION_UNSUPPORTED);
     assert_non_null(strstr(scGetLastErrorMessage(), "not supported yet"));
-    assert_non_null(strstr(scGetLastErrorMessage(), "'t-fs'"));
+    assert_non_null(strstr(scGetLastErrorMessage(), "'t-netfs'"));
     assert_sc_err(scStoragePoolDestroy(pool) == 0, SC_ERR_OPERATION_INVALID);
     assert_sc_err(scStoragePoolCreate(pool, 1u << 7) == 0, SC_ERR_INVALID_ARG);
     assert_int_equal(scStoragePoolIsActive(pool), 0);

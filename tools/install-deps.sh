@@ -5,7 +5,7 @@
 set -eu
 PKGS="gcc make autoconf automake libtool pkg-config
       libsqlite3-dev libxml2-dev uuid-dev libsmartcols-dev libcmocka-dev
-      libfdisk-dev libblkid-dev fdisk
+      libfdisk-dev libblkid-dev libmount-dev fdisk
       sqlite3 valgrind python3 groff-base man-db qemu-utils
       libiscsi-dev libiscsi-bin tgt
       lvm2 e2fsprogs util-linux

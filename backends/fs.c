@@ -1,0 +1,312 @@
+/*
+ * fs.c: the "fs" backend's own slots: a block device with a file system,
+ * made by mkfs when a build asks for it, mounted with libmount on the
+ * pool's target directory when the pool starts and unmounted when it
+ * stops. The rest, the directory and its files, is a dir pool's
+ * (backends/dir.c, which holds scBackendFs).
+ *
+ * As libvirt 9.0's fs backend (storage_backend_fs.c): the pool is active
+ * when its device is mounted on its target (the mount table, both paths
+ * with symlinks resolved); start mounts with "nodev,nosuid,noexec" and
+ * the definition's <fs:mount_opts>, of type <source><format> unless that
+ * is "auto" (libmount then asks libblkid); stop unmounts only that mount;
+ * build makes the target directory, and runs mkfs only when asked to
+ * overwrite, or not to overwrite (then only on a device where libblkid
+ * finds no signature).
+ */
+#include <config.h>
+
+#include <libmount.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backends/common/command.h"
+#include "backends/common/signature.h"
+#include "backends/dir.h"
+#include "util/util.h"
+
+/* Options of every mount, libvirt's on Linux (default_mount_opts). */
+#define FS_MOUNT_OPTS "nodev,nosuid,noexec"
+
+/* mkfs is given this long: a large device takes a while. */
+#define MKFS_TIMEOUT_S 600
+
+/* One <source><device>, as libvirt's virStorageBackendFileSystemIsValid. */
+static const char *
+source_device(const scPoolDef *def)
+{
+    if (def->source.ndevices != 1 || !def->source.devices[0].path) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
+                      "pool '%s': an fs pool needs exactly one <source><device path=.../>, "
+                      "not %zu",
+                      def->name, def->source.ndevices);
+        return NULL;
+    }
+    return def->source.devices[0].path;
+}
+
+/* The format to mount or make, or NULL for "auto". */
+static const char *
+source_format(const scPoolDef *def)
+{
+    const char *f = def->source.format;
+
+    return f && strcmp(f, "auto") != 0 ? f : NULL;
+}
+
+/* @path with symlinks resolved into @buf, else @path as it is (a device
+ * that is not there is compared as spelled). */
+static const char *
+resolved(const char *path, char buf[PATH_MAX])
+{
+    return realpath(path, buf) ? buf : path;
+}
+
+/* Is the pool's device mounted on its target? 1 yes, 0 no, -1 error. */
+static int
+is_mounted(const scPoolDef *def, const char *device)
+{
+    char dev[PATH_MAX], target[PATH_MAX], src[PATH_MAX];
+    struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
+    struct libmnt_iter *it = mnt_new_iter(MNT_ITER_BACKWARD);
+    struct libmnt_fs *fs;
+    int found = 0;
+
+    if (!tb || !it) {
+        scReportSystemError(SC_FROM_STORAGE, errno ? errno : ENOMEM,
+                            "pool '%s': cannot read the mount table", def->name);
+        mnt_unref_table(tb);
+        mnt_free_iter(it);
+        return -1;
+    }
+    resolved(device, dev);
+    resolved(def->target_path, target);
+    while (!found && mnt_table_next_fs(tb, it, &fs) == 0) {
+        const char *t = mnt_fs_get_target(fs), *s = mnt_fs_get_srcpath(fs);
+        found = t && s && strcmp(t, target) == 0 && strcmp(resolved(s, src), dev) == 0;
+    }
+    mnt_free_iter(it);
+    mnt_unref_table(tb);
+    return found;
+}
+
+int
+scFsCheck(const scPoolDef *def, bool *active)
+{
+    const char *device = source_device(def);
+    int r = device ? is_mounted(def, device) : -1;
+
+    *active = r > 0;
+    return r < 0 ? -1 : 0;
+}
+
+/* libmount's words for what went wrong with @rc of a mount or unmount
+ * (mnt_context_get_excode), into the error "pool 'NAME': WHAT: WORDS". */
+static void
+report_mnt(struct libmnt_context *cxt, int rc, const scPoolDef *def, const char *what)
+{
+    char buf[BUFSIZ] = "";
+
+    mnt_context_get_excode(cxt, rc, buf, sizeof(buf));
+    scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED, "pool '%s': %s: %s", def->name, what,
+                  buf[0] ? buf : "failed");
+}
+
+static int
+mount_pool(const scPoolDef *def, const char *device)
+{
+    _cleanup_free_ char *opts = scStrdup(FS_MOUNT_OPTS), *what = NULL;
+    struct libmnt_context *cxt;
+    int rc;
+
+    for (size_t i = 0; opts && i < def->nns_options; i++) {
+        char *more = scAsprintf("%s,%s", opts, def->ns_options[i].name);
+        free(opts);
+        opts = more;
+    }
+    if (!opts || !(what = scAsprintf("cannot mount '%s' on '%s'", device, def->target_path)))
+        return -1;
+    if (!(cxt = mnt_new_context())) {
+        scReportOOM();
+        return -1;
+    }
+    if (mnt_context_set_source(cxt, device) < 0 ||
+        mnt_context_set_target(cxt, def->target_path) < 0 ||
+        mnt_context_set_options(cxt, opts) < 0 ||
+        (source_format(def) && mnt_context_set_fstype(cxt, source_format(def)) < 0)) {
+        scReportOOM();
+        mnt_free_context(cxt);
+        return -1;
+    }
+    rc = mnt_context_mount(cxt);
+    if (rc != 0 || mnt_context_get_status(cxt) != 1)
+        report_mnt(cxt, rc, def, what);
+    else
+        rc = 0;
+    mnt_free_context(cxt);
+    return rc == 0 ? 0 : -1;
+}
+
+static int
+umount_pool(const scPoolDef *def)
+{
+    _cleanup_free_ char *what = scAsprintf("cannot unmount '%s'", def->target_path);
+    struct libmnt_context *cxt;
+    int rc;
+
+    if (!what)
+        return -1;
+    if (!(cxt = mnt_new_context()) || mnt_context_set_target(cxt, def->target_path) < 0) {
+        scReportOOM();
+        mnt_free_context(cxt);
+        return -1;
+    }
+    rc = mnt_context_umount(cxt);
+    if (rc != 0 || mnt_context_get_status(cxt) != 1)
+        report_mnt(cxt, rc, def, what);
+    else
+        rc = 0;
+    mnt_free_context(cxt);
+    return rc == 0 ? 0 : -1;
+}
+
+int
+scFsStart(const scPoolDef *def, scPoolRuntime *rt)
+{
+    const char *device = source_device(def);
+    int mounted = device ? is_mounted(def, device) : -1;
+
+    if (mounted < 0)
+        return -1;
+    /* Mounted already (a start a crash interrupted, or by hand): as libvirt,
+     * used as it is. */
+    if (!mounted && mount_pool(def, device) < 0)
+        return -1;
+    if (scDirPoolStart(def, rt) < 0) {
+        if (!mounted) {
+            scErrorSaved *saved = scErrorSave();
+            umount_pool(def);
+            scErrorRestore(&saved);
+        }
+        return -1;
+    }
+    return 0;
+}
+
+int
+scFsStop(const scPoolDef *def, const scPoolRuntime *rt)
+{
+    const char *device = source_device(def);
+    int mounted = device ? is_mounted(def, device) : -1;
+
+    (void) rt;
+    /* Not mounted (or something else is mounted there): nothing to undo. */
+    if (mounted <= 0)
+        return mounted;
+    return umount_pool(def);
+}
+
+/* mkfs's option to make a file system over whatever the device holds, as
+ * libvirt passes it (virStorageBackendExecuteMKFS), or NULL. */
+static const char *
+mkfs_force(const char *format)
+{
+    if (strcmp(format, "xfs") == 0)
+        return "-f";
+    if (strcmp(format, "ext2") == 0 || strcmp(format, "ext3") == 0 ||
+        strcmp(format, "ext4") == 0)
+        return "-F";
+    if (strcmp(format, "vfat") == 0)
+        return "-I";
+    return NULL;
+}
+
+/* Make a file system of the pool's format on its device; without
+ * @overwrite, only where libblkid finds no signature. */
+static int
+make_fs(const scPoolDef *def, const char *device, bool overwrite)
+{
+    const char *format = source_format(def), *force;
+    char type[SC_SIGNATURE_MAX], found[SC_SIGNATURE_MAX];
+    struct stat st;
+    int r;
+
+    if (!format) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
+                      "pool '%s': no file system to make on '%s': its format is 'auto'; "
+                      "set <source><format type=.../> (ext4, xfs, ...)",
+                      def->name, device);
+        return -1;
+    }
+    if (stat(device, &st) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno,
+                            "pool '%s': source device '%s' does not exist", def->name, device);
+        return -1;
+    }
+    if (!overwrite) {
+        if ((r = scDeviceSignature(def->name, device, type, found)) < 0)
+            return -1;
+        if (r > 0 && strcmp(type, format) == 0) {
+            scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_POOL_BUILT,
+                          "pool '%s': device '%s' already formatted using '%s'", def->name,
+                          device, format);
+            return -1;
+        }
+        if (r > 0) {
+            scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_POOL_BUILT,
+                          "pool '%s': device '%s' is not empty: libblkid found %s on it, not "
+                          "the expected format '%s'; build with overwrite to destroy it",
+                          def->name, device, found, format);
+            return -1;
+        }
+    }
+    force = mkfs_force(format);
+    {
+        const char *argv[] = { MKFS, "-t", format, force ? force : device, force ? device : NULL,
+                               NULL };
+
+        if (scCommandRun(argv, NULL, 0, MKFS_TIMEOUT_S, NULL) < 0) {
+            /* The runner's error names the command and its stderr. */
+            _cleanup_free_ char *why = scStrdup(scGetLastErrorMessage());
+            int code = scGetLastError() ? scGetLastError()->code : SC_ERR_OPERATION_FAILED;
+
+            scReportError(SC_FROM_STORAGE, code,
+                          "pool '%s': cannot make a '%s' file system on '%s': %s", def->name,
+                          format, device, why ? why : "?");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
+scFsBuild(const scPoolDef *def, unsigned int flags)
+{
+    bool overwrite = flags & SC_STORAGE_POOL_BUILD_OVERWRITE;
+    bool no_overwrite = flags & SC_STORAGE_POOL_BUILD_NO_OVERWRITE;
+    const char *device = source_device(def);
+    int made;
+
+    if (!device)
+        return -1;
+    if (overwrite && no_overwrite) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG,
+                      "pool '%s': build flags overwrite and no-overwrite are mutually exclusive",
+                      def->name);
+        return -1;
+    }
+    /* The target directory as a dir pool's, whether or not it exists. */
+    made = scDirPoolBuild(def, flags & ~(SC_STORAGE_POOL_BUILD_OVERWRITE |
+                                         SC_STORAGE_POOL_BUILD_NO_OVERWRITE));
+    if (made < 0 || !(overwrite || no_overwrite))
+        return made;
+    if (make_fs(def, device, overwrite) < 0) {
+        if (made)
+            rmdir(def->target_path);
+        return -1;
+    }
+    return 1;
+}
