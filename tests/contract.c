@@ -114,18 +114,23 @@ ctNewVolName(Fixture *f, const char *name)
     return f->target == TARGET_DISK ? ctDiskVolName(f, name, true) : ctVolName(f, name);
 }
 
-/* A logical or disk pool on a loop device, the real backend behind the
- * fake. */
+/* A logical, disk or fs pool on a loop device, the real backend behind
+ * the fake. */
 static int
 real_setup(Fixture *f, void **state)
 {
-    scPoolType type = f->target == TARGET_LOGICAL ? SC_POOL_LOGICAL : SC_POOL_DISK;
+    scPoolType type = f->target == TARGET_LOGICAL ? SC_POOL_LOGICAL
+                      : f->target == TARGET_DISK  ? SC_POOL_DISK
+                                                  : SC_POOL_FS;
+    const scBackend *real = type == SC_POOL_LOGICAL ? &scBackendLogical
+                            : type == SC_POOL_DISK  ? &scBackendDisk
+                                                    : &scBackendFs;
     char *xml;
 
     /* Cleaned up by the teardown from here on, whatever fails. */
     *state = f;
     xml = ctRealSetup(f);
-    fakeReset(type == SC_POOL_LOGICAL ? &scBackendLogical : &scBackendDisk, f->catalog);
+    fakeReset(real, f->catalog);
     scBackendOverride(type, fakeBackend());
     if (!(f->conn = scConnectOpenAuth(f->catalog, NULL, SC_CONNECT_CREATE)))
         return -1;
@@ -148,7 +153,7 @@ ctSetup(void **state)
     f->target = *(const Target *) *state;
     if (f->target == TARGET_ISCSI)
         why = tgtUnavailable();
-    else if (f->target == TARGET_LOGICAL || f->target == TARGET_DISK)
+    else if (f->target == TARGET_LOGICAL || f->target == TARGET_DISK || f->target == TARGET_FS)
         why = ctRealUnavailable(f->target);
     if (why) {
         fprintf(stderr, "# SKIP: %s\n", why);
@@ -160,7 +165,7 @@ ctSetup(void **state)
     f->catalog = ctPrintf("%s/catalog.db", f->dir);
     if (f->target == TARGET_ISCSI)
         return iscsi_setup(f, state);
-    if (f->target == TARGET_LOGICAL || f->target == TARGET_DISK)
+    if (f->target == TARGET_LOGICAL || f->target == TARGET_DISK || f->target == TARGET_FS)
         return real_setup(f, state);
     f->images = f->target == TARGET_DIR ? ctPrintf("%s/images", f->dir)
                                         : ctPrintf("/nonexistent/storcat-fake%s", f->dir);
@@ -200,6 +205,7 @@ ctTeardown(void **state)
     scBackendOverride(SC_POOL_ISCSI_DIRECT, NULL);
     scBackendOverride(SC_POOL_LOGICAL, NULL);
     scBackendOverride(SC_POOL_DISK, NULL);
+    scBackendOverride(SC_POOL_FS, NULL);
     tgtStop(&f->tgt);
     if (f->pool)
         scStoragePoolFree(f->pool);
@@ -236,7 +242,7 @@ ctVolPath(Fixture *f, const char *name)
         return ctPrintf("/dev/%s", ctVolName(f, name));
     if (f->target == TARGET_ISCSI)
         return ctPrintf("ip-127.0.0.1:%d-iscsi-" CT_IQN "-lun-%d", f->tgt.port, lun_of(name));
-    return f->target == TARGET_DIR ? ctFileIn(f, name) : ctPrintf("/fake/" POOL "/%s", name);
+    return ctFiles(f) ? ctFileIn(f, name) : ctPrintf("/fake/" POOL "/%s", name);
 }
 
 void
@@ -255,7 +261,10 @@ ctStorageAdd(Fixture *f, const char *name, unsigned long long size)
         assert_true(fakeVolAdd(POOL, name, size) > 0);
     } else {
         char *p = ctFileIn(f, name);
-        int fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        int fd;
+
+        ctRealFsMounted(f);
+        fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
         assert_true(fd >= 0);
         assert_int_equal(ftruncate(fd, (off_t) size), 0);
         close(fd);
@@ -456,7 +465,8 @@ ctStorageVolumes(Fixture *f)
         return ctRealVolumes(f);
     if (f->target == TARGET_ISCSI)
         return lun_listing(f, false);
-    if (f->target == TARGET_DIR) {
+    if (ctFiles(f)) {
+        ctRealFsMounted(f);
         snap = dir_listing(f, false);
         buf = strdup(strchr(snap, '\n') + 1);
         free(snap);

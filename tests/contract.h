@@ -32,8 +32,19 @@
  * storage is the VG's LVs (tests/contract_real.c).
  * TARGET_DISK: pool "p" is <pool type='disk'> with a GPT on a loop device,
  * the real disk backend behind the fake; its storage is the partitions,
- * named by the kernel after their number (see ctVolName). */
-typedef enum { TARGET_FAKE, TARGET_DIR, TARGET_ISCSI, TARGET_LOGICAL, TARGET_DISK } Target;
+ * named by the kernel after their number (see ctVolName).
+ * TARGET_FS: pool "p" is <pool type='fs'> on an ext4 file system (made by
+ * the setup, without lost+found) on a loop device, mounted by the real fs
+ * backend behind the fake on the test's "images" directory; its storage is
+ * the files in it, as TARGET_DIR's (ctFiles). */
+typedef enum {
+    TARGET_FAKE,
+    TARGET_DIR,
+    TARGET_ISCSI,
+    TARGET_LOGICAL,
+    TARGET_DISK,
+    TARGET_FS
+} Target;
 
 typedef struct {
     Target target;
@@ -47,7 +58,7 @@ typedef struct {
     Tgt tgt;      /* TARGET_ISCSI: the target */
     unsigned long long luns[16]; /* TARGET_ISCSI: LUN sizes (0: none), LUN 0 aside */
     char err_msg[1024];
-    char *loop;     /* TARGET_LOGICAL, TARGET_DISK: the loop device attached, or NULL */
+    char *loop;     /* TARGET_LOGICAL, TARGET_DISK, TARGET_FS: the loop device, or NULL */
     char kname[32]; /* its kernel name (loopN) */
     char vg[48];    /* TARGET_LOGICAL: the VG, named uniquely */
     struct {
@@ -55,6 +66,14 @@ typedef struct {
         int partno;    /* the partition it stands for (0: slot unused) */
     } parts[16];       /* TARGET_DISK */
 } Fixture;
+
+/* Is the pool's storage files in f->images (a dir pool, or an fs pool's
+ * mounted file system)? */
+static inline bool
+ctFiles(const Fixture *f)
+{
+    return f->target == TARGET_DIR || f->target == TARGET_FS;
+}
 
 /* cmocka's setup and teardown: the prestate is a const Target *. The
  * teardown fails the test if a backend slot ran while the catalog was
@@ -119,6 +138,8 @@ bool ctHaveDM(void);
 char *ctRealSetup(Fixture *f);
 /* Remove the VG, PV, partitions and loop device the fixture made. */
 void ctRealCleanup(Fixture *f);
+/* Fails the test when an fs pool runs without its file system mounted. */
+void ctRealFsMounted(Fixture *f);
 /* @fresh: see ctNewVolName. */
 const char *ctDiskVolName(Fixture *f, const char *name, bool fresh);
 void ctRealAdd(Fixture *f, const char *name, unsigned long long size);

@@ -1,9 +1,11 @@
 /*
  * contract_real.c: the block storage targets of the contract tests
- * (tests/test_contract.c): a logical pool on a VG of the test's own and a
- * disk pool with a GPT, each on a loop device over a sparse image file in
- * the test's directory, changed and compared behind storcat's back with
- * the real tools (lvm2; libfdisk and BLKPG, as partx, for partitions).
+ * (tests/test_contract.c): a logical pool on a VG of the test's own, a
+ * disk pool with a GPT and an fs pool on ext4, each on a loop device over
+ * a sparse image file in the test's directory, changed and compared
+ * behind storcat's back with the real tools (lvm2; libfdisk and BLKPG, as
+ * partx, for partitions; the files of the mounted file system as a dir
+ * pool's).
  *
  * Other tests on this host use loop devices and lvm2 at the same time:
  * a fixture attaches its image with `losetup --find --show`, names its VG
@@ -24,6 +26,7 @@
 #include <linux/blkpg.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -34,6 +37,7 @@
 
 #define CT_LVM_IMAGE  (128 * MiB) /* the PV: room for every volume of a test */
 #define CT_DISK_IMAGE (64 * MiB)
+#define CT_FS_IMAGE   (64 * MiB)
 
 static bool have_dm;         /* the kernel can activate LVs */
 static char lvm_config[128]; /* STORCAT_LVM_CONFIG, and the tests' own --config */
@@ -76,6 +80,9 @@ ctRealUnavailable(Target target)
         return "lvm2 is not installed (apt-get install lvm2)";
     if (target == TARGET_DISK && RUN(NULL, "sfdisk", "--version") != 0)
         return "no sfdisk (util-linux's fdisk package)";
+    if (target == TARGET_FS && (access("/sbin/mkfs.ext4", X_OK) != 0 ||
+                                access("/sbin/debugfs", X_OK) != 0))
+        return "no mkfs.ext4 or debugfs (e2fsprogs)";
     return NULL;
 }
 
@@ -127,6 +134,10 @@ ctRealCleanup(Fixture *f)
     if (f->target == TARGET_LOGICAL) {
         LVM(NULL, "vgremove", "-ff", "-y", f->vg);
         LVM(NULL, "pvremove", "-ff", "-y", f->loop);
+    } else if (f->target == TARGET_FS) {
+        /* Mounted by the pool's start, unless a stop unmounted it. */
+        if (f->images && umount2(f->images, 0) < 0 && errno != EINVAL && errno != ENOENT)
+            umount2(f->images, MNT_DETACH);
     } else {
         forget_partitions(f->loop);
     }
@@ -171,13 +182,29 @@ guard(Fixture *f)
         __sanitizer_set_death_callback(cleanup_live);
 }
 
+/* An fs pool that is running has its file system mounted on f->images:
+ * the files the test looks at are on the loop device, not under it. */
+void
+ctRealFsMounted(Fixture *f)
+{
+    struct stat dir, dev;
+
+    if (f->target != TARGET_FS || !f->pool || scStoragePoolIsActive(f->pool) != 1)
+        return;
+    assert_int_equal(stat(f->images, &dir), 0);
+    assert_int_equal(stat(f->loop, &dev), 0);
+    if (dir.st_dev != dev.st_rdev)
+        fail_msg("fs pool '" POOL "' runs, but %s is not on %s: not mounted", f->images, f->loop);
+}
+
 /* ---- setup ---------------------------------------------------------------------- */
 
 /* The image file under the loop device. */
 static char *
 image_path(Fixture *f)
 {
-    return ctPrintf("%s/%s.img", f->dir, f->target == TARGET_LOGICAL ? "pv" : "disk");
+    return ctPrintf("%s/%s.img", f->dir,
+                    f->target == TARGET_LOGICAL ? "pv" : f->target == TARGET_FS ? "fs" : "disk");
 }
 
 /* A sparse image of @size in the test's directory on a loop device. */
@@ -219,6 +246,22 @@ ctRealSetup(Fixture *f)
                         "<name>%s</name><format type='lvm2'/></source><target><path>%s</path>"
                         "</target></pool>",
                         f->loop, f->vg, f->images);
+    }
+    if (f->target == TARGET_FS) {
+        char *rm;
+
+        attach(f, CT_FS_IMAGE);
+        f->images = ctPrintf("%s/images", f->dir);
+        assert_int_equal(mkdir(f->images, 0755), 0);
+        /* Without lost+found, which would be a volume of the pool. */
+        rm = ctPrintf("rmdir lost+found");
+        if (RUN(NULL, "/sbin/mkfs.ext4", "-q", "-F", f->loop) != 0 ||
+            RUN(NULL, "/sbin/debugfs", "-w", "-R", rm, f->loop) != 0)
+            fail_msg("cannot make an ext4 file system on %s", f->loop);
+        free(rm);
+        return ctPrintf("<pool type='fs'><name>" POOL "</name><source><device path='%s'/>"
+                        "<format type='ext4'/></source><target><path>%s</path></target></pool>",
+                        f->loop, f->images);
     }
     attach(f, CT_DISK_IMAGE);
     f->images = ctPrintf("/dev");

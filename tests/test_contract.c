@@ -45,6 +45,7 @@ static const Target target_dir = TARGET_DIR;
 static const Target target_iscsi = TARGET_ISCSI;
 static const Target target_logical = TARGET_LOGICAL;
 static const Target target_disk = TARGET_DISK;
+static const Target target_fs = TARGET_FS;
 
 /* The name test volume @name has in the pool (ctVolName), strdup'ed: a
  * disk's partitions are named after their number. */
@@ -1296,6 +1297,9 @@ test_slow_start(void **state)
  {                                                                                                 \
   "disk: " #fn, fn, ctSetup, ctTeardown, (void *) &target_disk                                     \
  }
+/* An fs pool: ext4 on a loop device, mounted; its volumes are files. */
+#define FS(fn) { "fs: " #fn, fn, ctSetup, ctTeardown, (void *) &target_fs }
+#define OPF(fn) FS(test_slots_##fn), FS(test_catalog_##fn)
 #define BLOCK(fn) LOGICAL(fn), DISK(fn)
 #define OPL(fn)   LOGICAL(test_slots_##fn), LOGICAL(test_catalog_##fn)
 #define OPB(fn)   BLOCK(test_slots_##fn), BLOCK(test_catalog_##fn)
@@ -1305,39 +1309,57 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         BOTH(test_lifecycle),
+        FS(test_lifecycle),
         BLOCK(test_lifecycle),
         BOTH(test_discovery),
+        FS(test_discovery),
         BLOCK(test_discovery),
         OP(build),
+        OPF(build),
         OPB(build),
         OP(start_build),
+        OPF(start_build),
         OPB(start_build),
         OP3(start),
+        OPF(start),
         OPB(start),
         OP3(refresh),
+        OPF(refresh),
         OPB(refresh),
         OP3(stop),
+        OPF(stop),
         OPL(stop), /* a disk pool has nothing to stop */
         OP(pool_delete),
+        OPF(pool_delete),
         OPB(pool_delete),
         OP(create),
+        OPF(create),
         OPB(create),
         OP(clone),
+        OPF(clone),
         OPB(clone),
         OP(vol_delete),
+        OPF(vol_delete),
         OPB(vol_delete),
         OP(resize),
+        OPF(resize),
         OPL(resize), /* a partition is not resized by storcat */
         OP3(wipe),
+        OPF(wipe),
         OPB(wipe),
         OP3(upload),
+        OPF(upload),
         OPB(upload),
         OP3(download),
+        OPF(download),
         OPB(download),
         OP3(lookup_path),
+        OPF(lookup_path),
         OPB(lookup_path),
         BOTH(test_catalog_define),
+        FS(test_catalog_define),
         BOTH(test_catalog_undefine),
+        FS(test_catalog_undefine),
         ISCSI(test_catalog_define),
         ISCSI(test_catalog_undefine),
         BLOCK(test_catalog_define),
