@@ -705,11 +705,14 @@ int scConnectPruneStorageVolHistory(scConnectPtr conn, const char *poolUUID, uns
  * device-mapper nothing can be activated: the start fails with
  * SC_ERR_OPERATION_UNSUPPORTED saying so, unless STORCAT_LVM_CONFIG (passed
  * to every lvm2 command as --config, e.g. 'global{activation=0}') is set,
- * when the pool manages the VG's metadata only. Fails with
+ * when the pool manages the VG's metadata only. An fs pool's device is
+ * mounted on its target with libmount (nodev,nosuid,noexec and the XML's
+ * <fs:mount_opts>; one mounted there already is used as it is); a mount
+ * that fails is SC_ERR_OPERATION_FAILED with libmount's words. Fails with
  * SC_ERR_OPERATION_UNSUPPORTED while the pool type's backend is not in
- * this version of storcat (dir, logical, disk, iscsi-direct and iscsi
- * pools have one), SC_ERR_OPERATION_INVALID if the pool is already active
- * or busy, SC_ERR_NO_SECRET if the secret its <auth> names is undefined or
+ * this version of storcat (dir, fs, logical, disk, iscsi-direct and iscsi
+ * pools have one; netfs not yet), SC_ERR_OPERATION_INVALID if the pool is
+ * already active or busy, SC_ERR_NO_SECRET if the secret its <auth> names is undefined or
  * has no value. Storage that does not answer within
  * $STORCAT_STORAGE_TIMEOUT seconds (default 5) fails the start naming what
  * it waited for. An
@@ -722,7 +725,9 @@ int scStoragePoolCreate(scStoragePoolPtr pool, unsigned int flags);
  * scStoragePoolDestroy:
  * Stops an active pool; its definition and volume inventory stay (a
  * logical pool's LVs are deactivated: an LV in use fails the stop,
- * SC_ERR_OPERATION_INVALID naming it). Fails with SC_ERR_OPERATION_INVALID
+ * SC_ERR_OPERATION_INVALID naming it; an fs pool's file system is
+ * unmounted: a busy one fails the stop, SC_ERR_OPERATION_FAILED with
+ * libmount's words, and stays mounted). Fails with SC_ERR_OPERATION_INVALID
  * if the pool is not active or busy. Returns 0 or -1.
  */
 int scStoragePoolDestroy(scStoragePoolPtr pool);
@@ -822,8 +827,8 @@ int scStoragePoolFree(scStoragePoolPtr pool);
 typedef enum {
     SC_STORAGE_POOL_BUILD_NEW = 0,               /* a regular build from scratch */
     SC_STORAGE_POOL_BUILD_REPAIR = 1 << 0,       /* repair (disk: a GPT from its good
-                                                    header; not supported by dir) */
-    SC_STORAGE_POOL_BUILD_RESIZE = 1 << 1,       /* extend (not supported by dir, disk) */
+                                                    header; not supported by dir, fs) */
+    SC_STORAGE_POOL_BUILD_RESIZE = 1 << 1,       /* extend (not supported by dir, fs, disk) */
     SC_STORAGE_POOL_BUILD_NO_OVERWRITE = 1 << 2, /* refuse to overwrite existing storage */
     SC_STORAGE_POOL_BUILD_OVERWRITE = 1 << 3,    /* overwrite existing storage */
 } scStoragePoolBuildFlags;
@@ -839,18 +844,24 @@ typedef enum {
 /* Flags of scStoragePoolDelete. */
 typedef enum {
     SC_STORAGE_POOL_DELETE_NORMAL = 0,
-    SC_STORAGE_POOL_DELETE_ZEROED = 1 << 0, /* not supported by dir, disk */
+    SC_STORAGE_POOL_DELETE_ZEROED = 1 << 0, /* not supported by dir, fs, disk */
 } scStoragePoolDeleteFlags;
 
 /*
  * scStoragePoolBuild:
  * Makes the pool's storage (dir: creates the target directory with the
  * XML's permissions; an existing directory keeps its mode unless the XML
- * sets one, as in libvirt; logical: pvcreate on each source device, its
+ * sets one, as in libvirt; fs: that directory, and, only with OVERWRITE,
+ * or with NO_OVERWRITE on a device where libblkid finds no signature,
+ * mkfs -t FORMAT of the XML's <format> on the device, as libvirt: a file
+ * system of that format is SC_ERR_STORAGE_POOL_BUILT "already formatted",
+ * another signature SC_ERR_STORAGE_POOL_BUILT naming it, format 'auto'
+ * SC_ERR_CONFIG_UNSUPPORTED; logical: pvcreate on each source device, its
  * first and last MiB zeroed first, then vgcreate; disk: writes a new
  * partition table of the XML's <format>, gpt or dos, 'unknown' meaning dos
  * as in libvirt, after zeroing the disk's first and last MiB). With
- * NO_OVERWRITE an existing directory is an error; a logical pool's device
+ * NO_OVERWRITE an existing directory is an error (not for fs, where the
+ * flag is about the file system, as libvirt's); a logical pool's device
  * on which libblkid finds a file system, a partition table or another PV
  * is refused (SC_ERR_OPERATION_INVALID naming the device and what was
  * found) unless OVERWRITE is given; a disk is labelled only when libblkid
@@ -866,7 +877,8 @@ int scStoragePoolBuild(scStoragePoolPtr pool, unsigned int flags);
 
 /*
  * scStoragePoolDelete:
- * Destroys the pool's storage (dir: removes the empty target directory;
+ * Destroys the pool's storage (dir, fs: removes the empty target directory,
+ * and an fs pool's device keeps its file system, as libvirt's;
  * one that is not empty is SC_ERR_SYSTEM_ERROR, libvirt's "failed to
  * remove pool 'DIR': Directory not empty" with ENOTEMPTY in int1; logical: vgremove -f, as libvirt, so the
  * VG's LVs go with it, then pvremove on the source devices; disk: wipes
