@@ -34,18 +34,26 @@
 /* mkfs is given this long: a large device takes a while. */
 #define MKFS_TIMEOUT_S 600
 
-/* One <source><device>, as libvirt's virStorageBackendFileSystemIsValid. */
+/* One <source><device>, as libvirt's virStorageBackendFileSystemIsValid,
+ * and an absolute path: it is an argument of mkfs, never an option. */
 static const char *
 source_device(const scPoolDef *def)
 {
-    if (def->source.ndevices != 1 || !def->source.devices[0].path) {
+    const char *path = def->source.ndevices == 1 ? def->source.devices[0].path : NULL;
+
+    if (!path) {
         scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
                       "pool '%s': an fs pool needs exactly one <source><device path=.../>, "
                       "not %zu",
                       def->name, def->source.ndevices);
         return NULL;
     }
-    return def->source.devices[0].path;
+    if (path[0] != '/') {
+        scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
+                      "pool '%s': source device '%s' is not an absolute path", def->name, path);
+        return NULL;
+    }
+    return path;
 }
 
 /* The format to mount or make, or NULL for "auto". */
@@ -69,7 +77,8 @@ resolved(const char *path, char buf[PATH_MAX])
 static int
 is_mounted(const scPoolDef *def, const char *device)
 {
-    char dev[PATH_MAX], target[PATH_MAX], src[PATH_MAX];
+    char dev_buf[PATH_MAX], target_buf[PATH_MAX], src[PATH_MAX];
+    const char *dev, *target;
     struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
     struct libmnt_iter *it = mnt_new_iter(MNT_ITER_BACKWARD);
     struct libmnt_fs *fs;
@@ -82,8 +91,8 @@ is_mounted(const scPoolDef *def, const char *device)
         mnt_free_iter(it);
         return -1;
     }
-    resolved(device, dev);
-    resolved(def->target_path, target);
+    dev = resolved(device, dev_buf);
+    target = resolved(def->target_path, target_buf);
     while (!found && mnt_table_next_fs(tb, it, &fs) == 0) {
         const char *t = mnt_fs_get_target(fs), *s = mnt_fs_get_srcpath(fs);
         found = t && s && strcmp(t, target) == 0 && strcmp(resolved(s, src), dev) == 0;
