@@ -503,12 +503,14 @@ scStoragePoolDestroy(scStoragePoolPtr pool)
     if (!scPoolEnter(pool, __func__, true))
         return -1;
     if (op_journal(&o, pool, SC_POOL_OP_STOPPING) == 0) {
+        scTestPoint("pool-destroy:journaled");
         if (o.be->stop && o.be->stop(o.def, &o.rt) < 0) {
             op_abandon(&o);
         } else {
             /* Storage is stopped: if this record fails, the journal is
              * stale and the next operation completes the stop. A backend
              * with nothing to stop did nothing: its journal just ends. */
+            scTestPoint("pool-destroy:stopped");
             scPoolRuntimeClear(&o.rt);
             ret = op_record(&o, SC_STORAGE_POOL_INACTIVE, true, false, "pool-destroy", NULL);
             if (ret < 0 && !o.be->stop)
