@@ -20,7 +20,10 @@ scPyConnBegin(PyObject *obj)
     ScPyConnect *self = (ScPyConnect *) obj;
 
     self->busy++;
-    return self->conn;
+    /* Closed by close() while other threads' calls ran: no new call
+     * starts, so that the last one running ends and closes it (calls that
+     * kept overlapping would otherwise keep it open for ever). */
+    return self->close_pending ? NULL : self->conn;
 }
 
 void
