@@ -4,16 +4,18 @@
 #
 #   1. a dir pool of guest images: volumes, a backing chain and the guard
 #      that protects its base, a refresh, lookups, bad input refused;
-#   2. as root, with losetup, sfdisk and lvm2: a disk pool (a GPT, its
-#      partitions the volumes) and a logical pool (a volume group, its LVs
-#      the volumes), each on a loop device over a sparse image file;
+#   2. as root, with losetup, sfdisk, lvm2 and mkfs.ext4: a disk pool (a
+#      GPT, its partitions the volumes), a logical pool (a volume group,
+#      its LVs the volumes) and an fs pool (ext4 made by pool-build and
+#      mounted by pool-start, its files the volumes), each on a loop device
+#      over a sparse image file;
 #   3. with tgtd (Debian tgt): an iscsi-direct pool, the LUNs of a tgtd the
 #      demo starts on 127.0.0.1;
 #   4. the reports over every pool (drift, an HTML page), read-only SQL
 #      and the audit trail.
 #
 # A part that cannot run here says why in one line. Everything the demo
-# makes (the directory, loop devices, the volume group, tgtd) is removed on
+# makes (the directory, loop devices, the volume group, the mount, tgtd) is removed on
 # every way out, Ctrl-C included; --keep keeps the directory (the catalog;
 # the devices and tgtd go all the same).
 set -eu
@@ -73,6 +75,8 @@ cleanup() {
         rm -f "/var/run/tgtd/socket.$tgtd_control" "/var/run/tgtd/socket.$tgtd_control.lock"
     fi
     if [ -n "$demo" ]; then
+        findmnt -rn -M "$demo/fs" >/dev/null 2>&1 && umount "$demo/fs"
+        detach "$demo/fs.img"
         detach "$demo/disk.img"
         detach "$demo/pv.img"
         if [ $keep = yes ]; then echo "kept $demo"; else rm -rf "$demo"; fi
@@ -195,11 +199,29 @@ demo_logical() {
     sc vol-lookup "/dev/mapper/$vg-web--data"
 }
 
+# an fs pool: a file system on a block device, mounted on the target.
+demo_fs() {
+    echo
+    echo "# an fs pool: pool-build --no-overwrite makes an ext4 file system on a third"
+    echo "# loop device (it would refuse one that holds anything), pool-start mounts it"
+    dev=$(attach "$demo/fs.img" 128M)
+    sc pool-define-as share fs --source-dev "$dev" --source-format ext4 --target "$demo/fs"
+    sc pool-build share --no-overwrite
+    sc pool-start share
+    printf '\n$ findmnt %s\n' "$demo/fs"
+    findmnt "$demo/fs"
+    echo
+    echo "# its volumes are files, as a dir pool's"
+    sc vol-create-as share notes.qcow2 1G --format qcow2
+    sc vol-list share --details
+    sc pool-destroy share
+}
+
 echo
 echo "# 2. block devices, in the same catalog"
 why=$(no_block)
 if [ -n "$why" ]; then
-    skip "disk and logical pools: $why"
+    skip "disk, logical and fs pools: $why"
 else
     if command -v sfdisk >/dev/null; then
         demo_disk
@@ -210,6 +232,11 @@ else
         demo_logical
     else
         skip "logical pool: lvm2 is not installed (apt-get install lvm2)"
+    fi
+    if command -v mkfs.ext4 >/dev/null && command -v findmnt >/dev/null; then
+        demo_fs
+    else
+        skip "fs pool: no mkfs.ext4 (apt-get install e2fsprogs)"
     fi
 fi
 
