@@ -112,16 +112,23 @@ scFsCheck(const scPoolDef *def, bool *active)
     return r < 0 ? -1 : 0;
 }
 
-/* libmount's words for what went wrong with @rc of a mount or unmount
- * (mnt_context_get_excode), into the error "pool 'NAME': WHAT: WORDS". */
-static void
-report_mnt(struct libmnt_context *cxt, int rc, const scPoolDef *def, const char *what)
+/* Mount (@mount) or unmount with @cxt, then free it: 0, or -1 with the
+ * error "pool 'NAME': WHAT: " and libmount's words for what went wrong
+ * (mnt_context_get_excode, as mount(8) prints them). */
+static int
+run_mnt(struct libmnt_context *cxt, bool mount, const scPoolDef *def, const char *what)
 {
     char buf[BUFSIZ] = "";
+    int rc = mount ? mnt_context_mount(cxt) : mnt_context_umount(cxt);
 
-    mnt_context_get_excode(cxt, rc, buf, sizeof(buf));
-    scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED, "pool '%s': %s: %s", def->name, what,
-                  buf[0] ? buf : "failed");
+    if (rc != 0 || mnt_context_get_status(cxt) != 1) {
+        mnt_context_get_excode(cxt, rc, buf, sizeof(buf));
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED, "pool '%s': %s: %s", def->name,
+                      what, buf[0] ? buf : "failed");
+        rc = -1;
+    }
+    mnt_free_context(cxt);
+    return rc;
 }
 
 static int
@@ -129,7 +136,6 @@ mount_pool(const scPoolDef *def, const char *device)
 {
     _cleanup_free_ char *opts = scStrdup(FS_MOUNT_OPTS), *what = NULL;
     struct libmnt_context *cxt;
-    int rc;
 
     for (size_t i = 0; opts && i < def->nns_options; i++) {
         char *more = scAsprintf("%s,%s", opts, def->ns_options[i].name);
@@ -150,13 +156,7 @@ mount_pool(const scPoolDef *def, const char *device)
         mnt_free_context(cxt);
         return -1;
     }
-    rc = mnt_context_mount(cxt);
-    if (rc != 0 || mnt_context_get_status(cxt) != 1)
-        report_mnt(cxt, rc, def, what);
-    else
-        rc = 0;
-    mnt_free_context(cxt);
-    return rc == 0 ? 0 : -1;
+    return run_mnt(cxt, true, def, what);
 }
 
 static int
@@ -164,7 +164,6 @@ umount_pool(const scPoolDef *def)
 {
     _cleanup_free_ char *what = scAsprintf("cannot unmount '%s'", def->target_path);
     struct libmnt_context *cxt;
-    int rc;
 
     if (!what)
         return -1;
@@ -173,13 +172,7 @@ umount_pool(const scPoolDef *def)
         mnt_free_context(cxt);
         return -1;
     }
-    rc = mnt_context_umount(cxt);
-    if (rc != 0 || mnt_context_get_status(cxt) != 1)
-        report_mnt(cxt, rc, def, what);
-    else
-        rc = 0;
-    mnt_free_context(cxt);
-    return rc == 0 ? 0 : -1;
+    return run_mnt(cxt, false, def, what);
 }
 
 int
