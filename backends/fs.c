@@ -12,7 +12,11 @@
  * is "auto" (libmount then asks libblkid); stop unmounts only that mount;
  * build makes the target directory, and runs mkfs only when asked to
  * overwrite, or not to overwrite (then only on a device where libblkid
- * finds no signature).
+ * finds no signature). Unlike libvirt, the device must be a block device
+ * (a file would be attached to a loop device that the mount table names
+ * instead, so that no check or stop found the mount), and the pool's
+ * mount must be the top one on its target for a start to use it or a
+ * stop to unmount it (not another file system mounted over it).
  */
 #include <config.h>
 
@@ -31,8 +35,9 @@
 /* Options of every mount, libvirt's on Linux (default_mount_opts). */
 #define FS_MOUNT_OPTS "nodev,nosuid,noexec"
 
-/* mkfs is given this long: a large device takes a while. */
-#define MKFS_TIMEOUT_S 600
+/* mkfs is given this long (libvirt gives it no limit): a large device
+ * takes a while, and one killed half-way leaves a device half made. */
+#define MKFS_TIMEOUT_S 3600
 
 /* One <source><device>, as libvirt's virStorageBackendFileSystemIsValid,
  * and an absolute path: it is an argument of mkfs, never an option. */
@@ -73,16 +78,25 @@ resolved(const char *path, char buf[PATH_MAX])
     return realpath(path, buf) ? buf : path;
 }
 
-/* Is the pool's device mounted on its target? 1 yes, 0 no, -1 error. */
+/* What is mounted on the pool's target, as a mount table has it (both
+ * paths with symlinks resolved). */
+typedef enum {
+    MNT_NONE,    /* not the pool's device */
+    MNT_POOL,    /* the pool's device, on top */
+    MNT_COVERED, /* the pool's device, under another mount */
+} MountState;
+
+/* MountState, or -1 (reported). */
 static int
 is_mounted(const scPoolDef *def, const char *device)
 {
     char dev_buf[PATH_MAX], target_buf[PATH_MAX], src[PATH_MAX];
     const char *dev, *target;
-    struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
+    struct libmnt_table *tb = (errno = 0, mnt_new_table_from_file("/proc/self/mountinfo"));
     struct libmnt_iter *it = mnt_new_iter(MNT_ITER_BACKWARD);
     struct libmnt_fs *fs;
-    int found = 0;
+    bool top = true;
+    int found = MNT_NONE;
 
     if (!tb || !it) {
         scReportSystemError(SC_FROM_STORAGE, errno ? errno : ENOMEM,
@@ -93,9 +107,14 @@ is_mounted(const scPoolDef *def, const char *device)
     }
     dev = resolved(device, dev_buf);
     target = resolved(def->target_path, target_buf);
-    while (!found && mnt_table_next_fs(tb, it, &fs) == 0) {
+    /* The last mount on the target, in mount order, is the one on top. */
+    while (found == MNT_NONE && mnt_table_next_fs(tb, it, &fs) == 0) {
         const char *t = mnt_fs_get_target(fs), *s = mnt_fs_get_srcpath(fs);
-        found = t && s && strcmp(t, target) == 0 && strcmp(resolved(s, src), dev) == 0;
+        if (!t || strcmp(t, target) != 0)
+            continue;
+        if (s && strcmp(resolved(s, src), dev) == 0)
+            found = top ? MNT_POOL : MNT_COVERED;
+        top = false;
     }
     mnt_free_iter(it);
     mnt_unref_table(tb);
@@ -108,7 +127,7 @@ scFsCheck(const scPoolDef *def, bool *active)
     const char *device = source_device(def);
     int r = device ? is_mounted(def, device) : -1;
 
-    *active = r > 0;
+    *active = r == MNT_POOL;
     return r < 0 ? -1 : 0;
 }
 
@@ -121,14 +140,18 @@ run_mnt(struct libmnt_context *cxt, bool mount, const scPoolDef *def, const char
     char buf[BUFSIZ] = "";
     int rc = mount ? mnt_context_mount(cxt) : mnt_context_umount(cxt);
 
-    if (rc != 0 || mnt_context_get_status(cxt) != 1) {
+    /* The mount or unmount itself is what counts: libmount may report a
+     * step after it failed (its utab), with the file system mounted or
+     * unmounted all the same. */
+    if (mnt_context_get_status(cxt) != 1) {
         mnt_context_get_excode(cxt, rc, buf, sizeof(buf));
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED, "pool '%s': %s: %s", def->name,
                       what, buf[0] ? buf : "failed");
-        rc = -1;
+        mnt_free_context(cxt);
+        return -1;
     }
     mnt_free_context(cxt);
-    return rc;
+    return 0;
 }
 
 static int
@@ -180,15 +203,31 @@ scFsStart(const scPoolDef *def, scPoolRuntime *rt)
 {
     const char *device = source_device(def);
     int mounted = device ? is_mounted(def, device) : -1;
+    struct stat st;
 
     if (mounted < 0)
         return -1;
+    if (mounted == MNT_COVERED) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "pool '%s': '%s' is mounted on '%s' under another mount: unmount that "
+                      "first",
+                      def->name, device, def->target_path);
+        return -1;
+    }
+    /* A block device: mount(8) would attach a file to a loop device, which
+     * the mount table then names instead, and no check or stop would find. */
+    if (mounted == MNT_NONE && (stat(device, &st) < 0 || !S_ISBLK(st.st_mode))) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                      "pool '%s': source device '%s' is not a block device", def->name,
+                      device);
+        return -1;
+    }
     /* Mounted already (a start a crash interrupted, or by hand): as libvirt,
      * used as it is. */
-    if (!mounted && mount_pool(def, device) < 0)
+    if (mounted == MNT_NONE && mount_pool(def, device) < 0)
         return -1;
     if (scDirPoolStart(def, rt) < 0) {
-        if (!mounted) {
+        if (mounted == MNT_NONE) {
             scErrorSaved *saved = scErrorSave();
             umount_pool(def);
             scErrorRestore(&saved);
@@ -205,9 +244,16 @@ scFsStop(const scPoolDef *def, const scPoolRuntime *rt)
     int mounted = device ? is_mounted(def, device) : -1;
 
     (void) rt;
+    if (mounted == MNT_COVERED) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      "pool '%s': another file system is mounted over '%s' on '%s': unmount "
+                      "that first",
+                      def->name, device, def->target_path);
+        return -1;
+    }
     /* Not mounted (or something else is mounted there): nothing to undo. */
-    if (mounted <= 0)
-        return mounted;
+    if (mounted != MNT_POOL)
+        return mounted < 0 ? -1 : 0;
     return umount_pool(def);
 }
 
@@ -246,6 +292,12 @@ make_fs(const scPoolDef *def, const char *device, bool overwrite)
     if (stat(device, &st) < 0) {
         scReportSystemError(SC_FROM_STORAGE, errno,
                             "pool '%s': source device '%s' does not exist", def->name, device);
+        return -1;
+    }
+    if (!S_ISBLK(st.st_mode)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                      "pool '%s': source device '%s' is not a block device", def->name,
+                      device);
         return -1;
     }
     if (!overwrite) {
@@ -310,5 +362,7 @@ scFsBuild(const scPoolDef *def, unsigned int flags)
             rmdir(def->target_path);
         return -1;
     }
-    return 1;
+    /* What the core may undo is the directory alone: a file system made
+     * cannot be unmade. */
+    return made;
 }

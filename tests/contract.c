@@ -220,6 +220,7 @@ ctTeardown(void **state)
         free(f->dir);
     free(f->catalog);
     free(f->images);
+    free(f->files);
     free(f);
     return ret;
 }
@@ -229,7 +230,7 @@ ctTeardown(void **state)
 char *
 ctFileIn(Fixture *f, const char *name)
 {
-    return ctPrintf("%s/%s", f->images, name);
+    return ctPrintf("%s/%s", f->files ? f->files : f->images, name);
 }
 
 /* The path a volume of the pool has. */
@@ -242,7 +243,7 @@ ctVolPath(Fixture *f, const char *name)
         return ctPrintf("/dev/%s", ctVolName(f, name));
     if (f->target == TARGET_ISCSI)
         return ctPrintf("ip-127.0.0.1:%d-iscsi-" CT_IQN "-lun-%d", f->tgt.port, lun_of(name));
-    return ctFiles(f) ? ctFileIn(f, name) : ctPrintf("/fake/" POOL "/%s", name);
+    return ctFiles(f) ? ctPrintf("%s/%s", f->images, name) : ctPrintf("/fake/" POOL "/%s", name);
 }
 
 void
@@ -372,11 +373,16 @@ dir_listing(Fixture *f, bool times)
     char *buf = NULL, *lines[256];
     size_t len = 0, n = 0;
     FILE *out = open_memstream(&buf, &len);
-    DIR *d = opendir(f->images);
+    struct stat top;
+    bool present = stat(f->images, &top) == 0 && S_ISDIR(top.st_mode);
+    DIR *d = present ? opendir(f->files ? f->files : f->images) : NULL;
     struct dirent *e;
 
     assert_non_null(out);
-    fprintf(out, "directory %s\n", d ? "present" : "absent");
+    fprintf(out, "directory %s\n", present ? "present" : "absent");
+    /* An fs pool's storage is started or stopped too. */
+    if (f->target == TARGET_FS)
+        fprintf(out, "file system %s\n", ctRealFsIsMounted(f) ? "mounted" : "not mounted");
     while (d && (e = readdir(d))) {
         struct stat st;
         char *p;
@@ -468,7 +474,11 @@ ctStorageVolumes(Fixture *f)
     if (ctFiles(f)) {
         ctRealFsMounted(f);
         snap = dir_listing(f, false);
-        buf = strdup(strchr(snap, '\n') + 1);
+        /* The volumes, after the lines on the directory and its mount. */
+        buf = strchr(snap, '\n') + 1;
+        if (f->target == TARGET_FS)
+            buf = strchr(buf, '\n') + 1;
+        buf = strdup(buf);
         free(snap);
         return buf;
     }

@@ -36,7 +36,9 @@
  * TARGET_FS: pool "p" is <pool type='fs'> on an ext4 file system (made by
  * the setup, without lost+found) on a loop device, mounted by the real fs
  * backend behind the fake on the test's "images" directory; its storage is
- * the files in it, as TARGET_DIR's (ctFiles). */
+ * the target directory and the files of the file system, as TARGET_DIR's
+ * (ctFiles), which the test reaches through a mount of its own (f->files)
+ * whether the pool runs or not. */
 typedef enum {
     TARGET_FAKE,
     TARGET_DIR,
@@ -51,6 +53,10 @@ typedef struct {
     char *dir; /* the test's temporary directory */
     char *catalog;
     char *images; /* the pool's target path (dir: a real directory) */
+    char *files;  /* TARGET_FS: where the test reaches the pool's files, stopped or
+                     running: the device mounted on a directory of the test's own
+                     beside the pool's mount (one file system, seen in both); else
+                     NULL (f->images) */
     scConnectPtr conn;
     scStoragePoolPtr pool;
     pid_t child;  /* a child to kill if the test fails, or 0 */
@@ -138,6 +144,8 @@ bool ctHaveDM(void);
 char *ctRealSetup(Fixture *f);
 /* Remove the VG, PV, partitions and loop device the fixture made. */
 void ctRealCleanup(Fixture *f);
+/* Is the fs pool's file system mounted on its target? */
+bool ctRealFsIsMounted(Fixture *f);
 /* Fails the test when an fs pool runs without its file system mounted. */
 void ctRealFsMounted(Fixture *f);
 /* @fresh: see ctNewVolName. */

@@ -135,9 +135,11 @@ ctRealCleanup(Fixture *f)
         LVM(NULL, "vgremove", "-ff", "-y", f->vg);
         LVM(NULL, "pvremove", "-ff", "-y", f->loop);
     } else if (f->target == TARGET_FS) {
-        /* Mounted by the pool's start, unless a stop unmounted it. */
-        if (f->images && umount2(f->images, 0) < 0 && errno != EINVAL && errno != ENOENT)
-            umount2(f->images, MNT_DETACH);
+        /* The pool's mount, unless a stop unmounted it, and the test's. */
+        const char *mounts[] = { f->images, f->files };
+        for (size_t i = 0; i < SC_N_ELEMENTS(mounts); i++)
+            if (mounts[i] && umount2(mounts[i], 0) < 0 && errno != EINVAL && errno != ENOENT)
+                umount2(mounts[i], MNT_DETACH);
     } else {
         forget_partitions(f->loop);
     }
@@ -182,18 +184,24 @@ guard(Fixture *f)
         __sanitizer_set_death_callback(cleanup_live);
 }
 
-/* An fs pool that is running has its file system mounted on f->images:
- * the files the test looks at are on the loop device, not under it. */
-void
-ctRealFsMounted(Fixture *f)
+/* Is the fs pool's file system mounted on its target (f->images)? */
+bool
+ctRealFsIsMounted(Fixture *f)
 {
     struct stat dir, dev;
 
+    assert_int_equal(stat(f->loop, &dev), 0);
+    return stat(f->images, &dir) == 0 && dir.st_dev == dev.st_rdev;
+}
+
+/* An fs pool that is running has its file system mounted on f->images:
+ * the pool's files are on the loop device, not under it. */
+void
+ctRealFsMounted(Fixture *f)
+{
     if (f->target != TARGET_FS || !f->pool || scStoragePoolIsActive(f->pool) != 1)
         return;
-    assert_int_equal(stat(f->images, &dir), 0);
-    assert_int_equal(stat(f->loop, &dev), 0);
-    if (dir.st_dev != dev.st_rdev)
+    if (!ctRealFsIsMounted(f))
         fail_msg("fs pool '" POOL "' runs, but %s is not on %s: not mounted", f->images, f->loop);
 }
 
@@ -259,6 +267,11 @@ ctRealSetup(Fixture *f)
             RUN(NULL, "/sbin/debugfs", "-w", "-R", rm, f->loop) != 0)
             fail_msg("cannot make an ext4 file system on %s", f->loop);
         free(rm);
+        /* The test's own view of the files, whether the pool runs or not. */
+        f->files = ctPrintf("%s/files", f->dir);
+        assert_int_equal(mkdir(f->files, 0755), 0);
+        if (mount(f->loop, f->files, "ext4", 0, NULL) < 0)
+            fail_msg("cannot mount %s on %s: %s", f->loop, f->files, strerror(errno));
         return ctPrintf("<pool type='fs'><name>" POOL "</name><source><device path='%s'/>"
                         "<format type='ext4'/></source><target><path>%s</path></target></pool>",
                         f->loop, f->images);
