@@ -707,8 +707,10 @@ int scConnectPruneStorageVolHistory(scConnectPtr conn, const char *poolUUID, uns
  * to every lvm2 command as --config, e.g. 'global{activation=0}') is set,
  * when the pool manages the VG's metadata only. An fs pool's device is
  * mounted on its target with libmount (nodev,nosuid,noexec and the XML's
- * <fs:mount_opts>; one mounted there already is used as it is); a mount
- * that fails is SC_ERR_OPERATION_FAILED with libmount's words. Fails with
+ * <fs:mount_opts>; one mounted there already is used as it is, unless
+ * another file system is mounted over it: SC_ERR_OPERATION_INVALID); a
+ * source that is not a block device, or a mount that fails, is
+ * SC_ERR_OPERATION_FAILED, the latter with libmount's words. Fails with
  * SC_ERR_OPERATION_UNSUPPORTED while the pool type's backend is not in
  * this version of storcat (dir, fs, logical, disk, iscsi-direct and iscsi
  * pools have one; netfs not yet), SC_ERR_OPERATION_INVALID if the pool is
@@ -727,7 +729,8 @@ int scStoragePoolCreate(scStoragePoolPtr pool, unsigned int flags);
  * logical pool's LVs are deactivated: an LV in use fails the stop,
  * SC_ERR_OPERATION_INVALID naming it; an fs pool's file system is
  * unmounted: a busy one fails the stop, SC_ERR_OPERATION_FAILED with
- * libmount's words, and stays mounted). Fails with SC_ERR_OPERATION_INVALID
+ * libmount's words, and stays mounted, as does one with another file
+ * system mounted over it, SC_ERR_OPERATION_INVALID). Fails with SC_ERR_OPERATION_INVALID
  * if the pool is not active or busy. Returns 0 or -1.
  */
 int scStoragePoolDestroy(scStoragePoolPtr pool);
