@@ -731,7 +731,10 @@ int scStoragePoolCreate(scStoragePoolPtr pool, unsigned int flags);
  * unmounted: a busy one fails the stop, SC_ERR_OPERATION_FAILED with
  * libmount's words, and stays mounted, as does one with another file
  * system mounted over it, SC_ERR_OPERATION_INVALID). Fails with SC_ERR_OPERATION_INVALID
- * if the pool is not active or busy. Returns 0 or -1.
+ * if the pool is not active or busy. A stop whose process was killed after
+ * storage stopped left the pool recorded active: this call finds storage
+ * stopped (the backend's check), records the pool inactive and succeeds.
+ * Returns 0 or -1.
  */
 int scStoragePoolDestroy(scStoragePoolPtr pool);
 

@@ -155,8 +155,10 @@ apply_pending(scStoragePool *pool, scCatalogPool *seen)
     return ok ? scPoolRow(pool, seen) : -1;
 }
 
-/* Step 1: load the pool, check its state and journal @op. 0, or -1 with
- * @o cleared (op_clear is for a journaled operation only). */
+/* Step 1: load the pool, check its state and journal @op. 0; 1 for a
+ * stop that an interrupted one, completed here, has done already (nothing
+ * journaled); or -1. Unless 0, @o is cleared (op_clear is for a journaled
+ * operation only). */
 static int
 op_journal(PoolOp *o, scStoragePool *pool, int op)
 {
@@ -200,6 +202,10 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
         o->row.state = SC_STORAGE_POOL_INACTIVE;
         o->row.op = SC_POOL_OP_NONE;
         keep = true;
+        /* A stop asked for again: done, the pool is stopped (and a
+         * transient one gone), as it asked. */
+        if (op == SC_POOL_OP_STOPPING)
+            goto end;
         if (o->row.transient) {
             scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_POOL,
                           "pool '%s' was transient and is gone: its interrupted stop completed",
@@ -222,13 +228,14 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
     ok = true;
 end:
     if (scCatalogEnd(cat, ok || keep) < 0)
-        ok = false;
+        ok = keep = false;
 out:
     scCatalogPoolClear(&seen);
     if (!ok) {
-        /* Refused or failed: nothing is journaled, nothing kept. */
+        /* Refused or failed: nothing is journaled; the stop completed is
+         * the one kept. */
         op_clear(o);
-        return -1;
+        return keep && op == SC_POOL_OP_STOPPING ? 1 : -1;
     }
     scJournalBegin(pool->uuidstr);
     o->journaled = true;
@@ -497,12 +504,14 @@ int
 scStoragePoolDestroy(scStoragePoolPtr pool)
 {
     PoolOp o;
-    int ret = -1;
+    int r, ret = -1;
 
     SC_API_BEGIN();
     if (!scPoolEnter(pool, __func__, true))
         return -1;
-    if (op_journal(&o, pool, SC_POOL_OP_STOPPING) == 0) {
+    if ((r = op_journal(&o, pool, SC_POOL_OP_STOPPING)) > 0) {
+        ret = 0;
+    } else if (r == 0) {
         scTestPoint("pool-destroy:journaled");
         if (o.be->stop && o.be->stop(o.def, &o.rt) < 0) {
             op_abandon(&o);
