@@ -198,30 +198,51 @@ umount_pool(const scPoolDef *def)
     return run_mnt(cxt, false, def, what);
 }
 
-int
-scFsStart(const scPoolDef *def, scPoolRuntime *rt)
+/* Neither a start nor a stop touches the pool's mount under another. */
+static int
+refuse_covered(const scPoolDef *def, const char *device)
 {
-    const char *device = source_device(def);
-    int mounted = device ? is_mounted(def, device) : -1;
+    scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                  "pool '%s': another file system is mounted over '%s' on '%s': unmount that "
+                  "first",
+                  def->name, device, def->target_path);
+    return -1;
+}
+
+/* The source must be a block device: mount(8) would attach a file to a
+ * loop device, which the mount table then names instead, and no check or
+ * stop would find the pool's mount. 0, or -1 reported. */
+static int
+check_block_device(const scPoolDef *def, const char *device)
+{
     struct stat st;
 
-    if (mounted < 0)
-        return -1;
-    if (mounted == MNT_COVERED) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                      "pool '%s': '%s' is mounted on '%s' under another mount: unmount that "
-                      "first",
-                      def->name, device, def->target_path);
+    if (stat(device, &st) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "pool '%s': source device '%s'", def->name,
+                            device);
         return -1;
     }
-    /* A block device: mount(8) would attach a file to a loop device, which
-     * the mount table then names instead, and no check or stop would find. */
-    if (mounted == MNT_NONE && (stat(device, &st) < 0 || !S_ISBLK(st.st_mode))) {
+    if (!S_ISBLK(st.st_mode)) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
                       "pool '%s': source device '%s' is not a block device", def->name,
                       device);
         return -1;
     }
+    return 0;
+}
+
+int
+scFsStart(const scPoolDef *def, scPoolRuntime *rt)
+{
+    const char *device = source_device(def);
+    int mounted = device ? is_mounted(def, device) : -1;
+
+    if (mounted < 0)
+        return -1;
+    if (mounted == MNT_COVERED)
+        return refuse_covered(def, device);
+    if (mounted == MNT_NONE && check_block_device(def, device) < 0)
+        return -1;
     /* Mounted already (a start a crash interrupted, or by hand): as libvirt,
      * used as it is. */
     if (mounted == MNT_NONE && mount_pool(def, device) < 0)
@@ -244,13 +265,8 @@ scFsStop(const scPoolDef *def, const scPoolRuntime *rt)
     int mounted = device ? is_mounted(def, device) : -1;
 
     (void) rt;
-    if (mounted == MNT_COVERED) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
-                      "pool '%s': another file system is mounted over '%s' on '%s': unmount "
-                      "that first",
-                      def->name, device, def->target_path);
-        return -1;
-    }
+    if (mounted == MNT_COVERED)
+        return refuse_covered(def, device);
     /* Not mounted (or something else is mounted there): nothing to undo. */
     if (mounted != MNT_POOL)
         return mounted < 0 ? -1 : 0;
@@ -279,7 +295,6 @@ make_fs(const scPoolDef *def, const char *device, bool overwrite)
 {
     const char *format = source_format(def), *force;
     char type[SC_SIGNATURE_MAX], found[SC_SIGNATURE_MAX];
-    struct stat st;
     int r;
 
     if (!format) {
@@ -289,17 +304,8 @@ make_fs(const scPoolDef *def, const char *device, bool overwrite)
                       def->name, device);
         return -1;
     }
-    if (stat(device, &st) < 0) {
-        scReportSystemError(SC_FROM_STORAGE, errno,
-                            "pool '%s': source device '%s' does not exist", def->name, device);
+    if (check_block_device(def, device) < 0)
         return -1;
-    }
-    if (!S_ISBLK(st.st_mode)) {
-        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
-                      "pool '%s': source device '%s' is not a block device", def->name,
-                      device);
-        return -1;
-    }
     if (!overwrite) {
         if ((r = scDeviceSignature(def->name, device, type, found)) < 0)
             return -1;

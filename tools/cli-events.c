@@ -41,15 +41,15 @@ cliParseTime(const char *text, long long *when)
     static const char *const formats[] = {
         "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d",
     };
-    struct timespec clock;
+    struct timespec ts;
     time_t now;
     struct tm tm;
     char *end;
 
     /* The clock the library stamps events with; not time(), which lags
      * it for a few milliseconds after each second turns. */
-    clock_gettime(CLOCK_REALTIME, &clock);
-    now = clock.tv_sec;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    now = ts.tv_sec;
     if (strcmp(text, "now") == 0) {
         *when = (long long) now;
         return 0;

@@ -57,12 +57,6 @@ scCatalogSelfStart(void)
     return start;
 }
 
-int64_t
-scCatalogNow(void)
-{
-    return scNow();
-}
-
 static const char *const param_names[P_LAST] = {
     [P_BOOT] = ":boot", [P_ID] = ":id", [P_UUID] = ":uuid", [P_POOL] = ":pool", [P_POOL_ID] = ":pool_id",
     [P_NAME] = ":name", [P_TYPE] = ":type", [P_XML] = ":xml", [P_NOW] = ":now",
@@ -761,7 +755,7 @@ scCatalogEventAddChanges(scCatalog *cat, const char *actor, const char *pool_uui
 
     if (!s)
         return -1;
-    scBindInt(s, P_NOW, scCatalogNow());
+    scBindInt(s, P_NOW, scNow());
     scBindText(s, P_ACTOR, actor);
     scBindText(s, P_POOL, pool_uuid);
     scBindText(s, P_POOL_NAME, pool_name);

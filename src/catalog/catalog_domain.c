@@ -131,7 +131,7 @@ scCatalogDomainReplace(scCatalog *cat, const char *name, const char *uuid, const
     scBindText(s, P_DOMAIN, name);
     scBindText(s, P_UUID, uuid);
     scBindText(s, P_SOURCE, source);
-    scBindInt(s, P_NOW, scCatalogNow());
+    scBindInt(s, P_NOW, scNow());
     if (scCatalogRun(cat, s, "recording a domain") < 0)
         return -1;
     id = sqlite3_last_insert_rowid(cat->db);

@@ -61,7 +61,7 @@ scCatalogHistoryKeep(scCatalog *cat, const char *pool_uuid, unsigned long long *
     if (!s)
         return -1;
     scBindText(s, P_POOL, pool_uuid);
-    scBindInt(s, P_NOW, scCatalogNow());
+    scBindInt(s, P_NOW, scNow());
     if (scCatalogRun(cat, s, "keeping the identities of a pool's volumes") < 0)
         return -1;
     *count = (unsigned long long) sqlite3_changes(cat->db);

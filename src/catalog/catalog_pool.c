@@ -313,7 +313,7 @@ scCatalogPoolPut(scCatalog *cat, const scCatalogPoolDef *def)
     scBindText(s, P_SOURCE_KEY, def->source_key);
     scBindText(s, P_XML, def->xml);
     scBindInt(s, P_TRANSIENT, def->transient);
-    scBindInt(s, P_NOW, scCatalogNow());
+    scBindInt(s, P_NOW, scNow());
     if (def->pending)
         return run_pool_write(cat, s, def->uuid, "recording a pool's pending definition");
     return scCatalogRun(cat, s, found ? "updating a pool" : "inserting a pool");
@@ -327,7 +327,7 @@ scCatalogPoolApplyPending(scCatalog *cat, const char *uuid)
     if (!s)
         return -1;
     scBindText(s, P_UUID, uuid);
-    scBindInt(s, P_NOW, scCatalogNow());
+    scBindInt(s, P_NOW, scNow());
     if (scCatalogRun(cat, s, "applying a pool's pending definition") < 0)
         return -1;
     return sqlite3_changes(cat->db) > 0 ? 1 : 0;
@@ -365,7 +365,7 @@ scCatalogPoolSetAutostart(scCatalog *cat, const char *uuid, bool autostart)
     if (!s)
         return -1;
     scBindInt(s, P_AUTOSTART, autostart ? 1 : 0);
-    scBindInt(s, P_NOW, scCatalogNow());
+    scBindInt(s, P_NOW, scNow());
     return run_pool_write(cat, s, uuid, "setting autostart");
 }
 
@@ -379,7 +379,7 @@ scCatalogPoolSetState(scCatalog *cat, const char *uuid, int state)
         return -1;
     assert(str);
     scBindText(s, P_STATE, str);
-    scBindInt(s, P_NOW, scCatalogNow());
+    scBindInt(s, P_NOW, scNow());
     return run_pool_write(cat, s, uuid, "recording the pool state");
 }
 
@@ -488,7 +488,7 @@ scCatalogPoolSetSizes(scCatalog *cat, const char *uuid, const scStoragePoolInfo 
     scBindInt(s, P_CAPACITY, (long long) info->capacity);
     scBindInt(s, P_ALLOCATION, (long long) info->allocation);
     scBindInt(s, P_AVAILABLE, (long long) info->available);
-    scBindInt(s, P_NOW, scCatalogNow());
+    scBindInt(s, P_NOW, scNow());
     return run_pool_write(cat, s, uuid, "recording the pool's sizes");
 }
 

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "catalog.h"
+#include "util/util.h"
 
 typedef enum {
     P_BOOT,     /* the current boot id: bound by scCatalogStmt itself */
@@ -188,7 +189,6 @@ long long scCatalogColumnInt(sqlite3_stmt *st, int col, long long null_value);
 /* Column @col as a blob copied into @buf (at most @max bytes); its length. */
 size_t scCatalogColumnBlob(sqlite3_stmt *st, int col, void *buf, size_t max);
 
-int64_t scCatalogNow(void);
 
 /* This process's start time (scProcessStartTime of getpid(), kept): a
  * journal's process is its pid and this. */

@@ -385,7 +385,7 @@ run_set(scCatalog *cat, ScanStmt id, const char *pool_uuid, const char *pool_nam
     if (s->idx[P_POOL])
         scBindText(s, P_POOL, pool_uuid);
     if (s->idx[P_NOW]) {
-        scBindInt(s, P_NOW, scCatalogNow());
+        scBindInt(s, P_NOW, scNow());
         scBindText(s, P_ACTOR, actor);
         scBindText(s, P_POOL_NAME, pool_name);
         scBindText(s, P_ACTION, action);

@@ -712,7 +712,7 @@ scCatalogVolInsert(scCatalog *cat, int64_t pool_id, const char *uuid, int state,
     scBindText(s, P_STATE, scVolStateToString(state));
     scBindIntOr(s, P_PID, (long long) getpid(), is_journal(state));
     scBindIntOr(s, P_START, (long long) scCatalogSelfStart(), is_journal(state));
-    scBindInt(s, P_NOW, scCatalogNow());
+    scBindInt(s, P_NOW, scNow());
     if (write_record(cat, s, data, "inserting a volume") < 0)
         return -1;
     if (!data->naliases && !data->nattrs)
@@ -731,7 +731,7 @@ update_row(scCatalog *cat, int64_t id, bool kept, const scCatalogVolData *data)
         return -1;
     scBindInt(s, P_ID, id);
     bind_data(s, data, !kept);
-    scBindInt(s, P_NOW, scCatalogNow());
+    scBindInt(s, P_NOW, scNow());
     if (write_record(cat, s, data, "updating a volume") < 0)
         return -1;
     return set_details(cat, id, data, false);
@@ -788,7 +788,7 @@ scCatalogVolSetState(scCatalog *cat, const char *uuid, int state)
     scBindText(s, P_STATE, scVolStateToString(state));
     scBindIntOr(s, P_PID, (long long) getpid(), is_journal(state));
     scBindIntOr(s, P_START, (long long) scCatalogSelfStart(), is_journal(state));
-    scBindInt(s, P_NOW, scCatalogNow());
+    scBindInt(s, P_NOW, scNow());
     return scCatalogRun(cat, s, "recording a volume state");
 }
 
@@ -889,7 +889,7 @@ scCatalogVolEventAddChanges(scCatalog *cat, const char *actor, const char *pool_
 
     if (!s)
         return -1;
-    scBindInt(s, P_NOW, scCatalogNow());
+    scBindInt(s, P_NOW, scNow());
     scBindText(s, P_ACTOR, actor);
     scBindText(s, P_POOL, pool_uuid);
     scBindText(s, P_POOL_NAME, pool_name);
