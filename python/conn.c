@@ -657,6 +657,153 @@ conn_setQueryTimeout(ScPyConnect *self, FASTARGS)
     return r;
 }
 
+/* ---- secrets ------------------------------------------------------------- */
+
+static PyObject *
+secret_result(ScPyConnect *self, scSecretPtr s, const char *defmsg)
+{
+    return s ? scPySecretNew((PyObject *) self, s) : scPyRaise(defmsg);
+}
+
+static PyObject *
+conn_secretDefineXML(ScPyConnect *self, FASTARGS)
+{
+    static const char *const names[] = { "xml", "flags", NULL };
+    PyObject *a[2] = { NULL, NULL }, *r;
+    const char *xml;
+    unsigned int flags;
+    scConnectPtr c;
+    scSecretPtr sec;
+
+    if (scPyArgs("secretDefineXML", args, nargs, kw, names, 1, a) < 0 ||
+        !(xml = scPyStr(a[0], "xml")) || scPyFlags(a[1], &flags) < 0)
+        return NULL;
+    c = scPyConnBegin((PyObject *) self);
+    SC_PY_CALL(sec = scSecretDefineXML(c, xml, flags));
+    r = secret_result(self, sec, "virSecretDefineXML() failed");
+    scPyConnEnd((PyObject *) self);
+    return r;
+}
+
+static PyObject *
+conn_secretLookupByUUIDString(ScPyConnect *self, FASTARGS)
+{
+    static const char *const names[] = { "uuidstr", NULL };
+    PyObject *a[1], *r;
+    const char *uuid;
+    scConnectPtr c;
+    scSecretPtr sec;
+
+    if (scPyArgs("secretLookupByUUIDString", args, nargs, kw, names, 1, a) < 0 ||
+        !(uuid = scPyStr(a[0], "uuidstr")))
+        return NULL;
+    c = scPyConnBegin((PyObject *) self);
+    SC_PY_CALL(sec = scSecretLookupByUUIDString(c, uuid));
+    r = secret_result(self, sec, "virSecretLookupByUUIDString() failed");
+    scPyConnEnd((PyObject *) self);
+    return r;
+}
+
+static PyObject *
+conn_secretLookupByUUID(ScPyConnect *self, FASTARGS)
+{
+    static const char *const names[] = { "uuid", NULL };
+    PyObject *a[1], *r;
+    const unsigned char *uuid;
+    scConnectPtr c;
+    scSecretPtr sec;
+
+    if (scPyArgs("secretLookupByUUID", args, nargs, kw, names, 1, a) < 0 ||
+        uuid_arg(a[0], &uuid) < 0)
+        return NULL;
+    c = scPyConnBegin((PyObject *) self);
+    SC_PY_CALL(sec = scSecretLookupByUUID(c, uuid));
+    r = secret_result(self, sec, "virSecretLookupByUUID() failed");
+    scPyConnEnd((PyObject *) self);
+    return r;
+}
+
+static PyObject *
+conn_secretLookupByUsage(ScPyConnect *self, FASTARGS)
+{
+    static const char *const names[] = { "usageType", "usageID", NULL };
+    PyObject *a[2], *r;
+    const char *id;
+    int type, overflow;
+    scConnectPtr c;
+    scSecretPtr sec;
+
+    if (scPyArgs("secretLookupByUsage", args, nargs, kw, names, 2, a) < 0)
+        return NULL;
+    if (!PyLong_Check(a[0])) {
+        PyErr_SetString(PyExc_TypeError, "usageType must be an int");
+        return NULL;
+    }
+    type = (int) PyLong_AsLongAndOverflow(a[0], &overflow);
+    if (overflow) {
+        PyErr_SetString(PyExc_OverflowError, "usageType is out of range");
+        return NULL;
+    }
+    if ((type == -1 && PyErr_Occurred()) || !(id = scPyStr(a[1], "usageID")))
+        return NULL;
+    c = scPyConnBegin((PyObject *) self);
+    SC_PY_CALL(sec = scSecretLookupByUsage(c, type, id));
+    r = secret_result(self, sec, "virSecretLookupByUsage() failed");
+    scPyConnEnd((PyObject *) self);
+    return r;
+}
+
+static PyObject *
+conn_numOfSecrets(ScPyConnect *self, PyObject *unused)
+{
+    return int_of_conn(self, scConnectNumOfSecrets, "virConnectNumOfSecrets() failed");
+}
+
+static PyObject *
+conn_listSecrets(ScPyConnect *self, PyObject *unused)
+{
+    return names_of(self, scConnectNumOfSecrets, scConnectListSecrets,
+                    "virConnectListSecrets() failed");
+}
+
+static PyObject *
+conn_listAllSecrets(ScPyConnect *self, FASTARGS)
+{
+    static const char *const names[] = { "flags", NULL };
+    PyObject *a[1] = { NULL }, *r = NULL, *o;
+    unsigned int flags;
+    scConnectPtr c;
+    scSecretPtr *list = NULL;
+    int n, i;
+
+    if (scPyArgs("listAllSecrets", args, nargs, kw, names, 0, a) < 0 ||
+        scPyFlags(a[0], &flags) < 0)
+        return NULL;
+    c = scPyConnBegin((PyObject *) self);
+    SC_PY_CALL(n = scConnectListAllSecrets(c, &list, flags));
+    if (n < 0) {
+        r = scPyRaise("virConnectListAllSecrets() failed");
+        goto out;
+    }
+    r = PyList_New(n);
+    for (i = 0; i < n; i++) {
+        o = r ? scPySecretNew((PyObject *) self, list[i]) : NULL;
+        list[i] = NULL;
+        if (!o) {
+            Py_CLEAR(r);
+            continue;
+        }
+        PyList_SET_ITEM(r, i, o);
+    }
+out:
+    for (i = 0; list && i < n; i++)
+        if (list[i])
+            SC_PY_CALL(scSecretFree(list[i]));
+    free(list);
+    scPyConnEnd((PyObject *) self);
+    return r;
+}
+
 static PyObject *
 conn_c_pointer(ScPyConnect *self, PyObject *unused)
 {
@@ -697,6 +844,13 @@ static PyMethodDef conn_methods[] = {
     METHOD(getStoragePoolCapabilities, "($self, flags=0)",
            DOC_scConnectGetStoragePoolCapabilities),
     METHOD(newStream, "($self, flags=0)", DOC_scStreamNew),
+    METHOD(secretDefineXML, "($self, xml, flags=0)", DOC_scSecretDefineXML),
+    METHOD(secretLookupByUUID, "($self, uuid)", DOC_scSecretLookupByUUID),
+    METHOD(secretLookupByUUIDString, "($self, uuidstr)", DOC_scSecretLookupByUUIDString),
+    METHOD(secretLookupByUsage, "($self, usageType, usageID)", DOC_scSecretLookupByUsage),
+    METHOD0(numOfSecrets, "($self, /)", DOC_scConnectNumOfSecrets),
+    METHOD0(listSecrets, "($self, /)", DOC_scConnectListSecrets),
+    METHOD(listAllSecrets, "($self, flags=0)", DOC_scConnectListAllSecrets),
     METHOD(numOfStorageVolHistory, "($self, poolUUID=None)",
            DOC_scConnectNumOfStorageVolHistory),
     METHOD(pruneStorageVolHistory, "($self, poolUUID=None, flags=0)",

@@ -221,7 +221,8 @@ PyInit_storcat(void)
         add_type(m, &ScPyConnect_Type, "virConnect", "scConnect") < 0 ||
         add_type(m, &ScPyPool_Type, "virStoragePool", "scStoragePool") < 0 ||
         add_type(m, &ScPyVol_Type, "virStorageVol", "scStorageVol") < 0 ||
-        add_type(m, &ScPyStream_Type, "virStream", "scStream") < 0 || scPyErrorInit(m) < 0 ||
+        add_type(m, &ScPyStream_Type, "virStream", "scStream") < 0 ||
+        add_type(m, &ScPySecret_Type, "virSecret", "scSecret") < 0 || scPyErrorInit(m) < 0 ||
         scPyQueryInit(m) < 0 || add_constants(m) < 0)
         goto fail;
     /* libvirt-python's buffer size of sendAll and friends, on the class. */

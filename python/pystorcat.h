@@ -2,8 +2,9 @@
  * pystorcat.h: what the files of the Python module share (never installed).
  *
  * The module "storcat" is libvirt-python's storage half over libstorcat's
- * public API: the classes virConnect, virStoragePool, virStorageVol and
- * virStream (also named scConnect, ...) with libvirt-python's method names,
+ * public API: the classes virConnect, virStoragePool, virStorageVol,
+ * virStream and virSecret (also named scConnect, ...) with libvirt-python's
+ * method names,
  * arguments and results, and libvirtError. Each class is a C type whose
  * object holds one reference to its storcat handle, dropped when Python
  * frees the object; pools, volumes and streams also hold their Python
@@ -52,10 +53,17 @@ typedef struct {
     PyObject *conn;
 } ScPyStream;
 
+typedef struct {
+    PyObject_HEAD
+    scSecretPtr secret;
+    PyObject *conn;
+} ScPySecret;
+
 extern PyTypeObject ScPyConnect_Type;
 extern PyTypeObject ScPyPool_Type;
 extern PyTypeObject ScPyVol_Type;
 extern PyTypeObject ScPyStream_Type;
+extern PyTypeObject ScPySecret_Type;
 extern PyObject *ScPyError;   /* storcat.libvirtError */
 
 /* Run @stmt with the GIL released. */
@@ -108,6 +116,7 @@ scPyInt(int rc, const char *defmsg)
 PyObject *scPyPoolNew(PyObject *conn, scStoragePoolPtr pool);
 PyObject *scPyVolNew(PyObject *conn, scStorageVolPtr vol);
 PyObject *scPyStreamNew(PyObject *conn, scStreamPtr st);
+PyObject *scPySecretNew(PyObject *conn, scSecretPtr secret);
 
 /* conn.c: the handle of a connection object for a call (NULL if closed,
  * which storcat then reports as an invalid connection); end the call. */

@@ -318,6 +318,59 @@ test_types(void **state)
     scStoragePoolFree(pool);
 }
 
+/* The secrets' listings: libvirt's three calls agree, sorted by UUID. */
+static void
+test_secret_lists(void **state)
+{
+    Fixture *f = *state;
+    scSecretPtr s[3], *all = NULL;
+    char *uuids[4] = { NULL }, want[3][SC_UUID_STRING_BUFLEN], *xml;
+
+    assert_int_equal(scConnectNumOfSecrets(f->conn), 0);
+    assert_int_equal(scConnectListSecrets(f->conn, uuids, 4), 0);
+    for (int i = 0; i < 3; i++) {
+        assert_true(asprintf(&xml, "<secret><usage type='iscsi'><target>t%d</target>"
+                                   "</usage></secret>", i) > 0);
+        assert_sc_ok(s[i] = scSecretDefineXML(f->conn, xml, 0));
+        free(xml);
+        assert_sc_ok(scSecretGetUUIDString(s[i], want[i]) == 0);
+    }
+    qsort(want, 3, sizeof(want[0]), (int (*)(const void *, const void *)) strcmp);
+    assert_int_equal(scConnectNumOfSecrets(f->conn), 3);
+    assert_int_equal(scConnectListSecrets(f->conn, uuids, 4), 3);
+    assert_int_equal(scConnectListAllSecrets(f->conn, &all, 0), 3);
+    for (int i = 0; i < 3; i++) {
+        char u[SC_UUID_STRING_BUFLEN];
+        assert_string_equal(uuids[i], want[i]);
+        assert_sc_ok(scSecretGetUUIDString(all[i], u) == 0);
+        assert_string_equal(u, want[i]);
+        free(uuids[i]);
+        uuids[i] = NULL;
+        scSecretFree(all[i]);
+    }
+    assert_null(all[3]);
+    free(all);
+    assert_null(uuids[3]);
+    /* At most maxuuids, the first ones. */
+    assert_int_equal(scConnectListSecrets(f->conn, uuids, 2), 2);
+    assert_string_equal(uuids[0], want[0]);
+    assert_string_equal(uuids[1], want[1]);
+    assert_null(uuids[2]);
+    free(uuids[0]);
+    free(uuids[1]);
+    assert_int_equal(scConnectListSecrets(f->conn, NULL, 0), 0);
+    assert_sc_err(scConnectListSecrets(f->conn, uuids, -1) == 0, SC_ERR_INVALID_ARG);
+    assert_string_equal(scGetLastErrorMessage(),
+                        "maxuuids in scConnectListSecrets must be zero or greater");
+    assert_sc_err(scConnectListSecrets(f->conn, NULL, 2) == 0, SC_ERR_INVALID_ARG);
+    assert_sc_err(scConnectListSecrets(NULL, uuids, 2) == 0, SC_ERR_INVALID_CONN);
+    for (int i = 0; i < 3; i++) {
+        assert_sc_ok(scSecretUndefine(s[i]) == 0);
+        scSecretFree(s[i]);
+    }
+    assert_int_equal(scConnectListSecrets(f->conn, uuids, 4), 0);
+}
+
 static void
 test_list_filters(void **state)
 {
@@ -768,6 +821,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_secret_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failure_injection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_processes, setup, teardown),

@@ -1604,6 +1604,15 @@ int scConnectListAllSecrets(scConnectPtr conn, scSecretPtr **secrets, unsigned i
 int scConnectNumOfSecrets(scConnectPtr conn);
 
 /*
+ * scConnectListSecrets:
+ * libvirt's older call: the UUID strings of the secrets, sorted, at most
+ * @maxuuids of them, stored in @uuids (each for the caller to free).
+ * Returns how many were stored, or -1 (a negative @maxuuids, or @uuids
+ * NULL with @maxuuids > 0, is SC_ERR_INVALID_ARG).
+ */
+int scConnectListSecrets(scConnectPtr conn, char **uuids, int maxuuids);
+
+/*
  * scSecretGetUUID / scSecretGetUUIDString:
  * Copy the secret's UUID (SC_UUID_BUFLEN bytes / SC_UUID_STRING_BUFLEN
  * chars). Return 0 or -1.

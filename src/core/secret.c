@@ -523,6 +523,43 @@ scConnectNumOfSecrets(scConnectPtr conn)
     return scConnectListAllSecrets(conn, NULL, 0);
 }
 
+int
+scConnectListSecrets(scConnectPtr conn, char **uuids, int maxuuids)
+{
+    scSecretPtr *list = NULL;
+    int n, i;
+
+    scResetLastError();
+    if (!scConnectCheck(conn, __func__))
+        return -1;
+    if (maxuuids < 0) {
+        scReportInvalidArg(SC_FROM_SECRET, __func__, "maxuuids",
+                           "maxuuids in %s must be zero or greater", __func__);
+        return -1;
+    }
+    if (maxuuids > 0 && !uuids) {
+        scReportInvalidArg(SC_FROM_SECRET, __func__, "uuids", "uuids in %s must not be NULL",
+                           __func__);
+        return -1;
+    }
+    if ((n = scConnectListAllSecrets(conn, &list, 0)) < 0)
+        return -1;
+    for (i = 0; i < n && i < maxuuids; i++)
+        if (!(uuids[i] = scStrdup(list[i]->uuidstr)))
+            break;
+    if (i < n && i < maxuuids) {
+        while (i-- > 0) {
+            free(uuids[i]);
+            uuids[i] = NULL;
+        }
+        i = -1;
+    }
+    for (int j = 0; j < n; j++)
+        scSecretFree(list[j]);
+    free(list);
+    return i;
+}
+
 /* ---- changes ------------------------------------------------------------- */
 
 /* Record event @action about secret @uuid (no value, ever). */

@@ -28,6 +28,8 @@ REQUIRED = {
         setAutostart isActive""",
     "virStorageVol": "name key path info XMLDesc delete wipe wipePattern resize upload download",
     "virStream": "send recv sendAll recvAll sparseSendAll sparseRecvAll finish abort",
+    # What an iSCSI pool's CHAP <auth> needs.
+    "virSecret": "UUIDString usageType usageID XMLDesc setValue value undefine",
 }
 # libvirt-python has them; storcat has no stream events (no event-driven streams).
 NOT_IN_STORCAT = {"eventAddCallback", "eventRemoveCallback", "eventUpdateCallback"}
@@ -52,11 +54,14 @@ def params(fn):
 @needs_libvirt
 def test_same_methods_and_parameters_as_libvirt_python():
     pairs = [("virStoragePool", None), ("virStorageVol", None), ("virStream", None),
+             ("virSecret", None),
              ("virConnect", REQUIRED["virConnect"].split() + [
                  "getURI", "getLibVersion", "getVersion", "isAlive", "isSecure", "isEncrypted",
                  "getCapabilities", "listStoragePools", "listDefinedStoragePools",
                  "numOfStoragePools", "numOfDefinedStoragePools",
-                 "storagePoolEventDeregisterAny"])]
+                 "storagePoolEventDeregisterAny", "secretDefineXML", "secretLookupByUUID",
+                 "secretLookupByUUIDString", "secretLookupByUsage", "numOfSecrets",
+                 "listSecrets", "listAllSecrets"])]
     for cls, only in pairs:
         lv, sc = getattr(libvirt, cls), getattr(storcat, cls)
         names = only or public(lv) - NOT_IN_STORCAT - {"streamBufSize"}
@@ -74,6 +79,12 @@ def test_constants_agree_with_libvirt_python():
     storage = [n for n in dir(libvirt)
                if n.startswith(("VIR_STORAGE_", "VIR_CONNECT_LIST_STORAGE_POOLS_"))]
     assert [n for n in storage if not hasattr(storcat, n)] == []
+    # Secrets: all but their events (storcat has none for secrets).
+    secrets = [n for n in dir(libvirt)
+               if n.startswith(("VIR_SECRET_", "VIR_CONNECT_LIST_SECRETS_"))
+               and not n.startswith("VIR_SECRET_EVENT_")]
+    assert len(secrets) > 8
+    assert [n for n in secrets if not hasattr(storcat, n)] == []
 
 
 @needs_libvirt
@@ -87,7 +98,7 @@ def test_docstrings_from_the_header():
     with open(header) as f:
         text = f.read()
     for cls in (storcat.virConnect, storcat.virStoragePool, storcat.virStorageVol,
-                storcat.virStream):
+                storcat.virStream, storcat.virSecret):
         for m in public(cls) - {"streamBufSize"}:
             doc = getattr(cls, m).__doc__
             assert doc and len(doc) > 10, f"{cls.__name__}.{m}"
@@ -131,7 +142,8 @@ def test_stubs_list_the_module():
         node = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls][0]
         fields = tuple(n.target.id for n in node.body if isinstance(n, ast.AnnAssign))
         assert fields == getattr(storcat, cls).__match_args__, cls
-    for cls in ("virConnect", "virStoragePool", "virStorageVol", "virStream", "scRows"):
+    for cls in ("virConnect", "virStoragePool", "virStorageVol", "virStream", "virSecret",
+                "scRows"):
         runtime = public(getattr(storcat, cls)) | \
             {"__enter__", "__exit__", "__iter__", "__next__"} & set(dir(getattr(storcat, cls)))
         assert classes[cls] == runtime, (cls, classes[cls] ^ runtime)

@@ -147,6 +147,8 @@ GIL_HELD_OK = {
     "scStoragePoolGetName": "a string the handle holds",
     "scStorageVolGetName": "a string the handle holds",
     "scStorageVolGetKey": "a string the handle holds",
+    "scSecretGetUUID": "bytes the handle holds", "scSecretGetUUIDString": "the handle's",
+    "scSecretGetUsageType": "the handle's", "scSecretGetUsageID": "a string the handle holds",
     "scGetLastError": "the thread's error", "scGetLastErrorCode": "the thread's error",
     "scGetLastErrorDomain": "the thread's error", "scGetLastErrorMessage": "the thread's error",
     "scResetLastError": "the thread's error", "scSetErrorFunc": "a pointer set",
