@@ -20,6 +20,7 @@
  */
 #include <config.h>
 
+#include <fcntl.h>
 #include <libmount.h>
 #include <limits.h>
 #include <stdio.h>
@@ -154,11 +155,43 @@ run_mnt(struct libmnt_context *cxt, bool mount, const scPoolDef *def, const char
     return 0;
 }
 
+/* The pool's target directory, opened (O_PATH) for the mount to land on
+ * it and nowhere else: a symlink put in its place (to /etc, say) is
+ * refused, not followed. The fd, or -1 reported with @what. */
+static int
+open_target(const scPoolDef *def, const char *what)
+{
+    int fd = open(def->target_path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+
+    if (fd < 0) {
+        if (errno == ENOENT)
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_FAILED,
+                          "pool '%s': %s: mount point does not exist (pool-build makes it)",
+                          def->name, what);
+        else
+            scReportSystemError(SC_FROM_STORAGE, errno, "pool '%s': %s", def->name, what);
+        return -1;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                      S_ISLNK(st.st_mode)
+                          ? "pool '%s': %s: the target is a symbolic link; storcat mounts on "
+                            "the directory itself, never where a link points"
+                          : "pool '%s': %s: the target is not a directory",
+                      def->name, what);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 static int
 mount_pool(const scPoolDef *def, const char *device)
 {
-    _cleanup_free_ char *opts = scStrdup(FS_MOUNT_OPTS), *what = NULL;
+    _cleanup_free_ char *opts = scStrdup(FS_MOUNT_OPTS), *what = NULL, *at = NULL;
     struct libmnt_context *cxt;
+    int fd, r;
 
     for (size_t i = 0; opts && i < def->nns_options; i++) {
         char *more = scAsprintf("%s,%s", opts, def->ns_options[i].name);
@@ -167,19 +200,29 @@ mount_pool(const scPoolDef *def, const char *device)
     }
     if (!opts || !(what = scAsprintf("cannot mount '%s' on '%s'", device, def->target_path)))
         return -1;
-    if (!(cxt = mnt_new_context())) {
-        scReportOOM();
+    if ((fd = open_target(def, what)) < 0)
+        return -1;
+    /* Mounted on the directory the fd holds, by its /proc name as it is
+     * (not canonicalized back into a path that could change meanwhile);
+     * the mount table names the directory. */
+    if (!(at = scAsprintf("/proc/self/fd/%d", fd)) || !(cxt = mnt_new_context())) {
+        if (at)
+            scReportOOM();
+        close(fd);
         return -1;
     }
-    if (mnt_context_set_source(cxt, device) < 0 ||
-        mnt_context_set_target(cxt, def->target_path) < 0 ||
+    if (mnt_context_disable_canonicalize(cxt, true) < 0 ||
+        mnt_context_set_source(cxt, device) < 0 || mnt_context_set_target(cxt, at) < 0 ||
         mnt_context_set_options(cxt, opts) < 0 ||
         (source_format(def) && mnt_context_set_fstype(cxt, source_format(def)) < 0)) {
         scReportOOM();
         mnt_free_context(cxt);
+        close(fd);
         return -1;
     }
-    return run_mnt(cxt, true, def, what);
+    r = run_mnt(cxt, true, def, what);
+    close(fd);
+    return r;
 }
 
 static int
