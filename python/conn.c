@@ -593,7 +593,7 @@ conn_storagePoolEventRegisterAny(ScPyConnect *self, FASTARGS)
 static PyObject *
 conn_storagePoolEventDeregisterAny(ScPyConnect *self, FASTARGS)
 {
-    return scPyConnEventDeregister(self, args, nargs, kw, 0);
+    return scPyConnEventDeregister(self, args, nargs, kw, SC_PY_EV_POOL);
 }
 
 static PyObject *
@@ -605,7 +605,19 @@ conn_storageVolEventRegisterAny(ScPyConnect *self, FASTARGS)
 static PyObject *
 conn_storageVolEventDeregisterAny(ScPyConnect *self, FASTARGS)
 {
-    return scPyConnEventDeregister(self, args, nargs, kw, 1);
+    return scPyConnEventDeregister(self, args, nargs, kw, SC_PY_EV_VOL);
+}
+
+static PyObject *
+conn_secretEventRegisterAny(ScPyConnect *self, FASTARGS)
+{
+    return scPyConnSecretEventRegister(self, args, nargs, kw);
+}
+
+static PyObject *
+conn_secretEventDeregisterAny(ScPyConnect *self, FASTARGS)
+{
+    return scPyConnEventDeregister(self, args, nargs, kw, SC_PY_EV_SECRET);
 }
 
 static PyObject *
@@ -851,6 +863,10 @@ static PyMethodDef conn_methods[] = {
     METHOD0(numOfSecrets, "($self, /)", DOC_scConnectNumOfSecrets),
     METHOD0(listSecrets, "($self, /)", DOC_scConnectListSecrets),
     METHOD(listAllSecrets, "($self, flags=0)", DOC_scConnectListAllSecrets),
+    METHOD(secretEventRegisterAny, "($self, secret, eventID, cb, opaque)",
+           DOC_scConnectSecretEventRegisterAny),
+    METHOD(secretEventDeregisterAny, "($self, callbackID)",
+           DOC_scConnectSecretEventDeregisterAny),
     METHOD(numOfStorageVolHistory, "($self, poolUUID=None)",
            DOC_scConnectNumOfStorageVolHistory),
     METHOD(pruneStorageVolHistory, "($self, poolUUID=None, flags=0)",

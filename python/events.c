@@ -1,5 +1,5 @@
 /*
- * events.c: callbacks from storcat into Python: pool and volume events,
+ * events.c: callbacks from storcat into Python: pool, volume and secret events,
  * the default event loop's functions, and the progress callback.
  *
  * Each registration hands storcat a tuple (cb, opaque, weakref to the
@@ -189,25 +189,114 @@ scPyConnPoolEventRegister(ScPyConnect *self, FASTARGS, int vol)
     return r;
 }
 
+/* secretEventRegisterAny(secret, eventID, cb, opaque): cb(conn, secret,
+ * event, detail, opaque) for LIFECYCLE, cb(conn, secret, opaque) for
+ * VALUE_CHANGED, as libvirt-python's. */
+static PyObject *
+secret_arg(PyObject *conn, scSecretPtr secret)
+{
+    if (!secret || scSecretRef(secret) < 0)
+        Py_RETURN_NONE;
+    return scPySecretNew(conn, secret);
+}
+
+static void
+secret_lifecycle(scConnectPtr c, scSecretPtr secret, int event, int detail, void *opaque)
+{
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyObject *data = opaque, *conn = cb_conn(data);
+
+    call_printing(PyTuple_GET_ITEM(data, 0),
+                  Py_BuildValue("(ONiiO)", conn, secret_arg(conn, secret), event, detail,
+                                PyTuple_GET_ITEM(data, 1)));
+    Py_DECREF(conn);
+    PyGILState_Release(g);
+}
+
+static void
+secret_generic(scConnectPtr c, scSecretPtr secret, void *opaque)
+{
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyObject *data = opaque, *conn = cb_conn(data);
+
+    call_printing(PyTuple_GET_ITEM(data, 0),
+                  Py_BuildValue("(ONO)", conn, secret_arg(conn, secret),
+                                PyTuple_GET_ITEM(data, 1)));
+    Py_DECREF(conn);
+    PyGILState_Release(g);
+}
+
 PyObject *
-scPyConnEventDeregister(ScPyConnect *self, FASTARGS, int vol)
+scPyConnSecretEventRegister(ScPyConnect *self, FASTARGS)
+{
+    static const char *const names[] = { "secret", "eventID", "cb", "opaque", NULL };
+    PyObject *a[4] = { NULL, NULL, NULL, Py_None }, *data, *r;
+    scConnectSecretEventGenericCallback cb;
+    scSecretPtr secret = NULL;
+    scConnectPtr c;
+    int id, rc;
+
+    if (scPyArgs("secretEventRegisterAny", args, nargs, kw, names, 3, a) < 0)
+        return NULL;
+    if (a[0] != Py_None) {
+        if (!PyObject_TypeCheck(a[0], &ScPySecret_Type)) {
+            PyErr_SetString(PyExc_TypeError,
+                            "secretEventRegisterAny: secret must be a virSecret or None");
+            return NULL;
+        }
+        secret = ((ScPySecret *) a[0])->secret;
+    }
+    if (int_arg(a[1], "eventID", &id) < 0)
+        return NULL;
+    if (!PyCallable_Check(a[2])) {
+        PyErr_SetString(PyExc_TypeError, "secretEventRegisterAny: cb must be callable");
+        return NULL;
+    }
+    if (!(data = cb_data(a[2], a[3], (PyObject *) self)))
+        return NULL;
+    cb = id == SC_SECRET_EVENT_ID_LIFECYCLE ? SC_SECRET_EVENT_CALLBACK(secret_lifecycle)
+                                            : secret_generic;
+    c = scPyConnBegin((PyObject *) self);
+    SC_PY_CALL(rc = scConnectSecretEventRegisterAny(c, secret, id, cb, data, cb_free));
+    if (rc < 0) {
+        Py_DECREF(data);
+        r = scPyRaise("virConnectSecretEventRegisterAny() failed");
+    } else {
+        r = PyLong_FromLong(rc);
+    }
+    scPyConnEnd((PyObject *) self);
+    return r;
+}
+
+/* The deregistering calls' names, by SC_PY_EV_*. */
+static const struct {
+    const char *fname, *defmsg;
+} deregister[] = {
+    [SC_PY_EV_POOL] = { "storagePoolEventDeregisterAny",
+                        "virConnectStoragePoolEventDeregisterAny() failed" },
+    [SC_PY_EV_VOL] = { "storageVolEventDeregisterAny",
+                       "scConnectStorageVolEventDeregisterAny() failed" },
+    [SC_PY_EV_SECRET] = { "secretEventDeregisterAny",
+                          "virConnectSecretEventDeregisterAny() failed" },
+};
+
+PyObject *
+scPyConnEventDeregister(ScPyConnect *self, FASTARGS, int kind)
 {
     static const char *const names[] = { "callbackID", NULL };
     PyObject *a[1], *r;
     scConnectPtr c;
     int id, rc;
 
-    if (scPyArgs(vol ? "storageVolEventDeregisterAny" : "storagePoolEventDeregisterAny", args,
-                 nargs, kw, names, 1, a) < 0)
+    if (scPyArgs(deregister[kind].fname, args, nargs, kw, names, 1, a) < 0)
         return NULL;
     if (int_arg(a[0], "callbackID", &id) < 0)
         return NULL;
     c = scPyConnBegin((PyObject *) self);
-    SC_PY_CALL(rc = vol ? scConnectStorageVolEventDeregisterAny(c, id)
-                        : scConnectStoragePoolEventDeregisterAny(c, id));
-    r = rc < 0 ? scPyRaise(vol ? "scConnectStorageVolEventDeregisterAny() failed"
-                               : "virConnectStoragePoolEventDeregisterAny() failed")
-               : Py_NewRef(Py_None);
+    SC_PY_CALL(rc = kind == SC_PY_EV_POOL  ? scConnectStoragePoolEventDeregisterAny(c, id)
+                    : kind == SC_PY_EV_VOL ? scConnectStorageVolEventDeregisterAny(c, id)
+                                           : scConnectSecretEventDeregisterAny(c, id));
+    r = rc < 0 ? scPyRaise(deregister[kind].defmsg) : Py_NewRef(Py_None);
     scPyConnEnd((PyObject *) self);
     return r;
 }

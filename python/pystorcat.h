@@ -126,8 +126,12 @@ void scPyConnEnd(PyObject *conn);
 /* events.c */
 PyObject *scPyConnPoolEventRegister(ScPyConnect *self, PyObject *const *args, Py_ssize_t nargs,
                                     PyObject *kwnames, int vol);
+/* Which deregistering call: SC_PY_EV_*. */
+enum { SC_PY_EV_POOL, SC_PY_EV_VOL, SC_PY_EV_SECRET };
 PyObject *scPyConnEventDeregister(ScPyConnect *self, PyObject *const *args, Py_ssize_t nargs,
-                                  PyObject *kwnames, int vol);
+                                  PyObject *kwnames, int kind);
+PyObject *scPyConnSecretEventRegister(ScPyConnect *self, PyObject *const *args, Py_ssize_t nargs,
+                                      PyObject *kwnames);
 PyObject *scPyConnSetProgress(ScPyConnect *self, PyObject *const *args, Py_ssize_t nargs,
                               PyObject *kwnames);
 extern PyMethodDef scPyEventFunctions[];

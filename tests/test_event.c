@@ -7,7 +7,7 @@
  * the loop's own calls; another process's changes, each within 100 ms
  * (the latencies are printed); this process's; the pool filter; the
  * argument errors libvirt gives (no loop, twice registered, deregistered
- * twice, unknown ids); callbacks that look up, deregister themselves,
+ * twice, unknown ids); secrets' events; callbacks that look up, deregister themselves,
  * register others or close the connection; a connection closed with
  * registrations; the slow timer used where inotify is not; the audit
  * callbacks (scConnectAuditEventRegister): every row of another process,
@@ -902,6 +902,109 @@ test_pool_filter(void **state)
     scStoragePoolFree(q);
 }
 
+/* ---- secrets ------------------------------------------------------------ */
+
+static const char *const secret_events[] = { "defined", "undefined" };
+
+static void
+on_secret_lifecycle(scConnectPtr conn, scSecretPtr secret, int event, int detail, void *opaque)
+{
+    char uuid[SC_UUID_STRING_BUFLEN];
+
+    assert_non_null(conn);
+    assert_int_equal(detail, 0);
+    assert_true(event >= 0 && event < (int) N_ELEMENTS(secret_events));
+    assert_int_equal(scSecretGetUUIDString(secret, uuid), 0);
+    note("%ssecret %d '%s' %.8s %s", TAG(opaque), scSecretGetUsageType(secret),
+         scSecretGetUsageID(secret), uuid, secret_events[event]);
+}
+
+static void
+on_secret_value(scConnectPtr conn, scSecretPtr secret, void *opaque)
+{
+    char uuid[SC_UUID_STRING_BUFLEN];
+
+    assert_int_equal(scSecretGetUUIDString(secret, uuid), 0);
+    note("%ssecret '%s' %.8s value changed", TAG(opaque), scSecretGetUsageID(secret), uuid);
+}
+
+/* libvirt's secret events, from any change on the catalog: lifecycle and
+ * value changes, all of them or one secret's; the handle of a secret
+ * undefined since has its UUID and usage (an id with quotes and
+ * parentheses read back whole); the value never travels. */
+static void
+test_secrets(void **state)
+{
+    Fixture *f = *state;
+    scSecretPtr a, b;
+    scConnectPtr other;
+    int id;
+    char want[1024];
+
+    assert_sc_ok(a = scSecretDefineXML(
+                     f->conn, "<secret><uuid>aaaaaaaa-0000-4000-8000-000000000001</uuid>"
+                              "<usage type='iscsi'><target>ta</target></usage></secret>", 0));
+    assert_sc_ok(scConnectSecretEventRegisterAny(f->conn, NULL, SC_SECRET_EVENT_ID_LIFECYCLE,
+                                                 SC_SECRET_EVENT_CALLBACK(on_secret_lifecycle),
+                                                 (void *) "all: ", NULL) >= 0);
+    assert_sc_ok(scConnectSecretEventRegisterAny(f->conn, a, SC_SECRET_EVENT_ID_VALUE_CHANGED,
+                                                 on_secret_value, (void *) "a: ", NULL) >= 0);
+    assert_sc_ok((id = scConnectSecretEventRegisterAny(
+                      f->conn, NULL, SC_SECRET_EVENT_ID_VALUE_CHANGED, on_secret_value,
+                      (void *) "any: ", NULL)) >= 0);
+    /* Argument errors, as libvirt's. */
+    assert_sc_err(scConnectSecretEventRegisterAny(f->conn, a, SC_SECRET_EVENT_ID_VALUE_CHANGED,
+                                                  on_secret_value, (void *) "a: ", NULL) >= 0,
+                  SC_ERR_INVALID_ARG);
+    assert_sc_err(scConnectSecretEventRegisterAny(f->conn, NULL, 2, on_secret_value, NULL,
+                                                  NULL) >= 0,
+                  SC_ERR_INVALID_ARG);
+    assert_sc_err(scConnectSecretEventRegisterAny(f->conn, NULL, 0, NULL, NULL, NULL) >= 0,
+                  SC_ERR_INVALID_ARG);
+    assert_sc_ok(other = scConnectOpenAuth(f->catalog, NULL, 0));
+    assert_sc_err(scConnectSecretEventRegisterAny(other, a, 0,
+                                                  SC_SECRET_EVENT_CALLBACK(on_secret_lifecycle),
+                                                  NULL, NULL) >= 0,
+                  SC_ERR_INVALID_ARG);
+    assert_sc_err(scConnectStoragePoolEventDeregisterAny(f->conn, id) == 0, SC_ERR_INVALID_ARG);
+
+    /* Changes by another connection (as by another process: the trail). */
+    assert_sc_ok(b = scSecretDefineXML(
+                     other, "<secret><uuid>bbbbbbbb-0000-4000-8000-000000000002</uuid>"
+                            "<usage type='ceph'><name>it&apos;s (b) ')</name></usage></secret>",
+                     0));
+    assert_sc_ok(scSecretSetValue(a, (const unsigned char *) "s3cr3t-a", 8, 0) == 0);
+    assert_sc_ok(scSecretSetValue(b, (const unsigned char *) "s3cr3t-b", 8, 0) == 0);
+    run_until(4, 5);
+    /* Deregistered: not told of the next value. */
+    assert_sc_ok(scConnectSecretEventDeregisterAny(f->conn, id) == 0);
+    assert_sc_ok(scSecretSetValue(b, (const unsigned char *) "s3cr3t-c", 8, 0) == 0);
+    scSecretFree(a);
+    assert_sc_ok(a = scSecretDefineXML(
+                     other, "<secret><uuid>aaaaaaaa-0000-4000-8000-000000000001</uuid>"
+                            "<description>now described</description>"
+                            "<usage type='iscsi'><target>ta</target></usage></secret>", 0));
+    assert_sc_ok(scSecretUndefine(b) == 0);
+    assert_sc_ok(scSecretUndefine(a) == 0);
+    run_until(7, 5);
+    run_for(0.2);
+    snprintf(want, sizeof(want),
+             "all: secret 2 'it's (b) ')' bbbbbbbb defined\n"
+             "a: secret 'ta' aaaaaaaa value changed\n"
+             "any: secret 'ta' aaaaaaaa value changed\n"
+             "any: secret 'it's (b) ')' bbbbbbbb value changed\n"
+             "all: secret 3 'ta' aaaaaaaa defined\n"
+             "all: secret 2 'it's (b) ')' bbbbbbbb undefined\n"
+             "all: secret 3 'ta' aaaaaaaa undefined\n");
+    assert_seen(want);
+    /* Nothing of a value in the events. */
+    for (int i = 0; i < seen.n; i++)
+        assert_null(strstr(seen.e[i].text, "s3cr3t"));
+    scSecretFree(a);
+    scSecretFree(b);
+    assert_int_equal(scConnectClose(other), 0);
+}
+
 /* ---- callbacks that call storcat ---------------------------------------- */
 
 typedef struct {
@@ -1274,6 +1377,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_other_process, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pool_filter, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_secrets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reentrant, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deregister_in_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_registered_later, setup, teardown),

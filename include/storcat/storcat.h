@@ -2006,6 +2006,63 @@ typedef enum {
 typedef void (*scConnectStorageVolEventLifecycleCallback)(scConnectPtr conn, scStorageVolPtr vol,
                                                           int event, int detail, void *opaque);
 
+/* Secret events, as libvirt's (libvirt-secret.h): from the same trail, so
+ * a change made by any process is told. */
+
+/* Cast a specific callback to the generic type that
+ * scConnectSecretEventRegisterAny takes (libvirt's macro). */
+#define SC_SECRET_EVENT_CALLBACK(cb)                                           \
+    ((scConnectSecretEventGenericCallback) (void (*)(void)) (cb))
+
+/* Which secret events to be told of; each has its callback type. */
+typedef enum {
+    SC_SECRET_EVENT_ID_LIFECYCLE = 0,     /* scConnectSecretEventLifecycleCallback */
+    SC_SECRET_EVENT_ID_VALUE_CHANGED = 1, /* scConnectSecretEventGenericCallback */
+#ifdef SC_ENUM_SENTINELS
+    SC_SECRET_EVENT_ID_LAST
+#endif
+} scSecretEventID;
+
+/* The callback of SC_SECRET_EVENT_ID_VALUE_CHANGED: @secret's value was
+ * set (scSecretSetValue; never the value itself). */
+typedef void (*scConnectSecretEventGenericCallback)(scConnectPtr conn, scSecretPtr secret,
+                                                    void *opaque);
+
+/*
+ * scConnectSecretEventRegisterAny:
+ * As scConnectStoragePoolEventRegisterAny, for the events of secrets:
+ * @secret, if not NULL, limits them to that secret's (matched by UUID;
+ * it must belong to @conn); @eventID is an scSecretEventID, @cb cast with
+ * SC_SECRET_EVENT_CALLBACK. The same errors. The handle a callback gets
+ * has the secret's UUID and usage, also for one undefined since. Returns
+ * the callback's id (>= 0), or -1.
+ */
+int scConnectSecretEventRegisterAny(scConnectPtr conn, scSecretPtr secret, int eventID,
+                                    scConnectSecretEventGenericCallback cb, void *opaque,
+                                    scFreeCallback freecb);
+
+/*
+ * scConnectSecretEventDeregisterAny:
+ * Removes the secret event callback @callbackID, as
+ * scConnectStoragePoolEventDeregisterAny does a pool one's.
+ */
+int scConnectSecretEventDeregisterAny(scConnectPtr conn, int callbackID);
+
+/* What happened to a secret: the events of SC_SECRET_EVENT_ID_LIFECYCLE.
+ * Their detail is always 0, as in libvirt. */
+typedef enum {
+    SC_SECRET_EVENT_DEFINED = 0,   /* defined, or its definition replaced */
+    SC_SECRET_EVENT_UNDEFINED = 1, /* undefined */
+#ifdef SC_ENUM_SENTINELS
+    SC_SECRET_EVENT_LAST
+#endif
+} scSecretEventLifecycleType;
+
+/* The callback of SC_SECRET_EVENT_ID_LIFECYCLE: @event is an
+ * scSecretEventLifecycleType, @detail 0. */
+typedef void (*scConnectSecretEventLifecycleCallback)(scConnectPtr conn, scSecretPtr secret,
+                                                      int event, int detail, void *opaque);
+
 
 /* ------------------------------------------------------------------ */
 /* Streams                                                            */

@@ -1,7 +1,7 @@
 /*
- * event.c: storage pool and volume events, delivered through the caller's
- * event loop (src/util/event.c), for the changes of any process on the
- * catalog.
+ * event.c: storage pool, volume and secret events, delivered through the
+ * caller's event loop (src/util/event.c), for the changes of any process
+ * on the catalog.
  *
  * The source of every event is the catalog's events table: the audit
  * trail each change writes in its own transaction. A connection with
@@ -39,6 +39,7 @@
 
 #include "pool.h"
 #include "reconcile.h"
+#include "secret.h"
 #include "volume.h"
 #include "util/event.h"
 
@@ -49,14 +50,14 @@
 #define POLL_MS 1000
 
 /* EV_AUDIT: scConnectAuditEventRegister's, every row of the trail. */
-enum { EV_POOL, EV_VOL, EV_AUDIT };
+enum { EV_POOL, EV_VOL, EV_SECRET, EV_AUDIT };
 
 /* ---- what each action of the audit trail is --------------------------- */
 
 typedef struct {
     const char *action;
-    int kind;     /* EV_POOL or EV_VOL */
-    int event_id; /* SC_STORAGE_POOL_EVENT_ID_* or SC_STORAGE_VOL_EVENT_ID_* */
+    int kind;     /* EV_POOL, EV_VOL or EV_SECRET */
+    int event_id; /* SC_STORAGE_POOL_EVENT_ID_*, SC_STORAGE_VOL_EVENT_ID_*, SC_SECRET_EVENT_ID_* */
     int type;     /* the lifecycle event */
     int detail;
 } ActionEvent;
@@ -100,18 +101,27 @@ static const ActionEvent action_events[] = {
     { "vol-reappeared", EV_VOL, SC_STORAGE_VOL_EVENT_ID_LIFECYCLE, SC_STORAGE_VOL_EVENT_REAPPEARED,
       0 },
     { "vol-renamed", EV_VOL, SC_STORAGE_VOL_EVENT_ID_LIFECYCLE, SC_STORAGE_VOL_EVENT_RENAMED, 0 },
+    /* A secret's row names it in its detail (secret.c). */
+    { "secret-define", EV_SECRET, SC_SECRET_EVENT_ID_LIFECYCLE, SC_SECRET_EVENT_DEFINED, 0 },
+    { "secret-redefine", EV_SECRET, SC_SECRET_EVENT_ID_LIFECYCLE, SC_SECRET_EVENT_DEFINED, 0 },
+    { "secret-undefine", EV_SECRET, SC_SECRET_EVENT_ID_LIFECYCLE, SC_SECRET_EVENT_UNDEFINED, 0 },
+    { "secret-set-value", EV_SECRET, SC_SECRET_EVENT_ID_VALUE_CHANGED, 0, 0 },
 };
 
 /* The event of row @ev into @out; false if the row is none. */
 static bool
 event_of(const scCatalogEvent *ev, ActionEvent *out)
 {
-    if (!ev->action || !ev->pool_uuid || !ev->pool_name)
+    if (!ev->action)
         return false;
     for (size_t i = 0; i < SC_N_ELEMENTS(action_events); i++) {
         if (strcmp(ev->action, action_events[i].action) != 0)
             continue;
         *out = action_events[i];
+        if (out->kind == EV_SECRET)
+            return ev->detail != NULL;
+        if (!ev->pool_uuid || !ev->pool_name)
+            return false;
         if (out->kind == EV_VOL && (!ev->vol_uuid || !ev->vol_name))
             return false;
         /* A delete a refresh completed says so in its detail. */
@@ -128,15 +138,16 @@ event_of(const scCatalogEvent *ev, ActionEvent *out)
 typedef union {
     scConnectStoragePoolEventGenericCallback pool;
     scConnectStorageVolEventGenericCallback vol;
+    scConnectSecretEventGenericCallback secret;
     scConnectAuditEventCallback audit;
 } GenericCallback;
 
 typedef struct {
     int id;
-    int kind; /* EV_POOL, EV_VOL, EV_AUDIT */
+    int kind; /* EV_POOL, EV_VOL, EV_SECRET, EV_AUDIT */
     int event_id;
-    bool filtered; /* only the events of pool @pool_uuid */
-    char pool_uuid[SC_UUID_STRING_BUFLEN];
+    bool filtered; /* only the events of pool (or secret) @uuid */
+    char uuid[SC_UUID_STRING_BUFLEN];
     GenericCallback cb;
     void *opaque;
     scFreeCallback freecb;
@@ -292,16 +303,16 @@ audit_event(const scCatalogEvent *ev, scAuditEvent *out)
 }
 
 /* Does callback @cb want row @ev, whose event is @ae (NULL: none but
- * the row itself)? */
+ * the row itself) about the pool or secret @uuid? */
 static bool
-wants(const Callback *cb, const scCatalogEvent *ev, const ActionEvent *ae)
+wants(const Callback *cb, const scCatalogEvent *ev, const ActionEvent *ae, const char *uuid)
 {
     if (cb->deleted || ev->id <= cb->from)
         return false;
     if (cb->kind == EV_AUDIT)
         return true;
     return ae && cb->kind == ae->kind && cb->event_id == ae->event_id &&
-           (!cb->filtered || strcmp(cb->pool_uuid, ev->pool_uuid) == 0);
+           (!cb->filtered || strcmp(cb->uuid, uuid) == 0);
 }
 
 /* Call the callbacks of @st that want row @ev (its event @ae, or NULL if
@@ -315,14 +326,24 @@ dispatch_one(EventState *st, scConnect *conn, const scCatalogEvent *ev, const Ac
 {
     scStoragePool *pool = NULL;
     scStorageVol *vol = NULL;
+    scSecret *secret = NULL;
+    const char *uuid = ev->pool_uuid;
     bool open = true;
     size_t n;
 
+    /* A secret's handle, from the row: the secret may be undefined by now.
+     * A row that names none is no event. */
+    if (ae && ae->kind == EV_SECRET) {
+        if ((secret = scSecretFromEvent(conn, ev->detail)))
+            uuid = scSecretUUIDString(secret);
+        else
+            ae = NULL;
+    }
     pthread_mutex_lock(&st->lock);
     n = st->ncbs;
     for (size_t i = 0; i < n && i < st->ncbs; i++) {
         const Callback *cb = &st->cbs[i];
-        if (!wants(cb, ev, ae))
+        if (!wants(cb, ev, ae, uuid))
             continue;
         GenericCallback fn = cb->cb;
         void *opaque = cb->opaque;
@@ -344,9 +365,15 @@ dispatch_one(EventState *st, scConnect *conn, const scCatalogEvent *ev, const Ac
                                            ev->vol_key ? ev->vol_key : "")))) {
             ((scConnectStorageVolEventLifecycleCallback) (void (*)(void)) fn.vol)(
                 conn, vol, ae->type, ae->detail, opaque);
+        } else if (ae->kind == EV_SECRET) {
+            if (ae->event_id == SC_SECRET_EVENT_ID_LIFECYCLE)
+                ((scConnectSecretEventLifecycleCallback) (void (*)(void)) fn.secret)(
+                    conn, secret, ae->type, ae->detail, opaque);
+            else
+                fn.secret(conn, secret, opaque);
         }
         /* The dispatch's reference, and the handle's: no other left. */
-        if (scConnectRefsAtMost(conn, 1 + (pool != NULL) + (vol != NULL))) {
+        if (scConnectRefsAtMost(conn, 1 + (pool != NULL) + (vol != NULL) + (secret != NULL))) {
             open = false;
             pthread_mutex_lock(&st->lock);
             break;
@@ -358,6 +385,8 @@ dispatch_one(EventState *st, scConnect *conn, const scCatalogEvent *ev, const Ac
         scStoragePoolFree(pool);
     if (vol)
         scStorageVolFree(vol);
+    if (secret)
+        scSecretFree(secret);
     return open;
 }
 
@@ -574,8 +603,10 @@ fail:
 
 /* ---- the public calls --------------------------------------------------- */
 
+/* Register @cb for the events @kind, @event_id of the pool or secret
+ * @uuid only, or of all (NULL). */
 static int
-event_register(scConnect *conn, int kind, scStoragePool *pool, int event_id, GenericCallback cb,
+event_register(scConnect *conn, int kind, const char *uuid, int event_id, GenericCallback cb,
                void *opaque, scFreeCallback freecb)
 {
     EventState *st, *detached = NULL;
@@ -596,8 +627,8 @@ event_register(scConnect *conn, int kind, scStoragePool *pool, int event_id, Gen
     for (size_t i = 0; i < st->ncbs; i++) {
         const Callback *c = &st->cbs[i];
         if (!c->deleted && c->kind == kind && c->event_id == event_id &&
-            memcmp(&c->cb, &cb, sizeof(cb)) == 0 && c->filtered == (pool != NULL) &&
-            (!pool || strcmp(c->pool_uuid, pool->uuidstr) == 0)) {
+            memcmp(&c->cb, &cb, sizeof(cb)) == 0 && c->filtered == (uuid != NULL) &&
+            (!uuid || strcmp(c->uuid, uuid) == 0)) {
             scReportError(SC_FROM_EVENT, SC_ERR_INVALID_ARG,
                           "event callback already tracked (callback %d)", c->id);
             goto unlock;
@@ -618,14 +649,14 @@ event_register(scConnect *conn, int kind, scStoragePool *pool, int event_id, Gen
         .id = id,
         .kind = kind,
         .event_id = event_id,
-        .filtered = pool != NULL,
+        .filtered = uuid != NULL,
         .cb = cb,
         .opaque = opaque,
         .freecb = freecb,
         .from = last,
     };
-    if (pool)
-        memcpy(st->cbs[st->ncbs].pool_uuid, pool->uuidstr, sizeof(pool->uuidstr));
+    if (uuid)
+        memcpy(st->cbs[st->ncbs].uuid, uuid, SC_UUID_STRING_BUFLEN);
     st->ncbs++;
 unlock:
     pthread_mutex_unlock(&st->lock);
@@ -739,8 +770,8 @@ scConnectStoragePoolEventRegisterAny(scConnectPtr conn, scStoragePoolPtr pool, i
     SC_API_BEGIN();
     if (!check_register(conn, pool, cb != NULL, eventID, SC_STORAGE_POOL_EVENT_ID_LAST, __func__))
         return -1;
-    return event_register(conn, EV_POOL, pool, eventID, (GenericCallback){ .pool = cb }, opaque,
-                          freecb);
+    return event_register(conn, EV_POOL, pool ? pool->uuidstr : NULL, eventID,
+                          (GenericCallback){ .pool = cb }, opaque, freecb);
 }
 
 int
@@ -760,8 +791,8 @@ scConnectStorageVolEventRegisterAny(scConnectPtr conn, scStoragePoolPtr pool, in
     SC_API_BEGIN();
     if (!check_register(conn, pool, cb != NULL, eventID, SC_STORAGE_VOL_EVENT_ID_LAST, __func__))
         return -1;
-    return event_register(conn, EV_VOL, pool, eventID, (GenericCallback){ .vol = cb }, opaque,
-                          freecb);
+    return event_register(conn, EV_VOL, pool ? pool->uuidstr : NULL, eventID,
+                          (GenericCallback){ .vol = cb }, opaque, freecb);
 }
 
 int
@@ -771,6 +802,28 @@ scConnectStorageVolEventDeregisterAny(scConnectPtr conn, int callbackID)
     if (!scConnectCheck(conn, __func__))
         return -1;
     return event_deregister(conn, EV_VOL, callbackID, __func__);
+}
+
+int
+scConnectSecretEventRegisterAny(scConnectPtr conn, scSecretPtr secret, int eventID,
+                                scConnectSecretEventGenericCallback cb, void *opaque,
+                                scFreeCallback freecb)
+{
+    SC_API_BEGIN();
+    if (!check_register(conn, NULL, cb != NULL, eventID, SC_SECRET_EVENT_ID_LAST, __func__) ||
+        (secret && !scSecretCheckOf(secret, conn, __func__)))
+        return -1;
+    return event_register(conn, EV_SECRET, secret ? scSecretUUIDString(secret) : NULL, eventID,
+                          (GenericCallback){ .secret = cb }, opaque, freecb);
+}
+
+int
+scConnectSecretEventDeregisterAny(scConnectPtr conn, int callbackID)
+{
+    SC_API_BEGIN();
+    if (!scConnectCheck(conn, __func__))
+        return -1;
+    return event_deregister(conn, EV_SECRET, callbackID, __func__);
 }
 
 int

@@ -237,22 +237,28 @@ def_each(int dfd, int (*cb)(scSecretDef *def, void *opaque), void *opaque)
 /* ---- handles ------------------------------------------------------------- */
 
 static scSecret *
-secret_new(scConnect *conn, const scSecretDef *def)
+secret_make(scConnect *conn, const unsigned char *uuid, int usage_type, const char *usage_id)
 {
     scSecret *s = scAlloc(sizeof(*s));
 
-    if (!s || !(s->usage_id = scStrdup(def->usage_id ? def->usage_id : ""))) {
+    if (!s || !(s->usage_id = scStrdup(usage_id ? usage_id : ""))) {
         free(s);
         return NULL;
     }
-    memcpy(s->uuid, def->uuid, SC_UUID_BUFLEN);
+    memcpy(s->uuid, uuid, SC_UUID_BUFLEN);
     scUUIDFormat(s->uuid, s->uuidstr);
-    s->usage_type = def->usage_type;
+    s->usage_type = usage_type;
     s->refs = 1;
     s->conn = conn;
     scHandleRef(&conn->refs);
     s->magic = SC_SECRET_MAGIC;
     return s;
+}
+
+static scSecret *
+secret_new(scConnect *conn, const scSecretDef *def)
+{
+    return secret_make(conn, def->uuid, def->usage_type, def->usage_id);
 }
 
 static bool
@@ -560,9 +566,69 @@ scConnectListSecrets(scConnectPtr conn, char **uuids, int maxuuids)
     return i;
 }
 
+/* ---- events --------------------------------------------------------------- */
+
+bool
+scSecretCheckOf(scSecret *secret, scConnect *conn, const char *func)
+{
+    if (!secret_check(secret, func))
+        return false;
+    if (secret->conn != conn) {
+        scReportError(SC_FROM_EVENT, SC_ERR_INVALID_ARG, "secret '%s' in %s must match connection",
+                      secret->uuidstr, func);
+        return false;
+    }
+    return true;
+}
+
+const char *
+scSecretUUIDString(scSecret *secret)
+{
+    return secret->uuidstr;
+}
+
+/* The words secret_event writes, read back: "secret 'UUID'", then, for a
+ * usage, " (usage TYPE 'ID')". */
+scSecret *
+scSecretFromEvent(scConnect *conn, const char *detail)
+{
+    static const char head[] = "secret '", usage[] = " (usage ";
+    char uuidstr[SC_UUID_STRING_BUFLEN];
+    unsigned char uuid[SC_UUID_BUFLEN];
+    _cleanup_free_ char *type = NULL, *id = NULL;
+    const char *p, *q;
+    int t = SC_SECRET_USAGE_TYPE_NONE;
+    size_t n;
+
+    if (!detail || strncmp(detail, head, sizeof(head) - 1) != 0)
+        return NULL;
+    p = detail + sizeof(head) - 1;
+    if (strlen(p) < SC_UUID_STRING_BUFLEN || p[SC_UUID_STRING_BUFLEN - 1] != '\'')
+        return NULL;
+    memcpy(uuidstr, p, SC_UUID_STRING_BUFLEN - 1);
+    uuidstr[SC_UUID_STRING_BUFLEN - 1] = '\0';
+    if (scUUIDParse(uuidstr, uuid) < 0)
+        return NULL;
+    p += SC_UUID_STRING_BUFLEN;
+    if (*p) {
+        /* " (usage TYPE 'ID')": the id is all up to the closing "')". */
+        if (strncmp(p, usage, sizeof(usage) - 1) != 0)
+            return NULL;
+        p += sizeof(usage) - 1;
+        n = strlen(p);
+        if (!(q = strstr(p, " '")) || n < 2 || strcmp(p + n - 2, "')") != 0 || q + 2 > p + n - 2 ||
+            !(type = strndup(p, (size_t) (q - p))) ||
+            !(id = strndup(q + 2, (size_t) (p + n - 2 - (q + 2)))) ||
+            (t = scSecretUsageTypeFromString(type)) < 0)
+            return NULL;
+    }
+    return secret_make(conn, uuid, t, id);
+}
+
 /* ---- changes ------------------------------------------------------------- */
 
-/* Record event @action about secret @uuid (no value, ever). */
+/* Record event @action about secret @uuid (no value, ever); the words of
+ * its detail are read back by scSecretFromEvent. */
 static int
 secret_event(scConnect *conn, const char *action, const char *uuid, int usage_type,
              const char *usage_id)

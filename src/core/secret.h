@@ -23,4 +23,12 @@
  */
 int scSecretLoadForPool(scConnect *conn, scPoolDef *def);
 
+/* For the events (event.c): @secret is a valid handle of @conn, else
+ * reported naming @func; its UUID string (borrowed); and the handle of
+ * the secret an event row's @detail names (secret.c writes them), or NULL
+ * if the row names none. */
+bool scSecretCheckOf(scSecret *secret, scConnect *conn, const char *func);
+const char *scSecretUUIDString(scSecret *secret);
+scSecret *scSecretFromEvent(scConnect *conn, const char *detail);
+
 #endif /* SC_SECRET_H */

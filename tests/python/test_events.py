@@ -1,4 +1,4 @@
-"""Pool and volume events through the default event loop, run in a thread
+"""Pool, volume and secret events through the default event loop, run in a thread
 as virt-manager and nova run libvirt's."""
 
 import threading
@@ -79,6 +79,43 @@ def test_pool_events(conn, pooldir, loop, catalog):
     p.undefine()
     time.sleep(0.3)
     assert len(got) == 3
+
+
+def test_secret_events(conn, loop, catalog):
+    got, values = [], []
+
+    def lifecycle(c, secret, event, detail, opaque):
+        assert c is conn and opaque == "op" and detail == 0
+        got.append((secret.usageID(), event))
+
+    sxml = "<secret><usage type='iscsi'><target>ev</target></usage></secret>"
+    lid = conn.secretEventRegisterAny(None, storcat.VIR_SECRET_EVENT_ID_LIFECYCLE, lifecycle,
+                                      "op")
+    s = conn.secretDefineXML(sxml)
+    vid = conn.secretEventRegisterAny(s, storcat.VIR_SECRET_EVENT_ID_VALUE_CHANGED,
+                                      lambda c, sec, o: values.append(sec.UUIDString()), None)
+    assert vid != lid
+    s.setValue(b"v1")
+    # Changes made by another connection (another process would do too).
+    other = storcat.open(catalog)
+    o = other.secretLookupByUUIDString(s.UUIDString())
+    o.setValue("v2")
+    o.undefine()
+    other.close()
+    assert wait_for(lambda: len(got) >= 2 and len(values) >= 2), (got, values)
+    assert got == [("ev", storcat.VIR_SECRET_EVENT_DEFINED),
+                   ("ev", storcat.VIR_SECRET_EVENT_UNDEFINED)]
+    assert values == [s.UUIDString()] * 2
+    conn.secretEventDeregisterAny(lid)
+    conn.secretEventDeregisterAny(vid)
+    with pytest.raises(storcat.libvirtError) as e:
+        conn.secretEventDeregisterAny(lid)
+    assert e.value.get_error_code() == storcat.VIR_ERR_INVALID_ARG
+    with pytest.raises(TypeError):
+        conn.secretEventRegisterAny("secret", 0, lambda *a: None, None)
+    conn.secretDefineXML(sxml)
+    time.sleep(0.3)
+    assert len(got) == 2
 
 
 def test_volume_events_for_one_pool(conn, pool, loop):

@@ -154,6 +154,7 @@ GIL_HELD_OK = {
     "scResetLastError": "the thread's error", "scSetErrorFunc": "a pointer set",
     "scGetVersion": "constants", "scInitialize": "nothing to do",
     "scStoragePoolRef": "a count", "scStorageVolRef": "a count", "scConnectRef": "a count",
+    "scSecretRef": "a count",
     "scResetError": "frees a copied error's strings",
     # Called through SC_PY_CALL by its caller (open_auth).
     "scConnectOpenAuth": "in SC_PY_CALL(fn(name))",
