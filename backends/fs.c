@@ -157,7 +157,9 @@ run_mnt(struct libmnt_context *cxt, bool mount, const scPoolDef *def, const char
 
 /* The pool's target directory, opened (O_PATH) for the mount to land on
  * it and nowhere else: a symlink put in its place (to /etc, say) is
- * refused, not followed. The fd, or -1 reported with @what. */
+ * refused, not followed. (Links in the directories above it are the
+ * host's layout, /var/run to /run, and followed.) The fd, or -1 reported
+ * with @what. */
 static int
 open_target(const scPoolDef *def, const char *what)
 {
@@ -173,7 +175,12 @@ open_target(const scPoolDef *def, const char *what)
             scReportSystemError(SC_FROM_STORAGE, errno, "pool '%s': %s", def->name, what);
         return -1;
     }
-    if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
+    if (fstat(fd, &st) < 0) {
+        scReportSystemError(SC_FROM_STORAGE, errno, "pool '%s': %s", def->name, what);
+        close(fd);
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                       S_ISLNK(st.st_mode)
                           ? "pool '%s': %s: the target is a symbolic link; storcat mounts on "
@@ -204,8 +211,11 @@ mount_pool(const scPoolDef *def, const char *device)
         return -1;
     /* Mounted on the directory the fd holds, by its /proc name as it is
      * (not canonicalized back into a path that could change meanwhile);
-     * the mount table names the directory. */
-    if (!(at = scAsprintf("/proc/self/fd/%d", fd)) || !(cxt = mnt_new_context())) {
+     * the mount table names the directory. The name is this process's,
+     * not /proc/self's: a mount helper (mount.ntfs, mount.ocfs2) that
+     * libmount runs reaches it from its own process. */
+    if (!(at = scAsprintf("/proc/%ld/fd/%d", (long) getpid(), fd)) ||
+        !(cxt = mnt_new_context())) {
         if (at)
             scReportOOM();
         close(fd);

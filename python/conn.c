@@ -344,18 +344,19 @@ conn_listAllStoragePools(ScPyConnect *self, FASTARGS)
         goto out;
     }
     r = PyList_New(n);
-    for (i = 0; i < n; i++) {
-        o = r ? scPyPoolNew((PyObject *) self, pools[i]) : NULL;
+    for (i = 0; i < n && r; i++) {
+        /* Taken (and freed if it fails); the rest freed below. */
+        o = scPyPoolNew((PyObject *) self, pools[i]);
         pools[i] = NULL;
-        if (!o) {
+        if (!o)
             Py_CLEAR(r);
-            continue;
-        }
-        PyList_SET_ITEM(r, i, o);
+        else
+            PyList_SET_ITEM(r, i, o);
     }
 out:
-    for (i = 0; pools && pools[i]; i++)
-        SC_PY_CALL(scStoragePoolFree(pools[i]));
+    for (i = 0; pools && i < n; i++)
+        if (pools[i])
+            SC_PY_CALL(scStoragePoolFree(pools[i]));
     free(pools);
     scPyConnEnd((PyObject *) self);
     return r;
@@ -741,6 +742,7 @@ conn_secretLookupByUsage(ScPyConnect *self, FASTARGS)
     static const char *const names[] = { "usageType", "usageID", NULL };
     PyObject *a[2], *r;
     const char *id;
+    long l;
     int type, overflow;
     scConnectPtr c;
     scSecretPtr sec;
@@ -751,13 +753,14 @@ conn_secretLookupByUsage(ScPyConnect *self, FASTARGS)
         PyErr_SetString(PyExc_TypeError, "usageType must be an int");
         return NULL;
     }
-    type = (int) PyLong_AsLongAndOverflow(a[0], &overflow);
-    if (overflow) {
+    l = PyLong_AsLongAndOverflow(a[0], &overflow);
+    if (overflow || l < INT_MIN || l > INT_MAX) {
         PyErr_SetString(PyExc_OverflowError, "usageType is out of range");
         return NULL;
     }
-    if ((type == -1 && PyErr_Occurred()) || !(id = scPyStr(a[1], "usageID")))
+    if ((l == -1 && PyErr_Occurred()) || !(id = scPyStr(a[1], "usageID")))
         return NULL;
+    type = (int) l;
     c = scPyConnBegin((PyObject *) self);
     SC_PY_CALL(sec = scSecretLookupByUsage(c, type, id));
     r = secret_result(self, sec, "virSecretLookupByUsage() failed");
@@ -798,14 +801,14 @@ conn_listAllSecrets(ScPyConnect *self, FASTARGS)
         goto out;
     }
     r = PyList_New(n);
-    for (i = 0; i < n; i++) {
-        o = r ? scPySecretNew((PyObject *) self, list[i]) : NULL;
+    for (i = 0; i < n && r; i++) {
+        /* Taken (and freed if it fails); the rest freed below. */
+        o = scPySecretNew((PyObject *) self, list[i]);
         list[i] = NULL;
-        if (!o) {
+        if (!o)
             Py_CLEAR(r);
-            continue;
-        }
-        PyList_SET_ITEM(r, i, o);
+        else
+            PyList_SET_ITEM(r, i, o);
     }
 out:
     for (i = 0; list && i < n; i++)

@@ -230,14 +230,14 @@ pool_listAllVolumes(ScPyPool *self, FASTARGS)
     if (n < 0)
         return scPyRaise("virStoragePoolListAllVolumes() failed");
     r = PyList_New(n);
-    for (i = 0; i < n; i++) {
-        o = r ? scPyVolNew(self->conn, vols[i]) : NULL;
+    for (i = 0; i < n && r; i++) {
+        /* Taken (and freed if it fails); the rest freed below. */
+        o = scPyVolNew(self->conn, vols[i]);
         vols[i] = NULL;
-        if (!o) {
+        if (!o)
             Py_CLEAR(r);
-            continue;
-        }
-        PyList_SET_ITEM(r, i, o);
+        else
+            PyList_SET_ITEM(r, i, o);
     }
     for (i = 0; i < n; i++)
         if (vols[i])

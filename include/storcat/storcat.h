@@ -710,7 +710,8 @@ int scConnectPruneStorageVolHistory(scConnectPtr conn, const char *poolUUID, uns
  * <fs:mount_opts>; one mounted there already is used as it is, unless
  * another file system is mounted over it: SC_ERR_OPERATION_INVALID, as is
  * a target that is a symbolic link or not a directory: the mount lands on
- * the target directory itself, never where a link points); a
+ * the target directory itself, not where a link put in its place points;
+ * links in the directories above it are followed); a
  * source that is not a block device, or a mount that fails, is
  * SC_ERR_OPERATION_FAILED, the latter with libmount's words. Fails with
  * SC_ERR_OPERATION_UNSUPPORTED while the pool type's backend is not in
