@@ -193,6 +193,33 @@ open_target(const scPoolDef *def, const char *what)
     return fd;
 }
 
+/* Record the mount's user-space options (x-*, _netdev, ...) in libmount's
+ * utab, as mount(8) does, under the directory's name: the context would
+ * record the /proc name it mounted on, which no unmount finds, and the
+ * entry would outlive the mount. Best effort, as mount(8)'s (the mount
+ * is done). */
+static void
+record_userspace_options(const char *device, int fd, const char *opts)
+{
+    char proc[64], dir[PATH_MAX];
+    struct libmnt_update *upd;
+    struct libmnt_fs *fs;
+    ssize_t n;
+
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    if ((n = readlink(proc, dir, sizeof(dir) - 1)) <= 0)
+        return;
+    dir[n] = '\0';
+    upd = mnt_new_update();
+    fs = mnt_new_fs();
+    if (upd && fs && mnt_fs_set_source(fs, device) == 0 && mnt_fs_set_target(fs, dir) == 0 &&
+        mnt_fs_set_options(fs, opts) == 0 && mnt_update_set_fs(upd, 0, NULL, fs) == 0 &&
+        mnt_update_is_ready(upd))
+        mnt_update_table(upd, NULL);
+    mnt_unref_fs(fs);
+    mnt_free_update(upd);
+}
+
 static int
 mount_pool(const scPoolDef *def, const char *device)
 {
@@ -222,7 +249,8 @@ mount_pool(const scPoolDef *def, const char *device)
         return -1;
     }
     if (mnt_context_disable_canonicalize(cxt, true) < 0 ||
-        mnt_context_set_source(cxt, device) < 0 || mnt_context_set_target(cxt, at) < 0 ||
+        mnt_context_disable_mtab(cxt, true) < 0 || mnt_context_set_source(cxt, device) < 0 ||
+        mnt_context_set_target(cxt, at) < 0 ||
         mnt_context_set_options(cxt, opts) < 0 ||
         (source_format(def) && mnt_context_set_fstype(cxt, source_format(def)) < 0)) {
         scReportOOM();
@@ -230,7 +258,8 @@ mount_pool(const scPoolDef *def, const char *device)
         close(fd);
         return -1;
     }
-    r = run_mnt(cxt, true, def, what);
+    if ((r = run_mnt(cxt, true, def, what)) == 0)
+        record_userspace_options(device, fd, opts);
     close(fd);
     return r;
 }
