@@ -158,7 +158,9 @@ apply_pending(scStoragePool *pool, scCatalogPool *seen)
 /* Step 1: load the pool, check its state and journal @op. 0; 1 for a
  * stop that an interrupted one, completed here, has done already (nothing
  * journaled); or -1. Unless 0, @o is cleared (op_clear is for a journaled
- * operation only). */
+ * operation only). @op SC_POOL_OP_NONE only settles an interrupted stop:
+ * 1 if it completed one, 0 if there was none to complete, nothing
+ * journaled either way. */
 static int
 op_journal(PoolOp *o, scStoragePool *pool, int op)
 {
@@ -204,7 +206,7 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
         keep = true;
         /* A stop asked for again: done, the pool is stopped (and a
          * transient one gone), as it asked. */
-        if (op == SC_POOL_OP_STOPPING)
+        if (op == SC_POOL_OP_STOPPING || op == SC_POOL_OP_NONE)
             goto end;
         if (o->row.transient) {
             scReportError(SC_FROM_STORAGE, SC_ERR_NO_STORAGE_POOL,
@@ -212,6 +214,13 @@ op_journal(PoolOp *o, scStoragePool *pool, int op)
                           pool->name);
             goto end;
         }
+    }
+    if (op == SC_POOL_OP_NONE) {
+        /* Nothing settled: nothing changed, nothing journaled. */
+        scCatalogEnd(cat, false);
+        scCatalogPoolClear(&seen);
+        op_clear(o);
+        return 0;
     }
     /* An operation refused in the state it finds keeps the stop it
      * completed: storage is stopped whatever the caller asked next. */
@@ -235,7 +244,7 @@ out:
         /* Refused or failed: nothing is journaled; the stop completed is
          * the one kept. */
         op_clear(o);
-        return keep && op == SC_POOL_OP_STOPPING ? 1 : -1;
+        return keep && (op == SC_POOL_OP_STOPPING || op == SC_POOL_OP_NONE) ? 1 : -1;
     }
     scJournalBegin(pool->uuidstr);
     o->journaled = true;
@@ -370,6 +379,24 @@ pool_refresh(scStoragePool *pool, bool prune, scReconcileHook hook, void *opaque
 
     if (scActivePoolLoad(pool->conn, pool->uuidstr, "refresh it", &ap) < 0)
         return -1;
+    /* A stop a crash cut short after storage stopped: the refresh finds
+     * the pool stopped, so completes the stop, as the next start or stop
+     * would, and says so, not that its storage changed under it. */
+    if (stale(&ap.row, SC_POOL_OP_STOPPING)) {
+        PoolOp o;
+
+        scActivePoolClear(&ap);
+        if ((r = op_journal(&o, pool, SC_POOL_OP_NONE)) != 0) {
+            if (r > 0)
+                scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                              "storage pool '%s' is not active: its stop, interrupted once "
+                              "storage was stopped, is now completed",
+                              pool->name);
+            return -1;
+        }
+        if (scActivePoolLoad(pool->conn, pool->uuidstr, "refresh it", &ap) < 0)
+            return -1;
+    }
     r = scReconcilePool(pool->conn, &ap, prune, hook, opaque, &stats);
     scActivePoolClear(&ap);
     return r < 0 ? -1 : 0;
