@@ -100,11 +100,22 @@ scPyULL(PyObject *o, unsigned long long *v)
 const char *
 scPyStr(PyObject *o, const char *what)
 {
+    const char *s;
+    Py_ssize_t len;
+
     if (!PyUnicode_Check(o)) {
         PyErr_Format(PyExc_TypeError, "%s must be str, not %.100s", what, Py_TYPE(o)->tp_name);
         return NULL;
     }
-    return PyUnicode_AsUTF8(o);
+    if (!(s = PyUnicode_AsUTF8AndSize(o, &len)))
+        return NULL;
+    /* A C string ends at the first NUL: "v1\0x" would name volume "v1".
+     * Refused as libvirt-python's argument parsing refuses it. */
+    if (strlen(s) != (size_t) len) {
+        PyErr_Format(PyExc_ValueError, "%s: embedded null character", what);
+        return NULL;
+    }
+    return s;
 }
 
 const char *

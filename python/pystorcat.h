@@ -96,7 +96,8 @@ int scPyArgs(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObjec
              const char *const *names, int required, PyObject **out);
 int scPyFlags(PyObject *o, unsigned int *flags);     /* None or an int in unsigned range */
 int scPyULL(PyObject *o, unsigned long long *v);
-const char *scPyStr(PyObject *o, const char *what);  /* a str; NULL with TypeError */
+const char *scPyStr(PyObject *o, const char *what);  /* a str; NULL with TypeError, or
+                                                      * ValueError for a NUL in it */
 const char *scPyStrOrNone(PyObject *o, const char *what, int *err);
 PyObject *scPyStrOwned(char *s, const char *defmsg);  /* frees @s; NULL -> raise */
 

@@ -106,3 +106,24 @@ def test_constants_have_both_names():
     assert not [n for n in names if n.endswith("_LAST")]
     assert storcat.VIR_STORAGE_POOL_CREATE_WITH_BUILD == 1
     assert storcat.VIR_UUID_STRING_BUFLEN == 37
+
+
+def test_embedded_nul_refused(conn, pool, pooldir):
+    """A NUL in a string argument is refused (ValueError, as libvirt-python's
+    parsing refuses it), never cut there: "a.img\\0x" must not name a.img."""
+    from conftest import pool_xml, vol_xml
+    pool.createXML(vol_xml("a.img", 1024), 0)
+    path = str(pooldir / "a.img")
+    calls = [
+        lambda: conn.storagePoolLookupByName("images\0x"),
+        lambda: pool.storageVolLookupByName("a.img\0x"),
+        lambda: conn.storageVolLookupByPath(path + "\0x"),
+        lambda: conn.storageVolLookupByKey(path + "\0x"),
+        lambda: pool.createXML(vol_xml("b.img", 1024) + "\0<junk/>", 0),
+        lambda: conn.storagePoolDefineXML(pool_xml("q", pooldir) + "\0", 0),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="embedded null character"):
+            call()
+    assert pool.listVolumes() == ["a.img"]
+    assert conn.listDefinedStoragePools() == []
