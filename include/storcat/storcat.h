@@ -879,8 +879,11 @@ typedef enum {
  * use; OVERWRITE and NO_OVERWRITE are exclusive. A VG name lvm2 would
  * refuse is SC_ERR_INVALID_ARG, with lvm2's rules. REPAIR (disk) writes a
  * GPT whose primary or backup header is corrupt again from the good one.
- * The pool must be inactive. If the build fails or cannot be recorded,
- * what it made is removed again. Returns 0 or -1.
+ * The pool must be inactive, and no source device of it the source of
+ * another running pool, however either definition spells it
+ * (SC_ERR_OPERATION_INVALID naming that pool; scStoragePoolDelete too).
+ * If the build fails or cannot be recorded, what it made is removed
+ * again. Returns 0 or -1.
  */
 int scStoragePoolBuild(scStoragePoolPtr pool, unsigned int flags);
 

@@ -16,6 +16,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "changes.h"
 #include "journal.h"
@@ -300,6 +301,76 @@ op_abandon(PoolOp *o)
 
 /* ---- build and delete --------------------------------------------------- */
 
+/* A search for another running pool made from block device @rdev. */
+typedef struct {
+    const char *uuid; /* the pool asking */
+    dev_t rdev;
+    char *other;      /* found: that pool's name */
+    char *path;       /* ... and its spelling of the device */
+} DeviceUser;
+
+static int
+device_user(const scCatalogPool *row, void *opaque)
+{
+    DeviceUser *u = opaque;
+    scPoolDef *def;
+    struct stat st;
+    int ret = 0;
+
+    if (u->other || !scPoolRowIsActive(row) || strcmp(row->uuid, u->uuid) == 0)
+        return 0;
+    if (!(def = scPoolRowDef(row)))
+        return -1;
+    for (size_t i = 0; i < def->source.ndevices; i++) {
+        const char *path = def->source.devices[i].path;
+
+        if (path && stat(path, &st) == 0 && S_ISBLK(st.st_mode) && st.st_rdev == u->rdev) {
+            if (!(u->other = scStrdup(row->name)) || !(u->path = scStrdup(path)))
+                ret = -1;
+            break;
+        }
+    }
+    scPoolDefFree(def);
+    return ret;
+}
+
+/* A build or delete writes over the pool's devices: refused when one is
+ * the source of another running pool, however either spells it (a link,
+ * /dev/disk/by-id/..., /dev/block/7:0). The definitions' check compares
+ * their text, as libvirt's, and a logical pool's source is its volume
+ * group's name: a second pool on the same device got past it, and its
+ * build with overwrite wiped the running pool's label or volume group.
+ * 0, or -1 reported. */
+static int
+refuse_shared_device(PoolOp *o, const char *verb)
+{
+    const scPoolDef *def = o->def;
+    struct stat st;
+
+    for (size_t i = 0; i < def->source.ndevices; i++) {
+        const char *path = def->source.devices[i].path;
+        DeviceUser u = { .uuid = o->pool->uuidstr };
+        bool found;
+        int r;
+
+        if (!path || stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
+            continue;
+        u.rdev = st.st_rdev;
+        r = scCatalogPoolForEach(o->pool->conn->catalog, device_user, &u);
+        if ((found = r == 0 && u.other))
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                          "pool '%s': cannot %s: device '%s' is the source of running pool "
+                          "'%s'%s%s%s; stop that pool first",
+                          def->name, verb, path, u.other, strcmp(path, u.path) ? " (as '" : "",
+                          strcmp(path, u.path) ? u.path : "", strcmp(path, u.path) ? "')" : "");
+        free(u.other);
+        free(u.path);
+        if (r < 0 || found)
+            return -1;
+    }
+    return 0;
+}
+
 int
 scStoragePoolBuild(scStoragePoolPtr pool, unsigned int flags)
 {
@@ -320,7 +391,8 @@ scStoragePoolBuild(scStoragePoolPtr pool, unsigned int flags)
     }
     if (op_journal(&o, pool, SC_POOL_OP_BUILDING) < 0)
         goto out;
-    if (o.be->build && (made = o.be->build(o.def, flags)) < 0) {
+    if (refuse_shared_device(&o, "build it") < 0 ||
+        (o.be->build && (made = o.be->build(o.def, flags)) < 0)) {
         op_abandon(&o);
     } else if (op_record(&o, -1, false, false, "pool-build", NULL) < 0) {
         /* Not recorded: what this build made goes again. */
@@ -353,7 +425,8 @@ scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags)
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                           "pool '%s': '%s' pools cannot be deleted", pool->name, o.row.type);
             op_abandon(&o);
-        } else if (o.be->delete_pool(o.def, flags) < 0) {
+        } else if (refuse_shared_device(&o, "delete it") < 0 ||
+                   o.be->delete_pool(o.def, flags) < 0) {
             op_abandon(&o);
         } else {
             /* Storage is gone: if this record fails, the journal is
