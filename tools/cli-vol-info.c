@@ -890,16 +890,17 @@ cleanup:
 }
 
 /* One "Used by:" line of vol-info per user: "domain web (disk vda)",
- * "backing file of vm1.qcow2 (pool images)". */
+ * "backing file of vm1.qcow2 (pool images)", "source of running pool vg
+ * (device /dev/sdb1)". */
 static int
 printUser(const char *kind, const char *name, const char *detail, void *opaque)
 {
     int *n = opaque;
-    bool domain = strcmp(kind, "domain") == 0;
+    bool domain = strcmp(kind, "domain") == 0, pool = strcmp(kind, "pool") == 0;
 
     printf("%-15s %s%s (%s %s)\n", (*n)++ ? "" : "Used by:",
-           domain ? "domain " : "backing file of ", cliSafe(name), domain ? "disk" : "pool",
-           cliSafe(detail));
+           domain ? "domain " : pool ? "source of running pool " : "backing file of ",
+           cliSafe(name), domain ? "disk" : pool ? "device" : "pool", cliSafe(detail));
     return 0;
 }
 

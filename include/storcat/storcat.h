@@ -1293,7 +1293,10 @@ scStorageVolPtr scStorageVolCreateXMLFrom(scStoragePoolPtr pool, const char *xml
  * user recorded at the same time by another process is seen or waits.
  * The users are also the imported domains with a disk that is the volume
  * (scConnectDomainImportXML): "volume 'a.img' is used by domain web (disk
- * vda), as backing file by vm1.qcow2 (pool images): it cannot be deleted".
+ * vda), as backing file by vm1.qcow2 (pool images): it cannot be deleted";
+ * and a running pool whose source device the (block) volume is, however
+ * its definition spells the device (a logical pool's PV on a disk pool's
+ * partition): "... is used as the source device of running pool vg".
  * scStorageVolListUsers lists them.
  */
 typedef enum {
@@ -2431,7 +2434,9 @@ int scConnectDomainForget(scConnectPtr conn, const char *name, unsigned int flag
  * protects it from: first @kind "domain", by name (@name an imported
  * domain with a disk that is the volume, @detail that disk's target, or
  * its targets "vda, vdb"), then @kind "backing", by pool and name (@name
- * a volume whose backing file the volume is, @detail that volume's pool).
+ * a volume whose backing file the volume is, @detail that volume's pool),
+ * then @kind "pool" (@name a running pool made from the volume, a block
+ * device, @detail that pool's spelling of the device).
  * The strings are borrowed for the call. @cb returns 0 to go on, 1 to
  * stop (success), -1 to fail with SC_ERR_OPERATION_ABORTED. @flags must
  * be 0. Works on a read-only connection. Returns the number of users

@@ -217,6 +217,8 @@ scStorageVolListUsers(scStorageVolPtr vol, scStorageVolListUsersFunc cb, void *o
          * could have recorded. */
         if (row.id)
             r = scCatalogVolUsers(vol->conn->catalog, row.uuid, user_add, &l);
+        if (r == 0)
+            r = scVolPoolUser(vol->conn, &row, user_add, &l);
         scCatalogVolClear(&row);
     }
     scConnectUnlock(vol->conn);

@@ -13,6 +13,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "changes.h"
 #include "conf/pool_conf.h"
@@ -363,6 +364,62 @@ scConnectListDefinedStoragePools(scConnectPtr conn, char **const names, int maxn
 {
     SC_API_BEGIN();
     return list_names(conn, names, maxnames, SC_CONNECT_LIST_STORAGE_POOLS_INACTIVE, __func__);
+}
+
+/* ---- running pools' source devices ---------------------------------------- */
+
+/* A search for a running pool made from block device @rdev. */
+typedef struct {
+    const char *except; /* the uuid of a pool not to count */
+    dev_t rdev;
+    char *name;         /* found: that pool's name */
+    char *as;           /* ... and its spelling of the device */
+} SourceUser;
+
+static int
+source_user(const scCatalogPool *row, void *opaque)
+{
+    SourceUser *u = opaque;
+    scPoolDef *def;
+    struct stat st;
+    int ret = 0;
+
+    if (u->name || !scPoolRowIsActive(row) || (u->except && strcmp(row->uuid, u->except) == 0))
+        return 0;
+    if (!(def = scPoolRowDef(row)))
+        return -1;
+    for (size_t i = 0; i < def->source.ndevices; i++) {
+        const char *path = def->source.devices[i].path;
+
+        if (path && stat(path, &st) == 0 && S_ISBLK(st.st_mode) && st.st_rdev == u->rdev) {
+            if (!(u->name = scStrdup(row->name)) || !(u->as = scStrdup(path)))
+                ret = -1;
+            break;
+        }
+    }
+    scPoolDefFree(def);
+    return ret;
+}
+
+int
+scPoolSourceUser(scConnect *conn, const char *path, const char *except_uuid, char **name,
+                 char **as)
+{
+    SourceUser u = { .except = except_uuid };
+    struct stat st;
+
+    *name = *as = NULL;
+    if (stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
+        return 0;
+    u.rdev = st.st_rdev;
+    if (scCatalogPoolForEach(conn->catalog, source_user, &u) < 0 || (u.name && !u.as)) {
+        free(u.name);
+        free(u.as);
+        return -1;
+    }
+    *name = u.name;
+    *as = u.as;
+    return u.name ? 1 : 0;
 }
 
 /* ---- definitions -------------------------------------------------------- */

@@ -17,6 +17,12 @@ bool scPoolRowIsActive(const scCatalogPool *row);
 /* True (with SC_ERR_OPERATION_INVALID reported, naming the process) if
  * another operation on the pool is in progress. */
 bool scPoolBusy(const scCatalogPool *row);
+/* Is block device @path (whatever spells it) the source device of a
+ * running pool other than @except_uuid? 1 with that pool's name in
+ * *@name and its spelling of the device in *@as (caller frees), 0 no (or
+ * @path is no block device), -1 error. */
+int scPoolSourceUser(scConnect *conn, const char *path, const char *except_uuid, char **name,
+                     char **as);
 /* A transient pool (scStoragePoolCreateXML) that no longer runs and is not
  * being started: left by a crash or a reboot, it does not exist. */
 bool scPoolTransientDead(const scCatalogPool *row);

@@ -16,7 +16,6 @@
 #include <config.h>
 
 #include <stdio.h>
-#include <sys/stat.h>
 
 #include "changes.h"
 #include "journal.h"
@@ -301,39 +300,6 @@ op_abandon(PoolOp *o)
 
 /* ---- build and delete --------------------------------------------------- */
 
-/* A search for another running pool made from block device @rdev. */
-typedef struct {
-    const char *uuid; /* the pool asking */
-    dev_t rdev;
-    char *other;      /* found: that pool's name */
-    char *path;       /* ... and its spelling of the device */
-} DeviceUser;
-
-static int
-device_user(const scCatalogPool *row, void *opaque)
-{
-    DeviceUser *u = opaque;
-    scPoolDef *def;
-    struct stat st;
-    int ret = 0;
-
-    if (u->other || !scPoolRowIsActive(row) || strcmp(row->uuid, u->uuid) == 0)
-        return 0;
-    if (!(def = scPoolRowDef(row)))
-        return -1;
-    for (size_t i = 0; i < def->source.ndevices; i++) {
-        const char *path = def->source.devices[i].path;
-
-        if (path && stat(path, &st) == 0 && S_ISBLK(st.st_mode) && st.st_rdev == u->rdev) {
-            if (!(u->other = scStrdup(row->name)) || !(u->path = scStrdup(path)))
-                ret = -1;
-            break;
-        }
-    }
-    scPoolDefFree(def);
-    return ret;
-}
-
 /* A build or delete writes over the pool's devices: refused when one is
  * the source of another running pool, however either spells it (a link,
  * /dev/disk/by-id/..., /dev/block/7:0). The definitions' check compares
@@ -345,28 +311,22 @@ static int
 refuse_shared_device(PoolOp *o, const char *verb)
 {
     const scPoolDef *def = o->def;
-    struct stat st;
 
     for (size_t i = 0; i < def->source.ndevices; i++) {
         const char *path = def->source.devices[i].path;
-        DeviceUser u = { .uuid = o->pool->uuidstr };
-        bool found;
+        _cleanup_free_ char *other = NULL, *as = NULL;
         int r;
 
-        if (!path || stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
+        if (!path || (r = scPoolSourceUser(o->pool->conn, path, o->pool->uuidstr, &other,
+                                           &as)) == 0)
             continue;
-        u.rdev = st.st_rdev;
-        r = scCatalogPoolForEach(o->pool->conn->catalog, device_user, &u);
-        if ((found = r == 0 && u.other))
+        if (r > 0)
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                           "pool '%s': cannot %s: device '%s' is the source of running pool "
                           "'%s'%s%s%s; stop that pool first",
-                          def->name, verb, path, u.other, strcmp(path, u.path) ? " (as '" : "",
-                          strcmp(path, u.path) ? u.path : "", strcmp(path, u.path) ? "')" : "");
-        free(u.other);
-        free(u.path);
-        if (r < 0 || found)
-            return -1;
+                          def->name, verb, path, other, strcmp(path, as) ? " (as '" : "",
+                          strcmp(path, as) ? as : "", strcmp(path, as) ? "')" : "");
+        return -1;
     }
     return 0;
 }

@@ -4,14 +4,16 @@
  * A volume's users are the imported domains with a disk that is the
  * volume (catalog_domain.c) and the catalogued volumes whose backing file
  * it is (their overlays, in any pool); the catalog answers from one
- * indexed query (scCatalogVolUsers), and the message names them all:
- * "used by domain vm1 (disk vda), as backing file by a.qcow2 (pool
- * images)".
+ * indexed query (scCatalogVolUsers); then a running pool whose source
+ * device the volume is (a PV on a disk pool's partition). The message
+ * names them all: "used by domain vm1 (disk vda), as backing file by
+ * a.qcow2 (pool images)".
  */
 #include <config.h>
 
 #include <stdio.h>
 
+#include "pool.h"
 #include "util/util.h"
 #include "volume.h"
 
@@ -33,6 +35,8 @@ typedef struct {
 static const char *
 kind_words(const char *kind)
 {
+    if (strcmp(kind, "pool") == 0)
+        return "as the source device of running pool";
     return strcmp(kind, "backing") == 0 ? "as backing file by" : "by domain";
 }
 
@@ -40,7 +44,7 @@ kind_words(const char *kind)
 static void
 users_close_pool(Users *u)
 {
-    if (u->pool)
+    if (u->pool && strcmp(u->kind, "pool") != 0)
         fprintf(u->out, strcmp(u->kind, "domain") == 0 ? " (disk %s)" : " (pool %s)", u->pool);
     free(u->pool);
     u->pool = NULL;
@@ -70,6 +74,21 @@ users_add(const char *name, const char *pool, const char *kind, void *opaque)
 }
 
 int
+scVolPoolUser(scConnect *conn, const scCatalogVol *row,
+              int (*cb)(const char *name, const char *detail, const char *kind, void *opaque),
+              void *opaque)
+{
+    _cleanup_free_ char *name = NULL, *as = NULL;
+    int r;
+
+    if (!row->path || row->type != SC_STORAGE_VOL_BLOCK)
+        return 0;
+    if ((r = scPoolSourceUser(conn, row->path, row->pool_uuid, &name, &as)) <= 0)
+        return r;
+    return cb(name, as, "pool", opaque);
+}
+
+int
 scVolCheckUsers(scConnect *conn, const scCatalogVol *row, const char *verb)
 {
     Users u = { 0 };
@@ -82,6 +101,8 @@ scVolCheckUsers(scConnect *conn, const scCatalogVol *row, const char *verb)
         return -1;
     }
     r = scCatalogVolUsers(conn->catalog, row->uuid, users_add, &u);
+    if (r == 0)
+        r = scVolPoolUser(conn, row, users_add, &u);
     users_close_pool(&u);
     if (u.n > USERS_NAMED)
         fprintf(u.out, " and %zu more", u.n - USERS_NAMED);

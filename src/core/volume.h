@@ -40,10 +40,18 @@ int scVolRowRecord(scConnect *conn, const scCatalogVol *row, scVolRecord *rec);
 /*
  * scVolCheckUsers (vol_users.c):
  * SC_STORAGE_VOL_CHECK_USERS: if imported domains or other catalogued
- * volumes use the volume of @row (its guest disks, its overlays), fail with SC_ERR_OPERATION_INVALID naming them
- * and saying it cannot be @verb ("deleted", "shrunk", ...). Inside the
- * caller's journal transaction. 0 or -1.
+ * volumes use the volume of @row (its guest disks, its overlays), or a
+ * running pool is made from it (scVolPoolUser), fail with
+ * SC_ERR_OPERATION_INVALID naming them and saying it cannot be @verb
+ * ("deleted", "shrunk", ...). Inside the caller's journal transaction
+ * (the pools' devices are stat()ed there: no storage work). 0 or -1.
  */
 int scVolCheckUsers(scConnect *conn, const scCatalogVol *row, const char *verb);
+/* @cb (name, detail, kind "pool") for the running pool whose source device
+ * block volume @row is, if any (its name and its spelling of the device):
+ * 0, or -1 (or @cb's negative return). */
+int scVolPoolUser(scConnect *conn, const scCatalogVol *row,
+                  int (*cb)(const char *name, const char *detail, const char *kind, void *opaque),
+                  void *opaque);
 
 #endif /* SC_VOLUME_H */
