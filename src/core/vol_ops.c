@@ -116,6 +116,25 @@ end:
     return ok ? 0 : -1;
 }
 
+/* Is @name a volume of the pool already (missing ones may be replaced)?
+ * Asked before the backend weighs the request, as libvirt's first answer
+ * (a partition named as the next one would be said to be misnamed);
+ * journal_create asks again in its transaction. 0, or -1 reported. */
+static int
+refuse_taken_name(scConnect *conn, scActivePool *ap, const char *name)
+{
+    scCatalogVol row;
+    int r = scCatalogVolGetByName(conn->catalog, ap->row.uuid, name, &row);
+
+    if (r > 0 && row.state != SC_STORAGE_VOL_STATE_MISSING) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_STORAGE_VOL_EXIST, "'%s' (pool '%s')", name,
+                      ap->row.name);
+        r = -1;
+    }
+    scCatalogVolClear(&row);
+    return r < 0 ? -1 : 0;
+}
+
 /* The pool's sizes after a change to one of its volumes (storage work,
  * before the transaction that records them): NULL if they could not be
  * read, which leaves the recorded ones (the operation succeeded). */
@@ -295,7 +314,8 @@ build_volume(scStoragePool *pool, scActivePool *ap, CreateArgs *a, bool clone,
     int r;
 
     scVolRecordInit(&plan);
-    if (ap->be->vol_plan(&ap->ctx, a->def, &plan) < 0)
+    if (refuse_taken_name(pool->conn, ap, a->def->name) < 0 ||
+        ap->be->vol_plan(&ap->ctx, a->def, &plan) < 0)
         goto out;
     if (!plan.name || !plan.key || !plan.path || strcmp(plan.name, a->def->name) != 0) {
         scReportError(SC_FROM_STORAGE, SC_ERR_INTERNAL_ERROR,
