@@ -118,6 +118,18 @@ scPyStr(PyObject *o, const char *what)
     return s;
 }
 
+int
+scPyCStr(PyObject *o, const char *what, const char **s)
+{
+    /* None is NULL, as libvirt-python's "z": the call refuses it with
+     * libvirt's error (SC_ERR_INVALID_ARG, "must not be NULL"). */
+    if (o == Py_None) {
+        *s = NULL;
+        return 0;
+    }
+    return (*s = scPyStr(o, what)) ? 0 : -1;
+}
+
 const char *
 scPyStrOrNone(PyObject *o, const char *what, int *err)
 {

@@ -56,7 +56,7 @@ pool_by_str(ScPyConnect *self, PyObject *const *args, Py_ssize_t nargs, PyObject
     scConnectPtr c;
     scStoragePoolPtr p;
 
-    if (scPyArgs(fname, args, nargs, kw, names, 1, a) < 0 || !(s = scPyStr(a[0], arg)))
+    if (scPyArgs(fname, args, nargs, kw, names, 1, a) < 0 || scPyCStr(a[0], arg, &s) < 0)
         return NULL;
     c = scPyConnBegin((PyObject *) self);
     SC_PY_CALL(p = fn(c, s));
@@ -78,9 +78,9 @@ vol_by_str(ScPyConnect *self, PyObject *const *args, Py_ssize_t nargs, PyObject 
 
     if (nargs == 1 && !kw) {
         /* The lookups' fast path: one positional str. */
-        if (!(s = scPyStr(args[0], arg)))
+        if (scPyCStr(args[0], arg, &s) < 0)
             return NULL;
-    } else if (scPyArgs(fname, args, nargs, kw, names, 1, a) < 0 || !(s = scPyStr(a[0], arg))) {
+    } else if (scPyArgs(fname, args, nargs, kw, names, 1, a) < 0 || scPyCStr(a[0], arg, &s) < 0) {
         return NULL;
     }
     c = scPyConnBegin((PyObject *) self);
@@ -457,7 +457,7 @@ pool_by_xml(ScPyConnect *self, FASTARGS, const char *fname, const char *arg, Poo
     scConnectPtr c;
     scStoragePoolPtr p;
 
-    if (scPyArgs(fname, args, nargs, kw, names, 1, a) < 0 || !(xml = scPyStr(a[0], arg)) ||
+    if (scPyArgs(fname, args, nargs, kw, names, 1, a) < 0 || scPyCStr(a[0], arg, &xml) < 0 ||
         scPyFlags(a[1], &flags) < 0)
         return NULL;
     c = scPyConnBegin((PyObject *) self);
@@ -493,7 +493,7 @@ conn_findStoragePoolSources(ScPyConnect *self, FASTARGS)
     int bad;
 
     if (scPyArgs("findStoragePoolSources", args, nargs, kw, names, 2, a) < 0 ||
-        !(type = scPyStr(a[0], "type")))
+        scPyCStr(a[0], "type", &type) < 0)
         return NULL;
     spec = scPyStrOrNone(a[1], "srcSpec", &bad);
     if (bad || scPyFlags(a[2], &flags) < 0)
@@ -689,7 +689,7 @@ conn_secretDefineXML(ScPyConnect *self, FASTARGS)
     scSecretPtr sec;
 
     if (scPyArgs("secretDefineXML", args, nargs, kw, names, 1, a) < 0 ||
-        !(xml = scPyStr(a[0], "xml")) || scPyFlags(a[1], &flags) < 0)
+        scPyCStr(a[0], "xml", &xml) < 0 || scPyFlags(a[1], &flags) < 0)
         return NULL;
     c = scPyConnBegin((PyObject *) self);
     SC_PY_CALL(sec = scSecretDefineXML(c, xml, flags));
@@ -708,7 +708,7 @@ conn_secretLookupByUUIDString(ScPyConnect *self, FASTARGS)
     scSecretPtr sec;
 
     if (scPyArgs("secretLookupByUUIDString", args, nargs, kw, names, 1, a) < 0 ||
-        !(uuid = scPyStr(a[0], "uuidstr")))
+        scPyCStr(a[0], "uuidstr", &uuid) < 0)
         return NULL;
     c = scPyConnBegin((PyObject *) self);
     SC_PY_CALL(sec = scSecretLookupByUUIDString(c, uuid));
@@ -758,7 +758,7 @@ conn_secretLookupByUsage(ScPyConnect *self, FASTARGS)
         PyErr_SetString(PyExc_OverflowError, "usageType is out of range");
         return NULL;
     }
-    if ((l == -1 && PyErr_Occurred()) || !(id = scPyStr(a[1], "usageID")))
+    if ((l == -1 && PyErr_Occurred()) || scPyCStr(a[1], "usageID", &id) < 0)
         return NULL;
     type = (int) l;
     c = scPyConnBegin((PyObject *) self);

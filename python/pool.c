@@ -289,7 +289,7 @@ pool_storageVolLookupByName(ScPyPool *self, FASTARGS)
     scStorageVolPtr v;
 
     if (scPyArgs("storageVolLookupByName", args, nargs, kw, names, 1, a) < 0 ||
-        !(name = scPyStr(a[0], "name")))
+        scPyCStr(a[0], "name", &name) < 0)
         return NULL;
     SC_PY_CALL(v = scStorageVolLookupByName(self->pool, name));
     return v ? scPyVolNew(self->conn, v) : scPyRaise("virStorageVolLookupByName() failed");
@@ -318,7 +318,7 @@ pool_createXML(ScPyPool *self, FASTARGS)
     scStorageVolPtr v;
 
     if (scPyArgs("createXML", args, nargs, kw, names, 1, a) < 0 ||
-        !(xml = scPyStr(a[0], "xmlDesc")) || scPyFlags(a[1], &flags) < 0)
+        scPyCStr(a[0], "xmlDesc", &xml) < 0 || scPyFlags(a[1], &flags) < 0)
         return NULL;
     SC_PY_CALL(v = scStorageVolCreateXML(self->pool, xml, flags));
     return vol_result(self, v, "virStorageVolCreateXML() failed");
@@ -334,7 +334,7 @@ pool_createXMLFrom(ScPyPool *self, FASTARGS)
     scStorageVolPtr v, from = NULL;
 
     if (scPyArgs("createXMLFrom", args, nargs, kw, names, 2, a) < 0 ||
-        !(xml = scPyStr(a[0], "xmlDesc")) || scPyFlags(a[2], &flags) < 0)
+        scPyCStr(a[0], "xmlDesc", &xml) < 0 || scPyFlags(a[2], &flags) < 0)
         return NULL;
     if (a[1] != Py_None) {
         if (!PyObject_TypeCheck(a[1], &ScPyVol_Type)) {

@@ -98,6 +98,9 @@ int scPyFlags(PyObject *o, unsigned int *flags);     /* None or an int in unsign
 int scPyULL(PyObject *o, unsigned long long *v);
 const char *scPyStr(PyObject *o, const char *what);  /* a str; NULL with TypeError, or
                                                       * ValueError for a NUL in it */
+/* An argument of a libvirt call taking a C string: a str (as scPyStr), or
+ * None, which is NULL for the call to refuse. 0, or -1 with the error. */
+int scPyCStr(PyObject *o, const char *what, const char **s);
 const char *scPyStrOrNone(PyObject *o, const char *what, int *err);
 PyObject *scPyStrOwned(char *s, const char *defmsg);  /* frees @s; NULL -> raise */
 

@@ -127,3 +127,32 @@ def test_embedded_nul_refused(conn, pool, pooldir):
             call()
     assert pool.listVolumes() == ["a.img"]
     assert conn.listDefinedStoragePools() == []
+
+
+def test_none_is_null(conn, pool):
+    """None for a C string argument is NULL, as libvirt-python's "z": the
+    call refuses it with libvirt's error (VIR_ERR_INVALID_ARG), which an
+    `except libvirtError` catches, not a TypeError."""
+    calls = {
+        "scStoragePoolLookupByName": lambda: conn.storagePoolLookupByName(None),
+        "scStoragePoolLookupByUUIDString": lambda: conn.storagePoolLookupByUUIDString(None),
+        "scStorageVolLookupByPath": lambda: conn.storageVolLookupByPath(None),
+        "scStorageVolLookupByKey": lambda: conn.storageVolLookupByKey(None),
+        "scStoragePoolDefineXML": lambda: conn.storagePoolDefineXML(None, 0),
+        "scStoragePoolCreateXML": lambda: conn.storagePoolCreateXML(None, 0),
+        "scConnectFindStoragePoolSources": lambda: conn.findStoragePoolSources(None, None, 0),
+        "scSecretDefineXML": lambda: conn.secretDefineXML(None, 0),
+        "scSecretLookupByUUIDString": lambda: conn.secretLookupByUUIDString(None),
+        "scSecretLookupByUsage": lambda: conn.secretLookupByUsage(1, None),
+        "scStorageVolLookupByName": lambda: pool.storageVolLookupByName(None),
+        "scStorageVolCreateXML": lambda: pool.createXML(None, 0),
+        "scStorageVolCreateXMLFrom": lambda: pool.createXMLFrom(None, None, 0),
+    }
+    for func, call in calls.items():
+        with pytest.raises(storcat.libvirtError) as e:
+            call()
+        assert e.value.get_error_code() == storcat.VIR_ERR_INVALID_ARG, func
+        assert f"in {func} must not be NULL" in str(e.value), func
+    # Not a str at all is still a TypeError, as libvirt-python's.
+    with pytest.raises(TypeError):
+        conn.storagePoolLookupByName(1)
