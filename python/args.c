@@ -62,18 +62,22 @@ scPyArgs(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *k
 int
 scPyFlags(PyObject *o, unsigned int *flags)
 {
+    PyObject *i;
     unsigned long long v;
 
     if (!o || o == Py_None) {
         *flags = 0;
         return 0;
     }
-    if (scPyULL(o, &v) < 0)
+    /* As libvirt-python's "I": any int, cut to unsigned int without an
+     * overflow check, so that -1 is flags 0xffffffff, which the call
+     * refuses as unsupported flags (libvirtError), as libvirt's. */
+    if (!(i = PyNumber_Index(o)))
         return -1;
-    if (v > 0xffffffffULL) {
-        PyErr_SetString(PyExc_OverflowError, "flags out of the range of unsigned int");
+    v = PyLong_AsUnsignedLongLongMask(i);
+    Py_DECREF(i);
+    if (v == (unsigned long long) -1 && PyErr_Occurred())
         return -1;
-    }
     *flags = (unsigned int) v;
     return 0;
 }

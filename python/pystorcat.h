@@ -94,7 +94,7 @@ extern __thread int scPyNoErrorHandler;
  * others are left as they are in @out (preset them). Returns 0 or -1. */
 int scPyArgs(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
              const char *const *names, int required, PyObject **out);
-int scPyFlags(PyObject *o, unsigned int *flags);     /* None or an int in unsigned range */
+int scPyFlags(PyObject *o, unsigned int *flags);     /* None, or an int cut to unsigned int */
 int scPyULL(PyObject *o, unsigned long long *v);
 const char *scPyStr(PyObject *o, const char *what);  /* a str; NULL with TypeError, or
                                                       * ValueError for a NUL in it */
