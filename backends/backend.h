@@ -305,6 +305,11 @@ typedef struct scBackend {
     /* delete: destroy what build made (SC_STORAGE_POOL_DELETE_* @flags) of
      * a stopped pool. Optional. */
     int (*delete_pool)(const scPoolDef *def, unsigned int flags);
+    /* delete_removes_volumes: a delete takes the volumes with it (a VG
+     * removed, a partition table wiped, a directory that must be empty):
+     * the core records the pool's present volumes missing. Not so where
+     * they outlive it (an fs pool's files stay on its device). */
+    bool delete_removes_volumes;
     /* pool_info: capacity, allocation and available of the started pool.
      * Called after a discovery (between attach and detach, so that it can
      * use what discover read) and after a change to a volume. Optional:

@@ -384,6 +384,7 @@ const scBackend scBackendDir = {
     .build = scDirPoolBuild,
     .start = scDirPoolStart,
     .delete_pool = dir_delete,
+    .delete_removes_volumes = true, /* the directory must be empty */
     DIR_FILE_SLOTS,
 };
 

@@ -421,6 +421,7 @@ const scBackend scBackendDisk = {
     .build = disk_build,
     .start = disk_start,
     .delete_pool = disk_delete,
+    .delete_removes_volumes = true,
     .pool_info = disk_pool_info,
     .pool_free_extents = disk_pool_free_extents,
     .sizes_follow_token = true,

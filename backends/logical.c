@@ -636,6 +636,7 @@ const scBackend scBackendLogical = {
     .start = logical_start,
     .stop = logical_stop,
     .delete_pool = logical_delete,
+    .delete_removes_volumes = true,
     .pool_info = logical_pool_info,
     .find_sources = logical_find_sources,
     .discover = scLogicalDiscover,

@@ -1176,6 +1176,7 @@ fakeReset(const scBackend *inner, const char *catalog)
         table.type = inner->type;
         /* What the core may skip on the inner backend's word. */
         table.sizes_follow_token = inner->sizes_follow_token;
+        table.delete_removes_volumes = inner->delete_removes_volumes;
         table.pool_free_extents = full.pool_free_extents;
         KEEP_IF_INNER(pool_free_extents);
         KEEP_IF_INNER(check);

@@ -896,8 +896,10 @@ int scStoragePoolBuild(scStoragePoolPtr pool, unsigned int flags);
  * VG's LVs go with it, then pvremove on the source devices; disk: wipes
  * the partition table as libvirt does, zeroing the first and last MiB, and
  * the kernel's partitions of the disk with it; refused while the disk is
- * in use). The pool must be inactive; its definition stays. Returns 0 or
- * -1.
+ * in use). The pool must be inactive; its definition stays. Where the
+ * delete took the volumes with it (dir, logical, disk; not fs, whose files
+ * stay on the device), they are recorded missing, a "vol-missing" event
+ * each. Returns 0 or -1.
  */
 int scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags);
 

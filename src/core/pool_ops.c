@@ -251,6 +251,24 @@ out:
     return 0;
 }
 
+/* A delete whose storage took the volumes with it: each present volume
+ * is missing, and its event says why. */
+static int
+vol_deleted_with_pool(const scCatalogVolIdentity *id, void *opaque)
+{
+    scStoragePool *pool = opaque;
+    scCatalog *cat = pool->conn->catalog;
+    _cleanup_free_ char *changes = NULL;
+
+    return scCatalogVolSetState(cat, id->uuid, SC_STORAGE_VOL_STATE_MISSING) < 0 ||
+                   scChangesOne("state", "present", "missing", &changes) < 0 ||
+                   scCatalogVolEventAddChanges(cat, pool->conn->actor, pool->uuidstr, pool->name,
+                                               id->uuid, id->name, "vol-missing",
+                                               "its pool's storage was deleted", changes) < 0
+               ? -1
+               : 0;
+}
+
 /* Step 3: record the result and end the journal (unless @keep_op): the
  * new @state (-1: unchanged), the runtime (@set_rt: o->rt, or nothing
  * when @rt_clear), and the event @action (none when NULL). 0 or -1. */
@@ -275,6 +293,9 @@ op_record(PoolOp *o, int state, bool set_rt, bool keep_op, const char *action,
          (keep_op || scCatalogPoolSetOp(cat, pool->uuidstr, SC_POOL_OP_NONE) == 0) &&
          (!action || scCatalogEventAddChanges(cat, pool->conn->actor, pool->uuidstr, pool->name,
                                               action, detail, changes) == 0) &&
+         (!action || o->op != SC_POOL_OP_DELETING || !o->be->delete_removes_volumes ||
+          scCatalogVolForEach(cat, pool->uuidstr, SC_VOLS_PRESENT, vol_deleted_with_pool,
+                              pool) == 0) &&
          /* A transient pool lives only while it runs; a persistent one
           * takes the definition given while it ran, as libvirt's
           * (virStoragePoolUpdateInactive). */
