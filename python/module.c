@@ -8,7 +8,8 @@
  * classes (virConnect, virStoragePool, virStorageVol, virStream, each also
  * as scConnect, ...; libvirtError, also Error) and every constant of
  * storcat.h under its SC_ name and libvirt's VIR_ name (python/gen.py
- * reads them from the header).
+ * reads them from the header), and libvirt's error codes and domains
+ * that storcat never reports (python/libvirt-codes.txt).
  */
 #include "pystorcat.h"
 
@@ -205,6 +206,10 @@ add_constants(PyObject *m)
         if (PyModule_AddIntConstant(m, name, (long) c->value) < 0)
             return -1;
     }
+    /* Error handling written for libvirt-python may name any of them. */
+    for (const ScPyConstant *c = sc_py_libvirt_codes; c->name; c++)
+        if (PyModule_AddIntConstant(m, c->name, (long) c->value) < 0)
+            return -1;
     return 0;
 }
 

@@ -85,6 +85,11 @@ def test_constants_agree_with_libvirt_python():
                if n.startswith(("VIR_SECRET_", "VIR_CONNECT_LIST_SECRETS_"))]
     assert len(secrets) > 12
     assert [n for n in secrets if not hasattr(storcat, n)] == []
+    # Every error code, domain and warning, those storcat never reports
+    # too: error handling written for libvirt-python may name any.
+    errors = [n for n in dir(libvirt) if n.startswith(("VIR_ERR_", "VIR_FROM_", "VIR_WAR_"))]
+    assert len(errors) > 180
+    assert [n for n in errors if not hasattr(storcat, n)] == []
 
 
 @needs_libvirt
