@@ -88,6 +88,12 @@ scChangesEnd(scChanges *c, char **out)
     return 0;
 }
 
+static bool
+same_text(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
 int
 scVolChanges(const scCatalogVol *old, const char *old_name, const scCatalogVolData *now, char **out)
 {
@@ -110,6 +116,11 @@ scVolChanges(const scCatalogVol *old, const char *old_name, const scCatalogVolDa
     scChangesText(&c, "format", old ? old->format : NULL, now ? now->format : NULL);
     scChangesText(&c, "backing", old ? old->backing_path : NULL, now ? now->backing_path : NULL);
     scChangesText(&c, "path", old ? old->path : NULL, now ? now->path : NULL);
+    /* Another LV or partition made under the name keeps the volume (its
+     * name is its identity in the pool), not the key: the trail says
+     * (a file's key is its path, said above). */
+    if (old && now && !(same_text(old->key, old->path) && same_text(now->key, now->path)))
+        scChangesText(&c, "key", old->key, now->key);
     /* A volume's name is the event's: a change of it is a rename. */
     if (old && now)
         scChangesText(&c, "name", old->name, now->name);
