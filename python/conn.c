@@ -656,15 +656,19 @@ conn_setQueryTimeout(ScPyConnect *self, FASTARGS)
 {
     static const char *const names[] = { "milliseconds", NULL };
     PyObject *a[1], *r;
-    unsigned int ms;
+    unsigned long long ms;
     scConnectPtr c;
     int rc;
 
-    if (scPyArgs("setQueryTimeout", args, nargs, kw, names, 1, a) < 0 ||
-        scPyFlags(a[0], &ms) < 0)
+    /* A time, not flags: out of range is an error, not cut to 32 bits. */
+    if (scPyArgs("setQueryTimeout", args, nargs, kw, names, 1, a) < 0 || scPyULL(a[0], &ms) < 0)
         return NULL;
+    if (ms > UINT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "milliseconds out of the range of unsigned int");
+        return NULL;
+    }
     c = scPyConnBegin((PyObject *) self);
-    SC_PY_CALL(rc = scConnectSetQueryTimeout(c, ms));
+    SC_PY_CALL(rc = scConnectSetQueryTimeout(c, (unsigned int) ms));
     r = rc < 0 ? scPyRaise("scConnectSetQueryTimeout() failed") : PyLong_FromLong(rc);
     scPyConnEnd((PyObject *) self);
     return r;

@@ -286,6 +286,11 @@ def test_query_time_limit(conn):
     assert code_of(e) == storcat.VIR_ERR_OPERATION_TIMEOUT
     conn.setQueryTimeout(0)
     assert list(conn.query("SELECT 7")) == [(7,)]
+    # A time out of range is refused, not cut to 32 bits (1 << 32 would be
+    # 0, no limit).
+    for bad in (-1, 1 << 32):
+        with pytest.raises(OverflowError):
+            conn.setQueryTimeout(bad)
 
 
 def test_closed_connection(conn, pool):
