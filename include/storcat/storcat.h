@@ -880,8 +880,10 @@ typedef enum {
  * refuse is SC_ERR_INVALID_ARG, with lvm2's rules. REPAIR (disk) writes a
  * GPT whose primary or backup header is corrupt again from the good one.
  * The pool must be inactive, and no source device of it the source of
- * another running pool, however either definition spells it
- * (SC_ERR_OPERATION_INVALID naming that pool; scStoragePoolDelete too).
+ * another running pool, however either definition spells it, nor (a
+ * whole disk) hold a partition that is (SC_ERR_OPERATION_INVALID naming
+ * that pool; scStoragePoolDelete too, and scStoragePoolCreate for the same
+ * device).
  * If the build fails or cannot be recorded, what it made is removed
  * again. Returns 0 or -1.
  */

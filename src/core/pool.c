@@ -14,6 +14,8 @@
 
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "changes.h"
 #include "conf/pool_conf.h"
@@ -372,9 +374,31 @@ scConnectListDefinedStoragePools(scConnectPtr conn, char **const names, int maxn
 typedef struct {
     const char *except; /* the uuid of a pool not to count */
     dev_t rdev;
+    bool parts;         /* ... or from a partition of it */
     char *name;         /* found: that pool's name */
     char *as;           /* ... and its spelling of the device */
 } SourceUser;
+
+/* Is block device @dev a partition of disk @disk (sysfs says)? */
+static bool
+partition_of(dev_t dev, dev_t disk)
+{
+    char path[128], buf[32];
+    unsigned int maj, min;
+    FILE *f;
+    bool r;
+
+    snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/partition", major(dev), minor(dev));
+    if (access(path, F_OK) < 0)
+        return false;
+    snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/../dev", major(dev), minor(dev));
+    if (!(f = fopen(path, "re")))
+        return false;
+    r = fgets(buf, sizeof(buf), f) && sscanf(buf, "%u:%u", &maj, &min) == 2 &&
+        makedev(maj, min) == disk;
+    fclose(f);
+    return r;
+}
 
 static int
 source_user(const scCatalogPool *row, void *opaque)
@@ -391,7 +415,8 @@ source_user(const scCatalogPool *row, void *opaque)
     for (size_t i = 0; i < def->source.ndevices; i++) {
         const char *path = def->source.devices[i].path;
 
-        if (path && stat(path, &st) == 0 && S_ISBLK(st.st_mode) && st.st_rdev == u->rdev) {
+        if (path && stat(path, &st) == 0 && S_ISBLK(st.st_mode) &&
+            (st.st_rdev == u->rdev || (u->parts && partition_of(st.st_rdev, u->rdev)))) {
             if (!(u->name = scStrdup(row->name)) || !(u->as = scStrdup(path)))
                 ret = -1;
             break;
@@ -402,10 +427,10 @@ source_user(const scCatalogPool *row, void *opaque)
 }
 
 int
-scPoolSourceUser(scConnect *conn, const char *path, const char *except_uuid, char **name,
-                 char **as)
+scPoolSourceUser(scConnect *conn, const char *path, const char *except_uuid, bool parts,
+                 char **name, char **as)
 {
-    SourceUser u = { .except = except_uuid };
+    SourceUser u = { .except = except_uuid, .parts = parts };
     struct stat st;
 
     *name = *as = NULL;

@@ -18,11 +18,14 @@ bool scPoolRowIsActive(const scCatalogPool *row);
  * another operation on the pool is in progress. */
 bool scPoolBusy(const scCatalogPool *row);
 /* Is block device @path (whatever spells it) the source device of a
- * running pool other than @except_uuid? 1 with that pool's name in
+ * running pool other than @except_uuid, or with @parts a partition of it
+ * (a PV on a partition of the disk @path)? 1 with that pool's name in
  * *@name and its spelling of the device in *@as (caller frees), 0 no (or
- * @path is no block device), -1 error. */
-int scPoolSourceUser(scConnect *conn, const char *path, const char *except_uuid, char **name,
-                     char **as);
+ * @path is no block device), -1 error. A running pool's devices are the
+ * ones its definition names (a logical pool defined by its VG's name
+ * alone names none). */
+int scPoolSourceUser(scConnect *conn, const char *path, const char *except_uuid, bool parts,
+                     char **name, char **as);
 /* A transient pool (scStoragePoolCreateXML) that no longer runs and is not
  * being started: left by a crash or a reboot, it does not exist. */
 bool scPoolTransientDead(const scCatalogPool *row);

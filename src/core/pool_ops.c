@@ -16,6 +16,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "changes.h"
 #include "journal.h"
@@ -321,15 +322,28 @@ op_abandon(PoolOp *o)
 
 /* ---- build and delete --------------------------------------------------- */
 
-/* A build or delete writes over the pool's devices: refused when one is
- * the source of another running pool, however either spells it (a link,
- * /dev/disk/by-id/..., /dev/block/7:0). The definitions' check compares
- * their text, as libvirt's, and a logical pool's source is its volume
- * group's name: a second pool on the same device got past it, and its
- * build with overwrite wiped the running pool's label or volume group.
- * 0, or -1 reported. */
+/* Do paths @a and @b name one block device? */
+static bool
+same_device(const char *a, const char *b)
+{
+    struct stat sa, sb;
+
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_rdev == sb.st_rdev;
+}
+
+/* A start, build or delete of a pool on a device that is the source of
+ * another running pool, however either spells it (a link,
+ * /dev/disk/by-id/..., /dev/block/7:0), is refused: the definitions'
+ * check compares their text, as libvirt's, and a logical pool's source is
+ * its volume group's name, so a second pool on the same device got past
+ * it; its build with overwrite wiped the running pool's label or volume
+ * group, its start mounted a file system twice. A build or delete (@parts)
+ * writes over the partitions of a whole disk too: one that is another
+ * running pool's source (a PV) is refused as well; a start is not (a disk
+ * pool runs beside the logical pools on its partitions). 0, or -1
+ * reported. */
 static int
-refuse_shared_device(PoolOp *o, const char *verb)
+refuse_shared_device(PoolOp *o, const char *verb, bool parts)
 {
     const scPoolDef *def = o->def;
 
@@ -338,10 +352,17 @@ refuse_shared_device(PoolOp *o, const char *verb)
         _cleanup_free_ char *other = NULL, *as = NULL;
         int r;
 
-        if (!path || (r = scPoolSourceUser(o->pool->conn, path, o->pool->uuidstr, &other,
-                                           &as)) == 0)
+        if (!path || (r = scPoolSourceUser(o->pool->conn, path, o->pool->uuidstr, parts,
+                                           &other, &as)) == 0)
             continue;
-        if (r > 0)
+        if (r < 0)
+            return -1;
+        if (!same_device(path, as))
+            scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
+                          "pool '%s': cannot %s: device '%s' holds '%s', the source of running "
+                          "pool '%s'; stop that pool first",
+                          def->name, verb, path, as, other);
+        else
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                           "pool '%s': cannot %s: device '%s' is the source of running pool "
                           "'%s'%s%s%s; stop that pool first",
@@ -372,7 +393,7 @@ scStoragePoolBuild(scStoragePoolPtr pool, unsigned int flags)
     }
     if (op_journal(&o, pool, SC_POOL_OP_BUILDING) < 0)
         goto out;
-    if (refuse_shared_device(&o, "build it") < 0 ||
+    if (refuse_shared_device(&o, "build it", true) < 0 ||
         (o.be->build && (made = o.be->build(o.def, flags)) < 0)) {
         op_abandon(&o);
     } else if (op_record(&o, -1, false, false, "pool-build", NULL) < 0) {
@@ -406,7 +427,7 @@ scStoragePoolDelete(scStoragePoolPtr pool, unsigned int flags)
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_UNSUPPORTED,
                           "pool '%s': '%s' pools cannot be deleted", pool->name, o.row.type);
             op_abandon(&o);
-        } else if (refuse_shared_device(&o, "delete it") < 0 ||
+        } else if (refuse_shared_device(&o, "delete it", true) < 0 ||
                    o.be->delete_pool(o.def, flags) < 0) {
             op_abandon(&o);
         } else {
@@ -520,7 +541,8 @@ start_pool(scStoragePool *pool, unsigned int flags)
     scTestPoint("pool-start:journaled");
     if (!o.finish_start) {
         scPoolRuntimeClear(&o.rt);
-        if ((flags && o.be->build && (o.made = o.be->build(o.def, build_flags)) < 0) ||
+        if (refuse_shared_device(&o, flags ? "build and start it" : "start it", flags != 0) < 0 ||
+            (flags && o.be->build && (o.made = o.be->build(o.def, build_flags)) < 0) ||
             (scTestPoint("pool-start:built"), o.be->start(o.def, &o.rt) < 0)) {
             start_unbuild(&o);
             op_abandon(&o);

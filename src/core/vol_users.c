@@ -83,7 +83,7 @@ scVolPoolUser(scConnect *conn, const scCatalogVol *row,
 
     if (!row->path || row->type != SC_STORAGE_VOL_BLOCK)
         return 0;
-    if ((r = scPoolSourceUser(conn, row->path, row->pool_uuid, &name, &as)) <= 0)
+    if ((r = scPoolSourceUser(conn, row->path, row->pool_uuid, false, &name, &as)) <= 0)
         return r;
     return cb(name, as, "pool", opaque);
 }
