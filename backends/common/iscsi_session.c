@@ -32,8 +32,19 @@ now_ms(void)
 int
 scIscsiPortal(const char *host, int port, char *buf, size_t size)
 {
-    int n = strchr(host, ':') ? snprintf(buf, size, "[%s]:%d", host, port ? port : 3260)
-                              : snprintf(buf, size, "%s:%d", host, port ? port : 3260);
+    int n;
+
+    /* The XML takes any integer, as libvirt's; a connection would take
+     * 70000 as port 4464. */
+    if (port < 0 || port > 65535) {
+        scReportError(SC_FROM_STORAGE, SC_ERR_CONFIG_UNSUPPORTED,
+                      "iSCSI host '%.64s': port %d is not a port number (1 to 65535; none or 0 "
+                      "for 3260)",
+                      host, port);
+        return -1;
+    }
+    n = strchr(host, ':') ? snprintf(buf, size, "[%s]:%d", host, port ? port : 3260)
+                          : snprintf(buf, size, "%s:%d", host, port ? port : 3260);
 
     if (n < 0 || (size_t) n >= size) {
         scReportError(SC_FROM_STORAGE, SC_ERR_INVALID_ARG, "iSCSI host name '%.64s...' is too long",

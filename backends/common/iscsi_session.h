@@ -28,7 +28,8 @@ typedef struct {
 /*
  * scIscsiPortal:
  * libvirt's portal text of @host and @port (0: 3260): "host:port", with
- * brackets around an IPv6 address. 0, or -1 if it does not fit (reported).
+ * brackets around an IPv6 address. 0, or -1 (reported) if it does not
+ * fit or @port is no port number (the XML takes any integer).
  */
 int scIscsiPortal(const char *host, int port, char *buf, size_t size);
 
