@@ -987,6 +987,13 @@ test_designators(void **state)
         0x00, 0x83, 0x00, 0x0c, 0x01, 0x02, 0x00, 0x08,
         0x00, 0x0f, 0xf0, 0xff, 0x5a, 0xa5, 0x10, 0x01,
     };
+    /* As tgt gives them: a locally assigned NAA (3), then its NAA 6. */
+    static const unsigned char tgt[] = {
+        0x00, 0x83, 0x00, 0x20,
+        0x01, 0x03, 0x00, 0x08, 0x30, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x01,
+        0x01, 0x03, 0x00, 0x10, 0x60, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x0e, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01,
+    };
     unsigned char big[4 + 4 + 255] = { 0x00, 0x83, 0x01, 0x03, 0x01, 0x03, 0x00, 0xff };
     scLunInfo info;
     char want[600];
@@ -999,6 +1006,10 @@ test_designators(void **state)
     assert_int_equal(scLunParseDesignators(eui, sizeof(eui), &info), 0);
     assert_string_equal(info.designator, "eui.000ff0ff5aa51001");
     assert_string_equal(info.udev_id, "2000ff0ff5aa51001");
+    /* Among NAAs, the IEEE registered extended one, wherever it is. */
+    assert_int_equal(scLunParseDesignators(tgt, sizeof(tgt), &info), 0);
+    assert_string_equal(info.designator, "naa.60000000000000000e00000000010001");
+    assert_string_equal(info.udev_id, "360000000000000000e00000000010001");
     /* The longest a designator can be. */
     memset(big + 8, 0xa7, 255);
     memcpy(want, "naa.", 4);

@@ -97,8 +97,11 @@ int
 scLunParseDesignators(const unsigned char *d, size_t len, scLunInfo *info)
 {
     /* Preference among LU designators (association 0): NAA, EUI-64, SCSI
-     * name string, T10 vendor id; as the kernel's wwid does. */
-    static const int rank[16] = { [3] = 4, [2] = 3, [8] = 2, [1] = 1 };
+     * name string, T10 vendor id; among NAAs, IEEE registered extended
+     * (6), then IEEE registered (5), then the first other (a target such
+     * as tgt gives a locally assigned NAA 3 before its NAA 6), as udev's
+     * scsi_id searches them. */
+    static const int rank[16] = { [3] = 16, [2] = 12, [8] = 8, [1] = 4 };
     const unsigned char *best = NULL;
     size_t page, best_len = 0;
     int best_rank = 0, best_type = 0;
@@ -115,10 +118,14 @@ scLunParseDesignators(const unsigned char *d, size_t len, scLunInfo *info)
         int type = e[1] & 0x0f, assoc = (e[1] >> 4) & 3;
         if (off + 4 + dlen > 4 + page)
             return -1;
-        if (assoc == 0 && rank[type] > best_rank && dlen > 0) {
+        int r = rank[type];
+
+        if (type == 3 && dlen > 0)
+            r += (e[4] >> 4) == 6 ? 2 : (e[4] >> 4) == 5 ? 1 : 0;
+        if (assoc == 0 && r > best_rank && dlen > 0) {
             best = e;
             best_len = dlen;
-            best_rank = rank[type];
+            best_rank = r;
             best_type = type;
         }
         off += 4 + dlen;
