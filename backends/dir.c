@@ -213,7 +213,8 @@ dir_open(const scPoolCtx *pool, scDir *dir)
         (fstat(dir->fd, &st) < 0 || st.st_dev != (dev_t) dev || st.st_ino != (ino_t) ino)) {
         scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                       "pool '%s': directory '%s' is no longer the one the pool was started on "
-                      "(it was replaced): stop and start the pool", pool->def->name, dir->path);
+                      "(replaced, or the file system on it unmounted): stop and start the pool",
+                      pool->def->name, dir->path);
         scDirClose(dir);
         return -1;
     }
