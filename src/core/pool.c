@@ -377,6 +377,7 @@ typedef struct {
     bool parts;         /* ... or from a partition of it */
     char *name;         /* found: that pool's name */
     char *as;           /* ... and its spelling of the device */
+    bool part;          /* ... which is a partition of @rdev */
 } SourceUser;
 
 /* Is block device @dev a partition of disk @disk (sysfs says)? */
@@ -415,8 +416,10 @@ source_user(const scCatalogPool *row, void *opaque)
     for (size_t i = 0; i < def->source.ndevices; i++) {
         const char *path = def->source.devices[i].path;
 
-        if (path && stat(path, &st) == 0 && S_ISBLK(st.st_mode) &&
-            (st.st_rdev == u->rdev || (u->parts && partition_of(st.st_rdev, u->rdev)))) {
+        if (!path || stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
+            continue;
+        u->part = st.st_rdev != u->rdev;
+        if (!u->part || (u->parts && partition_of(st.st_rdev, u->rdev))) {
             if (!(u->name = scStrdup(row->name)) || !(u->as = scStrdup(path)))
                 ret = -1;
             break;
@@ -444,7 +447,7 @@ scPoolSourceUser(scConnect *conn, const char *path, const char *except_uuid, boo
     }
     *name = u.name;
     *as = u.as;
-    return u.name ? 1 : 0;
+    return !u.name ? 0 : u.part ? 2 : 1;
 }
 
 /* ---- definitions -------------------------------------------------------- */

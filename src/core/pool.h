@@ -20,8 +20,8 @@ bool scPoolBusy(const scCatalogPool *row);
 /* Is block device @path (whatever spells it) the source device of a
  * running pool other than @except_uuid, or with @parts a partition of it
  * (a PV on a partition of the disk @path)? 1 with that pool's name in
- * *@name and its spelling of the device in *@as (caller frees), 0 no (or
- * @path is no block device), -1 error. A running pool's devices are the
+ * *@name and its spelling of the device in *@as (caller frees), 2 so for
+ * a partition of it, 0 no (or @path is no block device), -1 error. A running pool's devices are the
  * ones its definition names (a logical pool defined by its VG's name
  * alone names none). */
 int scPoolSourceUser(scConnect *conn, const char *path, const char *except_uuid, bool parts,

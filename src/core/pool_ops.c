@@ -16,7 +16,6 @@
 #include <config.h>
 
 #include <stdio.h>
-#include <sys/stat.h>
 
 #include "changes.h"
 #include "journal.h"
@@ -322,15 +321,6 @@ op_abandon(PoolOp *o)
 
 /* ---- build and delete --------------------------------------------------- */
 
-/* Do paths @a and @b name one block device? */
-static bool
-same_device(const char *a, const char *b)
-{
-    struct stat sa, sb;
-
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_rdev == sb.st_rdev;
-}
-
 /* A start, build or delete of a pool on a device that is the source of
  * another running pool, however either spells it (a link,
  * /dev/disk/by-id/..., /dev/block/7:0), is refused: the definitions'
@@ -357,7 +347,7 @@ refuse_shared_device(PoolOp *o, const char *verb, bool parts)
             continue;
         if (r < 0)
             return -1;
-        if (!same_device(path, as))
+        if (r == 2)
             scReportError(SC_FROM_STORAGE, SC_ERR_OPERATION_INVALID,
                           "pool '%s': cannot %s: device '%s' holds '%s', the source of running "
                           "pool '%s'; stop that pool first",
